@@ -1,0 +1,174 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { EntityManager } from '@mikro-orm/core';
+import { CaseAction, CaseStatus } from '../domain/case-status';
+import { ChangeReason } from '../domain/change-reason';
+import { localNumber } from '../domain/check-digits';
+import { jstDate } from '../domain/dates';
+import { FailureType } from '../domain/failures';
+import { CardStatus, LegacyCardStatus, ResidentStatus } from '../domain/registry-values';
+import type { MoveInApplication } from '../domain/applications/move-in-application';
+import { audit } from '../db/audit-writer';
+import { CounterName, nextSerial } from '../db/counters';
+import {
+  AuditAction, CaseActionLog, CaseApplication, CaseRecord, Household, OutboxKind, OutboxMessage, Resident, ResidentHistory,
+} from '../db/entities';
+import { fullName, matchRegistry } from '../db/registry-lookup';
+import type { StoredMoveInApplication } from '../api/move-in-intake';
+import { csChangeReasonFor } from '../partners/cs-codes';
+import type { IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
+import type { ActivityDeps } from './deps';
+import { snapshotOf } from '../db/snapshot';
+
+export interface CommitMoveInInput {
+  caseId: string;
+  approvedBy: string;
+  terminalId?: string;
+}
+
+export interface CommitResult {
+  addresseeNumbers: string[];
+  householdNumber: string;
+  outboxMessages: number;
+}
+
+/**
+ * 本登録 of a 転入 (domain.md §4.1 step 4.1–4.3) in ONE transaction: the new 住民票 (or the 再転入 record under
+ * its old 宛名番号), a full history snapshot per person, the household, and the outgoing CS messages (transactional
+ * outbox: 本人確認情報 update per person with its 更新順番号, and the 転入通知 to the 前住所地). Idempotent: a
+ * retry after a crash finds the history rows of this case and returns the same result.
+ */
+export function commitMoveInActivity(deps: ActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+  return async function commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
+    return deps.orm.em.fork().transactional(async (em) => {
+      const done = await em.find(ResidentHistory, { caseId: input.caseId }, { orderBy: { addresseeNumber: 'asc' } });
+      if (done.length) {
+        const resident = await em.findOneOrFail(Resident, { addresseeNumber: done[0]!.addresseeNumber });
+        return { addresseeNumbers: done.map((h) => h.addresseeNumber), householdNumber: resident.householdNumber, outboxMessages: await em.count(OutboxMessage, { caseId: input.caseId }) };
+      }
+      const app = await em.findOne(CaseApplication, { caseId: input.caseId });
+      if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
+      const payload = app.payload as unknown as StoredMoveInApplication;
+      const today = jstDate(now());
+      const household = await placeHousehold(em, payload.household);
+      const headName = await householdHeadName(em, payload, household.householdNumber);
+      const reason = payload.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN;
+      const stamp = { processId: input.caseId, terminalId: input.terminalId, updatedBy: input.approvedBy };
+      const addresseeNumbers: string[] = [];
+      let outbox = 0;
+
+      for (const m of payload.movers) {
+        const individualNumber = m.individualNumberEnc ? deps.pii.decrypt(m.individualNumberEnc) : undefined;
+        const match = await matchRegistry(em, deps.pii, { ...m, individualNumber });
+        if (match.current) throw ApplicationFailure.nonRetryable('a mover is currently registered in this municipality', FailureType.ALREADY_REGISTERED);
+        const resident = match.removed ?? em.create(Resident, { addresseeNumber: localNumber(await nextSerial(em, CounterName.ADDRESSEE)), historyNumber: 0 } as Resident);
+        Object.assign(resident, {
+          householdNumber: household.householdNumber,
+          residentRecordCode: m.residentRecordCode,
+          individualNumberEnc: m.individualNumberEnc,
+          individualNumberIndex: individualNumber ? deps.pii.blindIndex(individualNumber) : undefined,
+          familyName: m.familyName, givenName: m.givenName, familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana,
+          nameKanaConfirmed: true, formerSurname: m.formerSurname, birthDate: m.birthDate, sex: m.sex,
+          relationshipToHead: m.relationshipToHead, householdHeadName: headName,
+          registeredDomicile: m.registeredDomicile, familyRegisterHead: m.familyRegisterHead,
+          address: payload.address.address, addressSupplement: payload.address.addressSupplement,
+          postalCode: payload.address.postalCode, addressCode: payload.address.addressCode,
+          becameResidentDate: payload.moveInDate, addressEstablishedDate: payload.moveInDate,
+          notificationDate: payload.notificationDate, previousAddress: payload.previousAddress,
+          ceasedResidentDate: undefined, removalReason: undefined, removalDate: undefined,
+          plannedDestinationAddress: undefined, plannedMoveOutDate: undefined, confirmedDestinationAddress: undefined,
+          confirmedMoveOutDate: undefined, moveInNoticeDate: undefined,
+          status: ResidentStatus.RESIDENT,
+          cardStatus: m.cardPresented ? CardStatus.CONTINUED_USE_PENDING : (match.removed?.cardStatus ?? CardStatus.NONE),
+          legacyCardStatus: match.removed?.legacyCardStatus ?? LegacyCardStatus.NONE,
+          changeReason: reason, changeDate: payload.moveInDate,
+          isForeignResident: false, isAdultWard: false, updatedAt: now(), ...stamp,
+        });
+        resident.historyNumber += 1;
+        em.persist(resident);
+        em.persist(em.create(ResidentHistory, {
+          addresseeNumber: resident.addresseeNumber, historyNumber: resident.historyNumber, changeReason: reason,
+          changeDate: payload.moveInDate, notificationDate: payload.notificationDate, processingDate: today,
+          caseId: input.caseId, operatorId: input.approvedBy, terminalId: input.terminalId, place: deps.config.officeName,
+          notes: match.removed ? '再転入' : undefined, snapshot: snapshotOf(resident), createdAt: now(),
+        }));
+        outbox += await queueCsMessages(em, deps, { caseId: input.caseId, resident, individualNumber, reason, payload, today });
+        addresseeNumbers.push(resident.addresseeNumber);
+        audit(em, {
+          actorId: input.approvedBy, actorRoles: ['approver'], terminalId: input.terminalId, action: AuditAction.CHANGE_COMMITTED,
+          function: 'commitMoveIn', targetAddresseeNumber: resident.addresseeNumber, caseId: input.caseId,
+          individualNumberAccessed: Boolean(individualNumber),
+        });
+      }
+      if (payload.household.mode === 'new') household.headAddresseeNumber = addresseeNumbers[payload.movers.findIndex((m) => m.relationshipToHead === '世帯主')];
+      const projection = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
+      Object.assign(projection, { status: CaseStatus.COMMITTED, subjectAddresseeNumbers: addresseeNumbers, updatedAt: now() });
+      em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.COMMIT, actorId: input.approvedBy, terminalId: input.terminalId, detail: { addresseeNumbers, outbox }, at: now() }));
+      await em.flush();
+      return { addresseeNumbers, householdNumber: household.householdNumber, outboxMessages: outbox };
+    });
+  };
+}
+
+async function placeHousehold(em: EntityManager, h: MoveInApplication['household']): Promise<Household> {
+  if (h.mode === 'join') {
+    const existing = await em.findOne(Household, { householdNumber: h.householdNumber, active: true });
+    if (!existing) throw ApplicationFailure.nonRetryable('household not found', FailureType.CASE_DATA_MISSING);
+    return existing;
+  }
+  const created = em.create(Household, { householdNumber: localNumber(await nextSerial(em, CounterName.HOUSEHOLD)), active: true, createdAt: new Date(), updatedAt: new Date() });
+  em.persist(created);
+  return created;
+}
+
+async function householdHeadName(em: EntityManager, payload: StoredMoveInApplication, householdNumber: string): Promise<string | undefined> {
+  if (payload.household.mode === 'new') {
+    const head = payload.movers.find((m) => m.relationshipToHead === '世帯主');
+    return head ? fullName(head) : undefined;
+  }
+  const head = await em.findOne(Resident, { householdNumber, relationshipToHead: '世帯主', status: { $ne: ResidentStatus.REMOVED } });
+  return head ? fullName(head) : undefined;
+}
+
+/** Outbox rows for one person: the 本人確認情報 update (8 items, 更新順番号) and, for a domestic move, the 転入通知. */
+async function queueCsMessages(
+  em: EntityManager,
+  deps: ActivityDeps,
+  p: { caseId: string; resident: Resident; individualNumber?: string; reason: ChangeReason; payload: StoredMoveInApplication; today: string },
+): Promise<number> {
+  const { resident: r, caseId } = p;
+  const code = r.residentRecordCode!;
+  const nextSeq = async (kind: OutboxKind) => {
+    const last = await em.findOne(OutboxMessage, { kind, residentRecordCode: code }, { orderBy: { sequence: 'desc' } });
+    return (last?.sequence ?? 0) + 1;
+  };
+  const key = (kind: string) => `${deps.config.municipalityCode}-${caseId}-${kind}-${r.addresseeNumber}`;
+  const rows: OutboxMessage[] = [];
+  if (p.individualNumber) {
+    const seq = await nextSeq(OutboxKind.IDENTITY_UPDATE);
+    const message: IdentityUpdate = {
+      municipalityCode: deps.config.municipalityCode, idempotencyKey: key('iu'), sequenceNumber: seq,
+      identity: {
+        residentRecordCode: code, name: fullName(r), birthDate: r.birthDate, sex: r.sex, address: [r.address, r.addressSupplement].filter(Boolean).join('　'),
+        individualNumber: p.individualNumber, changeReason: csChangeReasonFor(p.reason)!, changeDate: r.changeDate,
+        ...(deps.config.identityUpdateIncludesKana ? { nameKana: `${r.familyNameKana}　${r.givenNameKana}` } : {}),
+      },
+    };
+    rows.push(em.create(OutboxMessage, { caseId, kind: OutboxKind.IDENTITY_UPDATE, residentRecordCode: code, sequence: seq, idempotencyKey: message.idempotencyKey, payloadEnc: deps.pii.encrypt(JSON.stringify(message)) } as OutboxMessage));
+  }
+  if (!p.payload.fromAbroad && p.payload.previousMunicipalityCode) {
+    const seq = await nextSeq(OutboxKind.MOVE_IN_NOTICE);
+    const notice: MoveInNotice = {
+      fromMunicipalityCode: deps.config.municipalityCode, toMunicipalityCode: p.payload.previousMunicipalityCode, idempotencyKey: key('mn'),
+      notice: {
+        residentRecordCode: code, name: fullName(r), nameKana: `${r.familyNameKana}　${r.givenNameKana}`, birthDate: r.birthDate, sex: r.sex,
+        newAddress: [r.address, r.addressSupplement].filter(Boolean).join('　'), moveInDate: r.changeDate,
+        previousAddress: p.payload.previousAddress, notificationDate: r.notificationDate,
+      },
+    };
+    rows.push(em.create(OutboxMessage, { caseId, kind: OutboxKind.MOVE_IN_NOTICE, residentRecordCode: code, sequence: seq, idempotencyKey: notice.idempotencyKey, payloadEnc: deps.pii.encrypt(JSON.stringify(notice)) } as OutboxMessage));
+  }
+  rows.forEach((row) => em.persist(row));
+  await em.flush(); // so the next person's sequence query sees these rows
+  return rows.length;
+}

@@ -1,0 +1,15 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { AppConfig } from '../config';
+import type { PiiCrypto } from '../db/pii-crypto';
+import type { CsGateway } from '../partners/cs-gateway';
+import type { CertificateRenderer } from './certificate-renderer';
+
+/** What activities may touch: the registry DB, the partners behind their ports, the PDF renderer. */
+export interface ActivityDeps {
+  orm: MikroORM;
+  pii: PiiCrypto;
+  cs: CsGateway;
+  certificates: CertificateRenderer;
+  config: Pick<AppConfig, 'municipalityCode' | 'municipalityName' | 'prefectureName' | 'mayorName' | 'officeName' | 'identityUpdateIncludesKana'>;
+  now?: () => Date;
+}

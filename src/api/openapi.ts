@@ -1,0 +1,91 @@
+import { LoginRequestSchema } from './auth';
+import { MoveInApplicationSchema } from '../domain/applications/move-in-application';
+
+const json = (schema: object) => ({ 'application/json': { schema } });
+const error = { $ref: '#/components/schemas/Error' };
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: json(error) }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: 'malformed JSON or schema violation; `errors` name the field and rule', 401: 'not logged in / session expired',
+  403: 'role not permitted, or four-eyes rule', 404: 'not found', 409: 'state conflict (e.g. not awaiting approval) or idempotency key reused',
+  413: 'payload too large', 422: 'domain rule violated (e.g. future 転入日, unknown household, already registered)',
+};
+const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string' } };
+
+/** OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Schemas are the ones ajv enforces. */
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: { title: '住民記録 案件管理 API', version: '0.1.0', description: 'Resident registry case management: intake, case read, approval, certificates. Personal data never appears in URLs.' },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/auth/login' } },
+    schemas: {
+      Error: {
+        type: 'object', required: ['error', 'message'],
+        properties: {
+          error: { type: 'string' }, message: { type: 'string' },
+          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } } } },
+        },
+      },
+      MoveInApplication: MoveInApplicationSchema,
+      LoginRequest: LoginRequestSchema,
+      CaseSummary: {
+        type: 'object',
+        properties: {
+          caseId: { type: 'string' }, procedure: { type: 'string' }, status: { type: 'string' }, statusLabel: { type: 'string' },
+          enteredBy: { type: 'string' }, decidedBy: { type: 'string' }, flags: { type: 'array', items: { type: 'string' } },
+          needsAttention: { type: 'boolean' }, attentionReason: { type: 'string' }, failingStep: { type: 'string' },
+          attempt: { type: 'integer' }, lastError: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      Reason: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } },
+    },
+  },
+  paths: {
+    '/api/health': { get: { summary: 'Liveness and dependencies (DB, Temporal)', security: [], responses: { 200: { description: 'ok' }, 503: { description: 'degraded' } } } },
+    '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/api/auth/login': {
+      post: {
+        summary: 'Staff login (individual ID, password, registered terminal)', security: [],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/LoginRequest' }) },
+        responses: { 200: { description: 'session token', content: json({ type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } }) }, ...errors(400, 401) },
+      },
+    },
+    '/api/auth/logout': { post: { summary: 'End the session', responses: { 204: { description: 'logged out' }, ...errors(401) } } },
+    '/api/cases/move-in': {
+      post: {
+        summary: '転入届 intake (仮登録); starts the move-in workflow',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 }, description: 'repeat the same key to get the same case back' }],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveInApplication' }) },
+        responses: { 201: { description: 'case created', content: json({ $ref: '#/components/schemas/CaseSummary' }) }, 200: { description: 'existing case for this Idempotency-Key' }, ...errors(400, 401, 403, 409, 413, 422) },
+      },
+    },
+    '/api/cases': {
+      get: {
+        summary: 'Case list from the projection',
+        parameters: ['status', 'procedure', 'needsAttention', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+        responses: { 200: { description: 'cases', content: json({ type: 'object', properties: { cases: { type: 'array', items: { $ref: '#/components/schemas/CaseSummary' } } } }) }, ...errors(401, 403) },
+      },
+    },
+    '/api/cases/{caseId}': {
+      get: {
+        summary: 'Case detail: status, application (個人番号 masked unless showIndividualNumber=true and permitted), actions, certificates. Audited.',
+        parameters: [caseIdParam, { name: 'showIndividualNumber', in: 'query', required: false, schema: { type: 'boolean' } }],
+        responses: { 200: { description: 'case' }, ...errors(401, 403, 404) },
+      },
+    },
+    '/api/cases/{caseId}/approve': {
+      post: { summary: '決裁 (approver; not the person who entered the case)', parameters: [caseIdParam, { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } }], responses: { 200: { description: 'approved' }, ...errors(401, 403, 404, 409) } },
+    },
+    '/api/cases/{caseId}/reject': {
+      post: { summary: '却下 with a reason (approver)', parameters: [caseIdParam], requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) }, responses: { 200: { description: 'rejected' }, ...errors(400, 401, 403, 404, 409) } },
+    },
+    '/api/cases/{caseId}/retry-delivery': {
+      post: { summary: 'Re-send CS messages the CS rejected, after correction (supervisor)', parameters: [caseIdParam], requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) }, responses: { 200: { description: 'retrying' }, ...errors(400, 401, 403, 404, 409) } },
+    },
+    '/api/certificates/{certificateId}/pdf': {
+      get: { summary: 'The issued PDF (交付履歴). Audited.', parameters: [{ name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'PDF', content: { 'application/pdf': {} } }, ...errors(401, 403, 404) } },
+    },
+  },
+} as const;

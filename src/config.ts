@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import Ajv from 'ajv';
+import { withMunicipalityCheckDigit } from './domain/check-digits';
+import type { ResidentCodeCheckMode } from './domain/check-digits';
+
+/**
+ * Runtime configuration, from environment variables with embedded-mode defaults (one machine, SQLite, dev server).
+ * Validated with ajv at start-up: a bad value stops the process with the variable's name.
+ */
+export interface AppConfig {
+  dataDir: string;
+  databaseUrl: string; // sqlite:<file> | sqlite::memory: | mysql://user:pass@host:port/db
+  temporalAddress: string;
+  temporalNamespace: string;
+  taskQueue: string;
+  temporalUiUrl: string;
+  apiHost: string;
+  apiPort: number;
+  csUrl: string;
+  csToken: string;
+  municipalityCode: string;
+  municipalityName: string;
+  prefectureName: string;
+  mayorName: string;
+  officeName: string; // 交付場所 for 発行番号 and 交付履歴
+  residentCodeCheckMode: ResidentCodeCheckMode;
+  identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
+  householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
+  keys: { piiEncryption: string; piiIndex: string; payloadCodec: string; session: string }; // base64, 32 bytes each
+}
+
+const configSchema = {
+  type: 'object',
+  required: ['databaseUrl', 'temporalAddress', 'apiPort', 'csUrl', 'csToken', 'municipalityCode'],
+  properties: {
+    databaseUrl: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
+    apiPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    csUrl: { type: 'string', pattern: '^https?://' },
+    csToken: { type: 'string', minLength: 16 },
+    municipalityCode: { type: 'string', pattern: '^[0-9]{6}$' },
+    residentCodeCheckMode: { enum: ['off', 'warn', 'enforce'] },
+    keys: {
+      type: 'object',
+      properties: Object.fromEntries(
+        ['piiEncryption', 'piiIndex', 'payloadCodec', 'session'].map((k) => [k, { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' }]),
+      ),
+    },
+  },
+} as const;
+
+/** Dev/demo keys live in <dataDir>/secrets.json (created once, mode 0600). Production sets them by environment. */
+function loadOrCreateDevKeys(dataDir: string): AppConfig['keys'] {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AppConfig['keys'];
+  mkdirSync(dataDir, { recursive: true });
+  const gen = () => randomBytes(32).toString('base64');
+  const keys = { piiEncryption: gen(), piiIndex: gen(), payloadCodec: gen(), session: gen() };
+  writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
+  return keys;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const dataDir = resolve(env.JUKI_DATA_DIR ?? 'data');
+  const envKeys = env.PII_ENCRYPTION_KEY
+    ? { piiEncryption: env.PII_ENCRYPTION_KEY, piiIndex: env.PII_INDEX_KEY ?? '', payloadCodec: env.PAYLOAD_CODEC_KEY ?? '', session: env.SESSION_KEY ?? '' }
+    : undefined;
+  const cfg: AppConfig = {
+    dataDir,
+    databaseUrl: env.DATABASE_URL ?? `sqlite:${join(dataDir, 'registry.sqlite')}`,
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    taskQueue: env.TASK_QUEUE ?? 'registry',
+    temporalUiUrl: env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',
+    apiHost: env.API_HOST ?? '127.0.0.1',
+    apiPort: Number(env.API_PORT ?? 3000),
+    csUrl: env.CS_URL ?? 'http://127.0.0.1:3101',
+    csToken: env.CS_TOKEN ?? 'dev-cs-token-0123456789',
+    municipalityCode: env.MUNICIPALITY_CODE ?? withMunicipalityCheckDigit('13999'),
+    municipalityName: env.MUNICIPALITY_NAME ?? 'さくら市',
+    prefectureName: env.PREFECTURE_NAME ?? '東京都',
+    mayorName: env.MAYOR_NAME ?? '桜井　一郎',
+    officeName: env.OFFICE_NAME ?? '本庁',
+    residentCodeCheckMode: (env.RESIDENT_CODE_CHECK_MODE ?? 'warn') as ResidentCodeCheckMode,
+    identityUpdateIncludesKana: env.IDENTITY_UPDATE_INCLUDES_KANA === 'true',
+    householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
+    keys: envKeys ?? loadOrCreateDevKeys(dataDir),
+    ...overrides,
+  };
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  if (!validate(cfg)) {
+    const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+    throw new Error(`invalid configuration: ${detail}`);
+  }
+  return cfg;
+}
+
+export const keyBytes = (b64: string): Buffer => Buffer.from(b64, 'base64');

@@ -1,0 +1,39 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { AuditLog, type AuditAction } from './entities';
+
+export interface AuditEntry {
+  actorId: string;
+  actorRoles: string[];
+  terminalId?: string;
+  ip?: string;
+  action: AuditAction;
+  function: string;
+  targetAddresseeNumber?: string;
+  caseId?: string;
+  individualNumberAccessed?: boolean;
+  outcome?: 'ok' | 'denied' | 'error';
+  detail?: Record<string, unknown>;
+}
+
+/** Queues audit rows in the caller's unit of work, so they commit (or roll back) with the access they record. */
+export function audit(em: EntityManager, ...entries: AuditEntry[]): void {
+  for (const e of entries) {
+    em.persist(em.create(AuditLog, {
+      at: new Date(),
+      actorId: e.actorId,
+      actorRoles: e.actorRoles,
+      terminalId: e.terminalId,
+      ip: e.ip,
+      action: e.action,
+      function: e.function,
+      targetAddresseeNumber: e.targetAddresseeNumber,
+      caseId: e.caseId,
+      individualNumberAccessed: e.individualNumberAccessed ?? false,
+      outcome: e.outcome ?? 'ok',
+      detail: e.detail,
+    }));
+  }
+}
+
+/** The batch/system principal for automated steps (domain.md §2.1, §8.4: logged like a user). */
+export const SYSTEM_ACTOR = { actorId: 'system', actorRoles: ['system'] };

@@ -1,0 +1,49 @@
+import { EntitySchema } from '@mikro-orm/core';
+
+export const AuditAction = {
+  INQUIRY: '照会', CHANGE_PROVISIONAL: '異動（仮登録）', CHANGE_COMMITTED: '異動（本登録）', CERTIFICATE: '証明発行',
+  LOGIN: 'ログイン', LOGIN_FAILED: 'ログイン失敗', LOGOUT: 'ログアウト', DENIED: '権限エラー', BATCH: 'バッチ',
+} as const;
+export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
+
+/**
+ * The legal audit trail (domain.md §8.4): who, from which terminal/IP, which person, what, when, and whether the
+ * 個人番号 was accessed. Insert-only: the application never updates or deletes rows (a production DB grant should
+ * allow INSERT and SELECT only).
+ */
+export class AuditLog {
+  id!: number;
+  at: Date = new Date();
+  actorId!: string;
+  actorRoles!: string[];
+  terminalId?: string;
+  ip?: string;
+  action!: AuditAction;
+  function!: string; // API route or activity name
+  targetAddresseeNumber?: string;
+  caseId?: string;
+  individualNumberAccessed = false;
+  outcome: 'ok' | 'denied' | 'error' = 'ok';
+  detail?: Record<string, unknown>;
+}
+
+export const AuditLogSchema = new EntitySchema<AuditLog>({
+  class: AuditLog,
+  tableName: 'audit_log',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    at: { type: 'datetime' },
+    actorId: { type: 'string', length: 64 },
+    actorRoles: { type: 'json' },
+    terminalId: { type: 'string', length: 64, nullable: true },
+    ip: { type: 'string', length: 64, nullable: true },
+    action: { type: 'string', length: 40 },
+    function: { type: 'string', length: 128 },
+    targetAddresseeNumber: { type: 'string', length: 16, nullable: true },
+    caseId: { type: 'string', length: 64, nullable: true },
+    individualNumberAccessed: { type: 'boolean' },
+    outcome: { type: 'string', length: 10 },
+    detail: { type: 'json', nullable: true },
+  },
+  indexes: [{ properties: ['targetAddresseeNumber'] }, { properties: ['actorId', 'at'] }, { properties: ['caseId'] }],
+});

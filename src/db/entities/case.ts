@@ -1,0 +1,110 @@
+import { EntitySchema } from '@mikro-orm/core';
+import type { CaseAction, CaseStatus, Procedure } from '../../domain/case-status';
+
+/**
+ * The case projection (architecture principle 6): one row per case, written only through the workflows' status
+ * helper and the failure-recording interceptor. Work queues and dashboards read this table, never histories.
+ * Holds no personal data: subjects are referenced by 宛名番号.
+ */
+export class CaseRecord {
+  caseId!: string;
+  procedure!: Procedure;
+  status!: CaseStatus;
+  workflowId!: string;
+  enteredBy!: string;
+  terminalId?: string;
+  assignedTo?: string;
+  decidedBy?: string;
+  subjectAddresseeNumbers?: string[];
+  flags?: string[]; // e.g. LATE_FILING, RE_MOVE_IN, RE_MOVE_IN_ALERT
+  needsAttention = false;
+  attentionReason?: string;
+  failingStep?: string;
+  attempt?: number;
+  lastError?: string;
+  nextRetryAt?: Date;
+  dueAt?: Date;
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+  completedAt?: Date;
+}
+
+export const CaseRecordSchema = new EntitySchema<CaseRecord>({
+  class: CaseRecord,
+  tableName: 'case_record',
+  properties: {
+    caseId: { type: 'string', length: 64, primary: true },
+    procedure: { type: 'string', length: 40 },
+    status: { type: 'string', length: 40 },
+    workflowId: { type: 'string', length: 128 },
+    enteredBy: { type: 'string', length: 64 },
+    terminalId: { type: 'string', length: 64, nullable: true },
+    assignedTo: { type: 'string', length: 64, nullable: true },
+    decidedBy: { type: 'string', length: 64, nullable: true },
+    subjectAddresseeNumbers: { type: 'json', nullable: true },
+    flags: { type: 'json', nullable: true },
+    needsAttention: { type: 'boolean' },
+    attentionReason: { type: 'string', length: 64, nullable: true },
+    failingStep: { type: 'string', length: 64, nullable: true },
+    attempt: { type: 'integer', nullable: true },
+    lastError: { type: 'string', length: 500, nullable: true },
+    nextRetryAt: { type: 'datetime', nullable: true },
+    dueAt: { type: 'datetime', nullable: true },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+    completedAt: { type: 'datetime', nullable: true },
+  },
+  indexes: [{ properties: ['status', 'procedure'] }, { properties: ['needsAttention'] }, { properties: ['createdAt'] }],
+});
+
+/**
+ * The application as entered (仮登録). Personal data stays here, in the registry DB, never in workflow payloads;
+ * the 個人番号 inside is encrypted. `idempotencyKey` makes a repeated intake return the same case.
+ */
+export class CaseApplication {
+  caseId!: string;
+  procedure!: Procedure;
+  idempotencyKey!: string;
+  payloadHash!: string;
+  payload!: Record<string, unknown>;
+  createdAt: Date = new Date();
+}
+
+export const CaseApplicationSchema = new EntitySchema<CaseApplication>({
+  class: CaseApplication,
+  tableName: 'case_application',
+  properties: {
+    caseId: { type: 'string', length: 64, primary: true },
+    procedure: { type: 'string', length: 40 },
+    idempotencyKey: { type: 'string', length: 128, unique: true },
+    payloadHash: { type: 'string', length: 64 },
+    payload: { type: 'json' },
+    createdAt: { type: 'datetime' },
+  },
+});
+
+/** Append-only log of what happened to a case and who did it (no personal data in `detail`). */
+export class CaseActionLog {
+  id!: number;
+  caseId!: string;
+  action!: CaseAction;
+  actorId!: string;
+  terminalId?: string;
+  detail?: Record<string, unknown>;
+  at: Date = new Date();
+}
+
+export const CaseActionLogSchema = new EntitySchema<CaseActionLog>({
+  class: CaseActionLog,
+  tableName: 'case_action_log',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    caseId: { type: 'string', length: 64 },
+    action: { type: 'string', length: 40 },
+    actorId: { type: 'string', length: 64 },
+    terminalId: { type: 'string', length: 64, nullable: true },
+    detail: { type: 'json', nullable: true },
+    at: { type: 'datetime' },
+  },
+  indexes: [{ properties: ['caseId'] }],
+});

@@ -1,0 +1,23 @@
+import { AuditLogSchema } from './audit';
+import { CaseActionLogSchema, CaseApplicationSchema, CaseRecordSchema } from './case';
+import { CertificateIssuanceSchema } from './certificate';
+import { CounterSchema, HouseholdSchema } from './household';
+import { OutboxMessageSchema } from './outbox';
+import { ResidentSchema } from './resident';
+import { ResidentHistorySchema } from './resident-history';
+import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
+
+export * from './audit';
+export * from './case';
+export * from './certificate';
+export * from './household';
+export * from './outbox';
+export * from './resident';
+export * from './resident-history';
+export * from './staff';
+
+export const ALL_ENTITIES = [
+  ResidentSchema, ResidentHistorySchema, HouseholdSchema, CounterSchema, CaseRecordSchema, CaseApplicationSchema,
+  CaseActionLogSchema, AuditLogSchema, OutboxMessageSchema, CertificateIssuanceSchema, StaffUserSchema,
+  StaffSessionSchema, TerminalSchema,
+];

@@ -1,0 +1,49 @@
+import { EntitySchema } from '@mikro-orm/core';
+
+export const OutboxKind = { IDENTITY_UPDATE: 'IDENTITY_UPDATE', MOVE_IN_NOTICE: 'MOVE_IN_NOTICE' } as const;
+export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
+export const OutboxStatus = { PENDING: 'PENDING', SENT: 'SENT', REJECTED: 'REJECTED' } as const;
+export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
+
+/**
+ * Transactional outbox for CS messages (architecture principle 2): written in the same transaction as the registry
+ * change that causes it, delivered afterwards in `sequence` order with its idempotency key. `sequence` is the
+ * per-住民票コード 更新順番号 for identity updates. The payload holds the 個人番号, so it is stored encrypted.
+ */
+export class OutboxMessage {
+  id!: number;
+  caseId!: string;
+  kind!: OutboxKind;
+  residentRecordCode!: string;
+  sequence!: number;
+  idempotencyKey!: string;
+  payloadEnc!: string;
+  status: OutboxStatus = OutboxStatus.PENDING;
+  attempts = 0;
+  lastError?: string;
+  ackMessageId?: string;
+  createdAt: Date = new Date();
+  sentAt?: Date;
+}
+
+export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
+  class: OutboxMessage,
+  tableName: 'outbox_message',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    caseId: { type: 'string', length: 64 },
+    kind: { type: 'string', length: 30 },
+    residentRecordCode: { type: 'string', length: 11 },
+    sequence: { type: 'integer' },
+    idempotencyKey: { type: 'string', length: 128, unique: true },
+    payloadEnc: { type: 'text' },
+    status: { type: 'string', length: 20 },
+    attempts: { type: 'integer' },
+    lastError: { type: 'string', length: 500, nullable: true },
+    ackMessageId: { type: 'string', length: 128, nullable: true },
+    createdAt: { type: 'datetime' },
+    sentAt: { type: 'datetime', nullable: true },
+  },
+  uniques: [{ properties: ['kind', 'residentRecordCode', 'sequence'] }],
+  indexes: [{ properties: ['caseId'] }, { properties: ['status'] }],
+});

@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123182629 } from './initial-schema';
+
+/** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
+export const sqliteMigrations: MigrationObject[] = [{ name: 'Migration20261123182629', class: Migration20261123182629 }];

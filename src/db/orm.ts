@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ALL_ENTITIES } from './entities';
+import { mysqlMigrations } from './migrations/mysql';
+import { sqliteMigrations } from './migrations/sqlite';
+
+export type Orm = MikroORM;
+export type DbKind = 'sqlite' | 'mysql';
+
+export const dbKind = (databaseUrl: string): DbKind => (databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql');
+
+/** MikroORM options for a DATABASE_URL: `sqlite:<file>` (embedded default) or `mysql://…` (MySQL 8 / MariaDB). */
+export function ormOptions(databaseUrl: string): Options {
+  const common = {
+    entities: ALL_ENTITIES,
+    extensions: [Migrator],
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+  } satisfies Partial<Options>;
+  if (dbKind(databaseUrl) === 'sqlite') {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    return {
+      ...common,
+      driver: BetterSqliteDriver,
+      dbName: file,
+      migrations: { migrationsList: sqliteMigrations, transactional: true, snapshot: false, path: 'src/db/migrations/sqlite' },
+    };
+  }
+  return {
+    ...common,
+    driver: MySqlDriver,
+    clientUrl: databaseUrl.replace(/^mariadb:/, 'mysql:'),
+    pool: { min: 0, max: 10 },
+    migrations: { migrationsList: mysqlMigrations, transactional: true, snapshot: false, path: 'src/db/migrations/mysql' },
+  };
+}
+
+/** Opens the registry database and brings its schema up to date (migrations are idempotent). */
+export async function openRegistryDb(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(databaseUrl));
+  if (dbKind(databaseUrl) === 'sqlite') {
+    const conn = orm.em.getConnection();
+    await conn.execute('pragma journal_mode = WAL');
+    await conn.execute('pragma busy_timeout = 10000');
+    await conn.execute('pragma synchronous = NORMAL');
+  }
+  if (opts.migrate !== false) await orm.getMigrator().up();
+  return orm;
+}

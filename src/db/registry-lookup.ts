@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { ResidentStatus } from '../domain/registry-values';
+import { Resident } from './entities';
+import type { PiiCrypto } from './pii-crypto';
+
+export interface PersonKeys {
+  residentRecordCode?: string;
+  individualNumber?: string;
+  familyName: string;
+  givenName: string;
+  birthDate: string;
+  sex: string;
+}
+
+export interface RegistryMatch {
+  /** A current record (住民 or 転出予定者) with the same 住民票コード or 個人番号: a 転入 must be refused. */
+  current?: Resident;
+  /** A 除票 matching by 住民票コード or 個人番号: 再転入, reuse its 宛名番号 (standard spec 4.1.1.2). */
+  removed?: Resident;
+  /** A 除票 matching on 氏名, 性別 and 生年月日 only: raise an alert, do not force 再転入. */
+  fourInfoAlert: boolean;
+}
+
+/** 再転入 / already-registered detection for one incoming person (domain.md §4.1 step 2). */
+export async function matchRegistry(em: EntityManager, pii: PiiCrypto, p: PersonKeys): Promise<RegistryMatch> {
+  const or: Array<Record<string, string>> = [];
+  if (p.residentRecordCode) or.push({ residentRecordCode: p.residentRecordCode });
+  if (p.individualNumber) or.push({ individualNumberIndex: pii.blindIndex(p.individualNumber) });
+  const byKey = or.length ? await em.find(Resident, { $or: or }) : [];
+  const current = byKey.find((r) => r.status !== ResidentStatus.REMOVED);
+  const removed = byKey.find((r) => r.status === ResidentStatus.REMOVED);
+  let fourInfoAlert = false;
+  if (!current && !removed) {
+    const n = await em.count(Resident, {
+      familyName: p.familyName, givenName: p.givenName, birthDate: p.birthDate, sex: p.sex as Resident['sex'], status: ResidentStatus.REMOVED,
+    });
+    fourInfoAlert = n > 0;
+  }
+  return { current, removed, fourInfoAlert };
+}
+
+export const fullName = (r: { familyName: string; givenName: string }): string => `${r.familyName}　${r.givenName}`;
+export const fullKana = (r: { familyNameKana: string; givenNameKana: string }): string => `${r.familyNameKana}　${r.givenNameKana}`;

@@ -1,0 +1,132 @@
+/**
+ * Addresses for the demo town: homes (houses and apartment rooms with 方書) inside the municipality, 本籍 in
+ * and outside it, and previous addresses in other real municipalities or abroad.
+ */
+import { withMunicipalityCheckDigit } from '../../domain/check-digits';
+import type { Prng } from './prng';
+import { BUILDING_NAMES, kanjiNumber, TOWN_AREAS, type TownArea } from './data/town-areas';
+import { ABROAD_ADDRESSES, OTHER_MUNICIPALITIES } from './data/other-municipalities';
+
+export interface HomeAddress {
+  address: string;
+  addressSupplement?: string;
+  postalCode: string;
+  addressCode: string;
+  /** The same lot written as a 本籍 (…番地). */
+  domicile: string;
+}
+
+interface Building {
+  area: TownArea;
+  chome: number;
+  ban: number;
+  go: number;
+  name: string;
+  floors: number;
+  perFloor: number;
+  taken: Set<number>;
+}
+
+const AREA_WEIGHTS = TOWN_AREAS.map((a) => [a, a.weight] as const);
+
+export class TownAddresses {
+  private readonly prefix: string;
+  private readonly usedLots = new Set<string>();
+  private readonly buildings: Building[] = [];
+
+  constructor(
+    private readonly rng: Prng,
+    prefectureName: string,
+    municipalityName: string,
+    expectedApartments: number,
+  ) {
+    this.prefix = prefectureName + municipalityName;
+    const count = Math.max(3, Math.ceil(expectedApartments / 8));
+    for (let i = 0; i < count; i++) this.buildings.push(this.newBuilding());
+  }
+
+  house(): HomeAddress {
+    const lot = this.freeLot();
+    return this.home(lot.area, lot.chome, lot.ban, lot.go);
+  }
+
+  apartment(): HomeAddress {
+    let building: Building | undefined;
+    for (let attempt = 0; attempt < 8 && !building; attempt++) {
+      const b = this.rng.pick(this.buildings);
+      if (b.taken.size < b.floors * b.perFloor) building = b;
+    }
+    if (!building) {
+      building = this.newBuilding();
+      this.buildings.push(building);
+    }
+    let room: number;
+    do room = this.rng.int(1, building.floors) * 100 + this.rng.int(1, building.perFloor);
+    while (building.taken.has(room));
+    building.taken.add(room);
+    return this.home(building.area, building.chome, building.ban, building.go, `${building.name}${room}号室`);
+  }
+
+  /** A 本籍 elsewhere in the municipality. */
+  inTownDomicile(): string {
+    const area = this.rng.weighted(AREA_WEIGHTS);
+    return `${this.prefix}${area.name}${kanjiNumber(this.rng.int(1, area.chome))}丁目${this.rng.int(1, 30)}番地`;
+  }
+
+  private home(area: TownArea, chome: number, ban: number, go: number, supplement?: string): HomeAddress {
+    const lot = `${this.prefix}${area.name}${kanjiNumber(chome)}丁目`;
+    return {
+      address: `${lot}${ban}番${go}号`,
+      ...(supplement ? { addressSupplement: supplement } : {}),
+      postalCode: area.postalCode,
+      addressCode: area.id + String(chome).padStart(3, '0'),
+      domicile: `${lot}${ban}番地`,
+    };
+  }
+
+  private freeLot(): { area: TownArea; chome: number; ban: number; go: number } {
+    for (;;) {
+      const area = this.rng.weighted(AREA_WEIGHTS);
+      const lot = { area, chome: this.rng.int(1, area.chome), ban: this.rng.int(1, 30), go: this.rng.int(1, 24) };
+      const key = `${area.id}-${lot.chome}-${lot.ban}-${lot.go}`;
+      if (!this.usedLots.has(key)) {
+        this.usedLots.add(key);
+        return lot;
+      }
+    }
+  }
+
+  private newBuilding(): Building {
+    const i = this.buildings.length;
+    const base = BUILDING_NAMES[i % BUILDING_NAMES.length] ?? 'ハイツ';
+    const round = Math.floor(i / BUILDING_NAMES.length);
+    const lot = this.freeLot();
+    return {
+      ...lot,
+      name: round === 0 ? base : `第${kanjiNumber(round + 1)}${base}`,
+      floors: this.rng.int(2, 6),
+      perFloor: this.rng.int(3, 8),
+      taken: new Set(),
+    };
+  }
+}
+
+/** A full address in another real municipality, with that municipality's 6-digit code. */
+export const otherMunicipalityAddress = (rng: Prng): { address: string; municipalityCode: string } => {
+  const m = rng.pick(OTHER_MUNICIPALITIES);
+  const town = rng.pick(m.towns);
+  return {
+    address: `${m.prefecture}${m.city}${town}${kanjiNumber(rng.int(1, m.chome))}丁目${rng.int(1, 28)}番${rng.int(1, 20)}号`,
+    municipalityCode: withMunicipalityCheckDigit(m.code),
+  };
+};
+
+/** A 本籍 in another municipality. */
+export const otherDomicile = (rng: Prng): string => {
+  const m = rng.pick(OTHER_MUNICIPALITIES);
+  return `${m.prefecture}${m.city}${rng.pick(m.towns)}${kanjiNumber(rng.int(1, m.chome))}丁目${rng.int(1, 40)}番地`;
+};
+
+/** A 転入前住所 abroad for a nationality label of the demo data. */
+export const abroadAddress = (rng: Prng, nationality: string): string =>
+  rng.pick(ABROAD_ADDRESSES[nationality] ?? ['国外']);

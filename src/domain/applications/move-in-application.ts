@@ -1,0 +1,144 @@
+import type { JSONSchemaType } from 'ajv';
+
+/**
+ * 転入届 as entered at the counter (domain.md §4.1). Only the items on the notification form can be entered
+ * (domain.md §4 common rule 3). Stored as the case's 仮登録 in case_application; never sent to Temporal.
+ */
+export interface MoveInMover {
+  familyName: string;
+  givenName: string;
+  familyNameKana: string;
+  givenNameKana: string;
+  birthDate: string;
+  sex: '1' | '2';
+  relationshipToHead: string;
+  residentRecordCode: string; // from the 転出証明書
+  individualNumber?: string; // from the 転出証明書 or the card; check digit validated
+  registeredDomicile?: string;
+  familyRegisterHead?: string;
+  formerSurname?: string;
+  cardPresented?: boolean;
+}
+
+export interface MoveInApplication {
+  movers: MoveInMover[];
+  address: { address: string; addressSupplement?: string; postalCode?: string; addressCode?: string };
+  moveInDate: string; // 転入をした年月日 (= 異動日)
+  notificationDate?: string; // 届出日; defaults to today (JST)
+  previousAddress: string; // 転入前住所
+  previousMunicipalityCode?: string; // 前住所地 (receives the 転入通知); absent when moving in from abroad
+  fromAbroad?: boolean;
+  household: { mode: 'new' } | { mode: 'join'; householdNumber: string };
+  notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
+  identityDocument: { type: 'myNumberCard' | 'driversLicence' | 'passport' | 'residenceCard' | 'other'; checkedBy?: string };
+  moveOutCertificate?: { issuingMunicipalityCode: string; issueDate?: string };
+  certificateRequest?: {
+    includeHouseholdHead?: boolean;
+    includeDomicile?: boolean;
+    includeResidentRecordCode?: boolean;
+    includeIndividualNumber?: boolean;
+  };
+}
+
+const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
+const kana = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[ァ-ヴー　・]+$' } as const;
+const date = { type: 'string', format: 'iso-date' } as const;
+
+const moverSchema: JSONSchemaType<MoveInMover> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['familyName', 'givenName', 'familyNameKana', 'givenNameKana', 'birthDate', 'sex', 'relationshipToHead', 'residentRecordCode'],
+  properties: {
+    familyName: text(50),
+    givenName: text(50),
+    familyNameKana: kana,
+    givenNameKana: kana,
+    birthDate: date,
+    sex: { type: 'string', enum: ['1', '2'] },
+    relationshipToHead: text(40),
+    residentRecordCode: { type: 'string', pattern: '^[0-9]{11}$' },
+    individualNumber: { type: 'string', format: 'individual-number', nullable: true },
+    registeredDomicile: { ...text(200), nullable: true },
+    familyRegisterHead: { ...text(100), nullable: true },
+    formerSurname: { ...text(50), nullable: true },
+    cardPresented: { type: 'boolean', nullable: true },
+  },
+};
+
+export const MoveInApplicationSchema: JSONSchemaType<MoveInApplication> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['movers', 'address', 'moveInDate', 'previousAddress', 'household', 'notifier', 'identityDocument'],
+  properties: {
+    movers: { type: 'array', minItems: 1, maxItems: 12, items: moverSchema },
+    address: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['address'],
+      properties: {
+        address: text(200),
+        addressSupplement: { ...text(100), nullable: true },
+        postalCode: { type: 'string', pattern: '^[0-9]{3}-[0-9]{4}$', nullable: true },
+        addressCode: { type: 'string', pattern: '^[0-9]{1,20}$', nullable: true },
+      },
+    },
+    moveInDate: date,
+    notificationDate: { ...date, nullable: true },
+    previousAddress: text(200),
+    previousMunicipalityCode: { type: 'string', format: 'municipality-code', nullable: true },
+    fromAbroad: { type: 'boolean', nullable: true },
+    household: {
+      type: 'object',
+      required: ['mode'],
+      oneOf: [
+        { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { type: 'string', const: 'new' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['mode', 'householdNumber'],
+          properties: { mode: { type: 'string', const: 'join' }, householdNumber: { type: 'string', pattern: '^[0-9]{7}$' } },
+        },
+      ],
+    } as unknown as JSONSchemaType<MoveInApplication['household']>,
+    notifier: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: {
+        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
+        powerOfAttorney: { type: 'boolean', nullable: true },
+      },
+    },
+    identityDocument: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { type: 'string', enum: ['myNumberCard', 'driversLicence', 'passport', 'residenceCard', 'other'] },
+        checkedBy: { type: 'string', maxLength: 64, nullable: true },
+      },
+    },
+    moveOutCertificate: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['issuingMunicipalityCode'],
+      nullable: true,
+      properties: {
+        issuingMunicipalityCode: { type: 'string', format: 'municipality-code' },
+        issueDate: { ...date, nullable: true },
+      },
+    },
+    certificateRequest: {
+      type: 'object',
+      additionalProperties: false,
+      nullable: true,
+      required: [],
+      properties: {
+        includeHouseholdHead: { type: 'boolean', nullable: true },
+        includeDomicile: { type: 'boolean', nullable: true },
+        includeResidentRecordCode: { type: 'boolean', nullable: true },
+        includeIndividualNumber: { type: 'boolean', nullable: true },
+      },
+    },
+  },
+};

@@ -1,0 +1,45 @@
+/** Procedures and case statuses shared by workflows, the projection table and the API (architecture principle 6). */
+export const Procedure = {
+  MOVE_IN: 'MOVE_IN', // 転入
+  SPECIAL_MOVE_IN: 'SPECIAL_MOVE_IN', // 特例転入
+  MOVE_OUT: 'MOVE_OUT', // 転出
+  ONLINE_MOVE_OUT: 'ONLINE_MOVE_OUT', // オンライン転出
+  HELD_MOVE_OUT_CERTIFICATE: 'HELD_MOVE_OUT_CERTIFICATE', // 転出証明書情報の保管
+  BIRTH: 'BIRTH', // 出生
+  CARD_ISSUANCE: 'CARD_ISSUANCE', // 個人番号カード交付
+} as const;
+export type Procedure = (typeof Procedure)[keyof typeof Procedure];
+
+export const procedureLabel: Record<Procedure, string> = {
+  MOVE_IN: '転入', SPECIAL_MOVE_IN: '特例転入', MOVE_OUT: '転出', ONLINE_MOVE_OUT: 'オンライン転出',
+  HELD_MOVE_OUT_CERTIFICATE: '転出証明書情報', BIRTH: '出生', CARD_ISSUANCE: '個人番号カード交付',
+};
+
+export const CaseStatus = {
+  AWAITING_APPROVAL: 'AWAITING_APPROVAL', // 仮登録・決裁待ち
+  REJECTED: 'REJECTED', // 却下
+  APPROVED: 'APPROVED', // 決裁済み
+  COMMITTED: 'COMMITTED', // 本登録済み
+  DELIVERING: 'DELIVERING', // 住基ネット送信中
+  DELIVERY_REJECTED: 'DELIVERY_REJECTED', // CS がエラーを返した: 要対応
+  ISSUING_CERTIFICATE: 'ISSUING_CERTIFICATE', // 証明書作成中
+  COMPLETED: 'COMPLETED', // 完了
+  CANCELLED: 'CANCELLED', // 取消
+} as const;
+export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
+
+export const caseStatusLabel: Record<CaseStatus, string> = {
+  AWAITING_APPROVAL: '決裁待ち', REJECTED: '却下', APPROVED: '決裁済み', COMMITTED: '本登録済み',
+  DELIVERING: '住基ネット送信中', DELIVERY_REJECTED: 'CS エラー（要対応）', ISSUING_CERTIFICATE: '証明書作成中',
+  COMPLETED: '完了', CANCELLED: '取消',
+};
+
+export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set([CaseStatus.REJECTED, CaseStatus.COMPLETED, CaseStatus.CANCELLED]);
+
+/** Actions in the append-only case action log. */
+export const CaseAction = {
+  INTAKE: 'INTAKE', APPROVE: 'APPROVE', REJECT: 'REJECT', COMMIT: 'COMMIT', CS_SENT: 'CS_SENT',
+  CS_REJECTED: 'CS_REJECTED', RETRY_DELIVERY: 'RETRY_DELIVERY', CERTIFICATE_ISSUED: 'CERTIFICATE_ISSUED',
+  COMPLETE: 'COMPLETE',
+} as const;
+export type CaseAction = (typeof CaseAction)[keyof typeof CaseAction];

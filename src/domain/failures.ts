@@ -1,0 +1,7 @@
+/** Failure types shared by activities and workflows (kept free of Temporal imports). */
+export const FailureType = {
+  CS_REJECTED: 'CsRejected', // the CS refused a message: permanent, goes to the error queue
+  ALREADY_REGISTERED: 'AlreadyRegistered', // the person is currently registered here (domain.md §4.1)
+  CASE_DATA_MISSING: 'CaseDataMissing',
+} as const;
+export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -1,0 +1,24 @@
+/** Staff roles (domain.md §2.1, §8.2). */
+export const Role = {
+  CLERK: 'clerk',
+  APPROVER: 'approver',
+  SUPERVISOR: 'supervisor',
+  AUDITOR: 'auditor',
+  SECURITY_ADMIN: 'securityAdministrator',
+  SYSTEM: 'system',
+} as const;
+export type Role = (typeof Role)[keyof typeof Role];
+
+/** Roles allowed to see the 個人番号 unmasked and to search by it (number-use roles, domain.md §8.5). */
+export const NUMBER_USE_ROLES: ReadonlySet<Role> = new Set([Role.CLERK, Role.APPROVER]);
+
+export const can = {
+  enterCase: (roles: readonly Role[]) => roles.includes(Role.CLERK),
+  approve: (roles: readonly Role[]) => roles.includes(Role.APPROVER),
+  readCases: (roles: readonly Role[]) =>
+    roles.some((r) => r === Role.CLERK || r === Role.APPROVER || r === Role.SUPERVISOR || r === Role.AUDITOR),
+  issueCertificate: (roles: readonly Role[]) => roles.includes(Role.CLERK),
+  superviseCases: (roles: readonly Role[]) => roles.includes(Role.SUPERVISOR),
+  readAudit: (roles: readonly Role[]) => roles.includes(Role.AUDITOR) || roles.includes(Role.SECURITY_ADMIN),
+  seeIndividualNumber: (roles: readonly Role[]) => roles.some((r) => NUMBER_USE_ROLES.has(r)),
+};

@@ -1,0 +1,195 @@
+/**
+ * Messages exchanged with the 市町村CS, each TypeScript type next to its ajv schema under the same name
+ * (architecture: conventions). The real J-LIS message formats are not public (domain.md §9.1), so this is our own
+ * JSON contract carrying the real data items:
+ *  - 本人確認情報 (domain.md §3.4): exactly the 8 items, plus 氏名の振り仮名 when the 2025 item set is on.
+ *  - 転入通知 (domain.md §2.2 I-8, §2.3): NO 個人番号 and no 特定個人情報. `additionalProperties: false` at every level
+ *    means a stray `individualNumber` is a 400, never silently forwarded.
+ * Codes use digit patterns / check-digit formats; dates are real calendar dates 'YYYY-MM-DD'.
+ */
+import type { SchemaObject } from 'ajv';
+import { CustomFormat, type FieldError } from '../domain/ajv';
+import { CS_CHANGE_REASON_CODES } from './cs-codes';
+
+/** Printable text: no control characters (CR/LF/TAB included). */
+const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
+const text = (maxLength: number): SchemaObject => ({ type: 'string', minLength: 1, maxLength, pattern: TEXT_PATTERN });
+const isoDate: SchemaObject = { type: 'string', format: CustomFormat.ISO_DATE };
+const municipalityCode: SchemaObject = { type: 'string', format: CustomFormat.MUNICIPALITY_CODE };
+/** 住民票コード: digit pattern only. Its check-digit formula is unverified (domain.md §7.2); see checkResidentRecordCode. */
+const residentRecordCode: SchemaObject = { type: 'string', pattern: '^[0-9]{11}$' };
+const sex: SchemaObject = { type: 'string', enum: ['1', '2'] };
+/** Idempotency keys: 8–128 URL/header-safe characters (e.g. the outbox row id or 依頼管理番号). */
+export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$';
+const idempotencyKey: SchemaObject = { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN };
+
+export const NAME_MAX = 100;
+export const ADDRESS_MAX = 200;
+
+/** 性別: '1' 男, '2' 女. */
+export type CsSex = '1' | '2';
+
+/** 本人確認情報: the 8 items (+ nameKana when the 2025 item-set flag is on). */
+export interface IdentityInfo {
+  residentRecordCode: string;
+  name: string;
+  birthDate: string;
+  sex: CsSex;
+  address: string;
+  individualNumber: string;
+  /** CS change-reason code (cs-codes.ts). */
+  changeReason: string;
+  changeDate: string;
+  nameKana?: string;
+}
+
+export const IdentityInfoSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['residentRecordCode', 'name', 'birthDate', 'sex', 'address', 'individualNumber', 'changeReason', 'changeDate'],
+  properties: {
+    residentRecordCode,
+    name: text(NAME_MAX),
+    birthDate: isoDate,
+    sex,
+    address: text(ADDRESS_MAX),
+    individualNumber: { type: 'string', format: CustomFormat.INDIVIDUAL_NUMBER },
+    changeReason: { type: 'string', enum: [...CS_CHANGE_REASON_CODES] },
+    changeDate: isoDate,
+    nameKana: text(NAME_MAX),
+  } satisfies Record<keyof IdentityInfo, SchemaObject>,
+};
+
+export interface IdentityUpdate {
+  /** Sending municipality (us). */
+  municipalityCode: string;
+  idempotencyKey: string;
+  /** 更新順番号: per residentRecordCode (and sending municipality), from 1, strictly increasing. */
+  sequenceNumber: number;
+  identity: IdentityInfo;
+}
+
+export const IdentityUpdateSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['municipalityCode', 'idempotencyKey', 'sequenceNumber', 'identity'],
+  properties: {
+    municipalityCode,
+    idempotencyKey,
+    sequenceNumber: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    identity: IdentityInfoSchema,
+  } satisfies Record<keyof IdentityUpdate, SchemaObject>,
+};
+
+/** The body of a 転入通知: registry data of the 転入者 without 個人番号 (domain.md §9.7 stance). */
+export interface MoveInNoticeBody {
+  residentRecordCode: string;
+  name: string;
+  nameKana?: string;
+  birthDate: string;
+  sex: CsSex;
+  newAddress: string;
+  moveInDate: string;
+  previousAddress: string;
+  notificationDate: string;
+}
+
+export const MoveInNoticeBodySchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['residentRecordCode', 'name', 'birthDate', 'sex', 'newAddress', 'moveInDate', 'previousAddress', 'notificationDate'],
+  properties: {
+    residentRecordCode,
+    name: text(NAME_MAX),
+    nameKana: text(NAME_MAX),
+    birthDate: isoDate,
+    sex,
+    newAddress: text(ADDRESS_MAX),
+    moveInDate: isoDate,
+    previousAddress: text(ADDRESS_MAX),
+    notificationDate: isoDate,
+  } satisfies Record<keyof MoveInNoticeBody, SchemaObject>,
+};
+
+/** 転入通知 (住基法第9条第1項): sent by the destination (us) to the 前住所地. NO 個人番号, NO 特定個人情報. */
+export interface MoveInNotice {
+  /** The sender: the destination municipality, i.e. us. */
+  fromMunicipalityCode: string;
+  /** The addressee: the 前住所地 (or 最終住民登録地). */
+  toMunicipalityCode: string;
+  idempotencyKey: string;
+  notice: MoveInNoticeBody;
+}
+
+export const MoveInNoticeSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'notice'],
+  properties: {
+    fromMunicipalityCode: municipalityCode,
+    toMunicipalityCode: municipalityCode,
+    idempotencyKey,
+    notice: MoveInNoticeBodySchema,
+  } satisfies Record<keyof MoveInNotice, SchemaObject>,
+};
+
+/** Acknowledgement of an accepted message. A resend with the same Idempotency-Key gets the same ack, duplicate=true. */
+export interface CsAck {
+  /** Assigned by the CS. */
+  messageId: string;
+  /** ISO instant. */
+  receivedAt: string;
+  duplicate: boolean;
+}
+
+export const CsAckSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['messageId', 'receivedAt', 'duplicate'],
+  properties: {
+    messageId: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$' },
+    receivedAt: { type: 'string', format: 'date-time' },
+    duplicate: { type: 'boolean' },
+  } satisfies Record<keyof CsAck, SchemaObject>,
+};
+
+/** Error codes of the contract (4xx bodies; 503 uses CS_UNAVAILABLE). */
+export const CsErrorCode = {
+  INVALID_MESSAGE: 'INVALID_MESSAGE',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  SEQUENCE_OUT_OF_ORDER: 'SEQUENCE_OUT_OF_ORDER',
+  ALREADY_REGISTERED: 'ALREADY_REGISTERED',
+  MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS: 'MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS',
+  MUNICIPALITY_NOT_SERVED: 'MUNICIPALITY_NOT_SERVED',
+  NOT_FOUND: 'NOT_FOUND',
+  CS_UNAVAILABLE: 'CS_UNAVAILABLE',
+} as const;
+export type CsErrorCode = (typeof CsErrorCode)[keyof typeof CsErrorCode];
+
+/** Error body of every non-2xx answer. `message` and `errors` never contain values taken from the request. */
+export interface CsErrorBody {
+  code: string;
+  message: string;
+  errors?: FieldError[];
+}
+
+export const CsErrorBodySchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
+    message: { type: 'string', maxLength: 500 },
+    errors: {
+      type: 'array',
+      maxItems: 100,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['field', 'rule', 'message'],
+        properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+  } satisfies Record<keyof CsErrorBody, SchemaObject>,
+};

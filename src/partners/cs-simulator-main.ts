@@ -1,0 +1,40 @@
+/**
+ * Runs the CS simulator as a process: `tsx src/partners/cs-simulator-main.ts`.
+ *   CS_TOKEN               bearer token the simulator accepts (required)
+ *   CS_SIM_PORT            port (default 7401; 0 = a free port)
+ *   CS_SIM_HOST            interface (default 127.0.0.1)
+ *   CS_SIM_MUNICIPALITIES  optional comma-separated municipality codes the CS serves
+ * State is in memory and lost on exit. Logs only method, path, status and message IDs.
+ */
+import { startCsSimulator } from './cs-simulator';
+
+const main = async (): Promise<void> => {
+  const token = process.env.CS_TOKEN;
+  if (!token) throw new Error('CS_TOKEN is required');
+  const port = Number(process.env.CS_SIM_PORT ?? '7401');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('CS_SIM_PORT must be a port number');
+  const municipalities = process.env.CS_SIM_MUNICIPALITIES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const sim = await startCsSimulator({
+    token,
+    port,
+    host: process.env.CS_SIM_HOST ?? '127.0.0.1',
+    ...(municipalities?.length ? { municipalities } : {}),
+    log: (line) => console.log(`[cs-sim] ${line}`),
+  });
+  console.log(`[cs-sim] CS simulator listening on ${sim.url}`);
+  const stop = (): void => {
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+};
+
+main().catch((err: unknown) => {
+  console.error(`[cs-sim] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+export { moveInWorkflow } from './move-in';
