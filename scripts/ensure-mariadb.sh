@@ -42,7 +42,7 @@ done
 
 OSUSER="$(id -un)"
 admin() { mariadb-admin --no-defaults --socket="$SOCK" -uroot "$@"; }
-sql()   { mariadb --no-defaults --socket="$SOCK" -uroot --batch "$@"; }
+sql()   { mariadb --no-defaults --socket="$SOCK" -uroot --batch; }
 alive() { [[ -S "$SOCK" ]] && admin --connect-timeout=2 ping >/dev/null 2>&1; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 

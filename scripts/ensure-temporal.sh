@@ -84,7 +84,10 @@ start=$(date +%s)
 # Build into a temp dir and move into place so a killed build never leaves a half binary.
 TMPBIN="$(mktemp -d "$DIR/.build.XXXXXX")"
 trap 'rm -rf "$TMPBIN"' EXIT
-if ! GOBIN="$TMPBIN" "$GO" install "github.com/temporalio/cli/cmd/temporal@v$VERSION" >"$LOG" 2>&1; then
+# Link flags as in the CLI's release build (strip symbols, stamp the version); they
+# only affect the link step, so the Go build cache is shared with a plain build.
+if ! GOBIN="$TMPBIN" "$GO" install -ldflags "-s -w -X github.com/temporalio/cli/temporalcli.Version=$VERSION" \
+     "github.com/temporalio/cli/cmd/temporal@v$VERSION" >"$LOG" 2>&1; then
   tail -n 30 "$LOG" >&2
   die "go install github.com/temporalio/cli/cmd/temporal@v$VERSION failed (full log: $LOG)"
 fi

@@ -125,8 +125,9 @@ mv "$WORK/lib" "$WORK/temporal-test-server" "$DIR/"
 log "warming up (class-data-sharing archive for faster start-up)..."
 port="$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])' 2>/dev/null || echo 47233)"
 TEMPORAL_TEST_SERVER_JAVA_OPTS="-XX:ArchiveClassesAtExit=$DIR/app.jsa" \
-  "$DIR/temporal-test-server" "$port" --enable-time-skipping >"$WORK/warmup.log" 2>&1 &
+  "$DIR/temporal-test-server" "$port" --enable-time-skipping >"$WORK/warmup.log" 2>&1 9>&- &
 pid=$!
+trap 'kill -KILL "$pid" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 300); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
   kill -0 "$pid" 2>/dev/null || break

@@ -14,7 +14,16 @@
  * string (e.g. 「年月日不詳」, 「昭和○○年頃」) is printed as given. The 認証文, the mayor and the 電子公印 close the
  * content flow, so they appear on the last page only. The footer carries the 発行番号 with this page's n/total.
  */
-import type { Column, Content, ContentStack, ContentTable, ContentText, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
+import type {
+  Column,
+  Content,
+  ContentStack,
+  ContentTable,
+  ContentText,
+  TableCell,
+  TableCellProperties,
+  TDocumentDefinitions,
+} from 'pdfmake/interfaces';
 import { isIsoDate, toSeireki, toWareki } from '../src/domain/dates';
 
 export interface ResidentRecordCopyPerson {
@@ -75,8 +84,12 @@ const PAGE_MARGINS: [number, number, number, number] = [42, 78, 42, 54];
 const CONTENT_WIDTH = 595.28 - PAGE_MARGINS[0] - PAGE_MARGINS[2];
 const LABEL_WIDTH = 64;
 const CELL_PADDING = 4;
-/** Widths of a person block: label | value | label | value. */
-const PERSON_WIDTHS = [LABEL_WIDTH, 186, LABEL_WIDTH, CONTENT_WIDTH - 186 - 2 * LABEL_WIDTH - 8 * CELL_PADDING - 5];
+const NAME_WIDTH = 186;
+/** Widths of a person block: label | value | label | value (the last takes the rest of the line). */
+const PERSON_WIDTHS = [LABEL_WIDTH, NAME_WIDTH, LABEL_WIDTH, '*'];
+/** Approximate text widths of the last column and of a value spanning the three value columns. */
+const RIGHT_WIDTH = CONTENT_WIDTH - NAME_WIDTH - 2 * LABEL_WIDTH - 8 * CELL_PADDING - 4;
+const WIDE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH - 4 * CELL_PADDING;
 const SEAL_SIZE = 64; // pt, 22.6 mm: the 電子公印 is at most 25 mm square (standard spec 5.6)
 const BODY_SIZE = 9;
 const LABEL_SIZE = 8;
@@ -89,14 +102,15 @@ const emWidth = (s: string): number => [...s].reduce((w, c) => w + ((c.codePoint
 /** Shrinks a one-line value to fit its cell (standard spec 5.8); below `min` pt it wraps instead. */
 const fit = (text: string, width: number, size: number, min = 6.5): { text: string; fontSize: number } => {
   const em = emWidth(text);
-  const fitted = em * size > width ? Math.max(min, Math.floor((width / em) * 10) / 10) : size;
+  const room = width * 0.97; // the estimate is not exact; a value shrunk to the exact width may still wrap
+  const fitted = em * size > room ? Math.max(min, Math.floor((room / em) * 10) / 10) : size;
   return { text, fontSize: fitted };
 };
 
-const label = (text: string, extra: Partial<ContentText> = {}): ContentText => ({ text, fontSize: LABEL_SIZE, alignment: 'center', ...extra });
-const value = (content: Content, extra: Partial<ContentStack> = {}): ContentStack => ({ stack: [content], ...extra });
-const spanned = (cell: ContentStack, n: number): TableCell[] => [{ ...cell, colSpan: n }, ...Array.from({ length: n - 1 }, () => ({}))];
-const wideWidth = (): number => CONTENT_WIDTH - LABEL_WIDTH - 4 * CELL_PADDING;
+type Cell = (ContentText | ContentStack) & TableCellProperties;
+const label = (text: string): Cell => ({ text, fontSize: LABEL_SIZE, alignment: 'center', verticalAlignment: 'middle' });
+const value = (content: Content): Cell => ({ stack: [content], verticalAlignment: 'middle' });
+const spanned = (cell: Cell, n: number): TableCell[] => [{ ...cell, colSpan: n }, ...Array.from({ length: n - 1 }, () => ({}))];
 
 const ruled = {
   hLineWidth: (i: number, node: ContentTable) => (i === 0 || i === node.table.body.length ? 1 : 0.5),
@@ -109,39 +123,38 @@ const ruled = {
 
 function addressTable(input: ResidentRecordCopyInput): Content {
   const body: TableCell[][] = [];
-  const address: Content[] = [fit(input.address, wideWidth(), 10.5)];
-  if (input.addressSupplement) address.push(fit(input.addressSupplement, wideWidth(), 10.5));
-  body.push([label('住　所', { margin: [0, input.addressSupplement ? 6 : 0, 0, 0] }), { stack: address }]);
-  if (input.options.includeHouseholdHead) body.push([label('世帯主'), fit(input.householdHeadName ?? '', wideWidth(), 10.5)]);
+  const address: Content[] = [fit(input.address, WIDE_WIDTH, 10.5)];
+  if (input.addressSupplement) address.push(fit(input.addressSupplement, WIDE_WIDTH, 10.5));
+  body.push([label('住　所'), value(address)]);
+  if (input.options.includeHouseholdHead) body.push([label('世帯主'), value(fit(input.householdHeadName ?? '', WIDE_WIDTH, 10.5))]);
   return { table: { widths: [LABEL_WIDTH, '*'], body }, layout: ruled, margin: [0, 0, 0, 6] };
 }
 
 function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['options']): Content {
-  const [, nameWidth = 0, , rightWidth = 0] = PERSON_WIDTHS;
   const body: TableCell[][] = [];
   body.push([
-    { stack: [{ text: 'フリガナ', fontSize: 5.5 }, { text: '氏　名', fontSize: LABEL_SIZE, margin: [0, 2, 0, 0] }], alignment: 'center' },
-    value([fit(p.nameKana, nameWidth, 7), fit(p.name, nameWidth, 12.5, 8)]),
-    label('生年月日', { margin: [0, 6, 0, 0] }),
-    value(date(p.birthDate, p.birthDateSeireki), { margin: [0, 6, 0, 0] }),
+    { stack: [{ text: 'フリガナ', fontSize: 5.5 }, { text: '氏　名', fontSize: LABEL_SIZE, margin: [0, 2, 0, 0] }], alignment: 'center', verticalAlignment: 'middle' },
+    value([fit(p.nameKana, NAME_WIDTH, 7), fit(p.name, NAME_WIDTH, 12.5, 8)]),
+    label('生年月日'),
+    value(date(p.birthDate, p.birthDateSeireki)),
   ]);
   body.push(
     o.includeHouseholdHead
-      ? [label('性　別'), value(p.sex), label('続　柄'), value(fit(p.relationshipToHead ?? '', rightWidth, BODY_SIZE))]
+      ? [label('性　別'), value(p.sex), label('続　柄'), value(fit(p.relationshipToHead ?? '', RIGHT_WIDTH, BODY_SIZE))]
       : [label('性　別'), ...spanned(value(p.sex), 3)],
   );
   const became = date(p.becameResidentDate) + (p.becameResidentReason ? `　${p.becameResidentReason}` : '');
   body.push([
     label('住民となった\n年月日'),
-    value(became, { margin: [0, 4, 0, 0] }),
+    value(became),
     label('住所を定めた\n年月日'),
     value([date(p.addressEstablishedDate), { text: `${date(p.notificationDate)}届出`, fontSize: 8 }]),
   ]);
-  body.push([label('前住所'), ...spanned(value(fit(p.previousAddress ?? '', wideWidth(), BODY_SIZE)), 3)]);
+  body.push([label('前住所'), ...spanned(value(fit(p.previousAddress ?? '', WIDE_WIDTH, BODY_SIZE)), 3)]);
   if (o.includeDomicile && (p.registeredDomicile !== undefined || p.familyRegisterHead !== undefined)) {
-    body.push([label('本　籍'), value(fit(p.registeredDomicile ?? '', nameWidth, BODY_SIZE)), label('筆頭者'), value(fit(p.familyRegisterHead ?? '', rightWidth, BODY_SIZE))]);
+    body.push([label('本　籍'), value(fit(p.registeredDomicile ?? '', NAME_WIDTH, BODY_SIZE)), label('筆頭者'), value(fit(p.familyRegisterHead ?? '', RIGHT_WIDTH, BODY_SIZE))]);
   }
-  const ids: Array<[ContentText, ContentStack]> = [];
+  const ids: Array<[Cell, Cell]> = [];
   if (o.includeResidentRecordCode) ids.push([label('住民票コード'), value(p.residentRecordCode ?? '')]);
   if (o.includeIndividualNumber) ids.push([label('個人番号'), value(p.individualNumber ?? '')]);
   const [first, second] = ids;
@@ -184,10 +197,10 @@ function attestation(input: ResidentRecordCopyInput): Content {
   const sealX = CONTENT_WIDTH - SEAL_SIZE - 6;
   return {
     unbreakable: true,
-    margin: [0, 14, 0, 0],
+    margin: [0, 10, 0, 0],
     stack: [
-      { text: ATTESTATION_TEXT, fontSize: 11, margin: [12, 0, 0, 10] },
-      { text: date(input.issueDate), fontSize: 11, margin: [24, 0, 0, 16] },
+      { text: ATTESTATION_TEXT, fontSize: 11, margin: [12, 0, 0, 8] },
+      { text: date(input.issueDate), fontSize: 11, margin: [24, 0, 0, 12] },
       {
         columns: [
           { width: '*', text: '' },
@@ -196,7 +209,7 @@ function attestation(input: ResidentRecordCopyInput): Content {
         ],
       },
       { stack: seal(input), relativePosition: { x: sealX, y: -SEAL_SIZE / 2 - 8 } },
-      { text: '', margin: [0, SEAL_SIZE / 2, 0, 0] },
+      { text: '', margin: [0, SEAL_SIZE / 2 - 8, 0, 0] }, // keeps the seal's lower half out of the footer
     ],
   };
 }
@@ -235,6 +248,12 @@ export function residentRecordCopyDoc(input: ResidentRecordCopyInput): TDocument
       margin: [PAGE_MARGINS[0], 16, PAGE_MARGINS[2], 0],
       columns: [{ text: pagedIssueNumber(input.issueNumber, currentPage, pageCount), fontSize: 8 }],
     }),
-    content: [addressTable(input), ...input.persons.map((p) => personBlock(p, input.options)), attestation(input)],
+    content: [
+      addressTable(input),
+      ...input.persons.map((p) => personBlock(p, input.options)),
+      // 「以下余白」 closes the entries so that nothing can be added below them.
+      { text: '以下余白', fontSize: 8, alignment: 'right', margin: [0, -2, 4, 0] },
+      attestation(input),
+    ],
   };
 }

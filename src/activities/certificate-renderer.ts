@@ -74,6 +74,7 @@ const SHARED_MARK = Symbol.for('juki-cases.certificate-renderer.shared-fonts');
  * from what is expected here, nothing is patched and rendering just stays slower.
  */
 function shareParsedFonts(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- untyped pdfmake internal, loaded in CommonJS
   const mod = require('pdfmake/js/PDFDocument') as { default?: { prototype: PdfKitDocument } };
   const proto = mod.default?.prototype;
   if (!proto || typeof proto.provideFont !== 'function' || typeof proto.getFontType !== 'function') return;
@@ -110,7 +111,7 @@ let shared: PdfMakeServer | undefined;
 
 function pdfMake(): PdfMakeServer {
   if (shared) return shared;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the 0.3 typings do not describe the instance
   const singleton = require('pdfmake') as PdfMakeServer;
   const Ctor = singleton.constructor as new () => PdfMakeServer;
   const pm = new Ctor();

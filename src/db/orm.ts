@@ -29,7 +29,7 @@ export function ormOptions(databaseUrl: string): Options {
       ...common,
       driver: BetterSqliteDriver,
       dbName: file,
-      migrations: { migrationsList: sqliteMigrations, transactional: true, snapshot: false, path: 'src/db/migrations/sqlite' },
+      migrations: { migrationsList: sqliteMigrations, transactional: true, snapshot: false, silent: true, path: 'src/db/migrations/sqlite' },
     };
   }
   return {
@@ -37,7 +37,7 @@ export function ormOptions(databaseUrl: string): Options {
     driver: MySqlDriver,
     clientUrl: databaseUrl.replace(/^mariadb:/, 'mysql:'),
     pool: { min: 0, max: 10 },
-    migrations: { migrationsList: mysqlMigrations, transactional: true, snapshot: false, path: 'src/db/migrations/mysql' },
+    migrations: { migrationsList: mysqlMigrations, transactional: true, snapshot: false, silent: true, path: 'src/db/migrations/mysql' },
   };
 }
 

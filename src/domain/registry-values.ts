@@ -31,7 +31,7 @@ const BASE_RELATIONSHIPS = ['夫', '妻', '夫（未届）', '妻（未届）', 
 const FORBIDDEN = ['祖父', '祖母', '孫', '甥', '姪', '準世帯主'];
 
 export const isValidRelationship = (v: string): boolean => {
-  if (v === '世帯主' || v === '縁故者' || v === '同居人') return true;
+  if (v === '世帯主' || v === '縁故者' || v === '同居人' || v === '子（子の夫）' || v === '子（子の妻）') return true;
   if (FORBIDDEN.some((f) => v.includes(f))) return false;
   const parts = v.split('の');
   return parts.length >= 1 && parts.length <= 4 && parts.every((p) => (BASE_RELATIONSHIPS as readonly string[]).includes(p));
@@ -39,8 +39,8 @@ export const isValidRelationship = (v: string): boolean => {
 
 /** Certificate ordering rank of a 続柄 (domain.md §3.2): 1 head/spouse/children, 2 children's families, 3 ascendants/siblings, 4 others. */
 export const relationshipRank = (v: string): number => {
-  if (v === '世帯主' || /^(夫|妻)(（未届）)?$/.test(v) || v === '子') return 1;
+  if (v === '世帯主' || /^(夫|妻)(（未届）)?$/.test(v) || v === '子' || v.startsWith('子（')) return 1;
   if (v.startsWith('子の')) return 2;
-  if (/^(父|母|兄|姉|弟|妹)/.test(v)) return 3;
+  if (/^((夫|妻)の)?(父|母|兄|姉|弟|妹)/.test(v)) return 3;
   return 4;
 };

@@ -3,6 +3,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../config';
 import { dataConverterFor } from '../temporal/client';
 import { failureRecorder } from './failure-recorder';
+import { workflowsPath } from './workflows-path';
 
 export interface RegistryWorkerOptions {
   config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'keys'>;
@@ -19,7 +20,7 @@ export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise
     connection,
     namespace: opts.config.temporalNamespace,
     taskQueue: opts.config.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     activities: createActivities(opts.deps),
     interceptors: { activity: [failureRecorder(opts.deps.orm)] },
     dataConverter: dataConverterFor(opts.config),

@@ -33,12 +33,12 @@ type Builder = (ctx: PlanContext) => HouseholdPlan;
 
 /** Composition, relative frequency, and how often such a household lives in an apartment (方書). */
 const COMPOSITIONS: ReadonlyArray<readonly [{ build: Builder; apartment: number }, number]> = [
-  [{ build: singlePlan, apartment: 0.55 }, 27],
+  [{ build: singlePlan, apartment: 0.55 }, 25],
   [{ build: couplePlan, apartment: 0.3 }, 20],
-  [{ build: nuclearPlan, apartment: 0.2 }, 28],
+  [{ build: nuclearPlan, apartment: 0.2 }, 29],
   [{ build: singleParentPlan, apartment: 0.45 }, 6],
   [{ build: withParentsPlan, apartment: 0.03 }, 6],
-  [{ build: childFamilyPlan, apartment: 0.03 }, 6],
+  [{ build: childFamilyPlan, apartment: 0.03 }, 7],
   [{ build: siblingsPlan, apartment: 0.35 }, 3],
   [{ build: lodgersPlan, apartment: 0.7 }, 3],
 ];

@@ -82,7 +82,7 @@ export const childFamilyPlan = (ctx: PlanContext): HouseholdPlan => {
   const child = person(ctx, '子', son ? Sex.MALE : Sex.FEMALE, childYear, youngFamily, used, { domicile: youngDomicile, head: '' });
   const inLawYear = Math.min(maxBirthYear(ctx.today) - 23, son ? childYear + rng.int(-2, 5) : childYear - rng.int(-2, 5));
   const inLaw = person(ctx, son ? '子の妻' : '子の夫', son ? Sex.FEMALE : Sex.MALE, inLawYear, youngFamily, used, { domicile: youngDomicile, head: '' });
-  const holder = son || youngFamily !== eldersFamily ? (son ? child : inLaw) : child;
+  const holder = !son && youngFamily !== eldersFamily ? inLaw : child; // 筆頭者 = whose name the couple bears
   const youngKoseki = { domicile: youngDomicile, head: fullName(holder.familyName, holder.givenName) };
   child.familyRegisterHead = youngKoseki.head;
   inLaw.familyRegisterHead = youngKoseki.head;

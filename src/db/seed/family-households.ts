@@ -62,7 +62,7 @@ export const nuclearPlan = (ctx: PlanContext): HouseholdPlan => {
     twin.birthDate = last.birthDate;
     children.push(twin);
   }
-  const since = foundersSince(ctx, [couple.head.birthDate, couple.partner.birthDate]);
+  const since = foundersSince(ctx, [couple.head.birthDate, couple.partner.birthDate], undefined, true);
   const first = children[0];
   const joined = rng.chance(0.2) ? laterDate(ctx, since, first ? addDays(first.birthDate, -1) : undefined) : undefined;
   if (joined) couple.partner.arrival = { kind: 'moveIn', date: joined, from: ctx.previousAddress() };

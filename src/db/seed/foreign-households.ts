@@ -126,7 +126,7 @@ const BUILDERS: ReadonlyArray<readonly [Builder, number]> = [
     const p = profile('フィリピン');
     const family = surname(ctx.rng);
     const husband = person(ctx, '世帯主', Sex.MALE, birthYearForAge(ctx, 35, 60), family, used, 'self');
-    const wifeYear = clampYear(ctx, yearOf(husband.birthDate) + ctx.rng.int(2, 10));
+    const wifeYear = clampYear(ctx, yearOf(husband.birthDate) + ctx.rng.int(2, 9));
     const wife = foreigner(ctx, p, '妻', Sex.FEMALE, wifeYear, ctx.rng.pick(p.families), ctx.rng.chance(0.6) ? SPOUSE_OF_JAPANESE : PERMANENT, used);
     const kids = childYears(ctx, [yearOf(husband.birthDate), wifeYear], ctx.rng.int(0, 2)).map((y) =>
       person(ctx, '子', ctx.rng.chance(0.5) ? Sex.MALE : Sex.FEMALE, y, family, used, kosekiOf(husband)),

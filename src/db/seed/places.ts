@@ -4,7 +4,7 @@
  */
 import { withMunicipalityCheckDigit } from '../../domain/check-digits';
 import type { Prng } from './prng';
-import { BUILDING_NAMES, kanjiNumber, TOWN_AREAS, type TownArea } from './data/town-areas';
+import { AREA_BUILDING_SUFFIXES, BUILDING_NAMES, kanjiNumber, TOWN_AREAS, type TownArea } from './data/town-areas';
 import { ABROAD_ADDRESSES, OTHER_MUNICIPALITIES } from './data/other-municipalities';
 
 export interface HomeAddress {
@@ -33,6 +33,7 @@ export class TownAddresses {
   private readonly prefix: string;
   private readonly usedLots = new Set<string>();
   private readonly buildings: Building[] = [];
+  private maxBan = 30;
 
   constructor(
     private readonly rng: Prng,
@@ -85,9 +86,10 @@ export class TownAddresses {
   }
 
   private freeLot(): { area: TownArea; chome: number; ban: number; go: number } {
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 && attempt % 50 === 0) this.maxBan *= 2; // a crowded town grows more 番
       const area = this.rng.weighted(AREA_WEIGHTS);
-      const lot = { area, chome: this.rng.int(1, area.chome), ban: this.rng.int(1, 30), go: this.rng.int(1, 24) };
+      const lot = { area, chome: this.rng.int(1, area.chome), ban: this.rng.int(1, this.maxBan), go: this.rng.int(1, 24) };
       const key = `${area.id}-${lot.chome}-${lot.ban}-${lot.go}`;
       if (!this.usedLots.has(key)) {
         this.usedLots.add(key);
@@ -97,17 +99,13 @@ export class TownAddresses {
   }
 
   private newBuilding(): Building {
-    const i = this.buildings.length;
-    const base = BUILDING_NAMES[i % BUILDING_NAMES.length] ?? 'ハイツ';
-    const round = Math.floor(i / BUILDING_NAMES.length);
     const lot = this.freeLot();
-    return {
-      ...lot,
-      name: round === 0 ? base : `第${kanjiNumber(round + 1)}${base}`,
-      floors: this.rng.int(2, 6),
-      perFloor: this.rng.int(3, 8),
-      taken: new Set(),
-    };
+    const named = this.rng.chance(0.3)
+      ? `${lot.area.name}${this.rng.pick(AREA_BUILDING_SUFFIXES)}`
+      : (BUILDING_NAMES[this.buildings.length % BUILDING_NAMES.length] ?? 'ハイツ');
+    let name = named;
+    for (let n = 2; this.buildings.some((b) => b.name === name); n++) name = `第${n <= 10 ? kanjiNumber(n) : n}${named}`;
+    return { ...lot, name, floors: this.rng.int(2, 6), perFloor: this.rng.int(3, 8), taken: new Set() };
   }
 }
 

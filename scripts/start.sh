@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# `npm start`: installs what is missing, then brings the whole registry office up on this machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "==> [1/3] node modules" >&2
+bash scripts/lib/ensure-node-modules.sh
+echo "==> [2/3] Temporal CLI (dev server)" >&2
+if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then
+  TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"
+  export TEMPORAL_CLI_PATH
+else
+  echo "    using the Temporal server at $TEMPORAL_ADDRESS" >&2
+fi
+echo "==> [3/3] starting the system" >&2
+exec node node_modules/.bin/tsx scripts/start.ts

@@ -1,0 +1,83 @@
+/**
+ * The one-machine system: Temporal dev server (SQLite under data/), registry DB (SQLite by default, MySQL/MariaDB
+ * when DATABASE_URL says so), the CS simulator, the worker and the API, with demo data. Ctrl-C stops everything.
+ * Started by scripts/start.sh (`npm start`), which installs what is missing first.
+ */
+import { join } from 'node:path';
+import { loadConfig, keyBytes } from '../src/config';
+import { createPiiCrypto } from '../src/db/pii-crypto';
+import { loadDemoTown } from '../src/db/seed/load-demo';
+import { DEMO_PASSWORD, DEMO_USERS, DEMO_TERMINALS, seedStaff } from '../src/db/seed/staff';
+import { startSystem } from '../src/system';
+import { SEARCH_ATTRIBUTE_TYPES } from '../src/workflows/search-attributes';
+import { startTemporalDevServer, type RunningDevServer } from './lib/temporal-dev-server';
+
+const step = (s: string) => console.log(`==> ${s}`);
+
+async function main() {
+  let config = loadConfig();
+  let dev: RunningDevServer | undefined;
+  if (!process.env.TEMPORAL_ADDRESS) {
+    const cliPath = process.env.TEMPORAL_CLI_PATH;
+    if (!cliPath) throw new Error('TEMPORAL_CLI_PATH is not set: run `npm start` (scripts/start.sh)');
+    step(`Temporal dev server: starting (history in ${join(config.dataDir, 'temporal.sqlite')})`);
+    const [host, port] = config.temporalAddress.split(':');
+    dev = await startTemporalDevServer({
+      cliPath, port: Number(port), uiPort: Number(new URL(config.temporalUiUrl).port), dbFile: join(config.dataDir, 'temporal.sqlite'),
+      searchAttributes: SEARCH_ATTRIBUTE_TYPES, logFile: join(config.dataDir, 'temporal.log'),
+    });
+    config = { ...config, temporalAddress: dev.address ?? `${host}:${port}`, temporalUiUrl: dev.uiUrl };
+  }
+  const stopAll = async () => {
+    await sys?.close();
+    await dev?.stop();
+  };
+  let sys: Awaited<ReturnType<typeof startSystem>> | undefined;
+  try {
+    step(`registry, CS simulator, worker and API: starting (database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})`);
+    sys = await startSystem(config, { csSimulator: { port: Number(new URL(config.csUrl).port) }, log: (l) => console.log(`    ${l}`) });
+    step('demo data: staff, terminals and the town of さくら市');
+    await seedStaff(sys.orm);
+    const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+    const town = await loadDemoTown(sys.orm, pii);
+    console.log(`    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`);
+    await fetch(`${sys.csUrl}/cs/v1/_admin/registered`, {
+      method: 'POST', headers: { authorization: `Bearer ${config.csToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ residentRecordCodes: town.residentRecordCodes }),
+    });
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+
+  console.log(`
+住民記録 案件管理システム is running.
+  API           ${sys.apiUrl}/api   (OpenAPI: ${sys.apiUrl}/api/openapi.json, health: ${sys.apiUrl}/api/health)
+  Temporal UI   ${config.temporalUiUrl}
+  CS simulator  ${sys.csUrl}/cs/v1/health
+  Demo users    ${DEMO_USERS.map((u) => `${u.userId} (${u.roles.join(',')})`).join(', ')}
+                password: ${DEMO_PASSWORD}   terminals: ${DEMO_TERMINALS.map((t) => t.terminalId).join(', ')}
+  Try a move-in: see README "Drive a move-in with curl".
+Press Ctrl-C to stop.`);
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n==> ${signal}: stopping API, worker, CS simulator and Temporal…`);
+    stopAll().then(() => {
+      console.log('==> stopped');
+      process.exit(0);
+    }, (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  console.error(`start failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,71 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { ChangeReason } from '../../domain/change-reason';
+import { jstDate } from '../../domain/dates';
+import { CardStatus, LegacyCardStatus, ResidentStatus } from '../../domain/registry-values';
+import { Counter, Household, Resident, ResidentHistory } from '../entities';
+import type { PiiCrypto } from '../pii-crypto';
+import { fullName } from '../registry-lookup';
+import { snapshotOf } from '../snapshot';
+import { generateDemoTown } from './demo-town';
+
+/**
+ * Loads the synthetic town (≥ 1,000 residents in ≥ 400 households) into an empty registry: current records, a first
+ * history snapshot each (異動事由 初期登録), households and the serial counters. Does nothing if residents exist, so
+ * re-running `npm start` is safe. Returns the 住民票コード of everyone loaded (the CS simulator is told they are
+ * registered, as the prefecture server would know them).
+ */
+export async function loadDemoTown(orm: MikroORM, pii: PiiCrypto, opts: { seed?: number; households?: number } = {}): Promise<{ loaded: boolean; residents: number; households: number; residentRecordCodes: string[] }> {
+  const em = orm.em.fork();
+  const existing = await em.count(Resident, {});
+  if (existing > 0) {
+    const codes = (await em.find(Resident, { status: { $ne: ResidentStatus.REMOVED } }, { fields: ['residentRecordCode'] })).map((r) => r.residentRecordCode!).filter(Boolean);
+    return { loaded: false, residents: existing, households: await em.count(Household, {}), residentRecordCodes: codes };
+  }
+  const town = generateDemoTown({ seed: opts.seed ?? 1, households: opts.households ?? 420, today: jstDate(new Date()) });
+  const now = new Date();
+  const today = jstDate(now);
+  const residents: Resident[] = [];
+  const history: ResidentHistory[] = [];
+  const households: Household[] = [];
+  for (const h of town.households) {
+    const head = h.members[0]!;
+    households.push(Object.assign(new Household(), { householdNumber: h.householdNumber, headAddresseeNumber: head.addresseeNumber, active: true, createdAt: now, updatedAt: now }));
+    for (const p of h.members) {
+      const r = Object.assign(new Resident(), {
+        addresseeNumber: p.addresseeNumber, householdNumber: h.householdNumber, residentRecordCode: p.residentRecordCode,
+        individualNumberEnc: pii.encrypt(p.individualNumber), individualNumberIndex: pii.blindIndex(p.individualNumber),
+        familyName: p.familyName, givenName: p.givenName, familyNameKana: p.familyNameKana, givenNameKana: p.givenNameKana,
+        nameKanaConfirmed: true, birthDate: p.birthDate, sex: p.sex, relationshipToHead: p.relationshipToHead,
+        householdHeadName: fullName(head), registeredDomicile: p.registeredDomicile, familyRegisterHead: p.familyRegisterHead,
+        address: h.address, addressSupplement: h.addressSupplement, addressCode: h.addressCode, postalCode: h.postalCode,
+        becameResidentDate: p.becameResidentDate, addressEstablishedDate: p.addressEstablishedDate, notificationDate: p.notificationDate,
+        previousAddress: p.previousAddress, status: ResidentStatus.RESIDENT,
+        cardStatus: p.hasCard ? CardStatus.ISSUED : CardStatus.NONE, legacyCardStatus: LegacyCardStatus.NONE,
+        changeReason: ChangeReason.INITIAL_LOAD, changeDate: p.addressEstablishedDate,
+        isForeignResident: Boolean(p.foreign), nationalityRegion: p.foreign?.nationalityRegion, alphabetName: p.foreign?.alphabetName,
+        residenceCardNumber: p.foreign?.residenceCardNumber, foreignResidentCategory: p.foreign?.foreignResidentCategory,
+        statusOfResidence: p.foreign?.statusOfResidence, periodOfStay: p.foreign?.periodOfStay, periodOfStayExpiry: p.foreign?.periodOfStayExpiry,
+        becameForeignResidentDate: p.foreign?.becameForeignResidentDate, isAdultWard: false,
+        processId: 'demo-load', updatedBy: 'system', historyNumber: 1, updatedAt: now, version: 1,
+      });
+      residents.push(r);
+      history.push(Object.assign(new ResidentHistory(), {
+        addresseeNumber: r.addresseeNumber, historyNumber: 1, changeReason: ChangeReason.INITIAL_LOAD, changeDate: r.changeDate,
+        notificationDate: r.notificationDate, processingDate: today, operatorId: 'system', notes: 'demo data', snapshot: snapshotOf(r), createdAt: now,
+      }));
+    }
+  }
+  const serial = (n: string) => Number(n.slice(0, -1));
+  await em.transactional(async (tx) => {
+    await tx.insertMany(Household, households);
+    for (let i = 0; i < residents.length; i += 200) {
+      await tx.insertMany(Resident, residents.slice(i, i + 200));
+      await tx.insertMany(ResidentHistory, history.slice(i, i + 200));
+    }
+    await tx.upsertMany(Counter, [
+      { name: 'addresseeNumber', value: Math.max(...residents.map((r) => serial(r.addresseeNumber))) },
+      { name: 'householdNumber', value: Math.max(...households.map((h) => serial(h.householdNumber))) },
+    ]);
+  });
+  return { loaded: true, residents: residents.length, households: households.length, residentRecordCodes: residents.map((r) => r.residentRecordCode!) };
+}

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Client } from '@temporalio/client';
+import type { Worker, WorkerOptions } from '@temporalio/worker';
+import { createCertificateRenderer } from './activities/certificate-renderer';
+import { createApiApp } from './api/app';
+import { keyBytes, type AppConfig } from './config';
+import { openRegistryDb } from './db/orm';
+import { createPiiCrypto } from './db/pii-crypto';
+import { CsHttpClient } from './partners/cs-http-client';
+import { startCsSimulator, type RunningCsSimulator } from './partners/cs-simulator';
+import { createTemporalClient } from './temporal/client';
+import { createRegistryWorker } from './worker/create-worker';
+
+export interface RunningSystem {
+  config: AppConfig;
+  orm: MikroORM;
+  temporal: Client;
+  worker: Worker;
+  apiUrl: string;
+  csUrl: string;
+  close(): Promise<void>;
+}
+
+export interface SystemOptions {
+  /** Start the CS simulator in-process (embedded mode, tests); otherwise use config.csUrl. */
+  csSimulator?: boolean | { port?: number };
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  log?: (line: string) => void;
+}
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+
+/**
+ * Brings up the application side of the system on one machine: registry DB (migrated), CS simulator (optional),
+ * worker and API. Temporal itself must already be reachable at config.temporalAddress. Used by `npm start`, the
+ * integration tests and the benchmark, so all three run the same wiring.
+ */
+export async function startSystem(config: AppConfig, opts: SystemOptions = {}): Promise<RunningSystem> {
+  const log = opts.log ?? (() => undefined);
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    log('registry database: migrating');
+    const orm = await openRegistryDb(config.databaseUrl);
+    closers.push(() => orm.close(true));
+    let sim: RunningCsSimulator | undefined;
+    if (opts.csSimulator) {
+      const port = typeof opts.csSimulator === 'object' ? (opts.csSimulator.port ?? 0) : 0;
+      sim = await startCsSimulator({ token: config.csToken, port });
+      closers.push(() => sim!.close());
+      config = { ...config, csUrl: sim.url };
+      log(`CS simulator: ${sim.url}`);
+    }
+    const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+    const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
+    log('worker: starting (bundling workflows)');
+    const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, certificates: createCertificateRenderer(), config }, workflowBundle: opts.workflowBundle });
+    const running = worker.run();
+    closers.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    const temporal = await createTemporalClient(config);
+    closers.push(() => temporal.connection.close());
+    const server = createServer(createApiApp({ orm, pii, temporal, config }));
+    await listen(server, config.apiPort, config.apiHost);
+    closers.push(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
+    const apiUrl = `http://${config.apiHost}:${(server.address() as AddressInfo).port}`;
+    log(`API: ${apiUrl}`);
+    return { config, orm, temporal, worker, apiUrl, csUrl: config.csUrl, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

@@ -1,0 +1,156 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStatus } from '../../src/domain/case-status';
+import { ChangeReason } from '../../src/domain/change-reason';
+import { AuditLog, CaseApplication, CaseRecord, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
+import { addDays } from '../../src/domain/dates';
+import { moveInApplication, mover, today } from '../support/fixtures';
+import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+
+const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-it-')), 'registry.sqlite')}`;
+
+describe.each([
+  ['MariaDB', freshMariaDbUrl],
+  ['SQLite', sqliteUrl],
+])('転入 end to end on %s', (_name, dbUrl) => {
+  let sys: TestSystem;
+  let clerk: string;
+  let approver: string;
+
+  beforeAll(async () => {
+    sys = await startTestSystem(dbUrl());
+    clerk = await sys.login('clerk1');
+    approver = await sys.login('approver1');
+  });
+  afterAll(async () => sys?.close());
+
+  const intake = (body: unknown, key = randomUUID(), token = clerk) =>
+    sys.api('POST', '/api/cases/move-in', { token, body, headers: { 'idempotency-key': key } });
+  const waitStatus = (caseId: string, status: string) =>
+    eventually(async () => {
+      const r = await sys.api('GET', `/api/cases/${caseId}`, { token: clerk });
+      return r.json?.status === status ? r.json : undefined;
+    }, 90_000);
+  const received = async (kind: string, caseId: string) =>
+    ((await sys.csAdmin('GET', `received?kind=${kind}`)).items as Array<{ idempotencyKey: string; body: any }>).filter((m) => m.idempotencyKey.includes(caseId));
+  const counts = async () => {
+    const em = sys.orm.em.fork();
+    return { apps: await em.count(CaseApplication, {}), cases: await em.count(CaseRecord, {}), residents: await em.count(Resident, {}), outbox: await em.count(OutboxMessage, {}) };
+  };
+
+  it('moves a couple in: intake → approval → registry → CS (through 3 failures) → 住民票の写し', async () => {
+    const app = moveInApplication();
+    const key = randomUUID();
+    const first = await intake(app, key);
+    expect(first.status).toBe(201);
+    const again = await intake(app, key);
+    expect(again.status).toBe(200);
+    expect(again.json.caseId).toBe(first.json.caseId);
+    const caseId: string = first.json.caseId;
+    expect(await sys.orm.em.fork().count(CaseApplication, { idempotencyKey: key })).toBe(1);
+
+    await sys.csAdmin('POST', 'faults', { failNext: 3 });
+    const ok = await sys.api('POST', `/api/cases/${caseId}/approve`, { token: approver });
+    expect(ok.status).toBe(200);
+    const done = await waitStatus(caseId, CaseStatus.COMPLETED);
+
+    const updates = await received('identity-updates', caseId);
+    const notices = await received('move-in-notices', caseId);
+    expect(updates).toHaveLength(2);
+    expect(notices).toHaveLength(2);
+    for (const u of updates) expect(Object.keys(u.body.identity).sort()).toEqual(['address', 'birthDate', 'changeDate', 'changeReason', 'individualNumber', 'name', 'residentRecordCode', 'sex']);
+    for (const n of notices) expect(JSON.stringify(n.body)).not.toMatch(/individualNumber/);
+    expect(updates.map((u) => u.body.identity.individualNumber).sort()).toEqual(app.movers.map((m) => m.individualNumber).sort());
+
+    const em = sys.orm.em.fork();
+    const history = await em.find(ResidentHistory, { caseId });
+    expect(history).toHaveLength(2);
+    expect(history.every((h) => h.historyNumber === 1 && h.changeReason === ChangeReason.DOMESTIC_MOVE_IN && h.operatorId === 'approver1')).toBe(true);
+    const resident = await em.findOneOrFail(Resident, { addresseeNumber: history[0]!.addresseeNumber });
+    expect(resident.individualNumberEnc).toBeTruthy();
+    expect(resident.individualNumberEnc).not.toContain(app.movers[0]!.individualNumber!);
+    expect((await em.find(OutboxMessage, { caseId })).every((m) => m.status === 'SENT')).toBe(true);
+    expect(await em.count(AuditLog, { caseId, action: '異動（本登録）' })).toBe(2);
+
+    expect(done.certificates).toHaveLength(1);
+    const pdf = await sys.api('GET', done.certificates[0].href, { token: clerk });
+    expect(pdf.status).toBe(200);
+    const file = join(mkdtempSync(join(tmpdir(), 'juki-pdf-')), 'copy.pdf');
+    writeFileSync(file, pdf.buffer);
+    const text = execFileSync('pdftotext', [file, '-']).toString('utf8').replace(/\s+/g, '');
+    expect(text).toContain('山田');
+    expect(text).toContain('太郎');
+    expect(text).toContain('さくらハイツ203号室');
+    expect(text).toContain('住民票の写し');
+    for (const m of app.movers) expect(text).not.toContain(m.individualNumber!);
+    for (const m of app.movers) expect(text).not.toContain(m.residentRecordCode);
+  });
+
+  it('refuses bad input with a clear error and stores, starts and sends nothing', async () => {
+    const before = await counts();
+    const sentBefore = (await sys.csAdmin('GET', 'received?kind=identity-updates')).count;
+    const badNumber = mover({ individualNumber: '123456789019' });
+    const { familyName: _omit, ...noName } = mover();
+    const cases: Array<[string, () => Promise<{ status: number; json: any }>, number, string, string]> = [
+      ['malformed JSON', () => sys.api('POST', '/api/cases/move-in', { token: clerk, raw: '{"movers": [' }), 400, 'MALFORMED_JSON', ''],
+      ['missing field', () => intake(moveInApplication({ movers: [noName as never] })), 400, 'VALIDATION_FAILED', '/movers/0/familyName'],
+      ['extra field', () => intake({ ...moveInApplication(), favouriteColour: 'blue' }), 400, 'VALIDATION_FAILED', '/favouriteColour'],
+      ['bad 個人番号 check digit', () => intake(moveInApplication({ movers: [badNumber] })), 400, 'VALIDATION_FAILED', '/movers/0/individualNumber'],
+      ['future 転入日', () => intake(moveInApplication({ moveInDate: addDays(today(), 2) })), 422, 'RULE_VIOLATION', '/moveInDate'],
+      ['birth after 転入日', () => intake(moveInApplication({ movers: [mover({ birthDate: today() })], moveInDate: addDays(today(), -1) })), 422, 'RULE_VIOLATION', '/movers/0/birthDate'],
+      ['unknown household', () => intake(moveInApplication({ household: { mode: 'join', householdNumber: '9999990' }, movers: [mover({ relationshipToHead: '同居人' })] })), 422, 'RULE_VIOLATION', '/household/householdNumber'],
+    ];
+    for (const [label, call, status, code, field] of cases) {
+      const r = await call();
+      expect(r.status, label).toBe(status);
+      expect(r.json.error, label).toBe(code);
+      if (field) expect(r.json.errors.map((e: { field: string }) => e.field), label).toContain(field);
+      expect(JSON.stringify(r.json), label).not.toContain('123456789019');
+    }
+    expect(await counts()).toEqual(before);
+    expect((await sys.csAdmin('GET', 'received?kind=identity-updates')).count).toBe(sentBefore);
+  });
+
+  it('enforces four-eyes and refuses a second approval and a 転入 of a registered person', async () => {
+    const dual = await sys.login('dual1');
+    const own = await intake(moveInApplication(), randomUUID(), dual);
+    expect(own.status).toBe(201);
+    const selfApprove = await sys.api('POST', `/api/cases/${own.json.caseId}/approve`, { token: dual });
+    expect(selfApprove.status).toBe(403);
+    expect(selfApprove.json.error).toBe('FOUR_EYES');
+    const clerkApprove = await sys.api('POST', `/api/cases/${own.json.caseId}/approve`, { token: clerk });
+    expect(clerkApprove.status).toBe(403);
+
+    const app = moveInApplication({ certificateRequest: undefined });
+    const c = await intake(app);
+    expect((await sys.api('POST', `/api/cases/${c.json.caseId}/approve`, { token: approver })).status).toBe(200);
+    const second = await sys.api('POST', `/api/cases/${c.json.caseId}/approve`, { token: await sys.login('approver2') });
+    expect(second.status).toBe(409);
+    expect(second.json.error).toBe('NOT_AWAITING_APPROVAL');
+    await waitStatus(c.json.caseId, CaseStatus.COMPLETED);
+
+    const dup = await intake(moveInApplication({ movers: [mover({ residentRecordCode: app.movers[0]!.residentRecordCode })] }));
+    expect(dup.status).toBe(422);
+    expect(dup.json.errors[0]).toMatchObject({ field: '/movers/0', rule: 'alreadyRegistered' });
+  });
+
+  it('requires a session, audits refusals, and masks the 個人番号 unless asked by a permitted role', async () => {
+    expect((await sys.api('GET', '/api/cases')).status).toBe(401);
+    const c = await intake(moveInApplication());
+    const masked = await sys.api('GET', `/api/cases/${c.json.caseId}`, { token: clerk });
+    expect(masked.json.application.movers[0].individualNumber).toBe('************');
+    const supervisor = await sys.login('supervisor1');
+    expect((await sys.api('GET', `/api/cases/${c.json.caseId}?showIndividualNumber=true`, { token: supervisor })).status).toBe(403);
+    const shown = await sys.api('GET', `/api/cases/${c.json.caseId}?showIndividualNumber=true`, { token: clerk });
+    expect(shown.json.application.movers[0].individualNumber).toMatch(/^\d{12}$/);
+    const em = sys.orm.em.fork();
+    expect(await em.count(AuditLog, { caseId: c.json.caseId, action: '照会', individualNumberAccessed: true })).toBe(1);
+    expect(await em.count(AuditLog, { actorId: 'supervisor1', outcome: 'denied' })).toBeGreaterThanOrEqual(1);
+    const openapi = await sys.api('GET', '/api/openapi.json');
+    expect(openapi.json.openapi).toBe('3.1.0');
+  });
+});

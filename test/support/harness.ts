@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, keyBytes, type AppConfig } from '../../src/config';
+import { openRegistryDb } from '../../src/db/orm';
+import { createPiiCrypto } from '../../src/db/pii-crypto';
+
+/** A config with fresh keys and the given overrides (no files, no env). */
+export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  const k = () => randomBytes(32).toString('base64');
+  return loadConfig({}, {
+    dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
+    keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k(), session: k() },
+    taskQueue: `test-${randomBytes(4).toString('hex')}`,
+    ...overrides,
+  });
+}
+
+export const piiOf = (c: AppConfig) => createPiiCrypto(keyBytes(c.keys.piiEncryption), keyBytes(c.keys.piiIndex));
+
+/** A migrated registry DB: a fresh SQLite file by default. */
+export async function openTestDb(databaseUrl?: string) {
+  return openRegistryDb(databaseUrl ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-db-')), 'registry.sqlite')}`);
+}

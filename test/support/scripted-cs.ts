@@ -1,0 +1,36 @@
+import { Context } from '@temporalio/activity';
+import { CsRejectedError, CsUnavailableError, type CsAck, type CsGateway, type IdentityUpdate, type MoveInNotice } from '../../src/partners/cs-gateway';
+
+/**
+ * An in-process CsGateway for the workflow layer (time-skipping): it keeps what it received, de-duplicates by
+ * idempotency key, and can be down until a point in *Temporal* time (the activity attempt's scheduled time), so a
+ * 2-hour outage passes in seconds. Integration tests use the real HTTP simulator instead.
+ */
+export class ScriptedCs implements CsGateway {
+  readonly identityUpdates: IdentityUpdate[] = [];
+  readonly moveInNotices: MoveInNotice[] = [];
+  calls = 0;
+  downUntilMs = 0;
+  rejectWith?: string;
+  private readonly acks = new Map<string, CsAck>();
+
+  sendIdentityUpdate(u: IdentityUpdate) {
+    return this.accept(u.idempotencyKey, () => this.identityUpdates.push(u));
+  }
+
+  sendMoveInNotice(n: MoveInNotice) {
+    return this.accept(n.idempotencyKey, () => this.moveInNotices.push(n));
+  }
+
+  private async accept(key: string, store: () => void): Promise<CsAck> {
+    this.calls++;
+    if (Context.current().info.currentAttemptScheduledTimestampMs < this.downUntilMs) throw new CsUnavailableError('CS unavailable (HTTP 503)', { httpStatus: 503 });
+    if (this.rejectWith) throw new CsRejectedError(this.rejectWith, { httpStatus: 422 });
+    const seen = this.acks.get(key);
+    if (seen) return { ...seen, duplicate: true };
+    store();
+    const ack = { messageId: `CS-${this.acks.size + 1}`, receivedAt: new Date().toISOString(), duplicate: false };
+    this.acks.set(key, ack);
+    return ack;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * 住民票の写し (domain.md §5): renders real PDFs and reads them back with poppler (pdftotext, pdfinfo, pdffonts).
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
+import {
+  ATTESTATION_TEXT,
+  pagedIssueNumber,
+  residentRecordCopyDoc,
+  type ResidentRecordCopyInput,
+  type ResidentRecordCopyPerson,
+} from '../../templates/resident-record-copy';
+
+const head: ResidentRecordCopyPerson = {
+  name: '桜田　一郎',
+  nameKana: 'サクラダ　イチロウ',
+  birthDate: '1975-06-12',
+  sex: '男',
+  relationshipToHead: '世帯主',
+  becameResidentDate: '2010-04-01',
+  becameResidentReason: '転入',
+  addressEstablishedDate: '2018-09-15',
+  notificationDate: '2018-09-20',
+  previousAddress: '東京都さくら市桜町二丁目5番8号',
+  registeredDomicile: '北海道札幌市中央区北一条西二丁目1番地',
+  familyRegisterHead: '桜田　一郎',
+  residentRecordCode: '98765432109',
+  individualNumber: '123456789018',
+};
+const foreignResident: ResidentRecordCopyPerson = {
+  name: 'SMITH JOHN',
+  nameKana: 'スミス　ジョン',
+  birthDate: '1990-01-15',
+  birthDateSeireki: true,
+  sex: '男',
+  relationshipToHead: '同居人',
+  becameResidentDate: '2024-07-01',
+  becameResidentReason: '国外から転入',
+  addressEstablishedDate: '2024-07-01',
+  notificationDate: '2024-07-05',
+  previousAddress: 'アメリカ合衆国',
+  residentRecordCode: '87654321098',
+  individualNumber: '234567890123',
+};
+const member = (i: number): ResidentRecordCopyPerson => ({
+  ...head,
+  name: `桜田　子${'一二三四五六七八九'[i] ?? i}`,
+  nameKana: 'サクラダ',
+  relationshipToHead: '子',
+  birthDate: `20${10 + i}-04-0${1 + (i % 9)}`,
+});
+
+const NO_OPTIONS = { includeHouseholdHead: false, includeDomicile: false, includeResidentRecordCode: false, includeIndividualNumber: false };
+const ALL_OPTIONS = { includeHouseholdHead: true, includeDomicile: true, includeResidentRecordCode: true, includeIndividualNumber: true };
+
+const input = (over: Partial<ResidentRecordCopyInput> = {}): ResidentRecordCopyInput => ({
+  municipalityName: 'さくら市',
+  mayorTitle: '東京都さくら市長',
+  mayorName: '桜井　誠',
+  issueDate: '2026-11-23',
+  issueNumber: '20261123 さくら市 本庁1 プリンタ001 000123 1/1',
+  householdHeadName: '桜田　一郎',
+  address: '東京都さくら市桜町一丁目2番3号',
+  addressSupplement: 'さくらハイツ101号室',
+  options: NO_OPTIONS,
+  persons: [head, foreignResident],
+  ...over,
+});
+
+let dir = '';
+const renderer = createCertificateRenderer();
+
+async function render(name: string, certificate: ResidentRecordCopyInput): Promise<string> {
+  const file = path.join(dir, `${name}.pdf`);
+  fs.writeFileSync(file, await renderer.renderResidentRecordCopy(certificate));
+  return file;
+}
+const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
+/** Text of the whole document, or of one page, with all white space (incl. U+3000) removed. */
+const text = (file: string, page?: number): string =>
+  run('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', file, '-']).replace(/\s+/gu, '');
+const pages = (file: string): number => Number(/^Pages:\s+(\d+)/m.exec(run('pdfinfo', [file]))?.[1]);
+const compact = (s: string): string => s.replace(/\s+/gu, '');
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'resident-record-copy-'));
+});
+afterAll(() => {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('住民票の写し: default items', () => {
+  let file = '';
+  let all = '';
+  beforeAll(async () => {
+    file = await render('default', input());
+    all = text(file);
+  });
+
+  it('is one A4 page with the names, the address with its 方書, the 認証文 and the 発行番号', () => {
+    expect(pages(file)).toBe(1);
+    expect(run('pdfinfo', [file])).toMatch(/Page size:\s+595\.2\d? x 841\.8\d? pts \(A4\)/);
+    for (const s of ['住民票の写し', head.name, head.nameKana, foreignResident.name, '東京都さくら市桜町一丁目2番3号', 'さくらハイツ101号室']) {
+      expect(all).toContain(compact(s));
+    }
+    expect(all).toContain(ATTESTATION_TEXT);
+    expect(all).toContain(compact('20261123 さくら市 本庁1 プリンタ001 000123 1/1'));
+    expect(all).toContain('令和8年11月23日'); // issue date in 和暦
+    expect(all).toContain('東京都さくら市長');
+    expect(all).toContain('桜井');
+  });
+
+  it('prints dates in 和暦, a foreign resident’s birth date in 西暦, and the residence dates', () => {
+    expect(all).toContain('昭和50年6月12日');
+    expect(all).toContain('1990年1月15日');
+    expect(all).toContain('平成22年4月1日転入');
+    expect(all).toContain('平成30年9月20日届出');
+    expect(all).toContain(compact(head.previousAddress ?? ''));
+  });
+
+  it('leaves out every item that was not requested: no row, no label, no value', () => {
+    for (const s of ['個人番号', head.individualNumber, foreignResident.individualNumber, '住民票コード', head.residentRecordCode]) {
+      expect(all).not.toContain(s);
+    }
+    for (const s of ['本籍', '筆頭者', compact(head.registeredDomicile ?? ''), '世帯主', '続柄', '公用']) {
+      expect(all).not.toContain(s);
+    }
+  });
+});
+
+describe('住民票の写し: requested items', () => {
+  it('prints 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 when requested', async () => {
+    const all = text(await render('all', input({ options: { ...ALL_OPTIONS, official: true } })));
+    for (const s of ['世帯主', '続柄', '同居人', '本籍', '筆頭者', compact(head.registeredDomicile ?? ''), '住民票コード', '個人番号']) {
+      expect(all).toContain(s);
+    }
+    for (const p of [head, foreignResident]) {
+      expect(all).toContain(p.residentRecordCode);
+      expect(all).toContain(p.individualNumber);
+    }
+    expect(all).toContain('公用');
+  });
+
+  it('prints the 個人番号 without the 住民票コード when only the number is requested', async () => {
+    const all = text(await render('number-only', input({ options: { ...NO_OPTIONS, includeIndividualNumber: true } })));
+    expect(all).toContain('個人番号');
+    expect(all).toContain(head.individualNumber);
+    expect(all).not.toContain('住民票コード');
+    expect(all).not.toContain(head.residentRecordCode);
+    expect(all).not.toContain('本籍');
+  });
+
+  it('keeps a household of 4 with every item on one page', async () => {
+    const file = await render('four', input({ options: ALL_OPTIONS, persons: [head, member(1), member(2), foreignResident] }));
+    expect(pages(file)).toBe(1);
+  });
+});
+
+describe('住民票の写し: 8 persons', () => {
+  let file = '';
+  beforeAll(async () => {
+    file = await render('eight', input({ options: ALL_OPTIONS, persons: [head, ...Array.from({ length: 7 }, (_, i) => member(i))] }));
+  });
+
+  it('flows onto a second page, with n/total in each footer and the 認証文 on the last page only', () => {
+    expect(pages(file)).toBe(2);
+    const [first, second] = [text(file, 1), text(file, 2)];
+    expect(first).toContain(compact('20261123 さくら市 本庁1 プリンタ001 000123 1/2'));
+    expect(second).toContain(compact('20261123 さくら市 本庁1 プリンタ001 000123 2/2'));
+    expect(first).not.toContain('1/1');
+    expect(first).not.toContain(ATTESTATION_TEXT);
+    expect(first).not.toContain('東京都さくら市長');
+    expect(second).toContain(ATTESTATION_TEXT);
+    expect(second).toContain('東京都さくら市長');
+    expect(first + second).toContain(compact(member(6).name));
+  });
+
+  it('embeds the IPAex fonts', () => {
+    const rows = run('pdffonts', [file]).split('\n').filter((l) => /IPAex(Mincho|Gothic)/.test(l));
+    expect(rows.some((l) => l.includes('IPAexMincho'))).toBe(true);
+    expect(rows.some((l) => l.includes('IPAexGothic'))).toBe(true);
+    for (const row of rows) expect(row).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+\s*$/); // emb, sub, uni
+  });
+});
+
+describe('certificate renderer', () => {
+  it('renders interleaved documents exactly as one at a time (parsed fonts are shared between documents)', async () => {
+    // The creation date, and the file ID derived from it, differ between any two renders.
+    const withoutDate = (pdf: Buffer) => pdf.toString('latin1').replace(/\(D:\d{14}Z\)/g, '').replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '');
+    const inputs = [input(), input({ options: ALL_OPTIONS, persons: [foreignResident, member(3), head] })];
+    const sequential: string[] = [];
+    for (const certificate of inputs) sequential.push(withoutDate(await renderer.renderResidentRecordCopy(certificate)));
+    const concurrent = await Promise.all([...inputs, ...inputs, ...inputs].map((c) => renderer.renderResidentRecordCopy(c)));
+    concurrent.forEach((pdf, i) => expect(withoutDate(pdf)).toBe(sequential[i % inputs.length]));
+  });
+});
+
+describe('residentRecordCopyDoc', () => {
+  it('is an A4 portrait definition whose footer numbers the pages', () => {
+    const doc = residentRecordCopyDoc(input());
+    expect(doc.pageSize).toBe('A4');
+    expect(doc.pageOrientation).toBe('portrait');
+    expect(typeof doc.footer).toBe('function');
+  });
+
+  it('replaces a trailing n/m of the 発行番号 by the page and total, or appends it', () => {
+    expect(pagedIssueNumber('20261123 さくら市 本庁1 プリンタ001 000123 1/1', 2, 3)).toBe('20261123 さくら市 本庁1 プリンタ001 000123 2/3');
+    expect(pagedIssueNumber('20261123 さくら市 本庁1 プリンタ001 000123', 1, 1)).toBe('20261123 さくら市 本庁1 プリンタ001 000123 1/1');
+  });
+});

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../src/activities';
+import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
+import { intakeMoveIn } from '../../src/api/move-in-intake';
+import type { AppConfig } from '../../src/config';
+import { CaseStatus } from '../../src/domain/case-status';
+import { CaseRecord, CertificateIssuance, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
+import { failureRecorder } from '../../src/worker/failure-recorder';
+import { workflowsPath } from '../../src/worker/workflows-path';
+import { caseStateQuery } from '../../src/workflows/move-in';
+import { approveUpdate, rejectUpdate } from '../../src/workflows/shared/approval';
+import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
+import { APPROVER, CLERK, moveInApplication } from '../support/fixtures';
+import { openTestDb, piiOf, testConfig } from '../support/harness';
+import { ScriptedCs } from '../support/scripted-cs';
+import { createTimeSkippingEnv } from '../support/time-skipping';
+
+let env: TestWorkflowEnvironment;
+let orm: MikroORM;
+let config: AppConfig;
+let client: Client;
+let cs: ScriptedCs;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  config = testConfig();
+  orm = await openTestDb();
+  cs = new ScriptedCs();
+  client = env.client; // its result() unlocks time skipping; the encrypting codec is covered by the integration layer
+  const deps = { orm, pii: piiOf(config), cs, certificates: createCertificateRenderer(), config };
+  worker = await Worker.create({
+    connection: env.nativeConnection, taskQueue: config.taskQueue, workflowsPath: workflowsPath(),
+    activities: createActivities(deps), interceptors: { activity: [failureRecorder(orm)] },
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await orm?.close(true);
+  await env?.teardown();
+});
+
+async function intake(body = moveInApplication()) {
+  const r = await intakeMoveIn({ orm, pii: piiOf(config), temporal: client, config }, { ...CLERK, ip: '127.0.0.1' }, body, randomUUID());
+  return { ...r, handle: client.workflow.getHandle(moveInWorkflowId(r.caseId)) };
+}
+
+const written = async (caseId: string) => {
+  const em = orm.em.fork();
+  return {
+    history: await em.count(ResidentHistory, { caseId }),
+    residents: await em.count(Resident, { processId: caseId }),
+    outbox: await em.count(OutboxMessage, { caseId }),
+    certificates: await em.count(CertificateIssuance, { caseId }),
+    projection: await em.findOneOrFail(CaseRecord, { caseId }),
+  };
+};
+
+describe('move-in workflow (time-skipping)', () => {
+  it('does nothing before approval, flags an overdue approval, then completes once approved', async () => {
+    const { caseId, handle } = await intake();
+    const sentBefore = cs.identityUpdates.length;
+    await env.sleep('30 hours'); // past the 1-day approval SLA
+    let w = await written(caseId);
+    expect(w).toMatchObject({ history: 0, residents: 0, outbox: 0, certificates: 0 });
+    expect(w.projection).toMatchObject({ status: CaseStatus.AWAITING_APPROVAL, needsAttention: true, attentionReason: 'APPROVAL_OVERDUE' });
+    expect(cs.identityUpdates.length).toBe(sentBefore);
+
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    const result = await handle.result();
+    expect(result.status).toBe(CaseStatus.COMPLETED);
+    w = await written(caseId);
+    expect(w).toMatchObject({ history: 2, residents: 2, outbox: 4, certificates: 1 });
+    expect(w.projection).toMatchObject({ status: CaseStatus.COMPLETED, needsAttention: false, decidedBy: 'approver1' });
+    expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toHaveLength(2);
+    expect(cs.moveInNotices.filter((n) => n.idempotencyKey.includes(caseId))).toHaveLength(2);
+  });
+
+  it('a rejection ends the case with nothing written or sent', async () => {
+    const calls = cs.calls;
+    const { caseId, handle } = await intake();
+    const decision = await handle.executeUpdate(rejectUpdate, { args: [{ actor: APPROVER, reason: '転出証明書と届出の内容が一致しない' }] });
+    expect(decision).toMatchObject({ kind: 'REJECTED', by: 'approver1' });
+    expect((await handle.result()).status).toBe(CaseStatus.REJECTED);
+    expect(await written(caseId)).toMatchObject({ history: 0, residents: 0, outbox: 0, certificates: 0, projection: { status: CaseStatus.REJECTED } });
+    expect(cs.calls).toBe(calls);
+  });
+
+  it('update validators: role, four-eyes, reason, and no second decision', async () => {
+    const { handle } = await intake();
+    const refuse = (p: Promise<unknown>) => expect(p).rejects.toThrow();
+    await refuse(handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: 'clerk2', roles: ['clerk'] } }] }));
+    await refuse(handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: CLERK.userId, roles: ['clerk', 'approver'] } }] }));
+    await refuse(handle.executeUpdate(rejectUpdate, { args: [{ actor: APPROVER, reason: '  ' }] }));
+    expect((await handle.query(caseStateQuery)).status).toBe(CaseStatus.AWAITING_APPROVAL);
+    const err = await handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: CLERK.userId, roles: ['clerk', 'approver'] } }] }).catch((e: Error) => e);
+    expect(String((err as { cause?: Error }).cause?.message)).toMatch(/^FOUR_EYES/);
+
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    const again = await handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: 'approver2', roles: ['approver'] } }] }).catch((e: Error) => e);
+    expect(String((again as { cause?: Error }).cause?.message)).toMatch(/^NOT_AWAITING_APPROVAL/);
+    expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
+  });
+
+  it('retries CS delivery through a 2-hour outage, sending each message exactly once', async () => {
+    const { caseId, handle } = await intake(moveInApplication({ certificateRequest: undefined }));
+    const start = await env.currentTimeMs();
+    cs.downUntilMs = start + 2 * 3600_000;
+    const callsBefore = cs.calls;
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
+    expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(start + 2 * 3600_000);
+    expect(cs.calls - callsBefore).toBeGreaterThan(20); // every attempt of the outage went to the CS and failed
+    expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toHaveLength(2);
+    expect(cs.moveInNotices.filter((n) => n.idempotencyKey.includes(caseId))).toHaveLength(2);
+    const w = await written(caseId);
+    expect(w.projection).toMatchObject({ status: CaseStatus.COMPLETED, needsAttention: false });
+    expect(w.projection.failingStep ?? null).toBeNull();
+    cs.downUntilMs = 0;
+  });
+});

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Test layers (architecture: testing layers): unit (nothing external), workflow (time-skipping test server),
+ * integration (real Temporal dev server, real MariaDB and SQLite, real HTTP to the simulators, real PDFs).
+ * `npm test` runs them all through scripts/test.sh, which provides the servers.
+ */
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
+      { test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+          globalSetup: ['test/support/integration-global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
