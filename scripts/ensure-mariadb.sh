@@ -9,7 +9,7 @@
 #
 # Idempotent: when it is already running it only re-checks the grants.
 # Progress goes to stderr; the last (only) stdout line is the connection URL:
-#   mysql://juki:juki@127.0.0.1:3307/juki_test
+#   mariadb://juki:juki@127.0.0.1:3307/juki_test
 # Stop it with scripts/stop-mariadb.sh.
 set -euo pipefail
 
@@ -20,7 +20,7 @@ RUN="$CACHE/mariadb-run"   # socket + pid (kept short: unix socket paths max ~10
 SOCK="$RUN/mariadb.sock"
 PIDF="$RUN/mariadb.pid"
 LOGF="$CACHE/mariadb.log"
-URL="mysql://juki:juki@127.0.0.1:$PORT/juki_test"
+URL="mariadb://juki:juki@127.0.0.1:$PORT/juki_test"
 
 log() { echo "ensure-mariadb: $*" >&2; }
 die() { echo "ensure-mariadb: ERROR: $*" >&2; exit 1; }

@@ -69,7 +69,11 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     const em = orm.em.fork();
     const app = await em.findOne(CaseApplication, { caseId });
     const reveal = req.query.showIndividualNumber === 'true';
-    if (reveal && !can.seeIndividualNumber(staff.roles)) throw new ApiError(403, 'FORBIDDEN', '個人番号を表示する権限がありません');
+    if (reveal && !can.seeIndividualNumber(staff.roles)) {
+      audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: 'GET /api/cases/:caseId?showIndividualNumber', caseId, outcome: 'denied' });
+      await em.flush();
+      throw new ApiError(403, 'FORBIDDEN', '個人番号を表示する権限がありません');
+    }
     const payload = app?.payload as unknown as StoredMoveInApplication | undefined;
     const application = payload && {
       ...payload,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ALL_ENTITIES } from './entities';
@@ -13,7 +14,7 @@ export type DbKind = 'sqlite' | 'mysql';
 
 export const dbKind = (databaseUrl: string): DbKind => (databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql');
 
-/** MikroORM options for a DATABASE_URL: `sqlite:<file>` (embedded default) or `mysql://…` (MySQL 8 / MariaDB). */
+/** MikroORM options for a DATABASE_URL: `sqlite:<file>` (embedded default), `mysql://…` (MySQL 8) or `mariadb://…`. */
 export function ormOptions(databaseUrl: string): Options {
   const common = {
     entities: ALL_ENTITIES,
@@ -32,10 +33,12 @@ export function ormOptions(databaseUrl: string): Options {
       migrations: { migrationsList: sqliteMigrations, transactional: true, snapshot: false, silent: true, path: 'src/db/migrations/sqlite' },
     };
   }
+  // MariaDB stores JSON as LONGTEXT and needs its own driver (the MySQL one expects the server to parse JSON)
+  const mariadb = databaseUrl.startsWith('mariadb:');
   return {
     ...common,
-    driver: MySqlDriver,
-    clientUrl: databaseUrl.replace(/^mariadb:/, 'mysql:'),
+    driver: mariadb ? MariaDbDriver : MySqlDriver,
+    clientUrl: mariadb ? databaseUrl.replace(/^mariadb:/, 'mysql:') : databaseUrl,
     pool: { min: 0, max: 10 },
     migrations: { migrationsList: mysqlMigrations, transactional: true, snapshot: false, silent: true, path: 'src/db/migrations/mysql' },
   };
