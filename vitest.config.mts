@@ -10,7 +10,7 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000 } },
-      { test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], testTimeout: 180_000, hookTimeout: 180_000, fileParallelism: false } },
+      { test: { name: 'workflow', include: ['test/workflow/**/*.test.ts'], setupFiles: ['test/support/quiet-temporal.ts'], testTimeout: 180_000, hookTimeout: 300_000, fileParallelism: false } },
       {
         test: {
           name: 'integration',
@@ -18,6 +18,7 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          setupFiles: ['test/support/quiet-temporal.ts'],
           globalSetup: ['test/support/integration-global-setup.ts'],
         },
       },

@@ -4,6 +4,7 @@
  * Started by scripts/start.sh (`npm start`), which installs what is missing first.
  */
 import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, keyBytes } from '../src/config';
 import { createPiiCrypto } from '../src/db/pii-crypto';
 import { loadDemoTown } from '../src/db/seed/load-demo';
@@ -15,6 +16,7 @@ import { startTemporalDevServer, type RunningDevServer } from './lib/temporal-de
 const step = (s: string) => console.log(`==> ${s}`);
 
 async function main() {
+  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   let config = loadConfig();
   let dev: RunningDevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# `npm test`: installs whatever is missing, starts a private MariaDB, then runs lint, the type check and every
+# test layer (unit, workflow on the time-skipping server, integration on the Temporal dev server + MariaDB + SQLite).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "==> [1/6] system tools (pdftotext for certificate checks)" >&2
+if ! command -v pdftotext >/dev/null 2>&1; then
+  if [[ $(id -u) -eq 0 ]]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >&2
+  else
+    echo "pdftotext is missing: install poppler-utils (sudo apt-get install poppler-utils)" >&2; exit 1
+  fi
+fi
+echo "==> [2/6] node modules" >&2
+bash scripts/lib/ensure-node-modules.sh
+echo "==> [3/6] Temporal CLI (dev server for integration tests)" >&2
+TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"
+export TEMPORAL_CLI_PATH
+echo "==> [4/6] Temporal time-skipping test server" >&2
+TEMPORAL_TEST_SERVER="$(bash scripts/ensure-test-server.sh)"
+export TEMPORAL_TEST_SERVER
+echo "==> [5/6] MariaDB" >&2
+MARIADB_URL="${MARIADB_URL:-$(bash scripts/ensure-mariadb.sh)}"
+export MARIADB_URL
+echo "==> [6/6] lint, type check, tests" >&2
+npx eslint .
+npx tsc -p tsconfig.json --noEmit
+mkdir -p test-artifacts
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@" || status=$?
+node -e '
+  const r = require("./test-artifacts/vitest.json");
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' || true
+exit "$status"
