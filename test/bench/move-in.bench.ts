@@ -1,0 +1,105 @@
+/**
+ * Move-in throughput and latency on the running system (real Temporal dev server, registry DB, CS simulator over
+ * HTTP, real PDFs): N cases through intake (HTTP) → approval by the bench user (HTTP) → completion. Prints cases/s,
+ * latency p50/p95/p99 from intake to completion, and the PDF render time per certificate. No assertions.
+ *   npm run bench -- [cases=200] [concurrency=10]       (DATABASE_URL selects the DB; default: a fresh SQLite file)
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
+import { CertificateIssuance } from '../../src/db/entities';
+import { DEMO_PASSWORD, seedStaff } from '../../src/db/seed/staff';
+import { generateNewMover } from '../../src/db/seed/demo-town';
+import { startSystem } from '../../src/system';
+import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
+import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
+import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
+
+const N = Number(process.argv[2] ?? 200);
+const CONCURRENCY = Number(process.argv[3] ?? 10);
+const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function main() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const cliPath = process.env.TEMPORAL_CLI_PATH;
+  if (!process.env.TEMPORAL_ADDRESS && !cliPath) throw new Error('set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH (run through `npm run bench`)');
+  const dev = process.env.TEMPORAL_ADDRESS ? undefined : await startTemporalDevServer({ cliPath: cliPath!, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
+  const address = process.env.TEMPORAL_ADDRESS ?? dev!.address;
+  const config = loadConfig({ ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-bench-')) }, {
+    apiPort: 0, temporalAddress: address, taskQueue: `bench-${randomUUID().slice(0, 8)}`,
+    databaseUrl: process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-bench-db-')), 'registry.sqlite')}`,
+  });
+  const sys = await startSystem(config, { csSimulator: true });
+  try {
+    await seedStaff(sys.orm);
+    const login = async (userId: string) => {
+      const r = await fetch(`${sys.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password: DEMO_PASSWORD, terminalId: 'T-HONCHO-01' }) });
+      return ((await r.json()) as { token: string }).token;
+    };
+    const clerk = await login('clerk1');
+    const approver = await login('bench');
+    const post = async (path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
+      const r = await fetch(sys.apiUrl + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}) });
+      if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${await r.text()}`);
+      return r.json() as Promise<{ caseId: string }>;
+    };
+    const oneCase = async (i: number) => {
+      const m = generateNewMover(1000 + i, new Date().toISOString().slice(0, 10));
+      const body = {
+        movers: [{ familyName: m.familyName, givenName: m.givenName, familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana, birthDate: m.birthDate, sex: m.sex, relationshipToHead: '世帯主', residentRecordCode: m.residentRecordCode, individualNumber: m.individualNumber }],
+        address: { address: `東京都さくら市本町一丁目${(i % 30) + 1}番${(i % 20) + 1}号` }, moveInDate: m.moveInDate, previousAddress: m.previousAddress,
+        previousMunicipalityCode: m.previousMunicipalityCode, household: { mode: 'new' }, notifier: { kind: 'self' }, identityDocument: { type: 'myNumberCard' },
+        certificateRequest: { includeHouseholdHead: true },
+      };
+      const t0 = performance.now();
+      const { caseId } = await post('/api/cases/move-in', clerk, body, { 'idempotency-key': `bench-${config.taskQueue}-${i}` });
+      await post(`/api/cases/${caseId}/approve`, approver);
+      await sys.temporal.workflow.getHandle(moveInWorkflowId(caseId)).result();
+      return performance.now() - t0;
+    };
+
+    await oneCase(-1); // warm-up: workflow cache, PDF fonts, DB statements
+    console.log(`move-in bench: ${N} cases, concurrency ${CONCURRENCY}, DB ${config.databaseUrl.split(':')[0]}`);
+    const latencies: number[] = [];
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+      while (next < N) {
+        const i = next++;
+        latencies.push(await oneCase(i));
+        if (latencies.length % 50 === 0) process.stdout.write(`  ${latencies.length}/${N} done\n`);
+      }
+    }));
+    const seconds = (performance.now() - start) / 1000;
+    latencies.sort((a, b) => a - b);
+    console.log(`  throughput      ${(N / seconds).toFixed(1)} cases/s (${seconds.toFixed(1)} s)`);
+    console.log(`  latency (ms)    p50 ${pct(latencies, 50).toFixed(0)}  p95 ${pct(latencies, 95).toFixed(0)}  p99 ${pct(latencies, 99).toFixed(0)}  max ${latencies.at(-1)!.toFixed(0)}`);
+    const certs = await sys.orm.em.fork().count(CertificateIssuance, {});
+    console.log(`  certificates    ${certs} issued`);
+
+    // PDF render time per certificate, on the same renderer the activity uses (warm, 50 renders).
+    const renderer = createCertificateRenderer();
+    const input = { municipalityName: 'さくら市', mayorTitle: '東京都さくら市長', mayorName: '桜井　一郎', issueDate: '2026-11-23', issueNumber: '20261123 さくら市 本庁1 プリンタ001 000001', address: '東京都さくら市本町一丁目1番1号', options: { includeHouseholdHead: false, includeDomicile: false, includeResidentRecordCode: false, includeIndividualNumber: false }, persons: [{ name: '山田　太郎', nameKana: 'ヤマダ　タロウ', birthDate: '1985-06-15', sex: '男' as const, becameResidentDate: '2026-11-20', addressEstablishedDate: '2026-11-20', notificationDate: '2026-11-23' }] };
+    for (let i = 0; i < 5; i++) await renderer.renderResidentRecordCopy(input);
+    const pdfMs: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = performance.now();
+      await renderer.renderResidentRecordCopy(input);
+      pdfMs.push(performance.now() - t);
+    }
+    pdfMs.sort((a, b) => a - b);
+    console.log(`  PDF render (ms) p50 ${pct(pdfMs, 50).toFixed(1)}  p95 ${pct(pdfMs, 95).toFixed(1)} per one-page 住民票の写し`);
+  } finally {
+    await sys.close();
+    await dev?.stop();
+  }
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
