@@ -28,7 +28,7 @@ export interface AppConfig {
   residentCodeCheckMode: ResidentCodeCheckMode;
   identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
   householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
-  keys: { piiEncryption: string; piiIndex: string; payloadCodec: string; session: string }; // base64, 32 bytes each
+  keys: { piiEncryption: string; piiIndex: string; payloadCodec: string }; // base64, 32 bytes each
 }
 
 const configSchema = {
@@ -44,7 +44,7 @@ const configSchema = {
     keys: {
       type: 'object',
       properties: Object.fromEntries(
-        ['piiEncryption', 'piiIndex', 'payloadCodec', 'session'].map((k) => [k, { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' }]),
+        ['piiEncryption', 'piiIndex', 'payloadCodec'].map((k) => [k, { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' }]),
       ),
     },
   },
@@ -56,7 +56,7 @@ function loadOrCreateDevKeys(dataDir: string): AppConfig['keys'] {
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AppConfig['keys'];
   mkdirSync(dataDir, { recursive: true });
   const gen = () => randomBytes(32).toString('base64');
-  const keys = { piiEncryption: gen(), piiIndex: gen(), payloadCodec: gen(), session: gen() };
+  const keys = { piiEncryption: gen(), piiIndex: gen(), payloadCodec: gen() };
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;
 }
@@ -64,7 +64,7 @@ function loadOrCreateDevKeys(dataDir: string): AppConfig['keys'] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const dataDir = resolve(env.JUKI_DATA_DIR ?? 'data');
   const envKeys = env.PII_ENCRYPTION_KEY
-    ? { piiEncryption: env.PII_ENCRYPTION_KEY, piiIndex: env.PII_INDEX_KEY ?? '', payloadCodec: env.PAYLOAD_CODEC_KEY ?? '', session: env.SESSION_KEY ?? '' }
+    ? { piiEncryption: env.PII_ENCRYPTION_KEY, piiIndex: env.PII_INDEX_KEY ?? '', payloadCodec: env.PAYLOAD_CODEC_KEY ?? '' }
     : undefined;
   const cfg: AppConfig = {
     dataDir,

@@ -27,7 +27,7 @@ export interface IntakeDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   temporal: Client;
-  config: Pick<AppConfig, 'municipalityCode' | 'residentCodeCheckMode' | 'taskQueue'>;
+  config: Pick<AppConfig, 'municipalityCode' | 'residentCodeCheckMode' | 'taskQueue' | 'householdMemberMayRequestIndividualNumber'>;
   now?: () => Date;
 }
 
@@ -45,8 +45,12 @@ async function checkRules(em: EntityManager, deps: IntakeDeps, app: MoveInApplic
   if (isLateMoveIn(app.moveInDate, notificationDate)) flags.add(CaseFlag.LATE_FILING);
   if (!app.fromAbroad && !app.previousMunicipalityCode) err('/previousMunicipalityCode', 'required', '転入前の市区町村コードが必要です（転入通知の送付先）');
   if (app.previousMunicipalityCode === deps.config.municipalityCode) err('/previousMunicipalityCode', 'notOwnMunicipality', '同一市区町村内の住所変更は転居届です');
+  // 個人番号 on the copy only at the request of the 本人, or a household member where the city allows it (domain.md §5.2)
   if (app.certificateRequest?.includeIndividualNumber && app.notifier.kind === 'proxy') {
     err('/certificateRequest/includeIndividualNumber', 'notForProxy', '個人番号入りの住民票の写しは代理人に交付できません');
+  }
+  if (app.certificateRequest?.includeIndividualNumber && app.notifier.kind === 'householdMember' && !deps.config.householdMemberMayRequestIndividualNumber) {
+    err('/certificateRequest/includeIndividualNumber', 'householdMemberNotAllowed', '世帯員からの請求では個人番号を記載できない設定です');
   }
   const heads = app.movers.filter((m) => m.relationshipToHead === '世帯主').length;
   if (app.household.mode === 'new' && heads !== 1) err('/movers', 'oneHouseholdHead', '新しい世帯には世帯主が1人必要です');

@@ -102,6 +102,7 @@ describe.each([
       ['bad 個人番号 check digit', () => intake(moveInApplication({ movers: [badNumber] })), 400, 'VALIDATION_FAILED', '/movers/0/individualNumber'],
       ['future 転入日', () => intake(moveInApplication({ moveInDate: addDays(today(), 2) })), 422, 'RULE_VIOLATION', '/moveInDate'],
       ['birth after 転入日', () => intake(moveInApplication({ movers: [mover({ birthDate: today() })], moveInDate: addDays(today(), -1) })), 422, 'RULE_VIOLATION', '/movers/0/birthDate'],
+      ['個人番号 requested by a proxy', () => intake(moveInApplication({ notifier: { kind: 'proxy', powerOfAttorney: true }, certificateRequest: { includeIndividualNumber: true } })), 422, 'RULE_VIOLATION', '/certificateRequest/includeIndividualNumber'],
       ['unknown household', () => intake(moveInApplication({ household: { mode: 'join', householdNumber: '9999990' }, movers: [mover({ relationshipToHead: '同居人' })] })), 422, 'RULE_VIOLATION', '/household/householdNumber'],
     ];
     for (const [label, call, status, code, field] of cases) {

@@ -11,7 +11,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const k = () => randomBytes(32).toString('base64');
   return loadConfig({}, {
     dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
-    keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k(), session: k() },
+    keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k() },
     taskQueue: `test-${randomBytes(4).toString('hex')}`,
     ...overrides,
   });

@@ -1,0 +1,22 @@
+/** Production worker entry (one of N stateless replicas): `tsx src/worker/main.ts`. Configuration from env. */
+import { loadConfig, keyBytes } from '../config';
+import { createCertificateRenderer } from '../activities/certificate-renderer';
+import { openRegistryDb } from '../db/orm';
+import { createPiiCrypto } from '../db/pii-crypto';
+import { CsHttpClient } from '../partners/cs-http-client';
+import { createRegistryWorker } from './create-worker';
+
+async function main() {
+  const config = loadConfig();
+  const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
+  const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+  const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
+  const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, certificates: createCertificateRenderer(), config } });
+  await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
+  await orm.close(true);
+}
+
+main().catch((e: unknown) => {
+  console.error(`worker failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
