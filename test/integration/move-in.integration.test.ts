@@ -8,6 +8,9 @@ import { CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason } from '../../src/domain/change-reason';
 import { AuditLog, CaseApplication, CaseRecord, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
 import { addDays } from '../../src/domain/dates';
+import { keyBytes } from '../../src/config';
+import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
+import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
 import { moveInApplication, mover, today } from '../support/fixtures';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
@@ -75,6 +78,29 @@ describe.each([
     expect(resident.individualNumberEnc).not.toContain(app.movers[0]!.individualNumber!);
     expect((await em.find(OutboxMessage, { caseId })).every((m) => m.status === 'SENT')).toBe(true);
     expect(await em.count(AuditLog, { caseId, action: '異動（本登録）' })).toBe(2);
+
+    // Temporal history: payloads are ciphertext at rest, and even decoded they carry IDs only (no 個人番号, no 4情報)
+    const wfHistory = await sys.temporal.workflow.getHandle(moveInWorkflowId(caseId)).fetchHistory();
+    const codec = new AesGcmPayloadCodec(keyBytes(sys.config.keys.payloadCodec));
+    const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from((v ?? []) as Uint8Array));
+    const payloads: Array<{ metadata: Record<string, Buffer>; data: Buffer }> = [];
+    JSON.stringify(wfHistory, (_k, v: any) => {
+      if (v && typeof v === 'object' && v.metadata?.encoding && 'data' in v) {
+        payloads.push({ metadata: Object.fromEntries(Object.entries(v.metadata).map(([k, m]) => [k, bytes(m)])), data: bytes(v.data) });
+      }
+      return v;
+    });
+    expect(payloads.length).toBeGreaterThan(3);
+    const raw = payloads.map((p) => p.data.toString('utf8')).join('\n');
+    expect(raw).not.toContain(caseId); // encrypted at rest
+    const decoded = (await codec.decode(payloads)).map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
+    expect(decoded).toContain(caseId);
+    for (const m of app.movers) {
+      for (const secret of [m.individualNumber!, m.familyName + '　' + m.givenName, m.birthDate]) {
+        expect(raw).not.toContain(secret);
+        expect(decoded).not.toContain(secret);
+      }
+    }
 
     expect(done.certificates).toHaveLength(1);
     const pdf = await sys.api('GET', done.certificates[0].href, { token: clerk });
