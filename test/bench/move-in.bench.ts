@@ -16,6 +16,7 @@ import { generateNewMover } from '../../src/db/seed/demo-town';
 import { startSystem } from '../../src/system';
 import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
+import { certificateInput } from '../support/certificate-fixtures';
 import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 
@@ -83,7 +84,7 @@ async function main() {
 
     // PDF render time per certificate, on the same renderer the activity uses (warm, 50 renders).
     const renderer = createCertificateRenderer();
-    const input = { municipalityName: 'さくら市', mayorTitle: '東京都さくら市長', mayorName: '桜井　一郎', issueDate: '2026-11-23', issueNumber: '20261123 さくら市 本庁1 プリンタ001 000001', address: '東京都さくら市本町一丁目1番1号', options: { includeHouseholdHead: false, includeDomicile: false, includeResidentRecordCode: false, includeIndividualNumber: false }, persons: [{ name: '山田　太郎', nameKana: 'ヤマダ　タロウ', birthDate: '1985-06-15', sex: '男' as const, becameResidentDate: '2026-11-20', addressEstablishedDate: '2026-11-20', notificationDate: '2026-11-23' }] };
+    const input = certificateInput();
     for (let i = 0; i < 5; i++) await renderer.renderResidentRecordCopy(input);
     const pdfMs: number[] = [];
     for (let i = 0; i < 50; i++) {

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
 import { certificateFontDir, createCertificateRenderer } from '../../src/activities/certificate-renderer';
+import { ALL_OPTIONS, NO_OPTIONS, certificateInput } from '../support/certificate-fixtures';
 import {
   CERTIFICATE_FONTS,
   residentRecordCopyDoc,
@@ -38,18 +39,8 @@ const person = (i: number): ResidentRecordCopyPerson => ({
   individualNumber: `12345678901${i % 10}`,
 });
 
-const household = (persons: number, all: boolean): ResidentRecordCopyInput => ({
-  municipalityName: 'さくら市',
-  mayorTitle: '東京都さくら市長',
-  mayorName: '桜井　誠',
-  issueDate: '2026-11-23',
-  issueNumber: '20261123 さくら市 本庁1 プリンタ001 000123 1/1',
-  householdHeadName: '桜田　一郎',
-  address: '東京都さくら市桜町一丁目2番3号',
-  addressSupplement: 'さくらハイツ101号室',
-  options: { includeHouseholdHead: all, includeDomicile: all, includeResidentRecordCode: all, includeIndividualNumber: all },
-  persons: Array.from({ length: persons }, (_, i) => person(i)),
-});
+const household = (persons: number, all: boolean): ResidentRecordCopyInput =>
+  certificateInput({ options: all ? ALL_OPTIONS : NO_OPTIONS, persons: Array.from({ length: persons }, (_, i) => person(i)) });
 
 interface PdfMakeSingleton {
   virtualfs: { writeFileSync(name: string, data: Buffer): void };
