@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_OPTIONS, NO_OPTIONS, certificateInput, samplePerson } from '../support/certificate-fixtures';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import {
   ATTESTATION_TEXT,
@@ -15,22 +16,7 @@ import {
   type ResidentRecordCopyPerson,
 } from '../../templates/resident-record-copy';
 
-const head: ResidentRecordCopyPerson = {
-  name: '桜田　一郎',
-  nameKana: 'サクラダ　イチロウ',
-  birthDate: '1975-06-12',
-  sex: '男',
-  relationshipToHead: '世帯主',
-  becameResidentDate: '2010-04-01',
-  becameResidentReason: '転入',
-  addressEstablishedDate: '2018-09-15',
-  notificationDate: '2018-09-20',
-  previousAddress: '東京都さくら市桜町二丁目5番8号',
-  registeredDomicile: '北海道札幌市中央区北一条西二丁目1番地',
-  familyRegisterHead: '桜田　一郎',
-  residentRecordCode: '98765432109',
-  individualNumber: '123456789018',
-};
+const head: ResidentRecordCopyPerson = samplePerson;
 const foreignResident: ResidentRecordCopyPerson = {
   name: 'SMITH JOHN',
   nameKana: 'スミス　ジョン',
@@ -54,22 +40,7 @@ const member = (i: number): ResidentRecordCopyPerson => ({
   birthDate: `20${10 + i}-04-0${1 + (i % 9)}`,
 });
 
-const NO_OPTIONS = { includeHouseholdHead: false, includeDomicile: false, includeResidentRecordCode: false, includeIndividualNumber: false };
-const ALL_OPTIONS = { includeHouseholdHead: true, includeDomicile: true, includeResidentRecordCode: true, includeIndividualNumber: true };
-
-const input = (over: Partial<ResidentRecordCopyInput> = {}): ResidentRecordCopyInput => ({
-  municipalityName: 'さくら市',
-  mayorTitle: '東京都さくら市長',
-  mayorName: '桜井　誠',
-  issueDate: '2026-11-23',
-  issueNumber: '20261123 さくら市 本庁1 プリンタ001 000123 1/1',
-  householdHeadName: '桜田　一郎',
-  address: '東京都さくら市桜町一丁目2番3号',
-  addressSupplement: 'さくらハイツ101号室',
-  options: NO_OPTIONS,
-  persons: [head, foreignResident],
-  ...over,
-});
+const input = (over: Partial<ResidentRecordCopyInput> = {}): ResidentRecordCopyInput => certificateInput({ persons: [head, foreignResident], ...over });
 
 let dir = '';
 const renderer = createCertificateRenderer();
