@@ -14,9 +14,9 @@ import {
 } from '../db/entities';
 import { fullName, matchRegistry } from '../db/registry-lookup';
 import type { StoredMoveInApplication } from '../api/move-in-intake';
-import { csChangeReasonFor } from '../partners/cs-codes';
-import type { IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
+import type { MoveInNotice } from '../partners/cs-gateway';
 import type { ActivityDeps } from './deps';
+import { displayAddress, enqueue, identityUpdateOf } from './outbox-writer';
 import { snapshotOf } from '../db/snapshot';
 
 export interface CommitMoveInInput {
@@ -138,37 +138,24 @@ async function queueCsMessages(
 ): Promise<number> {
   const { resident: r, caseId } = p;
   const code = r.residentRecordCode!;
-  const nextSeq = async (kind: OutboxKind) => {
-    const last = await em.findOne(OutboxMessage, { kind, residentRecordCode: code }, { orderBy: { sequence: 'desc' } });
-    return (last?.sequence ?? 0) + 1;
-  };
-  const key = (kind: string) => `${deps.config.municipalityCode}-${caseId}-${kind}-${r.addresseeNumber}`;
-  const rows: OutboxMessage[] = [];
+  let queued = 0;
   if (p.individualNumber) {
-    const seq = await nextSeq(OutboxKind.IDENTITY_UPDATE);
-    const message: IdentityUpdate = {
-      municipalityCode: deps.config.municipalityCode, idempotencyKey: key('iu'), sequenceNumber: seq,
-      identity: {
-        residentRecordCode: code, name: fullName(r), birthDate: r.birthDate, sex: r.sex, address: [r.address, r.addressSupplement].filter(Boolean).join('　'),
-        individualNumber: p.individualNumber, changeReason: csChangeReasonFor(p.reason)!, changeDate: r.changeDate,
-        ...(deps.config.identityUpdateIncludesKana ? { nameKana: `${r.familyNameKana}　${r.givenNameKana}` } : {}),
-      },
-    };
-    rows.push(em.create(OutboxMessage, { caseId, kind: OutboxKind.IDENTITY_UPDATE, residentRecordCode: code, sequence: seq, idempotencyKey: message.idempotencyKey, payloadEnc: deps.pii.encrypt(JSON.stringify(message)) } as OutboxMessage));
+    await enqueue(em, deps, { caseId, kind: OutboxKind.IDENTITY_UPDATE, residentRecordCode: code, keyPart: `iu-${r.addresseeNumber}`, build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate) });
+    queued++;
   }
   if (!p.payload.fromAbroad && p.payload.previousMunicipalityCode) {
-    const seq = await nextSeq(OutboxKind.MOVE_IN_NOTICE);
-    const notice: MoveInNotice = {
-      fromMunicipalityCode: deps.config.municipalityCode, toMunicipalityCode: p.payload.previousMunicipalityCode, idempotencyKey: key('mn'),
-      notice: {
-        residentRecordCode: code, name: fullName(r), nameKana: `${r.familyNameKana}　${r.givenNameKana}`, birthDate: r.birthDate, sex: r.sex,
-        newAddress: [r.address, r.addressSupplement].filter(Boolean).join('　'), moveInDate: r.changeDate,
-        previousAddress: p.payload.previousAddress, notificationDate: r.notificationDate,
-      },
-    };
-    rows.push(em.create(OutboxMessage, { caseId, kind: OutboxKind.MOVE_IN_NOTICE, residentRecordCode: code, sequence: seq, idempotencyKey: notice.idempotencyKey, payloadEnc: deps.pii.encrypt(JSON.stringify(notice)) } as OutboxMessage));
+    const to = p.payload.previousMunicipalityCode;
+    await enqueue(em, deps, {
+      caseId, kind: OutboxKind.MOVE_IN_NOTICE, residentRecordCode: code, keyPart: `mn-${r.addresseeNumber}`,
+      build: (_seq, idempotencyKey): MoveInNotice => ({
+        fromMunicipalityCode: deps.config.municipalityCode, toMunicipalityCode: to, idempotencyKey,
+        notice: {
+          residentRecordCode: code, name: fullName(r), nameKana: `${r.familyNameKana}　${r.givenNameKana}`, birthDate: r.birthDate, sex: r.sex,
+          newAddress: displayAddress(r), moveInDate: r.changeDate, previousAddress: p.payload.previousAddress, notificationDate: r.notificationDate,
+        },
+      }),
+    });
+    queued++;
   }
-  rows.forEach((row) => em.persist(row));
-  await em.flush(); // so the next person's sequence query sees these rows
-  return rows.length;
+  return queued;
 }

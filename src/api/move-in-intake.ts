@@ -1,20 +1,18 @@
-import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import { compileSchema, type FieldError } from '../domain/ajv';
 import { MoveInApplicationSchema, type MoveInApplication, type MoveInMover } from '../domain/applications/move-in-application';
-import { CaseAction, CaseStatus, Procedure } from '../domain/case-status';
+import { Procedure } from '../domain/case-status';
 import { checkResidentRecordCode } from '../domain/check-digits';
-import { isLateMoveIn, jstDate } from '../domain/dates';
+import { isLateMoveIn } from '../domain/dates';
 import { isValidRelationship } from '../domain/registry-values';
-import { audit } from '../db/audit-writer';
-import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, Household } from '../db/entities';
+import { Household } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { matchRegistry } from '../db/registry-lookup';
 import { moveInWorkflowId } from '../workflows/workflow-ids';
-import { CaseStatusKey, ProcedureKey } from '../workflows/search-attributes';
 import type { StaffContext } from './auth';
+import { intakeCase, type IntakeResult } from './case-intake';
 import { ApiError } from './errors';
 
 /** The application as stored (仮登録): the 個人番号 replaced by its ciphertext, 届出日 resolved. */
@@ -30,6 +28,8 @@ export interface IntakeDeps {
   config: Pick<AppConfig, 'municipalityCode' | 'residentCodeCheckMode' | 'taskQueue' | 'householdMemberMayRequestIndividualNumber'>;
   now?: () => Date;
 }
+
+export type { IntakeResult };
 
 const validateShape = compileSchema<MoveInApplication>(MoveInApplicationSchema);
 
@@ -78,79 +78,31 @@ async function checkRules(em: EntityManager, deps: IntakeDeps, app: MoveInApplic
   return { errors, flags: [...flags], notificationDate };
 }
 
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : val);
-
-export interface IntakeResult {
-  created: boolean;
-  caseId: string;
-  workflowId: string;
-  status: string;
-  flags: string[];
-}
-
 /**
- * 転入届 intake: validate (schema + rules), store the 仮登録 with its case row, action and audit in one transaction,
- * then start the workflow (IDs only). Bad input stores and starts nothing. A repeated request with the same
- * Idempotency-Key returns the existing case; the same key with a different body is refused.
+ * 転入届 intake: validate (schema + rules), then the common intake transaction and workflow start. Bad input stores
+ * and starts nothing.
  */
 export async function intakeMoveIn(deps: IntakeDeps, actor: StaffContext, body: unknown, idempotencyKey: string | undefined): Promise<IntakeResult> {
   const shape = validateShape(body);
   if (!shape.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', shape.errors);
   const app = shape.value;
-  const key = idempotencyKey ?? randomUUID();
-  const hash = createHash('sha256').update(canonical(app)).digest('hex');
-  const today = jstDate((deps.now ?? (() => new Date()))());
-
-  const result = await deps.orm.em.fork().transactional(async (em) => {
-    const existing = await em.findOne(CaseApplication, { idempotencyKey: key });
-    if (existing) {
-      if (existing.payloadHash !== hash) throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
-      const row = await em.findOneOrFail(CaseRecord, { caseId: existing.caseId });
-      return { created: false, caseId: row.caseId, workflowId: row.workflowId, status: row.status, flags: row.flags ?? [] };
-    }
-    const { errors, flags, notificationDate } = await checkRules(em, deps, app, today);
-    if (errors.length) throw new ApiError(422, 'RULE_VIOLATION', '届出の内容が規則に合いません', errors);
-    const caseId = `MI-${today.replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
-    const stored: StoredMoveInApplication = {
-      ...app,
-      notificationDate,
-      movers: app.movers.map(({ individualNumber, ...m }) => ({ ...m, ...(individualNumber ? { individualNumberEnc: deps.pii.encrypt(individualNumber) } : {}) })),
-    };
-    const workflowId = moveInWorkflowId(caseId);
-    em.persist(em.create(CaseApplication, { caseId, procedure: Procedure.MOVE_IN, idempotencyKey: key, payloadHash: hash, payload: stored as unknown as Record<string, unknown>, createdAt: new Date() }));
-    em.persist(em.create(CaseRecord, {
-      caseId, procedure: Procedure.MOVE_IN, status: CaseStatus.AWAITING_APPROVAL, workflowId, enteredBy: actor.userId,
-      terminalId: actor.terminalId, flags, needsAttention: false, createdAt: new Date(), updatedAt: new Date(),
-    }));
-    em.persist(em.create(CaseActionLog, { caseId, action: CaseAction.INTAKE, actorId: actor.userId, terminalId: actor.terminalId, detail: { flags }, at: new Date() }));
-    audit(em, {
-      actorId: actor.userId, actorRoles: actor.roles, terminalId: actor.terminalId, ip: actor.ip, action: AuditAction.CHANGE_PROVISIONAL,
-      function: 'POST /api/cases/move-in', caseId, individualNumberAccessed: app.movers.some((m) => m.individualNumber),
-    });
-    return { created: true, caseId, workflowId, status: CaseStatus.AWAITING_APPROVAL, flags };
+  return intakeCase({ ...deps, taskQueue: deps.config.taskQueue }, actor, {
+    procedure: Procedure.MOVE_IN,
+    idPrefix: 'MI',
+    route: 'POST /api/cases/move-in',
+    body: app,
+    idempotencyKey,
+    async check(em, today) {
+      const { errors, flags, notificationDate } = await checkRules(em, deps, app, today);
+      const stored: StoredMoveInApplication = {
+        ...app,
+        notificationDate,
+        movers: app.movers.map(({ individualNumber, ...m }) => ({ ...m, ...(individualNumber ? { individualNumberEnc: deps.pii.encrypt(individualNumber) } : {}) })),
+      };
+      return { errors, flags, stored, individualNumberAccessed: app.movers.some((m) => m.individualNumber) };
+    },
+    workflowType: 'moveInWorkflow',
+    workflowId: moveInWorkflowId,
+    workflowArgs: (caseId) => ({ caseId, enteredBy: actor.userId, terminalId: actor.terminalId, requestCertificate: Boolean(app.certificateRequest) }),
   });
-
-  await startMoveInWorkflow(deps, actor, result.caseId, Boolean(app.certificateRequest));
-  return result;
-}
-
-async function startMoveInWorkflow(deps: IntakeDeps, actor: StaffContext, caseId: string, requestCertificate: boolean) {
-  try {
-    await deps.temporal.workflow.start('moveInWorkflow', {
-      workflowId: moveInWorkflowId(caseId),
-      taskQueue: deps.config.taskQueue,
-      args: [{ caseId, enteredBy: actor.userId, terminalId: actor.terminalId, requestCertificate }],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: CaseStatusKey, value: CaseStatus.AWAITING_APPROVAL },
-        { key: ProcedureKey, value: Procedure.MOVE_IN },
-      ],
-    });
-  } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-  }
 }

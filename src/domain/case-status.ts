@@ -25,6 +25,14 @@ export const CaseStatus = {
   ISSUING_CERTIFICATE: 'ISSUING_CERTIFICATE', // 証明書作成中
   COMPLETED: 'COMPLETED', // 完了
   CANCELLED: 'CANCELLED', // 取消
+  // 転出 (origin)
+  AWAITING_MOVE_OUT_DATE: 'AWAITING_MOVE_OUT_DATE', // 転出予定者: 除票 on the planned date or an earlier 転入日
+  AWAITING_MOVE_IN_NOTICE: 'AWAITING_MOVE_IN_NOTICE', // 除票済み, 転入通知待ち
+  // 転出証明書情報 held at the destination
+  HELD: 'HELD', IN_USE: 'IN_USE', USED: 'USED', PURGED: 'PURGED',
+  // 特例転入
+  AWAITING_CERTIFICATE_INFO: 'AWAITING_CERTIFICATE_INFO', // 送信依頼済み, 転出証明書情報の到着待ち
+  DEADLINE_PASSED: 'DEADLINE_PASSED', // 特例転入の期限切れ: 転出証明書による転入へ
 } as const;
 export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
 
@@ -32,14 +40,20 @@ export const caseStatusLabel: Record<CaseStatus, string> = {
   AWAITING_APPROVAL: '決裁待ち', REJECTED: '却下', APPROVED: '決裁済み', COMMITTED: '本登録済み',
   DELIVERING: '住基ネット送信中', DELIVERY_REJECTED: 'CS エラー（要対応）', ISSUING_CERTIFICATE: '証明書作成中',
   COMPLETED: '完了', CANCELLED: '取消',
+  AWAITING_MOVE_OUT_DATE: '転出予定（除票待ち）', AWAITING_MOVE_IN_NOTICE: '転入通知待ち',
+  HELD: '保管中', IN_USE: '転入処理中', USED: '転入済み', PURGED: '消去済み',
+  AWAITING_CERTIFICATE_INFO: '転出証明書情報の到着待ち', DEADLINE_PASSED: '特例転入の期限切れ',
 };
 
-export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set([CaseStatus.REJECTED, CaseStatus.COMPLETED, CaseStatus.CANCELLED]);
+export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set([
+  CaseStatus.REJECTED, CaseStatus.COMPLETED, CaseStatus.CANCELLED, CaseStatus.USED, CaseStatus.PURGED, CaseStatus.DEADLINE_PASSED,
+]);
 
 /** Actions in the append-only case action log. */
 export const CaseAction = {
   INTAKE: 'INTAKE', APPROVE: 'APPROVE', REJECT: 'REJECT', COMMIT: 'COMMIT', CS_SENT: 'CS_SENT',
   CS_REJECTED: 'CS_REJECTED', RETRY_DELIVERY: 'RETRY_DELIVERY', CERTIFICATE_ISSUED: 'CERTIFICATE_ISSUED',
-  COMPLETE: 'COMPLETE',
+  COMPLETE: 'COMPLETE', REMOVED: 'REMOVED', MOVE_IN_NOTICE_RECORDED: 'MOVE_IN_NOTICE_RECORDED', CERTIFICATE_INFO_RESENT: 'CERTIFICATE_INFO_RESENT',
+  CERTIFICATE_INFO_RECEIVED: 'CERTIFICATE_INFO_RECEIVED', PURGED: 'PURGED', CARD_CONTINUED_USE: 'CARD_CONTINUED_USE',
 } as const;
 export type CaseAction = (typeof CaseAction)[keyof typeof CaseAction];

@@ -2,6 +2,7 @@ import { AuditLogSchema } from './audit';
 import { CaseActionLogSchema, CaseApplicationSchema, CaseRecordSchema } from './case';
 import { CertificateIssuanceSchema } from './certificate';
 import { CounterSchema, HouseholdSchema } from './household';
+import { HeldMoveOutCertificateSchema, InboundMessageSchema } from './held-certificate';
 import { OutboxMessageSchema } from './outbox';
 import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
@@ -10,6 +11,7 @@ import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
 export * from './audit';
 export * from './case';
 export * from './certificate';
+export * from './held-certificate';
 export * from './household';
 export * from './outbox';
 export * from './resident';
@@ -19,5 +21,5 @@ export * from './staff';
 export const ALL_ENTITIES = [
   ResidentSchema, ResidentHistorySchema, HouseholdSchema, CounterSchema, CaseRecordSchema, CaseApplicationSchema,
   CaseActionLogSchema, AuditLogSchema, OutboxMessageSchema, CertificateIssuanceSchema, StaffUserSchema,
-  StaffSessionSchema, TerminalSchema,
+  StaffSessionSchema, TerminalSchema, HeldMoveOutCertificateSchema, InboundMessageSchema,
 ];

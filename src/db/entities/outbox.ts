@@ -1,6 +1,9 @@
 import { EntitySchema } from '@mikro-orm/core';
 
-export const OutboxKind = { IDENTITY_UPDATE: 'IDENTITY_UPDATE', MOVE_IN_NOTICE: 'MOVE_IN_NOTICE' } as const;
+export const OutboxKind = {
+  IDENTITY_UPDATE: 'IDENTITY_UPDATE', MOVE_IN_NOTICE: 'MOVE_IN_NOTICE', MOVE_OUT_CERTIFICATE_INFO: 'MOVE_OUT_CERTIFICATE_INFO',
+  CERTIFICATE_INFO_REQUEST: 'CERTIFICATE_INFO_REQUEST', CARD_CONTINUED_USE: 'CARD_CONTINUED_USE',
+} as const;
 export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
 export const OutboxStatus = { PENDING: 'PENDING', SENT: 'SENT', REJECTED: 'REJECTED' } as const;
 export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];

@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123182630 } from './initial-schema';
+import { Migration20261123185942 } from './move-pair';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
-export const mysqlMigrations: MigrationObject[] = [{ name: 'Migration20261123182630', class: Migration20261123182630 }];
+export const mysqlMigrations: MigrationObject[] = [{ name: 'Migration20261123182630', class: Migration20261123182630 }, { name: 'Migration20261123185942', class: Migration20261123185942 }];
