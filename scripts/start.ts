@@ -37,7 +37,7 @@ async function main() {
   let sys: Awaited<ReturnType<typeof startSystem>> | undefined;
   try {
     step(`registry, CS simulator, worker and API: starting (database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})`);
-    sys = await startSystem(config, { csSimulator: { port: Number(new URL(config.csUrl).port) }, log: (l) => console.log(`    ${l}`) });
+    sys = await startSystem(config, { csSimulator: { port: Number(new URL(config.csUrl).port) }, jlisSimulator: { port: Number(new URL(config.jlisUrl).port) }, log: (l) => console.log(`    ${l}`) });
     step('demo data: staff, terminals and the town of さくら市');
     await seedStaff(sys.orm);
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));

@@ -20,6 +20,9 @@ export interface AppConfig {
   apiPort: number;
   csUrl: string;
   csToken: string;
+  csInboundToken: string;
+  jlisUrl: string; // 個人番号カード管理システム (the simulator in embedded mode)
+  jlisToken: string; // the CS presents it when delivering messages from other towns to /cs-inbound
   municipalityCode: string;
   municipalityName: string;
   prefectureName: string;
@@ -39,6 +42,9 @@ const configSchema = {
     apiPort: { type: 'integer', minimum: 0, maximum: 65535 },
     csUrl: { type: 'string', pattern: '^https?://' },
     csToken: { type: 'string', minLength: 16 },
+    csInboundToken: { type: 'string', minLength: 16 },
+    jlisUrl: { type: 'string', pattern: '^https?://' },
+    jlisToken: { type: 'string', minLength: 16 },
     municipalityCode: { type: 'string', pattern: '^[0-9]{6}$' },
     residentCodeCheckMode: { enum: ['off', 'warn', 'enforce'] },
     keys: {
@@ -77,6 +83,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiPort: Number(env.API_PORT ?? 3000),
     csUrl: env.CS_URL ?? 'http://127.0.0.1:3101',
     csToken: env.CS_TOKEN ?? 'dev-cs-token-0123456789',
+    csInboundToken: env.CS_INBOUND_TOKEN ?? 'dev-cs-inbound-token-0123456789',
+    jlisUrl: env.JLIS_URL ?? 'http://127.0.0.1:3102',
+    jlisToken: env.JLIS_TOKEN ?? 'dev-jlis-token-0123456789',
     municipalityCode: env.MUNICIPALITY_CODE ?? withMunicipalityCheckDigit('13999'),
     municipalityName: env.MUNICIPALITY_NAME ?? 'さくら市',
     prefectureName: env.PREFECTURE_NAME ?? '東京都',

@@ -8,6 +8,8 @@ import { createApiApp } from './api/app';
 import { keyBytes, type AppConfig } from './config';
 import { openRegistryDb } from './db/orm';
 import { createPiiCrypto } from './db/pii-crypto';
+import { CardAgencyHttpClient } from './partners/card-agency-http-client';
+import { startCardAgencySimulator } from './partners/card-agency-simulator';
 import { CsHttpClient } from './partners/cs-http-client';
 import { startCsSimulator, type RunningCsSimulator } from './partners/cs-simulator';
 import { createTemporalClient } from './temporal/client';
@@ -20,12 +22,15 @@ export interface RunningSystem {
   worker: Worker;
   apiUrl: string;
   csUrl: string;
+  jlisUrl: string;
   close(): Promise<void>;
 }
 
 export interface SystemOptions {
   /** Start the CS simulator in-process (embedded mode, tests); otherwise use config.csUrl. */
   csSimulator?: boolean | { port?: number };
+  /** Start the J-LIS card agency simulator in-process; otherwise use config.jlisUrl. */
+  jlisSimulator?: boolean | { port?: number };
   workflowBundle?: WorkerOptions['workflowBundle'];
   log?: (line: string) => void;
 }
@@ -59,10 +64,18 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       config = { ...config, csUrl: sim.url };
       log(`CS simulator: ${sim.url}`);
     }
+    if (opts.jlisSimulator) {
+      const port = typeof opts.jlisSimulator === 'object' ? (opts.jlisSimulator.port ?? 0) : 0;
+      const jlis = await startCardAgencySimulator({ token: config.jlisToken, port });
+      closers.push(() => jlis.close());
+      config = { ...config, jlisUrl: jlis.url };
+      log(`J-LIS simulator: ${jlis.url}`);
+    }
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
     const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
+    const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
     log('worker: starting (bundling workflows)');
-    const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, certificates: createCertificateRenderer(), config }, workflowBundle: opts.workflowBundle });
+    const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, cards, certificates: createCertificateRenderer(), config }, workflowBundle: opts.workflowBundle });
     const running = worker.run();
     closers.push(async () => {
       worker.shutdown();
@@ -75,7 +88,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     closers.push(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
     const apiUrl = `http://${config.apiHost}:${(server.address() as AddressInfo).port}`;
     log(`API: ${apiUrl}`);
-    return { config, orm, temporal, worker, apiUrl, csUrl: config.csUrl, close };
+    return { config, orm, temporal, worker, apiUrl, csUrl: config.csUrl, jlisUrl: config.jlisUrl, close };
   } catch (e) {
     await close();
     throw e;

@@ -14,17 +14,29 @@
  * string (e.g. 「年月日不詳」, 「昭和○○年頃」) is printed as given. The 認証文, the mayor and the 電子公印 close the
  * content flow, so they appear on the last page only. The footer carries the 発行番号 with this page's n/total.
  */
-import type {
-  Column,
-  Content,
-  ContentStack,
-  ContentTable,
-  ContentText,
-  TableCell,
-  TableCellProperties,
-  TDocumentDefinitions,
-} from 'pdfmake/interfaces';
-import { isIsoDate, toSeireki, toWareki } from '../src/domain/dates';
+import type { Content, TableCell, TDocumentDefinitions } from 'pdfmake/interfaces';
+import {
+  attestationBlock,
+  BODY_SIZE,
+  type Cell,
+  certificatePage,
+  displayDate as date,
+  endOfEntries,
+  fit,
+  label,
+  nameLabel,
+  nameValue,
+  LABEL_WIDTH,
+  NAME_WIDTH,
+  PERSON_WIDTHS,
+  RIGHT_WIDTH,
+  ruled,
+  spanned,
+  value,
+  WIDE_WIDTH,
+} from './certificate-parts';
+
+export { CERTIFICATE_FONTS, pagedIssueNumber } from './certificate-parts';
 
 export interface ResidentRecordCopyPerson {
   name: string;
@@ -75,51 +87,7 @@ export interface ResidentRecordCopyInput {
   persons: ResidentRecordCopyPerson[];
 }
 
-/** pdfmake font family names; the renderer maps them to the bundled IPAex fonts. */
-export const CERTIFICATE_FONTS = { mincho: 'IPAexMincho', gothic: 'IPAexGothic' } as const;
-
 export const ATTESTATION_TEXT = 'この写しは、住民票の原本と相違ないことを証明する。';
-
-const PAGE_MARGINS: [number, number, number, number] = [42, 78, 42, 54];
-const CONTENT_WIDTH = 595.28 - PAGE_MARGINS[0] - PAGE_MARGINS[2];
-const LABEL_WIDTH = 64;
-const CELL_PADDING = 4;
-const NAME_WIDTH = 186;
-/** Widths of a person block: label | value | label | value (the last takes the rest of the line). */
-const PERSON_WIDTHS = [LABEL_WIDTH, NAME_WIDTH, LABEL_WIDTH, '*'];
-/** Approximate text widths of the last column and of a value spanning the three value columns. */
-const RIGHT_WIDTH = CONTENT_WIDTH - NAME_WIDTH - 2 * LABEL_WIDTH - 8 * CELL_PADDING - 4;
-const WIDE_WIDTH = CONTENT_WIDTH - LABEL_WIDTH - 4 * CELL_PADDING;
-const SEAL_SIZE = 64; // pt, 22.6 mm: the 電子公印 is at most 25 mm square (standard spec 5.6)
-const BODY_SIZE = 9;
-const LABEL_SIZE = 8;
-
-const date = (d: string, seireki = false): string => (isIsoDate(d) ? (seireki ? toSeireki(d) : toWareki(d)) : d);
-
-/** Estimated width in em: full-width characters 1, others about half. */
-const emWidth = (s: string): number => [...s].reduce((w, c) => w + ((c.codePointAt(0) ?? 0) > 0xff && !/[\uff61-\uff9f]/.test(c) ? 1 : 0.55), 0);
-
-/** Shrinks a one-line value to fit its cell (standard spec 5.8); below `min` pt it wraps instead. */
-const fit = (text: string, width: number, size: number, min = 6.5): { text: string; fontSize: number } => {
-  const em = emWidth(text);
-  const room = width * 0.97; // the estimate is not exact; a value shrunk to the exact width may still wrap
-  const fitted = em * size > room ? Math.max(min, Math.floor((room / em) * 10) / 10) : size;
-  return { text, fontSize: fitted };
-};
-
-type Cell = (ContentText | ContentStack) & TableCellProperties;
-const label = (text: string): Cell => ({ text, fontSize: LABEL_SIZE, alignment: 'center', verticalAlignment: 'middle' });
-const value = (content: Content): Cell => ({ stack: [content], verticalAlignment: 'middle' });
-const spanned = (cell: Cell, n: number): TableCell[] => [{ ...cell, colSpan: n }, ...Array.from({ length: n - 1 }, () => ({}))];
-
-const ruled = {
-  hLineWidth: (i: number, node: ContentTable) => (i === 0 || i === node.table.body.length ? 1 : 0.5),
-  vLineWidth: (i: number, node: ContentTable) => (i === 0 || i === (node.table.widths?.length ?? 0) ? 1 : 0.5),
-  paddingLeft: () => CELL_PADDING,
-  paddingRight: () => CELL_PADDING,
-  paddingTop: () => 2.5,
-  paddingBottom: () => 2,
-};
 
 function addressTable(input: ResidentRecordCopyInput): Content {
   const body: TableCell[][] = [];
@@ -133,8 +101,8 @@ function addressTable(input: ResidentRecordCopyInput): Content {
 function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['options']): Content {
   const body: TableCell[][] = [];
   body.push([
-    { stack: [{ text: 'フリガナ', fontSize: 5.5 }, { text: '氏　名', fontSize: LABEL_SIZE, margin: [0, 2, 0, 0] }], alignment: 'center', verticalAlignment: 'middle' },
-    value([fit(p.nameKana, NAME_WIDTH, 7), fit(p.name, NAME_WIDTH, 12.5, 8)]),
+    nameLabel(),
+    nameValue(p.name, p.nameKana, NAME_WIDTH),
     label('生年月日'),
     value(date(p.birthDate, p.birthDateSeireki)),
   ]);
@@ -165,95 +133,15 @@ function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['op
   return { stack: [{ table: { widths: PERSON_WIDTHS, body, dontBreakRows: true }, layout: ruled }], unbreakable: true, margin: [0, 0, 0, 5] };
 }
 
-/** 電子公印: black square frame with the 職名 + 「之印」 set in vertical columns read right to left. */
-function seal(input: ResidentRecordCopyInput): Content[] {
-  const text = `${input.mayorTitle}之印`;
-  const suffix = `${input.municipalityName}長`;
-  const prefecture = input.mayorTitle.endsWith(suffix) ? input.mayorTitle.slice(0, -suffix.length) : '';
-  const columns =
-    prefecture && [...prefecture].length <= 4 && [...input.municipalityName].length <= 5
-      ? [prefecture, input.municipalityName, '長之印']
-      : splitEvenly([...text], Math.max(2, Math.ceil(Math.sqrt([...text].length))));
-  const inner = SEAL_SIZE - 10;
-  const colWidth = inner / columns.length;
-  const glyphColumns = columns.reverse().map((col): Column => {
-    const chars = [...col];
-    const size = Math.min(colWidth * 0.95, inner / chars.length);
-    const top = (inner - size * chars.length) / 2;
-    return { width: colWidth, stack: chars.map((c) => ({ text: c, fontSize: size, lineHeight: 1, alignment: 'center' })), margin: [0, top, 0, 0] };
-  });
-  return [
-    { canvas: [{ type: 'rect', x: 0, y: 0, w: SEAL_SIZE, h: SEAL_SIZE, lineWidth: 2.2, lineColor: '#000000' }, { type: 'rect', x: 3, y: 3, w: SEAL_SIZE - 6, h: SEAL_SIZE - 6, lineWidth: 0.6, lineColor: '#000000' }], relativePosition: { x: 0, y: 0 } },
-    { columns: glyphColumns, columnGap: 0, margin: [5, 5, 5, 5], font: CERTIFICATE_FONTS.gothic, color: '#000000' },
-  ];
-}
-
-function splitEvenly(chars: string[], n: number): string[] {
-  const per = Math.ceil(chars.length / n);
-  return Array.from({ length: n }, (_, i) => chars.slice(i * per, (i + 1) * per).join('')).filter((s) => s.length > 0);
-}
-
-function attestation(input: ResidentRecordCopyInput): Content {
-  const sealX = CONTENT_WIDTH - SEAL_SIZE - 6;
-  return {
-    unbreakable: true,
-    margin: [0, 10, 0, 0],
-    stack: [
-      { text: ATTESTATION_TEXT, fontSize: 11, margin: [12, 0, 0, 8] },
-      { text: date(input.issueDate), fontSize: 11, margin: [24, 0, 0, 12] },
-      {
-        columns: [
-          { width: '*', text: '' },
-          { width: 'auto', text: input.mayorTitle, fontSize: 12.5, characterSpacing: 1 },
-          { width: 'auto', text: input.mayorName, fontSize: 12.5, characterSpacing: 3, margin: [14, 0, SEAL_SIZE + 14, 0] },
-        ],
-      },
-      { stack: seal(input), relativePosition: { x: sealX, y: -SEAL_SIZE / 2 - 8 } },
-      { text: '', margin: [0, SEAL_SIZE / 2 - 8, 0, 0] }, // keeps the seal's lower half out of the footer
-    ],
-  };
-}
-
-function header(input: ResidentRecordCopyInput): Content {
-  const marks: Column[] = [];
-  const mark = (text: string): Content => ({
-    table: { body: [[{ text, font: CERTIFICATE_FONTS.gothic, fontSize: 11, characterSpacing: 2, margin: [3, 1, 1, 0] }]] },
-    layout: { hLineWidth: () => 1.2, vLineWidth: () => 1.2 },
-    margin: [0, 0, 6, 0],
-  });
-  if (input.options.official) marks.push({ width: 'auto', stack: [mark('公用')] });
-  if (input.options.reissue) marks.push({ width: 'auto', stack: [mark('再交付')] });
-  return {
-    margin: [PAGE_MARGINS[0], 30, PAGE_MARGINS[2], 0],
-    stack: [
-      { columns: marks, margin: [0, 0, 0, 0], relativePosition: { x: 0, y: 4 } },
-      { text: '住民票の写し', font: CERTIFICATE_FONTS.gothic, fontSize: 19, characterSpacing: 5, alignment: 'center' },
-    ],
-  };
-}
-
-/** Issue number with the trailing 'n/m' (if any) replaced by this page's number and the page total. */
-export const pagedIssueNumber = (issueNumber: string, page: number, total: number): string =>
-  `${issueNumber.replace(/\s+\d+\s*\/\s*\d+\s*$/, '')} ${page}/${total}`;
-
 export function residentRecordCopyDoc(input: ResidentRecordCopyInput): TDocumentDefinitions {
+  const marks = [...(input.options.official ? ['公用'] : []), ...(input.options.reissue ? ['再交付'] : [])];
   return {
-    pageSize: 'A4',
-    pageOrientation: 'portrait',
-    pageMargins: PAGE_MARGINS,
-    info: { title: '住民票の写し', subject: `${input.municipalityName} 住民票の写し`, creator: input.municipalityName, producer: 'juki-cases' },
-    defaultStyle: { font: CERTIFICATE_FONTS.mincho, fontSize: BODY_SIZE, lineHeight: 1.15 },
-    header: () => header(input),
-    footer: (currentPage: number, pageCount: number): Content => ({
-      margin: [PAGE_MARGINS[0], 16, PAGE_MARGINS[2], 0],
-      columns: [{ text: pagedIssueNumber(input.issueNumber, currentPage, pageCount), fontSize: 8 }],
-    }),
+    ...certificatePage('住民票の写し', input, marks),
     content: [
       addressTable(input),
       ...input.persons.map((p) => personBlock(p, input.options)),
-      // 「以下余白」 closes the entries so that nothing can be added below them.
-      { text: '以下余白', fontSize: 8, alignment: 'right', margin: [0, -2, 4, 0] },
-      attestation(input),
+      endOfEntries(),
+      attestationBlock(ATTESTATION_TEXT, input),
     ],
   };
 }

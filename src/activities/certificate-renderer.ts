@@ -14,11 +14,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
-import {
-  CERTIFICATE_FONTS,
-  residentRecordCopyDoc,
-  type ResidentRecordCopyInput,
-} from '../../templates/resident-record-copy';
+import { CERTIFICATE_FONTS } from '../../templates/certificate-parts';
+import { moveOutCertificateDoc, type MoveOutCertificateInput } from '../../templates/move-out-certificate';
+import { residentRecordCopyDoc, type ResidentRecordCopyInput } from '../../templates/resident-record-copy';
 
 /** The part of pdfmake 0.3's server API used here (its typings lag behind the 0.3 API). */
 interface PdfMakeServer {
@@ -31,6 +29,8 @@ interface PdfMakeServer {
 
 export interface CertificateRenderer {
   renderResidentRecordCopy(input: ResidentRecordCopyInput): Promise<Buffer>;
+  /** 転出証明書 or 転出証明書に準ずる証明書 (domain.md §4.3, §5.2). */
+  renderMoveOutCertificate(input: MoveOutCertificateInput): Promise<Buffer>;
 }
 
 const FONT_FILES = { [CERTIFICATE_FONTS.mincho]: 'ipaexm.ttf', [CERTIFICATE_FONTS.gothic]: 'ipaexg.ttf' } as const;
@@ -135,5 +135,6 @@ export function createCertificateRenderer(): CertificateRenderer {
   const pm = pdfMake();
   return {
     renderResidentRecordCopy: (input) => pm.createPdf(residentRecordCopyDoc(input)).getBuffer(),
+    renderMoveOutCertificate: async (input) => pm.createPdf(moveOutCertificateDoc(input)).getBuffer(),
   };
 }

@@ -38,76 +38,88 @@ export interface CommitResult {
  * retry after a crash finds the history rows of this case and returns the same result.
  */
 export function commitMoveInActivity(deps: ActivityDeps) {
-  const now = deps.now ?? (() => new Date());
   return async function commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
     return deps.orm.em.fork().transactional(async (em) => {
-      const done = await em.find(ResidentHistory, { caseId: input.caseId }, { orderBy: { addresseeNumber: 'asc' } });
-      if (done.length) {
-        const resident = await em.findOneOrFail(Resident, { addresseeNumber: done[0]!.addresseeNumber });
-        return { addresseeNumbers: done.map((h) => h.addresseeNumber), householdNumber: resident.householdNumber, outboxMessages: await em.count(OutboxMessage, { caseId: input.caseId }) };
-      }
+      const done = await alreadyCommitted(em, input.caseId);
+      if (done) return done;
       const app = await em.findOne(CaseApplication, { caseId: input.caseId });
       if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
-      const payload = app.payload as unknown as StoredMoveInApplication;
-      const today = jstDate(now());
-      const household = await placeHousehold(em, payload.household);
-      const headName = await householdHeadName(em, payload, household.householdNumber);
-      const reason = payload.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN;
-      const stamp = { processId: input.caseId, terminalId: input.terminalId, updatedBy: input.approvedBy };
-      const addresseeNumbers: string[] = [];
-      let outbox = 0;
-
-      for (const m of payload.movers) {
-        const individualNumber = m.individualNumberEnc ? deps.pii.decrypt(m.individualNumberEnc) : undefined;
-        const match = await matchRegistry(em, deps.pii, { ...m, individualNumber });
-        if (match.current) throw ApplicationFailure.nonRetryable('a mover is currently registered in this municipality', FailureType.ALREADY_REGISTERED);
-        const resident = match.removed ?? em.create(Resident, { addresseeNumber: localNumber(await nextSerial(em, CounterName.ADDRESSEE)), historyNumber: 0 } as Resident);
-        Object.assign(resident, {
-          householdNumber: household.householdNumber,
-          residentRecordCode: m.residentRecordCode,
-          individualNumberEnc: m.individualNumberEnc,
-          individualNumberIndex: individualNumber ? deps.pii.blindIndex(individualNumber) : undefined,
-          familyName: m.familyName, givenName: m.givenName, familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana,
-          nameKanaConfirmed: true, formerSurname: m.formerSurname, birthDate: m.birthDate, sex: m.sex,
-          relationshipToHead: m.relationshipToHead, householdHeadName: headName,
-          registeredDomicile: m.registeredDomicile, familyRegisterHead: m.familyRegisterHead,
-          address: payload.address.address, addressSupplement: payload.address.addressSupplement,
-          postalCode: payload.address.postalCode, addressCode: payload.address.addressCode,
-          becameResidentDate: payload.moveInDate, addressEstablishedDate: payload.moveInDate,
-          notificationDate: payload.notificationDate, previousAddress: payload.previousAddress,
-          ceasedResidentDate: undefined, removalReason: undefined, removalDate: undefined,
-          plannedDestinationAddress: undefined, plannedMoveOutDate: undefined, confirmedDestinationAddress: undefined,
-          confirmedMoveOutDate: undefined, moveInNoticeDate: undefined,
-          status: ResidentStatus.RESIDENT,
-          cardStatus: m.cardPresented ? CardStatus.CONTINUED_USE_PENDING : (match.removed?.cardStatus ?? CardStatus.NONE),
-          legacyCardStatus: match.removed?.legacyCardStatus ?? LegacyCardStatus.NONE,
-          changeReason: reason, changeDate: payload.moveInDate,
-          isForeignResident: false, isAdultWard: false, updatedAt: now(), ...stamp,
-        });
-        resident.historyNumber += 1;
-        em.persist(resident);
-        em.persist(em.create(ResidentHistory, {
-          addresseeNumber: resident.addresseeNumber, historyNumber: resident.historyNumber, changeReason: reason,
-          changeDate: payload.moveInDate, notificationDate: payload.notificationDate, processingDate: today,
-          caseId: input.caseId, operatorId: input.approvedBy, terminalId: input.terminalId, place: deps.config.officeName,
-          notes: match.removed ? '再転入' : undefined, snapshot: snapshotOf(resident), createdAt: now(),
-        }));
-        outbox += await queueCsMessages(em, deps, { caseId: input.caseId, resident, individualNumber, reason, payload, today });
-        addresseeNumbers.push(resident.addresseeNumber);
-        audit(em, {
-          actorId: input.approvedBy, actorRoles: ['approver'], terminalId: input.terminalId, action: AuditAction.CHANGE_COMMITTED,
-          function: 'commitMoveIn', targetAddresseeNumber: resident.addresseeNumber, caseId: input.caseId,
-          individualNumberAccessed: Boolean(individualNumber),
-        });
-      }
-      if (payload.household.mode === 'new') household.headAddresseeNumber = addresseeNumbers[payload.movers.findIndex((m) => m.relationshipToHead === '世帯主')];
-      const projection = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-      Object.assign(projection, { status: CaseStatus.COMMITTED, subjectAddresseeNumbers: addresseeNumbers, updatedAt: now() });
-      em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.COMMIT, actorId: input.approvedBy, terminalId: input.terminalId, detail: { addresseeNumbers, outbox }, at: now() }));
-      await em.flush();
-      return { addresseeNumbers, householdNumber: household.householdNumber, outboxMessages: outbox };
+      return writeMoveIn(em, deps, input, app.payload as unknown as StoredMoveInApplication);
     });
   };
+}
+
+/** The result of an earlier commit of this case (activity retry after a crash), if any. */
+export async function alreadyCommitted(em: EntityManager, caseId: string): Promise<CommitResult | undefined> {
+  const done = await em.find(ResidentHistory, { caseId }, { orderBy: { addresseeNumber: 'asc' } });
+  if (!done.length) return undefined;
+  const resident = await em.findOneOrFail(Resident, { addresseeNumber: done[0]!.addresseeNumber });
+  return { addresseeNumbers: done.map((h) => h.addresseeNumber), householdNumber: resident.householdNumber, outboxMessages: await em.count(OutboxMessage, { caseId }) };
+}
+
+/**
+ * Writes a 転入 inside the caller's transaction: the 住民票 per mover (or the 再転入 record under its old 宛名番号),
+ * a history snapshot each, the household, the CS outbox, the case row, action and audit.
+ */
+export async function writeMoveIn(em: EntityManager, deps: ActivityDeps, input: CommitMoveInInput, payload: StoredMoveInApplication): Promise<CommitResult> {
+  const now = deps.now ?? (() => new Date());
+  const today = jstDate(now());
+  const household = await placeHousehold(em, payload.household);
+  const headName = await householdHeadName(em, payload, household.householdNumber);
+  const reason = payload.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN;
+  const stamp = { processId: input.caseId, terminalId: input.terminalId, updatedBy: input.approvedBy };
+  const addresseeNumbers: string[] = [];
+  let outbox = 0;
+
+  for (const m of payload.movers) {
+    const individualNumber = m.individualNumberEnc ? deps.pii.decrypt(m.individualNumberEnc) : undefined;
+    const match = await matchRegistry(em, deps.pii, { ...m, individualNumber });
+    if (match.current) throw ApplicationFailure.nonRetryable('a mover is currently registered in this municipality', FailureType.ALREADY_REGISTERED);
+    const resident = match.removed ?? em.create(Resident, { addresseeNumber: localNumber(await nextSerial(em, CounterName.ADDRESSEE)), historyNumber: 0 } as Resident);
+    Object.assign(resident, {
+      householdNumber: household.householdNumber,
+      residentRecordCode: m.residentRecordCode,
+      individualNumberEnc: m.individualNumberEnc,
+      individualNumberIndex: individualNumber ? deps.pii.blindIndex(individualNumber) : undefined,
+      familyName: m.familyName, givenName: m.givenName, familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana,
+      nameKanaConfirmed: true, formerSurname: m.formerSurname, birthDate: m.birthDate, sex: m.sex,
+      relationshipToHead: m.relationshipToHead, householdHeadName: headName,
+      registeredDomicile: m.registeredDomicile, familyRegisterHead: m.familyRegisterHead,
+      address: payload.address.address, addressSupplement: payload.address.addressSupplement,
+      postalCode: payload.address.postalCode, addressCode: payload.address.addressCode,
+      becameResidentDate: payload.moveInDate, addressEstablishedDate: payload.moveInDate,
+      notificationDate: payload.notificationDate, previousAddress: payload.previousAddress,
+      ceasedResidentDate: undefined, removalReason: undefined, removalDate: undefined,
+      plannedDestinationAddress: undefined, plannedMoveOutDate: undefined, confirmedDestinationAddress: undefined,
+      confirmedMoveOutDate: undefined, moveInNoticeDate: undefined,
+      status: ResidentStatus.RESIDENT,
+      cardStatus: m.cardPresented ? CardStatus.CONTINUED_USE_PENDING : (match.removed?.cardStatus ?? CardStatus.NONE),
+      legacyCardStatus: match.removed?.legacyCardStatus ?? LegacyCardStatus.NONE,
+      changeReason: reason, changeDate: payload.moveInDate,
+      isForeignResident: false, isAdultWard: false, updatedAt: now(), ...stamp,
+    });
+    resident.historyNumber += 1;
+    em.persist(resident);
+    em.persist(em.create(ResidentHistory, {
+      addresseeNumber: resident.addresseeNumber, historyNumber: resident.historyNumber, changeReason: reason,
+      changeDate: payload.moveInDate, notificationDate: payload.notificationDate, processingDate: today,
+      caseId: input.caseId, operatorId: input.approvedBy, terminalId: input.terminalId, place: deps.config.officeName,
+      notes: match.removed ? '再転入' : undefined, snapshot: snapshotOf(resident), createdAt: now(),
+    }));
+    outbox += await queueCsMessages(em, deps, { caseId: input.caseId, resident, individualNumber, reason, payload, today });
+    addresseeNumbers.push(resident.addresseeNumber);
+    audit(em, {
+      actorId: input.approvedBy, actorRoles: ['approver'], terminalId: input.terminalId, action: AuditAction.CHANGE_COMMITTED,
+      function: 'commitMoveIn', targetAddresseeNumber: resident.addresseeNumber, caseId: input.caseId,
+      individualNumberAccessed: Boolean(individualNumber),
+    });
+  }
+  if (payload.household.mode === 'new') household.headAddresseeNumber = addresseeNumbers[payload.movers.findIndex((m) => m.relationshipToHead === '世帯主')];
+  const projection = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
+  Object.assign(projection, { status: CaseStatus.COMMITTED, subjectAddresseeNumbers: addresseeNumbers, updatedAt: now() });
+  em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.COMMIT, actorId: input.approvedBy, terminalId: input.terminalId, detail: { addresseeNumbers, outbox }, at: now() }));
+  await em.flush();
+  return { addresseeNumbers, householdNumber: household.householdNumber, outboxMessages: outbox };
 }
 
 async function placeHousehold(em: EntityManager, h: MoveInApplication['household']): Promise<Household> {

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AppConfig } from '../config';
 import type { PiiCrypto } from '../db/pii-crypto';
+import type { CardAgency } from '../partners/card-agency';
 import type { CsGateway } from '../partners/cs-gateway';
 import type { CertificateRenderer } from './certificate-renderer';
 
@@ -9,6 +10,7 @@ export interface ActivityDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   cs: CsGateway;
+  cards: CardAgency;
   certificates: CertificateRenderer;
   config: Pick<AppConfig, 'municipalityCode' | 'municipalityName' | 'prefectureName' | 'mayorName' | 'officeName' | 'identityUpdateIncludesKana'>;
   now?: () => Date;

@@ -1,8 +1,11 @@
 import { commitMoveInActivity } from './commit-move-in';
 import { deliverCsMessagesActivity } from './cs-delivery';
 import type { ActivityDeps } from './deps';
-import { issueResidentRecordCopyActivity } from './issue-certificate';
+import { certificateActivities } from './issue-certificate';
+import { heldCertificateActivities } from './held-certificate';
+import { moveOutActivities } from './move-out';
 import { projectionActivities } from './projection';
+import { specialMoveInActivities } from './special-move-in';
 
 export type { ActivityDeps } from './deps';
 
@@ -10,9 +13,12 @@ export type { ActivityDeps } from './deps';
 export function createActivities(deps: ActivityDeps) {
   return {
     ...projectionActivities(deps),
+    ...moveOutActivities(deps),
+    ...heldCertificateActivities(deps),
+    ...specialMoveInActivities(deps),
     commitMoveIn: commitMoveInActivity(deps),
     deliverCsMessages: deliverCsMessagesActivity(deps),
-    issueResidentRecordCopy: issueResidentRecordCopyActivity(deps),
+    ...certificateActivities(deps),
   };
 }
 

@@ -6,6 +6,7 @@ import type { PiiCrypto } from '../db/pii-crypto';
 import { authenticate, bearerToken, login, logout, staffOf } from './auth';
 import { casesRouter } from './cases-router';
 import { certificatesRouter } from './certificates-router';
+import { csInboundRouter } from './cs-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
 
@@ -36,6 +37,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   });
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument));
 
+  app.use('/cs-inbound/v1', csInboundRouter(deps));
   app.post('/api/auth/login', async (req, res) => res.json(await login(deps.orm, req.body, req.ip)));
   app.use('/api', authenticate(deps.orm));
   app.post('/api/auth/logout', async (req, res) => {

@@ -9,11 +9,13 @@ import { audit } from '../db/audit-writer';
 import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, CertificateIssuance } from '../db/entities';
 import { maskIndividualNumber, type PiiCrypto } from '../db/pii-crypto';
 import { approveUpdate, rejectUpdate } from '../workflows/shared/approval';
-import { retryDeliveryUpdate } from '../workflows/move-in';
+import { retryDeliveryUpdate } from '../workflows/shared/delivery';
 import { requireRole, staffOf, type StaffContext } from './auth';
 import { executeCaseUpdate } from './case-updates';
 import { ApiError } from './errors';
-import { intakeMoveIn, type StoredMoveInApplication } from './move-in-intake';
+import { intakeMoveIn } from './move-in-intake';
+import { intakeMoveOut } from './move-out-intake';
+import { intakeSpecialMoveIn } from './special-move-in-intake';
 
 export interface CasesRouterDeps {
   orm: MikroORM;
@@ -52,6 +54,16 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     res.status(result.created ? 201 : 200).json(result);
   });
 
+  r.post('/move-out', requireRole(orm, can.enterCase, 'POST /api/cases/move-out'), async (req, res) => {
+    const result = await intakeMoveOut(deps, staffOf(res), req.body, req.get('idempotency-key') ?? undefined);
+    res.status(result.created ? 201 : 200).json(result);
+  });
+
+  r.post('/special-move-in', requireRole(orm, can.enterCase, 'POST /api/cases/special-move-in'), async (req, res) => {
+    const result = await intakeSpecialMoveIn(deps, staffOf(res), req.body, req.get('idempotency-key') ?? undefined);
+    res.status(result.created ? 201 : 200).json(result);
+  });
+
   r.get('/', requireRole(orm, can.readCases, 'GET /api/cases'), async (req, res) => {
     const where: Record<string, unknown> = {};
     if (typeof req.query.status === 'string') where.status = req.query.status;
@@ -74,13 +86,7 @@ export function casesRouter(deps: CasesRouterDeps): Router {
       await em.flush();
       throw new ApiError(403, 'FORBIDDEN', '個人番号を表示する権限がありません');
     }
-    const payload = app?.payload as unknown as StoredMoveInApplication | undefined;
-    const application = payload && {
-      ...payload,
-      movers: payload.movers.map(({ individualNumberEnc, ...m }) => ({
-        ...m, individualNumber: individualNumberEnc ? (reveal ? deps.pii.decrypt(individualNumberEnc) : maskIndividualNumber('x')) : undefined,
-      })),
-    };
+    const application = app && presentApplication(app.payload, (enc) => (reveal ? deps.pii.decrypt(enc) : maskIndividualNumber(enc)));
     const actions = await em.find(CaseActionLog, { caseId }, { orderBy: { id: 'asc' } });
     const certificates = await em.find(CertificateIssuance, { caseId }, { fields: ['certificateId', 'issueNumber', 'certificateType', 'issuedAt', 'pages', 'printedItems'] });
     const targets = row.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined];
@@ -128,3 +134,11 @@ export const caseSummary = (c: CaseRecord) => ({
   attentionReason: c.attentionReason, failingStep: c.failingStep, attempt: c.attempt, lastError: c.lastError,
   nextRetryAt: c.nextRetryAt, createdAt: c.createdAt, updatedAt: c.updatedAt, completedAt: c.completedAt,
 });
+
+/** The stored application for display: every encrypted 個人番号 (`individualNumberEnc`) becomes `individualNumber`, masked or shown. */
+function presentApplication(value: unknown, show: (enc: string) => string): unknown {
+  if (Array.isArray(value)) return value.map((v) => presentApplication(v, show));
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) =>
+    k === 'individualNumberEnc' && typeof v === 'string' ? ['individualNumber', show(v)] : [k, presentApplication(v, show)]));
+}

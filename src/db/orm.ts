@@ -21,6 +21,8 @@ export function ormOptions(databaseUrl: string): Options {
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
+    // batched UPDATEs with a version column report a false optimistic-lock failure on SQLite (MikroORM 6.6)
+    useBatchUpdates: false,
     debug: false,
   } satisfies Partial<Options>;
   if (dbKind(databaseUrl) === 'sqlite') {

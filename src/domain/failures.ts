@@ -1,6 +1,6 @@
 /** Failure types shared by activities and workflows (kept free of Temporal imports). */
 export const FailureType = {
-  CS_REJECTED: 'CsRejected', // the CS refused a message: permanent, goes to the error queue
+  PARTNER_REJECTED: 'PartnerRejected', // the CS or J-LIS refused a message: permanent, goes to the error queue
   ALREADY_REGISTERED: 'AlreadyRegistered', // the person is currently registered here (domain.md §4.1)
   CASE_DATA_MISSING: 'CaseDataMissing',
 } as const;

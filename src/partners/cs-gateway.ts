@@ -1,59 +1,52 @@
 /**
- * Port to the 市町村CS, our gateway to 住基ネット (domain.md §2.2 I-3, I-8; architecture principle 9).
+ * Port to the 市町村CS, our gateway to 住基ネット (domain.md §2.2 I-3, I-6, I-7, I-8; architecture principle 9).
+ * The CS delivers the inter-municipality messages (転出証明書情報, 送信依頼, 転入通知) to the addressed town; an ack
+ * means the CS accepted (stored) the message, not that the town has received it.
  * Implementations: CsHttpClient (cs-http-client.ts) against the real CS adapter or the simulator (cs-simulator.ts).
  *
  * Error contract for callers (delivery activities):
  *  - CsRejectedError: permanent. Do not retry; put the message on the error queue for correction and re-send.
  *  - CsUnavailableError: transient (503, network, timeout). Retry with the SAME idempotency key; the CS answers a
  *    resend of an already-accepted message with the original ack and `duplicate: true`.
- * Error messages carry only codes, HTTP statuses, field paths and message IDs, never personal data.
+ * Both extend the shared partner errors (partner-errors.ts). Error messages carry only codes, HTTP statuses, field
+ * paths and message IDs, never personal data.
  */
 import type { CsAck, IdentityUpdate, MoveInNotice } from './cs-messages';
+import type { CertificateInfoRequest, MoveOutCertificateInfo } from './cs-move-messages';
+import {
+  PartnerRejectedError,
+  PartnerUnavailableError,
+  type PartnerFieldRef,
+  type RejectedErrorOptions,
+} from './partner-errors';
 
 export type { CsAck, CsSex, IdentityInfo, IdentityUpdate, MoveInNotice, MoveInNoticeBody } from './cs-messages';
+export type { CertificateInfoRequest, CertificateInfoRequestBody, MoveOutCertificateInfo, MoveOutCertificateInfoBody } from './cs-move-messages';
 
 /** A field the CS objected to: JSON pointer and rule name only. */
-export interface CsFieldRef {
-  field: string;
-  rule: string;
-}
+export type CsFieldRef = PartnerFieldRef;
 
-export class CsRejectedError extends Error {
+export class CsRejectedError extends PartnerRejectedError {
+  /** code e.g. 'ALREADY_REGISTERED', 'MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS', 'SEQUENCE_OUT_OF_ORDER', 'INVALID_MESSAGE'. */
   override readonly name = 'CsRejectedError';
-  /** e.g. 'ALREADY_REGISTERED', 'MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS', 'SEQUENCE_OUT_OF_ORDER', 'INVALID_MESSAGE'. */
-  readonly code: string;
-  readonly permanent = true as const;
-  readonly httpStatus: number | undefined;
-  readonly fields: readonly CsFieldRef[];
 
-  constructor(code: string, opts: { httpStatus?: number; fields?: readonly CsFieldRef[] } = {}) {
-    const status = opts.httpStatus === undefined ? '' : ` (HTTP ${opts.httpStatus})`;
-    const fields = opts.fields ?? [];
-    const detail = fields.length ? `: ${fields.map((f) => `${f.field || '(payload)'} [${f.rule}]`).join(', ')}` : '';
-    super(`CS rejected the message with ${code}${status}${detail}`);
-    this.code = code;
-    this.httpStatus = opts.httpStatus;
-    this.fields = fields;
+  constructor(code: string, opts: RejectedErrorOptions = {}) {
+    super('CS', code, opts);
   }
 }
 
 /** Transient: the CS did not answer usefully (503, other 5xx, network error, timeout). Retry. */
-export class CsUnavailableError extends Error {
+export class CsUnavailableError extends PartnerUnavailableError {
   override readonly name = 'CsUnavailableError';
-  readonly httpStatus: number | undefined;
-  /** From a Retry-After header, when the CS sent one. */
-  readonly retryAfterMs: number | undefined;
-
-  constructor(message: string, opts: { httpStatus?: number; retryAfterMs?: number; cause?: unknown } = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.httpStatus = opts.httpStatus;
-    this.retryAfterMs = opts.retryAfterMs;
-  }
 }
 
 export interface CsGateway {
   /** 本人確認情報 update (記載 / 消除 / 修正) towards the 都道府県サーバ. Idempotent on `u.idempotencyKey`. */
   sendIdentityUpdate(u: IdentityUpdate): Promise<CsAck>;
-  /** 転入通知 to the 前住所地. Idempotent on `n.idempotencyKey`. */
+  /** 転入通知 to the 前住所地 (no 特定個人情報). Idempotent on `n.idempotencyKey`. */
   sendMoveInNotice(n: MoveInNotice): Promise<CsAck>;
+  /** 転出証明書情報 (carries the 個人番号) from the origin (us) to the 転入予定地. Idempotent on `m.idempotencyKey`. */
+  sendMoveOutCertificateInfo(m: MoveOutCertificateInfo): Promise<CsAck>;
+  /** 送信依頼 (no 特定個人情報) from the destination (us) to the 転出地. Idempotent on `m.idempotencyKey`. */
+  sendCertificateInfoRequest(m: CertificateInfoRequest): Promise<CsAck>;
 }

@@ -1,149 +1,73 @@
 /**
  * HTTP implementation of the CsGateway port (contract: cs-messages.ts; simulator: cs-simulator.ts).
  *
- *  POST {baseUrl}/cs/v1/identity-updates   body IdentityUpdate
- *  POST {baseUrl}/cs/v1/move-in-notices    body MoveInNotice
+ *  POST {baseUrl}/cs/v1/identity-updates       body IdentityUpdate          (本人確認情報, to the prefecture)
+ *  POST {baseUrl}/cs/v1/move-in-notices        body MoveInNotice            (転入通知, to the 前住所地)
+ *  POST {baseUrl}/cs/v1/move-out-certificates  body MoveOutCertificateInfo  (転出証明書情報, to the 転入予定地)
+ *  POST {baseUrl}/cs/v1/certificate-requests   body CertificateInfoRequest  (送信依頼, to the 転出地)
  *  headers: Authorization: Bearer <token>, Idempotency-Key: <body.idempotencyKey>, Content-Type: application/json
  *
- * Mapping: 2xx + valid ack → CsAck; 408/425/429/5xx, network error, timeout, or a malformed 2xx → CsUnavailableError
- * (retry with the same key is safe); any other 4xx → CsRejectedError (permanent) with the body's code, or
- * `HTTP_<status>` if the body carries none. Error messages hold only codes, statuses and field paths.
+ * Mapping (shared with the other partner clients, http-port-client.ts): 2xx + valid ack → CsAck; 408/425/429/5xx,
+ * network error, timeout, or a malformed 2xx → CsUnavailableError (retry with the same key is safe); any other 4xx →
+ * CsRejectedError (permanent) with the body's code, or `HTTP_<status>` if the body carries none. Error messages hold
+ * only codes, statuses and field paths.
  */
 import { compileSchema } from '../domain/ajv';
-import { CsRejectedError, CsUnavailableError, type CsFieldRef, type CsGateway } from './cs-gateway';
+import { CsRejectedError, CsUnavailableError, type CsGateway } from './cs-gateway';
+import { CsAckSchema, IdentityUpdateSchema, MoveInNoticeSchema, type CsAck, type IdentityUpdate, type MoveInNotice } from './cs-messages';
 import {
-  CsAckSchema,
-  CsErrorCode,
-  IdentityUpdateSchema,
-  MoveInNoticeSchema,
-  type CsAck,
-  type IdentityUpdate,
-  type MoveInNotice,
-} from './cs-messages';
+  CertificateInfoRequestSchema,
+  MoveOutCertificateInfoSchema,
+  type CertificateInfoRequest,
+  type MoveOutCertificateInfo,
+} from './cs-move-messages';
+import { HttpPortClient, type HttpPortClientOptions, type PortErrorFactory } from './http-port-client';
 
-export interface CsHttpClientOptions {
-  baseUrl: string;
-  token: string;
-  /** Per request, including reading the body. Default 10 000 ms. */
-  timeoutMs?: number;
-  /**
-   * Validate outgoing messages against the contract schemas before sending (default true): an invalid message,
-   * e.g. a 転入通知 carrying an `individualNumber`, is refused locally with CsRejectedError INVALID_MESSAGE and
-   * never leaves the process.
-   */
-  validateOutgoing?: boolean;
-}
+/**
+ * `validateOutgoing` (default true): an invalid message, e.g. a 転入通知 carrying an `individualNumber`, is refused
+ * locally with CsRejectedError INVALID_MESSAGE and never leaves the process.
+ */
+export type CsHttpClientOptions = HttpPortClientOptions;
 
 export const CS_PATHS = {
   IDENTITY_UPDATES: '/cs/v1/identity-updates',
   MOVE_IN_NOTICES: '/cs/v1/move-in-notices',
+  MOVE_OUT_CERTIFICATES: '/cs/v1/move-out-certificates',
+  CERTIFICATE_REQUESTS: '/cs/v1/certificate-requests',
 } as const;
 
-const TRANSIENT_4XX = new Set([408, 425, 429]);
-const CODE_PATTERN = /^[A-Z][A-Z0-9_]{0,63}$/;
-const FIELD_PATTERN = /^[A-Za-z0-9_/~.:\-[\]]{0,200}$/;
-const RULE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-
-const validateAck = compileSchema<CsAck>(CsAckSchema);
-const validateIdentityUpdate = compileSchema<IdentityUpdate>(IdentityUpdateSchema);
-const validateMoveInNotice = compileSchema<MoveInNotice>(MoveInNoticeSchema);
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+const CS_ERRORS: PortErrorFactory = {
+  partner: 'CS',
+  rejected: (code, opts) => new CsRejectedError(code, opts),
+  unavailable: (message, opts) => new CsUnavailableError(message, opts),
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Reads only the parts of an error body that cannot carry personal data: the code and field paths / rule names. */
-const rejectionFrom = (status: number, body: unknown): CsRejectedError => {
-  const code = isRecord(body) && typeof body.code === 'string' && CODE_PATTERN.test(body.code) ? body.code : `HTTP_${status}`;
-  const fields: CsFieldRef[] = [];
-  if (isRecord(body) && Array.isArray(body.errors)) {
-    for (const e of body.errors.slice(0, 50)) {
-      if (isRecord(e) && typeof e.field === 'string' && typeof e.rule === 'string')
-        if (FIELD_PATTERN.test(e.field) && RULE_PATTERN.test(e.rule)) fields.push({ field: e.field, rule: e.rule });
-    }
-  }
-  return new CsRejectedError(code, { httpStatus: status, fields });
-};
-
-const retryAfterMs = (header: string | null): number | undefined => {
-  if (header === null) return undefined;
-  const s = Number(header);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-};
+const ack = compileSchema<CsAck>(CsAckSchema);
+const identityUpdate = { message: compileSchema<IdentityUpdate>(IdentityUpdateSchema), ack };
+const moveInNotice = { message: compileSchema<MoveInNotice>(MoveInNoticeSchema), ack };
+const moveOutCertificateInfo = { message: compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema), ack };
+const certificateInfoRequest = { message: compileSchema<CertificateInfoRequest>(CertificateInfoRequestSchema), ack };
 
 export class CsHttpClient implements CsGateway {
-  private readonly baseUrl: string;
-  private readonly token: string;
-  private readonly timeoutMs: number;
-  private readonly validateOutgoing: boolean;
+  private readonly http: HttpPortClient;
 
   constructor(opts: CsHttpClientOptions) {
-    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
-    this.token = opts.token;
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.validateOutgoing = opts.validateOutgoing ?? true;
+    this.http = new HttpPortClient(opts, CS_ERRORS);
   }
 
-  async sendIdentityUpdate(u: IdentityUpdate): Promise<CsAck> {
-    if (this.validateOutgoing) this.assertValid(validateIdentityUpdate(u));
-    return this.post(CS_PATHS.IDENTITY_UPDATES, u.idempotencyKey, u);
+  sendIdentityUpdate(u: IdentityUpdate): Promise<CsAck> {
+    return this.http.send(CS_PATHS.IDENTITY_UPDATES, u, identityUpdate);
   }
 
-  async sendMoveInNotice(n: MoveInNotice): Promise<CsAck> {
-    if (this.validateOutgoing) this.assertValid(validateMoveInNotice(n));
-    return this.post(CS_PATHS.MOVE_IN_NOTICES, n.idempotencyKey, n);
+  sendMoveInNotice(n: MoveInNotice): Promise<CsAck> {
+    return this.http.send(CS_PATHS.MOVE_IN_NOTICES, n, moveInNotice);
   }
 
-  private assertValid(r: { ok: true } | { ok: false; errors: CsFieldRef[] }): void {
-    if (!r.ok)
-      throw new CsRejectedError(CsErrorCode.INVALID_MESSAGE, {
-        fields: r.errors.map(({ field, rule }) => ({ field, rule })),
-      });
+  sendMoveOutCertificateInfo(m: MoveOutCertificateInfo): Promise<CsAck> {
+    return this.http.send(CS_PATHS.MOVE_OUT_CERTIFICATES, m, moveOutCertificateInfo);
   }
 
-  private async post(path: string, idempotencyKey: string, body: unknown): Promise<CsAck> {
-    const what = `CS POST ${path}`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(this.baseUrl + path, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          'idempotency-key': idempotencyKey,
-          'content-type': 'application/json',
-          accept: 'application/json',
-        },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      text = await res.text();
-    } catch (err) {
-      const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw new CsUnavailableError(
-        timeout ? `${what}: no answer within ${this.timeoutMs} ms` : `${what}: network error`,
-        { cause: timeout ? undefined : err },
-      );
-    }
-    const parsed = parseJson(text);
-    if (res.ok) {
-      const ack = validateAck(parsed);
-      if (!ack.ok) throw new CsUnavailableError(`${what}: malformed acknowledgement (HTTP ${res.status})`, { httpStatus: res.status });
-      return ack.value;
-    }
-    if (res.status >= 500 || TRANSIENT_4XX.has(res.status)) {
-      const code = isRecord(parsed) && typeof parsed.code === 'string' && CODE_PATTERN.test(parsed.code) ? ` ${parsed.code}` : '';
-      const after = retryAfterMs(res.headers.get('retry-after'));
-      throw new CsUnavailableError(`${what}: HTTP ${res.status}${code}`, { httpStatus: res.status, retryAfterMs: after });
-    }
-    throw rejectionFrom(res.status, parsed);
+  sendCertificateInfoRequest(m: CertificateInfoRequest): Promise<CsAck> {
+    return this.http.send(CS_PATHS.CERTIFICATE_REQUESTS, m, certificateInfoRequest);
   }
 }

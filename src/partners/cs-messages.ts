@@ -8,23 +8,25 @@
  * Codes use digit patterns / check-digit formats; dates are real calendar dates 'YYYY-MM-DD'.
  */
 import type { SchemaObject } from 'ajv';
-import { CustomFormat, type FieldError } from '../domain/ajv';
+import { CustomFormat } from '../domain/ajv';
 import { CS_CHANGE_REASON_CODES } from './cs-codes';
+import {
+  ADDRESS_MAX,
+  CommonErrorCode,
+  NAME_MAX,
+  PartnerErrorBodySchema,
+  idempotencyKeySchema as idempotencyKey,
+  isoDateSchema as isoDate,
+  municipalityCodeSchema as municipalityCode,
+  residentRecordCodeSchema as residentRecordCode,
+  sequenceNumberSchema,
+  textSchema as text,
+  type PartnerErrorBody,
+} from './partner-contract';
 
-/** Printable text: no control characters (CR/LF/TAB included). */
-const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
-const text = (maxLength: number): SchemaObject => ({ type: 'string', minLength: 1, maxLength, pattern: TEXT_PATTERN });
-const isoDate: SchemaObject = { type: 'string', format: CustomFormat.ISO_DATE };
-const municipalityCode: SchemaObject = { type: 'string', format: CustomFormat.MUNICIPALITY_CODE };
-/** 住民票コード: digit pattern only. Its check-digit formula is unverified (domain.md §7.2); see checkResidentRecordCode. */
-const residentRecordCode: SchemaObject = { type: 'string', pattern: '^[0-9]{11}$' };
+export { ADDRESS_MAX, IDEMPOTENCY_KEY_PATTERN, NAME_MAX } from './partner-contract';
+
 const sex: SchemaObject = { type: 'string', enum: ['1', '2'] };
-/** Idempotency keys: 8–128 URL/header-safe characters (e.g. the outbox row id or 依頼管理番号). */
-export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$';
-const idempotencyKey: SchemaObject = { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN };
-
-export const NAME_MAX = 100;
-export const ADDRESS_MAX = 200;
 
 /** 性別: '1' 男, '2' 女. */
 export type CsSex = '1' | '2';
@@ -76,7 +78,7 @@ export const IdentityUpdateSchema: SchemaObject = {
   properties: {
     municipalityCode,
     idempotencyKey,
-    sequenceNumber: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    sequenceNumber: sequenceNumberSchema,
     identity: IdentityInfoSchema,
   } satisfies Record<keyof IdentityUpdate, SchemaObject>,
 };
@@ -155,41 +157,14 @@ export const CsAckSchema: SchemaObject = {
 
 /** Error codes of the contract (4xx bodies; 503 uses CS_UNAVAILABLE). */
 export const CsErrorCode = {
-  INVALID_MESSAGE: 'INVALID_MESSAGE',
-  UNAUTHORIZED: 'UNAUTHORIZED',
-  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
-  SEQUENCE_OUT_OF_ORDER: 'SEQUENCE_OUT_OF_ORDER',
+  ...CommonErrorCode,
   ALREADY_REGISTERED: 'ALREADY_REGISTERED',
   MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS: 'MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS',
   MUNICIPALITY_NOT_SERVED: 'MUNICIPALITY_NOT_SERVED',
-  NOT_FOUND: 'NOT_FOUND',
   CS_UNAVAILABLE: 'CS_UNAVAILABLE',
 } as const;
 export type CsErrorCode = (typeof CsErrorCode)[keyof typeof CsErrorCode];
 
-/** Error body of every non-2xx answer. `message` and `errors` never contain values taken from the request. */
-export interface CsErrorBody {
-  code: string;
-  message: string;
-  errors?: FieldError[];
-}
-
-export const CsErrorBodySchema: SchemaObject = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code', 'message'],
-  properties: {
-    code: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{0,63}$' },
-    message: { type: 'string', maxLength: 500 },
-    errors: {
-      type: 'array',
-      maxItems: 100,
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['field', 'rule', 'message'],
-        properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } },
-      },
-    },
-  } satisfies Record<keyof CsErrorBody, SchemaObject>,
-};
+/** Error body of every non-2xx answer (the shared partner shape). `message` and `errors` never echo the request. */
+export type CsErrorBody = PartnerErrorBody;
+export const CsErrorBodySchema = PartnerErrorBodySchema;

@@ -7,12 +7,12 @@
  * State is in memory and lost on exit. Logs only method, path, status and message IDs.
  */
 import { startCsSimulator } from './cs-simulator';
+import { exitOnSignals, portFromEnv } from './sim/server';
 
 const main = async (): Promise<void> => {
   const token = process.env.CS_TOKEN;
   if (!token) throw new Error('CS_TOKEN is required');
-  const port = Number(process.env.CS_SIM_PORT ?? '7401');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('CS_SIM_PORT must be a port number');
+  const port = portFromEnv('CS_SIM_PORT', 7401);
   const municipalities = process.env.CS_SIM_MUNICIPALITIES?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -24,14 +24,7 @@ const main = async (): Promise<void> => {
     log: (line) => console.log(`[cs-sim] ${line}`),
   });
   console.log(`[cs-sim] CS simulator listening on ${sim.url}`);
-  const stop = (): void => {
-    sim.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  exitOnSignals(() => sim.close());
 };
 
 main().catch((err: unknown) => {

@@ -8,22 +8,57 @@
  *  - a 転居 update that changes anything but the address (and changeReason / changeDate) → MOVE_WITHIN_CHANGES_…;
  *  - 更新順番号 per (sending municipality, 住民票コード) must strictly increase (gaps are allowed) → SEQUENCE_OUT_OF_ORDER.
  * "Registered" = the last accepted update for the code is not in the 消除 category, or the code was seeded.
- * Inputs are already schema-validated. Outcomes never echo values from the message.
+ * Inputs are already schema-validated. Outcomes never echo values from the message. Idempotency, 更新順番号 and
+ * faults use the shared simulator pieces (sim/idempotency.ts, sim/faults.ts).
+ *
+ * Inter-municipality messages (転入通知, 転出証明書情報, 送信依頼; domain.md §2.2 I-6 to I-8) are routed: once a new
+ * one is stored, it is queued for the town named by `toMunicipalityCode` (store-and-forward, sim/forwarder.ts) and
+ * delivered to the inbound API registered for that code, at `{inboundUrl}/{kind}`. A resend (duplicate) or a refused
+ * message is never forwarded. 本人確認情報 updates go to the prefecture and are not forwarded.
  */
 import { randomUUID } from 'node:crypto';
 import { ChangeCategory } from '../domain/change-reason';
 import { CS_MOVE_IN_CODES, CS_MOVE_WITHIN_CODE, csCategoryOf } from './cs-codes';
-import { CsErrorCode, type CsAck, type CsErrorBody, type IdentityInfo, type IdentityUpdate, type MoveInNotice } from './cs-messages';
-import { CsFaults } from './cs-simulator-faults';
+import { CsErrorCode, type CsAck, type IdentityInfo, type IdentityUpdate, type MoveInNotice } from './cs-messages';
+import type { CertificateInfoRequest, MoveOutCertificateInfo } from './cs-move-messages';
+import { SimFaults } from './sim/faults';
+import { StoreAndForward, type ForwarderOptions, type ForwardState } from './sim/forwarder';
+import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
+import type { SimLog } from './sim/server';
 
-export const CsMessageKind = { IDENTITY_UPDATES: 'identity-updates', MOVE_IN_NOTICES: 'move-in-notices' } as const;
+/** Message kinds; each is also the last segment of its endpoint and of the inbound path it is forwarded to. */
+export const CsMessageKind = {
+  IDENTITY_UPDATES: 'identity-updates',
+  MOVE_IN_NOTICES: 'move-in-notices',
+  MOVE_OUT_CERTIFICATES: 'move-out-certificates',
+  CERTIFICATE_REQUESTS: 'certificate-requests',
+} as const;
 export type CsMessageKind = (typeof CsMessageKind)[keyof typeof CsMessageKind];
 
-export interface ReceivedMessage<T> {
-  messageId: string;
-  receivedAt: string;
-  idempotencyKey: string;
-  body: T;
+/** The message type of each kind. */
+export interface CsMessages {
+  'identity-updates': IdentityUpdate;
+  'move-in-notices': MoveInNotice;
+  'move-out-certificates': MoveOutCertificateInfo;
+  'certificate-requests': CertificateInfoRequest;
+}
+
+/** Kinds addressed to another municipality (`toMunicipalityCode`) and forwarded to it. */
+export type RoutedKind = Exclude<CsMessageKind, 'identity-updates'>;
+export const ROUTED_KINDS: readonly RoutedKind[] = [CsMessageKind.MOVE_IN_NOTICES, CsMessageKind.MOVE_OUT_CERTIFICATES, CsMessageKind.CERTIFICATE_REQUESTS];
+
+/** { messageId, receivedAt, idempotencyKey, body }. */
+export type ReceivedMessage<T> = Received<T, CsAck>;
+/** What `_admin/received` lists: routed kinds add their forwarding state. */
+export type ReceivedView<T> = ReceivedMessage<T> & { forward?: ForwardState };
+
+export interface CsSimulatorStateOptions {
+  /** Municipality codes this CS serves; when given, messages from other senders are refused (422). */
+  municipalities?: readonly string[];
+  /** Retry timing of the forwarding to the towns (tests shorten it). */
+  forwarding?: ForwarderOptions;
+  /** Forwarding log lines (path, destination, message ID, status). */
+  log?: SimLog;
 }
 
 export interface PrefectureResident {
@@ -32,63 +67,69 @@ export interface PrefectureResident {
   identity?: IdentityInfo;
 }
 
-export type CsOutcome = { status: 200 | 201; ack: CsAck } | { status: 409 | 422; error: CsErrorBody };
-
-interface KeyEntry {
-  canonical: string;
-  ack: CsAck;
-}
-
-/** JSON with object keys sorted, so that key order does not make two equal bodies differ. */
-const canonicalJson = (v: unknown): string => {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-};
+export type CsOutcome = SimOutcome<CsAck>;
 
 /** Items besides the address that a 転居 must not change. */
 const FIXED_ON_MOVE_WITHIN = ['name', 'nameKana', 'birthDate', 'sex', 'individualNumber'] as const;
 
-const reject = (status: 409 | 422, code: string, message: string): CsOutcome => ({ status, error: { code, message } });
-
 export class CsSimulatorState {
-  readonly received: {
-    'identity-updates': Array<ReceivedMessage<IdentityUpdate>>;
-    'move-in-notices': Array<ReceivedMessage<MoveInNotice>>;
-  } = {
-    'identity-updates': [],
-    'move-in-notices': [],
+  private readonly inbox: { [K in CsMessageKind]: IdempotentInbox<CsMessages[K], CsAck> } = {
+    'identity-updates': new IdempotentInbox(),
+    'move-in-notices': new IdempotentInbox(),
+    'move-out-certificates': new IdempotentInbox(),
+    'certificate-requests': new IdempotentInbox(),
+  };
+  /** Accepted messages per kind, in arrival order (the arrays are cleared in place by reset()). */
+  readonly received: { [K in CsMessageKind]: Array<ReceivedMessage<CsMessages[K]>> } = {
+    'identity-updates': this.inbox['identity-updates'].items,
+    'move-in-notices': this.inbox['move-in-notices'].items,
+    'move-out-certificates': this.inbox['move-out-certificates'].items,
+    'certificate-requests': this.inbox['certificate-requests'].items,
   };
   readonly residents = new Map<string, PrefectureResident>();
   /** Last accepted 更新順番号 by `${municipalityCode}:${residentRecordCode}`. */
-  readonly sequences = new Map<string, number>();
-  readonly faults: CsFaults;
-  private readonly keys: Record<CsMessageKind, Map<string, KeyEntry>> = {
-    'identity-updates': new Map(),
-    'move-in-notices': new Map(),
-  };
+  readonly sequences = new SequenceTracker();
+  readonly faults: SimFaults;
+  /** Routes to the towns' inbound APIs and the store-and-forward queues. */
+  readonly forwarding: StoreAndForward;
   private readonly municipalities: ReadonlySet<string> | undefined;
 
   constructor(
-    opts: { municipalities?: readonly string[] } = {},
+    opts: CsSimulatorStateOptions = {},
     private readonly now: () => Date = () => new Date(),
   ) {
     this.municipalities = opts.municipalities && new Set(opts.municipalities);
-    this.faults = new CsFaults(now);
+    this.faults = new SimFaults(now);
+    this.forwarding = new StoreAndForward(opts.forwarding, opts.log, now);
   }
 
+  /** Clears messages, keys, prefecture state, faults, routes and forwarding queues (as if just started). */
   reset(): void {
-    this.received['identity-updates'].length = 0;
-    this.received['move-in-notices'].length = 0;
-    this.keys['identity-updates'].clear();
-    this.keys['move-in-notices'].clear();
+    for (const inbox of Object.values(this.inbox)) inbox.clear();
     this.residents.clear();
     this.sequences.clear();
     this.faults.clear();
+    this.forwarding.clear();
+  }
+
+  /** Stops forwarding (timers, requests in flight). The state stays readable. */
+  close(): void {
+    this.forwarding.close();
+  }
+
+  /** The accepted messages of `kind`, routed kinds with their forwarding state. */
+  receivedView<K extends CsMessageKind>(kind: K): Array<ReceivedView<CsMessages[K]>> {
+    const items: Array<ReceivedMessage<CsMessages[K]>> = this.received[kind];
+    if (kind === CsMessageKind.IDENTITY_UPDATES) return items;
+    return items.map((m) => {
+      const forward = this.forwarding.stateOf(m.messageId);
+      return forward ? { ...m, forward } : m;
+    });
+  }
+
+  /** Registers (or replaces) the inbound API of a town; messages waiting for it are then delivered. True when new. */
+  registerRoute(municipalityCode: string, inboundUrl: string, token: string): boolean {
+    return this.forwarding.setRoute(municipalityCode, { baseUrl: inboundUrl, token });
   }
 
   /** Seeds the prefecture view: these codes count as currently registered (demo data). */
@@ -101,75 +142,73 @@ export class CsSimulatorState {
   }
 
   acceptIdentityUpdate(u: IdentityUpdate): CsOutcome {
-    const kind = CsMessageKind.IDENTITY_UPDATES;
-    const dup = this.duplicate(kind, u.idempotencyKey, u);
+    const inbox = this.inbox['identity-updates'];
+    const dup = inbox.replay(u.idempotencyKey, u);
     if (dup) return dup;
     const served = this.checkServed(u.municipalityCode);
     if (served) return served;
     const id = u.identity;
     const seqKey = `${u.municipalityCode}:${id.residentRecordCode}`;
-    const last = this.sequences.get(seqKey) ?? 0;
-    if (u.sequenceNumber <= last)
-      return reject(409, CsErrorCode.SEQUENCE_OUT_OF_ORDER, `sequenceNumber must be greater than ${last} for this residentRecordCode`);
+    const outOfOrder = this.sequences.check(seqKey, u.sequenceNumber);
+    if (outOfOrder) return outOfOrder;
     const resident = this.residents.get(id.residentRecordCode);
     if (CS_MOVE_IN_CODES.includes(id.changeReason) && resident?.registered)
-      return reject(422, CsErrorCode.ALREADY_REGISTERED, 'a move-in update was sent for a resident record code that is currently registered');
+      return refuse(422, CsErrorCode.ALREADY_REGISTERED, 'a move-in update was sent for a resident record code that is currently registered');
     if (id.changeReason === CS_MOVE_WITHIN_CODE && resident?.identity) {
       const prev = resident.identity;
       const changed = FIXED_ON_MOVE_WITHIN.filter(
         (f) => (f !== 'nameKana' || (prev.nameKana !== undefined && id.nameKana !== undefined)) && prev[f] !== id[f],
       );
       if (changed.length)
-        return reject(
+        return refuse(
           422,
           CsErrorCode.MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS,
           `a move-within update may change only the address; also changed: ${changed.join(', ')}`,
         );
     }
-    const ack = this.store(kind, u.idempotencyKey, u);
-    this.sequences.set(seqKey, u.sequenceNumber);
+    const accepted = inbox.store(u.idempotencyKey, u, this.ack());
+    this.sequences.commit(seqKey, u.sequenceNumber);
     this.residents.set(id.residentRecordCode, {
       registered: csCategoryOf(id.changeReason) !== ChangeCategory.REMOVE,
       identity: { ...id },
     });
-    return { status: 201, ack };
+    return accepted;
   }
 
   acceptMoveInNotice(n: MoveInNotice): CsOutcome {
-    const kind = CsMessageKind.MOVE_IN_NOTICES;
-    const dup = this.duplicate(kind, n.idempotencyKey, n);
+    return this.acceptRouted(CsMessageKind.MOVE_IN_NOTICES, n);
+  }
+
+  acceptMoveOutCertificateInfo(m: MoveOutCertificateInfo): CsOutcome {
+    return this.acceptRouted(CsMessageKind.MOVE_OUT_CERTIFICATES, m);
+  }
+
+  acceptCertificateInfoRequest(m: CertificateInfoRequest): CsOutcome {
+    return this.acceptRouted(CsMessageKind.CERTIFICATE_REQUESTS, m);
+  }
+
+  /** Resend check, sender served, sender ≠ addressee; then store and queue for the addressee. */
+  private acceptRouted<K extends RoutedKind>(kind: K, m: CsMessages[K]): CsOutcome {
+    const inbox = this.inbox[kind] as IdempotentInbox<CsMessages[RoutedKind], CsAck>;
+    const dup = inbox.replay(m.idempotencyKey, m);
     if (dup) return dup;
-    const served = this.checkServed(n.fromMunicipalityCode);
+    const served = this.checkServed(m.fromMunicipalityCode);
     if (served) return served;
-    if (n.fromMunicipalityCode === n.toMunicipalityCode)
-      return reject(422, CsErrorCode.INVALID_MESSAGE, 'toMunicipalityCode must differ from fromMunicipalityCode');
-    return { status: 201, ack: this.store(kind, n.idempotencyKey, n) };
+    if (m.fromMunicipalityCode === m.toMunicipalityCode)
+      return refuse(422, CsErrorCode.INVALID_MESSAGE, 'toMunicipalityCode must differ from fromMunicipalityCode');
+    const out = inbox.store(m.idempotencyKey, m, this.ack());
+    if ('ack' in out)
+      this.forwarding.enqueue({ id: out.ack.messageId, destination: m.toMunicipalityCode, path: `/${kind}`, idempotencyKey: m.idempotencyKey, body: m });
+    return out;
   }
 
   private checkServed(municipalityCode: string): CsOutcome | undefined {
     if (this.municipalities && !this.municipalities.has(municipalityCode))
-      return reject(422, CsErrorCode.MUNICIPALITY_NOT_SERVED, 'this CS does not serve the sending municipality');
+      return refuse(422, CsErrorCode.MUNICIPALITY_NOT_SERVED, 'this CS does not serve the sending municipality');
     return undefined;
   }
 
-  /** Same key + same body → the original ack with duplicate=true; same key + other body → 409. */
-  private duplicate(kind: CsMessageKind, key: string, body: unknown): CsOutcome | undefined {
-    const hit = this.keys[kind].get(key);
-    if (!hit) return undefined;
-    if (hit.canonical !== canonicalJson(body))
-      return reject(409, CsErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used for a different message');
-    return { status: 200, ack: { ...hit.ack, duplicate: true } };
-  }
-
-  private store(kind: CsMessageKind, key: string, body: IdentityUpdate | MoveInNotice): CsAck {
-    const ack: CsAck = { messageId: `CS-${randomUUID()}`, receivedAt: this.now().toISOString(), duplicate: false };
-    this.keys[kind].set(key, { canonical: canonicalJson(body), ack });
-    (this.received[kind] as Array<ReceivedMessage<unknown>>).push({
-      messageId: ack.messageId,
-      receivedAt: ack.receivedAt,
-      idempotencyKey: key,
-      body: structuredClone(body),
-    });
-    return ack;
+  private ack(): CsAck {
+    return { messageId: `CS-${randomUUID()}`, receivedAt: this.now().toISOString(), duplicate: false };
   }
 }

@@ -1,36 +1,59 @@
 /**
- * CS simulator: a real HTTP server that speaks the CsHttpClient contract (cs-messages.ts) and simulates the 市町村CS
- * plus the 都道府県サーバ checks (cs-simulator-state.ts). State is in memory, per instance.
+ * CS simulator: a real HTTP server that speaks the CsHttpClient contract (cs-messages.ts, cs-move-messages.ts) and
+ * simulates the 市町村CS plus the 都道府県サーバ checks (cs-simulator-state.ts), and the CS network between towns: it
+ * routes inter-municipality messages to the addressed town's inbound API. State is in memory, per instance. Auth,
+ * faults, the Idempotency-Key check, admin routes, error bodies and listening are shared with the other simulators
+ * (sim/server.ts); the store-and-forward queues are sim/forwarder.ts.
  *
  * Message endpoints (bearer token; faults apply here only):
- *   POST /cs/v1/identity-updates   IdentityUpdate  → 201 ack | 200 ack (duplicate) | 400 | 401 | 409 | 422 | 503
- *   POST /cs/v1/move-in-notices    MoveInNotice    → same
- *   The Idempotency-Key header is required and must equal body.idempotencyKey.
+ *   POST /cs/v1/identity-updates       IdentityUpdate          → 201 ack | 200 ack (duplicate) | 400 | 401 | 409 | 422 | 503
+ *   POST /cs/v1/move-in-notices        MoveInNotice            → same; forwarded (転入通知, no 特定個人情報)
+ *   POST /cs/v1/move-out-certificates  MoveOutCertificateInfo  → same; forwarded (転出証明書情報, carries the 個人番号)
+ *   POST /cs/v1/certificate-requests   CertificateInfoRequest  → same; forwarded (送信依頼, no 特定個人情報)
+ *   The Idempotency-Key header is required and must equal body.idempotencyKey. Forwarded kinds: fromMunicipalityCode
+ *   = toMunicipalityCode → 422 INVALID_MESSAGE; a sender this CS does not serve → 422 MUNICIPALITY_NOT_SERVED.
+ * Forwarding (after the message is stored; a duplicate is not forwarded again):
+ *   POST {route.inboundUrl}/{move-in-notices|move-out-certificates|certificate-requests} with
+ *   `Authorization: Bearer <route token>`, `Idempotency-Key: <message key>`, `content-type: application/json`, body =
+ *   the message. 2xx → delivered; network error / timeout / 5xx / 408 / 425 / 429 → retried with backoff
+ *   (options.forwarding) until 2xx; any other status → rejected (not retried); no route → undeliverable until one is
+ *   registered. One queue per destination: a town receives its messages in the order the CS accepted them.
  * Admin endpoints (same token):
- *   GET  /cs/v1/_admin/received?kind=identity-updates|move-in-notices → { kind, count, items: ReceivedMessage[] }
- *   GET  /cs/v1/_admin/faults · POST /cs/v1/_admin/faults (CsFaultsRequest) → CsFaultsView
- *   POST /cs/v1/_admin/reset → 204 (clears messages, keys, prefecture state, faults)
+ *   GET  /cs/v1/_admin/received?kind=<kind> → { kind, count, items: ReceivedView[] } (routed kinds: `forward`:
+ *        { status: 'pending'|'delivered'|'rejected'|'undeliverable', attempts, lastStatus })
+ *   POST /cs/v1/_admin/routes { municipalityCode, inboundUrl, token } → 201 new | 200 replaced, route without token
+ *   GET  /cs/v1/_admin/routes → { count, items: [{ municipalityCode, inboundUrl, registeredAt }] } (never tokens)
+ *   GET  /cs/v1/_admin/faults · POST /cs/v1/_admin/faults (FaultsRequest) → FaultsView
+ *   POST /cs/v1/_admin/reset → 204 (clears messages, keys, prefecture state, faults, routes and forwarding queues)
  *   POST /cs/v1/_admin/registered { residentRecordCodes: string[] } → { registered: n }
  * GET /cs/v1/health → { status: 'ok' } (no token: it reveals nothing).
  *
- * Never logs message bodies (they carry 個人番号): the optional logger gets method, path, status and message ID.
+ * Never logs message bodies (they carry 個人番号) or tokens: the optional logger gets method, path, status and message
+ * ID, and per forwarding attempt the path, destination, message ID and status.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SchemaObject } from 'ajv';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { compileSchema, type FieldError, type Validator } from '../domain/ajv';
+import type express from 'express';
+import { compileSchema } from '../domain/ajv';
+import { CsErrorCode, IdentityUpdateSchema, MoveInNoticeSchema, type CsAck, type IdentityUpdate, type MoveInNotice } from './cs-messages';
 import {
-  CsErrorCode,
-  IdentityUpdateSchema,
-  MoveInNoticeSchema,
-  type CsErrorBody,
-  type IdentityUpdate,
-  type MoveInNotice,
-} from './cs-messages';
-import { CsFaultsRequestSchema, type CsFaultsRequest } from './cs-simulator-faults';
-import { CsMessageKind, CsSimulatorState, type CsOutcome } from './cs-simulator-state';
+  CertificateInfoRequestSchema,
+  MoveOutCertificateInfoSchema,
+  type CertificateInfoRequest,
+  type MoveOutCertificateInfo,
+} from './cs-move-messages';
+import { CsMessageKind, CsSimulatorState } from './cs-simulator-state';
+import { municipalityCodeSchema } from './partner-contract';
+import type { ForwarderOptions } from './sim/forwarder';
+import {
+  createPartnerApp,
+  finishPartnerApp,
+  listen,
+  messageRoute,
+  mountAdminRoutes,
+  sendInvalid,
+  type MessageRouteOptions,
+  type SimLog,
+} from './sim/server';
 
 export interface CsSimulatorOptions {
   token: string;
@@ -38,8 +61,36 @@ export interface CsSimulatorOptions {
   municipalities?: string[];
   /** Clock (tests). */
   now?: () => Date;
-  /** One line per answered message call: method, path, status, message ID. Default: silent. */
-  log?: (line: string) => void;
+  /** One line per answered message call (method, path, status, message ID) and per forwarding attempt. Default: silent. */
+  log?: SimLog;
+  /** Retry timing of the forwarding to the towns: backoff 200 ms doubling to 5 s, 10 s per attempt by default. */
+  forwarding?: ForwarderOptions;
+}
+
+/** Body of POST /cs/v1/_admin/routes: where the CS delivers the messages addressed to `municipalityCode`. */
+export interface CsRoute {
+  municipalityCode: string;
+  /** Base URL of the town's inbound API (http or https, no credentials, query or fragment). */
+  inboundUrl: string;
+  /** Bearer token the town's inbound API accepts. */
+  token: string;
+}
+export const CsRouteSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['municipalityCode', 'inboundUrl', 'token'],
+  properties: {
+    municipalityCode: municipalityCodeSchema,
+    inboundUrl: { type: 'string', maxLength: 2000, format: 'uri', pattern: '^https?://[^/?#@\\s]+(/[^?#\\s]*)?$' },
+    token: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9._~+/-]+=*$' },
+  } satisfies Record<keyof CsRoute, SchemaObject>,
+};
+
+/** One line of GET /cs/v1/_admin/routes (the token is never shown). */
+export interface CsRouteView {
+  municipalityCode: string;
+  inboundUrl: string;
+  registeredAt: string;
 }
 
 export interface CsRegisteredSeed {
@@ -64,121 +115,57 @@ export const CsReceivedQuerySchema: SchemaObject = {
   properties: { kind: { type: 'string', enum: Object.values(CsMessageKind) } } satisfies Record<keyof CsReceivedQuery, SchemaObject>,
 };
 
+const PREFIX = '/cs/v1';
 const validateIdentityUpdate = compileSchema<IdentityUpdate>(IdentityUpdateSchema);
 const validateMoveInNotice = compileSchema<MoveInNotice>(MoveInNoticeSchema);
-const validateFaults = compileSchema<CsFaultsRequest>(CsFaultsRequestSchema);
+const validateMoveOutCertificateInfo = compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema);
+const validateCertificateInfoRequest = compileSchema<CertificateInfoRequest>(CertificateInfoRequestSchema);
+const validateRoute = compileSchema<CsRoute>(CsRouteSchema);
 const validateSeed = compileSchema<CsRegisteredSeed>(CsRegisteredSeedSchema);
 const validateReceivedQuery = compileSchema<CsReceivedQuery>(CsReceivedQuerySchema);
 
-const sendError = (res: Response, status: number, code: string, message: string, errors?: FieldError[]): void => {
-  const body: CsErrorBody = errors ? { code, message, errors } : { code, message };
-  res.status(status).json(body);
-};
-
-const invalid = (res: Response, errors: FieldError[]): void =>
-  sendError(res, 400, CsErrorCode.INVALID_MESSAGE, 'the message does not match the contract', errors);
-
-const sleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => {
-    setTimeout(resolve, ms).unref();
-  });
-
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
-
 export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Express; state: CsSimulatorState } {
-  const state = new CsSimulatorState({ municipalities: opts.municipalities }, opts.now);
   const log = opts.log ?? (() => undefined);
-  const expected = digest(`Bearer ${opts.token}`);
-  const app = express();
-  app.disable('x-powered-by');
+  const state = new CsSimulatorState({ municipalities: opts.municipalities, forwarding: opts.forwarding, log }, opts.now);
+  const app = createPartnerApp(PREFIX, opts.token);
 
-  app.get('/cs/v1/health', (_req, res) => {
-    res.json({ status: 'ok' });
+  const route: MessageRouteOptions<CsAck> = {
+    faults: state.faults,
+    unavailable: { code: CsErrorCode.CS_UNAVAILABLE, message: 'the CS is temporarily unavailable' },
+    ackId: (ack) => ack.messageId,
+    log,
+  };
+  app.post(`${PREFIX}/identity-updates`, messageRoute(route, validateIdentityUpdate, (u) => state.acceptIdentityUpdate(u)));
+  app.post(`${PREFIX}/move-in-notices`, messageRoute(route, validateMoveInNotice, (n) => state.acceptMoveInNotice(n)));
+  app.post(`${PREFIX}/move-out-certificates`, messageRoute(route, validateMoveOutCertificateInfo, (m) => state.acceptMoveOutCertificateInfo(m)));
+  app.post(`${PREFIX}/certificate-requests`, messageRoute(route, validateCertificateInfoRequest, (m) => state.acceptCertificateInfoRequest(m)));
+
+  mountAdminRoutes(app, PREFIX, {
+    faults: state.faults,
+    receivedQuery: validateReceivedQuery,
+    received: (kind) => state.receivedView(kind),
+    reset: () => state.reset(),
   });
-
-  app.use('/cs/v1', (req, res, next) => {
-    if (timingSafeEqual(digest(req.get('authorization') ?? ''), expected)) return next();
-    res.set('WWW-Authenticate', 'Bearer');
-    sendError(res, 401, CsErrorCode.UNAUTHORIZED, 'missing or invalid bearer token');
+  const routeViews = (): CsRouteView[] =>
+    state.forwarding.routes().map((r) => ({ municipalityCode: r.destination, inboundUrl: r.baseUrl, registeredAt: r.registeredAt }));
+  app.get(`${PREFIX}/_admin/routes`, (_req, res) => {
+    const items = routeViews();
+    res.json({ count: items.length, items });
   });
-  app.use('/cs/v1', express.json({ limit: '256kb' }));
-
-  const messageRoute =
-    <T extends { idempotencyKey: string }>(validate: Validator<T>, accept: (m: T) => CsOutcome): RequestHandler =>
-    async (req, res) => {
-      const fault = state.faults.take();
-      if (fault.delayMs > 0) await sleep(fault.delayMs);
-      if (fault.fail) {
-        if (fault.retryAfterSec !== undefined) res.set('Retry-After', String(fault.retryAfterSec));
-        sendError(res, 503, CsErrorCode.CS_UNAVAILABLE, 'the CS is temporarily unavailable');
-        return log(`${req.method} ${req.path} 503`);
-      }
-      const v = validate(req.body);
-      if (!v.ok) return invalid(res, v.errors);
-      const header = req.get('idempotency-key');
-      if (header !== v.value.idempotencyKey) {
-        const rule = header === undefined ? 'required' : 'const';
-        const message = `header Idempotency-Key ${header === undefined ? 'is required' : 'must equal /idempotencyKey'}`;
-        return invalid(res, [{ field: 'header:Idempotency-Key', rule, message }]);
-      }
-      const out = accept(v.value);
-      if ('ack' in out) {
-        res.status(out.status).json(out.ack);
-        log(`${req.method} ${req.path} ${out.status} ${out.ack.messageId}${out.ack.duplicate ? ' duplicate' : ''}`);
-      } else {
-        sendError(res, out.status, out.error.code, out.error.message);
-        log(`${req.method} ${req.path} ${out.status} ${out.error.code}`);
-      }
-    };
-
-  app.post('/cs/v1/identity-updates', messageRoute(validateIdentityUpdate, (u) => state.acceptIdentityUpdate(u)));
-  app.post('/cs/v1/move-in-notices', messageRoute(validateMoveInNotice, (n) => state.acceptMoveInNotice(n)));
-
-  app.get('/cs/v1/_admin/received', (req, res) => {
-    const q = validateReceivedQuery({ ...req.query });
-    if (!q.ok) return invalid(res, q.errors);
-    const items = state.received[q.value.kind];
-    res.json({ kind: q.value.kind, count: items.length, items });
+  app.post(`${PREFIX}/_admin/routes`, (req, res) => {
+    const v = validateRoute(req.body);
+    if (!v.ok) return sendInvalid(res, v.errors);
+    const isNew = state.registerRoute(v.value.municipalityCode, v.value.inboundUrl, v.value.token);
+    res.status(isNew ? 201 : 200).json(routeViews().find((r) => r.municipalityCode === v.value.municipalityCode));
   });
-
-  app.get('/cs/v1/_admin/faults', (_req, res) => {
-    res.json(state.faults.view());
-  });
-
-  app.post('/cs/v1/_admin/faults', (req, res) => {
-    const v = validateFaults(req.body);
-    if (!v.ok) return invalid(res, v.errors);
-    const problem = state.faults.apply(v.value);
-    if (problem) return invalid(res, [{ field: '/outage/until', rule: 'window', message: problem }]);
-    res.json(state.faults.view());
-  });
-
-  app.post('/cs/v1/_admin/reset', (_req, res) => {
-    state.reset();
-    res.status(204).end();
-  });
-
-  app.post('/cs/v1/_admin/registered', (req, res) => {
+  app.post(`${PREFIX}/_admin/registered`, (req, res) => {
     const v = validateSeed(req.body);
-    if (!v.ok) return invalid(res, v.errors);
+    if (!v.ok) return sendInvalid(res, v.errors);
     state.seedRegistered(v.value.residentRecordCodes);
     res.json({ registered: v.value.residentRecordCodes.length });
   });
 
-  app.use((_req: Request, res: Response) => {
-    sendError(res, 404, CsErrorCode.NOT_FOUND, 'no such endpoint');
-  });
-
-  // Body-parser errors carry fragments of the body in their message: answer with a fixed text, never err.message.
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const e = err as { type?: unknown; status?: unknown };
-    if (e.type === 'entity.too.large') return sendError(res, 413, CsErrorCode.INVALID_MESSAGE, 'the message is too large');
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
-      return sendError(res, 400, CsErrorCode.INVALID_MESSAGE, 'the request body is not valid JSON');
-    log('internal error');
-    sendError(res, 500, 'INTERNAL_ERROR', 'internal error');
-  });
-
+  finishPartnerApp(app, log);
   return { app, state };
 }
 
@@ -188,29 +175,22 @@ export interface RunningCsSimulator {
   close(): Promise<void>;
 }
 
-/** Starts the simulator on `host` (default 127.0.0.1) and `port` (default 0 = a free port). */
-export async function startCsSimulator(
-  opts: CsSimulatorOptions & { port?: number; host?: string },
-): Promise<RunningCsSimulator> {
+/**
+ * Starts the simulator on `host` (default 127.0.0.1) and `port` (default 0 = a free port). `close()` stops the
+ * forwarding (timers, requests in flight) and then the server. With createCsSimulator, call `state.close()` yourself.
+ */
+export async function startCsSimulator(opts: CsSimulatorOptions & { port?: number; host?: string }): Promise<RunningCsSimulator> {
   const { app, state } = createCsSimulator(opts);
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const server = await listen(app, opts).catch((err: unknown) => {
+    state.close();
+    throw err;
   });
-  const addr = server.address() as AddressInfo;
-  const wildcard = addr.address === '0.0.0.0' || addr.address === '::';
-  const host = wildcard ? '127.0.0.1' : addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   return {
-    url: `http://${host}:${addr.port}`,
+    url: server.url,
     state,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: () => {
+      state.close();
+      return server.close();
+    },
   };
 }

@@ -3,6 +3,7 @@ import { loadConfig, keyBytes } from '../config';
 import { createCertificateRenderer } from '../activities/certificate-renderer';
 import { openRegistryDb } from '../db/orm';
 import { createPiiCrypto } from '../db/pii-crypto';
+import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { createRegistryWorker } from './create-worker';
 
@@ -11,7 +12,8 @@ async function main() {
   const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
   const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
   const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
-  const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, certificates: createCertificateRenderer(), config } });
+  const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
+  const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, cards, certificates: createCertificateRenderer(), config } });
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   await orm.close(true);
 }

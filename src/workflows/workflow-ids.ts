@@ -1,2 +1,5 @@
 /** Workflow IDs, one helper per kind (architecture conventions). Importable from workflows and from the API. */
 export const moveInWorkflowId = (caseId: string): string => `move-in/${caseId}`;
+export const moveOutWorkflowId = (caseId: string): string => `move-out/${caseId}`;
+export const specialMoveInWorkflowId = (caseId: string): string => `special-move-in/${caseId}`;
+export const heldCertificateWorkflowId = (heldId: string): string => `held-move-out-certificate/${heldId}`;

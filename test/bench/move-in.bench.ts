@@ -34,7 +34,7 @@ async function main() {
     apiPort: 0, temporalAddress: address, taskQueue: `bench-${randomUUID().slice(0, 8)}`,
     databaseUrl: process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-bench-db-')), 'registry.sqlite')}`,
   });
-  const sys = await startSystem(config, { csSimulator: true });
+  const sys = await startSystem(config, { csSimulator: true, jlisSimulator: true });
   try {
     await seedStaff(sys.orm);
     const login = async (userId: string) => {

@@ -1,5 +1,14 @@
 import { Context } from '@temporalio/activity';
-import { CsRejectedError, CsUnavailableError, type CsAck, type CsGateway, type IdentityUpdate, type MoveInNotice } from '../../src/partners/cs-gateway';
+import {
+  CsRejectedError,
+  CsUnavailableError,
+  type CertificateInfoRequest,
+  type CsAck,
+  type CsGateway,
+  type IdentityUpdate,
+  type MoveInNotice,
+  type MoveOutCertificateInfo,
+} from '../../src/partners/cs-gateway';
 
 /**
  * An in-process CsGateway for the workflow layer (time-skipping): it keeps what it received, de-duplicates by
@@ -9,6 +18,8 @@ import { CsRejectedError, CsUnavailableError, type CsAck, type CsGateway, type I
 export class ScriptedCs implements CsGateway {
   readonly identityUpdates: IdentityUpdate[] = [];
   readonly moveInNotices: MoveInNotice[] = [];
+  readonly moveOutCertificates: MoveOutCertificateInfo[] = [];
+  readonly certificateRequests: CertificateInfoRequest[] = [];
   calls = 0;
   downUntilMs = 0;
   rejectWith?: string;
@@ -20,6 +31,14 @@ export class ScriptedCs implements CsGateway {
 
   sendMoveInNotice(n: MoveInNotice) {
     return this.accept(n.idempotencyKey, () => this.moveInNotices.push(n));
+  }
+
+  sendMoveOutCertificateInfo(m: MoveOutCertificateInfo) {
+    return this.accept(m.idempotencyKey, () => this.moveOutCertificates.push(m));
+  }
+
+  sendCertificateInfoRequest(m: CertificateInfoRequest) {
+    return this.accept(m.idempotencyKey, () => this.certificateRequests.push(m));
   }
 
   private async accept(key: string, store: () => void): Promise<CsAck> {

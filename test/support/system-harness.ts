@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import type { AppConfig } from '../../src/config';
 import { Role } from '../../src/domain/roles';
 import { DEMO_PASSWORD, seedStaff, DEMO_USERS } from '../../src/db/seed/staff';
 import { startSystem, type RunningSystem } from '../../src/system';
@@ -26,9 +27,9 @@ export interface TestSystem extends RunningSystem {
 }
 
 /** The whole application side on real parts: DB, CS simulator over HTTP, worker on the shared dev server, API. */
-export async function startTestSystem(databaseUrl: string): Promise<TestSystem> {
-  const config = testConfig({ databaseUrl, temporalAddress: inject('temporalAddress'), apiPort: 0, csToken: `cs-token-${randomBytes(8).toString('hex')}` });
-  const sys = await startSystem(config, { csSimulator: true });
+export async function startTestSystem(databaseUrl: string, opts: { config?: Partial<AppConfig>; csSimulator?: boolean } = {}): Promise<TestSystem> {
+  const config = testConfig({ databaseUrl, temporalAddress: inject('temporalAddress'), apiPort: 0, csToken: `cs-token-${randomBytes(8).toString('hex')}`, ...opts.config });
+  const sys = await startSystem(config, { csSimulator: opts.csSimulator ?? true, jlisSimulator: true });
   await seedStaff(sys.orm, [...DEMO_USERS, { userId: 'dual1', displayName: '兼務　一人', roles: [Role.CLERK, Role.APPROVER] }]);
   const api: TestSystem['api'] = async (method, path, opts = {}) => {
     const res = await fetch(sys.apiUrl + path, {
@@ -62,13 +63,4 @@ export async function startTestSystem(databaseUrl: string): Promise<TestSystem> 
   };
 }
 
-/** Polls until `check` returns a value (not undefined) or the time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000, stepMs = 250): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, stepMs));
-  }
-}
+export { eventually } from './system-harness-utils';

@@ -2,52 +2,33 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../src/activities';
-import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import { intakeMoveIn } from '../../src/api/move-in-intake';
 import type { AppConfig } from '../../src/config';
 import { CaseStatus } from '../../src/domain/case-status';
 import { CaseRecord, CertificateIssuance, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
-import { failureRecorder } from '../../src/worker/failure-recorder';
-import { workflowsPath } from '../../src/worker/workflows-path';
 import { caseStateQuery } from '../../src/workflows/move-in';
 import { approveUpdate, rejectUpdate } from '../../src/workflows/shared/approval';
 import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
 import { APPROVER, CLERK, moveInApplication } from '../support/fixtures';
-import { openTestDb, piiOf, testConfig } from '../support/harness';
-import { ScriptedCs } from '../support/scripted-cs';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import { piiOf } from '../support/harness';
+import type { ScriptedCs } from '../support/scripted-cs';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
+let h: WorkflowHarness;
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
 let config: AppConfig;
 let client: Client;
 let cs: ScriptedCs;
-let worker: Worker;
-let running: Promise<void>;
 
 beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  config = testConfig();
-  orm = await openTestDb();
-  cs = new ScriptedCs();
+  h = await startWorkflowHarness();
+  ({ env, orm, config, cs } = h);
   client = env.client; // its result() unlocks time skipping; the encrypting codec is covered by the integration layer
-  const deps = { orm, pii: piiOf(config), cs, certificates: createCertificateRenderer(), config };
-  worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue: config.taskQueue, workflowsPath: workflowsPath(),
-    activities: createActivities(deps), interceptors: { activity: [failureRecorder(orm)] },
-  });
-  running = worker.run();
 });
 
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await orm?.close(true);
-  await env?.teardown();
-});
+afterAll(async () => h?.close());
 
 async function intake(body = moveInApplication()) {
   const r = await intakeMoveIn({ orm, pii: piiOf(config), temporal: client, config }, { ...CLERK, ip: '127.0.0.1' }, body, randomUUID());

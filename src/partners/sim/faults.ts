@@ -1,12 +1,12 @@
 /**
- * Fault injection for the CS simulator (architecture principle 9: fail N times, delay, outage window).
- * Applies to the two message endpoints only. A call answered by a fault stores nothing.
+ * Fault injection shared by the partner simulators (architecture principle 9: fail N times, delay, outage window).
+ * Applies to the message endpoints only, never to admin or health. A call answered by a fault stores nothing.
  * State lives in the instance (one per simulator), never in module globals.
  */
 import type { SchemaObject } from 'ajv';
 
-/** Body of POST /cs/v1/_admin/faults. Given fields replace the current setting; `clear` first resets everything. */
-export interface CsFaultsRequest {
+/** Body of POST …/_admin/faults. Given fields replace the current setting; `clear` first resets everything. */
+export interface FaultsRequest {
   /** The next N message calls answer 503. */
   failNext?: number;
   /** Every message call waits this long before it is processed and answered (0 = off). */
@@ -16,7 +16,7 @@ export interface CsFaultsRequest {
   clear?: boolean;
 }
 
-export const CsFaultsRequestSchema: SchemaObject = {
+export const FaultsRequestSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -36,11 +36,11 @@ export const CsFaultsRequestSchema: SchemaObject = {
       ],
     },
     clear: { type: 'boolean' },
-  } satisfies Record<keyof CsFaultsRequest, SchemaObject>,
+  } satisfies Record<keyof FaultsRequest, SchemaObject>,
 };
 
-/** Answer of GET /cs/v1/_admin/faults. */
-export interface CsFaultsView {
+/** Answer of GET and POST …/_admin/faults. */
+export interface FaultsView {
   failNext: number;
   delayMs: number;
   outage: { from: string; until: string; active: boolean } | null;
@@ -55,7 +55,7 @@ export interface FaultDecision {
   retryAfterSec?: number;
 }
 
-export class CsFaults {
+export class SimFaults {
   private failNext = 0;
   private delayMs = 0;
   private outage: { from: number; until: number } | null = null;
@@ -63,7 +63,7 @@ export class CsFaults {
   constructor(private readonly now: () => Date) {}
 
   /** Applies a validated request; returns an error text (no data values) when the window is empty. */
-  apply(req: CsFaultsRequest): string | undefined {
+  apply(req: FaultsRequest): string | undefined {
     let outage = this.outage;
     if (req.outage) {
       const from = req.outage.from === undefined ? this.now().getTime() : Date.parse(req.outage.from);
@@ -84,7 +84,7 @@ export class CsFaults {
     this.outage = null;
   }
 
-  view(): CsFaultsView {
+  view(): FaultsView {
     const t = this.now().getTime();
     return {
       failNext: this.failNext,

@@ -1,0 +1,158 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { SchemaObject } from 'ajv';
+import type { AppConfig } from '../config';
+import { compileSchema } from '../domain/ajv';
+import { CaseStatus, FINAL_STATUSES, Procedure } from '../domain/case-status';
+import { jstDate } from '../domain/dates';
+import { heldCertificatePurgeAt } from '../domain/move-deadlines';
+import { ResidentStatus } from '../domain/registry-values';
+import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
+import { AuditAction, CaseRecord, HeldCertificateState, HeldMoveOutCertificate, InboundKind, InboundMessage, OutboxKind, OutboxMessage, Resident } from '../db/entities';
+import type { PiiCrypto } from '../db/pii-crypto';
+import { MoveInNoticeSchema, type MoveInNotice } from '../partners/cs-messages';
+import { CertificateInfoRequestSchema, MoveOutCertificateInfoSchema, type CertificateInfoRequest, type MoveOutCertificateInfo } from '../partners/cs-move-messages';
+import { certificateInfoRequestSignal, moveInNoticeSignal } from '../workflows/move-out';
+import { certificateUpdatedSignal } from '../workflows/held-certificate';
+import { certificateArrivedSignal } from '../workflows/special-move-in';
+import { heldCertificateWorkflowId, moveOutWorkflowId, specialMoveInWorkflowId } from '../workflows/workflow-ids';
+import { ApiError } from './errors';
+
+export interface CsInboundDeps {
+  orm: MikroORM;
+  pii: PiiCrypto;
+  temporal: Client;
+  config: Pick<AppConfig, 'municipalityCode' | 'csInboundToken' | 'taskQueue'>;
+}
+
+type Addressed = { toMunicipalityCode: string; fromMunicipalityCode: string; idempotencyKey: string };
+
+/**
+ * Messages from other towns, delivered by the CS (domain.md §4.5, §4.6, §4.2 step 3): authenticated by the CS's
+ * token, validated, de-duplicated by the sender's idempotency key, stored (encrypted) and handed to workflows by
+ * signal(-with-start) carrying only the stored row's ID. A repeat delivery is answered 200 and changes nothing.
+ */
+export function csInboundRouter(deps: CsInboundDeps): Router {
+  const r = Router();
+  const expected = Buffer.from(deps.config.csInboundToken);
+  const inbound = createCsInbound(deps);
+  r.use((req: Request, _res: Response, next: NextFunction) => {
+    const got = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new ApiError(401, 'UNAUTHORIZED', 'CS の認証に失敗しました');
+    next();
+  });
+  const handle = (fn: (body: unknown) => Promise<InboundResult>) => async (req: Request, res: Response) => {
+    const result = await fn(req.body);
+    res.status(result.duplicate ? 200 : 202).json(result);
+  };
+  r.post('/move-in-notices', handle(inbound.moveInNotice));
+  r.post('/certificate-requests', handle(inbound.certificateRequest));
+  r.post('/move-out-certificates', handle(inbound.moveOutCertificate));
+  return r;
+}
+
+export interface InboundResult {
+  duplicate: boolean;
+  status: 'ACCEPTED' | 'UNMATCHED';
+  inboundId: number;
+}
+
+/** The handling of each inbound message kind (used by the router, and by workflow tests without HTTP). */
+export function createCsInbound(deps: CsInboundDeps) {
+  const receive = <T extends Addressed>(kind: InboundKind, schema: SchemaObject, route: (em: EntityManager, msg: T, inboundId: number) => Promise<{ status: 'ACCEPTED' | 'UNMATCHED'; caseId?: string; after?: () => Promise<void> }>) => {
+    const validate = compileSchema<T>(schema);
+    return async (body: unknown): Promise<InboundResult> => {
+      const v = validate(body);
+      if (!v.ok) throw new ApiError(400, 'INVALID_MESSAGE', 'メッセージの形式が正しくありません', v.errors);
+      const msg = v.value;
+      if (msg.toMunicipalityCode !== deps.config.municipalityCode) throw new ApiError(422, 'NOT_ADDRESSED_HERE', 'この市区町村宛てのメッセージではありません');
+      let after: (() => Promise<void>) | undefined;
+      const result = await deps.orm.em.fork().transactional(async (em) => {
+        const seen = await em.findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
+        if (seen) return { duplicate: true, status: seen.status, inboundId: seen.id } as InboundResult;
+        const row = em.create(InboundMessage, { kind, idempotencyKey: msg.idempotencyKey, fromMunicipalityCode: msg.fromMunicipalityCode, bodyEnc: deps.pii.encrypt(JSON.stringify(msg)), status: 'ACCEPTED', receivedAt: new Date() });
+        await em.persistAndFlush(row);
+        const routed = await route(em, msg, row.id);
+        Object.assign(row, { status: routed.status, caseId: routed.caseId });
+        audit(em, { ...SYSTEM_ACTOR, action: AuditAction.BATCH, function: `cs-inbound ${kind}`, caseId: routed.caseId, detail: { inboundId: row.id, status: routed.status } });
+        await em.flush();
+        after = routed.after;
+        return { duplicate: false, status: routed.status, inboundId: row.id } as InboundResult;
+      });
+      await after?.(); // signals go out after the commit, so a workflow never sees an uncommitted row
+      return result;
+    };
+  };
+
+  /** The open (or latest) move-out case of a 転出予定者 / 除票 by 住民票コード (domain.md §4.6 step 1). */
+  const moveOutCaseOf = async (em: EntityManager, residentRecordCode: string) => {
+    const resident = await em.findOne(Resident, { residentRecordCode, status: { $in: [ResidentStatus.PENDING_MOVE_OUT, ResidentStatus.REMOVED] } });
+    if (!resident) return undefined;
+    const cases = await em.find(CaseRecord, { procedure: { $in: [Procedure.MOVE_OUT, Procedure.ONLINE_MOVE_OUT] } }, { orderBy: { createdAt: 'desc' } });
+    return cases.find((c) => c.subjectAddresseeNumbers?.includes(resident.addresseeNumber));
+  };
+
+  const moveInNotice = receive<MoveInNotice>(InboundKind.MOVE_IN_NOTICE, MoveInNoticeSchema, async (em, msg, inboundId) => {
+    const c = await moveOutCaseOf(em, msg.notice.residentRecordCode);
+    if (!c) return { status: 'UNMATCHED' }; // 転入通知情報取込エラー: listed for staff
+    return {
+      status: 'ACCEPTED', caseId: c.caseId,
+      after: async () => {
+        await deps.temporal.workflow.signalWithStart('moveOutWorkflow', {
+          workflowId: moveOutWorkflowId(c.caseId), taskQueue: deps.config.taskQueue,
+          signal: moveInNoticeSignal, signalArgs: [{ inboundId }], args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly' }],
+        });
+      },
+    };
+  });
+
+  const certificateRequest = receive<CertificateInfoRequest>(InboundKind.CERTIFICATE_INFO_REQUEST, CertificateInfoRequestSchema, async (em, msg, inboundId) => {
+    const c = await moveOutCaseOf(em, msg.request.residentRecordCode);
+    if (!c || FINAL_STATUSES.has(c.status as CaseStatus)) return { status: 'UNMATCHED' };
+    return { status: 'ACCEPTED', caseId: c.caseId, after: () => signalIfRunning(deps.temporal, moveOutWorkflowId(c.caseId), certificateInfoRequestSignal, { inboundId }) };
+  });
+
+  const moveOutCertificate = receive<MoveOutCertificateInfo>(InboundKind.MOVE_OUT_CERTIFICATE_INFO, MoveOutCertificateInfoSchema, async (em, msg) => {
+    const cert = msg.certificate;
+    const purgeAt = heldCertificatePurgeAt(cert.plannedMoveOutDate);
+    let held = await em.findOne(HeldMoveOutCertificate, { originMunicipalityCode: msg.fromMunicipalityCode, residentRecordCode: cert.residentRecordCode, state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] } });
+    const payloadEnc = deps.pii.encrypt(JSON.stringify(msg));
+    if (held) {
+      Object.assign(held, { messageId: msg.idempotencyKey, payloadEnc, plannedMoveOutDate: cert.plannedMoveOutDate, plannedVisitDate: cert.plannedVisitDate, purgeAt, replacedCount: held.replacedCount + 1 });
+    } else {
+      const heldId = `HC-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
+      held = em.create(HeldMoveOutCertificate, {
+        heldId, originMunicipalityCode: msg.fromMunicipalityCode, messageId: msg.idempotencyKey, residentRecordCode: cert.residentRecordCode,
+        plannedMoveOutDate: cert.plannedMoveOutDate, plannedVisitDate: cert.plannedVisitDate, payloadEnc, state: HeldCertificateState.HELD,
+        receivedAt: new Date(), purgeAt, replacedCount: 0,
+      });
+      em.persist(held);
+      em.persist(em.create(CaseRecord, {
+        caseId: heldId, procedure: Procedure.HELD_MOVE_OUT_CERTIFICATE, status: CaseStatus.HELD, workflowId: heldCertificateWorkflowId(heldId),
+        enteredBy: 'system', needsAttention: false, dueAt: purgeAt, createdAt: new Date(), updatedAt: new Date(),
+      }));
+    }
+    const heldId = held.heldId;
+    const waiting = await em.find(OutboxMessage, { kind: OutboxKind.CERTIFICATE_INFO_REQUEST, residentRecordCode: cert.residentRecordCode });
+    return {
+      status: 'ACCEPTED', caseId: heldId,
+      after: async () => {
+        await deps.temporal.workflow.signalWithStart('heldCertificateWorkflow', {
+          workflowId: heldCertificateWorkflowId(heldId), taskQueue: deps.config.taskQueue, signal: certificateUpdatedSignal, signalArgs: [], args: [{ heldId }],
+        });
+        for (const caseId of new Set(waiting.map((w) => w.caseId))) await signalIfRunning(deps.temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
+      },
+    };
+  });
+  return { moveInNotice, certificateRequest, moveOutCertificate };
+}
+
+async function signalIfRunning<A extends unknown[]>(client: Client, workflowId: string, signal: import('@temporalio/workflow').SignalDefinition<A>, ...args: A) {
+  try {
+    await client.workflow.getHandle(workflowId).signal(signal, ...args);
+  } catch (e) {
+    if (!(e instanceof WorkflowNotFoundError)) throw e;
+  }
+}

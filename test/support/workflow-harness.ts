@@ -1,0 +1,50 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
+import type { AppConfig } from '../../src/config';
+import type { PiiCrypto } from '../../src/db/pii-crypto';
+import { failureRecorder } from '../../src/worker/failure-recorder';
+import { workflowsPath } from '../../src/worker/workflows-path';
+import { openTestDb, piiOf, testConfig } from './harness';
+import { ScriptedCards } from './scripted-cards';
+import { ScriptedCs } from './scripted-cs';
+import { createTimeSkippingEnv } from './time-skipping';
+
+export interface WorkflowHarness {
+  env: TestWorkflowEnvironment;
+  orm: MikroORM;
+  config: AppConfig;
+  pii: PiiCrypto;
+  cs: ScriptedCs;
+  cards: ScriptedCards;
+  /** Deps for the API-side services (intake, CS inbound) on the test env's client (its result() skips time). */
+  api: { orm: MikroORM; pii: PiiCrypto; temporal: TestWorkflowEnvironment['client']; config: AppConfig };
+  close(): Promise<void>;
+}
+
+/** The workflow layer: time-skipping server, real activities on SQLite, real PDFs, in-process partner doubles. */
+export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): Promise<WorkflowHarness> {
+  const env = await createTimeSkippingEnv();
+  const config = testConfig(overrides);
+  const orm = await openTestDb();
+  const pii = piiOf(config);
+  const cs = new ScriptedCs();
+  const cards = new ScriptedCards();
+  const worker = await Worker.create({
+    connection: env.nativeConnection, taskQueue: config.taskQueue, workflowsPath: workflowsPath(),
+    activities: createActivities({ orm, pii, cs, cards, certificates: createCertificateRenderer(), config }),
+    interceptors: { activity: [failureRecorder(orm)] },
+  });
+  const running = worker.run();
+  return {
+    env, orm, config, pii, cs, cards, api: { orm, pii, temporal: env.client, config },
+    async close() {
+      worker.shutdown();
+      await running;
+      await orm.close(true);
+      await env.teardown();
+    },
+  };
+}

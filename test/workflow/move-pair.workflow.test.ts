@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { Duration } from '@temporalio/common';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCsInbound } from '../../src/api/cs-inbound-router';
+import { intakeMoveOut } from '../../src/api/move-out-intake';
+import { intakeSpecialMoveIn } from '../../src/api/special-move-in-intake';
+import { CaseStatus } from '../../src/domain/case-status';
+import { addDays, jstStartOfDay } from '../../src/domain/dates';
+import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
+import { ResidentStatus } from '../../src/domain/registry-values';
+import { CaseRecord, CertificateIssuance, HeldMoveOutCertificate, Resident, ResidentHistory } from '../../src/db/entities';
+import { loadDemoTown } from '../../src/db/seed/load-demo';
+import { approveUpdate } from '../../src/workflows/shared/approval';
+import { heldCertificateWorkflowId, moveOutWorkflowId, specialMoveInWorkflowId } from '../../src/workflows/workflow-ids';
+import { APPROVER, CLERK, today } from '../support/fixtures';
+import { certificateInfoFrom, householdMovers, moveInNoticeFrom, specialMoveInFor, TOWN_B } from '../support/move-fixtures';
+import { eventually } from '../support/system-harness-utils';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
+
+let h: WorkflowHarness;
+let inbound: ReturnType<typeof createCsInbound>;
+const actor = { ...CLERK, ip: '127.0.0.1' };
+
+// A fresh time-skipping server per scenario: long sleeps move its clock ahead of the real one, and the intake
+// (like a counter terminal) dates filings by the real clock.
+beforeEach(async () => {
+  h = await startWorkflowHarness();
+  inbound = createCsInbound(h.api);
+  await loadDemoTown(h.orm, h.pii, { households: 8 });
+});
+afterEach(async () => h?.close());
+
+const em = () => h.orm.em.fork();
+/** env.sleep unlocks time skipping even while activities run (their timeouts would fire): let the worker go idle first. */
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+const sleepFor = async (ms: Duration) => {
+  await settle();
+  await h.env.sleep(ms);
+};
+const sleepUntil = async (t: Date | number, offsetMs = 0) => {
+  await settle();
+  await h.env.sleep(Math.max(1, Number(t) + offsetMs - (await h.env.currentTimeMs())));
+};
+const residentsOf = (addresseeNumbers: string[]) => em().find(Resident, { addresseeNumber: { $in: addresseeNumbers } }, { orderBy: { addresseeNumber: 'asc' } });
+const caseRow = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
+const statusIs = async (caseId: string, status: CaseStatus) => {
+  try {
+    await eventually(async () => ((await caseRow(caseId)).status === status ? true : undefined), 30_000);
+  } catch {
+    const row = await caseRow(caseId);
+    throw new Error(`case ${caseId} is ${row.status}, not ${status} (step ${row.failingStep ?? '-'}: ${row.lastError ?? '-'})`);
+  }
+};
+
+async function startMoveOut(skip: number, plannedMoveOutDate: string, path: 'paper' | 'special') {
+  const movers = await householdMovers(h.orm, skip);
+  const r = await intakeMoveOut(h.api, actor, {
+    movers, destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B }, plannedMoveOutDate, path,
+    cardHolderPresent: path === 'special', notifier: { kind: 'self' }, identityDocument: { type: path === 'special' ? 'myNumberCard' : 'driversLicence' },
+  }, randomUUID());
+  const handle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
+  await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+  await statusIs(r.caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
+  return { ...r, handle, movers, addressees: movers.map((m) => m.addresseeNumber) };
+}
+
+describe('転出 (origin)', () => {
+  it('paper path: 転出予定者 until the planned date, 除票 on it, 未着 flagged after P + 30, then the 転入通知 is recorded beside the plan', async () => {
+    const P = addDays(today(), 5);
+    const c = await startMoveOut(0, P, 'paper');
+    expect(await em().count(CertificateIssuance, { caseId: c.caseId, certificateType: 'moveOutCertificate' })).toBe(1);
+    const updates = h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(c.caseId));
+    expect(updates.map((u) => u.identity.changeReason)).toEqual(c.movers.map(() => '20'));
+    expect(h.cs.moveOutCertificates.filter((m) => m.idempotencyKey.includes(c.caseId))).toHaveLength(0);
+
+    await sleepUntil(jstStartOfDay(P), -3600_000);
+    expect((await residentsOf(c.addressees)).every((r) => r.status === ResidentStatus.PENDING_MOVE_OUT)).toBe(true);
+    await sleepUntil(jstStartOfDay(P), 60_000);
+    await eventually(async () => ((await residentsOf(c.addressees)).every((r) => r.status === ResidentStatus.REMOVED && r.removalDate === P) ? true : undefined));
+
+    const overdueAt = jstStartOfDay(addDays(P, 31));
+    await sleepUntil(overdueAt, -3600_000);
+    expect((await caseRow(c.caseId)).needsAttention).toBe(false);
+    await sleepUntil(overdueAt, 60_000);
+    await eventually(async () => ((await caseRow(c.caseId)).attentionReason === 'MOVE_IN_NOTICE_OVERDUE' ? true : undefined));
+
+    const movedIn = addDays(P, 2);
+    for (const r of await residentsOf(c.addressees)) {
+      expect((await inbound.moveInNotice(moveInNoticeFrom(h.config.municipalityCode, { ...r, residentRecordCode: r.residentRecordCode! }, movedIn))).status).toBe('ACCEPTED');
+    }
+    expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
+    for (const r of await residentsOf(c.addressees)) {
+      expect(r).toMatchObject({ status: ResidentStatus.REMOVED, plannedMoveOutDate: P, plannedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号', confirmedMoveOutDate: movedIn, confirmedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号' });
+      expect(r.moveInNoticeDate).toBeTruthy();
+      expect(await em().count(ResidentHistory, { addresseeNumber: r.addresseeNumber })).toBe(4); // initial, 転出, 除票, 転入通知
+    }
+    expect((await caseRow(c.caseId))).toMatchObject({ status: CaseStatus.COMPLETED, needsAttention: false });
+  });
+
+  it('special path: 転出証明書情報 to the destination, a 送信依頼 answered, and the 除票 on an earlier 転入日 from the 転入通知', async () => {
+    const P = addDays(today(), 10);
+    const c = await startMoveOut(1, P, 'special');
+    const sent = h.cs.moveOutCertificates.filter((m) => m.idempotencyKey.includes(c.caseId));
+    expect(sent).toHaveLength(c.movers.length);
+    expect(sent.every((m) => m.toMunicipalityCode === TOWN_B && /^\d{12}$/.test(m.certificate.individualNumber) && m.certificate.plannedMoveOutDate === P)).toBe(true);
+    expect(await em().count(CertificateIssuance, { caseId: c.caseId })).toBe(0);
+
+    const [first, ...rest] = await residentsOf(c.addressees);
+    await inbound.certificateRequest({ fromMunicipalityCode: TOWN_B, toMunicipalityCode: h.config.municipalityCode, idempotencyKey: `B-rq-${randomUUID()}`, request: { residentRecordCode: first!.residentRecordCode!, name: `${first!.familyName}　${first!.givenName}`, birthDate: first!.birthDate } });
+    await eventually(async () => (h.cs.moveOutCertificates.filter((m) => m.idempotencyKey.includes(c.caseId)).length === c.movers.length + 1 ? true : undefined));
+
+    await sleepFor('2 days');
+    const movedIn = addDays(today(), 1);
+    await inbound.moveInNotice(moveInNoticeFrom(h.config.municipalityCode, { ...first!, residentRecordCode: first!.residentRecordCode! }, movedIn));
+    await eventually(async () => ((await residentsOf([first!.addresseeNumber]))[0]!.status === ResidentStatus.REMOVED ? true : undefined));
+    const removedFirst = (await residentsOf([first!.addresseeNumber]))[0]!;
+    expect(removedFirst).toMatchObject({ removalDate: movedIn, plannedMoveOutDate: P, confirmedMoveOutDate: movedIn });
+    if (rest.length) expect((await residentsOf(rest.map((r) => r.addresseeNumber))).every((r) => r.status === ResidentStatus.PENDING_MOVE_OUT)).toBe(true);
+
+    await sleepUntil(jstStartOfDay(P), 60_000);
+    for (const r of rest) await inbound.moveInNotice(moveInNoticeFrom(h.config.municipalityCode, { ...r, residentRecordCode: r.residentRecordCode! }, addDays(P, 1)));
+    expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
+    for (const r of await residentsOf(rest.map((x) => x.addresseeNumber))) expect(r).toMatchObject({ status: ResidentStatus.REMOVED, removalDate: P });
+  });
+});
+
+describe('転出証明書情報 held at the destination', () => {
+  const receive = async (planned: string, person?: Parameters<typeof certificateInfoFrom>[2]) => {
+    const msg = certificateInfoFrom(h.config.municipalityCode, planned, person);
+    await inbound.moveOutCertificate(msg);
+    const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: msg.idempotencyKey });
+    return { msg, held, handle: h.env.client.workflow.getHandle(heldCertificateWorkflowId(held.heldId)) };
+  };
+  const heldRow = (heldId: string) => em().findOneOrFail(HeldMoveOutCertificate, { heldId });
+
+  it('is kept through P + 30 and purged at 00:00 JST on P + 31, leaving only the stub', async () => {
+    const P = addDays(today(), -5);
+    const { held, handle } = await receive(P);
+    const purgeAt = heldCertificatePurgeAt(P);
+    await sleepUntil(purgeAt, -24 * 3600_000 + 60_000); // one day before the purge: still held
+    expect(await heldRow(held.heldId)).toMatchObject({ state: 'HELD', plannedMoveOutDate: P });
+    expect((await heldRow(held.heldId)).payloadEnc).toBeTruthy();
+    await sleepUntil(purgeAt, -60_000);
+    expect((await heldRow(held.heldId)).state).toBe('HELD');
+    expect((await handle.result()).status).toBe(CaseStatus.PURGED);
+    const stub = await heldRow(held.heldId);
+    expect(stub).toMatchObject({ state: 'PURGED', messageId: held.messageId, originMunicipalityCode: TOWN_B });
+    expect(stub.payloadEnc ?? null).toBeNull();
+    expect(stub.residentRecordCode ?? null).toBeNull();
+    expect(stub.purgedAt!.getTime()).toBeGreaterThanOrEqual(purgeAt.getTime());
+  });
+
+  it('a newer message restarts the timer; a certificate already past its deadline is purged at once', async () => {
+    const P1 = addDays(today(), -10);
+    const first = await receive(P1);
+    const P2 = addDays(P1, 10);
+    await inbound.moveOutCertificate({ ...certificateInfoFrom(h.config.municipalityCode, P2, { residentRecordCode: first.msg.certificate.residentRecordCode, individualNumber: first.msg.certificate.individualNumber }), idempotencyKey: `B-cert-${randomUUID()}` });
+    await sleepUntil(heldCertificatePurgeAt(P1), 3600_000);
+    expect(await heldRow(first.held.heldId)).toMatchObject({ state: 'HELD', plannedMoveOutDate: P2, replacedCount: 1 });
+    expect((await first.handle.result()).status).toBe(CaseStatus.PURGED);
+    expect((await heldRow(first.held.heldId)).purgedAt!.getTime()).toBeGreaterThanOrEqual(heldCertificatePurgeAt(P2).getTime());
+
+    const late = await receive(addDays(today(), -60));
+    expect((await late.handle.result()).status).toBe(CaseStatus.PURGED);
+  });
+});
+
+describe('特例転入 (destination)', () => {
+  const startSpecial = async (body: object) => {
+    const r = await intakeSpecialMoveIn(h.api, actor, body, randomUUID());
+    return { ...r, handle: h.env.client.workflow.getHandle(specialMoveInWorkflowId(r.caseId)) };
+  };
+
+  it('uses the held certificate, which stops the purge; sends 本人確認情報, 転入通知 and the card 継続利用', async () => {
+    const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -2));
+    await inbound.moveOutCertificate(cert);
+    const c = await startSpecial(specialMoveInFor(cert, addDays(today(), -1)));
+    await statusIs(c.caseId, CaseStatus.AWAITING_APPROVAL);
+    const held = await eventually(async () => {
+      const row = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
+      return row.state === 'IN_USE' ? row : undefined;
+    });
+    expect(held.usedByCaseId).toBe(c.caseId);
+    await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
+    const code = cert.certificate.residentRecordCode;
+    const resident = await em().findOneOrFail(Resident, { residentRecordCode: code });
+    expect(resident).toMatchObject({ status: ResidentStatus.RESIDENT, familyName: '川口', cardStatus: 'CONTINUED_USE_PENDING', previousAddress: cert.certificate.originAddress });
+    expect(h.pii.decrypt(resident.individualNumberEnc!)).toBe(cert.certificate.individualNumber);
+    expect(h.cs.identityUpdates.filter((u) => u.identity.residentRecordCode === code).map((u) => u.identity.changeReason)).toEqual(['10']);
+    expect(h.cs.moveInNotices.filter((n) => n.notice.residentRecordCode === code && n.toMunicipalityCode === TOWN_B)).toHaveLength(1);
+    expect(h.cards.continuedUse.filter((u) => u.residentRecordCode === code)).toHaveLength(1);
+
+    await sleepFor('40 days');
+    expect((await h.env.client.workflow.getHandle(heldCertificateWorkflowId(held.heldId)).result()).status).toBe(CaseStatus.USED);
+    expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('USED');
+  });
+
+  it('without held information: 送信依頼 (no 個人番号) → the certificate arrives → 決裁 → completed', async () => {
+    const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -1));
+    const c = await startSpecial(specialMoveInFor(cert, today()));
+    const requests = await eventually(async () => {
+      const sent = h.cs.certificateRequests.filter((r) => r.idempotencyKey.includes(c.caseId));
+      return sent.length ? sent : undefined;
+    });
+    expect(requests).toHaveLength(1);
+    expect((await caseRow(c.caseId)).status).toBe(CaseStatus.AWAITING_CERTIFICATE_INFO);
+    expect(requests[0]).toMatchObject({ toMunicipalityCode: TOWN_B, request: { residentRecordCode: cert.certificate.residentRecordCode } });
+    expect(JSON.stringify(requests[0])).not.toContain(cert.certificate.individualNumber);
+    await inbound.moveOutCertificate(cert);
+    await statusIs(c.caseId, CaseStatus.AWAITING_APPROVAL);
+    await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
+  });
+
+  it('past min(P + 30, 転入日 + 14) the card path is refused: at intake when held, on arrival otherwise', async () => {
+    const heldLate = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -20));
+    await inbound.moveOutCertificate(heldLate);
+    await expect(startSpecial(specialMoveInFor(heldLate, addDays(today(), -16)))).rejects.toMatchObject({ status: 422, errors: [{ field: '/persons/0', rule: 'specialMoveInDeadline' }] });
+
+    const arriving = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -20));
+    const c = await startSpecial(specialMoveInFor(arriving, addDays(today(), -16)));
+    await eventually(async () => (h.cs.certificateRequests.some((r) => r.idempotencyKey.includes(c.caseId)) ? true : undefined));
+    await inbound.moveOutCertificate(arriving);
+    expect((await c.handle.result()).status).toBe(CaseStatus.DEADLINE_PASSED);
+    expect((await em().findOneOrFail(HeldMoveOutCertificate, { messageId: arriving.idempotencyKey })).state).toBe('HELD');
+    expect(await em().count(Resident, { residentRecordCode: arriving.certificate.residentRecordCode })).toBe(0);
+  });
+});
