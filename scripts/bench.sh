@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# `npm run bench -- [cases] [concurrency]`: move-in throughput/latency and PDF render time on real parts
+# `npm run bench -- [cases] [concurrency]`: move-in throughput/latency and PDF render time on real parts;
+# `npm run bench -- pair [households] [concurrency]`: the two-town move pair
 # (Temporal dev server in memory, SQLite by default or DATABASE_URL, CS simulator over HTTP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/lib/ensure-node-modules.sh
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"; export TEMPORAL_CLI_PATH; fi
+if [[ "${1:-}" == "pair" ]]; then
+  shift
+  exec node node_modules/.bin/tsx test/bench/move-pair.bench.ts "$@"
+fi
 node node_modules/.bin/tsx test/bench/move-in.bench.ts "$@"
 echo "--- certificate renderer (untuned pdfmake vs tuned renderer, same process)"
 node node_modules/.bin/tsx test/bench/pdf-render.bench.ts

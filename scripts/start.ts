@@ -43,10 +43,12 @@ async function main() {
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
     const town = await loadDemoTown(sys.orm, pii);
     console.log(`    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`);
-    await fetch(`${sys.csUrl}/cs/v1/_admin/registered`, {
-      method: 'POST', headers: { authorization: `Bearer ${config.csToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ residentRecordCodes: town.residentRecordCodes }),
+    const csAdmin = (path: string, body: unknown) => fetch(`${sys!.csUrl}/cs/v1/_admin/${path}`, {
+      method: 'POST', headers: { authorization: `Bearer ${config.csToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
     });
+    await csAdmin('registered', { residentRecordCodes: town.residentRecordCodes });
+    // the simulated CS delivers messages addressed to this town (転入通知, 転出証明書情報, 送信依頼) to its inbound API
+    await csAdmin('routes', { municipalityCode: config.municipalityCode, inboundUrl: `${sys.apiUrl}/cs-inbound/v1`, token: config.csInboundToken });
   } catch (e) {
     await stopAll();
     throw e;
@@ -56,7 +58,7 @@ async function main() {
 住民記録 案件管理システム is running.
   API           ${sys.apiUrl}/api   (OpenAPI: ${sys.apiUrl}/api/openapi.json, health: ${sys.apiUrl}/api/health)
   Temporal UI   ${config.temporalUiUrl}
-  CS simulator  ${sys.csUrl}/cs/v1/health
+  CS simulator  ${sys.csUrl}/cs/v1/health   J-LIS simulator ${sys.jlisUrl}/jlis/v1/health
   Demo users    ${DEMO_USERS.map((u) => `${u.userId} (${u.roles.join(',')})`).join(', ')}
                 password: ${DEMO_PASSWORD}   terminals: ${DEMO_TERMINALS.map((t) => t.terminalId).join(', ')}
   Try a move-in: see README "Drive a move-in with curl".

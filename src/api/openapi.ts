@@ -1,5 +1,9 @@
 import { LoginRequestSchema } from './auth';
 import { MoveInApplicationSchema } from '../domain/applications/move-in-application';
+import { MoveOutApplicationSchema } from '../domain/applications/move-out-application';
+import { SpecialMoveInApplicationSchema } from '../domain/applications/special-move-in-application';
+import { MoveInNoticeSchema } from '../partners/cs-messages';
+import { CertificateInfoRequestSchema, MoveOutCertificateInfoSchema } from '../partners/cs-move-messages';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const error = { $ref: '#/components/schemas/Error' };
@@ -19,7 +23,10 @@ export const openApiDocument = {
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
   components: {
-    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/auth/login' } },
+    securitySchemes: {
+      bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/auth/login' },
+      csInbound: { type: 'http', scheme: 'bearer', description: 'CS_INBOUND_TOKEN presented by the municipal CS' },
+    },
     schemas: {
       Error: {
         type: 'object', required: ['error', 'message'],
@@ -29,6 +36,11 @@ export const openApiDocument = {
         },
       },
       MoveInApplication: MoveInApplicationSchema,
+      MoveOutApplication: MoveOutApplicationSchema,
+      SpecialMoveInApplication: SpecialMoveInApplicationSchema,
+      MoveInNotice: MoveInNoticeSchema,
+      MoveOutCertificateInfo: MoveOutCertificateInfoSchema,
+      CertificateInfoRequest: CertificateInfoRequestSchema,
       LoginRequest: LoginRequestSchema,
       CaseSummary: {
         type: 'object',
@@ -59,6 +71,43 @@ export const openApiDocument = {
         parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 }, description: 'repeat the same key to get the same case back' }],
         requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveInApplication' }) },
         responses: { 201: { description: 'case created', content: json({ $ref: '#/components/schemas/CaseSummary' }) }, 200: { description: 'existing case for this Idempotency-Key' }, ...errors(400, 401, 403, 409, 413, 422) },
+      },
+    },
+    '/api/cases/move-out': {
+      post: {
+        summary: '転出届 intake (paper or special path); starts the move-out workflow',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveOutApplication' }) },
+        responses: { 201: { description: 'case created' }, 200: { description: 'existing case for this Idempotency-Key' }, ...errors(400, 401, 403, 409, 413, 422) },
+      },
+    },
+    '/api/cases/special-move-in': {
+      post: {
+        summary: '特例転入届 intake (card); uses held 転出証明書情報 or sends a 送信依頼',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/SpecialMoveInApplication' }) },
+        responses: { 201: { description: 'case created' }, 200: { description: 'existing case for this Idempotency-Key' }, ...errors(400, 401, 403, 409, 413, 422) },
+      },
+    },
+    '/cs-inbound/v1/move-in-notices': {
+      post: {
+        summary: '転入通知 from another town (origin side): recorded on the move-out case', security: [{ csInbound: [] }],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveInNotice' }) },
+        responses: { 202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' }, 200: { description: 'duplicate delivery' }, ...errors(400, 401, 422) },
+      },
+    },
+    '/cs-inbound/v1/move-out-certificates': {
+      post: {
+        summary: '転出証明書情報 from another town (destination side): held until used or purged', security: [{ csInbound: [] }],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveOutCertificateInfo' }) },
+        responses: { 202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' }, 200: { description: 'duplicate delivery' }, ...errors(400, 401, 422) },
+      },
+    },
+    '/cs-inbound/v1/certificate-requests': {
+      post: {
+        summary: '送信依頼 from another town (origin side): the 転出証明書情報 is sent again', security: [{ csInbound: [] }],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/CertificateInfoRequest' }) },
+        responses: { 202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' }, 200: { description: 'duplicate delivery' }, ...errors(400, 401, 422) },
       },
     },
     '/api/cases': {

@@ -11,18 +11,18 @@ import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
 import { CertificateIssuance } from '../../src/db/entities';
-import { DEMO_PASSWORD, seedStaff } from '../../src/db/seed/staff';
+import { seedStaff } from '../../src/db/seed/staff';
 import { generateNewMover } from '../../src/db/seed/demo-town';
 import { startSystem } from '../../src/system';
 import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import { certificateInput } from '../support/certificate-fixtures';
+import { benchClient, percentile } from './bench-client';
 import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 10);
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -37,17 +37,10 @@ async function main() {
   const sys = await startSystem(config, { csSimulator: true, jlisSimulator: true });
   try {
     await seedStaff(sys.orm);
-    const login = async (userId: string) => {
-      const r = await fetch(`${sys.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId, password: DEMO_PASSWORD, terminalId: 'T-HONCHO-01' }) });
-      return ((await r.json()) as { token: string }).token;
-    };
-    const clerk = await login('clerk1');
-    const approver = await login('bench');
-    const post = async (path: string, token: string, body?: unknown, headers: Record<string, string> = {}) => {
-      const r = await fetch(sys.apiUrl + path, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body ?? {}) });
-      if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${await r.text()}`);
-      return r.json() as Promise<{ caseId: string }>;
-    };
+    const api = benchClient(sys.apiUrl);
+    const clerk = await api.login('clerk1');
+    const approver = await api.login('bench');
+    const post = api.post;
     const oneCase = async (i: number) => {
       const m = generateNewMover(1000 + i, new Date().toISOString().slice(0, 10));
       const body = {
@@ -78,7 +71,7 @@ async function main() {
     const seconds = (performance.now() - start) / 1000;
     latencies.sort((a, b) => a - b);
     console.log(`  throughput      ${(N / seconds).toFixed(1)} cases/s (${seconds.toFixed(1)} s)`);
-    console.log(`  latency (ms)    p50 ${pct(latencies, 50).toFixed(0)}  p95 ${pct(latencies, 95).toFixed(0)}  p99 ${pct(latencies, 99).toFixed(0)}  max ${latencies.at(-1)!.toFixed(0)}`);
+    console.log(`  latency (ms)    p50 ${percentile(latencies, 50).toFixed(0)}  p95 ${percentile(latencies, 95).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${latencies.at(-1)!.toFixed(0)}`);
     const certs = await sys.orm.em.fork().count(CertificateIssuance, {});
     console.log(`  certificates    ${certs} issued`);
 
@@ -93,7 +86,7 @@ async function main() {
       pdfMs.push(performance.now() - t);
     }
     pdfMs.sort((a, b) => a - b);
-    console.log(`  PDF render (ms) p50 ${pct(pdfMs, 50).toFixed(1)}  p95 ${pct(pdfMs, 95).toFixed(1)} per one-page 住民票の写し`);
+    console.log(`  PDF render (ms) p50 ${percentile(pdfMs, 50).toFixed(1)}  p95 ${percentile(pdfMs, 95).toFixed(1)} per one-page 住民票の写し`);
   } finally {
     await sys.close();
     await dev?.stop();
