@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -12,6 +11,7 @@ import { keyBytes } from '../../src/config';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
 import { moveInApplication, mover, today } from '../support/fixtures';
+import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
 const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-it-')), 'registry.sqlite')}`;
@@ -105,9 +105,7 @@ describe.each([
     expect(done.certificates).toHaveLength(1);
     const pdf = await sys.api('GET', done.certificates[0].href, { token: clerk });
     expect(pdf.status).toBe(200);
-    const file = join(mkdtempSync(join(tmpdir(), 'juki-pdf-')), 'copy.pdf');
-    writeFileSync(file, pdf.buffer);
-    const text = execFileSync('pdftotext', [file, '-']).toString('utf8').replace(/\s+/g, '');
+    const text = pdfBytesText(pdf.buffer);
     expect(text).toContain('山田');
     expect(text).toContain('太郎');
     expect(text).toContain('さくらハイツ203号室');

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +13,7 @@ import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
 import { today } from '../support/fixtures';
 import { householdMovers } from '../support/move-fixtures';
+import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
 const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市 (origin)
@@ -126,9 +126,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: approver });
     const c = await caseStatus(A, clerk, out.json.caseId, CaseStatus.AWAITING_MOVE_IN_NOTICE);
     const pdf = await A.api('GET', c.certificates[0].href, { token: clerk });
-    const file = join(mkdtempSync(join(tmpdir(), 'juki-mo-')), 'moveout.pdf');
-    writeFileSync(file, pdf.buffer);
-    const text = execFileSync('pdftotext', [file, '-']).toString('utf8').replace(/\s+/g, '');
+    const text = pdfBytesText(pdf.buffer);
     expect(text).toContain('転出証明書');
     expect(text).toContain('大阪府大阪市北区梅田一丁目1番1号');
     const residents = await A.orm.em.fork().find(Resident, { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } });

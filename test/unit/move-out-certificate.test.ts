@@ -2,13 +2,13 @@
  * 転出証明書 and 転出証明書に準ずる証明書 (domain.md §4.3, §5): renders real PDFs and reads them back with poppler
  * (pdftotext, pdfinfo, pdffonts).
  */
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveOutCertificateInput, moveOutHead, moveOutSpouse } from '../support/certificate-fixtures';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
+import { compact, pages, run, text } from '../support/pdf-text';
 import {
   moveOutAttestationText,
   moveOutCertificateDoc,
@@ -53,12 +53,6 @@ async function render(name: string, certificate: MoveOutCertificateInput): Promi
   fs.writeFileSync(file, await renderer.renderMoveOutCertificate(certificate));
   return file;
 }
-const run = (cmd: string, args: string[]): string => execFileSync(cmd, args, { encoding: 'utf8' });
-/** Text of the whole document, or of one page, with all white space (incl. U+3000) removed. */
-const text = (file: string, page?: number): string =>
-  run('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', file, '-']).replace(/\s+/gu, '');
-const pages = (file: string): number => Number(/^Pages:\s+(\d+)/m.exec(run('pdfinfo', [file]))?.[1]);
-const compact = (s: string): string => s.replace(/\s+/gu, '');
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'move-out-certificate-'));

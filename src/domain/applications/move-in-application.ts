@@ -1,4 +1,8 @@
 import type { JSONSchemaType } from 'ajv';
+import {
+  AddressInputSchema, CertificateRequestInputSchema, HouseholdPlacementSchema, IdentityDocumentInputSchema, isoDateSchema, text,
+  type AddressInput, type CertificateRequestInput, type HouseholdPlacement, type IdentityDocumentInput,
+} from './common';
 
 /**
  * 転入届 as entered at the counter (domain.md §4.1). Only the items on the notification form can be entered
@@ -22,27 +26,21 @@ export interface MoveInMover {
 
 export interface MoveInApplication {
   movers: MoveInMover[];
-  address: { address: string; addressSupplement?: string; postalCode?: string; addressCode?: string };
+  address: AddressInput;
   moveInDate: string; // 転入をした年月日 (= 異動日)
   notificationDate?: string; // 届出日; defaults to today (JST)
   previousAddress: string; // 転入前住所
   previousMunicipalityCode?: string; // 前住所地 (receives the 転入通知); absent when moving in from abroad
   fromAbroad?: boolean;
-  household: { mode: 'new' } | { mode: 'join'; householdNumber: string };
+  household: HouseholdPlacement;
   notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
-  identityDocument: { type: 'myNumberCard' | 'driversLicence' | 'passport' | 'residenceCard' | 'other'; checkedBy?: string };
+  identityDocument: IdentityDocumentInput;
   moveOutCertificate?: { issuingMunicipalityCode: string; issueDate?: string };
-  certificateRequest?: {
-    includeHouseholdHead?: boolean;
-    includeDomicile?: boolean;
-    includeResidentRecordCode?: boolean;
-    includeIndividualNumber?: boolean;
-  };
+  certificateRequest?: CertificateRequestInput;
 }
 
-const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
 const kana = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[ァ-ヴー　・]+$' } as const;
-const date = { type: 'string', format: 'iso-date' } as const;
+const date = isoDateSchema;
 
 const moverSchema: JSONSchemaType<MoveInMover> = {
   type: 'object',
@@ -71,35 +69,13 @@ export const MoveInApplicationSchema: JSONSchemaType<MoveInApplication> = {
   required: ['movers', 'address', 'moveInDate', 'previousAddress', 'household', 'notifier', 'identityDocument'],
   properties: {
     movers: { type: 'array', minItems: 1, maxItems: 12, items: moverSchema },
-    address: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['address'],
-      properties: {
-        address: text(200),
-        addressSupplement: { ...text(100), nullable: true },
-        postalCode: { type: 'string', pattern: '^[0-9]{3}-[0-9]{4}$', nullable: true },
-        addressCode: { type: 'string', pattern: '^[0-9]{1,20}$', nullable: true },
-      },
-    },
+    address: AddressInputSchema,
     moveInDate: date,
     notificationDate: { ...date, nullable: true },
     previousAddress: text(200),
     previousMunicipalityCode: { type: 'string', format: 'municipality-code', nullable: true },
     fromAbroad: { type: 'boolean', nullable: true },
-    household: {
-      type: 'object',
-      required: ['mode'],
-      oneOf: [
-        { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { type: 'string', const: 'new' } } },
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['mode', 'householdNumber'],
-          properties: { mode: { type: 'string', const: 'join' }, householdNumber: { type: 'string', pattern: '^[0-9]{7}$' } },
-        },
-      ],
-    } as unknown as JSONSchemaType<MoveInApplication['household']>,
+    household: HouseholdPlacementSchema as unknown as JSONSchemaType<MoveInApplication['household']>,
     notifier: {
       type: 'object',
       additionalProperties: false,
@@ -109,15 +85,7 @@ export const MoveInApplicationSchema: JSONSchemaType<MoveInApplication> = {
         powerOfAttorney: { type: 'boolean', nullable: true },
       },
     },
-    identityDocument: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['type'],
-      properties: {
-        type: { type: 'string', enum: ['myNumberCard', 'driversLicence', 'passport', 'residenceCard', 'other'] },
-        checkedBy: { type: 'string', maxLength: 64, nullable: true },
-      },
-    },
+    identityDocument: IdentityDocumentInputSchema,
     moveOutCertificate: {
       type: 'object',
       additionalProperties: false,
@@ -128,17 +96,6 @@ export const MoveInApplicationSchema: JSONSchemaType<MoveInApplication> = {
         issueDate: { ...date, nullable: true },
       },
     },
-    certificateRequest: {
-      type: 'object',
-      additionalProperties: false,
-      nullable: true,
-      required: [],
-      properties: {
-        includeHouseholdHead: { type: 'boolean', nullable: true },
-        includeDomicile: { type: 'boolean', nullable: true },
-        includeResidentRecordCode: { type: 'boolean', nullable: true },
-        includeIndividualNumber: { type: 'boolean', nullable: true },
-      },
-    },
+    certificateRequest: CertificateRequestInputSchema,
   },
 };

@@ -1,4 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
+import { IdentityDocumentInputSchema, text, type IdentityDocumentInput } from './common';
 
 /**
  * 転出届 at the counter (domain.md §4.3). Movers are named by 宛名番号 (picked by the clerk from a search) and
@@ -21,10 +22,9 @@ export interface MoveOutApplication {
   path: 'paper' | 'special'; // special = 特例転入を利用した転出 (card holder, domestic)
   cardHolderPresent?: boolean; // the mover or the 世帯主 presents a 個人番号カード
   notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
-  identityDocument: { type: 'myNumberCard' | 'driversLicence' | 'passport' | 'residenceCard' | 'other'; checkedBy?: string };
+  identityDocument: IdentityDocumentInput;
 }
 
-const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
 
 export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
   type: 'object',
@@ -60,12 +60,6 @@ export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
       type: 'object', additionalProperties: false, required: ['kind'],
       properties: { kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] }, powerOfAttorney: { type: 'boolean', nullable: true } },
     },
-    identityDocument: {
-      type: 'object', additionalProperties: false, required: ['type'],
-      properties: {
-        type: { type: 'string', enum: ['myNumberCard', 'driversLicence', 'passport', 'residenceCard', 'other'] },
-        checkedBy: { type: 'string', maxLength: 64, nullable: true },
-      },
-    },
+    identityDocument: IdentityDocumentInputSchema,
   },
 };

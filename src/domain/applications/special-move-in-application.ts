@@ -1,4 +1,8 @@
 import type { JSONSchemaType } from 'ajv';
+import {
+  AddressInputSchema, CertificateRequestInputSchema, HouseholdPlacementSchema, isoDateSchema, text,
+  type AddressInput, type CertificateRequestInput, type HouseholdPlacement,
+} from './common';
 
 /**
  * 特例転入届 at the counter (domain.md §4.2): the resident presents the 個人番号カード; the clerk enters what the card
@@ -17,16 +21,15 @@ export interface SpecialMoveInPerson {
 export interface SpecialMoveInApplication {
   persons: SpecialMoveInPerson[];
   originMunicipalityCode: string; // 転出地 (for the 送信依頼 and the 転入通知)
-  address: { address: string; addressSupplement?: string; postalCode?: string; addressCode?: string };
+  address: AddressInput;
   moveInDate: string;
   notificationDate?: string;
-  household: { mode: 'new' } | { mode: 'join'; householdNumber: string };
+  household: HouseholdPlacement;
   notifier: { kind: 'self' | 'householdMember' };
-  certificateRequest?: { includeHouseholdHead?: boolean; includeDomicile?: boolean; includeResidentRecordCode?: boolean; includeIndividualNumber?: boolean };
+  certificateRequest?: CertificateRequestInput;
 }
 
-const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
-const date = { type: 'string', format: 'iso-date' } as const;
+const date = isoDateSchema;
 
 export const SpecialMoveInApplicationSchema: JSONSchemaType<SpecialMoveInApplication> = {
   type: 'object',
@@ -45,29 +48,11 @@ export const SpecialMoveInApplicationSchema: JSONSchemaType<SpecialMoveInApplica
       },
     },
     originMunicipalityCode: { type: 'string', format: 'municipality-code' },
-    address: {
-      type: 'object', additionalProperties: false, required: ['address'],
-      properties: {
-        address: text(200), addressSupplement: { ...text(100), nullable: true },
-        postalCode: { type: 'string', pattern: '^[0-9]{3}-[0-9]{4}$', nullable: true }, addressCode: { type: 'string', pattern: '^[0-9]{1,20}$', nullable: true },
-      },
-    },
+    address: AddressInputSchema,
     moveInDate: date,
     notificationDate: { ...date, nullable: true },
-    household: {
-      type: 'object', required: ['mode'],
-      oneOf: [
-        { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { type: 'string', const: 'new' } } },
-        { type: 'object', additionalProperties: false, required: ['mode', 'householdNumber'], properties: { mode: { type: 'string', const: 'join' }, householdNumber: { type: 'string', pattern: '^[0-9]{7}$' } } },
-      ],
-    } as unknown as JSONSchemaType<SpecialMoveInApplication['household']>,
+    household: HouseholdPlacementSchema as unknown as JSONSchemaType<SpecialMoveInApplication['household']>,
     notifier: { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', enum: ['self', 'householdMember'] } } },
-    certificateRequest: {
-      type: 'object', additionalProperties: false, nullable: true, required: [],
-      properties: {
-        includeHouseholdHead: { type: 'boolean', nullable: true }, includeDomicile: { type: 'boolean', nullable: true },
-        includeResidentRecordCode: { type: 'boolean', nullable: true }, includeIndividualNumber: { type: 'boolean', nullable: true },
-      },
-    },
+    certificateRequest: CertificateRequestInputSchema,
   },
 };
