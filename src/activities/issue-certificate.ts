@@ -5,7 +5,7 @@ import { jstDate, toWareki } from '../domain/dates';
 import { relationshipRank, sexLabel } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
 import { CounterName, nextSerial } from '../db/counters';
-import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, CertificateIssuance, Resident, Terminal } from '../db/entities';
+import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, CertificateIssuance, Resident, ResidentHistory, Terminal } from '../db/entities';
 import { fullKana, fullName } from '../db/registry-lookup';
 import type { MoveInApplication } from '../domain/applications/move-in-application';
 import type { StoredMoveOutApplication } from '../api/move-out-intake';
@@ -36,30 +36,31 @@ const byHouseholdOrder = (a: Resident, b: Resident) =>
  * serial), the rendered PDF stored with its 交付履歴 row (standard spec 1.3.8), an action, and an audit record per
  * person saying whether the 個人番号 was printed. Idempotent per case and certificate type.
  */
-async function issue(
-  deps: ActivityDeps, input: IssueInput, type: CertificateType,
-  render: (em: EntityManager, persons: Resident[], base: { issueNumber: string; issueDate: string }) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>,
-): Promise<IssueResult> {
+type Render = (em: EntityManager, persons: Resident[], base: { issueNumber: string; issueDate: string; reissue?: boolean }) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>;
+
+async function issue(deps: ActivityDeps, input: IssueInput, type: CertificateType, render: Render, reissueOf?: CertificateIssuance): Promise<IssueResult> {
   const now = deps.now ?? (() => new Date());
   return deps.orm.em.fork().transactional(async (em) => {
-    const existing = await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
+    const existing = reissueOf ? null : await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
     if (existing) return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
     const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-    const persons = (await em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } })).sort(byHouseholdOrder);
+    const persons = (reissueOf ? await stateAt(em, reissueOf) : await em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } })).sort(byHouseholdOrder);
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
     const day = jstDate(issuedAt);
     const terminal = input.terminalId ? await em.findOne(Terminal, { terminalId: input.terminalId }) : null;
     const serial = await nextSerial(em, CounterName.issueSerial(day.replaceAll('-', '')));
     const issueNumber = [day.replaceAll('-', ''), deps.config.municipalityName, terminal?.name ?? deps.config.officeName, terminal?.printerName ?? 'プリンタ001', String(serial).padStart(6, '0')].join(' ');
-    const { pdf, printedItems } = await render(em, persons, { issueNumber, issueDate: day });
+    const rendered = await render(em, persons, { issueNumber, issueDate: day, ...(reissueOf ? { reissue: true } : {}) });
+    const { pdf } = rendered;
+    const printedItems = reissueOf ? { ...rendered.printedItems, reissue: true } : rendered.printedItems;
     const pages = countPages(pdf);
     const certificateId = randomUUID();
     em.persist(em.create(CertificateIssuance, {
       certificateId, issueNumber, certificateType: type, caseId: input.caseId, issuedAt, place: deps.config.officeName,
       targetAddresseeNumbers: persons.map((p) => p.addresseeNumber), printedItems, pages, terminalId: input.terminalId, operatorId: input.operatorId, pdf,
     }));
-    em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.CERTIFICATE_ISSUED, actorId: input.operatorId, terminalId: input.terminalId, detail: { certificateId, type, pages }, at: issuedAt }));
+    em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.CERTIFICATE_ISSUED, actorId: input.operatorId, terminalId: input.terminalId, detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) }, at: issuedAt }));
     audit(em, ...persons.map((p) => ({
       actorId: input.operatorId, actorRoles: ['clerk'], terminalId: input.terminalId, action: AuditAction.CERTIFICATE, function: `issue ${type}`,
       targetAddresseeNumber: p.addresseeNumber, caseId: input.caseId, individualNumberAccessed: Boolean(printedItems.includeIndividualNumber),
@@ -70,6 +71,16 @@ async function issue(
   });
 }
 
+/** The persons as they were recorded when `first` was issued (a 再交付 prints the state at first issue). */
+async function stateAt(em: EntityManager, first: CertificateIssuance): Promise<Resident[]> {
+  const out: Resident[] = [];
+  for (const a of first.targetAddresseeNumbers) {
+    const [h] = await em.find(ResidentHistory, { addresseeNumber: a, createdAt: { $lte: first.issuedAt } }, { orderBy: { historyNumber: 'desc' }, limit: 1 });
+    if (h) out.push(Object.assign(new Resident(), h.snapshot, { historyNumber: h.historyNumber }));
+  }
+  return out;
+}
+
 const letterhead = (deps: ActivityDeps) => ({
   municipalityName: deps.config.municipalityName,
   mayorTitle: `${deps.config.prefectureName}${deps.config.municipalityName}長`,
@@ -78,9 +89,9 @@ const letterhead = (deps: ActivityDeps) => ({
 const number = (deps: ActivityDeps, r: Resident) => (r.individualNumberEnc ? deps.pii.decrypt(r.individualNumberEnc) : '');
 
 export function certificateActivities(deps: ActivityDeps) {
-  return {
+  const renders: Record<CertificateType, (input: IssueInput) => Render> = {
     /** 住民票の写し (domain.md §5.2): 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 only when requested. */
-    issueResidentRecordCopy: (input: IssueInput) => issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, async (em, persons, base) => {
+    residentRecordCopy: (input) => async (em, persons, base) => {
       const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
       const req = (app.payload as unknown as Pick<MoveInApplication, 'certificateRequest'>).certificateRequest ?? {};
       const options = {
@@ -89,7 +100,8 @@ export function certificateActivities(deps: ActivityDeps) {
       };
       const first = persons[0]!;
       const doc: ResidentRecordCopyInput = {
-        ...letterhead(deps), ...base, householdHeadName: first.householdHeadName, address: first.address, addressSupplement: first.addressSupplement, options,
+        ...letterhead(deps), issueNumber: base.issueNumber, issueDate: base.issueDate, householdHeadName: first.householdHeadName,
+        address: first.address, addressSupplement: first.addressSupplement, options: { ...options, reissue: base.reissue },
         persons: persons.map((r) => ({
           name: fullName(r), nameKana: fullKana(r), birthDate: r.birthDate, birthDateSeireki: r.isForeignResident, sex: sexLabel(r.sex),
           relationshipToHead: r.relationshipToHead, becameResidentDate: r.becameResidentDate, becameResidentReason: '転入',
@@ -100,13 +112,13 @@ export function certificateActivities(deps: ActivityDeps) {
         })),
       };
       return { pdf: await deps.certificates.renderResidentRecordCopy(doc), printedItems: options };
-    }),
+    },
 
     /**
      * 転出証明書 (paper path, domain.md §5.2): always with 住民票コード and 個人番号; a 転出証明書に準ずる証明書 after the
      * 14-day limit. 個別事項情報 comes from other departments' feeds, which do not exist yet (printed as 「―」).
      */
-    issueMoveOutCertificate: (input: IssueInput) => issue(deps, input, CertificateType.MOVE_OUT_CERTIFICATE, async (em, persons, base) => {
+    moveOutCertificate: (input) => async (em, persons, base) => {
       const app = (await em.findOneOrFail(CaseApplication, { caseId: input.caseId })).payload as unknown as StoredMoveOutApplication;
       const first = persons[0]!;
       const pdf = await deps.certificates.renderMoveOutCertificate({
@@ -121,6 +133,16 @@ export function certificateActivities(deps: ActivityDeps) {
         })),
       });
       return { pdf, printedItems: { includeIndividualNumber: true, includeResidentRecordCode: true, equivalent: app.late } };
-    }),
+    },
+  };
+  return {
+    issueResidentRecordCopy: (input: IssueInput) => issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
+    issueMoveOutCertificate: (input: IssueInput) => issue(deps, input, CertificateType.MOVE_OUT_CERTIFICATE, renders.moveOutCertificate(input)),
+    /** 再交付 (domain.md §5.2, standard spec 4.1.3.0.3): a new copy and 発行番号, marked 「再交付」, showing the state at first issue. */
+    async reissueCertificate(input: { certificateId: string; operatorId: string; terminalId?: string }): Promise<IssueResult> {
+      const first = await deps.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: input.certificateId });
+      const issueInput = { caseId: first.caseId!, operatorId: input.operatorId, terminalId: input.terminalId };
+      return issue(deps, issueInput, first.certificateType as CertificateType, renders[first.certificateType as CertificateType](issueInput), first);
+    },
   };
 }

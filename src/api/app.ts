@@ -46,7 +46,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   });
   app.get('/api/me', (_req, res) => res.json(staffOf(res)));
   app.use('/api/cases', casesRouter(deps));
-  app.use('/api/certificates', certificatesRouter(deps.orm));
+  app.use('/api/certificates', certificatesRouter(deps.orm, deps.temporal, deps.config.taskQueue));
 
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

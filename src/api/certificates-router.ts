@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
+import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import { certificateReissueWorkflowId } from '../workflows/workflow-ids';
 import { can } from '../domain/roles';
 import { audit } from '../db/audit-writer';
 import { AuditAction, CertificateIssuance } from '../db/entities';
@@ -7,7 +10,7 @@ import { requireRole, staffOf } from './auth';
 import { ApiError } from './errors';
 
 /** Download of an issued certificate (the exact PDF recorded in the 交付履歴). Every download is audited. */
-export function certificatesRouter(orm: MikroORM): Router {
+export function certificatesRouter(orm: MikroORM, temporal: Client, taskQueue: string): Router {
   const r = Router();
   r.get('/:certificateId/pdf', requireRole(orm, can.issueCertificate, 'GET /api/certificates/:id/pdf'), async (req, res) => {
     const staff = staffOf(res);
@@ -21,6 +24,19 @@ export function certificatesRouter(orm: MikroORM): Router {
     })));
     await em.flush();
     res.type('application/pdf').set('Content-Disposition', `inline; filename="${cert.certificateId}.pdf"`).set('Cache-Control', 'no-store').send(cert.pdf);
+  });
+
+  /** 再交付: a new copy with a new 発行番号 and the 「再交付」 mark. X-Request-Id makes a double submit issue one copy. */
+  r.post('/:certificateId/reissue', requireRole(orm, can.issueCertificate, 'POST /api/certificates/:id/reissue'), async (req, res) => {
+    const staff = staffOf(res);
+    const certificateId = String(req.params.certificateId);
+    if (!(await orm.em.fork().count(CertificateIssuance, { certificateId }))) throw new ApiError(404, 'CERTIFICATE_NOT_FOUND', '証明書が見つかりません');
+    const result = await temporal.workflow.execute('certificateReissueWorkflow', {
+      workflowId: certificateReissueWorkflowId(certificateId, req.get('x-request-id') ?? randomUUID()), taskQueue,
+      args: [{ certificateId, operatorId: staff.userId, terminalId: staff.terminalId }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }) as { certificateId: string; issueNumber: string };
+    res.status(201).json({ ...result, href: `/api/certificates/${result.certificateId}/pdf` });
   });
   return r;
 }

@@ -133,6 +133,9 @@ export const openApiDocument = {
     '/api/cases/{caseId}/retry-delivery': {
       post: { summary: 'Re-send CS messages the CS rejected, after correction (supervisor)', parameters: [caseIdParam], requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) }, responses: { 200: { description: 'retrying' }, ...errors(400, 401, 403, 404, 409) } },
     },
+    '/api/certificates/{certificateId}/reissue': {
+      post: { summary: '再交付: a new copy (new 発行番号, 「再交付」) showing the state at first issue', parameters: [{ name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } }], responses: { 201: { description: 'the new copy' }, ...errors(401, 403, 404) } },
+    },
     '/api/certificates/{certificateId}/pdf': {
       get: { summary: 'The issued PDF (交付履歴). Audited.', parameters: [{ name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'PDF', content: { 'application/pdf': {} } }, ...errors(401, 403, 404) } },
     },

@@ -3,3 +3,4 @@ export const moveInWorkflowId = (caseId: string): string => `move-in/${caseId}`;
 export const moveOutWorkflowId = (caseId: string): string => `move-out/${caseId}`;
 export const specialMoveInWorkflowId = (caseId: string): string => `special-move-in/${caseId}`;
 export const heldCertificateWorkflowId = (heldId: string): string => `held-move-out-certificate/${heldId}`;
+export const certificateReissueWorkflowId = (certificateId: string, requestId: string): string => `certificate-reissue/${certificateId}/${requestId}`;

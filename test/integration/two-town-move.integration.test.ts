@@ -135,5 +135,15 @@ describe('two towns: a household moves from A to B with the card', () => {
       expect(text).toContain(r.familyName);
       expect(text).toContain(pii.decrypt(r.individualNumberEnc!));
     }
+    expect(text).not.toContain('再交付');
+
+    // 再交付: a new 発行番号, marked, with the state at first issue (the persons are 除票 by now)
+    const again = await A.api('POST', `/api/certificates/${c.certificates[0].certificateId}/reissue`, { token: clerk, headers: { 'x-request-id': randomUUID() } });
+    expect(again.status).toBe(201);
+    expect(again.json.issueNumber).not.toBe(c.certificates[0].issueNumber);
+    const reissued = pdfBytesText((await A.api('GET', again.json.href, { token: clerk })).buffer);
+    expect(reissued).toContain('再交付');
+    expect(reissued).toContain('大阪府大阪市北区梅田一丁目1番1号');
+    for (const r of residents) expect(reissued).toContain(r.familyName);
   });
 });
