@@ -31,6 +31,7 @@ export interface AppConfig {
   residentCodeCheckMode: ResidentCodeCheckMode;
   identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
   householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
+  moveInNoticeOverdueDays: number; // 転入通知未着 is flagged this many days after the 転出予定日 (domain.md §4.6, design 30)
   keys: { piiEncryption: string; piiIndex: string; payloadCodec: string }; // base64, 32 bytes each
 }
 
@@ -47,6 +48,7 @@ const configSchema = {
     jlisToken: { type: 'string', minLength: 16 },
     municipalityCode: { type: 'string', pattern: '^[0-9]{6}$' },
     residentCodeCheckMode: { enum: ['off', 'warn', 'enforce'] },
+    moveInNoticeOverdueDays: { type: 'integer', minimum: 1, maximum: 365 },
     keys: {
       type: 'object',
       properties: Object.fromEntries(
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     residentCodeCheckMode: (env.RESIDENT_CODE_CHECK_MODE ?? 'warn') as ResidentCodeCheckMode,
     identityUpdateIncludesKana: env.IDENTITY_UPDATE_INCLUDES_KANA === 'true',
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
+    moveInNoticeOverdueDays: Number(env.MOVE_IN_NOTICE_OVERDUE_DAYS ?? 30),
     keys: envKeys ?? loadOrCreateDevKeys(dataDir),
     ...overrides,
   };

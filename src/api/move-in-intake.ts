@@ -25,7 +25,7 @@ export interface IntakeDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   temporal: Client;
-  config: Pick<AppConfig, 'municipalityCode' | 'residentCodeCheckMode' | 'taskQueue' | 'householdMemberMayRequestIndividualNumber'>;
+  config: Pick<AppConfig, 'municipalityCode' | 'residentCodeCheckMode' | 'taskQueue' | 'householdMemberMayRequestIndividualNumber' | 'moveInNoticeOverdueDays'>;
   now?: () => Date;
 }
 

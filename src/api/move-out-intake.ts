@@ -86,7 +86,7 @@ export async function intakeMoveOut(deps: IntakeDeps, actor: StaffContext, body:
     check: (em, today) => checkRules(em, deps, app, today),
     workflowType: 'moveOutWorkflow',
     workflowId: moveOutWorkflowId,
-    workflowArgs: (caseId) => ({ caseId, enteredBy: actor.userId, terminalId: actor.terminalId }),
+    workflowArgs: (caseId) => ({ caseId, enteredBy: actor.userId, terminalId: actor.terminalId, noticeOverdueDays: deps.config.moveInNoticeOverdueDays }),
     initialStatus: CaseStatus.AWAITING_APPROVAL,
   });
 }
