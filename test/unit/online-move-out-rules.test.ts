@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateOnlineMoveOut, OnlineMoveOutRule, type OnlineMoveOutFacts } from '../../src/domain/online-move-out-rules';
+
+const facts = (over: Partial<OnlineMoveOutFacts> = {}): OnlineMoveOutFacts => ({
+  applicationDate: '2025-04-01', plannedMoveOutDate: '2025-04-01', destinationAbroad: false,
+  signer: { birthDate: '1980-01-01', addresseeNumber: '0000019', householdNumber: 'H1' },
+  movers: [{ matched: true, addresseeNumber: '0000019', householdNumber: 'H1', pendingMoveOut: false, blocked: false }],
+  ...over,
+});
+const rules = (o: ReturnType<typeof evaluateOnlineMoveOut>) => ({ rejections: o.rejections.map((r) => r.rule), findings: o.findings.map((r) => r.rule) });
+
+// domain.md §4.4, §10.2
+describe('online 転出 eligibility', () => {
+  it('accepts a mover signing for themself', () => expect(rules(evaluateOnlineMoveOut(facts()))).toEqual({ rejections: [], findings: [] }));
+
+  it('signer age: 14 on the application date is refused, 15 accepted', () => {
+    expect(rules(evaluateOnlineMoveOut(facts({ signer: { birthDate: '2010-06-15', addresseeNumber: '0000019', householdNumber: 'H1' } }))).rejections).toEqual([OnlineMoveOutRule.SIGNER_UNDER_15]);
+    expect(rules(evaluateOnlineMoveOut(facts({ signer: { birthDate: '2010-01-15', addresseeNumber: '0000019', householdNumber: 'H1' } }))).rejections).toEqual([]);
+  });
+
+  it('window: move date 2025-04-01 accepts 2025-03-02 … 2025-04-11 and refuses 03-01 and 04-12', () => {
+    for (const d of ['2025-03-02', '2025-04-11']) expect(rules(evaluateOnlineMoveOut(facts({ applicationDate: d }))).rejections).toEqual([]);
+    for (const d of ['2025-03-01', '2025-04-12']) expect(rules(evaluateOnlineMoveOut(facts({ applicationDate: d }))).rejections).toEqual([OnlineMoveOutRule.OUTSIDE_WINDOW]);
+  });
+
+  it('a household member may sign for the movers; anyone else (a proxy) may not', () => {
+    const member = { birthDate: '1980-01-01', addresseeNumber: '0000027', householdNumber: 'H1' };
+    expect(rules(evaluateOnlineMoveOut(facts({ signer: member }))).rejections).toEqual([]);
+    expect(rules(evaluateOnlineMoveOut(facts({ signer: { birthDate: '1980-01-01', addresseeNumber: '0000035', householdNumber: 'H2' } }))).rejections).toEqual([OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD]);
+    expect(rules(evaluateOnlineMoveOut(facts({ signer: { birthDate: '1980-01-01' } }))).rejections).toEqual([OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD]);
+  });
+
+  it('a move abroad is refused online', () => expect(rules(evaluateOnlineMoveOut(facts({ destinationAbroad: true }))).rejections).toEqual([OnlineMoveOutRule.ABROAD]));
+
+  it('mismatch, pending move-out and support measures go to the clerk as findings, per mover', () => {
+    const o = evaluateOnlineMoveOut(facts({
+      movers: [
+        { matched: true, addresseeNumber: '0000019', householdNumber: 'H1', pendingMoveOut: false, blocked: false },
+        { matched: false, householdNumber: 'H1', pendingMoveOut: true, blocked: true },
+      ],
+    }));
+    expect(o.rejections).toEqual([]);
+    expect(o.findings.map((f) => [f.rule, f.mover])).toEqual([[OnlineMoveOutRule.MOVER_NOT_MATCHED, 1], [OnlineMoveOutRule.PENDING_MOVE_OUT, 1], [OnlineMoveOutRule.SUPPORT_MEASURE, 1]]);
+    expect(JSON.stringify(o)).not.toMatch(/\d{7}/);
+  });
+});
