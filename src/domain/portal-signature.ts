@@ -1,0 +1,167 @@
+/**
+ * Verification of an online 転出届 signed with the applicant's 署名用電子証明書 (domain.md §4.4 step 2, I-1).
+ *
+ * Checks, in order:
+ * 1. the signer certificate parses (MALFORMED_CERTIFICATE);
+ * 2. it chains, by signature (not by name only), through the configured intermediates to a configured trust anchor
+ *    (UNTRUSTED_CHAIN); a CA certificate cannot be the signer;
+ * 3. the signer and every intermediate are within their validity period at `trust.at`
+ *    (CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED) and not on the revocation list (CERTIFICATE_REVOKED);
+ * 4. the signature over the exact content bytes verifies with the signer's public key (BAD_SIGNATURE):
+ *    RSA PKCS#1 v1.5 with SHA-256 (JPKI), or ECDSA P-256 with SHA-256 (DER-encoded signature).
+ *
+ * Messages are fixed Japanese texts: they never contain content values, serial numbers or subject names.
+ * Trust anchors are trusted as configured (their own validity is not checked, as in RFC 5280 §6.1).
+ */
+import { X509Certificate, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+
+export const PortalSignatureFailure = {
+  MALFORMED_CERTIFICATE: 'MALFORMED_CERTIFICATE',
+  UNTRUSTED_CHAIN: 'UNTRUSTED_CHAIN',
+  CERTIFICATE_NOT_YET_VALID: 'CERTIFICATE_NOT_YET_VALID',
+  CERTIFICATE_EXPIRED: 'CERTIFICATE_EXPIRED',
+  CERTIFICATE_REVOKED: 'CERTIFICATE_REVOKED',
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+} as const;
+export type PortalSignatureFailure = (typeof PortalSignatureFailure)[keyof typeof PortalSignatureFailure];
+
+const MESSAGES: Record<PortalSignatureFailure, string> = {
+  MALFORMED_CERTIFICATE: '署名用電子証明書を読み取れません。',
+  UNTRUSTED_CHAIN: '署名用電子証明書が信頼された認証局から発行されたものであることを確認できません。',
+  CERTIFICATE_NOT_YET_VALID: '署名用電子証明書（または中間認証局の証明書）の有効期間が開始していません。',
+  CERTIFICATE_EXPIRED: '署名用電子証明書（または中間認証局の証明書）の有効期間が満了しています。',
+  CERTIFICATE_REVOKED: '署名用電子証明書（または中間認証局の証明書）は失効しています。',
+  BAD_SIGNATURE: '電子署名の検証に失敗しました（申請内容が改ざんされたか、証明書と異なる鍵で署名されています）。',
+};
+
+/** Longest accepted path: signer + intermediates (the anchor is not counted). */
+const MAX_PATH_LENGTH = 6;
+const MIN_RSA_BITS = 2048;
+
+export interface SignedApplicationInput {
+  /** The exact signed bytes: UTF-8 JSON text as received (do not re-serialise). */
+  content: string;
+  /** Base64 signature value. */
+  signature: string;
+  /** The signer's certificate, PEM. */
+  signerCertificate: string;
+}
+
+export interface PortalTrustConfig {
+  /** PEM CA certificates trusted as anchors (J-LIS CA in production, a generated test CA in tests). */
+  anchors: string[];
+  /** PEM intermediate CA certificates available for path building. */
+  intermediates?: string[];
+  /** Revoked certificate serial numbers, hex (case, separators and leading zeros are ignored). */
+  revokedSerials: string[];
+  /** The instant at which validity is judged (normally the reception time of the application). */
+  at: Date;
+}
+
+export type SignatureVerification =
+  | { ok: true; signer: { serialNumber: string; subject: string; notAfter: string } }
+  | { ok: false; reason: PortalSignatureFailure; message: string };
+
+const fail = (reason: PortalSignatureFailure): SignatureVerification => ({ ok: false, reason, message: MESSAGES[reason] });
+
+export const normaliseSerial = (serial: string): string => {
+  const hex = serial.replace(/[\s:]/g, '').toUpperCase().replace(/^0+/, '');
+  return hex === '' ? '0' : hex;
+};
+
+/** Parses configured CA certificates; a broken configuration is a deployment error, not a rejection. */
+const parseConfigured = (pems: string[], what: string): X509Certificate[] =>
+  pems.map((pem, i) => {
+    try {
+      return new X509Certificate(pem);
+    } catch {
+      throw new Error(`portal trust configuration: ${what}[${i}] is not a valid certificate`);
+    }
+  });
+
+const issuedBy = (child: X509Certificate, issuer: X509Certificate): boolean => {
+  if (!issuer.ca || !child.checkIssued(issuer)) return false; // "child was potentially issued by issuer" (names, key ids)
+  try {
+    return child.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+};
+
+/** Depth-first path building. Returns [signer, ...intermediates] when the last one is signed by an anchor. */
+const buildPath = (
+  path: X509Certificate[],
+  anchors: X509Certificate[],
+  intermediates: X509Certificate[],
+): X509Certificate[] | undefined => {
+  const current = path[path.length - 1]!;
+  if (anchors.some((anchor) => issuedBy(current, anchor))) return path;
+  if (path.length >= MAX_PATH_LENGTH) return undefined;
+  for (const candidate of intermediates) {
+    if (path.some((c) => c.fingerprint256 === candidate.fingerprint256)) continue;
+    if (!issuedBy(current, candidate)) continue;
+    const found = buildPath([...path, candidate], anchors, intermediates);
+    if (found) return found;
+  }
+  return undefined;
+};
+
+const supportedKey = (key: KeyObject): boolean => {
+  const details = key.asymmetricKeyDetails;
+  if (key.asymmetricKeyType === 'rsa') return (details?.modulusLength ?? 0) >= MIN_RSA_BITS;
+  if (key.asymmetricKeyType === 'ec') return details?.namedCurve === 'prime256v1';
+  return false;
+};
+
+const decodeBase64 = (value: string): Buffer | undefined => {
+  const compact = value.replace(/\s/g, '');
+  if (compact === '' || compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64');
+};
+
+const verifyContent = (input: SignedApplicationInput, key: KeyObject): boolean => {
+  if (!supportedKey(key)) return false;
+  const signature = decodeBase64(input.signature);
+  if (!signature) return false;
+  try {
+    // RSA keys: PKCS#1 v1.5 padding (the default); EC keys: DER-encoded ECDSA signature (the default).
+    return cryptoVerify('sha256', Buffer.from(input.content, 'utf8'), key, signature);
+  } catch {
+    return false;
+  }
+};
+
+export function verifySignedApplication(input: SignedApplicationInput, trust: PortalTrustConfig): SignatureVerification {
+  const anchors = parseConfigured(trust.anchors, 'anchors');
+  const intermediates = parseConfigured(trust.intermediates ?? [], 'intermediates');
+  const revoked = new Set(trust.revokedSerials.map(normaliseSerial));
+  const at = trust.at.getTime();
+
+  let signer: X509Certificate;
+  try {
+    signer = new X509Certificate(input.signerCertificate);
+  } catch {
+    return fail(PortalSignatureFailure.MALFORMED_CERTIFICATE);
+  }
+
+  if (signer.ca) return fail(PortalSignatureFailure.UNTRUSTED_CHAIN);
+  const path = buildPath([signer], anchors, intermediates);
+  if (!path) return fail(PortalSignatureFailure.UNTRUSTED_CHAIN);
+
+  for (const cert of path) {
+    if (at < new Date(cert.validFrom).getTime()) return fail(PortalSignatureFailure.CERTIFICATE_NOT_YET_VALID);
+    if (at > new Date(cert.validTo).getTime()) return fail(PortalSignatureFailure.CERTIFICATE_EXPIRED);
+    if (revoked.has(normaliseSerial(cert.serialNumber))) return fail(PortalSignatureFailure.CERTIFICATE_REVOKED);
+  }
+
+  if (!verifyContent(input, signer.publicKey)) return fail(PortalSignatureFailure.BAD_SIGNATURE);
+
+  return {
+    ok: true,
+    signer: {
+      serialNumber: normaliseSerial(signer.serialNumber),
+      subject: signer.subject,
+      notAfter: new Date(signer.validTo).toISOString(),
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * A generated test PKI standing in for the J-LIS CA (domain.md §4.4): root → intermediate → signer certificates,
+ * plus the bad cases the intake must refuse. Generated once per process with @peculiar/x509 and WebCrypto
+ * (RSA keygen is the slow part) and shared by the unit tests and the portal simulator.
+ */
+// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first (reflect-metadata is
+// already installed through @mikro-orm/core, which requires it too).
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+type Key = webcrypto.CryptoKey;
+type KeyPair = webcrypto.CryptoKeyPair;
+
+const subtle = webcrypto.subtle;
+x509.cryptoProvider.set(webcrypto as any); // node:crypto webcrypto === globalThis.crypto; DOM types are not in lib
+
+export const RSA_BITS = 2048;
+const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: RSA_BITS };
+const DAY = 86_400_000;
+
+export interface TestSigner {
+  /** PEM certificate. */
+  certificate: string;
+  privateKey: Key;
+  /** Upper-case hex serial, as node:crypto reports it. */
+  serialNumber: string;
+}
+
+export interface TestCa {
+  /** The instant the material was generated; every validity window is relative to it. */
+  generatedAt: Date;
+  root: string;
+  intermediate: string;
+  /** A second intermediate under the trusted root; its serial is in `revokedIntermediateSerial`. */
+  revokedIntermediate: string;
+  /** Self-signed CA with the same name as the trusted root but another key: an impostor. */
+  untrustedRoot: string;
+  valid: TestSigner;
+  expired: TestSigner;
+  notYetValid: TestSigner;
+  revoked: TestSigner;
+  /** Valid signer whose issuing intermediate is revoked. */
+  underRevokedIntermediate: TestSigner;
+  /** Signer issued by the untrusted root (no key identifiers, so only the signature tells them apart). */
+  untrusted: TestSigner;
+  /** A key unrelated to any certificate ("signed by another key"). */
+  otherKey: Key;
+  revokedSerial: string;
+  revokedIntermediateSerial: string;
+  /** Trust configuration for verifySignedApplication (without `at`). */
+  trust: { anchors: string[]; intermediates: string[]; revokedSerials: string[] };
+}
+
+const ROOT_NAME = 'CN=Test JPKI Root CA, O=Test J-LIS, C=JP';
+const CA_USAGE = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign;
+const SIGNER_USAGE = x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation;
+
+const rsaKeys = async (): Promise<KeyPair> => (await subtle.generateKey(RSA_ALG, true, ['sign', 'verify'])) as KeyPair;
+
+interface IssueParams {
+  serialNumber: string;
+  subject: string;
+  keys: KeyPair;
+  issuer: { name: string; keys: KeyPair; certificate?: x509.X509Certificate };
+  notBefore: Date;
+  notAfter: Date;
+  ca: boolean;
+  keyIdentifiers?: boolean;
+}
+
+const issue = async (p: IssueParams): Promise<x509.X509Certificate> => {
+  const extensions: x509.Extension[] = [
+    new x509.BasicConstraintsExtension(p.ca, undefined, true),
+    new x509.KeyUsagesExtension(p.ca ? CA_USAGE : SIGNER_USAGE, true),
+  ];
+  if (p.keyIdentifiers !== false) {
+    extensions.push(await x509.SubjectKeyIdentifierExtension.create(p.keys.publicKey as any));
+    extensions.push(await x509.AuthorityKeyIdentifierExtension.create(p.issuer.keys.publicKey as any));
+  }
+  return x509.X509CertificateGenerator.create({
+    serialNumber: p.serialNumber,
+    subject: p.subject,
+    issuer: p.issuer.name,
+    notBefore: p.notBefore,
+    notAfter: p.notAfter,
+    publicKey: p.keys.publicKey as any,
+    signingKey: p.issuer.keys.privateKey as any,
+    signingAlgorithm: RSA_ALG,
+    extensions,
+  });
+};
+
+const signerName = (label: string): string => `CN=TEST SIGNER ${label}, OU=Test Signing Certificates, O=Test J-LIS, C=JP`;
+
+const generate = async (): Promise<TestCa> => {
+  const now = Date.now();
+  const at = (days: number): Date => new Date(now + days * DAY);
+  const [rootKeys, interKeys, revokedInterKeys, untrustedRootKeys, validKeys, expiredKeys, futureKeys, revokedKeys, underRevokedKeys, untrustedKeys, other] =
+    await Promise.all(Array.from({ length: 11 }, rsaKeys));
+  const ca = (name: string, keys: KeyPair) => ({ name, keys: keys! });
+
+  const root = await issue({ serialNumber: '1001', subject: ROOT_NAME, keys: rootKeys!, issuer: ca(ROOT_NAME, rootKeys!), notBefore: at(-3650), notAfter: at(3650), ca: true });
+  const interName = 'CN=Test JPKI Signing CA, O=Test J-LIS, C=JP';
+  const intermediate = await issue({ serialNumber: '2001', subject: interName, keys: interKeys!, issuer: ca(ROOT_NAME, rootKeys!), notBefore: at(-1000), notAfter: at(1000), ca: true });
+  const revokedInterName = 'CN=Test JPKI Signing CA 2, O=Test J-LIS, C=JP';
+  const revokedIntermediate = await issue({ serialNumber: '2002', subject: revokedInterName, keys: revokedInterKeys!, issuer: ca(ROOT_NAME, rootKeys!), notBefore: at(-1000), notAfter: at(1000), ca: true });
+  const untrustedRoot = await issue({ serialNumber: '1001', subject: ROOT_NAME, keys: untrustedRootKeys!, issuer: ca(ROOT_NAME, untrustedRootKeys!), notBefore: at(-3650), notAfter: at(3650), ca: true, keyIdentifiers: false });
+
+  const signer = async (label: string, serialNumber: string, keys: KeyPair, issuer: { name: string; keys: KeyPair }, from: number, to: number, keyIdentifiers = true): Promise<TestSigner> => {
+    const cert = await issue({ serialNumber, subject: signerName(label), keys, issuer, notBefore: at(from), notAfter: at(to), ca: false, keyIdentifiers });
+    return { certificate: cert.toString('pem'), privateKey: keys.privateKey, serialNumber: serialNumber.toUpperCase() };
+  };
+  const inter = ca(interName, interKeys!);
+  const [valid, expired, notYetValid, revoked, underRevokedIntermediate, untrusted] = await Promise.all([
+    signer('VALID', '3001', validKeys!, inter, -30, 365),
+    signer('EXPIRED', '3002', expiredKeys!, inter, -400, -35),
+    signer('NOT YET VALID', '3003', futureKeys!, inter, 30, 400),
+    signer('REVOKED', '3004', revokedKeys!, inter, -30, 365),
+    signer('UNDER REVOKED CA', '3005', underRevokedKeys!, ca(revokedInterName, revokedInterKeys!), -30, 365),
+    // Same issuer name as the real intermediate chain's root, other key, no key identifiers: only the signature differs.
+    signer('UNTRUSTED', '3001', untrustedKeys!, ca(ROOT_NAME, untrustedRootKeys!), -30, 365, false),
+  ]);
+
+  const pem = (c: x509.X509Certificate): string => c.toString('pem');
+  return {
+    generatedAt: new Date(now),
+    root: pem(root),
+    intermediate: pem(intermediate),
+    revokedIntermediate: pem(revokedIntermediate),
+    untrustedRoot: pem(untrustedRoot),
+    valid, expired, notYetValid, revoked, underRevokedIntermediate, untrusted,
+    otherKey: other!.privateKey,
+    revokedSerial: revoked.serialNumber,
+    revokedIntermediateSerial: '2002',
+    trust: { anchors: [pem(root)], intermediates: [pem(intermediate), pem(revokedIntermediate)], revokedSerials: [revoked.serialNumber, '2002'] },
+  };
+};
+
+let cached: Promise<TestCa> | undefined;
+
+/** The process-wide test PKI (generated on first use, ~11 RSA-2048 keys). */
+export const getTestCa = (): Promise<TestCa> => (cached ??= generate());
+
+/** Signs the UTF-8 bytes of `content` with RSA PKCS#1 v1.5 / SHA-256; returns base64. */
+export async function signContent(content: string, signerPrivateKey: Key): Promise<string> {
+  const signature = await subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, signerPrivateKey, new TextEncoder().encode(content));
+  return Buffer.from(signature).toString('base64');
+}
