@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { MikroORM } from '@mikro-orm/core';
 import type { NextFunction, Request, Response } from 'express';
@@ -92,25 +92,87 @@ export async function logout(orm: MikroORM, staff: StaffContext, token: string) 
 
 export const bearerToken = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
 
-/** Every API call is made by an authenticated staff user (bearer token of a live, non-idle session). */
+/** The browser session: the same staff_session token as the bearer, in an HttpOnly SameSite=Strict cookie. */
+export const SESSION_COOKIE = 'juki_session';
+export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_FIELD = '_csrf';
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i < 1) continue;
+    const k = part.slice(0, i).trim();
+    try {
+      out[k] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      // a malformed cookie is ignored
+    }
+  }
+  return out;
+}
+
+export const sessionCookieToken = (req: Request): string | undefined => parseCookies(req.get('cookie'))[SESSION_COOKIE] || undefined;
+
+/** Set-Cookie value; `Secure` when the request came over HTTPS (a TLS-terminating proxy on loopback counts). */
+export const cookieHeader = (name: string, value: string, opts: { secure: boolean; maxAgeSec?: number; path?: string }): string =>
+  [`${name}=${encodeURIComponent(value)}`, `Path=${opts.path ?? '/'}`, 'HttpOnly', 'SameSite=Strict', ...(opts.secure ? ['Secure'] : []),
+    ...(opts.maxAgeSec !== undefined ? [`Max-Age=${opts.maxAgeSec}`] : [])].join('; ');
+
+/** The CSRF token of a session: derived from the (secret, HttpOnly) session token, so a cross-site page cannot know it. */
+export const csrfTokenFor = (sessionToken: string): string => createHmac('sha256', sessionToken).update('juki-csrf-v1').digest('base64url');
+
+export const sameSecret = (a: string | undefined, b: string): boolean => {
+  if (typeof a !== 'string' || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+};
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+export const isStateChanging = (req: Request): boolean => STATE_CHANGING.has(req.method);
+
+export type SessionLookup = { ok: true; staff: StaffContext } | { ok: false; reason: 'missing' | 'expired' };
+
+/** Resolves a session token to its staff member; refreshes the idle timer (at most once a minute). */
+export async function resolveSession(orm: MikroORM, token: string | undefined, ip: string | undefined, now = new Date()): Promise<SessionLookup> {
+  if (!token) return { ok: false, reason: 'missing' };
+  const em = orm.em.fork();
+  const s = await em.findOne(StaffSession, { tokenHash: tokenHash(token) });
+  if (!s) return { ok: false, reason: 'missing' };
+  if (s.revokedAt || s.expiresAt < now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS) return { ok: false, reason: 'expired' };
+  const user = await em.findOne(StaffUser, { userId: s.userId, active: true });
+  if (!user) return { ok: false, reason: 'missing' };
+  if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
+    s.lastSeenAt = now;
+    await em.flush();
+  }
+  return { ok: true, staff: { userId: user.userId, displayName: user.displayName, roles: user.roles, terminalId: s.terminalId, ip } };
+}
+
+/** A refused CSRF check: 403 and an audit row (domain.md §8.4: refused attempts are recorded). */
+export async function denyCsrf(orm: MikroORM, staff: StaffContext, req: Request): Promise<never> {
+  const em = orm.em.fork();
+  audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: `${req.method} ${req.baseUrl}${req.path}`.slice(0, 128), outcome: 'denied', detail: { reason: 'CSRF' } });
+  await em.flush();
+  throw new ApiError(403, 'CSRF_FAILED', '画面の有効期限が切れたか、不正な送信です。画面を開き直してください');
+}
+
+/**
+ * Every API call is made by an authenticated staff user: a bearer token, or the browser's session cookie. A
+ * state-changing call authenticated by the cookie must carry the session's CSRF token in X-CSRF-Token.
+ */
 export function authenticate(orm: MikroORM) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const token = bearerToken(req);
+    const bearer = bearerToken(req);
+    const token = bearer ?? sessionCookieToken(req);
     if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'ログインが必要です');
-    const em = orm.em.fork();
-    const now = new Date();
-    const s = await em.findOne(StaffSession, { tokenHash: tokenHash(token) });
-    if (!s || s.revokedAt || s.expiresAt < now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS) {
-      throw new ApiError(401, 'SESSION_EXPIRED', 'セッションの有効期限が切れました。再度ログインしてください');
+    const session = await resolveSession(orm, token, req.ip);
+    if (!session.ok) {
+      if (session.reason === 'expired') throw new ApiError(401, 'SESSION_EXPIRED', 'セッションの有効期限が切れました。再度ログインしてください');
+      throw new ApiError(401, 'UNAUTHENTICATED', 'ログインが必要です');
     }
-    const user = await em.findOne(StaffUser, { userId: s.userId, active: true });
-    if (!user) throw new ApiError(401, 'UNAUTHENTICATED', 'ログインが必要です');
-    if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
-      s.lastSeenAt = now;
-      await em.flush();
-    }
-    res.locals.staff = { userId: user.userId, displayName: user.displayName, roles: user.roles, terminalId: s.terminalId, ip: req.ip } satisfies StaffContext;
+    res.locals.staff = session.staff;
     res.locals.token = token;
+    if (!bearer && isStateChanging(req) && !sameSecret(req.get(CSRF_HEADER), csrfTokenFor(token))) await denyCsrf(orm, session.staff, req);
     next();
   };
 }
