@@ -3,12 +3,13 @@ import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppConfig } from '../config';
 import type { PiiCrypto } from '../db/pii-crypto';
-import { authenticate, bearerToken, login, logout, staffOf } from './auth';
+import { authenticate, login, logout, staffOf } from './auth';
 import { casesRouter } from './cases-router';
 import { certificatesRouter } from './certificates-router';
 import { csInboundRouter } from './cs-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
+import { webRouter } from './web/web-router';
 
 export interface ApiDeps {
   orm: MikroORM;
@@ -41,13 +42,14 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.post('/api/auth/login', async (req, res) => res.json(await login(deps.orm, req.body, req.ip)));
   app.use('/api', authenticate(deps.orm));
   app.post('/api/auth/logout', async (req, res) => {
-    await logout(deps.orm, staffOf(res), bearerToken(req)!);
+    await logout(deps.orm, staffOf(res), res.locals.token as string);
     res.status(204).end();
   });
   app.get('/api/me', (_req, res) => res.json(staffOf(res)));
   app.use('/api/cases', casesRouter(deps));
   app.use('/api/certificates', certificatesRouter(deps.orm, deps.temporal, deps.config.taskQueue));
 
+  app.use(webRouter(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ApiError) return void res.status(err.status).json(err.toBody());

@@ -1,0 +1,60 @@
+import type { RequestHandler, Router } from 'express';
+import { callApi, type ApiErrorBody } from '../api-client';
+import { ACTION_SPECS, refusalText } from '../case-actions-ui';
+import { setFlash, safeReturn } from '../flash';
+import { ActionFormSchemas, reasonMessages, validateForm } from '../forms';
+import { WebError, webOf } from '../web-context';
+
+const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+const requestIdOf = (body: Record<string, unknown>): string | undefined =>
+  typeof body.requestId === 'string' && REQUEST_ID.test(body.requestId) ? body.requestId : undefined;
+
+/** The refusal as shown to the user: the validator's own message, with status and code for the helpdesk. */
+export const refusalNotice = (status: number, json: Partial<ApiErrorBody> | undefined): string => {
+  const code = json?.error ?? 'ERROR';
+  const text = json?.message || refusalText[code] || '操作は受け付けられませんでした。';
+  return `${text}（${status} ${code}）`;
+};
+
+/**
+ * Form posts of the human steps (claim, approve, reject, …, and 再交付). Each is validated here (ajv, Japanese field
+ * errors), then performed through the JSON API (role gates, workflow validators, audit) with the form's per-render
+ * request ID as X-Request-Id, so a double submit runs once. Post/redirect/get with a one-time notice.
+ */
+export function installActionRoutes(r: Router, session: RequestHandler) {
+  r.post('/cases/:caseId/do/:action', session, async (req, res) => {
+    const ctx = webOf(res);
+    const caseId = String(req.params.caseId);
+    const action = String(req.params.action);
+    const spec = ACTION_SPECS[action];
+    if (!spec || !/^[A-Za-z0-9-]{1,64}$/.test(caseId)) throw new WebError(404, 'そのような操作はありません。');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const casePath = `/cases/${encodeURIComponent(caseId)}`;
+    const back = safeReturn(body.return, casePath);
+    const schema = spec.target ? ActionFormSchemas.reassign : ActionFormSchemas[spec.reason];
+    const v = validateForm<{ reason?: string; to?: string }>(schema, body, reasonMessages);
+    if (!v.ok) {
+      setFlash(req, res, { kind: 'error', text: `${spec.label}：入力内容を確認してください。`, details: Object.values(v.errors), formId: `action-${action}`, fieldErrors: v.errors });
+      return void res.redirect(303, back);
+    }
+    const answer = await callApi<Partial<ApiErrorBody>>(req, ctx, 'POST', `/api/cases/${encodeURIComponent(caseId)}/${action}`, {
+      body: Object.keys(v.value).length ? v.value : undefined, requestId: requestIdOf(body),
+    });
+    if (answer.ok) setFlash(req, res, { kind: 'ok', text: `${caseId}：${spec.done}` });
+    else setFlash(req, res, { kind: 'error', text: `${spec.label}できませんでした：${refusalNotice(answer.status, answer.json)}`, formId: `action-${action}` });
+    res.redirect(303, back);
+  });
+
+  /** 再交付: a new copy with a new 発行番号 and the 「再交付」 mark (POST /api/certificates/:id/reissue). */
+  r.post('/certificates/:certificateId/reissue', session, async (req, res) => {
+    const ctx = webOf(res);
+    const certificateId = String(req.params.certificateId);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!/^[0-9a-f-]{36}$/.test(certificateId)) throw new WebError(404, '証明書が見つかりません。');
+    const back = safeReturn(body.return, '/queues');
+    const answer = await callApi<{ issueNumber?: string } & Partial<ApiErrorBody>>(req, ctx, 'POST', `/api/certificates/${certificateId}/reissue`, { requestId: requestIdOf(body) });
+    if (answer.ok) setFlash(req, res, { kind: 'ok', text: `再交付しました。新しい発行番号：${answer.json.issueNumber ?? ''}` });
+    else setFlash(req, res, { kind: 'error', text: `再交付できませんでした：${refusalNotice(answer.status, answer.json)}` });
+    res.redirect(303, back);
+  });
+}

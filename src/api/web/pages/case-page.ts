@@ -1,0 +1,69 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { can } from '../../../domain/roles';
+import { StaffUser } from '../../../db/entities';
+import type { PiiCrypto } from '../../../db/pii-crypto';
+import { callApi, type CaseView } from '../api-client';
+import { allowedActionsOf } from '../case-actions-ui';
+import { takeFlash } from '../flash';
+import { html } from '../html';
+import { formGuards, page } from '../layout';
+import { genericFacts } from '../panels/application-facts';
+import { panelFor } from '../panels/procedure-panels';
+import { committedComparison } from '../queries/case-registry';
+import { WebError, webOf } from '../web-context';
+import { actionsPanel } from './case-actions-panel';
+import { comparisonSection, documentsSection, factsSection, findingsSection, stepsSection, stuckSection, summarySection, timelineSection } from './case-sections';
+import { randomUUID } from 'node:crypto';
+
+export interface CasePageDeps { orm: MikroORM; pii: PiiCrypto; municipalityName: string }
+
+const CASE_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+async function renderCase(req: Request, res: Response, deps: CasePageDeps, reveal: boolean) {
+  const ctx = webOf(res);
+  const caseId = String(req.params.caseId);
+  if (!CASE_ID.test(caseId)) throw new WebError(404, '案件が見つかりません。');
+  const answer = await callApi<CaseView & { message?: string }>(req, ctx, 'GET', `/api/cases/${encodeURIComponent(caseId)}${reveal ? '?showIndividualNumber=true' : ''}`);
+  if (!answer.ok) throw new WebError(answer.status, answer.status === 404 ? '案件が見つかりません。' : (answer.json?.message ?? '案件を表示できません。'));
+  const view = answer.json;
+  const em = deps.orm.em.fork();
+  const panel = panelFor(view.procedure);
+  const app = (view.application ?? {}) as Record<string, any>;
+  const pctx = { em, pii: deps.pii, view, app, reveal, staff: ctx.staff };
+  const committed = await committedComparison(pctx);
+  const persons = committed ?? (await panel.draftComparison?.(pctx)) ?? [];
+  const extra = await panel.extra?.(pctx);
+  await em.flush(); // audit rows of records read beside the case (e.g. a 除票 on 再転入)
+  const notice = takeFlash(req, res) ?? (reveal ? { kind: 'info' as const, text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined);
+  const staffIds = allowedActionsOf(view, ctx.staff).includes('reassign')
+    ? (await em.find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })).map((s) => s.userId) : [];
+  const path = `/cases/${encodeURIComponent(caseId)}`;
+  const revealForm = can.seeIndividualNumber(ctx.staff.roles)
+    ? reveal
+      ? html`<p class="reveal"><a href="${path}">個人番号を隠す</a></p>`
+      : html`<form method="post" action="${path}/reveal" class="reveal" data-confirm="個人番号を表示します。この閲覧は監査記録に残ります。よろしいですか？">${formGuards(ctx, randomUUID())}<button type="submit" class="btn-small">個人番号を表示</button> <span class="help">（表示は記録されます）</span></form>`
+    : html`<p class="help">個人番号は表示できません（個人番号利用事務の権限が必要です）。</p>`;
+  const facts = panel.facts ? panel.facts(app, view) : genericFacts(app);
+  const body = html`<div class="case-layout">
+    <div class="case-main">
+      ${summarySection(view, ctx)}
+      ${stepsSection(view, panel)}
+      ${stuckSection(view, ctx)}
+      ${findingsSection(view)}
+      ${factsSection(facts)}
+      ${comparisonSection(persons, { committed: Boolean(committed), revealForm })}
+      ${extra}
+      ${documentsSection(view, ctx)}
+      ${timelineSection(view)}
+    </div>
+    <aside class="case-side" aria-label="操作">${actionsPanel(view, ctx, notice, staffIds)}</aside>
+  </div>`;
+  res.type('html').send(page({ title: `案件 ${view.caseId}（${view.procedureLabel ?? view.procedure}）`, ctx, body, notice, municipalityName: deps.municipalityName }));
+}
+
+/** The case screen (issue #5 §4). Opening it is audited by GET /api/cases/:id; 「個人番号を表示」 is a POST, audited too. */
+export function installCaseRoutes(r: Router, deps: CasePageDeps, session: RequestHandler) {
+  r.get('/cases/:caseId', session, (req, res) => renderCase(req, res, deps, false));
+  r.post('/cases/:caseId/reveal', session, (req, res) => renderCase(req, res, deps, true));
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler, Router } from 'express';
+import { can } from '../../../domain/roles';
+import { CaseRecord, Resident, ResidentHistory } from '../../../db/entities';
+import { caseLink, procedureText, statusBadge } from '../components';
+import { wareki } from '../format';
+import { html } from '../html';
+import { residentStatusLabel } from '../labels';
+import { formGuards, page } from '../layout';
+import { recordRows } from '../panels/record-fields';
+import { auditInquiry } from '../queries/case-registry';
+import { blockedAddresseeNumbers } from '../queries/resident-search-query';
+import { requireWebRole } from '../web-auth';
+import { WebError, webOf } from '../web-context';
+import { maySearch, type SearchDeps } from './search-page';
+
+/**
+ * One resident's record, opened from the search results by POST (the 宛名番号 never goes into a URL). Opening it is
+ * an audited 照会; 「個人番号を表示」 posts again with reveal and is audited as a 個人番号 access.
+ */
+export function installResidentRoutes(r: Router, deps: SearchDeps, session: RequestHandler) {
+  r.post('/residents/view', session, requireWebRole(deps.orm, maySearch, 'POST /residents/view'), async (req, res) => {
+    const ctx = webOf(res);
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const addresseeNumber = typeof b.addresseeNumber === 'string' && /^\d{7}$/.test(b.addresseeNumber) ? b.addresseeNumber : undefined;
+    if (!addresseeNumber) throw new WebError(400, '対象の方が指定されていません。');
+    const reveal = b.reveal === '1' && can.seeIndividualNumber(ctx.staff.roles);
+    const em = deps.orm.em.fork();
+    const person = await em.findOne(Resident, { addresseeNumber });
+    if (!person) throw new WebError(404, '該当する住民票がありません。');
+    const members = await em.find(Resident, { householdNumber: person.householdNumber, addresseeNumber: { $ne: addresseeNumber } }, { orderBy: { addresseeNumber: 'asc' } });
+    const history = await em.find(ResidentHistory, { addresseeNumber }, { orderBy: { historyNumber: 'desc' }, fields: ['historyNumber', 'changeReason', 'changeDate', 'processingDate', 'caseId', 'operatorId'] });
+    const cases = await em.find(CaseRecord, { subjectAddresseeNumbers: { $like: `%"${addresseeNumber}"%` } } as never, { orderBy: { createdAt: 'desc' }, limit: 20 });
+    const blocked = await blockedAddresseeNumbers(em, [addresseeNumber]);
+    auditInquiry(em, ctx.staff, undefined, addresseeNumber, 'POST /residents/view', reveal);
+    for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /residents/view (世帯)');
+    await em.flush();
+    const rows = recordRows(person, { reveal, pii: deps.pii });
+    const body = html`
+    ${blocked.has(addresseeNumber) ? html`<p class="notice notice-error">この方は抑止・支援措置の対象です。証明書の交付・閲覧は制限されます。</p>` : ''}
+    <section class="panel" aria-labelledby="h-rec"><h2 id="h-rec">住民票（履歴番号 ${person.historyNumber}）
+      <span class="badge ${person.status === 'RESIDENT' ? 'badge-done' : 'badge-warn'}">${residentStatusLabel[person.status] ?? person.status}</span></h2>
+      ${can.seeIndividualNumber(ctx.staff.roles) && !reveal ? html`<form method="post" action="/residents/view" class="reveal" data-confirm="個人番号を表示します。この閲覧は監査記録に残ります。よろしいですか？">${formGuards(ctx, randomUUID())}
+        <input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><input type="hidden" name="reveal" value="1"><button type="submit" class="btn-small">個人番号を表示</button> <span class="help">（表示は記録されます）</span></form>` : ''}
+      <table class="grid compare"><tbody>${rows.filter(([, v]) => v !== '').map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table></section>
+    <section class="panel" aria-labelledby="h-hh"><h2 id="h-hh">同じ世帯の方（世帯番号 ${person.householdNumber}）</h2>
+      ${members.length ? html`<table class="grid"><thead><tr><th scope="col">氏名</th><th scope="col">続柄</th><th scope="col">生年月日</th><th scope="col">状態</th></tr></thead><tbody>
+      ${members.map((m) => html`<tr><td>${m.familyName}　${m.givenName}</td><td>${m.relationshipToHead}</td><td>${wareki(m.birthDate, { seireki: m.isForeignResident })}</td><td>${residentStatusLabel[m.status] ?? m.status}</td></tr>`)}</tbody></table>` : html`<p class="muted">ほかに世帯員はいません。</p>`}</section>
+    <section class="panel" aria-labelledby="h-hist"><h2 id="h-hist">異動履歴</h2><table class="grid"><thead><tr><th scope="col">履歴番号</th><th scope="col">異動事由</th><th scope="col">異動日</th><th scope="col">処理日</th><th scope="col">案件</th><th scope="col">処理者</th></tr></thead><tbody>
+      ${history.map((h) => html`<tr><td class="num">${h.historyNumber}</td><td>${h.changeReason}</td><td>${wareki(h.changeDate)}</td><td>${wareki(h.processingDate)}</td><td>${h.caseId ? caseLink(h.caseId) : ''}</td><td>${h.operatorId}</td></tr>`)}</tbody></table></section>
+    <section class="panel" aria-labelledby="h-cases"><h2 id="h-cases">この方の案件</h2>${cases.length ? html`<table class="grid"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">状態</th></tr></thead><tbody>
+      ${cases.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${statusBadge(c.status, c.needsAttention)}</td></tr>`)}</tbody></table>` : html`<p class="muted">案件はありません。</p>`}</section>`;
+    res.type('html').send(page({ title: `住民票：${person.familyName}　${person.givenName}`, ctx, body, municipalityName: deps.municipalityName, notice: reveal ? { kind: 'info', text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined }));
+  });
+}

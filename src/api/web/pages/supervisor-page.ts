@@ -1,0 +1,93 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { RequestHandler, Router } from 'express';
+import { procedureLabel } from '../../../domain/case-status';
+import { can } from '../../../domain/roles';
+import { StaffUser } from '../../../db/entities';
+import { ACTION_SPECS } from '../case-actions-ui';
+import { ageEl, attentionBadge, caseLink, dueEl, procedureOptions, procedureText, statusBadge, timeEl } from '../components';
+import { takeFlash } from '../flash';
+import { html, type SafeHtml } from '../html';
+import { attentionLabel, partnerLabel, stepText } from '../labels';
+import { page } from '../layout';
+import { loadConsole, type AttentionCase, type ConsoleFilter } from '../queries/attention-query';
+import { PARTNERS, Reason } from '../queries/attention-rules';
+import { loadPartnerHealth, type PartnerStatus } from '../queries/partner-health-query';
+import { requireWebRole } from '../web-auth';
+import { webOf, type WebContext } from '../web-context';
+
+const BULK_ACTIONS = ['retry-now', 'retry-delivery', 'reassign', 'escalate', 'cancel'] as const;
+const healthText: Record<string, string> = { ok: '正常', degraded: '一部エラー', down: '障害', unknown: '記録なし' };
+
+const href = (f: ConsoleFilter) => `/supervisor?${new URLSearchParams(Object.entries(f).filter(([, v]) => v) as Array<[string, string]>).toString()}`;
+
+function detail(c: AttentionCase, now: Date): SafeHtml {
+  const r = c.row;
+  return html`${c.reasons.map((reason) => html`<div>${attentionBadge(reason === 'UNSPECIFIED' ? r.attentionReason : reason)}
+    ${reason === Reason.ACTIVITY_FAILING && r.failingStep ? html`${stepText(r.failingStep)}：試行 ${r.attempt ?? '?'} 回 ／ <span class="mono">${r.lastError ?? ''}</span> ／ 次の再試行 ${r.nextRetryAt ? html`${timeEl(r.nextRetryAt)}（${dueEl(r.nextRetryAt, now)}）` : '—'}` : ''}
+    ${reason === Reason.APPROVAL_OVERDUE ? html`決裁期限 ${r.dueAt ? html`${timeEl(r.dueAt)} ${dueEl(r.dueAt, now)}` : '超過'}` : ''}
+    ${reason === Reason.PURGE_SOON && c.purgeAt ? html`消去予定 ${timeEl(c.purgeAt)}（${dueEl(c.purgeAt, now)}）` : ''}
+    ${reason === Reason.MOVE_IN_NOTICE_OVERDUE ? '転出予定日から所定の日数を過ぎても転入通知が届いていません（転入通知未着照会を検討）' : ''}
+    ${reason === Reason.CS_REJECTED ? '原因を修正して「CS へ再送」してください' : ''}
+    ${reason === Reason.CERTIFICATE_INFO_OVERDUE ? '送信依頼への回答（転出証明書情報）が届いていません' : ''}</div>`)}`;
+}
+
+function partnerCards(health: PartnerStatus[], byPartner: Map<string, number>, f: ConsoleFilter): SafeHtml {
+  return html`<div class="cards" aria-label="連携先の状態">${PARTNERS.map((p) => {
+    const h = health.find((x) => x.partner === p);
+    const state = h?.state ?? 'unknown';
+    return html`<a class="card ${state === 'down' || state === 'degraded' ? 'card-alert' : state === 'ok' ? 'card-ok' : ''}" href="${href({ ...f, partner: f.partner === p ? undefined : p })}"${f.partner === p ? html` aria-current="true"` : ''}>
+      ${partnerLabel[p]}<b>${healthText[state]}</b>${h?.calls ? html`直近の呼出 ${h.calls} 件中エラー ${h.failures} 件` : h?.source === 'cases' ? '呼出記録なし（案件から推定）' : '呼出記録なし'} ／ 滞留 ${byPartner.get(p) ?? 0} 件</a>`;
+  })}</div>`;
+}
+
+function bulkForm(staffIds: string[]): SafeHtml {
+  return html`<form id="bulk-form" class="bulk" aria-label="一括操作">
+    <div class="bulk-row">
+      <label for="bulk-action">選択した <span id="bulk-selected">0</span> 件に</label>
+      <select id="bulk-action" name="bulkAction">${BULK_ACTIONS.map((a) => html`<option value="${a}">${ACTION_SPECS[a]!.label}</option>`)}</select>
+      <label for="bulk-reason">理由<span class="req">（必須）</span></label><textarea id="bulk-reason" name="bulkReason" rows="1" maxlength="500"></textarea>
+      <label for="bulk-to">割当先（再割当のみ）</label><input id="bulk-to" name="bulkTo" list="bulk-staff" autocomplete="off" size="12">
+      <button type="submit" class="btn-primary">一括実行</button>
+    </div>
+    <datalist id="bulk-staff">${staffIds.map((s) => html`<option value="${s}">`)}</datalist>
+    <div class="bulk-row"><progress id="bulk-progress" value="0" max="1" hidden></progress><span id="bulk-status" role="status" aria-live="polite"></span></div>
+  </form>`;
+}
+
+function table(ctx: WebContext, cases: AttentionCase[], temporalUi: (workflowId: string) => string): SafeHtml {
+  if (!cases.length) return html`<p class="empty">対応が必要な案件はありません。</p>`;
+  return html`<table class="grid" data-nav><thead><tr><th scope="col"><input type="checkbox" id="select-all" aria-label="すべて選択"></th><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">状態</th>
+    <th scope="col">要対応の理由と詳細</th><th scope="col">経過</th><th scope="col">担当者</th><th scope="col">ワークフロー</th><th scope="col">一括操作の結果</th></tr></thead><tbody>
+    ${cases.map((c) => html`<tr class="row-alert"><td><input type="checkbox" name="case" value="${c.row.caseId}" aria-label="${c.row.caseId} を選択"></td>
+      <td>${caseLink(c.row.caseId)}</td><td>${procedureText(c.row.procedure)}</td><td>${statusBadge(c.row.status)}</td>
+      <td>${detail(c, ctx.now)}</td><td class="num">${ageEl(c.row.createdAt, ctx.now)}</td>
+      <td>${c.row.assignedTo ?? html`<span class="muted">未割当</span>`}<br><span class="muted">入力 ${c.row.enteredBy}</span></td>
+      <td><a href="${temporalUi(c.row.workflowId)}" target="_blank" rel="noopener noreferrer">Temporal</a></td>
+      <td data-result-for="${c.row.caseId}"></td></tr>`)}</tbody></table>`;
+}
+
+/** The supervisor's console (issue #5 §6): every stuck case with its reason, counts, and per-case or bulk actions. */
+export function installSupervisorRoutes(r: Router, deps: { orm: MikroORM; municipalityName: string; temporalUi: (workflowId: string) => string }, session: RequestHandler) {
+  r.get('/supervisor', session, requireWebRole(deps.orm, can.superviseCases, 'GET /supervisor'), async (req, res) => {
+    const ctx = webOf(res);
+    const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? (req.query[k] as string) : undefined);
+    const f: ConsoleFilter = { reason: q('reason'), partner: PARTNERS.find((p) => p === q('partner')), procedure: q('procedure') && q('procedure')! in procedureLabel ? q('procedure') : undefined };
+    const data = await loadConsole(deps.orm, ctx.now, f);
+    const health = await loadPartnerHealth(deps.orm, ctx.now, data);
+    const staffIds = (await deps.orm.em.fork().find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })).map((s) => s.userId);
+    const byPartner = new Map(data.byPartner);
+    const body = html`
+    <div class="cards" aria-label="理由別の件数"><a class="card ${data.total ? 'card-alert' : 'card-ok'}" href="/supervisor"${!f.reason ? html` aria-current="true"` : ''}>要対応の案件<b>${data.total}</b>すべて</a>
+      ${data.byReason.map(([reason, n]) => html`<a class="card card-alert" href="${href({ ...f, reason: f.reason === reason ? undefined : reason })}"${f.reason === reason ? html` aria-current="true"` : ''}>${attentionLabel[reason] ?? reason}<b>${n}</b>件</a>`)}</div>
+    ${partnerCards(health, byPartner, f)}
+    <form method="get" action="/supervisor" class="filters" role="search" aria-label="絞り込み">
+      ${f.reason ? html`<input type="hidden" name="reason" value="${f.reason}">` : ''}${f.partner ? html`<input type="hidden" name="partner" value="${f.partner}">` : ''}
+      <label>手続 <select name="procedure" data-search>${procedureOptions(f.procedure)}</select></label><button type="submit">表示</button>
+      <span class="muted">表示中 ${data.cases.length} 件${f.reason ? ` ／ 理由: ${attentionLabel[f.reason] ?? f.reason}` : ''}${f.partner ? ` ／ 連携先: ${partnerLabel[f.partner]}` : ''}</span>
+    </form>
+    ${bulkForm(staffIds)}
+    ${table(ctx, data.cases, deps.temporalUi)}
+    ${data.truncated ? html`<p class="muted">先頭の案件のみ表示しています。絞り込んでください。</p>` : ''}`;
+    res.type('html').send(page({ title: '監督者コンソール', ctx, body, municipalityName: deps.municipalityName, notice: takeFlash(req, res) }));
+  });
+}

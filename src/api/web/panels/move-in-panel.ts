@@ -1,0 +1,49 @@
+import { ChangeReason } from '../../../domain/change-reason';
+import { ResidentStatus } from '../../../domain/registry-values';
+import { wareki } from '../format';
+import { draftPerson, removedRecordByCode } from '../queries/case-registry';
+import { addressText, certificateRequestText, dateFact, householdText, identityText, notifierText } from './application-facts';
+import type { ProcedurePanel } from './panel-types';
+
+/** 転入 (domain.md §4.1): the new record, or the 除票 it revives on 再転入, against the application. */
+export const moveInPanel: ProcedurePanel = {
+  steps: [
+    { label: '受付（仮登録）', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
+    { label: '決裁', statuses: ['APPROVED'] },
+    { label: '本登録', statuses: ['COMMITTED'] },
+    { label: '住基ネット送信', statuses: ['DELIVERING', 'DELIVERY_REJECTED'] },
+    { label: '証明書', statuses: ['ISSUING_CERTIFICATE'] },
+    { label: '完了', statuses: ['COMPLETED'] },
+  ],
+  facts: (app) => [
+    dateFact('転入日（異動日）', app.moveInDate),
+    dateFact('届出日', app.notificationDate),
+    ['新住所', addressText(app.address)],
+    ['転入前住所', `${app.previousAddress ?? ''}${app.fromAbroad ? '（国外から）' : ''}`],
+    ['前住所地（転入通知の送付先）', app.previousMunicipalityCode ?? ''],
+    ['世帯', householdText(app.household)],
+    ['届出人', notifierText(app.notifier)],
+    ['本人確認書類', identityText(app.identityDocument)],
+    ['転出証明書', app.moveOutCertificate ? `発行 ${app.moveOutCertificate.issuingMunicipalityCode}${app.moveOutCertificate.issueDate ? `（${wareki(app.moveOutCertificate.issueDate)}）` : ''}` : 'なし'],
+    ['証明書の請求', certificateRequestText(app.certificateRequest)],
+  ],
+  async draftComparison(ctx) {
+    const movers = (ctx.app.movers ?? []) as Array<Record<string, any>>;
+    return Promise.all(movers.map(async (m, i) => {
+      const removed = await removedRecordByCode(ctx.em, ctx.staff, ctx.view.caseId, m.residentRecordCode);
+      const after = {
+        status: ResidentStatus.RESIDENT, familyName: m.familyName, givenName: m.givenName, familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana,
+        formerSurname: m.formerSurname, birthDate: m.birthDate, sex: m.sex, relationshipToHead: m.relationshipToHead,
+        address: ctx.app.address?.address, addressSupplement: ctx.app.address?.addressSupplement, postalCode: ctx.app.address?.postalCode,
+        residentRecordCode: m.residentRecordCode, registeredDomicile: m.registeredDomicile, familyRegisterHead: m.familyRegisterHead,
+        becameResidentDate: ctx.app.moveInDate, addressEstablishedDate: ctx.app.moveInDate, notificationDate: ctx.app.notificationDate,
+        previousAddress: ctx.app.previousAddress, changeReason: ctx.app.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN,
+        changeDate: ctx.app.moveInDate, addresseeNumber: removed?.addresseeNumber,
+      };
+      return draftPerson(`${i + 1}. ${m.familyName ?? ''}　${m.givenName ?? ''}`, removed, after, ctx, {
+        beforeTitle: removed ? '除票（再転入：同じ宛名番号で記載）' : undefined,
+        afterIndividualNumber: typeof m.individualNumber === 'string' ? m.individualNumber : '',
+      });
+    }));
+  },
+};

@@ -1,0 +1,42 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { PiiCrypto } from '../../../db/pii-crypto';
+import type { StaffContext } from '../../auth';
+import type { CaseView } from '../api-client';
+import type { SafeHtml } from '../html';
+import type { ComparisonRow } from './record-fields';
+
+export interface PanelContext {
+  em: EntityManager;
+  pii: PiiCrypto;
+  view: CaseView;
+  app: Record<string, any>;
+  /** The 個人番号 is shown (a number-use role pressed 「表示」; the API audited it). */
+  reveal: boolean;
+  staff: StaffContext;
+}
+
+/** One person's registry record before the case and after it (or as the application would make it). */
+export interface PersonComparison {
+  heading: string;
+  beforeTitle: string;
+  afterTitle: string;
+  rows: ComparisonRow[];
+  note?: string;
+}
+
+export type Facts = Array<[label: string, value: string]>;
+
+/**
+ * The per-procedure detail panel (issue #5: new procedures need only a panel). Every part is optional: without a
+ * panel a procedure is shown generically (status, flags, timeline, documents and the application as stored).
+ */
+export interface ProcedurePanel {
+  /** Progress of the case: each step and the statuses that belong to it, in order. */
+  steps?: ReadonlyArray<{ label: string; statuses: readonly string[] }>;
+  /** The application (届出内容) as labelled facts. */
+  facts?(app: Record<string, any>, view: CaseView): Facts;
+  /** Before/after per person while nothing is committed (afterwards the history snapshots of the case are used). */
+  draftComparison?(ctx: PanelContext): Promise<PersonComparison[]>;
+  /** A procedure-specific section (e.g. the held 転出証明書情報). */
+  extra?(ctx: PanelContext): Promise<SafeHtml | undefined>;
+}

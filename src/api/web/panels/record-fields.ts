@@ -1,0 +1,82 @@
+import type { ResidentItems } from '../../../db/entities';
+import type { PiiCrypto } from '../../../db/pii-crypto';
+import { wareki } from '../format';
+import { residentStatusLabel, sexText } from '../labels';
+
+/**
+ * The items of a 住民票 as rows of a comparison (label → displayed value), in the order of the standard screen.
+ * The 個人番号 is masked unless `reveal` (the caller checked the role and audits the access).
+ */
+export type RecordLike = Partial<ResidentItems>;
+export type RecordRows = Array<[label: string, value: string]>;
+
+export const MASK = '************';
+
+export interface RecordDisplay {
+  reveal: boolean;
+  pii?: PiiCrypto;
+  /** A clear 個人番号 already known (application as returned by the API, masked or revealed there). */
+  individualNumber?: string;
+}
+
+function numberOf(r: RecordLike, d: RecordDisplay): string {
+  if (d.individualNumber !== undefined) return d.individualNumber;
+  if (!r.individualNumberEnc) return '';
+  if (!d.reveal || !d.pii) return MASK;
+  try {
+    return d.pii.decrypt(r.individualNumberEnc);
+  } catch {
+    return '（復号できません）';
+  }
+}
+
+export function recordRows(r: RecordLike | undefined, d: RecordDisplay): RecordRows {
+  if (!r) return [];
+  const seireki = Boolean(r.isForeignResident);
+  const rows: RecordRows = [
+    ['住民状態', r.status ? (residentStatusLabel[r.status] ?? r.status) : ''],
+    ['氏名', [r.familyName, r.givenName].filter(Boolean).join('　')],
+    ['フリガナ', [r.familyNameKana, r.givenNameKana].filter(Boolean).join('　')],
+    ['旧氏', r.formerSurname ?? ''],
+    ['生年月日', wareki(r.birthDate, { seireki })],
+    ['性別', sexText(r.sex)],
+    ['続柄', r.relationshipToHead ?? ''],
+    ['世帯主', r.householdHeadName ?? ''],
+    ['住所', r.address ?? ''],
+    ['方書', r.addressSupplement ?? ''],
+    ['郵便番号', r.postalCode ?? ''],
+    ['住民票コード', r.residentRecordCode ?? ''],
+    ['個人番号', numberOf(r, d)],
+    ['本籍', r.registeredDomicile ?? ''],
+    ['筆頭者', r.familyRegisterHead ?? ''],
+    ['住民となった日', wareki(r.becameResidentDate)],
+    ['住所を定めた日', wareki(r.addressEstablishedDate)],
+    ['届出日', wareki(r.notificationDate)],
+    ['前住所', r.previousAddress ?? ''],
+    ['転出予定先住所', r.plannedDestinationAddress ?? ''],
+    ['転出予定年月日', wareki(r.plannedMoveOutDate)],
+    ['転出確定住所', r.confirmedDestinationAddress ?? ''],
+    ['転出年月日（確定）', wareki(r.confirmedMoveOutDate)],
+    ['転入通知日', wareki(r.moveInNoticeDate)],
+    ['消除日', wareki(r.removalDate)],
+    ['異動事由', r.changeReason ?? ''], // stored in Japanese (domain/change-reason.ts)
+    ['異動日', wareki(r.changeDate)],
+    ['宛名番号', r.addresseeNumber ?? ''],
+    ['世帯番号', r.householdNumber ?? ''],
+  ];
+  return rows;
+}
+
+export interface ComparisonRow { label: string; before: string; after: string; changed: boolean }
+
+/** Before/after per item; items empty on both sides are left out. */
+export function compareRecords(before: RecordRows, after: RecordRows): ComparisonRow[] {
+  const labels: string[] = [];
+  for (const [l] of [...before, ...after]) if (!labels.includes(l)) labels.push(l);
+  const b = new Map(before);
+  const a = new Map(after);
+  return labels
+    .map((label) => ({ label, before: b.get(label) ?? '', after: a.get(label) ?? '' }))
+    .filter((r) => r.before !== '' || r.after !== '')
+    .map((r) => ({ ...r, changed: r.before !== r.after }));
+}

@@ -1,0 +1,93 @@
+import { CaseStatus, FINAL_STATUSES } from '../../../domain/case-status';
+import { can, type Role } from '../../../domain/roles';
+
+/**
+ * The clerks' work queues as pure definitions (unit-tested): each is a filter on the case projection (case_record)
+ * for one staff member, plus the same rule as a predicate on a row. Screens never read workflow histories.
+ */
+export const QueueId = { APPROVAL: 'approval', UNASSIGNED: 'unassigned', MINE: 'mine', RETURNED: 'returned', VISITORS: 'visitors' } as const;
+export type QueueId = (typeof QueueId)[keyof typeof QueueId];
+export const QUEUE_IDS: readonly QueueId[] = Object.values(QueueId);
+
+export const queueLabel: Record<QueueId, string> = {
+  approval: '決裁待ち', unassigned: '未割当', mine: '自分の担当', returned: '差戻し', visitors: '本日の来庁予定',
+};
+export const queueHelp: Record<QueueId, string> = {
+  approval: '他の職員が入力した決裁待ちの案件（未割当または自分の担当）',
+  unassigned: '担当者が決まっていない、職員の作業が必要な案件',
+  mine: '自分が担当している処理中の案件',
+  returned: '決裁者から差し戻された、自分が入力した案件',
+  visitors: '転出証明書情報を保管中で、来庁予定日が本日の方',
+};
+
+export const RETURNED = 'RETURNED'; // case work frame: the approver sent the case back to the person who entered it
+/** Statuses in which a person (not the system) must act next. */
+export const HUMAN_WORK_STATUSES: readonly string[] = [CaseStatus.AWAITING_APPROVAL, RETURNED];
+export const OPEN_STATUSES_EXCLUDED: readonly string[] = [...FINAL_STATUSES];
+
+export interface QueueRow {
+  status: string;
+  procedure: string;
+  enteredBy: string;
+  assignedTo?: string | null;
+  awaitingRole?: string | null;
+  plannedVisitDate?: string | null;
+}
+export interface QueueStaff { userId: string; roles: readonly Role[] }
+
+/** Whether a queue is offered to this staff member at all. */
+export const queueVisible = (q: QueueId, staff: QueueStaff): boolean =>
+  q === QueueId.APPROVAL ? can.approve(staff.roles) : can.readCases(staff.roles);
+
+const isHumanWork = (r: QueueRow) => (r.awaitingRole !== undefined ? r.awaitingRole !== null : HUMAN_WORK_STATUSES.includes(r.status));
+
+/** The queue rule as a predicate (the DB filter below must agree; both are tested on the same rows). */
+export function inQueue(q: QueueId, r: QueueRow, staff: QueueStaff, today: string): boolean {
+  const open = !OPEN_STATUSES_EXCLUDED.includes(r.status);
+  switch (q) {
+    case QueueId.APPROVAL:
+      return can.approve(staff.roles) && r.status === CaseStatus.AWAITING_APPROVAL && r.enteredBy !== staff.userId && (!r.assignedTo || r.assignedTo === staff.userId);
+    case QueueId.UNASSIGNED:
+      return open && !r.assignedTo && isHumanWork(r);
+    case QueueId.MINE:
+      return open && r.assignedTo === staff.userId;
+    case QueueId.RETURNED:
+      return r.status === RETURNED && (r.assignedTo === staff.userId || (!r.assignedTo && r.enteredBy === staff.userId));
+    case QueueId.VISITORS:
+      return r.status === CaseStatus.HELD && r.plannedVisitDate === today;
+  }
+}
+
+/**
+ * The queue rule as a MikroORM filter on CaseRecord. `visitorCaseIds` are the held certificates whose 来庁予定日 is
+ * today (resolved by the caller, from case_record.planned_visit_date or held_move_out_certificate).
+ */
+export function queueFilter(q: QueueId, staff: QueueStaff, opts: { visitorCaseIds: readonly string[]; hasAwaitingRole: boolean }): Record<string, unknown> {
+  const me = staff.userId;
+  const open = { status: { $nin: [...OPEN_STATUSES_EXCLUDED] } };
+  switch (q) {
+    case QueueId.APPROVAL:
+      if (!can.approve(staff.roles)) return { caseId: null }; // matches nothing
+      return { status: CaseStatus.AWAITING_APPROVAL, enteredBy: { $ne: me }, $or: [{ assignedTo: null }, { assignedTo: me }] };
+    case QueueId.UNASSIGNED:
+      return opts.hasAwaitingRole ? { ...open, assignedTo: null, awaitingRole: { $ne: null } } : { assignedTo: null, status: { $in: [...HUMAN_WORK_STATUSES] } };
+    case QueueId.MINE:
+      return { ...open, assignedTo: me };
+    case QueueId.RETURNED:
+      return { status: RETURNED, $or: [{ assignedTo: me }, { assignedTo: null, enteredBy: me }] };
+    case QueueId.VISITORS:
+      return { status: CaseStatus.HELD, caseId: { $in: [...opts.visitorCaseIds] } };
+  }
+}
+
+export const SortKey = { AGE: 'age', DUE: 'due' } as const;
+export type SortKey = (typeof SortKey)[keyof typeof SortKey];
+
+/** Oldest first (age), or earliest due first with undated cases last (due). */
+export function sortRows<T extends { createdAt: Date; dueAt?: Date | null }>(rows: T[], sort: SortKey): T[] {
+  const t = (d: Date | null | undefined) => (d ? d.getTime() : Number.POSITIVE_INFINITY);
+  return [...rows].sort((a, b) => (sort === SortKey.DUE ? t(a.dueAt) - t(b.dueAt) : 0) || a.createdAt.getTime() - b.createdAt.getTime());
+}
+
+export const parseQueue = (v: unknown): QueueId | undefined => (QUEUE_IDS as readonly unknown[]).includes(v) ? (v as QueueId) : undefined;
+export const parseSort = (v: unknown): SortKey => (v === SortKey.DUE ? SortKey.DUE : SortKey.AGE);

@@ -1,0 +1,115 @@
+/* 住民記録 案件管理: small progressive enhancements. Everything works without this script (plain forms). */
+(function () {
+  'use strict';
+  var body = document.body;
+  var csrf = body.getAttribute('data-csrf') || '';
+
+  // Idle timeout (domain.md §8.1): activity keeps the server session alive; inactivity returns to the login page.
+  var idleMs = Number(body.getAttribute('data-idle-ms') || 0);
+  if (idleMs > 0) {
+    var timer = 0;
+    var lastPing = Date.now();
+    var arm = function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () { window.location.href = '/login?expired=1'; }, idleMs);
+    };
+    var activity = function () {
+      if (Date.now() - lastPing > 60000) {
+        lastPing = Date.now();
+        fetch('/api/me', { credentials: 'same-origin' }).then(function (r) { if (r.status === 401) window.location.href = '/login?expired=1'; });
+      }
+      arm();
+    };
+    ['keydown', 'mousedown', 'input'].forEach(function (e) { document.addEventListener(e, activity, { passive: true }); });
+    arm();
+  }
+
+  // Confirm dialogs and protection against double submits (the server also de-duplicates by request ID).
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (!(form instanceof HTMLFormElement)) return;
+    var msg = form.getAttribute('data-confirm');
+    if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
+    if (form.getAttribute('method') === 'post') {
+      window.setTimeout(function () {
+        Array.prototype.forEach.call(form.querySelectorAll('button[type="submit"]'), function (b) { b.disabled = true; });
+      }, 0);
+    }
+  });
+
+  // Keyboard: "/" focuses the search or filter field; j / k move between rows of a list; Enter opens the row.
+  var typing = function (el) { return el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable); };
+  document.addEventListener('keydown', function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || typing(document.activeElement)) return;
+    if (ev.key === '/') {
+      var f = document.querySelector('[data-search]') || document.querySelector('main input:not([type="hidden"]), main select');
+      if (f) { ev.preventDefault(); f.focus(); }
+      return;
+    }
+    if (ev.key !== 'j' && ev.key !== 'k') return;
+    var links = Array.prototype.slice.call(document.querySelectorAll('table[data-nav] tbody tr td:first-child a, table[data-nav] tbody tr td:nth-child(2) a.case-link'));
+    if (!links.length) return;
+    var i = links.indexOf(document.activeElement);
+    var next = ev.key === 'j' ? Math.min(links.length - 1, i + 1) : Math.max(0, i < 0 ? 0 : i - 1);
+    ev.preventDefault();
+    links[next].focus();
+  });
+
+  // Notices: move focus to a new message so screen readers and keyboard users notice it.
+  var notice = document.getElementById('notice');
+  if (notice && notice.classList.contains('notice-error')) notice.focus();
+
+  // Bulk actions in the supervisor console: one API call per case, in order, with progress and a result per case.
+  var bulk = document.getElementById('bulk-form');
+  if (!bulk) return;
+  var all = document.getElementById('select-all');
+  var boxes = function () { return Array.prototype.slice.call(document.querySelectorAll('input[name="case"]')); };
+  var countEl = document.getElementById('bulk-selected');
+  var updateCount = function () { if (countEl) countEl.textContent = String(boxes().filter(function (b) { return b.checked; }).length); };
+  if (all) all.addEventListener('change', function () { boxes().forEach(function (b) { b.checked = all.checked; }); updateCount(); });
+  document.addEventListener('change', function (ev) { if (ev.target && ev.target.name === 'case') updateCount(); });
+  bulk.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var action = bulk.querySelector('[name="bulkAction"]').value;
+    var reason = bulk.querySelector('[name="bulkReason"]').value.trim();
+    var to = (bulk.querySelector('[name="bulkTo"]') || { value: '' }).value.trim();
+    var status = document.getElementById('bulk-status');
+    var selected = boxes().filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    if (!selected.length) { status.textContent = '案件を選択してください。'; return; }
+    if (!reason) { status.textContent = '理由を入力してください（必須）。'; bulk.querySelector('[name="bulkReason"]').focus(); return; }
+    if (action === 'reassign' && !to) { status.textContent = '割当先の職員IDを入力してください。'; return; }
+    var label = bulk.querySelector('[name="bulkAction"]').selectedOptions[0].textContent;
+    if (!window.confirm(selected.length + ' 件に「' + label + '」を実行します。よろしいですか？')) return;
+    var progress = document.getElementById('bulk-progress');
+    progress.max = selected.length; progress.value = 0; progress.hidden = false;
+    var submit = bulk.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    var ok = 0, failed = 0;
+    var payload = action === 'reassign' ? { reason: reason, to: to } : { reason: reason };
+    var run = function (i) {
+      if (i >= selected.length) {
+        status.textContent = '完了: 成功 ' + ok + ' 件 ／ 失敗 ' + failed + ' 件（全 ' + selected.length + ' 件）';
+        status.setAttribute('data-done', 'true');
+        submit.disabled = false;
+        return;
+      }
+      var id = selected[i];
+      var cell = document.querySelector('[data-result-for="' + id + '"]');
+      if (cell) { cell.textContent = '実行中…'; cell.className = ''; }
+      status.textContent = (i + 1) + ' / ' + selected.length + ' 件目を実行中…';
+      fetch('/api/cases/' + encodeURIComponent(id) + '/' + action, {
+        method: 'POST', credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, 'x-request-id': (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + '-' + i },
+        body: JSON.stringify(payload),
+      }).then(function (r) {
+        return r.text().then(function (t) { var j = {}; try { j = JSON.parse(t); } catch (_e) { /* not JSON */ } return { status: r.status, ok: r.ok, json: j }; });
+      }).then(function (res) {
+        if (res.ok) { ok++; if (cell) { cell.textContent = '成功'; cell.className = 'result-ok'; } }
+        else { failed++; if (cell) { cell.textContent = '失敗: ' + (res.json.message || '') + '（' + res.status + ' ' + (res.json.error || '') + '）'; cell.className = 'result-error'; } }
+      }, function () {
+        failed++; if (cell) { cell.textContent = '失敗: 通信エラー'; cell.className = 'result-error'; }
+      }).then(function () { progress.value = i + 1; run(i + 1); });
+    };
+    run(0);
+  });
+})();

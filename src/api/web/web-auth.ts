@@ -1,0 +1,46 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { NextFunction, Request, Response } from 'express';
+import type { Role } from '../../domain/roles';
+import { audit } from '../../db/audit-writer';
+import { AuditAction } from '../../db/entities';
+import {
+  cookieHeader, CSRF_FIELD, CSRF_HEADER, csrfTokenFor, denyCsrf, isStateChanging, resolveSession, sameSecret, SESSION_COOKIE, sessionCookieToken,
+} from '../auth';
+import { WebError, webOf, type WebContext } from './web-context';
+
+export const clearSessionCookie = (req: Request) => cookieHeader(SESSION_COOKIE, '', { secure: req.secure, maxAgeSec: 0 });
+
+/**
+ * Pages need the session cookie: none → the login page; an idle or expired session → the login page with a notice.
+ * A state-changing form must carry the session's CSRF token (hidden field or header); otherwise 403, audited.
+ */
+export function webSession(orm: MikroORM) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const token = sessionCookieToken(req);
+    const session = await resolveSession(orm, token, req.ip);
+    if (!session.ok || !token) {
+      if (session.ok === false && session.reason === 'expired') res.append('Set-Cookie', clearSessionCookie(req));
+      return void res.redirect(303, session.ok === false && session.reason === 'expired' ? '/login?expired=1' : '/login');
+    }
+    const csrf = csrfTokenFor(token);
+    if (isStateChanging(req)) {
+      const given = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
+      if (!sameSecret(typeof given === 'string' ? given : req.get(CSRF_HEADER), csrf)) await denyCsrf(orm, session.staff, req);
+    }
+    res.locals.staff = session.staff;
+    res.locals.web = { staff: session.staff, token, csrf, now: new Date(), path: req.path } satisfies WebContext;
+    next();
+  };
+}
+
+/** Role gate for a screen: a refusal is a 403 page and an audit row. */
+export function requireWebRole(orm: MikroORM, allowed: (roles: readonly Role[]) => boolean, fn: string) {
+  return async (_req: Request, res: Response, next: NextFunction) => {
+    const { staff } = webOf(res);
+    if (allowed(staff.roles)) return next();
+    const em = orm.em.fork();
+    audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: fn, outcome: 'denied' });
+    await em.flush();
+    throw new WebError(403, 'この画面を利用する権限がありません。', 'FORBIDDEN');
+  };
+}

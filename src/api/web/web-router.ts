@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Client } from '@temporalio/client';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import type { AppConfig } from '../../config';
+import type { PiiCrypto } from '../../db/pii-crypto';
+import { can } from '../../domain/roles';
+import { ApiError } from '../errors';
+import { html } from './html';
+import { page } from './layout';
+import { installActionRoutes } from './pages/action-routes';
+import { installCaseRoutes } from './pages/case-page';
+import { installLoginRoutes } from './pages/login-page';
+import { installQueueRoutes } from './pages/queues-page';
+import { installResidentRoutes } from './pages/resident-page';
+import { installSearchRoutes } from './pages/search-page';
+import { installSupervisorRoutes } from './pages/supervisor-page';
+import { installDashboardRoutes } from './pages/dashboard-page';
+import { webSession } from './web-auth';
+import { WebError, webOf } from './web-context';
+
+export interface WebDeps { orm: MikroORM; pii: PiiCrypto; temporal: Client; config: AppConfig }
+
+const STATIC_DIR = join(__dirname, 'static');
+const FONT_DIR = join(__dirname, '..', '..', '..', 'templates', 'fonts');
+
+/** Pages are never cached and never framed; scripts and styles come only from /static (no inline code). */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction) {
+  res.set({ 'Content-Security-Policy': CSP, 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+  next();
+}
+
+/**
+ * The server-rendered web UI (issue #5), served by the API process next to /api. Skips /api and /cs-inbound.
+ * Static assets (CSS, JS, the shipped IPAex fonts) may be cached; pages are `no-store`.
+ */
+export function webRouter(deps: WebDeps): Router {
+  const r = Router();
+  r.use((req, _res, next) => (req.path.startsWith('/api/') || req.path.startsWith('/cs-inbound/') ? next('router') : next()));
+  const assets = { maxAge: '1h', index: false as const, fallthrough: false };
+  r.use('/static/fonts', express.static(FONT_DIR, { ...assets, maxAge: '7d' }));
+  r.use('/static', express.static(STATIC_DIR, assets));
+  r.use(securityHeaders);
+  r.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  const session = webSession(deps.orm);
+  const municipalityName = deps.config.municipalityName;
+
+  r.get('/', session, (_req, res) => res.redirect(303, can.superviseCases(webOf(res).staff.roles) ? '/supervisor' : '/queues'));
+  installLoginRoutes(r, { orm: deps.orm, municipalityName }, session);
+  installQueueRoutes(r, { orm: deps.orm, municipalityName }, session);
+  installCaseRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
+  installSearchRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
+  installResidentRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
+  installSupervisorRoutes(r, { orm: deps.orm, municipalityName, temporalUi: (id) => `${deps.config.temporalUiUrl}/namespaces/${deps.config.temporalNamespace}/workflows/${encodeURIComponent(id)}` }, session);
+  installDashboardRoutes(r, { orm: deps.orm, municipalityName }, session);
+  installActionRoutes(r, session);
+
+  r.use((_req, _res, next) => next(new WebError(404, 'ページが見つかりません。')));
+  r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const known = err instanceof WebError || err instanceof ApiError;
+    const httpStatus = (err as { status?: number }).status;
+    const status = known ? err.status : httpStatus && httpStatus >= 400 && httpStatus < 500 ? httpStatus : 500;
+    const text = known ? err.message : status === 413 ? '送信データが大きすぎます。' : status === 404 ? 'ページが見つかりません。' : status < 500 ? '要求を処理できませんでした。' : 'システムエラーが発生しました。';
+    if (status === 500) console.error('[web] unexpected error:', err instanceof Error ? err.name : typeof err);
+    const ctx = res.locals.web as ReturnType<typeof webOf> | undefined;
+    const body = html`<p class="error-code">${status}${known ? ` ${err.code}` : ''}</p><p><a href="/">最初の画面へ戻る</a></p>`;
+    res.status(status).type('html').send(page({ title: status === 403 ? '権限がありません' : status === 404 ? '見つかりません' : 'エラー', ctx, body, municipalityName, notice: { kind: 'error', text } }));
+  });
+  return r;
+}

@@ -1,0 +1,83 @@
+import { isIndividualNumber } from './check-digits';
+import { isIsoDate } from './dates';
+import { can, type Role } from './roles';
+
+/**
+ * Which resident searches are allowed (domain.md §6, §8.5, §10.3): by 住民票コード; by 個人番号 for number-use roles
+ * only; or by 4情報 with 氏名 required plus 住所 or 生年月日 — 性別 never counts as the second item, so {氏名, 性別},
+ * {氏名} and {住所, 生年月日} are refused. Pure: the caller audits and queries.
+ */
+export const SearchMode = { CODE: 'code', NUMBER: 'number', FOUR_INFO: 'fourInfo' } as const;
+export type SearchMode = (typeof SearchMode)[keyof typeof SearchMode];
+
+export interface ResidentSearchInput {
+  mode?: string;
+  residentRecordCode?: string;
+  individualNumber?: string;
+  name?: string;
+  address?: string;
+  birthDate?: string;
+  sex?: string;
+}
+
+export type SearchCriteria =
+  | { mode: 'code'; residentRecordCode: string }
+  | { mode: 'number'; individualNumber: string }
+  | { mode: 'fourInfo'; name: string; address?: string; birthDate?: string; sex?: '1' | '2' };
+
+export interface SearchRefusal { field: string; rule: string; message: string }
+export type SearchDecision = { ok: true; criteria: SearchCriteria } | { ok: false; forbidden: boolean; errors: SearchRefusal[] };
+
+/** Spaces (half and full width) removed; hiragana folded to katakana, so 「やまだ たろう」 finds ヤマダ　タロウ. */
+export const normalizeName = (s: string): string =>
+  s.replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+
+const clean = (v: string | undefined): string | undefined => {
+  const t = v?.trim();
+  return t ? t : undefined;
+};
+
+export function decideSearch(input: ResidentSearchInput, roles: readonly Role[]): SearchDecision {
+  const refuse = (field: string, rule: string, message: string, forbidden = false): SearchDecision => ({ ok: false, forbidden, errors: [{ field, rule, message }] });
+  switch (input.mode) {
+    case SearchMode.CODE: {
+      const code = clean(input.residentRecordCode)?.replace(/[-\s]/g, '');
+      if (!code) return refuse('residentRecordCode', 'required', '住民票コードを入力してください');
+      if (!/^\d{11}$/.test(code)) return refuse('residentRecordCode', 'pattern', '住民票コードは11桁の数字です');
+      return { ok: true, criteria: { mode: 'code', residentRecordCode: code } };
+    }
+    case SearchMode.NUMBER: {
+      if (!can.seeIndividualNumber(roles)) return refuse('individualNumber', 'role', '個人番号による検索は個人番号利用事務の権限がある職員のみ行えます', true);
+      const n = clean(input.individualNumber)?.replace(/[-\s]/g, '');
+      if (!n) return refuse('individualNumber', 'required', '個人番号を入力してください');
+      if (!isIndividualNumber(n)) return refuse('individualNumber', 'checkDigit', '個人番号は12桁で、検査数字が正しい必要があります');
+      return { ok: true, criteria: { mode: 'number', individualNumber: n } };
+    }
+    case SearchMode.FOUR_INFO: {
+      const name = clean(input.name);
+      const address = clean(input.address);
+      const birthDate = clean(input.birthDate);
+      const sex = clean(input.sex);
+      const errors: SearchRefusal[] = [];
+      if (birthDate && !isIsoDate(birthDate)) errors.push({ field: 'birthDate', rule: 'format', message: '生年月日の形式が正しくありません' });
+      if (sex && sex !== '1' && sex !== '2') errors.push({ field: 'sex', rule: 'enum', message: '性別の値が正しくありません' });
+      if (!name) errors.push({ field: 'name', rule: 'required', message: '4情報での検索には氏名が必要です' });
+      else if (normalizeName(name).length < 2) errors.push({ field: 'name', rule: 'minLength', message: '氏名は姓と名の両方を入力してください' });
+      else if (!address && !birthDate) errors.push({ field: 'address', rule: 'secondItem', message: '氏名に加えて住所または生年月日を入力してください（性別だけでは検索できません）' });
+      if (errors.length) return { ok: false, forbidden: false, errors };
+      return { ok: true, criteria: { mode: 'fourInfo', name: name!, ...(address ? { address } : {}), ...(birthDate ? { birthDate } : {}), ...(sex ? { sex: sex as '1' | '2' } : {}) } };
+    }
+    default:
+      return refuse('mode', 'enum', '検索方法を選んでください');
+  }
+}
+
+/** Every way to split a full name typed without a space into 氏 + 名 (at most `max` splits). */
+export function nameSplits(name: string, max = 12): Array<[family: string, given: string]> {
+  const parts = name.trim().split(/[\s\u3000]+/);
+  if (parts.length === 2) return [[normalizeName(parts[0]!), normalizeName(parts[1]!)]];
+  const s = normalizeName(name);
+  const out: Array<[string, string]> = [];
+  for (let i = 1; i < s.length && out.length < max; i++) out.push([s.slice(0, i), s.slice(i)]);
+  return out;
+}
