@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Test layers (architecture: testing layers): unit (nothing external), workflow (time-skipping test server),
- * integration (real Temporal dev server, real MariaDB and SQLite, real HTTP to the simulators, real PDFs).
+ * integration (real Temporal dev server, real MariaDB and SQLite, real HTTP to the simulators, real PDFs), e2e (the web UI in
+ * headless Chromium against the same running system).
  * `npm test` runs them all through scripts/test.sh, which provides the servers.
  */
 export default defineConfig({
@@ -17,6 +18,18 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+          setupFiles: ['test/support/quiet-temporal.ts'],
+          globalSetup: ['test/support/integration-global-setup.ts'],
+        },
+      },
+      {
+        // the web UI in headless Chromium (playwright-core) against the running system on the same real parts
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
           setupFiles: ['test/support/quiet-temporal.ts'],
           globalSetup: ['test/support/integration-global-setup.ts'],

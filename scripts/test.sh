@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # `npm test`: installs whatever is missing, starts a private MariaDB, then runs lint, the type check and every
-# test layer (unit, workflow on the time-skipping server, integration on the Temporal dev server + MariaDB + SQLite).
+# test layer (unit, workflow on the time-skipping server, integration on the Temporal dev server + MariaDB + SQLite,
+# e2e: the web UI in headless Chromium against the running system).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "==> [1/6] system tools (pdftotext for certificate checks)" >&2
-if ! command -v pdftotext >/dev/null 2>&1; then
+echo "==> [1/6] system tools (pdftotext for certificate checks, Chromium for the web UI tests)" >&2
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || missing+=(chromium)
+if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils) >&2
+    echo "    installing ${missing[*]}" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2
   else
-    echo "pdftotext is missing: install poppler-utils (sudo apt-get install poppler-utils)" >&2; exit 1
+    echo "missing system packages: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2; exit 1
   fi
 fi
 echo "==> [2/6] node modules" >&2

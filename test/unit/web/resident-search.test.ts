@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideSearch, nameSplits, normalizeName } from '../../../src/domain/resident-search';
+import { decideSearch, nameSplits, normalizeName, parseDateInput } from '../../../src/domain/resident-search';
 import { searchFilter } from '../../../src/api/web/queries/resident-search-query';
 import { createPiiCrypto } from '../../../src/db/pii-crypto';
 import { randomBytes } from 'node:crypto';
@@ -50,5 +50,18 @@ describe('resident search rule (domain.md §6, §10.3)', () => {
     const f = searchFilter({ mode: 'number', individualNumber: '123456789018' }, pii);
     expect(JSON.stringify(f)).not.toContain('123456789018');
     expect(f).toEqual({ individualNumberIndex: pii.blindIndex('123456789018') });
+  });
+});
+
+describe('dates as clerks type them', () => {
+  it.each([
+    ['1985-06-15', '1985-06-15'], ['19850615', '1985-06-15'], ['1985/6/15', '1985-06-15'], ['昭和60年6月15日', '1985-06-15'],
+    ['S60.6.15', '1985-06-15'], ['s60.6.15', '1985-06-15'], ['令和元年5月1日', '2019-05-01'], ['H31.4.30', '2019-04-30'], ['１９８５－０６－１５', undefined],
+    ['昭和６０年６月１５日', '1985-06-15'], ['1985-02-30', undefined], ['明日', undefined], ['1985615', undefined],
+  ])('%s → %s', (input, iso) => {
+    expect(parseDateInput(input)).toBe(iso);
+  });
+  it('feeds the 4情報 search', () => {
+    expect(decideSearch({ mode: 'fourInfo', name: '山田 太郎', birthDate: 'S60.6.15' }, clerk)).toEqual({ ok: true, criteria: { mode: 'fourInfo', name: '山田 太郎', birthDate: '1985-06-15' } });
   });
 });

@@ -69,7 +69,7 @@ export function comparisonSection(persons: PersonComparison[], opts: { committed
     ${opts.revealForm ?? ''}
     ${persons.map((p) => html`<div class="person"><h3>${p.heading}</h3>${p.note ? html`<p class="help">${p.note}</p>` : ''}
     <table class="grid compare"><thead><tr><th scope="col">項目</th><th scope="col">${p.beforeTitle}</th><th scope="col">${p.afterTitle}</th></tr></thead>
-    <tbody>${p.rows.map((r) => html`<tr${r.changed ? (r.before ? html` class="changed"` : html` class="added"`) : ''}><th scope="row">${r.label}${r.changed ? html`<span class="sr-only">（変更あり）</span>` : ''}</th><td>${r.before || html`<span class="muted">—</span>`}</td><td>${r.after || html`<span class="muted">—</span>`}</td></tr>`)}</tbody></table></div>`)}
+    <tbody>${p.rows.map((r) => html`<tr${r.changed ? (r.before ? html` class="changed"` : html` class="added"`) : ''}><th scope="row">${r.label}${r.changed ? html`<span class="sr-only">${r.before ? '（変更あり）' : '（新規）'}</span>` : ''}</th><td>${r.before || html`<span class="muted">—</span>`}</td><td>${r.after || html`<span class="muted">—</span>`}</td></tr>`)}</tbody></table></div>`)}
   </section>`;
 }
 
@@ -78,7 +78,7 @@ export function documentsSection(c: CaseView, ctx: WebContext): SafeHtml {
   const mayIssue = can.issueCertificate(ctx.staff.roles);
   return html`<section class="panel" aria-labelledby="h-docs"><h2 id="h-docs">帳票</h2>
   ${c.certificates.length ? html`<table class="grid"><thead><tr><th scope="col">種別</th><th scope="col">発行番号</th><th scope="col">発行日時</th><th scope="col">枚数</th><th scope="col">操作</th></tr></thead><tbody>
-    ${c.certificates.map((d) => html`<tr><td>${certificateTypeLabel[d.type] ?? d.type}${d.printedItems?.reissue ? html` <span class="badge badge-warn">再交付</span>` : ''}${d.printedItems?.includeIndividualNumber ? html` <span class="badge badge-info">個人番号記載</span>` : ''}</td>
+    ${[...c.certificates].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt)).map((d) => html`<tr><td>${certificateTypeLabel[d.type] ?? d.type}${d.printedItems?.reissue ? html` <span class="badge badge-warn">再交付</span>` : ''}${d.printedItems?.includeIndividualNumber ? html` <span class="badge badge-info">個人番号記載</span>` : ''}</td>
       <td class="mono">${d.issueNumber}</td><td>${timeEl(d.issuedAt)}</td><td class="num">${d.pages}</td>
       <td>${mayIssue ? html`<a href="${d.href}" target="_blank" rel="noopener">表示</a> ・ <a href="${d.href}" download="${d.certificateId}.pdf">ダウンロード</a>
         <form method="post" action="/certificates/${d.certificateId}/reissue" class="inline" data-confirm="再交付します（新しい発行番号で「再交付」と記載されます）。よろしいですか？">${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="${back}"><button type="submit" class="btn-small">再交付</button></form>` : html`<span class="muted">交付権限のある職員のみ</span>`}</td></tr>`)}

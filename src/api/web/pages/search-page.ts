@@ -33,7 +33,7 @@ function searchForms(ctx: WebContext, mode: string | undefined, input: ResidentS
     <p class="help">氏名（漢字またはカナ）に加えて、住所または生年月日を入力してください。性別だけでは検索できません。</p>
     ${fieldInput('s-name', 'name', '氏名（必須）', v('fourInfo', 'name'), e('fourInfo'), html`data-search required`)}
     ${fieldInput('s-address', 'address', '住所（一部でも可）', v('fourInfo', 'address'), e('fourInfo'))}
-    ${fieldInput('s-birth', 'birthDate', '生年月日', v('fourInfo', 'birthDate'), e('fourInfo'), '', 'date')}
+    ${fieldInput('s-birth', 'birthDate', '生年月日（例: 昭和60年6月15日、S60.6.15、1985-06-15）', v('fourInfo', 'birthDate'), e('fourInfo'))}
     <div class="field"><label for="s-sex">性別（任意）</label><select id="s-sex" name="sex"><option value="">指定しない</option><option value="1"${v('fourInfo', 'sex') === '1' ? html` selected` : ''}>男</option><option value="2"${v('fourInfo', 'sex') === '2' ? html` selected` : ''}>女</option></select></div>
     <button type="submit" class="btn-primary">検索</button></form>
   <form method="post" action="/search" class="panel" aria-labelledby="h-sc"><h2 id="h-sc">住民票コードで検索</h2><input type="hidden" name="mode" value="code">${guard}

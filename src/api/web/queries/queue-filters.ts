@@ -27,7 +27,6 @@ export const OPEN_STATUSES_EXCLUDED: readonly string[] = [...FINAL_STATUSES];
 
 export interface QueueRow {
   status: string;
-  procedure: string;
   enteredBy: string;
   assignedTo?: string | null;
   awaitingRole?: string | null;
