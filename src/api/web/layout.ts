@@ -66,7 +66,7 @@ ${nav}
 ${noticeBox(o.notice)}
 ${o.body}
 </main>
-<footer class="foot"><span>画面の内容は業務上必要な範囲で利用してください（閲覧は記録されます）。</span><span class="kbd-help">ショートカット: <kbd>/</kbd> 検索欄へ ・ <kbd>j</kbd>/<kbd>k</kbd> 行の移動 ・ <kbd>Enter</kbd> 開く</span></footer>
+<footer class="foot"><span>画面の内容は業務上必要な範囲で利用してください（閲覧は記録されます）。</span>${ctx ? html`<span class="kbd-help">ショートカット: <kbd>Alt</kbd>+文字 メニュー ・ <kbd>/</kbd> 検索欄へ ・ <kbd>j</kbd>/<kbd>k</kbd> 行の移動 ・ <kbd>Enter</kbd> 開く</span>` : ''}</footer>
 </body>
 </html>`;
   return doc.value;

@@ -47,7 +47,12 @@ export function webRouter(deps: WebDeps): Router {
   const session = webSession(deps.orm);
   const municipalityName = deps.config.municipalityName;
 
-  r.get('/', session, (_req, res) => res.redirect(303, can.superviseCases(webOf(res).staff.roles) ? '/supervisor' : '/queues'));
+  r.get('/', session, (_req, res) => {
+    const { roles } = webOf(res).staff;
+    if (can.superviseCases(roles)) return res.redirect(303, '/supervisor');
+    if (can.readCases(roles)) return res.redirect(303, '/queues');
+    res.type('html').send(page({ title: 'ようこそ', ctx: webOf(res), municipalityName, body: html`<p>この職員の権限で利用できる案件管理の画面はありません。権限の変更は情報セキュリティ管理者が行います。</p>` }));
+  });
   installLoginRoutes(r, { orm: deps.orm, municipalityName }, session);
   installQueueRoutes(r, { orm: deps.orm, municipalityName }, session);
   installCaseRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);

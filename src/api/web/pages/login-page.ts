@@ -3,7 +3,6 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Request, Response, Router } from 'express';
 import { audit } from '../../../db/audit-writer';
 import { AuditAction } from '../../../db/entities';
-import { can } from '../../../domain/roles';
 import { cookieHeader, login, logout, LoginRequestSchema, parseCookies, sameSecret, SESSION_COOKIE, type LoginRequest } from '../../auth';
 import { ApiError } from '../../errors';
 import { validateForm, type FieldMessages } from '../forms';
@@ -70,7 +69,7 @@ export function installLoginRoutes(r: Router, deps: { orm: MikroORM; municipalit
       res.append('Set-Cookie', cookieHeader(SESSION_COOKIE, result.token, { secure: req.secure }));
       res.append('Set-Cookie', cookieHeader(TERMINAL_COOKIE, v.value.terminalId, { secure: req.secure, maxAgeSec: 365 * 86400 }));
       res.append('Set-Cookie', cookieHeader(LOGIN_CSRF_COOKIE, '', { secure: req.secure, path: '/login', maxAgeSec: 0 }));
-      res.redirect(303, can.superviseCases(result.user.roles) ? '/supervisor' : '/queues');
+      res.redirect(303, '/');
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
       renderLogin(req, res, { status: e.status, userId, terminalId: v.value.terminalId, municipalityName, notice: { kind: 'error', text: e.message } });

@@ -102,7 +102,7 @@
         headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, 'x-request-id': (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + '-' + i },
         body: JSON.stringify(payload),
       }).then(function (r) {
-        return r.text().then(function (t) { var j = {}; try { j = JSON.parse(t); } catch (_e) { /* not JSON */ } return { status: r.status, ok: r.ok, json: j }; });
+        return r.text().then(function (t) { var j = {}; try { j = JSON.parse(t); } catch { /* not JSON */ } return { status: r.status, ok: r.ok, json: j }; });
       }).then(function (res) {
         if (res.ok) { ok++; if (cell) { cell.textContent = '成功'; cell.className = 'result-ok'; } }
         else { failed++; if (cell) { cell.textContent = '失敗: ' + (res.json.message || '') + '（' + res.status + ' ' + (res.json.error || '') + '）'; cell.className = 'result-error'; } }
