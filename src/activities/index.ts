@@ -1,4 +1,5 @@
 import { commitMoveInActivity } from './commit-move-in';
+import { compensationActivities } from './compensation';
 import { deliverCsMessagesActivity } from './cs-delivery';
 import type { ActivityDeps } from './deps';
 import { certificateActivities } from './issue-certificate';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
     commitMoveIn: commitMoveInActivity(deps),
     deliverCsMessages: deliverCsMessagesActivity(deps),
     ...certificateActivities(deps),
+    ...compensationActivities(deps),
   };
 }
 

@@ -121,6 +121,8 @@ export function createCsInbound(deps: CsInboundDeps) {
     const payloadEnc = deps.pii.encrypt(JSON.stringify(msg));
     if (held) {
       Object.assign(held, { messageId: msg.idempotencyKey, payloadEnc, plannedMoveOutDate: cert.plannedMoveOutDate, plannedVisitDate: cert.plannedVisitDate, purgeAt, replacedCount: held.replacedCount + 1 });
+      const row = await em.findOne(CaseRecord, { caseId: held.heldId });
+      if (row) Object.assign(row, { plannedVisitDate: cert.plannedVisitDate, dueAt: purgeAt, updatedAt: new Date() });
     } else {
       const heldId = `HC-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
       held = em.create(HeldMoveOutCertificate, {
@@ -131,7 +133,7 @@ export function createCsInbound(deps: CsInboundDeps) {
       em.persist(held);
       em.persist(em.create(CaseRecord, {
         caseId: heldId, procedure: Procedure.HELD_MOVE_OUT_CERTIFICATE, status: CaseStatus.HELD, workflowId: heldCertificateWorkflowId(heldId),
-        enteredBy: 'system', needsAttention: false, dueAt: purgeAt, createdAt: new Date(), updatedAt: new Date(),
+        enteredBy: 'system', needsAttention: false, escalated: false, revision: 0, dueAt: purgeAt, plannedVisitDate: cert.plannedVisitDate, createdAt: new Date(), updatedAt: new Date(),
       }));
     }
     const heldId = held.heldId;

@@ -1,6 +1,6 @@
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
 import { CaseStatus, Procedure } from '../domain/case-status';
-import { registry } from './shared/delivery';
+import { registry } from './shared/proxies';
 import { caseStatusTracker } from './shared/status';
 
 /** The held row changed: a newer message replaced it, or a 特例転入 reserved, released or used it. */
