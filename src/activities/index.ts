@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps';
 import { certificateActivities } from './issue-certificate';
 import { heldCertificateActivities } from './held-certificate';
 import { moveOutActivities } from './move-out';
+import { portalNoticeActivities } from './portal-notice';
 import { projectionActivities } from './projection';
 import { specialMoveInActivities } from './special-move-in';
 
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     deliverCsMessages: deliverCsMessagesActivity(deps),
     ...certificateActivities(deps),
     ...compensationActivities(deps),
+    ...portalNoticeActivities(deps),
   };
 }
 

@@ -39,6 +39,7 @@ const certificateInfoOf = (deps: ActivityDeps, r: Resident, app: StoredMoveOutAp
       householdHeadName: r.householdHeadName ?? fullName(r), originAddress: displayAddress(r), plannedDestinationAddress: app.destination.address,
       plannedMoveOutDate: app.plannedMoveOutDate, ...(r.registeredDomicile ? { registeredDomicile: r.registeredDomicile } : {}),
       ...(r.familyRegisterHead ? { familyRegisterHead: r.familyRegisterHead } : {}), moverGroupId: caseId,
+      ...(app.plannedVisitDate ? { plannedVisitDate: app.plannedVisitDate } : {}),
     },
   });
 

@@ -80,13 +80,14 @@ export const AttentionReason = {
   CERTIFICATE_INFO_OVERDUE: 'CERTIFICATE_INFO_OVERDUE', // 送信依頼 unanswered
   CERTIFICATE_WITHDRAWN: 'CERTIFICATE_WITHDRAWN', // the origin withdrew the 転出証明書情報 this 特例転入 uses
   ESCALATED: 'ESCALATED', // raised by a supervisor
+  PORTAL_REJECTED: 'PORTAL_REJECTED', // マイナポータル refused our notice
 } as const;
 export type AttentionReason = (typeof AttentionReason)[keyof typeof AttentionReason];
 
 export const attentionReasonLabel: Record<AttentionReason, string> = {
   ACTIVITY_FAILING: '処理が失敗を繰り返しています', APPROVAL_OVERDUE: '決裁・審査の期限超過', CS_REJECTED: 'CS がエラーを返しました',
   MOVE_IN_NOTICE_OVERDUE: '転入通知未着', CERTIFICATE_INFO_OVERDUE: '転出証明書情報の未着', CERTIFICATE_WITHDRAWN: '転出証明書情報が取り消されました',
-  ESCALATED: 'エスカレーション',
+  ESCALATED: 'エスカレーション', PORTAL_REJECTED: 'マイナポータルへの通知が拒否されました',
 };
 
 /** Actions in the append-only case action log. */

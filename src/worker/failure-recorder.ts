@@ -5,7 +5,7 @@ import { CaseAction } from '../domain/case-status';
 import { CaseActionLog, CaseRecord } from '../db/entities';
 import { ATTENTION_AFTER_ATTEMPTS, DELIVERY_RETRY, REGISTRY_RETRY, retryDelayMs } from '../domain/retry-policies';
 
-const DELIVERY_ACTIVITIES = new Set(['deliverCsMessages']);
+const DELIVERY_ACTIVITIES = new Set(['deliverCsMessages', 'notifyPortal']);
 const ACTIVITY_FAILING = 'ACTIVITY_FAILING';
 
 /**

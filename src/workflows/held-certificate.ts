@@ -26,7 +26,10 @@ export async function heldCertificateWorkflow(input: { heldId: string }): Promis
       await status.set(CaseStatus.USED);
       return { heldId, status: CaseStatus.USED };
     }
-    if (held.state === 'PURGED') return { heldId, status: CaseStatus.PURGED };
+    if (held.state === 'PURGED') {
+      await status.set(CaseStatus.PURGED); // purged at once (e.g. withdrawn by the origin)
+      return { heldId, status: CaseStatus.PURGED };
+    }
     const wait = new Date(held.purgeAt).getTime() - Date.now();
     if (status.status !== (held.state === 'IN_USE' ? CaseStatus.IN_USE : CaseStatus.HELD)) {
       await status.set(held.state === 'IN_USE' ? CaseStatus.IN_USE : CaseStatus.HELD, { dueAt: held.purgeAt });

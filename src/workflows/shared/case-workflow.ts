@@ -19,6 +19,8 @@ export interface CaseFrameOptions {
   initial?: CaseStatus;
   /** Extra condition for a cancellation besides the status (e.g. not once a 除票 has taken effect). */
   canCancel?: () => boolean;
+  /** Findings that forbid confirming the review of an online application (rule codes; domain/online-move-out-rules). */
+  reviewBlockedBy?: string[];
 }
 
 /**
@@ -36,7 +38,7 @@ export function caseWorkflow(p: CaseFrameOptions) {
     status: status.status, makerId: status.makerId, assignedTo: status.assignedTo, escalated: status.escalated,
     retryable: status.status === CaseStatus.DELIVERY_REJECTED || retry.inFlight,
   });
-  const approval = installApprovalHandlers({ caseId: p.caseId, status, view, log });
+  const approval = installApprovalHandlers({ caseId: p.caseId, status, view, log, reviewBlockedBy: p.reviewBlockedBy ?? [] });
   const work = installWorkHandlers({
     status, view, log, retry, resumeDelivery: delivery.resume, canCancel: () => p.canCancel?.() ?? true, onCancel: () => bodyScope?.cancel(),
   });
