@@ -32,6 +32,12 @@ export interface AppConfig {
   identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
   householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
   moveInNoticeOverdueDays: number; // 転入通知未着 is flagged this many days after the 転出予定日 (domain.md §4.6, design 30)
+  portalUrl: string; // マイナポータル notices endpoint base (the simulator in embedded mode)
+  portalToken: string; // bearer token we present to the portal for notices
+  portalKeyId: string; // key ID of the shared key the portal signs its requests with (X-Portal-Key-Id)
+  portalKey: string; // base64, ≥ 32 bytes: HMAC key of the portal's requests
+  /** PEM files: trust anchors (J-LIS CA), intermediates, and a revocation list (one hex serial per line). */
+  portalTrustFiles?: { anchors: string; intermediates?: string; revokedSerials?: string };
   keys: { piiEncryption: string; piiIndex: string; payloadCodec: string }; // base64, 32 bytes each
 }
 
@@ -49,6 +55,10 @@ const configSchema = {
     municipalityCode: { type: 'string', pattern: '^[0-9]{6}$' },
     residentCodeCheckMode: { enum: ['off', 'warn', 'enforce'] },
     moveInNoticeOverdueDays: { type: 'integer', minimum: 1, maximum: 365 },
+    portalUrl: { type: 'string', pattern: '^https?://' },
+    portalToken: { type: 'string', minLength: 16 },
+    portalKeyId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
+    portalKey: { type: 'string', pattern: '^[A-Za-z0-9+/]{43,}={0,2}$' },
     keys: {
       type: 'object',
       properties: Object.fromEntries(
@@ -97,6 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     identityUpdateIncludesKana: env.IDENTITY_UPDATE_INCLUDES_KANA === 'true',
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
     moveInNoticeOverdueDays: Number(env.MOVE_IN_NOTICE_OVERDUE_DAYS ?? 30),
+    portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
+    portalToken: env.PORTAL_TOKEN ?? 'dev-portal-token-0123456789',
+    portalKeyId: env.PORTAL_KEY_ID ?? 'mynaportal-dev',
+    portalKey: env.PORTAL_KEY ?? 'ZGV2LXBvcnRhbC1obWFjLWtleS0wMTIzNDU2Nzg5YWJjZGVm',
+    portalTrustFiles: env.PORTAL_TRUST_ANCHORS
+      ? { anchors: env.PORTAL_TRUST_ANCHORS, intermediates: env.PORTAL_TRUST_INTERMEDIATES, revokedSerials: env.PORTAL_REVOKED_SERIALS }
+      : undefined,
     keys: envKeys ?? loadOrCreateDevKeys(dataDir),
     ...overrides,
   };

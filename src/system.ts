@@ -12,6 +12,9 @@ import { CardAgencyHttpClient } from './partners/card-agency-http-client';
 import { startCardAgencySimulator } from './partners/card-agency-simulator';
 import { CsHttpClient } from './partners/cs-http-client';
 import { startCsSimulator, type RunningCsSimulator } from './partners/cs-simulator';
+import { fileTrustSource, unconfiguredTrust, type PortalTrustSource } from './api/portal-trust';
+import { PortalHttpClient } from './partners/portal-http-client';
+import { startPortalSimulator } from './partners/portal-simulator';
 import { createTemporalClient } from './temporal/client';
 import { createRegistryWorker } from './worker/create-worker';
 
@@ -23,6 +26,8 @@ export interface RunningSystem {
   apiUrl: string;
   csUrl: string;
   jlisUrl: string;
+  /** The マイナポータル simulator, when started in-process. */
+  portalUrl: string;
   close(): Promise<void>;
 }
 
@@ -31,6 +36,13 @@ export interface SystemOptions {
   csSimulator?: boolean | { port?: number };
   /** Start the J-LIS card agency simulator in-process; otherwise use config.jlisUrl. */
   jlisSimulator?: boolean | { port?: number };
+  /**
+   * Start the マイナポータル simulator in-process: it signs with its own test CA, which becomes the intake's trust
+   * anchor, and submits to this system's intake; otherwise use config.portalUrl and config.portalTrustFiles.
+   */
+  portalSimulator?: boolean | { port?: number };
+  /** Trust for the portal intake (tests); default: the simulator's, else config.portalTrustFiles. */
+  portalTrust?: PortalTrustSource;
   workflowBundle?: WorkerOptions['workflowBundle'];
   log?: (line: string) => void;
 }
@@ -71,11 +83,25 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       config = { ...config, jlisUrl: jlis.url };
       log(`J-LIS simulator: ${jlis.url}`);
     }
+    let portalTrust: PortalTrustSource = opts.portalTrust ?? (config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust);
+    let registerAtPortal: ((apiUrl: string) => void) | undefined;
+    if (opts.portalSimulator) {
+      const port = typeof opts.portalSimulator === 'object' ? (opts.portalSimulator.port ?? 0) : 0;
+      const portal = await startPortalSimulator({ token: config.portalToken, port });
+      closers.push(() => portal.close());
+      config = { ...config, portalUrl: portal.url };
+      if (!opts.portalTrust) portalTrust = () => portal.trust();
+      registerAtPortal = (apiUrl) => portal.registerMunicipality({
+        municipalityCode: config.municipalityCode, intakeBaseUrl: `${apiUrl}/portal/v1`, keyId: config.portalKeyId, key: keyBytes(config.portalKey),
+      });
+      log(`マイナポータル simulator: ${portal.url}`);
+    }
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
     const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
+    const portalClient = new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken });
     const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
     log('worker: starting (bundling workflows)');
-    const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, cards, certificates: createCertificateRenderer(), config }, workflowBundle: opts.workflowBundle });
+    const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, cards, portal: portalClient, certificates: createCertificateRenderer(), config }, workflowBundle: opts.workflowBundle });
     const running = worker.run();
     closers.push(async () => {
       worker.shutdown();
@@ -83,12 +109,13 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     });
     const temporal = await createTemporalClient(config);
     closers.push(() => temporal.connection.close());
-    const server = createServer(createApiApp({ orm, pii, temporal, config }));
+    const server = createServer(createApiApp({ orm, pii, temporal, config, portalTrust }));
     await listen(server, config.apiPort, config.apiHost);
     closers.push(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
     const apiUrl = `http://${config.apiHost}:${(server.address() as AddressInfo).port}`;
     log(`API: ${apiUrl}`);
-    return { config, orm, temporal, worker, apiUrl, csUrl: config.csUrl, jlisUrl: config.jlisUrl, close };
+    registerAtPortal?.(apiUrl);
+    return { config, orm, temporal, worker, apiUrl, csUrl: config.csUrl, jlisUrl: config.jlisUrl, portalUrl: config.portalUrl, close };
   } catch (e) {
     await close();
     throw e;

@@ -1,12 +1,12 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { CaseAction } from '../domain/case-status';
 import { FailureType } from '../domain/failures';
-import { CaseActionLog, OutboxKind, OutboxMessage, OutboxStatus } from '../db/entities';
+import { CaseActionLog, OutboxKind, OutboxMessage, OutboxStatus, PartnerCall, PartnerName } from '../db/entities';
 import type { CardAgencyAck } from '../partners/card-agency';
 import type { ContinuedUseRequest } from '../partners/card-agency-messages';
 import type { CsAck, IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
-import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../partners/cs-move-messages';
-import { PartnerRejectedError } from '../partners/partner-errors';
+import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../partners/cs-move-messages';
+import { PartnerRejectedError, PartnerUnavailableError } from '../partners/partner-errors';
 import type { ActivityDeps } from './deps';
 
 /** Which port sends which outbox kind. */
@@ -16,33 +16,52 @@ const send = (deps: ActivityDeps, kind: string, body: unknown): Promise<CsAck | 
     case OutboxKind.MOVE_IN_NOTICE: return deps.cs.sendMoveInNotice(body as MoveInNotice);
     case OutboxKind.MOVE_OUT_CERTIFICATE_INFO: return deps.cs.sendMoveOutCertificateInfo(body as MoveOutCertificateInfo);
     case OutboxKind.CERTIFICATE_INFO_REQUEST: return deps.cs.sendCertificateInfoRequest(body as CertificateInfoRequest);
+    case OutboxKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL: return deps.cs.sendCertificateWithdrawal(body as MoveOutCertificateWithdrawal);
     case OutboxKind.CARD_CONTINUED_USE: return deps.cards.requestContinuedUse(body as ContinuedUseRequest);
     default: throw ApplicationFailure.nonRetryable(`unknown outbox kind ${kind}`);
   }
 };
 
+const partnerOf = (kind: string) => (kind === OutboxKind.CARD_CONTINUED_USE ? PartnerName.JLIS : PartnerName.CS);
+
+const errorCodeOf = (err: unknown): { code: string; httpStatus?: number } =>
+  err instanceof PartnerRejectedError ? { code: err.code, httpStatus: err.httpStatus }
+    : err instanceof PartnerUnavailableError ? { code: 'UNAVAILABLE', httpStatus: err.httpStatus }
+      : { code: 'ERROR' };
+
 /**
  * Delivers the outbox messages of a case to the CS and J-LIS, in creation order, each with its idempotency key
  * (architecture principle 2). Earlier unsent messages of the same persons (from other cases) go first, so each
  * person's updates reach the CS in event order (domain.md §3.4). A transient failure throws (Temporal retries with
- * the same keys); a refusal marks the message and fails non-retryably for the error queue.
+ * the same keys); a refusal marks the message and fails non-retryably for the error queue. Each row is claimed
+ * (PENDING → SENDING, compare-and-set) before the call, so a message cancelled by a compensation is never sent and
+ * a message possibly in flight is compensated as sent (compensation.ts). Every call is recorded in partner_call (health); the activity heartbeats between
+ * messages so that a cancellation (retry-now, case cancellation) stops it between two sends.
  */
 export function deliverCsMessagesActivity(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   return async function deliverCsMessages(input: { caseId: string }): Promise<{ sent: number }> {
     const em = deps.orm.em.fork();
-    const own = await em.find(OutboxMessage, { caseId: input.caseId }, { orderBy: { id: 'asc' } });
-    const codes = [...new Set(own.filter((m) => m.status !== OutboxStatus.SENT).map((m) => m.residentRecordCode))];
-    const queue = codes.length
-      ? await em.find(OutboxMessage, { residentRecordCode: { $in: codes }, status: { $ne: OutboxStatus.SENT } }, { orderBy: { id: 'asc' } })
-      : [];
+    const unsent = { $in: [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.REJECTED] };
+    const own = await em.find(OutboxMessage, { caseId: input.caseId, status: unsent }, { orderBy: { id: 'asc' } });
+    const codes = [...new Set(own.map((m) => m.residentRecordCode))];
+    const queue = codes.length ? await em.find(OutboxMessage, { residentRecordCode: { $in: codes }, status: unsent }, { orderBy: { id: 'asc' } }) : [];
     let sent = 0;
     for (const m of queue) {
-      m.attempts += 1;
+      Context.current().heartbeat({ sent });
+      if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('delivery cancelled between two messages');
+      // claim the row (compare-and-set): a compensation may have cancelled it, another attempt may have sent it
+      if (!(await em.nativeUpdate(OutboxMessage, { id: m.id, status: unsent }, { status: OutboxStatus.SENDING, attempts: m.attempts + 1 }))) continue;
+      await em.refresh(m);
+      const started = Date.now();
+      const call = (ok: boolean, e?: { code: string; httpStatus?: number }) => em.persist(em.create(PartnerCall, {
+        partner: partnerOf(m.kind), operation: m.kind, ok, httpStatus: e?.httpStatus, errorCode: e?.code, durationMs: Date.now() - started, caseId: m.caseId, at: now(),
+      }));
       try {
         const ack = await send(deps, m.kind, JSON.parse(deps.pii.decrypt(m.payloadEnc)));
         const messageId = 'messageId' in ack ? ack.messageId : ack.requestId;
         Object.assign(m, { status: OutboxStatus.SENT, ackMessageId: messageId, sentAt: now(), lastError: undefined });
+        call(true);
         em.persist(em.create(CaseActionLog, {
           caseId: m.caseId, action: CaseAction.CS_SENT, actorId: 'system', detail: { kind: m.kind, sequence: m.sequence, messageId, duplicate: ack.duplicate }, at: now(),
         }));
@@ -51,12 +70,16 @@ export function deliverCsMessagesActivity(deps: ActivityDeps) {
       } catch (err) {
         // the partner clients' error messages carry codes and statuses only, never personal data
         m.lastError = (err instanceof Error ? err.message : String(err)).slice(0, 500);
+        call(false, errorCodeOf(err));
         if (err instanceof PartnerRejectedError) {
           m.status = OutboxStatus.REJECTED;
           em.persist(em.create(CaseActionLog, { caseId: m.caseId, action: CaseAction.CS_REJECTED, actorId: 'system', detail: { kind: m.kind, code: err.code }, at: now() }));
           await em.flush();
           throw ApplicationFailure.create({ type: FailureType.PARTNER_REJECTED, message: `${m.kind} refused: ${err.code}`, nonRetryable: true, details: [{ code: err.code }] });
         }
+        // the partner answered "not now" (e.g. 503): certainly not accepted, so the row is unclaimed again; after a
+        // timeout or a network error it stays SENDING (it may have been accepted; the resend is de-duplicated)
+        if (err instanceof PartnerUnavailableError && err.httpStatus !== undefined) m.status = OutboxStatus.PENDING;
         await em.flush();
         throw err;
       }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../config';
 import type { PiiCrypto } from '../db/pii-crypto';
 import type { CardAgency } from '../partners/card-agency';
 import type { CsGateway } from '../partners/cs-gateway';
+import type { Portal } from '../partners/portal';
 import type { CertificateRenderer } from './certificate-renderer';
 
 /** What activities may touch: the registry DB, the partners behind their ports, the PDF renderer. */
@@ -11,6 +12,7 @@ export interface ActivityDeps {
   pii: PiiCrypto;
   cs: CsGateway;
   cards: CardAgency;
+  portal: Portal;
   certificates: CertificateRenderer;
   config: Pick<AppConfig, 'municipalityCode' | 'municipalityName' | 'prefectureName' | 'mayorName' | 'officeName' | 'identityUpdateIncludesKana'>;
   now?: () => Date;

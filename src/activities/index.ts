@@ -1,9 +1,11 @@
 import { commitMoveInActivity } from './commit-move-in';
+import { compensationActivities } from './compensation';
 import { deliverCsMessagesActivity } from './cs-delivery';
 import type { ActivityDeps } from './deps';
 import { certificateActivities } from './issue-certificate';
 import { heldCertificateActivities } from './held-certificate';
 import { moveOutActivities } from './move-out';
+import { portalNoticeActivities } from './portal-notice';
 import { projectionActivities } from './projection';
 import { specialMoveInActivities } from './special-move-in';
 
@@ -19,6 +21,8 @@ export function createActivities(deps: ActivityDeps) {
     commitMoveIn: commitMoveInActivity(deps),
     deliverCsMessages: deliverCsMessagesActivity(deps),
     ...certificateActivities(deps),
+    ...compensationActivities(deps),
+    ...portalNoticeActivities(deps),
   };
 }
 

@@ -8,11 +8,11 @@ import { ResidentStatus } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
 import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, Household, InboundMessage, OutboxKind, Resident, ResidentHistory } from '../db/entities';
 import { fullKana, fullName } from '../db/registry-lookup';
-import { snapshotOf } from '../db/snapshot';
 import type { StoredMoveOutApplication } from '../api/move-out-intake';
 import type { MoveInNotice } from '../partners/cs-gateway';
 import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../partners/cs-move-messages';
 import type { ActivityDeps } from './deps';
+import { appendHistory } from './history-writer';
 import { displayAddress, enqueue, identityUpdateOf } from './outbox-writer';
 
 export interface MoveOutCommitResult {
@@ -29,17 +29,6 @@ const loadApplication = async (em: EntityManager, caseId: string) => {
   return app.payload as unknown as StoredMoveOutApplication;
 };
 
-/** Appends a full history snapshot for a changed record (never overwrites; domain.md §3.3). */
-const appendHistory = (em: EntityManager, deps: ActivityDeps, r: Resident, p: { caseId: string; operatorId: string; terminalId?: string; notes?: string }) => {
-  r.historyNumber += 1;
-  r.updatedAt = new Date();
-  em.persist(em.create(ResidentHistory, {
-    addresseeNumber: r.addresseeNumber, historyNumber: r.historyNumber, changeReason: r.changeReason, changeDate: r.changeDate,
-    notificationDate: r.notificationDate, processingDate: jstDate(new Date()), caseId: p.caseId, operatorId: p.operatorId,
-    terminalId: p.terminalId, place: deps.config.officeName, notes: p.notes, snapshot: snapshotOf(r), createdAt: new Date(),
-  }));
-};
-
 /** 転出証明書情報 of one person (design model of domain.md §3.5), addressed to the destination. */
 const certificateInfoOf = (deps: ActivityDeps, r: Resident, app: StoredMoveOutApplication, caseId: string) =>
   (_seq: number, idempotencyKey: string): MoveOutCertificateInfo => ({
@@ -50,6 +39,7 @@ const certificateInfoOf = (deps: ActivityDeps, r: Resident, app: StoredMoveOutAp
       householdHeadName: r.householdHeadName ?? fullName(r), originAddress: displayAddress(r), plannedDestinationAddress: app.destination.address,
       plannedMoveOutDate: app.plannedMoveOutDate, ...(r.registeredDomicile ? { registeredDomicile: r.registeredDomicile } : {}),
       ...(r.familyRegisterHead ? { familyRegisterHead: r.familyRegisterHead } : {}), moverGroupId: caseId,
+      ...(app.plannedVisitDate ? { plannedVisitDate: app.plannedVisitDate } : {}),
     },
   });
 

@@ -7,10 +7,25 @@ import type { ActivityDeps } from './deps';
 export interface ProjectCaseInput {
   caseId: string;
   procedure: Procedure;
+  /** Increases with every write of the workflow's status helper; an older revision is ignored. */
+  revision?: number;
   status: CaseStatus;
   needsAttention: boolean;
   attentionReason: string | null;
   dueAt?: string | null;
+  assignedTo?: string | null;
+  escalated?: boolean;
+  makerId?: string;
+  awaitingRole?: string | null;
+}
+
+export interface RecordCaseActionInput {
+  caseId: string;
+  action: CaseAction;
+  actorId: string;
+  actorRoles: string[];
+  terminalId?: string;
+  detail?: Record<string, unknown>;
 }
 
 /** Writes the case projection row (called only through the workflows' status helper). */
@@ -20,16 +35,37 @@ export function projectionActivities(deps: ActivityDeps) {
     async projectCase(p: ProjectCaseInput): Promise<void> {
       const em = deps.orm.em.fork();
       const row = await em.findOneOrFail(CaseRecord, { caseId: p.caseId });
+      if (p.revision !== undefined) {
+        if (p.revision <= row.revision) return; // a newer state was already written
+        row.revision = p.revision;
+      }
       row.status = p.status;
       row.procedure = p.procedure;
+      if (p.assignedTo !== undefined) row.assignedTo = p.assignedTo ?? undefined;
+      if (p.escalated !== undefined) row.escalated = p.escalated;
+      if (p.makerId) row.makerId = p.makerId;
+      if (p.awaitingRole !== undefined) row.awaitingRole = p.awaitingRole ?? undefined;
       // activity-failure attention is owned by the failure recorder; a status change clears other reasons only
-      if (p.needsAttention || row.attentionReason !== 'ACTIVITY_FAILING') {
+      if (FINAL_STATUSES.has(p.status)) Object.assign(row, { failingStep: undefined, attempt: undefined, lastError: undefined, nextRetryAt: undefined });
+      if (p.needsAttention || row.attentionReason !== 'ACTIVITY_FAILING' || FINAL_STATUSES.has(p.status)) {
         row.needsAttention = p.needsAttention;
         row.attentionReason = p.attentionReason ?? undefined;
       }
       if (p.dueAt !== undefined) row.dueAt = p.dueAt ? new Date(p.dueAt) : undefined;
       row.updatedAt = now();
       if (FINAL_STATUSES.has(p.status)) row.completedAt ??= now();
+      await em.flush();
+    },
+
+    /** Logs a human step (claim, 差戻し, escalation, retry, cancellation, …) in the case action log and the audit trail. */
+    async recordCaseAction(p: RecordCaseActionInput): Promise<void> {
+      const em = deps.orm.em.fork();
+      const row = await em.findOne(CaseRecord, { caseId: p.caseId });
+      em.persist(em.create(CaseActionLog, { caseId: p.caseId, action: p.action, actorId: p.actorId, terminalId: p.terminalId, detail: p.detail, at: now() }));
+      audit(em, ...(row?.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
+        actorId: p.actorId, actorRoles: p.actorRoles, terminalId: p.terminalId, action: AuditAction.CHANGE_PROVISIONAL,
+        function: `case:${p.action}`, caseId: p.caseId, targetAddresseeNumber: a,
+      })));
       await em.flush();
     },
 

@@ -9,6 +9,8 @@ import { certificatesRouter } from './certificates-router';
 import { csInboundRouter } from './cs-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
+import { portalRouter } from './portal-router';
+import type { PortalTrustSource } from './portal-trust';
 import { webRouter } from './web/web-router';
 
 export interface ApiDeps {
@@ -16,6 +18,8 @@ export interface ApiDeps {
   pii: PiiCrypto;
   temporal: Client;
   config: AppConfig;
+  /** Trust anchors, intermediates and revocation list for the マイナポータル signatures (file-based in production). */
+  portalTrust: PortalTrustSource;
 }
 
 /** The HTTP API (architecture: src/api). JSON only; every route but health, OpenAPI and login needs a session. */
@@ -23,11 +27,13 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '64kb' }));
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
+  // the portal's requests are verified over their raw bytes: mounted before the JSON parser
+  app.use('/portal/v1', portalRouter(deps));
+  app.use(express.json({ limit: '64kb' }));
 
   app.get('/api/health', async (_req, res) => {
     const checks: Record<string, boolean> = {};

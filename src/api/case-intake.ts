@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FieldError } from '../domain/ajv';
-import { CaseAction, CaseStatus, type Procedure } from '../domain/case-status';
+import { awaitingRoleOf, CaseAction, CaseStatus, type Procedure } from '../domain/case-status';
 import { jstDate } from '../domain/dates';
 import { audit } from '../db/audit-writer';
 import { AuditAction, CaseActionLog, CaseApplication, CaseRecord } from '../db/entities';
@@ -30,6 +30,8 @@ export interface CaseIntakeSpec {
   workflowId(caseId: string): string;
   workflowArgs(caseId: string): object;
   initialStatus?: CaseStatus;
+  /** The person whose input the approver confirms; default the entering user ('' = not yet known: online review). */
+  makerId?: string;
 }
 
 const canonical = (v: unknown): string =>
@@ -63,7 +65,8 @@ export async function intakeCase(deps: { orm: MikroORM; temporal: Client; taskQu
     em.persist(em.create(CaseApplication, { caseId, procedure: spec.procedure, idempotencyKey: key, payloadHash: hash, payload: stored as Record<string, unknown>, createdAt: now }));
     em.persist(em.create(CaseRecord, {
       caseId, procedure: spec.procedure, status, workflowId, enteredBy: actor.userId, terminalId: actor.terminalId,
-      flags, subjectAddresseeNumbers: subjects, needsAttention: false, createdAt: now, updatedAt: now,
+      flags, subjectAddresseeNumbers: subjects, needsAttention: false, escalated: false, revision: 0, createdAt: now, updatedAt: now,
+      makerId: spec.makerId === undefined ? actor.userId : spec.makerId || undefined, awaitingRole: awaitingRoleOf(status),
     }));
     em.persist(em.create(CaseActionLog, { caseId, action: CaseAction.INTAKE, actorId: actor.userId, terminalId: actor.terminalId, detail: { flags }, at: now }));
     audit(em, ...(subjects?.length ? subjects : [undefined]).map((a) => ({

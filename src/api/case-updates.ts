@@ -9,6 +9,15 @@ const STATUS_OF: Record<string, number> = {
   [UpdateRejection.FOUR_EYES]: 403,
   [UpdateRejection.REASON_REQUIRED]: 400,
   [UpdateRejection.NOT_RETRYABLE_NOW]: 409,
+  [UpdateRejection.NOT_ASSIGNEE]: 403,
+  [UpdateRejection.ALREADY_ASSIGNED]: 409,
+  [UpdateRejection.NOT_CLAIMABLE]: 409,
+  [UpdateRejection.NOT_ASSIGNED]: 409,
+  [UpdateRejection.ASSIGNEE_NOT_ELIGIBLE]: 422,
+  [UpdateRejection.NOT_CANCELLABLE]: 409,
+  [UpdateRejection.ALREADY_ESCALATED]: 409,
+  [UpdateRejection.NOT_MAKER]: 403,
+  [UpdateRejection.NOT_IN_STEP]: 409,
 };
 
 /**

@@ -4,12 +4,13 @@ import { Router, type Request } from 'express';
 import type { AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
 import { caseStatusLabel, procedureLabel, type CaseStatus } from '../domain/case-status';
-import { can } from '../domain/roles';
+import { can, type Role } from '../domain/roles';
 import { audit } from '../db/audit-writer';
-import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, CertificateIssuance } from '../db/entities';
+import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, CertificateIssuance, StaffUser } from '../db/entities';
 import { maskIndividualNumber, type PiiCrypto } from '../db/pii-crypto';
-import { approveUpdate, rejectUpdate } from '../workflows/shared/approval';
-import { retryDeliveryUpdate } from '../workflows/shared/delivery';
+import { allowedActions } from '../domain/case-actions';
+import { approveUpdate, confirmReviewUpdate, rejectUpdate, requestChangesUpdate, requestContactUpdate, resubmitUpdate } from '../workflows/shared/approval';
+import { cancelCaseUpdate, claimUpdate, escalateUpdate, reassignUpdate, releaseUpdate, retryDeliveryUpdate, retryNowUpdate } from '../workflows/shared/work';
 import { requireRole, staffOf, type StaffContext } from './auth';
 import { executeCaseUpdate } from './case-updates';
 import { ApiError } from './errors';
@@ -34,6 +35,29 @@ const reasonOf = (body: unknown): string => {
   if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '理由を入力してください', v.errors);
   return v.value.reason;
 };
+
+interface OptionalReasonBody { reason?: string }
+const validateOptionalReason = compileSchema<OptionalReasonBody>({
+  type: 'object', additionalProperties: false, required: [],
+  properties: { reason: { type: 'string', maxLength: 500, nullable: true } },
+});
+const optionalReasonOf = (body: unknown): string | undefined => {
+  const v = validateOptionalReason(body ?? {});
+  if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', v.errors);
+  return v.value.reason?.trim() || undefined;
+};
+
+interface ReassignBody { to: string; reason: string }
+const validateReassign = compileSchema<ReassignBody>({
+  type: 'object', additionalProperties: false, required: ['to', 'reason'],
+  properties: { to: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }, reason: { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } },
+});
+
+/** The work view of a projection row (domain/case-actions.ts), for the actions the current user may take. */
+export const workViewOf = (c: CaseRecord) => ({
+  status: c.status as CaseStatus, makerId: c.makerId ?? c.enteredBy, assignedTo: c.assignedTo, escalated: c.escalated,
+  retryable: c.status === 'DELIVERY_REJECTED' || Boolean(c.failingStep),
+});
 
 const actorOf = (s: StaffContext) => ({ userId: s.userId, roles: s.roles, terminalId: s.terminalId });
 const requestId = (req: Request) => req.get('x-request-id') ?? undefined;
@@ -69,6 +93,8 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     if (typeof req.query.status === 'string') where.status = req.query.status;
     if (typeof req.query.procedure === 'string') where.procedure = req.query.procedure;
     if (req.query.needsAttention === 'true') where.needsAttention = true;
+    if (typeof req.query.assignedTo === 'string') where.assignedTo = req.query.assignedTo;
+    if (typeof req.query.awaitingRole === 'string') where.awaitingRole = req.query.awaitingRole;
     const limit = Math.min(Number(req.query.limit ?? 100) || 100, 500);
     const rows = await orm.em.fork().find(CaseRecord, where, { orderBy: { createdAt: 'desc' }, limit });
     res.json({ cases: rows.map(caseSummary) });
@@ -97,6 +123,7 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     await em.flush();
     res.json({
       ...caseSummary(row),
+      allowedActions: allowedActions(workViewOf(row), staff),
       application,
       actions: actions.map((a) => ({ action: a.action, actorId: a.actorId, at: a.at, detail: a.detail })),
       certificates: certificates.map((c) => ({ certificateId: c.certificateId, issueNumber: c.issueNumber, type: c.certificateType, issuedAt: c.issuedAt, pages: c.pages, printedItems: c.printedItems, href: `/api/certificates/${c.certificateId}/pdf` })),
@@ -104,32 +131,56 @@ export function casesRouter(deps: CasesRouterDeps): Router {
     });
   });
 
-  r.post('/:caseId/approve', requireRole(orm, can.approve, 'POST /api/cases/:caseId/approve'), async (req, res) => {
-    const row = await loadCase(orm, String(req.params.caseId));
-    const decision = await executeCaseUpdate(deps.temporal, row.workflowId, approveUpdate, [{ actor: actorOf(staffOf(res)) }], requestId(req));
-    res.json({ caseId: row.caseId, decision });
-  });
+  /** A human step on the case workflow; a refusal for lack of rights (403) is audited like any refused access. */
+  const step = (path: string, gate: (roles: readonly Role[]) => boolean, run: (row: CaseRecord, actor: ReturnType<typeof actorOf>, req: Request) => Promise<unknown>) =>
+    r.post(`/:caseId/${path}`, requireRole(orm, gate, `POST /api/cases/:caseId/${path}`), async (req, res) => {
+      const staff = staffOf(res);
+      const row = await loadCase(orm, String(req.params.caseId));
+      try {
+        const result = await run(row, actorOf(staff), req);
+        res.json({ caseId: row.caseId, ...(result && typeof result === 'object' ? result : {}) });
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 403) {
+          const em = orm.em.fork();
+          audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: `POST /api/cases/:caseId/${path}`, caseId: row.caseId, outcome: 'denied', detail: { code: e.code } });
+          await em.flush();
+        }
+        throw e;
+      }
+    });
+  const update = executeCaseUpdate;
+  const t = deps.temporal;
 
-  r.post('/:caseId/reject', requireRole(orm, can.approve, 'POST /api/cases/:caseId/reject'), async (req, res) => {
-    const reason = reasonOf(req.body);
-    const row = await loadCase(orm, String(req.params.caseId));
-    const decision = await executeCaseUpdate(deps.temporal, row.workflowId, rejectUpdate, [{ actor: actorOf(staffOf(res)), reason }], requestId(req));
-    res.json({ caseId: row.caseId, decision });
+  step('approve', can.approve, async (row, actor, req) => ({ decision: await update(t, row.workflowId, approveUpdate, [{ actor }], requestId(req)) }));
+  step('reject', can.work, async (row, actor, req) => ({ decision: await update(t, row.workflowId, rejectUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)) }));
+  step('confirm-review', can.enterCase, (row, actor, req) => update(t, row.workflowId, confirmReviewUpdate, [{ actor, reason: optionalReasonOf(req.body) }], requestId(req)));
+  step('request-contact', can.enterCase, (row, actor, req) => update(t, row.workflowId, requestContactUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
+  step('request-changes', can.approve, (row, actor, req) => update(t, row.workflowId, requestChangesUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
+  step('resubmit', can.enterCase, (row, actor, req) => update(t, row.workflowId, resubmitUpdate, [{ actor, reason: optionalReasonOf(req.body) }], requestId(req)));
+  step('claim', can.work, (row, actor, req) => update(t, row.workflowId, claimUpdate, [{ actor }], requestId(req)));
+  step('release', can.work, (row, actor, req) => update(t, row.workflowId, releaseUpdate, [{ actor }], requestId(req)));
+  step('reassign', can.superviseCases, async (row, actor, req) => {
+    const v = validateReassign(req.body ?? {});
+    if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '担当者と理由を入力してください', v.errors);
+    const target = await orm.em.fork().findOne(StaffUser, { userId: v.value.to, active: true });
+    if (!target) throw new ApiError(422, 'UNKNOWN_USER', '指定の職員が見つかりません', [{ field: '/to', rule: 'staffExists', message: '/to must name an active staff user' }]);
+    return update(t, row.workflowId, reassignUpdate, [{ actor, to: target.userId, toRoles: target.roles, reason: v.value.reason }], requestId(req));
   });
-
-  r.post('/:caseId/retry-delivery', requireRole(orm, can.superviseCases, 'POST /api/cases/:caseId/retry-delivery'), async (req, res) => {
-    const reason = reasonOf(req.body);
-    const row = await loadCase(orm, String(req.params.caseId));
-    await executeCaseUpdate(deps.temporal, row.workflowId, retryDeliveryUpdate, [{ actor: actorOf(staffOf(res)), reason }], requestId(req));
-    res.json({ caseId: row.caseId, retried: true });
+  step('escalate', can.superviseCases, (row, actor, req) => update(t, row.workflowId, escalateUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
+  step('retry-now', can.superviseCases, (row, actor, req) => update(t, row.workflowId, retryNowUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
+  step('retry-delivery', can.superviseCases, async (row, actor, req) => {
+    await update(t, row.workflowId, retryDeliveryUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req));
+    return { retried: true };
   });
+  step('cancel', can.superviseCases, (row, actor, req) => update(t, row.workflowId, cancelCaseUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
 
   return r;
 }
 
 export const caseSummary = (c: CaseRecord) => ({
   caseId: c.caseId, procedure: c.procedure, procedureLabel: procedureLabel[c.procedure], status: c.status,
-  statusLabel: caseStatusLabel[c.status as CaseStatus], enteredBy: c.enteredBy, decidedBy: c.decidedBy, assignedTo: c.assignedTo,
+  statusLabel: caseStatusLabel[c.status as CaseStatus], enteredBy: c.enteredBy, makerId: c.makerId, decidedBy: c.decidedBy, assignedTo: c.assignedTo,
+  awaitingRole: c.awaitingRole ?? null, escalated: c.escalated, dueAt: c.dueAt, plannedVisitDate: c.plannedVisitDate,
   flags: c.flags ?? [], subjectAddresseeNumbers: c.subjectAddresseeNumbers ?? [], needsAttention: c.needsAttention,
   attentionReason: c.attentionReason, failingStep: c.failingStep, attempt: c.attempt, lastError: c.lastError,
   nextRetryAt: c.nextRetryAt, createdAt: c.createdAt, updatedAt: c.updatedAt, completedAt: c.completedAt,

@@ -5,15 +5,18 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { SchemaObject } from 'ajv';
 import type { AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
-import { CaseStatus, FINAL_STATUSES, Procedure } from '../domain/case-status';
+import { AttentionReason, CaseAction, CaseStatus, FINAL_STATUSES, Procedure } from '../domain/case-status';
 import { jstDate } from '../domain/dates';
 import { heldCertificatePurgeAt } from '../domain/move-deadlines';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
-import { AuditAction, CaseRecord, HeldCertificateState, HeldMoveOutCertificate, InboundKind, InboundMessage, OutboxKind, OutboxMessage, Resident } from '../db/entities';
+import { AuditAction, CaseActionLog, CaseRecord, HeldCertificateState, HeldMoveOutCertificate, InboundKind, InboundMessage, OutboxKind, OutboxMessage, Resident } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { MoveInNoticeSchema, type MoveInNotice } from '../partners/cs-messages';
-import { CertificateInfoRequestSchema, MoveOutCertificateInfoSchema, type CertificateInfoRequest, type MoveOutCertificateInfo } from '../partners/cs-move-messages';
+import {
+  CertificateInfoRequestSchema, MoveOutCertificateInfoSchema, MoveOutCertificateWithdrawalSchema,
+  type CertificateInfoRequest, type MoveOutCertificateInfo, type MoveOutCertificateWithdrawal,
+} from '../partners/cs-move-messages';
 import { certificateInfoRequestSignal, moveInNoticeSignal } from '../workflows/move-out';
 import { certificateUpdatedSignal } from '../workflows/held-certificate';
 import { certificateArrivedSignal } from '../workflows/special-move-in';
@@ -50,6 +53,7 @@ export function csInboundRouter(deps: CsInboundDeps): Router {
   r.post('/move-in-notices', handle(inbound.moveInNotice));
   r.post('/certificate-requests', handle(inbound.certificateRequest));
   r.post('/move-out-certificates', handle(inbound.moveOutCertificate));
+  r.post('/move-out-certificate-withdrawals', handle(inbound.certificateWithdrawal));
   return r;
 }
 
@@ -121,6 +125,8 @@ export function createCsInbound(deps: CsInboundDeps) {
     const payloadEnc = deps.pii.encrypt(JSON.stringify(msg));
     if (held) {
       Object.assign(held, { messageId: msg.idempotencyKey, payloadEnc, plannedMoveOutDate: cert.plannedMoveOutDate, plannedVisitDate: cert.plannedVisitDate, purgeAt, replacedCount: held.replacedCount + 1 });
+      const row = await em.findOne(CaseRecord, { caseId: held.heldId });
+      if (row) Object.assign(row, { plannedVisitDate: cert.plannedVisitDate, dueAt: purgeAt, updatedAt: new Date() });
     } else {
       const heldId = `HC-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
       held = em.create(HeldMoveOutCertificate, {
@@ -131,7 +137,7 @@ export function createCsInbound(deps: CsInboundDeps) {
       em.persist(held);
       em.persist(em.create(CaseRecord, {
         caseId: heldId, procedure: Procedure.HELD_MOVE_OUT_CERTIFICATE, status: CaseStatus.HELD, workflowId: heldCertificateWorkflowId(heldId),
-        enteredBy: 'system', needsAttention: false, dueAt: purgeAt, createdAt: new Date(), updatedAt: new Date(),
+        enteredBy: 'system', needsAttention: false, escalated: false, revision: 0, dueAt: purgeAt, plannedVisitDate: cert.plannedVisitDate, createdAt: new Date(), updatedAt: new Date(),
       }));
     }
     const heldId = held.heldId;
@@ -146,7 +152,30 @@ export function createCsInbound(deps: CsInboundDeps) {
       },
     };
   });
-  return { moveInNotice, certificateRequest, moveOutCertificate };
+  /**
+   * 転出証明書情報の取消 (the origin cancelled the 転出): a held certificate is purged at once (personal data deleted,
+   * the stub kept); one in use by a 特例転入 is marked withdrawn and that case flagged for staff; a used one (the
+   * person has moved in) cannot be withdrawn and is listed as UNMATCHED for staff.
+   */
+  const certificateWithdrawal = receive<MoveOutCertificateWithdrawal>(InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL, MoveOutCertificateWithdrawalSchema, async (em, msg) => {
+    const held = await em.findOne(HeldMoveOutCertificate, { originMunicipalityCode: msg.fromMunicipalityCode, residentRecordCode: msg.withdrawal.residentRecordCode, state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] } });
+    if (!held) return { status: 'UNMATCHED' };
+    const now = new Date();
+    const heldId = held.heldId;
+    if (held.state === HeldCertificateState.HELD) {
+      Object.assign(held, { state: HeldCertificateState.PURGED, payloadEnc: undefined, residentRecordCode: undefined, plannedMoveOutDate: undefined, plannedVisitDate: undefined, purgedAt: now, withdrawnAt: now });
+      em.persist(em.create(CaseActionLog, { caseId: heldId, action: CaseAction.PURGED, actorId: 'system', detail: { messageId: held.messageId, origin: held.originMunicipalityCode, withdrawn: true }, at: now }));
+    } else {
+      held.withdrawnAt = now;
+      const using = held.usedByCaseId ? await em.findOne(CaseRecord, { caseId: held.usedByCaseId }) : undefined;
+      if (using) Object.assign(using, { needsAttention: true, attentionReason: AttentionReason.CERTIFICATE_WITHDRAWN, updatedAt: now });
+    }
+    return {
+      status: 'ACCEPTED', caseId: heldId,
+      after: () => signalIfRunning(deps.temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal),
+    };
+  });
+  return { moveInNotice, certificateRequest, moveOutCertificate, certificateWithdrawal };
 }
 
 async function signalIfRunning<A extends unknown[]>(client: Client, workflowId: string, signal: import('@temporalio/workflow').SignalDefinition<A>, ...args: A) {

@@ -12,7 +12,13 @@ import { intakeCase, type IntakeResult } from './case-intake';
 import { ApiError } from './errors';
 import type { IntakeDeps } from './move-in-intake';
 
-export type StoredMoveOutApplication = MoveOutApplication & { notificationDate: string; householdNumber: string; late: boolean };
+export type StoredMoveOutApplication = MoveOutApplication & {
+  notificationDate: string;
+  householdNumber: string;
+  late: boolean;
+  /** 来庁予定日 announced through マイナポータル: forwarded to the destination in the 転出証明書情報. */
+  plannedVisitDate?: string;
+};
 
 export const MoveOutFlag = { LATE_EX_OFFICIO: 'LATE_EX_OFFICIO', HEAD_CHANGE_EX_OFFICIO: 'HEAD_CHANGE_EX_OFFICIO' } as const;
 

@@ -1,4 +1,5 @@
 import { LoginRequestSchema } from './auth';
+import { moreSchemas, portalPaths, workPaths } from './openapi-more';
 import { MoveInApplicationSchema } from '../domain/applications/move-in-application';
 import { MoveOutApplicationSchema } from '../domain/applications/move-out-application';
 import { SpecialMoveInApplicationSchema } from '../domain/applications/special-move-in-application';
@@ -25,6 +26,7 @@ export const openApiDocument = {
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/auth/login' },
+      portalSignature: { type: 'apiKey', in: 'header', name: 'X-Portal-Signature', description: 'HMAC-SHA256 over METHOD, path, X-Portal-Timestamp, X-Portal-Nonce and sha256(body), with the key named by X-Portal-Key-Id' },
       csInbound: { type: 'http', scheme: 'bearer', description: 'CS_INBOUND_TOKEN presented by the municipal CS' },
     },
     schemas: {
@@ -42,6 +44,7 @@ export const openApiDocument = {
       MoveOutCertificateInfo: MoveOutCertificateInfoSchema,
       CertificateInfoRequest: CertificateInfoRequestSchema,
       LoginRequest: LoginRequestSchema,
+      ...moreSchemas,
       CaseSummary: {
         type: 'object',
         properties: {
@@ -55,6 +58,8 @@ export const openApiDocument = {
     },
   },
   paths: {
+    ...workPaths,
+    ...portalPaths,
     '/api/health': { get: { summary: 'Liveness and dependencies (DB, Temporal)', security: [], responses: { 200: { description: 'ok' }, 503: { description: 'degraded' } } } },
     '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
     '/api/auth/login': {

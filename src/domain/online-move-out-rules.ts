@@ -9,9 +9,17 @@
  * | SIGNER_NOT_IN_HOUSEHOLD | service rule: no proxies online          | reject    |
  * | OUTSIDE_WINDOW       | service rule: P − 30 … P + 10 (configurable) | reject  |
  * | ABROAD               | service rule: 国外転出 is not accepted online | reject    |
+ * | DESTINATION_CODE_REQUIRED | the 転入予定地 must be known to route the 転出証明書情報 (§4.3 special path) | reject |
+ * | DESTINATION_IS_HERE  | a move inside the municipality is a 転居 (law: 住基法第23条), not a 転出 | reject |
+ * | APPLICATION_DATE_IN_FUTURE | the application date cannot lie after its reception | reject |
  * | MOVER_NOT_MATCHED    | 4情報 do not match a current record        | finding   |
  * | PENDING_MOVE_OUT     | a mover already has a 転出 in progress      | finding   |
  * | SUPPORT_MEASURE      | 抑止 / 支援措置 on a mover (§8.6)            | finding   |
+ * | HEAD_CHANGE_REQUIRED | the 世帯主 leaves and 2+ members stay (§3.2: 世帯主変更 first) | finding |
+ *
+ * A finding in BLOCKING_FINDINGS stops the clerk from confirming the review: the application can then only be
+ * rejected (with the reason sent to the portal) or the applicant contacted. The others are for the clerk to check.
+ * 抑止 / 支援措置 records do not exist in the registry yet, so `blocked` is always false today (the rule is in place).
  */
 import { ageOn, type IsoDate } from './dates';
 import { DEFAULT_MOVE_RULES, onlineMoveOutWindow, type MoveDeadlineRules } from './move-deadlines';
@@ -24,15 +32,28 @@ export const OnlineMoveOutRule = {
   MOVER_NOT_MATCHED: 'MOVER_NOT_MATCHED',
   PENDING_MOVE_OUT: 'PENDING_MOVE_OUT',
   SUPPORT_MEASURE: 'SUPPORT_MEASURE',
+  DESTINATION_CODE_REQUIRED: 'DESTINATION_CODE_REQUIRED',
+  DESTINATION_IS_HERE: 'DESTINATION_IS_HERE',
+  APPLICATION_DATE_IN_FUTURE: 'APPLICATION_DATE_IN_FUTURE',
+  HEAD_CHANGE_REQUIRED: 'HEAD_CHANGE_REQUIRED',
 } as const;
 export type OnlineMoveOutRule = (typeof OnlineMoveOutRule)[keyof typeof OnlineMoveOutRule];
 
 export const MIN_SIGNER_AGE = 15;
 
+/** Findings that forbid confirming the review (the 転出 could not be committed as filed). */
+export const BLOCKING_FINDINGS: ReadonlySet<string> = new Set([OnlineMoveOutRule.MOVER_NOT_MATCHED, OnlineMoveOutRule.PENDING_MOVE_OUT, OnlineMoveOutRule.HEAD_CHANGE_REQUIRED]);
+
 export interface OnlineMoveOutFacts {
   applicationDate: IsoDate;
   plannedMoveOutDate: IsoDate;
   destinationAbroad: boolean;
+  /** The reception date (JST): the application date may not be later. Defaults to the application date. */
+  receivedDate?: IsoDate;
+  destinationMunicipalityCode?: string;
+  ownMunicipalityCode?: string;
+  /** The 世帯主 is among the movers and two or more members would stay behind. */
+  headLeavesMembersBehind?: boolean;
   /** The signer as identified by the certificate and matched in the registry (if at all). */
   signer: { birthDate: IsoDate; addresseeNumber?: string; householdNumber?: string };
   movers: Array<{ matched: boolean; addresseeNumber?: string; householdNumber?: string; pendingMoveOut: boolean; blocked: boolean }>;
@@ -61,6 +82,10 @@ export function evaluateOnlineMoveOut(f: OnlineMoveOutFacts, rules: MoveDeadline
     rejections.push({ rule: OnlineMoveOutRule.OUTSIDE_WINDOW, message: `申請は転出予定日の${rules.onlineWindowBefore}日前から${rules.onlineWindowAfter}日後までです` });
   }
   if (f.destinationAbroad) rejections.push({ rule: OnlineMoveOutRule.ABROAD, message: '国外への転出はオンラインでは受け付けていません' });
+  else if (!f.destinationMunicipalityCode) rejections.push({ rule: OnlineMoveOutRule.DESTINATION_CODE_REQUIRED, message: '転出先の市区町村が指定されていません' });
+  else if (f.destinationMunicipalityCode === f.ownMunicipalityCode) rejections.push({ rule: OnlineMoveOutRule.DESTINATION_IS_HERE, message: '市内での住所変更は転居届です（転出届は出せません）' });
+  if (f.receivedDate && f.applicationDate > f.receivedDate) rejections.push({ rule: OnlineMoveOutRule.APPLICATION_DATE_IN_FUTURE, message: '申請日が受付日より後になっています' });
+  if (f.headLeavesMembersBehind) findings.push({ rule: OnlineMoveOutRule.HEAD_CHANGE_REQUIRED, message: '世帯主が転出し2人以上が残るため、先に世帯主変更が必要です' });
   f.movers.forEach((m, i) => {
     if (!m.matched) findings.push({ rule: OnlineMoveOutRule.MOVER_NOT_MATCHED, mover: i, message: '住民票の記載と一致しない転出者がいます' });
     if (m.pendingMoveOut) findings.push({ rule: OnlineMoveOutRule.PENDING_MOVE_OUT, mover: i, message: '既に転出の手続き中の方がいます' });

@@ -12,8 +12,15 @@
  *
  * Messages are fixed Japanese texts: they never contain content values, serial numbers or subject names.
  * Trust anchors are trusted as configured (their own validity is not checked, as in RFC 5280 §6.1).
+ *
+ * `signerIdentityOf` reads the 基本4情報 that the 署名用電子証明書 carries (see JPKI_IDENTITY_OIDS), so that the intake
+ * can compare the signer with the applicant named in the content.
  */
 import { X509Certificate, verify as cryptoVerify, type KeyObject } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import * as asn1js from 'asn1js';
+import { isIsoDate } from './dates';
 
 export const PortalSignatureFailure = {
   MALFORMED_CERTIFICATE: 'MALFORMED_CERTIFICATE',
@@ -164,4 +171,69 @@ export function verifySignedApplication(input: SignedApplicationInput, trust: Po
       notAfter: new Date(signer.validTo).toISOString(),
     },
   };
+}
+
+/**
+ * The signer's 基本4情報 as the 署名用電子証明書 carries them: otherName entries of the SubjectAltName, each an ASN.1
+ * UTF8String, under the JPKI OIDs below. The exact J-LIS certificate profile (OIDs, string types, the birth-date
+ * format, 性別 values, 代替文字 for characters outside the certificate's character set) is still to be confirmed
+ * (domain.md §9.2); the test PKI (src/partners/sim/test-pki.ts) issues certificates in this profile.
+ */
+export const JPKI_IDENTITY_OIDS = {
+  name: '1.2.392.200149.8.5.5.1', // 氏名
+  sex: '1.2.392.200149.8.5.5.3', // 性別
+  birthDate: '1.2.392.200149.8.5.5.4', // 生年月日
+  address: '1.2.392.200149.8.5.5.5', // 住所
+} as const;
+
+export interface SignerIdentity {
+  name: string;
+  /** 'YYYY-MM-DD'. */
+  birthDate: string;
+  /** '1' male, '2' female (as in the registry). */
+  sex: '1' | '2';
+  address: string;
+}
+
+const MAX_IDENTITY_TEXT = 400;
+const oidField = new Map<string, keyof SignerIdentity>(
+  Object.entries(JPKI_IDENTITY_OIDS).map(([field, oid]) => [oid, field as keyof SignerIdentity]),
+);
+
+/** The text of a DER UTF8String that fills `der` exactly; undefined for anything else. */
+const utf8StringOf = (der: ArrayBuffer): string | undefined => {
+  const parsed = asn1js.fromBER(der);
+  if (parsed.offset === -1 || parsed.offset !== der.byteLength || !(parsed.result instanceof asn1js.Utf8String)) return undefined;
+  return parsed.result.valueBlock.value;
+};
+
+const wellFormed = (v: Partial<Record<keyof SignerIdentity, string>>): v is SignerIdentity =>
+  [v.name, v.address].every((t) => t !== undefined && t.trim() !== '' && t.length <= MAX_IDENTITY_TEXT && !/[\u0000-\u001f\u007f]/.test(t)) &&
+  v.birthDate !== undefined && isIsoDate(v.birthDate) &&
+  (v.sex === '1' || v.sex === '2');
+
+/**
+ * The 基本4情報 in the signer certificate (PEM), or undefined when the certificate does not parse, has no
+ * SubjectAltName, lacks one of the four entries, repeats one, or holds a value that is not a well-formed UTF8String
+ * of the expected shape. Does not verify anything: call it on a certificate that verifySignedApplication accepted.
+ */
+export function signerIdentityOf(pem: string): SignerIdentity | undefined {
+  try {
+    const cert = AsnConvert.parse(new X509Certificate(pem).raw, Certificate);
+    const sans = (cert.tbsCertificate.extensions ?? []).filter((e) => e.extnID === id_ce_subjectAltName);
+    if (sans.length !== 1) return undefined;
+    const names = AsnConvert.parse(sans[0]!.extnValue.buffer, SubjectAlternativeName);
+    const found: Partial<Record<keyof SignerIdentity, string>> = {};
+    for (const general of names) {
+      const field = general.otherName && oidField.get(general.otherName.typeId);
+      if (!field) continue;
+      if (found[field] !== undefined) return undefined;
+      const text = utf8StringOf(general.otherName!.value);
+      if (text === undefined) return undefined;
+      found[field] = text;
+    }
+    return wellFormed(found) ? { name: found.name, birthDate: found.birthDate, sex: found.sex, address: found.address } : undefined;
+  } catch {
+    return undefined;
+  }
 }

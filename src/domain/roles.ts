@@ -6,6 +6,8 @@ export const Role = {
   AUDITOR: 'auditor',
   SECURITY_ADMIN: 'securityAdministrator',
   SYSTEM: 'system',
+  /** The マイナポータル intake adapter (a system principal: it may only push applications and cancellations in). */
+  PORTAL: 'portal',
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
@@ -15,6 +17,8 @@ export const NUMBER_USE_ROLES: ReadonlySet<Role> = new Set([Role.CLERK, Role.APP
 export const can = {
   enterCase: (roles: readonly Role[]) => roles.includes(Role.CLERK),
   approve: (roles: readonly Role[]) => roles.includes(Role.APPROVER),
+  /** Take part in case work (claim, release, review decisions): the validators decide the rest. */
+  work: (roles: readonly Role[]) => roles.some((r) => r === Role.CLERK || r === Role.APPROVER || r === Role.SUPERVISOR),
   readCases: (roles: readonly Role[]) =>
     roles.some((r) => r === Role.CLERK || r === Role.APPROVER || r === Role.SUPERVISOR || r === Role.AUDITOR),
   issueCertificate: (roles: readonly Role[]) => roles.includes(Role.CLERK),

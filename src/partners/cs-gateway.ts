@@ -12,7 +12,7 @@
  * paths and message IDs, never personal data.
  */
 import type { CsAck, IdentityUpdate, MoveInNotice } from './cs-messages';
-import type { CertificateInfoRequest, MoveOutCertificateInfo } from './cs-move-messages';
+import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from './cs-move-messages';
 import {
   PartnerRejectedError,
   PartnerUnavailableError,
@@ -21,7 +21,7 @@ import {
 } from './partner-errors';
 
 export type { CsAck, CsSex, IdentityInfo, IdentityUpdate, MoveInNotice, MoveInNoticeBody } from './cs-messages';
-export type { CertificateInfoRequest, CertificateInfoRequestBody, MoveOutCertificateInfo, MoveOutCertificateInfoBody } from './cs-move-messages';
+export type { CertificateInfoRequest, CertificateInfoRequestBody, MoveOutCertificateInfo, MoveOutCertificateInfoBody, MoveOutCertificateWithdrawal } from './cs-move-messages';
 
 /** A field the CS objected to: JSON pointer and rule name only. */
 export type CsFieldRef = PartnerFieldRef;
@@ -49,4 +49,6 @@ export interface CsGateway {
   sendMoveOutCertificateInfo(m: MoveOutCertificateInfo): Promise<CsAck>;
   /** 送信依頼 (no 特定個人情報) from the destination (us) to the 転出地. Idempotent on `m.idempotencyKey`. */
   sendCertificateInfoRequest(m: CertificateInfoRequest): Promise<CsAck>;
+  /** 転出証明書情報の取消 (no 特定個人情報) from the origin (us) to the 転入予定地 after a cancelled 転出. Idempotent. */
+  sendCertificateWithdrawal(m: MoveOutCertificateWithdrawal): Promise<CsAck>;
 }

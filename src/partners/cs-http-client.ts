@@ -5,6 +5,7 @@
  *  POST {baseUrl}/cs/v1/move-in-notices        body MoveInNotice            (転入通知, to the 前住所地)
  *  POST {baseUrl}/cs/v1/move-out-certificates  body MoveOutCertificateInfo  (転出証明書情報, to the 転入予定地)
  *  POST {baseUrl}/cs/v1/certificate-requests   body CertificateInfoRequest  (送信依頼, to the 転出地)
+ *  POST {baseUrl}/cs/v1/move-out-certificate-withdrawals  body MoveOutCertificateWithdrawal (取消, to the 転入予定地)
  *  headers: Authorization: Bearer <token>, Idempotency-Key: <body.idempotencyKey>, Content-Type: application/json
  *
  * Mapping (shared with the other partner clients, http-port-client.ts): 2xx + valid ack → CsAck; 408/425/429/5xx,
@@ -18,8 +19,10 @@ import { CsAckSchema, IdentityUpdateSchema, MoveInNoticeSchema, type CsAck, type
 import {
   CertificateInfoRequestSchema,
   MoveOutCertificateInfoSchema,
+  MoveOutCertificateWithdrawalSchema,
   type CertificateInfoRequest,
   type MoveOutCertificateInfo,
+  type MoveOutCertificateWithdrawal,
 } from './cs-move-messages';
 import { HttpPortClient, type HttpPortClientOptions, type PortErrorFactory } from './http-port-client';
 
@@ -34,6 +37,7 @@ export const CS_PATHS = {
   MOVE_IN_NOTICES: '/cs/v1/move-in-notices',
   MOVE_OUT_CERTIFICATES: '/cs/v1/move-out-certificates',
   CERTIFICATE_REQUESTS: '/cs/v1/certificate-requests',
+  CERTIFICATE_WITHDRAWALS: '/cs/v1/move-out-certificate-withdrawals',
 } as const;
 
 const CS_ERRORS: PortErrorFactory = {
@@ -47,6 +51,7 @@ const identityUpdate = { message: compileSchema<IdentityUpdate>(IdentityUpdateSc
 const moveInNotice = { message: compileSchema<MoveInNotice>(MoveInNoticeSchema), ack };
 const moveOutCertificateInfo = { message: compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema), ack };
 const certificateInfoRequest = { message: compileSchema<CertificateInfoRequest>(CertificateInfoRequestSchema), ack };
+const certificateWithdrawal = { message: compileSchema<MoveOutCertificateWithdrawal>(MoveOutCertificateWithdrawalSchema), ack };
 
 export class CsHttpClient implements CsGateway {
   private readonly http: HttpPortClient;
@@ -69,5 +74,9 @@ export class CsHttpClient implements CsGateway {
 
   sendCertificateInfoRequest(m: CertificateInfoRequest): Promise<CsAck> {
     return this.http.send(CS_PATHS.CERTIFICATE_REQUESTS, m, certificateInfoRequest);
+  }
+
+  sendCertificateWithdrawal(m: MoveOutCertificateWithdrawal): Promise<CsAck> {
+    return this.http.send(CS_PATHS.CERTIFICATE_WITHDRAWALS, m, certificateWithdrawal);
   }
 }

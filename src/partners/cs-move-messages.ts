@@ -100,3 +100,36 @@ export const CertificateInfoRequestSchema: SchemaObject = {
     },
   },
 };
+
+/**
+ * 転出証明書情報の取消 (design; domain.md §4.4 step 5: "make the destination aware" — the real message is not
+ * public, §9.2): the origin cancelled the 転出 (異動の取消し), so the destination must discard the held
+ * 転出証明書情報 of this person. Identifies the person and the move without any 特定個人情報.
+ */
+export interface MoveOutCertificateWithdrawalBody {
+  residentRecordCode: string;
+  moverGroupId: string; // the origin's case ID, as in the 転出証明書情報
+  plannedMoveOutDate: string;
+}
+
+export interface MoveOutCertificateWithdrawal {
+  fromMunicipalityCode: string; // origin
+  toMunicipalityCode: string; // destination
+  idempotencyKey: string;
+  withdrawal: MoveOutCertificateWithdrawalBody;
+}
+
+export const MoveOutCertificateWithdrawalSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'withdrawal'],
+  properties: {
+    fromMunicipalityCode: municipalityCode,
+    toMunicipalityCode: municipalityCode,
+    idempotencyKey,
+    withdrawal: {
+      type: 'object', additionalProperties: false, required: ['residentRecordCode', 'moverGroupId', 'plannedMoveOutDate'],
+      properties: { residentRecordCode, moverGroupId: text(64), plannedMoveOutDate: isoDate } satisfies Record<keyof MoveOutCertificateWithdrawalBody, SchemaObject>,
+    },
+  },
+};

@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { ChangeCategory } from '../domain/change-reason';
 import { CS_MOVE_IN_CODES, CS_MOVE_WITHIN_CODE, csCategoryOf } from './cs-codes';
 import { CsErrorCode, type CsAck, type IdentityInfo, type IdentityUpdate, type MoveInNotice } from './cs-messages';
-import type { CertificateInfoRequest, MoveOutCertificateInfo } from './cs-move-messages';
+import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from './cs-move-messages';
 import { SimFaults } from './sim/faults';
 import { StoreAndForward, type ForwarderOptions, type ForwardState } from './sim/forwarder';
 import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
@@ -32,6 +32,7 @@ export const CsMessageKind = {
   MOVE_IN_NOTICES: 'move-in-notices',
   MOVE_OUT_CERTIFICATES: 'move-out-certificates',
   CERTIFICATE_REQUESTS: 'certificate-requests',
+  CERTIFICATE_WITHDRAWALS: 'move-out-certificate-withdrawals',
 } as const;
 export type CsMessageKind = (typeof CsMessageKind)[keyof typeof CsMessageKind];
 
@@ -41,11 +42,12 @@ export interface CsMessages {
   'move-in-notices': MoveInNotice;
   'move-out-certificates': MoveOutCertificateInfo;
   'certificate-requests': CertificateInfoRequest;
+  'move-out-certificate-withdrawals': MoveOutCertificateWithdrawal;
 }
 
 /** Kinds addressed to another municipality (`toMunicipalityCode`) and forwarded to it. */
 export type RoutedKind = Exclude<CsMessageKind, 'identity-updates'>;
-export const ROUTED_KINDS: readonly RoutedKind[] = [CsMessageKind.MOVE_IN_NOTICES, CsMessageKind.MOVE_OUT_CERTIFICATES, CsMessageKind.CERTIFICATE_REQUESTS];
+export const ROUTED_KINDS: readonly RoutedKind[] = [CsMessageKind.MOVE_IN_NOTICES, CsMessageKind.MOVE_OUT_CERTIFICATES, CsMessageKind.CERTIFICATE_REQUESTS, CsMessageKind.CERTIFICATE_WITHDRAWALS];
 
 /** { messageId, receivedAt, idempotencyKey, body }. */
 export type ReceivedMessage<T> = Received<T, CsAck>;
@@ -78,6 +80,7 @@ export class CsSimulatorState {
     'move-in-notices': new IdempotentInbox(),
     'move-out-certificates': new IdempotentInbox(),
     'certificate-requests': new IdempotentInbox(),
+    'move-out-certificate-withdrawals': new IdempotentInbox(),
   };
   /** Accepted messages per kind, in arrival order (the arrays are cleared in place by reset()). */
   readonly received: { [K in CsMessageKind]: Array<ReceivedMessage<CsMessages[K]>> } = {
@@ -85,6 +88,7 @@ export class CsSimulatorState {
     'move-in-notices': this.inbox['move-in-notices'].items,
     'move-out-certificates': this.inbox['move-out-certificates'].items,
     'certificate-requests': this.inbox['certificate-requests'].items,
+    'move-out-certificate-withdrawals': this.inbox['move-out-certificate-withdrawals'].items,
   };
   readonly residents = new Map<string, PrefectureResident>();
   /** Last accepted 更新順番号 by `${municipalityCode}:${residentRecordCode}`. */
@@ -185,6 +189,10 @@ export class CsSimulatorState {
 
   acceptCertificateInfoRequest(m: CertificateInfoRequest): CsOutcome {
     return this.acceptRouted(CsMessageKind.CERTIFICATE_REQUESTS, m);
+  }
+
+  acceptCertificateWithdrawal(m: MoveOutCertificateWithdrawal): CsOutcome {
+    return this.acceptRouted(CsMessageKind.CERTIFICATE_WITHDRAWALS, m);
   }
 
   /** Resend check, sender served, sender ≠ addressee; then store and queue for the addressee. */

@@ -10,10 +10,11 @@
  *   POST /cs/v1/move-in-notices        MoveInNotice            → same; forwarded (転入通知, no 特定個人情報)
  *   POST /cs/v1/move-out-certificates  MoveOutCertificateInfo  → same; forwarded (転出証明書情報, carries the 個人番号)
  *   POST /cs/v1/certificate-requests   CertificateInfoRequest  → same; forwarded (送信依頼, no 特定個人情報)
+ *   POST /cs/v1/move-out-certificate-withdrawals  MoveOutCertificateWithdrawal → same; forwarded (転出証明書情報の取消)
  *   The Idempotency-Key header is required and must equal body.idempotencyKey. Forwarded kinds: fromMunicipalityCode
  *   = toMunicipalityCode → 422 INVALID_MESSAGE; a sender this CS does not serve → 422 MUNICIPALITY_NOT_SERVED.
  * Forwarding (after the message is stored; a duplicate is not forwarded again):
- *   POST {route.inboundUrl}/{move-in-notices|move-out-certificates|certificate-requests} with
+ *   POST {route.inboundUrl}/{move-in-notices|move-out-certificates|certificate-requests|move-out-certificate-withdrawals} with
  *   `Authorization: Bearer <route token>`, `Idempotency-Key: <message key>`, `content-type: application/json`, body =
  *   the message. 2xx → delivered; network error / timeout / 5xx / 408 / 425 / 429 → retried with backoff
  *   (options.forwarding) until 2xx; any other status → rejected (not retried); no route → undeliverable until one is
@@ -38,8 +39,10 @@ import { CsErrorCode, IdentityUpdateSchema, MoveInNoticeSchema, type CsAck, type
 import {
   CertificateInfoRequestSchema,
   MoveOutCertificateInfoSchema,
+  MoveOutCertificateWithdrawalSchema,
   type CertificateInfoRequest,
   type MoveOutCertificateInfo,
+  type MoveOutCertificateWithdrawal,
 } from './cs-move-messages';
 import { CsMessageKind, CsSimulatorState } from './cs-simulator-state';
 import { municipalityCodeSchema } from './partner-contract';
@@ -120,6 +123,7 @@ const validateIdentityUpdate = compileSchema<IdentityUpdate>(IdentityUpdateSchem
 const validateMoveInNotice = compileSchema<MoveInNotice>(MoveInNoticeSchema);
 const validateMoveOutCertificateInfo = compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema);
 const validateCertificateInfoRequest = compileSchema<CertificateInfoRequest>(CertificateInfoRequestSchema);
+const validateWithdrawal = compileSchema<MoveOutCertificateWithdrawal>(MoveOutCertificateWithdrawalSchema);
 const validateRoute = compileSchema<CsRoute>(CsRouteSchema);
 const validateSeed = compileSchema<CsRegisteredSeed>(CsRegisteredSeedSchema);
 const validateReceivedQuery = compileSchema<CsReceivedQuery>(CsReceivedQuerySchema);
@@ -139,6 +143,7 @@ export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Expr
   app.post(`${PREFIX}/move-in-notices`, messageRoute(route, validateMoveInNotice, (n) => state.acceptMoveInNotice(n)));
   app.post(`${PREFIX}/move-out-certificates`, messageRoute(route, validateMoveOutCertificateInfo, (m) => state.acceptMoveOutCertificateInfo(m)));
   app.post(`${PREFIX}/certificate-requests`, messageRoute(route, validateCertificateInfoRequest, (m) => state.acceptCertificateInfoRequest(m)));
+  app.post(`${PREFIX}/move-out-certificate-withdrawals`, messageRoute(route, validateWithdrawal, (m) => state.acceptCertificateWithdrawal(m)));
 
   mountAdminRoutes(app, PREFIX, {
     faults: state.faults,

@@ -1,9 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
+import { CancelledFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { CaseRecord } from '../db/entities';
+import { CaseAction } from '../domain/case-status';
+import { CaseActionLog, CaseRecord } from '../db/entities';
 import { ATTENTION_AFTER_ATTEMPTS, DELIVERY_RETRY, REGISTRY_RETRY, retryDelayMs } from '../domain/retry-policies';
 
-const DELIVERY_ACTIVITIES = new Set(['deliverCsMessages']);
+const DELIVERY_ACTIVITIES = new Set(['deliverCsMessages', 'notifyPortal']);
 const ACTIVITY_FAILING = 'ACTIVITY_FAILING';
 
 /**
@@ -19,9 +21,11 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
         if (typeof caseId !== 'string' || ctx.info.isLocal) return next(input);
         try {
           const result = await next(input);
-          if (ctx.info.attempt > 1) await clear(orm, caseId);
+          // a retry-now restarts the activity at attempt 1, so a delivery's success always clears a recorded failure
+          if (ctx.info.attempt > 1 || DELIVERY_ACTIVITIES.has(ctx.info.activityType)) await clear(orm, caseId);
           return result;
         } catch (err) {
+          if (err instanceof CancelledFailure) throw err; // a retry-now or a case cancellation, not a failure
           await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err).catch(() => undefined);
           throw err;
         }
@@ -35,13 +39,11 @@ async function record(orm: MikroORM, caseId: string, step: string, attempt: numb
   const row = await em.findOne(CaseRecord, { caseId });
   if (!row) return;
   const policy = DELIVERY_ACTIVITIES.has(step) ? DELIVERY_RETRY : REGISTRY_RETRY;
-  Object.assign(row, {
-    failingStep: step,
-    attempt,
-    lastError: (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500),
-    nextRetryAt: new Date(Date.now() + retryDelayMs(policy, attempt)),
-    updatedAt: new Date(),
-  });
+  const lastError = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+  const nextRetryAt = new Date(Date.now() + retryDelayMs(policy, attempt));
+  Object.assign(row, { failingStep: step, attempt, lastError, nextRetryAt, updatedAt: new Date() });
+  // the timeline of workflow steps shows every failed attempt (errors carry codes and statuses, no personal data)
+  em.persist(em.create(CaseActionLog, { caseId, action: CaseAction.ACTIVITY_FAILED, actorId: 'system', detail: { step, attempt, error: lastError, nextRetryAt: nextRetryAt.toISOString() }, at: new Date() }));
   if (attempt >= ATTENTION_AFTER_ATTEMPTS && !row.needsAttention) {
     row.needsAttention = true;
     row.attentionReason = ACTIVITY_FAILING;

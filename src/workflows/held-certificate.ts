@@ -1,6 +1,6 @@
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
 import { CaseStatus, Procedure } from '../domain/case-status';
-import { registry } from './shared/delivery';
+import { registry } from './shared/proxies';
 import { caseStatusTracker } from './shared/status';
 
 /** The held row changed: a newer message replaced it, or a 特例転入 reserved, released or used it. */
@@ -26,7 +26,10 @@ export async function heldCertificateWorkflow(input: { heldId: string }): Promis
       await status.set(CaseStatus.USED);
       return { heldId, status: CaseStatus.USED };
     }
-    if (held.state === 'PURGED') return { heldId, status: CaseStatus.PURGED };
+    if (held.state === 'PURGED') {
+      await status.set(CaseStatus.PURGED); // purged at once (e.g. withdrawn by the origin)
+      return { heldId, status: CaseStatus.PURGED };
+    }
     const wait = new Date(held.purgeAt).getTime() - Date.now();
     if (status.status !== (held.state === 'IN_USE' ? CaseStatus.IN_USE : CaseStatus.HELD)) {
       await status.set(held.state === 'IN_USE' ? CaseStatus.IN_USE : CaseStatus.HELD, { dueAt: held.purgeAt });

@@ -3,3 +3,4 @@ export { moveOutWorkflow } from './move-out';
 export { heldCertificateWorkflow } from './held-certificate';
 export { specialMoveInWorkflow } from './special-move-in';
 export { certificateReissueWorkflow } from './certificate-reissue';
+export { onlineMoveOutWorkflow } from './online-move-out';

@@ -1,10 +1,9 @@
 import type { Duration } from '@temporalio/common';
-import { condition, defineSignal, getExternalWorkflowHandle, setHandler } from '@temporalio/workflow';
-import { CaseStatus, Procedure } from '../domain/case-status';
-import { certificateUpdatedSignal } from './held-certificate';
+import { CancellationScope, condition, defineSignal, setHandler } from '@temporalio/workflow';
+import { AttentionReason, CaseStatus, Procedure } from '../domain/case-status';
+import { registry } from './shared/proxies';
+import { cancelWithCompensation, wakeHeldCertificates } from './shared/cancellation';
 import { caseWorkflow } from './shared/case-workflow';
-import { registry } from './shared/delivery';
-import { heldCertificateWorkflowId } from './workflow-ids';
 
 export interface SpecialMoveInWorkflowInput {
   caseId: string;
@@ -22,7 +21,7 @@ export const certificateArrivedSignal = defineSignal<[{ heldId: string }]>('cert
  * 特例転入 (domain.md §4.2): the held 転出証明書情報 is reserved (or requested by 送信依頼 and awaited) → the deadline
  * min(P + 30, 転入日 + 14) is enforced against the filing date (past it: the paper path is needed) → 決裁 → the
  * records are written from the certificate, which becomes USED → 本人確認情報 update and 転入通知 together → the
- * card's 継続利用 request to J-LIS → optional 住民票の写し.
+ * card's 継続利用 request to J-LIS → optional 住民票の写し. A cancellation gives the certificates back.
  */
 export async function specialMoveInWorkflow(input: SpecialMoveInWorkflowInput): Promise<{ caseId: string; status: CaseStatus }> {
   const { caseId } = input;
@@ -30,42 +29,41 @@ export async function specialMoveInWorkflow(input: SpecialMoveInWorkflowInput): 
   setHandler(certificateArrivedSignal, () => {
     arrived = true;
   });
-  const c = caseWorkflow({ caseId, procedure: Procedure.SPECIAL_MOVE_IN, enteredBy: input.enteredBy });
-  const wakeHeld = async (heldIds: string[]) => {
-    for (const id of heldIds) await getExternalWorkflowHandle(heldCertificateWorkflowId(id)).signal(certificateUpdatedSignal).catch(() => undefined);
-  };
+  const c = caseWorkflow({ caseId, procedure: Procedure.SPECIAL_MOVE_IN, enteredBy: input.enteredBy, initial: CaseStatus.AWAITING_CERTIFICATE_INFO });
   const end = async (status: CaseStatus) => {
-    await wakeHeld((await registry.releaseHeldCertificates({ caseId })).heldIds);
+    await wakeHeldCertificates((await registry.releaseHeldCertificates({ caseId })).heldIds);
     await c.status.set(status);
     return { caseId, status };
   };
 
-  let held = await registry.reserveHeldCertificates({ caseId });
-  for (let round = 1; held.missing.length > 0; round++) {
-    arrived = false;
-    await registry.queueCertificateInfoRequests({ caseId, residentRecordCodes: held.missing, round });
-    await c.status.set(CaseStatus.AWAITING_CERTIFICATE_INFO);
-    await c.deliverAll(CaseStatus.AWAITING_CERTIFICATE_INFO);
-    if (!(await condition(() => arrived, input.certificateWait ?? '1 day'))) {
-      await c.status.set(CaseStatus.AWAITING_CERTIFICATE_INFO, { needsAttention: true, attentionReason: 'CERTIFICATE_INFO_OVERDUE' });
-      await condition(() => arrived);
+  return c.body(async () => {
+    let held = await registry.reserveHeldCertificates({ caseId });
+    for (let round = 1; held.missing.length > 0; round++) {
+      arrived = false;
+      await registry.queueCertificateInfoRequests({ caseId, residentRecordCodes: held.missing, round });
+      await c.status.set(CaseStatus.AWAITING_CERTIFICATE_INFO);
+      await c.deliverAll(CaseStatus.AWAITING_CERTIFICATE_INFO);
+      if (!(await condition(() => arrived, input.certificateWait ?? '1 day'))) {
+        await c.status.set(CaseStatus.AWAITING_CERTIFICATE_INFO, { needsAttention: true, attentionReason: AttentionReason.CERTIFICATE_INFO_OVERDUE });
+        await condition(() => arrived);
+      }
+      held = await registry.reserveHeldCertificates({ caseId });
     }
-    held = await registry.reserveHeldCertificates({ caseId });
-  }
-  await wakeHeld(held.heldIds);
-  if (!held.inTime) return end(CaseStatus.DEADLINE_PASSED);
+    await wakeHeldCertificates(held.heldIds);
+    if (!held.inTime) return end(CaseStatus.DEADLINE_PASSED);
 
-  const decision = await c.awaitDecision();
-  if (decision.kind === 'REJECTED') return end(CaseStatus.REJECTED);
-  await c.status.set(CaseStatus.APPROVED);
-  const committed = await registry.commitSpecialMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId });
-  await wakeHeld(committed.heldIds);
-  await c.status.set(CaseStatus.DELIVERING);
-  await c.deliverAll(CaseStatus.DELIVERING);
-  if (input.requestCertificate) {
-    await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
-    await registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
-  }
-  await c.status.set(CaseStatus.COMPLETED);
-  return { caseId, status: CaseStatus.COMPLETED };
+    const decision = await c.awaitDecision();
+    if (decision.kind === 'REJECTED') return end(CaseStatus.REJECTED);
+    await c.status.set(CaseStatus.APPROVED);
+    const committed = await CancellationScope.nonCancellable(() => registry.commitSpecialMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }));
+    await wakeHeldCertificates(committed.heldIds);
+    await c.status.set(CaseStatus.DELIVERING);
+    await c.deliverAll(CaseStatus.DELIVERING);
+    if (input.requestCertificate) {
+      await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
+      await registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
+    }
+    await c.status.set(CaseStatus.COMPLETED);
+    return { caseId, status: CaseStatus.COMPLETED };
+  }, (cancel) => cancelWithCompensation(c, caseId, cancel));
 }

@@ -8,6 +8,7 @@ import {
   type IdentityUpdate,
   type MoveInNotice,
   type MoveOutCertificateInfo,
+  type MoveOutCertificateWithdrawal,
 } from '../../src/partners/cs-gateway';
 
 /**
@@ -20,6 +21,7 @@ export class ScriptedCs implements CsGateway {
   readonly moveInNotices: MoveInNotice[] = [];
   readonly moveOutCertificates: MoveOutCertificateInfo[] = [];
   readonly certificateRequests: CertificateInfoRequest[] = [];
+  readonly withdrawals: MoveOutCertificateWithdrawal[] = [];
   calls = 0;
   downUntilMs = 0;
   rejectWith?: string;
@@ -39,6 +41,10 @@ export class ScriptedCs implements CsGateway {
 
   sendCertificateInfoRequest(m: CertificateInfoRequest) {
     return this.accept(m.idempotencyKey, () => this.certificateRequests.push(m));
+  }
+
+  sendCertificateWithdrawal(m: MoveOutCertificateWithdrawal) {
+    return this.accept(m.idempotencyKey, () => this.withdrawals.push(m));
   }
 
   private async accept(key: string, store: () => void): Promise<CsAck> {

@@ -10,6 +10,7 @@ import { workflowsPath } from '../../src/worker/workflows-path';
 import { openTestDb, piiOf, testConfig } from './harness';
 import { ScriptedCards } from './scripted-cards';
 import { ScriptedCs } from './scripted-cs';
+import { ScriptedPortal } from './scripted-portal';
 import { createTimeSkippingEnv } from './time-skipping';
 
 export interface WorkflowHarness {
@@ -19,6 +20,7 @@ export interface WorkflowHarness {
   pii: PiiCrypto;
   cs: ScriptedCs;
   cards: ScriptedCards;
+  portal: ScriptedPortal;
   /** Deps for the API-side services (intake, CS inbound) on the test env's client (its result() skips time). */
   api: { orm: MikroORM; pii: PiiCrypto; temporal: TestWorkflowEnvironment['client']; config: AppConfig };
   close(): Promise<void>;
@@ -32,14 +34,15 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
   const pii = piiOf(config);
   const cs = new ScriptedCs();
   const cards = new ScriptedCards();
+  const portal = new ScriptedPortal();
   const worker = await Worker.create({
     connection: env.nativeConnection, taskQueue: config.taskQueue, workflowsPath: workflowsPath(),
-    activities: createActivities({ orm, pii, cs, cards, certificates: createCertificateRenderer(), config }),
+    activities: createActivities({ orm, pii, cs, cards, portal, certificates: createCertificateRenderer(), config }),
     interceptors: { activity: [failureRecorder(orm)] },
   });
   const running = worker.run();
   return {
-    env, orm, config, pii, cs, cards, api: { orm, pii, temporal: env.client, config },
+    env, orm, config, pii, cs, cards, portal, api: { orm, pii, temporal: env.client, config },
     async close() {
       worker.shutdown();
       await running;

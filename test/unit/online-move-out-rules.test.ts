@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateOnlineMoveOut, OnlineMoveOutRule, type OnlineMoveOutFacts } from '../../src/domain/online-move-out-rules';
+import { BLOCKING_FINDINGS, evaluateOnlineMoveOut, OnlineMoveOutRule, type OnlineMoveOutFacts } from '../../src/domain/online-move-out-rules';
 
 const facts = (over: Partial<OnlineMoveOutFacts> = {}): OnlineMoveOutFacts => ({
-  applicationDate: '2025-04-01', plannedMoveOutDate: '2025-04-01', destinationAbroad: false,
+  applicationDate: '2025-04-01', plannedMoveOutDate: '2025-04-01', destinationAbroad: false, destinationMunicipalityCode: '141500', ownMunicipalityCode: '139998',
   signer: { birthDate: '1980-01-01', addresseeNumber: '0000019', householdNumber: 'H1' },
   movers: [{ matched: true, addresseeNumber: '0000019', householdNumber: 'H1', pendingMoveOut: false, blocked: false }],
   ...over,
@@ -42,5 +42,23 @@ describe('online 転出 eligibility', () => {
     expect(o.rejections).toEqual([]);
     expect(o.findings.map((f) => [f.rule, f.mover])).toEqual([[OnlineMoveOutRule.MOVER_NOT_MATCHED, 1], [OnlineMoveOutRule.PENDING_MOVE_OUT, 1], [OnlineMoveOutRule.SUPPORT_MEASURE, 1]]);
     expect(JSON.stringify(o)).not.toMatch(/\d{7}/);
+  });
+});
+
+describe('online 転出: destination, dates and the household head', () => {
+  it('refuses a missing or own destination code and an application dated after its reception', () => {
+    const base = { destinationMunicipalityCode: '141500', ownMunicipalityCode: '139998' };
+    expect(rules(evaluateOnlineMoveOut(facts(base))).rejections).toEqual([]);
+    expect(rules(evaluateOnlineMoveOut(facts({ ...base, destinationMunicipalityCode: undefined }))).rejections).toEqual([OnlineMoveOutRule.DESTINATION_CODE_REQUIRED]);
+    expect(rules(evaluateOnlineMoveOut(facts({ ...base, destinationMunicipalityCode: '139998' }))).rejections).toEqual([OnlineMoveOutRule.DESTINATION_IS_HERE]);
+    expect(rules(evaluateOnlineMoveOut(facts({ ...base, receivedDate: '2025-03-31' }))).rejections).toEqual([OnlineMoveOutRule.APPLICATION_DATE_IN_FUTURE]);
+    expect(rules(evaluateOnlineMoveOut(facts({ ...base, receivedDate: '2025-04-01' }))).rejections).toEqual([]);
+  });
+
+  it('the 世帯主 leaving two or more members behind is a blocking finding, not a rejection', () => {
+    const out = rules(evaluateOnlineMoveOut(facts({ destinationMunicipalityCode: '141500', headLeavesMembersBehind: true })));
+    expect(out).toEqual({ rejections: [], findings: [OnlineMoveOutRule.HEAD_CHANGE_REQUIRED] });
+    expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.HEAD_CHANGE_REQUIRED)).toBe(true);
+    expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.SUPPORT_MEASURE)).toBe(false);
   });
 });

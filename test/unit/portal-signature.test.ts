@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PortalSignatureFailure, verifySignedApplication, type SignatureVerification } from '../../src/domain/portal-signature';
-import { RSA_BITS, getTestCa, signContent, type TestCa, type TestSigner } from '../support/test-ca';
+import { RSA_BITS, getTestCa, signContent, type TestCa, type TestSigner } from '../../src/partners/sim/test-pki';
 
 // The signed application content (I-1: no 個人番号). Values are checked never to leak into messages.
 const application = {

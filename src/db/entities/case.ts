@@ -14,6 +14,15 @@ export class CaseRecord {
   enteredBy!: string;
   terminalId?: string;
   assignedTo?: string;
+  /** The person whose input the approver confirms (four-eyes): the clerk who entered it, or who reviewed it. */
+  makerId?: string;
+  /** The role the case waits for ('clerk' | 'approver'), or none when no person has to act. */
+  awaitingRole?: string;
+  escalated = false;
+  /** 来庁予定日 of a held 転出証明書情報 (destination side, for "expected visitors today"). */
+  plannedVisitDate?: string;
+  /** Last projection revision written by the workflow's status helper (late writes are ignored). */
+  revision = 0;
   decidedBy?: string;
   subjectAddresseeNumbers?: string[];
   flags?: string[]; // e.g. LATE_FILING, RE_MOVE_IN, RE_MOVE_IN_ALERT
@@ -40,6 +49,11 @@ export const CaseRecordSchema = new EntitySchema<CaseRecord>({
     enteredBy: { type: 'string', length: 64 },
     terminalId: { type: 'string', length: 64, nullable: true },
     assignedTo: { type: 'string', length: 64, nullable: true },
+    makerId: { type: 'string', length: 64, nullable: true },
+    awaitingRole: { type: 'string', length: 20, nullable: true },
+    escalated: { type: 'boolean', default: false },
+    plannedVisitDate: { type: 'string', length: 10, nullable: true },
+    revision: { type: 'integer', default: 0 },
     decidedBy: { type: 'string', length: 64, nullable: true },
     subjectAddresseeNumbers: { type: 'json', nullable: true },
     flags: { type: 'json', nullable: true },
@@ -54,7 +68,10 @@ export const CaseRecordSchema = new EntitySchema<CaseRecord>({
     updatedAt: { type: 'datetime' },
     completedAt: { type: 'datetime', nullable: true },
   },
-  indexes: [{ properties: ['status', 'procedure'] }, { properties: ['needsAttention'] }, { properties: ['createdAt'] }],
+  indexes: [
+    { properties: ['status', 'procedure'] }, { properties: ['needsAttention'] }, { properties: ['createdAt'] },
+    { properties: ['awaitingRole', 'assignedTo'] }, { properties: ['plannedVisitDate'] },
+  ],
 });
 
 /**

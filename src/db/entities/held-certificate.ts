@@ -23,6 +23,8 @@ export class HeldMoveOutCertificate {
   purgedAt?: Date;
   replacedCount = 0;
   usedByCaseId?: string;
+  /** The origin withdrew the 転出証明書情報 (its 転出 was cancelled); a held one is purged at once. */
+  withdrawnAt?: Date;
 }
 
 export const HeldMoveOutCertificateSchema = new EntitySchema<HeldMoveOutCertificate>({
@@ -42,11 +44,15 @@ export const HeldMoveOutCertificateSchema = new EntitySchema<HeldMoveOutCertific
     purgedAt: { type: 'datetime', nullable: true },
     replacedCount: { type: 'integer' },
     usedByCaseId: { type: 'string', length: 64, nullable: true },
+    withdrawnAt: { type: 'datetime', nullable: true },
   },
   indexes: [{ properties: ['residentRecordCode', 'state'] }, { properties: ['state', 'purgeAt'] }],
 });
 
-export const InboundKind = { MOVE_IN_NOTICE: 'MOVE_IN_NOTICE', MOVE_OUT_CERTIFICATE_INFO: 'MOVE_OUT_CERTIFICATE_INFO', CERTIFICATE_INFO_REQUEST: 'CERTIFICATE_INFO_REQUEST' } as const;
+export const InboundKind = {
+  MOVE_IN_NOTICE: 'MOVE_IN_NOTICE', MOVE_OUT_CERTIFICATE_INFO: 'MOVE_OUT_CERTIFICATE_INFO', CERTIFICATE_INFO_REQUEST: 'CERTIFICATE_INFO_REQUEST',
+  MOVE_OUT_CERTIFICATE_WITHDRAWAL: 'MOVE_OUT_CERTIFICATE_WITHDRAWAL',
+} as const;
 export type InboundKind = (typeof InboundKind)[keyof typeof InboundKind];
 
 /**

@@ -4,6 +4,8 @@ import { CertificateIssuanceSchema } from './certificate';
 import { CounterSchema, HouseholdSchema } from './household';
 import { HeldMoveOutCertificateSchema, InboundMessageSchema } from './held-certificate';
 import { OutboxMessageSchema } from './outbox';
+import { PartnerCallSchema } from './partner-call';
+import { PortalNonceSchema, PortalRejectionSchema } from './portal';
 import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
 import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
@@ -14,6 +16,8 @@ export * from './certificate';
 export * from './held-certificate';
 export * from './household';
 export * from './outbox';
+export * from './partner-call';
+export * from './portal';
 export * from './resident';
 export * from './resident-history';
 export * from './staff';
@@ -21,5 +25,6 @@ export * from './staff';
 export const ALL_ENTITIES = [
   ResidentSchema, ResidentHistorySchema, HouseholdSchema, CounterSchema, CaseRecordSchema, CaseApplicationSchema,
   CaseActionLogSchema, AuditLogSchema, OutboxMessageSchema, CertificateIssuanceSchema, StaffUserSchema,
-  StaffSessionSchema, TerminalSchema, HeldMoveOutCertificateSchema, InboundMessageSchema,
+  StaffSessionSchema, TerminalSchema, HeldMoveOutCertificateSchema, InboundMessageSchema, PartnerCallSchema,
+  PortalNonceSchema, PortalRejectionSchema,
 ];

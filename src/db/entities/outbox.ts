@@ -3,9 +3,15 @@ import { EntitySchema } from '@mikro-orm/core';
 export const OutboxKind = {
   IDENTITY_UPDATE: 'IDENTITY_UPDATE', MOVE_IN_NOTICE: 'MOVE_IN_NOTICE', MOVE_OUT_CERTIFICATE_INFO: 'MOVE_OUT_CERTIFICATE_INFO',
   CERTIFICATE_INFO_REQUEST: 'CERTIFICATE_INFO_REQUEST', CARD_CONTINUED_USE: 'CARD_CONTINUED_USE',
+  MOVE_OUT_CERTIFICATE_WITHDRAWAL: 'MOVE_OUT_CERTIFICATE_WITHDRAWAL',
 } as const;
 export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
-export const OutboxStatus = { PENDING: 'PENDING', SENT: 'SENT', REJECTED: 'REJECTED' } as const;
+/**
+ * PENDING → SENDING (claimed by a delivery attempt, committed before the call) → SENT; REJECTED by the partner
+ * (re-sent after correction); CANCELLED by a compensation before it was claimed (never sent). A SENDING row may have
+ * reached the partner: it is re-sent with the same key (the partner de-duplicates) and compensated as sent.
+ */
+export const OutboxStatus = { PENDING: 'PENDING', SENDING: 'SENDING', SENT: 'SENT', REJECTED: 'REJECTED', CANCELLED: 'CANCELLED' } as const;
 export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
 
 /**
@@ -35,7 +41,7 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
   properties: {
     id: { type: 'integer', primary: true, autoincrement: true },
     caseId: { type: 'string', length: 64 },
-    kind: { type: 'string', length: 30 },
+    kind: { type: 'string', length: 40 },
     residentRecordCode: { type: 'string', length: 11 },
     sequence: { type: 'integer' },
     idempotencyKey: { type: 'string', length: 128, unique: true },

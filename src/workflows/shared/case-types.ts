@@ -8,7 +8,7 @@ export interface Actor {
   terminalId?: string;
 }
 
-export type DecisionKind = 'APPROVED' | 'REJECTED';
+export type DecisionKind = 'APPROVED' | 'REJECTED' | 'CANCELLED';
 
 export interface Decision {
   kind: DecisionKind;
@@ -18,15 +18,9 @@ export interface Decision {
   at: string; // ISO instant (workflow time)
 }
 
-/** Error codes thrown by update validators; the API maps them to HTTP statuses. */
-export const UpdateRejection = {
-  NOT_AWAITING_APPROVAL: 'NOT_AWAITING_APPROVAL',
-  ROLE_REQUIRED: 'ROLE_REQUIRED',
-  FOUR_EYES: 'FOUR_EYES',
-  REASON_REQUIRED: 'REASON_REQUIRED',
-  NOT_RETRYABLE_NOW: 'NOT_RETRYABLE_NOW',
-} as const;
-export type UpdateRejection = (typeof UpdateRejection)[keyof typeof UpdateRejection];
+/** Error codes thrown by update validators (domain/case-actions.ts); the API maps them to HTTP statuses. */
+export { UpdateRejection } from '../../domain/case-actions';
+import type { UpdateRejection } from '../../domain/case-actions';
 
 /** Validator failure: message is `<CODE>: <日本語の説明>`, parsed by the API. */
 export const rejection = (code: UpdateRejection, message: string): Error => new Error(`${code}: ${message}`);
@@ -37,4 +31,16 @@ export interface CaseState {
   decision?: Decision;
   needsAttention: boolean;
   attentionReason?: string;
+  assignedTo?: string;
+  makerId: string;
+  escalated: boolean;
+  retryable: boolean;
+}
+
+/** A cancellation asked for by a supervisor (or, for an online 転出, by the portal). */
+export interface CancelRequest {
+  by: string;
+  terminalId?: string;
+  reason: string;
+  at: string;
 }

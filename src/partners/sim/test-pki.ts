@@ -1,13 +1,22 @@
 /**
  * A generated test PKI standing in for the J-LIS CA (domain.md §4.4): root → intermediate → signer certificates,
  * plus the bad cases the intake must refuse. Generated once per process with @peculiar/x509 and WebCrypto
- * (RSA keygen is the slow part) and shared by the unit tests and the portal simulator.
+ * (RSA keygen is the slow part) and shared by the unit tests and the portal simulator (portal-simulator.ts).
+ *
+ * `issueSignerCertificate` issues a fresh key and 署名用電子証明書 for a given person: the 基本4情報 go into the
+ * SubjectAltName as JPKI otherName entries (JPKI_IDENTITY_OIDS in portal-signature.ts; the exact J-LIS profile is to
+ * be confirmed, domain.md §9.2), never into the subject, whose CN is serial-like. The CA keeps a revocation list
+ * (`revokedSerials`, `revoke`) that `trust.revokedSerials` shares. TEST MATERIAL ONLY: the CA private keys are exposed.
  */
 // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first (reflect-metadata is
 // already installed through @mikro-orm/core, which requires it too).
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { GeneralName, OtherName, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
+import * as asn1js from 'asn1js';
+import { JPKI_IDENTITY_OIDS, normaliseSerial, type SignerIdentity } from '../../domain/portal-signature';
 
 type Key = webcrypto.CryptoKey;
 type KeyPair = webcrypto.CryptoKeyPair;
@@ -48,9 +57,22 @@ export interface TestCa {
   otherKey: Key;
   revokedSerial: string;
   revokedIntermediateSerial: string;
+  /**
+   * Revoked serials (normalised hex): the fixed `revoked` signer and revoked intermediate, plus every `revoke()`.
+   * The same array as `trust.revokedSerials`, so it always shows the current list.
+   */
+  revokedSerials: string[];
+  /** Puts a serial on the revocation list (idempotent). */
+  revoke(serial: string): void;
+  /** The issuing CAs for issueSignerCertificate, private keys included (test material). */
+  issuers: Record<SignerIssuer, { name: string; keys: KeyPair }>;
   /** Trust configuration for verifySignedApplication (without `at`). */
   trust: { anchors: string[]; intermediates: string[]; revokedSerials: string[] };
 }
+
+export type SignerValidity = 'valid' | 'expired' | 'notYetValid';
+/** `intermediate`: trusted; `revokedIntermediate`: under the trusted root but revoked; `untrusted`: the impostor root. */
+export type SignerIssuer = 'intermediate' | 'revokedIntermediate' | 'untrusted';
 
 const ROOT_NAME = 'CN=Test JPKI Root CA, O=Test J-LIS, C=JP';
 const CA_USAGE = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign;
@@ -67,6 +89,7 @@ interface IssueParams {
   notAfter: Date;
   ca: boolean;
   keyIdentifiers?: boolean;
+  extensions?: x509.Extension[];
 }
 
 const issue = async (p: IssueParams): Promise<x509.X509Certificate> => {
@@ -78,6 +101,7 @@ const issue = async (p: IssueParams): Promise<x509.X509Certificate> => {
     extensions.push(await x509.SubjectKeyIdentifierExtension.create(p.keys.publicKey as any));
     extensions.push(await x509.AuthorityKeyIdentifierExtension.create(p.issuer.keys.publicKey as any));
   }
+  extensions.push(...(p.extensions ?? []));
   return x509.X509CertificateGenerator.create({
     serialNumber: p.serialNumber,
     subject: p.subject,
@@ -123,6 +147,7 @@ const generate = async (): Promise<TestCa> => {
   ]);
 
   const pem = (c: x509.X509Certificate): string => c.toString('pem');
+  const revokedSerials = [revoked.serialNumber, '2002'];
   return {
     generatedAt: new Date(now),
     root: pem(root),
@@ -133,7 +158,17 @@ const generate = async (): Promise<TestCa> => {
     otherKey: other!.privateKey,
     revokedSerial: revoked.serialNumber,
     revokedIntermediateSerial: '2002',
-    trust: { anchors: [pem(root)], intermediates: [pem(intermediate), pem(revokedIntermediate)], revokedSerials: [revoked.serialNumber, '2002'] },
+    revokedSerials,
+    revoke: (serial) => {
+      const normalised = normaliseSerial(serial);
+      if (!revokedSerials.includes(normalised)) revokedSerials.push(normalised);
+    },
+    issuers: {
+      intermediate: inter,
+      revokedIntermediate: ca(revokedInterName, revokedInterKeys!),
+      untrusted: ca(ROOT_NAME, untrustedRootKeys!),
+    },
+    trust: { anchors: [pem(root)], intermediates: [pem(intermediate), pem(revokedIntermediate)], revokedSerials },
   };
 };
 
@@ -146,4 +181,62 @@ export const getTestCa = (): Promise<TestCa> => (cached ??= generate());
 export async function signContent(content: string, signerPrivateKey: Key): Promise<string> {
   const signature = await subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, signerPrivateKey, new TextEncoder().encode(content));
   return Buffer.from(signature).toString('base64');
+}
+
+/** A random positive 128-bit serial (upper-case hex, no leading zero), as CAs assign them. */
+export const randomSerial = (): string => {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
+  return bytes.toString('hex').toUpperCase();
+};
+
+/** SubjectAltName with the 基本4情報 as otherName entries, each a UTF8String (JPKI_IDENTITY_OIDS). */
+const identityExtension = (identity: SignerIdentity): x509.Extension => {
+  const fields = Object.keys(JPKI_IDENTITY_OIDS) as Array<keyof typeof JPKI_IDENTITY_OIDS>;
+  const names = fields.map(
+    (field) =>
+      new GeneralName({
+        otherName: new OtherName({ typeId: JPKI_IDENTITY_OIDS[field], value: new asn1js.Utf8String({ value: identity[field] }).toBER() }),
+      }),
+  );
+  return new x509.Extension(id_ce_subjectAltName, false, AsnConvert.serialize(new SubjectAlternativeName(names)));
+};
+
+const VALIDITY_DAYS: Record<SignerValidity, [from: number, to: number]> = {
+  valid: [-30, 365],
+  expired: [-400, -35],
+  notYetValid: [30, 400],
+};
+
+export interface IssueSignerOptions {
+  identity: SignerIdentity;
+  /** Default 'valid'. Windows in days from `now`: valid −30…+365, expired −400…−35, notYetValid +30…+400. */
+  validity?: SignerValidity;
+  /** Default 'intermediate' (the trusted chain). */
+  issuer?: SignerIssuer;
+  /** Default: a random 128-bit serial. */
+  serialNumber?: string;
+  /** Default: the current time. */
+  now?: Date;
+}
+
+/** A fresh RSA-2048 key and 署名用電子証明書 carrying `identity` (subject CN = `TEST SIGNER <serial>`). */
+export async function issueSignerCertificate(ca: TestCa, opts: IssueSignerOptions): Promise<TestSigner> {
+  const serialNumber = (opts.serialNumber ?? randomSerial()).toUpperCase();
+  const [from, to] = VALIDITY_DAYS[opts.validity ?? 'valid'];
+  const now = (opts.now ?? new Date()).getTime();
+  const issuer = ca.issuers[opts.issuer ?? 'intermediate'];
+  const keys = await rsaKeys();
+  const cert = await issue({
+    serialNumber,
+    subject: signerName(serialNumber),
+    keys,
+    issuer,
+    notBefore: new Date(now + from * DAY),
+    notAfter: new Date(now + to * DAY),
+    ca: false,
+    keyIdentifiers: opts.issuer !== 'untrusted', // like the fixed `untrusted` signer: only the signature tells it apart
+    extensions: [identityExtension(opts.identity)],
+  });
+  return { certificate: cert.toString('pem'), privateKey: keys.privateKey, serialNumber };
 }

@@ -1,0 +1,13 @@
+import type { CaseAction } from '../../domain/case-status';
+import type { Actor } from './case-types';
+import { registry } from './proxies';
+
+/** Writes one entry of the case action log (and its audit record) for a human step. */
+export type StepLog = { caseId: string };
+
+export async function logAction(log: StepLog, action: CaseAction, actor: Actor, reason?: string, detail: Record<string, unknown> = {}): Promise<void> {
+  await registry.recordCaseAction({
+    caseId: log.caseId, action, actorId: actor.userId, actorRoles: actor.roles, terminalId: actor.terminalId,
+    detail: { ...detail, ...(reason?.trim() ? { reason: reason.trim() } : {}) },
+  });
+}

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { intakeOnlineMoveOut, type StoredOnlineMoveOutApplication } from '../../src/api/online-move-out-intake';
+import { CaseAction, CaseStatus } from '../../src/domain/case-status';
+import { ChangeReason } from '../../src/domain/change-reason';
+import { ResidentStatus } from '../../src/domain/registry-values';
+import { CaseActionLog, CaseApplication, CaseRecord, Resident } from '../../src/db/entities';
+import { loadDemoTown } from '../../src/db/seed/load-demo';
+import { buildEnvelope, PortalScenario } from '../../src/partners/portal-simulator-scenarios';
+import { getTestCa, type TestCa } from '../../src/partners/sim/test-pki';
+import { caseStateQuery } from '../../src/workflows/move-in';
+import { approveUpdate, confirmReviewUpdate, rejectUpdate, requestContactUpdate } from '../../src/workflows/shared/approval';
+import { cancelCaseUpdate } from '../../src/workflows/shared/work';
+import { onlineMoveOutWorkflowId } from '../../src/workflows/workflow-ids';
+import { APPROVER } from '../support/fixtures';
+import { TOWN_B } from '../support/move-fixtures';
+import { demoHousehold, onlineContent } from '../support/online-fixtures';
+import { eventually } from '../support/system-harness-utils';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
+
+let h: WorkflowHarness;
+let ca: TestCa;
+const CLERK = { userId: 'clerk1', roles: ['clerk'], terminalId: 'T-HONCHO-01' };
+const DUAL = { userId: 'clerk1', roles: ['clerk', 'approver'], terminalId: 'T-HONCHO-01' };
+const PORTAL = { userId: 'portal', roles: ['portal'], terminalId: 'PORTAL' };
+
+beforeEach(async () => {
+  h = await startWorkflowHarness();
+  ca = await getTestCa();
+  await loadDemoTown(h.orm, h.pii, { households: 10 });
+});
+afterEach(async () => h?.close());
+
+const em = () => h.orm.em.fork();
+const row = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
+const statusIs = (caseId: string, status: CaseStatus) => eventually(async () => ((await row(caseId)).status === status ? true : undefined), 30_000);
+const refusal = async (p: Promise<unknown>) => /^([A-Z_]+):/.exec(((await p.then(() => undefined, (e: unknown) => e)) as { cause?: Error } | undefined)?.cause?.message ?? '')?.[1] ?? 'ACCEPTED';
+
+async function submit(members: Resident[], over = {}) {
+  const applicationId = `MP-TEST-${randomBytes(4).toString('hex')}`;
+  const envelope = await buildEnvelope(PortalScenario.VALID, applicationId, onlineContent(members, over), { ca, now: new Date(), revokedSerial: () => ca.revokedSerial });
+  const r = await intakeOnlineMoveOut({ ...h.api, portalTrust: () => ca.trust }, envelope);
+  return { ...r, applicationId, handle: h.env.client.workflow.getHandle(onlineMoveOutWorkflowId(applicationId)) };
+}
+
+const noticesOf = (applicationId: string) => h.portal.notices.filter((n) => n.applicationId === applicationId);
+
+describe('online 転出 (time-skipping)', () => {
+  it('review by a clerk, 決裁 by another person, the special 転出 with the 来庁予定日, completion notice to the portal', async () => {
+    const members = await demoHousehold(h.orm, 0, 2);
+    const c = await submit(members);
+    expect(c.created).toBe(true);
+    await statusIs(c.caseId, CaseStatus.AWAITING_REVIEW);
+    expect(await row(c.caseId)).toMatchObject({ awaitingRole: 'clerk', flags: [], enteredBy: 'portal' });
+    expect(await refusal(c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }))).toBe('NOT_AWAITING_APPROVAL');
+    expect(await refusal(c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: APPROVER }] }))).toBe('ROLE_REQUIRED');
+
+    await c.handle.executeUpdate(requestContactUpdate, { args: [{ actor: DUAL, reason: '来庁予定日の確認のため電話' }] });
+    expect((await c.handle.query(caseStateQuery)).status).toBe(CaseStatus.CONTACT_REQUESTED);
+    await c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: DUAL, reason: '電話で本人確認済み' }] });
+    expect(await refusal(c.handle.executeUpdate(approveUpdate, { args: [{ actor: DUAL }] }))).toBe('FOUR_EYES');
+    await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await statusIs(c.caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
+
+    for (const m of members) expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({ status: ResidentStatus.PENDING_MOVE_OUT });
+    const certs = h.cs.moveOutCertificates.filter((m) => m.certificate.moverGroupId === c.caseId);
+    expect(certs).toHaveLength(members.length);
+    expect(certs.every((m) => m.toMunicipalityCode === TOWN_B && m.certificate.plannedVisitDate === onlineContent(members).plannedVisitDate)).toBe(true);
+    expect(noticesOf(c.applicationId).map((n) => n.kind)).toEqual(['COMPLETED']);
+    expect(JSON.stringify(noticesOf(c.applicationId))).not.toMatch(members[0]!.familyName);
+    const log = (await em().find(CaseActionLog, { caseId: c.caseId }, { orderBy: { id: 'asc' } })).map((a) => a.action);
+    expect(log).toEqual(expect.arrayContaining([CaseAction.REQUEST_CONTACT, CaseAction.CONFIRM_REVIEW, CaseAction.APPROVE, CaseAction.COMMIT, CaseAction.PORTAL_NOTIFIED]));
+  });
+
+  it('a rejection is sent to the portal with the clerk\'s reason; nothing is written', async () => {
+    const members = await demoHousehold(h.orm, 1);
+    const c = await submit(members);
+    await c.handle.executeUpdate(rejectUpdate, { args: [{ actor: CLERK, reason: '転出先の住所が確認できません。窓口へお越しください。' }] });
+    expect((await c.handle.result()).status).toBe(CaseStatus.REJECTED);
+    expect(noticesOf(c.applicationId)).toEqual([expect.objectContaining({ kind: 'REJECTED', reasons: [{ rule: 'REVIEW_REJECTED', message: '転出先の住所が確認できません。窓口へお越しください。' }] })]);
+    for (const m of members) expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({ status: ResidentStatus.RESIDENT, historyNumber: m.historyNumber });
+  });
+
+  it('a mover who does not match the registry is a blocking finding: the review cannot be confirmed', async () => {
+    const members = await demoHousehold(h.orm, 2);
+    const c = await submit(members, { movers: [...onlineContent(members).movers, { familyName: '架空', givenName: '人物', birthDate: '2001-01-01', sex: '2' }] });
+    await statusIs(c.caseId, CaseStatus.AWAITING_REVIEW);
+    expect((await row(c.caseId)).flags).toEqual(['MOVER_NOT_MATCHED']);
+    expect(await refusal(c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK }] }))).toBe('NOT_IN_STEP');
+    await c.handle.executeUpdate(rejectUpdate, { args: [{ actor: CLERK, reason: '転出者の記載が住民票と一致しません' }] });
+    expect((await c.handle.result()).status).toBe(CaseStatus.REJECTED);
+  });
+
+  it('the same application again returns the same case; the portal cancels after 本登録 and everything is undone by appended history', async () => {
+    const members = await demoHousehold(h.orm, 3);
+    const c = await submit(members);
+    const stored = (await em().findOneOrFail(CaseApplication, { caseId: c.caseId })).payload as unknown as StoredOnlineMoveOutApplication;
+    const again = await intakeOnlineMoveOut({ ...h.api, portalTrust: () => ca.trust }, stored.online.envelope);
+    expect(again).toMatchObject({ created: false, caseId: c.caseId });
+
+    await c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK }] });
+    await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await statusIs(c.caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
+    await c.handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: PORTAL, reason: 'マイナポータルから申請の取消がありました' }] });
+    expect((await c.handle.result()).status).toBe(CaseStatus.CANCELLED);
+    for (const m of members) {
+      expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({ status: ResidentStatus.RESIDENT, changeReason: ChangeReason.CANCELLATION_RECORD });
+    }
+    expect(h.cs.withdrawals.filter((w) => w.withdrawal.moverGroupId === c.caseId)).toHaveLength(members.length);
+    expect(noticesOf(c.applicationId).map((n) => n.kind)).toEqual(['COMPLETED', 'CANCELLED']);
+  });
+});
