@@ -52,6 +52,7 @@ export interface CaseView {
   status: string;
   statusLabel?: string;
   enteredBy: string;
+  makerId?: string | null;
   decidedBy?: string;
   assignedTo?: string | null;
   escalated?: boolean;

@@ -1,21 +1,18 @@
+import { attentionReasonLabel } from '../../domain/case-status';
 import type { Role } from '../../domain/roles';
 
 /** Japanese labels of codes shown in the web UI. Unknown codes are shown as they are (new procedures, new actions). */
 
 export const roleLabel: Record<Role, string> = {
-  clerk: '窓口担当', approver: '決裁者', supervisor: '監督者', auditor: '監査担当', securityAdministrator: '情報セキュリティ管理者', system: 'システム',
+  clerk: '窓口担当', approver: '決裁者', supervisor: '監督者', auditor: '監査担当', securityAdministrator: '情報セキュリティ管理者', system: 'システム', portal: 'マイナポータル連携',
 };
 export const rolesText = (roles: readonly string[]): string => roles.map((r) => roleLabel[r as Role] ?? r).join('・');
 
+/** Attention reasons of the projection (domain/case-status.ts) plus the ones the console derives itself. */
 export const attentionLabel: Record<string, string> = {
-  ACTIVITY_FAILING: '処理の失敗が続いています',
-  APPROVAL_OVERDUE: '決裁期限超過',
-  CS_REJECTED: 'CS がエラーを返しました（修正後に再送）',
-  MOVE_IN_NOTICE_OVERDUE: '転入通知未着',
-  CERTIFICATE_INFO_OVERDUE: '転出証明書情報未着',
-  ESCALATED: 'エスカレーション済み',
+  ...attentionReasonLabel,
   PURGE_SOON: '保管情報の消去期限が近い',
-  PARTNER_OUTAGE: '連携先の障害',
+  UNSPECIFIED: '要対応',
 };
 
 /** Findings of automatic checks (case flags), with the explanation a clerk needs to act on them. */
@@ -29,6 +26,10 @@ export const flagText: Record<string, { label: string; explain: string; level: '
   MOVER_NOT_MATCHED: { label: '転出者の不一致', explain: '申請の転出者が住民票の記載（4情報）と一致しません。申請者に確認してください。', level: 'warn' },
   PENDING_MOVE_OUT: { label: '転出手続き中', explain: '既に転出の手続き中の方が含まれます。重複の申請でないか確認してください。', level: 'warn' },
   SUPPORT_MEASURE: { label: '支援措置・抑止', explain: '支援措置または抑止の対象者が含まれます。支援措置責任者の確認が必要です。', level: 'warn' },
+  DESTINATION_CODE_REQUIRED: { label: '転出先コード未確定', explain: '転出先の市区町村コードが確定していません。転出証明書情報の送付先を確認してください。', level: 'warn' },
+  DESTINATION_IS_HERE: { label: '転出先が本市', explain: '転出先が本市内です。転居届の対象ではないか申請者に確認してください。', level: 'warn' },
+  APPLICATION_DATE_IN_FUTURE: { label: '申請日が未来', explain: '申請日が受付日より後になっています。申請内容を確認してください。', level: 'warn' },
+  HEAD_CHANGE_REQUIRED: { label: '世帯主変更が必要', explain: '世帯主が転出し2人以上が残ります。先に世帯主変更の届出が必要です（審査を確定できません）。', level: 'warn' },
 };
 
 export const actionLabel: Record<string, string> = {
@@ -38,6 +39,7 @@ export const actionLabel: Record<string, string> = {
   PURGED: '保管情報の消去', CARD_CONTINUED_USE: 'カードの継続利用', CLAIM: '担当', RELEASE: '担当の解除', REASSIGN: '再割当',
   REQUEST_CHANGES: '差戻し', RESUBMIT: '再提出', ESCALATE: 'エスカレーション', RETRY_NOW: '今すぐ再試行', CANCEL: '取消',
   COMPENSATE: '取消の反映（補償）', ACTIVITY_FAILED: '処理の失敗', PORTAL_NOTIFIED: 'マイナポータルへ通知',
+  CONFIRM_REVIEW: '審査の確定', REQUEST_CONTACT: '申請者へ連絡',
 };
 
 /** Workflow steps (activity types) as clerks know them. */
@@ -46,6 +48,7 @@ export const stepLabel: Record<string, string> = {
   commitSpecialMoveIn: '特例転入の記録（本登録）', issueResidentRecordCopy: '住民票の写しの作成', issueMoveOutCertificate: '転出証明書の作成',
   reissueCertificate: '再交付', applyRemoval: '除票の記載', recordMoveInNotice: '転入通知の記録', purgeHeldCertificate: '保管情報の消去',
   queueCertificateInfoRequests: '送信依頼の作成', queueCertificateInfoResend: '転出証明書情報の再送', reserveHeldCertificates: '転出証明書情報の引当',
+  notifyPortal: 'マイナポータルへの通知', compensateCase: '取消の反映（異動の取消し）', releaseHeldCertificates: '転出証明書情報の引当解除',
 };
 export const stepText = (s: string | null | undefined): string => (s ? (stepLabel[s] ?? s) : '');
 
@@ -60,5 +63,5 @@ export const sexText = (s: string | null | undefined): string => (s === '1' ? '�
 
 export const messageKindLabel: Record<string, string> = {
   IDENTITY_UPDATE: '本人確認情報', MOVE_IN_NOTICE: '転入通知', MOVE_OUT_CERTIFICATE_INFO: '転出証明書情報',
-  CERTIFICATE_INFO_REQUEST: '送信依頼', CARD_CONTINUED_USE: '継続利用（J-LIS）',
+  CERTIFICATE_INFO_REQUEST: '送信依頼', CARD_CONTINUED_USE: '継続利用（J-LIS）', MOVE_OUT_CERTIFICATE_WITHDRAWAL: '転出証明書情報の取消',
 };

@@ -33,12 +33,12 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
 }
 
 /**
- * The server-rendered web UI (issue #5), served by the API process next to /api. Skips /api and /cs-inbound.
+ * The server-rendered web UI (issue #5), served by the API process next to /api. Skips /api, /cs-inbound and /portal.
  * Static assets (CSS, JS, the shipped IPAex fonts) may be cached; pages are `no-store`.
  */
 export function webRouter(deps: WebDeps): Router {
   const r = Router();
-  r.use((req, _res, next) => (req.path.startsWith('/api/') || req.path.startsWith('/cs-inbound/') ? next('router') : next()));
+  r.use((req, _res, next) => (req.path.startsWith('/api/') || req.path.startsWith('/cs-inbound/') || req.path.startsWith('/portal/') ? next('router') : next()));
   const assets = { maxAge: '1h', index: false as const, fallthrough: false };
   r.use('/static/fonts', express.static(FONT_DIR, { ...assets, maxAge: '7d' }));
   r.use('/static', express.static(STATIC_DIR, assets));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { attrs, escapeHtml, html, joinHtml, raw } from '../../../src/api/web/html';
 import { safeReturn } from '../../../src/api/web/flash';
-import { actionKey, allowedActionsOf, fallbackAllowedActions } from '../../../src/api/web/case-actions-ui';
+import { actionKey, allowedActionsOf } from '../../../src/api/web/case-actions-ui';
 import { japaneseErrors, validateForm, ActionFormSchemas, reasonMessages } from '../../../src/api/web/forms';
 
 describe('html template escaping', () => {
@@ -36,14 +36,9 @@ describe('case actions offered by the UI', () => {
     expect(actionKey('REQUEST_CHANGES')).toBe('request-changes');
     expect(actionKey('claim')).toBe('claim');
   });
-  it('without allowedActions: approval only for another user\'s case, CS re-send only for supervisors', () => {
-    const approver = { userId: 'approver1', roles: ['approver' as const] };
-    expect(fallbackAllowedActions({ status: 'AWAITING_APPROVAL', enteredBy: 'clerk1' }, approver)).toEqual(['approve', 'reject']);
-    expect(fallbackAllowedActions({ status: 'AWAITING_APPROVAL', enteredBy: 'approver1' }, approver)).toEqual([]);
-    expect(fallbackAllowedActions({ status: 'DELIVERY_REJECTED', enteredBy: 'clerk1' }, { userId: 's', roles: ['supervisor'] })).toEqual(['retry-delivery']);
-  });
   it('uses the server list when present and drops unknown actions', () => {
-    expect(allowedActionsOf({ status: 'X', enteredBy: 'a', allowedActions: ['claim', 'retryNow', 'teleport'] }, { userId: 'b', roles: [] })).toEqual(['claim', 'retry-now']);
+    expect(allowedActionsOf({ allowedActions: ['claim', 'retryNow', 'confirmReview', 'teleport'] })).toEqual(['claim', 'retry-now', 'confirm-review']);
+    expect(allowedActionsOf({})).toEqual([]);
   });
 });
 

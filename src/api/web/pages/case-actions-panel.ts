@@ -28,15 +28,15 @@ function actionForm(c: CaseView, ctx: WebContext, name: string, spec: ActionSpec
 /** Why an expected action is missing, in plain words (four-eyes, someone else's case). */
 function explanations(c: CaseView, ctx: WebContext, allowed: string[]): SafeHtml[] {
   const out: SafeHtml[] = [];
-  if (c.status === CaseStatus.AWAITING_APPROVAL && can.approve(ctx.staff.roles) && c.enteredBy === ctx.staff.userId) {
-    out.push(html`<p class="notice notice-info">この案件はあなたが入力したため決裁できません（四つの目の原則：入力者と決裁者は別の職員）。</p>`);
+  if (c.status === CaseStatus.AWAITING_APPROVAL && can.approve(ctx.staff.roles) && (c.makerId || c.enteredBy) === ctx.staff.userId) {
+    out.push(html`<p class="notice notice-info">この案件はあなたが入力（審査）したため決裁できません（四つの目の原則：入力者と決裁者は別の職員）。</p>`);
   }
   if (c.assignedTo && c.assignedTo !== ctx.staff.userId && !allowed.length) out.push(html`<p class="help">この案件は ${c.assignedTo} が担当しています。</p>`);
   return out;
 }
 
 export function actionsPanel(c: CaseView, ctx: WebContext, notice: Notice | undefined, staffIds: string[]): SafeHtml {
-  const allowed = allowedActionsOf(c, ctx.staff);
+  const allowed = allowedActionsOf(c);
   const groups = (['decide', 'assign', 'supervise'] as const).map((g) => [g, allowed.filter((a) => ACTION_SPECS[a]!.group === g)] as const).filter(([, a]) => a.length);
   return html`<section class="panel actions" aria-labelledby="h-act"><h2 id="h-act">操作</h2>
     ${explanations(c, ctx, allowed)}

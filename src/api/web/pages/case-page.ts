@@ -36,7 +36,7 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
   const extra = await panel.extra?.(pctx);
   await em.flush(); // audit rows of records read beside the case (e.g. a 除票 on 再転入)
   const notice = takeFlash(req, res) ?? (reveal ? { kind: 'info' as const, text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined);
-  const staffIds = allowedActionsOf(view, ctx.staff).includes('reassign')
+  const staffIds = allowedActionsOf(view).includes('reassign')
     ? (await em.find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })).map((s) => s.userId) : [];
   const path = `/cases/${encodeURIComponent(caseId)}`;
   const revealForm = can.seeIndividualNumber(ctx.staff.roles)
@@ -50,7 +50,7 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
       ${summarySection(view, ctx)}
       ${stepsSection(view, panel)}
       ${stuckSection(view, ctx)}
-      ${findingsSection(view)}
+      ${findingsSection(view, view.findings ?? panel.findings?.(app) ?? [])}
       ${factsSection(facts)}
       ${comparisonSection(persons, { committed: Boolean(committed), revealForm })}
       ${extra}

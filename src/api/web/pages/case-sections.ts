@@ -43,14 +43,15 @@ export function stepsSection(c: CaseView, panel: ProcedurePanel): SafeHtml | '' 
   const current = panel.steps.findIndex((s) => s.statuses.includes(c.status));
   const closed = current < 0;
   return html`<ol class="steps" aria-label="進捗">${panel.steps.map((s, i) => {
-    const state = closed ? 'todo' : i < current ? 'done' : i === current ? (c.needsAttention ? 'stuck' : 'now') : 'todo';
+    const finished = i === current && i === panel.steps!.length - 1 && c.completedAt;
+    const state = closed ? 'todo' : i < current || finished ? 'done' : i === current ? (c.needsAttention ? 'stuck' : 'now') : 'todo';
     return html`<li class="step step-${state}"${state === 'now' || state === 'stuck' ? html` aria-current="step"` : ''}>${s.label}</li>`;
   })}${closed ? html`<li class="step step-closed" aria-current="step">${statusBadge(c.status)}</li>` : ''}</ol>`;
 }
 
-export function findingsSection(c: CaseView): SafeHtml | '' {
-  const flags = c.flags ?? [];
-  const findings = c.findings ?? [];
+export function findingsSection(c: CaseView, findings: NonNullable<CaseView['findings']>): SafeHtml | '' {
+  // a finding's rule is also a case flag: show it once, with the finding's own message (it may name the mover)
+  const flags = (c.flags ?? []).filter((f) => !findings.some((x) => x.rule === f));
   if (!flags.length && !findings.length) return html`<section class="panel" aria-labelledby="h-find"><h2 id="h-find">自動確認の結果</h2><p class="muted">指摘事項はありません。</p></section>`;
   return html`<section class="panel" aria-labelledby="h-find"><h2 id="h-find">自動確認の結果</h2><ul class="findings">
     ${flags.map((f) => html`<li class="finding finding-${flagText[f]?.level ?? 'info'}">${flagBadges([f])} ${flagText[f]?.explain ?? f}</li>`)}
@@ -92,7 +93,13 @@ function actionDetail(a: CaseView['actions'][number]): SafeHtml {
   if (d.kind && messageKindLabel[d.kind]) parts.push(`${messageKindLabel[d.kind]}${d.sequence !== undefined ? `（更新順番号 ${d.sequence}）` : ''}${d.duplicate ? '（重複: 既に受理済み）' : ''}`);
   if (d.code) parts.push(`エラーコード ${d.code}`);
   if (d.type) parts.push(`${certificateTypeLabel[d.type] ?? d.type}${d.pages ? ` ${d.pages}枚` : ''}${d.reissueOf ? '（再交付）' : ''}`);
-  if (d.to) parts.push(`${d.from ? `${d.from} → ` : ''}${d.to}`);
+  if (d.to) parts.push(`担当 ${d.previous ?? '未割当'} → ${d.to}`);
+  else if (a.action === 'RELEASE' && d.previous) parts.push(`${d.previous} の担当を解除`);
+  if (a.action === 'RETRY_NOW') parts.push(d.what === 'delivery' ? 'CS エラー後の再送' : '失敗中の処理を直ちに再実行');
+  if (a.action === 'COMPENSATE') {
+    parts.push(`異動の取消し ${Array.isArray(d.compensated) ? d.compensated.length : 0}名 ／ 取消の通知 ${d.outbox ?? 0}件 ／ 未送信で取り下げ ${d.withdrawnUnsent ?? 0}件`);
+    if (Array.isArray(d.followUp) && d.followUp.length) parts.push(html`<strong class="overdue">要フォロー: ${d.followUp.map((k: string) => messageKindLabel[k] ?? k).join('、')}</strong>`);
+  }
   if (Array.isArray(d.flags) && d.flags.length) parts.push(html`${flagBadges(d.flags as string[])}`);
   if (d.reason) parts.push(`理由：${d.reason}`);
   return html`${parts.map((p, i) => html`${i ? ' ／ ' : ''}${p}`)}`;

@@ -45,8 +45,8 @@ export function installDashboardRoutes(r: Router, deps: { orm: MikroORM; municip
         <details><summary>日別の数値</summary><table class="grid"><thead><tr><th scope="col">日</th><th scope="col">完了件数</th><th scope="col">中央値</th><th scope="col">p95</th></tr></thead><tbody>
           ${d.days.map((x) => html`<tr><td>${wareki(x.date)}</td><td class="num">${x.count}</td><td class="num">${dur(x.p50)}</td><td class="num">${dur(x.p95)}</td></tr>`)}</tbody></table></details></section>
       <section class="panel chart" aria-labelledby="h-c3"><h2 id="h-c3">連携先のエラー率（直近1時間）</h2>
-        ${d.partners ? barChart({ title: '連携先ごとのエラー率', max: 1, format: (v) => percent(v, 0), bars: d.partners.map((p) => ({ label: partnerLabel[p.partner] ?? p.partner, value: p.errorRate, cls: p.state === 'down' ? 'c3' : p.state === 'degraded' ? 'c2' : 'c1', note: `(${p.failures}/${p.calls})` })) })
-          : html`<p class="muted">連携先の呼出記録（partner_call）がまだありません。</p>`}</section>
+        ${d.partners.some((p) => p.calls) ? barChart({ title: '連携先ごとのエラー率', max: 1, format: (v) => percent(v, 0), bars: d.partners.map((p) => ({ label: partnerLabel[p.partner] ?? p.partner, value: p.errorRate, cls: p.state === 'down' ? 'c3' : p.state === 'degraded' ? 'c2' : 'c1', note: `(${p.failures}/${p.calls})` })) })
+          : html`<p class="muted">直近1時間に連携先の呼出はありません。</p>`}</section>
       <section class="panel" aria-labelledby="h-c4"><h2 id="h-c4">決裁待ちの古い順（上位5件）</h2>${d.oldestApprovals.length ? html`<table class="grid"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">受付</th><th scope="col">経過</th><th scope="col">入力者</th><th scope="col">担当者</th></tr></thead><tbody>
         ${d.oldestApprovals.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td><td>${c.enteredBy}</td><td>${c.assignedTo ?? '未割当'}</td></tr>`)}</tbody></table>` : html`<p class="muted">決裁待ちの案件はありません。</p>`}</section>
     </div>`;

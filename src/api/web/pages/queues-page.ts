@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { RequestHandler, Router } from 'express';
+import { allowedActions } from '../../../domain/case-actions';
 import { procedureLabel } from '../../../domain/case-status';
 import { jstDate } from '../../../domain/dates';
 import { can } from '../../../domain/roles';
 import type { CaseRecord } from '../../../db/entities';
+import { workViewOf } from '../../cases-router';
 import { ageEl, caseLink, dueEl, flagBadges, procedureOptions, procedureText, statusBadge, attentionBadge, timeEl } from '../components';
 import { takeFlash } from '../flash';
 import { wareki } from '../format';
@@ -18,15 +20,15 @@ import { webOf, type WebContext } from '../web-context';
 const queueHref = (queue: Q, procedure: string | undefined, sort: string) =>
   `/queues?queue=${queue}${procedure ? `&procedure=${procedure}` : ''}&sort=${sort}`;
 
-function assignButtons(ctx: WebContext, c: CaseRecord, back: string): SafeHtml | '' {
+/** Claim / release / reassign as the work rules allow them (domain/case-actions.ts; the workflow validates again). */
+function assignButtons(ctx: WebContext, c: CaseRecord, back: string): SafeHtml {
   const form = (action: string, label: string) => html`<form method="post" action="/cases/${encodeURIComponent(c.caseId)}/do/${action}" class="inline">
     ${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="${back}"><button type="submit" class="btn-small">${label}</button></form>`;
-  if (!c.assignedTo) return form('claim', '担当する');
-  if (c.assignedTo === ctx.staff.userId) return form('release', '担当を外す');
-  return '';
+  const allowed = allowedActions(workViewOf(c), ctx.staff);
+  return html`${allowed.includes('claim') ? form('claim', '担当する') : ''}${allowed.includes('release') ? form('release', '担当を外す') : ''}${allowed.includes('reassign') ? html` <a class="btn-link" href="/cases/${encodeURIComponent(c.caseId)}#action-reassign">再割当…</a>` : ''}`;
 }
 
-function table(ctx: WebContext, queue: Q, rows: CaseRecord[], visitDates: Record<string, string>, back: string): SafeHtml {
+function table(ctx: WebContext, queue: Q, rows: CaseRecord[], back: string): SafeHtml {
   if (!rows.length) return html`<p class="empty">このキューに案件はありません。</p>`;
   return html`<table class="grid" data-nav>
     <caption class="sr-only">${queueLabel[queue]}の案件一覧</caption>
@@ -37,7 +39,7 @@ function table(ctx: WebContext, queue: Q, rows: CaseRecord[], visitDates: Record
       <td>${statusBadge(c.status)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''}</td>
       <td class="num">${c.subjectAddresseeNumbers?.length ? `${c.subjectAddresseeNumbers.length}名` : '—'}</td>
       <td>${flagBadges(c.flags)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td>
-      <td>${queue === QueueId.VISITORS ? wareki(visitDates[c.caseId]) : dueEl(c.dueAt, ctx.now)}</td>
+      <td>${queue === QueueId.VISITORS ? wareki(c.plannedVisitDate) : dueEl(c.dueAt, ctx.now)}</td>
       <td>${c.enteredBy}</td><td>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</td>
       <td>${assignButtons(ctx, c, back)}</td></tr>`)}</tbody></table>`;
 }
@@ -62,7 +64,7 @@ export function installQueueRoutes(r: Router, deps: { orm: MikroORM; municipalit
       <label>並び順 <select name="sort"><option value="age"${sort === 'age' ? html` selected` : ''}>受付の古い順</option><option value="due"${sort === 'due' ? html` selected` : ''}>期限の近い順</option></select></label>
       <button type="submit">表示</button>
     </form>
-    ${table(ctx, queue, result.rows, result.visitDates, back)}
+    ${table(ctx, queue, result.rows, back)}
     ${result.truncated ? html`<p class="muted">先頭の${result.rows.length}件を表示しています。手続で絞り込んでください。</p>` : ''}`;
     res.type('html').send(page({ title: `業務キュー：${queueLabel[queue]}`, ctx, body, municipalityName: deps.municipalityName, notice: takeFlash(req, res) }));
   });

@@ -15,7 +15,7 @@ import { loadPartnerHealth, type PartnerStatus } from '../queries/partner-health
 import { requireWebRole } from '../web-auth';
 import { webOf, type WebContext } from '../web-context';
 
-const BULK_ACTIONS = ['retry-now', 'retry-delivery', 'reassign', 'escalate', 'cancel'] as const;
+const BULK_ACTIONS = ['retry-now', 'reassign', 'escalate', 'cancel'] as const;
 const healthText: Record<string, string> = { ok: '正常', degraded: '一部エラー', down: '障害', unknown: '記録なし' };
 
 const href = (f: ConsoleFilter) => `/supervisor?${new URLSearchParams(Object.entries(f).filter(([, v]) => v) as Array<[string, string]>).toString()}`;
@@ -27,7 +27,7 @@ function detail(c: AttentionCase, now: Date): SafeHtml {
     ${reason === Reason.APPROVAL_OVERDUE ? html`決裁期限 ${r.dueAt ? html`${timeEl(r.dueAt)} ${dueEl(r.dueAt, now)}` : '超過'}` : ''}
     ${reason === Reason.PURGE_SOON && c.purgeAt ? html`消去予定 ${timeEl(c.purgeAt)}（${dueEl(c.purgeAt, now)}）` : ''}
     ${reason === Reason.MOVE_IN_NOTICE_OVERDUE ? '転出予定日から所定の日数を過ぎても転入通知が届いていません（転入通知未着照会を検討）' : ''}
-    ${reason === Reason.CS_REJECTED ? '原因を修正して「CS へ再送」してください' : ''}
+    ${reason === Reason.CS_REJECTED ? '原因を修正して「今すぐ再試行」で再送してください' : ''}
     ${reason === Reason.CERTIFICATE_INFO_OVERDUE ? '送信依頼への回答（転出証明書情報）が届いていません' : ''}</div>`)}`;
 }
 

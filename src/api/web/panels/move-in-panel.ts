@@ -8,9 +8,8 @@ import type { ProcedurePanel } from './panel-types';
 /** 転入 (domain.md §4.1): the new record, or the 除票 it revives on 再転入, against the application. */
 export const moveInPanel: ProcedurePanel = {
   steps: [
-    { label: '受付（仮登録）', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
-    { label: '決裁', statuses: ['APPROVED'] },
-    { label: '本登録', statuses: ['COMMITTED'] },
+    { label: '仮登録・決裁待ち', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
+    { label: '本登録', statuses: ['APPROVED', 'COMMITTED'] },
     { label: '住基ネット送信', statuses: ['DELIVERING', 'DELIVERY_REJECTED'] },
     { label: '証明書', statuses: ['ISSUING_CERTIFICATE'] },
     { label: '完了', statuses: ['COMPLETED'] },

@@ -7,9 +7,8 @@ import type { ProcedurePanel } from './panel-types';
 /** 転出 at the counter (domain.md §4.3): the current record against the 転出予定者 it becomes. */
 export const moveOutPanel: ProcedurePanel = {
   steps: [
-    { label: '受付（仮登録）', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
-    { label: '決裁', statuses: ['APPROVED'] },
-    { label: '本登録（転出予定者）', statuses: ['COMMITTED', 'DELIVERING', 'DELIVERY_REJECTED', 'ISSUING_CERTIFICATE'] },
+    { label: '仮登録・決裁待ち', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
+    { label: '本登録（転出予定者）・送信', statuses: ['APPROVED', 'COMMITTED', 'DELIVERING', 'DELIVERY_REJECTED', 'ISSUING_CERTIFICATE'] },
     { label: '除票待ち', statuses: ['AWAITING_MOVE_OUT_DATE'] },
     { label: '転入通知待ち', statuses: ['AWAITING_MOVE_IN_NOTICE'] },
     { label: '完了', statuses: ['COMPLETED'] },

@@ -35,6 +35,8 @@ export interface ProcedurePanel {
   steps?: ReadonlyArray<{ label: string; statuses: readonly string[] }>;
   /** The application (届出内容) as labelled facts. */
   facts?(app: Record<string, any>, view: CaseView): Facts;
+  /** Findings of automatic checks stored with the application (besides the case flags). */
+  findings?(app: Record<string, any>): Array<{ rule: string; message: string; mover?: number }>;
   /** Before/after per person while nothing is committed (afterwards the history snapshots of the case are used). */
   draftComparison?(ctx: PanelContext): Promise<PersonComparison[]>;
   /** A procedure-specific section (e.g. the held 転出証明書情報). */

@@ -2,6 +2,7 @@ import { Procedure } from '../../../domain/case-status';
 import { heldCertificatePanel } from './held-certificate-panel';
 import { moveInPanel } from './move-in-panel';
 import { moveOutPanel } from './move-out-panel';
+import { onlineMoveOutPanel } from './online-move-out-panel';
 import type { ProcedurePanel } from './panel-types';
 import { specialMoveInPanel } from './special-move-in-panel';
 
@@ -12,6 +13,7 @@ import { specialMoveInPanel } from './special-move-in-panel';
 export const procedurePanels: Partial<Record<string, ProcedurePanel>> = {
   [Procedure.MOVE_IN]: moveInPanel,
   [Procedure.MOVE_OUT]: moveOutPanel,
+  [Procedure.ONLINE_MOVE_OUT]: onlineMoveOutPanel,
   [Procedure.SPECIAL_MOVE_IN]: specialMoveInPanel,
   [Procedure.HELD_MOVE_OUT_CERTIFICATE]: heldCertificatePanel,
 };

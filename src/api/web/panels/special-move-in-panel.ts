@@ -8,9 +8,8 @@ import type { ProcedurePanel } from './panel-types';
 export const specialMoveInPanel: ProcedurePanel = {
   steps: [
     { label: '転出証明書情報の確認', statuses: ['AWAITING_CERTIFICATE_INFO'] },
-    { label: '受付（仮登録）', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
-    { label: '決裁', statuses: ['APPROVED'] },
-    { label: '本登録', statuses: ['COMMITTED'] },
+    { label: '仮登録・決裁待ち', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
+    { label: '本登録', statuses: ['APPROVED', 'COMMITTED'] },
     { label: '住基ネット・J-LIS 送信', statuses: ['DELIVERING', 'DELIVERY_REJECTED'] },
     { label: '完了', statuses: ['COMPLETED', 'ISSUING_CERTIFICATE'] },
   ],

@@ -1,7 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { CaseRecord, HeldCertificateState, HeldMoveOutCertificate } from '../../../db/entities';
 import { attentionReasons, countBy, partnerOf, PURGE_WARNING_MS, type Partner } from './attention-rules';
-import { caseRecordHas } from './queue-query';
 
 export const CONSOLE_LIMIT = 500;
 
@@ -30,13 +29,12 @@ export async function loadConsole(orm: MikroORM, now: Date, f: ConsoleFilter): P
   const em = orm.em.fork();
   const soon = await em.find(HeldMoveOutCertificate, { state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] }, purgeAt: { $lte: new Date(now.getTime() + PURGE_WARNING_MS) } }, { fields: ['heldId', 'purgeAt'] });
   const purgeAt = new Map(soon.map((h) => [h.heldId, h.purgeAt!]));
-  const or: Array<Record<string, unknown>> = [{ needsAttention: true }, { failingStep: { $ne: null } }];
+  const or: Array<Record<string, unknown>> = [{ needsAttention: true }, { failingStep: { $ne: null } }, { escalated: true }];
   if (purgeAt.size) or.push({ caseId: { $in: [...purgeAt.keys()] } });
-  if (caseRecordHas(orm, 'escalated')) or.push({ escalated: true });
   const rows = await em.find(CaseRecord, { $or: or } as never, { orderBy: { createdAt: 'asc' }, limit: CONSOLE_LIMIT + 1 });
   const all: AttentionCase[] = rows.slice(0, CONSOLE_LIMIT).map((row) => {
     const p = purgeAt.get(row.caseId);
-    const reasons = attentionReasons({ ...row, escalated: (row as { escalated?: boolean }).escalated, purgeAt: p }, now);
+    const reasons = attentionReasons({ ...row, purgeAt: p }, now);
     return { row, reasons, partner: partnerOf(row.failingStep, row.lastError), purgeAt: p };
   }).filter((c) => c.reasons.length);
   const cases = all.filter((c) => (!f.reason || c.reasons.includes(f.reason)) && (!f.partner || c.partner === f.partner) && (!f.procedure || c.row.procedure === f.procedure));

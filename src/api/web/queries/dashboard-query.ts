@@ -26,7 +26,7 @@ export interface DashboardData {
   oldestApproval?: { caseId: string; createdAt: Date; procedure: string };
   oldestApprovals: Array<{ caseId: string; createdAt: Date; procedure: string; enteredBy: string; assignedTo?: string }>;
   waitingApprovals: number;
-  partners?: PartnerHealth[]; // undefined: partner calls are not recorded
+  partners: PartnerHealth[];
 }
 
 export const DASHBOARD_HEALTH_WINDOW_MS = 60 * 60_000;

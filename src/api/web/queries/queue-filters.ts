@@ -20,14 +20,12 @@ export const queueHelp: Record<QueueId, string> = {
   visitors: '転出証明書情報を保管中で、来庁予定日が本日の方',
 };
 
-export const RETURNED = 'RETURNED'; // case work frame: the approver sent the case back to the person who entered it
-/** Statuses in which a person (not the system) must act next. */
-export const HUMAN_WORK_STATUSES: readonly string[] = [CaseStatus.AWAITING_APPROVAL, RETURNED];
 export const OPEN_STATUSES_EXCLUDED: readonly string[] = [...FINAL_STATUSES];
 
 export interface QueueRow {
   status: string;
   enteredBy: string;
+  makerId?: string | null; // four-eyes: the person whose input the approver confirms (default: who entered it)
   assignedTo?: string | null;
   awaitingRole?: string | null;
   plannedVisitDate?: string | null;
@@ -38,44 +36,53 @@ export interface QueueStaff { userId: string; roles: readonly Role[] }
 export const queueVisible = (q: QueueId, staff: QueueStaff): boolean =>
   q === QueueId.APPROVAL ? can.approve(staff.roles) : can.readCases(staff.roles);
 
-const isHumanWork = (r: QueueRow) => (r.awaitingRole !== undefined ? r.awaitingRole !== null : HUMAN_WORK_STATUSES.includes(r.status));
+const makerOf = (r: QueueRow) => r.makerId || r.enteredBy;
 
 /** The queue rule as a predicate (the DB filter below must agree; both are tested on the same rows). */
 export function inQueue(q: QueueId, r: QueueRow, staff: QueueStaff, today: string): boolean {
+  const me = staff.userId;
   const open = !OPEN_STATUSES_EXCLUDED.includes(r.status);
   switch (q) {
     case QueueId.APPROVAL:
-      return can.approve(staff.roles) && r.status === CaseStatus.AWAITING_APPROVAL && r.enteredBy !== staff.userId && (!r.assignedTo || r.assignedTo === staff.userId);
+      return can.approve(staff.roles) && r.status === CaseStatus.AWAITING_APPROVAL && makerOf(r) !== me && (!r.assignedTo || r.assignedTo === me);
     case QueueId.UNASSIGNED:
-      return open && !r.assignedTo && isHumanWork(r);
+      if (r.assignedTo || !r.awaitingRole || r.status === CaseStatus.RETURNED) return false;
+      if (can.superviseCases(staff.roles)) return true;
+      return (r.awaitingRole === 'clerk' && can.enterCase(staff.roles)) || (r.awaitingRole === 'approver' && can.approve(staff.roles) && makerOf(r) !== me);
     case QueueId.MINE:
-      return open && r.assignedTo === staff.userId;
+      return open && r.assignedTo === me;
     case QueueId.RETURNED:
-      return r.status === RETURNED && (r.assignedTo === staff.userId || (!r.assignedTo && r.enteredBy === staff.userId));
+      return r.status === CaseStatus.RETURNED && (r.assignedTo === me || (!r.assignedTo && makerOf(r) === me));
     case QueueId.VISITORS:
       return r.status === CaseStatus.HELD && r.plannedVisitDate === today;
   }
 }
 
-/**
- * The queue rule as a MikroORM filter on CaseRecord. `visitorCaseIds` are the held certificates whose 来庁予定日 is
- * today (resolved by the caller, from case_record.planned_visit_date or held_move_out_certificate).
- */
-export function queueFilter(q: QueueId, staff: QueueStaff, opts: { visitorCaseIds: readonly string[]; hasAwaitingRole: boolean }): Record<string, unknown> {
+/** SQL side of `makerOf(row) !== me` / `=== me` (maker_id is null for cases entered before it was recorded). */
+const notMaker = (me: string) => ({ $or: [{ $and: [{ makerId: { $ne: null } }, { makerId: { $ne: me } }] }, { makerId: null, enteredBy: { $ne: me } }] });
+const isMaker = (me: string) => ({ $or: [{ makerId: me }, { makerId: null, enteredBy: me }] });
+
+/** The queue rule as a MikroORM filter on CaseRecord. */
+export function queueFilter(q: QueueId, staff: QueueStaff, today: string): Record<string, unknown> {
   const me = staff.userId;
-  const open = { status: { $nin: [...OPEN_STATUSES_EXCLUDED] } };
   switch (q) {
     case QueueId.APPROVAL:
       if (!can.approve(staff.roles)) return { caseId: null }; // matches nothing
-      return { status: CaseStatus.AWAITING_APPROVAL, enteredBy: { $ne: me }, $or: [{ assignedTo: null }, { assignedTo: me }] };
-    case QueueId.UNASSIGNED:
-      return opts.hasAwaitingRole ? { ...open, assignedTo: null, awaitingRole: { $ne: null } } : { assignedTo: null, status: { $in: [...HUMAN_WORK_STATUSES] } };
+      return { $and: [{ status: CaseStatus.AWAITING_APPROVAL }, notMaker(me), { $or: [{ assignedTo: null }, { assignedTo: me }] }] };
+    case QueueId.UNASSIGNED: {
+      const base = [{ assignedTo: null }, { awaitingRole: { $ne: null } }, { status: { $ne: CaseStatus.RETURNED } }];
+      if (can.superviseCases(staff.roles)) return { $and: base };
+      const mine: Array<Record<string, unknown>> = [];
+      if (can.enterCase(staff.roles)) mine.push({ awaitingRole: 'clerk' });
+      if (can.approve(staff.roles)) mine.push({ $and: [{ awaitingRole: 'approver' }, notMaker(me)] });
+      return mine.length ? { $and: [...base, { $or: mine }] } : { caseId: null };
+    }
     case QueueId.MINE:
-      return { ...open, assignedTo: me };
+      return { status: { $nin: [...OPEN_STATUSES_EXCLUDED] }, assignedTo: me };
     case QueueId.RETURNED:
-      return { status: RETURNED, $or: [{ assignedTo: me }, { assignedTo: null, enteredBy: me }] };
+      return { $and: [{ status: CaseStatus.RETURNED }, { $or: [{ assignedTo: me }, { $and: [{ assignedTo: null }, isMaker(me)] }] }] };
     case QueueId.VISITORS:
-      return { status: CaseStatus.HELD, caseId: { $in: [...opts.visitorCaseIds] } };
+      return { status: CaseStatus.HELD, plannedVisitDate: today };
   }
 }
 

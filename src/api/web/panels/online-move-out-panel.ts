@@ -1,0 +1,39 @@
+import { sexText } from '../labels';
+import { jstDateTime, wareki } from '../format';
+import { dateFact } from './application-facts';
+import { moveOutPanel } from './move-out-panel';
+import type { ProcedurePanel } from './panel-types';
+
+/**
+ * オンライン転出 from マイナポータル (domain.md §4.4): what the applicant signed, the signature check, the eligibility
+ * findings for the reviewing clerk, and the same before/after as a counter 転出 for the matched movers.
+ */
+export const onlineMoveOutPanel: ProcedurePanel = {
+  steps: [
+    { label: '審査（窓口）', statuses: ['AWAITING_REVIEW', 'CONTACT_REQUESTED', 'RETURNED'] },
+    { label: '決裁', statuses: ['AWAITING_APPROVAL'] },
+    { label: '本登録・住基ネット送信', statuses: ['APPROVED', 'COMMITTED', 'DELIVERING', 'DELIVERY_REJECTED'] },
+    { label: '除票待ち', statuses: ['AWAITING_MOVE_OUT_DATE'] },
+    { label: '転入通知待ち', statuses: ['AWAITING_MOVE_IN_NOTICE'] },
+    { label: '完了', statuses: ['COMPLETED'] },
+  ],
+  facts: (app) => {
+    const o = (app.online ?? {}) as Record<string, any>;
+    const applicant = o.applicant as Record<string, any> | undefined;
+    return [
+      ['申請番号（マイナポータル）', o.applicationId ?? ''],
+      dateFact('申請日', o.applicationDate),
+      ['申請者', applicant ? `${applicant.familyName ?? ''}　${applicant.givenName ?? ''}（${wareki(applicant.birthDate)}・${sexText(applicant.sex)}・${applicant.isMover ? '本人（転出者）' : '世帯員'}）` : ''],
+      ['申請時の住所', o.currentAddress ?? ''],
+      ['連絡先電話番号', o.contactPhone ?? ''],
+      ['申請された転出者', Array.isArray(o.movers) ? `${o.movers.length}名（住民票と一致 ${(app.movers ?? []).length}名）` : ''],
+      dateFact('転出予定年月日', app.plannedMoveOutDate),
+      ['転出先（予定）', app.destination?.address ?? ''],
+      ['転出先の市区町村コード', app.destination?.municipalityCode ?? ''],
+      dateFact('来庁予定日（転入予定地へ通知）', app.plannedVisitDate),
+      ['電子署名', o.signerSerial ? `署名用電子証明書 シリアル ${o.signerSerial}（有効期限 ${jstDateTime(o.signerNotAfter)}）を ${jstDateTime(o.verifiedAt)} に検証済み` : ''],
+    ];
+  },
+  findings: (app) => (Array.isArray(app.online?.findings) ? app.online.findings : []),
+  draftComparison: moveOutPanel.draftComparison,
+};

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { AuditLog, CaseActionLog } from '../../src/db/entities';
+import { eventually, type TestSystem } from '../support/system-harness';
+import { launchBrowser, loginAs, reloadUntil, shot } from './support/browser';
+import { caseJson, intakeMoveIn, startE2eSystem } from './support/e2e-system';
+
+/**
+ * The supervisor unsticks cases on the real system: a CS outage makes deliveries fail and retry with backoff; the
+ * console shows each stuck case with step, attempts, last error and next retry; after the CS is back, 「今すぐ再試行」
+ * completes a case before its next automatic retry — one case, then 20 at once with a result per case.
+ */
+describe('e2e: supervisor console', () => {
+  let sys: TestSystem;
+  let browser: Browser;
+  let clerk: string;
+  let approver: string;
+
+  beforeAll(async () => {
+    sys = await startE2eSystem();
+    browser = await launchBrowser();
+    clerk = await sys.login('clerk1');
+    approver = await sys.login('approver1');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  const stuckCases = async (n: number, minAttempts: number) => {
+    await sys.csAdmin('POST', 'faults', { outage: { durationMs: 20 * 60_000 } });
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(await intakeMoveIn(sys, clerk, { certificateRequest: undefined }));
+    for (const id of ids) expect((await sys.api('POST', `/api/cases/${id}/approve`, { token: approver })).status).toBe(200);
+    for (const id of ids) await eventually(async () => ((await caseJson(sys, clerk, id)).attempt >= minAttempts ? true : undefined), 120_000, 500);
+    return ids;
+  };
+
+  it('shows a case stuck on a CS outage, and 「今すぐ再試行」 completes it once the CS is back', async () => {
+    const [caseId] = await stuckCases(1, 4);
+    const page = await loginAs(browser, sys.apiUrl, 'supervisor1');
+    expect(new URL(page.url()).pathname).toBe('/supervisor');
+    const row = page.locator('table.grid tbody tr', { hasText: caseId! });
+    await expect.poll(() => row.innerText()).toContain('住基ネット（CS）への送信');
+    expect(await row.innerText()).toMatch(/試行 \d+ 回/);
+    expect(await row.innerText()).toContain('CS_UNAVAILABLE');
+    expect(await row.innerText()).toContain('次の再試行');
+    expect(await page.locator('.cards').nth(1).innerText()).not.toContain('正常');
+    expect(await row.locator('a:has-text("Temporal")').getAttribute('href')).toContain(encodeURIComponent(`move-in/${caseId}`));
+    await shot(page, '10-supervisor-console');
+
+    await row.locator('a.case-link').click();
+    expect(await page.locator('section.panel-alert').innerText()).toContain('最後のエラー');
+    await shot(page, '11-case-stuck');
+    await sys.csAdmin('POST', 'faults', { clear: true });
+    const before = await caseJson(sys, clerk, caseId!);
+    await page.fill('#action-retry-now-reason', 'CS 復旧を確認したため再送');
+    await Promise.all([page.waitForURL(`**/cases/${caseId}`), page.click('#action-retry-now button[type="submit"]')]);
+    expect(await page.locator('#notice').innerText()).toContain('再試行を指示しました');
+    await reloadUntil(page, '完了', { selector: 'section.summary', timeoutMs: 60_000 });
+    const after = await caseJson(sys, clerk, caseId!);
+    expect(after.status).toBe('COMPLETED');
+    expect(new Date(after.completedAt).getTime()).toBeLessThan(new Date(before.nextRetryAt).getTime());
+    expect(await sys.orm.em.fork().count(CaseActionLog, { caseId: caseId!, action: 'RETRY_NOW' })).toBe(1);
+    expect(await page.locator('section[aria-labelledby="h-tl"]').innerText()).toContain('CS 復旧を確認したため再送');
+    await shot(page, '12-case-retried');
+    await page.context().close();
+  });
+
+  it('bulk 「今すぐ再試行」 over 20 stuck cases shows progress and a result per case, and all complete', async () => {
+    const ids = await stuckCases(20, 3);
+    await sys.csAdmin('POST', 'faults', { clear: true });
+    const page = await loginAs(browser, sys.apiUrl, 'supervisor1');
+    await page.goto('/supervisor?reason=ACTIVITY_FAILING');
+    for (const id of ids) expect(await page.locator(`input[name="case"][value="${id}"]`).count()).toBe(1);
+    await page.check('#select-all');
+    expect(await page.locator('#bulk-selected').innerText()).toBe(String(ids.length));
+    await page.selectOption('#bulk-action', 'retry-now');
+    await page.fill('#bulk-reason', 'CS 障害の復旧後の一括再送');
+    await page.click('#bulk-form button[type="submit"]');
+    await page.waitForSelector('#bulk-status[data-done="true"]', { timeout: 120_000 });
+    expect(await page.locator('#bulk-status').innerText()).toContain(`成功 ${ids.length} 件 ／ 失敗 0 件`);
+    for (const id of ids) expect(await page.locator(`[data-result-for="${id}"]`).innerText()).toBe('成功');
+    expect(await page.locator('#bulk-progress').getAttribute('max')).toBe(String(ids.length));
+    await shot(page, '13-bulk-retry');
+    for (const id of ids) await eventually(async () => ((await caseJson(sys, clerk, id)).status === 'COMPLETED' ? true : undefined), 120_000, 500);
+    await page.goto('/supervisor');
+    for (const id of ids) expect(await page.locator(`input[name="case"][value="${id}"]`).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('a clerk is refused the console and a supervisor action: 403 shown, audited', async () => {
+    const caseId = await intakeMoveIn(sys, clerk);
+    const page = await loginAs(browser, sys.apiUrl, 'clerk1');
+    const console = await page.goto('/supervisor');
+    expect(console?.status()).toBe(403);
+    expect(await page.locator('main').innerText()).toContain('この画面を利用する権限がありません');
+    await shot(page, '14-clerk-refused-console');
+    const csrf = (await page.getAttribute('body', 'data-csrf'))!;
+    const api = await page.request.post(`/api/cases/${caseId}/escalate`, { data: { reason: '試し' }, headers: { 'x-csrf-token': csrf } });
+    expect(api.status()).toBe(403);
+    await page.goto(`/cases/${caseId}`);
+    const form = await page.request.post(`/cases/${caseId}/do/retry-now`, { form: { _csrf: csrf, requestId: crypto.randomUUID(), reason: '試し' }, maxRedirects: 0 });
+    expect(form.status()).toBe(303);
+    await page.goto(`/cases/${caseId}`);
+    expect(await page.locator('#notice').innerText()).toMatch(/今すぐ再試行できませんでした.*403/);
+    await shot(page, '15-clerk-refused-action');
+    const em = sys.orm.em.fork();
+    expect(await em.count(AuditLog, { actorId: 'clerk1', action: '権限エラー', function: 'GET /supervisor' })).toBe(1);
+    expect(await em.count(AuditLog, { actorId: 'clerk1', action: '権限エラー', caseId: { $ne: null } } as never) + await em.count(AuditLog, { actorId: 'clerk1', action: '権限エラー', function: { $like: '%escalate%' } })).toBeGreaterThanOrEqual(1);
+    await page.context().close();
+  });
+});
