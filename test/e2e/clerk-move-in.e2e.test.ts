@@ -72,12 +72,12 @@ describe('e2e: clerk and approver handle a move-in', () => {
     const own = await intakeMoveIn(sys, dualToken);
     const page = await loginAs(browser, sys.apiUrl, 'dual1');
     await page.goto(`/cases/${own}`);
-    expect(await page.locator('section.actions').innerText()).toContain('あなたが入力したため決裁できません');
+    expect(await page.locator('section.actions').innerText()).toContain('あなたが入力（審査）したため決裁できません');
     const guards = await formFields(page, 'form.reveal');
     const res = await page.request.post(`/cases/${own}/do/approve`, { form: { _csrf: guards._csrf!, requestId: crypto.randomUUID() }, maxRedirects: 0 });
     expect(res.status()).toBe(303);
     await page.goto(`/cases/${own}`);
-    expect(await page.locator('#notice').innerText()).toMatch(/入力者本人は決裁できません.*403 FOUR_EYES/);
+    expect(await page.locator('#notice').innerText()).toMatch(/本人は決裁できません.*403 FOUR_EYES/);
     await shot(page, '04-four-eyes-refused');
     await page.context().close();
   });

@@ -43,10 +43,10 @@ describe('clerk work queues', () => {
   afterAll(async () => orm?.close(true));
 
   const expected: Record<string, Record<string, string[]>> = {
-    clerk1: { approval: [], unassigned: ['V1'], mine: ['R1', 'D1'], returned: ['R1', 'R2'], visitors: ['H1'] },
-    approver1: { approval: ['A1', 'A2', 'A3', 'A5', 'A6'], unassigned: ['A1', 'A2', 'A5', 'A6'], mine: ['A3'], returned: [], visitors: ['H1'] },
-    dual1: { approval: ['A1'], unassigned: ['A1', 'V1'], mine: [], returned: [], visitors: ['H1'] },
-    supervisor1: { approval: [], unassigned: ['A1', 'A2', 'A5', 'A6', 'V1'], mine: [], returned: [], visitors: ['H1'] },
+    clerk1: { approval: [], unassigned: ['A1', 'A2', 'A5', 'A6', 'V1', 'R2'], mine: ['R1', 'D1'], returned: ['R1', 'R2'], visitors: ['H1'] },
+    approver1: { approval: ['A1', 'A2', 'A3', 'A5', 'A6'], unassigned: ['A1', 'A2', 'A5', 'A6', 'V1', 'R2'], mine: ['A3'], returned: [], visitors: ['H1'] },
+    dual1: { approval: ['A1'], unassigned: ['A1', 'A2', 'A5', 'A6', 'V1', 'R2'], mine: [], returned: [], visitors: ['H1'] },
+    supervisor1: { approval: [], unassigned: ['A1', 'A2', 'A5', 'A6', 'V1', 'R2'], mine: [], returned: [], visitors: ['H1'] },
   };
 
   for (const staff of [clerk, approver, dual, supervisor]) {

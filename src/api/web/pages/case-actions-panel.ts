@@ -14,14 +14,14 @@ function actionForm(c: CaseView, ctx: WebContext, name: string, spec: ActionSpec
   const errors = notice?.formId === id ? (notice.fieldErrors ?? {}) : {};
   const btnClass = spec.danger ? 'btn-danger' : spec.primary ? 'btn-primary' : '';
   const fields = html`
-    ${spec.target ? html`<div class="field${errors.to ? ' has-error' : ''}"><label for="${id}-to">割当先の職員ID</label>
+    ${spec.target ? html`<div class="field${errors.to ? ' has-error' : ''}"><label for="${id}-to">${spec.label}：割当先の職員ID</label>
       <input id="${id}-to" name="to" list="staff-ids" required autocomplete="off"${errors.to ? html` aria-invalid="true" aria-describedby="${id}-to-e"` : ''}>
       ${errors.to ? html`<p class="field-error" id="${id}-to-e">${errors.to}</p>` : ''}</div>` : ''}
-    ${spec.reason !== 'none' ? html`<div class="field${errors.reason ? ' has-error' : ''}"><label for="${id}-reason">理由${spec.reason === 'required' ? html`<span class="req">（必須）</span>` : '（任意）'}</label>
+    ${spec.reason !== 'none' ? html`<div class="field${errors.reason ? ' has-error' : ''}"><label for="${id}-reason">${spec.label}の理由${spec.reason === 'required' ? html`<span class="req">（必須）</span>` : '（任意）'}</label>
       <textarea id="${id}-reason" name="reason" rows="2" maxlength="500"${spec.reason === 'required' ? html` required` : ''}${errors.reason ? html` aria-invalid="true" aria-describedby="${id}-reason-e"` : ''}></textarea>
       ${errors.reason ? html`<p class="field-error" id="${id}-reason-e">${errors.reason}</p>` : ''}</div>` : ''}`;
   return html`<form method="post" action="/cases/${encodeURIComponent(c.caseId)}/do/${name}" id="${id}" class="action-form"${spec.confirm ? html` data-confirm="${spec.confirm}"` : ''}>
-    ${formGuards(ctx, randomUUID())}${fields}<button type="submit" class="${btnClass}" data-action="${name}">${spec.label}</button></form>
+    ${formGuards(ctx, randomUUID())}${fields}<button type="submit" class="${btnClass}" data-action="${name}">${spec.label}</button>${spec.help ? html`<p class="help">${spec.help}</p>` : ''}</form>
     ${spec.target ? html`<datalist id="staff-ids">${staffIds.map((s) => html`<option value="${s}">`)}</datalist>` : ''}`;
 }
 

@@ -17,7 +17,7 @@ export function summarySection(c: CaseView, ctx: WebContext): SafeHtml {
     <dt>手続</dt><dd>${c.procedureLabel ?? procedureText(c.procedure)}</dd>
     <dt>状態</dt><dd>${statusBadge(c.status, c.needsAttention)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''} ${c.escalated ? html`<span class="badge badge-alert">エスカレーション中</span>` : ''}</dd>
     <dt>受付</dt><dd>${timeEl(c.createdAt)}（経過 ${ageEl(c.createdAt, ctx.now)}）</dd>
-    ${c.dueAt ? html`<dt>期限</dt><dd>${timeEl(c.dueAt)} ${dueEl(c.dueAt, ctx.now)}</dd>` : ''}
+    ${c.dueAt && (c.awaitingRole || c.status === 'HELD' || c.status === 'IN_USE') ? html`<dt>${c.awaitingRole ? '処理期限' : '消去予定'}</dt><dd>${timeEl(c.dueAt)} ${dueEl(c.dueAt, ctx.now)}</dd>` : ''}
     <dt>入力者</dt><dd>${c.enteredBy}</dd>
     <dt>担当者</dt><dd>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</dd>
     ${c.awaitingRole ? html`<dt>次の作業</dt><dd>${c.awaitingRole === 'approver' ? '決裁者の決裁' : '窓口担当の修正'}</dd>` : ''}
@@ -69,8 +69,8 @@ export function comparisonSection(persons: PersonComparison[], opts: { committed
   return html`<section class="panel" aria-labelledby="h-cmp"><h2 id="h-cmp">住民票の変更内容 ${opts.committed ? html`<span class="badge badge-done">本登録済み</span>` : html`<span class="badge badge-wait">仮登録（未反映）</span>`}</h2>
     ${opts.revealForm ?? ''}
     ${persons.map((p) => html`<div class="person"><h3>${p.heading}</h3>${p.note ? html`<p class="help">${p.note}</p>` : ''}
-    <table class="grid compare"><thead><tr><th scope="col">項目</th><th scope="col">${p.beforeTitle}</th><th scope="col">${p.afterTitle}</th></tr></thead>
-    <tbody>${p.rows.map((r) => html`<tr${r.changed ? (r.before ? html` class="changed"` : html` class="added"`) : ''}><th scope="row">${r.label}${r.changed ? html`<span class="sr-only">${r.before ? '（変更あり）' : '（新規）'}</span>` : ''}</th><td>${r.before || html`<span class="muted">—</span>`}</td><td>${r.after || html`<span class="muted">—</span>`}</td></tr>`)}</tbody></table></div>`)}
+    <table class="grid compare compare-${p.columns.length}"><thead><tr><th scope="col">項目</th>${p.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+    <tbody>${p.rows.map((r) => html`<tr${r.changed.some(Boolean) ? html` class="has-change"` : ''}><th scope="row">${r.label}</th>${r.values.map((v, i) => html`<td${r.changed[i] ? html` class="${r.values[i - 1] ? 'changed' : 'added'}"` : ''}>${v || html`<span class="muted">—</span>`}${r.changed[i] ? html`<span class="sr-only">${r.values[i - 1] ? '（変更）' : '（新規）'}</span>` : ''}</td>`)}</tr>`)}</tbody></table></div>`)}
   </section>`;
 }
 

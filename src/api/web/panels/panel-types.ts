@@ -15,11 +15,11 @@ export interface PanelContext {
   staff: StaffContext;
 }
 
-/** One person's registry record before the case and after it (or as the application would make it). */
+/** One person's registry record before the case and after each change it made (or as the application would make it). */
 export interface PersonComparison {
   heading: string;
-  beforeTitle: string;
-  afterTitle: string;
+  /** Column titles: the record before the case, then each state the case records (or the draft). */
+  columns: string[];
   rows: ComparisonRow[];
   note?: string;
 }

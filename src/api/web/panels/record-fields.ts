@@ -67,16 +67,16 @@ export function recordRows(r: RecordLike | undefined, d: RecordDisplay): RecordR
   return rows;
 }
 
-export interface ComparisonRow { label: string; before: string; after: string; changed: boolean }
+/** One item across the columns (before, then each later state); `changed[i]`: column i differs from column i − 1. */
+export interface ComparisonRow { label: string; values: string[]; changed: boolean[] }
 
-/** Before/after per item; items empty on both sides are left out. */
-export function compareRecords(before: RecordRows, after: RecordRows): ComparisonRow[] {
+/** Items per column, in the standard order; items empty in every column are left out. */
+export function compareRecords(...columns: RecordRows[]): ComparisonRow[] {
   const labels: string[] = [];
-  for (const [l] of [...before, ...after]) if (!labels.includes(l)) labels.push(l);
-  const b = new Map(before);
-  const a = new Map(after);
+  for (const col of columns) for (const [l] of col) if (!labels.includes(l)) labels.push(l);
+  const maps = columns.map((c) => new Map(c));
   return labels
-    .map((label) => ({ label, before: b.get(label) ?? '', after: a.get(label) ?? '' }))
-    .filter((r) => r.before !== '' || r.after !== '')
-    .map((r) => ({ ...r, changed: r.before !== r.after }));
+    .map((label) => ({ label, values: maps.map((m) => m.get(label) ?? '') }))
+    .filter((r) => r.values.some((v) => v !== ''))
+    .map((r) => ({ ...r, changed: r.values.map((v, i) => i > 0 && v !== r.values[i - 1]) }));
 }

@@ -7,8 +7,9 @@ import type { PanelContext, PersonComparison } from '../panels/panel-types';
 import { compareRecords, recordRows, type RecordLike } from '../panels/record-fields';
 
 /**
- * Registry records a case changes, read-only. After commit: per subject, the snapshot before the case and the
- * latest snapshot the case wrote (resident_history, key 宛名番号 + 履歴番号) — the same for every procedure.
+ * Registry records a case changes, read-only. After commit: per subject, the snapshot before the case and every
+ * snapshot the case wrote (resident_history, key 宛名番号 + 履歴番号: e.g. 転出予定者 → 除票, or 国内転入 → 異動の取消し)
+ * — the same for every procedure.
  */
 export async function committedComparison(ctx: PanelContext): Promise<PersonComparison[] | undefined> {
   const written = await ctx.em.find(ResidentHistory, { caseId: ctx.view.caseId }, { orderBy: { addresseeNumber: 'asc', historyNumber: 'asc' } });
@@ -23,9 +24,11 @@ export async function committedComparison(ctx: PanelContext): Promise<PersonComp
     const display = { reveal: ctx.reveal, pii: ctx.pii };
     out.push({
       heading: `${last.snapshot.familyName}　${last.snapshot.givenName}（宛名番号 ${addresseeNumber}）`,
-      beforeTitle: prior ? `変更前（履歴番号 ${prior.historyNumber}${prior.snapshot.status === ResidentStatus.REMOVED ? '・除票' : ''}）` : '変更前（記録なし）',
-      afterTitle: `変更後（履歴番号 ${last.historyNumber}・${last.changeReason}）`,
-      rows: compareRecords(recordRows(prior?.snapshot, display), recordRows(last.snapshot, display)),
+      columns: [
+        prior ? `変更前（履歴番号 ${prior.historyNumber}${prior.snapshot.status === ResidentStatus.REMOVED ? '・除票' : ''}）` : '変更前（記録なし）',
+        ...hs.map((h) => `履歴番号 ${h.historyNumber}・${h.changeReason}`),
+      ],
+      rows: compareRecords(recordRows(prior?.snapshot, display), ...hs.map((h) => recordRows(h.snapshot, display))),
     });
   }
   return out;
@@ -53,8 +56,7 @@ export function draftPerson(heading: string, before: RecordLike | undefined, aft
   const display = { reveal: ctx.reveal, pii: ctx.pii };
   return {
     heading,
-    beforeTitle: opts.beforeTitle ?? (before ? '現在の住民票（変更前）' : '現在の住民票（記録なし：新たに記載）'),
-    afterTitle: '届出内容（決裁後の記載）',
+    columns: [opts.beforeTitle ?? (before ? '現在の住民票（変更前）' : '現在の住民票（記録なし：新たに記載）'), '届出内容（決裁後の記載）'],
     rows: compareRecords(recordRows(before, display), recordRows(after, { ...display, individualNumber: opts.afterIndividualNumber })),
     note: opts.note,
   };

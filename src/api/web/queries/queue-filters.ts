@@ -14,7 +14,7 @@ export const queueLabel: Record<QueueId, string> = {
 };
 export const queueHelp: Record<QueueId, string> = {
   approval: '他の職員が入力した決裁待ちの案件（未割当または自分の担当）',
-  unassigned: '担当者が決まっていない、職員の作業が必要な案件',
+  unassigned: '担当者が決まっていない、職員の作業（審査・決裁・修正）が必要な案件',
   mine: '自分が担当している処理中の案件',
   returned: '決裁者から差し戻された、自分が入力した案件',
   visitors: '転出証明書情報を保管中で、来庁予定日が本日の方',
@@ -46,9 +46,7 @@ export function inQueue(q: QueueId, r: QueueRow, staff: QueueStaff, today: strin
     case QueueId.APPROVAL:
       return can.approve(staff.roles) && r.status === CaseStatus.AWAITING_APPROVAL && makerOf(r) !== me && (!r.assignedTo || r.assignedTo === me);
     case QueueId.UNASSIGNED:
-      if (r.assignedTo || !r.awaitingRole || r.status === CaseStatus.RETURNED) return false;
-      if (can.superviseCases(staff.roles)) return true;
-      return (r.awaitingRole === 'clerk' && can.enterCase(staff.roles)) || (r.awaitingRole === 'approver' && can.approve(staff.roles) && makerOf(r) !== me);
+      return !r.assignedTo && Boolean(r.awaitingRole);
     case QueueId.MINE:
       return open && r.assignedTo === me;
     case QueueId.RETURNED:
@@ -69,14 +67,8 @@ export function queueFilter(q: QueueId, staff: QueueStaff, today: string): Recor
     case QueueId.APPROVAL:
       if (!can.approve(staff.roles)) return { caseId: null }; // matches nothing
       return { $and: [{ status: CaseStatus.AWAITING_APPROVAL }, notMaker(me), { $or: [{ assignedTo: null }, { assignedTo: me }] }] };
-    case QueueId.UNASSIGNED: {
-      const base = [{ assignedTo: null }, { awaitingRole: { $ne: null } }, { status: { $ne: CaseStatus.RETURNED } }];
-      if (can.superviseCases(staff.roles)) return { $and: base };
-      const mine: Array<Record<string, unknown>> = [];
-      if (can.enterCase(staff.roles)) mine.push({ awaitingRole: 'clerk' });
-      if (can.approve(staff.roles)) mine.push({ $and: [{ awaitingRole: 'approver' }, notMaker(me)] });
-      return mine.length ? { $and: [...base, { $or: mine }] } : { caseId: null };
-    }
+    case QueueId.UNASSIGNED:
+      return { assignedTo: null, awaitingRole: { $ne: null } };
     case QueueId.MINE:
       return { status: { $nin: [...OPEN_STATUSES_EXCLUDED] }, assignedTo: me };
     case QueueId.RETURNED:
