@@ -7,7 +7,7 @@ import { html, type SafeHtml } from '../html';
 import { formGuards, type Notice } from '../layout';
 import type { WebContext } from '../web-context';
 
-const groupTitle: Record<ActionSpec['group'], string> = { decide: '決裁', assign: '担当', supervise: '監督者の操作' };
+const groupTitle: Record<ActionSpec['group'], string> = { decide: '審査・決裁', assign: '担当', supervise: '監督者の操作' };
 
 function actionForm(c: CaseView, ctx: WebContext, name: string, spec: ActionSpec, notice: Notice | undefined, staffIds: string[]): SafeHtml {
   const id = `action-${name}`;
@@ -35,11 +35,13 @@ function explanations(c: CaseView, ctx: WebContext, allowed: string[]): SafeHtml
   return out;
 }
 
-export function actionsPanel(c: CaseView, ctx: WebContext, notice: Notice | undefined, staffIds: string[]): SafeHtml {
-  const allowed = allowedActionsOf(c);
+export function actionsPanel(c: CaseView, ctx: WebContext, notice: Notice | undefined, staffIds: string[], withheld: Array<{ action: string; reason: string }> = []): SafeHtml {
+  const held = withheld.filter((w) => allowedActionsOf(c).includes(w.action));
+  const allowed = allowedActionsOf(c).filter((a) => !held.some((w) => w.action === a));
   const groups = (['decide', 'assign', 'supervise'] as const).map((g) => [g, allowed.filter((a) => ACTION_SPECS[a]!.group === g)] as const).filter(([, a]) => a.length);
   return html`<section class="panel actions" aria-labelledby="h-act"><h2 id="h-act">操作</h2>
     ${explanations(c, ctx, allowed)}
+    ${held.map((w) => html`<p class="notice notice-info">${w.reason}</p>`)}
     ${groups.length ? groups.map(([g, names]) => html`<fieldset class="action-group"><legend>${groupTitle[g]}</legend>
       ${names.map((n) => actionForm(c, ctx, n, ACTION_SPECS[n]!, notice, staffIds))}</fieldset>`) : html`<p class="muted">あなたが今この案件で行える操作はありません。</p>`}
   </section>`;

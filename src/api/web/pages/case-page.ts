@@ -57,7 +57,7 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
       ${documentsSection(view, ctx)}
       ${timelineSection(view)}
     </div>
-    <aside class="case-side" aria-label="操作">${actionsPanel(view, ctx, notice, staffIds)}</aside>
+    <aside class="case-side" aria-label="操作">${actionsPanel(view, ctx, notice, staffIds, panel.withheldActions?.(app))}</aside>
   </div>`;
   res.type('html').send(page({ title: `案件 ${view.caseId}（${view.procedureLabel ?? view.procedure}）`, ctx, body, notice, municipalityName: deps.municipalityName }));
 }

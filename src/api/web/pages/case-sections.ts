@@ -18,9 +18,9 @@ export function summarySection(c: CaseView, ctx: WebContext): SafeHtml {
     <dt>状態</dt><dd>${statusBadge(c.status, c.needsAttention)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''} ${c.escalated ? html`<span class="badge badge-alert">エスカレーション中</span>` : ''}</dd>
     <dt>受付</dt><dd>${timeEl(c.createdAt)}（経過 ${ageEl(c.createdAt, ctx.now)}）</dd>
     ${c.dueAt && (c.awaitingRole || c.status === 'HELD' || c.status === 'IN_USE') ? html`<dt>${c.awaitingRole ? '処理期限' : '消去予定'}</dt><dd>${timeEl(c.dueAt)} ${dueEl(c.dueAt, ctx.now)}</dd>` : ''}
-    <dt>入力者</dt><dd>${c.enteredBy}</dd>
+    <dt>入力者</dt><dd>${c.enteredBy === 'portal' ? 'マイナポータル（電子申請）' : c.enteredBy}${c.makerId && c.makerId !== c.enteredBy ? `（審査 ${c.makerId}）` : ''}</dd>
     <dt>担当者</dt><dd>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</dd>
-    ${c.awaitingRole ? html`<dt>次の作業</dt><dd>${c.awaitingRole === 'approver' ? '決裁者の決裁' : '窓口担当の修正'}</dd>` : ''}
+    ${c.awaitingRole ? html`<dt>次の作業</dt><dd>${c.awaitingRole === 'approver' ? '決裁者の決裁' : c.status === 'RETURNED' ? '入力者の修正・再提出' : '窓口担当の審査'}</dd>` : ''}
     ${c.decidedBy ? html`<dt>決裁者</dt><dd>${c.decidedBy}</dd>` : ''}
     ${c.completedAt ? html`<dt>終了</dt><dd>${timeEl(c.completedAt)}</dd>` : ''}
     ${c.temporalUi && can.superviseCases(ctx.staff.roles) ? html`<dt>ワークフロー</dt><dd><a href="${c.temporalUi}" target="_blank" rel="noopener noreferrer">Temporal Web UI で開く</a></dd>` : ''}

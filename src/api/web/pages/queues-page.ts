@@ -40,7 +40,7 @@ function table(ctx: WebContext, queue: Q, rows: CaseRecord[], back: string): Saf
       <td class="num">${c.subjectAddresseeNumbers?.length ? `${c.subjectAddresseeNumbers.length}名` : '—'}</td>
       <td>${flagBadges(c.flags)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td>
       <td>${queue === QueueId.VISITORS ? wareki(c.plannedVisitDate) : c.awaitingRole ? dueEl(c.dueAt, ctx.now) : ''}</td>
-      <td>${c.enteredBy}</td><td>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</td>
+      <td>${c.enteredBy === 'portal' ? '電子申請' : c.enteredBy}</td><td>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</td>
       <td>${assignButtons(ctx, c, back)}</td></tr>`)}</tbody></table>`;
 }
 

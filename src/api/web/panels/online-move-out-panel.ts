@@ -1,8 +1,11 @@
-import { sexText } from '../labels';
+import { BLOCKING_FINDINGS } from '../../../domain/online-move-out-rules';
+import { flagText, sexText } from '../labels';
 import { jstDateTime, wareki } from '../format';
 import { dateFact } from './application-facts';
 import { moveOutPanel } from './move-out-panel';
 import type { ProcedurePanel } from './panel-types';
+
+const findingsOf = (app: Record<string, any>): Array<{ rule: string; message: string; mover?: number }> => (Array.isArray(app.online?.findings) ? app.online.findings : []);
 
 /**
  * オンライン転出 from マイナポータル (domain.md §4.4): what the applicant signed, the signature check, the eligibility
@@ -34,6 +37,10 @@ export const onlineMoveOutPanel: ProcedurePanel = {
       ['電子署名', o.signerSerial ? `署名用電子証明書 シリアル ${o.signerSerial}（有効期限 ${jstDateTime(o.signerNotAfter)}）を ${jstDateTime(o.verifiedAt)} に検証済み` : ''],
     ];
   },
-  findings: (app) => (Array.isArray(app.online?.findings) ? app.online.findings : []),
+  findings: (app) => findingsOf(app),
+  withheldActions: (app) => {
+    const blocking = [...new Set(findingsOf(app).filter((f) => BLOCKING_FINDINGS.has(f.rule)).map((f) => flagText[f.rule]?.label ?? f.rule))];
+    return blocking.length ? [{ action: 'confirm-review', reason: `審査を確定できません（${blocking.join('、')}）。却下して理由を申請者に伝えるか、申請者に連絡してください。` }] : [];
+  },
   draftComparison: moveOutPanel.draftComparison,
 };

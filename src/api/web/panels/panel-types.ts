@@ -37,6 +37,11 @@ export interface ProcedurePanel {
   facts?(app: Record<string, any>, view: CaseView): Facts;
   /** Findings of automatic checks stored with the application (besides the case flags). */
   findings?(app: Record<string, any>): Array<{ rule: string; message: string; mover?: number }>;
+  /**
+   * Actions the workflow will refuse for reasons the projection does not carry (e.g. findings that block the review):
+   * not offered, and the reason is shown instead.
+   */
+  withheldActions?(app: Record<string, any>): Array<{ action: string; reason: string }>;
   /** Before/after per person while nothing is committed (afterwards the history snapshots of the case are used). */
   draftComparison?(ctx: PanelContext): Promise<PersonComparison[]>;
   /** A procedure-specific section (e.g. the held 転出証明書情報). */
