@@ -56,6 +56,7 @@ async function main() {
 
   console.log(`
 住民記録 案件管理システム is running.
+  Web UI        ${sys.apiUrl}/   (窓口・決裁・監督者の画面; log in with a demo user below)
   API           ${sys.apiUrl}/api   (OpenAPI: ${sys.apiUrl}/api/openapi.json, health: ${sys.apiUrl}/api/health)
   Temporal UI   ${config.temporalUiUrl}
   CS simulator  ${sys.csUrl}/cs/v1/health   J-LIS simulator ${sys.jlisUrl}/jlis/v1/health

@@ -89,6 +89,21 @@ describe('e2e: supervisor console', () => {
     await page.context().close();
   });
 
+  it('the dashboard charts today\'s cases, completion times and partner error rates', async () => {
+    await intakeMoveIn(sys, clerk); // one waiting approval
+    const page = await loginAs(browser, sys.apiUrl, 'supervisor1');
+    await page.goto('/dashboard');
+    expect(await page.locator('.chart svg').count()).toBe(3);
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('最も古い決裁待ち');
+    expect(text).toMatch(/中央値 \d/);
+    const bars = await page.locator('section[aria-labelledby="h-c3"] svg').innerHTML();
+    expect(bars).toContain('市町村CS（住基ネット）');
+    expect(bars).toMatch(/\d+%/);
+    await shot(page, '16-dashboard');
+    await page.context().close();
+  });
+
   it('a clerk is refused the console and a supervisor action: 403 shown, audited', async () => {
     const caseId = await intakeMoveIn(sys, clerk);
     const page = await loginAs(browser, sys.apiUrl, 'clerk1');

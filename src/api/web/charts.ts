@@ -31,14 +31,14 @@ export function percentile(values: readonly number[], p: number): number | undef
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
-export interface Bar { label: string; value: number; cls?: string; note?: string }
+export interface Bar { label: string; value: number; cls?: string; note?: string; valueText?: string }
 
 /** Horizontal bars with an axis; `format` renders values and ticks. */
-export function barChart(o: { title: string; bars: Bar[]; format?: (v: number) => string; max?: number; width?: number }): SafeHtml {
+export function barChart(o: { title: string; bars: Bar[]; format?: (v: number) => string; max?: number; width?: number; labelWidth?: number }): SafeHtml {
   const fmt = o.format ?? ((v: number) => String(v));
   const width = o.width ?? 460;
-  const left = 150;
-  const plot = width - left - 70;
+  const left = o.labelWidth ?? 150;
+  const plot = width - left - 90;
   const rowH = 24;
   const height = o.bars.length * rowH + 30;
   const scale = niceScale(o.max ?? Math.max(0, ...o.bars.map((b) => b.value)), 4);
@@ -47,7 +47,7 @@ export function barChart(o: { title: string; bars: Bar[]; format?: (v: number) =
       <text x="${r1(left + scaleTo(t, scale, plot))}" y="${height - 8}" text-anchor="middle">${fmt(t)}</text>`)}
     ${o.bars.map((b, i) => html`<text x="${left - 6}" y="${i * rowH + 20}" text-anchor="end">${b.label}</text>
       <rect class="${b.cls ?? 'c0'}" x="${left}" y="${i * rowH + 8}" width="${r1(Math.max(b.value > 0 ? 1 : 0, scaleTo(b.value, scale, plot)))}" height="${rowH - 8}"></rect>
-      <text class="val" x="${r1(left + scaleTo(b.value, scale, plot) + 4)}" y="${i * rowH + 20}">${fmt(b.value)}${b.note ? ` ${b.note}` : ''}</text>`)}
+      <text class="val" x="${r1(left + scaleTo(b.value, scale, plot) + 4)}" y="${i * rowH + 20}">${b.valueText ?? fmt(b.value)}${b.note ? ` ${b.note}` : ''}</text>`)}
     <line class="axis" x1="${left}" y1="4" x2="${left}" y2="${height - 22}"></line></svg>`;
 }
 
