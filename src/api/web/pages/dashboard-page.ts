@@ -47,7 +47,7 @@ export function installDashboardRoutes(r: Router, deps: { orm: MikroORM; municip
       <section class="panel chart" aria-labelledby="h-c3"><h2 id="h-c3">連携先のエラー率（直近1時間）</h2>
         ${d.partners.some((p) => p.calls) ? barChart({ title: '連携先ごとのエラー率', max: 1, format: (v) => percent(v, 0), bars: d.partners.map((p) => ({ label: CHART_PARTNER[p.partner] ?? p.partner, value: p.errorRate, cls: p.state === 'down' ? 'c3' : p.state === 'degraded' ? 'c2' : 'c1', ...(p.calls ? { note: `(${p.failures}/${p.calls}件)` } : { valueText: '呼出なし' }) })) })
           : html`<p class="muted">直近1時間に連携先の呼出はありません。</p>`}</section>
-      <section class="panel" aria-labelledby="h-c4"><h2 id="h-c4">決裁待ちの古い順（上位5件）</h2>${d.oldestApprovals.length ? html`<table class="grid nowrap"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">受付</th><th scope="col">経過</th><th scope="col">入力者</th><th scope="col">担当者</th></tr></thead><tbody>
+      <section class="panel wide" aria-labelledby="h-c4"><h2 id="h-c4">決裁待ちの古い順（上位5件）</h2>${d.oldestApprovals.length ? html`<table class="grid nowrap"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">受付</th><th scope="col">経過</th><th scope="col">入力者</th><th scope="col">担当者</th></tr></thead><tbody>
         ${d.oldestApprovals.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td><td>${c.enteredBy}</td><td>${c.assignedTo ?? '未割当'}</td></tr>`)}</tbody></table>` : html`<p class="muted">決裁待ちの案件はありません。</p>`}</section>
     </div>`;
     res.type('html').send(page({ title: 'ダッシュボード', ctx, body, municipalityName: deps.municipalityName }));

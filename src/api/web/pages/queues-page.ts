@@ -28,7 +28,7 @@ function assignButtons(ctx: WebContext, c: CaseRecord, back: string): SafeHtml {
   return html`${allowed.includes('claim') ? form('claim', '担当する') : ''}${allowed.includes('release') ? form('release', '担当を外す') : ''}${allowed.includes('reassign') ? html` <a class="btn-link" href="/cases/${encodeURIComponent(c.caseId)}#action-reassign">再割当…</a>` : ''}`;
 }
 
-function table(ctx: WebContext, queue: Q, rows: CaseRecord[], back: string): SafeHtml {
+function table(ctx: WebContext, queue: Q, rows: CaseRecord[], persons: Record<string, number>, back: string): SafeHtml {
   if (!rows.length) return html`<p class="empty">このキューに案件はありません。</p>`;
   return html`<table class="grid" data-nav>
     <caption class="sr-only">${queueLabel[queue]}の案件一覧</caption>
@@ -37,7 +37,7 @@ function table(ctx: WebContext, queue: Q, rows: CaseRecord[], back: string): Saf
     <tbody>${rows.map((c) => html`<tr${c.needsAttention ? html` class="row-alert"` : ''}>
       <td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td>
       <td>${statusBadge(c.status)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''}</td>
-      <td class="num">${c.subjectAddresseeNumbers?.length ? `${c.subjectAddresseeNumbers.length}名` : '—'}</td>
+      <td class="num">${persons[c.caseId] ? `${persons[c.caseId]}名` : '—'}</td>
       <td>${flagBadges(c.flags)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td>
       <td>${queue === QueueId.VISITORS ? wareki(c.plannedVisitDate) : c.awaitingRole ? dueEl(c.dueAt, ctx.now) : ''}</td>
       <td>${c.enteredBy === 'portal' ? '電子申請' : c.enteredBy}</td><td>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</td>
@@ -64,7 +64,7 @@ export function installQueueRoutes(r: Router, deps: { orm: MikroORM; municipalit
       <label>並び順 <select name="sort"><option value="age"${sort === 'age' ? html` selected` : ''}>受付の古い順</option><option value="due"${sort === 'due' ? html` selected` : ''}>期限の近い順</option></select></label>
       <button type="submit">表示</button>
     </form>
-    ${table(ctx, queue, result.rows, back)}
+    ${table(ctx, queue, result.rows, result.persons, back)}
     ${result.truncated ? html`<p class="muted">先頭の${result.rows.length}件を表示しています。手続で絞り込んでください。</p>` : ''}`;
     res.type('html').send(page({ title: `業務キュー：${queueLabel[queue]}`, ctx, body, municipalityName: deps.municipalityName, notice: takeFlash(req, res) }));
   });
