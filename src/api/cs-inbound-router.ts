@@ -20,7 +20,7 @@ import {
 import { certificateInfoRequestSignal, moveInNoticeSignal } from '../workflows/move-out';
 import { certificateUpdatedSignal } from '../workflows/held-certificate';
 import { certificateArrivedSignal } from '../workflows/special-move-in';
-import { heldCertificateWorkflowId, moveOutWorkflowId, specialMoveInWorkflowId } from '../workflows/workflow-ids';
+import { heldCertificateWorkflowId, specialMoveInWorkflowId } from '../workflows/workflow-ids';
 import { ApiError } from './errors';
 
 export interface CsInboundDeps {
@@ -104,9 +104,10 @@ export function createCsInbound(deps: CsInboundDeps) {
     return {
       status: 'ACCEPTED', caseId: c.caseId,
       after: async () => {
-        await deps.temporal.workflow.signalWithStart('moveOutWorkflow', {
-          workflowId: moveOutWorkflowId(c.caseId), taskQueue: deps.config.taskQueue,
-          signal: moveInNoticeSignal, signalArgs: [{ inboundId }], args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly' }],
+        // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
+        await deps.temporal.workflow.signalWithStart(c.procedure === Procedure.ONLINE_MOVE_OUT ? 'onlineMoveOutWorkflow' : 'moveOutWorkflow', {
+          workflowId: c.workflowId, taskQueue: deps.config.taskQueue, signal: moveInNoticeSignal, signalArgs: [{ inboundId }],
+          args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly', applicationId: '', reviewBlockedBy: [] }],
         });
       },
     };
@@ -115,7 +116,7 @@ export function createCsInbound(deps: CsInboundDeps) {
   const certificateRequest = receive<CertificateInfoRequest>(InboundKind.CERTIFICATE_INFO_REQUEST, CertificateInfoRequestSchema, async (em, msg, inboundId) => {
     const c = await moveOutCaseOf(em, msg.request.residentRecordCode);
     if (!c || FINAL_STATUSES.has(c.status as CaseStatus)) return { status: 'UNMATCHED' };
-    return { status: 'ACCEPTED', caseId: c.caseId, after: () => signalIfRunning(deps.temporal, moveOutWorkflowId(c.caseId), certificateInfoRequestSignal, { inboundId }) };
+    return { status: 'ACCEPTED', caseId: c.caseId, after: () => signalIfRunning(deps.temporal, c.workflowId, certificateInfoRequestSignal, { inboundId }) };
   });
 
   const moveOutCertificate = receive<MoveOutCertificateInfo>(InboundKind.MOVE_OUT_CERTIFICATE_INFO, MoveOutCertificateInfoSchema, async (em, msg) => {

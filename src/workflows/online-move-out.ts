@@ -14,6 +14,8 @@ export interface OnlineMoveOutWorkflowInput {
   /** Findings that forbid confirming the review (rule codes only). */
   reviewBlockedBy: string[];
   noticeOverdueDays?: number;
+  /** Started by signal-with-start for a 転入通知 that arrived after the case had closed: record it and end. */
+  mode?: 'noticeOnly';
 }
 
 /** Sends a notice to the portal; a refusal by the portal flags the case instead of failing it (the 転出 stands). */
@@ -37,6 +39,10 @@ async function notifyPortal(c: CaseFrame, caseId: string, kind: PortalNoticeKind
 export async function onlineMoveOutWorkflow(input: OnlineMoveOutWorkflowInput): Promise<{ caseId: string; status: CaseStatus }> {
   const { caseId } = input;
   const tail = moveOutTail(caseId);
+  if (input.mode === 'noticeOnly') {
+    await tail.noticeOnly();
+    return { caseId, status: CaseStatus.COMPLETED };
+  }
   const c = caseWorkflow({
     caseId, procedure: Procedure.ONLINE_MOVE_OUT, enteredBy: 'portal', initial: CaseStatus.AWAITING_REVIEW,
     canCancel: () => !tail.removedAny, reviewBlockedBy: input.reviewBlockedBy,
