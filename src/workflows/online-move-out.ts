@@ -1,11 +1,11 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { CaseStatus, Procedure } from '../domain/case-status';
 import { FailureType } from '../domain/failures';
 import type { PortalNoticeKind } from '../partners/portal-messages';
 import { cancelWithCompensation } from './shared/cancellation';
 import { caseWorkflow, type CaseFrame } from './shared/case-workflow';
-import { moveOutTail } from './shared/move-out-tail';
-import { delivery, registry } from './shared/proxies';
+import { commitAndDeliverMoveOut, moveOutTail } from './shared/move-out-tail';
+import { delivery } from './shared/proxies';
 
 export interface OnlineMoveOutWorkflowInput {
   caseId: string;
@@ -54,10 +54,7 @@ export async function onlineMoveOutWorkflow(input: OnlineMoveOutWorkflowInput): 
       await c.status.set(CaseStatus.REJECTED);
       return { caseId, status: CaseStatus.REJECTED };
     }
-    await c.status.set(CaseStatus.APPROVED);
-    const commit = await CancellationScope.nonCancellable(() => registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }));
-    await c.status.set(CaseStatus.DELIVERING);
-    await c.deliverAll(CaseStatus.DELIVERING);
+    const commit = await commitAndDeliverMoveOut(c, caseId, decision);
     await notifyPortal(c, caseId, 'COMPLETED');
     await tail.run(c, commit, input.noticeOverdueDays);
     await c.status.set(CaseStatus.COMPLETED);
