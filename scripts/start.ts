@@ -37,7 +37,7 @@ async function main() {
   let sys: Awaited<ReturnType<typeof startSystem>> | undefined;
   try {
     step(`registry, CS simulator, worker and API: starting (database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})`);
-    sys = await startSystem(config, { csSimulator: { port: Number(new URL(config.csUrl).port) }, jlisSimulator: { port: Number(new URL(config.jlisUrl).port) }, log: (l) => console.log(`    ${l}`) });
+    sys = await startSystem(config, { csSimulator: { port: Number(new URL(config.csUrl).port) }, jlisSimulator: { port: Number(new URL(config.jlisUrl).port) }, portalSimulator: { port: Number(new URL(config.portalUrl).port) }, log: (l) => console.log(`    ${l}`) });
     step('demo data: staff, terminals and the town of さくら市');
     await seedStaff(sys.orm);
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
@@ -60,16 +60,17 @@ async function main() {
   API           ${sys.apiUrl}/api   (OpenAPI: ${sys.apiUrl}/api/openapi.json, health: ${sys.apiUrl}/api/health)
   Temporal UI   ${config.temporalUiUrl}
   CS simulator  ${sys.csUrl}/cs/v1/health   J-LIS simulator ${sys.jlisUrl}/jlis/v1/health
+  マイナポータル  ${sys.portalUrl}/portal-sim/v1/health (simulator: submits signed online 転出届 to ${sys.apiUrl}/portal/v1)
   Demo users    ${DEMO_USERS.map((u) => `${u.userId} (${u.roles.join(',')})`).join(', ')}
                 password: ${DEMO_PASSWORD}   terminals: ${DEMO_TERMINALS.map((t) => t.terminalId).join(', ')}
-  Try a move-in: see README "Drive a move-in with curl".
+  Try a move-in: see README "Drive a move-in with curl"; an online 転出: README "An online 転出 from the portal simulator".
 Press Ctrl-C to stop.`);
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n==> ${signal}: stopping API, worker, CS simulator and Temporal…`);
+    console.log(`\n==> ${signal}: stopping API, worker, simulators and Temporal…`);
     stopAll().then(() => {
       console.log('==> stopped');
       process.exit(0);

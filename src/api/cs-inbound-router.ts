@@ -6,11 +6,12 @@ import type { SchemaObject } from 'ajv';
 import type { AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
 import { AttentionReason, CaseAction, CaseStatus, FINAL_STATUSES, Procedure } from '../domain/case-status';
+import { ChangeReason } from '../domain/change-reason';
 import { jstDate } from '../domain/dates';
 import { heldCertificatePurgeAt } from '../domain/move-deadlines';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
-import { AuditAction, CaseActionLog, CaseRecord, HeldCertificateState, HeldMoveOutCertificate, InboundKind, InboundMessage, OutboxKind, OutboxMessage, Resident } from '../db/entities';
+import { AuditAction, CaseActionLog, CaseRecord, HeldCertificateState, ResidentHistory, HeldMoveOutCertificate, InboundKind, InboundMessage, OutboxKind, OutboxMessage, Resident } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { MoveInNoticeSchema, type MoveInNotice } from '../partners/cs-messages';
 import {
@@ -20,7 +21,7 @@ import {
 import { certificateInfoRequestSignal, moveInNoticeSignal } from '../workflows/move-out';
 import { certificateUpdatedSignal } from '../workflows/held-certificate';
 import { certificateArrivedSignal } from '../workflows/special-move-in';
-import { heldCertificateWorkflowId, moveOutWorkflowId, specialMoveInWorkflowId } from '../workflows/workflow-ids';
+import { heldCertificateWorkflowId, specialMoveInWorkflowId } from '../workflows/workflow-ids';
 import { ApiError } from './errors';
 
 export interface CsInboundDeps {
@@ -90,12 +91,15 @@ export function createCsInbound(deps: CsInboundDeps) {
     };
   };
 
-  /** The open (or latest) move-out case of a 転出予定者 / 除票 by 住民票コード (domain.md §4.6 step 1). */
+  /**
+   * The move-out case of a 転出予定者 / 除票 by 住民票コード (domain.md §4.6 step 1): the case that recorded the person's
+   * latest 転出 in the history (not merely a case naming the person: a rejected or cancelled one may too).
+   */
   const moveOutCaseOf = async (em: EntityManager, residentRecordCode: string) => {
     const resident = await em.findOne(Resident, { residentRecordCode, status: { $in: [ResidentStatus.PENDING_MOVE_OUT, ResidentStatus.REMOVED] } });
     if (!resident) return undefined;
-    const cases = await em.find(CaseRecord, { procedure: { $in: [Procedure.MOVE_OUT, Procedure.ONLINE_MOVE_OUT] } }, { orderBy: { createdAt: 'desc' } });
-    return cases.find((c) => c.subjectAddresseeNumbers?.includes(resident.addresseeNumber));
+    const moved = await em.findOne(ResidentHistory, { addresseeNumber: resident.addresseeNumber, changeReason: { $in: [ChangeReason.DOMESTIC_MOVE_OUT, ChangeReason.MOVE_OUT_ABROAD] } }, { orderBy: { historyNumber: 'desc' } });
+    return moved?.caseId ? (await em.findOne(CaseRecord, { caseId: moved.caseId })) ?? undefined : undefined;
   };
 
   const moveInNotice = receive<MoveInNotice>(InboundKind.MOVE_IN_NOTICE, MoveInNoticeSchema, async (em, msg, inboundId) => {
@@ -104,9 +108,10 @@ export function createCsInbound(deps: CsInboundDeps) {
     return {
       status: 'ACCEPTED', caseId: c.caseId,
       after: async () => {
-        await deps.temporal.workflow.signalWithStart('moveOutWorkflow', {
-          workflowId: moveOutWorkflowId(c.caseId), taskQueue: deps.config.taskQueue,
-          signal: moveInNoticeSignal, signalArgs: [{ inboundId }], args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly' }],
+        // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
+        await deps.temporal.workflow.signalWithStart(c.procedure === Procedure.ONLINE_MOVE_OUT ? 'onlineMoveOutWorkflow' : 'moveOutWorkflow', {
+          workflowId: c.workflowId, taskQueue: deps.config.taskQueue, signal: moveInNoticeSignal, signalArgs: [{ inboundId }],
+          args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly', applicationId: '', reviewBlockedBy: [] }],
         });
       },
     };
@@ -115,7 +120,7 @@ export function createCsInbound(deps: CsInboundDeps) {
   const certificateRequest = receive<CertificateInfoRequest>(InboundKind.CERTIFICATE_INFO_REQUEST, CertificateInfoRequestSchema, async (em, msg, inboundId) => {
     const c = await moveOutCaseOf(em, msg.request.residentRecordCode);
     if (!c || FINAL_STATUSES.has(c.status as CaseStatus)) return { status: 'UNMATCHED' };
-    return { status: 'ACCEPTED', caseId: c.caseId, after: () => signalIfRunning(deps.temporal, moveOutWorkflowId(c.caseId), certificateInfoRequestSignal, { inboundId }) };
+    return { status: 'ACCEPTED', caseId: c.caseId, after: () => signalIfRunning(deps.temporal, c.workflowId, certificateInfoRequestSignal, { inboundId }) };
   });
 
   const moveOutCertificate = receive<MoveOutCertificateInfo>(InboundKind.MOVE_OUT_CERTIFICATE_INFO, MoveOutCertificateInfoSchema, async (em, msg) => {

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { keyBytes, type AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
+import { CaseStatus, FINAL_STATUSES } from '../domain/case-status';
 import { ONLINE_MOVE_OUT_MAX_BYTES } from '../domain/applications/online-move-out-application';
 import { createPortalRequestVerifier, DEFAULT_MAX_SKEW_MS, PORTAL_HEADERS } from '../domain/portal-request-auth';
 import { audit } from '../db/audit-writer';
@@ -84,6 +85,8 @@ export function portalRouter(deps: PortalRouterDeps): Router {
     const app = await em.findOne(CaseApplication, { idempotencyKey: portalIdempotencyKey(v.value.applicationId) });
     const row = app && (await em.findOne(CaseRecord, { caseId: app.caseId }));
     if (!row) throw new ApiError(404, 'UNKNOWN_APPLICATION', 'この申請番号の申請はありません');
+    if (row.status === CaseStatus.CANCELLED) return void res.status(200).json({ applicationId: v.value.applicationId, caseId: row.caseId, status: 'CANCELLED' });
+    if (FINAL_STATUSES.has(row.status)) throw new ApiError(409, 'NOT_CANCELLABLE', 'この申請は既に処理が終了しているため取り消せません');
     await executeCaseUpdate(deps.temporal, row.workflowId, cancelCaseUpdate, [{ actor: { userId: PORTAL_ACTOR.userId, roles: PORTAL_ACTOR.roles, terminalId: PORTAL_ACTOR.terminalId }, reason: 'マイナポータルから申請の取消がありました' }], `portal-cancel-${v.value.applicationId}`);
     res.status(202).json({ applicationId: v.value.applicationId, caseId: row.caseId, status: 'CANCELLING' });
   });

@@ -1,9 +1,8 @@
-import { CancellationScope } from '@temporalio/workflow';
 import { CaseStatus, Procedure } from '../domain/case-status';
 import { registry } from './shared/proxies';
 import { cancelWithCompensation } from './shared/cancellation';
 import { caseWorkflow } from './shared/case-workflow';
-import { moveOutTail } from './shared/move-out-tail';
+import { commitAndDeliverMoveOut, moveOutTail } from './shared/move-out-tail';
 
 export { certificateInfoRequestSignal, moveInNoticeSignal } from './shared/move-out-tail';
 
@@ -37,10 +36,7 @@ export async function moveOutWorkflow(input: MoveOutWorkflowInput): Promise<{ ca
       await c.status.set(CaseStatus.REJECTED);
       return { caseId, status: CaseStatus.REJECTED };
     }
-    await c.status.set(CaseStatus.APPROVED);
-    const commit = await CancellationScope.nonCancellable(() => registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }));
-    await c.status.set(CaseStatus.DELIVERING);
-    await c.deliverAll(CaseStatus.DELIVERING);
+    const commit = await commitAndDeliverMoveOut(c, caseId, decision);
     if (commit.path === 'paper') {
       await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
       await registry.issueMoveOutCertificate({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });

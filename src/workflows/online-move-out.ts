@@ -1,11 +1,11 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { CaseStatus, Procedure } from '../domain/case-status';
 import { FailureType } from '../domain/failures';
 import type { PortalNoticeKind } from '../partners/portal-messages';
 import { cancelWithCompensation } from './shared/cancellation';
 import { caseWorkflow, type CaseFrame } from './shared/case-workflow';
-import { moveOutTail } from './shared/move-out-tail';
-import { delivery, registry } from './shared/proxies';
+import { commitAndDeliverMoveOut, moveOutTail } from './shared/move-out-tail';
+import { delivery } from './shared/proxies';
 
 export interface OnlineMoveOutWorkflowInput {
   caseId: string;
@@ -14,6 +14,8 @@ export interface OnlineMoveOutWorkflowInput {
   /** Findings that forbid confirming the review (rule codes only). */
   reviewBlockedBy: string[];
   noticeOverdueDays?: number;
+  /** Started by signal-with-start for a 転入通知 that arrived after the case had closed: record it and end. */
+  mode?: 'noticeOnly';
 }
 
 /** Sends a notice to the portal; a refusal by the portal flags the case instead of failing it (the 転出 stands). */
@@ -37,6 +39,10 @@ async function notifyPortal(c: CaseFrame, caseId: string, kind: PortalNoticeKind
 export async function onlineMoveOutWorkflow(input: OnlineMoveOutWorkflowInput): Promise<{ caseId: string; status: CaseStatus }> {
   const { caseId } = input;
   const tail = moveOutTail(caseId);
+  if (input.mode === 'noticeOnly') {
+    await tail.noticeOnly();
+    return { caseId, status: CaseStatus.COMPLETED };
+  }
   const c = caseWorkflow({
     caseId, procedure: Procedure.ONLINE_MOVE_OUT, enteredBy: 'portal', initial: CaseStatus.AWAITING_REVIEW,
     canCancel: () => !tail.removedAny, reviewBlockedBy: input.reviewBlockedBy,
@@ -48,10 +54,7 @@ export async function onlineMoveOutWorkflow(input: OnlineMoveOutWorkflowInput): 
       await c.status.set(CaseStatus.REJECTED);
       return { caseId, status: CaseStatus.REJECTED };
     }
-    await c.status.set(CaseStatus.APPROVED);
-    const commit = await CancellationScope.nonCancellable(() => registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }));
-    await c.status.set(CaseStatus.DELIVERING);
-    await c.deliverAll(CaseStatus.DELIVERING);
+    const commit = await commitAndDeliverMoveOut(c, caseId, decision);
     await notifyPortal(c, caseId, 'COMPLETED');
     await tail.run(c, commit, input.noticeOverdueDays);
     await c.status.set(CaseStatus.COMPLETED);

@@ -1,9 +1,10 @@
-import { condition, defineSignal, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, defineSignal, setHandler } from '@temporalio/workflow';
 import { AttentionReason, CaseStatus } from '../../domain/case-status';
 import { addDays, jstStartOfDay } from '../../domain/dates';
 import { DEFAULT_MOVE_RULES } from '../../domain/move-deadlines';
 import { registry } from './proxies';
 import type { CaseFrame } from './case-workflow';
+import type { Decision } from './case-types';
 
 /** A 転入通知 for this case arrived through the CS (the body is in inbound_message; only its row ID travels). */
 export const moveInNoticeSignal = defineSignal<[{ inboundId: number }]>('moveInNotice');
@@ -14,6 +15,15 @@ export interface MoveOutCommit {
   plannedMoveOutDate: string;
   abroad: boolean;
   addresseeNumbers: string[];
+}
+
+/** 本登録 of a 転出 (counter or online) after 決裁 and delivery of its messages; the commit cannot be interrupted. */
+export async function commitAndDeliverMoveOut(c: CaseFrame, caseId: string, decision: Decision) {
+  await c.status.set(CaseStatus.APPROVED);
+  const commit = await CancellationScope.nonCancellable(() => registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }));
+  await c.status.set(CaseStatus.DELIVERING);
+  await c.deliverAll(CaseStatus.DELIVERING);
+  return commit;
 }
 
 /**
