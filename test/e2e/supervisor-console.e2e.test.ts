@@ -98,7 +98,7 @@ describe('e2e: supervisor console', () => {
     expect(text).toContain('最も古い決裁待ち');
     expect(text).toMatch(/中央値 \d/);
     const bars = await page.locator('section[aria-labelledby="h-c3"] svg').innerHTML();
-    expect(bars).toContain('市町村CS（住基ネット）');
+    expect(bars).toContain('CS（住基ネット）');
     expect(bars).toMatch(/\d+%/);
     await shot(page, '16-dashboard');
     await page.context().close();
