@@ -9,6 +9,7 @@ import { audit } from '../db/audit-writer';
 import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, CertificateIssuance, StaffUser } from '../db/entities';
 import { maskIndividualNumber, type PiiCrypto } from '../db/pii-crypto';
 import { allowedActions } from '../domain/case-actions';
+import { BLOCKING_FINDINGS } from '../domain/online-move-out-rules';
 import { approveUpdate, confirmReviewUpdate, rejectUpdate, requestChangesUpdate, requestContactUpdate, resubmitUpdate } from '../workflows/shared/approval';
 import { cancelCaseUpdate, claimUpdate, escalateUpdate, reassignUpdate, releaseUpdate, retryDeliveryUpdate, retryNowUpdate } from '../workflows/shared/work';
 import { requireRole, staffOf, type StaffContext } from './auth';
@@ -57,6 +58,7 @@ const validateReassign = compileSchema<ReassignBody>({
 export const workViewOf = (c: CaseRecord) => ({
   status: c.status as CaseStatus, makerId: c.makerId ?? c.enteredBy, assignedTo: c.assignedTo, escalated: c.escalated,
   retryable: c.status === 'DELIVERY_REJECTED' || Boolean(c.failingStep),
+  reviewBlocked: (c.flags ?? []).some((f) => BLOCKING_FINDINGS.has(f)),
 });
 
 const actorOf = (s: StaffContext) => ({ userId: s.userId, roles: s.roles, terminalId: s.terminalId });

@@ -43,6 +43,8 @@ export interface WorkView {
   escalated?: boolean;
   /** A step is failing and waiting for its next retry, or the CS refused a message (DELIVERY_REJECTED). */
   retryable?: boolean;
+  /** Findings that make the application impossible as filed (online 転出: BLOCKING_FINDINGS): no confirmation. */
+  reviewBlocked?: boolean;
 }
 
 export interface WorkActor {
@@ -106,7 +108,8 @@ export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): 
       if (v.status !== CaseStatus.AWAITING_APPROVAL && !REVIEW.includes(v.status)) return notAwaiting();
       return all(() => stepRole(v, actor), () => assignee(v, actor));
     case WorkAction.CONFIRM_REVIEW:
-      return all(inStatus(v, REVIEW, 'この案件は審査待ちではありません'), () => stepRole(v, actor), () => assignee(v, actor));
+      return all(inStatus(v, REVIEW, 'この案件は審査待ちではありません'), () => stepRole(v, actor), () => assignee(v, actor),
+        () => (v.reviewBlocked ? no(UpdateRejection.NOT_IN_STEP, '確認できない所見があります: 却下するか申請者へ連絡してください') : OK));
     case WorkAction.REQUEST_CONTACT:
       return all(inStatus(v, [CaseStatus.AWAITING_REVIEW], 'この案件は審査待ちではありません'), () => stepRole(v, actor), () => assignee(v, actor));
     case WorkAction.RESUBMIT:

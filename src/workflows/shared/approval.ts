@@ -25,7 +25,7 @@ const requireReason = (reason: unknown, what: string) => {
  * domain/case-actions.ts (step role, four-eyes, assignee) decide; a refused update changes nothing and leaves no
  * history. Accepted updates change the status through the one status helper and are logged.
  */
-export function installApprovalHandlers(p: { caseId: string; status: CaseStatusTracker; view: () => WorkView; log: StepLog; reviewBlockedBy: string[] }) {
+export function installApprovalHandlers(p: { caseId: string; status: CaseStatusTracker; view: () => WorkView; log: StepLog }) {
   let decision: Decision | undefined;
   const check = (action: WorkAction, actor: Actor) => {
     if (decision) throw rejection(UpdateRejection.NOT_AWAITING_APPROVAL, 'この案件は既に決裁されています');
@@ -47,12 +47,7 @@ export function installApprovalHandlers(p: { caseId: string; status: CaseStatusT
     p.status.setMaker(actor.userId);
     await p.status.set(CaseStatus.AWAITING_APPROVAL);
     await logAction(p.log, CaseAction.CONFIRM_REVIEW, actor, reason);
-  }, {
-    validator: ({ actor }) => {
-      check(WorkAction.CONFIRM_REVIEW, actor);
-      if (p.reviewBlockedBy.length) throw rejection(UpdateRejection.NOT_IN_STEP, `確認できない所見があります（${p.reviewBlockedBy.join(', ')}）: 却下するか申請者へ連絡してください`);
-    },
-  });
+  }, { validator: ({ actor }) => check(WorkAction.CONFIRM_REVIEW, actor) });
   setHandler(requestContactUpdate, async ({ actor, reason }) => {
     await p.status.set(CaseStatus.CONTACT_REQUESTED, { assignTo: actor.userId });
     await logAction(p.log, CaseAction.REQUEST_CONTACT, actor, reason);

@@ -37,8 +37,9 @@ export function caseWorkflow(p: CaseFrameOptions) {
   const view = (): WorkView => ({
     status: status.status, makerId: status.makerId, assignedTo: status.assignedTo, escalated: status.escalated,
     retryable: status.status === CaseStatus.DELIVERY_REJECTED || retry.inFlight,
+    reviewBlocked: (p.reviewBlockedBy ?? []).length > 0,
   });
-  const approval = installApprovalHandlers({ caseId: p.caseId, status, view, log, reviewBlockedBy: p.reviewBlockedBy ?? [] });
+  const approval = installApprovalHandlers({ caseId: p.caseId, status, view, log });
   const work = installWorkHandlers({
     status, view, log, retry, resumeDelivery: delivery.resume, canCancel: () => p.canCancel?.() ?? true, onCancel: () => bodyScope?.cancel(),
   });
