@@ -1,23 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { CaseApplication, CaseRecord, type Resident } from '../../src/db/entities';
+import type { Browser } from 'playwright-core';
+import { CaseApplication, CaseRecord } from '../../src/db/entities';
 import { addDays, toWareki } from '../../src/domain/dates';
 import { today } from '../support/fixtures';
 import { certificateInfoFrom, TOWN_B } from '../support/move-fixtures';
 import { eventually } from '../support/system-harness';
 import { launchBrowser, loginAs, reloadUntil, shot } from './support/browser';
-import { demoHousehold } from './support/demo-households';
+import { demoHousehold, searchAndPick } from './support/demo-households';
 import { caseJson, startE2eSystem, type E2eSystem } from './support/e2e-system';
-
-/** Search the person by 氏名 + 生年月日 and open the result row's action (転出届を作成 or 開く). */
-export async function searchAndPick(page: Page, person: Resident, button: string): Promise<void> {
-  await page.goto('/search');
-  await page.fill('#s-name', `${person.familyName} ${person.givenName}`);
-  await page.fill('#s-birth', toWareki(person.birthDate));
-  await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('form[aria-labelledby="h-s4"] button[type="submit"]')]);
-  const row = page.locator('table.grid tbody tr', { hasText: `${person.familyName}　${person.givenName}` }).first();
-  await Promise.all([page.waitForLoadState('domcontentloaded'), row.locator(`button:has-text("${button}")`).click()]);
-}
 
 /**
  * A 転出届 started from the resident search for a demo household (the household listed from the registry, the movers
@@ -64,7 +54,7 @@ describe('e2e: 転出届 from the search and 特例転入届 from a held certifi
     await page.context().close();
   });
 
-  it('refuses a 転出届 with no mover ticked and a missing destination code, in Japanese, creating nothing', async () => {
+  it('refuses a 転出届 with no mover ticked and an impossible date, in Japanese, creating nothing', async () => {
     const members = await demoHousehold(sys.orm, 1);
     const page = await loginAs(browser, sys.apiUrl, 'clerk2');
     await searchAndPick(page, members[0]!, '転出届を作成');

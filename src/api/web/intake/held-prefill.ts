@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
+import { isIsoDate, toWareki } from '../../../domain/dates';
 import { HeldCertificateState, HeldMoveOutCertificate } from '../../../db/entities';
 import type { PiiCrypto } from '../../../db/pii-crypto';
 import type { MoveOutCertificateInfo } from '../../../partners/cs-move-messages';
@@ -29,7 +30,7 @@ export async function prefillFromHeld(orm: MikroORM, pii: PiiCrypto, staff: Staf
     const [familyName, ...given] = c.name.split(/[\s\u3000]+/);
     Object.assign(f, {
       [`p${i}.residentRecordCode`]: c.residentRecordCode, [`p${i}.familyName`]: familyName ?? '', [`p${i}.givenName`]: given.join('　'),
-      [`p${i}.birthDate`]: c.birthDate, [`p${i}.sex`]: c.sex, [`p${i}.relationshipToHead`]: c.relationshipToHead,
+      [`p${i}.birthDate`]: isIsoDate(c.birthDate) ? toWareki(c.birthDate) : c.birthDate, [`p${i}.sex`]: c.sex, [`p${i}.relationshipToHead`]: c.relationshipToHead,
     });
   });
   audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.INQUIRY, function: 'GET /intake/special-move-in (転出証明書情報)', caseId: heldId, detail: { persons: certs.length } });

@@ -14,7 +14,7 @@ const DATE_HINT = '和暦・西暦どちらでも（例: 昭和60年6月15日、
 export function moverRow(i: number, f: FormValues, errors: Errors, rows: number): SafeHtml {
   const k = (n: string) => moverKey(i, n);
   const rowError = errors[`m${i}`];
-  return html`<fieldset class="mover" data-row="${i}"><legend>転入者 <span class="row-no">${i + 1}</span></legend>
+  return html`<fieldset class="mover" id="f-m${i}" data-row="${i}"><legend>転入者 <span class="row-no">${i + 1}</span></legend>
     ${rowError ? html`<p class="field-error" id="f-m${i}-e">${rowError}</p>` : ''}
     <div class="grid-fields">
       ${textField({ name: k('familyName'), label: '氏', value: f[k('familyName')], required: true, maxlength: 50 }, errors)}
@@ -44,7 +44,7 @@ export function moveInForm(ctx: WebContext, f: FormValues, rows: number, request
     <p class="help">転出証明書と届書を見ながら入力してください。受付すると仮登録になり、決裁者の確認（決裁）の後に住民票へ記載されます。<span class="req">（必須）</span>の項目は必ず入力します。</p>
     <section class="panel" aria-labelledby="h-movers"><h2 id="h-movers">転入者（転出証明書の記載）</h2>
       ${e.movers ? html`<p class="field-error" id="f-movers-e">${e.movers}</p>` : ''}
-      <div class="mover-rows">${movers}</div>
+      <div class="mover-rows" id="f-movers">${movers}</div>
       <button type="submit" name="op" value="add" class="row-add"${rows >= MAX_MOVERS ? html` disabled` : ''} formnovalidate>＋ 転入者を追加</button>
     </section>
     <section class="panel" aria-labelledby="h-addr"><h2 id="h-addr">新しい住所と転入日</h2><div class="grid-fields">

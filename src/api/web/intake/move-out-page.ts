@@ -28,7 +28,7 @@ async function householdOf(orm: MikroORM, addresseeNumber: string): Promise<Resi
 }
 
 function membersTable(members: Resident[], f: FormValues, e: Record<string, string>): SafeHtml {
-  return html`<table class="grid"><thead><tr><th scope="col">転出</th><th scope="col">宛名番号</th><th scope="col">氏名</th><th scope="col">フリガナ</th><th scope="col">生年月日</th><th scope="col">性別</th><th scope="col">続柄</th><th scope="col">状態</th></tr></thead><tbody>
+  return html`<table class="grid" id="f-movers"><thead><tr><th scope="col">転出</th><th scope="col">宛名番号</th><th scope="col">氏名</th><th scope="col">フリガナ</th><th scope="col">生年月日</th><th scope="col">性別</th><th scope="col">続柄</th><th scope="col">状態</th></tr></thead><tbody>
   ${members.map((m, i) => {
     const k = (n: string) => `p${i}.${n}`;
     const selectable = m.status === ResidentStatus.RESIDENT;

@@ -19,7 +19,7 @@ const HELD_ID = /^HC-[A-Za-z0-9-]{1,40}$/;
 
 function personRow(i: number, f: FormValues, e: Errors, rows: number): SafeHtml {
   const k = (n: string) => `p${i}.${n}`;
-  return html`<fieldset class="mover" data-row="${i}"><legend>転入者 <span class="row-no">${i + 1}</span></legend>
+  return html`<fieldset class="mover" id="f-p${i}" data-row="${i}"><legend>転入者 <span class="row-no">${i + 1}</span></legend>
     ${e[`p${i}`] ? html`<p class="field-error" id="f-p${i}-e">${e[`p${i}`]}</p>` : ''}<div class="grid-fields">
     ${textField({ name: k('residentRecordCode'), label: '住民票コード（カードの記録）', value: f[k('residentRecordCode')], required: true, inputmode: 'numeric', maxlength: 15 }, e)}
     ${textField({ name: k('familyName'), label: '氏', value: f[k('familyName')], required: true, maxlength: 50 }, e)}
@@ -40,7 +40,7 @@ function specialForm(ctx: WebContext, f: FormValues, rows: number, requestId: st
     ${formGuards(ctx, requestId)}<input type="hidden" name="rows" value="${rows}">${f.held ? html`<input type="hidden" name="held" value="${f.held}">` : ''}
     <section class="panel" aria-labelledby="h-persons"><h2 id="h-persons">転入者（個人番号カードの提示）</h2>
       ${e.persons ? html`<p class="field-error" id="f-persons-e">${e.persons}</p>` : ''}
-      <div class="mover-rows">${Array.from({ length: rows }, (_, i) => personRow(i, f, e, rows))}</div>
+      <div class="mover-rows" id="f-persons">${Array.from({ length: rows }, (_, i) => personRow(i, f, e, rows))}</div>
       <button type="submit" name="op" value="add" class="row-add"${rows >= MAX_PERSONS ? html` disabled` : ''} formnovalidate>＋ 転入者を追加</button></section>
     <section class="panel" aria-labelledby="h-addr"><h2 id="h-addr">転出地・新しい住所・転入日</h2><div class="grid-fields">
       ${textField({ name: 'originMunicipalityCode', label: '転出地の市区町村コード', value: f.originMunicipalityCode, required: true, inputmode: 'numeric', maxlength: 8, size: 'narrow', hint: '6桁（5桁でも可）' }, e)}

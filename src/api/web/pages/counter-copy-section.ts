@@ -46,7 +46,7 @@ export function copySection(ctx: WebContext, person: Resident, members: Resident
     ${state ? errorSummary(state.errors.summary, e) : ''}
     <form method="post" action="/residents/copy" id="copy-form" novalidate>${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${person.addresseeNumber}">
     <div class="grid-fields">
-      <fieldset class="radios${e.persons ? ' has-error' : ''}"><legend>記載する方 <span class="req">（必須）</span></legend>
+      <fieldset class="radios${e.persons ? ' has-error' : ''}" id="f-persons"><legend>記載する方 <span class="req">（必須）</span></legend>
         ${list.map((m) => html`<label class="choice"><input type="checkbox" name="person.${m.addresseeNumber}" value="1"${checked(f, `person.${m.addresseeNumber}`) ? html` checked` : ''}> ${m.familyName}　${m.givenName}（${m.relationshipToHead}）</label>`)}
         ${e.persons ? html`<p class="field-error" id="f-persons-e">${e.persons}</p>` : ''}</fieldset>
       <fieldset class="radios"><legend>記載する項目（請求のない項目は省略）</legend>
@@ -102,7 +102,8 @@ export function installCounterCopyRoutes(r: Router, deps: { orm: MikroORM; munic
       <dt>発行番号</dt><dd class="mono" id="issue-number">${cert.issueNumber}</dd><dt>発行日時</dt><dd>${timeEl(cert.issuedAt)}</dd><dt>枚数</dt><dd>${cert.pages}枚</dd>
       <dt>記載した方</dt><dd>${persons.map((p) => `${p.familyName}　${p.givenName}`).join('、')}</dd><dt>請求により記載した項目</dt><dd>${items.length ? items.join('、') : 'なし（省略）'}</dd></dl>
       <p class="help">お渡しの前に、氏名を請求者と一緒に確認し、受付番号札と照合してください。</p>
-      <p><a class="btn-primary btn-link-big" id="open-pdf" href="${href}" target="_blank" rel="noopener">PDF を開く（印刷）</a> <a href="${href}" download="${cert.certificateId}.pdf">ダウンロード</a></p></section>
+      <p><a class="btn-primary btn-link-big" id="open-pdf" href="${href}" target="_blank" rel="noopener">PDF を開く（印刷）</a>　<a href="${href}" download="${cert.certificateId}.pdf">ダウンロード</a></p></section>
+      <h2 class="pdf-caption">プレビュー <span class="help">（表示されない端末では「PDF を開く」から印刷してください）</span></h2>
       <iframe class="pdf-view" src="${href}" title="住民票の写し（PDF）"></iframe>`;
     res.type('html').send(page({ title: '住民票の写しを交付しました', ctx, body, municipalityName: deps.municipalityName, notice: { kind: 'ok', text: `交付しました。発行番号：${cert.issueNumber}` } }));
   });
