@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CaseApplication, CaseRecord } from '../../src/db/entities';
+import { CaseApplication, CaseRecord, HeldMoveOutCertificate } from '../../src/db/entities';
 import { addDays, toWareki } from '../../src/domain/dates';
 import { today } from '../support/fixtures';
 import { certificateInfoFrom, TOWN_B } from '../support/move-fixtures';
@@ -80,6 +80,9 @@ describe('e2e: 転出届 from the search and 特例転入届 from a held certifi
     });
     expect(sent.status).toBe(202);
     const clerk = await loginAs(browser, sys.apiUrl, 'clerk1');
+    const held = await sys.orm.em.fork().findOneOrFail(HeldMoveOutCertificate, { residentRecordCode: msg.certificate.residentRecordCode });
+    await clerk.goto(`/cases/${held.heldId}`);
+    expect(await clerk.getAttribute('#special-intake', 'href')).toBe(`/intake/special-move-in?held=${held.heldId}`);
     await clerk.goto('/queues?queue=visitors');
     await shot(clerk, '28-queue-visitors');
     await Promise.all([clerk.waitForURL(/\/intake\/special-move-in\?held=HC-/), clerk.click('a.special-intake')]);
