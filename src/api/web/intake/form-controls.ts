@@ -54,10 +54,10 @@ export function checkboxField(o: { name: string; label: string; checked: boolean
 }
 
 /** The list of problems at the top of a form (takes the focus, see app.js) with links to the fields. */
-export function errorSummary(summary: readonly string[], byField: Errors): SafeHtml | '' {
+export function errorSummary(summary: readonly string[], byField: Errors, outcome = '届出は受け付けていません。'): SafeHtml | '' {
   if (!summary.length) return '';
   const fields = Object.keys(byField);
-  return html`<div class="notice notice-error" role="alert" tabindex="-1" id="notice"><p>入力内容を確認してください（${summary.length}件）。届出は受け付けていません。</p>
+  return html`<div class="notice notice-error" role="alert" tabindex="-1" id="notice"><p>入力内容を確認してください（${summary.length}件）。${outcome}</p>
     <ul>${summary.map((s, i) => html`<li>${fields[i] && fields[i] !== '_form' ? html`<a href="#${fieldId(fields[i]!)}">${s}</a>` : s}</li>`)}</ul></div>`;
 }
 

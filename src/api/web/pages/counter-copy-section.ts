@@ -43,7 +43,7 @@ export function copySection(ctx: WebContext, person: Resident, members: Resident
   const e: Errors = state?.errors.byField ?? {};
   const list = [person, ...members.filter((m) => m.status !== 'REMOVED')];
   return html`<section class="panel" aria-labelledby="h-copy" id="copy"><h2 id="h-copy">住民票の写しの交付</h2>
-    ${state ? errorSummary(state.errors.summary, e) : ''}
+    ${state ? errorSummary(state.errors.summary, e, '交付していません。') : ''}
     <form method="post" action="/residents/copy" id="copy-form" novalidate>${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${person.addresseeNumber}">
     <div class="grid-fields">
       <fieldset class="radios${e.persons ? ' has-error' : ''}" id="f-persons"><legend>記載する方 <span class="req">（必須）</span></legend>
