@@ -1,5 +1,6 @@
 import { commitMoveInActivity } from './commit-move-in';
 import { compensationActivities } from './compensation';
+import { counterCertificateActivities } from './counter-certificate';
 import { deliverCsMessagesActivity } from './cs-delivery';
 import type { ActivityDeps } from './deps';
 import { certificateActivities } from './issue-certificate';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     commitMoveIn: commitMoveInActivity(deps),
     deliverCsMessages: deliverCsMessagesActivity(deps),
     ...certificateActivities(deps),
+    ...counterCertificateActivities(deps),
     ...compensationActivities(deps),
     ...portalNoticeActivities(deps),
   };

@@ -27,8 +27,8 @@ export interface IssueResult {
   pages: number;
 }
 
-const countPages = (pdf: Buffer): number => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
-const byHouseholdOrder = (a: Resident, b: Resident) =>
+export const countPages = (pdf: Buffer): number => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+export const byHouseholdOrder = (a: Resident, b: Resident) =>
   relationshipRank(a.relationshipToHead) - relationshipRank(b.relationshipToHead) || a.birthDate.localeCompare(b.birthDate) || a.addresseeNumber.localeCompare(b.addresseeNumber);
 
 /**
@@ -48,9 +48,7 @@ async function issue(deps: ActivityDeps, input: IssueInput, type: CertificateTyp
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
     const day = jstDate(issuedAt);
-    const terminal = input.terminalId ? await em.findOne(Terminal, { terminalId: input.terminalId }) : null;
-    const serial = await nextSerial(em, CounterName.issueSerial(day.replaceAll('-', '')));
-    const issueNumber = [day.replaceAll('-', ''), deps.config.municipalityName, terminal?.name ?? deps.config.officeName, terminal?.printerName ?? 'プリンタ001', String(serial).padStart(6, '0')].join(' ');
+    const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
     const rendered = await render(em, persons, { issueNumber, issueDate: day, ...(reissueOf ? { reissue: true } : {}) });
     const { pdf } = rendered;
     const printedItems = reissueOf ? { ...rendered.printedItems, reissue: true } : rendered.printedItems;
@@ -71,6 +69,13 @@ async function issue(deps: ActivityDeps, input: IssueInput, type: CertificateTyp
   });
 }
 
+/** 発行番号 (domain.md §5.1): date, municipality, issuing terminal, printer, daily serial (the page n/m is added per page). */
+export async function nextIssueNumber(deps: ActivityDeps, em: EntityManager, day: string, terminalId: string | undefined): Promise<string> {
+  const terminal = terminalId ? await em.findOne(Terminal, { terminalId }) : null;
+  const serial = await nextSerial(em, CounterName.issueSerial(day.replaceAll('-', '')));
+  return [day.replaceAll('-', ''), deps.config.municipalityName, terminal?.name ?? deps.config.officeName, terminal?.printerName ?? 'プリンタ001', String(serial).padStart(6, '0')].join(' ');
+}
+
 /** The persons as they were recorded when `first` was issued (a 再交付 prints the state at first issue). */
 async function stateAt(em: EntityManager, first: CertificateIssuance): Promise<Resident[]> {
   const out: Resident[] = [];
@@ -79,6 +84,25 @@ async function stateAt(em: EntityManager, first: CertificateIssuance): Promise<R
     if (h) out.push(Object.assign(new Resident(), h.snapshot, { historyNumber: h.historyNumber }));
   }
   return out;
+}
+
+export type CopyOptions = { includeHouseholdHead: boolean; includeDomicile: boolean; includeResidentRecordCode: boolean; includeIndividualNumber: boolean };
+
+/** The 住民票の写し document: omitted items are not printed (domain.md §5.2); `reasons` per 宛名番号 (転入, 出生, …). */
+export function residentRecordCopyDoc(deps: ActivityDeps, persons: Resident[], base: { issueNumber: string; issueDate: string; reissue?: boolean }, options: CopyOptions, reasons: Record<string, string | undefined> = {}): ResidentRecordCopyInput {
+  const first = persons[0]!;
+  return {
+    ...letterhead(deps), issueNumber: base.issueNumber, issueDate: base.issueDate, householdHeadName: first.householdHeadName,
+    address: first.address, addressSupplement: first.addressSupplement, options: { ...options, reissue: base.reissue },
+    persons: persons.map((r) => ({
+      name: fullName(r), nameKana: fullKana(r), birthDate: r.birthDate, birthDateSeireki: r.isForeignResident, sex: sexLabel(r.sex),
+      relationshipToHead: r.relationshipToHead, becameResidentDate: r.becameResidentDate, becameResidentReason: r.addresseeNumber in reasons ? reasons[r.addresseeNumber] : '転入',
+      addressEstablishedDate: r.addressEstablishedDate, notificationDate: r.notificationDate, previousAddress: r.previousAddress,
+      registeredDomicile: r.registeredDomicile, familyRegisterHead: r.familyRegisterHead,
+      residentRecordCode: options.includeResidentRecordCode ? r.residentRecordCode : undefined,
+      individualNumber: options.includeIndividualNumber ? number(deps, r) || undefined : undefined, remarks: r.remarks,
+    })),
+  };
 }
 
 const letterhead = (deps: ActivityDeps) => ({
@@ -98,20 +122,7 @@ export function certificateActivities(deps: ActivityDeps) {
         includeHouseholdHead: Boolean(req.includeHouseholdHead), includeDomicile: Boolean(req.includeDomicile),
         includeResidentRecordCode: Boolean(req.includeResidentRecordCode), includeIndividualNumber: Boolean(req.includeIndividualNumber),
       };
-      const first = persons[0]!;
-      const doc: ResidentRecordCopyInput = {
-        ...letterhead(deps), issueNumber: base.issueNumber, issueDate: base.issueDate, householdHeadName: first.householdHeadName,
-        address: first.address, addressSupplement: first.addressSupplement, options: { ...options, reissue: base.reissue },
-        persons: persons.map((r) => ({
-          name: fullName(r), nameKana: fullKana(r), birthDate: r.birthDate, birthDateSeireki: r.isForeignResident, sex: sexLabel(r.sex),
-          relationshipToHead: r.relationshipToHead, becameResidentDate: r.becameResidentDate, becameResidentReason: '転入',
-          addressEstablishedDate: r.addressEstablishedDate, notificationDate: r.notificationDate, previousAddress: r.previousAddress,
-          registeredDomicile: r.registeredDomicile, familyRegisterHead: r.familyRegisterHead,
-          residentRecordCode: options.includeResidentRecordCode ? r.residentRecordCode : undefined,
-          individualNumber: options.includeIndividualNumber ? number(deps, r) || undefined : undefined, remarks: r.remarks,
-        })),
-      };
-      return { pdf: await deps.certificates.renderResidentRecordCopy(doc), printedItems: options };
+      return { pdf: await deps.certificates.renderResidentRecordCopy(residentRecordCopyDoc(deps, persons, base, options)), printedItems: options };
     },
 
     /**

@@ -53,7 +53,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   });
   app.get('/api/me', (_req, res) => res.json(staffOf(res)));
   app.use('/api/cases', casesRouter(deps));
-  app.use('/api/certificates', certificatesRouter(deps.orm, deps.temporal, deps.config.taskQueue));
+  app.use('/api/certificates', certificatesRouter(deps.orm, deps.temporal, deps.config.taskQueue, deps.config));
 
   app.use(webRouter(deps));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));

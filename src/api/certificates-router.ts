@@ -7,11 +7,18 @@ import { can } from '../domain/roles';
 import { audit } from '../db/audit-writer';
 import { AuditAction, CertificateIssuance } from '../db/entities';
 import { requireRole, staffOf } from './auth';
+import { issueCounterCopy, type CounterCopyDeps } from './counter-certificate';
 import { ApiError } from './errors';
 
 /** Download of an issued certificate (the exact PDF recorded in the 交付履歴). Every download is audited. */
-export function certificatesRouter(orm: MikroORM, temporal: Client, taskQueue: string): Router {
+export function certificatesRouter(orm: MikroORM, temporal: Client, taskQueue: string, config?: CounterCopyDeps['config']): Router {
   const r = Router();
+
+  /** 住民票の写し at the counter (outside a procedure): clerk role; 除票, third-party 個人番号 and 抑止 refused. */
+  r.post('/resident-record-copy', requireRole(orm, can.issueCertificate, 'POST /api/certificates/resident-record-copy'), async (req, res) => {
+    const result = await issueCounterCopy({ orm, temporal, config: config ?? { taskQueue, householdMemberMayRequestIndividualNumber: true } }, staffOf(res), req.body, req.get('x-request-id') ?? undefined);
+    res.status(201).json(result);
+  });
   r.get('/:certificateId/pdf', requireRole(orm, can.issueCertificate, 'GET /api/certificates/:id/pdf'), async (req, res) => {
     const staff = staffOf(res);
     const em = orm.em.fork();

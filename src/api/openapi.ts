@@ -3,6 +3,7 @@ import { moreSchemas, portalPaths, workPaths } from './openapi-more';
 import { MoveInApplicationSchema } from '../domain/applications/move-in-application';
 import { MoveOutApplicationSchema } from '../domain/applications/move-out-application';
 import { SpecialMoveInApplicationSchema } from '../domain/applications/special-move-in-application';
+import { ResidentRecordCopyRequestSchema } from '../domain/applications/resident-record-copy-request';
 import { MoveInNoticeSchema } from '../partners/cs-messages';
 import { CertificateInfoRequestSchema, MoveOutCertificateInfoSchema } from '../partners/cs-move-messages';
 
@@ -137,6 +138,9 @@ export const openApiDocument = {
     },
     '/api/cases/{caseId}/retry-delivery': {
       post: { summary: 'Re-send CS messages the CS rejected, after correction (supervisor)', parameters: [caseIdParam], requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) }, responses: { 200: { description: 'retrying' }, ...errors(400, 401, 403, 404, 409) } },
+    },
+    '/api/certificates/resident-record-copy': {
+      post: { summary: '住民票の写し at the counter (clerk): persons by 宛名番号 (one household), requested items, requester. 除票, a third party asking for the 個人番号 and 抑止 are refused (audited)', parameters: [{ name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'becomes the certificate ID: a double submit issues one copy' }], requestBody: { required: true, content: json(ResidentRecordCopyRequestSchema) }, responses: { 201: { description: '{ certificateId, issueNumber, pages, href }' }, ...errors(400, 401, 403, 422) } },
     },
     '/api/certificates/{certificateId}/reissue': {
       post: { summary: '再交付: a new copy (new 発行番号, 「再交付」) showing the state at first issue', parameters: [{ name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } }], responses: { 201: { description: 'the new copy' }, ...errors(401, 403, 404) } },

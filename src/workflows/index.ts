@@ -4,3 +4,4 @@ export { heldCertificateWorkflow } from './held-certificate';
 export { specialMoveInWorkflow } from './special-move-in';
 export { certificateReissueWorkflow } from './certificate-reissue';
 export { onlineMoveOutWorkflow } from './online-move-out';
+export { residentRecordCopyWorkflow } from './resident-record-copy';

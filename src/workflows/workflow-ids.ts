@@ -5,3 +5,4 @@ export const specialMoveInWorkflowId = (caseId: string): string => `special-move
 export const heldCertificateWorkflowId = (heldId: string): string => `held-move-out-certificate/${heldId}`;
 export const certificateReissueWorkflowId = (certificateId: string, requestId: string): string => `certificate-reissue/${certificateId}/${requestId}`;
 export const onlineMoveOutWorkflowId = (applicationId: string): string => `online-move-out/${applicationId}`;
+export const residentRecordCopyWorkflowId = (requestId: string): string => `resident-record-copy/${requestId}`;

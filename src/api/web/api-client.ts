@@ -23,7 +23,7 @@ const hostOf = (addr: string | undefined): string => {
 
 export const apiBase = (req: Request): string => `http://${hostOf(req.socket.localAddress)}:${req.socket.localPort}`;
 
-export async function callApi<T = any>(req: Request, ctx: Pick<WebContext, 'token'>, method: string, path: string, opts: { body?: unknown; requestId?: string } = {}): Promise<ApiAnswer<T>> {
+export async function callApi<T = any>(req: Request, ctx: Pick<WebContext, 'token'>, method: string, path: string, opts: { body?: unknown; requestId?: string; headers?: Record<string, string> } = {}): Promise<ApiAnswer<T>> {
   const res = await fetch(apiBase(req) + path, {
     method,
     headers: {
@@ -31,6 +31,7 @@ export async function callApi<T = any>(req: Request, ctx: Pick<WebContext, 'toke
       ...(req.ip ? { 'x-forwarded-for': req.ip } : {}),
       ...(opts.requestId ? { 'x-request-id': opts.requestId } : {}),
       ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...opts.headers,
     },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });

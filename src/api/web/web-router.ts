@@ -16,6 +16,7 @@ import { installResidentRoutes } from './pages/resident-page';
 import { installSearchRoutes } from './pages/search-page';
 import { installSupervisorRoutes } from './pages/supervisor-page';
 import { installDashboardRoutes } from './pages/dashboard-page';
+import { installIntakeRoutes } from './intake/intake-routes';
 import { webSession } from './web-auth';
 import { WebError, webOf } from './web-context';
 
@@ -43,7 +44,7 @@ export function webRouter(deps: WebDeps): Router {
   r.use('/static/fonts', express.static(FONT_DIR, { ...assets, maxAge: '7d' }));
   r.use('/static', express.static(STATIC_DIR, assets));
   r.use(securityHeaders);
-  r.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 }));
+  r.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 400 }));
   const session = webSession(deps.orm);
   const municipalityName = deps.config.municipalityName;
 
@@ -60,6 +61,7 @@ export function webRouter(deps: WebDeps): Router {
   installResidentRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
   installSupervisorRoutes(r, { orm: deps.orm, municipalityName, temporalUi: (id) => `${deps.config.temporalUiUrl}/namespaces/${deps.config.temporalNamespace}/workflows/${encodeURIComponent(id)}` }, session);
   installDashboardRoutes(r, { orm: deps.orm, municipalityName }, session);
+  installIntakeRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
   installActionRoutes(r, session);
 
   r.use((_req, _res, next) => next(new WebError(404, 'ページが見つかりません。')));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { RequestHandler, Router } from 'express';
 import { allowedActions } from '../../../domain/case-actions';
-import { procedureLabel } from '../../../domain/case-status';
+import { Procedure, procedureLabel } from '../../../domain/case-status';
 import { jstDate } from '../../../domain/dates';
 import { can } from '../../../domain/roles';
 import type { CaseRecord } from '../../../db/entities';
@@ -25,7 +25,9 @@ function assignButtons(ctx: WebContext, c: CaseRecord, back: string): SafeHtml {
   const form = (action: string, label: string) => html`<form method="post" action="/cases/${encodeURIComponent(c.caseId)}/do/${action}" class="inline">
     ${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="${back}"><button type="submit" class="btn-small">${label}</button></form>`;
   const allowed = allowedActions(workViewOf(c), ctx.staff);
-  return html`${allowed.includes('claim') ? form('claim', '担当する') : ''}${allowed.includes('release') ? form('release', '担当を外す') : ''}${allowed.includes('reassign') ? html` <a class="btn-link" href="/cases/${encodeURIComponent(c.caseId)}#action-reassign">再割当…</a>` : ''}`;
+  const special = c.procedure === Procedure.HELD_MOVE_OUT_CERTIFICATE && c.status === 'HELD' && can.enterCase(ctx.staff.roles)
+    ? html`<a class="btn-link special-intake" href="/intake/special-move-in?held=${encodeURIComponent(c.caseId)}">特例転入を受付</a> ` : '';
+  return html`${special}${allowed.includes('claim') ? form('claim', '担当する') : ''}${allowed.includes('release') ? form('release', '担当を外す') : ''}${allowed.includes('reassign') ? html` <a class="btn-link" href="/cases/${encodeURIComponent(c.caseId)}#action-reassign">再割当…</a>` : ''}`;
 }
 
 function table(ctx: WebContext, queue: Q, rows: CaseRecord[], persons: Record<string, number>, back: string): SafeHtml {

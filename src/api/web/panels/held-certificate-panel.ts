@@ -1,3 +1,4 @@
+import { can } from '../../../domain/roles';
 import { HeldMoveOutCertificate } from '../../../db/entities';
 import { timeEl } from '../components';
 import { wareki } from '../format';
@@ -20,7 +21,10 @@ export const heldCertificatePanel: ProcedurePanel = {
   async extra(ctx) {
     const h = await ctx.em.findOne(HeldMoveOutCertificate, { heldId: ctx.view.caseId });
     if (!h) return undefined;
-    return html`<section class="panel" aria-labelledby="h-held"><h2 id="h-held">保管中の転出証明書情報</h2><dl class="facts">
+    const intake = h.state === 'HELD' && can.enterCase(ctx.staff.roles)
+      ? html`<p><a class="btn-primary btn-link-big" id="special-intake" href="/intake/special-move-in?held=${encodeURIComponent(h.heldId)}">特例転入を受付</a>
+        <span class="help">来庁した方の個人番号カードを確認し、この転出証明書情報から特例転入届を入力します。</span></p>` : '';
+    return html`<section class="panel" aria-labelledby="h-held"><h2 id="h-held">保管中の転出証明書情報</h2>${intake}<dl class="facts">
       <dt>状態</dt><dd>${stateLabel[h.state] ?? h.state}</dd>
       <dt>転出地（市区町村コード）</dt><dd>${h.originMunicipalityCode}</dd>
       <dt>受信日時</dt><dd>${timeEl(h.receivedAt)}${h.replacedCount ? `（更新 ${h.replacedCount} 回）` : ''}</dd>

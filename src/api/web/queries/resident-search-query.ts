@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { nameSplits, type SearchCriteria } from '../../../domain/resident-search';
 import { Resident } from '../../../db/entities';
+import { issuanceBlocked } from '../../../db/issuance-blocks';
 import type { PiiCrypto } from '../../../db/pii-crypto';
 
 export const SEARCH_LIMIT = 50;
@@ -30,10 +31,7 @@ export async function searchResidents(em: EntityManager, pii: PiiCrypto, c: Sear
   return { rows: rows.slice(0, SEARCH_LIMIT), truncated: rows.length > SEARCH_LIMIT };
 }
 
-/**
- * Persons under a 抑止 or 支援措置 (domain.md §8.6). The registry has no block table yet, so nobody is flagged; the
- * search screen already shows the column, and this is the one place to connect it.
- */
-export async function blockedAddresseeNumbers(_em: EntityManager, _addresseeNumbers: string[]): Promise<Set<string>> {
-  return new Set();
+/** Persons under a 抑止 or 支援措置 (domain.md §8.6), from the one hook the counter issuance uses too. */
+export async function blockedAddresseeNumbers(em: EntityManager, addresseeNumbers: string[]): Promise<Set<string>> {
+  return issuanceBlocked(em, addresseeNumbers);
 }

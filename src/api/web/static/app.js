@@ -113,3 +113,63 @@
     run(0);
   });
 })();
+
+/* Intake forms: add / remove mover rows in the browser (without the script the buttons post `op` and the server
+   re-renders the form with one row more or less). Rows are renumbered so the names stay m0.…, m1.… in order. */
+(function () {
+  'use strict';
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-rows-prefix]'), function (form) {
+    var prefix = form.getAttribute('data-rows-prefix');
+    var max = Number(form.getAttribute('data-max-rows') || 12);
+    var container = form.querySelector('.mover-rows');
+    var rowsInput = form.querySelector('input[name="rows"]');
+    var addBtn = form.querySelector('button.row-add');
+    if (!container || !rowsInput || !addBtn) return;
+    var re = new RegExp('^(f-)?' + prefix + '\\d+([.-])');
+    var renumber = function () {
+      var rows = container.querySelectorAll('fieldset.mover');
+      Array.prototype.forEach.call(rows, function (row, i) {
+        row.setAttribute('data-row', String(i));
+        var no = row.querySelector('.row-no'); if (no) no.textContent = String(i + 1);
+        Array.prototype.forEach.call(row.querySelectorAll('[name], [id], [for], [aria-describedby]'), function (el) {
+          ['name', 'id', 'for'].forEach(function (a) {
+            var v = el.getAttribute(a);
+            if (v && re.test(v)) el.setAttribute(a, v.replace(re, function (_m, f, sep) { return (f || '') + prefix + i + sep; }));
+          });
+          var d = el.getAttribute('aria-describedby');
+          if (d) el.setAttribute('aria-describedby', d.split(' ').map(function (x) { return x.replace(re, function (_m, f, sep) { return (f || '') + prefix + i + sep; }); }).join(' '));
+        });
+        var rm = row.querySelector('button.row-remove');
+        if (rm) { rm.value = 'remove-' + i; rm.disabled = rows.length <= 1; }
+      });
+      rowsInput.value = String(rows.length);
+      addBtn.disabled = rows.length >= max;
+    };
+    addBtn.addEventListener('click', function (ev) {
+      ev.preventDefault();
+      var rows = container.querySelectorAll('fieldset.mover');
+      if (rows.length >= max) return;
+      var copy = rows[rows.length - 1].cloneNode(true);
+      Array.prototype.forEach.call(copy.querySelectorAll('input, select'), function (el) {
+        if (el.type === 'checkbox' || el.type === 'radio') el.checked = false; else if (el.tagName === 'SELECT') el.selectedIndex = 0; else el.value = '';
+        el.removeAttribute('aria-invalid');
+      });
+      Array.prototype.forEach.call(copy.querySelectorAll('.field-error'), function (p) { p.parentNode.removeChild(p); });
+      Array.prototype.forEach.call(copy.querySelectorAll('.has-error'), function (d) { d.classList.remove('has-error'); });
+      container.appendChild(copy);
+      renumber();
+      var first = copy.querySelector('input:not([type="hidden"])'); if (first) first.focus();
+    });
+    container.addEventListener('click', function (ev) {
+      var btn = ev.target.closest ? ev.target.closest('button.row-remove') : null;
+      if (!btn) return;
+      ev.preventDefault();
+      var rows = container.querySelectorAll('fieldset.mover');
+      if (rows.length <= 1) return;
+      var row = btn.closest('fieldset.mover');
+      row.parentNode.removeChild(row);
+      renumber();
+      addBtn.focus();
+    });
+  });
+})();

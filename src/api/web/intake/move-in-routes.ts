@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { setFlash } from '../flash';
+import { html } from '../html';
+import { page } from '../layout';
+import { webOf } from '../web-context';
+import type { MappedErrors } from './field-errors';
+import { formValues, type FormValues } from './form-input';
+import { formRequestId, submitIntake } from './intake-submit';
+import { MAX_MOVERS, moveInBody, moveInErrorMapping } from './move-in-form';
+import { moveInForm } from './move-in-page';
+
+const NO_ERRORS: MappedErrors = { byField: {}, summary: [] };
+
+/** Row `i` removed: the later rows move up one place (m3.* → m2.*). */
+export function removeRow(f: FormValues, prefix: string, i: number): FormValues {
+  const out: FormValues = {};
+  for (const [k, v] of Object.entries(f)) {
+    const m = new RegExp(`^${prefix}(\\d+)\\.(.+)$`).exec(k);
+    if (!m) out[k] = v;
+    else if (Number(m[1]) < i) out[k] = v;
+    else if (Number(m[1]) > i) out[`${prefix}${Number(m[1]) - 1}.${m[2]}`] = v;
+  }
+  return out;
+}
+
+/** The 個人番号 is never rendered back into a page: the fields are emptied and the clerk re-enters them. */
+export const withoutNumbers = (f: FormValues): FormValues =>
+  Object.fromEntries(Object.entries(f).filter(([k]) => !/(^|\.)individualNumber$/.test(k)));
+
+export interface IntakePageDeps { municipalityName: string }
+
+export function installMoveInRoutes(r: Router, deps: IntakePageDeps, session: RequestHandler, gate: RequestHandler) {
+  const render = (res: Response, f: FormValues, rows: number, requestId: string, errors: MappedErrors, status = 200) =>
+    res.status(status).type('html').send(page({ title: '転入届の受付', ctx: webOf(res), municipalityName: deps.municipalityName, body: html`${moveInForm(webOf(res), f, rows, requestId, errors)}` }));
+
+  r.get('/intake/move-in', session, gate, (_req, res) => render(res, {}, 1, randomUUID(), NO_ERRORS));
+
+  r.post('/intake/move-in', session, gate, async (req: Request, res: Response) => {
+    const ctx = webOf(res);
+    const f = formValues(req.body);
+    const requestId = formRequestId(req.body) ?? randomUUID();
+    const op = f.op ?? 'submit';
+    const { body, rows } = moveInBody(f);
+    const hadNumbers = Object.keys(f).some((k) => k.endsWith('.individualNumber'));
+    const shown = { ...withoutNumbers(f), ...(hadNumbers ? { _numbersCleared: '1' } : {}) };
+    if (op === 'add') return render(res, { ...shown, rows: String(Math.min(rows + 1, MAX_MOVERS)) }, Math.min(rows + 1, MAX_MOVERS), requestId, NO_ERRORS);
+    const remove = /^remove-(\d+)$/.exec(op);
+    if (remove && rows > 1) return render(res, removeRow(shown, 'm', Number(remove[1])), rows - 1, requestId, NO_ERRORS);
+    const outcome = await submitIntake(req, ctx, '/api/cases/move-in', body, requestId, moveInErrorMapping);
+    if (!outcome.ok) return render(res, shown, rows, requestId, outcome.errors, outcome.status);
+    setFlash(req, res, { kind: 'ok', text: outcome.created ? `転入届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。` : `この転入届は受付済みです（案件番号 ${outcome.caseId}）。` });
+    res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
+  });
+}
