@@ -74,3 +74,15 @@ export const IDENTITY_DOCUMENTS = [
 ] as const;
 
 export const NOTIFIER_KINDS = [['self', '本人'], ['householdMember', '同一世帯の方'], ['proxy', '代理人（委任状）']] as const;
+
+/** The optional 住民票の写し request section of an intake form. */
+export function certificateRequestSection(f: Record<string, string | undefined>, e: Errors, help?: string): SafeHtml {
+  return html`<section class="panel" aria-labelledby="h-copy"><h2 id="h-copy">住民票の写しの請求（任意）</h2>
+      ${help ? html`<p class="help">${help}</p>` : ''}<div class="grid-fields">
+      ${checkboxField({ name: 'certWanted', label: '住民票の写しを請求する', checked: f.certWanted === '1' }, e)}
+      ${checkboxField({ name: 'certHouseholdHead', label: '世帯主・続柄を記載', checked: f.certHouseholdHead === '1' }, e)}
+      ${checkboxField({ name: 'certDomicile', label: '本籍・筆頭者を記載', checked: f.certDomicile === '1' }, e)}
+      ${checkboxField({ name: 'certResidentRecordCode', label: '住民票コードを記載', checked: f.certResidentRecordCode === '1' }, e)}
+      ${checkboxField({ name: 'certIndividualNumber', label: '個人番号を記載', checked: f.certIndividualNumber === '1' }, e)}
+    </div></section>`;
+}

@@ -64,3 +64,12 @@ export function rowCount(f: FormValues, prefix: string, max: number): number {
   const n = Number.isInteger(posted) && posted > 0 ? posted : Math.max(used, 1);
   return Math.min(Math.max(n, 1), max);
 }
+
+/** The optional 住民票の写し request of an intake form (omitted items stay omitted: domain.md §5.2). */
+export const certificateRequestOf = (f: FormValues) =>
+  checked(f, 'certWanted')
+    ? compact({
+      includeHouseholdHead: checked(f, 'certHouseholdHead') || undefined, includeDomicile: checked(f, 'certDomicile') || undefined,
+      includeResidentRecordCode: checked(f, 'certResidentRecordCode') || undefined, includeIndividualNumber: checked(f, 'certIndividualNumber') || undefined,
+    })
+    : undefined;

@@ -1,6 +1,6 @@
 import type { MoveInApplication } from '../../../domain/applications/move-in-application';
 import type { ErrorMapping } from './field-errors';
-import { checked, compact, dateOf, digitsOf, kanaOf, municipalityCodeOf, postalCodeOf, rowCount, type FormValues } from './form-input';
+import { certificateRequestOf, checked, compact, dateOf, digitsOf, kanaOf, municipalityCodeOf, postalCodeOf, rowCount, type FormValues } from './form-input';
 
 /**
  * 転入届 form (paper 転出証明書, domain.md §4.1) → the body of POST /api/cases/move-in, exactly the
@@ -24,7 +24,6 @@ export function moveInBody(f: FormValues): { body: MoveInApplication; rows: numb
     });
   });
   const previousMunicipalityCode = fromAbroad ? undefined : municipalityCodeOf(f.previousMunicipalityCode);
-  const wantsCopy = checked(f, 'certWanted');
   const body = compact({
     movers,
     address: compact({ address: f.address, addressSupplement: f.addressSupplement, postalCode: postalCodeOf(f.postalCode) }),
@@ -38,12 +37,7 @@ export function moveInBody(f: FormValues): { body: MoveInApplication; rows: numb
     identityDocument: compact({ type: f.identityDocument }),
     // the paper 転出証明書 is issued by the 前住所地
     moveOutCertificate: previousMunicipalityCode ? compact({ issuingMunicipalityCode: previousMunicipalityCode, issueDate: dateOf(f.certIssueDate) }) : undefined,
-    certificateRequest: wantsCopy
-      ? compact({
-        includeHouseholdHead: checked(f, 'certHouseholdHead') || undefined, includeDomicile: checked(f, 'certDomicile') || undefined,
-        includeResidentRecordCode: checked(f, 'certResidentRecordCode') || undefined, includeIndividualNumber: checked(f, 'certIndividualNumber') || undefined,
-      })
-      : undefined,
+    certificateRequest: certificateRequestOf(f),
   });
   return { body: body as unknown as MoveInApplication, rows };
 }

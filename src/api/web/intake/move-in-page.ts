@@ -2,7 +2,7 @@ import { html, type SafeHtml } from '../html';
 import { formGuards } from '../layout';
 import type { WebContext } from '../web-context';
 import {
-  checkboxField, errorSummary, IDENTITY_DOCUMENTS, NOTIFIER_KINDS, radioGroup, RELATIONSHIP_OPTIONS, selectField, SEX_OPTIONS, textField, type Errors,
+  certificateRequestSection, checkboxField, errorSummary, IDENTITY_DOCUMENTS, NOTIFIER_KINDS, radioGroup, RELATIONSHIP_OPTIONS, selectField, SEX_OPTIONS, textField, type Errors,
 } from './form-controls';
 import type { MappedErrors } from './field-errors';
 import type { FormValues } from './form-input';
@@ -69,14 +69,7 @@ export function moveInForm(ctx: WebContext, f: FormValues, rows: number, request
       ${checkboxField({ name: 'powerOfAttorney', label: '委任状を確認した（代理人の場合）', checked: f.powerOfAttorney === '1' }, e)}
       ${selectField({ name: 'identityDocument', label: '本人確認書類', value: f.identityDocument, options: IDENTITY_DOCUMENTS, required: true, empty: '選択してください' }, e)}
     </div></section>
-    <section class="panel" aria-labelledby="h-copy"><h2 id="h-copy">住民票の写しの請求（任意）</h2>
-      <p class="help">本登録の後に交付します。請求のない項目は省略されます。個人番号は本人または同一世帯の方の請求に限ります。</p><div class="grid-fields">
-      ${checkboxField({ name: 'certWanted', label: '住民票の写しを請求する', checked: f.certWanted === '1' }, e)}
-      ${checkboxField({ name: 'certHouseholdHead', label: '世帯主・続柄を記載', checked: f.certHouseholdHead === '1' }, e)}
-      ${checkboxField({ name: 'certDomicile', label: '本籍・筆頭者を記載', checked: f.certDomicile === '1' }, e)}
-      ${checkboxField({ name: 'certResidentRecordCode', label: '住民票コードを記載', checked: f.certResidentRecordCode === '1' }, e)}
-      ${checkboxField({ name: 'certIndividualNumber', label: '個人番号を記載', checked: f.certIndividualNumber === '1' }, e)}
-    </div></section>
+    ${certificateRequestSection(f, e, '本登録の後に交付します。請求のない項目は省略されます。個人番号は本人または同一世帯の方の請求に限ります。')}
     <div class="form-actions"><button type="submit" name="op" value="submit" class="btn-primary">受付する（仮登録）</button> <a href="/intake">取りやめる</a></div>
   </form>`;
 }

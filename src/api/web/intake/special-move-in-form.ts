@@ -1,6 +1,6 @@
 import type { SpecialMoveInApplication } from '../../../domain/applications/special-move-in-application';
 import type { ErrorMapping } from './field-errors';
-import { checked, compact, dateOf, digitsOf, municipalityCodeOf, postalCodeOf, rowCount, type FormValues } from './form-input';
+import { certificateRequestOf, compact, dateOf, digitsOf, municipalityCodeOf, postalCodeOf, rowCount, type FormValues } from './form-input';
 
 /**
  * 特例転入届 form (domain.md §4.2) → the body of POST /api/cases/special-move-in. Person rows `p{i}.…` carry what the
@@ -26,12 +26,7 @@ export function specialMoveInBody(f: FormValues): { body: SpecialMoveInApplicati
     notificationDate: dateOf(f.notificationDate),
     household: f.householdMode === 'join' ? compact({ mode: 'join', householdNumber: digitsOf(f.householdNumber) }) : { mode: f.householdMode ?? 'new' },
     notifier: compact({ kind: f.notifierKind }),
-    certificateRequest: checked(f, 'certWanted')
-      ? compact({
-        includeHouseholdHead: checked(f, 'certHouseholdHead') || undefined, includeDomicile: checked(f, 'certDomicile') || undefined,
-        includeResidentRecordCode: checked(f, 'certResidentRecordCode') || undefined, includeIndividualNumber: checked(f, 'certIndividualNumber') || undefined,
-      })
-      : undefined,
+    certificateRequest: certificateRequestOf(f),
   });
   return { body: body as unknown as SpecialMoveInApplication, rows };
 }

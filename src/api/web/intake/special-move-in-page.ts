@@ -7,7 +7,7 @@ import { html, type SafeHtml } from '../html';
 import { formGuards, page } from '../layout';
 import { webOf, type WebContext } from '../web-context';
 import type { MappedErrors } from './field-errors';
-import { checkboxField, errorSummary, radioGroup, RELATIONSHIP_OPTIONS, selectField, SEX_OPTIONS, textField, type Errors } from './form-controls';
+import { certificateRequestSection, errorSummary, radioGroup, RELATIONSHIP_OPTIONS, selectField, SEX_OPTIONS, textField, type Errors } from './form-controls';
 import { formValues, type FormValues } from './form-input';
 import { prefillFromHeld } from './held-prefill';
 import { formRequestId, submitIntake } from './intake-submit';
@@ -55,13 +55,7 @@ function specialForm(ctx: WebContext, f: FormValues, rows: number, requestId: st
       ${textField({ name: 'householdNumber', label: '入る世帯の世帯番号（7桁）', value: f.householdNumber, inputmode: 'numeric', maxlength: 9, size: 'narrow' }, e)}
       ${radioGroup({ name: 'notifierKind', legend: '届出人（カードを提示した方）', value: f.notifierKind, options: [['self', '本人'], ['householdMember', '同一世帯の世帯主（カード所持）']], required: true }, e)}
     </div></section>
-    <section class="panel" aria-labelledby="h-copy"><h2 id="h-copy">住民票の写しの請求（任意）</h2><div class="grid-fields">
-      ${checkboxField({ name: 'certWanted', label: '住民票の写しを請求する', checked: f.certWanted === '1' }, e)}
-      ${checkboxField({ name: 'certHouseholdHead', label: '世帯主・続柄を記載', checked: f.certHouseholdHead === '1' }, e)}
-      ${checkboxField({ name: 'certDomicile', label: '本籍・筆頭者を記載', checked: f.certDomicile === '1' }, e)}
-      ${checkboxField({ name: 'certResidentRecordCode', label: '住民票コードを記載', checked: f.certResidentRecordCode === '1' }, e)}
-      ${checkboxField({ name: 'certIndividualNumber', label: '個人番号を記載', checked: f.certIndividualNumber === '1' }, e)}
-    </div></section>
+    ${certificateRequestSection(f, e)}
     <div class="form-actions"><button type="submit" name="op" value="submit" class="btn-primary">受付する（仮登録）</button> <a href="/intake">取りやめる</a></div>
   </form>`;
 }
