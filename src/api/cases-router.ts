@@ -11,7 +11,7 @@ import { maskIndividualNumber, type PiiCrypto } from '../db/pii-crypto';
 import { allowedActions } from '../domain/case-actions';
 import { BLOCKING_FINDINGS } from '../domain/online-move-out-rules';
 import { approveUpdate, confirmReviewUpdate, rejectUpdate, requestChangesUpdate, requestContactUpdate, resubmitUpdate } from '../workflows/shared/approval';
-import { cancelCaseUpdate, claimUpdate, escalateUpdate, reassignUpdate, releaseUpdate, retryDeliveryUpdate, retryNowUpdate } from '../workflows/shared/work';
+import { cancelCaseUpdate, claimUpdate, escalateUpdate, reassignUpdate, releaseUpdate, retryNowUpdate } from '../workflows/shared/work';
 import { requireRole, staffOf, type StaffContext } from './auth';
 import { executeCaseUpdate } from './case-updates';
 import { ApiError } from './errors';
@@ -170,10 +170,6 @@ export function casesRouter(deps: CasesRouterDeps): Router {
   });
   step('escalate', can.superviseCases, (row, actor, req) => update(t, row.workflowId, escalateUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
   step('retry-now', can.superviseCases, (row, actor, req) => update(t, row.workflowId, retryNowUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
-  step('retry-delivery', can.superviseCases, async (row, actor, req) => {
-    await update(t, row.workflowId, retryDeliveryUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req));
-    return { retried: true };
-  });
   step('cancel', can.superviseCases, (row, actor, req) => update(t, row.workflowId, cancelCaseUpdate, [{ actor, reason: reasonOf(req.body) }], requestId(req)));
 
   return r;

@@ -136,9 +136,6 @@ export const openApiDocument = {
     '/api/cases/{caseId}/reject': {
       post: { summary: '却下 with a reason (approver)', parameters: [caseIdParam], requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) }, responses: { 200: { description: 'rejected' }, ...errors(400, 401, 403, 404, 409) } },
     },
-    '/api/cases/{caseId}/retry-delivery': {
-      post: { summary: 'Re-send CS messages the CS rejected, after correction (supervisor)', parameters: [caseIdParam], requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) }, responses: { 200: { description: 'retrying' }, ...errors(400, 401, 403, 404, 409) } },
-    },
     '/api/certificates/resident-record-copy': {
       post: { summary: '住民票の写し at the counter (clerk): persons by 宛名番号 (one household), requested items, requester. 除票, a third party asking for the 個人番号 and 抑止 are refused (audited)', parameters: [{ name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'becomes the certificate ID: a double submit issues one copy' }], requestBody: { required: true, content: json(ResidentRecordCopyRequestSchema) }, responses: { 201: { description: '{ certificateId, issueNumber, pages, href }' }, ...errors(400, 401, 403, 422) } },
     },

@@ -6,7 +6,6 @@ import { cancelWithCompensation } from './shared/cancellation';
 import { caseWorkflow } from './shared/case-workflow';
 
 export { caseStateQuery } from './shared/case-workflow';
-export { retryDeliveryUpdate } from './shared/work';
 
 /** Input of the 転入 workflow: IDs only. The application itself is in the registry DB (case_application). */
 export interface MoveInWorkflowInput {

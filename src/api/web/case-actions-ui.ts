@@ -29,7 +29,6 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
   reassign: { label: '再割当', reason: 'required', target: true, group: 'assign', done: '担当者を変更しました。' },
   escalate: { label: 'エスカレーション', reason: 'required', group: 'supervise', help: '上位の判断が必要な案件として印を付けます（要対応に表示）。', done: 'エスカレーションしました。' },
   'retry-now': { label: '今すぐ再試行', reason: 'required', primary: true, group: 'supervise', help: '失敗して再試行を待っている処理を直ちに実行します（CS エラーの後は修正済みの内容を再送）。', done: '再試行を指示しました。' },
-  'retry-delivery': { label: 'CS へ再送', reason: 'required', group: 'supervise', done: '再送を指示しました。' },
   cancel: { label: '取消（補償処理あり）', reason: 'required', danger: true, group: 'supervise', help: '本登録後は異動の取消しを追記して元の状態に戻し、CS・転入予定地へ通知します。', confirm: '案件を取り消し、記録済みの内容を取消の異動で戻します。よろしいですか？', done: '取消を指示しました。' },
 };
 

@@ -14,8 +14,6 @@ export const escalateUpdate = defineUpdate<void, [{ actor: Actor; reason: string
 export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ actor: Actor; reason: string }]>('retryNow');
 /** Cancel with compensation (appended 異動の取消し, partners told). */
 export const cancelCaseUpdate = defineUpdate<{ accepted: true }, [{ actor: Actor; reason: string }]>('cancelCase');
-/** Kept for API compatibility: the same as retryNow after a CS rejection. */
-export const retryDeliveryUpdate = defineUpdate<void, [{ actor: Actor; reason: string }]>('retryDelivery');
 
 const requireReason = (reason: unknown) => {
   if (typeof reason !== 'string' || reason.trim().length === 0) throw rejection(UpdateRejection.REASON_REQUIRED, '理由を入力してください');
@@ -114,22 +112,16 @@ export function installWorkHandlers(p: {
     },
   });
 
-  const retryNow = async (actor: Actor, reason: string): Promise<{ retried: 'step' | 'delivery' }> => {
+  setHandler(retryNowUpdate, async ({ actor, reason }) => {
     const rejected = p.status.status === CaseStatus.DELIVERY_REJECTED;
     if (rejected) p.resumeDelivery();
     else p.retry.restart();
     await logAction(p.log, CaseAction.RETRY_NOW, actor, reason, { what: rejected ? 'delivery' : 'step' });
     return { retried: rejected ? 'delivery' : 'step' };
-  };
-  const retryValidator = ({ actor, reason }: { actor: Actor; reason: string }) => {
-    check(WorkAction.RETRY_NOW, actor);
-    requireReason(reason);
-  };
-  setHandler(retryNowUpdate, ({ actor, reason }) => retryNow(actor, reason), { validator: retryValidator });
-  setHandler(retryDeliveryUpdate, async ({ actor, reason }) => void (await retryNow(actor, reason)), {
-    validator: (a) => {
-      retryValidator(a);
-      if (p.status.status !== CaseStatus.DELIVERY_REJECTED) throw rejection(UpdateRejection.NOT_RETRYABLE_NOW, '再送できる状態ではありません');
+  }, {
+    validator: ({ actor, reason }) => {
+      check(WorkAction.RETRY_NOW, actor);
+      requireReason(reason);
     },
   });
 
