@@ -18,7 +18,9 @@ import {
   CertificateInfoRequestSchema, MoveOutCertificateInfoSchema, MoveOutCertificateWithdrawalSchema,
   type CertificateInfoRequest, type MoveOutCertificateInfo, type MoveOutCertificateWithdrawal,
 } from '../partners/cs-move-messages';
+import type { moveOutWorkflow as MoveOutWorkflow } from '../workflows/move-out';
 import { certificateInfoRequestSignal, moveInNoticeSignal } from '../workflows/move-out';
+import type { onlineMoveOutWorkflow as OnlineMoveOutWorkflow } from '../workflows/online-move-out';
 import { certificateUpdatedSignal } from '../workflows/held-certificate';
 import { certificateArrivedSignal } from '../workflows/special-move-in';
 import { heldCertificateWorkflowId, specialMoveInWorkflowId } from '../workflows/workflow-ids';
@@ -109,10 +111,12 @@ export function createCsInbound(deps: CsInboundDeps) {
       status: 'ACCEPTED', caseId: c.caseId,
       after: async () => {
         // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
-        await deps.temporal.workflow.signalWithStart(c.procedure === Procedure.ONLINE_MOVE_OUT ? 'onlineMoveOutWorkflow' : 'moveOutWorkflow', {
-          workflowId: c.workflowId, taskQueue: deps.config.taskQueue, signal: moveInNoticeSignal, signalArgs: [{ inboundId }],
-          args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly', applicationId: '', reviewBlockedBy: [] }],
-        });
+        const start = { workflowId: c.workflowId, taskQueue: deps.config.taskQueue, signal: moveInNoticeSignal, signalArgs: [{ inboundId }] as [{ inboundId: number }] };
+        if (c.procedure === Procedure.ONLINE_MOVE_OUT) {
+          await deps.temporal.workflow.signalWithStart<typeof OnlineMoveOutWorkflow, [{ inboundId: number }]>('onlineMoveOutWorkflow', { ...start, args: [{ caseId: c.caseId, applicationId: '', reviewBlockedBy: [], mode: 'noticeOnly' }] });
+        } else {
+          await deps.temporal.workflow.signalWithStart<typeof MoveOutWorkflow, [{ inboundId: number }]>('moveOutWorkflow', { ...start, args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly' }] });
+        }
       },
     };
   });

@@ -1,7 +1,7 @@
 import { defineUpdate, setHandler } from '@temporalio/workflow';
 import { checkAction, WorkAction, type WorkView } from '../../domain/case-actions';
 import { CaseAction, CaseStatus } from '../../domain/case-status';
-import { rejection, UpdateRejection, type Actor, type Decision } from './case-types';
+import { rejection, requireReason, UpdateRejection, type Actor, type Decision } from './case-types';
 import { logAction, type StepLog } from './step-log';
 import type { CaseStatusTracker } from './status';
 
@@ -16,9 +16,6 @@ export const requestChangesUpdate = defineUpdate<void, [{ actor: Actor; reason: 
 /** The maker sends a returned case back for 決裁. */
 export const resubmitUpdate = defineUpdate<void, [{ actor: Actor; reason?: string }]>('resubmit');
 
-const requireReason = (reason: unknown, what: string) => {
-  if (typeof reason !== 'string' || reason.trim().length === 0) throw rejection(UpdateRejection.REASON_REQUIRED, `${what}の理由を入力してください`);
-};
 
 /**
  * 審査・決裁 as Temporal Updates with validators (architecture principle 3; domain.md §8.3): the rules of

@@ -6,9 +6,16 @@ import { registry } from './proxies';
 import type { CaseFrame } from './case-workflow';
 import type { CancelRequest } from './case-types';
 
-/** Tells held-certificate workflows that their row changed (reserved, released, used, given back). */
+/**
+ * Tells held-certificate workflows that their row changed (reserved, released, used, given back). One that has
+ * already ended (its certificate was USED, then given back by a cancellation) is run again for the purge timer; a
+ * fresh run of a USED or PURGED row simply ends.
+ */
 export async function wakeHeldCertificates(heldIds: string[]): Promise<void> {
-  for (const id of heldIds) await getExternalWorkflowHandle(heldCertificateWorkflowId(id)).signal(certificateUpdatedSignal).catch(() => undefined);
+  for (const heldId of heldIds) {
+    await getExternalWorkflowHandle(heldCertificateWorkflowId(heldId)).signal(certificateUpdatedSignal).catch(() =>
+      startChild(heldCertificateWorkflow, { workflowId: heldCertificateWorkflowId(heldId), args: [{ heldId }], parentClosePolicy: ParentClosePolicy.ABANDON }).catch(() => undefined));
+  }
 }
 
 /**
@@ -20,11 +27,7 @@ export async function wakeHeldCertificates(heldIds: string[]): Promise<void> {
 export async function cancelWithCompensation(c: CaseFrame, caseId: string, cancel: CancelRequest): Promise<{ caseId: string; status: CaseStatus }> {
   await c.status.set(CaseStatus.CANCELLING);
   const result = await registry.compensateCase({ caseId, by: cancel.by, terminalId: cancel.terminalId, reason: cancel.reason });
-  for (const heldId of result.heldIds) {
-    // the held workflow is still waiting (IN_USE) or has ended (USED): wake it, or run it again for the purge timer
-    await getExternalWorkflowHandle(heldCertificateWorkflowId(heldId)).signal(certificateUpdatedSignal).catch(() =>
-      startChild(heldCertificateWorkflow, { workflowId: heldCertificateWorkflowId(heldId), args: [{ heldId }], parentClosePolicy: ParentClosePolicy.ABANDON }).catch(() => undefined));
-  }
+  await wakeHeldCertificates(result.heldIds);
   if (result.outbox > 0) await c.deliverAll(CaseStatus.CANCELLING);
   await c.status.set(CaseStatus.CANCELLED);
   return { caseId, status: CaseStatus.CANCELLED };

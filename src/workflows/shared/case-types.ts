@@ -25,6 +25,11 @@ import type { UpdateRejection } from '../../domain/case-actions';
 /** Validator failure: message is `<CODE>: <日本語の説明>`, parsed by the API. */
 export const rejection = (code: UpdateRejection, message: string): Error => new Error(`${code}: ${message}`);
 
+/** Validator check of a reason entered by staff (`what`: the step, e.g. 却下). */
+export const requireReason = (reason: unknown, what = ''): void => {
+  if (typeof reason !== 'string' || reason.trim().length === 0) throw rejection('REASON_REQUIRED', `${what ? `${what}の` : ''}理由を入力してください`);
+};
+
 export interface CaseState {
   caseId: string;
   status: string;

@@ -1,7 +1,7 @@
 import { CancellationScope, defineUpdate, isCancellation, setHandler } from '@temporalio/workflow';
 import { checkAction, eligibleAssignee, WorkAction, type WorkView } from '../../domain/case-actions';
 import { CaseAction, CaseStatus } from '../../domain/case-status';
-import { rejection, UpdateRejection, type Actor, type CancelRequest } from './case-types';
+import { rejection, requireReason, UpdateRejection, type Actor, type CancelRequest } from './case-types';
 import { logAction, type StepLog } from './step-log';
 import type { CaseStatusTracker } from './status';
 
@@ -15,9 +15,6 @@ export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ 
 /** Cancel with compensation (appended 異動の取消し, partners told). */
 export const cancelCaseUpdate = defineUpdate<{ accepted: true }, [{ actor: Actor; reason: string }]>('cancelCase');
 
-const requireReason = (reason: unknown) => {
-  if (typeof reason !== 'string' || reason.trim().length === 0) throw rejection(UpdateRejection.REASON_REQUIRED, '理由を入力してください');
-};
 
 /**
  * Lets a supervisor restart an activity that is waiting for its next retry: the call runs in its own cancellation
