@@ -49,13 +49,9 @@ export function compensationActivities(deps: ActivityDeps) {
         const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
         const reason = MOVE_INS.has(row.procedure) ? ChangeReason.CANCELLATION_REMOVE : ChangeReason.CANCELLATION_RECORD;
         const today = jstDate(now());
-        const outbox = await em.find(OutboxMessage, { caseId: input.caseId }, { orderBy: { id: 'asc' } });
         // not yet claimed by a delivery attempt: withdrawn, never sent (compare-and-set against a concurrent attempt)
-        let withdrawn = 0;
-        for (const m of outbox.filter((x) => x.status === OutboxStatus.PENDING || x.status === OutboxStatus.REJECTED)) {
-          withdrawn += await em.nativeUpdate(OutboxMessage, { id: m.id, status: m.status }, { status: OutboxStatus.CANCELLED });
-        }
-        for (const m of outbox) await em.refresh(m);
+        const withdrawn = await em.nativeUpdate(OutboxMessage, { caseId: input.caseId, status: { $in: [OutboxStatus.PENDING, OutboxStatus.REJECTED] } }, { status: OutboxStatus.CANCELLED });
+        const outbox = await em.find(OutboxMessage, { caseId: input.caseId }, { orderBy: { id: 'asc' } });
         // SENT, or SENDING (an attempt may have reached the partner): the partner must be told
         const reached = (m: OutboxMessage) => m.status === OutboxStatus.SENT || m.status === OutboxStatus.SENDING;
         const sent = (kind: string, code?: string) => outbox.some((m) => m.kind === kind && reached(m) && m.residentRecordCode === code);

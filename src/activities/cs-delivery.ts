@@ -52,7 +52,7 @@ export function deliverCsMessagesActivity(deps: ActivityDeps) {
       if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('delivery cancelled between two messages');
       // claim the row (compare-and-set): a compensation may have cancelled it, another attempt may have sent it
       if (!(await em.nativeUpdate(OutboxMessage, { id: m.id, status: unsent }, { status: OutboxStatus.SENDING, attempts: m.attempts + 1 }))) continue;
-      await em.refresh(m);
+      Object.assign(m, { status: OutboxStatus.SENDING, attempts: m.attempts + 1 }); // what the claim wrote
       const started = Date.now();
       const call = (ok: boolean, e?: { code: string; httpStatus?: number }) => em.persist(em.create(PartnerCall, {
         partner: partnerOf(m.kind), operation: m.kind, ok, httpStatus: e?.httpStatus, errorCode: e?.code, durationMs: Date.now() - started, caseId: m.caseId, at: now(),

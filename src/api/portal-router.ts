@@ -73,8 +73,9 @@ export function portalRouter(deps: PortalRouterDeps): Router {
 
   r.use(express.raw({ type: () => true, limit: ONLINE_MOVE_OUT_MAX_BYTES }));
   r.post('/move-out-applications', authenticate, async (req, res) => {
-    const result = await intakeOnlineMoveOut({ ...deps, now: () => new Date() }, json(req));
-    res.status(result.created ? 201 : 200).json({ applicationId: (json(req) as { applicationId: string }).applicationId, caseId: result.caseId, status: 'RECEIVED', duplicate: !result.created });
+    const body = json(req);
+    const result = await intakeOnlineMoveOut({ ...deps, now: () => new Date() }, body);
+    res.status(result.created ? 201 : 200).json({ applicationId: (body as { applicationId: string }).applicationId, caseId: result.caseId, status: 'RECEIVED', duplicate: !result.created });
   });
 
   r.post('/move-out-applications/:applicationId/cancellation', authenticate, async (req, res) => {

@@ -51,11 +51,9 @@ async function record(orm: MikroORM, caseId: string, step: string, attempt: numb
   await em.flush();
 }
 
+/** A success after failures: two conditional updates, no read (it runs after every delivery). */
 async function clear(orm: MikroORM, caseId: string) {
   const em = orm.em.fork();
-  const row = await em.findOne(CaseRecord, { caseId });
-  if (!row) return;
-  Object.assign(row, { failingStep: undefined, attempt: undefined, lastError: undefined, nextRetryAt: undefined });
-  if (row.attentionReason === ACTIVITY_FAILING) Object.assign(row, { needsAttention: false, attentionReason: undefined });
-  await em.flush();
+  await em.nativeUpdate(CaseRecord, { caseId, attentionReason: ACTIVITY_FAILING }, { needsAttention: false, attentionReason: null });
+  await em.nativeUpdate(CaseRecord, { caseId, failingStep: { $ne: null } }, { failingStep: null, attempt: null, lastError: null, nextRetryAt: null });
 }
