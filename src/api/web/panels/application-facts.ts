@@ -1,3 +1,5 @@
+import type { ChangeReason } from '../../../domain/change-reason';
+import { ResidentStatus } from '../../../domain/registry-values';
 import { wareki } from '../format';
 import type { Facts } from './panel-types';
 
@@ -37,3 +39,15 @@ export function genericFacts(app: Record<string, any> | undefined, prefix = ''):
   }
   return out;
 }
+
+/**
+ * The 住民票 a 転入 (ordinary or 特例) will write for one mover, as the draft's "after" side: the person's items
+ * plus the address and dates of the application (`extra`: what only one procedure knows, e.g. kana, 本籍).
+ */
+export const movedInRecord = (app: Record<string, any>, p: Record<string, any>, changeReason: ChangeReason, addresseeNumber: string | undefined, extra: Record<string, unknown> = {}) => ({
+  status: ResidentStatus.RESIDENT, familyName: p.familyName, givenName: p.givenName, birthDate: p.birthDate, sex: p.sex,
+  relationshipToHead: p.relationshipToHead, residentRecordCode: p.residentRecordCode, address: app.address?.address,
+  addressSupplement: app.address?.addressSupplement, postalCode: app.address?.postalCode, becameResidentDate: app.moveInDate,
+  addressEstablishedDate: app.moveInDate, notificationDate: app.notificationDate, changeReason, changeDate: app.moveInDate,
+  addresseeNumber, ...extra,
+});

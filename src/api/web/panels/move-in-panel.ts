@@ -1,8 +1,7 @@
 import { ChangeReason } from '../../../domain/change-reason';
-import { ResidentStatus } from '../../../domain/registry-values';
 import { wareki } from '../format';
 import { draftPerson, removedRecordByCode } from '../queries/case-registry';
-import { addressText, certificateRequestText, dateFact, householdText, identityText, notifierText } from './application-facts';
+import { addressText, certificateRequestText, dateFact, householdText, identityText, movedInRecord, notifierText } from './application-facts';
 import type { ProcedurePanel } from './panel-types';
 
 /** 転入 (domain.md §4.1): the new record, or the 除票 it revives on 再転入, against the application. */
@@ -30,15 +29,10 @@ export const moveInPanel: ProcedurePanel = {
     const movers = (ctx.app.movers ?? []) as Array<Record<string, any>>;
     return Promise.all(movers.map(async (m, i) => {
       const removed = await removedRecordByCode(ctx.em, ctx.staff, ctx.view.caseId, m.residentRecordCode);
-      const after = {
-        status: ResidentStatus.RESIDENT, familyName: m.familyName, givenName: m.givenName, familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana,
-        formerSurname: m.formerSurname, birthDate: m.birthDate, sex: m.sex, relationshipToHead: m.relationshipToHead,
-        address: ctx.app.address?.address, addressSupplement: ctx.app.address?.addressSupplement, postalCode: ctx.app.address?.postalCode,
-        residentRecordCode: m.residentRecordCode, registeredDomicile: m.registeredDomicile, familyRegisterHead: m.familyRegisterHead,
-        becameResidentDate: ctx.app.moveInDate, addressEstablishedDate: ctx.app.moveInDate, notificationDate: ctx.app.notificationDate,
-        previousAddress: ctx.app.previousAddress, changeReason: ctx.app.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN,
-        changeDate: ctx.app.moveInDate, addresseeNumber: removed?.addresseeNumber,
-      };
+      const after = movedInRecord(ctx.app, m, ctx.app.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN, removed?.addresseeNumber, {
+        familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana, formerSurname: m.formerSurname,
+        registeredDomicile: m.registeredDomicile, familyRegisterHead: m.familyRegisterHead, previousAddress: ctx.app.previousAddress,
+      });
       return draftPerson(`${i + 1}. ${m.familyName ?? ''}　${m.givenName ?? ''}`, removed, after, ctx, {
         beforeTitle: removed ? '除票（再転入：同じ宛名番号で記載）' : undefined,
         afterIndividualNumber: typeof m.individualNumber === 'string' ? m.individualNumber : '',

@@ -1,7 +1,6 @@
 import { ChangeReason } from '../../../domain/change-reason';
-import { ResidentStatus } from '../../../domain/registry-values';
 import { draftPerson, removedRecordByCode } from '../queries/case-registry';
-import { addressText, certificateRequestText, dateFact, householdText, notifierText } from './application-facts';
+import { addressText, certificateRequestText, dateFact, householdText, movedInRecord, notifierText } from './application-facts';
 import type { ProcedurePanel } from './panel-types';
 
 /** 特例転入 (domain.md §4.2): what the card shows, completed from the held 転出証明書情報 at commit. */
@@ -26,13 +25,7 @@ export const specialMoveInPanel: ProcedurePanel = {
     const persons = (ctx.app.persons ?? []) as Array<Record<string, any>>;
     return Promise.all(persons.map(async (p, i) => {
       const removed = await removedRecordByCode(ctx.em, ctx.staff, ctx.view.caseId, p.residentRecordCode);
-      const after = {
-        status: ResidentStatus.RESIDENT, familyName: p.familyName, givenName: p.givenName, birthDate: p.birthDate, sex: p.sex,
-        relationshipToHead: p.relationshipToHead, residentRecordCode: p.residentRecordCode, address: ctx.app.address?.address,
-        addressSupplement: ctx.app.address?.addressSupplement, postalCode: ctx.app.address?.postalCode, becameResidentDate: ctx.app.moveInDate,
-        addressEstablishedDate: ctx.app.moveInDate, notificationDate: ctx.app.notificationDate, changeReason: ChangeReason.DOMESTIC_MOVE_IN, changeDate: ctx.app.moveInDate,
-        addresseeNumber: removed?.addresseeNumber,
-      };
+      const after = movedInRecord(ctx.app, p, ChangeReason.DOMESTIC_MOVE_IN, removed?.addresseeNumber);
       return draftPerson(`${i + 1}. ${p.familyName ?? ''}　${p.givenName ?? ''}`, removed, after, ctx, {
         beforeTitle: removed ? '除票（再転入：氏名以外は転出証明書情報を優先）' : undefined,
         note: 'フリガナ、本籍・筆頭者、個人番号、前住所は保管中の転出証明書情報から記載されます。',
