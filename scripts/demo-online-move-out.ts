@@ -17,24 +17,48 @@ async function main() {
   const orm = await openRegistryDb(config.databaseUrl, { migrate: false });
   try {
     const em = orm.em.fork();
-    const households = await em.find(Household, { active: true }, { orderBy: { householdNumber: 'asc' }, limit: 50, offset: Number(nth) * 7 });
+    const households = await em.find(
+      Household,
+      { active: true },
+      { orderBy: { householdNumber: 'asc' }, limit: 50, offset: Number(nth) * 7 },
+    );
     for (const h of households) {
-      const members = await em.find(Resident, { householdNumber: h.householdNumber, status: ResidentStatus.RESIDENT }, { orderBy: { addresseeNumber: 'asc' } });
+      const members = await em.find(
+        Resident,
+        { householdNumber: h.householdNumber, status: ResidentStatus.RESIDENT },
+        { orderBy: { addresseeNumber: 'asc' } },
+      );
       const head = members.find((m) => m.relationshipToHead === '世帯主');
       if (!head || members.length < 2) continue;
       const today = jstDate(new Date());
-      const person = (r: Resident) => ({ familyName: r.familyName, givenName: r.givenName, birthDate: r.birthDate, sex: r.sex });
+      const person = (r: Resident) => ({
+        familyName: r.familyName,
+        givenName: r.givenName,
+        birthDate: r.birthDate,
+        sex: r.sex,
+      });
       const content = {
-        applicationDate: today, applicant: { ...person(head), isMover: true }, currentAddress: [head.address, head.addressSupplement].filter(Boolean).join('　'),
-        movers: members.map(person), destination: { address: '神奈川県相模原市中央区中央二丁目11番1号', municipalityCode: withMunicipalityCheckDigit('14150') },
-        plannedMoveOutDate: addDays(today, 10), plannedVisitDate: addDays(today, 11), contactPhone: '090-0000-0000',
+        applicationDate: today,
+        applicant: { ...person(head), isMover: true },
+        currentAddress: [head.address, head.addressSupplement].filter(Boolean).join('　'),
+        movers: members.map(person),
+        destination: {
+          address: '神奈川県相模原市中央区中央二丁目11番1号',
+          municipalityCode: withMunicipalityCheckDigit('14150'),
+        },
+        plannedMoveOutDate: addDays(today, 10),
+        plannedVisitDate: addDays(today, 11),
+        contactPhone: '090-0000-0000',
       };
       const res = await fetch(`${config.portalUrl}/portal-sim/v1/_admin/applications`, {
-        method: 'POST', headers: { authorization: `Bearer ${config.portalToken}`, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${config.portalToken}`, 'content-type': 'application/json' },
         body: JSON.stringify({ municipalityCode: config.municipalityCode, scenario, content }),
       });
-      const out = await res.json() as { applicationId: string; sent: { status: number; body: unknown } };
-      console.log(`portal application ${out.applicationId} (${scenario}, household ${h.householdNumber}, ${members.length} persons)`);
+      const out = (await res.json()) as { applicationId: string; sent: { status: number; body: unknown } };
+      console.log(
+        `portal application ${out.applicationId} (${scenario}, household ${h.householdNumber}, ${members.length} persons)`,
+      );
       console.log(`municipality answered ${out.sent.status}: ${JSON.stringify(out.sent.body)}`);
       return;
     }

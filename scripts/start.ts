@@ -25,8 +25,12 @@ async function main() {
     step(`Temporal dev server: starting (history in ${join(config.dataDir, 'temporal.sqlite')})`);
     const [host, port] = config.temporalAddress.split(':');
     dev = await startTemporalDevServer({
-      cliPath, port: Number(port), uiPort: Number(new URL(config.temporalUiUrl).port), dbFile: join(config.dataDir, 'temporal.sqlite'),
-      searchAttributes: SEARCH_ATTRIBUTE_TYPES, logFile: join(config.dataDir, 'temporal.log'),
+      cliPath,
+      port: Number(port),
+      uiPort: Number(new URL(config.temporalUiUrl).port),
+      dbFile: join(config.dataDir, 'temporal.sqlite'),
+      searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+      logFile: join(config.dataDir, 'temporal.log'),
     });
     config = { ...config, temporalAddress: dev.address ?? `${host}:${port}`, temporalUiUrl: dev.uiUrl };
   }
@@ -36,19 +40,35 @@ async function main() {
   };
   let sys: Awaited<ReturnType<typeof startSystem>> | undefined;
   try {
-    step(`registry, CS simulator, worker and API: starting (database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})`);
-    sys = await startSystem(config, { csSimulator: { port: Number(new URL(config.csUrl).port) }, jlisSimulator: { port: Number(new URL(config.jlisUrl).port) }, portalSimulator: { port: Number(new URL(config.portalUrl).port) }, log: (l) => console.log(`    ${l}`) });
+    step(
+      `registry, CS simulator, worker and API: starting (database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')})`,
+    );
+    sys = await startSystem(config, {
+      csSimulator: { port: Number(new URL(config.csUrl).port) },
+      jlisSimulator: { port: Number(new URL(config.jlisUrl).port) },
+      portalSimulator: { port: Number(new URL(config.portalUrl).port) },
+      log: (l) => console.log(`    ${l}`),
+    });
     step('demo data: staff, terminals and the town of さくら市');
     await seedStaff(sys.orm);
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
     const town = await loadDemoTown(sys.orm, pii);
-    console.log(`    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`);
-    const csAdmin = (path: string, body: unknown) => fetch(`${sys!.csUrl}/cs/v1/_admin/${path}`, {
-      method: 'POST', headers: { authorization: `Bearer ${config.csToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    });
+    console.log(
+      `    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`,
+    );
+    const csAdmin = (path: string, body: unknown) =>
+      fetch(`${sys!.csUrl}/cs/v1/_admin/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${config.csToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     await csAdmin('registered', { residentRecordCodes: town.residentRecordCodes });
     // the simulated CS delivers messages addressed to this town (転入通知, 転出証明書情報, 送信依頼) to its inbound API
-    await csAdmin('routes', { municipalityCode: config.municipalityCode, inboundUrl: `${sys.apiUrl}/cs-inbound/v1`, token: config.csInboundToken });
+    await csAdmin('routes', {
+      municipalityCode: config.municipalityCode,
+      inboundUrl: `${sys.apiUrl}/cs-inbound/v1`,
+      token: config.csInboundToken,
+    });
   } catch (e) {
     await stopAll();
     throw e;
@@ -71,13 +91,16 @@ Press Ctrl-C to stop.`);
     if (stopping) return;
     stopping = true;
     console.log(`\n==> ${signal}: stopping API, worker, simulators and Temporal…`);
-    stopAll().then(() => {
-      console.log('==> stopped');
-      process.exit(0);
-    }, (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    });
+    stopAll().then(
+      () => {
+        console.log('==> stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

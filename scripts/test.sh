@@ -29,7 +29,7 @@ echo "==> [5/6] MariaDB" >&2
 MARIADB_URL="${MARIADB_URL:-$(bash scripts/ensure-mariadb.sh)}"
 export MARIADB_URL
 echo "==> [6/6] lint, type check, tests" >&2
-npx eslint .
+npm run lint --silent
 npx tsc -p tsconfig.json --noEmit
 mkdir -p test-artifacts
 status=0

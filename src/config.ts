@@ -62,7 +62,10 @@ const configSchema = {
     keys: {
       type: 'object',
       properties: Object.fromEntries(
-        ['piiEncryption', 'piiIndex', 'payloadCodec'].map((k) => [k, { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' }]),
+        ['piiEncryption', 'piiIndex', 'payloadCodec'].map((k) => [
+          k,
+          { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+        ]),
       ),
     },
   },
@@ -82,7 +85,11 @@ function loadOrCreateDevKeys(dataDir: string): AppConfig['keys'] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
   const dataDir = resolve(env.JUKI_DATA_DIR ?? 'data');
   const envKeys = env.PII_ENCRYPTION_KEY
-    ? { piiEncryption: env.PII_ENCRYPTION_KEY, piiIndex: env.PII_INDEX_KEY ?? '', payloadCodec: env.PAYLOAD_CODEC_KEY ?? '' }
+    ? {
+        piiEncryption: env.PII_ENCRYPTION_KEY,
+        piiIndex: env.PII_INDEX_KEY ?? '',
+        payloadCodec: env.PAYLOAD_CODEC_KEY ?? '',
+      }
     : undefined;
   const cfg: AppConfig = {
     dataDir,
@@ -112,7 +119,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     portalKeyId: env.PORTAL_KEY_ID ?? 'mynaportal-dev',
     portalKey: env.PORTAL_KEY ?? 'ZGV2LXBvcnRhbC1obWFjLWtleS0wMTIzNDU2Nzg5YWJjZGVm',
     portalTrustFiles: env.PORTAL_TRUST_ANCHORS
-      ? { anchors: env.PORTAL_TRUST_ANCHORS, intermediates: env.PORTAL_TRUST_INTERMEDIATES, revokedSerials: env.PORTAL_REVOKED_SERIALS }
+      ? {
+          anchors: env.PORTAL_TRUST_ANCHORS,
+          intermediates: env.PORTAL_TRUST_INTERMEDIATES,
+          revokedSerials: env.PORTAL_REVOKED_SERIALS,
+        }
       : undefined,
     keys: envKeys ?? loadOrCreateDevKeys(dataDir),
     ...overrides,

@@ -83,7 +83,8 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       config = { ...config, jlisUrl: jlis.url };
       log(`J-LIS simulator: ${jlis.url}`);
     }
-    let portalTrust: PortalTrustSource = opts.portalTrust ?? (config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust);
+    let portalTrust: PortalTrustSource =
+      opts.portalTrust ?? (config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust);
     let registerAtPortal: ((apiUrl: string) => void) | undefined;
     if (opts.portalSimulator) {
       const port = typeof opts.portalSimulator === 'object' ? (opts.portalSimulator.port ?? 0) : 0;
@@ -91,9 +92,13 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       closers.push(() => portal.close());
       config = { ...config, portalUrl: portal.url };
       if (!opts.portalTrust) portalTrust = () => portal.trust();
-      registerAtPortal = (apiUrl) => portal.registerMunicipality({
-        municipalityCode: config.municipalityCode, intakeBaseUrl: `${apiUrl}/portal/v1`, keyId: config.portalKeyId, key: keyBytes(config.portalKey),
-      });
+      registerAtPortal = (apiUrl) =>
+        portal.registerMunicipality({
+          municipalityCode: config.municipalityCode,
+          intakeBaseUrl: `${apiUrl}/portal/v1`,
+          keyId: config.portalKeyId,
+          key: keyBytes(config.portalKey),
+        });
       log(`マイナポータル simulator: ${portal.url}`);
     }
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
@@ -101,7 +106,11 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     const portalClient = new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken });
     const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
     log('worker: starting (bundling workflows)');
-    const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, cards, portal: portalClient, certificates: createCertificateRenderer(), config }, workflowBundle: opts.workflowBundle });
+    const worker = await createRegistryWorker({
+      config,
+      deps: { orm, pii, cs, cards, portal: portalClient, certificates: createCertificateRenderer(), config },
+      workflowBundle: opts.workflowBundle,
+    });
     const running = worker.run();
     closers.push(async () => {
       worker.shutdown();
@@ -111,11 +120,27 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     closers.push(() => temporal.connection.close());
     const server = createServer(createApiApp({ orm, pii, temporal, config, portalTrust }));
     await listen(server, config.apiPort, config.apiHost);
-    closers.push(() => new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); }));
+    closers.push(
+      () =>
+        new Promise((resolve) => {
+          server.close(resolve);
+          server.closeAllConnections();
+        }),
+    );
     const apiUrl = `http://${config.apiHost}:${(server.address() as AddressInfo).port}`;
     log(`API: ${apiUrl}`);
     registerAtPortal?.(apiUrl);
-    return { config, orm, temporal, worker, apiUrl, csUrl: config.csUrl, jlisUrl: config.jlisUrl, portalUrl: config.portalUrl, close };
+    return {
+      config,
+      orm,
+      temporal,
+      worker,
+      apiUrl,
+      csUrl: config.csUrl,
+      jlisUrl: config.jlisUrl,
+      portalUrl: config.portalUrl,
+      close,
+    };
   } catch (e) {
     await close();
     throw e;

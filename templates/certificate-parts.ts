@@ -34,7 +34,8 @@ export const BODY_SIZE = 9;
 export const LABEL_SIZE = 8;
 
 /** 'YYYY-MM-DD' in 和暦 (or 西暦 with `seireki`); any other string (「年月日不詳」, 「昭和○○年頃」) as given. */
-export const displayDate = (d: string, seireki = false): string => (isIsoDate(d) ? (seireki ? toSeireki(d) : toWareki(d)) : d);
+export const displayDate = (d: string, seireki = false): string =>
+  isIsoDate(d) ? (seireki ? toSeireki(d) : toWareki(d)) : d;
 
 /** Estimated width in em: full-width characters 1, others about half. */
 export const emWidth = (s: string): number =>
@@ -49,18 +50,30 @@ export const fit = (text: string, width: number, size: number, min = 6.5): { tex
 };
 
 export type Cell = (ContentText | ContentStack) & TableCellProperties;
-export const label = (text: string): Cell => ({ text, fontSize: LABEL_SIZE, alignment: 'center', verticalAlignment: 'middle' });
+export const label = (text: string): Cell => ({
+  text,
+  fontSize: LABEL_SIZE,
+  alignment: 'center',
+  verticalAlignment: 'middle',
+});
 export const value = (content: Content): Cell => ({ stack: [content], verticalAlignment: 'middle' });
 /** 「フリガナ / 氏名」 label cell of a person block. */
 export const nameLabel = (): Cell => ({
-  stack: [{ text: 'フリガナ', fontSize: 5.5 }, { text: '氏　名', fontSize: LABEL_SIZE, margin: [0, 2, 0, 0] }],
+  stack: [
+    { text: 'フリガナ', fontSize: 5.5 },
+    { text: '氏　名', fontSize: LABEL_SIZE, margin: [0, 2, 0, 0] },
+  ],
   alignment: 'center',
   verticalAlignment: 'middle',
 });
 /** The kana over the name, both fitted to `width`. */
-export const nameValue = (name: string, kana: string, width: number): Cell => value([fit(kana, width, 7), fit(name, width, 12.5, 8)]);
+export const nameValue = (name: string, kana: string, width: number): Cell =>
+  value([fit(kana, width, 7), fit(name, width, 12.5, 8)]);
 /** A cell spanning `n` columns, followed by the n − 1 placeholders pdfmake expects. */
-export const spanned = (cell: Cell, n: number): TableCell[] => [{ ...cell, colSpan: n }, ...Array.from({ length: n - 1 }, () => ({}))];
+export const spanned = (cell: Cell, n: number): TableCell[] => [
+  { ...cell, colSpan: n },
+  ...Array.from({ length: n - 1 }, () => ({})),
+];
 
 /** Table layout: 1 pt frame, 0.5 pt inner rules. */
 export const ruled = {
@@ -73,7 +86,12 @@ export const ruled = {
 };
 
 /** 「以下余白」 closes the entries so that nothing can be added below them. */
-export const endOfEntries = (): Content => ({ text: '以下余白', fontSize: 8, alignment: 'right', margin: [0, -2, 4, 0] });
+export const endOfEntries = (): Content => ({
+  text: '以下余白',
+  fontSize: 8,
+  alignment: 'right',
+  margin: [0, -2, 4, 0],
+});
 
 export interface Issuer {
   municipalityName: string;
@@ -101,10 +119,20 @@ export function seal(issuer: Pick<Issuer, 'municipalityName' | 'mayorTitle'>): C
     const chars = [...col];
     const size = Math.min(colWidth * 0.95, inner / chars.length);
     const top = (inner - size * chars.length) / 2;
-    return { width: colWidth, stack: chars.map((c) => ({ text: c, fontSize: size, lineHeight: 1, alignment: 'center' })), margin: [0, top, 0, 0] };
+    return {
+      width: colWidth,
+      stack: chars.map((c) => ({ text: c, fontSize: size, lineHeight: 1, alignment: 'center' })),
+      margin: [0, top, 0, 0],
+    };
   });
   return [
-    { canvas: [{ type: 'rect', x: 0, y: 0, w: SEAL_SIZE, h: SEAL_SIZE, lineWidth: 2.2, lineColor: '#000000' }, { type: 'rect', x: 3, y: 3, w: SEAL_SIZE - 6, h: SEAL_SIZE - 6, lineWidth: 0.6, lineColor: '#000000' }], relativePosition: { x: 0, y: 0 } },
+    {
+      canvas: [
+        { type: 'rect', x: 0, y: 0, w: SEAL_SIZE, h: SEAL_SIZE, lineWidth: 2.2, lineColor: '#000000' },
+        { type: 'rect', x: 3, y: 3, w: SEAL_SIZE - 6, h: SEAL_SIZE - 6, lineWidth: 0.6, lineColor: '#000000' },
+      ],
+      relativePosition: { x: 0, y: 0 },
+    },
     { columns: glyphColumns, columnGap: 0, margin: [5, 5, 5, 5], font: CERTIFICATE_FONTS.gothic, color: '#000000' },
   ];
 }
@@ -127,7 +155,13 @@ export function attestationBlock(text: string, issuer: Issuer): ContentStack {
         columns: [
           { width: '*', text: '' },
           { width: 'auto', text: issuer.mayorTitle, fontSize: 12.5, characterSpacing: 1 },
-          { width: 'auto', text: issuer.mayorName, fontSize: 12.5, characterSpacing: 3, margin: [14, 0, SEAL_SIZE + 14, 0] },
+          {
+            width: 'auto',
+            text: issuer.mayorName,
+            fontSize: 12.5,
+            characterSpacing: 3,
+            margin: [14, 0, SEAL_SIZE + 14, 0],
+          },
         ],
       },
       { stack: seal(issuer), relativePosition: { x: sealX, y: -SEAL_SIZE / 2 - 8 } },
@@ -149,12 +183,30 @@ const MARK_EXTRA = 4 + 8 + 2.4 + 6;
  */
 export function certificateHeader(title: string, marks: readonly string[]): Content {
   const mark = (text: string): Content => ({
-    table: { body: [[{ text, font: CERTIFICATE_FONTS.gothic, fontSize: MARK_SIZE, characterSpacing: MARK_SPACING, margin: [3, 1, 1, 0] }]] },
+    table: {
+      body: [
+        [
+          {
+            text,
+            font: CERTIFICATE_FONTS.gothic,
+            fontSize: MARK_SIZE,
+            characterSpacing: MARK_SPACING,
+            margin: [3, 1, 1, 0],
+          },
+        ],
+      ],
+    },
     layout: { hLineWidth: () => 1.2, vLineWidth: () => 1.2 },
     margin: [0, 0, 6, 0],
   });
   const columns: Column[] = marks.map((m) => ({ width: 'auto', stack: [mark(m)] }));
-  const titleText: Content = { text: title, font: CERTIFICATE_FONTS.gothic, fontSize: TITLE_SIZE, characterSpacing: TITLE_SPACING, alignment: 'center' };
+  const titleText: Content = {
+    text: title,
+    font: CERTIFICATE_FONTS.gothic,
+    fontSize: TITLE_SIZE,
+    characterSpacing: TITLE_SPACING,
+    alignment: 'center',
+  };
   const marksWidth = marks.reduce((w, m) => w + emWidth(m) * (MARK_SIZE + MARK_SPACING) + MARK_EXTRA, 0);
   const titleLeft = (CONTENT_WIDTH - emWidth(title) * (TITLE_SIZE + TITLE_SPACING)) / 2;
   if (marksWidth + 8 > titleLeft) {
@@ -186,7 +238,12 @@ export function certificatePage(
     pageSize: 'A4',
     pageOrientation: 'portrait',
     pageMargins: PAGE_MARGINS,
-    info: { title, subject: `${issuer.municipalityName} ${title}`, creator: issuer.municipalityName, producer: 'juki-cases' },
+    info: {
+      title,
+      subject: `${issuer.municipalityName} ${title}`,
+      creator: issuer.municipalityName,
+      producer: 'juki-cases',
+    },
     defaultStyle: { font: CERTIFICATE_FONTS.mincho, fontSize: BODY_SIZE, lineHeight: 1.15 },
     header: () => certificateHeader(title, marks),
     footer: (currentPage: number, pageCount: number): Content => ({

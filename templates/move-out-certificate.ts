@@ -130,11 +130,16 @@ export const NO_ENTRY = '―';
  * municipality — 本市, 本町, 本村 or 本区 after the municipality name. 準ずる証明書: the move out, recorded ex officio,
  * has happened.
  */
-export function moveOutAttestationText(input: Pick<MoveOutCertificateInput, 'kind' | 'municipalityName' | 'plannedMoveOutDate' | 'notificationDate'>): string {
+export function moveOutAttestationText(
+  input: Pick<MoveOutCertificateInput, 'kind' | 'municipalityName' | 'plannedMoveOutDate' | 'notificationDate'>,
+): string {
   if (input.kind === 'equivalent') return '上記のとおり転出したことを証明する。';
   const suffix = [...input.municipalityName].at(-1) ?? '';
   const self = ['市', '町', '村', '区'].includes(suffix) ? `本${suffix}` : '本市区町村';
-  const moved = isIsoDate(input.notificationDate) && isIsoDate(input.plannedMoveOutDate) && input.notificationDate > input.plannedMoveOutDate;
+  const moved =
+    isIsoDate(input.notificationDate) &&
+    isIsoDate(input.plannedMoveOutDate) &&
+    input.notificationDate > input.plannedMoveOutDate;
   return `上記の者は、${self}から転出${moved ? 'した' : 'する'}ことを証明する。`;
 }
 
@@ -154,9 +159,15 @@ const PROGRAM_WIDTH = WIDE_WIDTH - ITEM_WIDTH - GAP;
  * (inside an unbreakable block moved to the next page, or with dontBreakRows), so it is centred by hand: a row is the
  * 9 pt value line (lineHeight 1.15) plus 4.5 pt padding, 0.5 pt rules between rows, and the label is one 8 pt line.
  */
-const SECTION_LABEL_TOP = (PROGRAM_ROWS.length * (BODY_SIZE * 1.15 + 4.5) + (PROGRAM_ROWS.length - 1) * 0.5 - 4.5 - LABEL_SIZE * 1.15) / 2;
+const SECTION_LABEL_TOP =
+  (PROGRAM_ROWS.length * (BODY_SIZE * 1.15 + 4.5) + (PROGRAM_ROWS.length - 1) * 0.5 - 4.5 - LABEL_SIZE * 1.15) / 2;
 
-const pair = (l1: string, v1: Content, l2: string, v2: Content): TableCell[] => [label(l1), ...spanned(value(v1), 2), label(l2), value(v2)];
+const pair = (l1: string, v1: Content, l2: string, v2: Content): TableCell[] => [
+  label(l1),
+  ...spanned(value(v1), 2),
+  label(l2),
+  value(v2),
+];
 const wide = (l: string, v: Content): TableCell[] => [label(l), ...spanned(value(v), 4)];
 
 function householdTable(input: MoveOutCertificateInput): Content {
@@ -167,22 +178,46 @@ function householdTable(input: MoveOutCertificateInput): Content {
     wide('住　所', address),
     wide('世帯主', fit(input.householdHeadName, WIDE_WIDTH, 10.5)),
     wide(equivalent ? '転出先' : '転出先（予定）', fit(input.plannedDestinationAddress, WIDE_WIDTH, 10.5)),
-    pair(equivalent ? '転出年月日' : '転出予定年月日', { text: date(input.plannedMoveOutDate), fontSize: 10.5 }, equivalent ? '申出年月日' : '届出年月日', { text: date(input.notificationDate), fontSize: 10.5 }),
+    pair(
+      equivalent ? '転出年月日' : '転出予定年月日',
+      { text: date(input.plannedMoveOutDate), fontSize: 10.5 },
+      equivalent ? '申出年月日' : '届出年月日',
+      { text: date(input.notificationDate), fontSize: 10.5 },
+    ),
   ];
   return { table: { widths: WIDTHS, body, dontBreakRows: true }, layout: ruled, margin: [0, 0, 0, 6] };
 }
 
 function personBlock(p: MoveOutCertificatePerson): Content {
   const body: TableCell[][] = [
-    [nameLabel(), ...spanned(nameValue(p.name, p.nameKana, NAME_WIDTH), 2), label('生年月日'), value(date(p.birthDate, p.birthDateSeireki))],
+    [
+      nameLabel(),
+      ...spanned(nameValue(p.name, p.nameKana, NAME_WIDTH), 2),
+      label('生年月日'),
+      value(date(p.birthDate, p.birthDateSeireki)),
+    ],
     pair('性　別', p.sex, '続　柄', fit(p.relationshipToHead, RIGHT_WIDTH, BODY_SIZE)),
-    pair('本　籍', fit(p.registeredDomicile ?? '', NAME_WIDTH, BODY_SIZE), '筆頭者', fit(p.familyRegisterHead ?? '', RIGHT_WIDTH, BODY_SIZE)),
+    pair(
+      '本　籍',
+      fit(p.registeredDomicile ?? '', NAME_WIDTH, BODY_SIZE),
+      '筆頭者',
+      fit(p.familyRegisterHead ?? '', RIGHT_WIDTH, BODY_SIZE),
+    ),
     pair('住民票コード', p.residentRecordCode, '個人番号', p.individualNumber),
     pair('住民となった\n年月日', date(p.becameResidentDate), '住所を定めた\n年月日', date(p.addressEstablishedDate)),
   ];
   PROGRAM_ROWS.forEach(([key, text], i) => {
     const entry = p.programs[key]?.trim() || NO_ENTRY;
-    const section: TableCell = i === 0 ? { text: '個別事項', fontSize: LABEL_SIZE, alignment: 'center', rowSpan: PROGRAM_ROWS.length, margin: [0, SECTION_LABEL_TOP, 0, 0] } : {};
+    const section: TableCell =
+      i === 0
+        ? {
+            text: '個別事項',
+            fontSize: LABEL_SIZE,
+            alignment: 'center',
+            rowSpan: PROGRAM_ROWS.length,
+            margin: [0, SECTION_LABEL_TOP, 0, 0],
+          }
+        : {};
     const item: Cell = { ...label(text), alignment: 'left' };
     body.push([section, item, ...spanned(value(fit(entry, PROGRAM_WIDTH, BODY_SIZE)), 3)]);
   });

@@ -94,7 +94,8 @@ function addressTable(input: ResidentRecordCopyInput): Content {
   const address: Content[] = [fit(input.address, WIDE_WIDTH, 10.5)];
   if (input.addressSupplement) address.push(fit(input.addressSupplement, WIDE_WIDTH, 10.5));
   body.push([label('住　所'), value(address)]);
-  if (input.options.includeHouseholdHead) body.push([label('世帯主'), value(fit(input.householdHeadName ?? '', WIDE_WIDTH, 10.5))]);
+  if (input.options.includeHouseholdHead)
+    body.push([label('世帯主'), value(fit(input.householdHeadName ?? '', WIDE_WIDTH, 10.5))]);
   return { table: { widths: [LABEL_WIDTH, '*'], body }, layout: ruled, margin: [0, 0, 0, 6] };
 }
 
@@ -120,7 +121,12 @@ function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['op
   ]);
   body.push([label('前住所'), ...spanned(value(fit(p.previousAddress ?? '', WIDE_WIDTH, BODY_SIZE)), 3)]);
   if (o.includeDomicile && (p.registeredDomicile !== undefined || p.familyRegisterHead !== undefined)) {
-    body.push([label('本　籍'), value(fit(p.registeredDomicile ?? '', NAME_WIDTH, BODY_SIZE)), label('筆頭者'), value(fit(p.familyRegisterHead ?? '', RIGHT_WIDTH, BODY_SIZE))]);
+    body.push([
+      label('本　籍'),
+      value(fit(p.registeredDomicile ?? '', NAME_WIDTH, BODY_SIZE)),
+      label('筆頭者'),
+      value(fit(p.familyRegisterHead ?? '', RIGHT_WIDTH, BODY_SIZE)),
+    ]);
   }
   const ids: Array<[Cell, Cell]> = [];
   if (o.includeResidentRecordCode) ids.push([label('住民票コード'), value(p.residentRecordCode ?? '')]);
@@ -130,7 +136,11 @@ function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['op
   else if (first) body.push([first[0], ...spanned(first[1], 3)]);
   body.push([label('備　考'), ...spanned(value(p.remarks ?? ''), 3)]);
   // A person's block is never split over two pages.
-  return { stack: [{ table: { widths: PERSON_WIDTHS, body, dontBreakRows: true }, layout: ruled }], unbreakable: true, margin: [0, 0, 0, 5] };
+  return {
+    stack: [{ table: { widths: PERSON_WIDTHS, body, dontBreakRows: true }, layout: ruled }],
+    unbreakable: true,
+    margin: [0, 0, 0, 5],
+  };
 }
 
 export function residentRecordCopyDoc(input: ResidentRecordCopyInput): TDocumentDefinitions {

@@ -70,7 +70,11 @@ function isListening(port: number, host = HOST, timeoutMs = 1000): Promise<boole
 }
 
 /** Custom search attribute names the server lists for the namespace, or undefined if it cannot answer yet. */
-function listCustomSearchAttributes(cliPath: string, address: string, namespace: string): Promise<Set<string> | undefined> {
+function listCustomSearchAttributes(
+  cliPath: string,
+  address: string,
+  namespace: string,
+): Promise<Set<string> | undefined> {
   return new Promise((resolve) => {
     execFile(
       cliPath,

@@ -5,8 +5,19 @@ import { jstDate } from '../domain/dates';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
 import {
-  AuditAction, CaseActionLog, CaseApplication, CaseRecord, HeldCertificateState, HeldMoveOutCertificate, Household, OutboxKind,
-  OutboxMessage, OutboxStatus, Resident, ResidentHistory, type ResidentItems,
+  AuditAction,
+  CaseActionLog,
+  CaseApplication,
+  CaseRecord,
+  HeldCertificateState,
+  HeldMoveOutCertificate,
+  Household,
+  OutboxKind,
+  OutboxMessage,
+  OutboxStatus,
+  Resident,
+  ResidentHistory,
+  type ResidentItems,
 } from '../db/entities';
 import type { MoveOutCertificateWithdrawal } from '../partners/cs-move-messages';
 import type { ActivityDeps } from './deps';
@@ -42,51 +53,120 @@ const MOVE_INS: ReadonlySet<string> = new Set([Procedure.MOVE_IN, Procedure.SPEC
 export function compensationActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   return {
-    async compensateCase(input: { caseId: string; by: string; terminalId?: string; reason: string }): Promise<CompensationResult> {
+    async compensateCase(input: {
+      caseId: string;
+      by: string;
+      terminalId?: string;
+      reason: string;
+    }): Promise<CompensationResult> {
       return deps.orm.em.fork().transactional(async (em) => {
         const done = await em.findOne(CaseActionLog, { caseId: input.caseId, action: CaseAction.COMPENSATE });
         if (done) return done.detail as unknown as CompensationResult;
         const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-        const reason = MOVE_INS.has(row.procedure) ? ChangeReason.CANCELLATION_REMOVE : ChangeReason.CANCELLATION_RECORD;
+        const reason = MOVE_INS.has(row.procedure)
+          ? ChangeReason.CANCELLATION_REMOVE
+          : ChangeReason.CANCELLATION_RECORD;
         const today = jstDate(now());
         // not yet claimed by a delivery attempt: withdrawn, never sent (compare-and-set against a concurrent attempt)
-        const withdrawn = await em.nativeUpdate(OutboxMessage, { caseId: input.caseId, status: { $in: [OutboxStatus.PENDING, OutboxStatus.REJECTED] } }, { status: OutboxStatus.CANCELLED });
+        const withdrawn = await em.nativeUpdate(
+          OutboxMessage,
+          { caseId: input.caseId, status: { $in: [OutboxStatus.PENDING, OutboxStatus.REJECTED] } },
+          { status: OutboxStatus.CANCELLED },
+        );
         const outbox = await em.find(OutboxMessage, { caseId: input.caseId }, { orderBy: { id: 'asc' } });
         // SENT, or SENDING (an attempt may have reached the partner): the partner must be told
         const reached = (m: OutboxMessage) => m.status === OutboxStatus.SENT || m.status === OutboxStatus.SENDING;
-        const sent = (kind: string, code?: string) => outbox.some((m) => m.kind === kind && reached(m) && m.residentRecordCode === code);
-        const result: CompensationResult = { compensated: [], outbox: 0, withdrawnUnsent: withdrawn, heldIds: [], followUp: [] };
+        const sent = (kind: string, code?: string) =>
+          outbox.some((m) => m.kind === kind && reached(m) && m.residentRecordCode === code);
+        const result: CompensationResult = {
+          compensated: [],
+          outbox: 0,
+          withdrawnUnsent: withdrawn,
+          heldIds: [],
+          followUp: [],
+        };
 
         const own = await em.find(ResidentHistory, { caseId: input.caseId }, { orderBy: { historyNumber: 'asc' } });
         const firstOwn = new Map<string, number>();
         own.forEach((h) => firstOwn.has(h.addresseeNumber) || firstOwn.set(h.addresseeNumber, h.historyNumber));
         for (const [addresseeNumber, first] of firstOwn) {
           const r = await em.findOneOrFail(Resident, { addresseeNumber });
-          const prior = await em.findOne(ResidentHistory, { addresseeNumber, historyNumber: { $lt: first } }, { orderBy: { historyNumber: 'desc' } });
+          const prior = await em.findOne(
+            ResidentHistory,
+            { addresseeNumber, historyNumber: { $lt: first } },
+            { orderBy: { historyNumber: 'desc' } },
+          );
           const code = r.residentRecordCode;
           if (prior) Object.assign(r, restorable(prior.snapshot as ResidentItems));
-          else Object.assign(r, { status: ResidentStatus.REMOVED, removalReason: reason, removalDate: today, ceasedResidentDate: today });
-          Object.assign(r, { changeReason: reason, changeDate: today, notificationDate: today, processId: input.caseId, terminalId: input.terminalId, updatedBy: input.by });
-          appendHistory(em, deps, r, { caseId: input.caseId, operatorId: input.by, terminalId: input.terminalId, notes: `${reason}: ${input.reason}`.slice(0, 200) });
+          else
+            Object.assign(r, {
+              status: ResidentStatus.REMOVED,
+              removalReason: reason,
+              removalDate: today,
+              ceasedResidentDate: today,
+            });
+          Object.assign(r, {
+            changeReason: reason,
+            changeDate: today,
+            notificationDate: today,
+            processId: input.caseId,
+            terminalId: input.terminalId,
+            updatedBy: input.by,
+          });
+          appendHistory(em, deps, r, {
+            caseId: input.caseId,
+            operatorId: input.by,
+            terminalId: input.terminalId,
+            notes: `${reason}: ${input.reason}`.slice(0, 200),
+          });
           result.compensated.push(addresseeNumber);
           if (code && sent(OutboxKind.IDENTITY_UPDATE, code) && r.individualNumberEnc) {
-            await enqueue(em, deps, { caseId: input.caseId, kind: OutboxKind.IDENTITY_UPDATE, residentRecordCode: code, keyPart: `cx-iu-${addresseeNumber}`, build: identityUpdateOf(deps, r, deps.pii.decrypt(r.individualNumberEnc), reason, today) });
+            await enqueue(em, deps, {
+              caseId: input.caseId,
+              kind: OutboxKind.IDENTITY_UPDATE,
+              residentRecordCode: code,
+              keyPart: `cx-iu-${addresseeNumber}`,
+              build: identityUpdateOf(deps, r, deps.pii.decrypt(r.individualNumberEnc), reason, today),
+            });
             result.outbox++;
           }
           if (code && sent(OutboxKind.MOVE_OUT_CERTIFICATE_INFO, code)) {
             result.outbox += await queueWithdrawal(em, deps, input.caseId, code, addresseeNumber);
           }
-          if (code && sent(OutboxKind.MOVE_IN_NOTICE, code)) result.followUp.push(`転入通知送付済み（${addresseeNumber}）: 転出地へ取消の連絡が必要`);
-          if (code && sent(OutboxKind.CARD_CONTINUED_USE, code)) result.followUp.push(`継続利用の依頼送付済み（${addresseeNumber}）: J-LIS へ連絡が必要`);
-          audit(em, { actorId: input.by, actorRoles: ['supervisor'], terminalId: input.terminalId, action: AuditAction.CHANGE_COMMITTED, function: 'compensateCase', targetAddresseeNumber: addresseeNumber, caseId: input.caseId, individualNumberAccessed: result.outbox > 0 });
+          if (code && sent(OutboxKind.MOVE_IN_NOTICE, code))
+            result.followUp.push(`転入通知送付済み（${addresseeNumber}）: 転出地へ取消の連絡が必要`);
+          if (code && sent(OutboxKind.CARD_CONTINUED_USE, code))
+            result.followUp.push(`継続利用の依頼送付済み（${addresseeNumber}）: J-LIS へ連絡が必要`);
+          audit(em, {
+            actorId: input.by,
+            actorRoles: ['supervisor'],
+            terminalId: input.terminalId,
+            action: AuditAction.CHANGE_COMMITTED,
+            function: 'compensateCase',
+            targetAddresseeNumber: addresseeNumber,
+            caseId: input.caseId,
+            individualNumberAccessed: result.outbox > 0,
+          });
         }
         await fixHouseholds(em, result.compensated);
 
-        const held = await em.find(HeldMoveOutCertificate, { usedByCaseId: input.caseId, state: { $in: [HeldCertificateState.IN_USE, HeldCertificateState.USED] } });
+        const held = await em.find(HeldMoveOutCertificate, {
+          usedByCaseId: input.caseId,
+          state: { $in: [HeldCertificateState.IN_USE, HeldCertificateState.USED] },
+        });
         held.forEach((h) => Object.assign(h, { state: HeldCertificateState.HELD, usedByCaseId: undefined }));
         result.heldIds = held.map((h) => h.heldId);
 
-        em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.COMPENSATE, actorId: input.by, terminalId: input.terminalId, detail: { ...result }, at: now() }));
+        em.persist(
+          em.create(CaseActionLog, {
+            caseId: input.caseId,
+            action: CaseAction.COMPENSATE,
+            actorId: input.by,
+            terminalId: input.terminalId,
+            detail: { ...result },
+            at: now(),
+          }),
+        );
         await em.flush();
         return result;
       });
@@ -98,8 +178,18 @@ export function compensationActivities(deps: ActivityDeps) {
 function restorable(s: ResidentItems): Partial<ResidentItems> {
   const { addresseeNumber: _a, processId: _p, terminalId: _t, updatedBy: _u, ...items } = s;
   // items the snapshot did not have must be cleared, not kept from the cancelled state
-  const cleared = Object.fromEntries(['plannedDestinationAddress', 'plannedMoveOutDate', 'removalReason', 'removalDate', 'ceasedResidentDate',
-    'confirmedDestinationAddress', 'confirmedMoveOutDate', 'moveInNoticeDate'].map((k) => [k, undefined]));
+  const cleared = Object.fromEntries(
+    [
+      'plannedDestinationAddress',
+      'plannedMoveOutDate',
+      'removalReason',
+      'removalDate',
+      'ceasedResidentDate',
+      'confirmedDestinationAddress',
+      'confirmedMoveOutDate',
+      'moveInNoticeDate',
+    ].map((k) => [k, undefined]),
+  );
   return { ...cleared, ...items };
 }
 
@@ -113,14 +203,28 @@ async function fixHouseholds(em: EntityManager, addresseeNumbers: string[]): Pro
 }
 
 /** 転出証明書情報の取消 to the destination the certificate went to (no 特定個人情報). */
-async function queueWithdrawal(em: EntityManager, deps: ActivityDeps, caseId: string, residentRecordCode: string, addresseeNumber: string): Promise<number> {
-  const app = (await em.findOneOrFail(CaseApplication, { caseId })).payload as { destination?: { municipalityCode?: string }; plannedMoveOutDate?: string };
+async function queueWithdrawal(
+  em: EntityManager,
+  deps: ActivityDeps,
+  caseId: string,
+  residentRecordCode: string,
+  addresseeNumber: string,
+): Promise<number> {
+  const app = (await em.findOneOrFail(CaseApplication, { caseId })).payload as {
+    destination?: { municipalityCode?: string };
+    plannedMoveOutDate?: string;
+  };
   const to = app.destination?.municipalityCode;
   if (!to || !app.plannedMoveOutDate) return 0;
   await enqueue(em, deps, {
-    caseId, kind: OutboxKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL, residentRecordCode, keyPart: `cx-wd-${addresseeNumber}`,
+    caseId,
+    kind: OutboxKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
+    residentRecordCode,
+    keyPart: `cx-wd-${addresseeNumber}`,
     build: (_s, idempotencyKey): MoveOutCertificateWithdrawal => ({
-      fromMunicipalityCode: deps.config.municipalityCode, toMunicipalityCode: to, idempotencyKey,
+      fromMunicipalityCode: deps.config.municipalityCode,
+      toMunicipalityCode: to,
+      idempotencyKey,
       withdrawal: { residentRecordCode, moverGroupId: caseId, plannedMoveOutDate: app.plannedMoveOutDate! },
     }),
   });

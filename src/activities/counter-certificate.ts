@@ -6,7 +6,15 @@ import type { CopyRequester } from '../domain/applications/resident-record-copy-
 import { audit } from '../db/audit-writer';
 import { AuditAction, CertificateIssuance, Resident, ResidentHistory } from '../db/entities';
 import type { ActivityDeps } from './deps';
-import { byHouseholdOrder, CertificateType, countPages, nextIssueNumber, residentRecordCopyDoc, type CopyOptions, type IssueResult } from './issue-certificate';
+import {
+  byHouseholdOrder,
+  CertificateType,
+  countPages,
+  nextIssueNumber,
+  residentRecordCopyDoc,
+  type CopyOptions,
+  type IssueResult,
+} from './issue-certificate';
 
 /** Input of the counter issuance: IDs and flags only (the workflow carries no personal data). */
 export interface CounterCopyInput {
@@ -22,7 +30,9 @@ export interface CounterCopyInput {
 export const CounterFailure = { REMOVED_RECORD: 'REMOVED_RECORD', NOT_FOUND: 'NOT_FOUND' } as const;
 
 const REASON_TEXT: Partial<Record<string, string>> = {
-  [ChangeReason.DOMESTIC_MOVE_IN]: '転入', [ChangeReason.MOVE_IN_FROM_ABROAD]: '転入', [ChangeReason.BIRTH]: '出生',
+  [ChangeReason.DOMESTIC_MOVE_IN]: '転入',
+  [ChangeReason.MOVE_IN_FROM_ABROAD]: '転入',
+  [ChangeReason.BIRTH]: '出生',
 };
 
 /**
@@ -37,30 +47,60 @@ export function counterCertificateActivities(deps: ActivityDeps) {
       const now = deps.now ?? (() => new Date());
       return deps.orm.em.fork().transactional(async (em) => {
         const existing = await em.findOne(CertificateIssuance, { certificateId: input.requestId });
-        if (existing) return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
-        const persons = (await em.find(Resident, { addresseeNumber: { $in: input.addresseeNumbers } })).sort(byHouseholdOrder);
-        if (persons.length !== input.addresseeNumbers.length) throw ApplicationFailure.nonRetryable('person not found', CounterFailure.NOT_FOUND);
-        if (persons.some((p) => p.status === ResidentStatus.REMOVED)) throw ApplicationFailure.nonRetryable('removed record', CounterFailure.REMOVED_RECORD);
+        if (existing)
+          return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
+        const persons = (await em.find(Resident, { addresseeNumber: { $in: input.addresseeNumbers } })).sort(
+          byHouseholdOrder,
+        );
+        if (persons.length !== input.addresseeNumbers.length)
+          throw ApplicationFailure.nonRetryable('person not found', CounterFailure.NOT_FOUND);
+        if (persons.some((p) => p.status === ResidentStatus.REMOVED))
+          throw ApplicationFailure.nonRetryable('removed record', CounterFailure.REMOVED_RECORD);
         const reasons: Record<string, string | undefined> = {};
         for (const p of persons) {
-          const [first] = await em.find(ResidentHistory, { addresseeNumber: p.addresseeNumber }, { orderBy: { historyNumber: 'asc' }, limit: 1, fields: ['changeReason'] });
+          const [first] = await em.find(
+            ResidentHistory,
+            { addresseeNumber: p.addresseeNumber },
+            { orderBy: { historyNumber: 'asc' }, limit: 1, fields: ['changeReason'] },
+          );
           reasons[p.addresseeNumber] = first ? REASON_TEXT[first.changeReason] : undefined;
         }
         const issuedAt = now();
         const day = jstDate(issuedAt);
         const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
-        const pdf = await deps.certificates.renderResidentRecordCopy(residentRecordCopyDoc(deps, persons, { issueNumber, issueDate: day }, input.options, reasons));
+        const pdf = await deps.certificates.renderResidentRecordCopy(
+          residentRecordCopyDoc(deps, persons, { issueNumber, issueDate: day }, input.options, reasons),
+        );
         const printedItems = { ...input.options, counter: true, [`requestedBy_${input.requester}`]: true };
         const pages = countPages(pdf);
-        em.persist(em.create(CertificateIssuance, {
-          certificateId: input.requestId, issueNumber, certificateType: CertificateType.RESIDENT_RECORD_COPY, issuedAt, place: deps.config.officeName,
-          targetAddresseeNumbers: persons.map((p) => p.addresseeNumber), printedItems, pages, terminalId: input.terminalId, operatorId: input.operatorId, pdf,
-        }));
-        audit(em, ...persons.map((p) => ({
-          actorId: input.operatorId, actorRoles: ['clerk'], terminalId: input.terminalId, action: AuditAction.CERTIFICATE, function: 'issue residentRecordCopy (窓口)',
-          targetAddresseeNumber: p.addresseeNumber, individualNumberAccessed: input.options.includeIndividualNumber,
-          detail: { certificateId: input.requestId, issueDate: toWareki(day), requester: input.requester },
-        })));
+        em.persist(
+          em.create(CertificateIssuance, {
+            certificateId: input.requestId,
+            issueNumber,
+            certificateType: CertificateType.RESIDENT_RECORD_COPY,
+            issuedAt,
+            place: deps.config.officeName,
+            targetAddresseeNumbers: persons.map((p) => p.addresseeNumber),
+            printedItems,
+            pages,
+            terminalId: input.terminalId,
+            operatorId: input.operatorId,
+            pdf,
+          }),
+        );
+        audit(
+          em,
+          ...persons.map((p) => ({
+            actorId: input.operatorId,
+            actorRoles: ['clerk'],
+            terminalId: input.terminalId,
+            action: AuditAction.CERTIFICATE,
+            function: 'issue residentRecordCopy (窓口)',
+            targetAddresseeNumber: p.addresseeNumber,
+            individualNumberAccessed: input.options.includeIndividualNumber,
+            detail: { certificateId: input.requestId, issueDate: toWareki(day), requester: input.requester },
+          })),
+        );
         await em.flush();
         return { issueNumber, certificateId: input.requestId, pages };
       });

@@ -5,28 +5,41 @@ import { CaseActionLog, OutboxKind, OutboxMessage, OutboxStatus, PartnerCall, Pa
 import type { CardAgencyAck } from '../partners/card-agency';
 import type { ContinuedUseRequest } from '../partners/card-agency-messages';
 import type { CsAck, IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
-import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../partners/cs-move-messages';
+import type {
+  CertificateInfoRequest,
+  MoveOutCertificateInfo,
+  MoveOutCertificateWithdrawal,
+} from '../partners/cs-move-messages';
 import { PartnerRejectedError, PartnerUnavailableError } from '../partners/partner-errors';
 import type { ActivityDeps } from './deps';
 
 /** Which port sends which outbox kind. */
 const send = (deps: ActivityDeps, kind: string, body: unknown): Promise<CsAck | CardAgencyAck> => {
   switch (kind) {
-    case OutboxKind.IDENTITY_UPDATE: return deps.cs.sendIdentityUpdate(body as IdentityUpdate);
-    case OutboxKind.MOVE_IN_NOTICE: return deps.cs.sendMoveInNotice(body as MoveInNotice);
-    case OutboxKind.MOVE_OUT_CERTIFICATE_INFO: return deps.cs.sendMoveOutCertificateInfo(body as MoveOutCertificateInfo);
-    case OutboxKind.CERTIFICATE_INFO_REQUEST: return deps.cs.sendCertificateInfoRequest(body as CertificateInfoRequest);
-    case OutboxKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL: return deps.cs.sendCertificateWithdrawal(body as MoveOutCertificateWithdrawal);
-    case OutboxKind.CARD_CONTINUED_USE: return deps.cards.requestContinuedUse(body as ContinuedUseRequest);
-    default: throw ApplicationFailure.nonRetryable(`unknown outbox kind ${kind}`);
+    case OutboxKind.IDENTITY_UPDATE:
+      return deps.cs.sendIdentityUpdate(body as IdentityUpdate);
+    case OutboxKind.MOVE_IN_NOTICE:
+      return deps.cs.sendMoveInNotice(body as MoveInNotice);
+    case OutboxKind.MOVE_OUT_CERTIFICATE_INFO:
+      return deps.cs.sendMoveOutCertificateInfo(body as MoveOutCertificateInfo);
+    case OutboxKind.CERTIFICATE_INFO_REQUEST:
+      return deps.cs.sendCertificateInfoRequest(body as CertificateInfoRequest);
+    case OutboxKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL:
+      return deps.cs.sendCertificateWithdrawal(body as MoveOutCertificateWithdrawal);
+    case OutboxKind.CARD_CONTINUED_USE:
+      return deps.cards.requestContinuedUse(body as ContinuedUseRequest);
+    default:
+      throw ApplicationFailure.nonRetryable(`unknown outbox kind ${kind}`);
   }
 };
 
 const partnerOf = (kind: string) => (kind === OutboxKind.CARD_CONTINUED_USE ? PartnerName.JLIS : PartnerName.CS);
 
 const errorCodeOf = (err: unknown): { code: string; httpStatus?: number } =>
-  err instanceof PartnerRejectedError ? { code: err.code, httpStatus: err.httpStatus }
-    : err instanceof PartnerUnavailableError ? { code: 'UNAVAILABLE', httpStatus: err.httpStatus }
+  err instanceof PartnerRejectedError
+    ? { code: err.code, httpStatus: err.httpStatus }
+    : err instanceof PartnerUnavailableError
+      ? { code: 'UNAVAILABLE', httpStatus: err.httpStatus }
       : { code: 'ERROR' };
 
 /**
@@ -45,26 +58,52 @@ export function deliverCsMessagesActivity(deps: ActivityDeps) {
     const unsent = { $in: [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.REJECTED] };
     const own = await em.find(OutboxMessage, { caseId: input.caseId, status: unsent }, { orderBy: { id: 'asc' } });
     const codes = [...new Set(own.map((m) => m.residentRecordCode))];
-    const queue = codes.length ? await em.find(OutboxMessage, { residentRecordCode: { $in: codes }, status: unsent }, { orderBy: { id: 'asc' } }) : [];
+    const queue = codes.length
+      ? await em.find(OutboxMessage, { residentRecordCode: { $in: codes }, status: unsent }, { orderBy: { id: 'asc' } })
+      : [];
     let sent = 0;
     for (const m of queue) {
       Context.current().heartbeat({ sent });
-      if (Context.current().cancellationSignal.aborted) throw new CancelledFailure('delivery cancelled between two messages');
+      if (Context.current().cancellationSignal.aborted)
+        throw new CancelledFailure('delivery cancelled between two messages');
       // claim the row (compare-and-set): a compensation may have cancelled it, another attempt may have sent it
-      if (!(await em.nativeUpdate(OutboxMessage, { id: m.id, status: unsent }, { status: OutboxStatus.SENDING, attempts: m.attempts + 1 }))) continue;
+      if (
+        !(await em.nativeUpdate(
+          OutboxMessage,
+          { id: m.id, status: unsent },
+          { status: OutboxStatus.SENDING, attempts: m.attempts + 1 },
+        ))
+      )
+        continue;
       Object.assign(m, { status: OutboxStatus.SENDING, attempts: m.attempts + 1 }); // what the claim wrote
       const started = Date.now();
-      const call = (ok: boolean, e?: { code: string; httpStatus?: number }) => em.persist(em.create(PartnerCall, {
-        partner: partnerOf(m.kind), operation: m.kind, ok, httpStatus: e?.httpStatus, errorCode: e?.code, durationMs: Date.now() - started, caseId: m.caseId, at: now(),
-      }));
+      const call = (ok: boolean, e?: { code: string; httpStatus?: number }) =>
+        em.persist(
+          em.create(PartnerCall, {
+            partner: partnerOf(m.kind),
+            operation: m.kind,
+            ok,
+            httpStatus: e?.httpStatus,
+            errorCode: e?.code,
+            durationMs: Date.now() - started,
+            caseId: m.caseId,
+            at: now(),
+          }),
+        );
       try {
         const ack = await send(deps, m.kind, JSON.parse(deps.pii.decrypt(m.payloadEnc)));
         const messageId = 'messageId' in ack ? ack.messageId : ack.requestId;
         Object.assign(m, { status: OutboxStatus.SENT, ackMessageId: messageId, sentAt: now(), lastError: undefined });
         call(true);
-        em.persist(em.create(CaseActionLog, {
-          caseId: m.caseId, action: CaseAction.CS_SENT, actorId: 'system', detail: { kind: m.kind, sequence: m.sequence, messageId, duplicate: ack.duplicate }, at: now(),
-        }));
+        em.persist(
+          em.create(CaseActionLog, {
+            caseId: m.caseId,
+            action: CaseAction.CS_SENT,
+            actorId: 'system',
+            detail: { kind: m.kind, sequence: m.sequence, messageId, duplicate: ack.duplicate },
+            at: now(),
+          }),
+        );
         await em.flush();
         sent++;
       } catch (err) {
@@ -73,9 +112,22 @@ export function deliverCsMessagesActivity(deps: ActivityDeps) {
         call(false, errorCodeOf(err));
         if (err instanceof PartnerRejectedError) {
           m.status = OutboxStatus.REJECTED;
-          em.persist(em.create(CaseActionLog, { caseId: m.caseId, action: CaseAction.CS_REJECTED, actorId: 'system', detail: { kind: m.kind, code: err.code }, at: now() }));
+          em.persist(
+            em.create(CaseActionLog, {
+              caseId: m.caseId,
+              action: CaseAction.CS_REJECTED,
+              actorId: 'system',
+              detail: { kind: m.kind, code: err.code },
+              at: now(),
+            }),
+          );
           await em.flush();
-          throw ApplicationFailure.create({ type: FailureType.PARTNER_REJECTED, message: `${m.kind} refused: ${err.code}`, nonRetryable: true, details: [{ code: err.code }] });
+          throw ApplicationFailure.create({
+            type: FailureType.PARTNER_REJECTED,
+            message: `${m.kind} refused: ${err.code}`,
+            nonRetryable: true,
+            details: [{ code: err.code }],
+          });
         }
         // the partner answered "not now" (e.g. 503): certainly not accepted, so the row is unclaimed again; after a
         // timeout or a network error it stays SENDING (it may have been accepted; the resend is de-duplicated)

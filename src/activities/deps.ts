@@ -14,6 +14,14 @@ export interface ActivityDeps {
   cards: CardAgency;
   portal: Portal;
   certificates: CertificateRenderer;
-  config: Pick<AppConfig, 'municipalityCode' | 'municipalityName' | 'prefectureName' | 'mayorName' | 'officeName' | 'identityUpdateIncludesKana'>;
+  config: Pick<
+    AppConfig,
+    | 'municipalityCode'
+    | 'municipalityName'
+    | 'prefectureName'
+    | 'mayorName'
+    | 'officeName'
+    | 'identityUpdateIncludesKana'
+  >;
   now?: () => Date;
 }

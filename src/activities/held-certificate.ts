@@ -20,10 +20,33 @@ export function heldCertificateActivities(deps: ActivityDeps) {
       return deps.orm.em.fork().transactional(async (em) => {
         const held = await em.findOneOrFail(HeldMoveOutCertificate, { heldId: input.heldId });
         if (held.state === HeldCertificateState.PURGED) return true;
-        if (held.state !== HeldCertificateState.HELD || !held.purgeAt || held.purgeAt > new Date(input.asOf)) return false;
-        Object.assign(held, { state: HeldCertificateState.PURGED, payloadEnc: undefined, residentRecordCode: undefined, plannedMoveOutDate: undefined, plannedVisitDate: undefined, purgedAt: new Date(input.asOf) });
-        em.persist(em.create(CaseActionLog, { caseId: held.heldId, action: CaseAction.PURGED, actorId: 'system', detail: { messageId: held.messageId, origin: held.originMunicipalityCode }, at: new Date() }));
-        audit(em, { ...SYSTEM_ACTOR, action: AuditAction.BATCH, function: 'purgeHeldCertificate', caseId: held.heldId, individualNumberAccessed: true, detail: { purged: true } });
+        if (held.state !== HeldCertificateState.HELD || !held.purgeAt || held.purgeAt > new Date(input.asOf))
+          return false;
+        Object.assign(held, {
+          state: HeldCertificateState.PURGED,
+          payloadEnc: undefined,
+          residentRecordCode: undefined,
+          plannedMoveOutDate: undefined,
+          plannedVisitDate: undefined,
+          purgedAt: new Date(input.asOf),
+        });
+        em.persist(
+          em.create(CaseActionLog, {
+            caseId: held.heldId,
+            action: CaseAction.PURGED,
+            actorId: 'system',
+            detail: { messageId: held.messageId, origin: held.originMunicipalityCode },
+            at: new Date(),
+          }),
+        );
+        audit(em, {
+          ...SYSTEM_ACTOR,
+          action: AuditAction.BATCH,
+          function: 'purgeHeldCertificate',
+          caseId: held.heldId,
+          individualNumberAccessed: true,
+          detail: { purged: true },
+        });
         await em.flush();
         return true;
       });

@@ -5,12 +5,29 @@ import { snapshotOf } from '../db/snapshot';
 import type { ActivityDeps } from './deps';
 
 /** Appends a full history snapshot of a changed record under the next 履歴番号 (never overwrites; domain.md §3.3). */
-export function appendHistory(em: EntityManager, deps: Pick<ActivityDeps, 'config'>, r: Resident, p: { caseId: string; operatorId: string; terminalId?: string; notes?: string }): void {
+export function appendHistory(
+  em: EntityManager,
+  deps: Pick<ActivityDeps, 'config'>,
+  r: Resident,
+  p: { caseId: string; operatorId: string; terminalId?: string; notes?: string },
+): void {
   r.historyNumber += 1;
   r.updatedAt = new Date();
-  em.persist(em.create(ResidentHistory, {
-    addresseeNumber: r.addresseeNumber, historyNumber: r.historyNumber, changeReason: r.changeReason, changeDate: r.changeDate,
-    notificationDate: r.notificationDate, processingDate: jstDate(new Date()), caseId: p.caseId, operatorId: p.operatorId,
-    terminalId: p.terminalId, place: deps.config.officeName, notes: p.notes, snapshot: snapshotOf(r), createdAt: new Date(),
-  }));
+  em.persist(
+    em.create(ResidentHistory, {
+      addresseeNumber: r.addresseeNumber,
+      historyNumber: r.historyNumber,
+      changeReason: r.changeReason,
+      changeDate: r.changeDate,
+      notificationDate: r.notificationDate,
+      processingDate: jstDate(new Date()),
+      caseId: p.caseId,
+      operatorId: p.operatorId,
+      terminalId: p.terminalId,
+      place: deps.config.officeName,
+      notes: p.notes,
+      snapshot: snapshotOf(r),
+      createdAt: new Date(),
+    }),
+  );
 }

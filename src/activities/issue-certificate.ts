@@ -5,14 +5,26 @@ import { jstDate, toWareki } from '../domain/dates';
 import { relationshipRank, sexLabel } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
 import { CounterName, nextSerial } from '../db/counters';
-import { AuditAction, CaseActionLog, CaseApplication, CaseRecord, CertificateIssuance, Resident, ResidentHistory, Terminal } from '../db/entities';
+import {
+  AuditAction,
+  CaseActionLog,
+  CaseApplication,
+  CaseRecord,
+  CertificateIssuance,
+  Resident,
+  ResidentHistory,
+  Terminal,
+} from '../db/entities';
 import { fullKana, fullName } from '../db/registry-lookup';
 import type { MoveInApplication } from '../domain/applications/move-in-application';
 import type { StoredMoveOutApplication } from '../api/move-out-intake';
 import type { ResidentRecordCopyInput } from '../../templates/resident-record-copy';
 import type { ActivityDeps } from './deps';
 
-export const CertificateType = { RESIDENT_RECORD_COPY: 'residentRecordCopy', MOVE_OUT_CERTIFICATE: 'moveOutCertificate' } as const;
+export const CertificateType = {
+  RESIDENT_RECORD_COPY: 'residentRecordCopy',
+  MOVE_OUT_CERTIFICATE: 'moveOutCertificate',
+} as const;
 export type CertificateType = (typeof CertificateType)[keyof typeof CertificateType];
 
 export interface IssueInput {
@@ -29,78 +41,172 @@ export interface IssueResult {
 
 export const countPages = (pdf: Buffer): number => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
 export const byHouseholdOrder = (a: Resident, b: Resident) =>
-  relationshipRank(a.relationshipToHead) - relationshipRank(b.relationshipToHead) || a.birthDate.localeCompare(b.birthDate) || a.addresseeNumber.localeCompare(b.addresseeNumber);
+  relationshipRank(a.relationshipToHead) - relationshipRank(b.relationshipToHead) ||
+  a.birthDate.localeCompare(b.birthDate) ||
+  a.addresseeNumber.localeCompare(b.addresseeNumber);
 
 /**
  * Issues one certificate for the persons of a case: a fresh 発行番号 (date, municipality, terminal, printer, daily
  * serial), the rendered PDF stored with its 交付履歴 row (standard spec 1.3.8), an action, and an audit record per
  * person saying whether the 個人番号 was printed. Idempotent per case and certificate type.
  */
-type Render = (em: EntityManager, persons: Resident[], base: { issueNumber: string; issueDate: string; reissue?: boolean }) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>;
+type Render = (
+  em: EntityManager,
+  persons: Resident[],
+  base: { issueNumber: string; issueDate: string; reissue?: boolean },
+) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>;
 
-async function issue(deps: ActivityDeps, input: IssueInput, type: CertificateType, render: Render, reissueOf?: CertificateIssuance): Promise<IssueResult> {
+async function issue(
+  deps: ActivityDeps,
+  input: IssueInput,
+  type: CertificateType,
+  render: Render,
+  reissueOf?: CertificateIssuance,
+): Promise<IssueResult> {
   const now = deps.now ?? (() => new Date());
   return deps.orm.em.fork().transactional(async (em) => {
-    const existing = reissueOf ? null : await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
-    if (existing) return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
+    const existing = reissueOf
+      ? null
+      : await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
+    if (existing)
+      return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
     const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-    const persons = (reissueOf ? await stateAt(em, reissueOf) : await em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } })).sort(byHouseholdOrder);
+    const persons = (
+      reissueOf
+        ? await stateAt(em, reissueOf)
+        : await em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } })
+    ).sort(byHouseholdOrder);
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
     const day = jstDate(issuedAt);
     const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
-    const rendered = await render(em, persons, { issueNumber, issueDate: day, ...(reissueOf ? { reissue: true } : {}) });
+    const rendered = await render(em, persons, {
+      issueNumber,
+      issueDate: day,
+      ...(reissueOf ? { reissue: true } : {}),
+    });
     const { pdf } = rendered;
     const printedItems = reissueOf ? { ...rendered.printedItems, reissue: true } : rendered.printedItems;
     const pages = countPages(pdf);
     const certificateId = randomUUID();
-    em.persist(em.create(CertificateIssuance, {
-      certificateId, issueNumber, certificateType: type, caseId: input.caseId, issuedAt, place: deps.config.officeName,
-      targetAddresseeNumbers: persons.map((p) => p.addresseeNumber), printedItems, pages, terminalId: input.terminalId, operatorId: input.operatorId, pdf,
-    }));
-    em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.CERTIFICATE_ISSUED, actorId: input.operatorId, terminalId: input.terminalId, detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) }, at: issuedAt }));
-    audit(em, ...persons.map((p) => ({
-      actorId: input.operatorId, actorRoles: ['clerk'], terminalId: input.terminalId, action: AuditAction.CERTIFICATE, function: `issue ${type}`,
-      targetAddresseeNumber: p.addresseeNumber, caseId: input.caseId, individualNumberAccessed: Boolean(printedItems.includeIndividualNumber),
-      detail: { certificateId, issueDate: toWareki(day) },
-    })));
+    em.persist(
+      em.create(CertificateIssuance, {
+        certificateId,
+        issueNumber,
+        certificateType: type,
+        caseId: input.caseId,
+        issuedAt,
+        place: deps.config.officeName,
+        targetAddresseeNumbers: persons.map((p) => p.addresseeNumber),
+        printedItems,
+        pages,
+        terminalId: input.terminalId,
+        operatorId: input.operatorId,
+        pdf,
+      }),
+    );
+    em.persist(
+      em.create(CaseActionLog, {
+        caseId: input.caseId,
+        action: CaseAction.CERTIFICATE_ISSUED,
+        actorId: input.operatorId,
+        terminalId: input.terminalId,
+        detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) },
+        at: issuedAt,
+      }),
+    );
+    audit(
+      em,
+      ...persons.map((p) => ({
+        actorId: input.operatorId,
+        actorRoles: ['clerk'],
+        terminalId: input.terminalId,
+        action: AuditAction.CERTIFICATE,
+        function: `issue ${type}`,
+        targetAddresseeNumber: p.addresseeNumber,
+        caseId: input.caseId,
+        individualNumberAccessed: Boolean(printedItems.includeIndividualNumber),
+        detail: { certificateId, issueDate: toWareki(day) },
+      })),
+    );
     await em.flush();
     return { issueNumber, certificateId, pages };
   });
 }
 
 /** 発行番号 (domain.md §5.1): date, municipality, issuing terminal, printer, daily serial (the page n/m is added per page). */
-export async function nextIssueNumber(deps: ActivityDeps, em: EntityManager, day: string, terminalId: string | undefined): Promise<string> {
+export async function nextIssueNumber(
+  deps: ActivityDeps,
+  em: EntityManager,
+  day: string,
+  terminalId: string | undefined,
+): Promise<string> {
   const terminal = terminalId ? await em.findOne(Terminal, { terminalId }) : null;
   const serial = await nextSerial(em, CounterName.issueSerial(day.replaceAll('-', '')));
-  return [day.replaceAll('-', ''), deps.config.municipalityName, terminal?.name ?? deps.config.officeName, terminal?.printerName ?? 'プリンタ001', String(serial).padStart(6, '0')].join(' ');
+  return [
+    day.replaceAll('-', ''),
+    deps.config.municipalityName,
+    terminal?.name ?? deps.config.officeName,
+    terminal?.printerName ?? 'プリンタ001',
+    String(serial).padStart(6, '0'),
+  ].join(' ');
 }
 
 /** The persons as they were recorded when `first` was issued (a 再交付 prints the state at first issue). */
 async function stateAt(em: EntityManager, first: CertificateIssuance): Promise<Resident[]> {
   const out: Resident[] = [];
   for (const a of first.targetAddresseeNumbers) {
-    const [h] = await em.find(ResidentHistory, { addresseeNumber: a, createdAt: { $lte: first.issuedAt } }, { orderBy: { historyNumber: 'desc' }, limit: 1 });
+    const [h] = await em.find(
+      ResidentHistory,
+      { addresseeNumber: a, createdAt: { $lte: first.issuedAt } },
+      { orderBy: { historyNumber: 'desc' }, limit: 1 },
+    );
     if (h) out.push(Object.assign(new Resident(), h.snapshot, { historyNumber: h.historyNumber }));
   }
   return out;
 }
 
-export type CopyOptions = { includeHouseholdHead: boolean; includeDomicile: boolean; includeResidentRecordCode: boolean; includeIndividualNumber: boolean };
+export type CopyOptions = {
+  includeHouseholdHead: boolean;
+  includeDomicile: boolean;
+  includeResidentRecordCode: boolean;
+  includeIndividualNumber: boolean;
+};
 
 /** The 住民票の写し document: omitted items are not printed (domain.md §5.2); `reasons` per 宛名番号 (転入, 出生, …). */
-export function residentRecordCopyDoc(deps: ActivityDeps, persons: Resident[], base: { issueNumber: string; issueDate: string; reissue?: boolean }, options: CopyOptions, reasons: Record<string, string | undefined> = {}): ResidentRecordCopyInput {
+export function residentRecordCopyDoc(
+  deps: ActivityDeps,
+  persons: Resident[],
+  base: { issueNumber: string; issueDate: string; reissue?: boolean },
+  options: CopyOptions,
+  reasons: Record<string, string | undefined> = {},
+): ResidentRecordCopyInput {
   const first = persons[0]!;
   return {
-    ...letterhead(deps), issueNumber: base.issueNumber, issueDate: base.issueDate, householdHeadName: first.householdHeadName,
-    address: first.address, addressSupplement: first.addressSupplement, options: { ...options, reissue: base.reissue },
+    ...letterhead(deps),
+    issueNumber: base.issueNumber,
+    issueDate: base.issueDate,
+    householdHeadName: first.householdHeadName,
+    address: first.address,
+    addressSupplement: first.addressSupplement,
+    options: { ...options, reissue: base.reissue },
     persons: persons.map((r) => ({
-      name: fullName(r), nameKana: fullKana(r), birthDate: r.birthDate, birthDateSeireki: r.isForeignResident, sex: sexLabel(r.sex),
-      relationshipToHead: r.relationshipToHead, becameResidentDate: r.becameResidentDate, becameResidentReason: r.addresseeNumber in reasons ? reasons[r.addresseeNumber] : '転入',
-      addressEstablishedDate: r.addressEstablishedDate, notificationDate: r.notificationDate, previousAddress: r.previousAddress,
-      registeredDomicile: r.registeredDomicile, familyRegisterHead: r.familyRegisterHead,
+      name: fullName(r),
+      nameKana: fullKana(r),
+      birthDate: r.birthDate,
+      birthDateSeireki: r.isForeignResident,
+      sex: sexLabel(r.sex),
+      relationshipToHead: r.relationshipToHead,
+      becameResidentDate: r.becameResidentDate,
+      becameResidentReason: r.addresseeNumber in reasons ? reasons[r.addresseeNumber] : '転入',
+      addressEstablishedDate: r.addressEstablishedDate,
+      notificationDate: r.notificationDate,
+      previousAddress: r.previousAddress,
+      registeredDomicile: r.registeredDomicile,
+      familyRegisterHead: r.familyRegisterHead,
       residentRecordCode: options.includeResidentRecordCode ? r.residentRecordCode : undefined,
-      individualNumber: options.includeIndividualNumber ? number(deps, r) || undefined : undefined, remarks: r.remarks,
+      individualNumber: options.includeIndividualNumber ? number(deps, r) || undefined : undefined,
+      remarks: r.remarks,
     })),
   };
 }
@@ -110,7 +216,8 @@ const letterhead = (deps: ActivityDeps) => ({
   mayorTitle: `${deps.config.prefectureName}${deps.config.municipalityName}長`,
   mayorName: deps.config.mayorName,
 });
-const number = (deps: ActivityDeps, r: Resident) => (r.individualNumberEnc ? deps.pii.decrypt(r.individualNumberEnc) : '');
+const number = (deps: ActivityDeps, r: Resident) =>
+  r.individualNumberEnc ? deps.pii.decrypt(r.individualNumberEnc) : '';
 
 export function certificateActivities(deps: ActivityDeps) {
   const renders: Record<CertificateType, (input: IssueInput) => Render> = {
@@ -119,10 +226,15 @@ export function certificateActivities(deps: ActivityDeps) {
       const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
       const req = (app.payload as unknown as Pick<MoveInApplication, 'certificateRequest'>).certificateRequest ?? {};
       const options = {
-        includeHouseholdHead: Boolean(req.includeHouseholdHead), includeDomicile: Boolean(req.includeDomicile),
-        includeResidentRecordCode: Boolean(req.includeResidentRecordCode), includeIndividualNumber: Boolean(req.includeIndividualNumber),
+        includeHouseholdHead: Boolean(req.includeHouseholdHead),
+        includeDomicile: Boolean(req.includeDomicile),
+        includeResidentRecordCode: Boolean(req.includeResidentRecordCode),
+        includeIndividualNumber: Boolean(req.includeIndividualNumber),
       };
-      return { pdf: await deps.certificates.renderResidentRecordCopy(residentRecordCopyDoc(deps, persons, base, options)), printedItems: options };
+      return {
+        pdf: await deps.certificates.renderResidentRecordCopy(residentRecordCopyDoc(deps, persons, base, options)),
+        printedItems: options,
+      };
     },
 
     /**
@@ -130,30 +242,61 @@ export function certificateActivities(deps: ActivityDeps) {
      * 14-day limit. 個別事項情報 comes from other departments' feeds, which do not exist yet (printed as 「―」).
      */
     moveOutCertificate: (input) => async (em, persons, base) => {
-      const app = (await em.findOneOrFail(CaseApplication, { caseId: input.caseId })).payload as unknown as StoredMoveOutApplication;
+      const app = (await em.findOneOrFail(CaseApplication, { caseId: input.caseId }))
+        .payload as unknown as StoredMoveOutApplication;
       const first = persons[0]!;
       const pdf = await deps.certificates.renderMoveOutCertificate({
-        ...letterhead(deps), ...base, kind: app.late ? 'equivalent' : 'certificate', address: first.address, addressSupplement: first.addressSupplement,
-        householdHeadName: first.householdHeadName ?? fullName(first), plannedDestinationAddress: app.destination.address,
-        plannedMoveOutDate: app.plannedMoveOutDate, notificationDate: app.notificationDate,
+        ...letterhead(deps),
+        ...base,
+        kind: app.late ? 'equivalent' : 'certificate',
+        address: first.address,
+        addressSupplement: first.addressSupplement,
+        householdHeadName: first.householdHeadName ?? fullName(first),
+        plannedDestinationAddress: app.destination.address,
+        plannedMoveOutDate: app.plannedMoveOutDate,
+        notificationDate: app.notificationDate,
         persons: persons.map((r) => ({
-          name: fullName(r), nameKana: fullKana(r), birthDate: r.birthDate, birthDateSeireki: r.isForeignResident, sex: sexLabel(r.sex),
-          relationshipToHead: r.relationshipToHead, registeredDomicile: r.registeredDomicile, familyRegisterHead: r.familyRegisterHead,
-          residentRecordCode: r.residentRecordCode ?? '', individualNumber: number(deps, r), becameResidentDate: r.becameResidentDate,
-          addressEstablishedDate: r.addressEstablishedDate, programs: {},
+          name: fullName(r),
+          nameKana: fullKana(r),
+          birthDate: r.birthDate,
+          birthDateSeireki: r.isForeignResident,
+          sex: sexLabel(r.sex),
+          relationshipToHead: r.relationshipToHead,
+          registeredDomicile: r.registeredDomicile,
+          familyRegisterHead: r.familyRegisterHead,
+          residentRecordCode: r.residentRecordCode ?? '',
+          individualNumber: number(deps, r),
+          becameResidentDate: r.becameResidentDate,
+          addressEstablishedDate: r.addressEstablishedDate,
+          programs: {},
         })),
       });
-      return { pdf, printedItems: { includeIndividualNumber: true, includeResidentRecordCode: true, equivalent: app.late } };
+      return {
+        pdf,
+        printedItems: { includeIndividualNumber: true, includeResidentRecordCode: true, equivalent: app.late },
+      };
     },
   };
   return {
-    issueResidentRecordCopy: (input: IssueInput) => issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
-    issueMoveOutCertificate: (input: IssueInput) => issue(deps, input, CertificateType.MOVE_OUT_CERTIFICATE, renders.moveOutCertificate(input)),
+    issueResidentRecordCopy: (input: IssueInput) =>
+      issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
+    issueMoveOutCertificate: (input: IssueInput) =>
+      issue(deps, input, CertificateType.MOVE_OUT_CERTIFICATE, renders.moveOutCertificate(input)),
     /** 再交付 (domain.md §5.2, standard spec 4.1.3.0.3): a new copy and 発行番号, marked 「再交付」, showing the state at first issue. */
-    async reissueCertificate(input: { certificateId: string; operatorId: string; terminalId?: string }): Promise<IssueResult> {
+    async reissueCertificate(input: {
+      certificateId: string;
+      operatorId: string;
+      terminalId?: string;
+    }): Promise<IssueResult> {
       const first = await deps.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: input.certificateId });
       const issueInput = { caseId: first.caseId!, operatorId: input.operatorId, terminalId: input.terminalId };
-      return issue(deps, issueInput, first.certificateType as CertificateType, renders[first.certificateType as CertificateType](issueInput), first);
+      return issue(
+        deps,
+        issueInput,
+        first.certificateType as CertificateType,
+        renders[first.certificateType as CertificateType](issueInput),
+        first,
+      );
     },
   };
 }

@@ -13,28 +13,60 @@ import type { ActivityDeps } from './deps';
 export async function enqueue(
   em: EntityManager,
   deps: Pick<ActivityDeps, 'pii' | 'config'>,
-  p: { caseId: string; kind: OutboxKind; residentRecordCode: string; keyPart: string; build: (sequence: number, idempotencyKey: string) => object },
+  p: {
+    caseId: string;
+    kind: OutboxKind;
+    residentRecordCode: string;
+    keyPart: string;
+    build: (sequence: number, idempotencyKey: string) => object;
+  },
 ): Promise<void> {
-  const last = await em.findOne(OutboxMessage, { kind: p.kind, residentRecordCode: p.residentRecordCode }, { orderBy: { sequence: 'desc' } });
+  const last = await em.findOne(
+    OutboxMessage,
+    { kind: p.kind, residentRecordCode: p.residentRecordCode },
+    { orderBy: { sequence: 'desc' } },
+  );
   const sequence = (last?.sequence ?? 0) + 1;
   const idempotencyKey = `${deps.config.municipalityCode}-${p.caseId}-${p.keyPart}`;
   const body = p.build(sequence, idempotencyKey);
-  em.persist(em.create(OutboxMessage, {
-    caseId: p.caseId, kind: p.kind, residentRecordCode: p.residentRecordCode, sequence, idempotencyKey, payloadEnc: deps.pii.encrypt(JSON.stringify(body)),
-  } as OutboxMessage));
+  em.persist(
+    em.create(OutboxMessage, {
+      caseId: p.caseId,
+      kind: p.kind,
+      residentRecordCode: p.residentRecordCode,
+      sequence,
+      idempotencyKey,
+      payloadEnc: deps.pii.encrypt(JSON.stringify(body)),
+    } as OutboxMessage),
+  );
   await em.flush(); // the next enqueue for the same person sees this sequence
 }
 
-export const displayAddress = (r: Pick<Resident, 'address' | 'addressSupplement'>): string => [r.address, r.addressSupplement].filter(Boolean).join('　');
+export const displayAddress = (r: Pick<Resident, 'address' | 'addressSupplement'>): string =>
+  [r.address, r.addressSupplement].filter(Boolean).join('　');
 
 /** 本人確認情報: exactly the 8 items (+ 氏名の振り仮名 when the 2025 item set is on), domain.md §3.4. */
-export const identityUpdateOf = (
-  deps: Pick<ActivityDeps, 'config'>, r: Resident, individualNumber: string, reason: ChangeReason, changeDate: string,
-) => (sequenceNumber: number, idempotencyKey: string): IdentityUpdate => ({
-  municipalityCode: deps.config.municipalityCode, idempotencyKey, sequenceNumber,
-  identity: {
-    residentRecordCode: r.residentRecordCode!, name: fullName(r), birthDate: r.birthDate, sex: r.sex, address: displayAddress(r),
-    individualNumber, changeReason: csChangeReasonFor(reason)!, changeDate,
-    ...(deps.config.identityUpdateIncludesKana ? { nameKana: `${r.familyNameKana}　${r.givenNameKana}` } : {}),
-  },
-});
+export const identityUpdateOf =
+  (
+    deps: Pick<ActivityDeps, 'config'>,
+    r: Resident,
+    individualNumber: string,
+    reason: ChangeReason,
+    changeDate: string,
+  ) =>
+  (sequenceNumber: number, idempotencyKey: string): IdentityUpdate => ({
+    municipalityCode: deps.config.municipalityCode,
+    idempotencyKey,
+    sequenceNumber,
+    identity: {
+      residentRecordCode: r.residentRecordCode!,
+      name: fullName(r),
+      birthDate: r.birthDate,
+      sex: r.sex,
+      address: displayAddress(r),
+      individualNumber,
+      changeReason: csChangeReasonFor(reason)!,
+      changeDate,
+      ...(deps.config.identityUpdateIncludesKana ? { nameKana: `${r.familyNameKana}　${r.givenNameKana}` } : {}),
+    },
+  });

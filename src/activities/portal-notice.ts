@@ -18,32 +18,62 @@ export function portalNoticeActivities(deps: ActivityDeps) {
   return {
     async notifyPortal(input: { caseId: string; kind: PortalNoticeKind }): Promise<{ noticeId: string }> {
       const em = deps.orm.em.fork();
-      const app = (await em.findOneOrFail(CaseApplication, { caseId: input.caseId })).payload as unknown as StoredOnlineMoveOutApplication;
-      const rejection = input.kind === 'REJECTED'
-        ? await em.findOne(CaseActionLog, { caseId: input.caseId, action: CaseAction.REJECT }, { orderBy: { id: 'desc' } })
-        : undefined;
+      const app = (await em.findOneOrFail(CaseApplication, { caseId: input.caseId }))
+        .payload as unknown as StoredOnlineMoveOutApplication;
+      const rejection =
+        input.kind === 'REJECTED'
+          ? await em.findOne(
+              CaseActionLog,
+              { caseId: input.caseId, action: CaseAction.REJECT },
+              { orderBy: { id: 'desc' } },
+            )
+          : undefined;
       const reason = typeof rejection?.detail?.reason === 'string' ? rejection.detail.reason : undefined;
       const notice: PortalNotice = {
         idempotencyKey: `${deps.config.municipalityCode}-${app.online.applicationId}-${input.kind}`,
-        applicationId: app.online.applicationId, municipalityCode: deps.config.municipalityCode, kind: input.kind,
+        applicationId: app.online.applicationId,
+        municipalityCode: deps.config.municipalityCode,
+        kind: input.kind,
         ...(reason ? { reasons: [{ rule: 'REVIEW_REJECTED', message: reason.slice(0, 500) }] } : {}),
         at: now().toISOString(),
       };
       const started = Date.now();
-      const call = (ok: boolean, errorCode?: string, httpStatus?: number) => em.persist(em.create(PartnerCall, {
-        partner: PartnerName.PORTAL, operation: `NOTICE_${input.kind}`, ok, errorCode, httpStatus, durationMs: Date.now() - started, caseId: input.caseId, at: now(),
-      }));
+      const call = (ok: boolean, errorCode?: string, httpStatus?: number) =>
+        em.persist(
+          em.create(PartnerCall, {
+            partner: PartnerName.PORTAL,
+            operation: `NOTICE_${input.kind}`,
+            ok,
+            errorCode,
+            httpStatus,
+            durationMs: Date.now() - started,
+            caseId: input.caseId,
+            at: now(),
+          }),
+        );
       try {
         const ack = await deps.portal.sendNotice(notice);
         call(true);
-        em.persist(em.create(CaseActionLog, { caseId: input.caseId, action: CaseAction.PORTAL_NOTIFIED, actorId: 'system', detail: { kind: input.kind, noticeId: ack.noticeId, duplicate: ack.duplicate }, at: now() }));
+        em.persist(
+          em.create(CaseActionLog, {
+            caseId: input.caseId,
+            action: CaseAction.PORTAL_NOTIFIED,
+            actorId: 'system',
+            detail: { kind: input.kind, noticeId: ack.noticeId, duplicate: ack.duplicate },
+            at: now(),
+          }),
+        );
         await em.flush();
         return { noticeId: ack.noticeId };
       } catch (err) {
         if (err instanceof PartnerRejectedError) {
           call(false, err.code, err.httpStatus);
           await em.flush();
-          throw ApplicationFailure.create({ type: FailureType.PARTNER_REJECTED, message: `portal notice refused: ${err.code}`, nonRetryable: true });
+          throw ApplicationFailure.create({
+            type: FailureType.PARTNER_REJECTED,
+            message: `portal notice refused: ${err.code}`,
+            nonRetryable: true,
+          });
         }
         call(false, 'UNAVAILABLE', err instanceof PartnerUnavailableError ? err.httpStatus : undefined);
         await em.flush();

@@ -46,7 +46,13 @@ export function projectionActivities(deps: ActivityDeps) {
       if (p.makerId) row.makerId = p.makerId;
       if (p.awaitingRole !== undefined) row.awaitingRole = p.awaitingRole ?? undefined;
       // activity-failure attention is owned by the failure recorder; a status change clears other reasons only
-      if (FINAL_STATUSES.has(p.status)) Object.assign(row, { failingStep: undefined, attempt: undefined, lastError: undefined, nextRetryAt: undefined });
+      if (FINAL_STATUSES.has(p.status))
+        Object.assign(row, {
+          failingStep: undefined,
+          attempt: undefined,
+          lastError: undefined,
+          nextRetryAt: undefined,
+        });
       if (p.needsAttention || row.attentionReason !== 'ACTIVITY_FAILING' || FINAL_STATUSES.has(p.status)) {
         row.needsAttention = p.needsAttention;
         row.attentionReason = p.attentionReason ?? undefined;
@@ -61,11 +67,28 @@ export function projectionActivities(deps: ActivityDeps) {
     async recordCaseAction(p: RecordCaseActionInput): Promise<void> {
       const em = deps.orm.em.fork();
       const row = await em.findOne(CaseRecord, { caseId: p.caseId });
-      em.persist(em.create(CaseActionLog, { caseId: p.caseId, action: p.action, actorId: p.actorId, terminalId: p.terminalId, detail: p.detail, at: now() }));
-      audit(em, ...(row?.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
-        actorId: p.actorId, actorRoles: p.actorRoles, terminalId: p.terminalId, action: AuditAction.CHANGE_PROVISIONAL,
-        function: `case:${p.action}`, caseId: p.caseId, targetAddresseeNumber: a,
-      })));
+      em.persist(
+        em.create(CaseActionLog, {
+          caseId: p.caseId,
+          action: p.action,
+          actorId: p.actorId,
+          terminalId: p.terminalId,
+          detail: p.detail,
+          at: now(),
+        }),
+      );
+      audit(
+        em,
+        ...(row?.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
+          actorId: p.actorId,
+          actorRoles: p.actorRoles,
+          terminalId: p.terminalId,
+          action: AuditAction.CHANGE_PROVISIONAL,
+          function: `case:${p.action}`,
+          caseId: p.caseId,
+          targetAddresseeNumber: a,
+        })),
+      );
       await em.flush();
     },
 
@@ -76,14 +99,28 @@ export function projectionActivities(deps: ActivityDeps) {
       if (row.decidedBy) return; // already recorded (activity retry)
       row.decidedBy = p.decision.by;
       const action = p.decision.kind === 'APPROVED' ? CaseAction.APPROVE : CaseAction.REJECT;
-      em.persist(em.create(CaseActionLog, {
-        caseId: p.caseId, action, actorId: p.decision.by, terminalId: p.decision.terminalId,
-        detail: p.decision.reason ? { reason: p.decision.reason } : undefined, at: new Date(p.decision.at),
-      }));
-      audit(em, ...(row.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
-        actorId: p.decision.by, actorRoles: ['approver'], terminalId: p.decision.terminalId, action: AuditAction.CHANGE_PROVISIONAL,
-        function: action === CaseAction.APPROVE ? 'approve' : 'reject', targetAddresseeNumber: a, caseId: p.caseId,
-      })));
+      em.persist(
+        em.create(CaseActionLog, {
+          caseId: p.caseId,
+          action,
+          actorId: p.decision.by,
+          terminalId: p.decision.terminalId,
+          detail: p.decision.reason ? { reason: p.decision.reason } : undefined,
+          at: new Date(p.decision.at),
+        }),
+      );
+      audit(
+        em,
+        ...(row.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
+          actorId: p.decision.by,
+          actorRoles: ['approver'],
+          terminalId: p.decision.terminalId,
+          action: AuditAction.CHANGE_PROVISIONAL,
+          function: action === CaseAction.APPROVE ? 'approve' : 'reject',
+          targetAddresseeNumber: a,
+          caseId: p.caseId,
+        })),
+      );
       await em.flush();
     },
   };

@@ -37,8 +37,15 @@ export function createApiApp(deps: ApiDeps): express.Express {
 
   app.get('/api/health', async (_req, res) => {
     const checks: Record<string, boolean> = {};
-    checks.database = await deps.orm.em.fork().getConnection().isConnected().catch(() => false);
-    checks.temporal = await deps.temporal.connection.workflowService.getSystemInfo({}).then(() => true, () => false);
+    checks.database = await deps.orm.em
+      .fork()
+      .getConnection()
+      .isConnected()
+      .catch(() => false);
+    checks.temporal = await deps.temporal.connection.workflowService.getSystemInfo({}).then(
+      () => true,
+      () => false,
+    );
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
   });
@@ -60,8 +67,10 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ApiError) return void res.status(err.status).json(err.toBody());
     const e = err as { type?: string; status?: number };
-    if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: 'MALFORMED_JSON', message: 'JSON の形式が正しくありません' });
-    if (e.type === 'entity.too.large') return void res.status(413).json({ error: 'PAYLOAD_TOO_LARGE', message: '送信データが大きすぎます' });
+    if (e.type === 'entity.parse.failed')
+      return void res.status(400).json({ error: 'MALFORMED_JSON', message: 'JSON の形式が正しくありません' });
+    if (e.type === 'entity.too.large')
+      return void res.status(413).json({ error: 'PAYLOAD_TOO_LARGE', message: '送信データが大きすぎます' });
     // internal error messages may quote data (e.g. a DB constraint with a value): log the error class only
     console.error('[api] unexpected error:', err instanceof Error ? err.name : typeof err);
     res.status(500).json({ error: 'INTERNAL', message: 'システムエラーが発生しました' });

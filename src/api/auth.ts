@@ -38,7 +38,11 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export interface LoginRequest { userId: string; password: string; terminalId: string }
+export interface LoginRequest {
+  userId: string;
+  password: string;
+  terminalId: string;
+}
 export const LoginRequestSchema = {
   type: 'object',
   additionalProperties: false,
@@ -64,7 +68,16 @@ export async function login(orm: MikroORM, body: unknown, ip: string | undefined
       user.failedLogins += 1;
       if (user.failedLogins >= MAX_FAILED_LOGINS) user.lockedUntil = new Date(now.getTime() + LOCK_MS);
     }
-    audit(em, { actorId: userId, actorRoles: [], terminalId, ip, action: AuditAction.LOGIN_FAILED, function: 'POST /api/auth/login', outcome: 'denied', detail: { reason } });
+    audit(em, {
+      actorId: userId,
+      actorRoles: [],
+      terminalId,
+      ip,
+      action: AuditAction.LOGIN_FAILED,
+      function: 'POST /api/auth/login',
+      outcome: 'denied',
+      detail: { reason },
+    });
     await em.flush();
     return new ApiError(401, 'LOGIN_FAILED', 'ユーザーID、パスワードまたは端末が正しくありません');
   };
@@ -76,21 +89,50 @@ export async function login(orm: MikroORM, body: unknown, ip: string | undefined
   user.failedLogins = 0;
   user.lockedUntil = undefined;
   const expiresAt = new Date(now.getTime() + SESSION_MAX_MS);
-  em.persist(em.create(StaffSession, { tokenHash: tokenHash(token), userId, terminalId, ip, createdAt: now, lastSeenAt: now, expiresAt }));
-  audit(em, { actorId: userId, actorRoles: user.roles, terminalId, ip, action: AuditAction.LOGIN, function: 'POST /api/auth/login' });
+  em.persist(
+    em.create(StaffSession, {
+      tokenHash: tokenHash(token),
+      userId,
+      terminalId,
+      ip,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+    }),
+  );
+  audit(em, {
+    actorId: userId,
+    actorRoles: user.roles,
+    terminalId,
+    ip,
+    action: AuditAction.LOGIN,
+    function: 'POST /api/auth/login',
+  });
   await em.flush();
-  return { token, expiresAt: expiresAt.toISOString(), user: { userId, displayName: user.displayName, roles: user.roles, terminalId } };
+  return {
+    token,
+    expiresAt: expiresAt.toISOString(),
+    user: { userId, displayName: user.displayName, roles: user.roles, terminalId },
+  };
 }
 
 export async function logout(orm: MikroORM, staff: StaffContext, token: string) {
   const em = orm.em.fork();
   const s = await em.findOne(StaffSession, { tokenHash: tokenHash(token) });
   if (s) s.revokedAt = new Date();
-  audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.LOGOUT, function: 'POST /api/auth/logout' });
+  audit(em, {
+    actorId: staff.userId,
+    actorRoles: staff.roles,
+    terminalId: staff.terminalId,
+    ip: staff.ip,
+    action: AuditAction.LOGOUT,
+    function: 'POST /api/auth/logout',
+  });
   await em.flush();
 }
 
-export const bearerToken = (req: Request): string | undefined => /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
+export const bearerToken = (req: Request): string | undefined =>
+  /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1];
 
 /** The browser session: the same staff_session token as the bearer, in an HttpOnly SameSite=Strict cookie. */
 export const SESSION_COOKIE = 'juki_session';
@@ -112,15 +154,27 @@ export function parseCookies(header: string | undefined): Record<string, string>
   return out;
 }
 
-export const sessionCookieToken = (req: Request): string | undefined => parseCookies(req.get('cookie'))[SESSION_COOKIE] || undefined;
+export const sessionCookieToken = (req: Request): string | undefined =>
+  parseCookies(req.get('cookie'))[SESSION_COOKIE] || undefined;
 
 /** Set-Cookie value; `Secure` when the request came over HTTPS (a TLS-terminating proxy on loopback counts). */
-export const cookieHeader = (name: string, value: string, opts: { secure: boolean; maxAgeSec?: number; path?: string }): string =>
-  [`${name}=${encodeURIComponent(value)}`, `Path=${opts.path ?? '/'}`, 'HttpOnly', 'SameSite=Strict', ...(opts.secure ? ['Secure'] : []),
-    ...(opts.maxAgeSec !== undefined ? [`Max-Age=${opts.maxAgeSec}`] : [])].join('; ');
+export const cookieHeader = (
+  name: string,
+  value: string,
+  opts: { secure: boolean; maxAgeSec?: number; path?: string },
+): string =>
+  [
+    `${name}=${encodeURIComponent(value)}`,
+    `Path=${opts.path ?? '/'}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(opts.secure ? ['Secure'] : []),
+    ...(opts.maxAgeSec !== undefined ? [`Max-Age=${opts.maxAgeSec}`] : []),
+  ].join('; ');
 
 /** The CSRF token of a session: derived from the (secret, HttpOnly) session token, so a cross-site page cannot know it. */
-export const csrfTokenFor = (sessionToken: string): string => createHmac('sha256', sessionToken).update('juki-csrf-v1').digest('base64url');
+export const csrfTokenFor = (sessionToken: string): string =>
+  createHmac('sha256', sessionToken).update('juki-csrf-v1').digest('base64url');
 
 export const sameSecret = (a: string | undefined, b: string): boolean => {
   if (typeof a !== 'string' || a.length !== b.length) return false;
@@ -133,25 +187,43 @@ export const isStateChanging = (req: Request): boolean => STATE_CHANGING.has(req
 export type SessionLookup = { ok: true; staff: StaffContext } | { ok: false; reason: 'missing' | 'expired' };
 
 /** Resolves a session token to its staff member; refreshes the idle timer (at most once a minute). */
-export async function resolveSession(orm: MikroORM, token: string | undefined, ip: string | undefined, now = new Date()): Promise<SessionLookup> {
+export async function resolveSession(
+  orm: MikroORM,
+  token: string | undefined,
+  ip: string | undefined,
+  now = new Date(),
+): Promise<SessionLookup> {
   if (!token) return { ok: false, reason: 'missing' };
   const em = orm.em.fork();
   const s = await em.findOne(StaffSession, { tokenHash: tokenHash(token) });
   if (!s) return { ok: false, reason: 'missing' };
-  if (s.revokedAt || s.expiresAt < now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS) return { ok: false, reason: 'expired' };
+  if (s.revokedAt || s.expiresAt < now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS)
+    return { ok: false, reason: 'expired' };
   const user = await em.findOne(StaffUser, { userId: s.userId, active: true });
   if (!user) return { ok: false, reason: 'missing' };
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
     s.lastSeenAt = now;
     await em.flush();
   }
-  return { ok: true, staff: { userId: user.userId, displayName: user.displayName, roles: user.roles, terminalId: s.terminalId, ip } };
+  return {
+    ok: true,
+    staff: { userId: user.userId, displayName: user.displayName, roles: user.roles, terminalId: s.terminalId, ip },
+  };
 }
 
 /** A refused CSRF check: 403 and an audit row (domain.md §8.4: refused attempts are recorded). */
 export async function denyCsrf(orm: MikroORM, staff: StaffContext, req: Request): Promise<never> {
   const em = orm.em.fork();
-  audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: `${req.method} ${req.baseUrl}${req.path}`.slice(0, 128), outcome: 'denied', detail: { reason: 'CSRF' } });
+  audit(em, {
+    actorId: staff.userId,
+    actorRoles: staff.roles,
+    terminalId: staff.terminalId,
+    ip: staff.ip,
+    action: AuditAction.DENIED,
+    function: `${req.method} ${req.baseUrl}${req.path}`.slice(0, 128),
+    outcome: 'denied',
+    detail: { reason: 'CSRF' },
+  });
   await em.flush();
   throw new ApiError(403, 'CSRF_FAILED', '画面の有効期限が切れたか、不正な送信です。画面を開き直してください');
 }
@@ -167,12 +239,14 @@ export function authenticate(orm: MikroORM) {
     if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'ログインが必要です');
     const session = await resolveSession(orm, token, req.ip);
     if (!session.ok) {
-      if (session.reason === 'expired') throw new ApiError(401, 'SESSION_EXPIRED', 'セッションの有効期限が切れました。再度ログインしてください');
+      if (session.reason === 'expired')
+        throw new ApiError(401, 'SESSION_EXPIRED', 'セッションの有効期限が切れました。再度ログインしてください');
       throw new ApiError(401, 'UNAUTHENTICATED', 'ログインが必要です');
     }
     res.locals.staff = session.staff;
     res.locals.token = token;
-    if (!bearer && isStateChanging(req) && !sameSecret(req.get(CSRF_HEADER), csrfTokenFor(token))) await denyCsrf(orm, session.staff, req);
+    if (!bearer && isStateChanging(req) && !sameSecret(req.get(CSRF_HEADER), csrfTokenFor(token)))
+      await denyCsrf(orm, session.staff, req);
     next();
   };
 }
@@ -185,7 +259,15 @@ export function requireRole(orm: MikroORM, allowed: (roles: readonly Role[]) => 
     const staff = staffOf(res);
     if (allowed(staff.roles)) return next();
     const em = orm.em.fork();
-    audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: fn, outcome: 'denied' });
+    audit(em, {
+      actorId: staff.userId,
+      actorRoles: staff.roles,
+      terminalId: staff.terminalId,
+      ip: staff.ip,
+      action: AuditAction.DENIED,
+      function: fn,
+      outcome: 'denied',
+    });
     await em.flush();
     throw new ApiError(403, 'FORBIDDEN', 'この操作を行う権限がありません');
   };

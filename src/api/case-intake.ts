@@ -25,7 +25,16 @@ export interface CaseIntakeSpec {
   body: unknown; // the validated application (hashed for idempotency)
   idempotencyKey?: string;
   /** Rules that need the registry; returns field errors, flags, the payload to store and the subjects. */
-  check(em: EntityManager, today: string): Promise<{ errors: FieldError[]; flags: string[]; stored: object; subjects?: string[]; individualNumberAccessed?: boolean }>;
+  check(
+    em: EntityManager,
+    today: string,
+  ): Promise<{
+    errors: FieldError[];
+    flags: string[];
+    stored: object;
+    subjects?: string[];
+    individualNumberAccessed?: boolean;
+  }>;
   workflowType: string;
   workflowId(caseId: string): string;
   workflowArgs(caseId: string): object;
@@ -38,14 +47,19 @@ const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, val: unknown) =>
     val && typeof val === 'object' && !Array.isArray(val)
       ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : val);
+      : val,
+  );
 
 /**
  * The intake of any counter procedure: in one transaction the 仮登録 (case_application), the case row, the INTAKE
  * action and the audit record; then the workflow start (IDs only). A rule violation stores and starts nothing. The
  * same Idempotency-Key with the same body returns the existing case; with a different body it is refused.
  */
-export async function intakeCase(deps: { orm: MikroORM; temporal: Client; taskQueue: string; now?: () => Date }, actor: StaffContext, spec: CaseIntakeSpec): Promise<IntakeResult> {
+export async function intakeCase(
+  deps: { orm: MikroORM; temporal: Client; taskQueue: string; now?: () => Date },
+  actor: StaffContext,
+  spec: CaseIntakeSpec,
+): Promise<IntakeResult> {
   const key = spec.idempotencyKey ?? randomUUID();
   const hash = createHash('sha256').update(canonical(spec.body)).digest('hex');
   const today = jstDate((deps.now ?? (() => new Date()))());
@@ -53,26 +67,75 @@ export async function intakeCase(deps: { orm: MikroORM; temporal: Client; taskQu
   const result = await deps.orm.em.fork().transactional(async (em) => {
     const existing = await em.findOne(CaseApplication, { idempotencyKey: key });
     if (existing) {
-      if (existing.payloadHash !== hash || existing.procedure !== spec.procedure) throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
+      if (existing.payloadHash !== hash || existing.procedure !== spec.procedure)
+        throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
       const row = await em.findOneOrFail(CaseRecord, { caseId: existing.caseId });
-      return { created: false, caseId: row.caseId, workflowId: row.workflowId, status: row.status, flags: row.flags ?? [] };
+      return {
+        created: false,
+        caseId: row.caseId,
+        workflowId: row.workflowId,
+        status: row.status,
+        flags: row.flags ?? [],
+      };
     }
     const { errors, flags, stored, subjects, individualNumberAccessed } = await spec.check(em, today);
     if (errors.length) throw new ApiError(422, 'RULE_VIOLATION', '届出の内容が規則に合いません', errors);
     const caseId = `${spec.idPrefix}-${today.replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
     const workflowId = spec.workflowId(caseId);
     const now = new Date();
-    em.persist(em.create(CaseApplication, { caseId, procedure: spec.procedure, idempotencyKey: key, payloadHash: hash, payload: stored as Record<string, unknown>, createdAt: now }));
-    em.persist(em.create(CaseRecord, {
-      caseId, procedure: spec.procedure, status, workflowId, enteredBy: actor.userId, terminalId: actor.terminalId,
-      flags, subjectAddresseeNumbers: subjects, needsAttention: false, escalated: false, revision: 0, createdAt: now, updatedAt: now,
-      makerId: spec.makerId === undefined ? actor.userId : spec.makerId || undefined, awaitingRole: awaitingRoleOf(status),
-    }));
-    em.persist(em.create(CaseActionLog, { caseId, action: CaseAction.INTAKE, actorId: actor.userId, terminalId: actor.terminalId, detail: { flags }, at: now }));
-    audit(em, ...(subjects?.length ? subjects : [undefined]).map((a) => ({
-      actorId: actor.userId, actorRoles: actor.roles, terminalId: actor.terminalId, ip: actor.ip, action: AuditAction.CHANGE_PROVISIONAL,
-      function: spec.route, caseId, targetAddresseeNumber: a, individualNumberAccessed: individualNumberAccessed ?? false,
-    })));
+    em.persist(
+      em.create(CaseApplication, {
+        caseId,
+        procedure: spec.procedure,
+        idempotencyKey: key,
+        payloadHash: hash,
+        payload: stored as Record<string, unknown>,
+        createdAt: now,
+      }),
+    );
+    em.persist(
+      em.create(CaseRecord, {
+        caseId,
+        procedure: spec.procedure,
+        status,
+        workflowId,
+        enteredBy: actor.userId,
+        terminalId: actor.terminalId,
+        flags,
+        subjectAddresseeNumbers: subjects,
+        needsAttention: false,
+        escalated: false,
+        revision: 0,
+        createdAt: now,
+        updatedAt: now,
+        makerId: spec.makerId === undefined ? actor.userId : spec.makerId || undefined,
+        awaitingRole: awaitingRoleOf(status),
+      }),
+    );
+    em.persist(
+      em.create(CaseActionLog, {
+        caseId,
+        action: CaseAction.INTAKE,
+        actorId: actor.userId,
+        terminalId: actor.terminalId,
+        detail: { flags },
+        at: now,
+      }),
+    );
+    audit(
+      em,
+      ...(subjects?.length ? subjects : [undefined]).map((a) => ({
+        actorId: actor.userId,
+        actorRoles: actor.roles,
+        terminalId: actor.terminalId,
+        ip: actor.ip,
+        action: AuditAction.CHANGE_PROVISIONAL,
+        function: spec.route,
+        caseId,
+        targetAddresseeNumber: a,
+        individualNumberAccessed: individualNumberAccessed ?? false,
+      })),
+    );
     return { created: true, caseId, workflowId, status, flags };
   });
 
@@ -82,7 +145,10 @@ export async function intakeCase(deps: { orm: MikroORM; temporal: Client; taskQu
       taskQueue: deps.taskQueue,
       args: [spec.workflowArgs(result.caseId)],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: CaseStatusKey, value: status }, { key: ProcedureKey, value: spec.procedure }],
+      typedSearchAttributes: [
+        { key: CaseStatusKey, value: status },
+        { key: ProcedureKey, value: spec.procedure },
+      ],
     });
   } catch (e) {
     if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;

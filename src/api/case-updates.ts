@@ -25,7 +25,11 @@ const STATUS_OF: Record<string, number> = {
  * `updateId` makes a double-submitted request (same client request ID) harmless: Temporal runs it once.
  */
 export async function executeCaseUpdate<Ret, Args extends [unknown, ...unknown[]]>(
-  client: Client, workflowId: string, def: UpdateDefinition<Ret, Args>, args: Args, updateId?: string,
+  client: Client,
+  workflowId: string,
+  def: UpdateDefinition<Ret, Args>,
+  args: Args,
+  updateId?: string,
 ): Promise<Ret> {
   try {
     return await client.workflow.getHandle(workflowId).executeUpdate(def, { args, ...(updateId ? { updateId } : {}) });

@@ -4,7 +4,10 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import type { CounterCopyInput } from '../activities/counter-certificate';
 import { compileSchema, type FieldError } from '../domain/ajv';
-import { ResidentRecordCopyRequestSchema, type ResidentRecordCopyRequest } from '../domain/applications/resident-record-copy-request';
+import {
+  ResidentRecordCopyRequestSchema,
+  type ResidentRecordCopyRequest,
+} from '../domain/applications/resident-record-copy-request';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
 import { AuditAction, Resident } from '../db/entities';
@@ -13,8 +16,17 @@ import { residentRecordCopyWorkflowId } from '../workflows/workflow-ids';
 import type { StaffContext } from './auth';
 import { ApiError } from './errors';
 
-export interface CounterCopyDeps { orm: MikroORM; temporal: Client; config: Pick<AppConfig, 'taskQueue' | 'householdMemberMayRequestIndividualNumber'> }
-export interface CounterCopyResult { certificateId: string; issueNumber: string; pages: number; href: string }
+export interface CounterCopyDeps {
+  orm: MikroORM;
+  temporal: Client;
+  config: Pick<AppConfig, 'taskQueue' | 'householdMemberMayRequestIndividualNumber'>;
+}
+export interface CounterCopyResult {
+  certificateId: string;
+  issueNumber: string;
+  pages: number;
+  href: string;
+}
 
 const validate = compileSchema<ResidentRecordCopyRequest>(ResidentRecordCopyRequestSchema);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -25,7 +37,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
  * an audit row (refused provision attempts are recorded, domain.md §8.4). X-Request-Id (a UUID) makes a double
  * submit issue one copy.
  */
-export async function issueCounterCopy(deps: CounterCopyDeps, staff: StaffContext, body: unknown, requestId: string | undefined): Promise<CounterCopyResult> {
+export async function issueCounterCopy(
+  deps: CounterCopyDeps,
+  staff: StaffContext,
+  body: unknown,
+  requestId: string | undefined,
+): Promise<CounterCopyResult> {
   const v = validate(body);
   if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', v.errors);
   const req = v.value;
@@ -37,34 +54,75 @@ export async function issueCounterCopy(deps: CounterCopyDeps, staff: StaffContex
   req.addresseeNumbers.forEach((a, i) => {
     const p = byNumber.get(a);
     if (!p) err(`/addresseeNumbers/${i}`, 'exists', '該当する住民票がありません');
-    else if (p.status === ResidentStatus.REMOVED) err(`/addresseeNumbers/${i}`, 'removedRecord', '除票の方は住民票の写しに記載できません（除票の写しを請求してください）');
+    else if (p.status === ResidentStatus.REMOVED)
+      err(
+        `/addresseeNumbers/${i}`,
+        'removedRecord',
+        '除票の方は住民票の写しに記載できません（除票の写しを請求してください）',
+      );
   });
-  if (new Set(persons.map((p) => p.householdNumber)).size > 1) err('/addresseeNumbers', 'sameHousehold', '住民票の写しには同じ世帯の方だけを記載できます');
-  if (req.options.includeIndividualNumber && req.requester.relation === 'proxy') err('/options/includeIndividualNumber', 'notForThirdParty', '代理人・第三者の請求では個人番号を記載できません');
-  if (req.options.includeIndividualNumber && req.requester.relation === 'householdMember' && !deps.config.householdMemberMayRequestIndividualNumber) {
-    err('/options/includeIndividualNumber', 'householdMemberNotAllowed', '世帯員からの請求では個人番号を記載できない設定です');
+  if (new Set(persons.map((p) => p.householdNumber)).size > 1)
+    err('/addresseeNumbers', 'sameHousehold', '住民票の写しには同じ世帯の方だけを記載できます');
+  if (req.options.includeIndividualNumber && req.requester.relation === 'proxy')
+    err('/options/includeIndividualNumber', 'notForThirdParty', '代理人・第三者の請求では個人番号を記載できません');
+  if (
+    req.options.includeIndividualNumber &&
+    req.requester.relation === 'householdMember' &&
+    !deps.config.householdMemberMayRequestIndividualNumber
+  ) {
+    err(
+      '/options/includeIndividualNumber',
+      'householdMemberNotAllowed',
+      '世帯員からの請求では個人番号を記載できない設定です',
+    );
   }
-  if (req.requester.relation === 'proxy' && !req.requester.powerOfAttorney) err('/requester/powerOfAttorney', 'required', '代理人の請求には委任状の確認が必要です');
+  if (req.requester.relation === 'proxy' && !req.requester.powerOfAttorney)
+    err('/requester/powerOfAttorney', 'required', '代理人の請求には委任状の確認が必要です');
   const blocked = errors.length ? new Set<string>() : await issuanceBlocked(em, req.addresseeNumbers);
   if (errors.length || blocked.size) {
-    audit(em, ...req.addresseeNumbers.map((a) => ({
-      actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: 'POST /api/certificates/resident-record-copy',
-      targetAddresseeNumber: a, outcome: 'denied' as const, individualNumberAccessed: false, detail: { rules: errors.map((e) => e.rule), blocked: blocked.has(a) },
-    })));
+    audit(
+      em,
+      ...req.addresseeNumbers.map((a) => ({
+        actorId: staff.userId,
+        actorRoles: staff.roles,
+        terminalId: staff.terminalId,
+        ip: staff.ip,
+        action: AuditAction.DENIED,
+        function: 'POST /api/certificates/resident-record-copy',
+        targetAddresseeNumber: a,
+        outcome: 'denied' as const,
+        individualNumberAccessed: false,
+        detail: { rules: errors.map((e) => e.rule), blocked: blocked.has(a) },
+      })),
+    );
     await em.flush();
-    if (blocked.size) throw new ApiError(403, 'ISSUANCE_BLOCKED', '抑止・支援措置の対象の方が含まれるため交付できません（支援措置責任者の確認が必要です）');
+    if (blocked.size)
+      throw new ApiError(
+        403,
+        'ISSUANCE_BLOCKED',
+        '抑止・支援措置の対象の方が含まれるため交付できません（支援措置責任者の確認が必要です）',
+      );
     throw new ApiError(422, 'RULE_VIOLATION', '請求の内容が交付の規則に合いません', errors);
   }
   const id = requestId && UUID.test(requestId.toLowerCase()) ? requestId.toLowerCase() : randomUUID();
   const input: CounterCopyInput = {
-    requestId: id, addresseeNumbers: req.addresseeNumbers, requester: req.requester.relation, operatorId: staff.userId, terminalId: staff.terminalId,
+    requestId: id,
+    addresseeNumbers: req.addresseeNumbers,
+    requester: req.requester.relation,
+    operatorId: staff.userId,
+    terminalId: staff.terminalId,
     options: {
-      includeHouseholdHead: Boolean(req.options.includeHouseholdHead), includeDomicile: Boolean(req.options.includeDomicile),
-      includeResidentRecordCode: Boolean(req.options.includeResidentRecordCode), includeIndividualNumber: Boolean(req.options.includeIndividualNumber),
+      includeHouseholdHead: Boolean(req.options.includeHouseholdHead),
+      includeDomicile: Boolean(req.options.includeDomicile),
+      includeResidentRecordCode: Boolean(req.options.includeResidentRecordCode),
+      includeIndividualNumber: Boolean(req.options.includeIndividualNumber),
     },
   };
-  const result = await deps.temporal.workflow.execute('residentRecordCopyWorkflow', {
-    workflowId: residentRecordCopyWorkflowId(id), taskQueue: deps.config.taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
-  }) as { certificateId: string; issueNumber: string; pages: number };
+  const result = (await deps.temporal.workflow.execute('residentRecordCopyWorkflow', {
+    workflowId: residentRecordCopyWorkflowId(id),
+    taskQueue: deps.config.taskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  })) as { certificateId: string; issueNumber: string; pages: number };
   return { ...result, href: `/api/certificates/${result.certificateId}/pdf` };
 }

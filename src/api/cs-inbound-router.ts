@@ -11,12 +11,28 @@ import { jstDate } from '../domain/dates';
 import { heldCertificatePurgeAt } from '../domain/move-deadlines';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
-import { AuditAction, CaseActionLog, CaseRecord, HeldCertificateState, ResidentHistory, HeldMoveOutCertificate, InboundKind, InboundMessage, OutboxKind, OutboxMessage, Resident } from '../db/entities';
+import {
+  AuditAction,
+  CaseActionLog,
+  CaseRecord,
+  HeldCertificateState,
+  ResidentHistory,
+  HeldMoveOutCertificate,
+  InboundKind,
+  InboundMessage,
+  OutboxKind,
+  OutboxMessage,
+  Resident,
+} from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { MoveInNoticeSchema, type MoveInNotice } from '../partners/cs-messages';
 import {
-  CertificateInfoRequestSchema, MoveOutCertificateInfoSchema, MoveOutCertificateWithdrawalSchema,
-  type CertificateInfoRequest, type MoveOutCertificateInfo, type MoveOutCertificateWithdrawal,
+  CertificateInfoRequestSchema,
+  MoveOutCertificateInfoSchema,
+  MoveOutCertificateWithdrawalSchema,
+  type CertificateInfoRequest,
+  type MoveOutCertificateInfo,
+  type MoveOutCertificateWithdrawal,
 } from '../partners/cs-move-messages';
 import type { moveOutWorkflow as MoveOutWorkflow } from '../workflows/move-out';
 import { certificateInfoRequestSignal, moveInNoticeSignal } from '../workflows/move-out';
@@ -46,7 +62,8 @@ export function csInboundRouter(deps: CsInboundDeps): Router {
   const inbound = createCsInbound(deps);
   r.use((req: Request, _res: Response, next: NextFunction) => {
     const got = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected)) throw new ApiError(401, 'UNAUTHORIZED', 'CS の認証に失敗しました');
+    if (got.length !== expected.length || !timingSafeEqual(got, expected))
+      throw new ApiError(401, 'UNAUTHORIZED', 'CS の認証に失敗しました');
     next();
   });
   const handle = (fn: (body: unknown) => Promise<InboundResult>) => async (req: Request, res: Response) => {
@@ -68,22 +85,44 @@ export interface InboundResult {
 
 /** The handling of each inbound message kind (used by the router, and by workflow tests without HTTP). */
 export function createCsInbound(deps: CsInboundDeps) {
-  const receive = <T extends Addressed>(kind: InboundKind, schema: SchemaObject, route: (em: EntityManager, msg: T, inboundId: number) => Promise<{ status: 'ACCEPTED' | 'UNMATCHED'; caseId?: string; after?: () => Promise<void> }>) => {
+  const receive = <T extends Addressed>(
+    kind: InboundKind,
+    schema: SchemaObject,
+    route: (
+      em: EntityManager,
+      msg: T,
+      inboundId: number,
+    ) => Promise<{ status: 'ACCEPTED' | 'UNMATCHED'; caseId?: string; after?: () => Promise<void> }>,
+  ) => {
     const validate = compileSchema<T>(schema);
     return async (body: unknown): Promise<InboundResult> => {
       const v = validate(body);
       if (!v.ok) throw new ApiError(400, 'INVALID_MESSAGE', 'メッセージの形式が正しくありません', v.errors);
       const msg = v.value;
-      if (msg.toMunicipalityCode !== deps.config.municipalityCode) throw new ApiError(422, 'NOT_ADDRESSED_HERE', 'この市区町村宛てのメッセージではありません');
+      if (msg.toMunicipalityCode !== deps.config.municipalityCode)
+        throw new ApiError(422, 'NOT_ADDRESSED_HERE', 'この市区町村宛てのメッセージではありません');
       let after: (() => Promise<void>) | undefined;
       const result = await deps.orm.em.fork().transactional(async (em) => {
         const seen = await em.findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
         if (seen) return { duplicate: true, status: seen.status, inboundId: seen.id } as InboundResult;
-        const row = em.create(InboundMessage, { kind, idempotencyKey: msg.idempotencyKey, fromMunicipalityCode: msg.fromMunicipalityCode, bodyEnc: deps.pii.encrypt(JSON.stringify(msg)), status: 'ACCEPTED', receivedAt: new Date() });
+        const row = em.create(InboundMessage, {
+          kind,
+          idempotencyKey: msg.idempotencyKey,
+          fromMunicipalityCode: msg.fromMunicipalityCode,
+          bodyEnc: deps.pii.encrypt(JSON.stringify(msg)),
+          status: 'ACCEPTED',
+          receivedAt: new Date(),
+        });
         await em.persistAndFlush(row);
         const routed = await route(em, msg, row.id);
         Object.assign(row, { status: routed.status, caseId: routed.caseId });
-        audit(em, { ...SYSTEM_ACTOR, action: AuditAction.BATCH, function: `cs-inbound ${kind}`, caseId: routed.caseId, detail: { inboundId: row.id, status: routed.status } });
+        audit(em, {
+          ...SYSTEM_ACTOR,
+          action: AuditAction.BATCH,
+          function: `cs-inbound ${kind}`,
+          caseId: routed.caseId,
+          detail: { inboundId: row.id, status: routed.status },
+        });
         await em.flush();
         after = routed.after;
         return { duplicate: false, status: routed.status, inboundId: row.id } as InboundResult;
@@ -98,96 +137,209 @@ export function createCsInbound(deps: CsInboundDeps) {
    * latest 転出 in the history (not merely a case naming the person: a rejected or cancelled one may too).
    */
   const moveOutCaseOf = async (em: EntityManager, residentRecordCode: string) => {
-    const resident = await em.findOne(Resident, { residentRecordCode, status: { $in: [ResidentStatus.PENDING_MOVE_OUT, ResidentStatus.REMOVED] } });
+    const resident = await em.findOne(Resident, {
+      residentRecordCode,
+      status: { $in: [ResidentStatus.PENDING_MOVE_OUT, ResidentStatus.REMOVED] },
+    });
     if (!resident) return undefined;
-    const moved = await em.findOne(ResidentHistory, { addresseeNumber: resident.addresseeNumber, changeReason: { $in: [ChangeReason.DOMESTIC_MOVE_OUT, ChangeReason.MOVE_OUT_ABROAD] } }, { orderBy: { historyNumber: 'desc' } });
-    return moved?.caseId ? (await em.findOne(CaseRecord, { caseId: moved.caseId })) ?? undefined : undefined;
+    const moved = await em.findOne(
+      ResidentHistory,
+      {
+        addresseeNumber: resident.addresseeNumber,
+        changeReason: { $in: [ChangeReason.DOMESTIC_MOVE_OUT, ChangeReason.MOVE_OUT_ABROAD] },
+      },
+      { orderBy: { historyNumber: 'desc' } },
+    );
+    return moved?.caseId ? ((await em.findOne(CaseRecord, { caseId: moved.caseId })) ?? undefined) : undefined;
   };
 
-  const moveInNotice = receive<MoveInNotice>(InboundKind.MOVE_IN_NOTICE, MoveInNoticeSchema, async (em, msg, inboundId) => {
-    const c = await moveOutCaseOf(em, msg.notice.residentRecordCode);
-    if (!c) return { status: 'UNMATCHED' }; // 転入通知情報取込エラー: listed for staff
-    return {
-      status: 'ACCEPTED', caseId: c.caseId,
-      after: async () => {
-        // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
-        const start = { workflowId: c.workflowId, taskQueue: deps.config.taskQueue, signal: moveInNoticeSignal, signalArgs: [{ inboundId }] as [{ inboundId: number }] };
-        if (c.procedure === Procedure.ONLINE_MOVE_OUT) {
-          await deps.temporal.workflow.signalWithStart<typeof OnlineMoveOutWorkflow, [{ inboundId: number }]>('onlineMoveOutWorkflow', { ...start, args: [{ caseId: c.caseId, applicationId: '', reviewBlockedBy: [], mode: 'noticeOnly' }] });
-        } else {
-          await deps.temporal.workflow.signalWithStart<typeof MoveOutWorkflow, [{ inboundId: number }]>('moveOutWorkflow', { ...start, args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly' }] });
-        }
-      },
-    };
-  });
+  const moveInNotice = receive<MoveInNotice>(
+    InboundKind.MOVE_IN_NOTICE,
+    MoveInNoticeSchema,
+    async (em, msg, inboundId) => {
+      const c = await moveOutCaseOf(em, msg.notice.residentRecordCode);
+      if (!c) return { status: 'UNMATCHED' }; // 転入通知情報取込エラー: listed for staff
+      return {
+        status: 'ACCEPTED',
+        caseId: c.caseId,
+        after: async () => {
+          // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
+          const start = {
+            workflowId: c.workflowId,
+            taskQueue: deps.config.taskQueue,
+            signal: moveInNoticeSignal,
+            signalArgs: [{ inboundId }] as [{ inboundId: number }],
+          };
+          if (c.procedure === Procedure.ONLINE_MOVE_OUT) {
+            await deps.temporal.workflow.signalWithStart<typeof OnlineMoveOutWorkflow, [{ inboundId: number }]>(
+              'onlineMoveOutWorkflow',
+              { ...start, args: [{ caseId: c.caseId, applicationId: '', reviewBlockedBy: [], mode: 'noticeOnly' }] },
+            );
+          } else {
+            await deps.temporal.workflow.signalWithStart<typeof MoveOutWorkflow, [{ inboundId: number }]>(
+              'moveOutWorkflow',
+              { ...start, args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly' }] },
+            );
+          }
+        },
+      };
+    },
+  );
 
-  const certificateRequest = receive<CertificateInfoRequest>(InboundKind.CERTIFICATE_INFO_REQUEST, CertificateInfoRequestSchema, async (em, msg, inboundId) => {
-    const c = await moveOutCaseOf(em, msg.request.residentRecordCode);
-    if (!c || FINAL_STATUSES.has(c.status as CaseStatus)) return { status: 'UNMATCHED' };
-    return { status: 'ACCEPTED', caseId: c.caseId, after: () => signalIfRunning(deps.temporal, c.workflowId, certificateInfoRequestSignal, { inboundId }) };
-  });
+  const certificateRequest = receive<CertificateInfoRequest>(
+    InboundKind.CERTIFICATE_INFO_REQUEST,
+    CertificateInfoRequestSchema,
+    async (em, msg, inboundId) => {
+      const c = await moveOutCaseOf(em, msg.request.residentRecordCode);
+      if (!c || FINAL_STATUSES.has(c.status as CaseStatus)) return { status: 'UNMATCHED' };
+      return {
+        status: 'ACCEPTED',
+        caseId: c.caseId,
+        after: () => signalIfRunning(deps.temporal, c.workflowId, certificateInfoRequestSignal, { inboundId }),
+      };
+    },
+  );
 
-  const moveOutCertificate = receive<MoveOutCertificateInfo>(InboundKind.MOVE_OUT_CERTIFICATE_INFO, MoveOutCertificateInfoSchema, async (em, msg) => {
-    const cert = msg.certificate;
-    const purgeAt = heldCertificatePurgeAt(cert.plannedMoveOutDate);
-    let held = await em.findOne(HeldMoveOutCertificate, { originMunicipalityCode: msg.fromMunicipalityCode, residentRecordCode: cert.residentRecordCode, state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] } });
-    const payloadEnc = deps.pii.encrypt(JSON.stringify(msg));
-    if (held) {
-      Object.assign(held, { messageId: msg.idempotencyKey, payloadEnc, plannedMoveOutDate: cert.plannedMoveOutDate, plannedVisitDate: cert.plannedVisitDate, purgeAt, replacedCount: held.replacedCount + 1 });
-      const row = await em.findOne(CaseRecord, { caseId: held.heldId });
-      if (row) Object.assign(row, { plannedVisitDate: cert.plannedVisitDate, dueAt: purgeAt, updatedAt: new Date() });
-    } else {
-      const heldId = `HC-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
-      held = em.create(HeldMoveOutCertificate, {
-        heldId, originMunicipalityCode: msg.fromMunicipalityCode, messageId: msg.idempotencyKey, residentRecordCode: cert.residentRecordCode,
-        plannedMoveOutDate: cert.plannedMoveOutDate, plannedVisitDate: cert.plannedVisitDate, payloadEnc, state: HeldCertificateState.HELD,
-        receivedAt: new Date(), purgeAt, replacedCount: 0,
+  const moveOutCertificate = receive<MoveOutCertificateInfo>(
+    InboundKind.MOVE_OUT_CERTIFICATE_INFO,
+    MoveOutCertificateInfoSchema,
+    async (em, msg) => {
+      const cert = msg.certificate;
+      const purgeAt = heldCertificatePurgeAt(cert.plannedMoveOutDate);
+      let held = await em.findOne(HeldMoveOutCertificate, {
+        originMunicipalityCode: msg.fromMunicipalityCode,
+        residentRecordCode: cert.residentRecordCode,
+        state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] },
       });
-      em.persist(held);
-      em.persist(em.create(CaseRecord, {
-        caseId: heldId, procedure: Procedure.HELD_MOVE_OUT_CERTIFICATE, status: CaseStatus.HELD, workflowId: heldCertificateWorkflowId(heldId),
-        enteredBy: 'system', needsAttention: false, escalated: false, revision: 0, dueAt: purgeAt, plannedVisitDate: cert.plannedVisitDate, createdAt: new Date(), updatedAt: new Date(),
-      }));
-    }
-    const heldId = held.heldId;
-    const waiting = await em.find(OutboxMessage, { kind: OutboxKind.CERTIFICATE_INFO_REQUEST, residentRecordCode: cert.residentRecordCode });
-    return {
-      status: 'ACCEPTED', caseId: heldId,
-      after: async () => {
-        await deps.temporal.workflow.signalWithStart('heldCertificateWorkflow', {
-          workflowId: heldCertificateWorkflowId(heldId), taskQueue: deps.config.taskQueue, signal: certificateUpdatedSignal, signalArgs: [], args: [{ heldId }],
+      const payloadEnc = deps.pii.encrypt(JSON.stringify(msg));
+      if (held) {
+        Object.assign(held, {
+          messageId: msg.idempotencyKey,
+          payloadEnc,
+          plannedMoveOutDate: cert.plannedMoveOutDate,
+          plannedVisitDate: cert.plannedVisitDate,
+          purgeAt,
+          replacedCount: held.replacedCount + 1,
         });
-        for (const caseId of new Set(waiting.map((w) => w.caseId))) await signalIfRunning(deps.temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
-      },
-    };
-  });
+        const row = await em.findOne(CaseRecord, { caseId: held.heldId });
+        if (row) Object.assign(row, { plannedVisitDate: cert.plannedVisitDate, dueAt: purgeAt, updatedAt: new Date() });
+      } else {
+        const heldId = `HC-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
+        held = em.create(HeldMoveOutCertificate, {
+          heldId,
+          originMunicipalityCode: msg.fromMunicipalityCode,
+          messageId: msg.idempotencyKey,
+          residentRecordCode: cert.residentRecordCode,
+          plannedMoveOutDate: cert.plannedMoveOutDate,
+          plannedVisitDate: cert.plannedVisitDate,
+          payloadEnc,
+          state: HeldCertificateState.HELD,
+          receivedAt: new Date(),
+          purgeAt,
+          replacedCount: 0,
+        });
+        em.persist(held);
+        em.persist(
+          em.create(CaseRecord, {
+            caseId: heldId,
+            procedure: Procedure.HELD_MOVE_OUT_CERTIFICATE,
+            status: CaseStatus.HELD,
+            workflowId: heldCertificateWorkflowId(heldId),
+            enteredBy: 'system',
+            needsAttention: false,
+            escalated: false,
+            revision: 0,
+            dueAt: purgeAt,
+            plannedVisitDate: cert.plannedVisitDate,
+            createdAt: new Date(),
+            updatedAt: new Date(),
+          }),
+        );
+      }
+      const heldId = held.heldId;
+      const waiting = await em.find(OutboxMessage, {
+        kind: OutboxKind.CERTIFICATE_INFO_REQUEST,
+        residentRecordCode: cert.residentRecordCode,
+      });
+      return {
+        status: 'ACCEPTED',
+        caseId: heldId,
+        after: async () => {
+          await deps.temporal.workflow.signalWithStart('heldCertificateWorkflow', {
+            workflowId: heldCertificateWorkflowId(heldId),
+            taskQueue: deps.config.taskQueue,
+            signal: certificateUpdatedSignal,
+            signalArgs: [],
+            args: [{ heldId }],
+          });
+          for (const caseId of new Set(waiting.map((w) => w.caseId)))
+            await signalIfRunning(deps.temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
+        },
+      };
+    },
+  );
   /**
    * 転出証明書情報の取消 (the origin cancelled the 転出): a held certificate is purged at once (personal data deleted,
    * the stub kept); one in use by a 特例転入 is marked withdrawn and that case flagged for staff; a used one (the
    * person has moved in) cannot be withdrawn and is listed as UNMATCHED for staff.
    */
-  const certificateWithdrawal = receive<MoveOutCertificateWithdrawal>(InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL, MoveOutCertificateWithdrawalSchema, async (em, msg) => {
-    const held = await em.findOne(HeldMoveOutCertificate, { originMunicipalityCode: msg.fromMunicipalityCode, residentRecordCode: msg.withdrawal.residentRecordCode, state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] } });
-    if (!held) return { status: 'UNMATCHED' };
-    const now = new Date();
-    const heldId = held.heldId;
-    if (held.state === HeldCertificateState.HELD) {
-      Object.assign(held, { state: HeldCertificateState.PURGED, payloadEnc: undefined, residentRecordCode: undefined, plannedMoveOutDate: undefined, plannedVisitDate: undefined, purgedAt: now, withdrawnAt: now });
-      em.persist(em.create(CaseActionLog, { caseId: heldId, action: CaseAction.PURGED, actorId: 'system', detail: { messageId: held.messageId, origin: held.originMunicipalityCode, withdrawn: true }, at: now }));
-    } else {
-      held.withdrawnAt = now;
-      const using = held.usedByCaseId ? await em.findOne(CaseRecord, { caseId: held.usedByCaseId }) : undefined;
-      if (using) Object.assign(using, { needsAttention: true, attentionReason: AttentionReason.CERTIFICATE_WITHDRAWN, updatedAt: now });
-    }
-    return {
-      status: 'ACCEPTED', caseId: heldId,
-      after: () => signalIfRunning(deps.temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal),
-    };
-  });
+  const certificateWithdrawal = receive<MoveOutCertificateWithdrawal>(
+    InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
+    MoveOutCertificateWithdrawalSchema,
+    async (em, msg) => {
+      const held = await em.findOne(HeldMoveOutCertificate, {
+        originMunicipalityCode: msg.fromMunicipalityCode,
+        residentRecordCode: msg.withdrawal.residentRecordCode,
+        state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] },
+      });
+      if (!held) return { status: 'UNMATCHED' };
+      const now = new Date();
+      const heldId = held.heldId;
+      if (held.state === HeldCertificateState.HELD) {
+        Object.assign(held, {
+          state: HeldCertificateState.PURGED,
+          payloadEnc: undefined,
+          residentRecordCode: undefined,
+          plannedMoveOutDate: undefined,
+          plannedVisitDate: undefined,
+          purgedAt: now,
+          withdrawnAt: now,
+        });
+        em.persist(
+          em.create(CaseActionLog, {
+            caseId: heldId,
+            action: CaseAction.PURGED,
+            actorId: 'system',
+            detail: { messageId: held.messageId, origin: held.originMunicipalityCode, withdrawn: true },
+            at: now,
+          }),
+        );
+      } else {
+        held.withdrawnAt = now;
+        const using = held.usedByCaseId ? await em.findOne(CaseRecord, { caseId: held.usedByCaseId }) : undefined;
+        if (using)
+          Object.assign(using, {
+            needsAttention: true,
+            attentionReason: AttentionReason.CERTIFICATE_WITHDRAWN,
+            updatedAt: now,
+          });
+      }
+      return {
+        status: 'ACCEPTED',
+        caseId: heldId,
+        after: () => signalIfRunning(deps.temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal),
+      };
+    },
+  );
   return { moveInNotice, certificateRequest, moveOutCertificate, certificateWithdrawal };
 }
 
-async function signalIfRunning<A extends unknown[]>(client: Client, workflowId: string, signal: import('@temporalio/workflow').SignalDefinition<A>, ...args: A) {
+async function signalIfRunning<A extends unknown[]>(
+  client: Client,
+  workflowId: string,
+  signal: import('@temporalio/workflow').SignalDefinition<A>,
+  ...args: A
+) {
   try {
     await client.workflow.getHandle(workflowId).signal(signal, ...args);
   } catch (e) {

@@ -11,8 +11,15 @@ async function main() {
   const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
   const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
   const temporal = await createTemporalClient(config);
-  const server = createApiApp({ orm, pii, temporal, config, portalTrust: config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust }).listen(config.apiPort, config.apiHost, () => console.log(`API listening on ${config.apiHost}:${config.apiPort}`));
-  const stop = () => server.close(() => void Promise.all([orm.close(true), temporal.connection.close()]).then(() => process.exit(0)));
+  const server = createApiApp({
+    orm,
+    pii,
+    temporal,
+    config,
+    portalTrust: config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust,
+  }).listen(config.apiPort, config.apiHost, () => console.log(`API listening on ${config.apiHost}:${config.apiPort}`));
+  const stop = () =>
+    server.close(() => void Promise.all([orm.close(true), temporal.connection.close()]).then(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -2,7 +2,11 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import { compileSchema, type FieldError } from '../domain/ajv';
-import { MoveInApplicationSchema, type MoveInApplication, type MoveInMover } from '../domain/applications/move-in-application';
+import {
+  MoveInApplicationSchema,
+  type MoveInApplication,
+  type MoveInMover,
+} from '../domain/applications/move-in-application';
 import { Procedure } from '../domain/case-status';
 import { checkResidentRecordCode } from '../domain/check-digits';
 import { isLateMoveIn } from '../domain/dates';
@@ -17,15 +21,30 @@ import { ApiError } from './errors';
 
 /** The application as stored (仮登録): the 個人番号 replaced by its ciphertext, 届出日 resolved. */
 export type StoredMoveInMover = Omit<MoveInMover, 'individualNumber'> & { individualNumberEnc?: string };
-export type StoredMoveInApplication = Omit<MoveInApplication, 'movers' | 'notificationDate'> & { movers: StoredMoveInMover[]; notificationDate: string };
+export type StoredMoveInApplication = Omit<MoveInApplication, 'movers' | 'notificationDate'> & {
+  movers: StoredMoveInMover[];
+  notificationDate: string;
+};
 
-export const CaseFlag = { LATE_FILING: 'LATE_FILING', RE_MOVE_IN: 'RE_MOVE_IN', RE_MOVE_IN_ALERT: 'RE_MOVE_IN_ALERT', RESIDENT_CODE_ALERT: 'RESIDENT_CODE_ALERT' } as const;
+export const CaseFlag = {
+  LATE_FILING: 'LATE_FILING',
+  RE_MOVE_IN: 'RE_MOVE_IN',
+  RE_MOVE_IN_ALERT: 'RE_MOVE_IN_ALERT',
+  RESIDENT_CODE_ALERT: 'RESIDENT_CODE_ALERT',
+} as const;
 
 export interface IntakeDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   temporal: Client;
-  config: Pick<AppConfig, 'municipalityCode' | 'residentCodeCheckMode' | 'taskQueue' | 'householdMemberMayRequestIndividualNumber' | 'moveInNoticeOverdueDays'>;
+  config: Pick<
+    AppConfig,
+    | 'municipalityCode'
+    | 'residentCodeCheckMode'
+    | 'taskQueue'
+    | 'householdMemberMayRequestIndividualNumber'
+    | 'moveInNoticeOverdueDays'
+  >;
   now?: () => Date;
 }
 
@@ -43,17 +62,32 @@ async function checkRules(em: EntityManager, deps: IntakeDeps, app: MoveInApplic
   if (notificationDate > today) err('/notificationDate', 'notFuture', '届出日が未来の日付です');
   if (app.moveInDate > notificationDate) err('/moveInDate', 'notAfterNotification', '転入日が届出日より後です');
   if (isLateMoveIn(app.moveInDate, notificationDate)) flags.add(CaseFlag.LATE_FILING);
-  if (!app.fromAbroad && !app.previousMunicipalityCode) err('/previousMunicipalityCode', 'required', '転入前の市区町村コードが必要です（転入通知の送付先）');
-  if (app.previousMunicipalityCode === deps.config.municipalityCode) err('/previousMunicipalityCode', 'notOwnMunicipality', '同一市区町村内の住所変更は転居届です');
+  if (!app.fromAbroad && !app.previousMunicipalityCode)
+    err('/previousMunicipalityCode', 'required', '転入前の市区町村コードが必要です（転入通知の送付先）');
+  if (app.previousMunicipalityCode === deps.config.municipalityCode)
+    err('/previousMunicipalityCode', 'notOwnMunicipality', '同一市区町村内の住所変更は転居届です');
   // 個人番号 on the copy only at the request of the 本人, or a household member where the city allows it (domain.md §5.2)
   if (app.certificateRequest?.includeIndividualNumber && app.notifier.kind === 'proxy') {
-    err('/certificateRequest/includeIndividualNumber', 'notForProxy', '個人番号入りの住民票の写しは代理人に交付できません');
+    err(
+      '/certificateRequest/includeIndividualNumber',
+      'notForProxy',
+      '個人番号入りの住民票の写しは代理人に交付できません',
+    );
   }
-  if (app.certificateRequest?.includeIndividualNumber && app.notifier.kind === 'householdMember' && !deps.config.householdMemberMayRequestIndividualNumber) {
-    err('/certificateRequest/includeIndividualNumber', 'householdMemberNotAllowed', '世帯員からの請求では個人番号を記載できない設定です');
+  if (
+    app.certificateRequest?.includeIndividualNumber &&
+    app.notifier.kind === 'householdMember' &&
+    !deps.config.householdMemberMayRequestIndividualNumber
+  ) {
+    err(
+      '/certificateRequest/includeIndividualNumber',
+      'householdMemberNotAllowed',
+      '世帯員からの請求では個人番号を記載できない設定です',
+    );
   }
   const heads = app.movers.filter((m) => m.relationshipToHead === '世帯主').length;
-  if (app.household.mode === 'new' && heads !== 1) err('/movers', 'oneHouseholdHead', '新しい世帯には世帯主が1人必要です');
+  if (app.household.mode === 'new' && heads !== 1)
+    err('/movers', 'oneHouseholdHead', '新しい世帯には世帯主が1人必要です');
   if (app.household.mode === 'join') {
     if (heads > 0) err('/movers', 'noHeadWhenJoining', '既存の世帯に入る場合、世帯主は指定できません');
     const h = await em.findOne(Household, { householdNumber: app.household.householdNumber, active: true });
@@ -63,8 +97,10 @@ async function checkRules(em: EntityManager, deps: IntakeDeps, app: MoveInApplic
   for (const [i, m] of app.movers.entries()) {
     const at = `/movers/${i}`;
     if (m.birthDate > app.moveInDate) err(`${at}/birthDate`, 'notAfterMoveIn', '生年月日が転入日より後です');
-    if (!isValidRelationship(m.relationshipToHead)) err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
-    if (!app.fromAbroad && !m.individualNumber) err(`${at}/individualNumber`, 'required', '個人番号が必要です（転出証明書に記載）');
+    if (!isValidRelationship(m.relationshipToHead))
+      err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
+    if (!app.fromAbroad && !m.individualNumber)
+      err(`${at}/individualNumber`, 'required', '個人番号が必要です（転出証明書に記載）');
     if (codes.has(m.residentRecordCode)) err(`${at}/residentRecordCode`, 'unique', '同じ住民票コードが重複しています');
     codes.add(m.residentRecordCode);
     const code = checkResidentRecordCode(m.residentRecordCode, deps.config.residentCodeCheckMode);
@@ -82,7 +118,12 @@ async function checkRules(em: EntityManager, deps: IntakeDeps, app: MoveInApplic
  * 転入届 intake: validate (schema + rules), then the common intake transaction and workflow start. Bad input stores
  * and starts nothing.
  */
-export async function intakeMoveIn(deps: IntakeDeps, actor: StaffContext, body: unknown, idempotencyKey: string | undefined): Promise<IntakeResult> {
+export async function intakeMoveIn(
+  deps: IntakeDeps,
+  actor: StaffContext,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<IntakeResult> {
   const shape = validateShape(body);
   if (!shape.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', shape.errors);
   const app = shape.value;
@@ -97,12 +138,20 @@ export async function intakeMoveIn(deps: IntakeDeps, actor: StaffContext, body: 
       const stored: StoredMoveInApplication = {
         ...app,
         notificationDate,
-        movers: app.movers.map(({ individualNumber, ...m }) => ({ ...m, ...(individualNumber ? { individualNumberEnc: deps.pii.encrypt(individualNumber) } : {}) })),
+        movers: app.movers.map(({ individualNumber, ...m }) => ({
+          ...m,
+          ...(individualNumber ? { individualNumberEnc: deps.pii.encrypt(individualNumber) } : {}),
+        })),
       };
       return { errors, flags, stored, individualNumberAccessed: app.movers.some((m) => m.individualNumber) };
     },
     workflowType: 'moveInWorkflow',
     workflowId: moveInWorkflowId,
-    workflowArgs: (caseId) => ({ caseId, enteredBy: actor.userId, terminalId: actor.terminalId, requestCertificate: Boolean(app.certificateRequest) }),
+    workflowArgs: (caseId) => ({
+      caseId,
+      enteredBy: actor.userId,
+      terminalId: actor.terminalId,
+      requestCertificate: Boolean(app.certificateRequest),
+    }),
   });
 }

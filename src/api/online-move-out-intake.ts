@@ -2,7 +2,11 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { compileSchema } from '../domain/ajv';
 import {
-  OnlineMoveOutContentSchema, OnlineMoveOutEnvelopeSchema, type OnlineMoveOutContent, type OnlineMoveOutEnvelope, type OnlineMover,
+  OnlineMoveOutContentSchema,
+  OnlineMoveOutEnvelopeSchema,
+  type OnlineMoveOutContent,
+  type OnlineMoveOutEnvelope,
+  type OnlineMover,
 } from '../domain/applications/online-move-out-application';
 import { CaseStatus, FINAL_STATUSES, Procedure } from '../domain/case-status';
 import { jstDate } from '../domain/dates';
@@ -38,7 +42,12 @@ export type StoredOnlineMoveOutApplication = StoredMoveOutApplication & {
 };
 
 /** The portal's system principal: it may only push applications and cancellations (domain.md §2.3 item 3). */
-export const PORTAL_ACTOR: StaffContext = { userId: 'portal', displayName: 'マイナポータル', roles: [Role.PORTAL], terminalId: 'PORTAL' };
+export const PORTAL_ACTOR: StaffContext = {
+  userId: 'portal',
+  displayName: 'マイナポータル',
+  roles: [Role.PORTAL],
+  terminalId: 'PORTAL',
+};
 
 const validateEnvelope = compileSchema<OnlineMoveOutEnvelope>(OnlineMoveOutEnvelopeSchema);
 const validateContent = compileSchema<OnlineMoveOutContent>(OnlineMoveOutContentSchema);
@@ -79,14 +88,29 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
   if (existing) return existing;
 
   const now = (deps.now ?? (() => new Date()))();
-  const reject = async (stage: PortalRejection['stage'], reasons: Array<{ rule: string; message: string }>, signerSerial?: string): Promise<never> => {
+  const reject = async (
+    stage: PortalRejection['stage'],
+    reasons: Array<{ rule: string; message: string }>,
+    signerSerial?: string,
+  ): Promise<never> => {
     const em = deps.orm.em.fork();
-    em.persist(em.create(PortalRejection, { applicationId: envelope.applicationId, stage, reasons, signerSerial, receivedAt: now }));
+    em.persist(
+      em.create(PortalRejection, {
+        applicationId: envelope.applicationId,
+        stage,
+        reasons,
+        signerSerial,
+        receivedAt: now,
+      }),
+    );
     await em.flush();
     throw new ApplicationRejected(reasons);
   };
 
-  const verified = verifySignedApplication({ content: envelope.signedContent, signature: envelope.signature, signerCertificate: envelope.signerCertificate }, { ...deps.portalTrust(), at: now });
+  const verified = verifySignedApplication(
+    { content: envelope.signedContent, signature: envelope.signature, signerCertificate: envelope.signerCertificate },
+    { ...deps.portalTrust(), at: now },
+  );
   if (!verified.ok) return reject('signature', [{ rule: verified.reason, message: verified.message }]);
   const serial = verified.signer.serialNumber;
   let parsed: unknown;
@@ -96,25 +120,60 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
     return reject('schema', [{ rule: 'MALFORMED_CONTENT', message: '申請内容を読み取れません' }], serial);
   }
   const content = validateContent(parsed);
-  if (!content.ok) return reject('schema', content.errors.map((e) => ({ rule: `${e.rule}:${e.field}`, message: '申請内容の項目に誤りがあります' })), serial);
+  if (!content.ok)
+    return reject(
+      'schema',
+      content.errors.map((e) => ({ rule: `${e.rule}:${e.field}`, message: '申請内容の項目に誤りがあります' })),
+      serial,
+    );
   const app = content.value;
   const identity = signerIdentityOf(envelope.signerCertificate);
-  if (!sameIdentity(identity, app)) return reject('signature', [{ rule: 'SIGNER_NOT_APPLICANT', message: '電子署名をした方と申請者が一致しません' }], serial);
+  if (!sameIdentity(identity, app))
+    return reject(
+      'signature',
+      [{ rule: 'SIGNER_NOT_APPLICANT', message: '電子署名をした方と申請者が一致しません' }],
+      serial,
+    );
 
   const today = jstDate(now);
   const facts = await gatherFacts(deps.orm.em.fork(), deps, app, identity!);
   const { rejections, findings } = evaluateOnlineMoveOut({ ...facts.rules, receivedDate: today });
-  if (rejections.length) return reject('eligibility', rejections.map(({ rule, message }) => ({ rule, message })), serial);
+  if (rejections.length)
+    return reject(
+      'eligibility',
+      rejections.map(({ rule, message }) => ({ rule, message })),
+      serial,
+    );
   const stored: StoredOnlineMoveOutApplication = {
-    movers: facts.matched.map((r) => ({ addresseeNumber: r.addresseeNumber, familyName: r.familyName, givenName: r.givenName, birthDate: r.birthDate, sex: r.sex })),
+    movers: facts.matched.map((r) => ({
+      addresseeNumber: r.addresseeNumber,
+      familyName: r.familyName,
+      givenName: r.givenName,
+      birthDate: r.birthDate,
+      sex: r.sex,
+    })),
     destination: { address: app.destination.address, municipalityCode: app.destination.municipalityCode },
-    plannedMoveOutDate: app.plannedMoveOutDate, notificationDate: app.applicationDate, path: 'special', cardHolderPresent: true,
-    notifier: { kind: app.applicant.isMover ? 'self' : 'householdMember' }, identityDocument: { type: 'myNumberCard' },
-    householdNumber: facts.householdNumber, late: false, plannedVisitDate: app.plannedVisitDate,
+    plannedMoveOutDate: app.plannedMoveOutDate,
+    notificationDate: app.applicationDate,
+    path: 'special',
+    cardHolderPresent: true,
+    notifier: { kind: app.applicant.isMover ? 'self' : 'householdMember' },
+    identityDocument: { type: 'myNumberCard' },
+    householdNumber: facts.householdNumber,
+    late: false,
+    plannedVisitDate: app.plannedVisitDate,
     online: {
-      applicationId: envelope.applicationId, applicationDate: app.applicationDate, applicant: app.applicant, currentAddress: app.currentAddress,
-      movers: app.movers, contactPhone: app.contactPhone, signerSerial: serial, signerNotAfter: verified.signer.notAfter,
-      verifiedAt: now.toISOString(), findings, envelope,
+      applicationId: envelope.applicationId,
+      applicationDate: app.applicationDate,
+      applicant: app.applicant,
+      currentAddress: app.currentAddress,
+      movers: app.movers,
+      contactPhone: app.contactPhone,
+      signerSerial: serial,
+      signerNotAfter: verified.signer.notAfter,
+      verifiedAt: now.toISOString(),
+      findings,
+      envelope,
     },
   };
   const reviewBlockedBy = [...new Set(findings.map((f) => f.rule).filter((r) => BLOCKING_FINDINGS.has(r)))];
@@ -126,55 +185,107 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
     idempotencyKey: portalIdempotencyKey(envelope.applicationId),
     makerId: '',
     initialStatus: CaseStatus.AWAITING_REVIEW,
-    check: async () => ({ errors: [], flags: [...new Set(findings.map((f) => f.rule))], stored, subjects: facts.matched.map((r) => r.addresseeNumber) }),
+    check: async () => ({
+      errors: [],
+      flags: [...new Set(findings.map((f) => f.rule))],
+      stored,
+      subjects: facts.matched.map((r) => r.addresseeNumber),
+    }),
     workflowType: 'onlineMoveOutWorkflow',
     workflowId: () => onlineMoveOutWorkflowId(envelope.applicationId),
-    workflowArgs: (caseId) => ({ caseId, applicationId: envelope.applicationId, noticeOverdueDays: deps.config.moveInNoticeOverdueDays, reviewBlockedBy }),
+    workflowArgs: (caseId) => ({
+      caseId,
+      applicationId: envelope.applicationId,
+      noticeOverdueDays: deps.config.moveInNoticeOverdueDays,
+      reviewBlockedBy,
+    }),
   });
 }
 
-const digest = (e: OnlineMoveOutEnvelope) => createHash('sha256').update(`${e.signedContent}\n${e.signature}`).digest('hex');
+const digest = (e: OnlineMoveOutEnvelope) =>
+  createHash('sha256').update(`${e.signedContent}\n${e.signature}`).digest('hex');
 
 /** The same application ID again: the existing case when the content is the same, a 409 when it is not. */
-async function findExisting(deps: OnlineIntakeDeps, envelope: OnlineMoveOutEnvelope): Promise<IntakeResult | undefined> {
+async function findExisting(
+  deps: OnlineIntakeDeps,
+  envelope: OnlineMoveOutEnvelope,
+): Promise<IntakeResult | undefined> {
   const em = deps.orm.em.fork();
   const app = await em.findOne(CaseApplication, { idempotencyKey: portalIdempotencyKey(envelope.applicationId) });
   if (!app) return undefined;
   const stored = app.payload as unknown as StoredOnlineMoveOutApplication;
-  if (digest(stored.online.envelope) !== digest(envelope)) throw new ApiError(409, 'APPLICATION_ID_REUSED', 'この申請番号は別の内容で受付済みです');
+  if (digest(stored.online.envelope) !== digest(envelope))
+    throw new ApiError(409, 'APPLICATION_ID_REUSED', 'この申請番号は別の内容で受付済みです');
   const row = await em.findOneOrFail(CaseRecord, { caseId: app.caseId });
   return { created: false, caseId: row.caseId, workflowId: row.workflowId, status: row.status, flags: row.flags ?? [] };
 }
 
 const sameIdentity = (id: SignerIdentity | undefined, c: OnlineMoveOutContent): boolean =>
-  id !== undefined && compact(id.name) === compact(`${c.applicant.familyName}${c.applicant.givenName}`) &&
-  id.birthDate === c.applicant.birthDate && id.sex === c.applicant.sex && compact(id.address) === compact(c.currentAddress);
+  id !== undefined &&
+  compact(id.name) === compact(`${c.applicant.familyName}${c.applicant.givenName}`) &&
+  id.birthDate === c.applicant.birthDate &&
+  id.sex === c.applicant.sex &&
+  compact(id.address) === compact(c.currentAddress);
 
 /** The registry facts the eligibility rules need: who the signer and the movers are at the stated address. */
-async function gatherFacts(em: EntityManager, deps: OnlineIntakeDeps, app: OnlineMoveOutContent, signer: SignerIdentity) {
-  const atAddress = (r: Resident) => compact(`${r.address}${r.addressSupplement ?? ''}`) === compact(app.currentAddress) || compact(r.address) === compact(app.currentAddress);
-  const find = async (p: OnlineMover) => (await em.find(Resident, {
-    familyName: p.familyName, givenName: p.givenName, birthDate: p.birthDate, sex: p.sex, status: { $ne: ResidentStatus.REMOVED },
-  })).find(atAddress);
+async function gatherFacts(
+  em: EntityManager,
+  deps: OnlineIntakeDeps,
+  app: OnlineMoveOutContent,
+  signer: SignerIdentity,
+) {
+  const atAddress = (r: Resident) =>
+    compact(`${r.address}${r.addressSupplement ?? ''}`) === compact(app.currentAddress) ||
+    compact(r.address) === compact(app.currentAddress);
+  const find = async (p: OnlineMover) =>
+    (
+      await em.find(Resident, {
+        familyName: p.familyName,
+        givenName: p.givenName,
+        birthDate: p.birthDate,
+        sex: p.sex,
+        status: { $ne: ResidentStatus.REMOVED },
+      })
+    ).find(atAddress);
   const signerRecord = await find(app.applicant);
-  const open = await em.find(CaseRecord, { procedure: { $in: [Procedure.MOVE_OUT, Procedure.ONLINE_MOVE_OUT] }, status: { $nin: [...FINAL_STATUSES] } });
+  const open = await em.find(CaseRecord, {
+    procedure: { $in: [Procedure.MOVE_OUT, Procedure.ONLINE_MOVE_OUT] },
+    status: { $nin: [...FINAL_STATUSES] },
+  });
   const busy = new Set(open.flatMap((c) => c.subjectAddresseeNumbers ?? []));
   const found = await Promise.all(app.movers.map(find));
   const matched = found.filter((r): r is Resident => r !== undefined);
   const householdNumber = matched[0]?.householdNumber ?? signerRecord?.householdNumber ?? '';
   const headLeaving = matched.some((r) => r.relationshipToHead === '世帯主');
-  const staying = headLeaving ? await em.count(Resident, { householdNumber, status: ResidentStatus.RESIDENT, addresseeNumber: { $nin: matched.map((r) => r.addresseeNumber) } }) : 0;
+  const staying = headLeaving
+    ? await em.count(Resident, {
+        householdNumber,
+        status: ResidentStatus.RESIDENT,
+        addresseeNumber: { $nin: matched.map((r) => r.addresseeNumber) },
+      })
+    : 0;
   return {
     matched,
     householdNumber,
     rules: {
-      applicationDate: app.applicationDate, plannedMoveOutDate: app.plannedMoveOutDate, destinationAbroad: Boolean(app.destination.abroad),
-      destinationMunicipalityCode: app.destination.municipalityCode, ownMunicipalityCode: deps.config.municipalityCode,
+      applicationDate: app.applicationDate,
+      plannedMoveOutDate: app.plannedMoveOutDate,
+      destinationAbroad: Boolean(app.destination.abroad),
+      destinationMunicipalityCode: app.destination.municipalityCode,
+      ownMunicipalityCode: deps.config.municipalityCode,
       headLeavesMembersBehind: staying >= 2,
-      signer: { birthDate: signer.birthDate, addresseeNumber: signerRecord?.addresseeNumber, householdNumber: signerRecord?.householdNumber },
+      signer: {
+        birthDate: signer.birthDate,
+        addresseeNumber: signerRecord?.addresseeNumber,
+        householdNumber: signerRecord?.householdNumber,
+      },
       movers: found.map((r) => ({
-        matched: r !== undefined, addresseeNumber: r?.addresseeNumber, householdNumber: r?.householdNumber,
-        pendingMoveOut: r !== undefined && (r.status === ResidentStatus.PENDING_MOVE_OUT || busy.has(r.addresseeNumber)), blocked: false,
+        matched: r !== undefined,
+        addresseeNumber: r?.addresseeNumber,
+        householdNumber: r?.householdNumber,
+        pendingMoveOut:
+          r !== undefined && (r.status === ResidentStatus.PENDING_MOVE_OUT || busy.has(r.addresseeNumber)),
+        blocked: false,
       })),
     },
   };

@@ -12,30 +12,53 @@ const error = { $ref: '#/components/schemas/Error' };
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', content: json(error) }]));
 const ERROR_TEXT: Record<number, string> = {
-  400: 'malformed JSON or schema violation; `errors` name the field and rule', 401: 'not logged in / session expired',
-  403: 'role not permitted, or four-eyes rule', 404: 'not found', 409: 'state conflict (e.g. not awaiting approval) or idempotency key reused',
-  413: 'payload too large', 422: 'domain rule violated (e.g. future 転入日, unknown household, already registered)',
+  400: 'malformed JSON or schema violation; `errors` name the field and rule',
+  401: 'not logged in / session expired',
+  403: 'role not permitted, or four-eyes rule',
+  404: 'not found',
+  409: 'state conflict (e.g. not awaiting approval) or idempotency key reused',
+  413: 'payload too large',
+  422: 'domain rule violated (e.g. future 転入日, unknown household, already registered)',
 };
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string' } };
 
 /** OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Schemas are the ones ajv enforces. */
 export const openApiDocument = {
   openapi: '3.1.0',
-  info: { title: '住民記録 案件管理 API', version: '0.1.0', description: 'Resident registry case management: intake, case read, approval, certificates. Personal data never appears in URLs.' },
+  info: {
+    title: '住民記録 案件管理 API',
+    version: '0.1.0',
+    description:
+      'Resident registry case management: intake, case read, approval, certificates. Personal data never appears in URLs.',
+  },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
   components: {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/auth/login' },
-      portalSignature: { type: 'apiKey', in: 'header', name: 'X-Portal-Signature', description: 'HMAC-SHA256 over METHOD, path, X-Portal-Timestamp, X-Portal-Nonce and sha256(body), with the key named by X-Portal-Key-Id' },
+      portalSignature: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Portal-Signature',
+        description:
+          'HMAC-SHA256 over METHOD, path, X-Portal-Timestamp, X-Portal-Nonce and sha256(body), with the key named by X-Portal-Key-Id',
+      },
       csInbound: { type: 'http', scheme: 'bearer', description: 'CS_INBOUND_TOKEN presented by the municipal CS' },
     },
     schemas: {
       Error: {
-        type: 'object', required: ['error', 'message'],
+        type: 'object',
+        required: ['error', 'message'],
         properties: {
-          error: { type: 'string' }, message: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } } } },
+          error: { type: 'string' },
+          message: { type: 'string' },
+          errors: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { field: { type: 'string' }, rule: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
         },
       },
       MoveInApplication: MoveInApplicationSchema,
@@ -49,101 +72,226 @@ export const openApiDocument = {
       CaseSummary: {
         type: 'object',
         properties: {
-          caseId: { type: 'string' }, procedure: { type: 'string' }, status: { type: 'string' }, statusLabel: { type: 'string' },
-          enteredBy: { type: 'string' }, decidedBy: { type: 'string' }, flags: { type: 'array', items: { type: 'string' } },
-          needsAttention: { type: 'boolean' }, attentionReason: { type: 'string' }, failingStep: { type: 'string' },
-          attempt: { type: 'integer' }, lastError: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' },
+          caseId: { type: 'string' },
+          procedure: { type: 'string' },
+          status: { type: 'string' },
+          statusLabel: { type: 'string' },
+          enteredBy: { type: 'string' },
+          decidedBy: { type: 'string' },
+          flags: { type: 'array', items: { type: 'string' } },
+          needsAttention: { type: 'boolean' },
+          attentionReason: { type: 'string' },
+          failingStep: { type: 'string' },
+          attempt: { type: 'integer' },
+          lastError: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
         },
       },
-      Reason: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } } },
+      Reason: {
+        type: 'object',
+        required: ['reason'],
+        additionalProperties: false,
+        properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+      },
     },
   },
   paths: {
     ...workPaths,
     ...portalPaths,
-    '/api/health': { get: { summary: 'Liveness and dependencies (DB, Temporal)', security: [], responses: { 200: { description: 'ok' }, 503: { description: 'degraded' } } } },
-    '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
-    '/api/auth/login': {
-      post: {
-        summary: 'Staff login (individual ID, password, registered terminal)', security: [],
-        requestBody: { required: true, content: json({ $ref: '#/components/schemas/LoginRequest' }) },
-        responses: { 200: { description: 'session token', content: json({ type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } }) }, ...errors(400, 401) },
+    '/api/health': {
+      get: {
+        summary: 'Liveness and dependencies (DB, Temporal)',
+        security: [],
+        responses: { 200: { description: 'ok' }, 503: { description: 'degraded' } },
       },
     },
-    '/api/auth/logout': { post: { summary: 'End the session', responses: { 204: { description: 'logged out' }, ...errors(401) } } },
+    '/api/openapi.json': {
+      get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } },
+    },
+    '/api/auth/login': {
+      post: {
+        summary: 'Staff login (individual ID, password, registered terminal)',
+        security: [],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/LoginRequest' }) },
+        responses: {
+          200: {
+            description: 'session token',
+            content: json({ type: 'object', properties: { token: { type: 'string' }, expiresAt: { type: 'string' } } }),
+          },
+          ...errors(400, 401),
+        },
+      },
+    },
+    '/api/auth/logout': {
+      post: { summary: 'End the session', responses: { 204: { description: 'logged out' }, ...errors(401) } },
+    },
     '/api/cases/move-in': {
       post: {
         summary: '転入届 intake (仮登録); starts the move-in workflow',
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 }, description: 'repeat the same key to get the same case back' }],
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', maxLength: 128 },
+            description: 'repeat the same key to get the same case back',
+          },
+        ],
         requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveInApplication' }) },
-        responses: { 201: { description: 'case created', content: json({ $ref: '#/components/schemas/CaseSummary' }) }, 200: { description: 'existing case for this Idempotency-Key' }, ...errors(400, 401, 403, 409, 413, 422) },
+        responses: {
+          201: { description: 'case created', content: json({ $ref: '#/components/schemas/CaseSummary' }) },
+          200: { description: 'existing case for this Idempotency-Key' },
+          ...errors(400, 401, 403, 409, 413, 422),
+        },
       },
     },
     '/api/cases/move-out': {
       post: {
         summary: '転出届 intake (paper or special path); starts the move-out workflow',
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+        parameters: [
+          { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } },
+        ],
         requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveOutApplication' }) },
-        responses: { 201: { description: 'case created' }, 200: { description: 'existing case for this Idempotency-Key' }, ...errors(400, 401, 403, 409, 413, 422) },
+        responses: {
+          201: { description: 'case created' },
+          200: { description: 'existing case for this Idempotency-Key' },
+          ...errors(400, 401, 403, 409, 413, 422),
+        },
       },
     },
     '/api/cases/special-move-in': {
       post: {
         summary: '特例転入届 intake (card); uses held 転出証明書情報 or sends a 送信依頼',
-        parameters: [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } }],
+        parameters: [
+          { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } },
+        ],
         requestBody: { required: true, content: json({ $ref: '#/components/schemas/SpecialMoveInApplication' }) },
-        responses: { 201: { description: 'case created' }, 200: { description: 'existing case for this Idempotency-Key' }, ...errors(400, 401, 403, 409, 413, 422) },
+        responses: {
+          201: { description: 'case created' },
+          200: { description: 'existing case for this Idempotency-Key' },
+          ...errors(400, 401, 403, 409, 413, 422),
+        },
       },
     },
     '/cs-inbound/v1/move-in-notices': {
       post: {
-        summary: '転入通知 from another town (origin side): recorded on the move-out case', security: [{ csInbound: [] }],
+        summary: '転入通知 from another town (origin side): recorded on the move-out case',
+        security: [{ csInbound: [] }],
         requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveInNotice' }) },
-        responses: { 202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' }, 200: { description: 'duplicate delivery' }, ...errors(400, 401, 422) },
+        responses: {
+          202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' },
+          200: { description: 'duplicate delivery' },
+          ...errors(400, 401, 422),
+        },
       },
     },
     '/cs-inbound/v1/move-out-certificates': {
       post: {
-        summary: '転出証明書情報 from another town (destination side): held until used or purged', security: [{ csInbound: [] }],
+        summary: '転出証明書情報 from another town (destination side): held until used or purged',
+        security: [{ csInbound: [] }],
         requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveOutCertificateInfo' }) },
-        responses: { 202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' }, 200: { description: 'duplicate delivery' }, ...errors(400, 401, 422) },
+        responses: {
+          202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' },
+          200: { description: 'duplicate delivery' },
+          ...errors(400, 401, 422),
+        },
       },
     },
     '/cs-inbound/v1/certificate-requests': {
       post: {
-        summary: '送信依頼 from another town (origin side): the 転出証明書情報 is sent again', security: [{ csInbound: [] }],
+        summary: '送信依頼 from another town (origin side): the 転出証明書情報 is sent again',
+        security: [{ csInbound: [] }],
         requestBody: { required: true, content: json({ $ref: '#/components/schemas/CertificateInfoRequest' }) },
-        responses: { 202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' }, 200: { description: 'duplicate delivery' }, ...errors(400, 401, 422) },
+        responses: {
+          202: { description: 'stored and handed to the case (status ACCEPTED or UNMATCHED)' },
+          200: { description: 'duplicate delivery' },
+          ...errors(400, 401, 422),
+        },
       },
     },
     '/api/cases': {
       get: {
         summary: 'Case list from the projection',
-        parameters: ['status', 'procedure', 'needsAttention', 'limit'].map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
-        responses: { 200: { description: 'cases', content: json({ type: 'object', properties: { cases: { type: 'array', items: { $ref: '#/components/schemas/CaseSummary' } } } }) }, ...errors(401, 403) },
+        parameters: ['status', 'procedure', 'needsAttention', 'limit'].map((name) => ({
+          name,
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+        })),
+        responses: {
+          200: {
+            description: 'cases',
+            content: json({
+              type: 'object',
+              properties: { cases: { type: 'array', items: { $ref: '#/components/schemas/CaseSummary' } } },
+            }),
+          },
+          ...errors(401, 403),
+        },
       },
     },
     '/api/cases/{caseId}': {
       get: {
-        summary: 'Case detail: status, application (個人番号 masked unless showIndividualNumber=true and permitted), actions, certificates. Audited.',
-        parameters: [caseIdParam, { name: 'showIndividualNumber', in: 'query', required: false, schema: { type: 'boolean' } }],
+        summary:
+          'Case detail: status, application (個人番号 masked unless showIndividualNumber=true and permitted), actions, certificates. Audited.',
+        parameters: [
+          caseIdParam,
+          { name: 'showIndividualNumber', in: 'query', required: false, schema: { type: 'boolean' } },
+        ],
         responses: { 200: { description: 'case' }, ...errors(401, 403, 404) },
       },
     },
     '/api/cases/{caseId}/approve': {
-      post: { summary: '決裁 (approver; not the person who entered the case)', parameters: [caseIdParam, { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } }], responses: { 200: { description: 'approved' }, ...errors(401, 403, 404, 409) } },
+      post: {
+        summary: '決裁 (approver; not the person who entered the case)',
+        parameters: [caseIdParam, { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } }],
+        responses: { 200: { description: 'approved' }, ...errors(401, 403, 404, 409) },
+      },
     },
     '/api/cases/{caseId}/reject': {
-      post: { summary: '却下 with a reason (approver)', parameters: [caseIdParam], requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) }, responses: { 200: { description: 'rejected' }, ...errors(400, 401, 403, 404, 409) } },
+      post: {
+        summary: '却下 with a reason (approver)',
+        parameters: [caseIdParam],
+        requestBody: { required: true, content: json({ $ref: '#/components/schemas/Reason' }) },
+        responses: { 200: { description: 'rejected' }, ...errors(400, 401, 403, 404, 409) },
+      },
     },
     '/api/certificates/resident-record-copy': {
-      post: { summary: '住民票の写し at the counter (clerk): persons by 宛名番号 (one household), requested items, requester. 除票, a third party asking for the 個人番号 and 抑止 are refused (audited)', parameters: [{ name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string', format: 'uuid' }, description: 'becomes the certificate ID: a double submit issues one copy' }], requestBody: { required: true, content: json(ResidentRecordCopyRequestSchema) }, responses: { 201: { description: '{ certificateId, issueNumber, pages, href }' }, ...errors(400, 401, 403, 422) } },
+      post: {
+        summary:
+          '住民票の写し at the counter (clerk): persons by 宛名番号 (one household), requested items, requester. 除票, a third party asking for the 個人番号 and 抑止 are refused (audited)',
+        parameters: [
+          {
+            name: 'X-Request-Id',
+            in: 'header',
+            required: false,
+            schema: { type: 'string', format: 'uuid' },
+            description: 'becomes the certificate ID: a double submit issues one copy',
+          },
+        ],
+        requestBody: { required: true, content: json(ResidentRecordCopyRequestSchema) },
+        responses: {
+          201: { description: '{ certificateId, issueNumber, pages, href }' },
+          ...errors(400, 401, 403, 422),
+        },
+      },
     },
     '/api/certificates/{certificateId}/reissue': {
-      post: { summary: '再交付: a new copy (new 発行番号, 「再交付」) showing the state at first issue', parameters: [{ name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }, { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } }], responses: { 201: { description: 'the new copy' }, ...errors(401, 403, 404) } },
+      post: {
+        summary: '再交付: a new copy (new 発行番号, 「再交付」) showing the state at first issue',
+        parameters: [
+          { name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          { name: 'X-Request-Id', in: 'header', required: false, schema: { type: 'string' } },
+        ],
+        responses: { 201: { description: 'the new copy' }, ...errors(401, 403, 404) },
+      },
     },
     '/api/certificates/{certificateId}/pdf': {
-      get: { summary: 'The issued PDF (交付履歴). Audited.', parameters: [{ name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'PDF', content: { 'application/pdf': {} } }, ...errors(401, 403, 404) } },
+      get: {
+        summary: 'The issued PDF (交付履歴). Audited.',
+        parameters: [{ name: 'certificateId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { 200: { description: 'PDF', content: { 'application/pdf': {} } }, ...errors(401, 403, 404) },
+      },
     },
   },
 } as const;

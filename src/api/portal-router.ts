@@ -24,10 +24,18 @@ export interface PortalRouterDeps {
   portalTrust: PortalTrustSource;
 }
 
-interface CancellationRequest { applicationId: string; requestedAt: string }
+interface CancellationRequest {
+  applicationId: string;
+  requestedAt: string;
+}
 const validateCancellation = compileSchema<CancellationRequest>({
-  type: 'object', additionalProperties: false, required: ['applicationId', 'requestedAt'],
-  properties: { applicationId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$' }, requestedAt: { type: 'string', format: 'date-time' } },
+  type: 'object',
+  additionalProperties: false,
+  required: ['applicationId', 'requestedAt'],
+  properties: {
+    applicationId: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{7,63}$' },
+    requestedAt: { type: 'string', format: 'date-time' },
+  },
 });
 
 /**
@@ -41,14 +49,24 @@ const validateCancellation = compileSchema<CancellationRequest>({
  */
 export function portalRouter(deps: PortalRouterDeps): Router {
   const r = Router();
-  const verifier = createPortalRequestVerifier({ keys: { [deps.config.portalKeyId]: keyBytes(deps.config.portalKey) } });
+  const verifier = createPortalRequestVerifier({
+    keys: { [deps.config.portalKeyId]: keyBytes(deps.config.portalKey) },
+  });
 
   const authenticate = async (req: Request, _res: Response, next: NextFunction) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const v = verifier.verify({ method: req.method, path: req.originalUrl, body, headers: req.headers });
     const em = deps.orm.em.fork();
     const deny = async (code: string, message: string) => {
-      audit(em, { actorId: PORTAL_ACTOR.userId, actorRoles: PORTAL_ACTOR.roles, ip: req.ip, action: AuditAction.DENIED, function: `${req.method} ${req.path}`, outcome: 'denied', detail: { reason: code } });
+      audit(em, {
+        actorId: PORTAL_ACTOR.userId,
+        actorRoles: PORTAL_ACTOR.roles,
+        ip: req.ip,
+        action: AuditAction.DENIED,
+        function: `${req.method} ${req.path}`,
+        outcome: 'denied',
+        detail: { reason: code },
+      });
       await em.flush();
       throw new ApiError(401, code, message);
     };
@@ -56,9 +74,13 @@ export function portalRouter(deps: PortalRouterDeps): Router {
     const ts = Date.parse(req.get(PORTAL_HEADERS.timestamp) ?? '');
     try {
       await em.nativeDelete(PortalNonce, { expiresAt: { $lt: new Date() } });
-      await em.insert(PortalNonce, { id: `${v.keyId}\n${req.get(PORTAL_HEADERS.nonce)}`, expiresAt: new Date(ts + DEFAULT_MAX_SKEW_MS) });
+      await em.insert(PortalNonce, {
+        id: `${v.keyId}\n${req.get(PORTAL_HEADERS.nonce)}`,
+        expiresAt: new Date(ts + DEFAULT_MAX_SKEW_MS),
+      });
     } catch (e) {
-      if (e instanceof UniqueConstraintViolationException) return deny('REPLAYED_NONCE', '同じリクエストが既に受け付けられています（再送は拒否されます）');
+      if (e instanceof UniqueConstraintViolationException)
+        return deny('REPLAYED_NONCE', '同じリクエストが既に受け付けられています（再送は拒否されます）');
       throw e;
     }
     next();
@@ -75,20 +97,43 @@ export function portalRouter(deps: PortalRouterDeps): Router {
   r.post('/move-out-applications', authenticate, async (req, res) => {
     const body = json(req);
     const result = await intakeOnlineMoveOut({ ...deps, now: () => new Date() }, body);
-    res.status(result.created ? 201 : 200).json({ applicationId: (body as { applicationId: string }).applicationId, caseId: result.caseId, status: 'RECEIVED', duplicate: !result.created });
+    res.status(result.created ? 201 : 200).json({
+      applicationId: (body as { applicationId: string }).applicationId,
+      caseId: result.caseId,
+      status: 'RECEIVED',
+      duplicate: !result.created,
+    });
   });
 
   r.post('/move-out-applications/:applicationId/cancellation', authenticate, async (req, res) => {
     const v = validateCancellation(json(req));
     if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '取消の形式が正しくありません', v.errors);
-    if (v.value.applicationId !== req.params.applicationId) throw new ApiError(400, 'VALIDATION_FAILED', '申請番号が一致しません', [{ field: '/applicationId', rule: 'const', message: '/applicationId must equal the path' }]);
+    if (v.value.applicationId !== req.params.applicationId)
+      throw new ApiError(400, 'VALIDATION_FAILED', '申請番号が一致しません', [
+        { field: '/applicationId', rule: 'const', message: '/applicationId must equal the path' },
+      ]);
     const em = deps.orm.em.fork();
     const app = await em.findOne(CaseApplication, { idempotencyKey: portalIdempotencyKey(v.value.applicationId) });
     const row = app && (await em.findOne(CaseRecord, { caseId: app.caseId }));
     if (!row) throw new ApiError(404, 'UNKNOWN_APPLICATION', 'この申請番号の申請はありません');
-    if (row.status === CaseStatus.CANCELLED) return void res.status(200).json({ applicationId: v.value.applicationId, caseId: row.caseId, status: 'CANCELLED' });
-    if (FINAL_STATUSES.has(row.status)) throw new ApiError(409, 'NOT_CANCELLABLE', 'この申請は既に処理が終了しているため取り消せません');
-    await executeCaseUpdate(deps.temporal, row.workflowId, cancelCaseUpdate, [{ actor: { userId: PORTAL_ACTOR.userId, roles: PORTAL_ACTOR.roles, terminalId: PORTAL_ACTOR.terminalId }, reason: 'マイナポータルから申請の取消がありました' }], `portal-cancel-${v.value.applicationId}`);
+    if (row.status === CaseStatus.CANCELLED)
+      return void res
+        .status(200)
+        .json({ applicationId: v.value.applicationId, caseId: row.caseId, status: 'CANCELLED' });
+    if (FINAL_STATUSES.has(row.status))
+      throw new ApiError(409, 'NOT_CANCELLABLE', 'この申請は既に処理が終了しているため取り消せません');
+    await executeCaseUpdate(
+      deps.temporal,
+      row.workflowId,
+      cancelCaseUpdate,
+      [
+        {
+          actor: { userId: PORTAL_ACTOR.userId, roles: PORTAL_ACTOR.roles, terminalId: PORTAL_ACTOR.terminalId },
+          reason: 'マイナポータルから申請の取消がありました',
+        },
+      ],
+      `portal-cancel-${v.value.applicationId}`,
+    );
     res.status(202).json({ applicationId: v.value.applicationId, caseId: row.caseId, status: 'CANCELLING' });
   });
   return r;

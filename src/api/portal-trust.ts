@@ -12,14 +12,21 @@ export const pemBundle = (text: string): string[] => text.match(PEM_BLOCK) ?? []
 
 /** Hex serials, one per line; blank lines and `#` comments ignored. */
 export const serialList = (text: string): string[] =>
-  text.split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean);
+  text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean);
 
 /**
  * Trust from files (production: the J-LIS CA bundle and its revocation list as published to the city). The files
  * are re-read when they change, so an updated revocation list applies without a restart. A missing or empty anchor
  * file is a deployment error and stops the intake (no application is ever accepted without a trust anchor).
  */
-export function fileTrustSource(files: { anchors: string; intermediates?: string; revokedSerials?: string }): PortalTrustSource {
+export function fileTrustSource(files: {
+  anchors: string;
+  intermediates?: string;
+  revokedSerials?: string;
+}): PortalTrustSource {
   let cached: { key: string; trust: Omit<PortalTrustConfig, 'at'> } | undefined;
   const stamp = (f?: string) => (f ? `${f}:${statSync(f).mtimeMs}` : '-');
   return () => {
@@ -39,5 +46,9 @@ export function fileTrustSource(files: { anchors: string; intermediates?: string
 
 /** No trust configured (PORTAL_TRUST_ANCHORS unset in production): the intake refuses every application. */
 export const unconfiguredTrust: PortalTrustSource = () => {
-  throw new ApiError(503, 'PORTAL_NOT_CONFIGURED', 'マイナポータル連携の信頼点（PORTAL_TRUST_ANCHORS）が設定されていません');
+  throw new ApiError(
+    503,
+    'PORTAL_NOT_CONFIGURED',
+    'マイナポータル連携の信頼点（PORTAL_TRUST_ANCHORS）が設定されていません',
+  );
 };

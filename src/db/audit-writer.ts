@@ -18,20 +18,22 @@ export interface AuditEntry {
 /** Queues audit rows in the caller's unit of work, so they commit (or roll back) with the access they record. */
 export function audit(em: EntityManager, ...entries: AuditEntry[]): void {
   for (const e of entries) {
-    em.persist(em.create(AuditLog, {
-      at: new Date(),
-      actorId: e.actorId,
-      actorRoles: e.actorRoles,
-      terminalId: e.terminalId,
-      ip: e.ip,
-      action: e.action,
-      function: e.function,
-      targetAddresseeNumber: e.targetAddresseeNumber,
-      caseId: e.caseId,
-      individualNumberAccessed: e.individualNumberAccessed ?? false,
-      outcome: e.outcome ?? 'ok',
-      detail: e.detail,
-    }));
+    em.persist(
+      em.create(AuditLog, {
+        at: new Date(),
+        actorId: e.actorId,
+        actorRoles: e.actorRoles,
+        terminalId: e.terminalId,
+        ip: e.ip,
+        action: e.action,
+        function: e.function,
+        targetAddresseeNumber: e.targetAddresseeNumber,
+        caseId: e.caseId,
+        individualNumberAccessed: e.individualNumberAccessed ?? false,
+        outcome: e.outcome ?? 'ok',
+        detail: e.detail,
+      }),
+    );
   }
 }
 

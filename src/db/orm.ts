@@ -32,7 +32,13 @@ export function ormOptions(databaseUrl: string): Options {
       ...common,
       driver: BetterSqliteDriver,
       dbName: file,
-      migrations: { migrationsList: sqliteMigrations, transactional: true, snapshot: false, silent: true, path: 'src/db/migrations/sqlite' },
+      migrations: {
+        migrationsList: sqliteMigrations,
+        transactional: true,
+        snapshot: false,
+        silent: true,
+        path: 'src/db/migrations/sqlite',
+      },
     };
   }
   // MariaDB stores JSON as LONGTEXT and needs its own driver (the MySQL one expects the server to parse JSON)
@@ -42,7 +48,13 @@ export function ormOptions(databaseUrl: string): Options {
     driver: mariadb ? MariaDbDriver : MySqlDriver,
     clientUrl: mariadb ? databaseUrl.replace(/^mariadb:/, 'mysql:') : databaseUrl,
     pool: { min: 0, max: 10 },
-    migrations: { migrationsList: mysqlMigrations, transactional: true, snapshot: false, silent: true, path: 'src/db/migrations/mysql' },
+    migrations: {
+      migrationsList: mysqlMigrations,
+      transactional: true,
+      snapshot: false,
+      silent: true,
+      path: 'src/db/migrations/mysql',
+    },
   };
 }
 

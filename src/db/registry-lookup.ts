@@ -32,7 +32,11 @@ export async function matchRegistry(em: EntityManager, pii: PiiCrypto, p: Person
   let fourInfoAlert = false;
   if (!current && !removed) {
     const n = await em.count(Resident, {
-      familyName: p.familyName, givenName: p.givenName, birthDate: p.birthDate, sex: p.sex as Resident['sex'], status: ResidentStatus.REMOVED,
+      familyName: p.familyName,
+      givenName: p.givenName,
+      birthDate: p.birthDate,
+      sex: p.sex as Resident['sex'],
+      status: ResidentStatus.REMOVED,
     });
     fourInfoAlert = n > 0;
   }
@@ -40,4 +44,5 @@ export async function matchRegistry(em: EntityManager, pii: PiiCrypto, p: Person
 }
 
 export const fullName = (r: { familyName: string; givenName: string }): string => `${r.familyName}　${r.givenName}`;
-export const fullKana = (r: { familyNameKana: string; givenNameKana: string }): string => `${r.familyNameKana}　${r.givenNameKana}`;
+export const fullKana = (r: { familyNameKana: string; givenNameKana: string }): string =>
+  `${r.familyNameKana}　${r.givenNameKana}`;

@@ -29,9 +29,18 @@ export const UpdateRejection = {
 export type UpdateRejection = (typeof UpdateRejection)[keyof typeof UpdateRejection];
 
 export const WorkAction = {
-  CLAIM: 'claim', RELEASE: 'release', REASSIGN: 'reassign', APPROVE: 'approve', REJECT: 'reject',
-  CONFIRM_REVIEW: 'confirmReview', REQUEST_CONTACT: 'requestContact', REQUEST_CHANGES: 'requestChanges',
-  RESUBMIT: 'resubmit', ESCALATE: 'escalate', RETRY_NOW: 'retryNow', CANCEL: 'cancel',
+  CLAIM: 'claim',
+  RELEASE: 'release',
+  REASSIGN: 'reassign',
+  APPROVE: 'approve',
+  REJECT: 'reject',
+  CONFIRM_REVIEW: 'confirmReview',
+  REQUEST_CONTACT: 'requestContact',
+  REQUEST_CHANGES: 'requestChanges',
+  RESUBMIT: 'resubmit',
+  ESCALATE: 'escalate',
+  RETRY_NOW: 'retryNow',
+  CANCEL: 'cancel',
 } as const;
 export type WorkAction = (typeof WorkAction)[keyof typeof WorkAction];
 
@@ -63,7 +72,8 @@ const isSupervisor = (a: WorkActor) => has(a, Role.SUPERVISOR);
 const stepRole = (v: WorkView, a: WorkActor): Check => {
   const role = awaitingRoleOf(v.status);
   if (!role) return no(UpdateRejection.NOT_CLAIMABLE, 'この案件は担当者の処理を待っていません');
-  if (v.status === CaseStatus.RETURNED) return a.userId === v.makerId ? OK : no(UpdateRejection.NOT_MAKER, '差戻しは入力者本人が処理します');
+  if (v.status === CaseStatus.RETURNED)
+    return a.userId === v.makerId ? OK : no(UpdateRejection.NOT_MAKER, '差戻しは入力者本人が処理します');
   if (role === 'approver') {
     if (!has(a, Role.APPROVER)) return no(UpdateRejection.ROLE_REQUIRED, '決裁には決裁者の権限が必要です');
     if (a.userId === v.makerId) return no(UpdateRejection.FOUR_EYES, '入力者（審査者）本人は決裁できません');
@@ -73,7 +83,9 @@ const stepRole = (v: WorkView, a: WorkActor): Check => {
 };
 
 const assignee = (v: WorkView, a: WorkActor): Check =>
-  v.assignedTo && v.assignedTo !== a.userId ? no(UpdateRejection.NOT_ASSIGNEE, `この案件は ${v.assignedTo} が担当しています`) : OK;
+  v.assignedTo && v.assignedTo !== a.userId
+    ? no(UpdateRejection.NOT_ASSIGNEE, `この案件は ${v.assignedTo} が担当しています`)
+    : OK;
 
 const all = (...checks: Array<() => Check>): Check => {
   for (const c of checks) {
@@ -83,8 +95,10 @@ const all = (...checks: Array<() => Check>): Check => {
   return OK;
 };
 
-const inStatus = (v: WorkView, statuses: CaseStatus[], message: string, code: UpdateRejection = UpdateRejection.NOT_IN_STEP) => () =>
-  statuses.includes(v.status) ? OK : no(code, message);
+const inStatus =
+  (v: WorkView, statuses: CaseStatus[], message: string, code: UpdateRejection = UpdateRejection.NOT_IN_STEP) =>
+  () =>
+    statuses.includes(v.status) ? OK : no(code, message);
 
 const REVIEW: CaseStatus[] = [CaseStatus.AWAITING_REVIEW, CaseStatus.CONTACT_REQUESTED];
 
@@ -93,25 +107,52 @@ export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): 
   const notAwaiting = () => no(UpdateRejection.NOT_AWAITING_APPROVAL, 'この案件は決裁待ちではありません');
   switch (action) {
     case WorkAction.CLAIM:
-      return all(() => stepRole(v, actor), () => (v.assignedTo && v.assignedTo !== actor.userId ? no(UpdateRejection.ALREADY_ASSIGNED, `この案件は既に ${v.assignedTo} が担当しています`) : OK));
+      return all(
+        () => stepRole(v, actor),
+        () =>
+          v.assignedTo && v.assignedTo !== actor.userId
+            ? no(UpdateRejection.ALREADY_ASSIGNED, `この案件は既に ${v.assignedTo} が担当しています`)
+            : OK,
+      );
     case WorkAction.RELEASE:
       if (!v.assignedTo) return no(UpdateRejection.NOT_ASSIGNED, 'この案件には担当者がいません');
-      return v.assignedTo === actor.userId || isSupervisor(actor) ? OK : no(UpdateRejection.NOT_ASSIGNEE, '担当者本人または監督者だけが担当を外せます');
+      return v.assignedTo === actor.userId || isSupervisor(actor)
+        ? OK
+        : no(UpdateRejection.NOT_ASSIGNEE, '担当者本人または監督者だけが担当を外せます');
     case WorkAction.REASSIGN:
       if (!isSupervisor(actor)) return no(UpdateRejection.ROLE_REQUIRED, '担当替えには監督者の権限が必要です');
-      return awaitingRoleOf(v.status) ? OK : no(UpdateRejection.NOT_CLAIMABLE, 'この案件は担当者の処理を待っていません');
+      return awaitingRoleOf(v.status)
+        ? OK
+        : no(UpdateRejection.NOT_CLAIMABLE, 'この案件は担当者の処理を待っていません');
     case WorkAction.APPROVE:
     case WorkAction.REQUEST_CHANGES:
       if (v.status !== CaseStatus.AWAITING_APPROVAL) return notAwaiting();
-      return all(() => stepRole(v, actor), () => assignee(v, actor));
+      return all(
+        () => stepRole(v, actor),
+        () => assignee(v, actor),
+      );
     case WorkAction.REJECT:
       if (v.status !== CaseStatus.AWAITING_APPROVAL && !REVIEW.includes(v.status)) return notAwaiting();
-      return all(() => stepRole(v, actor), () => assignee(v, actor));
+      return all(
+        () => stepRole(v, actor),
+        () => assignee(v, actor),
+      );
     case WorkAction.CONFIRM_REVIEW:
-      return all(inStatus(v, REVIEW, 'この案件は審査待ちではありません'), () => stepRole(v, actor), () => assignee(v, actor),
-        () => (v.reviewBlocked ? no(UpdateRejection.NOT_IN_STEP, '確認できない所見があります: 却下するか申請者へ連絡してください') : OK));
+      return all(
+        inStatus(v, REVIEW, 'この案件は審査待ちではありません'),
+        () => stepRole(v, actor),
+        () => assignee(v, actor),
+        () =>
+          v.reviewBlocked
+            ? no(UpdateRejection.NOT_IN_STEP, '確認できない所見があります: 却下するか申請者へ連絡してください')
+            : OK,
+      );
     case WorkAction.REQUEST_CONTACT:
-      return all(inStatus(v, [CaseStatus.AWAITING_REVIEW], 'この案件は審査待ちではありません'), () => stepRole(v, actor), () => assignee(v, actor));
+      return all(
+        inStatus(v, [CaseStatus.AWAITING_REVIEW], 'この案件は審査待ちではありません'),
+        () => stepRole(v, actor),
+        () => assignee(v, actor),
+      );
     case WorkAction.RESUBMIT:
       return all(inStatus(v, [CaseStatus.RETURNED], 'この案件は差戻し中ではありません'), () => stepRole(v, actor));
     case WorkAction.ESCALATE:
@@ -122,14 +163,19 @@ export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): 
       if (!isSupervisor(actor)) return no(UpdateRejection.ROLE_REQUIRED, '再実行には監督者の権限が必要です');
       return v.retryable ? OK : no(UpdateRejection.NOT_RETRYABLE_NOW, '再実行できる処理がありません');
     case WorkAction.CANCEL:
-      if (!isSupervisor(actor) && !has(actor, Role.PORTAL)) return no(UpdateRejection.ROLE_REQUIRED, '取消には監督者の権限が必要です');
-      return CANCELLABLE_STATUSES.has(v.status) ? OK : no(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
+      if (!isSupervisor(actor) && !has(actor, Role.PORTAL))
+        return no(UpdateRejection.ROLE_REQUIRED, '取消には監督者の権限が必要です');
+      return CANCELLABLE_STATUSES.has(v.status)
+        ? OK
+        : no(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
   }
 }
 
 /** The actions `actor` may take now (for the UI). */
 export const allowedActions = (v: WorkView, actor: WorkActor): WorkAction[] =>
-  Object.values(WorkAction).filter((a) => checkAction(a, v, actor).ok && !(a === WorkAction.CLAIM && v.assignedTo === actor.userId));
+  Object.values(WorkAction).filter(
+    (a) => checkAction(a, v, actor).ok && !(a === WorkAction.CLAIM && v.assignedTo === actor.userId),
+  );
 
 /** A reassignment target must be able to work on the current step. */
 export const eligibleAssignee = (v: WorkView, target: WorkActor): Check => stepRole(v, target);

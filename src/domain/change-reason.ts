@@ -52,15 +52,26 @@ export const ChangeReason = {
 export type ChangeReason = (typeof ChangeReason)[keyof typeof ChangeReason];
 
 const RECORD_REASONS: ReadonlySet<ChangeReason> = new Set([
-  ChangeReason.DOMESTIC_MOVE_IN, ChangeReason.MOVE_IN_FROM_ABROAD, ChangeReason.BIRTH,
-  ChangeReason.EX_OFFICIO_RECORD_NATURALISATION, ChangeReason.EX_OFFICIO_RECORD_NATIONALITY_LOSS,
-  ChangeReason.EX_OFFICIO_RECORD_OTHER, ChangeReason.RECORD_REBUILD, ChangeReason.RECORD_REMAKE,
-  ChangeReason.CANCELLATION_RECORD, ChangeReason.INITIAL_LOAD,
+  ChangeReason.DOMESTIC_MOVE_IN,
+  ChangeReason.MOVE_IN_FROM_ABROAD,
+  ChangeReason.BIRTH,
+  ChangeReason.EX_OFFICIO_RECORD_NATURALISATION,
+  ChangeReason.EX_OFFICIO_RECORD_NATIONALITY_LOSS,
+  ChangeReason.EX_OFFICIO_RECORD_OTHER,
+  ChangeReason.RECORD_REBUILD,
+  ChangeReason.RECORD_REMAKE,
+  ChangeReason.CANCELLATION_RECORD,
+  ChangeReason.INITIAL_LOAD,
 ]);
 const REMOVE_REASONS: ReadonlySet<ChangeReason> = new Set([
-  ChangeReason.DOMESTIC_MOVE_OUT, ChangeReason.MOVE_OUT_ABROAD, ChangeReason.DEATH,
-  ChangeReason.EX_OFFICIO_REMOVE_NATURALISATION, ChangeReason.EX_OFFICIO_REMOVE_NATIONALITY_LOSS,
-  ChangeReason.EX_OFFICIO_REMOVE_OTHER, ChangeReason.REMOVE_REBUILD, ChangeReason.REMOVE_REMAKE,
+  ChangeReason.DOMESTIC_MOVE_OUT,
+  ChangeReason.MOVE_OUT_ABROAD,
+  ChangeReason.DEATH,
+  ChangeReason.EX_OFFICIO_REMOVE_NATURALISATION,
+  ChangeReason.EX_OFFICIO_REMOVE_NATIONALITY_LOSS,
+  ChangeReason.EX_OFFICIO_REMOVE_OTHER,
+  ChangeReason.REMOVE_REBUILD,
+  ChangeReason.REMOVE_REMAKE,
   ChangeReason.CANCELLATION_REMOVE,
 ]);
 

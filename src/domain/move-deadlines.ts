@@ -27,8 +27,15 @@ export const DEFAULT_MOVE_RULES: MoveDeadlineRules = {
 };
 
 /** Last day (inclusive) on which a 特例転入 may be filed: min(P + 30, 転入日 + 14). */
-export const specialMoveInLastDay = (plannedMoveOutDate: IsoDate, moveInDate: IsoDate, r = DEFAULT_MOVE_RULES): IsoDate =>
-  minDate(addDays(plannedMoveOutDate, r.specialMoveInDaysAfterPlanned), addDays(moveInDate, r.specialMoveInDaysAfterMoveIn));
+export const specialMoveInLastDay = (
+  plannedMoveOutDate: IsoDate,
+  moveInDate: IsoDate,
+  r = DEFAULT_MOVE_RULES,
+): IsoDate =>
+  minDate(
+    addDays(plannedMoveOutDate, r.specialMoveInDaysAfterPlanned),
+    addDays(moveInDate, r.specialMoveInDaysAfterMoveIn),
+  );
 
 /** The held 転出証明書情報 is kept through the end of this day (P + 30). */
 export const heldCertificateLastDay = (plannedMoveOutDate: IsoDate, r = DEFAULT_MOVE_RULES): IsoDate =>
@@ -58,7 +65,10 @@ export const continuedUseLastDay = (moveInNotificationDate: IsoDate, r = DEFAULT
 export const authCertificateRevokedFrom = (plannedMoveOutDate: IsoDate): IsoDate => addDays(plannedMoveOutDate, 31);
 
 /** The online 転出 filing window [P − 30, P + 10]. */
-export const onlineMoveOutWindow = (plannedMoveOutDate: IsoDate, r = DEFAULT_MOVE_RULES): { first: IsoDate; last: IsoDate } => ({
+export const onlineMoveOutWindow = (
+  plannedMoveOutDate: IsoDate,
+  r = DEFAULT_MOVE_RULES,
+): { first: IsoDate; last: IsoDate } => ({
   first: addDays(plannedMoveOutDate, -r.onlineWindowBefore),
   last: addDays(plannedMoveOutDate, r.onlineWindowAfter),
 });

@@ -42,7 +42,11 @@ export type OnlineMoveOutRule = (typeof OnlineMoveOutRule)[keyof typeof OnlineMo
 export const MIN_SIGNER_AGE = 15;
 
 /** Findings that forbid confirming the review (the 転出 could not be committed as filed). */
-export const BLOCKING_FINDINGS: ReadonlySet<string> = new Set([OnlineMoveOutRule.MOVER_NOT_MATCHED, OnlineMoveOutRule.PENDING_MOVE_OUT, OnlineMoveOutRule.HEAD_CHANGE_REQUIRED]);
+export const BLOCKING_FINDINGS: ReadonlySet<string> = new Set([
+  OnlineMoveOutRule.MOVER_NOT_MATCHED,
+  OnlineMoveOutRule.PENDING_MOVE_OUT,
+  OnlineMoveOutRule.HEAD_CHANGE_REQUIRED,
+]);
 
 export interface OnlineMoveOutFacts {
   applicationDate: IsoDate;
@@ -56,7 +60,13 @@ export interface OnlineMoveOutFacts {
   headLeavesMembersBehind?: boolean;
   /** The signer as identified by the certificate and matched in the registry (if at all). */
   signer: { birthDate: IsoDate; addresseeNumber?: string; householdNumber?: string };
-  movers: Array<{ matched: boolean; addresseeNumber?: string; householdNumber?: string; pendingMoveOut: boolean; blocked: boolean }>;
+  movers: Array<{
+    matched: boolean;
+    addresseeNumber?: string;
+    householdNumber?: string;
+    pendingMoveOut: boolean;
+    blocked: boolean;
+  }>;
 }
 
 export interface RuleOutcome {
@@ -65,31 +75,72 @@ export interface RuleOutcome {
   mover?: number; // index into movers
 }
 
-export function evaluateOnlineMoveOut(f: OnlineMoveOutFacts, rules: MoveDeadlineRules = DEFAULT_MOVE_RULES): { rejections: RuleOutcome[]; findings: RuleOutcome[] } {
+export function evaluateOnlineMoveOut(
+  f: OnlineMoveOutFacts,
+  rules: MoveDeadlineRules = DEFAULT_MOVE_RULES,
+): { rejections: RuleOutcome[]; findings: RuleOutcome[] } {
   const rejections: RuleOutcome[] = [];
   const findings: RuleOutcome[] = [];
   if (ageOn(f.signer.birthDate, f.applicationDate) < MIN_SIGNER_AGE) {
-    rejections.push({ rule: OnlineMoveOutRule.SIGNER_UNDER_15, message: '署名者が15歳未満のため、オンラインでの転出届はできません' });
+    rejections.push({
+      rule: OnlineMoveOutRule.SIGNER_UNDER_15,
+      message: '署名者が15歳未満のため、オンラインでの転出届はできません',
+    });
   }
   const households = new Set(f.movers.map((m) => m.householdNumber).filter(Boolean));
-  const signerIsMover = f.signer.addresseeNumber !== undefined && f.movers.some((m) => m.addresseeNumber === f.signer.addresseeNumber);
+  const signerIsMover =
+    f.signer.addresseeNumber !== undefined && f.movers.some((m) => m.addresseeNumber === f.signer.addresseeNumber);
   const signerInHousehold = f.signer.householdNumber !== undefined && households.has(f.signer.householdNumber);
   if (!signerIsMover && !signerInHousehold) {
-    rejections.push({ rule: OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD, message: '署名者が転出者またはその世帯の方ではありません（代理の申請はできません）' });
+    rejections.push({
+      rule: OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD,
+      message: '署名者が転出者またはその世帯の方ではありません（代理の申請はできません）',
+    });
   }
   const window = onlineMoveOutWindow(f.plannedMoveOutDate, rules);
   if (f.applicationDate < window.first || f.applicationDate > window.last) {
-    rejections.push({ rule: OnlineMoveOutRule.OUTSIDE_WINDOW, message: `申請は転出予定日の${rules.onlineWindowBefore}日前から${rules.onlineWindowAfter}日後までです` });
+    rejections.push({
+      rule: OnlineMoveOutRule.OUTSIDE_WINDOW,
+      message: `申請は転出予定日の${rules.onlineWindowBefore}日前から${rules.onlineWindowAfter}日後までです`,
+    });
   }
-  if (f.destinationAbroad) rejections.push({ rule: OnlineMoveOutRule.ABROAD, message: '国外への転出はオンラインでは受け付けていません' });
-  else if (!f.destinationMunicipalityCode) rejections.push({ rule: OnlineMoveOutRule.DESTINATION_CODE_REQUIRED, message: '転出先の市区町村が指定されていません' });
-  else if (f.destinationMunicipalityCode === f.ownMunicipalityCode) rejections.push({ rule: OnlineMoveOutRule.DESTINATION_IS_HERE, message: '市内での住所変更は転居届です（転出届は出せません）' });
-  if (f.receivedDate && f.applicationDate > f.receivedDate) rejections.push({ rule: OnlineMoveOutRule.APPLICATION_DATE_IN_FUTURE, message: '申請日が受付日より後になっています' });
-  if (f.headLeavesMembersBehind) findings.push({ rule: OnlineMoveOutRule.HEAD_CHANGE_REQUIRED, message: '世帯主が転出し2人以上が残るため、先に世帯主変更が必要です' });
+  if (f.destinationAbroad)
+    rejections.push({ rule: OnlineMoveOutRule.ABROAD, message: '国外への転出はオンラインでは受け付けていません' });
+  else if (!f.destinationMunicipalityCode)
+    rejections.push({
+      rule: OnlineMoveOutRule.DESTINATION_CODE_REQUIRED,
+      message: '転出先の市区町村が指定されていません',
+    });
+  else if (f.destinationMunicipalityCode === f.ownMunicipalityCode)
+    rejections.push({
+      rule: OnlineMoveOutRule.DESTINATION_IS_HERE,
+      message: '市内での住所変更は転居届です（転出届は出せません）',
+    });
+  if (f.receivedDate && f.applicationDate > f.receivedDate)
+    rejections.push({
+      rule: OnlineMoveOutRule.APPLICATION_DATE_IN_FUTURE,
+      message: '申請日が受付日より後になっています',
+    });
+  if (f.headLeavesMembersBehind)
+    findings.push({
+      rule: OnlineMoveOutRule.HEAD_CHANGE_REQUIRED,
+      message: '世帯主が転出し2人以上が残るため、先に世帯主変更が必要です',
+    });
   f.movers.forEach((m, i) => {
-    if (!m.matched) findings.push({ rule: OnlineMoveOutRule.MOVER_NOT_MATCHED, mover: i, message: '住民票の記載と一致しない転出者がいます' });
-    if (m.pendingMoveOut) findings.push({ rule: OnlineMoveOutRule.PENDING_MOVE_OUT, mover: i, message: '既に転出の手続き中の方がいます' });
-    if (m.blocked) findings.push({ rule: OnlineMoveOutRule.SUPPORT_MEASURE, mover: i, message: '支援措置・抑止の対象者が含まれます' });
+    if (!m.matched)
+      findings.push({
+        rule: OnlineMoveOutRule.MOVER_NOT_MATCHED,
+        mover: i,
+        message: '住民票の記載と一致しない転出者がいます',
+      });
+    if (m.pendingMoveOut)
+      findings.push({ rule: OnlineMoveOutRule.PENDING_MOVE_OUT, mover: i, message: '既に転出の手続き中の方がいます' });
+    if (m.blocked)
+      findings.push({
+        rule: OnlineMoveOutRule.SUPPORT_MEASURE,
+        mover: i,
+        message: '支援措置・抑止の対象者が含まれます',
+      });
   });
   return { rejections, findings };
 }

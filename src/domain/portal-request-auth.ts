@@ -63,9 +63,16 @@ export type PortalRequestHeaders = {
   'X-Portal-Signature': string;
 };
 
-const bodyBytes = (body: RequestBody): Buffer => (typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body));
+const bodyBytes = (body: RequestBody): Buffer =>
+  typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
 
-export const canonicalRequest = (method: string, path: string, timestamp: string, nonce: string, body: RequestBody): string =>
+export const canonicalRequest = (
+  method: string,
+  path: string,
+  timestamp: string,
+  nonce: string,
+  body: RequestBody,
+): string =>
   [method.toUpperCase(), path, timestamp, nonce, createHash('sha256').update(bodyBytes(body)).digest('hex')].join('\n');
 
 const mac = (key: Buffer, canonical: string): Buffer => createHmac('sha256', key).update(canonical, 'utf8').digest();
@@ -75,8 +82,15 @@ export const newNonce = (): string => randomBytes(MIN_NONCE_BYTES).toString('bas
 export function signPortalRequest(input: SignPortalRequestInput): PortalRequestHeaders {
   const timestamp = (input.now ?? new Date()).toISOString();
   const nonce = input.nonce ?? newNonce();
-  const signature = mac(input.key, canonicalRequest(input.method, input.path, timestamp, nonce, input.body)).toString('base64url');
-  return { 'X-Portal-Key-Id': input.keyId, 'X-Portal-Timestamp': timestamp, 'X-Portal-Nonce': nonce, 'X-Portal-Signature': signature };
+  const signature = mac(input.key, canonicalRequest(input.method, input.path, timestamp, nonce, input.body)).toString(
+    'base64url',
+  );
+  return {
+    'X-Portal-Key-Id': input.keyId,
+    'X-Portal-Timestamp': timestamp,
+    'X-Portal-Nonce': nonce,
+    'X-Portal-Signature': signature,
+  };
 }
 
 /** Seen-nonce store. The in-memory one is per process; replace with a shared one (DB) across API replicas. */
@@ -115,10 +129,13 @@ export interface PortalRequestToVerify {
 }
 
 export type PortalRequestVerification =
-  | { ok: true; keyId: string }
-  | { ok: false; reason: PortalRequestAuthFailure; message: string };
+  { ok: true; keyId: string } | { ok: false; reason: PortalRequestAuthFailure; message: string };
 
-const fail = (reason: PortalRequestAuthFailure): PortalRequestVerification => ({ ok: false, reason, message: MESSAGES[reason] });
+const fail = (reason: PortalRequestAuthFailure): PortalRequestVerification => ({
+  ok: false,
+  reason,
+  message: MESSAGES[reason],
+});
 
 const header = (headers: PortalRequestToVerify['headers'], name: string): string | undefined => {
   for (const [k, v] of Object.entries(headers)) {
@@ -143,7 +160,8 @@ export function createPortalRequestVerifier(options: PortalRequestVerifierOption
       const signature = header(request.headers, PORTAL_HEADERS.signature);
       if (!keyId || !timestamp || !nonce || !signature) return fail(PortalRequestAuthFailure.MISSING_HEADERS);
       const timestampMs = Date.parse(timestamp);
-      if (!ISO_TIMESTAMP.test(timestamp) || Number.isNaN(timestampMs)) return fail(PortalRequestAuthFailure.MISSING_HEADERS);
+      if (!ISO_TIMESTAMP.test(timestamp) || Number.isNaN(timestampMs))
+        return fail(PortalRequestAuthFailure.MISSING_HEADERS);
       if (!BASE64URL.test(nonce) || Buffer.from(nonce, 'base64url').length < MIN_NONCE_BYTES) {
         return fail(PortalRequestAuthFailure.MISSING_HEADERS);
       }
@@ -155,12 +173,14 @@ export function createPortalRequestVerifier(options: PortalRequestVerifierOption
       // Authenticate before anything is remembered, so that forged requests cannot burn nonces.
       const expected = mac(key, canonicalRequest(request.method, request.path, timestamp, nonce, request.body));
       const given = Buffer.from(signature, 'base64url');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return fail(PortalRequestAuthFailure.BAD_SIGNATURE);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected))
+        return fail(PortalRequestAuthFailure.BAD_SIGNATURE);
 
       const nowMs = now().getTime();
       if (Math.abs(nowMs - timestampMs) > maxSkewMs) return fail(PortalRequestAuthFailure.STALE_TIMESTAMP);
       // A replay after timestampMs + maxSkewMs is refused as stale, so the nonce can be forgotten then.
-      if (!nonces.remember(`${keyId}\n${nonce}`, timestampMs + maxSkewMs, nowMs)) return fail(PortalRequestAuthFailure.REPLAYED_NONCE);
+      if (!nonces.remember(`${keyId}\n${nonce}`, timestampMs + maxSkewMs, nowMs))
+        return fail(PortalRequestAuthFailure.REPLAYED_NONCE);
       return { ok: true, keyId };
     },
   };

@@ -69,7 +69,11 @@ export type SignatureVerification =
   | { ok: true; signer: { serialNumber: string; subject: string; notAfter: string } }
   | { ok: false; reason: PortalSignatureFailure; message: string };
 
-const fail = (reason: PortalSignatureFailure): SignatureVerification => ({ ok: false, reason, message: MESSAGES[reason] });
+const fail = (reason: PortalSignatureFailure): SignatureVerification => ({
+  ok: false,
+  reason,
+  message: MESSAGES[reason],
+});
 
 export const normaliseSerial = (serial: string): string => {
   const hex = serial.replace(/[\s:]/g, '').toUpperCase().replace(/^0+/, '');
@@ -138,7 +142,10 @@ const verifyContent = (input: SignedApplicationInput, key: KeyObject): boolean =
   }
 };
 
-export function verifySignedApplication(input: SignedApplicationInput, trust: PortalTrustConfig): SignatureVerification {
+export function verifySignedApplication(
+  input: SignedApplicationInput,
+  trust: PortalTrustConfig,
+): SignatureVerification {
   const anchors = parseConfigured(trust.anchors, 'anchors');
   const intermediates = parseConfigured(trust.intermediates ?? [], 'intermediates');
   const revoked = new Set(trust.revokedSerials.map(normaliseSerial));
@@ -203,13 +210,17 @@ const oidField = new Map<string, keyof SignerIdentity>(
 /** The text of a DER UTF8String that fills `der` exactly; undefined for anything else. */
 const utf8StringOf = (der: ArrayBuffer): string | undefined => {
   const parsed = asn1js.fromBER(der);
-  if (parsed.offset === -1 || parsed.offset !== der.byteLength || !(parsed.result instanceof asn1js.Utf8String)) return undefined;
+  if (parsed.offset === -1 || parsed.offset !== der.byteLength || !(parsed.result instanceof asn1js.Utf8String))
+    return undefined;
   return parsed.result.valueBlock.value;
 };
 
 const wellFormed = (v: Partial<Record<keyof SignerIdentity, string>>): v is SignerIdentity =>
-  [v.name, v.address].every((t) => t !== undefined && t.trim() !== '' && t.length <= MAX_IDENTITY_TEXT && !/[\u0000-\u001f\u007f]/.test(t)) &&
-  v.birthDate !== undefined && isIsoDate(v.birthDate) &&
+  [v.name, v.address].every(
+    (t) => t !== undefined && t.trim() !== '' && t.length <= MAX_IDENTITY_TEXT && !/[\u0000-\u001f\u007f]/.test(t),
+  ) &&
+  v.birthDate !== undefined &&
+  isIsoDate(v.birthDate) &&
   (v.sex === '1' || v.sex === '2');
 
 /**
@@ -232,7 +243,9 @@ export function signerIdentityOf(pem: string): SignerIdentity | undefined {
       if (text === undefined) return undefined;
       found[field] = text;
     }
-    return wellFormed(found) ? { name: found.name, birthDate: found.birthDate, sex: found.sex, address: found.address } : undefined;
+    return wellFormed(found)
+      ? { name: found.name, birthDate: found.birthDate, sex: found.sex, address: found.address }
+      : undefined;
   } catch {
     return undefined;
   }

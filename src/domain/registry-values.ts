@@ -12,8 +12,14 @@ export type Sex = (typeof Sex)[keyof typeof Sex];
 export const sexLabel = (s: Sex): '男' | '女' => (s === Sex.MALE ? '男' : '女');
 
 export const CardStatus = {
-  NONE: 'NONE', APPLIED: 'APPLIED', AT_OFFICE: 'AT_OFFICE', NOTICE_SENT: 'NOTICE_SENT', ISSUED: 'ISSUED',
-  SUSPENDED: 'SUSPENDED', CONTINUED_USE_PENDING: 'CONTINUED_USE_PENDING', CANCELLED: 'CANCELLED',
+  NONE: 'NONE',
+  APPLIED: 'APPLIED',
+  AT_OFFICE: 'AT_OFFICE',
+  NOTICE_SENT: 'NOTICE_SENT',
+  ISSUED: 'ISSUED',
+  SUSPENDED: 'SUSPENDED',
+  CONTINUED_USE_PENDING: 'CONTINUED_USE_PENDING',
+  CANCELLED: 'CANCELLED',
 } as const;
 export type CardStatus = (typeof CardStatus)[keyof typeof CardStatus];
 
@@ -21,8 +27,11 @@ export const LegacyCardStatus = { NONE: 'NONE', ACTIVE: 'ACTIVE', ABOLISHED: 'AB
 export type LegacyCardStatus = (typeof LegacyCardStatus)[keyof typeof LegacyCardStatus];
 
 export const ForeignResidentCategory = {
-  MID_LONG_TERM: '中長期在留者', SPECIAL_PERMANENT: '特別永住者', TEMPORARY_REFUGE: '一時庇護許可者',
-  PROVISIONAL_STAY: '仮滞在許可者', TRANSITIONAL: '経過滞在者',
+  MID_LONG_TERM: '中長期在留者',
+  SPECIAL_PERMANENT: '特別永住者',
+  TEMPORARY_REFUGE: '一時庇護許可者',
+  PROVISIONAL_STAY: '仮滞在許可者',
+  TRANSITIONAL: '経過滞在者',
 } as const;
 export type ForeignResidentCategory = (typeof ForeignResidentCategory)[keyof typeof ForeignResidentCategory];
 
@@ -34,7 +43,9 @@ export const isValidRelationship = (v: string): boolean => {
   if (v === '世帯主' || v === '縁故者' || v === '同居人' || v === '子（子の夫）' || v === '子（子の妻）') return true;
   if (FORBIDDEN.some((f) => v.includes(f))) return false;
   const parts = v.split('の');
-  return parts.length >= 1 && parts.length <= 4 && parts.every((p) => (BASE_RELATIONSHIPS as readonly string[]).includes(p));
+  return (
+    parts.length >= 1 && parts.length <= 4 && parts.every((p) => (BASE_RELATIONSHIPS as readonly string[]).includes(p))
+  );
 };
 
 /** Certificate ordering rank of a 続柄 (domain.md §3.2): 1 head/spouse/children, 2 children's families, 3 ascendants/siblings, 4 others. */

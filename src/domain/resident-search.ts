@@ -25,27 +25,48 @@ export type SearchCriteria =
   | { mode: 'number'; individualNumber: string }
   | { mode: 'fourInfo'; name: string; address?: string; birthDate?: string; sex?: '1' | '2' };
 
-export interface SearchRefusal { field: string; rule: string; message: string }
-export type SearchDecision = { ok: true; criteria: SearchCriteria } | { ok: false; forbidden: boolean; errors: SearchRefusal[] };
+export interface SearchRefusal {
+  field: string;
+  rule: string;
+  message: string;
+}
+export type SearchDecision =
+  { ok: true; criteria: SearchCriteria } | { ok: false; forbidden: boolean; errors: SearchRefusal[] };
 
 /** Spaces (half and full width) removed; hiragana folded to katakana, so 「やまだ たろう」 finds ヤマダ　タロウ. */
 export const normalizeName = (s: string): string =>
   s.replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
 
-const ERA_START: Record<string, number> = { M: 1868, 明治: 1868, T: 1912, 大正: 1912, S: 1926, 昭和: 1926, H: 1989, 平成: 1989, R: 2019, 令和: 2019 };
+const ERA_START: Record<string, number> = {
+  M: 1868,
+  明治: 1868,
+  T: 1912,
+  大正: 1912,
+  S: 1926,
+  昭和: 1926,
+  H: 1989,
+  平成: 1989,
+  R: 2019,
+  令和: 2019,
+};
 
 /**
  * A date as clerks type it: 1985-06-15, 19850615, 1985/6/15, 昭和60年6月15日, S60.6.15, 令和元年5月1日 (full-width
  * digits too) → 'YYYY-MM-DD'; undefined when it is not a calendar date.
  */
 export function parseDateInput(input: string): string | undefined {
-  const s = input.trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/元/g, '1').toUpperCase();
+  const s = input
+    .trim()
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/元/g, '1')
+    .toUpperCase();
   let y: number;
   let m: number;
   let d: number;
   const western = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(s);
   const era = /^(明治|大正|昭和|平成|令和|[MTSHR])\s*(\d{1,2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
-  if (western && (s.length !== 8 || /^\d{8}$/.test(s))) [y, m, d] = [Number(western[1]), Number(western[2]), Number(western[3])];
+  if (western && (s.length !== 8 || /^\d{8}$/.test(s)))
+    [y, m, d] = [Number(western[1]), Number(western[2]), Number(western[3])];
   else if (era) [y, m, d] = [ERA_START[era[1]!]! + Number(era[2]) - 1, Number(era[3]), Number(era[4])];
   else return undefined;
   const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
@@ -58,7 +79,11 @@ const clean = (v: string | undefined): string | undefined => {
 };
 
 export function decideSearch(input: ResidentSearchInput, roles: readonly Role[]): SearchDecision {
-  const refuse = (field: string, rule: string, message: string, forbidden = false): SearchDecision => ({ ok: false, forbidden, errors: [{ field, rule, message }] });
+  const refuse = (field: string, rule: string, message: string, forbidden = false): SearchDecision => ({
+    ok: false,
+    forbidden,
+    errors: [{ field, rule, message }],
+  });
   switch (input.mode) {
     case SearchMode.CODE: {
       const code = clean(input.residentRecordCode)?.replace(/[-\s]/g, '');
@@ -67,10 +92,17 @@ export function decideSearch(input: ResidentSearchInput, roles: readonly Role[])
       return { ok: true, criteria: { mode: 'code', residentRecordCode: code } };
     }
     case SearchMode.NUMBER: {
-      if (!can.seeIndividualNumber(roles)) return refuse('individualNumber', 'role', '個人番号による検索は個人番号利用事務の権限がある職員のみ行えます', true);
+      if (!can.seeIndividualNumber(roles))
+        return refuse(
+          'individualNumber',
+          'role',
+          '個人番号による検索は個人番号利用事務の権限がある職員のみ行えます',
+          true,
+        );
       const n = clean(input.individualNumber)?.replace(/[-\s]/g, '');
       if (!n) return refuse('individualNumber', 'required', '個人番号を入力してください');
-      if (!isIndividualNumber(n)) return refuse('individualNumber', 'checkDigit', '個人番号は12桁で、検査数字が正しい必要があります');
+      if (!isIndividualNumber(n))
+        return refuse('individualNumber', 'checkDigit', '個人番号は12桁で、検査数字が正しい必要があります');
       return { ok: true, criteria: { mode: 'number', individualNumber: n } };
     }
     case SearchMode.FOUR_INFO: {
@@ -80,13 +112,34 @@ export function decideSearch(input: ResidentSearchInput, roles: readonly Role[])
       const birthDate = birthInput === undefined ? undefined : parseDateInput(birthInput);
       const sex = clean(input.sex);
       const errors: SearchRefusal[] = [];
-      if (birthInput && !birthDate) errors.push({ field: 'birthDate', rule: 'format', message: '生年月日の形式が正しくありません（例: 昭和60年6月15日、S60.6.15、1985-06-15）' });
-      if (sex && sex !== '1' && sex !== '2') errors.push({ field: 'sex', rule: 'enum', message: '性別の値が正しくありません' });
+      if (birthInput && !birthDate)
+        errors.push({
+          field: 'birthDate',
+          rule: 'format',
+          message: '生年月日の形式が正しくありません（例: 昭和60年6月15日、S60.6.15、1985-06-15）',
+        });
+      if (sex && sex !== '1' && sex !== '2')
+        errors.push({ field: 'sex', rule: 'enum', message: '性別の値が正しくありません' });
       if (!name) errors.push({ field: 'name', rule: 'required', message: '4情報での検索には氏名が必要です' });
-      else if (normalizeName(name).length < 2) errors.push({ field: 'name', rule: 'minLength', message: '氏名は姓と名の両方を入力してください' });
-      else if (!address && !birthInput) errors.push({ field: 'address', rule: 'secondItem', message: '氏名に加えて住所または生年月日を入力してください（性別だけでは検索できません）' });
+      else if (normalizeName(name).length < 2)
+        errors.push({ field: 'name', rule: 'minLength', message: '氏名は姓と名の両方を入力してください' });
+      else if (!address && !birthInput)
+        errors.push({
+          field: 'address',
+          rule: 'secondItem',
+          message: '氏名に加えて住所または生年月日を入力してください（性別だけでは検索できません）',
+        });
       if (errors.length) return { ok: false, forbidden: false, errors };
-      return { ok: true, criteria: { mode: 'fourInfo', name: name!, ...(address ? { address } : {}), ...(birthDate ? { birthDate } : {}), ...(sex ? { sex: sex as '1' | '2' } : {}) } };
+      return {
+        ok: true,
+        criteria: {
+          mode: 'fourInfo',
+          name: name!,
+          ...(address ? { address } : {}),
+          ...(birthDate ? { birthDate } : {}),
+          ...(sex ? { sex: sex as '1' | '2' } : {}),
+        },
+      };
     }
     default:
       return refuse('mode', 'enum', '検索方法を選んでください');

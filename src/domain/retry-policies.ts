@@ -9,10 +9,18 @@ export interface RetryPolicyMs {
 }
 
 /** Registry writes and certificates: short backoff. */
-export const REGISTRY_RETRY: RetryPolicyMs = { initialIntervalMs: 1_000, backoffCoefficient: 2, maximumIntervalMs: 60_000 };
+export const REGISTRY_RETRY: RetryPolicyMs = {
+  initialIntervalMs: 1_000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 60_000,
+};
 
 /** CS / J-LIS delivery: retried until accepted (domain.md §4 common rule 8), backoff capped at 5 minutes. */
-export const DELIVERY_RETRY: RetryPolicyMs = { initialIntervalMs: 2_000, backoffCoefficient: 2, maximumIntervalMs: 300_000 };
+export const DELIVERY_RETRY: RetryPolicyMs = {
+  initialIntervalMs: 2_000,
+  backoffCoefficient: 2,
+  maximumIntervalMs: 300_000,
+};
 
 /** Delay before the attempt that follows failed attempt `attempt` (1-based). */
 export const retryDelayMs = (p: RetryPolicyMs, attempt: number): number =>

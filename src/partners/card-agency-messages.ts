@@ -47,7 +47,14 @@ export interface ContinuedUseRequest {
 export const ContinuedUseRequestSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
-  required: ['municipalityCode', 'idempotencyKey', 'residentRecordCode', 'newAddress', 'moveInDate', 'notificationDate'],
+  required: [
+    'municipalityCode',
+    'idempotencyKey',
+    'residentRecordCode',
+    'newAddress',
+    'moveInDate',
+    'notificationDate',
+  ],
   properties: {
     municipalityCode,
     idempotencyKey,

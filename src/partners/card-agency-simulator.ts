@@ -36,7 +36,15 @@ import {
 } from './card-agency-messages';
 import { SimFaults } from './sim/faults';
 import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
-import { createPartnerApp, finishPartnerApp, listen, messageRoute, mountAdminRoutes, type MessageRouteOptions, type SimLog } from './sim/server';
+import {
+  createPartnerApp,
+  finishPartnerApp,
+  listen,
+  messageRoute,
+  mountAdminRoutes,
+  type MessageRouteOptions,
+  type SimLog,
+} from './sim/server';
 
 export const CardAgencyMessageKind = { CONTINUED_USE: 'continued-use', CARD_EVENTS: 'card-events' } as const;
 export type CardAgencyMessageKind = (typeof CardAgencyMessageKind)[keyof typeof CardAgencyMessageKind];
@@ -55,9 +63,14 @@ export interface CardAgencySimulatorOptions {
   log?: SimLog;
 }
 
-const notAfterToday = (field: string): { status: 422; error: { code: string; message: string; errors: FieldError[] } } => {
+const notAfterToday = (
+  field: string,
+): { status: 422; error: { code: string; message: string; errors: FieldError[] } } => {
   const message = `${field} must not be later than today (Japan time)`;
-  return { status: 422, error: { code: CardAgencyErrorCode.INVALID_MESSAGE, message, errors: [{ field, rule: 'notAfterToday', message }] } };
+  return {
+    status: 422,
+    error: { code: CardAgencyErrorCode.INVALID_MESSAGE, message, errors: [{ field, rule: 'notAfterToday', message }] },
+  };
 };
 
 /** In-memory state of one simulator instance. Inputs are already schema-validated. */
@@ -102,11 +115,18 @@ export class CardAgencySimulatorState {
       const message = '/notificationDate must not be before /moveInDate';
       return {
         status: 422,
-        error: { code: CardAgencyErrorCode.INVALID_MESSAGE, message, errors: [{ field: '/notificationDate', rule: 'notBeforeMoveInDate', message }] },
+        error: {
+          code: CardAgencyErrorCode.INVALID_MESSAGE,
+          message,
+          errors: [{ field: '/notificationDate', rule: 'notBeforeMoveInDate', message }],
+        },
       };
     }
     if (r.notificationDate > today) return notAfterToday('/notificationDate');
-    const lastDay = continuedUseLastDay(r.notificationDate, { ...DEFAULT_MOVE_RULES, continuedUseDays: this.continuedUseDays });
+    const lastDay = continuedUseLastDay(r.notificationDate, {
+      ...DEFAULT_MOVE_RULES,
+      continuedUseDays: this.continuedUseDays,
+    });
     if (today > lastDay)
       return refuse(
         422,
@@ -151,19 +171,31 @@ const validateContinuedUse = compileSchema<ContinuedUseRequest>(ContinuedUseRequ
 const validateCardEvent = compileSchema<CardEvent>(CardEventSchema);
 const validateReceivedQuery = compileSchema<CardAgencyReceivedQuery>(CardAgencyReceivedQuerySchema);
 
-export function createCardAgencySimulator(opts: CardAgencySimulatorOptions): { app: express.Express; state: CardAgencySimulatorState } {
+export function createCardAgencySimulator(opts: CardAgencySimulatorOptions): {
+  app: express.Express;
+  state: CardAgencySimulatorState;
+} {
   const state = new CardAgencySimulatorState({ continuedUseDays: opts.continuedUseDays }, opts.now);
   const log = opts.log ?? (() => undefined);
   const app = createPartnerApp(PREFIX, opts.token);
 
   const route: MessageRouteOptions<CardAgencyAck> = {
     faults: state.faults,
-    unavailable: { code: CardAgencyErrorCode.JLIS_UNAVAILABLE, message: 'the card management system is temporarily unavailable' },
+    unavailable: {
+      code: CardAgencyErrorCode.JLIS_UNAVAILABLE,
+      message: 'the card management system is temporarily unavailable',
+    },
     ackId: (ack) => ack.requestId,
     log,
   };
-  app.post(`${PREFIX}/continued-use`, messageRoute(route, validateContinuedUse, (r) => state.acceptContinuedUse(r)));
-  app.post(`${PREFIX}/card-events`, messageRoute(route, validateCardEvent, (e) => state.acceptCardEvent(e)));
+  app.post(
+    `${PREFIX}/continued-use`,
+    messageRoute(route, validateContinuedUse, (r) => state.acceptContinuedUse(r)),
+  );
+  app.post(
+    `${PREFIX}/card-events`,
+    messageRoute(route, validateCardEvent, (e) => state.acceptCardEvent(e)),
+  );
 
   mountAdminRoutes(app, PREFIX, {
     faults: state.faults,

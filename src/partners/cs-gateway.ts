@@ -21,7 +21,13 @@ import {
 } from './partner-errors';
 
 export type { CsAck, CsSex, IdentityInfo, IdentityUpdate, MoveInNotice, MoveInNoticeBody } from './cs-messages';
-export type { CertificateInfoRequest, CertificateInfoRequestBody, MoveOutCertificateInfo, MoveOutCertificateInfoBody, MoveOutCertificateWithdrawal } from './cs-move-messages';
+export type {
+  CertificateInfoRequest,
+  CertificateInfoRequestBody,
+  MoveOutCertificateInfo,
+  MoveOutCertificateInfoBody,
+  MoveOutCertificateWithdrawal,
+} from './cs-move-messages';
 
 /** A field the CS objected to: JSON pointer and rule name only. */
 export type CsFieldRef = PartnerFieldRef;

@@ -15,7 +15,14 @@
  */
 import { compileSchema } from '../domain/ajv';
 import { CsRejectedError, CsUnavailableError, type CsGateway } from './cs-gateway';
-import { CsAckSchema, IdentityUpdateSchema, MoveInNoticeSchema, type CsAck, type IdentityUpdate, type MoveInNotice } from './cs-messages';
+import {
+  CsAckSchema,
+  IdentityUpdateSchema,
+  MoveInNoticeSchema,
+  type CsAck,
+  type IdentityUpdate,
+  type MoveInNotice,
+} from './cs-messages';
 import {
   CertificateInfoRequestSchema,
   MoveOutCertificateInfoSchema,
@@ -51,7 +58,10 @@ const identityUpdate = { message: compileSchema<IdentityUpdate>(IdentityUpdateSc
 const moveInNotice = { message: compileSchema<MoveInNotice>(MoveInNoticeSchema), ack };
 const moveOutCertificateInfo = { message: compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema), ack };
 const certificateInfoRequest = { message: compileSchema<CertificateInfoRequest>(CertificateInfoRequestSchema), ack };
-const certificateWithdrawal = { message: compileSchema<MoveOutCertificateWithdrawal>(MoveOutCertificateWithdrawalSchema), ack };
+const certificateWithdrawal = {
+  message: compileSchema<MoveOutCertificateWithdrawal>(MoveOutCertificateWithdrawalSchema),
+  ack,
+};
 
 export class CsHttpClient implements CsGateway {
   private readonly http: HttpPortClient;

@@ -48,7 +48,16 @@ export interface IdentityInfo {
 export const IdentityInfoSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
-  required: ['residentRecordCode', 'name', 'birthDate', 'sex', 'address', 'individualNumber', 'changeReason', 'changeDate'],
+  required: [
+    'residentRecordCode',
+    'name',
+    'birthDate',
+    'sex',
+    'address',
+    'individualNumber',
+    'changeReason',
+    'changeDate',
+  ],
   properties: {
     residentRecordCode,
     name: text(NAME_MAX),
@@ -99,7 +108,16 @@ export interface MoveInNoticeBody {
 export const MoveInNoticeBodySchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
-  required: ['residentRecordCode', 'name', 'birthDate', 'sex', 'newAddress', 'moveInDate', 'previousAddress', 'notificationDate'],
+  required: [
+    'residentRecordCode',
+    'name',
+    'birthDate',
+    'sex',
+    'newAddress',
+    'moveInDate',
+    'previousAddress',
+    'notificationDate',
+  ],
   properties: {
     residentRecordCode,
     name: text(NAME_MAX),

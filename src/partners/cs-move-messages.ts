@@ -8,8 +8,13 @@
 import type { SchemaObject } from 'ajv';
 import { CustomFormat } from '../domain/ajv';
 import {
-  ADDRESS_MAX, NAME_MAX, idempotencyKeySchema as idempotencyKey, isoDateSchema as isoDate,
-  municipalityCodeSchema as municipalityCode, residentRecordCodeSchema as residentRecordCode, textSchema as text,
+  ADDRESS_MAX,
+  NAME_MAX,
+  idempotencyKeySchema as idempotencyKey,
+  isoDateSchema as isoDate,
+  municipalityCodeSchema as municipalityCode,
+  residentRecordCodeSchema as residentRecordCode,
+  textSchema as text,
 } from './partner-contract';
 
 const sex: SchemaObject = { type: 'string', enum: ['1', '2'] };
@@ -37,7 +42,20 @@ export interface MoveOutCertificateInfoBody {
 export const MoveOutCertificateInfoBodySchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
-  required: ['residentRecordCode', 'individualNumber', 'name', 'nameKana', 'birthDate', 'sex', 'relationshipToHead', 'householdHeadName', 'originAddress', 'plannedDestinationAddress', 'plannedMoveOutDate', 'moverGroupId'],
+  required: [
+    'residentRecordCode',
+    'individualNumber',
+    'name',
+    'nameKana',
+    'birthDate',
+    'sex',
+    'relationshipToHead',
+    'householdHeadName',
+    'originAddress',
+    'plannedDestinationAddress',
+    'plannedMoveOutDate',
+    'moverGroupId',
+  ],
   properties: {
     residentRecordCode,
     individualNumber: { type: 'string', format: CustomFormat.INDIVIDUAL_NUMBER },
@@ -69,7 +87,12 @@ export const MoveOutCertificateInfoSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'certificate'],
-  properties: { fromMunicipalityCode: municipalityCode, toMunicipalityCode: municipalityCode, idempotencyKey, certificate: MoveOutCertificateInfoBodySchema },
+  properties: {
+    fromMunicipalityCode: municipalityCode,
+    toMunicipalityCode: municipalityCode,
+    idempotencyKey,
+    certificate: MoveOutCertificateInfoBodySchema,
+  },
 };
 
 /** 送信依頼: identifies the person without any 特定個人情報. */
@@ -95,8 +118,13 @@ export const CertificateInfoRequestSchema: SchemaObject = {
     toMunicipalityCode: municipalityCode,
     idempotencyKey,
     request: {
-      type: 'object', additionalProperties: false, required: ['residentRecordCode', 'name', 'birthDate'],
-      properties: { residentRecordCode, name: text(NAME_MAX), birthDate: isoDate } satisfies Record<keyof CertificateInfoRequestBody, SchemaObject>,
+      type: 'object',
+      additionalProperties: false,
+      required: ['residentRecordCode', 'name', 'birthDate'],
+      properties: { residentRecordCode, name: text(NAME_MAX), birthDate: isoDate } satisfies Record<
+        keyof CertificateInfoRequestBody,
+        SchemaObject
+      >,
     },
   },
 };
@@ -128,8 +156,13 @@ export const MoveOutCertificateWithdrawalSchema: SchemaObject = {
     toMunicipalityCode: municipalityCode,
     idempotencyKey,
     withdrawal: {
-      type: 'object', additionalProperties: false, required: ['residentRecordCode', 'moverGroupId', 'plannedMoveOutDate'],
-      properties: { residentRecordCode, moverGroupId: text(64), plannedMoveOutDate: isoDate } satisfies Record<keyof MoveOutCertificateWithdrawalBody, SchemaObject>,
+      type: 'object',
+      additionalProperties: false,
+      required: ['residentRecordCode', 'moverGroupId', 'plannedMoveOutDate'],
+      properties: { residentRecordCode, moverGroupId: text(64), plannedMoveOutDate: isoDate } satisfies Record<
+        keyof MoveOutCertificateWithdrawalBody,
+        SchemaObject
+      >,
     },
   },
 };

@@ -47,7 +47,12 @@ export interface CsMessages {
 
 /** Kinds addressed to another municipality (`toMunicipalityCode`) and forwarded to it. */
 export type RoutedKind = Exclude<CsMessageKind, 'identity-updates'>;
-export const ROUTED_KINDS: readonly RoutedKind[] = [CsMessageKind.MOVE_IN_NOTICES, CsMessageKind.MOVE_OUT_CERTIFICATES, CsMessageKind.CERTIFICATE_REQUESTS, CsMessageKind.CERTIFICATE_WITHDRAWALS];
+export const ROUTED_KINDS: readonly RoutedKind[] = [
+  CsMessageKind.MOVE_IN_NOTICES,
+  CsMessageKind.MOVE_OUT_CERTIFICATES,
+  CsMessageKind.CERTIFICATE_REQUESTS,
+  CsMessageKind.CERTIFICATE_WITHDRAWALS,
+];
 
 /** { messageId, receivedAt, idempotencyKey, body }. */
 export type ReceivedMessage<T> = Received<T, CsAck>;
@@ -157,7 +162,11 @@ export class CsSimulatorState {
     if (outOfOrder) return outOfOrder;
     const resident = this.residents.get(id.residentRecordCode);
     if (CS_MOVE_IN_CODES.includes(id.changeReason) && resident?.registered)
-      return refuse(422, CsErrorCode.ALREADY_REGISTERED, 'a move-in update was sent for a resident record code that is currently registered');
+      return refuse(
+        422,
+        CsErrorCode.ALREADY_REGISTERED,
+        'a move-in update was sent for a resident record code that is currently registered',
+      );
     if (id.changeReason === CS_MOVE_WITHIN_CODE && resident?.identity) {
       const prev = resident.identity;
       const changed = FIXED_ON_MOVE_WITHIN.filter(
@@ -206,7 +215,13 @@ export class CsSimulatorState {
       return refuse(422, CsErrorCode.INVALID_MESSAGE, 'toMunicipalityCode must differ from fromMunicipalityCode');
     const out = inbox.store(m.idempotencyKey, m, this.ack());
     if ('ack' in out)
-      this.forwarding.enqueue({ id: out.ack.messageId, destination: m.toMunicipalityCode, path: `/${kind}`, idempotencyKey: m.idempotencyKey, body: m });
+      this.forwarding.enqueue({
+        id: out.ack.messageId,
+        destination: m.toMunicipalityCode,
+        path: `/${kind}`,
+        idempotencyKey: m.idempotencyKey,
+        body: m,
+      });
     return out;
   }
 

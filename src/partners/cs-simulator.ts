@@ -35,7 +35,14 @@
 import type { SchemaObject } from 'ajv';
 import type express from 'express';
 import { compileSchema } from '../domain/ajv';
-import { CsErrorCode, IdentityUpdateSchema, MoveInNoticeSchema, type CsAck, type IdentityUpdate, type MoveInNotice } from './cs-messages';
+import {
+  CsErrorCode,
+  IdentityUpdateSchema,
+  MoveInNoticeSchema,
+  type CsAck,
+  type IdentityUpdate,
+  type MoveInNotice,
+} from './cs-messages';
 import {
   CertificateInfoRequestSchema,
   MoveOutCertificateInfoSchema,
@@ -115,7 +122,10 @@ export const CsReceivedQuerySchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   required: ['kind'],
-  properties: { kind: { type: 'string', enum: Object.values(CsMessageKind) } } satisfies Record<keyof CsReceivedQuery, SchemaObject>,
+  properties: { kind: { type: 'string', enum: Object.values(CsMessageKind) } } satisfies Record<
+    keyof CsReceivedQuery,
+    SchemaObject
+  >,
 };
 
 const PREFIX = '/cs/v1';
@@ -130,7 +140,10 @@ const validateReceivedQuery = compileSchema<CsReceivedQuery>(CsReceivedQuerySche
 
 export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Express; state: CsSimulatorState } {
   const log = opts.log ?? (() => undefined);
-  const state = new CsSimulatorState({ municipalities: opts.municipalities, forwarding: opts.forwarding, log }, opts.now);
+  const state = new CsSimulatorState(
+    { municipalities: opts.municipalities, forwarding: opts.forwarding, log },
+    opts.now,
+  );
   const app = createPartnerApp(PREFIX, opts.token);
 
   const route: MessageRouteOptions<CsAck> = {
@@ -139,11 +152,26 @@ export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Expr
     ackId: (ack) => ack.messageId,
     log,
   };
-  app.post(`${PREFIX}/identity-updates`, messageRoute(route, validateIdentityUpdate, (u) => state.acceptIdentityUpdate(u)));
-  app.post(`${PREFIX}/move-in-notices`, messageRoute(route, validateMoveInNotice, (n) => state.acceptMoveInNotice(n)));
-  app.post(`${PREFIX}/move-out-certificates`, messageRoute(route, validateMoveOutCertificateInfo, (m) => state.acceptMoveOutCertificateInfo(m)));
-  app.post(`${PREFIX}/certificate-requests`, messageRoute(route, validateCertificateInfoRequest, (m) => state.acceptCertificateInfoRequest(m)));
-  app.post(`${PREFIX}/move-out-certificate-withdrawals`, messageRoute(route, validateWithdrawal, (m) => state.acceptCertificateWithdrawal(m)));
+  app.post(
+    `${PREFIX}/identity-updates`,
+    messageRoute(route, validateIdentityUpdate, (u) => state.acceptIdentityUpdate(u)),
+  );
+  app.post(
+    `${PREFIX}/move-in-notices`,
+    messageRoute(route, validateMoveInNotice, (n) => state.acceptMoveInNotice(n)),
+  );
+  app.post(
+    `${PREFIX}/move-out-certificates`,
+    messageRoute(route, validateMoveOutCertificateInfo, (m) => state.acceptMoveOutCertificateInfo(m)),
+  );
+  app.post(
+    `${PREFIX}/certificate-requests`,
+    messageRoute(route, validateCertificateInfoRequest, (m) => state.acceptCertificateInfoRequest(m)),
+  );
+  app.post(
+    `${PREFIX}/move-out-certificate-withdrawals`,
+    messageRoute(route, validateWithdrawal, (m) => state.acceptCertificateWithdrawal(m)),
+  );
 
   mountAdminRoutes(app, PREFIX, {
     faults: state.faults,
@@ -152,7 +180,9 @@ export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Expr
     reset: () => state.reset(),
   });
   const routeViews = (): CsRouteView[] =>
-    state.forwarding.routes().map((r) => ({ municipalityCode: r.destination, inboundUrl: r.baseUrl, registeredAt: r.registeredAt }));
+    state.forwarding
+      .routes()
+      .map((r) => ({ municipalityCode: r.destination, inboundUrl: r.baseUrl, registeredAt: r.registeredAt }));
   app.get(`${PREFIX}/_admin/routes`, (_req, res) => {
     const items = routeViews();
     res.json({ count: items.length, items });
@@ -184,7 +214,9 @@ export interface RunningCsSimulator {
  * Starts the simulator on `host` (default 127.0.0.1) and `port` (default 0 = a free port). `close()` stops the
  * forwarding (timers, requests in flight) and then the server. With createCsSimulator, call `state.close()` yourself.
  */
-export async function startCsSimulator(opts: CsSimulatorOptions & { port?: number; host?: string }): Promise<RunningCsSimulator> {
+export async function startCsSimulator(
+  opts: CsSimulatorOptions & { port?: number; host?: string },
+): Promise<RunningCsSimulator> {
   const { app, state } = createCsSimulator(opts);
   const server = await listen(app, opts).catch((err: unknown) => {
     state.close();

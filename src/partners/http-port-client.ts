@@ -96,7 +96,9 @@ export class HttpPortClient {
     if (this.validateOutgoing) {
       const v = validators.message(message);
       if (!v.ok)
-        throw this.errors.rejected(CommonErrorCode.INVALID_MESSAGE, { fields: v.errors.map(({ field, rule }) => ({ field, rule })) });
+        throw this.errors.rejected(CommonErrorCode.INVALID_MESSAGE, {
+          fields: v.errors.map(({ field, rule }) => ({ field, rule })),
+        });
     }
     const what = `${this.errors.partner} POST ${path}`;
     let res: Response;
@@ -116,14 +118,20 @@ export class HttpPortClient {
       text = await res.text();
     } catch (err) {
       const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
-      throw this.errors.unavailable(timeout ? `${what}: no answer within ${this.timeoutMs} ms` : `${what}: network error`, {
-        cause: timeout ? undefined : err,
-      });
+      throw this.errors.unavailable(
+        timeout ? `${what}: no answer within ${this.timeoutMs} ms` : `${what}: network error`,
+        {
+          cause: timeout ? undefined : err,
+        },
+      );
     }
     const parsed = parseJson(text);
     if (res.ok) {
       const ack = validators.ack(parsed);
-      if (!ack.ok) throw this.errors.unavailable(`${what}: malformed acknowledgement (HTTP ${res.status})`, { httpStatus: res.status });
+      if (!ack.ok)
+        throw this.errors.unavailable(`${what}: malformed acknowledgement (HTTP ${res.status})`, {
+          httpStatus: res.status,
+        });
       return ack.value;
     }
     if (res.status >= 500 || TRANSIENT_4XX.has(res.status)) {
@@ -133,6 +141,9 @@ export class HttpPortClient {
         retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
       });
     }
-    throw this.errors.rejected(codeOf(parsed) ?? `HTTP_${res.status}`, { httpStatus: res.status, fields: fieldsOf(parsed) });
+    throw this.errors.rejected(codeOf(parsed) ?? `HTTP_${res.status}`, {
+      httpStatus: res.status,
+      fields: fieldsOf(parsed),
+    });
   }
 }

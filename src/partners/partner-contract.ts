@@ -10,7 +10,12 @@ import { CustomFormat, type FieldError } from '../domain/ajv';
 
 /** Printable text: no control characters (CR/LF/TAB included). */
 export const TEXT_PATTERN = '^[^\\u0000-\\u001F\\u007F]*$';
-export const textSchema = (maxLength: number): SchemaObject => ({ type: 'string', minLength: 1, maxLength, pattern: TEXT_PATTERN });
+export const textSchema = (maxLength: number): SchemaObject => ({
+  type: 'string',
+  minLength: 1,
+  maxLength,
+  pattern: TEXT_PATTERN,
+});
 
 export const NAME_MAX = 100;
 export const ADDRESS_MAX = 200;

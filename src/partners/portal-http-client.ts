@@ -31,7 +31,10 @@ const PORTAL_ERRORS: PortErrorFactory = {
   unavailable: (message, opts) => new PortalUnavailableError(message, opts),
 };
 
-const notice = { message: compileSchema<PortalNotice>(PortalNoticeSchema), ack: compileSchema<PortalAck>(PortalAckSchema) };
+const notice = {
+  message: compileSchema<PortalNotice>(PortalNoticeSchema),
+  ack: compileSchema<PortalAck>(PortalAckSchema),
+};
 
 export class PortalHttpClient implements Portal {
   private readonly http: HttpPortClient;

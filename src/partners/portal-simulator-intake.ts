@@ -14,7 +14,8 @@ import { signPortalRequest } from '../domain/portal-request-auth';
 
 export const INTAKE_PATHS = {
   APPLICATIONS: '/move-out-applications',
-  cancellation: (applicationId: string): string => `/move-out-applications/${encodeURIComponent(applicationId)}/cancellation`,
+  cancellation: (applicationId: string): string =>
+    `/move-out-applications/${encodeURIComponent(applicationId)}/cancellation`,
 } as const;
 
 /** Where and how the simulator submits to one municipality. */
@@ -70,14 +71,32 @@ export interface SignedPostOptions {
 }
 
 /** POSTs `body` to `{intakeBaseUrl}{path}`, signed; one answer per sending. */
-export async function postSigned(m: PortalMunicipality, path: string, body: string, opts: SignedPostOptions): Promise<IntakeAnswer[]> {
+export async function postSigned(
+  m: PortalMunicipality,
+  path: string,
+  body: string,
+  opts: SignedPostOptions,
+): Promise<IntakeAnswer[]> {
   const url = new URL(m.intakeBaseUrl.replace(/\/+$/, '') + path);
-  const auth = signPortalRequest({ method: 'POST', path: url.pathname + url.search, body, key: opts.key ?? m.key, keyId: m.keyId, now: opts.at });
+  const auth = signPortalRequest({
+    method: 'POST',
+    path: url.pathname + url.search,
+    body,
+    key: opts.key ?? m.key,
+    keyId: m.keyId,
+    now: opts.at,
+  });
   const headers = { 'content-type': 'application/json', accept: 'application/json', ...auth };
   const answers: IntakeAnswer[] = [];
   for (let i = 0; i < (opts.times ?? 1); i++) {
     try {
-      const res = await fetch(url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
+      });
       answers.push(await readAnswer(res));
     } catch {
       throw new PortalSimulatorError(502, 'MUNICIPALITY_UNREACHABLE', 'the municipality intake did not answer');

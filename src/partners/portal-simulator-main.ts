@@ -14,14 +14,20 @@
 import { startPortalSimulator } from './portal-simulator';
 import { exitOnSignals, portFromEnv } from './sim/server';
 
-const REGISTRATION = ['PORTAL_SIM_MUNICIPALITY_CODE', 'PORTAL_SIM_INTAKE_URL', 'PORTAL_SIM_KEY_ID', 'PORTAL_SIM_KEY'] as const;
+const REGISTRATION = [
+  'PORTAL_SIM_MUNICIPALITY_CODE',
+  'PORTAL_SIM_INTAKE_URL',
+  'PORTAL_SIM_KEY_ID',
+  'PORTAL_SIM_KEY',
+] as const;
 
 const main = async (): Promise<void> => {
   const token = process.env.PORTAL_TOKEN;
   if (!token) throw new Error('PORTAL_TOKEN is required');
   const port = portFromEnv('PORTAL_SIM_PORT', 7403);
   const given = REGISTRATION.filter((name) => process.env[name]);
-  if (given.length > 0 && given.length < REGISTRATION.length) throw new Error(`set all of ${REGISTRATION.join(', ')} or none`);
+  if (given.length > 0 && given.length < REGISTRATION.length)
+    throw new Error(`set all of ${REGISTRATION.join(', ')} or none`);
   const sim = await startPortalSimulator({
     token,
     port,

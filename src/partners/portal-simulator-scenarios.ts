@@ -75,8 +75,17 @@ export interface ScenarioContext {
   revokedSerial: () => string;
 }
 
-const certificateFor = (scenario: PortalScenario, content: OnlineMoveOutContent, ctx: ScenarioContext): IssueSignerOptions => {
-  const base: IssueSignerOptions = { identity: applicantIdentity(content), validity: 'valid', issuer: 'intermediate', now: ctx.now };
+const certificateFor = (
+  scenario: PortalScenario,
+  content: OnlineMoveOutContent,
+  ctx: ScenarioContext,
+): IssueSignerOptions => {
+  const base: IssueSignerOptions = {
+    identity: applicantIdentity(content),
+    validity: 'valid',
+    issuer: 'intermediate',
+    now: ctx.now,
+  };
   switch (scenario) {
     case PortalScenario.EXPIRED:
       return { ...base, validity: 'expired' };

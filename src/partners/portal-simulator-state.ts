@@ -12,12 +12,28 @@
 import { randomBytes } from 'node:crypto';
 import type { SchemaObject } from 'ajv';
 import { compileSchema, type FieldError } from '../domain/ajv';
-import { OnlineMoveOutContentSchema, OnlineMoveOutEnvelopeSchema, type OnlineMoveOutContent } from '../domain/applications/online-move-out-application';
+import {
+  OnlineMoveOutContentSchema,
+  OnlineMoveOutEnvelopeSchema,
+  type OnlineMoveOutContent,
+} from '../domain/applications/online-move-out-application';
 import { jstDate } from '../domain/dates';
 import { municipalityCodeSchema } from './partner-contract';
 import type { PortalAck, PortalNotice } from './portal-messages';
-import { INTAKE_PATHS, PortalSimulatorError, postSigned, type IntakeAnswer, type PortalMunicipality } from './portal-simulator-intake';
-import { PortalScenario, buildEnvelope, requestBody, requestShape, wrongRequestKey } from './portal-simulator-scenarios';
+import {
+  INTAKE_PATHS,
+  PortalSimulatorError,
+  postSigned,
+  type IntakeAnswer,
+  type PortalMunicipality,
+} from './portal-simulator-intake';
+import {
+  PortalScenario,
+  buildEnvelope,
+  requestBody,
+  requestShape,
+  wrongRequestKey,
+} from './portal-simulator-scenarios';
 import { SimFaults } from './sim/faults';
 import { IdempotentInbox, type Received, type SimOutcome } from './sim/idempotency';
 import type { SimLog } from './sim/server';
@@ -115,7 +131,11 @@ export class PortalSimulatorState {
   }
 
   trust(): PortalTrust {
-    return { anchors: [...this.ca.trust.anchors], intermediates: [...this.ca.trust.intermediates], revokedSerials: [...this.ca.revokedSerials] };
+    return {
+      anchors: [...this.ca.trust.anchors],
+      intermediates: [...this.ca.trust.intermediates],
+      revokedSerials: [...this.ca.revokedSerials],
+    };
   }
 
   /** Registers or replaces where and how to submit to a municipality; true when it was new. */
@@ -124,7 +144,12 @@ export class PortalSimulatorState {
     const v = validateRegistration({ ...m, key: Buffer.from(m.key).toString('base64') });
     if (!v.ok) throw invalid(v.errors);
     const isNew = !this.municipalities.has(m.municipalityCode);
-    const entry = { ...m, key: Buffer.from(m.key), intakeBaseUrl: m.intakeBaseUrl.replace(/\/+$/, ''), registeredAt: this.now().toISOString() };
+    const entry = {
+      ...m,
+      key: Buffer.from(m.key),
+      intakeBaseUrl: m.intakeBaseUrl.replace(/\/+$/, ''),
+      registeredAt: this.now().toISOString(),
+    };
     this.municipalities.set(m.municipalityCode, entry);
     this.log(`municipality ${m.municipalityCode} ${isNew ? 'registered' : 'replaced'}`);
     return isNew;
@@ -142,11 +167,19 @@ export class PortalSimulatorState {
   municipalityViews(): PortalMunicipalityView[] {
     return [...this.municipalities.values()]
       .sort((a, b) => a.municipalityCode.localeCompare(b.municipalityCode))
-      .map(({ municipalityCode, intakeBaseUrl, keyId, registeredAt }) => ({ municipalityCode, intakeBaseUrl, keyId, registeredAt }));
+      .map(({ municipalityCode, intakeBaseUrl, keyId, registeredAt }) => ({
+        municipalityCode,
+        intakeBaseUrl,
+        keyId,
+        registeredAt,
+      }));
   }
 
   acceptNotice(n: PortalNotice): SimOutcome<PortalAck> {
-    return this.notices.replay(n.idempotencyKey, n) ?? this.notices.store(n.idempotencyKey, n, { noticeId: `PN-${randomBytes(12).toString('hex')}`, duplicate: false });
+    return (
+      this.notices.replay(n.idempotencyKey, n) ??
+      this.notices.store(n.idempotencyKey, n, { noticeId: `PN-${randomBytes(12).toString('hex')}`, duplicate: false })
+    );
   }
 
   received(): readonly ReceivedNotice[] {
@@ -161,7 +194,11 @@ export class PortalSimulatorState {
     const m = this.municipality(req.municipalityCode);
     const applicationId = req.applicationId ?? this.newApplicationId();
     const now = this.now();
-    const envelope = await buildEnvelope(req.scenario, applicationId, req.content, { ca: this.ca, now, revokedSerial: () => this.takeRevokedSerial() });
+    const envelope = await buildEnvelope(req.scenario, applicationId, req.content, {
+      ca: this.ca,
+      now,
+      revokedSerial: () => this.takeRevokedSerial(),
+    });
     const shape = requestShape(req.scenario);
     const at = new Date(now.getTime() + shape.timestampOffsetMs);
     const answers = await postSigned(m, INTAKE_PATHS.APPLICATIONS, requestBody(envelope, shape), {
@@ -170,7 +207,9 @@ export class PortalSimulatorState {
       ...(shape.wrongKey ? { key: wrongRequestKey() } : {}),
     });
     this.applications.set(applicationId, m.municipalityCode);
-    this.log(`submit ${applicationId} ${req.scenario} -> ${m.municipalityCode}: ${answers.map((a) => a.status).join(', ')}`);
+    this.log(
+      `submit ${applicationId} ${req.scenario} -> ${m.municipalityCode}: ${answers.map((a) => a.status).join(', ')}`,
+    );
     const [sent, replay] = answers;
     return { applicationId, scenario: req.scenario, sent: sent!, ...(replay ? { replay } : {}) };
   }
@@ -178,7 +217,12 @@ export class PortalSimulatorState {
   /** Sends the signed cancellation of an application this instance submitted. */
   async cancel(applicationId: string): Promise<IntakeAnswer> {
     const code = this.applications.get(applicationId);
-    if (code === undefined) throw new PortalSimulatorError(404, 'UNKNOWN_APPLICATION', 'no application with this ID was submitted by this simulator');
+    if (code === undefined)
+      throw new PortalSimulatorError(
+        404,
+        'UNKNOWN_APPLICATION',
+        'no application with this ID was submitted by this simulator',
+      );
     const m = this.municipality(code);
     const body = JSON.stringify({ applicationId, requestedAt: this.now().toISOString() });
     const [answer] = await postSigned(m, INTAKE_PATHS.cancellation(applicationId), body, { at: this.now() });
@@ -196,7 +240,12 @@ export class PortalSimulatorState {
 
   private municipality(code: string): PortalMunicipality {
     const m = this.municipalities.get(code);
-    if (!m) throw new PortalSimulatorError(422, 'MUNICIPALITY_NOT_REGISTERED', 'the municipality is not registered at the simulator');
+    if (!m)
+      throw new PortalSimulatorError(
+        422,
+        'MUNICIPALITY_NOT_REGISTERED',
+        'the municipality is not registered at the simulator',
+      );
     return m;
   }
 

@@ -38,12 +38,27 @@ import {
   type PortalTrust,
   type ReceivedNotice,
 } from './portal-simulator-state';
-import { createPartnerApp, finishPartnerApp, listen, messageRoute, mountAdminRoutes, sendError, sendInvalid, type SimLog } from './sim/server';
+import {
+  createPartnerApp,
+  finishPartnerApp,
+  listen,
+  messageRoute,
+  mountAdminRoutes,
+  sendError,
+  sendInvalid,
+  type SimLog,
+} from './sim/server';
 import { getTestCa, type TestCa } from './sim/test-pki';
 
 export { PortalScenario } from './portal-simulator-scenarios';
 export type { IntakeAnswer, PortalMunicipality } from './portal-simulator-intake';
-export type { PortalApplicationRequest, PortalMunicipalityView, PortalSubmission, PortalTrust, ReceivedNotice } from './portal-simulator-state';
+export type {
+  PortalApplicationRequest,
+  PortalMunicipalityView,
+  PortalSubmission,
+  PortalTrust,
+  ReceivedNotice,
+} from './portal-simulator-state';
 
 export const PORTAL_SIM_PREFIX = '/portal-sim/v1';
 
@@ -64,7 +79,10 @@ export const PortalReceivedQuerySchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
   required: ['kind'],
-  properties: { kind: { type: 'string', enum: Object.values(PortalReceivedKind) } } satisfies Record<keyof PortalReceivedQuery, SchemaObject>,
+  properties: { kind: { type: 'string', enum: Object.values(PortalReceivedKind) } } satisfies Record<
+    keyof PortalReceivedQuery,
+    SchemaObject
+  >,
 };
 
 const validateNotice = compileSchema<PortalNotice>(PortalNoticeSchema);
@@ -86,7 +104,10 @@ const adminRoute =
     }
   };
 
-export function createPortalSimulator(opts: PortalSimulatorOptions & { ca: TestCa }): { app: express.Express; state: PortalSimulatorState } {
+export function createPortalSimulator(opts: PortalSimulatorOptions & { ca: TestCa }): {
+  app: express.Express;
+  state: PortalSimulatorState;
+} {
   const log = opts.log ?? (() => undefined);
   const state = new PortalSimulatorState(opts.ca, opts.now, log);
   const app = createPartnerApp(PORTAL_SIM_PREFIX, opts.token);
@@ -94,7 +115,10 @@ export function createPortalSimulator(opts: PortalSimulatorOptions & { ca: TestC
 
   const unavailable = { code: PortalErrorCode.PORTAL_UNAVAILABLE, message: 'the portal is temporarily unavailable' };
   const route = { faults: state.faults, unavailable, ackId: (ack: PortalAck) => ack.noticeId, log };
-  app.post(`${p}/notices`, messageRoute(route, validateNotice, (n) => state.acceptNotice(n)));
+  app.post(
+    `${p}/notices`,
+    messageRoute(route, validateNotice, (n) => state.acceptNotice(n)),
+  );
 
   mountAdminRoutes(app, p, {
     faults: state.faults,
@@ -149,7 +173,9 @@ export interface RunningPortalSimulator {
 }
 
 /** Starts the simulator on `host` (default 127.0.0.1) and `port` (default 0 = a free port); generates the test PKI first. */
-export async function startPortalSimulator(opts: PortalSimulatorOptions & { port?: number; host?: string }): Promise<RunningPortalSimulator> {
+export async function startPortalSimulator(
+  opts: PortalSimulatorOptions & { port?: number; host?: string },
+): Promise<RunningPortalSimulator> {
   const { app, state } = createPortalSimulator({ ...opts, ca: await getTestCa() });
   const server = await listen(app, opts);
   return {

@@ -7,7 +7,9 @@ export const dataConverterFor = (config: Pick<AppConfig, 'keys'>) => ({
 });
 
 /** A Temporal client with the encrypting payload codec (the API and scripts use this, never a bare client). */
-export async function createTemporalClient(config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'keys'>): Promise<Client> {
+export async function createTemporalClient(
+  config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'keys'>,
+): Promise<Client> {
   const connection = await Connection.connect({ address: config.temporalAddress });
   return new Client({ connection, namespace: config.temporalNamespace, dataConverter: dataConverterFor(config) });
 }

@@ -43,7 +43,15 @@ async function record(orm: MikroORM, caseId: string, step: string, attempt: numb
   const nextRetryAt = new Date(Date.now() + retryDelayMs(policy, attempt));
   Object.assign(row, { failingStep: step, attempt, lastError, nextRetryAt, updatedAt: new Date() });
   // the timeline of workflow steps shows every failed attempt (errors carry codes and statuses, no personal data)
-  em.persist(em.create(CaseActionLog, { caseId, action: CaseAction.ACTIVITY_FAILED, actorId: 'system', detail: { step, attempt, error: lastError, nextRetryAt: nextRetryAt.toISOString() }, at: new Date() }));
+  em.persist(
+    em.create(CaseActionLog, {
+      caseId,
+      action: CaseAction.ACTIVITY_FAILED,
+      actorId: 'system',
+      detail: { step, attempt, error: lastError, nextRetryAt: nextRetryAt.toISOString() },
+      at: new Date(),
+    }),
+  );
   if (attempt >= ATTENTION_AFTER_ATTEMPTS && !row.needsAttention) {
     row.needsAttention = true;
     row.attentionReason = ACTIVITY_FAILING;
@@ -54,6 +62,14 @@ async function record(orm: MikroORM, caseId: string, step: string, attempt: numb
 /** A success after failures: two conditional updates, no read (it runs after every delivery). */
 async function clear(orm: MikroORM, caseId: string) {
   const em = orm.em.fork();
-  await em.nativeUpdate(CaseRecord, { caseId, attentionReason: ACTIVITY_FAILING }, { needsAttention: false, attentionReason: null });
-  await em.nativeUpdate(CaseRecord, { caseId, failingStep: { $ne: null } }, { failingStep: null, attempt: null, lastError: null, nextRetryAt: null });
+  await em.nativeUpdate(
+    CaseRecord,
+    { caseId, attentionReason: ACTIVITY_FAILING },
+    { needsAttention: false, attentionReason: null },
+  );
+  await em.nativeUpdate(
+    CaseRecord,
+    { caseId, failingStep: { $ne: null } },
+    { failingStep: null, attempt: null, lastError: null, nextRetryAt: null },
+  );
 }

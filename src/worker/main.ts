@@ -14,7 +14,18 @@ async function main() {
   const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
   const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
   const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
-  const worker = await createRegistryWorker({ config, deps: { orm, pii, cs, cards, portal: new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken }), certificates: createCertificateRenderer(), config } });
+  const worker = await createRegistryWorker({
+    config,
+    deps: {
+      orm,
+      pii,
+      cs,
+      cards,
+      portal: new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken }),
+      certificates: createCertificateRenderer(),
+      config,
+    },
+  });
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   await orm.close(true);
 }

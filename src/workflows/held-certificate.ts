@@ -12,7 +12,9 @@ export const certificateUpdatedSignal = defineSignal('certificateUpdated');
  * deadline has already passed on arrival is purged at once; a newer message restarts the timer; while a 特例転入
  * has it IN_USE the purge waits for that case to end.
  */
-export async function heldCertificateWorkflow(input: { heldId: string }): Promise<{ heldId: string; status: CaseStatus }> {
+export async function heldCertificateWorkflow(input: {
+  heldId: string;
+}): Promise<{ heldId: string; status: CaseStatus }> {
   const { heldId } = input;
   const status = caseStatusTracker(heldId, Procedure.HELD_MOVE_OUT_CERTIFICATE, CaseStatus.HELD);
   let changed = false;

@@ -32,22 +32,31 @@ export interface MoveInWorkflowResult {
 export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveInWorkflowResult> {
   const { caseId } = input;
   const c = caseWorkflow({ caseId, procedure: Procedure.MOVE_IN, enteredBy: input.enteredBy });
-  return c.body(async () => {
-    const decision = await c.awaitDecision({ sla: input.approvalSla });
-    if (decision.kind === 'REJECTED') {
-      await c.status.set(CaseStatus.REJECTED);
-      return { caseId, status: CaseStatus.REJECTED };
-    }
-    await c.status.set(CaseStatus.APPROVED);
-    const committed = await CancellationScope.nonCancellable(() => registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }));
-    await c.status.set(CaseStatus.DELIVERING);
-    await c.deliverAll(CaseStatus.DELIVERING);
-    let issueNumber: string | undefined;
-    if (input.requestCertificate) {
-      await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
-      ({ issueNumber } = await registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }));
-    }
-    await c.status.set(CaseStatus.COMPLETED);
-    return { caseId, status: CaseStatus.COMPLETED, addresseeNumbers: committed.addresseeNumbers, issueNumber };
-  }, (cancel) => cancelWithCompensation(c, caseId, cancel));
+  return c.body(
+    async () => {
+      const decision = await c.awaitDecision({ sla: input.approvalSla });
+      if (decision.kind === 'REJECTED') {
+        await c.status.set(CaseStatus.REJECTED);
+        return { caseId, status: CaseStatus.REJECTED };
+      }
+      await c.status.set(CaseStatus.APPROVED);
+      const committed = await CancellationScope.nonCancellable(() =>
+        registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
+      );
+      await c.status.set(CaseStatus.DELIVERING);
+      await c.deliverAll(CaseStatus.DELIVERING);
+      let issueNumber: string | undefined;
+      if (input.requestCertificate) {
+        await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
+        ({ issueNumber } = await registry.issueResidentRecordCopy({
+          caseId,
+          operatorId: input.enteredBy,
+          terminalId: input.terminalId,
+        }));
+      }
+      await c.status.set(CaseStatus.COMPLETED);
+      return { caseId, status: CaseStatus.COMPLETED, addresseeNumbers: committed.addresseeNumbers, issueNumber };
+    },
+    (cancel) => cancelWithCompensation(c, caseId, cancel),
+  );
 }

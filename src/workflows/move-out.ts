@@ -29,20 +29,28 @@ export async function moveOutWorkflow(input: MoveOutWorkflowInput): Promise<{ ca
     await tail.noticeOnly();
     return { caseId, status: CaseStatus.COMPLETED };
   }
-  const c = caseWorkflow({ caseId, procedure: Procedure.MOVE_OUT, enteredBy: input.enteredBy, canCancel: () => !tail.removedAny });
-  return c.body(async () => {
-    const decision = await c.awaitDecision();
-    if (decision.kind === 'REJECTED') {
-      await c.status.set(CaseStatus.REJECTED);
-      return { caseId, status: CaseStatus.REJECTED };
-    }
-    const commit = await commitAndDeliverMoveOut(c, caseId, decision);
-    if (commit.path === 'paper') {
-      await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
-      await registry.issueMoveOutCertificate({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
-    }
-    await tail.run(c, commit, input.noticeOverdueDays);
-    await c.status.set(CaseStatus.COMPLETED);
-    return { caseId, status: CaseStatus.COMPLETED };
-  }, (cancel) => cancelWithCompensation(c, caseId, cancel));
+  const c = caseWorkflow({
+    caseId,
+    procedure: Procedure.MOVE_OUT,
+    enteredBy: input.enteredBy,
+    canCancel: () => !tail.removedAny,
+  });
+  return c.body(
+    async () => {
+      const decision = await c.awaitDecision();
+      if (decision.kind === 'REJECTED') {
+        await c.status.set(CaseStatus.REJECTED);
+        return { caseId, status: CaseStatus.REJECTED };
+      }
+      const commit = await commitAndDeliverMoveOut(c, caseId, decision);
+      if (commit.path === 'paper') {
+        await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
+        await registry.issueMoveOutCertificate({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
+      }
+      await tail.run(c, commit, input.noticeOverdueDays);
+      await c.status.set(CaseStatus.COMPLETED);
+      return { caseId, status: CaseStatus.COMPLETED };
+    },
+    (cancel) => cancelWithCompensation(c, caseId, cancel),
+  );
 }

@@ -23,7 +23,12 @@ async function notifyPortal(c: CaseFrame, caseId: string, kind: PortalNoticeKind
   try {
     await c.retryable(() => delivery.notifyPortal({ caseId, kind }));
   } catch (err) {
-    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.PARTNER_REJECTED)) throw err;
+    if (!(
+      err instanceof ActivityFailure &&
+      err.cause instanceof ApplicationFailure &&
+      err.cause.type === FailureType.PARTNER_REJECTED
+    ))
+      throw err;
     await c.status.set(c.status.status, { needsAttention: true, attentionReason: 'PORTAL_REJECTED' });
   }
 }
@@ -36,7 +41,9 @@ async function notifyPortal(c: CaseFrame, caseId: string, kind: PortalNoticeKind
  * A rejection is reported to the portal with the clerk's reason. The portal may cancel until the 除票 takes effect:
  * 異動の取消し appended, the CS and the destination told, the portal notified.
  */
-export async function onlineMoveOutWorkflow(input: OnlineMoveOutWorkflowInput): Promise<{ caseId: string; status: CaseStatus }> {
+export async function onlineMoveOutWorkflow(
+  input: OnlineMoveOutWorkflowInput,
+): Promise<{ caseId: string; status: CaseStatus }> {
   const { caseId } = input;
   const tail = moveOutTail(caseId);
   if (input.mode === 'noticeOnly') {
@@ -44,24 +51,31 @@ export async function onlineMoveOutWorkflow(input: OnlineMoveOutWorkflowInput): 
     return { caseId, status: CaseStatus.COMPLETED };
   }
   const c = caseWorkflow({
-    caseId, procedure: Procedure.ONLINE_MOVE_OUT, enteredBy: 'portal', initial: CaseStatus.AWAITING_REVIEW,
-    canCancel: () => !tail.removedAny, reviewBlockedBy: input.reviewBlockedBy,
+    caseId,
+    procedure: Procedure.ONLINE_MOVE_OUT,
+    enteredBy: 'portal',
+    initial: CaseStatus.AWAITING_REVIEW,
+    canCancel: () => !tail.removedAny,
+    reviewBlockedBy: input.reviewBlockedBy,
   });
-  return c.body(async () => {
-    const decision = await c.awaitDecision({ initial: CaseStatus.AWAITING_REVIEW, sla: '3 days' });
-    if (decision.kind === 'REJECTED') {
-      await notifyPortal(c, caseId, 'REJECTED');
-      await c.status.set(CaseStatus.REJECTED);
-      return { caseId, status: CaseStatus.REJECTED };
-    }
-    const commit = await commitAndDeliverMoveOut(c, caseId, decision);
-    await notifyPortal(c, caseId, 'COMPLETED');
-    await tail.run(c, commit, input.noticeOverdueDays);
-    await c.status.set(CaseStatus.COMPLETED);
-    return { caseId, status: CaseStatus.COMPLETED };
-  }, async (cancel) => {
-    const result = await cancelWithCompensation(c, caseId, cancel);
-    await notifyPortal(c, caseId, 'CANCELLED');
-    return result;
-  });
+  return c.body(
+    async () => {
+      const decision = await c.awaitDecision({ initial: CaseStatus.AWAITING_REVIEW, sla: '3 days' });
+      if (decision.kind === 'REJECTED') {
+        await notifyPortal(c, caseId, 'REJECTED');
+        await c.status.set(CaseStatus.REJECTED);
+        return { caseId, status: CaseStatus.REJECTED };
+      }
+      const commit = await commitAndDeliverMoveOut(c, caseId, decision);
+      await notifyPortal(c, caseId, 'COMPLETED');
+      await tail.run(c, commit, input.noticeOverdueDays);
+      await c.status.set(CaseStatus.COMPLETED);
+      return { caseId, status: CaseStatus.COMPLETED };
+    },
+    async (cancel) => {
+      const result = await cancelWithCompensation(c, caseId, cancel);
+      await notifyPortal(c, caseId, 'CANCELLED');
+      return result;
+    },
+  );
 }

@@ -27,13 +27,22 @@ const CONCURRENCY = Number(process.argv[3] ?? 10);
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const cliPath = process.env.TEMPORAL_CLI_PATH;
-  if (!process.env.TEMPORAL_ADDRESS && !cliPath) throw new Error('set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH (run through `npm run bench`)');
-  const dev = process.env.TEMPORAL_ADDRESS ? undefined : await startTemporalDevServer({ cliPath: cliPath!, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
+  if (!process.env.TEMPORAL_ADDRESS && !cliPath)
+    throw new Error('set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH (run through `npm run bench`)');
+  const dev = process.env.TEMPORAL_ADDRESS
+    ? undefined
+    : await startTemporalDevServer({ cliPath: cliPath!, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
   const address = process.env.TEMPORAL_ADDRESS ?? dev!.address;
-  const config = loadConfig({ ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-bench-')) }, {
-    apiPort: 0, temporalAddress: address, taskQueue: `bench-${randomUUID().slice(0, 8)}`,
-    databaseUrl: process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-bench-db-')), 'registry.sqlite')}`,
-  });
+  const config = loadConfig(
+    { ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-bench-')) },
+    {
+      apiPort: 0,
+      temporalAddress: address,
+      taskQueue: `bench-${randomUUID().slice(0, 8)}`,
+      databaseUrl:
+        process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-bench-db-')), 'registry.sqlite')}`,
+    },
+  );
   const sys = await startSystem(config, { csSimulator: true, jlisSimulator: true });
   try {
     await seedStaff(sys.orm);
@@ -44,13 +53,32 @@ async function main() {
     const oneCase = async (i: number) => {
       const m = generateNewMover(1000 + i, new Date().toISOString().slice(0, 10));
       const body = {
-        movers: [{ familyName: m.familyName, givenName: m.givenName, familyNameKana: m.familyNameKana, givenNameKana: m.givenNameKana, birthDate: m.birthDate, sex: m.sex, relationshipToHead: '世帯主', residentRecordCode: m.residentRecordCode, individualNumber: m.individualNumber }],
-        address: { address: `東京都さくら市本町一丁目${(i % 30) + 1}番${(i % 20) + 1}号` }, moveInDate: m.moveInDate, previousAddress: m.previousAddress,
-        previousMunicipalityCode: m.previousMunicipalityCode, household: { mode: 'new' }, notifier: { kind: 'self' }, identityDocument: { type: 'myNumberCard' },
+        movers: [
+          {
+            familyName: m.familyName,
+            givenName: m.givenName,
+            familyNameKana: m.familyNameKana,
+            givenNameKana: m.givenNameKana,
+            birthDate: m.birthDate,
+            sex: m.sex,
+            relationshipToHead: '世帯主',
+            residentRecordCode: m.residentRecordCode,
+            individualNumber: m.individualNumber,
+          },
+        ],
+        address: { address: `東京都さくら市本町一丁目${(i % 30) + 1}番${(i % 20) + 1}号` },
+        moveInDate: m.moveInDate,
+        previousAddress: m.previousAddress,
+        previousMunicipalityCode: m.previousMunicipalityCode,
+        household: { mode: 'new' },
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'myNumberCard' },
         certificateRequest: { includeHouseholdHead: true },
       };
       const t0 = performance.now();
-      const { caseId } = await post('/api/cases/move-in', clerk, body, { 'idempotency-key': `bench-${config.taskQueue}-${i}` });
+      const { caseId } = await post('/api/cases/move-in', clerk, body, {
+        'idempotency-key': `bench-${config.taskQueue}-${i}`,
+      });
       await post(`/api/cases/${caseId}/approve`, approver);
       await sys.temporal.workflow.getHandle(moveInWorkflowId(caseId)).result();
       return performance.now() - t0;
@@ -61,17 +89,21 @@ async function main() {
     const latencies: number[] = [];
     let next = 0;
     const start = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < N) {
-        const i = next++;
-        latencies.push(await oneCase(i));
-        if (latencies.length % 50 === 0) process.stdout.write(`  ${latencies.length}/${N} done\n`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < N) {
+          const i = next++;
+          latencies.push(await oneCase(i));
+          if (latencies.length % 50 === 0) process.stdout.write(`  ${latencies.length}/${N} done\n`);
+        }
+      }),
+    );
     const seconds = (performance.now() - start) / 1000;
     latencies.sort((a, b) => a - b);
     console.log(`  throughput      ${(N / seconds).toFixed(1)} cases/s (${seconds.toFixed(1)} s)`);
-    console.log(`  latency (ms)    p50 ${percentile(latencies, 50).toFixed(0)}  p95 ${percentile(latencies, 95).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${latencies.at(-1)!.toFixed(0)}`);
+    console.log(
+      `  latency (ms)    p50 ${percentile(latencies, 50).toFixed(0)}  p95 ${percentile(latencies, 95).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${latencies.at(-1)!.toFixed(0)}`,
+    );
     const certs = await sys.orm.em.fork().count(CertificateIssuance, {});
     console.log(`  certificates    ${certs} issued`);
 
@@ -86,14 +118,19 @@ async function main() {
       pdfMs.push(performance.now() - t);
     }
     pdfMs.sort((a, b) => a - b);
-    console.log(`  PDF render (ms) p50 ${percentile(pdfMs, 50).toFixed(1)}  p95 ${percentile(pdfMs, 95).toFixed(1)} per one-page 住民票の写し`);
+    console.log(
+      `  PDF render (ms) p50 ${percentile(pdfMs, 50).toFixed(1)}  p95 ${percentile(pdfMs, 95).toFixed(1)} per one-page 住民票の写し`,
+    );
   } finally {
     await sys.close();
     await dev?.stop();
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -27,40 +27,109 @@ const CONCURRENCY = Number(process.argv[3] ?? 4);
 
 async function main() {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const dev = process.env.TEMPORAL_ADDRESS ? undefined : await startTemporalDevServer({ cliPath: process.env.TEMPORAL_CLI_PATH!, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
+  const dev = process.env.TEMPORAL_ADDRESS
+    ? undefined
+    : await startTemporalDevServer({
+        cliPath: process.env.TEMPORAL_CLI_PATH!,
+        searchAttributes: SEARCH_ATTRIBUTE_TYPES,
+      });
   const address = process.env.TEMPORAL_ADDRESS ?? dev!.address;
   const csToken = `bench-cs-${randomUUID()}`;
   const cs = await startCsSimulator({ token: csToken, forwarding: { initialBackoffMs: 50, maxBackoffMs: 500 } });
-  const town = (code: string, name: string) => startSystem(loadConfig({ ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-pair-')) }, {
-    apiPort: 0, temporalAddress: address, taskQueue: `pair-${code}-${randomUUID().slice(0, 6)}`, municipalityCode: code, municipalityName: name,
-    csUrl: cs.url, csToken, databaseUrl: `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-pair-db-')), 'registry.sqlite')}`,
-  }), { jlisSimulator: true });
+  const town = (code: string, name: string) =>
+    startSystem(
+      loadConfig(
+        { ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-pair-')) },
+        {
+          apiPort: 0,
+          temporalAddress: address,
+          taskQueue: `pair-${code}-${randomUUID().slice(0, 6)}`,
+          municipalityCode: code,
+          municipalityName: name,
+          csUrl: cs.url,
+          csToken,
+          databaseUrl: `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-pair-db-')), 'registry.sqlite')}`,
+        },
+      ),
+      { jlisSimulator: true },
+    );
   const A = await town(withMunicipalityCheckDigit('13999'), 'さくら市');
   const B = await town(withMunicipalityCheckDigit('14150'), '相模原市');
   try {
     for (const t of [A, B]) {
       await seedStaff(t.orm);
-      await fetch(`${cs.url}/cs/v1/_admin/routes`, { method: 'POST', headers: { authorization: `Bearer ${csToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ municipalityCode: t.config.municipalityCode, inboundUrl: `${t.apiUrl}/cs-inbound/v1`, token: t.config.csInboundToken }) });
+      await fetch(`${cs.url}/cs/v1/_admin/routes`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${csToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          municipalityCode: t.config.municipalityCode,
+          inboundUrl: `${t.apiUrl}/cs-inbound/v1`,
+          token: t.config.csInboundToken,
+        }),
+      });
     }
-    await loadDemoTown(A.orm, createPiiCrypto(keyBytes(A.config.keys.piiEncryption), keyBytes(A.config.keys.piiIndex)), { households: N + 1 });
+    await loadDemoTown(
+      A.orm,
+      createPiiCrypto(keyBytes(A.config.keys.piiEncryption), keyBytes(A.config.keys.piiIndex)),
+      { households: N + 1 },
+    );
     const [a, b] = [benchClient(A.apiUrl), benchClient(B.apiUrl)];
-    const [aClerk, aApprover, bClerk, bApprover] = await Promise.all([a.login('clerk1'), a.login('approver1'), b.login('clerk1'), b.login('approver1')]);
+    const [aClerk, aApprover, bClerk, bApprover] = await Promise.all([
+      a.login('clerk1'),
+      a.login('approver1'),
+      b.login('clerk1'),
+      b.login('approver1'),
+    ]);
     const households = await A.orm.em.fork().find(Household, {}, { orderBy: { householdNumber: 'asc' } });
     const today = jstDate(new Date());
 
     const pair = async (i: number) => {
       const members = await A.orm.em.fork().find(Resident, { householdNumber: households[i]!.householdNumber });
       const t0 = performance.now();
-      const out = await a.post('/api/cases/move-out', aClerk, {
-        movers: members.map((r) => ({ addresseeNumber: r.addresseeNumber, familyName: r.familyName, givenName: r.givenName, birthDate: r.birthDate, sex: r.sex })),
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: B.config.municipalityCode }, plannedMoveOutDate: today, path: 'special',
-        cardHolderPresent: true, notifier: { kind: 'self' }, identityDocument: { type: 'myNumberCard' },
-      }, { 'idempotency-key': randomUUID() });
+      const out = await a.post(
+        '/api/cases/move-out',
+        aClerk,
+        {
+          movers: members.map((r) => ({
+            addresseeNumber: r.addresseeNumber,
+            familyName: r.familyName,
+            givenName: r.givenName,
+            birthDate: r.birthDate,
+            sex: r.sex,
+          })),
+          destination: {
+            address: '神奈川県相模原市中央区中央一丁目1番1号',
+            municipalityCode: B.config.municipalityCode,
+          },
+          plannedMoveOutDate: today,
+          path: 'special',
+          cardHolderPresent: true,
+          notifier: { kind: 'self' },
+          identityDocument: { type: 'myNumberCard' },
+        },
+        { 'idempotency-key': randomUUID() },
+      );
       await a.post(`/api/cases/${out.caseId}/approve`, aApprover);
-      const special = await b.post('/api/cases/special-move-in', bClerk, {
-        persons: members.map((r) => ({ residentRecordCode: r.residentRecordCode, familyName: r.familyName, givenName: r.givenName, birthDate: r.birthDate, sex: r.sex, relationshipToHead: r.relationshipToHead })),
-        originMunicipalityCode: A.config.municipalityCode, address: { address: `神奈川県相模原市中央区中央一丁目${i + 1}番1号` }, moveInDate: today, household: { mode: 'new' }, notifier: { kind: 'self' },
-      }, { 'idempotency-key': randomUUID() });
+      const special = await b.post(
+        '/api/cases/special-move-in',
+        bClerk,
+        {
+          persons: members.map((r) => ({
+            residentRecordCode: r.residentRecordCode,
+            familyName: r.familyName,
+            givenName: r.givenName,
+            birthDate: r.birthDate,
+            sex: r.sex,
+            relationshipToHead: r.relationshipToHead,
+          })),
+          originMunicipalityCode: A.config.municipalityCode,
+          address: { address: `神奈川県相模原市中央区中央一丁目${i + 1}番1号` },
+          moveInDate: today,
+          household: { mode: 'new' },
+          notifier: { kind: 'self' },
+        },
+        { 'idempotency-key': randomUUID() },
+      );
       await untilStatus((p) => b.get(p, bClerk), special.caseId, 'AWAITING_APPROVAL');
       await b.post(`/api/cases/${special.caseId}/approve`, bApprover);
       await untilStatus((p) => a.get(p, aClerk), out.caseId, 'COMPLETED');
@@ -72,13 +141,19 @@ async function main() {
     const results: Array<{ ms: number; persons: number }> = [];
     let next = 0;
     const start = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < N) results.push(await pair(next++));
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < N) results.push(await pair(next++));
+      }),
+    );
     const seconds = (performance.now() - start) / 1000;
     const ms = results.map((r) => r.ms).sort((x, y) => x - y);
-    console.log(`  throughput      ${(N / seconds).toFixed(2)} households/s, ${(results.reduce((s, r) => s + r.persons, 0) / seconds).toFixed(2)} persons/s (${seconds.toFixed(1)} s)`);
-    console.log(`  latency (ms)    A intake → A completed (転入通知 recorded): p50 ${percentile(ms, 50).toFixed(0)}  p95 ${percentile(ms, 95).toFixed(0)}  max ${ms.at(-1)!.toFixed(0)}`);
+    console.log(
+      `  throughput      ${(N / seconds).toFixed(2)} households/s, ${(results.reduce((s, r) => s + r.persons, 0) / seconds).toFixed(2)} persons/s (${seconds.toFixed(1)} s)`,
+    );
+    console.log(
+      `  latency (ms)    A intake → A completed (転入通知 recorded): p50 ${percentile(ms, 50).toFixed(0)}  p95 ${percentile(ms, 95).toFixed(0)}  max ${ms.at(-1)!.toFixed(0)}`,
+    );
   } finally {
     await A.close();
     await B.close();
@@ -87,7 +162,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

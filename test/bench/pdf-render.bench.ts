@@ -40,7 +40,10 @@ const person = (i: number): ResidentRecordCopyPerson => ({
 });
 
 const household = (persons: number, all: boolean): ResidentRecordCopyInput =>
-  certificateInput({ options: all ? ALL_OPTIONS : NO_OPTIONS, persons: Array.from({ length: persons }, (_, i) => person(i)) });
+  certificateInput({
+    options: all ? ALL_OPTIONS : NO_OPTIONS,
+    persons: Array.from({ length: persons }, (_, i) => person(i)),
+  });
 
 interface PdfMakeSingleton {
   virtualfs: { writeFileSync(name: string, data: Buffer): void };
@@ -101,7 +104,9 @@ async function main(): Promise<void> {
   for (const [name, input] of cases) {
     for (const [variant, render] of Object.entries(renderers)) {
       const r = await measure(render, input);
-      console.log(`${name.padEnd(38)} ${variant.padEnd(10)} p50 ${r.p50.toFixed(1).padStart(6)}  p95 ${r.p95.toFixed(1).padStart(6)}  ${(r.bytes / 1024).toFixed(0)} KiB`);
+      console.log(
+        `${name.padEnd(38)} ${variant.padEnd(10)} p50 ${r.p50.toFixed(1).padStart(6)}  p95 ${r.p95.toFixed(1).padStart(6)}  ${(r.bytes / 1024).toFixed(0)} KiB`,
+      );
     }
   }
 }

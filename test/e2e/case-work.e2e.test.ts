@@ -38,7 +38,11 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     approver = await sys.login('approver1');
   });
   afterAll(async () => {
-    for (const p of pages) await p.context().close().catch(() => undefined);
+    for (const p of pages)
+      await p
+        .context()
+        .close()
+        .catch(() => undefined);
     await browser?.close();
     await sys?.close();
   });
@@ -47,7 +51,10 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     const caseId = await intakeMoveIn(sys, clerk);
     const a1 = await as('approver1');
     await a1.goto('/queues?queue=approval');
-    await Promise.all([a1.waitForURL('**/queues?queue=approval**'), a1.locator('tr', { hasText: caseId }).locator('button:has-text("担当する")').click()]);
+    await Promise.all([
+      a1.waitForURL('**/queues?queue=approval**'),
+      a1.locator('tr', { hasText: caseId }).locator('button:has-text("担当する")').click(),
+    ]);
     expect(await a1.locator('#notice').innerText()).toContain('担当になりました');
     await a1.goto('/queues?queue=mine');
     expect(await a1.locator('tr', { hasText: caseId }).innerText()).toContain('approver1');
@@ -57,27 +64,39 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     await a2.goto(`/cases/${caseId}`);
     expect(await a2.locator('#action-approve').count()).toBe(0);
     const csrf = (await a2.getAttribute('body', 'data-csrf'))!;
-    await a2.request.post(`/cases/${caseId}/do/approve`, { form: { _csrf: csrf, requestId: crypto.randomUUID() }, maxRedirects: 0 });
+    await a2.request.post(`/cases/${caseId}/do/approve`, {
+      form: { _csrf: csrf, requestId: crypto.randomUUID() },
+      maxRedirects: 0,
+    });
     await a2.goto(`/cases/${caseId}`);
     expect(await a2.locator('#notice').innerText()).toMatch(/approver1 が担当しています.*403 NOT_ASSIGNEE/);
 
     await a1.goto(`/cases/${caseId}`);
     const guards = { _csrf: (await a1.getAttribute('body', 'data-csrf'))!, requestId: crypto.randomUUID() };
-    await a1.request.post(`/cases/${caseId}/do/request-changes`, { form: { ...guards, reason: '  ' }, maxRedirects: 0 }); // past the browser's own check
+    await a1.request.post(`/cases/${caseId}/do/request-changes`, {
+      form: { ...guards, reason: '  ' },
+      maxRedirects: 0,
+    }); // past the browser's own check
     await a1.goto(`/cases/${caseId}`);
     expect(await a1.locator('#notice').innerText()).toContain('入力内容を確認してください');
     expect(await a1.locator('#action-request-changes .field-error').innerText()).toContain('理由を入力してください');
     await shot(a1, '34-field-error');
-    expect(await submit(a1, caseId, 'request-changes', { reason: '転入前住所の番地を転出証明書と照合してください' })).toContain('差し戻しました');
+    expect(
+      await submit(a1, caseId, 'request-changes', { reason: '転入前住所の番地を転出証明書と照合してください' }),
+    ).toContain('差し戻しました');
     await eventually(async () => ((await caseJson(sys, clerk, caseId)).status === 'RETURNED' ? true : undefined));
 
     const c1 = await as('clerk1');
     await c1.goto('/queues?queue=returned');
     await c1.locator('tr', { hasText: caseId }).locator('a.case-link').click();
-    expect(await c1.locator('section[aria-labelledby="h-tl"]').innerText()).toContain('転入前住所の番地を転出証明書と照合してください');
+    expect(await c1.locator('section[aria-labelledby="h-tl"]').innerText()).toContain(
+      '転入前住所の番地を転出証明書と照合してください',
+    );
     await shot(c1, '31-case-returned');
     expect(await submit(c1, caseId, 'resubmit', { reason: '照合済み' })).toContain('再提出しました');
-    await eventually(async () => ((await caseJson(sys, clerk, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined));
+    await eventually(async () =>
+      (await caseJson(sys, clerk, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined,
+    );
   });
 
   it('a supervisor reassigns a claimed case, escalates another, and cancels a stuck one with compensation', async () => {
@@ -85,10 +104,14 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     expect((await sys.api('POST', `/api/cases/${claimed}/claim`, { token: approver })).status).toBe(200);
     const sup = await as('supervisor1');
     await sup.goto(`/cases/${claimed}`);
-    expect(await submit(sup, claimed, 'reassign', { to: 'approver2', reason: 'approver1 の休暇のため' })).toContain('担当者を変更しました');
+    expect(await submit(sup, claimed, 'reassign', { to: 'approver2', reason: 'approver1 の休暇のため' })).toContain(
+      '担当者を変更しました',
+    );
     await eventually(async () => ((await caseJson(sys, clerk, claimed)).assignedTo === 'approver2' ? true : undefined));
     await sup.goto(`/cases/${escalated}`);
-    expect(await submit(sup, escalated, 'escalate', { reason: '本人確認書類に疑義' })).toContain('エスカレーションしました');
+    expect(await submit(sup, escalated, 'escalate', { reason: '本人確認書類に疑義' })).toContain(
+      'エスカレーションしました',
+    );
     await eventually(async () => ((await caseJson(sys, clerk, escalated)).escalated ? true : undefined));
 
     await sys.csAdmin('POST', 'faults', { outage: { durationMs: 10 * 60_000 } });
@@ -101,19 +124,50 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     await sys.csAdmin('POST', 'faults', { clear: true });
     await sup.goto(`/cases/${stuck}`);
     expect(await submit(sup, stuck, 'cancel', { reason: '届出の取下げ（本人申出）' })).toContain('取消を指示しました');
-    await eventually(async () => ((await caseJson(sys, clerk, stuck)).status === 'CANCELLED' ? true : undefined), 90_000);
+    await eventually(
+      async () => ((await caseJson(sys, clerk, stuck)).status === 'CANCELLED' ? true : undefined),
+      90_000,
+    );
     await sup.reload();
     expect(await sys.orm.em.fork().count(CaseActionLog, { caseId: stuck, action: 'COMPENSATE' })).toBe(1);
     expect(await sup.locator('section[aria-labelledby="h-tl"]').innerText()).toContain('異動の取消し');
     await shot(sup, '32-case-cancelled');
   });
 
-  it('shows today\'s expected visitors to clerks and a held 転出証明書情報 near its purge to the supervisor', async () => {
+  it("shows today's expected visitors to clerks and a held 転出証明書情報 near its purge to the supervisor", async () => {
     const em = sys.orm.em.fork();
     const heldId = `HC-E2E-${Date.now()}`;
     const purgeAt = new Date(Date.now() + 2 * 86400_000);
-    em.persist(em.create(HeldMoveOutCertificate, { heldId, originMunicipalityCode: '141500', messageId: `m-${heldId}`, residentRecordCode: '24727059608', plannedMoveOutDate: jstDate(new Date()), plannedVisitDate: jstDate(new Date()), state: 'HELD', receivedAt: new Date(), purgeAt, replacedCount: 0 } as never));
-    em.persist(em.create(CaseRecord, { caseId: heldId, procedure: 'HELD_MOVE_OUT_CERTIFICATE', status: 'HELD', workflowId: `held/${heldId}`, enteredBy: 'system', needsAttention: false, escalated: false, revision: 0, dueAt: purgeAt, plannedVisitDate: jstDate(new Date()), createdAt: new Date(), updatedAt: new Date() }));
+    em.persist(
+      em.create(HeldMoveOutCertificate, {
+        heldId,
+        originMunicipalityCode: '141500',
+        messageId: `m-${heldId}`,
+        residentRecordCode: '24727059608',
+        plannedMoveOutDate: jstDate(new Date()),
+        plannedVisitDate: jstDate(new Date()),
+        state: 'HELD',
+        receivedAt: new Date(),
+        purgeAt,
+        replacedCount: 0,
+      } as never),
+    );
+    em.persist(
+      em.create(CaseRecord, {
+        caseId: heldId,
+        procedure: 'HELD_MOVE_OUT_CERTIFICATE',
+        status: 'HELD',
+        workflowId: `held/${heldId}`,
+        enteredBy: 'system',
+        needsAttention: false,
+        escalated: false,
+        revision: 0,
+        dueAt: purgeAt,
+        plannedVisitDate: jstDate(new Date()),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      }),
+    );
     await em.flush();
     const c1 = await as('clerk2');
     await c1.goto('/queues?queue=visitors');

@@ -39,7 +39,9 @@ describe('e2e: clerk and approver handle a move-in', () => {
     await page.fill('#f-password', 'wrong-password');
     await page.fill('#f-terminalId', 'T-HONCHO-01');
     await page.click('form.login button[type="submit"]');
-    await expect.poll(() => page.locator('.notice-error').innerText()).toContain('ユーザーID、パスワードまたは端末が正しくありません');
+    await expect
+      .poll(() => page.locator('.notice-error').innerText())
+      .toContain('ユーザーID、パスワードまたは端末が正しくありません');
     await context.close();
   });
 
@@ -63,7 +65,9 @@ describe('e2e: clerk and approver handle a move-in', () => {
     await expect.poll(() => main.innerText()).toMatch(/個人番号[\s\S]{0,20}?\d{12}/);
     expect(page.url()).not.toMatch(/\d{12}/);
     const em = sys.orm.em.fork();
-    expect(await em.count(AuditLog, { caseId, actorId: 'clerk1', action: '照会', individualNumberAccessed: true })).toBeGreaterThanOrEqual(1);
+    expect(
+      await em.count(AuditLog, { caseId, actorId: 'clerk1', action: '照会', individualNumberAccessed: true }),
+    ).toBeGreaterThanOrEqual(1);
     await page.context().close();
   });
 
@@ -74,7 +78,10 @@ describe('e2e: clerk and approver handle a move-in', () => {
     await page.goto(`/cases/${own}`);
     expect(await page.locator('section.actions').innerText()).toContain('あなたが入力（審査）したため決裁できません');
     const guards = await formFields(page, 'form.reveal');
-    const res = await page.request.post(`/cases/${own}/do/approve`, { form: { _csrf: guards._csrf!, requestId: crypto.randomUUID() }, maxRedirects: 0 });
+    const res = await page.request.post(`/cases/${own}/do/approve`, {
+      form: { _csrf: guards._csrf!, requestId: crypto.randomUUID() },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(303);
     await page.goto(`/cases/${own}`);
     expect(await page.locator('#notice').innerText()).toMatch(/本人は決裁できません.*403 FOUR_EYES/);
@@ -104,13 +111,19 @@ describe('e2e: clerk and approver handle a move-in', () => {
     await page.goto(`/cases/${caseId}`);
     const docs = page.locator('section[aria-labelledby="h-docs"]');
     const first = (await docs.locator('td.mono').first().innerText()).trim();
-    const [download] = await Promise.all([page.waitForEvent('download'), docs.locator('a:has-text("ダウンロード")').first().click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      docs.locator('a:has-text("ダウンロード")').first().click(),
+    ]);
     const pdf = readFileSync((await download.path())!);
     const text = pdfBytesText(pdf);
     expect(text).toContain('住民票の写し');
     expect(text).toContain('山田');
     expect(text).toContain('さくらハイツ203号室');
-    await Promise.all([page.waitForURL(`**/cases/${caseId}`), docs.locator('form[action$="/reissue"] button').first().click()]);
+    await Promise.all([
+      page.waitForURL(`**/cases/${caseId}`),
+      docs.locator('form[action$="/reissue"] button').first().click(),
+    ]);
     expect(await page.locator('#notice').innerText()).toContain('再交付しました');
     const numbers = await docs.locator('td.mono').allInnerTexts();
     expect(numbers).toHaveLength(2);
@@ -125,13 +138,22 @@ describe('e2e: clerk and approver handle a move-in', () => {
 
   it('refuses a form without the CSRF token (403, audited), expires an idle session, and logs out', async () => {
     const page = await loginAs(browser, sys.apiUrl, 'clerk2');
-    const forged = await page.request.post(`/cases/${caseId}/do/claim`, { form: { requestId: crypto.randomUUID() }, maxRedirects: 0 });
+    const forged = await page.request.post(`/cases/${caseId}/do/claim`, {
+      form: { requestId: crypto.randomUUID() },
+      maxRedirects: 0,
+    });
     expect(forged.status()).toBe(403);
     const api = await page.request.post(`/api/cases/${caseId}/claim`, { data: {} });
     expect(api.status()).toBe(403);
     const em = sys.orm.em.fork();
-    expect(await em.count(AuditLog, { actorId: 'clerk2', action: '権限エラー', outcome: 'denied' })).toBeGreaterThanOrEqual(2);
-    await em.nativeUpdate(StaffSession, { userId: 'clerk2', revokedAt: null }, { lastSeenAt: new Date(Date.now() - 31 * 60_000) });
+    expect(
+      await em.count(AuditLog, { actorId: 'clerk2', action: '権限エラー', outcome: 'denied' }),
+    ).toBeGreaterThanOrEqual(2);
+    await em.nativeUpdate(
+      StaffSession,
+      { userId: 'clerk2', revokedAt: null },
+      { lastSeenAt: new Date(Date.now() - 31 * 60_000) },
+    );
     await page.goto('/queues');
     expect(page.url()).toContain('/login?expired=1');
     expect(await page.locator('.notice').innerText()).toContain('一定時間操作がなかったため');

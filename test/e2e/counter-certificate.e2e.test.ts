@@ -31,10 +31,14 @@ describe('e2e: 住民票の写し issued at the counter', () => {
   });
 
   const numberOf = (r: Resident) => piiOf(sys.config).decrypt(r.individualNumberEnc!);
-  const issue = async (page: Page, o: { number?: boolean; requester: string; proxyLetter?: boolean; others?: boolean }) => {
+  const issue = async (
+    page: Page,
+    o: { number?: boolean; requester: string; proxyLetter?: boolean; others?: boolean },
+  ) => {
     await searchAndPick(page, household[0]!, '開く');
     const form = page.locator('#copy-form');
-    if (o.others) for (const m of household.slice(1)) await form.locator(`input[name="person.${m.addresseeNumber}"]`).check();
+    if (o.others)
+      for (const m of household.slice(1)) await form.locator(`input[name="person.${m.addresseeNumber}"]`).check();
     await form.locator('#f-includeHouseholdHead').check();
     if (o.number) await form.locator('#f-includeIndividualNumber').check();
     await form.locator(`#f-requester-${o.requester}`).check();
@@ -66,25 +70,44 @@ describe('e2e: 住民票の写し issued at the counter', () => {
     expect(row.caseId).toBeFalsy();
     expect(row.operatorId).toBe('clerk1');
     expect([...row.targetAddresseeNumbers].sort()).toEqual(household.map((m) => m.addresseeNumber).sort());
-    expect(row.printedItems).toMatchObject({ includeHouseholdHead: true, includeIndividualNumber: false, counter: true, requestedBy_self: true });
+    expect(row.printedItems).toMatchObject({
+      includeHouseholdHead: true,
+      includeIndividualNumber: false,
+      counter: true,
+      requestedBy_self: true,
+    });
     expect(row.issueNumber).toBe(issueNumber);
     await page.context().close();
   });
 
-  it('prints the 個人番号 only on the 本人\'s explicit request, and refuses it to a third party', async () => {
+  it("prints the 個人番号 only on the 本人's explicit request, and refuses it to a third party", async () => {
     const page = await loginAs(browser, sys.apiUrl, 'clerk1');
     await issue(page, { requester: 'self', number: true });
     const text = await pdfOf(page);
     expect(text).toContain(numberOf(household[0]!));
     const em = sys.orm.em.fork();
-    expect(await em.count(AuditLog, { action: '証明発行', targetAddresseeNumber: household[0]!.addresseeNumber, individualNumberAccessed: true })).toBe(1);
+    expect(
+      await em.count(AuditLog, {
+        action: '証明発行',
+        targetAddresseeNumber: household[0]!.addresseeNumber,
+        individualNumberAccessed: true,
+      }),
+    ).toBe(1);
 
     const before = await em.count(CertificateIssuance, {});
     await issue(page, { requester: 'proxy', proxyLetter: true, number: true });
-    expect(await page.locator('#f-includeIndividualNumber-e').innerText()).toContain('代理人・第三者の請求では個人番号を記載できません');
+    expect(await page.locator('#f-includeIndividualNumber-e').innerText()).toContain(
+      '代理人・第三者の請求では個人番号を記載できません',
+    );
     expect(await page.content()).not.toContain(numberOf(household[0]!));
     expect(await sys.orm.em.fork().count(CertificateIssuance, {})).toBe(before);
-    expect(await sys.orm.em.fork().count(AuditLog, { function: 'POST /api/certificates/resident-record-copy', outcome: 'denied', targetAddresseeNumber: household[0]!.addresseeNumber })).toBe(1);
+    expect(
+      await sys.orm.em.fork().count(AuditLog, {
+        function: 'POST /api/certificates/resident-record-copy',
+        outcome: 'denied',
+        targetAddresseeNumber: household[0]!.addresseeNumber,
+      }),
+    ).toBe(1);
     await shot(page, '33-resident-record-copy-refused');
     await page.context().close();
   });
@@ -94,24 +117,42 @@ describe('e2e: 住民票の写し issued at the counter', () => {
     await sys.orm.em.fork().nativeUpdate(Resident, { addresseeNumber: other.addresseeNumber }, { status: 'REMOVED' });
     const token = await sys.login('clerk1');
     const r = await sys.api('POST', '/api/certificates/resident-record-copy', {
-      token, body: { addresseeNumbers: [other.addresseeNumber], options: {}, requester: { relation: 'self' }, identityDocument: { type: 'myNumberCard' } },
+      token,
+      body: {
+        addresseeNumbers: [other.addresseeNumber],
+        options: {},
+        requester: { relation: 'self' },
+        identityDocument: { type: 'myNumberCard' },
+      },
     });
     expect(r.status).toBe(422);
     expect(r.json.errors[0]).toMatchObject({ field: '/addresseeNumbers/0', rule: 'removedRecord' });
     expect(r.json.errors[0].message).toContain('除票の写し');
     const approver = await sys.login('approver1');
-    expect((await sys.api('POST', '/api/certificates/resident-record-copy', { token: approver, body: {} })).status).toBe(403);
+    expect(
+      (await sys.api('POST', '/api/certificates/resident-record-copy', { token: approver, body: {} })).status,
+    ).toBe(403);
   });
 
   it('prints the registry as before the 仮登録 while a 転出届 of the household waits for 決裁 (domain.md §4 rule 1)', async () => {
     const token = await sys.login('clerk2');
     const destination = '神奈川県相模原市南区相模大野九丁目9番9号';
     const intake = await sys.api('POST', '/api/cases/move-out', {
-      token, headers: { 'idempotency-key': crypto.randomUUID() },
+      token,
+      headers: { 'idempotency-key': crypto.randomUUID() },
       body: {
-        movers: household.map((m) => ({ addresseeNumber: m.addresseeNumber, familyName: m.familyName, givenName: m.givenName, birthDate: m.birthDate, sex: m.sex })),
-        destination: { address: destination, municipalityCode: TOWN_B }, plannedMoveOutDate: addDays(today(), 5), path: 'paper',
-        notifier: { kind: 'self' }, identityDocument: { type: 'driversLicence' },
+        movers: household.map((m) => ({
+          addresseeNumber: m.addresseeNumber,
+          familyName: m.familyName,
+          givenName: m.givenName,
+          birthDate: m.birthDate,
+          sex: m.sex,
+        })),
+        destination: { address: destination, municipalityCode: TOWN_B },
+        plannedMoveOutDate: addDays(today(), 5),
+        path: 'paper',
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'driversLicence' },
       },
     });
     expect(intake.status).toBe(201);

@@ -43,7 +43,8 @@ describe('e2e: 転入届 entered through the intake form', () => {
   const fillNumbers = async (page: Page, ns: string[]) => {
     for (const [i, n] of ns.entries()) await page.fill(`#f-m${i}-individualNumber`, n);
   };
-  const submit = (page: Page) => Promise.all([page.waitForLoadState('domcontentloaded'), page.click('.form-actions button.btn-primary')]);
+  const submit = (page: Page) =>
+    Promise.all([page.waitForLoadState('domcontentloaded'), page.click('.form-actions button.btn-primary')]);
 
   it('shows field errors in Japanese for a bad check digit and a future 転入日, keeps the input and creates nothing', async () => {
     const page = await loginAs(browser, sys.apiUrl, 'clerk1');
@@ -51,10 +52,32 @@ describe('e2e: 転入届 entered through the intake form', () => {
     await shot(page, '20-intake-menu');
     await page.click('#menu-move-in');
     expect(new URL(page.url()).pathname).toBe('/intake/move-in');
-    await fillMover(page, 0, { familyName: '山田', givenName: '太郎', familyNameKana: 'やまだ', givenNameKana: 'タロウ', birthDate: '昭和60年6月15日', sex: '1', relationshipToHead: '世帯主', residentRecordCode: codes[0]!, individualNumber: numbers[0]!, registeredDomicile: '神奈川県相模原市中央区中央二丁目11番', familyRegisterHead: '山田　太郎' });
+    await fillMover(page, 0, {
+      familyName: '山田',
+      givenName: '太郎',
+      familyNameKana: 'やまだ',
+      givenNameKana: 'タロウ',
+      birthDate: '昭和60年6月15日',
+      sex: '1',
+      relationshipToHead: '世帯主',
+      residentRecordCode: codes[0]!,
+      individualNumber: numbers[0]!,
+      registeredDomicile: '神奈川県相模原市中央区中央二丁目11番',
+      familyRegisterHead: '山田　太郎',
+    });
     await page.click('button.row-add'); // in the browser: a second row, renumbered m1.…
     expect(await page.locator('fieldset.mover').count()).toBe(2);
-    await fillMover(page, 1, { familyName: '山田', givenName: '花子', familyNameKana: 'ヤマダ', givenNameKana: 'ハナコ', birthDate: 'S62.2.3', sex: '2', relationshipToHead: '妻', residentRecordCode: codes[1]!, individualNumber: badNumber });
+    await fillMover(page, 1, {
+      familyName: '山田',
+      givenName: '花子',
+      familyNameKana: 'ヤマダ',
+      givenNameKana: 'ハナコ',
+      birthDate: 'S62.2.3',
+      sex: '2',
+      relationshipToHead: '妻',
+      residentRecordCode: codes[1]!,
+      individualNumber: badNumber,
+    });
     await page.fill('#f-address', '東京都さくら市桜ケ丘二丁目3番14号');
     await page.fill('#f-addressSupplement', 'さくらハイツ203号室');
     await page.fill('#f-postalCode', '2060012');
@@ -90,9 +113,27 @@ describe('e2e: 転入届 entered through the intake form', () => {
   it('creates one case for a valid form, even when the same form is posted twice', async () => {
     const page = await loginAs(browser, sys.apiUrl, 'clerk1');
     await page.goto('/intake/move-in');
-    await fillMover(page, 0, { familyName: '山田', givenName: '太郎', familyNameKana: 'ヤマダ', givenNameKana: 'タロウ', birthDate: '1985-06-15', sex: '1', relationshipToHead: '世帯主', residentRecordCode: codes[0]! });
+    await fillMover(page, 0, {
+      familyName: '山田',
+      givenName: '太郎',
+      familyNameKana: 'ヤマダ',
+      givenNameKana: 'タロウ',
+      birthDate: '1985-06-15',
+      sex: '1',
+      relationshipToHead: '世帯主',
+      residentRecordCode: codes[0]!,
+    });
     await page.click('button.row-add');
-    await fillMover(page, 1, { familyName: '山田', givenName: '花子', familyNameKana: 'ヤマダ', givenNameKana: 'ハナコ', birthDate: '平成元年2月3日', sex: '2', relationshipToHead: '妻', residentRecordCode: codes[1]! });
+    await fillMover(page, 1, {
+      familyName: '山田',
+      givenName: '花子',
+      familyNameKana: 'ヤマダ',
+      givenNameKana: 'ハナコ',
+      birthDate: '平成元年2月3日',
+      sex: '2',
+      relationshipToHead: '妻',
+      residentRecordCode: codes[1]!,
+    });
     await page.fill('#f-address', '東京都さくら市桜ケ丘二丁目3番14号');
     await page.fill('#f-addressSupplement', 'さくらハイツ203号室');
     await page.fill('#f-moveInDate', toWareki(addDays(today(), -2)));
@@ -103,7 +144,10 @@ describe('e2e: 転入届 entered through the intake form', () => {
     await page.check('#f-certWanted');
     await page.check('#f-certHouseholdHead');
     await shot(page, '23-intake-move-in-valid');
-    copyFileSync(join(__dirname, '..', '..', 'test-artifacts', 'screenshots', '23-intake-move-in-valid.png'), join(__dirname, '..', '..', 'docs', 'screenshots', 'intake-form.png'));
+    copyFileSync(
+      join(__dirname, '..', '..', 'test-artifacts', 'screenshots', '23-intake-move-in-valid.png'),
+      join(__dirname, '..', '..', 'docs', 'screenshots', 'intake-form.png'),
+    );
     await fillNumbers(page, numbers); // typed after the screenshot: no 個人番号 in the docs picture
     const posted = await formFields(page, '#intake-move-in');
     await Promise.all([page.waitForURL(/\/cases\/MI-/), page.click('.form-actions button.btn-primary')]);
@@ -122,13 +166,19 @@ describe('e2e: 転入届 entered through the intake form', () => {
   it('an approver approves it in the UI; the 住民票の写し names both movers and not their 個人番号', async () => {
     const approver = await loginAs(browser, sys.apiUrl, 'approver1');
     await approver.goto(`/cases/${caseId}`);
-    await Promise.all([approver.waitForURL(`**/cases/${caseId}`), approver.click('#action-approve button[type="submit"]')]);
+    await Promise.all([
+      approver.waitForURL(`**/cases/${caseId}`),
+      approver.click('#action-approve button[type="submit"]'),
+    ]);
     await reloadUntil(approver, '完了', { selector: 'section.summary' });
     await approver.context().close();
     const clerk = await loginAs(browser, sys.apiUrl, 'clerk1');
     await clerk.goto(`/cases/${caseId}`);
     const docs = clerk.locator('section[aria-labelledby="h-docs"]');
-    const [download] = await Promise.all([clerk.waitForEvent('download'), docs.locator('a:has-text("ダウンロード")').first().click()]);
+    const [download] = await Promise.all([
+      clerk.waitForEvent('download'),
+      docs.locator('a:has-text("ダウンロード")').first().click(),
+    ]);
     const text = pdfBytesText(readFileSync((await download.path())!));
     expect(text).toContain('山田太郎');
     expect(text).toContain('山田花子');
@@ -140,7 +190,9 @@ describe('e2e: 転入届 entered through the intake form', () => {
     const page = await loginAs(browser, sys.apiUrl, 'clerk2');
     await page.goto('/intake/move-in');
     const fields = await formFields(page, '#intake-move-in');
-    const res = await page.request.post('/intake/move-in', { form: { ...fields, op: 'add', 'm0.familyName': '佐藤', 'm0.individualNumber': numbers[0]! } });
+    const res = await page.request.post('/intake/move-in', {
+      form: { ...fields, op: 'add', 'm0.familyName': '佐藤', 'm0.individualNumber': numbers[0]! },
+    });
     const body = await res.text();
     expect(res.status()).toBe(200);
     expect(body).toContain('name="rows" value="2"');

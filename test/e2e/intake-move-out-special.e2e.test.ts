@@ -34,7 +34,8 @@ describe('e2e: 転出届 from the search and 特例転入届 from a held certifi
     expect(new URL(page.url()).pathname).toBe('/intake/move-out/start');
     const table = page.locator('#intake-move-out table.grid tbody tr');
     expect(await table.count()).toBe(members.length);
-    for (const m of members) expect(await page.locator('#intake-move-out').innerText()).toContain(`${m.familyName}　${m.givenName}`);
+    for (const m of members)
+      expect(await page.locator('#intake-move-out').innerText()).toContain(`${m.familyName}　${m.givenName}`);
     expect(await page.isChecked('#f-p0-selected')).toBe(true);
     for (let i = 1; i < members.length; i++) await page.check(`#f-p${i}-selected`);
     await page.fill('#f-destinationAddress', '神奈川県相模原市中央区中央一丁目1番1号');
@@ -67,7 +68,12 @@ describe('e2e: 転出届 from the search and 特例転入届 from a held certifi
     const notice = await page.locator('#notice').innerText();
     expect(notice).toContain('転出する方を1人以上選んでください');
     expect(await page.locator('#f-plannedMoveOutDate-e').innerText()).toContain('転出予定日の日付が正しくありません');
-    expect(await sys.orm.em.fork().count(CaseRecord, { procedure: 'MOVE_OUT', subjectAddresseeNumbers: { $like: `%${members[0]!.addresseeNumber}%` } } as never)).toBe(0);
+    expect(
+      await sys.orm.em.fork().count(CaseRecord, {
+        procedure: 'MOVE_OUT',
+        subjectAddresseeNumbers: { $like: `%${members[0]!.addresseeNumber}%` },
+      } as never),
+    ).toBe(0);
     await shot(page, '27-intake-move-out-errors');
     await page.context().close();
   });
@@ -75,12 +81,15 @@ describe('e2e: 転出届 from the search and 特例転入届 from a held certifi
   it('a 特例転入 is started from 本日の来庁予定, pre-filled from the held certificate, approved and completed', async () => {
     const msg = certificateInfoFrom(sys.config.municipalityCode, addDays(today(), -2));
     const sent = await fetch(`${sys.apiUrl}/cs-inbound/v1/move-out-certificates`, {
-      method: 'POST', headers: { authorization: `Bearer ${sys.config.csInboundToken}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${sys.config.csInboundToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ ...msg, certificate: { ...msg.certificate, plannedVisitDate: today() } }),
     });
     expect(sent.status).toBe(202);
     const clerk = await loginAs(browser, sys.apiUrl, 'clerk1');
-    const held = await sys.orm.em.fork().findOneOrFail(HeldMoveOutCertificate, { residentRecordCode: msg.certificate.residentRecordCode });
+    const held = await sys.orm.em
+      .fork()
+      .findOneOrFail(HeldMoveOutCertificate, { residentRecordCode: msg.certificate.residentRecordCode });
     await clerk.goto(`/cases/${held.heldId}`);
     expect(await clerk.getAttribute('#special-intake', 'href')).toBe(`/intake/special-move-in?held=${held.heldId}`);
     await clerk.goto('/queues?queue=visitors');
@@ -102,10 +111,15 @@ describe('e2e: 転出届 from the search and 特例転入届 from a held certifi
     await clerk.context().close();
 
     const approverToken = await sys.login('approver1');
-    await eventually(async () => ((await caseJson(sys, approverToken, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined));
+    await eventually(async () =>
+      (await caseJson(sys, approverToken, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined,
+    );
     const approver = await loginAs(browser, sys.apiUrl, 'approver1');
     await approver.goto(`/cases/${caseId}`);
-    await Promise.all([approver.waitForURL(`**/cases/${caseId}`), approver.click('#action-approve button[type="submit"]')]);
+    await Promise.all([
+      approver.waitForURL(`**/cases/${caseId}`),
+      approver.click('#action-approve button[type="submit"]'),
+    ]);
     await reloadUntil(approver, '完了', { selector: 'section.summary' });
     await shot(approver, '30-special-move-in-completed');
     await approver.context().close();

@@ -27,7 +27,10 @@ describe('e2e: online 転出 from マイナポータル', () => {
   });
 
   const arrived = async (applicationId: string) =>
-    eventually(async () => (await sys.orm.em.fork().findOne(CaseRecord, { workflowId: { $like: `%${applicationId}%` } }))?.caseId);
+    eventually(
+      async () =>
+        (await sys.orm.em.fork().findOne(CaseRecord, { workflowId: { $like: `%${applicationId}%` } }))?.caseId,
+    );
 
   it('a clerk reviews the signed application and confirms it; an approver approves it', async () => {
     const members = await demoHousehold(sys.orm, 2, 2);
@@ -38,18 +41,36 @@ describe('e2e: online 転出 from マイナポータル', () => {
     await page.goto('/queues?queue=unassigned&procedure=ONLINE_MOVE_OUT');
     await page.locator('tr', { hasText: caseId }).locator('a.case-link').click();
     const main = await page.locator('main').innerText();
-    for (const text of ['審査（窓口）', '申請番号（マイナポータル）', sent.applicationId, '署名用電子証明書', '転出予定者', members[0]!.familyName]) expect(main).toContain(text);
+    for (const text of [
+      '審査（窓口）',
+      '申請番号（マイナポータル）',
+      sent.applicationId,
+      '署名用電子証明書',
+      '転出予定者',
+      members[0]!.familyName,
+    ])
+      expect(main).toContain(text);
     await page.locator('#action-claim button').click();
     await page.waitForSelector('#action-confirm-review');
     await shot(page, '40-online-review');
     await page.fill('#action-confirm-review-reason', '申請内容を住民票と照合済み');
     await page.click('#action-confirm-review button[type="submit"]');
-    await eventually(async () => ((await caseJson(sys, clerk, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined));
+    await eventually(async () =>
+      (await caseJson(sys, clerk, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined,
+    );
 
     const approver = await loginAs(browser, sys.apiUrl, 'approver1');
     await approver.goto(`/cases/${caseId}`);
     await approver.click('#action-approve button[type="submit"]');
-    await eventually(async () => (['AWAITING_MOVE_OUT_DATE', 'AWAITING_MOVE_IN_NOTICE', 'COMPLETED'].includes((await caseJson(sys, clerk, caseId)).status) ? true : undefined), 120_000);
+    await eventually(
+      async () =>
+        ['AWAITING_MOVE_OUT_DATE', 'AWAITING_MOVE_IN_NOTICE', 'COMPLETED'].includes(
+          (await caseJson(sys, clerk, caseId)).status,
+        )
+          ? true
+          : undefined,
+      120_000,
+    );
     await approver.reload();
     expect(await approver.locator('section.summary').innerText()).toMatch(/転出予定（除票待ち）|転入通知待ち|完了/);
     expect(await approver.locator('section[aria-labelledby="h-tl"]').innerText()).toContain('審査の確定');
@@ -60,7 +81,12 @@ describe('e2e: online 転出 from マイナポータル', () => {
 
   it('a finding that blocks the review: explained, and only rejection or contacting the applicant is offered', async () => {
     const members = await demoHousehold(sys.orm, 5, 1);
-    const content = onlineContent(members, { movers: [...onlineContent(members).movers, { familyName: '存在', givenName: 'しない', birthDate: '2001-01-01', sex: '1' }] });
+    const content = onlineContent(members, {
+      movers: [
+        ...onlineContent(members).movers,
+        { familyName: '存在', givenName: 'しない', birthDate: '2001-01-01', sex: '1' },
+      ],
+    });
     const sent = await sys.portalApplication(content);
     expect(sent.sent.status).toBe(201);
     const caseId = await arrived(sent.applicationId);

@@ -17,8 +17,22 @@ describe('e2e: resident search', () => {
     sys = await startE2eSystem({ demoTown: true });
     browser = await launchBrowser();
     const em = sys.orm.em.fork();
-    person = (await em.find(Resident, { status: ResidentStatus.RESIDENT, isForeignResident: false }, { orderBy: { addresseeNumber: 'asc' }, limit: 1, offset: 40 }))[0]!;
-    await em.nativeUpdate(Resident, { addresseeNumber: person.addresseeNumber }, { status: ResidentStatus.PENDING_MOVE_OUT, plannedMoveOutDate: '2026-12-31', plannedDestinationAddress: '神奈川県相模原市' });
+    person = (
+      await em.find(
+        Resident,
+        { status: ResidentStatus.RESIDENT, isForeignResident: false },
+        { orderBy: { addresseeNumber: 'asc' }, limit: 1, offset: 40 },
+      )
+    )[0]!;
+    await em.nativeUpdate(
+      Resident,
+      { addresseeNumber: person.addresseeNumber },
+      {
+        status: ResidentStatus.PENDING_MOVE_OUT,
+        plannedMoveOutDate: '2026-12-31',
+        plannedDestinationAddress: '神奈川県相模原市',
+      },
+    );
     page = await loginAs(browser, sys.apiUrl, 'clerk1');
   });
   afterAll(async () => {
@@ -33,7 +47,9 @@ describe('e2e: resident search', () => {
     await page.click('form:has(#s-name) button[type="submit"]');
     expect(await page.locator('.field-error').first().innerText()).toContain('住所または生年月日を入力してください');
     expect(new URL(page.url()).search).toBe('');
-    expect(await sys.orm.em.fork().count(AuditLog, { actorId: 'clerk1', function: 'POST /search', outcome: 'denied' })).toBe(1);
+    expect(
+      await sys.orm.em.fork().count(AuditLog, { actorId: 'clerk1', function: 'POST /search', outcome: 'denied' }),
+    ).toBe(1);
     await shot(page, '20-search-refused');
   });
 
@@ -53,8 +69,20 @@ describe('e2e: resident search', () => {
     expect(await page.locator('main').innerText()).toContain(person.addresseeNumber);
     await shot(page, '22-resident-record');
     const em = sys.orm.em.fork();
-    expect(await em.count(AuditLog, { actorId: 'clerk1', function: 'POST /search', targetAddresseeNumber: person.addresseeNumber })).toBeGreaterThanOrEqual(1);
-    expect(await em.count(AuditLog, { actorId: 'clerk1', function: 'POST /residents/view', targetAddresseeNumber: person.addresseeNumber })).toBe(1);
+    expect(
+      await em.count(AuditLog, {
+        actorId: 'clerk1',
+        function: 'POST /search',
+        targetAddresseeNumber: person.addresseeNumber,
+      }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      await em.count(AuditLog, {
+        actorId: 'clerk1',
+        function: 'POST /residents/view',
+        targetAddresseeNumber: person.addresseeNumber,
+      }),
+    ).toBe(1);
   });
 
   it('finds by 住民票コード, and shows the 個人番号 search to number-use roles only', async () => {

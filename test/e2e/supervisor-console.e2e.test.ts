@@ -31,8 +31,14 @@ describe('e2e: supervisor console', () => {
     await sys.csAdmin('POST', 'faults', { outage: { durationMs: 20 * 60_000 } });
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push(await intakeMoveIn(sys, clerk, { certificateRequest: undefined }));
-    for (const id of ids) expect((await sys.api('POST', `/api/cases/${id}/approve`, { token: approver })).status).toBe(200);
-    for (const id of ids) await eventually(async () => ((await caseJson(sys, clerk, id)).attempt >= minAttempts ? true : undefined), 120_000, 500);
+    for (const id of ids)
+      expect((await sys.api('POST', `/api/cases/${id}/approve`, { token: approver })).status).toBe(200);
+    for (const id of ids)
+      await eventually(
+        async () => ((await caseJson(sys, clerk, id)).attempt >= minAttempts ? true : undefined),
+        120_000,
+        500,
+      );
     return ids;
   };
 
@@ -46,7 +52,9 @@ describe('e2e: supervisor console', () => {
     expect(await row.innerText()).toContain('CS_UNAVAILABLE');
     expect(await row.innerText()).toContain('次の再試行');
     expect(await page.locator('.cards').nth(1).innerText()).not.toContain('正常');
-    expect(await row.locator('a:has-text("Temporal")').getAttribute('href')).toContain(encodeURIComponent(`move-in/${caseId}`));
+    expect(await row.locator('a:has-text("Temporal")').getAttribute('href')).toContain(
+      encodeURIComponent(`move-in/${caseId}`),
+    );
     await shot(page, '10-supervisor-console');
 
     await row.locator('a.case-link').click();
@@ -83,13 +91,18 @@ describe('e2e: supervisor console', () => {
     for (const id of ids) expect(await page.locator(`[data-result-for="${id}"]`).innerText()).toBe('成功');
     expect(await page.locator('#bulk-progress').getAttribute('max')).toBe(String(ids.length));
     await shot(page, '13-bulk-retry');
-    for (const id of ids) await eventually(async () => ((await caseJson(sys, clerk, id)).status === 'COMPLETED' ? true : undefined), 120_000, 500);
+    for (const id of ids)
+      await eventually(
+        async () => ((await caseJson(sys, clerk, id)).status === 'COMPLETED' ? true : undefined),
+        120_000,
+        500,
+      );
     await page.goto('/supervisor');
     for (const id of ids) expect(await page.locator(`input[name="case"][value="${id}"]`).count()).toBe(0);
     await page.context().close();
   });
 
-  it('the dashboard charts today\'s cases, completion times and partner error rates', async () => {
+  it("the dashboard charts today's cases, completion times and partner error rates", async () => {
     await intakeMoveIn(sys, clerk); // one waiting approval
     const page = await loginAs(browser, sys.apiUrl, 'supervisor1');
     await page.goto('/dashboard');
@@ -112,18 +125,36 @@ describe('e2e: supervisor console', () => {
     expect(await page.locator('main').innerText()).toContain('この画面を利用する権限がありません');
     await shot(page, '14-clerk-refused-console');
     const csrf = (await page.getAttribute('body', 'data-csrf'))!;
-    const api = await page.request.post(`/api/cases/${caseId}/escalate`, { data: { reason: '試し' }, headers: { 'x-csrf-token': csrf } });
+    const api = await page.request.post(`/api/cases/${caseId}/escalate`, {
+      data: { reason: '試し' },
+      headers: { 'x-csrf-token': csrf },
+    });
     expect(api.status()).toBe(403);
     await page.goto(`/cases/${caseId}`);
-    const form = await page.request.post(`/cases/${caseId}/do/retry-now`, { form: { _csrf: csrf, requestId: crypto.randomUUID(), reason: '試し' }, maxRedirects: 0 });
+    const form = await page.request.post(`/cases/${caseId}/do/retry-now`, {
+      form: { _csrf: csrf, requestId: crypto.randomUUID(), reason: '試し' },
+      maxRedirects: 0,
+    });
     expect(form.status()).toBe(303);
     await page.goto(`/cases/${caseId}`);
     expect(await page.locator('#notice').innerText()).toMatch(/今すぐ再試行できませんでした.*403/);
     await shot(page, '15-clerk-refused-action');
     const em = sys.orm.em.fork();
     expect(await em.count(AuditLog, { actorId: 'clerk1', action: '権限エラー', function: 'GET /supervisor' })).toBe(1);
-    expect(await em.count(AuditLog, { actorId: 'clerk1', action: '権限エラー', function: 'POST /api/cases/:caseId/escalate' })).toBe(1);
-    expect(await em.count(AuditLog, { actorId: 'clerk1', action: '権限エラー', function: 'POST /api/cases/:caseId/retry-now' })).toBe(1);
+    expect(
+      await em.count(AuditLog, {
+        actorId: 'clerk1',
+        action: '権限エラー',
+        function: 'POST /api/cases/:caseId/escalate',
+      }),
+    ).toBe(1);
+    expect(
+      await em.count(AuditLog, {
+        actorId: 'clerk1',
+        action: '権限エラー',
+        function: 'POST /api/cases/:caseId/retry-now',
+      }),
+    ).toBe(1);
     await page.context().close();
   });
 });

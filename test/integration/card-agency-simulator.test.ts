@@ -74,7 +74,8 @@ const admin = async (path: string, body?: unknown): Promise<{ status: number; js
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 };
-const received = async (kind: 'continued-use' | 'card-events'): Promise<any[]> => (await admin(`received?kind=${kind}`)).json.items;
+const received = async (kind: 'continued-use' | 'card-events'): Promise<any[]> =>
+  (await admin(`received?kind=${kind}`)).json.items;
 
 const failure = async (p: Promise<unknown>): Promise<unknown> =>
   p.then(
@@ -123,7 +124,9 @@ describe('J-LIS simulator: 継続利用', () => {
     const inTime = continuedUse({ moveInDate: '2025-04-01', notificationDate: '2025-04-17' });
     const ack = await client.requestContinuedUse(inTime);
     setToday('2025-07-17');
-    const late = await rejection(client.requestContinuedUse(continuedUse({ residentRecordCode: CODE_2, notificationDate: '2025-04-17' })));
+    const late = await rejection(
+      client.requestContinuedUse(continuedUse({ residentRecordCode: CODE_2, notificationDate: '2025-04-17' })),
+    );
     expect(late).toMatchObject({ code: 'CONTINUED_USE_DEADLINE_PASSED', httpStatus: 422, permanent: true });
     expect(await client.requestContinuedUse(inTime)).toEqual({ ...ack, duplicate: true });
     expect(await received('continued-use')).toHaveLength(1);
@@ -165,7 +168,9 @@ describe('J-LIS simulator: card events', () => {
     await client.reportCardEvent(cardEvent(1, 'ISSUED', { residentRecordCode: CODE_2 }));
     await client.reportCardEvent(cardEvent(1, 'ISSUED', { municipalityCode: OTHER }));
     const items = await received('card-events');
-    expect(items.map((i) => [i.body.municipalityCode, i.body.residentRecordCode, i.body.sequenceNumber, i.body.event])).toEqual([
+    expect(
+      items.map((i) => [i.body.municipalityCode, i.body.residentRecordCode, i.body.sequenceNumber, i.body.event]),
+    ).toEqual([
       [US, CODE, 1, 'ISSUED'],
       [US, CODE, 2, 'SUSPENSION_LIFTED'],
       [US, CODE, 5, 'CANCELLED'],
@@ -174,13 +179,18 @@ describe('J-LIS simulator: card events', () => {
     ]);
     const reused = await rejection(client.reportCardEvent({ ...issued, event: 'RETURNED' }));
     expect(reused.code).toBe('IDEMPOTENCY_KEY_REUSED');
-    expect((await rejection(client.reportCardEvent(cardEvent(6, 'RETURNED', { eventDate: '2025-05-02' })))).fields).toEqual([
-      { field: '/eventDate', rule: 'notAfterToday' },
-    ]);
+    expect(
+      (await rejection(client.reportCardEvent(cardEvent(6, 'RETURNED', { eventDate: '2025-05-02' })))).fields,
+    ).toEqual([{ field: '/eventDate', rule: 'notAfterToday' }]);
   });
 
   it('names the offending fields of schema errors, server side and locally; stores nothing', async () => {
-    const bad = { ...cardEvent(1), event: 'LOST', residentRecordCode: '1234', sequenceNumber: 0 } as unknown as CardEvent;
+    const bad = {
+      ...cardEvent(1),
+      event: 'LOST',
+      residentRecordCode: '1234',
+      sequenceNumber: 0,
+    } as unknown as CardEvent;
     const raw = new CardAgencyHttpClient({ baseUrl: sim.url, token: TOKEN, validateOutgoing: false });
     const server = await rejection(raw.reportCardEvent(bad));
     expect(server).toMatchObject({ code: 'INVALID_MESSAGE', httpStatus: 400 });
@@ -198,9 +208,13 @@ describe('J-LIS simulator: card events', () => {
 
     // no 個人番号 in a 継続利用 request: a stray one is refused, not forwarded
     const smuggled = { ...continuedUse(), individualNumber: NUMBER } as ContinuedUseRequest;
-    expect((await rejection(raw.requestContinuedUse(smuggled))).fields).toEqual([{ field: '/individualNumber', rule: 'additionalProperties' }]);
+    expect((await rejection(raw.requestContinuedUse(smuggled))).fields).toEqual([
+      { field: '/individualNumber', rule: 'additionalProperties' },
+    ]);
     const missing = { ...continuedUse(), moveInDate: undefined } as unknown as ContinuedUseRequest;
-    expect((await rejection(raw.requestContinuedUse(missing))).fields).toEqual([{ field: '/moveInDate', rule: 'required' }]);
+    expect((await rejection(raw.requestContinuedUse(missing))).fields).toEqual([
+      { field: '/moveInDate', rule: 'required' },
+    ]);
     expect(await received('card-events')).toHaveLength(0);
     expect(await received('continued-use')).toHaveLength(0);
   });
@@ -208,7 +222,10 @@ describe('J-LIS simulator: card events', () => {
   it('answers 401 to a bad token; health needs none', async () => {
     const bad = new CardAgencyHttpClient({ baseUrl: sim.url, token: 'wrong' });
     expect(await rejection(bad.reportCardEvent(cardEvent(1)))).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
-    expect(await rejection(bad.requestContinuedUse(continuedUse()))).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+    expect(await rejection(bad.requestContinuedUse(continuedUse()))).toMatchObject({
+      code: 'UNAUTHORIZED',
+      httpStatus: 401,
+    });
     expect((await fetch(`${sim.url}/jlis/v1/_admin/received?kind=card-events`)).status).toBe(401);
     expect(await (await fetch(`${sim.url}/jlis/v1/health`)).json()).toEqual({ status: 'ok' });
     expect(await received('card-events')).toHaveLength(0);
@@ -245,7 +262,9 @@ describe('J-LIS simulator: faults', () => {
     const gone = sim;
     sim = await startCardAgencySimulator({ token: TOKEN }); // closed by afterEach
     await gone.close();
-    const err = await unavailable(new CardAgencyHttpClient({ baseUrl: gone.url, token: TOKEN }).reportCardEvent(cardEvent(1)));
+    const err = await unavailable(
+      new CardAgencyHttpClient({ baseUrl: gone.url, token: TOKEN }).reportCardEvent(cardEvent(1)),
+    );
     expect(err.message).toContain('network error');
   });
 });
@@ -261,7 +280,10 @@ describe('J-LIS simulator: privacy', () => {
     for (const p of [
       client.requestContinuedUse({ ...first, newAddress: `${ADDRESS}別館` }), // key reused
       client.reportCardEvent(cardEvent(1, 'CANCELLED')), // out of order
-      raw.requestContinuedUse({ ...continuedUse({ residentRecordCode: `${CODE}9` }), individualNumber: NUMBER } as ContinuedUseRequest),
+      raw.requestContinuedUse({
+        ...continuedUse({ residentRecordCode: `${CODE}9` }),
+        individualNumber: NUMBER,
+      } as ContinuedUseRequest),
       raw.reportCardEvent(cardEvent(2, 'ISSUED', { eventDate: '2025-02-29', residentRecordCode: `x${CODE}` })),
       new CardAgencyHttpClient({ baseUrl: sim.url, token: CODE }).reportCardEvent(cardEvent(3)),
     ])
@@ -292,7 +314,11 @@ describe('J-LIS simulator: privacy', () => {
       expect(res.status).toBe(status);
       bodies.push(await res.text());
     }
-    const texts = [...errors.map((e) => `${(e as Error).message} ${JSON.stringify(e)} ${(e as Error).stack ?? ''}`), ...bodies, ...logLines];
+    const texts = [
+      ...errors.map((e) => `${(e as Error).message} ${JSON.stringify(e)} ${(e as Error).stack ?? ''}`),
+      ...bodies,
+      ...logLines,
+    ];
     expect(logLines.length).toBeGreaterThanOrEqual(5);
     for (const t of texts) for (const p of personal) expect(t).not.toContain(p);
   });

@@ -78,7 +78,9 @@ const startTown = async (token: string): Promise<Town> => {
       r.status = 422;
     } else r.status = key !== undefined && seen.has(key) ? 200 : 202;
     if (r.status === 202 && key !== undefined) seen.add(key);
-    res.status(r.status).json(r.status < 300 ? { accepted: true } : { code: r.status === 503 ? 'BUSY' : 'NOT_ACCEPTED', message: 'no' });
+    res
+      .status(r.status)
+      .json(r.status < 300 ? { accepted: true } : { code: r.status === 503 ? 'BUSY' : 'NOT_ACCEPTED', message: 'no' });
   });
   const server = await listen(app);
   town.url = server.url;
@@ -104,7 +106,11 @@ afterEach(async () => {
   await townB.close();
 });
 
-const admin = async (path: string, body?: unknown, s: RunningCsSimulator = sim): Promise<{ status: number; json: any; text: string }> => {
+const admin = async (
+  path: string,
+  body?: unknown,
+  s: RunningCsSimulator = sim,
+): Promise<{ status: number; json: any; text: string }> => {
   const res = await fetch(`${s.url}/cs/v1/_admin/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
@@ -121,7 +127,8 @@ const registerBoth = async (): Promise<void> => {
 };
 type Kind = 'identity-updates' | 'move-in-notices' | 'move-out-certificates' | 'certificate-requests';
 const received = async (kind: Kind): Promise<any[]> => (await admin(`received?kind=${kind}`)).json.items;
-const forwardOf = async (kind: Kind, messageId: string): Promise<any> => (await received(kind)).find((m) => m.messageId === messageId)?.forward;
+const forwardOf = async (kind: Kind, messageId: string): Promise<any> =>
+  (await received(kind)).find((m) => m.messageId === messageId)?.forward;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const eventually = (fn: () => unknown | Promise<unknown>, timeout = 5000) => vi.waitFor(fn, { timeout, interval: 20 });
 
@@ -199,7 +206,13 @@ describe('CS routing: delivery to the addressed town', () => {
     expect(townA.requests).toHaveLength(0);
     await eventually(async () =>
       expect(await received('move-out-certificates')).toEqual([
-        { messageId: ack.messageId, receivedAt: ack.receivedAt, idempotencyKey: m.idempotencyKey, body: m, forward: { status: 'delivered', attempts: 1, lastStatus: 202 } },
+        {
+          messageId: ack.messageId,
+          receivedAt: ack.receivedAt,
+          idempotencyKey: m.idempotencyKey,
+          body: m,
+          forward: { status: 'delivered', attempts: 1, lastStatus: 202 },
+        },
       ]),
     );
   });
@@ -220,8 +233,16 @@ describe('CS routing: delivery to the addressed town', () => {
     for (const r of townA.requests) expect(r.text).not.toContain('individualNumber');
     expect(townB.requests).toHaveLength(0);
     await eventually(async () => {
-      expect(await forwardOf('certificate-requests', reqAck.messageId)).toEqual({ status: 'delivered', attempts: 1, lastStatus: 202 });
-      expect(await forwardOf('move-in-notices', nAck.messageId)).toEqual({ status: 'delivered', attempts: 1, lastStatus: 202 });
+      expect(await forwardOf('certificate-requests', reqAck.messageId)).toEqual({
+        status: 'delivered',
+        attempts: 1,
+        lastStatus: 202,
+      });
+      expect(await forwardOf('move-in-notices', nAck.messageId)).toEqual({
+        status: 'delivered',
+        attempts: 1,
+        lastStatus: 202,
+      });
     });
   });
 
@@ -244,8 +265,14 @@ describe('CS routing: delivery to the addressed town', () => {
       idempotencyKey: key('iu'),
       sequenceNumber: 1,
       identity: {
-        residentRecordCode: CODE, name: '相模 花子', birthDate: '1985-07-14', sex: '2', address: '東京都新宿区西新宿二丁目八番一号',
-        individualNumber: NUMBER, changeReason: '20', changeDate: '2025-04-01',
+        residentRecordCode: CODE,
+        name: '相模 花子',
+        birthDate: '1985-07-14',
+        sex: '2',
+        address: '東京都新宿区西新宿二丁目八番一号',
+        individualNumber: NUMBER,
+        changeReason: '20',
+        changeDate: '2025-04-01',
       },
     };
     await client.sendIdentityUpdate(u);
@@ -269,7 +296,11 @@ describe('CS routing: store-and-forward', () => {
     expect(townB.requests.map((r) => r.status)).toEqual([503, 503, 202]);
     expect(new Set(townB.requests.map((r) => r.idempotencyKey))).toEqual(new Set([m.idempotencyKey]));
     for (const r of townB.requests) expect(r.body).toEqual(m);
-    expect(await forwardOf('move-out-certificates', ack.messageId)).toEqual({ status: 'delivered', attempts: 3, lastStatus: 202 });
+    expect(await forwardOf('move-out-certificates', ack.messageId)).toEqual({
+      status: 'delivered',
+      attempts: 3,
+      lastStatus: 202,
+    });
     await sleep(200);
     expect(townB.requests).toHaveLength(3);
   });
@@ -277,7 +308,11 @@ describe('CS routing: store-and-forward', () => {
   it('keeps the per-destination order while the head is retried; another destination is not held up', async () => {
     await registerBoth();
     townB.failNext = 3;
-    const sent = [certificate({ code: '24727059608' }), certificate({ code: '24846016224' }), certificate({ code: '25208017644' })];
+    const sent = [
+      certificate({ code: '24727059608' }),
+      certificate({ code: '24846016224' }),
+      certificate({ code: '25208017644' }),
+    ];
     for (const m of sent) await client.sendMoveOutCertificateInfo(m);
     const n = notice();
     await client.sendMoveInNotice(n); // to A, while B is failing
@@ -301,8 +336,16 @@ describe('CS routing: store-and-forward', () => {
       [bad.idempotencyKey, 422],
       [good.idempotencyKey, 202],
     ]);
-    expect(await forwardOf('move-out-certificates', badAck.messageId)).toEqual({ status: 'rejected', attempts: 1, lastStatus: 422 });
-    expect(await forwardOf('move-out-certificates', goodAck.messageId)).toEqual({ status: 'delivered', attempts: 1, lastStatus: 202 });
+    expect(await forwardOf('move-out-certificates', badAck.messageId)).toEqual({
+      status: 'rejected',
+      attempts: 1,
+      lastStatus: 422,
+    });
+    expect(await forwardOf('move-out-certificates', goodAck.messageId)).toEqual({
+      status: 'delivered',
+      attempts: 1,
+      lastStatus: 202,
+    });
   });
 
   it('a message for an unregistered town waits (undeliverable) and is delivered once the route is registered', async () => {
@@ -310,13 +353,21 @@ describe('CS routing: store-and-forward', () => {
     const m = certificate();
     const ack = await client.sendMoveOutCertificateInfo(m);
     await sleep(150);
-    expect(await forwardOf('move-out-certificates', ack.messageId)).toEqual({ status: 'undeliverable', attempts: 0, lastStatus: null });
+    expect(await forwardOf('move-out-certificates', ack.messageId)).toEqual({
+      status: 'undeliverable',
+      attempts: 0,
+      lastStatus: null,
+    });
     expect(townB.requests).toHaveLength(0);
     expect(townA.requests).toHaveLength(0);
     expect((await route(B, townB)).status).toBe(201);
     await eventually(() => expect(townB.delivered()).toHaveLength(1));
     expect(townB.requests[0]!.body).toEqual(m);
-    expect(await forwardOf('move-out-certificates', ack.messageId)).toEqual({ status: 'delivered', attempts: 1, lastStatus: 202 });
+    expect(await forwardOf('move-out-certificates', ack.messageId)).toEqual({
+      status: 'delivered',
+      attempts: 1,
+      lastStatus: 202,
+    });
   });
 
   it('retries a network error (lastStatus null) and delivers to a route re-registered at a new URL', async () => {
@@ -325,12 +376,20 @@ describe('CS routing: store-and-forward', () => {
     expect((await route(B, gone)).status).toBe(201);
     const m = certificate();
     const ack = await client.sendMoveOutCertificateInfo(m);
-    await eventually(async () => expect((await forwardOf('move-out-certificates', ack.messageId)).attempts).toBeGreaterThanOrEqual(2));
-    expect(await forwardOf('move-out-certificates', ack.messageId)).toMatchObject({ status: 'pending', lastStatus: null });
+    await eventually(async () =>
+      expect((await forwardOf('move-out-certificates', ack.messageId)).attempts).toBeGreaterThanOrEqual(2),
+    );
+    expect(await forwardOf('move-out-certificates', ack.messageId)).toMatchObject({
+      status: 'pending',
+      lastStatus: null,
+    });
     expect((await route(B, townB)).status).toBe(200); // replaced
     await eventually(() => expect(townB.delivered()).toHaveLength(1));
     expect(townB.requests[0]!.idempotencyKey).toBe(m.idempotencyKey);
-    expect(await forwardOf('move-out-certificates', ack.messageId)).toMatchObject({ status: 'delivered', lastStatus: 202 });
+    expect(await forwardOf('move-out-certificates', ack.messageId)).toMatchObject({
+      status: 'delivered',
+      lastStatus: 202,
+    });
   });
 
   it('close() stops forwarding: no more attempts, no timer left', async () => {
@@ -369,9 +428,19 @@ describe('CS routing: contract and admin', () => {
     const req = request();
     const n = notice();
     const cases: Array<[string, string, unknown, string]> = [
-      ['certificate-requests', req.idempotencyKey, { ...req, request: { ...req.request, individualNumber: NUMBER } }, '/request/individualNumber'],
+      [
+        'certificate-requests',
+        req.idempotencyKey,
+        { ...req, request: { ...req.request, individualNumber: NUMBER } },
+        '/request/individualNumber',
+      ],
       ['certificate-requests', req.idempotencyKey, { ...req, individualNumber: NUMBER }, '/individualNumber'],
-      ['move-in-notices', n.idempotencyKey, { ...n, notice: { ...n.notice, individualNumber: NUMBER } }, '/notice/individualNumber'],
+      [
+        'move-in-notices',
+        n.idempotencyKey,
+        { ...n, notice: { ...n.notice, individualNumber: NUMBER } },
+        '/notice/individualNumber',
+      ],
     ];
     for (const [path, k, body, field] of cases) {
       const res = await fetch(`${sim.url}/cs/v1/${path}`, {
@@ -385,10 +454,19 @@ describe('CS routing: contract and admin', () => {
       expect(JSON.parse(text).errors).toContainEqual(expect.objectContaining({ field, rule: 'additionalProperties' }));
       expect(text).not.toContain(NUMBER);
     }
-    const local = await failure(client.sendCertificateInfoRequest({ ...req, request: { ...req.request, individualNumber: NUMBER } } as CertificateInfoRequest), CsRejectedError);
+    const local = await failure(
+      client.sendCertificateInfoRequest({
+        ...req,
+        request: { ...req.request, individualNumber: NUMBER },
+      } as CertificateInfoRequest),
+      CsRejectedError,
+    );
     expect(local).toMatchObject({ code: 'INVALID_MESSAGE', httpStatus: undefined });
     expect(local.fields).toContainEqual({ field: '/request/individualNumber', rule: 'additionalProperties' });
-    const localNotice = await failure(client.sendMoveInNotice({ ...n, notice: { ...n.notice, individualNumber: NUMBER } } as MoveInNotice), CsRejectedError);
+    const localNotice = await failure(
+      client.sendMoveInNotice({ ...n, notice: { ...n.notice, individualNumber: NUMBER } } as MoveInNotice),
+      CsRejectedError,
+    );
     expect(localNotice.fields).toContainEqual({ field: '/notice/individualNumber', rule: 'additionalProperties' });
     await sleep(100);
     expect(await received('certificate-requests')).toHaveLength(0);
@@ -400,21 +478,33 @@ describe('CS routing: contract and admin', () => {
     await registerBoth();
     const raw = new CsHttpClient({ baseUrl: sim.url, token: TOKEN, validateOutgoing: false });
     const m = certificate();
-    const badNumber = await failure(raw.sendMoveOutCertificateInfo({ ...m, certificate: { ...m.certificate, individualNumber: '123456789019' } }), CsRejectedError);
+    const badNumber = await failure(
+      raw.sendMoveOutCertificateInfo({ ...m, certificate: { ...m.certificate, individualNumber: '123456789019' } }),
+      CsRejectedError,
+    );
     expect(badNumber).toMatchObject({ code: 'INVALID_MESSAGE', httpStatus: 400 });
     expect(badNumber.fields).toContainEqual({ field: '/certificate/individualNumber', rule: 'format' });
     expect(badNumber.message).not.toContain('123456789019');
 
-    const unauthorised = await failure(new CsHttpClient({ baseUrl: sim.url, token: 'wrong-token' }).sendCertificateInfoRequest(request()), CsRejectedError);
+    const unauthorised = await failure(
+      new CsHttpClient({ baseUrl: sim.url, token: 'wrong-token' }).sendCertificateInfoRequest(request()),
+      CsRejectedError,
+    );
     expect(unauthorised).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
 
     await admin('faults', { failNext: 1 });
     expect((await failure(client.sendMoveOutCertificateInfo(m), CsUnavailableError)).httpStatus).toBe(503);
     expect(await received('move-out-certificates')).toHaveLength(0);
     await client.sendMoveOutCertificateInfo(m); // the retry with the same key is accepted
-    const reused = await failure(client.sendMoveOutCertificateInfo(certificate({ key: m.idempotencyKey, code: '24846016224' })), CsRejectedError);
+    const reused = await failure(
+      client.sendMoveOutCertificateInfo(certificate({ key: m.idempotencyKey, code: '24846016224' })),
+      CsRejectedError,
+    );
     expect(reused).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', httpStatus: 409 });
-    const self = await failure(client.sendCertificateInfoRequest({ ...request(), toMunicipalityCode: B }), CsRejectedError);
+    const self = await failure(
+      client.sendCertificateInfoRequest({ ...request(), toMunicipalityCode: B }),
+      CsRejectedError,
+    );
     expect(self).toMatchObject({ code: 'INVALID_MESSAGE', httpStatus: 422 });
 
     await eventually(() => expect(townB.delivered()).toHaveLength(1));
@@ -440,9 +530,17 @@ describe('CS routing: contract and admin', () => {
     }
     const created = await route(A, townA);
     expect(created.status).toBe(201);
-    expect(created.json).toEqual({ municipalityCode: A, inboundUrl: townA.inboundUrl, registeredAt: expect.any(String) });
+    expect(created.json).toEqual({
+      municipalityCode: A,
+      inboundUrl: townA.inboundUrl,
+      registeredAt: expect.any(String),
+    });
     await route(B, townB);
-    const replaced = await admin('routes', { municipalityCode: A, inboundUrl: `${townA.inboundUrl}/`, token: 'town-a-new-token' });
+    const replaced = await admin('routes', {
+      municipalityCode: A,
+      inboundUrl: `${townA.inboundUrl}/`,
+      token: 'town-a-new-token',
+    });
     expect(replaced.status).toBe(200);
     const list = await admin('routes');
     expect(list.json).toEqual({
@@ -452,7 +550,8 @@ describe('CS routing: contract and admin', () => {
         { municipalityCode: A, inboundUrl: townA.inboundUrl, registeredAt: expect.any(String) },
       ],
     });
-    for (const t of [townA.token, townB.token, 'town-a-new-token']) expect(list.text + created.text + replaced.text).not.toContain(t);
+    for (const t of [townA.token, townB.token, 'town-a-new-token'])
+      expect(list.text + created.text + replaced.text).not.toContain(t);
     expect((await fetch(`${sim.url}/cs/v1/_admin/routes`)).status).toBe(401);
   });
 });

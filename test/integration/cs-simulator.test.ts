@@ -3,7 +3,12 @@
  * the typed client cannot produce). No mocks. Each test gets its own simulator on a free port.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CsRejectedError, CsUnavailableError, type IdentityUpdate, type MoveInNotice } from '../../src/partners/cs-gateway';
+import {
+  CsRejectedError,
+  CsUnavailableError,
+  type IdentityUpdate,
+  type MoveInNotice,
+} from '../../src/partners/cs-gateway';
 import { CsHttpClient } from '../../src/partners/cs-http-client';
 import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
 
@@ -25,7 +30,9 @@ afterEach(async () => {
 });
 
 let keySeq = 0;
-const update = (o: { seq?: number; reason?: string; key?: string; muni?: string } & Partial<IdentityUpdate['identity']> = {}): IdentityUpdate => {
+const update = (
+  o: { seq?: number; reason?: string; key?: string; muni?: string } & Partial<IdentityUpdate['identity']> = {},
+): IdentityUpdate => {
   const { seq, reason, key, muni, ...identity } = o;
   return {
     municipalityCode: muni ?? US,
@@ -99,7 +106,9 @@ describe('CS simulator: identity updates', () => {
     expect(ack.messageId).toMatch(/^CS-/);
     expect(Number.isNaN(Date.parse(ack.receivedAt))).toBe(false);
     const items = await received('identity-updates');
-    expect(items).toEqual([{ messageId: ack.messageId, receivedAt: ack.receivedAt, idempotencyKey: u.idempotencyKey, body: u }]);
+    expect(items).toEqual([
+      { messageId: ack.messageId, receivedAt: ack.receivedAt, idempotencyKey: u.idempotencyKey, body: u },
+    ]);
   });
 
   it('answers a resend with the same key with the same ack (duplicate) and stores it once', async () => {
@@ -123,16 +132,22 @@ describe('CS simulator: identity updates', () => {
     expect(twice.code).toBe('ALREADY_REGISTERED');
     await client.sendIdentityUpdate(update({ seq: 2, reason: '20' })); // 国内転出 (消除)
     // the destination numbers its own updates from 1
-    const ack = await client.sendIdentityUpdate(update({ seq: 1, reason: '10', muni: OTHER, address: '東京都新宿区西新宿二丁目八番一号' }));
+    const ack = await client.sendIdentityUpdate(
+      update({ seq: 1, reason: '10', muni: OTHER, address: '東京都新宿区西新宿二丁目八番一号' }),
+    );
     expect(ack.duplicate).toBe(false);
   });
 
   it('rejects a 転居 that changes more than the address, accepts an address-only one', async () => {
     await client.sendIdentityUpdate(update({ seq: 1 }));
-    const err = await rejection(client.sendIdentityUpdate(update({ seq: 2, reason: '30', name: '相模 花', address: '相模原市緑区橋本1-1' })));
+    const err = await rejection(
+      client.sendIdentityUpdate(update({ seq: 2, reason: '30', name: '相模 花', address: '相模原市緑区橋本1-1' })),
+    );
     expect(err.code).toBe('MOVE_WITHIN_CHANGES_MORE_THAN_ADDRESS');
     expect(err.httpStatus).toBe(422);
-    const ack = await client.sendIdentityUpdate(update({ seq: 2, reason: '30', address: '相模原市緑区橋本1-1', changeDate: '2025-05-01' }));
+    const ack = await client.sendIdentityUpdate(
+      update({ seq: 2, reason: '30', address: '相模原市緑区橋本1-1', changeDate: '2025-05-01' }),
+    );
     expect(ack.duplicate).toBe(false);
   });
 
@@ -211,7 +226,10 @@ describe('CS simulator: faults', () => {
 
   it('validates admin bodies', async () => {
     expect((await admin('faults', { failNext: -1 })).status).toBe(400);
-    expect((await admin('faults', { explode: true })).json.errors[0]).toMatchObject({ field: '/explode', rule: 'additionalProperties' });
+    expect((await admin('faults', { explode: true })).json.errors[0]).toMatchObject({
+      field: '/explode',
+      rule: 'additionalProperties',
+    });
     expect((await admin('faults', { outage: {} })).status).toBe(400);
     expect((await admin('registered', { residentRecordCodes: ['123'] })).status).toBe(400);
     expect((await admin('received?kind=everything')).status).toBe(400);
@@ -231,12 +249,18 @@ describe('CS simulator: 転入通知', () => {
     const smuggled = { ...n, notice: { ...n.notice, individualNumber: NUMBER } };
     const res = await fetch(`${sim.url}/cs/v1/move-in-notices`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'idempotency-key': n.idempotencyKey },
+      headers: {
+        authorization: `Bearer ${TOKEN}`,
+        'content-type': 'application/json',
+        'idempotency-key': n.idempotencyKey,
+      },
       body: JSON.stringify(smuggled),
     });
     const text = await res.text();
     expect(res.status).toBe(400);
-    expect(JSON.parse(text).errors).toContainEqual(expect.objectContaining({ field: '/notice/individualNumber', rule: 'additionalProperties' }));
+    expect(JSON.parse(text).errors).toContainEqual(
+      expect.objectContaining({ field: '/notice/individualNumber', rule: 'additionalProperties' }),
+    );
     expect(text).not.toContain(NUMBER);
     const local = await rejection(client.sendMoveInNotice(smuggled as MoveInNotice));
     expect(local.fields).toContainEqual({ field: '/notice/individualNumber', rule: 'additionalProperties' });
@@ -275,10 +299,18 @@ describe('CS simulator: isolation and privacy', () => {
     await admin('faults', { failNext: 1 });
     errors.push(await unavailable(client.sendIdentityUpdate(update({ seq: 6 }))));
     const bodies: string[] = [];
-    for (const body of [update({ seq: 7, individualNumber: '123456789019' }), { ...update({ seq: 8 }), extra: NUMBER }, '{"name": "' + NAME]) {
+    for (const body of [
+      update({ seq: 7, individualNumber: '123456789019' }),
+      { ...update({ seq: 8 }), extra: NUMBER },
+      '{"name": "' + NAME,
+    ]) {
       const res = await fetch(`${sim.url}/cs/v1/identity-updates`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'idempotency-key': 'raw-key-0001' },
+        headers: {
+          authorization: `Bearer ${TOKEN}`,
+          'content-type': 'application/json',
+          'idempotency-key': 'raw-key-0001',
+        },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
       expect(res.status).toBe(400);

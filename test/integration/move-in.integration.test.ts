@@ -39,10 +39,17 @@ describe.each([
       return r.json?.status === status ? r.json : undefined;
     }, 90_000);
   const received = async (kind: string, caseId: string) =>
-    ((await sys.csAdmin('GET', `received?kind=${kind}`)).items as Array<{ idempotencyKey: string; body: any }>).filter((m) => m.idempotencyKey.includes(caseId));
+    ((await sys.csAdmin('GET', `received?kind=${kind}`)).items as Array<{ idempotencyKey: string; body: any }>).filter(
+      (m) => m.idempotencyKey.includes(caseId),
+    );
   const counts = async () => {
     const em = sys.orm.em.fork();
-    return { apps: await em.count(CaseApplication, {}), cases: await em.count(CaseRecord, {}), residents: await em.count(Resident, {}), outbox: await em.count(OutboxMessage, {}) };
+    return {
+      apps: await em.count(CaseApplication, {}),
+      cases: await em.count(CaseRecord, {}),
+      residents: await em.count(Resident, {}),
+      outbox: await em.count(OutboxMessage, {}),
+    };
   };
 
   it('moves a couple in: intake → approval → registry → CS (through 3 failures) → 住民票の写し', async () => {
@@ -65,14 +72,31 @@ describe.each([
     const notices = await received('move-in-notices', caseId);
     expect(updates).toHaveLength(2);
     expect(notices).toHaveLength(2);
-    for (const u of updates) expect(Object.keys(u.body.identity).sort()).toEqual(['address', 'birthDate', 'changeDate', 'changeReason', 'individualNumber', 'name', 'residentRecordCode', 'sex']);
+    for (const u of updates)
+      expect(Object.keys(u.body.identity).sort()).toEqual([
+        'address',
+        'birthDate',
+        'changeDate',
+        'changeReason',
+        'individualNumber',
+        'name',
+        'residentRecordCode',
+        'sex',
+      ]);
     for (const n of notices) expect(JSON.stringify(n.body)).not.toMatch(/individualNumber/);
-    expect(updates.map((u) => u.body.identity.individualNumber).sort()).toEqual(app.movers.map((m) => m.individualNumber).sort());
+    expect(updates.map((u) => u.body.identity.individualNumber).sort()).toEqual(
+      app.movers.map((m) => m.individualNumber).sort(),
+    );
 
     const em = sys.orm.em.fork();
     const history = await em.find(ResidentHistory, { caseId });
     expect(history).toHaveLength(2);
-    expect(history.every((h) => h.historyNumber === 1 && h.changeReason === ChangeReason.DOMESTIC_MOVE_IN && h.operatorId === 'approver1')).toBe(true);
+    expect(
+      history.every(
+        (h) =>
+          h.historyNumber === 1 && h.changeReason === ChangeReason.DOMESTIC_MOVE_IN && h.operatorId === 'approver1',
+      ),
+    ).toBe(true);
     const resident = await em.findOneOrFail(Resident, { addresseeNumber: history[0]!.addresseeNumber });
     expect(resident.individualNumberEnc).toBeTruthy();
     expect(resident.individualNumberEnc).not.toContain(app.movers[0]!.individualNumber!);
@@ -82,11 +106,15 @@ describe.each([
     // Temporal history: payloads are ciphertext at rest, and even decoded they carry IDs only (no 個人番号, no 4情報)
     const wfHistory = await sys.temporal.workflow.getHandle(moveInWorkflowId(caseId)).fetchHistory();
     const codec = new AesGcmPayloadCodec(keyBytes(sys.config.keys.payloadCodec));
-    const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from((v ?? []) as Uint8Array));
+    const bytes = (v: unknown) =>
+      typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from((v ?? []) as Uint8Array);
     const payloads: Array<{ metadata: Record<string, Buffer>; data: Buffer }> = [];
     JSON.stringify(wfHistory, (_k, v: any) => {
       if (v && typeof v === 'object' && v.metadata?.encoding && 'data' in v) {
-        payloads.push({ metadata: Object.fromEntries(Object.entries(v.metadata).map(([k, m]) => [k, bytes(m)])), data: bytes(v.data) });
+        payloads.push({
+          metadata: Object.fromEntries(Object.entries(v.metadata).map(([k, m]) => [k, bytes(m)])),
+          data: bytes(v.data),
+        });
       }
       return v;
     });
@@ -120,20 +148,84 @@ describe.each([
     const badNumber = mover({ individualNumber: '123456789019' });
     const { familyName: _omit, ...noName } = mover();
     const cases: Array<[string, () => Promise<{ status: number; json: any }>, number, string, string]> = [
-      ['malformed JSON', () => sys.api('POST', '/api/cases/move-in', { token: clerk, raw: '{"movers": [' }), 400, 'MALFORMED_JSON', ''],
-      ['missing field', () => intake(moveInApplication({ movers: [noName as never] })), 400, 'VALIDATION_FAILED', '/movers/0/familyName'],
-      ['extra field', () => intake({ ...moveInApplication(), favouriteColour: 'blue' }), 400, 'VALIDATION_FAILED', '/favouriteColour'],
-      ['bad 個人番号 check digit', () => intake(moveInApplication({ movers: [badNumber] })), 400, 'VALIDATION_FAILED', '/movers/0/individualNumber'],
-      ['future 転入日', () => intake(moveInApplication({ moveInDate: addDays(today(), 2) })), 422, 'RULE_VIOLATION', '/moveInDate'],
-      ['birth after 転入日', () => intake(moveInApplication({ movers: [mover({ birthDate: today() })], moveInDate: addDays(today(), -1) })), 422, 'RULE_VIOLATION', '/movers/0/birthDate'],
-      ['個人番号 requested by a proxy', () => intake(moveInApplication({ notifier: { kind: 'proxy', powerOfAttorney: true }, certificateRequest: { includeIndividualNumber: true } })), 422, 'RULE_VIOLATION', '/certificateRequest/includeIndividualNumber'],
-      ['unknown household', () => intake(moveInApplication({ household: { mode: 'join', householdNumber: '9999990' }, movers: [mover({ relationshipToHead: '同居人' })] })), 422, 'RULE_VIOLATION', '/household/householdNumber'],
+      [
+        'malformed JSON',
+        () => sys.api('POST', '/api/cases/move-in', { token: clerk, raw: '{"movers": [' }),
+        400,
+        'MALFORMED_JSON',
+        '',
+      ],
+      [
+        'missing field',
+        () => intake(moveInApplication({ movers: [noName as never] })),
+        400,
+        'VALIDATION_FAILED',
+        '/movers/0/familyName',
+      ],
+      [
+        'extra field',
+        () => intake({ ...moveInApplication(), favouriteColour: 'blue' }),
+        400,
+        'VALIDATION_FAILED',
+        '/favouriteColour',
+      ],
+      [
+        'bad 個人番号 check digit',
+        () => intake(moveInApplication({ movers: [badNumber] })),
+        400,
+        'VALIDATION_FAILED',
+        '/movers/0/individualNumber',
+      ],
+      [
+        'future 転入日',
+        () => intake(moveInApplication({ moveInDate: addDays(today(), 2) })),
+        422,
+        'RULE_VIOLATION',
+        '/moveInDate',
+      ],
+      [
+        'birth after 転入日',
+        () => intake(moveInApplication({ movers: [mover({ birthDate: today() })], moveInDate: addDays(today(), -1) })),
+        422,
+        'RULE_VIOLATION',
+        '/movers/0/birthDate',
+      ],
+      [
+        '個人番号 requested by a proxy',
+        () =>
+          intake(
+            moveInApplication({
+              notifier: { kind: 'proxy', powerOfAttorney: true },
+              certificateRequest: { includeIndividualNumber: true },
+            }),
+          ),
+        422,
+        'RULE_VIOLATION',
+        '/certificateRequest/includeIndividualNumber',
+      ],
+      [
+        'unknown household',
+        () =>
+          intake(
+            moveInApplication({
+              household: { mode: 'join', householdNumber: '9999990' },
+              movers: [mover({ relationshipToHead: '同居人' })],
+            }),
+          ),
+        422,
+        'RULE_VIOLATION',
+        '/household/householdNumber',
+      ],
     ];
     for (const [label, call, status, code, field] of cases) {
       const r = await call();
       expect(r.status, label).toBe(status);
       expect(r.json.error, label).toBe(code);
-      if (field) expect(r.json.errors.map((e: { field: string }) => e.field), label).toContain(field);
+      if (field)
+        expect(
+          r.json.errors.map((e: { field: string }) => e.field),
+          label,
+        ).toContain(field);
       expect(JSON.stringify(r.json), label).not.toContain('123456789019');
     }
     expect(await counts()).toEqual(before);
@@ -153,12 +245,16 @@ describe.each([
     const app = moveInApplication({ certificateRequest: undefined });
     const c = await intake(app);
     expect((await sys.api('POST', `/api/cases/${c.json.caseId}/approve`, { token: approver })).status).toBe(200);
-    const second = await sys.api('POST', `/api/cases/${c.json.caseId}/approve`, { token: await sys.login('approver2') });
+    const second = await sys.api('POST', `/api/cases/${c.json.caseId}/approve`, {
+      token: await sys.login('approver2'),
+    });
     expect(second.status).toBe(409);
     expect(second.json.error).toBe('NOT_AWAITING_APPROVAL');
     await waitStatus(c.json.caseId, CaseStatus.COMPLETED);
 
-    const dup = await intake(moveInApplication({ movers: [mover({ residentRecordCode: app.movers[0]!.residentRecordCode })] }));
+    const dup = await intake(
+      moveInApplication({ movers: [mover({ residentRecordCode: app.movers[0]!.residentRecordCode })] }),
+    );
     expect(dup.status).toBe(422);
     expect(dup.json.errors[0]).toMatchObject({ field: '/movers/0', rule: 'alreadyRegistered' });
   });
@@ -169,7 +265,9 @@ describe.each([
     const masked = await sys.api('GET', `/api/cases/${c.json.caseId}`, { token: clerk });
     expect(masked.json.application.movers[0].individualNumber).toBe('************');
     const supervisor = await sys.login('supervisor1');
-    expect((await sys.api('GET', `/api/cases/${c.json.caseId}?showIndividualNumber=true`, { token: supervisor })).status).toBe(403);
+    expect(
+      (await sys.api('GET', `/api/cases/${c.json.caseId}?showIndividualNumber=true`, { token: supervisor })).status,
+    ).toBe(403);
     const shown = await sys.api('GET', `/api/cases/${c.json.caseId}?showIndividualNumber=true`, { token: clerk });
     expect(shown.json.application.movers[0].individualNumber).toMatch(/^\d{12}$/);
     const em = sys.orm.em.fork();

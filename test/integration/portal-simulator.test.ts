@@ -6,10 +6,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnlineMoveOutEnvelopeSchema, type OnlineMoveOutContent } from '../../src/domain/applications/online-move-out-application';
+import {
+  OnlineMoveOutEnvelopeSchema,
+  type OnlineMoveOutContent,
+} from '../../src/domain/applications/online-move-out-application';
 import { PortalRejectedError, PortalUnavailableError, type PortalNotice } from '../../src/partners/portal';
 import { PortalHttpClient } from '../../src/partners/portal-http-client';
-import { PortalScenario, startPortalSimulator, type PortalTrust, type RunningPortalSimulator } from '../../src/partners/portal-simulator';
+import {
+  PortalScenario,
+  startPortalSimulator,
+  type PortalTrust,
+  type RunningPortalSimulator,
+} from '../../src/partners/portal-simulator';
 import { FICTIONAL_OTHER_SIGNER } from '../../src/partners/portal-simulator-scenarios';
 import { startIntakeReceiver, type IntakeReceiver } from '../support/portal-intake-receiver';
 
@@ -47,7 +55,12 @@ const admin = async (path: string, body?: unknown, token = TOKEN): Promise<{ sta
 const submit = async (scenario: PortalScenario, over: Record<string, unknown> = {}) => {
   const res = await admin('applications', { municipalityCode: TOWN, scenario, content, ...over });
   expect(res.status).toBe(200);
-  return res.json as { applicationId: string; scenario: string; sent: { status: number; body: any }; replay?: { status: number; body: any } };
+  return res.json as {
+    applicationId: string;
+    scenario: string;
+    sent: { status: number; body: any };
+    replay?: { status: number; body: any };
+  };
 };
 const classifiedOf = (applicationId: string) => receiver.classified.filter((c) => c.applicationId === applicationId);
 
@@ -56,8 +69,16 @@ beforeAll(async () => {
   sim = await startPortalSimulator({ token: TOKEN, log: (l) => logLines.push(l) });
   const trust = (await admin('trust')).json as PortalTrust;
   receiver = await startIntakeReceiver({ keys: { [KEY_ID]: KEY }, trust });
-  const registered = await admin('municipalities', { municipalityCode: TOWN, intakeBaseUrl: receiver.baseUrl, keyId: KEY_ID, key: KEY.toString('base64') });
-  expect(registered).toEqual({ status: 201, json: { municipalityCode: TOWN, intakeBaseUrl: receiver.baseUrl, keyId: KEY_ID, registeredAt: expect.any(String) } });
+  const registered = await admin('municipalities', {
+    municipalityCode: TOWN,
+    intakeBaseUrl: receiver.baseUrl,
+    keyId: KEY_ID,
+    key: KEY.toString('base64'),
+  });
+  expect(registered).toEqual({
+    status: 201,
+    json: { municipalityCode: TOWN, intakeBaseUrl: receiver.baseUrl, keyId: KEY_ID, registeredAt: expect.any(String) },
+  });
 }, 60_000);
 afterAll(async () => {
   await sim?.close();
@@ -74,7 +95,12 @@ describe('portal simulator: applications to the municipality intake', () => {
     const [c, ...more] = classifiedOf(r.applicationId);
     expect(more).toHaveLength(0);
     expect(c!.path).toBe('/portal/v1/move-out-applications');
-    expect(c!.identity).toEqual({ name: '桜井\u3000花子', birthDate: '1985-06-15', sex: '2', address: content.currentAddress });
+    expect(c!.identity).toEqual({
+      name: '桜井\u3000花子',
+      birthDate: '1985-06-15',
+      sex: '2',
+      address: content.currentAddress,
+    });
     expect(c!.envelope!.signedContent).toBe(JSON.stringify(content));
     expect(c!.envelope!.signerCertificate).not.toContain('桜井');
   });
@@ -136,19 +162,44 @@ describe('portal simulator: applications to the municipality intake', () => {
   });
 
   it('refuses bad admin requests naming fields, never values; an unreachable intake is a 502', async () => {
-    const bad = await admin('applications', { municipalityCode: TOWN, scenario: 'forged', content: { ...content, contactPhone: 'call me' } });
+    const bad = await admin('applications', {
+      municipalityCode: TOWN,
+      scenario: 'forged',
+      content: { ...content, contactPhone: 'call me' },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.json.errors.map((e: any) => `${e.field} ${e.rule}`)).toEqual(expect.arrayContaining(['/scenario enum', '/content/contactPhone pattern']));
-    expect((await admin('applications', { municipalityCode: '131041', scenario: 'valid', content })).json.code).toBe('MUNICIPALITY_NOT_REGISTERED');
-    const short = await admin('municipalities', { municipalityCode: '131041', intakeBaseUrl: receiver.baseUrl, keyId: 'k', key: randomBytes(31).toString('base64') });
+    expect(bad.json.errors.map((e: any) => `${e.field} ${e.rule}`)).toEqual(
+      expect.arrayContaining(['/scenario enum', '/content/contactPhone pattern']),
+    );
+    expect((await admin('applications', { municipalityCode: '131041', scenario: 'valid', content })).json.code).toBe(
+      'MUNICIPALITY_NOT_REGISTERED',
+    );
+    const short = await admin('municipalities', {
+      municipalityCode: '131041',
+      intakeBaseUrl: receiver.baseUrl,
+      keyId: 'k',
+      key: randomBytes(31).toString('base64'),
+    });
     expect(short.status).toBe(400);
     expect(short.json.errors.map((e: any) => e.field)).toEqual(['/key']);
     expect(JSON.stringify((await admin('municipalities')).json)).not.toContain(KEY.toString('base64'));
 
-    sim.registerMunicipality({ municipalityCode: '131041', intakeBaseUrl: 'http://127.0.0.1:1/portal/v1', keyId: KEY_ID, key: KEY });
+    sim.registerMunicipality({
+      municipalityCode: '131041',
+      intakeBaseUrl: 'http://127.0.0.1:1/portal/v1',
+      keyId: KEY_ID,
+      key: KEY,
+    });
     const gone = await admin('applications', { municipalityCode: '131041', scenario: 'valid', content });
     expect(gone).toMatchObject({ status: 502, json: { code: 'MUNICIPALITY_UNREACHABLE' } });
-    expect(() => sim.registerMunicipality({ municipalityCode: '131041', intakeBaseUrl: receiver.baseUrl, keyId: KEY_ID, key: randomBytes(8) })).toThrow(/key/);
+    expect(() =>
+      sim.registerMunicipality({
+        municipalityCode: '131041',
+        intakeBaseUrl: receiver.baseUrl,
+        keyId: KEY_ID,
+        key: randomBytes(8),
+      }),
+    ).toThrow(/key/);
   });
 });
 
@@ -161,35 +212,56 @@ const notice = (o: Partial<PortalNotice> = {}): PortalNotice => ({
   at: new Date().toISOString(),
   ...o,
 });
-const failure = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
+const failure = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('portal simulator: notices through PortalHttpClient', () => {
   it('201 then a duplicate 200 with the same noticeId; the key is refused for another notice', async () => {
     const client = new PortalHttpClient({ baseUrl: sim.url, token: TOKEN, timeoutMs: 2000 });
-    const n = notice({ kind: 'REJECTED', reasons: [{ rule: 'CERTIFICATE_REVOKED', message: '署名用電子証明書は失効しています。' }] });
+    const n = notice({
+      kind: 'REJECTED',
+      reasons: [{ rule: 'CERTIFICATE_REVOKED', message: '署名用電子証明書は失効しています。' }],
+    });
     const first = await client.sendNotice(n);
     expect(first).toEqual({ noticeId: expect.stringMatching(/^PN-/), duplicate: false });
     expect(await client.sendNotice({ ...n })).toEqual({ noticeId: first.noticeId, duplicate: true });
     const reused = await failure(client.sendNotice({ ...n, kind: 'COMPLETED', reasons: undefined }));
     expect(reused).toBeInstanceOf(PortalRejectedError);
     expect(reused).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', httpStatus: 409 });
-    const items = (await admin('received?kind=notices')).json.items.filter((i: any) => i.idempotencyKey === n.idempotencyKey);
+    const items = (await admin('received?kind=notices')).json.items.filter(
+      (i: any) => i.idempotencyKey === n.idempotencyKey,
+    );
     expect(items).toEqual([{ noticeId: first.noticeId, idempotencyKey: n.idempotencyKey, body: n }]);
     expect(sim.received().filter((i) => i.noticeId === first.noticeId)).toHaveLength(1);
   });
 
   it('a schema error is a PortalRejectedError with field paths and no values, server side and locally', async () => {
-    const bad = { ...notice(), kind: 'DONE', municipalityCode: '139990', residentName: '桜井　花子' } as unknown as PortalNotice;
+    const bad = {
+      ...notice(),
+      kind: 'DONE',
+      municipalityCode: '139990',
+      residentName: '桜井　花子',
+    } as unknown as PortalNotice;
     const raw = new PortalHttpClient({ baseUrl: sim.url, token: TOKEN, validateOutgoing: false });
     const server = (await failure(raw.sendNotice(bad))) as PortalRejectedError;
     expect(server).toBeInstanceOf(PortalRejectedError);
     expect(server).toMatchObject({ code: 'INVALID_MESSAGE', httpStatus: 400, name: 'PortalRejectedError' });
-    expect(server.fields).toEqual(expect.arrayContaining([
-      { field: '/kind', rule: 'enum' }, { field: '/municipalityCode', rule: 'format' }, { field: '/residentName', rule: 'additionalProperties' },
-    ]));
-    const local = (await failure(new PortalHttpClient({ baseUrl: sim.url, token: TOKEN }).sendNotice(bad))) as PortalRejectedError;
+    expect(server.fields).toEqual(
+      expect.arrayContaining([
+        { field: '/kind', rule: 'enum' },
+        { field: '/municipalityCode', rule: 'format' },
+        { field: '/residentName', rule: 'additionalProperties' },
+      ]),
+    );
+    const local = (await failure(
+      new PortalHttpClient({ baseUrl: sim.url, token: TOKEN }).sendNotice(bad),
+    )) as PortalRejectedError;
     expect(local).toMatchObject({ code: 'INVALID_MESSAGE', httpStatus: undefined });
-    for (const e of [server, local]) for (const v of ['桜井', '139990', 'DONE']) expect(`${e.message} ${JSON.stringify(e)}`).not.toContain(v);
+    for (const e of [server, local])
+      for (const v of ['桜井', '139990', 'DONE']) expect(`${e.message} ${JSON.stringify(e)}`).not.toContain(v);
   });
 
   it('a failNext fault is a PortalUnavailableError, then the resend succeeds; a bad token is UNAUTHORIZED', async () => {
@@ -198,7 +270,11 @@ describe('portal simulator: notices through PortalHttpClient', () => {
     const n = notice({ kind: 'COMPLETED' });
     const down = await failure(client.sendNotice(n));
     expect(down).toBeInstanceOf(PortalUnavailableError);
-    expect(down).toMatchObject({ httpStatus: 503, name: 'PortalUnavailableError', message: expect.stringContaining('PORTAL_UNAVAILABLE') });
+    expect(down).toMatchObject({
+      httpStatus: 503,
+      name: 'PortalUnavailableError',
+      message: expect.stringContaining('PORTAL_UNAVAILABLE'),
+    });
     expect((await client.sendNotice(n)).duplicate).toBe(false);
     const denied = await failure(new PortalHttpClient({ baseUrl: sim.url, token: 'wrong-token' }).sendNotice(notice()));
     expect(denied).toBeInstanceOf(PortalRejectedError);

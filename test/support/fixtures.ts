@@ -13,17 +13,39 @@ export const today = () => jstDate(new Date());
 
 export function mover(overrides: Partial<MoveInMover> = {}): MoveInMover {
   return {
-    familyName: '山田', givenName: '太郎', familyNameKana: 'ヤマダ', givenNameKana: 'タロウ', birthDate: '1985-06-15', sex: '1',
-    relationshipToHead: '世帯主', residentRecordCode: randomResidentRecordCode(), individualNumber: randomIndividualNumber(),
-    registeredDomicile: '神奈川県相模原市中央区中央二丁目11番', familyRegisterHead: '山田　太郎', ...overrides,
+    familyName: '山田',
+    givenName: '太郎',
+    familyNameKana: 'ヤマダ',
+    givenNameKana: 'タロウ',
+    birthDate: '1985-06-15',
+    sex: '1',
+    relationshipToHead: '世帯主',
+    residentRecordCode: randomResidentRecordCode(),
+    individualNumber: randomIndividualNumber(),
+    registeredDomicile: '神奈川県相模原市中央区中央二丁目11番',
+    familyRegisterHead: '山田　太郎',
+    ...overrides,
   };
 }
 
 /** A valid ordinary 転入届: a couple moving from 相模原市 into a new household, with a 住民票の写し requested. */
 export function moveInApplication(overrides: Partial<MoveInApplication> = {}): MoveInApplication {
   return {
-    movers: [mover(), mover({ givenName: '花子', givenNameKana: 'ハナコ', birthDate: '1987-02-03', sex: '2', relationshipToHead: '妻' })],
-    address: { address: '東京都さくら市桜ケ丘二丁目3番14号', addressSupplement: 'さくらハイツ203号室', postalCode: '206-0012' },
+    movers: [
+      mover(),
+      mover({
+        givenName: '花子',
+        givenNameKana: 'ハナコ',
+        birthDate: '1987-02-03',
+        sex: '2',
+        relationshipToHead: '妻',
+      }),
+    ],
+    address: {
+      address: '東京都さくら市桜ケ丘二丁目3番14号',
+      addressSupplement: 'さくらハイツ203号室',
+      postalCode: '206-0012',
+    },
     moveInDate: addDays(today(), -3),
     previousAddress: '神奈川県相模原市中央区中央二丁目11番1号',
     previousMunicipalityCode: ORIGIN_TOWN,
@@ -36,5 +58,10 @@ export function moveInApplication(overrides: Partial<MoveInApplication> = {}): M
   };
 }
 
-export const CLERK = { userId: 'clerk1', displayName: '窓口　花子', roles: ['clerk' as const], terminalId: 'T-HONCHO-01' };
+export const CLERK = {
+  userId: 'clerk1',
+  displayName: '窓口　花子',
+  roles: ['clerk' as const],
+  terminalId: 'T-HONCHO-01',
+};
 export const APPROVER = { userId: 'approver1', roles: ['approver'], terminalId: 'T-HONCHO-02' };

@@ -9,12 +9,15 @@ import { createPiiCrypto } from '../../src/db/pii-crypto';
 /** A config with fresh keys and the given overrides (no files, no env). */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const k = () => randomBytes(32).toString('base64');
-  return loadConfig({}, {
-    dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
-    keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k() },
-    taskQueue: `test-${randomBytes(4).toString('hex')}`,
-    ...overrides,
-  });
+  return loadConfig(
+    {},
+    {
+      dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
+      keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k() },
+      taskQueue: `test-${randomBytes(4).toString('hex')}`,
+      ...overrides,
+    },
+  );
 }
 
 export const piiOf = (c: AppConfig) => createPiiCrypto(keyBytes(c.keys.piiEncryption), keyBytes(c.keys.piiIndex));

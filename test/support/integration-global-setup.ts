@@ -5,7 +5,11 @@ import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 
 const root = join(__dirname, '..', '..');
-const script = (name: string) => execFileSync('bash', [join(root, 'scripts', name)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').pop()!;
+const script = (name: string) =>
+  execFileSync('bash', [join(root, 'scripts', name)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    .trim()
+    .split('\n')
+    .pop()!;
 
 /**
  * Real parts for the integration layer: one Temporal dev server (in memory) for the run, and the MariaDB server

@@ -11,33 +11,85 @@ export const TOWN_B = withMunicipalityCheckDigit('14150'); // the other town in 
 /** A whole household of the demo town, as 転出 movers (宛名番号 + 4情報 as on the form). */
 export async function householdMovers(orm: MikroORM, skip = 0) {
   const em = orm.em.fork();
-  const households = await em.find(Household, { active: true }, { orderBy: { householdNumber: 'asc' }, limit: 1, offset: skip });
-  const members = await em.find(Resident, { householdNumber: households[0]!.householdNumber }, { orderBy: { addresseeNumber: 'asc' } });
-  return members.map((r) => ({ addresseeNumber: r.addresseeNumber, familyName: r.familyName, givenName: r.givenName, birthDate: r.birthDate, sex: r.sex }));
+  const households = await em.find(
+    Household,
+    { active: true },
+    { orderBy: { householdNumber: 'asc' }, limit: 1, offset: skip },
+  );
+  const members = await em.find(
+    Resident,
+    { householdNumber: households[0]!.householdNumber },
+    { orderBy: { addresseeNumber: 'asc' } },
+  );
+  return members.map((r) => ({
+    addresseeNumber: r.addresseeNumber,
+    familyName: r.familyName,
+    givenName: r.givenName,
+    birthDate: r.birthDate,
+    sex: r.sex,
+  }));
 }
 
 /** A 転入通知 from town B for one of our residents. */
-export const moveInNoticeFrom = (to: string, r: { residentRecordCode: string; familyName: string; givenName: string; birthDate: string; sex: '1' | '2' }, moveInDate: string): MoveInNotice => ({
-  fromMunicipalityCode: TOWN_B, toMunicipalityCode: to, idempotencyKey: `B-notice-${randomUUID()}`,
+export const moveInNoticeFrom = (
+  to: string,
+  r: { residentRecordCode: string; familyName: string; givenName: string; birthDate: string; sex: '1' | '2' },
+  moveInDate: string,
+): MoveInNotice => ({
+  fromMunicipalityCode: TOWN_B,
+  toMunicipalityCode: to,
+  idempotencyKey: `B-notice-${randomUUID()}`,
   notice: {
-    residentRecordCode: r.residentRecordCode, name: `${r.familyName}　${r.givenName}`, birthDate: r.birthDate, sex: r.sex,
-    newAddress: '神奈川県相模原市中央区中央一丁目1番1号', moveInDate, previousAddress: '東京都さくら市本町一丁目1番1号', notificationDate: moveInDate,
+    residentRecordCode: r.residentRecordCode,
+    name: `${r.familyName}　${r.givenName}`,
+    birthDate: r.birthDate,
+    sex: r.sex,
+    newAddress: '神奈川県相模原市中央区中央一丁目1番1号',
+    moveInDate,
+    previousAddress: '東京都さくら市本町一丁目1番1号',
+    notificationDate: moveInDate,
   },
 });
 
 /** 転出証明書情報 from town B for a person moving to us. */
-export const certificateInfoFrom = (to: string, plannedMoveOutDate: string, person = { residentRecordCode: randomResidentRecordCode(), individualNumber: randomIndividualNumber() }): MoveOutCertificateInfo => ({
-  fromMunicipalityCode: TOWN_B, toMunicipalityCode: to, idempotencyKey: `B-cert-${randomUUID()}`,
+export const certificateInfoFrom = (
+  to: string,
+  plannedMoveOutDate: string,
+  person = { residentRecordCode: randomResidentRecordCode(), individualNumber: randomIndividualNumber() },
+): MoveOutCertificateInfo => ({
+  fromMunicipalityCode: TOWN_B,
+  toMunicipalityCode: to,
+  idempotencyKey: `B-cert-${randomUUID()}`,
   certificate: {
-    residentRecordCode: person.residentRecordCode, individualNumber: person.individualNumber, name: '川口　健太', nameKana: 'カワグチ　ケンタ',
-    birthDate: '1990-05-05', sex: '1', relationshipToHead: '世帯主', householdHeadName: '川口　健太', originAddress: '神奈川県相模原市南区相模大野三丁目2番1号',
-    plannedDestinationAddress: '東京都さくら市', plannedMoveOutDate, registeredDomicile: '神奈川県相模原市南区相模大野三丁目2番地', familyRegisterHead: '川口　健太', moverGroupId: 'B-case-1',
+    residentRecordCode: person.residentRecordCode,
+    individualNumber: person.individualNumber,
+    name: '川口　健太',
+    nameKana: 'カワグチ　ケンタ',
+    birthDate: '1990-05-05',
+    sex: '1',
+    relationshipToHead: '世帯主',
+    householdHeadName: '川口　健太',
+    originAddress: '神奈川県相模原市南区相模大野三丁目2番1号',
+    plannedDestinationAddress: '東京都さくら市',
+    plannedMoveOutDate,
+    registeredDomicile: '神奈川県相模原市南区相模大野三丁目2番地',
+    familyRegisterHead: '川口　健太',
+    moverGroupId: 'B-case-1',
   },
 });
 
 /** The 特例転入 form for that person (what the clerk reads off the card). */
 export const specialMoveInFor = (cert: MoveOutCertificateInfo, moveInDate: string) => ({
-  persons: [{ residentRecordCode: cert.certificate.residentRecordCode, familyName: '川口', givenName: '健太', birthDate: cert.certificate.birthDate, sex: cert.certificate.sex, relationshipToHead: '世帯主' }],
+  persons: [
+    {
+      residentRecordCode: cert.certificate.residentRecordCode,
+      familyName: '川口',
+      givenName: '健太',
+      birthDate: cert.certificate.birthDate,
+      sex: cert.certificate.sex,
+      relationshipToHead: '世帯主',
+    },
+  ],
   originMunicipalityCode: cert.fromMunicipalityCode,
   address: { address: '東京都さくら市緑町一丁目5番2号' },
   moveInDate,

@@ -12,14 +12,27 @@ export async function demoHousehold(orm: MikroORM, n = 0, minMembers = 1): Promi
   const households = await em.find(Household, { active: true }, { orderBy: { householdNumber: 'asc' } });
   let seen = 0;
   for (const h of households) {
-    const members = await em.find(Resident, { householdNumber: h.householdNumber, status: ResidentStatus.RESIDENT }, { orderBy: { addresseeNumber: 'asc' } });
+    const members = await em.find(
+      Resident,
+      { householdNumber: h.householdNumber, status: ResidentStatus.RESIDENT },
+      { orderBy: { addresseeNumber: 'asc' } },
+    );
     if (members.length < minMembers || !members.some((m) => m.relationshipToHead === '世帯主')) continue;
-    if (seen++ === n) return [...members.filter((m) => m.relationshipToHead === '世帯主'), ...members.filter((m) => m.relationshipToHead !== '世帯主')];
+    if (seen++ === n)
+      return [
+        ...members.filter((m) => m.relationshipToHead === '世帯主'),
+        ...members.filter((m) => m.relationshipToHead !== '世帯主'),
+      ];
   }
   throw new Error('no such demo household');
 }
 
-const person = (r: Resident) => ({ familyName: r.familyName, givenName: r.givenName, birthDate: r.birthDate, sex: r.sex });
+const person = (r: Resident) => ({
+  familyName: r.familyName,
+  givenName: r.givenName,
+  birthDate: r.birthDate,
+  sex: r.sex,
+});
 
 /** The online 転出届 of a whole household, signed by its head, moving to town B in a week. */
 export function onlineContent(members: Resident[], over: Partial<OnlineMoveOutContent> = {}): OnlineMoveOutContent {

@@ -8,7 +8,10 @@ export const run = (cmd: string, args: string[]): string => execFileSync(cmd, ar
 
 /** Text of the whole document, or of one page, with all white space (incl. U+3000) removed. */
 export const text = (file: string, page?: number): string =>
-  run('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', file, '-']).replace(/\s+/gu, '');
+  run('pdftotext', [...(page ? ['-f', String(page), '-l', String(page)] : []), '-layout', file, '-']).replace(
+    /\s+/gu,
+    '',
+  );
 
 export const pages = (file: string): number => Number(/^Pages:\s+(\d+)/m.exec(run('pdfinfo', [file]))?.[1]);
 

@@ -12,10 +12,19 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { compileSchema } from '../../src/domain/ajv';
 import {
-  ONLINE_MOVE_OUT_MAX_BYTES, OnlineMoveOutContentSchema, OnlineMoveOutEnvelopeSchema, type OnlineMoveOutContent, type OnlineMoveOutEnvelope,
+  ONLINE_MOVE_OUT_MAX_BYTES,
+  OnlineMoveOutContentSchema,
+  OnlineMoveOutEnvelopeSchema,
+  type OnlineMoveOutContent,
+  type OnlineMoveOutEnvelope,
 } from '../../src/domain/applications/online-move-out-application';
 import { createPortalRequestVerifier } from '../../src/domain/portal-request-auth';
-import { signerIdentityOf, verifySignedApplication, type PortalTrustConfig, type SignerIdentity } from '../../src/domain/portal-signature';
+import {
+  signerIdentityOf,
+  verifySignedApplication,
+  type PortalTrustConfig,
+  type SignerIdentity,
+} from '../../src/domain/portal-signature';
 import { listen } from '../../src/partners/sim/server';
 
 export const INTAKE_PREFIX = '/portal/v1';
@@ -48,7 +57,10 @@ const parseJson = (raw: unknown): unknown => {
   }
 };
 
-export async function startIntakeReceiver(opts: { keys: Record<string, Buffer>; trust: Omit<PortalTrustConfig, 'at'> }) {
+export async function startIntakeReceiver(opts: {
+  keys: Record<string, Buffer>;
+  trust: Omit<PortalTrustConfig, 'at'>;
+}) {
   const verifier = createPortalRequestVerifier({ keys: opts.keys });
   const classified: Classified[] = [];
   let tooLarge = 0;
@@ -59,7 +71,12 @@ export async function startIntakeReceiver(opts: { keys: Record<string, Buffer>; 
     res.status(status).json({ code: c.outcome, ...(c.applicationId ? { applicationId: c.applicationId } : {}) });
   };
   const authenticated = (req: Request, res: Response): boolean => {
-    const auth = verifier.verify({ method: req.method, path: req.originalUrl, body: Buffer.isBuffer(req.body) ? req.body : '', headers: req.headers });
+    const auth = verifier.verify({
+      method: req.method,
+      path: req.originalUrl,
+      body: Buffer.isBuffer(req.body) ? req.body : '',
+      headers: req.headers,
+    });
     if (!auth.ok) answer(req, res, 401, { outcome: auth.reason });
     return auth.ok;
   };
@@ -70,13 +87,15 @@ export async function startIntakeReceiver(opts: { keys: Record<string, Buffer>; 
     if (!envelope.ok) return answer(req, res, 400, { outcome: 'INVALID_ENVELOPE' });
     const env = envelope.value;
     const content = validateContent(parseJson(Buffer.from(env.signedContent, 'utf8')));
-    if (!content.ok) return answer(req, res, 400, { outcome: 'INVALID_CONTENT', applicationId: env.applicationId, envelope: env });
+    if (!content.ok)
+      return answer(req, res, 400, { outcome: 'INVALID_CONTENT', applicationId: env.applicationId, envelope: env });
     const base = { applicationId: env.applicationId, envelope: env };
     const input = { content: env.signedContent, signature: env.signature, signerCertificate: env.signerCertificate };
     const verified = verifySignedApplication(input, { ...opts.trust, at: new Date() });
     if (!verified.ok) return answer(req, res, 422, { ...base, outcome: verified.reason });
     const identity = signerIdentityOf(env.signerCertificate);
-    if (!sameIdentity(identity, content.value)) return answer(req, res, 422, { ...base, outcome: 'SIGNER_NOT_APPLICANT', identity });
+    if (!sameIdentity(identity, content.value))
+      return answer(req, res, 422, { ...base, outcome: 'SIGNER_NOT_APPLICANT', identity });
     answer(req, res, 201, { ...base, outcome: 'ACCEPTED', identity });
   });
 

@@ -49,7 +49,8 @@ export class ScriptedCs implements CsGateway {
 
   private async accept(key: string, store: () => void): Promise<CsAck> {
     this.calls++;
-    if (Context.current().info.currentAttemptScheduledTimestampMs < this.downUntilMs) throw new CsUnavailableError('CS unavailable (HTTP 503)', { httpStatus: 503 });
+    if (Context.current().info.currentAttemptScheduledTimestampMs < this.downUntilMs)
+      throw new CsUnavailableError('CS unavailable (HTTP 503)', { httpStatus: 503 });
     if (this.rejectWith) throw new CsRejectedError(this.rejectWith, { httpStatus: 422 });
     const seen = this.acks.get(key);
     if (seen) return { ...seen, duplicate: true };

@@ -8,7 +8,8 @@ export class ScriptedPortal implements Portal {
   private readonly acks = new Map<string, PortalAck>();
 
   async sendNotice(n: PortalNotice): Promise<PortalAck> {
-    if (Context.current().info.currentAttemptScheduledTimestampMs < this.downUntilMs) throw new PortalUnavailableError('portal unavailable (HTTP 503)', { httpStatus: 503 });
+    if (Context.current().info.currentAttemptScheduledTimestampMs < this.downUntilMs)
+      throw new PortalUnavailableError('portal unavailable (HTTP 503)', { httpStatus: 503 });
     const seen = this.acks.get(n.idempotencyKey);
     if (seen) return { ...seen, duplicate: true };
     this.notices.push(n);

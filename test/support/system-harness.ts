@@ -22,17 +22,37 @@ export function freshMariaDbUrl(): string {
 
 export interface TestSystem extends RunningSystem {
   login(userId: string): Promise<string>;
-  api(method: string, path: string, opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; json: any; buffer: Buffer }>;
+  api(
+    method: string,
+    path: string,
+    opts?: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; json: any; buffer: Buffer }>;
   csAdmin(method: string, path: string, body?: unknown): Promise<any>;
   /** The マイナポータル simulator's admin API (when started with `portalSimulator`). */
   portalAdmin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
 }
 
 /** The whole application side on real parts: DB, CS simulator over HTTP, worker on the shared dev server, API. */
-export async function startTestSystem(databaseUrl: string, opts: { config?: Partial<AppConfig>; csSimulator?: boolean; portalSimulator?: boolean } = {}): Promise<TestSystem> {
-  const config = testConfig({ databaseUrl, temporalAddress: inject('temporalAddress'), apiPort: 0, csToken: `cs-token-${randomBytes(8).toString('hex')}`, ...opts.config });
-  const sys = await startSystem(config, { csSimulator: opts.csSimulator ?? true, jlisSimulator: true, portalSimulator: opts.portalSimulator ?? false });
-  await seedStaff(sys.orm, [...DEMO_USERS, { userId: 'dual1', displayName: '兼務　一人', roles: [Role.CLERK, Role.APPROVER] }]);
+export async function startTestSystem(
+  databaseUrl: string,
+  opts: { config?: Partial<AppConfig>; csSimulator?: boolean; portalSimulator?: boolean } = {},
+): Promise<TestSystem> {
+  const config = testConfig({
+    databaseUrl,
+    temporalAddress: inject('temporalAddress'),
+    apiPort: 0,
+    csToken: `cs-token-${randomBytes(8).toString('hex')}`,
+    ...opts.config,
+  });
+  const sys = await startSystem(config, {
+    csSimulator: opts.csSimulator ?? true,
+    jlisSimulator: true,
+    portalSimulator: opts.portalSimulator ?? false,
+  });
+  await seedStaff(sys.orm, [
+    ...DEMO_USERS,
+    { userId: 'dual1', displayName: '兼務　一人', roles: [Role.CLERK, Role.APPROVER] },
+  ]);
   const api: TestSystem['api'] = async (method, path, opts = {}) => {
     const res = await fetch(sys.apiUrl + path, {
       method,
@@ -45,26 +65,40 @@ export async function startTestSystem(databaseUrl: string, opts: { config?: Part
     });
     const buffer = Buffer.from(await res.arrayBuffer());
     const isJson = res.headers.get('content-type')?.includes('json');
-    return { status: res.status, json: isJson && buffer.length ? JSON.parse(buffer.toString('utf8')) : undefined, buffer };
+    return {
+      status: res.status,
+      json: isJson && buffer.length ? JSON.parse(buffer.toString('utf8')) : undefined,
+      buffer,
+    };
   };
   return {
     ...sys,
     api,
     async login(userId) {
-      const r = await api('POST', '/api/auth/login', { body: { userId, password: DEMO_PASSWORD, terminalId: 'T-HONCHO-01' } });
+      const r = await api('POST', '/api/auth/login', {
+        body: { userId, password: DEMO_PASSWORD, terminalId: 'T-HONCHO-01' },
+      });
       if (r.status !== 200) throw new Error(`login ${userId} failed: ${r.status}`);
       return r.json.token as string;
     },
     async csAdmin(method, path, body) {
       const res = await fetch(`${sys.csUrl}/cs/v1/_admin/${path}`, {
-        method, headers: { authorization: `Bearer ${sys.config.csToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        method,
+        headers: {
+          authorization: `Bearer ${sys.config.csToken}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       return res.status === 204 ? undefined : res.json();
     },
     async portalAdmin(method, path, body) {
       const res = await fetch(`${sys.portalUrl}/portal-sim/v1/_admin/${path}`, {
-        method, headers: { authorization: `Bearer ${sys.config.portalToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        method,
+        headers: {
+          authorization: `Bearer ${sys.config.portalToken}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       return { status: res.status, json: res.status === 204 ? undefined : await res.json() };

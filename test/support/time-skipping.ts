@@ -91,7 +91,8 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     env = await create();
   } catch (err) {
     // A JVM starved of CPU (e.g. many vitest workers on 2 cores) can miss sdk-core's fixed 5 s start-up window.
-    if (!/did not start within|Failed to start ephemeral server/i.test(String((err as Error)?.message ?? err))) throw err;
+    if (!/did not start within|Failed to start ephemeral server/i.test(String((err as Error)?.message ?? err)))
+      throw err;
     env = await create();
   }
 

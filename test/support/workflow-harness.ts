@@ -36,13 +36,22 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
   const cards = new ScriptedCards();
   const portal = new ScriptedPortal();
   const worker = await Worker.create({
-    connection: env.nativeConnection, taskQueue: config.taskQueue, workflowsPath: workflowsPath(),
+    connection: env.nativeConnection,
+    taskQueue: config.taskQueue,
+    workflowsPath: workflowsPath(),
     activities: createActivities({ orm, pii, cs, cards, portal, certificates: createCertificateRenderer(), config }),
     interceptors: { activity: [failureRecorder(orm)] },
   });
   const running = worker.run();
   return {
-    env, orm, config, pii, cs, cards, portal, api: { orm, pii, temporal: env.client, config },
+    env,
+    orm,
+    config,
+    pii,
+    cs,
+    cards,
+    portal,
+    api: { orm, pii, temporal: env.client, config },
     async close() {
       worker.shutdown();
       await running;

@@ -2,8 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { compileSchema, createAjv, CustomFormat, formatAjvErrors } from '../../src/domain/ajv';
 import { ChangeCategory, ChangeReason } from '../../src/domain/change-reason';
-import { CS_CHANGE_REASON_CODES, changeReasonOfCsCode, csCategoryOf, csChangeReasonFor } from '../../src/partners/cs-codes';
-import { IdentityUpdateSchema, MoveInNoticeSchema, type IdentityUpdate, type MoveInNotice } from '../../src/partners/cs-messages';
+import {
+  CS_CHANGE_REASON_CODES,
+  changeReasonOfCsCode,
+  csCategoryOf,
+  csChangeReasonFor,
+} from '../../src/partners/cs-codes';
+import {
+  IdentityUpdateSchema,
+  MoveInNoticeSchema,
+  type IdentityUpdate,
+  type MoveInNotice,
+} from '../../src/partners/cs-messages';
 
 const ajv = createAjv();
 const fmt = (format: string) => ajv.compile({ type: 'string', format });
@@ -11,8 +21,10 @@ const fmt = (format: string) => ajv.compile({ type: 'string', format });
 describe('custom formats', () => {
   it('individual-number checks the mod-11 check digit', () => {
     const v = fmt(CustomFormat.INDIVIDUAL_NUMBER);
-    for (const ok of ['123456789018', '983205673214', '454972364860', '000000000060', '507957100721']) expect(v(ok)).toBe(true);
-    for (const bad of ['983205673210', '507957100722', '923456789018', '12345678901', '12345678901a', '']) expect(v(bad)).toBe(false);
+    for (const ok of ['123456789018', '983205673214', '454972364860', '000000000060', '507957100721'])
+      expect(v(ok)).toBe(true);
+    for (const bad of ['983205673210', '507957100722', '923456789018', '12345678901', '12345678901a', ''])
+      expect(v(bad)).toBe(false);
   });
 
   it('municipality-code checks the 6th digit', () => {
@@ -24,7 +36,8 @@ describe('custom formats', () => {
   it('iso-date accepts real calendar dates only', () => {
     const v = fmt(CustomFormat.ISO_DATE);
     for (const ok of ['2024-02-29', '2025-12-31', '1900-01-01']) expect(v(ok)).toBe(true);
-    for (const bad of ['2025-02-29', '2025-13-01', '2025-04-31', '2025-4-01', '20250401', '2025-04-01T00:00:00Z']) expect(v(bad)).toBe(false);
+    for (const bad of ['2025-02-29', '2025-13-01', '2025-04-31', '2025-4-01', '20250401', '2025-04-01T00:00:00Z'])
+      expect(v(bad)).toBe(false);
   });
 
   it('resident-record-code uses the provisional formula', () => {
@@ -75,12 +88,17 @@ describe('formatAjvErrors', () => {
     validate({ identity: { 'a/b': 1 } });
     const errors = formatAjvErrors([...(validate.errors ?? []), ...(validate.errors ?? [])]);
     expect(errors.map((e) => e.field).sort()).toEqual(['/identity/a~1b', '/identity/birthDate', '/identity/name']);
-    expect(errors.find((e) => e.field === '/identity/name')).toMatchObject({ rule: 'required', message: '/identity/name is required' });
+    expect(errors.find((e) => e.field === '/identity/name')).toMatchObject({
+      rule: 'required',
+      message: '/identity/name is required',
+    });
   });
 
   it('labels errors on the payload itself and accepts null', () => {
     validate('not an object');
-    expect(formatAjvErrors(validate.errors)).toEqual([{ field: '', rule: 'type', message: '(payload) must be of type object' }]);
+    expect(formatAjvErrors(validate.errors)).toEqual([
+      { field: '', rule: 'type', message: '(payload) must be of type object' },
+    ]);
     expect(formatAjvErrors(null)).toEqual([]);
   });
 
@@ -114,9 +132,14 @@ describe('CS contract schemas', () => {
 
   it('本人確認情報 carries exactly the 8 items, plus nameKana', () => {
     expect(validateUpdate(validUpdate).ok).toBe(true);
-    expect(validateUpdate({ ...validUpdate, identity: { ...validUpdate.identity, nameKana: 'サガミ ハナコ' } }).ok).toBe(true);
+    expect(
+      validateUpdate({ ...validUpdate, identity: { ...validUpdate.identity, nameKana: 'サガミ ハナコ' } }).ok,
+    ).toBe(true);
     const ninth = validateUpdate({ ...validUpdate, identity: { ...validUpdate.identity, householdNumber: '0000019' } });
-    expect(ninth).toMatchObject({ ok: false, errors: [{ field: '/identity/householdNumber', rule: 'additionalProperties' }] });
+    expect(ninth).toMatchObject({
+      ok: false,
+      errors: [{ field: '/identity/householdNumber', rule: 'additionalProperties' }],
+    });
     const { individualNumber: _omitted, ...seven } = validUpdate.identity;
     expect(validateUpdate({ ...validUpdate, identity: seven })).toMatchObject({
       ok: false,
@@ -160,7 +183,10 @@ describe('CS contract schemas', () => {
       },
     };
     expect(validateNotice(n).ok).toBe(true);
-    expect(validateNotice({ ...n, individualNumber: '123456789018' })).toMatchObject({ ok: false, errors: [{ field: '/individualNumber' }] });
+    expect(validateNotice({ ...n, individualNumber: '123456789018' })).toMatchObject({
+      ok: false,
+      errors: [{ field: '/individualNumber' }],
+    });
     expect(validateNotice({ ...n, notice: { ...n.notice, individualNumber: '123456789018' } })).toMatchObject({
       ok: false,
       errors: [{ field: '/notice/individualNumber', rule: 'additionalProperties' }],

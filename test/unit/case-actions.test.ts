@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions, checkAction, eligibleAssignee, WorkAction, type WorkView } from '../../src/domain/case-actions';
+import {
+  allowedActions,
+  checkAction,
+  eligibleAssignee,
+  WorkAction,
+  type WorkView,
+} from '../../src/domain/case-actions';
 import { CaseStatus } from '../../src/domain/case-status';
 
 const clerk1 = { userId: 'clerk1', roles: ['clerk'] };
@@ -9,7 +15,11 @@ const dual = { userId: 'clerk1', roles: ['clerk', 'approver'] };
 const supervisor = { userId: 'supervisor1', roles: ['supervisor'] };
 const auditor = { userId: 'auditor1', roles: ['auditor'] };
 const portal = { userId: 'portal', roles: ['portal'] };
-const view = (over: Partial<WorkView> = {}): WorkView => ({ status: CaseStatus.AWAITING_APPROVAL, makerId: 'clerk1', ...over });
+const view = (over: Partial<WorkView> = {}): WorkView => ({
+  status: CaseStatus.AWAITING_APPROVAL,
+  makerId: 'clerk1',
+  ...over,
+});
 const code = (action: WorkAction, v: WorkView, a: { userId: string; roles: string[] }) => {
   const r = checkAction(action, v, a);
   return r.ok ? 'OK' : r.code;
@@ -64,15 +74,31 @@ describe('case work rules', () => {
     expect(code(WorkAction.RETRY_NOW, view({ status: CaseStatus.DELIVERING, retryable: true }), supervisor)).toBe('OK');
     expect(code(WorkAction.CANCEL, view({ status: CaseStatus.AWAITING_MOVE_OUT_DATE }), supervisor)).toBe('OK');
     expect(code(WorkAction.CANCEL, view({ status: CaseStatus.AWAITING_MOVE_OUT_DATE }), portal)).toBe('OK');
-    expect(code(WorkAction.CANCEL, view({ status: CaseStatus.AWAITING_MOVE_IN_NOTICE }), supervisor)).toBe('NOT_CANCELLABLE');
+    expect(code(WorkAction.CANCEL, view({ status: CaseStatus.AWAITING_MOVE_IN_NOTICE }), supervisor)).toBe(
+      'NOT_CANCELLABLE',
+    );
     expect(code(WorkAction.CANCEL, view({ status: CaseStatus.COMPLETED }), supervisor)).toBe('NOT_CANCELLABLE');
     expect(code(WorkAction.CANCEL, view(), clerk1)).toBe('ROLE_REQUIRED');
   });
 
   it('allowedActions offers exactly what the validators would accept', () => {
-    expect(allowedActions(view(), approver)).toEqual([WorkAction.CLAIM, WorkAction.APPROVE, WorkAction.REJECT, WorkAction.REQUEST_CHANGES]);
-    expect(allowedActions(view({ assignedTo: 'approver1' }), approver)).toEqual([WorkAction.RELEASE, WorkAction.APPROVE, WorkAction.REJECT, WorkAction.REQUEST_CHANGES]);
+    expect(allowedActions(view(), approver)).toEqual([
+      WorkAction.CLAIM,
+      WorkAction.APPROVE,
+      WorkAction.REJECT,
+      WorkAction.REQUEST_CHANGES,
+    ]);
+    expect(allowedActions(view({ assignedTo: 'approver1' }), approver)).toEqual([
+      WorkAction.RELEASE,
+      WorkAction.APPROVE,
+      WorkAction.REJECT,
+      WorkAction.REQUEST_CHANGES,
+    ]);
     expect(allowedActions(view(), auditor)).toEqual([]);
-    expect(allowedActions(view({ status: CaseStatus.DELIVERING, retryable: true }), supervisor)).toEqual([WorkAction.ESCALATE, WorkAction.RETRY_NOW, WorkAction.CANCEL]);
+    expect(allowedActions(view({ status: CaseStatus.DELIVERING, retryable: true }), supervisor)).toEqual([
+      WorkAction.ESCALATE,
+      WorkAction.RETRY_NOW,
+      WorkAction.CANCEL,
+    ]);
   });
 });

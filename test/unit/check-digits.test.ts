@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkResidentRecordCode, isIndividualNumber, isLocalNumber, isMunicipalityCode, isResidentRecordCode, localNumber,
-  m11w27CheckDigit, mod11CheckDigit, withMunicipalityCheckDigit,
+  checkResidentRecordCode,
+  isIndividualNumber,
+  isLocalNumber,
+  isMunicipalityCode,
+  isResidentRecordCode,
+  localNumber,
+  m11w27CheckDigit,
+  mod11CheckDigit,
+  withMunicipalityCheckDigit,
 } from '../../src/domain/check-digits';
 
 // domain.md §10.1
@@ -10,7 +17,9 @@ describe('個人番号 check digit', () => {
     expect(isIndividualNumber(n)).toBe(true);
   });
   it.each([
-    ['983205673210', 4], ['507957100722', 1], ['923456789018', 4],
+    ['983205673210', 4],
+    ['507957100722', 1],
+    ['923456789018', 4],
   ])('%s is invalid (expected check digit %i)', (n, expected) => {
     expect(isIndividualNumber(n)).toBe(false);
     expect(mod11CheckDigit(n.slice(0, 11))).toBe(expected);
@@ -40,7 +49,12 @@ describe('住民票コード (provisional formula)', () => {
 });
 
 describe('宛名番号 / 世帯番号 (M11W2–7)', () => {
-  it.each([['000001', '0000019'], ['000123', '0001236'], ['123456', '1234560'], ['000006', '0000060']])('body %s → %s', (body, full) => {
+  it.each([
+    ['000001', '0000019'],
+    ['000123', '0001236'],
+    ['123456', '1234560'],
+    ['000006', '0000060'],
+  ])('body %s → %s', (body, full) => {
     expect(body + m11w27CheckDigit(body)).toBe(full);
     expect(isLocalNumber(full)).toBe(true);
   });
@@ -52,7 +66,13 @@ describe('宛名番号 / 世帯番号 (M11W2–7)', () => {
 });
 
 describe('municipality code', () => {
-  it.each([['14150', '141500'], ['13104', '131041'], ['13101', '131016'], ['40203', '402036'], ['01100', '011002']])('%s → %s', (body, full) => {
+  it.each([
+    ['14150', '141500'],
+    ['13104', '131041'],
+    ['13101', '131016'],
+    ['40203', '402036'],
+    ['01100', '011002'],
+  ])('%s → %s', (body, full) => {
     expect(withMunicipalityCheckDigit(body)).toBe(full);
     expect(isMunicipalityCode(full)).toBe(true);
   });

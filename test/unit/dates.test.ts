@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, ageOn, isIsoDate, isLateMoveIn, jstDate, jstStartOfDay, moveInDueDate, toWareki } from '../../src/domain/dates';
+import {
+  addDays,
+  ageOn,
+  isIsoDate,
+  isLateMoveIn,
+  jstDate,
+  jstStartOfDay,
+  moveInDueDate,
+  toWareki,
+} from '../../src/domain/dates';
 
 describe('calendar dates', () => {
   it('validates real calendar dates only', () => {

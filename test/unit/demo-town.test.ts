@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isIndividualNumber, isLocalNumber, isMunicipalityCode, isResidentRecordCode } from '../../src/domain/check-digits';
+import {
+  isIndividualNumber,
+  isLocalNumber,
+  isMunicipalityCode,
+  isResidentRecordCode,
+} from '../../src/domain/check-digits';
 import { ageOn, isIsoDate } from '../../src/domain/dates';
 import { isValidRelationship, relationshipRank } from '../../src/domain/registry-values';
 import { generateDemoTown, generateNewMover, type DemoResident } from '../../src/db/seed/demo-town';
@@ -10,7 +15,8 @@ const residents = town.households.flatMap((h) => h.members);
 
 /** Katakana letters, the long-vowel mark and full-width spaces between name parts (no leading/trailing space). */
 const KATAKANA = /^[\u30A1-\u30FA\u30FC]+(\u3000[\u30A1-\u30FA\u30FC]+)*$/;
-const rankOf = (r: DemoResident): number => (r.relationshipToHead === '世帯主' ? 0 : relationshipRank(r.relationshipToHead));
+const rankOf = (r: DemoResident): number =>
+  r.relationshipToHead === '世帯主' ? 0 : relationshipRank(r.relationshipToHead);
 const yearsBetween = (older: DemoResident, younger: DemoResident): number => ageOn(older.birthDate, younger.birthDate);
 
 describe('generateDemoTown', () => {
@@ -23,7 +29,9 @@ describe('generateDemoTown', () => {
   it('is deterministic for a seed and differs between seeds', () => {
     expect(generateDemoTown({ seed: 42 })).toEqual(town);
     const other = generateDemoTown({ seed: 43 });
-    expect(other.households[0]?.members[0]?.residentRecordCode).not.toBe(town.households[0]?.members[0]?.residentRecordCode);
+    expect(other.households[0]?.members[0]?.residentRecordCode).not.toBe(
+      town.households[0]?.members[0]?.residentRecordCode,
+    );
   });
 
   it('issues identifiers with valid check digits, all unique', () => {
@@ -60,7 +68,8 @@ describe('generateDemoTown', () => {
       expect(r.relationshipToHead).not.toMatch(/孫|祖父|祖母|甥|姪|準世帯主/);
     }
     const kinds = new Set(residents.map((r) => r.relationshipToHead));
-    for (const k of ['世帯主', '妻', '夫', '子', '父', '母', '子の妻', '子の子', '同居人']) expect(kinds, k).toContain(k);
+    for (const k of ['世帯主', '妻', '夫', '子', '父', '母', '子の妻', '子の子', '同居人'])
+      expect(kinds, k).toContain(k);
   });
 
   it('keeps ages consistent: parents 20–45 years older than children, spouses of similar age', () => {
@@ -77,9 +86,12 @@ describe('generateDemoTown', () => {
           expect(yearsBetween(parent, child), `${h.householdNumber} ${child.givenName}`).toBeLessThanOrEqual(45);
         }
       }
-      for (const parent of by('父', '母')) expect(yearsBetween(parent, head), h.householdNumber).toBeGreaterThanOrEqual(20);
+      for (const parent of by('父', '母'))
+        expect(yearsBetween(parent, head), h.householdNumber).toBeGreaterThanOrEqual(20);
       for (const grandchild of by('子の子')) {
-        const parents = by('子', '子の妻', '子の夫').filter((p) => yearsBetween(p, grandchild) >= 20 && yearsBetween(p, grandchild) <= 45);
+        const parents = by('子', '子の妻', '子の夫').filter(
+          (p) => yearsBetween(p, grandchild) >= 20 && yearsBetween(p, grandchild) <= 45,
+        );
         expect(parents.length, `${h.householdNumber} ${grandchild.givenName}`).toBeGreaterThanOrEqual(2);
       }
     }
@@ -162,7 +174,13 @@ describe('generateDemoTown', () => {
   });
 
   it('honours the options', () => {
-    const small = generateDemoTown({ seed: 7, households: 40, municipalityName: 'みどり町', prefectureName: '埼玉県', today: '2025-04-01' });
+    const small = generateDemoTown({
+      seed: 7,
+      households: 40,
+      municipalityName: 'みどり町',
+      prefectureName: '埼玉県',
+      today: '2025-04-01',
+    });
     expect(small.households).toHaveLength(40);
     for (const h of small.households) expect(h.address.startsWith('埼玉県みどり町')).toBe(true);
     for (const r of small.households.flatMap((h) => h.members)) {
@@ -198,6 +216,7 @@ describe('generateNewMover', () => {
     expect(mover.moveInDate <= TODAY && mover.plannedMoveOutDate <= TODAY).toBe(true);
     expect(mover.previousAddressEstablishedDate < mover.moveInDate).toBe(true);
     const townCodes = new Set(residents.map((r) => r.residentRecordCode));
-    for (let seed = 1; seed <= 50; seed++) expect(townCodes.has(generateNewMover(seed, TODAY).residentRecordCode)).toBe(false);
+    for (let seed = 1; seed <= 50; seed++)
+      expect(townCodes.has(generateNewMover(seed, TODAY).residentRecordCode)).toBe(false);
   });
 });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  authCertificateRevokedFrom, continuedUseLastDay, heldCertificateLastDay, heldCertificatePurgeAt, isLateMoveOut,
-  moveInNoticeOverdueDay, onlineMoveOutWindow, removalDate, specialMoveInLastDay,
+  authCertificateRevokedFrom,
+  continuedUseLastDay,
+  heldCertificateLastDay,
+  heldCertificatePurgeAt,
+  isLateMoveOut,
+  moveInNoticeOverdueDay,
+  onlineMoveOutWindow,
+  removalDate,
+  specialMoveInLastDay,
 } from '../../src/domain/move-deadlines';
 
 // domain.md §10.2, in Japan time
@@ -43,5 +50,6 @@ describe('転出 rules', () => {
     expect(authCertificateRevokedFrom('2025-04-01')).toBe('2025-05-02');
   });
   it('継続利用 by 転入届 + 90 days', () => expect(continuedUseLastDay('2025-04-17')).toBe('2025-07-16'));
-  it('online window is P − 30 … P + 10', () => expect(onlineMoveOutWindow('2025-04-01')).toEqual({ first: '2025-03-02', last: '2025-04-11' }));
+  it('online window is P − 30 … P + 10', () =>
+    expect(onlineMoveOutWindow('2025-04-01')).toEqual({ first: '2025-03-02', last: '2025-04-11' }));
 });

@@ -74,7 +74,8 @@ describe('転出証明書: a household of 2', () => {
     expect(run('pdfinfo', [file])).toMatch(/Page size:\s+595\.2\d? x 841\.8\d? pts \(A4\)/);
     expect(all.startsWith('転出証明書')).toBe(true);
     expect(all).not.toContain('準ずる');
-    for (const s of ['東京都さくら市桜町一丁目2番3号', 'さくらハイツ101号室', '世帯主桜田一郎']) expect(all).toContain(compact(s));
+    for (const s of ['東京都さくら市桜町一丁目2番3号', 'さくらハイツ101号室', '世帯主桜田一郎'])
+      expect(all).toContain(compact(s));
     expect(all).toContain('転出先（予定）神奈川県横浜市中区山下町10番地');
     expect(all).toContain('転出予定年月日令和8年12月5日');
     expect(all).toContain('届出年月日令和8年11月23日');
@@ -89,7 +90,9 @@ describe('転出証明書: a household of 2', () => {
     expect(all).toContain('昭和53年2月3日');
     expect(all).toContain('性別男');
     expect(all).toContain('性別女');
-    expect(all).toContain(compact(`本籍${moveOutHead.registeredDomicile ?? ''}筆頭者${moveOutHead.familyRegisterHead ?? ''}`));
+    expect(all).toContain(
+      compact(`本籍${moveOutHead.registeredDomicile ?? ''}筆頭者${moveOutHead.familyRegisterHead ?? ''}`),
+    );
     expect(all).toContain('住民となった');
     expect(all).toContain('平成22年4月1日');
     expect(all).toContain('住所を定めた');
@@ -119,7 +122,9 @@ describe('転出証明書: a household of 2', () => {
   });
 
   it('embeds the IPAex fonts', () => {
-    const rows = run('pdffonts', [file]).split('\n').filter((l) => /IPAex(Mincho|Gothic)/.test(l));
+    const rows = run('pdffonts', [file])
+      .split('\n')
+      .filter((l) => /IPAex(Mincho|Gothic)/.test(l));
     expect(rows.some((l) => l.includes('IPAexMincho'))).toBe(true);
     expect(rows.some((l) => l.includes('IPAexGothic'))).toBe(true);
     for (const row of rows) expect(row).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+\s*$/); // emb, sub, uni
@@ -140,7 +145,14 @@ describe('転出証明書: marks', () => {
   });
 
   it('prints both marks, on every page, above the title when they would run into it', async () => {
-    const file = await render('both', moveOutCertificateInput({ reissue: true, specialProcessed: true, persons: [moveOutHead, moveOutSpouse, child(0), child(1)] }));
+    const file = await render(
+      'both',
+      moveOutCertificateInput({
+        reissue: true,
+        specialProcessed: true,
+        persons: [moveOutHead, moveOutSpouse, child(0), child(1)],
+      }),
+    );
     expect(pages(file)).toBe(2);
     for (const page of [1, 2]) expect(text(file, page).startsWith('再交付特例による転出処理済転出証明書')).toBe(true);
   });
@@ -149,7 +161,11 @@ describe('転出証明書: marks', () => {
 describe('転出証明書に準ずる証明書 (転出届 later than 14 days, domain.md §4.3 step 1)', () => {
   let all = '';
   beforeAll(async () => {
-    const late = moveOutCertificateInput({ kind: 'equivalent', plannedMoveOutDate: '2026-10-01', plannedDestinationAddress: '北海道札幌市' });
+    const late = moveOutCertificateInput({
+      kind: 'equivalent',
+      plannedMoveOutDate: '2026-10-01',
+      plannedDestinationAddress: '北海道札幌市',
+    });
     all = text(await render('equivalent', late));
   });
 
@@ -195,7 +211,9 @@ describe('転出証明書: 5 persons', () => {
   it('prints a foreign resident’s birth date in 西暦, with blank 本籍・筆頭者 and 「―」 in every programme row', () => {
     const all = text(file);
     expect(all).toContain('1990年1月15日');
-    expect(all).toContain(`住民票コード${foreignResident.residentRecordCode}個人番号${foreignResident.individualNumber}`);
+    expect(all).toContain(
+      `住民票コード${foreignResident.residentRecordCode}個人番号${foreignResident.individualNumber}`,
+    );
     expect(all).toContain('本籍筆頭者'); // the row stays, both values blank
     // 「―」: head 2, spouse 3, each child 5, the foreign resident all 6.
     expect(all.split('―').length - 1).toBe(2 + 3 + 5 + 6 + 5);
@@ -214,15 +232,25 @@ describe('moveOutCertificateDoc', () => {
   it('chooses the 認証文 by kind, by whether the 届出 came after the move, and by the municipality type', () => {
     const base = moveOutCertificateInput();
     expect(moveOutAttestationText(base)).toBe(CERTIFICATE_ATTESTATION);
-    expect(moveOutAttestationText({ ...base, plannedMoveOutDate: '2026-11-20' })).toBe('上記の者は、本市から転出したことを証明する。');
-    expect(moveOutAttestationText({ ...base, municipalityName: 'さくら町' })).toBe('上記の者は、本町から転出することを証明する。');
-    expect(moveOutAttestationText({ ...base, municipalityName: '千代田区' })).toBe('上記の者は、本区から転出することを証明する。');
+    expect(moveOutAttestationText({ ...base, plannedMoveOutDate: '2026-11-20' })).toBe(
+      '上記の者は、本市から転出したことを証明する。',
+    );
+    expect(moveOutAttestationText({ ...base, municipalityName: 'さくら町' })).toBe(
+      '上記の者は、本町から転出することを証明する。',
+    );
+    expect(moveOutAttestationText({ ...base, municipalityName: '千代田区' })).toBe(
+      '上記の者は、本区から転出することを証明する。',
+    );
     expect(moveOutAttestationText({ ...base, kind: 'equivalent' })).toBe(EQUIVALENT_ATTESTATION);
   });
 
   it('refuses a certificate without persons, and 「特例による転出処理済」 on the 準ずる証明書', async () => {
     expect(() => moveOutCertificateDoc(moveOutCertificateInput({ persons: [] }))).toThrow(RangeError);
-    expect(() => moveOutCertificateDoc(moveOutCertificateInput({ kind: 'equivalent', specialProcessed: true }))).toThrow(RangeError);
-    await expect(renderer.renderMoveOutCertificate(moveOutCertificateInput({ persons: [] }))).rejects.toThrow(RangeError);
+    expect(() =>
+      moveOutCertificateDoc(moveOutCertificateInput({ kind: 'equivalent', specialProcessed: true })),
+    ).toThrow(RangeError);
+    await expect(renderer.renderMoveOutCertificate(moveOutCertificateInput({ persons: [] }))).rejects.toThrow(
+      RangeError,
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PortalSignatureFailure, verifySignedApplication, type SignatureVerification } from '../../src/domain/portal-signature';
+import {
+  PortalSignatureFailure,
+  verifySignedApplication,
+  type SignatureVerification,
+} from '../../src/domain/portal-signature';
 import { RSA_BITS, getTestCa, signContent, type TestCa, type TestSigner } from '../../src/partners/sim/test-pki';
 
 // The signed application content (I-1: no 個人番号). Values are checked never to leak into messages.
@@ -22,7 +26,9 @@ beforeAll(async () => {
 
 const trust = (over: Partial<TestCa['trust']> = {}) => ({ ...ca.trust, ...over, at: new Date() });
 const signedBy = async (signer: TestSigner, text = content) => ({
-  content: text, signature: await signContent(text, signer.privateKey), signerCertificate: signer.certificate,
+  content: text,
+  signature: await signContent(text, signer.privateKey),
+  signerCertificate: signer.certificate,
 });
 
 const expectRejected = (result: SignatureVerification, reason: PortalSignatureFailure) => {
@@ -40,7 +46,11 @@ describe('verifySignedApplication', () => {
     const result = verifySignedApplication(await signedBy(ca.valid), trust());
     expect(result).toEqual({
       ok: true,
-      signer: { serialNumber: ca.valid.serialNumber, subject: expect.stringContaining('CN=TEST SIGNER VALID'), notAfter: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/) },
+      signer: {
+        serialNumber: ca.valid.serialNumber,
+        subject: expect.stringContaining('CN=TEST SIGNER VALID'),
+        notAfter: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      },
     });
   });
 
@@ -56,22 +66,35 @@ describe('verifySignedApplication', () => {
     expectRejected(verifySignedApplication(reformatted, trust()), PortalSignatureFailure.BAD_SIGNATURE);
   });
 
-  it('rejects a signature made with another key than the certificate\'s', async () => {
-    const forged = { content, signature: await signContent(content, ca.otherKey), signerCertificate: ca.valid.certificate };
+  it("rejects a signature made with another key than the certificate's", async () => {
+    const forged = {
+      content,
+      signature: await signContent(content, ca.otherKey),
+      signerCertificate: ca.valid.certificate,
+    };
     expectRejected(verifySignedApplication(forged, trust()), PortalSignatureFailure.BAD_SIGNATURE);
   });
 
   it('rejects a signature value that is not base64', async () => {
     const signed = await signedBy(ca.valid);
-    expectRejected(verifySignedApplication({ ...signed, signature: '***not base64***' }, trust()), PortalSignatureFailure.BAD_SIGNATURE);
+    expectRejected(
+      verifySignedApplication({ ...signed, signature: '***not base64***' }, trust()),
+      PortalSignatureFailure.BAD_SIGNATURE,
+    );
   });
 
   it('rejects an expired signer certificate', async () => {
-    expectRejected(verifySignedApplication(await signedBy(ca.expired), trust()), PortalSignatureFailure.CERTIFICATE_EXPIRED);
+    expectRejected(
+      verifySignedApplication(await signedBy(ca.expired), trust()),
+      PortalSignatureFailure.CERTIFICATE_EXPIRED,
+    );
   });
 
   it('rejects a signer certificate that is not yet valid', async () => {
-    expectRejected(verifySignedApplication(await signedBy(ca.notYetValid), trust()), PortalSignatureFailure.CERTIFICATE_NOT_YET_VALID);
+    expectRejected(
+      verifySignedApplication(await signedBy(ca.notYetValid), trust()),
+      PortalSignatureFailure.CERTIFICATE_NOT_YET_VALID,
+    );
   });
 
   it('judges validity at the given instant, not at the current time', async () => {
@@ -81,11 +104,17 @@ describe('verifySignedApplication', () => {
   });
 
   it('rejects a revoked signer certificate', async () => {
-    expectRejected(verifySignedApplication(await signedBy(ca.revoked), trust()), PortalSignatureFailure.CERTIFICATE_REVOKED);
+    expectRejected(
+      verifySignedApplication(await signedBy(ca.revoked), trust()),
+      PortalSignatureFailure.CERTIFICATE_REVOKED,
+    );
   });
 
   it('matches revoked serials regardless of case and leading zeros', async () => {
-    const result = verifySignedApplication(await signedBy(ca.valid), trust({ revokedSerials: [`00${ca.valid.serialNumber.toLowerCase()}`] }));
+    const result = verifySignedApplication(
+      await signedBy(ca.valid),
+      trust({ revokedSerials: [`00${ca.valid.serialNumber.toLowerCase()}`] }),
+    );
     expectRejected(result, PortalSignatureFailure.CERTIFICATE_REVOKED);
   });
 
@@ -95,7 +124,7 @@ describe('verifySignedApplication', () => {
     expectRejected(verifySignedApplication(signed, trust()), PortalSignatureFailure.CERTIFICATE_REVOKED);
   });
 
-  it('rejects a certificate from an untrusted CA that carries the trusted root\'s name', async () => {
+  it("rejects a certificate from an untrusted CA that carries the trusted root's name", async () => {
     const signed = await signedBy(ca.untrusted);
     expectRejected(verifySignedApplication(signed, trust()), PortalSignatureFailure.UNTRUSTED_CHAIN);
     // Sanity: the impostor chain is otherwise sound.
@@ -103,23 +132,36 @@ describe('verifySignedApplication', () => {
   });
 
   it('rejects a chain whose intermediate is not configured', async () => {
-    expectRejected(verifySignedApplication(await signedBy(ca.valid), trust({ intermediates: [] })), PortalSignatureFailure.UNTRUSTED_CHAIN);
+    expectRejected(
+      verifySignedApplication(await signedBy(ca.valid), trust({ intermediates: [] })),
+      PortalSignatureFailure.UNTRUSTED_CHAIN,
+    );
   });
 
   it('rejects a CA certificate presented as the signer', async () => {
     const signed = await signedBy(ca.valid);
-    expectRejected(verifySignedApplication({ ...signed, signerCertificate: ca.intermediate }, trust()), PortalSignatureFailure.UNTRUSTED_CHAIN);
+    expectRejected(
+      verifySignedApplication({ ...signed, signerCertificate: ca.intermediate }, trust()),
+      PortalSignatureFailure.UNTRUSTED_CHAIN,
+    );
   });
 
   it('rejects garbage instead of a PEM certificate', async () => {
     const signed = await signedBy(ca.valid);
     for (const garbage of ['', 'not a certificate', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']) {
-      expectRejected(verifySignedApplication({ ...signed, signerCertificate: garbage }, trust()), PortalSignatureFailure.MALFORMED_CERTIFICATE);
+      expectRejected(
+        verifySignedApplication({ ...signed, signerCertificate: garbage }, trust()),
+        PortalSignatureFailure.MALFORMED_CERTIFICATE,
+      );
     }
   });
 
   it('throws on a broken trust configuration (deployment error, not a rejection)', async () => {
-    expect(() => verifySignedApplication({ content, signature: '', signerCertificate: ca.valid.certificate }, trust({ anchors: ['nope'] })))
-      .toThrow(/anchors\[0\]/);
+    expect(() =>
+      verifySignedApplication(
+        { content, signature: '', signerCertificate: ca.valid.certificate },
+        trust({ anchors: ['nope'] }),
+      ),
+    ).toThrow(/anchors\[0\]/);
   });
 });

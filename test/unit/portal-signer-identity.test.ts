@@ -5,9 +5,20 @@ import * as x509 from '@peculiar/x509';
 import * as asn1js from 'asn1js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  JPKI_IDENTITY_OIDS, PortalSignatureFailure, signerIdentityOf, verifySignedApplication, type SignerIdentity,
+  JPKI_IDENTITY_OIDS,
+  PortalSignatureFailure,
+  signerIdentityOf,
+  verifySignedApplication,
+  type SignerIdentity,
 } from '../../src/domain/portal-signature';
-import { getTestCa, issueSignerCertificate, randomSerial, signContent, type TestCa, type TestSigner } from '../../src/partners/sim/test-pki';
+import {
+  getTestCa,
+  issueSignerCertificate,
+  randomSerial,
+  signContent,
+  type TestCa,
+  type TestSigner,
+} from '../../src/partners/sim/test-pki';
 
 // Fictional person; 髙 and 𠮷 (outside the BMP) exercise the UTF-8 encoding.
 const identity: SignerIdentity = {
@@ -24,7 +35,10 @@ beforeAll(async () => {
 
 const trust = () => ({ ...ca.trust, at: new Date() });
 const verify = async (signer: TestSigner, content = '{"applicationId":"MP-20260101-0001"}') =>
-  verifySignedApplication({ content, signature: await signContent(content, signer.privateKey), signerCertificate: signer.certificate }, trust());
+  verifySignedApplication(
+    { content, signature: await signContent(content, signer.privateKey), signerCertificate: signer.certificate },
+    trust(),
+  );
 
 type Bytes = Uint8Array<ArrayBuffer>;
 /** DER TLV with a short or long length (the SubjectAltName is built by hand so that broken values can be made). */
@@ -40,7 +54,9 @@ const other = (oid: string, value: Bytes): Bytes =>
 const dnsName = (name: string): Bytes => tlv(0x82, new TextEncoder().encode(name));
 const utf8 = (value: string): Bytes => tlv(0x0c, new TextEncoder().encode(value));
 const fourInfo = (over: Partial<Record<keyof SignerIdentity, Bytes>> = {}): Bytes[] =>
-  (Object.keys(JPKI_IDENTITY_OIDS) as Array<keyof SignerIdentity>).map((f) => other(JPKI_IDENTITY_OIDS[f], over[f] ?? utf8(identity[f])));
+  (Object.keys(JPKI_IDENTITY_OIDS) as Array<keyof SignerIdentity>).map((f) =>
+    other(JPKI_IDENTITY_OIDS[f], over[f] ?? utf8(identity[f])),
+  );
 
 let subjectKeys: Promise<webcrypto.CryptoKeyPair> | undefined;
 /** A certificate from the trusted intermediate whose SubjectAltName holds exactly `names` (for malformed profiles). */
@@ -70,7 +86,9 @@ describe('signerIdentityOf', () => {
     const signer = await issueSignerCertificate(ca, { identity, validity: 'valid', issuer: 'intermediate' });
     expect(signerIdentityOf(signer.certificate)).toEqual(identity);
     const cert = new x509.X509Certificate(signer.certificate);
-    expect(cert.subject).toBe(`CN=TEST SIGNER ${signer.serialNumber}, OU=Test Signing Certificates, O=Test J-LIS, C=JP`);
+    expect(cert.subject).toBe(
+      `CN=TEST SIGNER ${signer.serialNumber}, OU=Test Signing Certificates, O=Test J-LIS, C=JP`,
+    );
     expect(cert.subject).not.toContain('髙橋');
     expect(signer.serialNumber).toMatch(/^[4-7][0-9A-F]{31}$/);
     // control: the hand-built profile of the malformed cases below decodes too when it is well formed
@@ -79,7 +97,13 @@ describe('signerIdentityOf', () => {
   });
 
   it('is undefined for a certificate without the extension, and for garbage', () => {
-    for (const pem of [ca.valid.certificate, ca.root, '', 'not a certificate', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n']) {
+    for (const pem of [
+      ca.valid.certificate,
+      ca.root,
+      '',
+      'not a certificate',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n',
+    ]) {
       expect(signerIdentityOf(pem)).toBeUndefined();
     }
   });
@@ -111,13 +135,20 @@ describe('issueSignerCertificate', () => {
     for (const signer of [a, b]) {
       expect(await verify(signer)).toEqual({
         ok: true,
-        signer: { serialNumber: signer.serialNumber, subject: expect.stringContaining('CN=TEST SIGNER'), notAfter: expect.any(String) },
+        signer: {
+          serialNumber: signer.serialNumber,
+          subject: expect.stringContaining('CN=TEST SIGNER'),
+          notAfter: expect.any(String),
+        },
       });
     }
     // a's key does not sign for b's certificate
     const content = '{"x":1}';
     const crossed = { content, signature: await signContent(content, a.privateKey), signerCertificate: b.certificate };
-    expect(verifySignedApplication(crossed, trust())).toMatchObject({ ok: false, reason: PortalSignatureFailure.BAD_SIGNATURE });
+    expect(verifySignedApplication(crossed, trust())).toMatchObject({
+      ok: false,
+      reason: PortalSignatureFailure.BAD_SIGNATURE,
+    });
   });
 
   it('gives each bad kind its specific failure', async () => {

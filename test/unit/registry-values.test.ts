@@ -5,7 +5,21 @@ import { createPiiCrypto } from '../../src/db/pii-crypto';
 import { randomBytes } from 'node:crypto';
 
 describe('続柄 vocabulary (domain.md §3.2)', () => {
-  it.each(['世帯主', '妻', '夫（未届）', '子', '子（子の妻）', '妻の母', '子の妻', '子の子', '父', '妹', '縁故者', '同居人', '子の子の子の子'])('allows %s', (v) => {
+  it.each([
+    '世帯主',
+    '妻',
+    '夫（未届）',
+    '子',
+    '子（子の妻）',
+    '妻の母',
+    '子の妻',
+    '子の子',
+    '父',
+    '妹',
+    '縁故者',
+    '同居人',
+    '子の子の子の子',
+  ])('allows %s', (v) => {
     expect(isValidRelationship(v)).toBe(true);
   });
   it.each(['祖父', '孫', '甥', '姪', '準世帯主', '子の子の子の子の子', '友人', ''])('refuses %s', (v) => {

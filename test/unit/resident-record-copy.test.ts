@@ -40,7 +40,8 @@ const member = (i: number): ResidentRecordCopyPerson => ({
   birthDate: `20${10 + i}-04-0${1 + (i % 9)}`,
 });
 
-const input = (over: Partial<ResidentRecordCopyInput> = {}): ResidentRecordCopyInput => certificateInput({ persons: [head, foreignResident], ...over });
+const input = (over: Partial<ResidentRecordCopyInput> = {}): ResidentRecordCopyInput =>
+  certificateInput({ persons: [head, foreignResident], ...over });
 
 let dir = '';
 const renderer = createCertificateRenderer();
@@ -69,7 +70,14 @@ describe('住民票の写し: default items', () => {
   it('is one A4 page with the names, the address with its 方書, the 認証文 and the 発行番号', () => {
     expect(pages(file)).toBe(1);
     expect(run('pdfinfo', [file])).toMatch(/Page size:\s+595\.2\d? x 841\.8\d? pts \(A4\)/);
-    for (const s of ['住民票の写し', head.name, head.nameKana, foreignResident.name, '東京都さくら市桜町一丁目2番3号', 'さくらハイツ101号室']) {
+    for (const s of [
+      '住民票の写し',
+      head.name,
+      head.nameKana,
+      foreignResident.name,
+      '東京都さくら市桜町一丁目2番3号',
+      'さくらハイツ101号室',
+    ]) {
       expect(all).toContain(compact(s));
     }
     expect(all).toContain(ATTESTATION_TEXT);
@@ -88,7 +96,13 @@ describe('住民票の写し: default items', () => {
   });
 
   it('leaves out every item that was not requested: no row, no label, no value', () => {
-    for (const s of ['個人番号', head.individualNumber, foreignResident.individualNumber, '住民票コード', head.residentRecordCode]) {
+    for (const s of [
+      '個人番号',
+      head.individualNumber,
+      foreignResident.individualNumber,
+      '住民票コード',
+      head.residentRecordCode,
+    ]) {
       expect(all).not.toContain(s);
     }
     for (const s of ['本籍', '筆頭者', compact(head.registeredDomicile ?? ''), '世帯主', '続柄', '公用']) {
@@ -100,7 +114,16 @@ describe('住民票の写し: default items', () => {
 describe('住民票の写し: requested items', () => {
   it('prints 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 when requested', async () => {
     const all = text(await render('all', input({ options: { ...ALL_OPTIONS, official: true } })));
-    for (const s of ['世帯主', '続柄', '同居人', '本籍', '筆頭者', compact(head.registeredDomicile ?? ''), '住民票コード', '個人番号']) {
+    for (const s of [
+      '世帯主',
+      '続柄',
+      '同居人',
+      '本籍',
+      '筆頭者',
+      compact(head.registeredDomicile ?? ''),
+      '住民票コード',
+      '個人番号',
+    ]) {
       expect(all).toContain(s);
     }
     for (const p of [head, foreignResident]) {
@@ -120,7 +143,10 @@ describe('住民票の写し: requested items', () => {
   });
 
   it('keeps a household of 4 with every item on one page', async () => {
-    const file = await render('four', input({ options: ALL_OPTIONS, persons: [head, member(1), member(2), foreignResident] }));
+    const file = await render(
+      'four',
+      input({ options: ALL_OPTIONS, persons: [head, member(1), member(2), foreignResident] }),
+    );
     expect(pages(file)).toBe(1);
   });
 });
@@ -128,7 +154,10 @@ describe('住民票の写し: requested items', () => {
 describe('住民票の写し: 8 persons', () => {
   let file = '';
   beforeAll(async () => {
-    file = await render('eight', input({ options: ALL_OPTIONS, persons: [head, ...Array.from({ length: 7 }, (_, i) => member(i))] }));
+    file = await render(
+      'eight',
+      input({ options: ALL_OPTIONS, persons: [head, ...Array.from({ length: 7 }, (_, i) => member(i))] }),
+    );
   });
 
   it('flows onto a second page, with n/total in each footer and the 認証文 on the last page only', () => {
@@ -145,7 +174,9 @@ describe('住民票の写し: 8 persons', () => {
   });
 
   it('embeds the IPAex fonts', () => {
-    const rows = run('pdffonts', [file]).split('\n').filter((l) => /IPAex(Mincho|Gothic)/.test(l));
+    const rows = run('pdffonts', [file])
+      .split('\n')
+      .filter((l) => /IPAex(Mincho|Gothic)/.test(l));
     expect(rows.some((l) => l.includes('IPAexMincho'))).toBe(true);
     expect(rows.some((l) => l.includes('IPAexGothic'))).toBe(true);
     for (const row of rows) expect(row).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+\s*$/); // emb, sub, uni
@@ -155,11 +186,18 @@ describe('住民票の写し: 8 persons', () => {
 describe('certificate renderer', () => {
   it('renders interleaved documents exactly as one at a time (parsed fonts are shared between documents)', async () => {
     // The creation date, and the file ID derived from it, differ between any two renders.
-    const withoutDate = (pdf: Buffer) => pdf.toString('latin1').replace(/\(D:\d{14}Z\)/g, '').replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '');
+    const withoutDate = (pdf: Buffer) =>
+      pdf
+        .toString('latin1')
+        .replace(/\(D:\d{14}Z\)/g, '')
+        .replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/, '');
     const inputs = [input(), input({ options: ALL_OPTIONS, persons: [foreignResident, member(3), head] })];
     const sequential: string[] = [];
-    for (const certificate of inputs) sequential.push(withoutDate(await renderer.renderResidentRecordCopy(certificate)));
-    const concurrent = await Promise.all([...inputs, ...inputs, ...inputs].map((c) => renderer.renderResidentRecordCopy(c)));
+    for (const certificate of inputs)
+      sequential.push(withoutDate(await renderer.renderResidentRecordCopy(certificate)));
+    const concurrent = await Promise.all(
+      [...inputs, ...inputs, ...inputs].map((c) => renderer.renderResidentRecordCopy(c)),
+    );
     concurrent.forEach((pdf, i) => expect(withoutDate(pdf)).toBe(sequential[i % inputs.length]));
   });
 });
@@ -173,7 +211,11 @@ describe('residentRecordCopyDoc', () => {
   });
 
   it('replaces a trailing n/m of the 発行番号 by the page and total, or appends it', () => {
-    expect(pagedIssueNumber('20261123 さくら市 本庁1 プリンタ001 000123 1/1', 2, 3)).toBe('20261123 さくら市 本庁1 プリンタ001 000123 2/3');
-    expect(pagedIssueNumber('20261123 さくら市 本庁1 プリンタ001 000123', 1, 1)).toBe('20261123 さくら市 本庁1 プリンタ001 000123 1/1');
+    expect(pagedIssueNumber('20261123 さくら市 本庁1 プリンタ001 000123 1/1', 2, 3)).toBe(
+      '20261123 さくら市 本庁1 プリンタ001 000123 2/3',
+    );
+    expect(pagedIssueNumber('20261123 さくら市 本庁1 プリンタ001 000123', 1, 1)).toBe(
+      '20261123 さくら市 本庁1 プリンタ001 000123 1/1',
+    );
   });
 });

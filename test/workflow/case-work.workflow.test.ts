@@ -11,7 +11,13 @@ import { CaseActionLog, CaseRecord, OutboxMessage, Resident, ResidentHistory } f
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { caseStateQuery } from '../../src/workflows/move-in';
 import { approveUpdate, requestChangesUpdate, resubmitUpdate } from '../../src/workflows/shared/approval';
-import { cancelCaseUpdate, claimUpdate, reassignUpdate, releaseUpdate, retryNowUpdate } from '../../src/workflows/shared/work';
+import {
+  cancelCaseUpdate,
+  claimUpdate,
+  reassignUpdate,
+  releaseUpdate,
+  retryNowUpdate,
+} from '../../src/workflows/shared/work';
 import { moveInWorkflowId, moveOutWorkflowId } from '../../src/workflows/workflow-ids';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
 import { householdMovers, TOWN_B } from '../support/move-fixtures';
@@ -33,10 +39,14 @@ afterEach(async () => h?.close());
 
 const em = () => h.orm.em.fork();
 const row = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
-const actions = async (caseId: string) => (await em().find(CaseActionLog, { caseId }, { orderBy: { id: 'asc' } })).map((a) => a.action);
+const actions = async (caseId: string) =>
+  (await em().find(CaseActionLog, { caseId }, { orderBy: { id: 'asc' } })).map((a) => a.action);
 /** The validator's refusal code of a failed update. */
 const refusal = async (p: Promise<unknown>) => {
-  const e = await p.then(() => undefined, (err: unknown) => err as { cause?: Error });
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err as { cause?: Error },
+  );
   return /^([A-Z_]+):/.exec(e?.cause?.message ?? '')?.[1] ?? 'ACCEPTED';
 };
 const settle = () => new Promise((r) => setTimeout(r, 1500));
@@ -49,33 +59,54 @@ async function moveIn(body = moveInApplication({ certificateRequest: undefined }
 describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skipping)', () => {
   it('a claimed case is worked only by its assignee; a supervisor reassigns; a maker is never an eligible approver', async () => {
     const { caseId, handle } = await moveIn();
-    expect(await refusal(handle.executeUpdate(claimUpdate, { args: [{ actor: { userId: 'clerk1', roles: ['clerk', 'approver'] } }] }))).toBe('FOUR_EYES');
-    expect(await handle.executeUpdate(claimUpdate, { args: [{ actor: APPROVER2 }] })).toEqual({ assignedTo: 'approver2' });
+    expect(
+      await refusal(
+        handle.executeUpdate(claimUpdate, { args: [{ actor: { userId: 'clerk1', roles: ['clerk', 'approver'] } }] }),
+      ),
+    ).toBe('FOUR_EYES');
+    expect(await handle.executeUpdate(claimUpdate, { args: [{ actor: APPROVER2 }] })).toEqual({
+      assignedTo: 'approver2',
+    });
     expect(await refusal(handle.executeUpdate(claimUpdate, { args: [{ actor: APPROVER }] }))).toBe('ALREADY_ASSIGNED');
     expect(await refusal(handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }))).toBe('NOT_ASSIGNEE');
     expect(await refusal(handle.executeUpdate(releaseUpdate, { args: [{ actor: APPROVER }] }))).toBe('NOT_ASSIGNEE');
     await eventually(async () => ((await row(caseId)).assignedTo === 'approver2' ? true : undefined));
 
-    const reassign = (to: string, toRoles: string[], by = SUPERVISOR) => handle.executeUpdate(reassignUpdate, { args: [{ actor: by, to, toRoles, reason: '担当者の不在' }] });
+    const reassign = (to: string, toRoles: string[], by = SUPERVISOR) =>
+      handle.executeUpdate(reassignUpdate, { args: [{ actor: by, to, toRoles, reason: '担当者の不在' }] });
     expect(await refusal(reassign('approver1', ['approver'], { ...CLERK, roles: ['clerk'] }))).toBe('ROLE_REQUIRED');
     expect(await refusal(reassign('clerk1', ['clerk', 'approver']))).toBe('ASSIGNEE_NOT_ELIGIBLE');
     expect(await reassign('approver1', ['approver'])).toEqual({ assignedTo: 'approver1' });
     expect(await refusal(handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER2 }] }))).toBe('NOT_ASSIGNEE');
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
-    expect(await actions(caseId)).toEqual(expect.arrayContaining([CaseAction.CLAIM, CaseAction.REASSIGN, CaseAction.APPROVE]));
+    expect(await actions(caseId)).toEqual(
+      expect.arrayContaining([CaseAction.CLAIM, CaseAction.REASSIGN, CaseAction.APPROVE]),
+    );
     expect(await row(caseId)).toMatchObject({ status: CaseStatus.COMPLETED, assignedTo: null, awaitingRole: null });
   });
 
   it('差戻し returns the case to its maker, who alone resubmits it; then it is approved', async () => {
     const { caseId, handle } = await moveIn();
-    expect(await refusal(handle.executeUpdate(requestChangesUpdate, { args: [{ actor: APPROVER, reason: ' ' }] }))).toBe('REASON_REQUIRED');
-    await handle.executeUpdate(requestChangesUpdate, { args: [{ actor: APPROVER, reason: '前住所の方書が転出証明書と異なる' }] });
+    expect(
+      await refusal(handle.executeUpdate(requestChangesUpdate, { args: [{ actor: APPROVER, reason: ' ' }] })),
+    ).toBe('REASON_REQUIRED');
+    await handle.executeUpdate(requestChangesUpdate, {
+      args: [{ actor: APPROVER, reason: '前住所の方書が転出証明書と異なる' }],
+    });
     await eventually(async () => ((await row(caseId)).status === CaseStatus.RETURNED ? true : undefined));
     expect(await row(caseId)).toMatchObject({ assignedTo: 'clerk1', awaitingRole: 'clerk' });
-    expect(await refusal(handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }))).toBe('NOT_AWAITING_APPROVAL');
-    expect(await refusal(handle.executeUpdate(resubmitUpdate, { args: [{ actor: { userId: 'clerk2', roles: ['clerk'] } }] }))).toBe('NOT_MAKER');
-    await handle.executeUpdate(resubmitUpdate, { args: [{ actor: { userId: 'clerk1', roles: ['clerk'] }, reason: '方書を訂正' }] });
+    expect(await refusal(handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }))).toBe(
+      'NOT_AWAITING_APPROVAL',
+    );
+    expect(
+      await refusal(
+        handle.executeUpdate(resubmitUpdate, { args: [{ actor: { userId: 'clerk2', roles: ['clerk'] } }] }),
+      ),
+    ).toBe('NOT_MAKER');
+    await handle.executeUpdate(resubmitUpdate, {
+      args: [{ actor: { userId: 'clerk1', roles: ['clerk'] }, reason: '方書を訂正' }],
+    });
     expect((await handle.query(caseStateQuery)).status).toBe(CaseStatus.AWAITING_APPROVAL);
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
@@ -85,8 +116,16 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
   it('a cancellation before 決裁 closes the case with nothing written or sent', async () => {
     const calls = h.cs.calls;
     const { caseId, handle } = await moveIn();
-    expect(await refusal(handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: { ...CLERK, roles: ['clerk'] }, reason: '届出人の申出' }] }))).toBe('ROLE_REQUIRED');
-    expect(await refusal(handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason: '' }] }))).toBe('REASON_REQUIRED');
+    expect(
+      await refusal(
+        handle.executeUpdate(cancelCaseUpdate, {
+          args: [{ actor: { ...CLERK, roles: ['clerk'] }, reason: '届出人の申出' }],
+        }),
+      ),
+    ).toBe('ROLE_REQUIRED');
+    expect(await refusal(handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason: '' }] }))).toBe(
+      'REASON_REQUIRED',
+    );
     await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason: '届出人の申出により取下げ' }] });
     expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
     expect(await em().count(ResidentHistory, { caseId })).toBe(0);
@@ -95,13 +134,26 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
 
   it('cancelling a special 転出 before its date restores the residents, tells the CS and withdraws the 転出証明書情報', async () => {
     const movers = await householdMovers(h.orm, 2);
-    const r = await intakeMoveOut(h.api, actor, {
-      movers, destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B }, plannedMoveOutDate: addDays(today(), 7),
-      path: 'special', cardHolderPresent: true, notifier: { kind: 'self' }, identityDocument: { type: 'myNumberCard' },
-    }, randomUUID());
+    const r = await intakeMoveOut(
+      h.api,
+      actor,
+      {
+        movers,
+        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+        plannedMoveOutDate: addDays(today(), 7),
+        path: 'special',
+        cardHolderPresent: true,
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'myNumberCard' },
+      },
+      randomUUID(),
+    );
     const handle: WorkflowHandle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
-    await eventually(async () => ((await row(r.caseId)).status === CaseStatus.AWAITING_MOVE_OUT_DATE ? true : undefined), 30_000);
+    await eventually(
+      async () => ((await row(r.caseId)).status === CaseStatus.AWAITING_MOVE_OUT_DATE ? true : undefined),
+      30_000,
+    );
     await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason: '転出を取りやめる旨の申出' }] });
     expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
 
@@ -109,22 +161,35 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
       const res = await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber });
       expect(res).toMatchObject({ status: ResidentStatus.RESIDENT, changeReason: ChangeReason.CANCELLATION_RECORD });
       expect(res.plannedMoveOutDate ?? null).toBeNull();
-      const history = await em().find(ResidentHistory, { addresseeNumber: m.addresseeNumber }, { orderBy: { historyNumber: 'asc' } });
-      expect(history.map((x) => x.changeReason).slice(-2)).toEqual([ChangeReason.DOMESTIC_MOVE_OUT, ChangeReason.CANCELLATION_RECORD]);
+      const history = await em().find(
+        ResidentHistory,
+        { addresseeNumber: m.addresseeNumber },
+        { orderBy: { historyNumber: 'asc' } },
+      );
+      expect(history.map((x) => x.changeReason).slice(-2)).toEqual([
+        ChangeReason.DOMESTIC_MOVE_OUT,
+        ChangeReason.CANCELLATION_RECORD,
+      ]);
     }
     const updates = h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(r.caseId));
-    expect(updates.map((u) => u.identity.changeReason).sort()).toEqual([...movers.map(() => '18'), ...movers.map(() => '20')].sort());
+    expect(updates.map((u) => u.identity.changeReason).sort()).toEqual(
+      [...movers.map(() => '18'), ...movers.map(() => '20')].sort(),
+    );
     const withdrawals = h.cs.withdrawals.filter((w) => w.withdrawal.moverGroupId === r.caseId);
     expect(withdrawals).toHaveLength(movers.length);
-    expect(withdrawals.every((w) => w.toMunicipalityCode === TOWN_B && !JSON.stringify(w).includes('individualNumber'))).toBe(true);
+    expect(
+      withdrawals.every((w) => w.toMunicipalityCode === TOWN_B && !JSON.stringify(w).includes('individualNumber')),
+    ).toBe(true);
   });
   it('cancelling a 転入 stuck in delivery: appended 異動の取消し（減）, the unsent messages never leave', async () => {
     const { caseId, handle } = await moveIn();
     h.cs.downUntilMs = (await h.env.currentTimeMs()) + 10 * 3600_000;
     const sentBefore = h.cs.identityUpdates.length;
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
-    await eventually(async () => ((await row(caseId)).attempt ?? 0) >= 2 ? true : undefined);
-    await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason: '届出の重複（別案件で受付済み）' }] });
+    await eventually(async () => (((await row(caseId)).attempt ?? 0) >= 2 ? true : undefined));
+    await handle.executeUpdate(cancelCaseUpdate, {
+      args: [{ actor: SUPERVISOR, reason: '届出の重複（別案件で受付済み）' }],
+    });
     expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
     h.cs.downUntilMs = 0;
     const { subjectAddresseeNumbers } = await row(caseId);
@@ -132,7 +197,10 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
       const r = await em().findOneOrFail(Resident, { addresseeNumber: a });
       expect(r).toMatchObject({ status: ResidentStatus.REMOVED, changeReason: ChangeReason.CANCELLATION_REMOVE });
       const history = await em().find(ResidentHistory, { addresseeNumber: a }, { orderBy: { historyNumber: 'asc' } });
-      expect(history.map((x) => x.changeReason)).toEqual([ChangeReason.DOMESTIC_MOVE_IN, ChangeReason.CANCELLATION_REMOVE]);
+      expect(history.map((x) => x.changeReason)).toEqual([
+        ChangeReason.DOMESTIC_MOVE_IN,
+        ChangeReason.CANCELLATION_REMOVE,
+      ]);
     }
     expect(await em().count(OutboxMessage, { caseId, status: 'CANCELLED' })).toBe(4);
     expect(h.cs.identityUpdates.length).toBe(sentBefore);
@@ -145,14 +213,26 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await settle();
     await h.env.sleep('1 hour'); // attempts fail; the backoff reaches its 5-minute cap
-    const stuck = await eventually(async () => { const r = await row(caseId); return (r.attempt ?? 0) >= 5 ? r : undefined; });
-    expect(stuck).toMatchObject({ status: CaseStatus.DELIVERING, needsAttention: true, attentionReason: 'ACTIVITY_FAILING', failingStep: 'deliverCsMessages' });
+    const stuck = await eventually(async () => {
+      const r = await row(caseId);
+      return (r.attempt ?? 0) >= 5 ? r : undefined;
+    });
+    expect(stuck).toMatchObject({
+      status: CaseStatus.DELIVERING,
+      needsAttention: true,
+      attentionReason: 'ACTIVITY_FAILING',
+      failingStep: 'deliverCsMessages',
+    });
     expect((await actions(caseId)).filter((a) => a === CaseAction.ACTIVITY_FAILED).length).toBeGreaterThanOrEqual(5);
-    expect(await refusal(handle.executeUpdate(retryNowUpdate, { args: [{ actor: APPROVER, reason: 'CS 復旧' }] }))).toBe('ROLE_REQUIRED');
+    expect(
+      await refusal(handle.executeUpdate(retryNowUpdate, { args: [{ actor: APPROVER, reason: 'CS 復旧' }] })),
+    ).toBe('ROLE_REQUIRED');
 
     h.cs.downUntilMs = 0; // the CS is back; without retry-now the next attempt would come up to 5 minutes later
     const before = await h.env.currentTimeMs();
-    expect(await handle.executeUpdate(retryNowUpdate, { args: [{ actor: SUPERVISOR, reason: 'CS 復旧を確認' }] })).toEqual({ retried: 'step' });
+    expect(
+      await handle.executeUpdate(retryNowUpdate, { args: [{ actor: SUPERVISOR, reason: 'CS 復旧を確認' }] }),
+    ).toEqual({ retried: 'step' });
     // measured before result(): the Java test server skips its clock over the cancelled attempt's timeout afterwards
     await eventually(async () => ((await handle.describe()).status.name === 'COMPLETED' ? true : undefined), 20_000);
     expect((await h.env.currentTimeMs()) - before).toBeLessThan(60_000);

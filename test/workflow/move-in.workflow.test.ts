@@ -31,7 +31,12 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 async function intake(body = moveInApplication()) {
-  const r = await intakeMoveIn({ orm, pii: piiOf(config), temporal: client, config }, { ...CLERK, ip: '127.0.0.1' }, body, randomUUID());
+  const r = await intakeMoveIn(
+    { orm, pii: piiOf(config), temporal: client, config },
+    { ...CLERK, ip: '127.0.0.1' },
+    body,
+    randomUUID(),
+  );
   return { ...r, handle: client.workflow.getHandle(moveInWorkflowId(r.caseId)) };
 }
 
@@ -53,7 +58,11 @@ describe('move-in workflow (time-skipping)', () => {
     await env.sleep('30 hours'); // past the 1-day approval SLA
     let w = await written(caseId);
     expect(w).toMatchObject({ history: 0, residents: 0, outbox: 0, certificates: 0 });
-    expect(w.projection).toMatchObject({ status: CaseStatus.AWAITING_APPROVAL, needsAttention: true, attentionReason: 'APPROVAL_OVERDUE' });
+    expect(w.projection).toMatchObject({
+      status: CaseStatus.AWAITING_APPROVAL,
+      needsAttention: true,
+      attentionReason: 'APPROVAL_OVERDUE',
+    });
     expect(cs.identityUpdates.length).toBe(sentBefore);
 
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
@@ -69,10 +78,18 @@ describe('move-in workflow (time-skipping)', () => {
   it('a rejection ends the case with nothing written or sent', async () => {
     const calls = cs.calls;
     const { caseId, handle } = await intake();
-    const decision = await handle.executeUpdate(rejectUpdate, { args: [{ actor: APPROVER, reason: '転出証明書と届出の内容が一致しない' }] });
+    const decision = await handle.executeUpdate(rejectUpdate, {
+      args: [{ actor: APPROVER, reason: '転出証明書と届出の内容が一致しない' }],
+    });
     expect(decision).toMatchObject({ kind: 'REJECTED', by: 'approver1' });
     expect((await handle.result()).status).toBe(CaseStatus.REJECTED);
-    expect(await written(caseId)).toMatchObject({ history: 0, residents: 0, outbox: 0, certificates: 0, projection: { status: CaseStatus.REJECTED } });
+    expect(await written(caseId)).toMatchObject({
+      history: 0,
+      residents: 0,
+      outbox: 0,
+      certificates: 0,
+      projection: { status: CaseStatus.REJECTED },
+    });
     expect(cs.calls).toBe(calls);
   });
 
@@ -80,14 +97,22 @@ describe('move-in workflow (time-skipping)', () => {
     const { handle } = await intake();
     const refuse = (p: Promise<unknown>) => expect(p).rejects.toThrow();
     await refuse(handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: 'clerk2', roles: ['clerk'] } }] }));
-    await refuse(handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: CLERK.userId, roles: ['clerk', 'approver'] } }] }));
+    await refuse(
+      handle.executeUpdate(approveUpdate, {
+        args: [{ actor: { userId: CLERK.userId, roles: ['clerk', 'approver'] } }],
+      }),
+    );
     await refuse(handle.executeUpdate(rejectUpdate, { args: [{ actor: APPROVER, reason: '  ' }] }));
     expect((await handle.query(caseStateQuery)).status).toBe(CaseStatus.AWAITING_APPROVAL);
-    const err = await handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: CLERK.userId, roles: ['clerk', 'approver'] } }] }).catch((e: Error) => e);
+    const err = await handle
+      .executeUpdate(approveUpdate, { args: [{ actor: { userId: CLERK.userId, roles: ['clerk', 'approver'] } }] })
+      .catch((e: Error) => e);
     expect(String((err as { cause?: Error }).cause?.message)).toMatch(/^FOUR_EYES/);
 
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
-    const again = await handle.executeUpdate(approveUpdate, { args: [{ actor: { userId: 'approver2', roles: ['approver'] } }] }).catch((e: Error) => e);
+    const again = await handle
+      .executeUpdate(approveUpdate, { args: [{ actor: { userId: 'approver2', roles: ['approver'] } }] })
+      .catch((e: Error) => e);
     expect(String((again as { cause?: Error }).cause?.message)).toMatch(/^NOT_AWAITING_APPROVAL/);
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
   });

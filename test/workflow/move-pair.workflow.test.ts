@@ -8,12 +8,28 @@ import { CaseStatus } from '../../src/domain/case-status';
 import { addDays, jstStartOfDay } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
 import { ResidentStatus } from '../../src/domain/registry-values';
-import { CaseRecord, CertificateIssuance, HeldMoveOutCertificate, Resident, ResidentHistory } from '../../src/db/entities';
+import {
+  CaseRecord,
+  CertificateIssuance,
+  HeldMoveOutCertificate,
+  Resident,
+  ResidentHistory,
+} from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { approveUpdate } from '../../src/workflows/shared/approval';
-import { heldCertificateWorkflowId, moveOutWorkflowId, specialMoveInWorkflowId } from '../../src/workflows/workflow-ids';
+import {
+  heldCertificateWorkflowId,
+  moveOutWorkflowId,
+  specialMoveInWorkflowId,
+} from '../../src/workflows/workflow-ids';
 import { APPROVER, CLERK, today } from '../support/fixtures';
-import { certificateInfoFrom, householdMovers, moveInNoticeFrom, specialMoveInFor, TOWN_B } from '../support/move-fixtures';
+import {
+  certificateInfoFrom,
+  householdMovers,
+  moveInNoticeFrom,
+  specialMoveInFor,
+  TOWN_B,
+} from '../support/move-fixtures';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
@@ -41,23 +57,36 @@ const sleepUntil = async (t: Date | number, offsetMs = 0) => {
   await settle();
   await h.env.sleep(Math.max(1, Number(t) + offsetMs - (await h.env.currentTimeMs())));
 };
-const residentsOf = (addresseeNumbers: string[]) => em().find(Resident, { addresseeNumber: { $in: addresseeNumbers } }, { orderBy: { addresseeNumber: 'asc' } });
+const residentsOf = (addresseeNumbers: string[]) =>
+  em().find(Resident, { addresseeNumber: { $in: addresseeNumbers } }, { orderBy: { addresseeNumber: 'asc' } });
 const caseRow = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
 const statusIs = async (caseId: string, status: CaseStatus) => {
   try {
     await eventually(async () => ((await caseRow(caseId)).status === status ? true : undefined), 30_000);
   } catch {
     const row = await caseRow(caseId);
-    throw new Error(`case ${caseId} is ${row.status}, not ${status} (step ${row.failingStep ?? '-'}: ${row.lastError ?? '-'})`);
+    throw new Error(
+      `case ${caseId} is ${row.status}, not ${status} (step ${row.failingStep ?? '-'}: ${row.lastError ?? '-'})`,
+    );
   }
 };
 
 async function startMoveOut(skip: number, plannedMoveOutDate: string, path: 'paper' | 'special') {
   const movers = await householdMovers(h.orm, skip);
-  const r = await intakeMoveOut(h.api, actor, {
-    movers, destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B }, plannedMoveOutDate, path,
-    cardHolderPresent: path === 'special', notifier: { kind: 'self' }, identityDocument: { type: path === 'special' ? 'myNumberCard' : 'driversLicence' },
-  }, randomUUID());
+  const r = await intakeMoveOut(
+    h.api,
+    actor,
+    {
+      movers,
+      destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+      plannedMoveOutDate,
+      path,
+      cardHolderPresent: path === 'special',
+      notifier: { kind: 'self' },
+      identityDocument: { type: path === 'special' ? 'myNumberCard' : 'driversLicence' },
+    },
+    randomUUID(),
+  );
   const handle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
   await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
   await statusIs(r.caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
@@ -76,25 +105,43 @@ describe('転出 (origin)', () => {
     await sleepUntil(jstStartOfDay(P), -3600_000);
     expect((await residentsOf(c.addressees)).every((r) => r.status === ResidentStatus.PENDING_MOVE_OUT)).toBe(true);
     await sleepUntil(jstStartOfDay(P), 60_000);
-    await eventually(async () => ((await residentsOf(c.addressees)).every((r) => r.status === ResidentStatus.REMOVED && r.removalDate === P) ? true : undefined));
+    await eventually(async () =>
+      (await residentsOf(c.addressees)).every((r) => r.status === ResidentStatus.REMOVED && r.removalDate === P)
+        ? true
+        : undefined,
+    );
 
     const overdueAt = jstStartOfDay(addDays(P, 31));
     await sleepUntil(overdueAt, -3600_000);
     expect((await caseRow(c.caseId)).needsAttention).toBe(false);
     await sleepUntil(overdueAt, 60_000);
-    await eventually(async () => ((await caseRow(c.caseId)).attentionReason === 'MOVE_IN_NOTICE_OVERDUE' ? true : undefined));
+    await eventually(async () =>
+      (await caseRow(c.caseId)).attentionReason === 'MOVE_IN_NOTICE_OVERDUE' ? true : undefined,
+    );
 
     const movedIn = addDays(P, 2);
     for (const r of await residentsOf(c.addressees)) {
-      expect((await inbound.moveInNotice(moveInNoticeFrom(h.config.municipalityCode, { ...r, residentRecordCode: r.residentRecordCode! }, movedIn))).status).toBe('ACCEPTED');
+      expect(
+        (
+          await inbound.moveInNotice(
+            moveInNoticeFrom(h.config.municipalityCode, { ...r, residentRecordCode: r.residentRecordCode! }, movedIn),
+          )
+        ).status,
+      ).toBe('ACCEPTED');
     }
     expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
     for (const r of await residentsOf(c.addressees)) {
-      expect(r).toMatchObject({ status: ResidentStatus.REMOVED, plannedMoveOutDate: P, plannedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号', confirmedMoveOutDate: movedIn, confirmedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号' });
+      expect(r).toMatchObject({
+        status: ResidentStatus.REMOVED,
+        plannedMoveOutDate: P,
+        plannedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号',
+        confirmedMoveOutDate: movedIn,
+        confirmedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号',
+      });
       expect(r.moveInNoticeDate).toBeTruthy();
       expect(await em().count(ResidentHistory, { addresseeNumber: r.addresseeNumber })).toBe(4); // initial, 転出, 除票, 転入通知
     }
-    expect((await caseRow(c.caseId))).toMatchObject({ status: CaseStatus.COMPLETED, needsAttention: false });
+    expect(await caseRow(c.caseId)).toMatchObject({ status: CaseStatus.COMPLETED, needsAttention: false });
   });
 
   it('special path: 転出証明書情報 to the destination, a 送信依頼 answered, and the 除票 on an earlier 転入日 from the 転入通知', async () => {
@@ -102,25 +149,62 @@ describe('転出 (origin)', () => {
     const c = await startMoveOut(1, P, 'special');
     const sent = h.cs.moveOutCertificates.filter((m) => m.idempotencyKey.includes(c.caseId));
     expect(sent).toHaveLength(c.movers.length);
-    expect(sent.every((m) => m.toMunicipalityCode === TOWN_B && /^\d{12}$/.test(m.certificate.individualNumber) && m.certificate.plannedMoveOutDate === P)).toBe(true);
+    expect(
+      sent.every(
+        (m) =>
+          m.toMunicipalityCode === TOWN_B &&
+          /^\d{12}$/.test(m.certificate.individualNumber) &&
+          m.certificate.plannedMoveOutDate === P,
+      ),
+    ).toBe(true);
     expect(await em().count(CertificateIssuance, { caseId: c.caseId })).toBe(0);
 
     const [first, ...rest] = await residentsOf(c.addressees);
-    await inbound.certificateRequest({ fromMunicipalityCode: TOWN_B, toMunicipalityCode: h.config.municipalityCode, idempotencyKey: `B-rq-${randomUUID()}`, request: { residentRecordCode: first!.residentRecordCode!, name: `${first!.familyName}　${first!.givenName}`, birthDate: first!.birthDate } });
-    await eventually(async () => (h.cs.moveOutCertificates.filter((m) => m.idempotencyKey.includes(c.caseId)).length === c.movers.length + 1 ? true : undefined));
+    await inbound.certificateRequest({
+      fromMunicipalityCode: TOWN_B,
+      toMunicipalityCode: h.config.municipalityCode,
+      idempotencyKey: `B-rq-${randomUUID()}`,
+      request: {
+        residentRecordCode: first!.residentRecordCode!,
+        name: `${first!.familyName}　${first!.givenName}`,
+        birthDate: first!.birthDate,
+      },
+    });
+    await eventually(async () =>
+      h.cs.moveOutCertificates.filter((m) => m.idempotencyKey.includes(c.caseId)).length === c.movers.length + 1
+        ? true
+        : undefined,
+    );
 
     await sleepFor('2 days');
     const movedIn = addDays(today(), 1);
-    await inbound.moveInNotice(moveInNoticeFrom(h.config.municipalityCode, { ...first!, residentRecordCode: first!.residentRecordCode! }, movedIn));
-    await eventually(async () => ((await residentsOf([first!.addresseeNumber]))[0]!.status === ResidentStatus.REMOVED ? true : undefined));
+    await inbound.moveInNotice(
+      moveInNoticeFrom(
+        h.config.municipalityCode,
+        { ...first!, residentRecordCode: first!.residentRecordCode! },
+        movedIn,
+      ),
+    );
+    await eventually(async () =>
+      (await residentsOf([first!.addresseeNumber]))[0]!.status === ResidentStatus.REMOVED ? true : undefined,
+    );
     const removedFirst = (await residentsOf([first!.addresseeNumber]))[0]!;
     expect(removedFirst).toMatchObject({ removalDate: movedIn, plannedMoveOutDate: P, confirmedMoveOutDate: movedIn });
-    if (rest.length) expect((await residentsOf(rest.map((r) => r.addresseeNumber))).every((r) => r.status === ResidentStatus.PENDING_MOVE_OUT)).toBe(true);
+    if (rest.length)
+      expect(
+        (await residentsOf(rest.map((r) => r.addresseeNumber))).every(
+          (r) => r.status === ResidentStatus.PENDING_MOVE_OUT,
+        ),
+      ).toBe(true);
 
     await sleepUntil(jstStartOfDay(P), 60_000);
-    for (const r of rest) await inbound.moveInNotice(moveInNoticeFrom(h.config.municipalityCode, { ...r, residentRecordCode: r.residentRecordCode! }, addDays(P, 1)));
+    for (const r of rest)
+      await inbound.moveInNotice(
+        moveInNoticeFrom(h.config.municipalityCode, { ...r, residentRecordCode: r.residentRecordCode! }, addDays(P, 1)),
+      );
     expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
-    for (const r of await residentsOf(rest.map((x) => x.addresseeNumber))) expect(r).toMatchObject({ status: ResidentStatus.REMOVED, removalDate: P });
+    for (const r of await residentsOf(rest.map((x) => x.addresseeNumber)))
+      expect(r).toMatchObject({ status: ResidentStatus.REMOVED, removalDate: P });
   });
 });
 
@@ -154,11 +238,19 @@ describe('転出証明書情報 held at the destination', () => {
     const P1 = addDays(today(), -10);
     const first = await receive(P1);
     const P2 = addDays(P1, 10);
-    await inbound.moveOutCertificate({ ...certificateInfoFrom(h.config.municipalityCode, P2, { residentRecordCode: first.msg.certificate.residentRecordCode, individualNumber: first.msg.certificate.individualNumber }), idempotencyKey: `B-cert-${randomUUID()}` });
+    await inbound.moveOutCertificate({
+      ...certificateInfoFrom(h.config.municipalityCode, P2, {
+        residentRecordCode: first.msg.certificate.residentRecordCode,
+        individualNumber: first.msg.certificate.individualNumber,
+      }),
+      idempotencyKey: `B-cert-${randomUUID()}`,
+    });
     await sleepUntil(heldCertificatePurgeAt(P1), 3600_000);
     expect(await heldRow(first.held.heldId)).toMatchObject({ state: 'HELD', plannedMoveOutDate: P2, replacedCount: 1 });
     expect((await first.handle.result()).status).toBe(CaseStatus.PURGED);
-    expect((await heldRow(first.held.heldId)).purgedAt!.getTime()).toBeGreaterThanOrEqual(heldCertificatePurgeAt(P2).getTime());
+    expect((await heldRow(first.held.heldId)).purgedAt!.getTime()).toBeGreaterThanOrEqual(
+      heldCertificatePurgeAt(P2).getTime(),
+    );
 
     const late = await receive(addDays(today(), -60));
     expect((await late.handle.result()).status).toBe(CaseStatus.PURGED);
@@ -185,14 +277,25 @@ describe('特例転入 (destination)', () => {
     expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
     const code = cert.certificate.residentRecordCode;
     const resident = await em().findOneOrFail(Resident, { residentRecordCode: code });
-    expect(resident).toMatchObject({ status: ResidentStatus.RESIDENT, familyName: '川口', cardStatus: 'CONTINUED_USE_PENDING', previousAddress: cert.certificate.originAddress });
+    expect(resident).toMatchObject({
+      status: ResidentStatus.RESIDENT,
+      familyName: '川口',
+      cardStatus: 'CONTINUED_USE_PENDING',
+      previousAddress: cert.certificate.originAddress,
+    });
     expect(h.pii.decrypt(resident.individualNumberEnc!)).toBe(cert.certificate.individualNumber);
-    expect(h.cs.identityUpdates.filter((u) => u.identity.residentRecordCode === code).map((u) => u.identity.changeReason)).toEqual(['10']);
-    expect(h.cs.moveInNotices.filter((n) => n.notice.residentRecordCode === code && n.toMunicipalityCode === TOWN_B)).toHaveLength(1);
+    expect(
+      h.cs.identityUpdates.filter((u) => u.identity.residentRecordCode === code).map((u) => u.identity.changeReason),
+    ).toEqual(['10']);
+    expect(
+      h.cs.moveInNotices.filter((n) => n.notice.residentRecordCode === code && n.toMunicipalityCode === TOWN_B),
+    ).toHaveLength(1);
     expect(h.cards.continuedUse.filter((u) => u.residentRecordCode === code)).toHaveLength(1);
 
     await sleepFor('40 days');
-    expect((await h.env.client.workflow.getHandle(heldCertificateWorkflowId(held.heldId)).result()).status).toBe(CaseStatus.USED);
+    expect((await h.env.client.workflow.getHandle(heldCertificateWorkflowId(held.heldId)).result()).status).toBe(
+      CaseStatus.USED,
+    );
     expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('USED');
   });
 
@@ -205,7 +308,10 @@ describe('特例転入 (destination)', () => {
     });
     expect(requests).toHaveLength(1);
     expect((await caseRow(c.caseId)).status).toBe(CaseStatus.AWAITING_CERTIFICATE_INFO);
-    expect(requests[0]).toMatchObject({ toMunicipalityCode: TOWN_B, request: { residentRecordCode: cert.certificate.residentRecordCode } });
+    expect(requests[0]).toMatchObject({
+      toMunicipalityCode: TOWN_B,
+      request: { residentRecordCode: cert.certificate.residentRecordCode },
+    });
     expect(JSON.stringify(requests[0])).not.toContain(cert.certificate.individualNumber);
     await inbound.moveOutCertificate(cert);
     await statusIs(c.caseId, CaseStatus.AWAITING_APPROVAL);
@@ -216,14 +322,21 @@ describe('特例転入 (destination)', () => {
   it('past min(P + 30, 転入日 + 14) the card path is refused: at intake when held, on arrival otherwise', async () => {
     const heldLate = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -20));
     await inbound.moveOutCertificate(heldLate);
-    await expect(startSpecial(specialMoveInFor(heldLate, addDays(today(), -16)))).rejects.toMatchObject({ status: 422, errors: [{ field: '/persons/0', rule: 'specialMoveInDeadline' }] });
+    await expect(startSpecial(specialMoveInFor(heldLate, addDays(today(), -16)))).rejects.toMatchObject({
+      status: 422,
+      errors: [{ field: '/persons/0', rule: 'specialMoveInDeadline' }],
+    });
 
     const arriving = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -20));
     const c = await startSpecial(specialMoveInFor(arriving, addDays(today(), -16)));
-    await eventually(async () => (h.cs.certificateRequests.some((r) => r.idempotencyKey.includes(c.caseId)) ? true : undefined));
+    await eventually(async () =>
+      h.cs.certificateRequests.some((r) => r.idempotencyKey.includes(c.caseId)) ? true : undefined,
+    );
     await inbound.moveOutCertificate(arriving);
     expect((await c.handle.result()).status).toBe(CaseStatus.DEADLINE_PASSED);
-    expect((await em().findOneOrFail(HeldMoveOutCertificate, { messageId: arriving.idempotencyKey })).state).toBe('HELD');
+    expect((await em().findOneOrFail(HeldMoveOutCertificate, { messageId: arriving.idempotencyKey })).state).toBe(
+      'HELD',
+    );
     expect(await em().count(Resident, { residentRecordCode: arriving.certificate.residentRecordCode })).toBe(0);
   });
 });

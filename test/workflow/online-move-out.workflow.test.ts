@@ -9,7 +9,12 @@ import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { buildEnvelope, PortalScenario } from '../../src/partners/portal-simulator-scenarios';
 import { getTestCa, type TestCa } from '../../src/partners/sim/test-pki';
 import { caseStateQuery } from '../../src/workflows/move-in';
-import { approveUpdate, confirmReviewUpdate, rejectUpdate, requestContactUpdate } from '../../src/workflows/shared/approval';
+import {
+  approveUpdate,
+  confirmReviewUpdate,
+  rejectUpdate,
+  requestContactUpdate,
+} from '../../src/workflows/shared/approval';
 import { cancelCaseUpdate } from '../../src/workflows/shared/work';
 import { onlineMoveOutWorkflowId } from '../../src/workflows/workflow-ids';
 import { APPROVER } from '../support/fixtures';
@@ -33,12 +38,25 @@ afterEach(async () => h?.close());
 
 const em = () => h.orm.em.fork();
 const row = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
-const statusIs = (caseId: string, status: CaseStatus) => eventually(async () => ((await row(caseId)).status === status ? true : undefined), 30_000);
-const refusal = async (p: Promise<unknown>) => /^([A-Z_]+):/.exec(((await p.then(() => undefined, (e: unknown) => e)) as { cause?: Error } | undefined)?.cause?.message ?? '')?.[1] ?? 'ACCEPTED';
+const statusIs = (caseId: string, status: CaseStatus) =>
+  eventually(async () => ((await row(caseId)).status === status ? true : undefined), 30_000);
+const refusal = async (p: Promise<unknown>) =>
+  /^([A-Z_]+):/.exec(
+    (
+      (await p.then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as { cause?: Error } | undefined
+    )?.cause?.message ?? '',
+  )?.[1] ?? 'ACCEPTED';
 
 async function submit(members: Resident[], over = {}) {
   const applicationId = `MP-TEST-${randomBytes(4).toString('hex')}`;
-  const envelope = await buildEnvelope(PortalScenario.VALID, applicationId, onlineContent(members, over), { ca, now: new Date(), revokedSerial: () => ca.revokedSerial });
+  const envelope = await buildEnvelope(PortalScenario.VALID, applicationId, onlineContent(members, over), {
+    ca,
+    now: new Date(),
+    revokedSerial: () => ca.revokedSerial,
+  });
   const r = await intakeOnlineMoveOut({ ...h.api, portalTrust: () => ca.trust }, envelope);
   return { ...r, applicationId, handle: h.env.client.workflow.getHandle(onlineMoveOutWorkflowId(applicationId)) };
 }
@@ -52,59 +70,107 @@ describe('online 転出 (time-skipping)', () => {
     expect(c.created).toBe(true);
     await statusIs(c.caseId, CaseStatus.AWAITING_REVIEW);
     expect(await row(c.caseId)).toMatchObject({ awaitingRole: 'clerk', flags: [], enteredBy: 'portal' });
-    expect(await refusal(c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }))).toBe('NOT_AWAITING_APPROVAL');
-    expect(await refusal(c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: APPROVER }] }))).toBe('ROLE_REQUIRED');
+    expect(await refusal(c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }))).toBe(
+      'NOT_AWAITING_APPROVAL',
+    );
+    expect(await refusal(c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: APPROVER }] }))).toBe(
+      'ROLE_REQUIRED',
+    );
 
-    await c.handle.executeUpdate(requestContactUpdate, { args: [{ actor: DUAL, reason: '来庁予定日の確認のため電話' }] });
+    await c.handle.executeUpdate(requestContactUpdate, {
+      args: [{ actor: DUAL, reason: '来庁予定日の確認のため電話' }],
+    });
     expect((await c.handle.query(caseStateQuery)).status).toBe(CaseStatus.CONTACT_REQUESTED);
     await c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: DUAL, reason: '電話で本人確認済み' }] });
     expect(await refusal(c.handle.executeUpdate(approveUpdate, { args: [{ actor: DUAL }] }))).toBe('FOUR_EYES');
     await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await statusIs(c.caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
 
-    for (const m of members) expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({ status: ResidentStatus.PENDING_MOVE_OUT });
+    for (const m of members)
+      expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({
+        status: ResidentStatus.PENDING_MOVE_OUT,
+      });
     const certs = h.cs.moveOutCertificates.filter((m) => m.certificate.moverGroupId === c.caseId);
     expect(certs).toHaveLength(members.length);
-    expect(certs.every((m) => m.toMunicipalityCode === TOWN_B && m.certificate.plannedVisitDate === onlineContent(members).plannedVisitDate)).toBe(true);
+    expect(
+      certs.every(
+        (m) =>
+          m.toMunicipalityCode === TOWN_B && m.certificate.plannedVisitDate === onlineContent(members).plannedVisitDate,
+      ),
+    ).toBe(true);
     expect(noticesOf(c.applicationId).map((n) => n.kind)).toEqual(['COMPLETED']);
     expect(JSON.stringify(noticesOf(c.applicationId))).not.toMatch(members[0]!.familyName);
     const log = (await em().find(CaseActionLog, { caseId: c.caseId }, { orderBy: { id: 'asc' } })).map((a) => a.action);
-    expect(log).toEqual(expect.arrayContaining([CaseAction.REQUEST_CONTACT, CaseAction.CONFIRM_REVIEW, CaseAction.APPROVE, CaseAction.COMMIT, CaseAction.PORTAL_NOTIFIED]));
+    expect(log).toEqual(
+      expect.arrayContaining([
+        CaseAction.REQUEST_CONTACT,
+        CaseAction.CONFIRM_REVIEW,
+        CaseAction.APPROVE,
+        CaseAction.COMMIT,
+        CaseAction.PORTAL_NOTIFIED,
+      ]),
+    );
   });
 
-  it('a rejection is sent to the portal with the clerk\'s reason; nothing is written', async () => {
+  it("a rejection is sent to the portal with the clerk's reason; nothing is written", async () => {
     const members = await demoHousehold(h.orm, 1);
     const c = await submit(members);
-    await c.handle.executeUpdate(rejectUpdate, { args: [{ actor: CLERK, reason: '転出先の住所が確認できません。窓口へお越しください。' }] });
+    await c.handle.executeUpdate(rejectUpdate, {
+      args: [{ actor: CLERK, reason: '転出先の住所が確認できません。窓口へお越しください。' }],
+    });
     expect((await c.handle.result()).status).toBe(CaseStatus.REJECTED);
-    expect(noticesOf(c.applicationId)).toEqual([expect.objectContaining({ kind: 'REJECTED', reasons: [{ rule: 'REVIEW_REJECTED', message: '転出先の住所が確認できません。窓口へお越しください。' }] })]);
-    for (const m of members) expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({ status: ResidentStatus.RESIDENT, historyNumber: m.historyNumber });
+    expect(noticesOf(c.applicationId)).toEqual([
+      expect.objectContaining({
+        kind: 'REJECTED',
+        reasons: [{ rule: 'REVIEW_REJECTED', message: '転出先の住所が確認できません。窓口へお越しください。' }],
+      }),
+    ]);
+    for (const m of members)
+      expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({
+        status: ResidentStatus.RESIDENT,
+        historyNumber: m.historyNumber,
+      });
   });
 
   it('a mover who does not match the registry is a blocking finding: the review cannot be confirmed', async () => {
     const members = await demoHousehold(h.orm, 2);
-    const c = await submit(members, { movers: [...onlineContent(members).movers, { familyName: '架空', givenName: '人物', birthDate: '2001-01-01', sex: '2' }] });
+    const c = await submit(members, {
+      movers: [
+        ...onlineContent(members).movers,
+        { familyName: '架空', givenName: '人物', birthDate: '2001-01-01', sex: '2' },
+      ],
+    });
     await statusIs(c.caseId, CaseStatus.AWAITING_REVIEW);
     expect((await row(c.caseId)).flags).toEqual(['MOVER_NOT_MATCHED']);
-    expect(await refusal(c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK }] }))).toBe('NOT_IN_STEP');
-    await c.handle.executeUpdate(rejectUpdate, { args: [{ actor: CLERK, reason: '転出者の記載が住民票と一致しません' }] });
+    expect(await refusal(c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK }] }))).toBe(
+      'NOT_IN_STEP',
+    );
+    await c.handle.executeUpdate(rejectUpdate, {
+      args: [{ actor: CLERK, reason: '転出者の記載が住民票と一致しません' }],
+    });
     expect((await c.handle.result()).status).toBe(CaseStatus.REJECTED);
   });
 
   it('the same application again returns the same case; the portal cancels after 本登録 and everything is undone by appended history', async () => {
     const members = await demoHousehold(h.orm, 3);
     const c = await submit(members);
-    const stored = (await em().findOneOrFail(CaseApplication, { caseId: c.caseId })).payload as unknown as StoredOnlineMoveOutApplication;
+    const stored = (await em().findOneOrFail(CaseApplication, { caseId: c.caseId }))
+      .payload as unknown as StoredOnlineMoveOutApplication;
     const again = await intakeOnlineMoveOut({ ...h.api, portalTrust: () => ca.trust }, stored.online.envelope);
     expect(again).toMatchObject({ created: false, caseId: c.caseId });
 
     await c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK }] });
     await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await statusIs(c.caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
-    await c.handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: PORTAL, reason: 'マイナポータルから申請の取消がありました' }] });
+    await c.handle.executeUpdate(cancelCaseUpdate, {
+      args: [{ actor: PORTAL, reason: 'マイナポータルから申請の取消がありました' }],
+    });
     expect((await c.handle.result()).status).toBe(CaseStatus.CANCELLED);
     for (const m of members) {
-      expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({ status: ResidentStatus.RESIDENT, changeReason: ChangeReason.CANCELLATION_RECORD });
+      expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({
+        status: ResidentStatus.RESIDENT,
+        changeReason: ChangeReason.CANCELLATION_RECORD,
+      });
     }
     expect(h.cs.withdrawals.filter((w) => w.withdrawal.moverGroupId === c.caseId)).toHaveLength(members.length);
     expect(noticesOf(c.applicationId).map((n) => n.kind)).toEqual(['COMPLETED', 'CANCELLED']);

@@ -3,12 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../support/time-skipping';
-import {
-  AssignedToKey,
-  CaseStatusKey,
-  NeedsAttentionKey,
-  ProcedureKey,
-} from '../../src/workflows/search-attributes';
+import { AssignedToKey, CaseStatusKey, NeedsAttentionKey, ProcedureKey } from '../../src/workflows/search-attributes';
 import type { sleepThenTag } from './fixtures/sleep-workflow';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

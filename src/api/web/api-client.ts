@@ -12,7 +12,11 @@ export interface ApiAnswer<T = any> {
   ok: boolean;
 }
 
-export interface ApiErrorBody { error: string; message: string; errors?: Array<{ field: string; rule: string; message: string }> }
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+  errors?: Array<{ field: string; rule: string; message: string }>;
+}
 
 const hostOf = (addr: string | undefined): string => {
   if (!addr || addr === '::' || addr === '0.0.0.0') return '127.0.0.1';
@@ -23,7 +27,13 @@ const hostOf = (addr: string | undefined): string => {
 
 export const apiBase = (req: Request): string => `http://${hostOf(req.socket.localAddress)}:${req.socket.localPort}`;
 
-export async function callApi<T = any>(req: Request, ctx: Pick<WebContext, 'token'>, method: string, path: string, opts: { body?: unknown; requestId?: string; headers?: Record<string, string> } = {}): Promise<ApiAnswer<T>> {
+export async function callApi<T = any>(
+  req: Request,
+  ctx: Pick<WebContext, 'token'>,
+  method: string,
+  path: string,
+  opts: { body?: unknown; requestId?: string; headers?: Record<string, string> } = {},
+): Promise<ApiAnswer<T>> {
   const res = await fetch(apiBase(req) + path, {
     method,
     headers: {
@@ -75,6 +85,14 @@ export interface CaseView {
   completedAt?: string | null;
   application?: Record<string, any>;
   actions: Array<{ action: string; actorId: string; at: string; detail?: Record<string, any> }>;
-  certificates: Array<{ certificateId: string; issueNumber: string; type: string; issuedAt: string; pages: number; printedItems?: Record<string, boolean>; href: string }>;
+  certificates: Array<{
+    certificateId: string;
+    issueNumber: string;
+    type: string;
+    issuedAt: string;
+    pages: number;
+    printedItems?: Record<string, boolean>;
+    href: string;
+  }>;
   temporalUi?: string;
 }

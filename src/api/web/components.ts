@@ -29,14 +29,16 @@ export const attentionBadge = (reason: string | null | undefined): SafeHtml | ''
 export const timeEl = (v: Date | string | null | undefined): SafeHtml | '' =>
   v ? html`<time datetime="${isoInstant(v)}">${jstDateTime(v)}</time>` : '';
 
-export const ageEl = (from: Date | string | null | undefined, now: Date): SafeHtml => html`<span class="age">${ageOf(from, now)}</span>`;
+export const ageEl = (from: Date | string | null | undefined, now: Date): SafeHtml =>
+  html`<span class="age">${ageOf(from, now)}</span>`;
 
 export const dueEl = (due: Date | string | null | undefined, now: Date): SafeHtml | '' => {
   const d = dueIn(due, now);
   return d ? html`<span class="${d.overdue ? 'overdue' : 'due'}">${d.text}</span>` : '';
 };
 
-export const caseLink = (caseId: string): SafeHtml => html`<a class="case-link" href="/cases/${encodeURIComponent(caseId)}">${caseId}</a>`;
+export const caseLink = (caseId: string): SafeHtml =>
+  html`<a class="case-link" href="/cases/${encodeURIComponent(caseId)}">${caseId}</a>`;
 
 export const procedureOptions = (selected: string | undefined): SafeHtml =>
   html`<option value="">すべての手続</option>${Object.entries(procedureLabel).map(([k, v]) => html`<option value="${k}"${k === selected ? html` selected` : ''}>${v}</option>`)}`;

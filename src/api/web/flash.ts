@@ -9,7 +9,16 @@ import type { Notice } from './layout';
 const FLASH_COOKIE = 'juki_flash';
 
 export function setFlash(req: Request, res: Response, n: Notice): void {
-  const value = Buffer.from(JSON.stringify({ kind: n.kind, text: n.text.slice(0, 300), details: n.details?.slice(0, 30), formId: n.formId, fieldErrors: n.fieldErrors }), 'utf8').toString('base64url');
+  const value = Buffer.from(
+    JSON.stringify({
+      kind: n.kind,
+      text: n.text.slice(0, 300),
+      details: n.details?.slice(0, 30),
+      formId: n.formId,
+      fieldErrors: n.fieldErrors,
+    }),
+    'utf8',
+  ).toString('base64url');
   res.append('Set-Cookie', cookieHeader(FLASH_COOKIE, value, { secure: req.secure, maxAgeSec: 60 }));
 }
 

@@ -18,7 +18,10 @@ export const wareki = (d: string | null | undefined, opts: { seireki?: boolean }
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** An instant in JST: 令和8年11月24日 10:32 (or only the time when `timeOnly`). */
-export const jstDateTime = (v: Date | string | number | null | undefined, opts: { timeOnly?: boolean; seconds?: boolean } = {}): string => {
+export const jstDateTime = (
+  v: Date | string | number | null | undefined,
+  opts: { timeOnly?: boolean; seconds?: boolean } = {},
+): string => {
   const d = toDate(v);
   if (!d) return '';
   const j = new Date(d.getTime() + 9 * 3600_000);
@@ -48,7 +51,10 @@ export const ageOf = (from: Date | string | null | undefined, now: Date): string
 };
 
 /** Until a due instant: 「あと3時間」 or 「2日超過」. */
-export const dueIn = (due: Date | string | null | undefined, now: Date): { text: string; overdue: boolean } | undefined => {
+export const dueIn = (
+  due: Date | string | null | undefined,
+  now: Date,
+): { text: string; overdue: boolean } | undefined => {
   const d = toDate(due);
   if (!d) return undefined;
   const ms = d.getTime() - now.getTime();

@@ -25,13 +25,19 @@ export function japaneseErrors(errors: FieldError[], messages: FieldMessages): R
     const key = e.field.replace(/^\//, '').split('/')[0] || '_form';
     if (out[key]) continue;
     const m = messages[key];
-    out[key] = m?.[e.rule] ?? (m ? (GENERIC[e.rule] ?? ((l: string) => `${l}の入力に誤りがあります`))(m.label) : '入力内容に誤りがあります');
+    out[key] =
+      m?.[e.rule] ??
+      (m ? (GENERIC[e.rule] ?? ((l: string) => `${l}の入力に誤りがあります`))(m.label) : '入力内容に誤りがあります');
   }
   return out;
 }
 
 /** Picks the declared fields from a urlencoded body, trims them and drops empty ones. */
-export function formFields(body: unknown, schema: SchemaObject, untrimmed: readonly string[] = []): Record<string, string> {
+export function formFields(
+  body: unknown,
+  schema: SchemaObject,
+  untrimmed: readonly string[] = [],
+): Record<string, string> {
   const src = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const out: Record<string, string> = {};
   for (const k of Object.keys((schema.properties ?? {}) as object)) {
@@ -42,7 +48,12 @@ export function formFields(body: unknown, schema: SchemaObject, untrimmed: reado
 }
 
 /** `untrimmed`: fields taken exactly as typed (passwords). */
-export function validateForm<T>(schema: SchemaObject, body: unknown, messages: FieldMessages, untrimmed: readonly string[] = []): FormResult<T> {
+export function validateForm<T>(
+  schema: SchemaObject,
+  body: unknown,
+  messages: FieldMessages,
+  untrimmed: readonly string[] = [],
+): FormResult<T> {
   const v = compileSchema<T>(schema)(formFields(body, schema, untrimmed));
   return v.ok ? { ok: true, value: v.value } : { ok: false, errors: japaneseErrors(v.errors, messages) };
 }
@@ -55,9 +66,22 @@ export const ActionFormSchemas = {
   none: { type: 'object', additionalProperties: false, properties: {} },
   required: { type: 'object', additionalProperties: false, required: ['reason'], properties: { reason } },
   optional: { type: 'object', additionalProperties: false, properties: { reason } },
-  reassign: { type: 'object', additionalProperties: false, required: ['reason', 'to'], properties: { reason, to: staffId } },
+  reassign: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['reason', 'to'],
+    properties: { reason, to: staffId },
+  },
 } as const;
 export const reasonMessages: FieldMessages = {
-  reason: { label: '理由', required: '理由を入力してください（必須）', maxLength: '理由は500文字以内で入力してください' },
-  to: { label: '割当先の職員ID', required: '割当先の職員IDを入力してください', pattern: '割当先の職員IDの形式が正しくありません' },
+  reason: {
+    label: '理由',
+    required: '理由を入力してください（必須）',
+    maxLength: '理由は500文字以内で入力してください',
+  },
+  to: {
+    label: '割当先の職員ID',
+    required: '割当先の職員IDを入力してください',
+    pattern: '割当先の職員IDの形式が正しくありません',
+  },
 };

@@ -3,7 +3,14 @@
  * already `SafeHtml` (the result of another `html` template or an explicit `raw()`), so personal data typed by
  * residents or staff can never become markup.
  */
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 export const escapeHtml = (s: string): string => s.replace(/[&<>"'`]/g, (c) => ESCAPES[c]!);
 
@@ -40,4 +47,10 @@ export const joinHtml = (parts: readonly HtmlValue[], sep: HtmlValue = ''): Safe
 
 /** `attrs({ disabled: true, title: 'x' })` → ` disabled title="x"`; false/nullish attributes are left out. */
 export const attrs = (a: Record<string, string | number | boolean | null | undefined>): SafeHtml =>
-  new SafeHtml(Object.entries(a).map(([k, v]) => (v === true ? ` ${k}` : v === false || v === null || v === undefined ? '' : ` ${k}="${escapeHtml(String(v))}"`)).join(''));
+  new SafeHtml(
+    Object.entries(a)
+      .map(([k, v]) =>
+        v === true ? ` ${k}` : v === false || v === null || v === undefined ? '' : ` ${k}="${escapeHtml(String(v))}"`,
+      )
+      .join(''),
+  );

@@ -30,15 +30,22 @@ const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (role
 ];
 
 export const noticeBox = (n: Notice | undefined): SafeHtml | undefined =>
-  n && html`<div class="notice notice-${n.kind}" role="${n.kind === 'error' ? 'alert' : 'status'}" tabindex="-1" id="notice">
+  n &&
+  html`<div class="notice notice-${n.kind}" role="${n.kind === 'error' ? 'alert' : 'status'}" tabindex="-1" id="notice">
     <p>${n.text}</p>${n.details?.length ? html`<ul>${n.details.map((d) => html`<li>${d}</li>`)}</ul>` : ''}</div>`;
 
 /** The page shell: header with the logged-in user and roles, keyboard-reachable navigation, main content. */
 export function page(o: PageOptions): string {
   const ctx = o.ctx;
-  const nav = ctx && html`<nav class="nav" aria-label="メインメニュー"><ul>${NAV.filter((n) => n.show(ctx.staff.roles)).map((n) => html`
-    <li><a href="${n.href}" accesskey="${n.key}"${ctx.path.startsWith(n.href) ? html` aria-current="page"` : ''}>${n.label}<kbd>Alt+${n.key.toUpperCase()}</kbd></a></li>`)}</ul></nav>`;
-  const user = ctx && html`<div class="user" aria-label="ログイン中の職員">
+  const nav =
+    ctx &&
+    html`<nav class="nav" aria-label="メインメニュー"><ul>${NAV.filter((n) => n.show(ctx.staff.roles)).map(
+      (n) => html`
+    <li><a href="${n.href}" accesskey="${n.key}"${ctx.path.startsWith(n.href) ? html` aria-current="page"` : ''}>${n.label}<kbd>Alt+${n.key.toUpperCase()}</kbd></a></li>`,
+    )}</ul></nav>`;
+  const user =
+    ctx &&
+    html`<div class="user" aria-label="ログイン中の職員">
     <span class="user-name">${ctx.staff.displayName}（${ctx.staff.userId}）</span>
     <span class="user-roles">${rolesText(ctx.staff.roles)}</span>
     <span class="user-terminal">端末 ${ctx.staff.terminalId}</span>

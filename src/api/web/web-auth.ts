@@ -4,11 +4,21 @@ import type { Role } from '../../domain/roles';
 import { audit } from '../../db/audit-writer';
 import { AuditAction } from '../../db/entities';
 import {
-  cookieHeader, CSRF_FIELD, CSRF_HEADER, csrfTokenFor, denyCsrf, isStateChanging, resolveSession, sameSecret, SESSION_COOKIE, sessionCookieToken,
+  cookieHeader,
+  CSRF_FIELD,
+  CSRF_HEADER,
+  csrfTokenFor,
+  denyCsrf,
+  isStateChanging,
+  resolveSession,
+  sameSecret,
+  SESSION_COOKIE,
+  sessionCookieToken,
 } from '../auth';
 import { WebError, webOf, type WebContext } from './web-context';
 
-export const clearSessionCookie = (req: Request) => cookieHeader(SESSION_COOKIE, '', { secure: req.secure, maxAgeSec: 0 });
+export const clearSessionCookie = (req: Request) =>
+  cookieHeader(SESSION_COOKIE, '', { secure: req.secure, maxAgeSec: 0 });
 
 /**
  * Pages need the session cookie: none → the login page; an idle or expired session → the login page with a notice.
@@ -20,12 +30,16 @@ export function webSession(orm: MikroORM) {
     const session = await resolveSession(orm, token, req.ip);
     if (!session.ok || !token) {
       if (session.ok === false && session.reason === 'expired') res.append('Set-Cookie', clearSessionCookie(req));
-      return void res.redirect(303, session.ok === false && session.reason === 'expired' ? '/login?expired=1' : '/login');
+      return void res.redirect(
+        303,
+        session.ok === false && session.reason === 'expired' ? '/login?expired=1' : '/login',
+      );
     }
     const csrf = csrfTokenFor(token);
     if (isStateChanging(req)) {
       const given = (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-      if (!sameSecret(typeof given === 'string' ? given : req.get(CSRF_HEADER), csrf)) await denyCsrf(orm, session.staff, req);
+      if (!sameSecret(typeof given === 'string' ? given : req.get(CSRF_HEADER), csrf))
+        await denyCsrf(orm, session.staff, req);
     }
     res.locals.staff = session.staff;
     res.locals.web = { staff: session.staff, token, csrf, now: new Date(), path: req.path } satisfies WebContext;
@@ -39,7 +53,15 @@ export function requireWebRole(orm: MikroORM, allowed: (roles: readonly Role[]) 
     const { staff } = webOf(res);
     if (allowed(staff.roles)) return next();
     const em = orm.em.fork();
-    audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.DENIED, function: fn, outcome: 'denied' });
+    audit(em, {
+      actorId: staff.userId,
+      actorRoles: staff.roles,
+      terminalId: staff.terminalId,
+      ip: staff.ip,
+      action: AuditAction.DENIED,
+      function: fn,
+      outcome: 'denied',
+    });
     await em.flush();
     throw new WebError(403, 'この画面を利用する権限がありません。', 'FORBIDDEN');
   };

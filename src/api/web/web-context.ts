@@ -15,7 +15,11 @@ export const webOf = (res: Response): WebContext => res.locals.web as WebContext
 
 /** An error shown as an HTML page (status + Japanese message). */
 export class WebError extends Error {
-  constructor(readonly status: number, message: string, readonly code = 'ERROR') {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code = 'ERROR',
+  ) {
     super(message);
   }
 }

@@ -20,16 +20,28 @@ import { installIntakeRoutes } from './intake/intake-routes';
 import { webSession } from './web-auth';
 import { WebError, webOf } from './web-context';
 
-export interface WebDeps { orm: MikroORM; pii: PiiCrypto; temporal: Client; config: AppConfig }
+export interface WebDeps {
+  orm: MikroORM;
+  pii: PiiCrypto;
+  temporal: Client;
+  config: AppConfig;
+}
 
 const STATIC_DIR = join(__dirname, 'static');
 const FONT_DIR = join(__dirname, '..', '..', '..', 'templates', 'fonts');
 
 /** Pages are never cached and never framed; scripts and styles come only from /static (no inline code). */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
 
 function securityHeaders(_req: Request, res: Response, next: NextFunction) {
-  res.set({ 'Content-Security-Policy': CSP, 'X-Frame-Options': 'DENY', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'Cache-Control': 'no-store' });
+  res.set({
+    'Content-Security-Policy': CSP,
+    'X-Frame-Options': 'DENY',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+  });
   next();
 }
 
@@ -39,7 +51,11 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
  */
 export function webRouter(deps: WebDeps): Router {
   const r = Router();
-  r.use((req, _res, next) => (req.path.startsWith('/api/') || req.path.startsWith('/cs-inbound/') || req.path.startsWith('/portal/') ? next('router') : next()));
+  r.use((req, _res, next) =>
+    req.path.startsWith('/api/') || req.path.startsWith('/cs-inbound/') || req.path.startsWith('/portal/')
+      ? next('router')
+      : next(),
+  );
   const assets = { maxAge: '1h', index: false as const, fallthrough: false };
   r.use('/static/fonts', express.static(FONT_DIR, { ...assets, maxAge: '7d' }));
   r.use('/static', express.static(STATIC_DIR, assets));
@@ -52,14 +68,30 @@ export function webRouter(deps: WebDeps): Router {
     const { roles } = webOf(res).staff;
     if (can.superviseCases(roles)) return res.redirect(303, '/supervisor');
     if (can.readCases(roles)) return res.redirect(303, '/queues');
-    res.type('html').send(page({ title: 'ようこそ', ctx: webOf(res), municipalityName, body: html`<p>この職員の権限で利用できる案件管理の画面はありません。権限の変更は情報セキュリティ管理者が行います。</p>` }));
+    res.type('html').send(
+      page({
+        title: 'ようこそ',
+        ctx: webOf(res),
+        municipalityName,
+        body: html`<p>この職員の権限で利用できる案件管理の画面はありません。権限の変更は情報セキュリティ管理者が行います。</p>`,
+      }),
+    );
   });
   installLoginRoutes(r, { orm: deps.orm, municipalityName }, session);
   installQueueRoutes(r, { orm: deps.orm, municipalityName }, session);
   installCaseRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
   installSearchRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
   installResidentRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
-  installSupervisorRoutes(r, { orm: deps.orm, municipalityName, temporalUi: (id) => `${deps.config.temporalUiUrl}/namespaces/${deps.config.temporalNamespace}/workflows/${encodeURIComponent(id)}` }, session);
+  installSupervisorRoutes(
+    r,
+    {
+      orm: deps.orm,
+      municipalityName,
+      temporalUi: (id) =>
+        `${deps.config.temporalUiUrl}/namespaces/${deps.config.temporalNamespace}/workflows/${encodeURIComponent(id)}`,
+    },
+    session,
+  );
   installDashboardRoutes(r, { orm: deps.orm, municipalityName }, session);
   installIntakeRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
   installActionRoutes(r, session);
@@ -69,11 +101,30 @@ export function webRouter(deps: WebDeps): Router {
     const known = err instanceof WebError || err instanceof ApiError;
     const httpStatus = (err as { status?: number }).status;
     const status = known ? err.status : httpStatus && httpStatus >= 400 && httpStatus < 500 ? httpStatus : 500;
-    const text = known ? err.message : status === 413 ? '送信データが大きすぎます。' : status === 404 ? 'ページが見つかりません。' : status < 500 ? '要求を処理できませんでした。' : 'システムエラーが発生しました。';
+    const text = known
+      ? err.message
+      : status === 413
+        ? '送信データが大きすぎます。'
+        : status === 404
+          ? 'ページが見つかりません。'
+          : status < 500
+            ? '要求を処理できませんでした。'
+            : 'システムエラーが発生しました。';
     if (status === 500) console.error('[web] unexpected error:', err instanceof Error ? err.name : typeof err);
     const ctx = res.locals.web as ReturnType<typeof webOf> | undefined;
     const body = html`<p class="error-code">${status}${known ? ` ${err.code}` : ''}</p><p><a href="/">最初の画面へ戻る</a></p>`;
-    res.status(status).type('html').send(page({ title: status === 403 ? '権限がありません' : status === 404 ? '見つかりません' : 'エラー', ctx, body, municipalityName, notice: { kind: 'error', text } }));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        page({
+          title: status === 403 ? '権限がありません' : status === 404 ? '見つかりません' : 'エラー',
+          ctx,
+          body,
+          municipalityName,
+          notice: { kind: 'error', text },
+        }),
+      );
   });
   return r;
 }

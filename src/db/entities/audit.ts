@@ -1,8 +1,15 @@
 import { EntitySchema } from '@mikro-orm/core';
 
 export const AuditAction = {
-  INQUIRY: '照会', CHANGE_PROVISIONAL: '異動（仮登録）', CHANGE_COMMITTED: '異動（本登録）', CERTIFICATE: '証明発行',
-  LOGIN: 'ログイン', LOGIN_FAILED: 'ログイン失敗', LOGOUT: 'ログアウト', DENIED: '権限エラー', BATCH: 'バッチ',
+  INQUIRY: '照会',
+  CHANGE_PROVISIONAL: '異動（仮登録）',
+  CHANGE_COMMITTED: '異動（本登録）',
+  CERTIFICATE: '証明発行',
+  LOGIN: 'ログイン',
+  LOGIN_FAILED: 'ログイン失敗',
+  LOGOUT: 'ログアウト',
+  DENIED: '権限エラー',
+  BATCH: 'バッチ',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -69,8 +69,11 @@ export const CaseRecordSchema = new EntitySchema<CaseRecord>({
     completedAt: { type: 'datetime', nullable: true },
   },
   indexes: [
-    { properties: ['status', 'procedure'] }, { properties: ['needsAttention'] }, { properties: ['createdAt'] },
-    { properties: ['awaitingRole', 'assignedTo'] }, { properties: ['plannedVisitDate'] },
+    { properties: ['status', 'procedure'] },
+    { properties: ['needsAttention'] },
+    { properties: ['createdAt'] },
+    { properties: ['awaitingRole', 'assignedTo'] },
+    { properties: ['plannedVisitDate'] },
   ],
 });
 

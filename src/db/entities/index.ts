@@ -23,8 +23,22 @@ export * from './resident-history';
 export * from './staff';
 
 export const ALL_ENTITIES = [
-  ResidentSchema, ResidentHistorySchema, HouseholdSchema, CounterSchema, CaseRecordSchema, CaseApplicationSchema,
-  CaseActionLogSchema, AuditLogSchema, OutboxMessageSchema, CertificateIssuanceSchema, StaffUserSchema,
-  StaffSessionSchema, TerminalSchema, HeldMoveOutCertificateSchema, InboundMessageSchema, PartnerCallSchema,
-  PortalNonceSchema, PortalRejectionSchema,
+  ResidentSchema,
+  ResidentHistorySchema,
+  HouseholdSchema,
+  CounterSchema,
+  CaseRecordSchema,
+  CaseApplicationSchema,
+  CaseActionLogSchema,
+  AuditLogSchema,
+  OutboxMessageSchema,
+  CertificateIssuanceSchema,
+  StaffUserSchema,
+  StaffSessionSchema,
+  TerminalSchema,
+  HeldMoveOutCertificateSchema,
+  InboundMessageSchema,
+  PartnerCallSchema,
+  PortalNonceSchema,
+  PortalRejectionSchema,
 ];

@@ -1,8 +1,11 @@
 import { EntitySchema } from '@mikro-orm/core';
 
 export const OutboxKind = {
-  IDENTITY_UPDATE: 'IDENTITY_UPDATE', MOVE_IN_NOTICE: 'MOVE_IN_NOTICE', MOVE_OUT_CERTIFICATE_INFO: 'MOVE_OUT_CERTIFICATE_INFO',
-  CERTIFICATE_INFO_REQUEST: 'CERTIFICATE_INFO_REQUEST', CARD_CONTINUED_USE: 'CARD_CONTINUED_USE',
+  IDENTITY_UPDATE: 'IDENTITY_UPDATE',
+  MOVE_IN_NOTICE: 'MOVE_IN_NOTICE',
+  MOVE_OUT_CERTIFICATE_INFO: 'MOVE_OUT_CERTIFICATE_INFO',
+  CERTIFICATE_INFO_REQUEST: 'CERTIFICATE_INFO_REQUEST',
+  CARD_CONTINUED_USE: 'CARD_CONTINUED_USE',
   MOVE_OUT_CERTIFICATE_WITHDRAWAL: 'MOVE_OUT_CERTIFICATE_WITHDRAWAL',
 } as const;
 export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
@@ -11,7 +14,13 @@ export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
  * (re-sent after correction); CANCELLED by a compensation before it was claimed (never sent). A SENDING row may have
  * reached the partner: it is re-sent with the same key (the partner de-duplicates) and compensated as sent.
  */
-export const OutboxStatus = { PENDING: 'PENDING', SENDING: 'SENDING', SENT: 'SENT', REJECTED: 'REJECTED', CANCELLED: 'CANCELLED' } as const;
+export const OutboxStatus = {
+  PENDING: 'PENDING',
+  SENDING: 'SENDING',
+  SENT: 'SENT',
+  REJECTED: 'REJECTED',
+  CANCELLED: 'CANCELLED',
+} as const;
 export type OutboxStatus = (typeof OutboxStatus)[keyof typeof OutboxStatus];
 
 /**

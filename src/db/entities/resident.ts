@@ -1,5 +1,11 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { CardStatus, ForeignResidentCategory, LegacyCardStatus, ResidentStatus, Sex } from '../../domain/registry-values';
+import type {
+  CardStatus,
+  ForeignResidentCategory,
+  LegacyCardStatus,
+  ResidentStatus,
+  Sex,
+} from '../../domain/registry-values';
 import type { ChangeReason } from '../../domain/change-reason';
 
 /**

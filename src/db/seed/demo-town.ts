@@ -15,7 +15,14 @@ import { otherMunicipalityAddress, TownAddresses, type HomeAddress } from './pla
 import { createPrng, type Prng } from './prng';
 import { maxOf, minOf } from './seed-dates';
 
-export type { DemoForeignInfo, DemoHousehold, DemoNewMover, DemoResident, DemoTown, DemoTownOptions } from './demo-town-types';
+export type {
+  DemoForeignInfo,
+  DemoHousehold,
+  DemoNewMover,
+  DemoResident,
+  DemoTown,
+  DemoTownOptions,
+} from './demo-town-types';
 export { generateNewMover } from './new-mover';
 
 export const DEMO_TOWN_DEFAULTS = {
@@ -47,11 +54,17 @@ const FOREIGN_COMPOSITION = { build: foreignHouseholdPlan, apartment: 0.75 };
 export function generateDemoTown(opts: DemoTownOptions = {}): DemoTown {
   const o = { ...DEMO_TOWN_DEFAULTS, ...opts };
   if (!isIsoDate(o.today)) throw new RangeError(`today must be YYYY-MM-DD: ${o.today}`);
-  if (!Number.isInteger(o.households) || o.households < 1) throw new RangeError('households must be a positive integer');
+  if (!Number.isInteger(o.households) || o.households < 1)
+    throw new RangeError('households must be a positive integer');
   const root = createPrng(o.seed);
   const rng = root.fork(1);
   const ids = new IdentifierAllocator(root.fork(2));
-  const addresses = new TownAddresses(root.fork(3), o.prefectureName, o.municipalityName, Math.ceil(o.households * 0.36));
+  const addresses = new TownAddresses(
+    root.fork(3),
+    o.prefectureName,
+    o.municipalityName,
+    Math.ceil(o.households * 0.36),
+  );
   const households: DemoHousehold[] = [];
   for (let i = 0; i < o.households; i++) {
     const foreign = Math.floor((i + 1) * FOREIGN_SHARE) > Math.floor(i * FOREIGN_SHARE);
@@ -75,7 +88,13 @@ const memberOrder = (a: Draft, b: Draft): number => {
   return rank(a) - rank(b) || (a.birthDate < b.birthDate ? -1 : a.birthDate > b.birthDate ? 1 : 0);
 };
 
-const toHousehold = (plan: HouseholdPlan, home: HomeAddress, ids: IdentifierAllocator, rng: Prng, today: IsoDate): DemoHousehold => {
+const toHousehold = (
+  plan: HouseholdPlan,
+  home: HomeAddress,
+  ids: IdentifierAllocator,
+  rng: Prng,
+  today: IsoDate,
+): DemoHousehold => {
   const drafts = plan.members.map((d, i) => ({ d, i })).sort((a, b) => memberOrder(a.d, b.d) || a.i - b.i);
   return {
     householdNumber: ids.nextHouseholdNumber(),
@@ -87,13 +106,28 @@ const toHousehold = (plan: HouseholdPlan, home: HomeAddress, ids: IdentifierAllo
   };
 };
 
-const toResident = (d: Draft, plan: HouseholdPlan, ids: IdentifierAllocator, rng: Prng, today: IsoDate): DemoResident => {
-  const arrival = d.arrival ?? (d.birthDate > plan.since ? { kind: 'birth' as const } : { kind: 'moveIn' as const, date: plan.since, from: plan.from });
+const toResident = (
+  d: Draft,
+  plan: HouseholdPlan,
+  ids: IdentifierAllocator,
+  rng: Prng,
+  today: IsoDate,
+): DemoResident => {
+  const arrival =
+    d.arrival ??
+    (d.birthDate > plan.since
+      ? { kind: 'birth' as const }
+      : { kind: 'moveIn' as const, date: plan.since, from: plan.from });
   const became = arrival.kind === 'birth' ? d.birthDate : maxOf(arrival.date, d.birthDate);
   const established = maxOf(became, plan.addressSince);
-  const delay = arrival.kind === 'birth' && established === became
-    ? rng.int(0, 14) // 出生届: within 14 days
-    : rng.weighted<() => number>([[() => rng.int(0, 7), 80], [() => rng.int(8, 14), 17], [() => rng.int(15, 45), 3]])();
+  const delay =
+    arrival.kind === 'birth' && established === became
+      ? rng.int(0, 14) // 出生届: within 14 days
+      : rng.weighted<() => number>([
+          [() => rng.int(0, 7), 80],
+          [() => rng.int(8, 14), 17],
+          [() => rng.int(15, 45), 3],
+        ])();
   const resident: DemoResident = {
     addresseeNumber: ids.nextAddresseeNumber(),
     residentRecordCode: ids.residentRecordCode(),

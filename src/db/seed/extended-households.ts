@@ -2,8 +2,20 @@
 import { addDays } from '../../domain/dates';
 import { Sex } from '../../domain/registry-values';
 import {
-  absentMan, birthYearForAge, childYears, familyDomicile, fullName, kosekiOf, makeCouple, maxBirthYear,
-  MIN_BIRTH_YEAR, person, surname, type Draft, type HouseholdPlan, type PlanContext,
+  absentMan,
+  birthYearForAge,
+  childYears,
+  familyDomicile,
+  fullName,
+  kosekiOf,
+  makeCouple,
+  maxBirthYear,
+  MIN_BIRTH_YEAR,
+  person,
+  surname,
+  type Draft,
+  type HouseholdPlan,
+  type PlanContext,
 } from './people';
 import { otherDomicile } from './places';
 import { addressSinceFor, foundersSince, laterDate, latestEvent } from './plan-dates';
@@ -19,11 +31,20 @@ export const withParentsPlan = (ctx: PlanContext): HouseholdPlan => {
   const { rng } = ctx;
   const used = new Set<string>();
   const couple = makeCouple(ctx, birthYearForAge(ctx, 35, 62), used, false);
-  const kids = childYears(ctx, [yearOf(couple.head.birthDate), yearOf(couple.partner.birthDate)], rng.weighted([[0, 30], [1, 35], [2, 35]] as const));
+  const kids = childYears(
+    ctx,
+    [yearOf(couple.head.birthDate), yearOf(couple.partner.birthDate)],
+    rng.weighted([
+      [0, 30],
+      [1, 35],
+      [2, 35],
+    ] as const),
+  );
   const children = kids.map((y) => person(ctx, '子', randomSex(ctx), y, couple.family, used, couple.koseki));
   const wifesSide = couple.head.sex === Sex.MALE && rng.chance(0.2);
   const child = wifesSide ? couple.partner : couple.head; // whose parents live here
-  const sameName = !wifesSide && (child.sex === Sex.MALE || couple.koseki.head === fullName(child.familyName, child.givenName));
+  const sameName =
+    !wifesSide && (child.sex === Sex.MALE || couple.koseki.head === fullName(child.familyName, child.givenName));
   const parentsFamily = sameName ? { kanji: child.familyName, kana: child.familyNameKana } : surname(rng);
   const ref = yearOf(child.birthDate);
   const members: Draft[] = [couple.head, couple.partner, ...children];
@@ -35,7 +56,11 @@ export const withParentsPlan = (ctx: PlanContext): HouseholdPlan => {
     const father = person(ctx, `${prefix}父`, Sex.MALE, fatherYear, parentsFamily, used, { domicile, head: '' });
     selfKoseki(father);
     const mother = person(ctx, `${prefix}母`, Sex.FEMALE, motherYear, parentsFamily, used, kosekiOf(father));
-    const which = rng.weighted<'both' | 'mother' | 'father'>([['both', 35], ['mother', 50], ['father', 15]]);
+    const which = rng.weighted<'both' | 'mother' | 'father'>([
+      ['both', 35],
+      ['mother', 50],
+      ['father', 15],
+    ]);
     const parents = which === 'both' ? [father, mother] : which === 'mother' ? [mother] : [father];
     members.push(...parents);
     const since = foundersSince(ctx, [couple.head.birthDate, couple.partner.birthDate]);
@@ -79,9 +104,18 @@ export const childFamilyPlan = (ctx: PlanContext): HouseholdPlan => {
   // A daughter usually takes her husband's name; then both are in his 戸籍.
   const youngFamily = son || rng.chance(0.3) ? eldersFamily : surname(rng);
   const youngDomicile = rng.chance(0.6) ? elderKoseki.domicile : ctx.home.domicile;
-  const child = person(ctx, '子', son ? Sex.MALE : Sex.FEMALE, childYear, youngFamily, used, { domicile: youngDomicile, head: '' });
-  const inLawYear = Math.min(maxBirthYear(ctx.today) - 23, son ? childYear + rng.int(-2, 5) : childYear - rng.int(-2, 5));
-  const inLaw = person(ctx, son ? '子の妻' : '子の夫', son ? Sex.FEMALE : Sex.MALE, inLawYear, youngFamily, used, { domicile: youngDomicile, head: '' });
+  const child = person(ctx, '子', son ? Sex.MALE : Sex.FEMALE, childYear, youngFamily, used, {
+    domicile: youngDomicile,
+    head: '',
+  });
+  const inLawYear = Math.min(
+    maxBirthYear(ctx.today) - 23,
+    son ? childYear + rng.int(-2, 5) : childYear - rng.int(-2, 5),
+  );
+  const inLaw = person(ctx, son ? '子の妻' : '子の夫', son ? Sex.FEMALE : Sex.MALE, inLawYear, youngFamily, used, {
+    domicile: youngDomicile,
+    head: '',
+  });
   const holder = !son && youngFamily !== eldersFamily ? inLaw : child; // 筆頭者 = whose name the couple bears
   const youngKoseki = { domicile: youngDomicile, head: fullName(holder.familyName, holder.givenName) };
   child.familyRegisterHead = youngKoseki.head;
@@ -91,17 +125,33 @@ export const childFamilyPlan = (ctx: PlanContext): HouseholdPlan => {
   const childBirth = child.birthDate;
   const bornHere = rng.chance(0.4);
   const eldersAdult = maxOf(...elders.map((e) => addYears(e.birthDate, 20)));
-  const since = eldersAdult < childBirth ? randomDate(rng, eldersAdult, addDays(childBirth, -1)) : addDays(childBirth, -1);
+  const since =
+    eldersAdult < childBirth ? randomDate(rng, eldersAdult, addDays(childBirth, -1)) : addDays(childBirth, -1);
   if (bornHere && elders[0]) {
     elders[0].arrival = { kind: 'birth' };
     const partner = elders[1];
-    if (partner) partner.arrival = { kind: 'moveIn', date: maxOf(since, addYears(partner.birthDate, 18)), from: ctx.previousAddress() };
+    if (partner)
+      partner.arrival = {
+        kind: 'moveIn',
+        date: maxOf(since, addYears(partner.birthDate, 18)),
+        from: ctx.previousAddress(),
+      };
   }
   // The in-law married in and moved here; grandchildren were born afterwards.
   const marriedFrom = addYears(maxOf(child.birthDate, inLaw.birthDate), 22);
   const marriage = randomDate(rng, marriedFrom, minOf(latestEvent(ctx), addYears(marriedFrom, 12)));
   inLaw.arrival = { kind: 'moveIn', date: marriage, from: ctx.previousAddress() };
-  const grandYears = childYears(ctx, [childYear, inLawYear], rng.weighted([[0, 20], [1, 35], [2, 35], [3, 10]] as const), yearOf(marriage) + 1);
+  const grandYears = childYears(
+    ctx,
+    [childYear, inLawYear],
+    rng.weighted([
+      [0, 20],
+      [1, 35],
+      [2, 35],
+      [3, 10],
+    ] as const),
+    yearOf(marriage) + 1,
+  );
   const grandchildren = grandYears.map((y) => person(ctx, '子の子', randomSex(ctx), y, youngFamily, used, youngKoseki));
   const members = [...elders, child, inLaw, ...grandchildren];
   const siblingYears = rng.chance(0.2) ? childYears(ctx, parentYears, 1, childYear + 2) : [];
@@ -141,10 +191,15 @@ export const lodgersPlan = (ctx: PlanContext): HouseholdPlan => {
     let family = surname(rng);
     while (family.kanji === head.familyName) family = surname(rng);
     const year = Math.min(maxBirthYear(ctx.today) - 20, Math.max(MIN_BIRTH_YEAR, headYear + rng.int(-6, 6)));
-    const koseki = rng.chance(0.5) ? 'self' : { domicile: otherDomicile(rng), head: absentMan(ctx, family.kanji, year - 28) };
+    const koseki = rng.chance(0.5)
+      ? 'self'
+      : { domicile: otherDomicile(rng), head: absentMan(ctx, family.kanji, year - 28) };
     members.push(person(ctx, '同居人', randomSex(ctx), year, family, used, koseki));
   }
-  const since = foundersSince(ctx, members.map((m) => m.birthDate));
+  const since = foundersSince(
+    ctx,
+    members.map((m) => m.birthDate),
+  );
   for (const m of members.slice(1)) {
     const joined = rng.chance(0.5) ? laterDate(ctx, since) : undefined;
     if (joined) m.arrival = { kind: 'moveIn', date: joined, from: ctx.previousAddress() };

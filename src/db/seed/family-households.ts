@@ -2,8 +2,16 @@
 import { addDays } from '../../domain/dates';
 import { Sex } from '../../domain/registry-values';
 import {
-  absentMan, birthYearForAge, childYears, familyDomicile, kosekiOf, makeCouple, person, surname,
-  type HouseholdPlan, type PlanContext,
+  absentMan,
+  birthYearForAge,
+  childYears,
+  familyDomicile,
+  kosekiOf,
+  makeCouple,
+  person,
+  surname,
+  type HouseholdPlan,
+  type PlanContext,
 } from './people';
 import { otherDomicile } from './places';
 import { addressSinceFor, foundersSince, laterDate } from './plan-dates';
@@ -15,7 +23,11 @@ const randomSex = (ctx: PlanContext): Sex => (ctx.rng.chance(0.5) ? Sex.MALE : S
 export const singlePlan = (ctx: PlanContext): HouseholdPlan => {
   const { rng } = ctx;
   const used = new Set<string>();
-  const band = rng.weighted<'young' | 'middle' | 'old'>([['young', 50], ['middle', 20], ['old', 30]]);
+  const band = rng.weighted<'young' | 'middle' | 'old'>([
+    ['young', 50],
+    ['middle', 20],
+    ['old', 30],
+  ]);
   const family = surname(rng);
   let sex = randomSex(ctx);
   let year: number;
@@ -23,17 +35,25 @@ export const singlePlan = (ctx: PlanContext): HouseholdPlan => {
   if (band === 'old') {
     year = birthYearForAge(ctx, 65, 94);
     sex = rng.chance(0.7) ? Sex.FEMALE : Sex.MALE;
-    koseki = sex === Sex.FEMALE ? { domicile: familyDomicile(ctx), head: absentMan(ctx, family.kanji, year - 3) } : 'self';
+    koseki =
+      sex === Sex.FEMALE ? { domicile: familyDomicile(ctx), head: absentMan(ctx, family.kanji, year - 3) } : 'self';
   } else {
     year = band === 'young' ? birthYearForAge(ctx, 20, 39) : birthYearForAge(ctx, 40, 64);
     const inParentsRegister = rng.chance(band === 'young' ? 0.6 : 0.3);
-    koseki = inParentsRegister ? { domicile: otherDomicile(rng), head: absentMan(ctx, family.kanji, year - 28) } : 'self';
+    koseki = inParentsRegister
+      ? { domicile: otherDomicile(rng), head: absentMan(ctx, family.kanji, year - 28) }
+      : 'self';
   }
   const head = person(ctx, '世帯主', sex, year, family, used, koseki);
   const bornHere = band === 'old' && rng.chance(0.1);
   if (bornHere) head.arrival = { kind: 'birth' };
   const since = bornHere ? head.birthDate : foundersSince(ctx, [head.birthDate], undefined, band === 'old');
-  return { members: [head], since, from: ctx.previousAddress(), addressSince: addressSinceFor(ctx, since, bornHere ? 0.8 : 0.15) };
+  return {
+    members: [head],
+    since,
+    from: ctx.previousAddress(),
+    addressSince: addressSinceFor(ctx, since, bornHere ? 0.8 : 0.15),
+  };
 };
 
 /** A couple without children living with them (young couples and empty nesters). */
@@ -43,7 +63,12 @@ export const couplePlan = (ctx: PlanContext): HouseholdPlan => {
   const since = foundersSince(ctx, [couple.head.birthDate, couple.partner.birthDate]);
   const joined = couple.married && ctx.rng.chance(0.3) ? laterDate(ctx, since) : undefined;
   if (joined) couple.partner.arrival = { kind: 'moveIn', date: joined, from: ctx.previousAddress() };
-  return { members: [couple.head, couple.partner], since, from: ctx.previousAddress(), addressSince: addressSinceFor(ctx, since) };
+  return {
+    members: [couple.head, couple.partner],
+    since,
+    from: ctx.previousAddress(),
+    addressSince: addressSinceFor(ctx, since),
+  };
 };
 
 /** A married couple with one to three children (an occasional pair of twins). */
@@ -51,7 +76,11 @@ export const nuclearPlan = (ctx: PlanContext): HouseholdPlan => {
   const { rng } = ctx;
   const used = new Set<string>();
   const couple = makeCouple(ctx, birthYearForAge(ctx, 28, 62), used, false);
-  const count = rng.weighted([[1, 35], [2, 45], [3, 20]] as const);
+  const count = rng.weighted([
+    [1, 35],
+    [2, 45],
+    [3, 20],
+  ] as const);
   const parentYears = [yearOf(couple.head.birthDate), yearOf(couple.partner.birthDate)];
   const children = childYears(ctx, parentYears, count).map((y) =>
     person(ctx, '子', randomSex(ctx), y, couple.family, used, couple.koseki),
@@ -84,5 +113,10 @@ export const singleParentPlan = (ctx: PlanContext): HouseholdPlan => {
     person(ctx, '子', randomSex(ctx), y, family, used, kosekiOf(head)),
   );
   const since = foundersSince(ctx, [head.birthDate]);
-  return { members: [head, ...children], since, from: ctx.previousAddress(), addressSince: addressSinceFor(ctx, since) };
+  return {
+    members: [head, ...children],
+    since,
+    from: ctx.previousAddress(),
+    addressSince: addressSinceFor(ctx, since),
+  };
 };

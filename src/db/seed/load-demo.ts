@@ -14,14 +14,31 @@ import { generateDemoTown } from './demo-town';
  * re-running `npm start` is safe. Returns the 住民票コード of everyone loaded (the CS simulator is told they are
  * registered, as the prefecture server would know them).
  */
-export async function loadDemoTown(orm: MikroORM, pii: PiiCrypto, opts: { seed?: number; households?: number } = {}): Promise<{ loaded: boolean; residents: number; households: number; residentRecordCodes: string[] }> {
+export async function loadDemoTown(
+  orm: MikroORM,
+  pii: PiiCrypto,
+  opts: { seed?: number; households?: number } = {},
+): Promise<{ loaded: boolean; residents: number; households: number; residentRecordCodes: string[] }> {
   const em = orm.em.fork();
   const existing = await em.count(Resident, {});
   if (existing > 0) {
-    const codes = (await em.find(Resident, { status: { $ne: ResidentStatus.REMOVED } }, { fields: ['residentRecordCode'] })).map((r) => r.residentRecordCode!).filter(Boolean);
-    return { loaded: false, residents: existing, households: await em.count(Household, {}), residentRecordCodes: codes };
+    const codes = (
+      await em.find(Resident, { status: { $ne: ResidentStatus.REMOVED } }, { fields: ['residentRecordCode'] })
+    )
+      .map((r) => r.residentRecordCode!)
+      .filter(Boolean);
+    return {
+      loaded: false,
+      residents: existing,
+      households: await em.count(Household, {}),
+      residentRecordCodes: codes,
+    };
   }
-  const town = generateDemoTown({ seed: opts.seed ?? 1, households: opts.households ?? 420, today: jstDate(new Date()) });
+  const town = generateDemoTown({
+    seed: opts.seed ?? 1,
+    households: opts.households ?? 420,
+    today: jstDate(new Date()),
+  });
   const now = new Date();
   const today = jstDate(now);
   const residents: Resident[] = [];
@@ -29,30 +46,77 @@ export async function loadDemoTown(orm: MikroORM, pii: PiiCrypto, opts: { seed?:
   const households: Household[] = [];
   for (const h of town.households) {
     const head = h.members[0]!;
-    households.push(Object.assign(new Household(), { householdNumber: h.householdNumber, headAddresseeNumber: head.addresseeNumber, active: true, createdAt: now, updatedAt: now }));
+    households.push(
+      Object.assign(new Household(), {
+        householdNumber: h.householdNumber,
+        headAddresseeNumber: head.addresseeNumber,
+        active: true,
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
     for (const p of h.members) {
       const r = Object.assign(new Resident(), {
-        addresseeNumber: p.addresseeNumber, householdNumber: h.householdNumber, residentRecordCode: p.residentRecordCode,
-        individualNumberEnc: pii.encrypt(p.individualNumber), individualNumberIndex: pii.blindIndex(p.individualNumber),
-        familyName: p.familyName, givenName: p.givenName, familyNameKana: p.familyNameKana, givenNameKana: p.givenNameKana,
-        nameKanaConfirmed: true, birthDate: p.birthDate, sex: p.sex, relationshipToHead: p.relationshipToHead,
-        householdHeadName: fullName(head), registeredDomicile: p.registeredDomicile, familyRegisterHead: p.familyRegisterHead,
-        address: h.address, addressSupplement: h.addressSupplement, addressCode: h.addressCode, postalCode: h.postalCode,
-        becameResidentDate: p.becameResidentDate, addressEstablishedDate: p.addressEstablishedDate, notificationDate: p.notificationDate,
-        previousAddress: p.previousAddress, status: ResidentStatus.RESIDENT,
-        cardStatus: p.hasCard ? CardStatus.ISSUED : CardStatus.NONE, legacyCardStatus: LegacyCardStatus.NONE,
-        changeReason: ChangeReason.INITIAL_LOAD, changeDate: p.addressEstablishedDate,
-        isForeignResident: Boolean(p.foreign), nationalityRegion: p.foreign?.nationalityRegion, alphabetName: p.foreign?.alphabetName,
-        residenceCardNumber: p.foreign?.residenceCardNumber, foreignResidentCategory: p.foreign?.foreignResidentCategory,
-        statusOfResidence: p.foreign?.statusOfResidence, periodOfStay: p.foreign?.periodOfStay, periodOfStayExpiry: p.foreign?.periodOfStayExpiry,
-        becameForeignResidentDate: p.foreign?.becameForeignResidentDate, isAdultWard: false,
-        processId: 'demo-load', updatedBy: 'system', historyNumber: 1, updatedAt: now, version: 1,
+        addresseeNumber: p.addresseeNumber,
+        householdNumber: h.householdNumber,
+        residentRecordCode: p.residentRecordCode,
+        individualNumberEnc: pii.encrypt(p.individualNumber),
+        individualNumberIndex: pii.blindIndex(p.individualNumber),
+        familyName: p.familyName,
+        givenName: p.givenName,
+        familyNameKana: p.familyNameKana,
+        givenNameKana: p.givenNameKana,
+        nameKanaConfirmed: true,
+        birthDate: p.birthDate,
+        sex: p.sex,
+        relationshipToHead: p.relationshipToHead,
+        householdHeadName: fullName(head),
+        registeredDomicile: p.registeredDomicile,
+        familyRegisterHead: p.familyRegisterHead,
+        address: h.address,
+        addressSupplement: h.addressSupplement,
+        addressCode: h.addressCode,
+        postalCode: h.postalCode,
+        becameResidentDate: p.becameResidentDate,
+        addressEstablishedDate: p.addressEstablishedDate,
+        notificationDate: p.notificationDate,
+        previousAddress: p.previousAddress,
+        status: ResidentStatus.RESIDENT,
+        cardStatus: p.hasCard ? CardStatus.ISSUED : CardStatus.NONE,
+        legacyCardStatus: LegacyCardStatus.NONE,
+        changeReason: ChangeReason.INITIAL_LOAD,
+        changeDate: p.addressEstablishedDate,
+        isForeignResident: Boolean(p.foreign),
+        nationalityRegion: p.foreign?.nationalityRegion,
+        alphabetName: p.foreign?.alphabetName,
+        residenceCardNumber: p.foreign?.residenceCardNumber,
+        foreignResidentCategory: p.foreign?.foreignResidentCategory,
+        statusOfResidence: p.foreign?.statusOfResidence,
+        periodOfStay: p.foreign?.periodOfStay,
+        periodOfStayExpiry: p.foreign?.periodOfStayExpiry,
+        becameForeignResidentDate: p.foreign?.becameForeignResidentDate,
+        isAdultWard: false,
+        processId: 'demo-load',
+        updatedBy: 'system',
+        historyNumber: 1,
+        updatedAt: now,
+        version: 1,
       });
       residents.push(r);
-      history.push(Object.assign(new ResidentHistory(), {
-        addresseeNumber: r.addresseeNumber, historyNumber: 1, changeReason: ChangeReason.INITIAL_LOAD, changeDate: r.changeDate,
-        notificationDate: r.notificationDate, processingDate: today, operatorId: 'system', notes: 'demo data', snapshot: snapshotOf(r), createdAt: now,
-      }));
+      history.push(
+        Object.assign(new ResidentHistory(), {
+          addresseeNumber: r.addresseeNumber,
+          historyNumber: 1,
+          changeReason: ChangeReason.INITIAL_LOAD,
+          changeDate: r.changeDate,
+          notificationDate: r.notificationDate,
+          processingDate: today,
+          operatorId: 'system',
+          notes: 'demo data',
+          snapshot: snapshotOf(r),
+          createdAt: now,
+        }),
+      );
     }
   }
   const serial = (n: string) => Number(n.slice(0, -1));
@@ -67,5 +131,10 @@ export async function loadDemoTown(orm: MikroORM, pii: PiiCrypto, opts: { seed?:
       { name: 'householdNumber', value: Math.max(...households.map((h) => serial(h.householdNumber))) },
     ]);
   });
-  return { loaded: true, residents: residents.length, households: households.length, residentRecordCodes: residents.map((r) => r.residentRecordCode!) };
+  return {
+    loaded: true,
+    residents: residents.length,
+    households: households.length,
+    residentRecordCodes: residents.map((r) => r.residentRecordCode!),
+  };
 }

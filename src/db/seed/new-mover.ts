@@ -23,14 +23,19 @@ export function generateNewMover(seed: number, today: IsoDate = '2026-11-01'): D
     inTownDomicile: () => otherDomicile(rng),
     previousAddress: () => otherMunicipalityAddress(rng).address,
   };
-  const band = rng.weighted<readonly [number, number]>([[[20, 39], 60], [[40, 64], 30], [[65, 85], 10]]);
+  const band = rng.weighted<readonly [number, number]>([
+    [[20, 39], 60],
+    [[40, 64], 30],
+    [[65, 85], 10],
+  ]);
   const year = birthYearForAge(ctx, band[0], band[1]);
   const family = surname(rng);
   const sex = rng.chance(0.5) ? Sex.MALE : Sex.FEMALE;
   const draft = person(ctx, '世帯主', sex, year, family, new Set(), { domicile: otherDomicile(rng), head: '' });
-  draft.familyRegisterHead = band[0] === 20 && rng.chance(0.5)
-    ? absentMan(ctx, family.kanji, year - 28) // still in the parents' 戸籍
-    : fullName(draft.familyName, draft.givenName);
+  draft.familyRegisterHead =
+    band[0] === 20 && rng.chance(0.5)
+      ? absentMan(ctx, family.kanji, year - 28) // still in the parents' 戸籍
+      : fullName(draft.familyName, draft.givenName);
   const moveInDate = addDays(today, -rng.int(0, 13));
   const plannedMoveOutDate = minOf(today, addDays(moveInDate, -rng.int(-3, 10)));
   const adult = addYears(draft.birthDate, 18);

@@ -60,7 +60,9 @@ export const givenName = (rng: Prng, sex: Sex, birthYear: number, avoid: Readonl
   const era = nameEraOfYear(birthYear);
   const i = NAME_ERAS.indexOf(era);
   for (;;) {
-    const shifted = rng.chance(0.15) ? NAME_ERAS[Math.min(NAME_ERAS.length - 1, Math.max(0, i + rng.pick([-1, 1])))] : era;
+    const shifted = rng.chance(0.15)
+      ? NAME_ERAS[Math.min(NAME_ERAS.length - 1, Math.max(0, i + rng.pick([-1, 1])))]
+      : era;
     const name = rng.pick(lists[shifted ?? era]);
     if (!avoid.has(name.kanji)) return name;
   }
@@ -162,7 +164,15 @@ export const makeCouple = (ctx: PlanContext, headYear: number, used: Set<string>
     const partnerKoseki = rng.chance(0.5)
       ? 'self'
       : { domicile: otherDomicile(rng), head: absentMan(ctx, partnerFamily.kanji, partnerYear - 28) };
-    const partner = person(ctx, headIsWife ? '夫（未届）' : '妻（未届）', partnerSex, partnerYear, partnerFamily, used, partnerKoseki);
+    const partner = person(
+      ctx,
+      headIsWife ? '夫（未届）' : '妻（未届）',
+      partnerSex,
+      partnerYear,
+      partnerFamily,
+      used,
+      partnerKoseki,
+    );
     return { head, partner, married: false, family, koseki: kosekiOf(head) };
   }
   const domicile = familyDomicile(ctx);

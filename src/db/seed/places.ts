@@ -89,7 +89,12 @@ export class TownAddresses {
     for (let attempt = 0; ; attempt++) {
       if (attempt > 0 && attempt % 50 === 0) this.maxBan *= 2; // a crowded town grows more 番
       const area = this.rng.weighted(AREA_WEIGHTS);
-      const lot = { area, chome: this.rng.int(1, area.chome), ban: this.rng.int(1, this.maxBan), go: this.rng.int(1, 24) };
+      const lot = {
+        area,
+        chome: this.rng.int(1, area.chome),
+        ban: this.rng.int(1, this.maxBan),
+        go: this.rng.int(1, 24),
+      };
       const key = `${area.id}-${lot.chome}-${lot.ban}-${lot.go}`;
       if (!this.usedLots.has(key)) {
         this.usedLots.add(key);
@@ -104,7 +109,8 @@ export class TownAddresses {
       ? `${lot.area.name}${this.rng.pick(AREA_BUILDING_SUFFIXES)}`
       : (BUILDING_NAMES[this.buildings.length % BUILDING_NAMES.length] ?? 'ハイツ');
     let name = named;
-    for (let n = 2; this.buildings.some((b) => b.name === name); n++) name = `第${n <= 10 ? kanjiNumber(n) : n}${named}`;
+    for (let n = 2; this.buildings.some((b) => b.name === name); n++)
+      name = `第${n <= 10 ? kanjiNumber(n) : n}${named}`;
     return { ...lot, name, floors: this.rng.int(2, 6), perFloor: this.rng.int(3, 8), taken: new Set() };
   }
 }

@@ -27,11 +27,20 @@ export async function seedStaff(orm: MikroORM, users = DEMO_USERS, password = DE
   const em = orm.em.fork();
   let added = 0;
   for (const t of DEMO_TERMINALS) {
-    if (!(await em.findOne(Terminal, { terminalId: t.terminalId }))) em.persist(em.create(Terminal, { ...t, active: true }));
+    if (!(await em.findOne(Terminal, { terminalId: t.terminalId })))
+      em.persist(em.create(Terminal, { ...t, active: true }));
   }
   for (const u of users) {
     if (await em.findOne(StaffUser, { userId: u.userId })) continue;
-    em.persist(em.create(StaffUser, { ...u, passwordHash: await hashPassword(password), active: true, failedLogins: 0, createdAt: new Date() }));
+    em.persist(
+      em.create(StaffUser, {
+        ...u,
+        passwordHash: await hashPassword(password),
+        active: true,
+        failedLogins: 0,
+        createdAt: new Date(),
+      }),
+    );
     added++;
   }
   await em.flush();

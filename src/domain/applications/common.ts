@@ -3,7 +3,12 @@
 export const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
 export const isoDateSchema = { type: 'string', format: 'iso-date' } as const;
 
-export interface AddressInput { address: string; addressSupplement?: string; postalCode?: string; addressCode?: string }
+export interface AddressInput {
+  address: string;
+  addressSupplement?: string;
+  postalCode?: string;
+  addressCode?: string;
+}
 export const AddressInputSchema = {
   type: 'object',
   additionalProperties: false,
@@ -21,12 +26,28 @@ export const HouseholdPlacementSchema = {
   type: 'object',
   required: ['mode'],
   oneOf: [
-    { type: 'object', additionalProperties: false, required: ['mode'], properties: { mode: { type: 'string', const: 'new' } } },
-    { type: 'object', additionalProperties: false, required: ['mode', 'householdNumber'], properties: { mode: { type: 'string', const: 'join' }, householdNumber: { type: 'string', pattern: '^[0-9]{7}$' } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mode'],
+      properties: { mode: { type: 'string', const: 'new' } },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mode', 'householdNumber'],
+      properties: {
+        mode: { type: 'string', const: 'join' },
+        householdNumber: { type: 'string', pattern: '^[0-9]{7}$' },
+      },
+    },
   ],
 } as const;
 
-export interface IdentityDocumentInput { type: 'myNumberCard' | 'driversLicence' | 'passport' | 'residenceCard' | 'other'; checkedBy?: string }
+export interface IdentityDocumentInput {
+  type: 'myNumberCard' | 'driversLicence' | 'passport' | 'residenceCard' | 'other';
+  checkedBy?: string;
+}
 export const IdentityDocumentInputSchema = {
   type: 'object',
   additionalProperties: false,
@@ -37,7 +58,12 @@ export const IdentityDocumentInputSchema = {
   },
 } as const;
 
-export interface CertificateRequestInput { includeHouseholdHead?: boolean; includeDomicile?: boolean; includeResidentRecordCode?: boolean; includeIndividualNumber?: boolean }
+export interface CertificateRequestInput {
+  includeHouseholdHead?: boolean;
+  includeDomicile?: boolean;
+  includeResidentRecordCode?: boolean;
+  includeIndividualNumber?: boolean;
+}
 export const CertificateRequestInputSchema = {
   type: 'object',
   additionalProperties: false,

@@ -1,7 +1,15 @@
 import type { JSONSchemaType } from 'ajv';
 import {
-  AddressInputSchema, CertificateRequestInputSchema, HouseholdPlacementSchema, IdentityDocumentInputSchema, isoDateSchema, text,
-  type AddressInput, type CertificateRequestInput, type HouseholdPlacement, type IdentityDocumentInput,
+  AddressInputSchema,
+  CertificateRequestInputSchema,
+  HouseholdPlacementSchema,
+  IdentityDocumentInputSchema,
+  isoDateSchema,
+  text,
+  type AddressInput,
+  type CertificateRequestInput,
+  type HouseholdPlacement,
+  type IdentityDocumentInput,
 } from './common';
 
 /**
@@ -45,7 +53,16 @@ const date = isoDateSchema;
 const moverSchema: JSONSchemaType<MoveInMover> = {
   type: 'object',
   additionalProperties: false,
-  required: ['familyName', 'givenName', 'familyNameKana', 'givenNameKana', 'birthDate', 'sex', 'relationshipToHead', 'residentRecordCode'],
+  required: [
+    'familyName',
+    'givenName',
+    'familyNameKana',
+    'givenNameKana',
+    'birthDate',
+    'sex',
+    'relationshipToHead',
+    'residentRecordCode',
+  ],
   properties: {
     familyName: text(50),
     givenName: text(50),

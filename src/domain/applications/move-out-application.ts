@@ -25,27 +25,32 @@ export interface MoveOutApplication {
   identityDocument: IdentityDocumentInput;
 }
 
-
 export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
   type: 'object',
   additionalProperties: false,
   required: ['movers', 'destination', 'plannedMoveOutDate', 'path', 'notifier', 'identityDocument'],
   properties: {
     movers: {
-      type: 'array', minItems: 1, maxItems: 12,
+      type: 'array',
+      minItems: 1,
+      maxItems: 12,
       items: {
-        type: 'object', additionalProperties: false,
+        type: 'object',
+        additionalProperties: false,
         required: ['addresseeNumber', 'familyName', 'givenName', 'birthDate', 'sex'],
         properties: {
           addresseeNumber: { type: 'string', pattern: '^[0-9]{7}$' },
-          familyName: text(50), givenName: text(50),
+          familyName: text(50),
+          givenName: text(50),
           birthDate: { type: 'string', format: 'iso-date' },
           sex: { type: 'string', enum: ['1', '2'] },
         },
       },
     },
     destination: {
-      type: 'object', additionalProperties: false, required: ['address'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['address'],
       properties: {
         address: text(200),
         municipalityCode: { type: 'string', format: 'municipality-code', nullable: true },
@@ -57,8 +62,13 @@ export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
     path: { type: 'string', enum: ['paper', 'special'] },
     cardHolderPresent: { type: 'boolean', nullable: true },
     notifier: {
-      type: 'object', additionalProperties: false, required: ['kind'],
-      properties: { kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] }, powerOfAttorney: { type: 'boolean', nullable: true } },
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: {
+        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
+        powerOfAttorney: { type: 'boolean', nullable: true },
+      },
     },
     identityDocument: IdentityDocumentInputSchema,
   },

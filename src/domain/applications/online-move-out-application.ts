@@ -49,21 +49,44 @@ const mover = {
   type: 'object',
   additionalProperties: false,
   required: ['familyName', 'givenName', 'birthDate', 'sex'],
-  properties: { familyName: text(50), givenName: text(50), birthDate: isoDateSchema, sex: { type: 'string', enum: ['1', '2'] } },
+  properties: {
+    familyName: text(50),
+    givenName: text(50),
+    birthDate: isoDateSchema,
+    sex: { type: 'string', enum: ['1', '2'] },
+  },
 } as const;
 
 export const OnlineMoveOutContentSchema: JSONSchemaType<OnlineMoveOutContent> = {
   type: 'object',
   additionalProperties: false,
-  required: ['applicationDate', 'applicant', 'currentAddress', 'movers', 'destination', 'plannedMoveOutDate', 'contactPhone'],
+  required: [
+    'applicationDate',
+    'applicant',
+    'currentAddress',
+    'movers',
+    'destination',
+    'plannedMoveOutDate',
+    'contactPhone',
+  ],
   properties: {
     applicationDate: isoDateSchema,
-    applicant: { ...mover, required: [...mover.required, 'isMover'], properties: { ...mover.properties, isMover: { type: 'boolean' } } },
+    applicant: {
+      ...mover,
+      required: [...mover.required, 'isMover'],
+      properties: { ...mover.properties, isMover: { type: 'boolean' } },
+    },
     currentAddress: text(200),
     movers: { type: 'array', minItems: 1, maxItems: 12, items: mover },
     destination: {
-      type: 'object', additionalProperties: false, required: ['address'],
-      properties: { address: text(200), municipalityCode: { type: 'string', format: 'municipality-code', nullable: true }, abroad: { type: 'boolean', nullable: true } },
+      type: 'object',
+      additionalProperties: false,
+      required: ['address'],
+      properties: {
+        address: text(200),
+        municipalityCode: { type: 'string', format: 'municipality-code', nullable: true },
+        abroad: { type: 'boolean', nullable: true },
+      },
     },
     plannedMoveOutDate: isoDateSchema,
     plannedVisitDate: { ...isoDateSchema, nullable: true },

@@ -11,7 +11,12 @@ export type CopyRequester = 'self' | 'householdMember' | 'proxy';
 
 export interface ResidentRecordCopyRequest {
   addresseeNumbers: string[];
-  options: { includeHouseholdHead?: boolean; includeDomicile?: boolean; includeResidentRecordCode?: boolean; includeIndividualNumber?: boolean };
+  options: {
+    includeHouseholdHead?: boolean;
+    includeDomicile?: boolean;
+    includeResidentRecordCode?: boolean;
+    includeIndividualNumber?: boolean;
+  };
   requester: { relation: CopyRequester; powerOfAttorney?: boolean };
   identityDocument: IdentityDocumentInput;
 }
@@ -23,13 +28,28 @@ export const ResidentRecordCopyRequestSchema: JSONSchemaType<ResidentRecordCopyR
   additionalProperties: false,
   required: ['addresseeNumbers', 'options', 'requester', 'identityDocument'],
   properties: {
-    addresseeNumbers: { type: 'array', minItems: 1, maxItems: 12, uniqueItems: true, items: { type: 'string', pattern: '^[0-9]{7}$' } },
+    addresseeNumbers: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 12,
+      uniqueItems: true,
+      items: { type: 'string', pattern: '^[0-9]{7}$' },
+    },
     options: {
-      type: 'object', additionalProperties: false, required: [],
-      properties: { includeHouseholdHead: flag, includeDomicile: flag, includeResidentRecordCode: flag, includeIndividualNumber: flag },
+      type: 'object',
+      additionalProperties: false,
+      required: [],
+      properties: {
+        includeHouseholdHead: flag,
+        includeDomicile: flag,
+        includeResidentRecordCode: flag,
+        includeIndividualNumber: flag,
+      },
     },
     requester: {
-      type: 'object', additionalProperties: false, required: ['relation'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['relation'],
       properties: { relation: { type: 'string', enum: ['self', 'householdMember', 'proxy'] }, powerOfAttorney: flag },
     },
     identityDocument: IdentityDocumentInputSchema,

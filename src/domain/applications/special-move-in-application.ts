@@ -1,7 +1,13 @@
 import type { JSONSchemaType } from 'ajv';
 import {
-  AddressInputSchema, CertificateRequestInputSchema, HouseholdPlacementSchema, isoDateSchema, text,
-  type AddressInput, type CertificateRequestInput, type HouseholdPlacement,
+  AddressInputSchema,
+  CertificateRequestInputSchema,
+  HouseholdPlacementSchema,
+  isoDateSchema,
+  text,
+  type AddressInput,
+  type CertificateRequestInput,
+  type HouseholdPlacement,
 } from './common';
 
 /**
@@ -37,13 +43,20 @@ export const SpecialMoveInApplicationSchema: JSONSchemaType<SpecialMoveInApplica
   required: ['persons', 'originMunicipalityCode', 'address', 'moveInDate', 'household', 'notifier'],
   properties: {
     persons: {
-      type: 'array', minItems: 1, maxItems: 12,
+      type: 'array',
+      minItems: 1,
+      maxItems: 12,
       items: {
-        type: 'object', additionalProperties: false,
+        type: 'object',
+        additionalProperties: false,
         required: ['residentRecordCode', 'familyName', 'givenName', 'birthDate', 'sex', 'relationshipToHead'],
         properties: {
           residentRecordCode: { type: 'string', pattern: '^[0-9]{11}$' },
-          familyName: text(50), givenName: text(50), birthDate: date, sex: { type: 'string', enum: ['1', '2'] }, relationshipToHead: text(40),
+          familyName: text(50),
+          givenName: text(50),
+          birthDate: date,
+          sex: { type: 'string', enum: ['1', '2'] },
+          relationshipToHead: text(40),
         },
       },
     },
@@ -52,7 +65,12 @@ export const SpecialMoveInApplicationSchema: JSONSchemaType<SpecialMoveInApplica
     moveInDate: date,
     notificationDate: { ...date, nullable: true },
     household: HouseholdPlacementSchema as unknown as JSONSchemaType<SpecialMoveInApplication['household']>,
-    notifier: { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { type: 'string', enum: ['self', 'householdMember'] } } },
+    notifier: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: { kind: { type: 'string', enum: ['self', 'householdMember'] } },
+    },
     certificateRequest: CertificateRequestInputSchema,
   },
 };

@@ -67,7 +67,8 @@ export class SimFaults {
     let outage = this.outage;
     if (req.outage) {
       const from = req.outage.from === undefined ? this.now().getTime() : Date.parse(req.outage.from);
-      const until = req.outage.durationMs === undefined ? Date.parse(req.outage.until ?? '') : from + req.outage.durationMs;
+      const until =
+        req.outage.durationMs === undefined ? Date.parse(req.outage.until ?? '') : from + req.outage.durationMs;
       if (!(until > from)) return 'outage.until must be later than outage.from';
       outage = { from, until };
     }

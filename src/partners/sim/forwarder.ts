@@ -101,7 +101,11 @@ export class StoreAndForward {
   /** Registers or replaces the route of `destination`; true when it was new. Starts waiting deliveries. */
   setRoute(destination: string, route: { baseUrl: string; token: string }): boolean {
     const isNew = !this.routeMap.has(destination);
-    this.routeMap.set(destination, { baseUrl: route.baseUrl.replace(/\/+$/, ''), token: route.token, registeredAt: this.now().toISOString() });
+    this.routeMap.set(destination, {
+      baseUrl: route.baseUrl.replace(/\/+$/, ''),
+      token: route.token,
+      registeredAt: this.now().toISOString(),
+    });
     const q = this.queues.get(destination);
     if (q?.timer) {
       clearTimeout(q.timer);

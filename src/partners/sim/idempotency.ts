@@ -14,7 +14,11 @@ import { CommonErrorCode, type PartnerErrorBody } from '../partner-contract';
 export type SimOutcome<A> = { status: 200 | 201; ack: A } | { status: 409 | 422; error: PartnerErrorBody };
 
 /** A refusal. `message` must hold no value taken from the request. */
-export const refuse = (status: 409 | 422, code: string, message: string): { status: 409 | 422; error: PartnerErrorBody } => ({
+export const refuse = (
+  status: 409 | 422,
+  code: string,
+  message: string,
+): { status: 409 | 422; error: PartnerErrorBody } => ({
   status,
   error: { code, message },
 });
@@ -44,7 +48,11 @@ export class IdempotentInbox<T, A extends { duplicate: boolean }> {
     const hit = this.keys.get(key);
     if (!hit) return undefined;
     if (hit.canonical !== canonicalJson(body))
-      return refuse(409, CommonErrorCode.IDEMPOTENCY_KEY_REUSED, 'this Idempotency-Key was already used for a different message');
+      return refuse(
+        409,
+        CommonErrorCode.IDEMPOTENCY_KEY_REUSED,
+        'this Idempotency-Key was already used for a different message',
+      );
     return { status: 200, ack: { ...hit.ack, duplicate: true } };
   }
 
@@ -75,7 +83,10 @@ export class SequenceTracker {
     if (seq > last) return undefined;
     return {
       status: 409,
-      error: { code: CommonErrorCode.SEQUENCE_OUT_OF_ORDER, message: `sequenceNumber must be greater than ${last} for this residentRecordCode` },
+      error: {
+        code: CommonErrorCode.SEQUENCE_OUT_OF_ORDER,
+        message: `sequenceNumber must be greater than ${last} for this residentRecordCode`,
+      },
     };
   }
 

@@ -25,7 +25,13 @@ export type SimLog = (line: string) => void;
 
 const validateFaults = compileSchema<FaultsRequest>(FaultsRequestSchema);
 
-export const sendError = (res: Response, status: number, code: string, message: string, errors?: FieldError[]): void => {
+export const sendError = (
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  errors?: FieldError[],
+): void => {
   const body: PartnerErrorBody = errors ? { code, message, errors } : { code, message };
   res.status(status).json(body);
 };
@@ -93,7 +99,9 @@ export const messageRoute =
     const out = accept(v.value);
     if ('ack' in out) {
       res.status(out.status).json(out.ack);
-      opts.log(`${req.method} ${req.path} ${out.status} ${opts.ackId(out.ack)}${out.ack.duplicate ? ' duplicate' : ''}`);
+      opts.log(
+        `${req.method} ${req.path} ${out.status} ${opts.ackId(out.ack)}${out.ack.duplicate ? ' duplicate' : ''}`,
+      );
     } else {
       sendError(res, out.status, out.error.code, out.error.message, out.error.errors);
       opts.log(`${req.method} ${req.path} ${out.status} ${out.error.code}`);
@@ -109,7 +117,11 @@ export interface AdminRoutesOptions<K extends string> {
 }
 
 /** `_admin/received`, `_admin/faults` (GET, POST) and `_admin/reset` under `prefix`. */
-export function mountAdminRoutes<K extends string>(app: express.Express, prefix: string, opts: AdminRoutesOptions<K>): void {
+export function mountAdminRoutes<K extends string>(
+  app: express.Express,
+  prefix: string,
+  opts: AdminRoutesOptions<K>,
+): void {
   app.get(`${prefix}/_admin/received`, (req, res) => {
     const q = opts.receivedQuery({ ...req.query });
     if (!q.ok) return sendInvalid(res, q.errors);
@@ -140,7 +152,8 @@ export function finishPartnerApp(app: express.Express, log: SimLog): void {
   // Body-parser errors carry fragments of the body in their message: answer with a fixed text, never err.message.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: unknown; status?: unknown };
-    if (e.type === 'entity.too.large') return sendError(res, 413, CommonErrorCode.INVALID_MESSAGE, 'the message is too large');
+    if (e.type === 'entity.too.large')
+      return sendError(res, 413, CommonErrorCode.INVALID_MESSAGE, 'the message is too large');
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
       return sendError(res, 400, CommonErrorCode.INVALID_MESSAGE, 'the request body is not valid JSON');
     log('internal error');
@@ -154,7 +167,10 @@ export interface ListeningServer {
 }
 
 /** Listens on `host` (default 127.0.0.1) and `port` (default 0 = a free port); the URL names the bound port. */
-export async function listen(app: express.Express, opts: { port?: number; host?: string } = {}): Promise<ListeningServer> {
+export async function listen(
+  app: express.Express,
+  opts: { port?: number; host?: string } = {},
+): Promise<ListeningServer> {
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

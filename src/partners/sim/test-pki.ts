@@ -25,7 +25,12 @@ const subtle = webcrypto.subtle;
 x509.cryptoProvider.set(webcrypto as any); // node:crypto webcrypto === globalThis.crypto; DOM types are not in lib
 
 export const RSA_BITS = 2048;
-const RSA_ALG = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: RSA_BITS };
+const RSA_ALG = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: RSA_BITS,
+};
 const DAY = 86_400_000;
 
 export interface TestSigner {
@@ -115,24 +120,86 @@ const issue = async (p: IssueParams): Promise<x509.X509Certificate> => {
   });
 };
 
-const signerName = (label: string): string => `CN=TEST SIGNER ${label}, OU=Test Signing Certificates, O=Test J-LIS, C=JP`;
+const signerName = (label: string): string =>
+  `CN=TEST SIGNER ${label}, OU=Test Signing Certificates, O=Test J-LIS, C=JP`;
 
 const generate = async (): Promise<TestCa> => {
   const now = Date.now();
   const at = (days: number): Date => new Date(now + days * DAY);
-  const [rootKeys, interKeys, revokedInterKeys, untrustedRootKeys, validKeys, expiredKeys, futureKeys, revokedKeys, underRevokedKeys, untrustedKeys, other] =
-    await Promise.all(Array.from({ length: 11 }, rsaKeys));
+  const [
+    rootKeys,
+    interKeys,
+    revokedInterKeys,
+    untrustedRootKeys,
+    validKeys,
+    expiredKeys,
+    futureKeys,
+    revokedKeys,
+    underRevokedKeys,
+    untrustedKeys,
+    other,
+  ] = await Promise.all(Array.from({ length: 11 }, rsaKeys));
   const ca = (name: string, keys: KeyPair) => ({ name, keys: keys! });
 
-  const root = await issue({ serialNumber: '1001', subject: ROOT_NAME, keys: rootKeys!, issuer: ca(ROOT_NAME, rootKeys!), notBefore: at(-3650), notAfter: at(3650), ca: true });
+  const root = await issue({
+    serialNumber: '1001',
+    subject: ROOT_NAME,
+    keys: rootKeys!,
+    issuer: ca(ROOT_NAME, rootKeys!),
+    notBefore: at(-3650),
+    notAfter: at(3650),
+    ca: true,
+  });
   const interName = 'CN=Test JPKI Signing CA, O=Test J-LIS, C=JP';
-  const intermediate = await issue({ serialNumber: '2001', subject: interName, keys: interKeys!, issuer: ca(ROOT_NAME, rootKeys!), notBefore: at(-1000), notAfter: at(1000), ca: true });
+  const intermediate = await issue({
+    serialNumber: '2001',
+    subject: interName,
+    keys: interKeys!,
+    issuer: ca(ROOT_NAME, rootKeys!),
+    notBefore: at(-1000),
+    notAfter: at(1000),
+    ca: true,
+  });
   const revokedInterName = 'CN=Test JPKI Signing CA 2, O=Test J-LIS, C=JP';
-  const revokedIntermediate = await issue({ serialNumber: '2002', subject: revokedInterName, keys: revokedInterKeys!, issuer: ca(ROOT_NAME, rootKeys!), notBefore: at(-1000), notAfter: at(1000), ca: true });
-  const untrustedRoot = await issue({ serialNumber: '1001', subject: ROOT_NAME, keys: untrustedRootKeys!, issuer: ca(ROOT_NAME, untrustedRootKeys!), notBefore: at(-3650), notAfter: at(3650), ca: true, keyIdentifiers: false });
+  const revokedIntermediate = await issue({
+    serialNumber: '2002',
+    subject: revokedInterName,
+    keys: revokedInterKeys!,
+    issuer: ca(ROOT_NAME, rootKeys!),
+    notBefore: at(-1000),
+    notAfter: at(1000),
+    ca: true,
+  });
+  const untrustedRoot = await issue({
+    serialNumber: '1001',
+    subject: ROOT_NAME,
+    keys: untrustedRootKeys!,
+    issuer: ca(ROOT_NAME, untrustedRootKeys!),
+    notBefore: at(-3650),
+    notAfter: at(3650),
+    ca: true,
+    keyIdentifiers: false,
+  });
 
-  const signer = async (label: string, serialNumber: string, keys: KeyPair, issuer: { name: string; keys: KeyPair }, from: number, to: number, keyIdentifiers = true): Promise<TestSigner> => {
-    const cert = await issue({ serialNumber, subject: signerName(label), keys, issuer, notBefore: at(from), notAfter: at(to), ca: false, keyIdentifiers });
+  const signer = async (
+    label: string,
+    serialNumber: string,
+    keys: KeyPair,
+    issuer: { name: string; keys: KeyPair },
+    from: number,
+    to: number,
+    keyIdentifiers = true,
+  ): Promise<TestSigner> => {
+    const cert = await issue({
+      serialNumber,
+      subject: signerName(label),
+      keys,
+      issuer,
+      notBefore: at(from),
+      notAfter: at(to),
+      ca: false,
+      keyIdentifiers,
+    });
     return { certificate: cert.toString('pem'), privateKey: keys.privateKey, serialNumber: serialNumber.toUpperCase() };
   };
   const inter = ca(interName, interKeys!);
@@ -154,7 +221,12 @@ const generate = async (): Promise<TestCa> => {
     intermediate: pem(intermediate),
     revokedIntermediate: pem(revokedIntermediate),
     untrustedRoot: pem(untrustedRoot),
-    valid, expired, notYetValid, revoked, underRevokedIntermediate, untrusted,
+    valid,
+    expired,
+    notYetValid,
+    revoked,
+    underRevokedIntermediate,
+    untrusted,
     otherKey: other!.privateKey,
     revokedSerial: revoked.serialNumber,
     revokedIntermediateSerial: '2002',
@@ -179,7 +251,11 @@ export const getTestCa = (): Promise<TestCa> => (cached ??= generate());
 
 /** Signs the UTF-8 bytes of `content` with RSA PKCS#1 v1.5 / SHA-256; returns base64. */
 export async function signContent(content: string, signerPrivateKey: Key): Promise<string> {
-  const signature = await subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, signerPrivateKey, new TextEncoder().encode(content));
+  const signature = await subtle.sign(
+    { name: 'RSASSA-PKCS1-v1_5' },
+    signerPrivateKey,
+    new TextEncoder().encode(content),
+  );
   return Buffer.from(signature).toString('base64');
 }
 
@@ -196,7 +272,10 @@ const identityExtension = (identity: SignerIdentity): x509.Extension => {
   const names = fields.map(
     (field) =>
       new GeneralName({
-        otherName: new OtherName({ typeId: JPKI_IDENTITY_OIDS[field], value: new asn1js.Utf8String({ value: identity[field] }).toBER() }),
+        otherName: new OtherName({
+          typeId: JPKI_IDENTITY_OIDS[field],
+          value: new asn1js.Utf8String({ value: identity[field] }).toBER(),
+        }),
       }),
   );
   return new x509.Extension(id_ce_subjectAltName, false, AsnConvert.serialize(new SubjectAlternativeName(names)));

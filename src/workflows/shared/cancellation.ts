@@ -13,8 +13,15 @@ import type { CancelRequest } from './case-types';
  */
 export async function wakeHeldCertificates(heldIds: string[]): Promise<void> {
   for (const heldId of heldIds) {
-    await getExternalWorkflowHandle(heldCertificateWorkflowId(heldId)).signal(certificateUpdatedSignal).catch(() =>
-      startChild(heldCertificateWorkflow, { workflowId: heldCertificateWorkflowId(heldId), args: [{ heldId }], parentClosePolicy: ParentClosePolicy.ABANDON }).catch(() => undefined));
+    await getExternalWorkflowHandle(heldCertificateWorkflowId(heldId))
+      .signal(certificateUpdatedSignal)
+      .catch(() =>
+        startChild(heldCertificateWorkflow, {
+          workflowId: heldCertificateWorkflowId(heldId),
+          args: [{ heldId }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        }).catch(() => undefined),
+      );
   }
 }
 
@@ -24,9 +31,18 @@ export async function wakeHeldCertificates(heldIds: string[]): Promise<void> {
  * restores the state before the case, queues the 本人確認情報 update (and, for a special 転出, the withdrawal of the
  * 転出証明書情報 at the destination) in the same transaction, and the messages are delivered before the case closes.
  */
-export async function cancelWithCompensation(c: CaseFrame, caseId: string, cancel: CancelRequest): Promise<{ caseId: string; status: CaseStatus }> {
+export async function cancelWithCompensation(
+  c: CaseFrame,
+  caseId: string,
+  cancel: CancelRequest,
+): Promise<{ caseId: string; status: CaseStatus }> {
   await c.status.set(CaseStatus.CANCELLING);
-  const result = await registry.compensateCase({ caseId, by: cancel.by, terminalId: cancel.terminalId, reason: cancel.reason });
+  const result = await registry.compensateCase({
+    caseId,
+    by: cancel.by,
+    terminalId: cancel.terminalId,
+    reason: cancel.reason,
+  });
   await wakeHeldCertificates(result.heldIds);
   if (result.outbox > 0) await c.deliverAll(CaseStatus.CANCELLING);
   await c.status.set(CaseStatus.CANCELLED);

@@ -27,7 +27,8 @@ export const rejection = (code: UpdateRejection, message: string): Error => new 
 
 /** Validator check of a reason entered by staff (`what`: the step, e.g. 却下). */
 export const requireReason = (reason: unknown, what = ''): void => {
-  if (typeof reason !== 'string' || reason.trim().length === 0) throw rejection('REASON_REQUIRED', `${what ? `${what}の` : ''}理由を入力してください`);
+  if (typeof reason !== 'string' || reason.trim().length === 0)
+    throw rejection('REASON_REQUIRED', `${what ? `${what}の` : ''}理由を入力してください`);
 };
 
 export interface CaseState {

@@ -29,23 +29,40 @@ export interface CaseFrameOptions {
  * workflow, so that the handlers exist from the start; run the procedure inside `body`.
  */
 export function caseWorkflow(p: CaseFrameOptions) {
-  const status = caseStatusTracker(p.caseId, p.procedure, p.initial ?? CaseStatus.AWAITING_APPROVAL, { makerId: p.enteredBy });
+  const status = caseStatusTracker(p.caseId, p.procedure, p.initial ?? CaseStatus.AWAITING_APPROVAL, {
+    makerId: p.enteredBy,
+  });
   const retry = retryControl();
   const log = { caseId: p.caseId };
   const delivery = caseDelivery(p.caseId, status, retry);
   let bodyScope: CancellationScope | undefined;
   const view = (): WorkView => ({
-    status: status.status, makerId: status.makerId, assignedTo: status.assignedTo, escalated: status.escalated,
+    status: status.status,
+    makerId: status.makerId,
+    assignedTo: status.assignedTo,
+    escalated: status.escalated,
     retryable: status.status === CaseStatus.DELIVERY_REJECTED || retry.inFlight,
     reviewBlocked: (p.reviewBlockedBy ?? []).length > 0,
   });
   const approval = installApprovalHandlers({ caseId: p.caseId, status, view, log });
   const work = installWorkHandlers({
-    status, view, log, retry, resumeDelivery: delivery.resume, canCancel: () => p.canCancel?.() ?? true, onCancel: () => bodyScope?.cancel(),
+    status,
+    view,
+    log,
+    retry,
+    resumeDelivery: delivery.resume,
+    canCancel: () => p.canCancel?.() ?? true,
+    onCancel: () => bodyScope?.cancel(),
   });
   setHandler(caseStateQuery, () => ({
-    caseId: p.caseId, status: status.status, decision: approval.decision(), needsAttention: status.needsAttention,
-    attentionReason: status.attentionReason, assignedTo: status.assignedTo, makerId: status.makerId, escalated: status.escalated,
+    caseId: p.caseId,
+    status: status.status,
+    decision: approval.decision(),
+    needsAttention: status.needsAttention,
+    attentionReason: status.attentionReason,
+    assignedTo: status.assignedTo,
+    makerId: status.makerId,
+    escalated: status.escalated,
     retryable: view().retryable ?? false,
   }));
 
@@ -62,9 +79,15 @@ export function caseWorkflow(p: CaseFrameOptions) {
      */
     async awaitDecision(opts: { sla?: Duration; initial?: CaseStatus } = {}): Promise<Decision> {
       const sla = opts.sla ?? '1 day';
-      await status.set(opts.initial ?? CaseStatus.AWAITING_APPROVAL, { dueAt: new Date(Date.now() + msToNumber(sla)).toISOString() });
+      await status.set(opts.initial ?? CaseStatus.AWAITING_APPROVAL, {
+        dueAt: new Date(Date.now() + msToNumber(sla)).toISOString(),
+      });
       if (!(await condition(() => approval.decision() !== undefined, sla))) {
-        await status.set(status.status, { needsAttention: true, attentionReason: AttentionReason.APPROVAL_OVERDUE, assignTo: status.assignedTo });
+        await status.set(status.status, {
+          needsAttention: true,
+          attentionReason: AttentionReason.APPROVAL_OVERDUE,
+          assignTo: status.assignedTo,
+        });
         await condition(() => approval.decision() !== undefined);
       }
       const decision = approval.decision()!;

@@ -6,7 +6,9 @@ import type { CaseStatusTracker } from './status';
 import type { RetryControl } from './work';
 
 const isPartnerRefusal = (err: unknown) =>
-  err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === FailureType.PARTNER_REJECTED;
+  err instanceof ActivityFailure &&
+  err.cause instanceof ApplicationFailure &&
+  err.cause.type === FailureType.PARTNER_REJECTED;
 
 /**
  * Delivers a case's outbox (CS and J-LIS messages). Transient failures are retried by Temporal until accepted, and
@@ -26,7 +28,10 @@ export function caseDelivery(caseId: string, status: CaseStatusTracker, retry: R
           return;
         } catch (err) {
           if (!isPartnerRefusal(err)) throw err;
-          await status.set(CaseStatus.DELIVERY_REJECTED, { needsAttention: true, attentionReason: AttentionReason.CS_REJECTED });
+          await status.set(CaseStatus.DELIVERY_REJECTED, {
+            needsAttention: true,
+            attentionReason: AttentionReason.CS_REJECTED,
+          });
           resumeRequested = false;
           await condition(() => resumeRequested);
           await status.set(resume);

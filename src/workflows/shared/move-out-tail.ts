@@ -20,7 +20,9 @@ export interface MoveOutCommit {
 /** 本登録 of a 転出 (counter or online) after 決裁 and delivery of its messages; the commit cannot be interrupted. */
 export async function commitAndDeliverMoveOut(c: CaseFrame, caseId: string, decision: Decision) {
   await c.status.set(CaseStatus.APPROVED);
-  const commit = await CancellationScope.nonCancellable(() => registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }));
+  const commit = await CancellationScope.nonCancellable(() =>
+    registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
+  );
   await c.status.set(CaseStatus.DELIVERING);
   await c.deliverAll(CaseStatus.DELIVERING);
   return commit;
@@ -50,13 +52,18 @@ export function moveOutTail(caseId: string) {
       await condition(() => notices.length > 0, '1 minute');
       for (const inboundId of notices) await registry.recordMoveInNotice({ caseId, inboundId });
     },
-    async run(c: CaseFrame, commit: MoveOutCommit, noticeOverdueDays = DEFAULT_MOVE_RULES.moveInNoticeOverdueDays): Promise<void> {
+    async run(
+      c: CaseFrame,
+      commit: MoveOutCommit,
+      noticeOverdueDays = DEFAULT_MOVE_RULES.moveInNoticeOverdueDays,
+    ): Promise<void> {
       const planned = commit.plannedMoveOutDate;
       const pending = new Set(commit.addresseeNumbers);
       let allNoticesReceived = false;
       const handleInbox = async () => {
         for (let id = requests.shift(); id !== undefined; id = requests.shift()) {
-          if ((await registry.queueCertificateInfoResend({ caseId, inboundId: id })).queued) await c.deliverAll(c.status.status);
+          if ((await registry.queueCertificateInfoResend({ caseId, inboundId: id })).queued)
+            await c.deliverAll(c.status.status);
         }
         for (let id = notices.shift(); id !== undefined; id = notices.shift()) {
           const n = await registry.recordMoveInNotice({ caseId, inboundId: id });
@@ -87,7 +94,9 @@ export function moveOutTail(caseId: string) {
       let flagged = false;
       await c.status.set(CaseStatus.AWAITING_MOVE_IN_NOTICE);
       while (!allNoticesReceived) {
-        const arrived = flagged ? (await condition(inbox), true) : await condition(inbox, Math.max(overdueAt - Date.now(), 1));
+        const arrived = flagged
+          ? (await condition(inbox), true)
+          : await condition(inbox, Math.max(overdueAt - Date.now(), 1));
         if (!arrived && !flagged) {
           flagged = true;
           await c.status.set(CaseStatus.AWAITING_MOVE_IN_NOTICE, overdue);

@@ -21,7 +21,12 @@ export interface StatusExtra {
  * goes through it; it upserts the search attributes and writes the case projection row. Each write carries a
  * revision number, so a late projection write never overwrites a newer one.
  */
-export function caseStatusTracker(caseId: string, procedure: Procedure, initial: CaseStatus, opts: { makerId?: string } = {}) {
+export function caseStatusTracker(
+  caseId: string,
+  procedure: Procedure,
+  initial: CaseStatus,
+  opts: { makerId?: string } = {},
+) {
   let status: CaseStatus = initial;
   let needsAttention = false;
   let attentionReason: string | undefined;
@@ -39,8 +44,17 @@ export function caseStatusTracker(caseId: string, procedure: Procedure, initial:
       { key: AssignedToKey, value: assignedTo ?? null },
     ]);
     await projectCase({
-      caseId, procedure, revision, status, needsAttention, attentionReason: attentionReason ?? null, dueAt,
-      assignedTo: assignedTo ?? null, escalated, makerId, awaitingRole: awaitingRoleOf(status) ?? null,
+      caseId,
+      procedure,
+      revision,
+      status,
+      needsAttention,
+      attentionReason: attentionReason ?? null,
+      dueAt,
+      assignedTo: assignedTo ?? null,
+      escalated,
+      makerId,
+      awaitingRole: awaitingRoleOf(status) ?? null,
     });
   };
 
@@ -64,10 +78,15 @@ export function caseStatusTracker(caseId: string, procedure: Procedure, initial:
       return makerId;
     },
     async set(next: CaseStatus, extra: StatusExtra = {}): Promise<void> {
-      if (next !== status || extra.assignTo !== undefined) assignedTo = awaitingRoleOf(next) ? extra.assignTo : undefined;
+      if (next !== status || extra.assignTo !== undefined)
+        assignedTo = awaitingRoleOf(next) ? extra.assignTo : undefined;
       status = next;
       needsAttention = (extra.needsAttention ?? false) || escalated;
-      attentionReason = extra.needsAttention ? (extra.attentionReason ?? undefined) : escalated ? AttentionReason.ESCALATED : undefined;
+      attentionReason = extra.needsAttention
+        ? (extra.attentionReason ?? undefined)
+        : escalated
+          ? AttentionReason.ESCALATED
+          : undefined;
       await project(extra.dueAt);
     },
     async assign(userId: string | undefined): Promise<void> {

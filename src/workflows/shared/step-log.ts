@@ -5,9 +5,19 @@ import { registry } from './proxies';
 /** Writes one entry of the case action log (and its audit record) for a human step. */
 export type StepLog = { caseId: string };
 
-export async function logAction(log: StepLog, action: CaseAction, actor: Actor, reason?: string, detail: Record<string, unknown> = {}): Promise<void> {
+export async function logAction(
+  log: StepLog,
+  action: CaseAction,
+  actor: Actor,
+  reason?: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
   await registry.recordCaseAction({
-    caseId: log.caseId, action, actorId: actor.userId, actorRoles: actor.roles, terminalId: actor.terminalId,
+    caseId: log.caseId,
+    action,
+    actorId: actor.userId,
+    actorRoles: actor.roles,
+    terminalId: actor.terminalId,
     detail: { ...detail, ...(reason?.trim() ? { reason: reason.trim() } : {}) },
   });
 }

@@ -8,13 +8,17 @@ import type { CaseStatusTracker } from './status';
 export const claimUpdate = defineUpdate<{ assignedTo: string }, [{ actor: Actor }]>('claim');
 export const releaseUpdate = defineUpdate<void, [{ actor: Actor }]>('release');
 /** `toRoles` are the target's roles as the API read them from the staff table (validators cannot do I/O). */
-export const reassignUpdate = defineUpdate<{ assignedTo: string }, [{ actor: Actor; to: string; toRoles: string[]; reason: string }]>('reassign');
+export const reassignUpdate = defineUpdate<
+  { assignedTo: string },
+  [{ actor: Actor; to: string; toRoles: string[]; reason: string }]
+>('reassign');
 export const escalateUpdate = defineUpdate<void, [{ actor: Actor; reason: string }]>('escalate');
 /** Re-runs the failing step now (instead of at its next retry), or re-sends after a partner's refusal. */
-export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ actor: Actor; reason: string }]>('retryNow');
+export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ actor: Actor; reason: string }]>(
+  'retryNow',
+);
 /** Cancel with compensation (appended 異動の取消し, partners told). */
 export const cancelCaseUpdate = defineUpdate<{ accepted: true }, [{ actor: Actor; reason: string }]>('cancelCase');
-
 
 /**
  * Lets a supervisor restart an activity that is waiting for its next retry: the call runs in its own cancellation
@@ -71,70 +75,98 @@ export function installWorkHandlers(p: {
     if (!r.ok) throw rejection(r.code, r.message);
   };
 
-  setHandler(claimUpdate, async ({ actor }) => {
-    if (p.status.assignedTo !== actor.userId) {
-      await p.status.assign(actor.userId);
-      await logAction(p.log, CaseAction.CLAIM, actor);
-    }
-    return { assignedTo: actor.userId };
-  }, { validator: ({ actor }) => check(WorkAction.CLAIM, actor) });
-
-  setHandler(releaseUpdate, async ({ actor }) => {
-    const previous = p.status.assignedTo;
-    await p.status.assign(undefined);
-    await logAction(p.log, CaseAction.RELEASE, actor, undefined, { previous });
-  }, { validator: ({ actor }) => check(WorkAction.RELEASE, actor) });
-
-  setHandler(reassignUpdate, async ({ actor, to, reason }) => {
-    const previous = p.status.assignedTo;
-    await p.status.assign(to);
-    await logAction(p.log, CaseAction.REASSIGN, actor, reason, { previous, to });
-    return { assignedTo: to };
-  }, {
-    validator: ({ actor, to, toRoles, reason }) => {
-      check(WorkAction.REASSIGN, actor);
-      requireReason(reason);
-      const target = eligibleAssignee(p.view(), { userId: to, roles: toRoles ?? [] });
-      if (!target.ok) throw rejection(UpdateRejection.ASSIGNEE_NOT_ELIGIBLE, `${to} はこの工程を担当できません（${target.message}）`);
+  setHandler(
+    claimUpdate,
+    async ({ actor }) => {
+      if (p.status.assignedTo !== actor.userId) {
+        await p.status.assign(actor.userId);
+        await logAction(p.log, CaseAction.CLAIM, actor);
+      }
+      return { assignedTo: actor.userId };
     },
-  });
+    { validator: ({ actor }) => check(WorkAction.CLAIM, actor) },
+  );
 
-  setHandler(escalateUpdate, async ({ actor, reason }) => {
-    await p.status.escalate();
-    await logAction(p.log, CaseAction.ESCALATE, actor, reason);
-  }, {
-    validator: ({ actor, reason }) => {
-      check(WorkAction.ESCALATE, actor);
-      requireReason(reason);
+  setHandler(
+    releaseUpdate,
+    async ({ actor }) => {
+      const previous = p.status.assignedTo;
+      await p.status.assign(undefined);
+      await logAction(p.log, CaseAction.RELEASE, actor, undefined, { previous });
     },
-  });
+    { validator: ({ actor }) => check(WorkAction.RELEASE, actor) },
+  );
 
-  setHandler(retryNowUpdate, async ({ actor, reason }) => {
-    const rejected = p.status.status === CaseStatus.DELIVERY_REJECTED;
-    if (rejected) p.resumeDelivery();
-    else p.retry.restart();
-    await logAction(p.log, CaseAction.RETRY_NOW, actor, reason, { what: rejected ? 'delivery' : 'step' });
-    return { retried: rejected ? 'delivery' : 'step' };
-  }, {
-    validator: ({ actor, reason }) => {
-      check(WorkAction.RETRY_NOW, actor);
-      requireReason(reason);
+  setHandler(
+    reassignUpdate,
+    async ({ actor, to, reason }) => {
+      const previous = p.status.assignedTo;
+      await p.status.assign(to);
+      await logAction(p.log, CaseAction.REASSIGN, actor, reason, { previous, to });
+      return { assignedTo: to };
     },
-  });
+    {
+      validator: ({ actor, to, toRoles, reason }) => {
+        check(WorkAction.REASSIGN, actor);
+        requireReason(reason);
+        const target = eligibleAssignee(p.view(), { userId: to, roles: toRoles ?? [] });
+        if (!target.ok)
+          throw rejection(
+            UpdateRejection.ASSIGNEE_NOT_ELIGIBLE,
+            `${to} はこの工程を担当できません（${target.message}）`,
+          );
+      },
+    },
+  );
 
-  setHandler(cancelCaseUpdate, async ({ actor, reason }) => {
-    cancel = { by: actor.userId, terminalId: actor.terminalId, reason: reason.trim(), at: new Date().toISOString() };
-    await logAction(p.log, CaseAction.CANCEL, actor, reason);
-    p.onCancel(cancel);
-    return { accepted: true as const };
-  }, {
-    validator: ({ actor, reason }) => {
-      if (cancel) throw rejection(UpdateRejection.NOT_CANCELLABLE, '既に取消を受け付けています');
-      check(WorkAction.CANCEL, actor);
-      requireReason(reason);
-      if (!p.canCancel()) throw rejection(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
+  setHandler(
+    escalateUpdate,
+    async ({ actor, reason }) => {
+      await p.status.escalate();
+      await logAction(p.log, CaseAction.ESCALATE, actor, reason);
     },
-  });
+    {
+      validator: ({ actor, reason }) => {
+        check(WorkAction.ESCALATE, actor);
+        requireReason(reason);
+      },
+    },
+  );
+
+  setHandler(
+    retryNowUpdate,
+    async ({ actor, reason }) => {
+      const rejected = p.status.status === CaseStatus.DELIVERY_REJECTED;
+      if (rejected) p.resumeDelivery();
+      else p.retry.restart();
+      await logAction(p.log, CaseAction.RETRY_NOW, actor, reason, { what: rejected ? 'delivery' : 'step' });
+      return { retried: rejected ? 'delivery' : 'step' };
+    },
+    {
+      validator: ({ actor, reason }) => {
+        check(WorkAction.RETRY_NOW, actor);
+        requireReason(reason);
+      },
+    },
+  );
+
+  setHandler(
+    cancelCaseUpdate,
+    async ({ actor, reason }) => {
+      cancel = { by: actor.userId, terminalId: actor.terminalId, reason: reason.trim(), at: new Date().toISOString() };
+      await logAction(p.log, CaseAction.CANCEL, actor, reason);
+      p.onCancel(cancel);
+      return { accepted: true as const };
+    },
+    {
+      validator: ({ actor, reason }) => {
+        if (cancel) throw rejection(UpdateRejection.NOT_CANCELLABLE, '既に取消を受け付けています');
+        check(WorkAction.CANCEL, actor);
+        requireReason(reason);
+        if (!p.canCancel()) throw rejection(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
+      },
+    },
+  );
 
   return { cancelRequest: () => cancel };
 }

@@ -9,20 +9,44 @@ export const SCREENSHOT_DIR = join(__dirname, '..', '..', '..', 'test-artifacts'
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=ja-JP'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=ja-JP',
+    ],
   });
 }
 
 /** A fresh browser context for one staff member, logged in through the login screen. */
-export async function loginAs(browser: Browser, baseUrl: string, userId: string, terminalId = 'T-HONCHO-01'): Promise<Page> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1400, height: 900 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', acceptDownloads: true });
+export async function loginAs(
+  browser: Browser,
+  baseUrl: string,
+  userId: string,
+  terminalId = 'T-HONCHO-01',
+): Promise<Page> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1400, height: 900 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    acceptDownloads: true,
+  });
   const page = await context.newPage();
   page.on('dialog', (d) => void d.accept()); // confirm dialogs of the UI are accepted (the tests check what follows)
   await page.goto('/login');
   await page.fill('#f-userId', userId);
   await page.fill('#f-password', DEMO_PASSWORD);
   await page.fill('#f-terminalId', terminalId);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form.login button[type="submit"]')]);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/login')),
+    page.click('form.login button[type="submit"]'),
+  ]);
   return page;
 }
 
@@ -35,7 +59,11 @@ export async function shot(page: Page, name: string): Promise<string> {
 }
 
 /** Reloads until the text appears (server-rendered pages show workflow progress on reload). */
-export async function reloadUntil(page: Page, text: string | RegExp, opts: { selector?: string; timeoutMs?: number } = {}): Promise<void> {
+export async function reloadUntil(
+  page: Page,
+  text: string | RegExp,
+  opts: { selector?: string; timeoutMs?: number } = {},
+): Promise<void> {
   const end = Date.now() + (opts.timeoutMs ?? 90_000);
   for (;;) {
     const body = await page.locator(opts.selector ?? 'main').innerText();
@@ -49,5 +77,12 @@ export async function reloadUntil(page: Page, text: string | RegExp, opts: { sel
 /** Hidden guard fields of a rendered form (CSRF token and request ID), for posting it again as a double submit. */
 export async function formFields(page: Page, selector: string): Promise<Record<string, string>> {
   // runs in the browser (no DOM types in this project's tsconfig)
-  return page.$eval(selector, (f: any) => Object.fromEntries(Array.from(new (globalThis as any).FormData(f).entries() as Iterable<[string, unknown]>).map(([k, v]) => [k, String(v)])));
+  return page.$eval(selector, (f: any) =>
+    Object.fromEntries(
+      Array.from(new (globalThis as any).FormData(f).entries() as Iterable<[string, unknown]>).map(([k, v]) => [
+        k,
+        String(v),
+      ]),
+    ),
+  );
 }

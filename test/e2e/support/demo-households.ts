@@ -9,8 +9,13 @@ export async function demoHousehold(orm: MikroORM, n: number, min = 2): Promise<
   const households = await em.find(Household, { active: true }, { orderBy: { householdNumber: 'asc' }, limit: 60 });
   let seen = 0;
   for (const h of households) {
-    const members = await em.find(Resident, { householdNumber: h.householdNumber, status: 'RESIDENT' }, { orderBy: { addresseeNumber: 'asc' } });
-    if (members.length >= min && members.length <= 4 && !members.some((m) => m.isForeignResident) && seen++ === n) return members;
+    const members = await em.find(
+      Resident,
+      { householdNumber: h.householdNumber, status: 'RESIDENT' },
+      { orderBy: { addresseeNumber: 'asc' } },
+    );
+    if (members.length >= min && members.length <= 4 && !members.some((m) => m.isForeignResident) && seen++ === n)
+      return members;
   }
   throw new Error('no such demo household');
 }
@@ -20,8 +25,10 @@ export async function searchAndPick(page: Page, person: Resident, button: string
   await page.goto('/search');
   await page.fill('#s-name', `${person.familyName} ${person.givenName}`);
   await page.fill('#s-birth', toWareki(person.birthDate));
-  await Promise.all([page.waitForLoadState('domcontentloaded'), page.click('form[aria-labelledby="h-s4"] button[type="submit"]')]);
+  await Promise.all([
+    page.waitForLoadState('domcontentloaded'),
+    page.click('form[aria-labelledby="h-s4"] button[type="submit"]'),
+  ]);
   const row = page.locator('table.grid tbody tr', { hasText: `${person.familyName}　${person.givenName}` }).first();
   await Promise.all([page.waitForLoadState('domcontentloaded'), row.locator(`button:has-text("${button}")`).click()]);
 }
-

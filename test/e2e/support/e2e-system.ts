@@ -7,7 +7,10 @@ import { freshMariaDbUrl, startTestSystem, type TestSystem } from '../../support
 
 export interface E2eSystem extends TestSystem {
   /** Submits an online 転出 through the マイナポータル simulator (signed, over HTTP to our intake). */
-  portalApplication(content: OnlineMoveOutContent, scenario?: string): Promise<{ applicationId: string; sent: { status: number; body: any } }>;
+  portalApplication(
+    content: OnlineMoveOutContent,
+    scenario?: string,
+  ): Promise<{ applicationId: string; sent: { status: number; body: any } }>;
 }
 
 /**
@@ -24,7 +27,11 @@ export async function startE2eSystem(opts: { demoTown?: boolean } = {}): Promise
   return {
     ...sys,
     async portalApplication(content, scenario = 'valid') {
-      const r = await sys.portalAdmin('POST', 'applications', { municipalityCode: sys.config.municipalityCode, scenario, content });
+      const r = await sys.portalAdmin('POST', 'applications', {
+        municipalityCode: sys.config.municipalityCode,
+        scenario,
+        content,
+      });
       if (r.status !== 200) throw new Error(`portal simulator refused: ${r.status}`);
       return r.json as { applicationId: string; sent: { status: number; body: any } };
     },
@@ -32,8 +39,16 @@ export async function startE2eSystem(opts: { demoTown?: boolean } = {}): Promise
 }
 
 /** A 転入 entered by `token`'s user through the API (the counter intake), returning its case ID. */
-export async function intakeMoveIn(sys: TestSystem, token: string, overrides: Parameters<typeof moveInApplication>[0] = {}): Promise<string> {
-  const r = await sys.api('POST', '/api/cases/move-in', { token, body: moveInApplication(overrides), headers: { 'idempotency-key': randomUUID() } });
+export async function intakeMoveIn(
+  sys: TestSystem,
+  token: string,
+  overrides: Parameters<typeof moveInApplication>[0] = {},
+): Promise<string> {
+  const r = await sys.api('POST', '/api/cases/move-in', {
+    token,
+    body: moveInApplication(overrides),
+    headers: { 'idempotency-key': randomUUID() },
+  });
   if (r.status !== 201) throw new Error(`intake failed: ${r.status} ${JSON.stringify(r.json)}`);
   return r.json.caseId as string;
 }

@@ -6,20 +6,43 @@ const now = new Date('2026-11-24T00:00:00Z');
 
 describe('why a case needs a supervisor', () => {
   it('combines the recorded reason, a failing step, escalation and an approaching purge', () => {
-    expect(attentionReasons({ status: 'DELIVERING', needsAttention: true, attentionReason: 'ACTIVITY_FAILING', failingStep: 'deliverCsMessages' }, now)).toEqual(['ACTIVITY_FAILING']);
-    expect(attentionReasons({ status: 'AWAITING_APPROVAL', needsAttention: true, attentionReason: 'APPROVAL_OVERDUE', escalated: true }, now)).toEqual(['APPROVAL_OVERDUE', 'ESCALATED']);
-    expect(attentionReasons({ status: 'DELIVERING', needsAttention: false, failingStep: 'deliverCsMessages' }, now)).toEqual(['ACTIVITY_FAILING']);
+    expect(
+      attentionReasons(
+        {
+          status: 'DELIVERING',
+          needsAttention: true,
+          attentionReason: 'ACTIVITY_FAILING',
+          failingStep: 'deliverCsMessages',
+        },
+        now,
+      ),
+    ).toEqual(['ACTIVITY_FAILING']);
+    expect(
+      attentionReasons(
+        { status: 'AWAITING_APPROVAL', needsAttention: true, attentionReason: 'APPROVAL_OVERDUE', escalated: true },
+        now,
+      ),
+    ).toEqual(['APPROVAL_OVERDUE', 'ESCALATED']);
+    expect(
+      attentionReasons({ status: 'DELIVERING', needsAttention: false, failingStep: 'deliverCsMessages' }, now),
+    ).toEqual(['ACTIVITY_FAILING']);
     expect(attentionReasons({ status: 'COMPLETED', needsAttention: false }, now)).toEqual([]);
   });
   it('shows a held 転出証明書情報 within 3 days of its purge, not later ones, not purged ones', () => {
-    const held = (days: number, status = 'HELD') => ({ status, needsAttention: false, purgeAt: new Date(now.getTime() + days * 86400_000) });
+    const held = (days: number, status = 'HELD') => ({
+      status,
+      needsAttention: false,
+      purgeAt: new Date(now.getTime() + days * 86400_000),
+    });
     expect(attentionReasons(held(2.9), now)).toEqual(['PURGE_SOON']);
     expect(attentionReasons(held(3.1), now)).toEqual([]);
     expect(attentionReasons(held(1, 'PURGED'), now)).toEqual([]);
   });
   it('names the partner of a failing step', () => {
     expect(partnerOf('deliverCsMessages', 'CsUnavailableError: CS POST /cs/v1/identity-updates: HTTP 503')).toBe('CS');
-    expect(partnerOf('deliverCsMessages', 'CardAgencyUnavailableError: J-LIS POST /jlis/v1/continued-use: HTTP 503')).toBe('JLIS');
+    expect(
+      partnerOf('deliverCsMessages', 'CardAgencyUnavailableError: J-LIS POST /jlis/v1/continued-use: HTTP 503'),
+    ).toBe('JLIS');
     expect(partnerOf('notifyPortal', 'timeout')).toBe('PORTAL');
     expect(partnerOf('commitMoveIn', 'OptimisticLockError')).toBeUndefined();
     expect(partnerOf(undefined)).toBeUndefined();
@@ -32,11 +55,18 @@ describe('why a case needs a supervisor', () => {
       { partner: 'PORTAL', ok: false, at: at(120) },
     ];
     const h = partnerHealth(calls, now, 15 * 60_000);
-    expect(h.map((x) => [x.partner, x.state, x.calls, x.failures])).toEqual([['CS', 'down', 4, 3], ['JLIS', 'ok', 10, 1], ['PORTAL', 'unknown', 0, 0]]);
+    expect(h.map((x) => [x.partner, x.state, x.calls, x.failures])).toEqual([
+      ['CS', 'down', 4, 3],
+      ['JLIS', 'ok', 10, 1],
+      ['PORTAL', 'unknown', 0, 0],
+    ]);
     expect(h[0]!.errorRate).toBe(0.75);
   });
   it('counts by reason and groups statuses for the dashboard', () => {
-    expect(countBy([['A'], ['A', 'B'], []], (x) => x)).toEqual([['A', 2], ['B', 1]]);
+    expect(countBy([['A'], ['A', 'B'], []], (x) => x)).toEqual([
+      ['A', 2],
+      ['B', 1],
+    ]);
     expect(statusGroup('AWAITING_APPROVAL', false)).toBe('wait');
     expect(statusGroup('DELIVERING', true)).toBe('alert');
     expect(statusGroup('DELIVERY_REJECTED', false)).toBe('alert');

@@ -4,7 +4,14 @@ import { duration, wareki, jstDateTime, dueIn } from '../../../src/api/web/forma
 
 describe('chart scaling', () => {
   it.each([
-    [0, 1, 1], [1, 1, 0.2], [4, 4, 1], [7, 8, 2], [13, 15, 5], [95, 100, 20], [0.37, 0.4, 0.1], [1234, 1500, 500],
+    [0, 1, 1],
+    [1, 1, 0.2],
+    [4, 4, 1],
+    [7, 8, 2],
+    [13, 15, 5],
+    [95, 100, 20],
+    [0.37, 0.4, 0.1],
+    [1234, 1500, 500],
   ])('niceScale(%d) → max %d, step %d', (value, max, step) => {
     const s = niceScale(value, 5);
     expect(s.max).toBeCloseTo(max);
@@ -23,16 +30,30 @@ describe('chart scaling', () => {
     expect(percentile([5], 95)).toBe(5);
     expect(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 50)).toBe(5);
     expect(percentile([10, 1, 9, 2, 8, 3, 7, 4, 6, 5], 95)).toBe(10);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
   });
   it('renders SVG with escaped labels and no inline styles', () => {
     const svg = barChart({ title: 'x<y', bars: [{ label: '<CS>', value: 0.5, cls: 'c3' }], max: 1 }).value;
     expect(svg).toContain('&lt;CS&gt;');
     expect(svg).not.toContain('<CS>');
     expect(svg).not.toContain('style=');
-    const stacked = stackedBarChart({ title: 't', keys: [{ key: 'a', label: 'A', cls: 'c0' }], rows: [{ label: '転入', segments: { a: 3 } }] }).value;
+    const stacked = stackedBarChart({
+      title: 't',
+      keys: [{ key: 'a', label: 'A', cls: 'c0' }],
+      rows: [{ label: '転入', segments: { a: 3 } }],
+    }).value;
     expect(stacked).toContain('転入 A: 3件');
-    const line = lineChart({ title: 't', labels: ['a', 'b', 'c'], format: String, series: [{ label: 'p50', cls: 'p50', values: [1, null, 3] }] }).value;
+    const line = lineChart({
+      title: 't',
+      labels: ['a', 'b', 'c'],
+      format: String,
+      series: [{ label: 'p50', cls: 'p50', values: [1, null, 3] }],
+    }).value;
     expect(line).toMatch(/d="M[\d.]+,[\d.]+ {2}M[\d.]+,[\d.]+"/);
   });
 });

@@ -6,7 +6,15 @@ import { SpecialMoveInApplicationSchema } from '../../../src/domain/applications
 import { ResidentRecordCopyRequestSchema } from '../../../src/domain/applications/resident-record-copy-request';
 import { withMod11CheckDigit, withMunicipalityCheckDigit } from '../../../src/domain/check-digits';
 import { fieldOfPointer, mapFieldErrors } from '../../../src/api/web/intake/field-errors';
-import { dateOf, digitsOf, formValues, kanaOf, municipalityCodeOf, postalCodeOf, rowCount } from '../../../src/api/web/intake/form-input';
+import {
+  dateOf,
+  digitsOf,
+  formValues,
+  kanaOf,
+  municipalityCodeOf,
+  postalCodeOf,
+  rowCount,
+} from '../../../src/api/web/intake/form-input';
 import { moveInBody, moveInErrorMapping } from '../../../src/api/web/intake/move-in-form';
 import { removeRow, withoutNumbers } from '../../../src/api/web/intake/move-in-routes';
 import { moveOutBody, moveOutErrorMapping, toRowPointers } from '../../../src/api/web/intake/move-out-form';
@@ -18,16 +26,41 @@ const badNumber = '123456789011';
 const code = withMod11CheckDigit('2472705960');
 const origin = withMunicipalityCheckDigit('14150');
 
-const moveInForm = (extra: Record<string, string> = {}) => formValues({
-  _csrf: 'x', requestId: 'r-12345678', rows: '2',
-  'm0.familyName': '山田', 'm0.givenName': '太郎', 'm0.familyNameKana': 'やまだ', 'm0.givenNameKana': 'タロウ', 'm0.birthDate': '昭和60年6月15日', 'm0.sex': '1',
-  'm0.relationshipToHead': '世帯主', 'm0.residentRecordCode': '2472-7059-608', 'm0.individualNumber': '１２３４ ５６７８ ９０１８', 'm0.registeredDomicile': ' ',
-  'm1.familyName': '山田', 'm1.givenName': '花子', 'm1.familyNameKana': 'ヤマダ', 'm1.givenNameKana': 'ハナコ', 'm1.birthDate': 'S62.2.3', 'm1.sex': '2',
-  'm1.relationshipToHead': '妻', 'm1.residentRecordCode': code, 'm1.individualNumber': number,
-  address: '東京都さくら市桜ケ丘二丁目3番14号', addressSupplement: 'さくらハイツ203号室', postalCode: '２０６００１２', moveInDate: '令和8年11月20日',
-  previousAddress: '神奈川県相模原市中央区中央二丁目11番1号', previousMunicipalityCode: '14150', householdMode: 'new', notifierKind: 'self', identityDocument: 'driversLicence',
-  ...extra,
-});
+const moveInForm = (extra: Record<string, string> = {}) =>
+  formValues({
+    _csrf: 'x',
+    requestId: 'r-12345678',
+    rows: '2',
+    'm0.familyName': '山田',
+    'm0.givenName': '太郎',
+    'm0.familyNameKana': 'やまだ',
+    'm0.givenNameKana': 'タロウ',
+    'm0.birthDate': '昭和60年6月15日',
+    'm0.sex': '1',
+    'm0.relationshipToHead': '世帯主',
+    'm0.residentRecordCode': '2472-7059-608',
+    'm0.individualNumber': '１２３４ ５６７８ ９０１８',
+    'm0.registeredDomicile': ' ',
+    'm1.familyName': '山田',
+    'm1.givenName': '花子',
+    'm1.familyNameKana': 'ヤマダ',
+    'm1.givenNameKana': 'ハナコ',
+    'm1.birthDate': 'S62.2.3',
+    'm1.sex': '2',
+    'm1.relationshipToHead': '妻',
+    'm1.residentRecordCode': code,
+    'm1.individualNumber': number,
+    address: '東京都さくら市桜ケ丘二丁目3番14号',
+    addressSupplement: 'さくらハイツ203号室',
+    postalCode: '２０６００１２',
+    moveInDate: '令和8年11月20日',
+    previousAddress: '神奈川県相模原市中央区中央二丁目11番1号',
+    previousMunicipalityCode: '14150',
+    householdMode: 'new',
+    notifierKind: 'self',
+    identityDocument: 'driversLicence',
+    ...extra,
+  });
 
 describe('form input conversions (how clerks type)', () => {
   it('converts 和暦 and 西暦 dates, leaving what is not a date as typed for the schema to refuse', () => {
@@ -57,9 +90,23 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
     const { body, rows } = moveInBody(moveInForm({ certWanted: '1', certHouseholdHead: '1' }));
     expect(rows).toBe(2);
     expect(compileSchema(MoveInApplicationSchema)(body).ok).toBe(true);
-    expect(body.movers[0]).toEqual({ familyName: '山田', givenName: '太郎', familyNameKana: 'ヤマダ', givenNameKana: 'タロウ', birthDate: '1985-06-15', sex: '1', relationshipToHead: '世帯主', residentRecordCode: '24727059608', individualNumber: '123456789018' });
+    expect(body.movers[0]).toEqual({
+      familyName: '山田',
+      givenName: '太郎',
+      familyNameKana: 'ヤマダ',
+      givenNameKana: 'タロウ',
+      birthDate: '1985-06-15',
+      sex: '1',
+      relationshipToHead: '世帯主',
+      residentRecordCode: '24727059608',
+      individualNumber: '123456789018',
+    });
     expect(body.movers[1]!.birthDate).toBe('1987-02-03');
-    expect(body.address).toEqual({ address: '東京都さくら市桜ケ丘二丁目3番14号', addressSupplement: 'さくらハイツ203号室', postalCode: '206-0012' });
+    expect(body.address).toEqual({
+      address: '東京都さくら市桜ケ丘二丁目3番14号',
+      addressSupplement: 'さくらハイツ203号室',
+      postalCode: '206-0012',
+    });
     expect(body.moveInDate).toBe('2026-11-20');
     expect(body.previousMunicipalityCode).toBe(origin);
     expect(body.moveOutCertificate).toEqual({ issuingMunicipalityCode: origin });
@@ -67,7 +114,9 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
     expect(body).not.toHaveProperty('notificationDate');
   });
   it('joins an existing household, omits the copy request when not asked, drops the 前住所 code from abroad', () => {
-    const { body } = moveInBody(moveInForm({ householdMode: 'join', householdNumber: '0000035', fromAbroad: '1', certHouseholdHead: '1' }));
+    const { body } = moveInBody(
+      moveInForm({ householdMode: 'join', householdNumber: '0000035', fromAbroad: '1', certHouseholdHead: '1' }),
+    );
     expect(body.household).toEqual({ mode: 'join', householdNumber: '0000035' });
     expect(body.fromAbroad).toBe(true);
     expect(body).not.toHaveProperty('previousMunicipalityCode');
@@ -75,11 +124,20 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
     expect(body).not.toHaveProperty('certificateRequest');
   });
   it('maps the schema errors to the form fields in Japanese, without the typed value', () => {
-    const { body } = moveInBody(moveInForm({ 'm1.individualNumber': badNumber, 'm0.familyNameKana': 'yamada', moveInDate: '令和8年13月1日', address: '' }));
+    const { body } = moveInBody(
+      moveInForm({
+        'm1.individualNumber': badNumber,
+        'm0.familyNameKana': 'yamada',
+        moveInDate: '令和8年13月1日',
+        address: '',
+      }),
+    );
     const v = compileSchema(MoveInApplicationSchema)(body);
     expect(v.ok).toBe(false);
     const mapped = mapFieldErrors(v.ok ? [] : v.errors, moveInErrorMapping);
-    expect(mapped.byField['m1.individualNumber']).toBe('個人番号が正しくありません（12桁。検査数字を確認してください）');
+    expect(mapped.byField['m1.individualNumber']).toBe(
+      '個人番号が正しくありません（12桁。検査数字を確認してください）',
+    );
     expect(mapped.byField['m0.familyNameKana']).toBe('フリガナはカタカナ（またはひらがな）で入力してください');
     expect(mapped.byField.moveInDate).toMatch(/^転入日の日付が正しくありません（例: 令和8年4月1日/);
     expect(mapped.byField.address).toBe('住所を入力してください');
@@ -87,15 +145,28 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
     expect(JSON.stringify(mapped)).not.toContain(badNumber);
   });
   it('keeps the intake rule messages (already Japanese) and maps row and form level pointers', () => {
-    const mapped = mapFieldErrors([
-      { field: '/moveInDate', rule: 'notFuture', message: '転入日が未来の日付です' },
-      { field: '/movers/1', rule: 'alreadyRegistered', message: 'この方は既に本市に住民登録があります（転入できません）' },
-      { field: '/certificateRequest/includeIndividualNumber', rule: 'notForProxy', message: '個人番号入りの住民票の写しは代理人に交付できません' },
-      { field: '', rule: 'type', message: '(payload) must be of type object' },
-    ], moveInErrorMapping);
+    const mapped = mapFieldErrors(
+      [
+        { field: '/moveInDate', rule: 'notFuture', message: '転入日が未来の日付です' },
+        {
+          field: '/movers/1',
+          rule: 'alreadyRegistered',
+          message: 'この方は既に本市に住民登録があります（転入できません）',
+        },
+        {
+          field: '/certificateRequest/includeIndividualNumber',
+          rule: 'notForProxy',
+          message: '個人番号入りの住民票の写しは代理人に交付できません',
+        },
+        { field: '', rule: 'type', message: '(payload) must be of type object' },
+      ],
+      moveInErrorMapping,
+    );
     expect(mapped.byField).toEqual({
-      moveInDate: '転入日が未来の日付です', m1: 'この方は既に本市に住民登録があります（転入できません）',
-      certIndividualNumber: '個人番号入りの住民票の写しは代理人に交付できません', _form: '入力内容の値が正しくありません',
+      moveInDate: '転入日が未来の日付です',
+      m1: 'この方は既に本市に住民登録があります（転入できません）',
+      certIndividualNumber: '個人番号入りの住民票の写しは代理人に交付できません',
+      _form: '入力内容の値が正しくありません',
     });
   });
   it('reports a join without 世帯番号 on the 世帯番号 field only (the oneOf branches are noise)', () => {
@@ -107,7 +178,10 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
   it('resolves pointers to the nearest mapped parent', () => {
     expect(fieldOfPointer('/notifier/kind', moveInErrorMapping)).toEqual({ field: 'notifierKind' });
     expect(fieldOfPointer('/identityDocument/checkedBy', moveInErrorMapping)).toEqual({ field: 'identityDocument' });
-    expect(fieldOfPointer('/movers/0/birthDate', moveInErrorMapping)).toEqual({ field: 'm0.birthDate', rowLabel: '転入者1' });
+    expect(fieldOfPointer('/movers/0/birthDate', moveInErrorMapping)).toEqual({
+      field: 'm0.birthDate',
+      rowLabel: '転入者1',
+    });
   });
   it('removes a mover row (later rows move up) and never keeps a 個人番号 for re-rendering', () => {
     const f = moveInForm();
@@ -120,10 +194,30 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
 
 describe('転出届, 特例転入届 and the counter copy forms → API bodies', () => {
   const household = {
-    from: '0000019', 'p0.addresseeNumber': '0000019', 'p0.familyName': '原', 'p0.givenName': '学', 'p0.birthDate': '1972-08-03', 'p0.sex': '1', 'p0.selected': '1',
-    'p1.addresseeNumber': '0000027', 'p1.familyName': '原', 'p1.givenName': '恵', 'p1.birthDate': '1976-03-06', 'p1.sex': '2',
-    'p2.addresseeNumber': '0000035', 'p2.familyName': '原', 'p2.givenName': '舞', 'p2.birthDate': '1997-09-26', 'p2.sex': '2', 'p2.selected': '1',
-    destinationAddress: '神奈川県相模原市', destinationCode: '14150', plannedMoveOutDate: 'R8.12.9', path: 'paper', notifierKind: 'self', identityDocument: 'passport',
+    from: '0000019',
+    'p0.addresseeNumber': '0000019',
+    'p0.familyName': '原',
+    'p0.givenName': '学',
+    'p0.birthDate': '1972-08-03',
+    'p0.sex': '1',
+    'p0.selected': '1',
+    'p1.addresseeNumber': '0000027',
+    'p1.familyName': '原',
+    'p1.givenName': '恵',
+    'p1.birthDate': '1976-03-06',
+    'p1.sex': '2',
+    'p2.addresseeNumber': '0000035',
+    'p2.familyName': '原',
+    'p2.givenName': '舞',
+    'p2.birthDate': '1997-09-26',
+    'p2.sex': '2',
+    'p2.selected': '1',
+    destinationAddress: '神奈川県相模原市',
+    destinationCode: '14150',
+    plannedMoveOutDate: 'R8.12.9',
+    path: 'paper',
+    notifierKind: 'self',
+    identityDocument: 'passport',
   };
   it('takes only the ticked household members, with their 宛名番号 and 4情報', () => {
     const { body, rowOfMover } = moveOutBody(formValues(household));
@@ -132,7 +226,10 @@ describe('転出届, 特例転入届 and the counter copy forms → API bodies',
     expect(body.destination).toEqual({ address: '神奈川県相模原市', municipalityCode: origin });
     expect(body.plannedMoveOutDate).toBe('2026-12-09');
     expect(rowOfMover).toEqual([0, 2]);
-    const mapped = mapFieldErrors(toRowPointers([{ field: '/movers/1', rule: 'openCase', message: 'この方の転出届が処理中です' }], rowOfMover), moveOutErrorMapping);
+    const mapped = mapFieldErrors(
+      toRowPointers([{ field: '/movers/1', rule: 'openCase', message: 'この方の転出届が処理中です' }], rowOfMover),
+      moveOutErrorMapping,
+    );
     expect(mapped.byField).toEqual({ p2: 'この方の転出届が処理中です' });
   });
   it('sends no destination code for 国外 and no mover when none is ticked', () => {
@@ -140,20 +237,57 @@ describe('転出届, 特例転入届 and the counter copy forms → API bodies',
     expect(body.movers).toEqual([]);
     expect(body.destination).toEqual({ address: '神奈川県相模原市', abroad: true });
     const v = compileSchema(MoveOutApplicationSchema)(body);
-    expect(mapFieldErrors(v.ok ? [] : v.errors, moveOutErrorMapping).byField.movers).toBe('転出する方を1人以上選んでください');
+    expect(mapFieldErrors(v.ok ? [] : v.errors, moveOutErrorMapping).byField.movers).toBe(
+      '転出する方を1人以上選んでください',
+    );
   });
   it('builds the 特例転入 body from the card rows (no 個人番号 field at all)', () => {
-    const { body } = specialMoveInBody(formValues({
-      rows: '1', 'p0.residentRecordCode': code, 'p0.familyName': '川口', 'p0.givenName': '健太', 'p0.birthDate': '平成2年5月5日', 'p0.sex': '1', 'p0.relationshipToHead': '世帯主',
-      originMunicipalityCode: origin, address: '東京都さくら市緑町一丁目5番2号', moveInDate: '2026-11-30', householdMode: 'new', notifierKind: 'self', held: 'HC-1',
-    }));
+    const { body } = specialMoveInBody(
+      formValues({
+        rows: '1',
+        'p0.residentRecordCode': code,
+        'p0.familyName': '川口',
+        'p0.givenName': '健太',
+        'p0.birthDate': '平成2年5月5日',
+        'p0.sex': '1',
+        'p0.relationshipToHead': '世帯主',
+        originMunicipalityCode: origin,
+        address: '東京都さくら市緑町一丁目5番2号',
+        moveInDate: '2026-11-30',
+        householdMode: 'new',
+        notifierKind: 'self',
+        held: 'HC-1',
+      }),
+    );
     expect(compileSchema(SpecialMoveInApplicationSchema)(body).ok).toBe(true);
-    expect(body.persons[0]).toEqual({ residentRecordCode: code, familyName: '川口', givenName: '健太', birthDate: '1990-05-05', sex: '1', relationshipToHead: '世帯主' });
+    expect(body.persons[0]).toEqual({
+      residentRecordCode: code,
+      familyName: '川口',
+      givenName: '健太',
+      birthDate: '1990-05-05',
+      sex: '1',
+      relationshipToHead: '世帯主',
+    });
     expect(JSON.stringify(body)).not.toContain('HC-1');
   });
   it('builds the counter 住民票の写し request from the ticked persons and items', () => {
-    const body = copyBody(formValues({ addresseeNumber: '0000086', 'person.0000086': '1', 'person.0000094': '1', includeHouseholdHead: '1', includeIndividualNumber: '1', requester: 'self', identityDocument: 'myNumberCard' }));
+    const body = copyBody(
+      formValues({
+        addresseeNumber: '0000086',
+        'person.0000086': '1',
+        'person.0000094': '1',
+        includeHouseholdHead: '1',
+        includeIndividualNumber: '1',
+        requester: 'self',
+        identityDocument: 'myNumberCard',
+      }),
+    );
     expect(compileSchema(ResidentRecordCopyRequestSchema)(body).ok).toBe(true);
-    expect(body).toEqual({ addresseeNumbers: ['0000086', '0000094'], options: { includeHouseholdHead: true, includeIndividualNumber: true }, requester: { relation: 'self' }, identityDocument: { type: 'myNumberCard' } });
+    expect(body).toEqual({
+      addresseeNumbers: ['0000086', '0000094'],
+      options: { includeHouseholdHead: true, includeIndividualNumber: true },
+      requester: { relation: 'self' },
+      identityDocument: { type: 'myNumberCard' },
+    });
   });
 });

@@ -6,14 +6,24 @@ import { genericFacts } from '../../../src/api/web/panels/application-facts';
 
 describe('before/after of a registry record', () => {
   const pii = createPiiCrypto(randomBytes(32), randomBytes(32));
-  const base = { familyName: '山田', givenName: '太郎', birthDate: '1985-06-15', sex: '1' as const, address: '東京都さくら市本町一丁目1番1号', status: 'RESIDENT' as const, individualNumberEnc: pii.encrypt('123456789018') };
+  const base = {
+    familyName: '山田',
+    givenName: '太郎',
+    birthDate: '1985-06-15',
+    sex: '1' as const,
+    address: '東京都さくら市本町一丁目1番1号',
+    status: 'RESIDENT' as const,
+    individualNumberEnc: pii.encrypt('123456789018'),
+  };
 
   it('masks the 個人番号 unless revealed, and shows 和暦 (西暦 for foreign residents)', () => {
     const masked = new Map(recordRows(base, { reveal: false, pii }));
     expect(masked.get('個人番号')).toBe(MASK);
     expect(masked.get('生年月日')).toBe('昭和60年6月15日');
     expect(new Map(recordRows(base, { reveal: true, pii })).get('個人番号')).toBe('123456789018');
-    expect(new Map(recordRows({ ...base, isForeignResident: true }, { reveal: false })).get('生年月日')).toBe('1985年6月15日');
+    expect(new Map(recordRows({ ...base, isForeignResident: true }, { reveal: false })).get('生年月日')).toBe(
+      '1985年6月15日',
+    );
   });
 
   it('compares any number of states, marking each change against the previous column', () => {
@@ -31,6 +41,10 @@ describe('before/after of a registry record', () => {
   });
 
   it('flattens an unknown application without encrypted values', () => {
-    expect(genericFacts({ a: { b: 1, individualNumberEnc: 'v1:x' }, list: [{ c: 'x' }, 'y'] })).toEqual([['a.b', '1'], ['list[1].c', 'x'], ['list[2]', 'y']]);
+    expect(genericFacts({ a: { b: 1, individualNumberEnc: 'v1:x' }, list: [{ c: 'x' }, 'y'] })).toEqual([
+      ['a.b', '1'],
+      ['list[1].c', 'x'],
+      ['list[2]', 'y'],
+    ]);
   });
 });

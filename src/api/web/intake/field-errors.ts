@@ -67,7 +67,8 @@ export function fieldOfPointer(pointer: string, m: ErrorMapping): { field: strin
 }
 
 /** The spec of a field name: 'm1.birthDate' uses the spec of 'm.birthDate'. */
-const specOf = (field: string, m: ErrorMapping): FormFieldSpec | undefined => m.fields[field] ?? m.fields[field.replace(/^([a-z]+)\d+\./, '$1.')];
+const specOf = (field: string, m: ErrorMapping): FormFieldSpec | undefined =>
+  m.fields[field] ?? m.fields[field.replace(/^([a-z]+)\d+\./, '$1.')];
 
 export function messageFor(e: FieldError, field: string, m: ErrorMapping): string {
   if (isJapanese(e.message)) return e.message;
@@ -84,8 +85,15 @@ export function mapFieldErrors(errors: readonly FieldError[], m: ErrorMapping): 
   const byField: Record<string, string> = {};
   const summary: string[] = [];
   // a failed oneOf (household: new | join) reports every branch: keep the branch errors that say what is missing
-  const branchNoise = (e: FieldError) => (e.rule === 'oneOf' || e.rule === 'const') &&
-    errors.some((o) => o !== e && o.rule !== 'oneOf' && o.rule !== 'const' && o.field.startsWith(e.rule === 'oneOf' ? e.field : e.field.slice(0, e.field.lastIndexOf('/'))));
+  const branchNoise = (e: FieldError) =>
+    (e.rule === 'oneOf' || e.rule === 'const') &&
+    errors.some(
+      (o) =>
+        o !== e &&
+        o.rule !== 'oneOf' &&
+        o.rule !== 'const' &&
+        o.field.startsWith(e.rule === 'oneOf' ? e.field : e.field.slice(0, e.field.lastIndexOf('/'))),
+    );
   for (const e of errors.filter((x) => !branchNoise(x))) {
     const { field, rowLabel } = fieldOfPointer(e.field, m);
     if (byField[field]) continue;

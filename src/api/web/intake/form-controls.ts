@@ -15,7 +15,15 @@ const errorOf = (name: string, errors: Errors) => {
 const reqMark = (required?: boolean) => (required ? html` <span class="req">（必須）</span>` : '');
 
 export interface TextOpts {
-  name: string; label: string; value?: string; required?: boolean; hint?: string; inputmode?: 'numeric' | 'text'; maxlength?: number; size?: 'narrow' | 'wide'; placeholder?: string;
+  name: string;
+  label: string;
+  value?: string;
+  required?: boolean;
+  hint?: string;
+  inputmode?: 'numeric' | 'text';
+  maxlength?: number;
+  size?: 'narrow' | 'wide';
+  placeholder?: string;
 }
 
 export function textField(o: TextOpts, errors: Errors): SafeHtml {
@@ -28,7 +36,14 @@ export function textField(o: TextOpts, errors: Errors): SafeHtml {
     ${o.hint ? html`<p class="hint" id="${hintId}">${o.hint}</p>` : ''}${err.p}</div>`;
 }
 
-export interface SelectOpts { name: string; label: string; value?: string; options: ReadonlyArray<readonly [value: string, label: string]>; required?: boolean; empty?: string }
+export interface SelectOpts {
+  name: string;
+  label: string;
+  value?: string;
+  options: ReadonlyArray<readonly [value: string, label: string]>;
+  required?: boolean;
+  empty?: string;
+}
 
 export function selectField(o: SelectOpts, errors: Errors): SafeHtml {
   const id = fieldId(o.name);
@@ -38,7 +53,13 @@ export function selectField(o: SelectOpts, errors: Errors): SafeHtml {
     ${o.empty !== undefined ? html`<option value="">${o.empty}</option>` : ''}${o.options.map(([v, l]) => html`<option value="${v}"${v === o.value ? html` selected` : ''}>${l}</option>`)}</select>${err.p}</div>`;
 }
 
-export interface RadioOpts { name: string; legend: string; value?: string; options: ReadonlyArray<readonly [value: string, label: string]>; required?: boolean }
+export interface RadioOpts {
+  name: string;
+  legend: string;
+  value?: string;
+  options: ReadonlyArray<readonly [value: string, label: string]>;
+  required?: boolean;
+}
 
 export function radioGroup(o: RadioOpts, errors: Errors): SafeHtml {
   const err = errorOf(o.name, errors);
@@ -46,7 +67,10 @@ export function radioGroup(o: RadioOpts, errors: Errors): SafeHtml {
     ${o.options.map(([v, l]) => html`<label class="choice"><input type="radio" name="${o.name}" value="${v}" id="${fieldId(`${o.name}.${v}`)}"${v === o.value ? html` checked` : ''}> ${l}</label>`)}${err.p}</fieldset>`;
 }
 
-export function checkboxField(o: { name: string; label: string; checked: boolean; hint?: string; value?: string }, errors: Errors): SafeHtml {
+export function checkboxField(
+  o: { name: string; label: string; checked: boolean; hint?: string; value?: string },
+  errors: Errors,
+): SafeHtml {
   const id = fieldId(o.name);
   const err = errorOf(o.name, errors);
   return html`<div class="field field-check${err.e ? ' has-error' : ''}"><label class="choice" for="${id}"><input type="checkbox" id="${id}" name="${o.name}" value="${o.value ?? '1'}"${o.checked ? html` checked` : ''}${err.e ? html` aria-invalid="true" aria-describedby="${err.describedBy}"` : ''}> ${o.label}</label>
@@ -54,7 +78,11 @@ export function checkboxField(o: { name: string; label: string; checked: boolean
 }
 
 /** The list of problems at the top of a form (takes the focus, see app.js) with links to the fields. */
-export function errorSummary(summary: readonly string[], byField: Errors, outcome = '届出は受け付けていません。'): SafeHtml | '' {
+export function errorSummary(
+  summary: readonly string[],
+  byField: Errors,
+  outcome = '届出は受け付けていません。',
+): SafeHtml | '' {
   if (!summary.length) return '';
   const fields = Object.keys(byField);
   return html`<div class="notice notice-error" role="alert" tabindex="-1" id="notice"><p>入力内容を確認してください（${summary.length}件）。${outcome}</p>
@@ -63,17 +91,49 @@ export function errorSummary(summary: readonly string[], byField: Errors, outcom
 
 /** Controlled vocabulary of 続柄 offered in the forms (domain.md §3.2; never 祖父, 孫, 甥, 姪 or 準世帯主). */
 export const RELATIONSHIP_OPTIONS: ReadonlyArray<readonly [string, string]> = [
-  '世帯主', '妻', '夫', '妻（未届）', '夫（未届）', '子', '子（子の夫）', '子（子の妻）', '子の夫', '子の妻', '子の子', '父', '母', '妻の父', '妻の母', '夫の父', '夫の母',
-  '兄', '姉', '弟', '妹', '縁故者', '同居人',
+  '世帯主',
+  '妻',
+  '夫',
+  '妻（未届）',
+  '夫（未届）',
+  '子',
+  '子（子の夫）',
+  '子（子の妻）',
+  '子の夫',
+  '子の妻',
+  '子の子',
+  '父',
+  '母',
+  '妻の父',
+  '妻の母',
+  '夫の父',
+  '夫の母',
+  '兄',
+  '姉',
+  '弟',
+  '妹',
+  '縁故者',
+  '同居人',
 ].map((v) => [v, v] as const);
 
-export const SEX_OPTIONS = [['1', '男'], ['2', '女']] as const;
-
-export const IDENTITY_DOCUMENTS = [
-  ['myNumberCard', '個人番号カード'], ['driversLicence', '運転免許証'], ['passport', '旅券'], ['residenceCard', '在留カード・特別永住者証明書'], ['other', 'その他（複数書類と聞き取り）'],
+export const SEX_OPTIONS = [
+  ['1', '男'],
+  ['2', '女'],
 ] as const;
 
-export const NOTIFIER_KINDS = [['self', '本人'], ['householdMember', '同一世帯の方'], ['proxy', '代理人（委任状）']] as const;
+export const IDENTITY_DOCUMENTS = [
+  ['myNumberCard', '個人番号カード'],
+  ['driversLicence', '運転免許証'],
+  ['passport', '旅券'],
+  ['residenceCard', '在留カード・特別永住者証明書'],
+  ['other', 'その他（複数書類と聞き取り）'],
+] as const;
+
+export const NOTIFIER_KINDS = [
+  ['self', '本人'],
+  ['householdMember', '同一世帯の方'],
+  ['proxy', '代理人（委任状）'],
+] as const;
 
 /** The optional 住民票の写し request section of an intake form. */
 export function certificateRequestSection(f: Record<string, string | undefined>, e: Errors, help?: string): SafeHtml {

@@ -21,10 +21,12 @@ export function formValues(body: unknown, max = 400): FormValues {
   return out;
 }
 
-const halfWidth = (s: string): string => s.replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[－ー―‐]/g, '-');
+const halfWidth = (s: string): string =>
+  s.replace(/[０-９Ａ-Ｚａ-ｚ]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[－ー―‐]/g, '-');
 
 /** Digits as typed with spaces or hyphens (個人番号, 住民票コード, 世帯番号), full-width digits folded. */
-export const digitsOf = (v: string | undefined): string | undefined => (v === undefined ? undefined : halfWidth(v).replace(/[\s\u3000-]/g, ''));
+export const digitsOf = (v: string | undefined): string | undefined =>
+  v === undefined ? undefined : halfWidth(v).replace(/[\s\u3000-]/g, '');
 
 /** 郵便番号: 1234567 or １２３－４５６７ → 123-4567 (anything else as typed). */
 export const postalCodeOf = (v: string | undefined): string | undefined => {
@@ -40,11 +42,14 @@ export const municipalityCodeOf = (v: string | undefined): string | undefined =>
 };
 
 /** 和暦 or 西暦 as clerks type it (昭和60年6月15日, S60.6.15, 1985-06-15, …) → 'YYYY-MM-DD'; else as typed. */
-export const dateOf = (v: string | undefined): string | undefined => (v === undefined ? undefined : (parseDateInput(v) ?? v));
+export const dateOf = (v: string | undefined): string | undefined =>
+  v === undefined ? undefined : (parseDateInput(v) ?? v);
 
 /** フリガナ: hiragana folded to katakana, spaces removed (the schema allows katakana only). */
 export const kanaOf = (v: string | undefined): string | undefined =>
-  v === undefined ? undefined : v.replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
+  v === undefined
+    ? undefined
+    : v.replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
 
 /** A checkbox: present ('1', 'on', 'true') or absent. */
 export const checked = (f: FormValues, name: string): boolean => ['1', 'on', 'true'].includes(f[name] ?? '');
@@ -69,7 +74,9 @@ export function rowCount(f: FormValues, prefix: string, max: number): number {
 export const certificateRequestOf = (f: FormValues) =>
   checked(f, 'certWanted')
     ? compact({
-      includeHouseholdHead: checked(f, 'certHouseholdHead') || undefined, includeDomicile: checked(f, 'certDomicile') || undefined,
-      includeResidentRecordCode: checked(f, 'certResidentRecordCode') || undefined, includeIndividualNumber: checked(f, 'certIndividualNumber') || undefined,
-    })
+        includeHouseholdHead: checked(f, 'certHouseholdHead') || undefined,
+        includeDomicile: checked(f, 'certDomicile') || undefined,
+        includeResidentRecordCode: checked(f, 'certResidentRecordCode') || undefined,
+        includeIndividualNumber: checked(f, 'certIndividualNumber') || undefined,
+      })
     : undefined;

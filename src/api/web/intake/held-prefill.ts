@@ -13,27 +13,53 @@ import type { FormValues } from './form-input';
  * origin and mover group, still held) with their 住民票コード, 4情報 and 続柄, and the origin's code. The 個人番号 is not
  * copied into the form: the workflow takes it from the held information. Reading it is an audited 照会.
  */
-export async function prefillFromHeld(orm: MikroORM, pii: PiiCrypto, staff: StaffContext, heldId: string): Promise<FormValues | undefined> {
+export async function prefillFromHeld(
+  orm: MikroORM,
+  pii: PiiCrypto,
+  staff: StaffContext,
+  heldId: string,
+): Promise<FormValues | undefined> {
   const em = orm.em.fork();
   const held = await em.findOne(HeldMoveOutCertificate, { heldId });
   if (!held?.payloadEnc || held.state !== HeldCertificateState.HELD) return undefined;
   const first = JSON.parse(pii.decrypt(held.payloadEnc)) as MoveOutCertificateInfo;
-  const group = await em.find(HeldMoveOutCertificate, { originMunicipalityCode: held.originMunicipalityCode, state: HeldCertificateState.HELD }, { orderBy: { receivedAt: 'asc' }, limit: 200 });
+  const group = await em.find(
+    HeldMoveOutCertificate,
+    { originMunicipalityCode: held.originMunicipalityCode, state: HeldCertificateState.HELD },
+    { orderBy: { receivedAt: 'asc' }, limit: 200 },
+  );
   const certs = [first.certificate];
   for (const h of group) {
     if (h.heldId === heldId || !h.payloadEnc) continue;
     const c = (JSON.parse(pii.decrypt(h.payloadEnc)) as MoveOutCertificateInfo).certificate;
     if (c.moverGroupId === first.certificate.moverGroupId && certs.length < 12) certs.push(c);
   }
-  const f: FormValues = { originMunicipalityCode: held.originMunicipalityCode, rows: String(certs.length), held: heldId };
+  const f: FormValues = {
+    originMunicipalityCode: held.originMunicipalityCode,
+    rows: String(certs.length),
+    held: heldId,
+  };
   certs.forEach((c, i) => {
     const [familyName, ...given] = c.name.split(/[\s\u3000]+/);
     Object.assign(f, {
-      [`p${i}.residentRecordCode`]: c.residentRecordCode, [`p${i}.familyName`]: familyName ?? '', [`p${i}.givenName`]: given.join('　'),
-      [`p${i}.birthDate`]: isIsoDate(c.birthDate) ? toWareki(c.birthDate) : c.birthDate, [`p${i}.sex`]: c.sex, [`p${i}.relationshipToHead`]: c.relationshipToHead,
+      [`p${i}.residentRecordCode`]: c.residentRecordCode,
+      [`p${i}.familyName`]: familyName ?? '',
+      [`p${i}.givenName`]: given.join('　'),
+      [`p${i}.birthDate`]: isIsoDate(c.birthDate) ? toWareki(c.birthDate) : c.birthDate,
+      [`p${i}.sex`]: c.sex,
+      [`p${i}.relationshipToHead`]: c.relationshipToHead,
     });
   });
-  audit(em, { actorId: staff.userId, actorRoles: staff.roles, terminalId: staff.terminalId, ip: staff.ip, action: AuditAction.INQUIRY, function: 'GET /intake/special-move-in (転出証明書情報)', caseId: heldId, detail: { persons: certs.length } });
+  audit(em, {
+    actorId: staff.userId,
+    actorRoles: staff.roles,
+    terminalId: staff.terminalId,
+    ip: staff.ip,
+    action: AuditAction.INQUIRY,
+    function: 'GET /intake/special-move-in (転出証明書情報)',
+    caseId: heldId,
+    detail: { persons: certs.length },
+  });
   await em.flush();
   return f;
 }

@@ -15,7 +15,11 @@ import { installSpecialMoveInRoutes } from './special-move-in-page';
  * 届出の受付 (仮登録) for clerks: the 転入届, 転出届 and 特例転入届 forms. Each builds the JSON application and sends it
  * to the same API endpoint as any other client; nothing is stored before the API has accepted it.
  */
-export function installIntakeRoutes(r: Router, deps: { orm: MikroORM; pii: PiiCrypto; municipalityName: string }, session: RequestHandler) {
+export function installIntakeRoutes(
+  r: Router,
+  deps: { orm: MikroORM; pii: PiiCrypto; municipalityName: string },
+  session: RequestHandler,
+) {
   const gate = requireWebRole(deps.orm, can.enterCase, 'GET /intake');
   r.get('/intake', session, gate, (req, res) => {
     const body = html`<div class="intake-menu">
@@ -27,7 +31,15 @@ export function installIntakeRoutes(r: Router, deps: { orm: MikroORM; pii: PiiCr
         <p><a class="btn-primary btn-link-big" href="/queues?queue=visitors" id="menu-visitors">本日の来庁予定から受付</a> <a href="/intake/special-move-in" id="menu-special">空の様式で入力する</a></p></section>
       <section class="panel"><h2>住民票の写しの交付（窓口）</h2><p>住民検索で請求者の住民票を開き、「住民票の写しの交付」から交付します。</p><p><a href="/search">住民検索へ</a></p></section>
     </div>`;
-    res.type('html').send(page({ title: '届出の受付', ctx: webOf(res), municipalityName: deps.municipalityName, body, notice: takeFlash(req, res) }));
+    res.type('html').send(
+      page({
+        title: '届出の受付',
+        ctx: webOf(res),
+        municipalityName: deps.municipalityName,
+        body,
+        notice: takeFlash(req, res),
+      }),
+    );
   });
   installMoveInRoutes(r, deps, session, gate);
   installMoveOutRoutes(r, deps, session, gate);

@@ -5,7 +5,8 @@ import type { FieldError } from '../../../domain/ajv';
 import type { WebContext } from '../web-context';
 import { mapFieldErrors, type ErrorMapping, type MappedErrors } from './field-errors';
 
-export type IntakeOutcome = { ok: true; caseId: string; created: boolean } | { ok: false; status: number; errors: MappedErrors };
+export type IntakeOutcome =
+  { ok: true; caseId: string; created: boolean } | { ok: false; status: number; errors: MappedErrors };
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 /** The per-render ID of the form: the Idempotency-Key of the intake (a double submit returns the same case). */
@@ -19,13 +20,33 @@ export const formRequestId = (body: unknown): string | undefined => {
  * token: the same ajv schema, rules, role gate, audit and idempotency as every other intake. Field errors come back
  * as JSON pointers and are mapped to the form's fields in Japanese.
  */
-export async function submitIntake(req: Request, ctx: WebContext, apiPath: string, body: unknown, idempotencyKey: string, mapping: ErrorMapping, pointers: (e: FieldError[]) => FieldError[] = (e) => e): Promise<IntakeOutcome> {
-  const answer = await callApi<{ caseId?: string; created?: boolean } & Partial<ApiErrorBody>>(req, ctx, 'POST', apiPath, { body, headers: { 'idempotency-key': idempotencyKey } });
+export async function submitIntake(
+  req: Request,
+  ctx: WebContext,
+  apiPath: string,
+  body: unknown,
+  idempotencyKey: string,
+  mapping: ErrorMapping,
+  pointers: (e: FieldError[]) => FieldError[] = (e) => e,
+): Promise<IntakeOutcome> {
+  const answer = await callApi<{ caseId?: string; created?: boolean } & Partial<ApiErrorBody>>(
+    req,
+    ctx,
+    'POST',
+    apiPath,
+    { body, headers: { 'idempotency-key': idempotencyKey } },
+  );
   if (answer.ok && answer.json?.caseId) return { ok: true, caseId: answer.json.caseId, created: answer.status === 201 };
   const json = answer.json ?? {};
-  if ((answer.status === 400 || answer.status === 422) && json.errors?.length) return { ok: false, status: 422, errors: mapFieldErrors(pointers(json.errors), mapping) };
-  const text = json.error === 'IDEMPOTENCY_KEY_REUSED'
-    ? 'この画面の届出は既に受け付けています。別の届出は「届出の受付」から新しく開いてください。'
-    : `受け付けできませんでした：${refusalNotice(answer.status, json)}`;
-  return { ok: false, status: answer.status >= 400 && answer.status < 500 ? answer.status : 502, errors: { byField: { _form: text }, summary: [text] } };
+  if ((answer.status === 400 || answer.status === 422) && json.errors?.length)
+    return { ok: false, status: 422, errors: mapFieldErrors(pointers(json.errors), mapping) };
+  const text =
+    json.error === 'IDEMPOTENCY_KEY_REUSED'
+      ? 'この画面の届出は既に受け付けています。別の届出は「届出の受付」から新しく開いてください。'
+      : `受け付けできませんでした：${refusalNotice(answer.status, json)}`;
+  return {
+    ok: false,
+    status: answer.status >= 400 && answer.status < 500 ? answer.status : 502,
+    errors: { byField: { _form: text }, summary: [text] },
+  };
 }

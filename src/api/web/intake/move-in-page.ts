@@ -2,7 +2,17 @@ import { html, type SafeHtml } from '../html';
 import { formGuards } from '../layout';
 import type { WebContext } from '../web-context';
 import {
-  certificateRequestSection, checkboxField, errorSummary, IDENTITY_DOCUMENTS, NOTIFIER_KINDS, radioGroup, RELATIONSHIP_OPTIONS, selectField, SEX_OPTIONS, textField, type Errors,
+  certificateRequestSection,
+  checkboxField,
+  errorSummary,
+  IDENTITY_DOCUMENTS,
+  NOTIFIER_KINDS,
+  radioGroup,
+  RELATIONSHIP_OPTIONS,
+  selectField,
+  SEX_OPTIONS,
+  textField,
+  type Errors,
 } from './form-controls';
 import type { MappedErrors } from './field-errors';
 import type { FormValues } from './form-input';
@@ -34,7 +44,13 @@ export function moverRow(i: number, f: FormValues, errors: Errors, rows: number)
   </fieldset>`;
 }
 
-export function moveInForm(ctx: WebContext, f: FormValues, rows: number, requestId: string, errors: MappedErrors): SafeHtml {
+export function moveInForm(
+  ctx: WebContext,
+  f: FormValues,
+  rows: number,
+  requestId: string,
+  errors: MappedErrors,
+): SafeHtml {
   const e = errors.byField;
   const movers = Array.from({ length: rows }, (_, i) => moverRow(i, f, e, rows));
   return html`${errorSummary(errors.summary, e)}
@@ -61,7 +77,19 @@ export function moveInForm(ctx: WebContext, f: FormValues, rows: number, request
       ${checkboxField({ name: 'fromAbroad', label: '国外からの転入（転出証明書なし）', checked: f.fromAbroad === '1' }, e)}
     </div></section>
     <section class="panel" aria-labelledby="h-hh"><h2 id="h-hh">世帯</h2><div class="grid-fields">
-      ${radioGroup({ name: 'householdMode', legend: '世帯の指定', value: f.householdMode ?? 'new', options: [['new', '新しい世帯をつくる（世帯主を1人含める）'], ['join', '既存の世帯に入る']], required: true }, e)}
+      ${radioGroup(
+        {
+          name: 'householdMode',
+          legend: '世帯の指定',
+          value: f.householdMode ?? 'new',
+          options: [
+            ['new', '新しい世帯をつくる（世帯主を1人含める）'],
+            ['join', '既存の世帯に入る'],
+          ],
+          required: true,
+        },
+        e,
+      )}
       ${textField({ name: 'householdNumber', label: '入る世帯の世帯番号（7桁）', value: f.householdNumber, inputmode: 'numeric', maxlength: 9, size: 'narrow', hint: '既存の世帯に入る場合のみ' }, e)}
     </div></section>
     <section class="panel" aria-labelledby="h-who"><h2 id="h-who">届出人と本人確認</h2><div class="grid-fields">

@@ -28,11 +28,23 @@ export function removeRow(f: FormValues, prefix: string, i: number): FormValues 
 export const withoutNumbers = (f: FormValues): FormValues =>
   Object.fromEntries(Object.entries(f).filter(([k]) => !/(^|\.)individualNumber$/.test(k)));
 
-export interface IntakePageDeps { municipalityName: string }
+export interface IntakePageDeps {
+  municipalityName: string;
+}
 
 export function installMoveInRoutes(r: Router, deps: IntakePageDeps, session: RequestHandler, gate: RequestHandler) {
   const render = (res: Response, f: FormValues, rows: number, requestId: string, errors: MappedErrors, status = 200) =>
-    res.status(status).type('html').send(page({ title: '転入届の受付', ctx: webOf(res), municipalityName: deps.municipalityName, body: html`${moveInForm(webOf(res), f, rows, requestId, errors)}` }));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        page({
+          title: '転入届の受付',
+          ctx: webOf(res),
+          municipalityName: deps.municipalityName,
+          body: html`${moveInForm(webOf(res), f, rows, requestId, errors)}`,
+        }),
+      );
 
   r.get('/intake/move-in', session, gate, (_req, res) => render(res, {}, 1, randomUUID(), NO_ERRORS));
 
@@ -44,12 +56,25 @@ export function installMoveInRoutes(r: Router, deps: IntakePageDeps, session: Re
     const { body, rows } = moveInBody(f);
     const hadNumbers = Object.keys(f).some((k) => k.endsWith('.individualNumber'));
     const shown = { ...withoutNumbers(f), ...(hadNumbers ? { _numbersCleared: '1' } : {}) };
-    if (op === 'add') return render(res, { ...shown, rows: String(Math.min(rows + 1, MAX_MOVERS)) }, Math.min(rows + 1, MAX_MOVERS), requestId, NO_ERRORS);
+    if (op === 'add')
+      return render(
+        res,
+        { ...shown, rows: String(Math.min(rows + 1, MAX_MOVERS)) },
+        Math.min(rows + 1, MAX_MOVERS),
+        requestId,
+        NO_ERRORS,
+      );
     const remove = /^remove-(\d+)$/.exec(op);
-    if (remove && rows > 1) return render(res, removeRow(shown, 'm', Number(remove[1])), rows - 1, requestId, NO_ERRORS);
+    if (remove && rows > 1)
+      return render(res, removeRow(shown, 'm', Number(remove[1])), rows - 1, requestId, NO_ERRORS);
     const outcome = await submitIntake(req, ctx, '/api/cases/move-in', body, requestId, moveInErrorMapping);
     if (!outcome.ok) return render(res, shown, rows, requestId, outcome.errors, outcome.status);
-    setFlash(req, res, { kind: 'ok', text: outcome.created ? `転入届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。` : `この転入届は受付済みです（案件番号 ${outcome.caseId}）。` });
+    setFlash(req, res, {
+      kind: 'ok',
+      text: outcome.created
+        ? `転入届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。`
+        : `この転入届は受付済みです（案件番号 ${outcome.caseId}）。`,
+    });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }

@@ -17,17 +17,32 @@ export function moveOutBody(f: FormValues): { body: MoveOutApplication; rowOfMov
     const v = (k: string) => f[`p${i}.${k}`];
     if (!v('addresseeNumber') || !checked(f, `p${i}.selected`)) continue;
     rowOfMover.push(i);
-    movers.push(compact({ addresseeNumber: v('addresseeNumber'), familyName: v('familyName'), givenName: v('givenName'), birthDate: v('birthDate'), sex: v('sex') }));
+    movers.push(
+      compact({
+        addresseeNumber: v('addresseeNumber'),
+        familyName: v('familyName'),
+        givenName: v('givenName'),
+        birthDate: v('birthDate'),
+        sex: v('sex'),
+      }),
+    );
   }
   const abroad = checked(f, 'abroad');
   const body = compact({
     movers,
-    destination: compact({ address: f.destinationAddress, municipalityCode: abroad ? undefined : municipalityCodeOf(f.destinationCode), abroad: abroad || undefined }),
+    destination: compact({
+      address: f.destinationAddress,
+      municipalityCode: abroad ? undefined : municipalityCodeOf(f.destinationCode),
+      abroad: abroad || undefined,
+    }),
     plannedMoveOutDate: dateOf(f.plannedMoveOutDate),
     notificationDate: dateOf(f.notificationDate),
     path: f.path,
     cardHolderPresent: checked(f, 'cardHolderPresent') || undefined,
-    notifier: compact({ kind: f.notifierKind, powerOfAttorney: f.notifierKind === 'proxy' ? checked(f, 'powerOfAttorney') : undefined }),
+    notifier: compact({
+      kind: f.notifierKind,
+      powerOfAttorney: f.notifierKind === 'proxy' ? checked(f, 'powerOfAttorney') : undefined,
+    }),
     identityDocument: compact({ type: f.identityDocument }),
   });
   return { body: body as unknown as MoveOutApplication, rowOfMover };
@@ -35,20 +50,40 @@ export function moveOutBody(f: FormValues): { body: MoveOutApplication; rowOfMov
 
 /** `/movers/1/…` of the body is the second ticked row: point it at that row of the form. */
 export const toRowPointers = (errors: readonly FieldError[], rowOfMover: readonly number[]): FieldError[] =>
-  errors.map((e) => ({ ...e, field: e.field.replace(/^\/movers\/(\d+)/, (_, j: string) => `/movers/${rowOfMover[Number(j)] ?? j}`) }));
+  errors.map((e) => ({
+    ...e,
+    field: e.field.replace(/^\/movers\/(\d+)/, (_, j: string) => `/movers/${rowOfMover[Number(j)] ?? j}`),
+  }));
 
 export const moveOutErrorMapping: ErrorMapping = {
   rows: { pointer: '/movers', prefix: 'p', label: (i) => `${i + 1}行目の方` },
   pointers: {
-    '/movers': 'movers', '/destination': 'destinationAddress', '/destination/address': 'destinationAddress', '/destination/municipalityCode': 'destinationCode',
-    '/destination/abroad': 'abroad', '/plannedMoveOutDate': 'plannedMoveOutDate', '/notificationDate': 'notificationDate', '/path': 'path',
-    '/cardHolderPresent': 'cardHolderPresent', '/notifier': 'notifierKind', '/notifier/kind': 'notifierKind', '/notifier/powerOfAttorney': 'powerOfAttorney',
-    '/identityDocument': 'identityDocument', '/identityDocument/type': 'identityDocument',
+    '/movers': 'movers',
+    '/destination': 'destinationAddress',
+    '/destination/address': 'destinationAddress',
+    '/destination/municipalityCode': 'destinationCode',
+    '/destination/abroad': 'abroad',
+    '/plannedMoveOutDate': 'plannedMoveOutDate',
+    '/notificationDate': 'notificationDate',
+    '/path': 'path',
+    '/cardHolderPresent': 'cardHolderPresent',
+    '/notifier': 'notifierKind',
+    '/notifier/kind': 'notifierKind',
+    '/notifier/powerOfAttorney': 'powerOfAttorney',
+    '/identityDocument': 'identityDocument',
+    '/identityDocument/type': 'identityDocument',
   },
   fields: {
     movers: { label: '転出する方', rules: { minItems: '転出する方を1人以上選んでください' } },
-    destinationAddress: { label: '転出先の住所' }, destinationCode: { label: '転出先の市区町村コード' }, abroad: { label: '国外転出' },
-    plannedMoveOutDate: { label: '転出予定日' }, notificationDate: { label: '届出日' }, path: { label: '転出の方法' },
-    cardHolderPresent: { label: '個人番号カードの提示' }, notifierKind: { label: '届出人' }, powerOfAttorney: { label: '委任状' }, identityDocument: { label: '本人確認書類' },
+    destinationAddress: { label: '転出先の住所' },
+    destinationCode: { label: '転出先の市区町村コード' },
+    abroad: { label: '国外転出' },
+    plannedMoveOutDate: { label: '転出予定日' },
+    notificationDate: { label: '届出日' },
+    path: { label: '転出の方法' },
+    cardHolderPresent: { label: '個人番号カードの提示' },
+    notifierKind: { label: '届出人' },
+    powerOfAttorney: { label: '委任状' },
+    identityDocument: { label: '本人確認書類' },
   },
 };

@@ -11,7 +11,16 @@ import { formGuards, page } from '../layout';
 import { auditInquiry } from '../queries/case-registry';
 import { WebError, webOf, type WebContext } from '../web-context';
 import type { MappedErrors } from './field-errors';
-import { checkboxField, errorSummary, fieldId, IDENTITY_DOCUMENTS, NOTIFIER_KINDS, radioGroup, selectField, textField } from './form-controls';
+import {
+  checkboxField,
+  errorSummary,
+  fieldId,
+  IDENTITY_DOCUMENTS,
+  NOTIFIER_KINDS,
+  radioGroup,
+  selectField,
+  textField,
+} from './form-controls';
 import { checked, formValues, type FormValues } from './form-input';
 import { formRequestId, submitIntake } from './intake-submit';
 import { MAX_MEMBERS, moveOutBody, moveOutErrorMapping, toRowPointers } from './move-out-form';
@@ -24,7 +33,11 @@ async function householdOf(orm: MikroORM, addresseeNumber: string): Promise<Resi
   const em = orm.em.fork();
   const person = await em.findOne(Resident, { addresseeNumber });
   if (!person) throw new WebError(404, '該当する住民票がありません。');
-  return em.find(Resident, { householdNumber: person.householdNumber, status: { $ne: ResidentStatus.REMOVED } }, { orderBy: { addresseeNumber: 'asc' }, limit: MAX_MEMBERS });
+  return em.find(
+    Resident,
+    { householdNumber: person.householdNumber, status: { $ne: ResidentStatus.REMOVED } },
+    { orderBy: { addresseeNumber: 'asc' }, limit: MAX_MEMBERS },
+  );
 }
 
 function membersTable(members: Resident[], f: FormValues, e: Record<string, string>): SafeHtml {
@@ -43,7 +56,14 @@ function membersTable(members: Resident[], f: FormValues, e: Record<string, stri
   })}</tbody></table>`;
 }
 
-function moveOutForm(ctx: WebContext, from: string, members: Resident[], f: FormValues, requestId: string, errors: MappedErrors): SafeHtml {
+function moveOutForm(
+  ctx: WebContext,
+  from: string,
+  members: Resident[],
+  f: FormValues,
+  requestId: string,
+  errors: MappedErrors,
+): SafeHtml {
   const e = errors.byField;
   return html`${errorSummary(errors.summary, e)}
   <form method="post" action="/intake/move-out" class="intake" id="intake-move-out" novalidate>
@@ -59,7 +79,19 @@ function moveOutForm(ctx: WebContext, from: string, members: Resident[], f: Form
       ${textField({ name: 'notificationDate', label: '届出日', value: f.notificationDate, hint: '空欄は本日', maxlength: 20 }, e)}
     </div></section>
     <section class="panel" aria-labelledby="h-path"><h2 id="h-path">転出の方法と届出人</h2><div class="grid-fields">
-      ${radioGroup({ name: 'path', legend: '転出の方法', value: f.path ?? 'paper', options: [['paper', '転出証明書を交付する（紙）'], ['special', '特例転出（個人番号カード利用、転出証明書情報を送信）']], required: true }, e)}
+      ${radioGroup(
+        {
+          name: 'path',
+          legend: '転出の方法',
+          value: f.path ?? 'paper',
+          options: [
+            ['paper', '転出証明書を交付する（紙）'],
+            ['special', '特例転出（個人番号カード利用、転出証明書情報を送信）'],
+          ],
+          required: true,
+        },
+        e,
+      )}
       ${checkboxField({ name: 'cardHolderPresent', label: '転出者または世帯主が個人番号カードを提示した', checked: f.cardHolderPresent === '1' }, e)}
       ${radioGroup({ name: 'notifierKind', legend: '届出人', value: f.notifierKind, options: NOTIFIER_KINDS, required: true }, e)}
       ${checkboxField({ name: 'powerOfAttorney', label: '委任状を確認した（代理人の場合）', checked: f.powerOfAttorney === '1' }, e)}
@@ -70,18 +102,43 @@ function moveOutForm(ctx: WebContext, from: string, members: Resident[], f: Form
 }
 
 /** 転出届: started from a search result or a resident record (POST, the 宛名番号 never in a URL). */
-export function installMoveOutRoutes(r: Router, deps: { orm: MikroORM; municipalityName: string }, session: RequestHandler, gate: RequestHandler) {
-  const render = async (res: Response, from: string, f: FormValues, requestId: string, errors: MappedErrors, status = 200) => {
+export function installMoveOutRoutes(
+  r: Router,
+  deps: { orm: MikroORM; municipalityName: string },
+  session: RequestHandler,
+  gate: RequestHandler,
+) {
+  const render = async (
+    res: Response,
+    from: string,
+    f: FormValues,
+    requestId: string,
+    errors: MappedErrors,
+    status = 200,
+  ) => {
     const ctx = webOf(res);
     const members = await householdOf(deps.orm, from);
     const em = deps.orm.em.fork();
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /intake/move-out (世帯)');
     await em.flush();
-    res.status(status).type('html').send(page({ title: '転出届の受付', ctx, municipalityName: deps.municipalityName, body: moveOutForm(ctx, from, members, f, requestId, errors) }));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        page({
+          title: '転出届の受付',
+          ctx,
+          municipalityName: deps.municipalityName,
+          body: moveOutForm(ctx, from, members, f, requestId, errors),
+        }),
+      );
   };
   const fromOf = (req: Request) => {
-    const v = (req.body as Record<string, unknown> | undefined)?.from ?? (req.body as Record<string, unknown> | undefined)?.addresseeNumber;
-    if (typeof v !== 'string' || !ADDRESSEE.test(v)) throw new WebError(400, '転出する方が指定されていません。住民検索から開いてください。');
+    const v =
+      (req.body as Record<string, unknown> | undefined)?.from ??
+      (req.body as Record<string, unknown> | undefined)?.addresseeNumber;
+    if (typeof v !== 'string' || !ADDRESSEE.test(v))
+      throw new WebError(400, '転出する方が指定されていません。住民検索から開いてください。');
     return v;
   };
 
@@ -98,10 +155,16 @@ export function installMoveOutRoutes(r: Router, deps: { orm: MikroORM; municipal
     const f = formValues(req.body);
     const requestId = formRequestId(req.body) ?? randomUUID();
     const { body, rowOfMover } = moveOutBody(f);
-    const outcome = await submitIntake(req, ctx, '/api/cases/move-out', body, requestId, moveOutErrorMapping, (e) => toRowPointers(e, rowOfMover));
+    const outcome = await submitIntake(req, ctx, '/api/cases/move-out', body, requestId, moveOutErrorMapping, (e) =>
+      toRowPointers(e, rowOfMover),
+    );
     if (!outcome.ok) return render(res, from, f, requestId, outcome.errors, outcome.status);
-    setFlash(req, res, { kind: 'ok', text: outcome.created ? `転出届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。` : `この転出届は受付済みです（案件番号 ${outcome.caseId}）。` });
+    setFlash(req, res, {
+      kind: 'ok',
+      text: outcome.created
+        ? `転出届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。`
+        : `この転出届は受付済みです（案件番号 ${outcome.caseId}）。`,
+    });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }
-

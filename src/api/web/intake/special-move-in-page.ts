@@ -7,7 +7,16 @@ import { html, type SafeHtml } from '../html';
 import { formGuards, page } from '../layout';
 import { webOf, type WebContext } from '../web-context';
 import type { MappedErrors } from './field-errors';
-import { certificateRequestSection, errorSummary, radioGroup, RELATIONSHIP_OPTIONS, selectField, SEX_OPTIONS, textField, type Errors } from './form-controls';
+import {
+  certificateRequestSection,
+  errorSummary,
+  radioGroup,
+  RELATIONSHIP_OPTIONS,
+  selectField,
+  SEX_OPTIONS,
+  textField,
+  type Errors,
+} from './form-controls';
 import { formValues, type FormValues } from './form-input';
 import { prefillFromHeld } from './held-prefill';
 import { formRequestId, submitIntake } from './intake-submit';
@@ -33,8 +42,11 @@ function personRow(i: number, f: FormValues, e: Errors, rows: number): SafeHtml 
 function specialForm(ctx: WebContext, f: FormValues, rows: number, requestId: string, errors: MappedErrors): SafeHtml {
   const e = errors.byField;
   return html`${errorSummary(errors.summary, e)}
-  ${f.held ? html`<p class="notice notice-info">保管中の転出証明書情報（${f.held}）から入力しました。個人番号カードの記録と照合し、違いがあれば訂正してください。個人番号は転出証明書情報から取り込みます（画面には表示しません）。</p>`
-    : html`<p class="help">個人番号カードの記録を入力してください。転出証明書情報が届いていない場合は、受付後に転出地へ送信依頼を送り、到着を待ちます。</p>`}
+  ${
+    f.held
+      ? html`<p class="notice notice-info">保管中の転出証明書情報（${f.held}）から入力しました。個人番号カードの記録と照合し、違いがあれば訂正してください。個人番号は転出証明書情報から取り込みます（画面には表示しません）。</p>`
+      : html`<p class="help">個人番号カードの記録を入力してください。転出証明書情報が届いていない場合は、受付後に転出地へ送信依頼を送り、到着を待ちます。</p>`
+  }
   <form method="post" action="/intake/special-move-in" class="intake" id="intake-special-move-in" novalidate data-rows-prefix="p" data-max-rows="${MAX_PERSONS}">
     <button type="submit" name="op" value="submit" class="sr-only" tabindex="-1" aria-hidden="true">受付する</button>
     ${formGuards(ctx, requestId)}<input type="hidden" name="rows" value="${rows}">${f.held ? html`<input type="hidden" name="held" value="${f.held}">` : ''}
@@ -51,9 +63,33 @@ function specialForm(ctx: WebContext, f: FormValues, rows: number, requestId: st
       ${textField({ name: 'notificationDate', label: '届出日', value: f.notificationDate, hint: '空欄は本日', maxlength: 20 }, e)}
     </div></section>
     <section class="panel" aria-labelledby="h-hh"><h2 id="h-hh">世帯と届出人</h2><div class="grid-fields">
-      ${radioGroup({ name: 'householdMode', legend: '世帯の指定', value: f.householdMode ?? 'new', options: [['new', '新しい世帯をつくる'], ['join', '既存の世帯に入る']], required: true }, e)}
+      ${radioGroup(
+        {
+          name: 'householdMode',
+          legend: '世帯の指定',
+          value: f.householdMode ?? 'new',
+          options: [
+            ['new', '新しい世帯をつくる'],
+            ['join', '既存の世帯に入る'],
+          ],
+          required: true,
+        },
+        e,
+      )}
       ${textField({ name: 'householdNumber', label: '入る世帯の世帯番号（7桁）', value: f.householdNumber, inputmode: 'numeric', maxlength: 9, size: 'narrow' }, e)}
-      ${radioGroup({ name: 'notifierKind', legend: '届出人（カードを提示した方）', value: f.notifierKind, options: [['self', '本人'], ['householdMember', '同一世帯の世帯主（カード所持）']], required: true }, e)}
+      ${radioGroup(
+        {
+          name: 'notifierKind',
+          legend: '届出人（カードを提示した方）',
+          value: f.notifierKind,
+          options: [
+            ['self', '本人'],
+            ['householdMember', '同一世帯の世帯主（カード所持）'],
+          ],
+          required: true,
+        },
+        e,
+      )}
     </div></section>
     ${certificateRequestSection(f, e)}
     <div class="form-actions"><button type="submit" name="op" value="submit" class="btn-primary">受付する（仮登録）</button> <a href="/intake">取りやめる</a></div>
@@ -61,15 +97,31 @@ function specialForm(ctx: WebContext, f: FormValues, rows: number, requestId: st
 }
 
 /** 特例転入届: empty (card data typed in) or pre-filled from a held 転出証明書情報 (?held=HC-…, an ID, not personal data). */
-export function installSpecialMoveInRoutes(r: Router, deps: { orm: MikroORM; pii: PiiCrypto; municipalityName: string }, session: RequestHandler, gate: RequestHandler) {
+export function installSpecialMoveInRoutes(
+  r: Router,
+  deps: { orm: MikroORM; pii: PiiCrypto; municipalityName: string },
+  session: RequestHandler,
+  gate: RequestHandler,
+) {
   const render = (res: Response, f: FormValues, rows: number, requestId: string, errors: MappedErrors, status = 200) =>
-    res.status(status).type('html').send(page({ title: '特例転入届の受付', ctx: webOf(res), municipalityName: deps.municipalityName, body: specialForm(webOf(res), f, rows, requestId, errors) }));
+    res
+      .status(status)
+      .type('html')
+      .send(
+        page({
+          title: '特例転入届の受付',
+          ctx: webOf(res),
+          municipalityName: deps.municipalityName,
+          body: specialForm(webOf(res), f, rows, requestId, errors),
+        }),
+      );
 
   r.get('/intake/special-move-in', session, gate, async (req, res) => {
     const held = typeof req.query.held === 'string' && HELD_ID.test(req.query.held) ? req.query.held : undefined;
     const f = held ? await prefillFromHeld(deps.orm, deps.pii, webOf(res).staff, held) : {};
     if (held && !f) {
-      const text = 'この転出証明書情報は保管中ではありません（使用済み・消去済み・処理中）。個人番号カードの記録から入力してください。';
+      const text =
+        'この転出証明書情報は保管中ではありません（使用済み・消去済み・処理中）。個人番号カードの記録から入力してください。';
       return render(res, {}, 1, randomUUID(), { byField: { _form: text }, summary: [text] }, 409);
     }
     render(res, f ?? {}, Number(f?.rows ?? 1), randomUUID(), NO_ERRORS);
@@ -83,9 +135,21 @@ export function installSpecialMoveInRoutes(r: Router, deps: { orm: MikroORM; pii
     if (op === 'add') return render(res, f, Math.min(rows + 1, MAX_PERSONS), requestId, NO_ERRORS);
     const remove = /^remove-(\d+)$/.exec(op);
     if (remove && rows > 1) return render(res, removeRow(f, 'p', Number(remove[1])), rows - 1, requestId, NO_ERRORS);
-    const outcome = await submitIntake(req, webOf(res), '/api/cases/special-move-in', body, requestId, specialMoveInErrorMapping);
+    const outcome = await submitIntake(
+      req,
+      webOf(res),
+      '/api/cases/special-move-in',
+      body,
+      requestId,
+      specialMoveInErrorMapping,
+    );
     if (!outcome.ok) return render(res, f, rows, requestId, outcome.errors, outcome.status);
-    setFlash(req, res, { kind: 'ok', text: outcome.created ? `特例転入届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。` : `この特例転入届は受付済みです（案件番号 ${outcome.caseId}）。` });
+    setFlash(req, res, {
+      kind: 'ok',
+      text: outcome.created
+        ? `特例転入届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。`
+        : `この特例転入届は受付済みです（案件番号 ${outcome.caseId}）。`,
+    });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }

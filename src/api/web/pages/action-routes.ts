@@ -34,14 +34,32 @@ export function installActionRoutes(r: Router, session: RequestHandler) {
     const schema = spec.target ? ActionFormSchemas.reassign : ActionFormSchemas[spec.reason];
     const v = validateForm<{ reason?: string; to?: string }>(schema, body, reasonMessages);
     if (!v.ok) {
-      setFlash(req, res, { kind: 'error', text: `${spec.label}：入力内容を確認してください。`, details: Object.values(v.errors), formId: `action-${action}`, fieldErrors: v.errors });
+      setFlash(req, res, {
+        kind: 'error',
+        text: `${spec.label}：入力内容を確認してください。`,
+        details: Object.values(v.errors),
+        formId: `action-${action}`,
+        fieldErrors: v.errors,
+      });
       return void res.redirect(303, back);
     }
-    const answer = await callApi<Partial<ApiErrorBody>>(req, ctx, 'POST', `/api/cases/${encodeURIComponent(caseId)}/${action}`, {
-      body: Object.keys(v.value).length ? v.value : undefined, requestId: requestIdOf(body),
-    });
+    const answer = await callApi<Partial<ApiErrorBody>>(
+      req,
+      ctx,
+      'POST',
+      `/api/cases/${encodeURIComponent(caseId)}/${action}`,
+      {
+        body: Object.keys(v.value).length ? v.value : undefined,
+        requestId: requestIdOf(body),
+      },
+    );
     if (answer.ok) setFlash(req, res, { kind: 'ok', text: `${caseId}：${spec.done}` });
-    else setFlash(req, res, { kind: 'error', text: `${spec.label}できませんでした：${refusalNotice(answer.status, answer.json)}`, formId: `action-${action}` });
+    else
+      setFlash(req, res, {
+        kind: 'error',
+        text: `${spec.label}できませんでした：${refusalNotice(answer.status, answer.json)}`,
+        formId: `action-${action}`,
+      });
     res.redirect(303, back);
   });
 
@@ -52,9 +70,20 @@ export function installActionRoutes(r: Router, session: RequestHandler) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!/^[0-9a-f-]{36}$/.test(certificateId)) throw new WebError(404, '証明書が見つかりません。');
     const back = safeReturn(body.return, '/queues');
-    const answer = await callApi<{ issueNumber?: string } & Partial<ApiErrorBody>>(req, ctx, 'POST', `/api/certificates/${certificateId}/reissue`, { requestId: requestIdOf(body) });
-    if (answer.ok) setFlash(req, res, { kind: 'ok', text: `再交付しました。新しい発行番号：${answer.json.issueNumber ?? ''}` });
-    else setFlash(req, res, { kind: 'error', text: `再交付できませんでした：${refusalNotice(answer.status, answer.json)}` });
+    const answer = await callApi<{ issueNumber?: string } & Partial<ApiErrorBody>>(
+      req,
+      ctx,
+      'POST',
+      `/api/certificates/${certificateId}/reissue`,
+      { requestId: requestIdOf(body) },
+    );
+    if (answer.ok)
+      setFlash(req, res, { kind: 'ok', text: `再交付しました。新しい発行番号：${answer.json.issueNumber ?? ''}` });
+    else
+      setFlash(req, res, {
+        kind: 'error',
+        text: `再交付できませんでした：${refusalNotice(answer.status, answer.json)}`,
+      });
     res.redirect(303, back);
   });
 }

@@ -13,10 +13,23 @@ import { panelFor } from '../panels/procedure-panels';
 import { committedComparison } from '../queries/case-registry';
 import { WebError, webOf } from '../web-context';
 import { actionsPanel } from './case-actions-panel';
-import { comparisonSection, documentsSection, factsSection, findingsSection, stepsSection, stuckSection, summarySection, timelineSection } from './case-sections';
+import {
+  comparisonSection,
+  documentsSection,
+  factsSection,
+  findingsSection,
+  stepsSection,
+  stuckSection,
+  summarySection,
+  timelineSection,
+} from './case-sections';
 import { randomUUID } from 'node:crypto';
 
-export interface CasePageDeps { orm: MikroORM; pii: PiiCrypto; municipalityName: string }
+export interface CasePageDeps {
+  orm: MikroORM;
+  pii: PiiCrypto;
+  municipalityName: string;
+}
 
 const CASE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -24,8 +37,17 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
   const ctx = webOf(res);
   const caseId = String(req.params.caseId);
   if (!CASE_ID.test(caseId)) throw new WebError(404, '案件が見つかりません。');
-  const answer = await callApi<CaseView & { message?: string }>(req, ctx, 'GET', `/api/cases/${encodeURIComponent(caseId)}${reveal ? '?showIndividualNumber=true' : ''}`);
-  if (!answer.ok) throw new WebError(answer.status, answer.status === 404 ? '案件が見つかりません。' : (answer.json?.message ?? '案件を表示できません。'));
+  const answer = await callApi<CaseView & { message?: string }>(
+    req,
+    ctx,
+    'GET',
+    `/api/cases/${encodeURIComponent(caseId)}${reveal ? '?showIndividualNumber=true' : ''}`,
+  );
+  if (!answer.ok)
+    throw new WebError(
+      answer.status,
+      answer.status === 404 ? '案件が見つかりません。' : (answer.json?.message ?? '案件を表示できません。'),
+    );
   const view = answer.json;
   const em = deps.orm.em.fork();
   const panel = panelFor(view.procedure);
@@ -35,9 +57,14 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
   const persons = committed ?? (await panel.draftComparison?.(pctx)) ?? [];
   const extra = await panel.extra?.(pctx);
   await em.flush(); // audit rows of records read beside the case (e.g. a 除票 on 再転入)
-  const notice = takeFlash(req, res) ?? (reveal ? { kind: 'info' as const, text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined);
+  const notice =
+    takeFlash(req, res) ??
+    (reveal ? { kind: 'info' as const, text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined);
   const staffIds = allowedActionsOf(view).includes('reassign')
-    ? (await em.find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })).map((s) => s.userId) : [];
+    ? (await em.find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })).map(
+        (s) => s.userId,
+      )
+    : [];
   const path = `/cases/${encodeURIComponent(caseId)}`;
   const revealForm = can.seeIndividualNumber(ctx.staff.roles)
     ? reveal
@@ -59,7 +86,15 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
     </div>
     <aside class="case-side" aria-label="操作">${actionsPanel(view, ctx, notice, staffIds, panel.withheldActions?.(app))}</aside>
   </div>`;
-  res.type('html').send(page({ title: `案件 ${view.caseId}（${view.procedureLabel ?? view.procedure}）`, ctx, body, notice, municipalityName: deps.municipalityName }));
+  res.type('html').send(
+    page({
+      title: `案件 ${view.caseId}（${view.procedureLabel ?? view.procedure}）`,
+      ctx,
+      body,
+      notice,
+      municipalityName: deps.municipalityName,
+    }),
+  );
 }
 
 /** The case screen (issue #5 §4). Opening it is audited by GET /api/cases/:id; 「個人番号を表示」 is a POST, audited too. */

@@ -31,9 +31,13 @@ export function summarySection(c: CaseView, ctx: WebContext): SafeHtml {
 export function stuckSection(c: CaseView, ctx: WebContext): SafeHtml | '' {
   if (!c.failingStep && !c.needsAttention) return '';
   return html`<section class="panel panel-alert" aria-labelledby="h-stuck" role="region"><h2 id="h-stuck">要対応</h2>
-    ${c.failingStep ? html`<p>処理「${stepText(c.failingStep)}」が失敗しています。自動で再試行を続けています。</p>
+    ${
+      c.failingStep
+        ? html`<p>処理「${stepText(c.failingStep)}」が失敗しています。自動で再試行を続けています。</p>
     <dl class="facts"><dt>試行回数</dt><dd>${c.attempt ?? ''} 回</dd><dt>最後のエラー</dt><dd class="mono">${c.lastError ?? ''}</dd>
-    <dt>次の再試行</dt><dd>${c.nextRetryAt ? html`${timeEl(c.nextRetryAt)}（${dueEl(c.nextRetryAt, ctx.now)}）` : '—'}</dd></dl>` : ''}
+    <dt>次の再試行</dt><dd>${c.nextRetryAt ? html`${timeEl(c.nextRetryAt)}（${dueEl(c.nextRetryAt, ctx.now)}）` : '—'}</dd></dl>`
+        : ''
+    }
     ${c.needsAttention && !c.failingStep ? html`<p>${attentionBadge(c.attentionReason)}</p>` : ''}
   </section>`;
 }
@@ -44,7 +48,15 @@ export function stepsSection(c: CaseView, panel: ProcedurePanel): SafeHtml | '' 
   const closed = current < 0;
   return html`<ol class="steps" aria-label="進捗">${panel.steps.map((s, i) => {
     const finished = i === current && i === panel.steps!.length - 1 && c.completedAt;
-    const state = closed ? 'todo' : i < current || finished ? 'done' : i === current ? (c.needsAttention ? 'stuck' : 'now') : 'todo';
+    const state = closed
+      ? 'todo'
+      : i < current || finished
+        ? 'done'
+        : i === current
+          ? c.needsAttention
+            ? 'stuck'
+            : 'now'
+          : 'todo';
     return html`<li class="step step-${state}"${state === 'now' || state === 'stuck' ? html` aria-current="step"` : ''}>${s.label}</li>`;
   })}${closed ? html`<li class="step step-closed" aria-current="step">${statusBadge(c.status)}</li>` : ''}</ol>`;
 }
@@ -52,7 +64,8 @@ export function stepsSection(c: CaseView, panel: ProcedurePanel): SafeHtml | '' 
 export function findingsSection(c: CaseView, findings: NonNullable<CaseView['findings']>): SafeHtml | '' {
   // a finding's rule is also a case flag: show it once, with the finding's own message (it may name the mover)
   const flags = (c.flags ?? []).filter((f) => !findings.some((x) => x.rule === f));
-  if (!flags.length && !findings.length) return html`<section class="panel" aria-labelledby="h-find"><h2 id="h-find">自動確認の結果</h2><p class="muted">指摘事項はありません。</p></section>`;
+  if (!flags.length && !findings.length)
+    return html`<section class="panel" aria-labelledby="h-find"><h2 id="h-find">自動確認の結果</h2><p class="muted">指摘事項はありません。</p></section>`;
   return html`<section class="panel" aria-labelledby="h-find"><h2 id="h-find">自動確認の結果</h2><ul class="findings">
     ${flags.map((f) => html`<li class="finding finding-${flagText[f]?.level ?? 'info'}">${flagBadges([f])} ${flagText[f]?.explain ?? f}</li>`)}
     ${findings.map((f) => html`<li class="finding finding-warn">${flagBadges([f.rule])} ${f.message}${f.mover !== undefined ? `（転出者 ${f.mover + 1}）` : ''}</li>`)}
@@ -61,16 +74,23 @@ export function findingsSection(c: CaseView, findings: NonNullable<CaseView['fin
 
 export function factsSection(facts: Facts): SafeHtml | '' {
   const shown = facts.filter(([, v]) => v !== '');
-  return shown.length ? html`<section class="panel" aria-labelledby="h-app"><h2 id="h-app">届出内容</h2><dl class="facts">${shown.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></section>` : '';
+  return shown.length
+    ? html`<section class="panel" aria-labelledby="h-app"><h2 id="h-app">届出内容</h2><dl class="facts">${shown.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl></section>`
+    : '';
 }
 
-export function comparisonSection(persons: PersonComparison[], opts: { committed: boolean; revealForm?: SafeHtml }): SafeHtml | '' {
+export function comparisonSection(
+  persons: PersonComparison[],
+  opts: { committed: boolean; revealForm?: SafeHtml },
+): SafeHtml | '' {
   if (!persons.length) return '';
   return html`<section class="panel" aria-labelledby="h-cmp"><h2 id="h-cmp">住民票の変更内容 ${opts.committed ? html`<span class="badge badge-done">本登録済み</span>` : html`<span class="badge badge-wait">仮登録（未反映）</span>`}</h2>
     ${opts.revealForm ?? ''}
-    ${persons.map((p) => html`<div class="person"><h3>${p.heading}</h3>${p.note ? html`<p class="help">${p.note}</p>` : ''}
+    ${persons.map(
+      (p) => html`<div class="person"><h3>${p.heading}</h3>${p.note ? html`<p class="help">${p.note}</p>` : ''}
     <table class="grid compare compare-${p.columns.length}"><thead><tr><th scope="col">項目</th>${p.columns.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
-    <tbody>${p.rows.map((r) => html`<tr${r.changed.some(Boolean) ? html` class="has-change"` : ''}><th scope="row">${r.label}</th>${r.values.map((v, i) => html`<td${r.changed[i] ? html` class="${r.values[i - 1] ? 'changed' : 'added'}"` : ''}>${v || html`<span class="muted">—</span>`}${r.changed[i] ? html`<span class="sr-only">${r.values[i - 1] ? '（変更）' : '（新規）'}</span>` : ''}</td>`)}</tr>`)}</tbody></table></div>`)}
+    <tbody>${p.rows.map((r) => html`<tr${r.changed.some(Boolean) ? html` class="has-change"` : ''}><th scope="row">${r.label}</th>${r.values.map((v, i) => html`<td${r.changed[i] ? html` class="${r.values[i - 1] ? 'changed' : 'added'}"` : ''}>${v || html`<span class="muted">—</span>`}${r.changed[i] ? html`<span class="sr-only">${r.values[i - 1] ? '（変更）' : '（新規）'}</span>` : ''}</td>`)}</tr>`)}</tbody></table></div>`,
+    )}
   </section>`;
 }
 
@@ -78,27 +98,55 @@ export function documentsSection(c: CaseView, ctx: WebContext): SafeHtml {
   const back = `/cases/${encodeURIComponent(c.caseId)}`;
   const mayIssue = can.issueCertificate(ctx.staff.roles);
   return html`<section class="panel" aria-labelledby="h-docs"><h2 id="h-docs">帳票</h2>
-  ${c.certificates.length ? html`<table class="grid"><thead><tr><th scope="col">種別</th><th scope="col">発行番号</th><th scope="col">発行日時</th><th scope="col">枚数</th><th scope="col">操作</th></tr></thead><tbody>
-    ${[...c.certificates].sort((a, b) => a.issuedAt.localeCompare(b.issuedAt)).map((d) => html`<tr><td>${certificateTypeLabel[d.type] ?? d.type}${d.printedItems?.reissue ? html` <span class="badge badge-warn">再交付</span>` : ''}${d.printedItems?.includeIndividualNumber ? html` <span class="badge badge-info">個人番号記載</span>` : ''}</td>
+  ${
+    c.certificates.length
+      ? html`<table class="grid"><thead><tr><th scope="col">種別</th><th scope="col">発行番号</th><th scope="col">発行日時</th><th scope="col">枚数</th><th scope="col">操作</th></tr></thead><tbody>
+    ${[...c.certificates]
+      .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt))
+      .map(
+        (
+          d,
+        ) => html`<tr><td>${certificateTypeLabel[d.type] ?? d.type}${d.printedItems?.reissue ? html` <span class="badge badge-warn">再交付</span>` : ''}${d.printedItems?.includeIndividualNumber ? html` <span class="badge badge-info">個人番号記載</span>` : ''}</td>
       <td class="mono">${d.issueNumber}</td><td>${timeEl(d.issuedAt)}</td><td class="num">${d.pages}</td>
-      <td>${mayIssue ? html`<a href="${d.href}" target="_blank" rel="noopener">表示</a> ・ <a href="${d.href}" download="${d.certificateId}.pdf">ダウンロード</a>
-        <form method="post" action="/certificates/${d.certificateId}/reissue" class="inline" data-confirm="再交付します（新しい発行番号で「再交付」と記載されます）。よろしいですか？">${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="${back}"><button type="submit" class="btn-small">再交付</button></form>` : html`<span class="muted">交付権限のある職員のみ</span>`}</td></tr>`)}
-  </tbody></table>` : html`<p class="muted">発行された帳票はありません。</p>`}</section>`;
+      <td>${
+        mayIssue
+          ? html`<a href="${d.href}" target="_blank" rel="noopener">表示</a> ・ <a href="${d.href}" download="${d.certificateId}.pdf">ダウンロード</a>
+        <form method="post" action="/certificates/${d.certificateId}/reissue" class="inline" data-confirm="再交付します（新しい発行番号で「再交付」と記載されます）。よろしいですか？">${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="${back}"><button type="submit" class="btn-small">再交付</button></form>`
+          : html`<span class="muted">交付権限のある職員のみ</span>`
+      }</td></tr>`,
+      )}
+  </tbody></table>`
+      : html`<p class="muted">発行された帳票はありません。</p>`
+  }</section>`;
 }
 
 function actionDetail(a: CaseView['actions'][number]): SafeHtml {
   const d = a.detail ?? {};
   const parts: Array<SafeHtml | string> = [];
-  if (a.action === 'ACTIVITY_FAILED') parts.push(html`${stepText(d.step)} — 試行 ${d.attempt ?? ''} 回目：<span class="mono">${d.error ?? ''}</span>${d.nextRetryAt ? `（次の再試行 ${jstDateTime(d.nextRetryAt, { timeOnly: true })}）` : ''}`);
-  if (d.kind && messageKindLabel[d.kind]) parts.push(`${messageKindLabel[d.kind]}${d.sequence !== undefined ? `（更新順番号 ${d.sequence}）` : ''}${d.duplicate ? '（重複: 既に受理済み）' : ''}`);
+  if (a.action === 'ACTIVITY_FAILED')
+    parts.push(
+      html`${stepText(d.step)} — 試行 ${d.attempt ?? ''} 回目：<span class="mono">${d.error ?? ''}</span>${d.nextRetryAt ? `（次の再試行 ${jstDateTime(d.nextRetryAt, { timeOnly: true })}）` : ''}`,
+    );
+  if (d.kind && messageKindLabel[d.kind])
+    parts.push(
+      `${messageKindLabel[d.kind]}${d.sequence !== undefined ? `（更新順番号 ${d.sequence}）` : ''}${d.duplicate ? '（重複: 既に受理済み）' : ''}`,
+    );
   if (d.code) parts.push(`エラーコード ${d.code}`);
-  if (d.type) parts.push(`${certificateTypeLabel[d.type] ?? d.type}${d.pages ? ` ${d.pages}枚` : ''}${d.reissueOf ? '（再交付）' : ''}`);
+  if (d.type)
+    parts.push(
+      `${certificateTypeLabel[d.type] ?? d.type}${d.pages ? ` ${d.pages}枚` : ''}${d.reissueOf ? '（再交付）' : ''}`,
+    );
   if (d.to) parts.push(`担当 ${d.previous ?? '未割当'} → ${d.to}`);
   else if (a.action === 'RELEASE' && d.previous) parts.push(`${d.previous} の担当を解除`);
   if (a.action === 'RETRY_NOW') parts.push(d.what === 'delivery' ? 'CS エラー後の再送' : '失敗中の処理を直ちに再実行');
   if (a.action === 'COMPENSATE') {
-    parts.push(`異動の取消し ${Array.isArray(d.compensated) ? d.compensated.length : 0}名 ／ 取消の通知 ${d.outbox ?? 0}件 ／ 未送信で取り下げ ${d.withdrawnUnsent ?? 0}件`);
-    if (Array.isArray(d.followUp) && d.followUp.length) parts.push(html`<strong class="overdue">要フォロー: ${d.followUp.map((k: string) => messageKindLabel[k] ?? k).join('、')}</strong>`);
+    parts.push(
+      `異動の取消し ${Array.isArray(d.compensated) ? d.compensated.length : 0}名 ／ 取消の通知 ${d.outbox ?? 0}件 ／ 未送信で取り下げ ${d.withdrawnUnsent ?? 0}件`,
+    );
+    if (Array.isArray(d.followUp) && d.followUp.length)
+      parts.push(
+        html`<strong class="overdue">要フォロー: ${d.followUp.map((k: string) => messageKindLabel[k] ?? k).join('、')}</strong>`,
+      );
   }
   if (Array.isArray(d.flags) && d.flags.length) parts.push(html`${flagBadges(d.flags as string[])}`);
   if (d.reason) parts.push(`理由：${d.reason}`);
@@ -109,7 +157,11 @@ export function timelineSection(c: CaseView): SafeHtml {
   const rows = [...c.actions].sort((a, b) => a.at.localeCompare(b.at));
   return html`<section class="panel" aria-labelledby="h-tl"><h2 id="h-tl">経過（操作とワークフローの処理）</h2>
     <table class="grid timeline"><thead><tr><th scope="col">日時</th><th scope="col">内容</th><th scope="col">実施者</th><th scope="col">詳細</th></tr></thead><tbody>
-    ${rows.map((a) => html`<tr class="tl-${a.action === 'ACTIVITY_FAILED' || a.action === 'CS_REJECTED' ? 'fail' : 'ok'}"><td>${jstDateTime(a.at, { seconds: true })}</td><td>${actionLabel[a.action] ?? a.action}</td>
-      <td>${a.actorId === 'system' ? html`<span class="muted">システム</span>` : a.actorId}</td><td>${actionDetail(a)}</td></tr>`)}
+    ${rows.map(
+      (
+        a,
+      ) => html`<tr class="tl-${a.action === 'ACTIVITY_FAILED' || a.action === 'CS_REJECTED' ? 'fail' : 'ok'}"><td>${jstDateTime(a.at, { seconds: true })}</td><td>${actionLabel[a.action] ?? a.action}</td>
+      <td>${a.actorId === 'system' ? html`<span class="muted">システム</span>` : a.actorId}</td><td>${actionDetail(a)}</td></tr>`,
+    )}
     </tbody></table></section>`;
 }

@@ -12,7 +12,14 @@ import { auditInquiry } from '../queries/case-registry';
 import { requireWebRole } from '../web-auth';
 import { WebError, webOf, type WebContext } from '../web-context';
 import { mapFieldErrors, type ErrorMapping, type MappedErrors } from '../intake/field-errors';
-import { checkboxField, errorSummary, IDENTITY_DOCUMENTS, radioGroup, selectField, type Errors } from '../intake/form-controls';
+import {
+  checkboxField,
+  errorSummary,
+  IDENTITY_DOCUMENTS,
+  radioGroup,
+  selectField,
+  type Errors,
+} from '../intake/form-controls';
 import { checked, formValues, type FormValues } from '../intake/form-input';
 import { formRequestId } from '../intake/intake-submit';
 import { refusalNotice } from './action-routes';
@@ -22,23 +29,47 @@ import { refusalNotice } from './action-routes';
  * the items (omitted unless requested) and who requests. Posted to POST /api/certificates/resident-record-copy;
  * the issued PDF then opens in the browser with its 発行番号.
  */
-export interface CopyFormState { values: FormValues; errors: MappedErrors }
+export interface CopyFormState {
+  values: FormValues;
+  errors: MappedErrors;
+}
 
 const mapping: ErrorMapping = {
   pointers: {
-    '/addresseeNumbers': 'persons', '/options': 'persons', '/options/includeIndividualNumber': 'includeIndividualNumber', '/requester': 'requester',
-    '/requester/relation': 'requester', '/requester/powerOfAttorney': 'powerOfAttorney', '/identityDocument': 'identityDocument', '/identityDocument/type': 'identityDocument',
+    '/addresseeNumbers': 'persons',
+    '/options': 'persons',
+    '/options/includeIndividualNumber': 'includeIndividualNumber',
+    '/requester': 'requester',
+    '/requester/relation': 'requester',
+    '/requester/powerOfAttorney': 'powerOfAttorney',
+    '/identityDocument': 'identityDocument',
+    '/identityDocument/type': 'identityDocument',
   },
-  fields: { persons: { label: '記載する方', rules: { minItems: '記載する方を1人以上選んでください' } }, requester: { label: '請求者' }, powerOfAttorney: { label: '委任状' }, identityDocument: { label: '本人確認書類' }, includeIndividualNumber: { label: '個人番号の記載' } },
+  fields: {
+    persons: { label: '記載する方', rules: { minItems: '記載する方を1人以上選んでください' } },
+    requester: { label: '請求者' },
+    powerOfAttorney: { label: '委任状' },
+    identityDocument: { label: '本人確認書類' },
+    includeIndividualNumber: { label: '個人番号の記載' },
+  },
 };
 
 const OPTIONS = [
-  ['includeHouseholdHead', '世帯主・続柄'], ['includeDomicile', '本籍・筆頭者'], ['includeResidentRecordCode', '住民票コード'], ['includeIndividualNumber', '個人番号（本人・同一世帯の方の請求に限る）'],
+  ['includeHouseholdHead', '世帯主・続柄'],
+  ['includeDomicile', '本籍・筆頭者'],
+  ['includeResidentRecordCode', '住民票コード'],
+  ['includeIndividualNumber', '個人番号（本人・同一世帯の方の請求に限る）'],
 ] as const;
 
-export function copySection(ctx: WebContext, person: Resident, members: Resident[], state: CopyFormState | undefined): SafeHtml {
+export function copySection(
+  ctx: WebContext,
+  person: Resident,
+  members: Resident[],
+  state: CopyFormState | undefined,
+): SafeHtml {
   if (!can.issueCertificate(ctx.staff.roles)) return html``;
-  if (person.status === 'REMOVED') return html`<section class="panel" aria-labelledby="h-copy"><h2 id="h-copy">住民票の写しの交付</h2><p class="muted">この方は除票です。住民票の写しは交付できません（除票の写しは別の証明書です）。</p></section>`;
+  if (person.status === 'REMOVED')
+    return html`<section class="panel" aria-labelledby="h-copy"><h2 id="h-copy">住民票の写しの交付</h2><p class="muted">この方は除票です。住民票の写しは交付できません（除票の写しは別の証明書です）。</p></section>`;
   const f = state?.values ?? { [`person.${person.addresseeNumber}`]: '1' };
   const e: Errors = state?.errors.byField ?? {};
   const list = [person, ...members.filter((m) => m.status !== 'REMOVED')];
@@ -52,7 +83,20 @@ export function copySection(ctx: WebContext, person: Resident, members: Resident
       <fieldset class="radios"><legend>記載する項目（請求のない項目は省略）</legend>
         ${OPTIONS.map(([k, l]) => html`<label class="choice"><input type="checkbox" id="f-${k}" name="${k}" value="1"${checked(f, k) ? html` checked` : ''}> ${l}</label>`)}
         ${e.includeIndividualNumber ? html`<p class="field-error" id="f-includeIndividualNumber-e">${e.includeIndividualNumber}</p>` : ''}</fieldset>
-      ${radioGroup({ name: 'requester', legend: '請求者', value: f.requester, options: [['self', '本人'], ['householdMember', '同一世帯の方'], ['proxy', '代理人・第三者（委任状）']], required: true }, e)}
+      ${radioGroup(
+        {
+          name: 'requester',
+          legend: '請求者',
+          value: f.requester,
+          options: [
+            ['self', '本人'],
+            ['householdMember', '同一世帯の方'],
+            ['proxy', '代理人・第三者（委任状）'],
+          ],
+          required: true,
+        },
+        e,
+      )}
       ${checkboxField({ name: 'powerOfAttorney', label: '委任状を確認した（代理人の場合）', checked: checked(f, 'powerOfAttorney') }, e)}
       ${selectField({ name: 'identityDocument', label: '請求者の本人確認書類', value: f.identityDocument, options: IDENTITY_DOCUMENTS, required: true, empty: '選択してください' }, e)}
     </div>
@@ -63,35 +107,86 @@ export function copySection(ctx: WebContext, person: Resident, members: Resident
 export function copyBody(f: FormValues): unknown {
   const options = Object.fromEntries(OPTIONS.filter(([k]) => checked(f, k)).map(([k]) => [k, true]));
   return {
-    addresseeNumbers: Object.keys(f).filter((k) => /^person\.\d{7}$/.test(k) && checked(f, k)).map((k) => k.slice('person.'.length)),
+    addresseeNumbers: Object.keys(f)
+      .filter((k) => /^person\.\d{7}$/.test(k) && checked(f, k))
+      .map((k) => k.slice('person.'.length)),
     options,
-    requester: { relation: f.requester ?? '', ...(f.requester === 'proxy' && checked(f, 'powerOfAttorney') ? { powerOfAttorney: true } : {}) },
+    requester: {
+      relation: f.requester ?? '',
+      ...(f.requester === 'proxy' && checked(f, 'powerOfAttorney') ? { powerOfAttorney: true } : {}),
+    },
     identityDocument: f.identityDocument ? { type: f.identityDocument } : {},
   };
 }
 
-export type RenderResident = (req: Request, res: Response, addresseeNumber: string, o: { reveal?: boolean; copy?: CopyFormState; status?: number }) => Promise<void>;
+export type RenderResident = (
+  req: Request,
+  res: Response,
+  addresseeNumber: string,
+  o: { reveal?: boolean; copy?: CopyFormState; status?: number },
+) => Promise<void>;
 
-export function installCounterCopyRoutes(r: Router, deps: { orm: MikroORM; municipalityName: string }, session: RequestHandler, renderResident: RenderResident) {
-  r.post('/residents/copy', session, requireWebRole(deps.orm, can.issueCertificate, 'POST /residents/copy'), async (req, res) => {
-    const ctx = webOf(res);
-    const f = formValues(req.body);
-    const addresseeNumber = /^\d{7}$/.test(f.addresseeNumber ?? '') ? f.addresseeNumber! : undefined;
-    if (!addresseeNumber) throw new WebError(400, '対象の方が指定されていません。');
-    const answer = await callApi<{ certificateId?: string } & Partial<ApiErrorBody>>(req, ctx, 'POST', '/api/certificates/resident-record-copy', { body: copyBody(f), requestId: formRequestId(req.body) });
-    if (answer.ok && answer.json?.certificateId) return void res.redirect(303, `/certificates/${answer.json.certificateId}/issued`);
-    const json = answer.json ?? {};
-    const errors = json.errors?.length ? mapFieldErrors(json.errors, mapping) : { byField: { _form: refusalNotice(answer.status, json) }, summary: [`交付できませんでした：${refusalNotice(answer.status, json)}`] };
-    await renderResident(req, res, addresseeNumber, { copy: { values: f, errors }, status: answer.status >= 500 ? 502 : answer.status === 400 ? 422 : answer.status });
-  });
+export function installCounterCopyRoutes(
+  r: Router,
+  deps: { orm: MikroORM; municipalityName: string },
+  session: RequestHandler,
+  renderResident: RenderResident,
+) {
+  r.post(
+    '/residents/copy',
+    session,
+    requireWebRole(deps.orm, can.issueCertificate, 'POST /residents/copy'),
+    async (req, res) => {
+      const ctx = webOf(res);
+      const f = formValues(req.body);
+      const addresseeNumber = /^\d{7}$/.test(f.addresseeNumber ?? '') ? f.addresseeNumber! : undefined;
+      if (!addresseeNumber) throw new WebError(400, '対象の方が指定されていません。');
+      const answer = await callApi<{ certificateId?: string } & Partial<ApiErrorBody>>(
+        req,
+        ctx,
+        'POST',
+        '/api/certificates/resident-record-copy',
+        { body: copyBody(f), requestId: formRequestId(req.body) },
+      );
+      if (answer.ok && answer.json?.certificateId)
+        return void res.redirect(303, `/certificates/${answer.json.certificateId}/issued`);
+      const json = answer.json ?? {};
+      const errors = json.errors?.length
+        ? mapFieldErrors(json.errors, mapping)
+        : {
+            byField: { _form: refusalNotice(answer.status, json) },
+            summary: [`交付できませんでした：${refusalNotice(answer.status, json)}`],
+          };
+      await renderResident(req, res, addresseeNumber, {
+        copy: { values: f, errors },
+        status: answer.status >= 500 ? 502 : answer.status === 400 ? 422 : answer.status,
+      });
+    },
+  );
 
   /** After issuance: the 発行番号 and the PDF in the browser (the certificate ID is opaque, no personal data). */
   r.get('/certificates/:certificateId/issued', session, async (req, res) => {
     const ctx = webOf(res);
     const id = String(req.params.certificateId);
-    if (!/^[0-9a-f-]{36}$/.test(id) || !can.issueCertificate(ctx.staff.roles)) throw new WebError(404, '証明書が見つかりません。');
+    if (!/^[0-9a-f-]{36}$/.test(id) || !can.issueCertificate(ctx.staff.roles))
+      throw new WebError(404, '証明書が見つかりません。');
     const em = deps.orm.em.fork();
-    const cert = await em.findOne(CertificateIssuance, { certificateId: id }, { fields: ['certificateId', 'issueNumber', 'certificateType', 'issuedAt', 'pages', 'printedItems', 'targetAddresseeNumbers', 'operatorId'] });
+    const cert = await em.findOne(
+      CertificateIssuance,
+      { certificateId: id },
+      {
+        fields: [
+          'certificateId',
+          'issueNumber',
+          'certificateType',
+          'issuedAt',
+          'pages',
+          'printedItems',
+          'targetAddresseeNumbers',
+          'operatorId',
+        ],
+      },
+    );
     if (!cert) throw new WebError(404, '証明書が見つかりません。');
     const persons = await em.find(Resident, { addresseeNumber: { $in: cert.targetAddresseeNumbers } });
     for (const p of persons) auditInquiry(em, ctx.staff, undefined, p.addresseeNumber, 'GET /certificates/:id/issued');
@@ -105,6 +200,14 @@ export function installCounterCopyRoutes(r: Router, deps: { orm: MikroORM; munic
       <p><a class="btn-primary btn-link-big" id="open-pdf" href="${href}" target="_blank" rel="noopener">PDF を開く（印刷）</a>　<a href="${href}" download="${cert.certificateId}.pdf">ダウンロード</a></p></section>
       <h2 class="pdf-caption">プレビュー <span class="help">（表示されない端末では「PDF を開く」から印刷してください）</span></h2>
       <iframe class="pdf-view" src="${href}" title="住民票の写し（PDF）"></iframe>`;
-    res.type('html').send(page({ title: '住民票の写しを交付しました', ctx, body, municipalityName: deps.municipalityName, notice: { kind: 'ok', text: `交付しました。発行番号：${cert.issueNumber}` } }));
+    res.type('html').send(
+      page({
+        title: '住民票の写しを交付しました',
+        ctx,
+        body,
+        municipalityName: deps.municipalityName,
+        notice: { kind: 'ok', text: `交付しました。発行番号：${cert.issueNumber}` },
+      }),
+    );
   });
 }

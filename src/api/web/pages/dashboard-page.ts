@@ -20,10 +20,19 @@ const GROUPS = [
 
 const CHART_PARTNER: Record<string, string> = { CS: 'CS（住基ネット）', JLIS: 'J-LIS', PORTAL: 'マイナポータル' };
 const dur = (ms: number | undefined) => (ms === undefined ? '—' : duration(ms));
-const shortDuration = (ms: number) => (ms >= 3600_000 ? `${Math.round(ms / 360_000) / 10}時間` : ms >= 60_000 ? `${Math.round(ms / 6_000) / 10}分` : `${Math.round(ms / 1000)}秒`);
+const shortDuration = (ms: number) =>
+  ms >= 3600_000
+    ? `${Math.round(ms / 360_000) / 10}時間`
+    : ms >= 60_000
+      ? `${Math.round(ms / 6_000) / 10}分`
+      : `${Math.round(ms / 1000)}秒`;
 
 /** A small operational dashboard (issue #5 §7): SVG charts with the numbers beside them. */
-export function installDashboardRoutes(r: Router, deps: { orm: MikroORM; municipalityName: string }, session: RequestHandler) {
+export function installDashboardRoutes(
+  r: Router,
+  deps: { orm: MikroORM; municipalityName: string },
+  session: RequestHandler,
+) {
   r.get('/dashboard', session, requireWebRole(deps.orm, can.readCases, 'GET /dashboard'), async (req, res) => {
     const ctx = webOf(res);
     const d = await loadDashboard(deps.orm, ctx.now);
@@ -40,15 +49,43 @@ export function installDashboardRoutes(r: Router, deps: { orm: MikroORM; municip
         <details><summary>状態別の件数</summary><table class="grid"><thead><tr><th scope="col">手続</th><th scope="col">状態</th><th scope="col">件数</th></tr></thead><tbody>
           ${d.byProcedure.flatMap((p) => Object.entries(p.statuses).map(([s, n]) => html`<tr><td>${procedureText(p.procedure)}</td><td>${statusText(s)}</td><td class="num">${n}</td></tr>`))}</tbody></table></details></section>
       <section class="panel chart" aria-labelledby="h-c2"><h2 id="h-c2">受付から完了までの時間（直近7日）</h2>
-        ${d.week.count ? lineChart({ title: '受付から完了までの時間（日別の中央値と95パーセンタイル）', labels: d.days.map((x) => x.date.slice(5).replace('-', '/')), format: shortDuration,
-          series: [{ label: '中央値', cls: 'p50', values: d.days.map((x) => x.p50 ?? null) }, { label: '95パーセンタイル', cls: 'p95', values: d.days.map((x) => x.p95 ?? null) }] }) : html`<p class="muted">直近7日間に完了した案件はありません。</p>`}
+        ${
+          d.week.count
+            ? lineChart({
+                title: '受付から完了までの時間（日別の中央値と95パーセンタイル）',
+                labels: d.days.map((x) => x.date.slice(5).replace('-', '/')),
+                format: shortDuration,
+                series: [
+                  { label: '中央値', cls: 'p50', values: d.days.map((x) => x.p50 ?? null) },
+                  { label: '95パーセンタイル', cls: 'p95', values: d.days.map((x) => x.p95 ?? null) },
+                ],
+              })
+            : html`<p class="muted">直近7日間に完了した案件はありません。</p>`
+        }
         <details><summary>日別の数値</summary><table class="grid"><thead><tr><th scope="col">日</th><th scope="col">完了件数</th><th scope="col">中央値</th><th scope="col">p95</th></tr></thead><tbody>
           ${d.days.map((x) => html`<tr><td>${wareki(x.date)}</td><td class="num">${x.count}</td><td class="num">${dur(x.p50)}</td><td class="num">${dur(x.p95)}</td></tr>`)}</tbody></table></details></section>
       <section class="panel chart" aria-labelledby="h-c3"><h2 id="h-c3">連携先のエラー率（直近1時間）</h2>
-        ${d.partners.some((p) => p.calls) ? barChart({ title: '連携先ごとのエラー率', max: 1, format: (v) => percent(v, 0), bars: d.partners.map((p) => ({ label: CHART_PARTNER[p.partner] ?? p.partner, value: p.errorRate, cls: p.state === 'down' ? 'c3' : p.state === 'degraded' ? 'c2' : 'c1', ...(p.calls ? { note: `(${p.failures}/${p.calls}件)` } : { valueText: '呼出なし' }) })) })
-          : html`<p class="muted">直近1時間に連携先の呼出はありません。</p>`}</section>
-      <section class="panel wide" aria-labelledby="h-c4"><h2 id="h-c4">決裁待ちの古い順（上位5件）</h2>${d.oldestApprovals.length ? html`<table class="grid nowrap"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">受付</th><th scope="col">経過</th><th scope="col">入力者</th><th scope="col">担当者</th></tr></thead><tbody>
-        ${d.oldestApprovals.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td><td>${c.enteredBy}</td><td>${c.assignedTo ?? '未割当'}</td></tr>`)}</tbody></table>` : html`<p class="muted">決裁待ちの案件はありません。</p>`}</section>
+        ${
+          d.partners.some((p) => p.calls)
+            ? barChart({
+                title: '連携先ごとのエラー率',
+                max: 1,
+                format: (v) => percent(v, 0),
+                bars: d.partners.map((p) => ({
+                  label: CHART_PARTNER[p.partner] ?? p.partner,
+                  value: p.errorRate,
+                  cls: p.state === 'down' ? 'c3' : p.state === 'degraded' ? 'c2' : 'c1',
+                  ...(p.calls ? { note: `(${p.failures}/${p.calls}件)` } : { valueText: '呼出なし' }),
+                })),
+              })
+            : html`<p class="muted">直近1時間に連携先の呼出はありません。</p>`
+        }</section>
+      <section class="panel wide" aria-labelledby="h-c4"><h2 id="h-c4">決裁待ちの古い順（上位5件）</h2>${
+        d.oldestApprovals.length
+          ? html`<table class="grid nowrap"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">受付</th><th scope="col">経過</th><th scope="col">入力者</th><th scope="col">担当者</th></tr></thead><tbody>
+        ${d.oldestApprovals.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td><td>${c.enteredBy}</td><td>${c.assignedTo ?? '未割当'}</td></tr>`)}</tbody></table>`
+          : html`<p class="muted">決裁待ちの案件はありません。</p>`
+      }</section>
     </div>`;
     res.type('html').send(page({ title: 'ダッシュボード', ctx, body, municipalityName: deps.municipalityName }));
   });

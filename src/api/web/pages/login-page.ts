@@ -3,7 +3,16 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Request, Response, Router } from 'express';
 import { audit } from '../../../db/audit-writer';
 import { AuditAction } from '../../../db/entities';
-import { cookieHeader, login, logout, LoginRequestSchema, parseCookies, sameSecret, SESSION_COOKIE, type LoginRequest } from '../../auth';
+import {
+  cookieHeader,
+  login,
+  logout,
+  LoginRequestSchema,
+  parseCookies,
+  sameSecret,
+  SESSION_COOKIE,
+  type LoginRequest,
+} from '../../auth';
 import { ApiError } from '../../errors';
 import { validateForm, type FieldMessages } from '../forms';
 import { html } from '../html';
@@ -21,14 +30,32 @@ const messages: FieldMessages = {
   terminalId: { label: '端末ID', required: '端末IDを入力してください' },
 };
 
-const field = (name: string, label: string, type: string, value: string, error: string | undefined, extra: string) => html`
+const field = (
+  name: string,
+  label: string,
+  type: string,
+  value: string,
+  error: string | undefined,
+  extra: string,
+) => html`
   <div class="field${error ? ' has-error' : ''}">
     <label for="f-${name}">${label}</label>
     <input id="f-${name}" name="${name}" type="${type}" value="${value}" required ${extra === 'autofocus' ? html`autofocus` : ''} autocomplete="${extra === 'autofocus' ? 'username' : type === 'password' ? 'current-password' : 'off'}"${error ? html` aria-invalid="true" aria-describedby="e-${name}"` : ''}>
     ${error && html`<p class="field-error" id="e-${name}">${error}</p>`}
   </div>`;
 
-function renderLogin(req: Request, res: Response, o: { status?: number; notice?: Notice; userId?: string; terminalId?: string; errors?: Record<string, string>; municipalityName: string }) {
+function renderLogin(
+  req: Request,
+  res: Response,
+  o: {
+    status?: number;
+    notice?: Notice;
+    userId?: string;
+    terminalId?: string;
+    errors?: Record<string, string>;
+    municipalityName: string;
+  },
+) {
   const csrf = randomBytes(24).toString('base64url');
   res.append('Set-Cookie', cookieHeader(LOGIN_CSRF_COOKIE, csrf, { secure: req.secure, path: '/login' }));
   const terminal = o.terminalId ?? parseCookies(req.get('cookie'))[TERMINAL_COOKIE] ?? '';
@@ -40,39 +67,86 @@ function renderLogin(req: Request, res: Response, o: { status?: number; notice?:
     <p class="hint">登録された端末からのみ利用できます。一定時間操作がないと自動的にログアウトします。</p>
     <button type="submit" class="btn-primary">ログイン</button>
   </form>`;
-  res.status(o.status ?? 200).type('html').send(page({ title: 'ログイン', body, notice: o.notice, municipalityName: o.municipalityName }));
+  res
+    .status(o.status ?? 200)
+    .type('html')
+    .send(page({ title: 'ログイン', body, notice: o.notice, municipalityName: o.municipalityName }));
 }
 
 /** Login (ID, password, registered terminal), logout and the idle-timeout notice. */
-export function installLoginRoutes(r: Router, deps: { orm: MikroORM; municipalityName: string }, session: RequestHandler) {
+export function installLoginRoutes(
+  r: Router,
+  deps: { orm: MikroORM; municipalityName: string },
+  session: RequestHandler,
+) {
   const { orm, municipalityName } = deps;
   r.get('/login', (req, res) => {
-    const notice: Notice | undefined = req.query.expired === '1'
-      ? { kind: 'info', text: '一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。' }
-      : req.query.loggedOut === '1' ? { kind: 'ok', text: 'ログアウトしました。' } : undefined;
+    const notice: Notice | undefined =
+      req.query.expired === '1'
+        ? { kind: 'info', text: '一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。' }
+        : req.query.loggedOut === '1'
+          ? { kind: 'ok', text: 'ログアウトしました。' }
+          : undefined;
     renderLogin(req, res, { notice, municipalityName });
   });
 
   r.post('/login', async (req, res) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const userId = typeof body.userId === 'string' ? body.userId.slice(0, 64) : '';
-    if (!sameSecret(typeof body._csrf === 'string' ? body._csrf : undefined, parseCookies(req.get('cookie'))[LOGIN_CSRF_COOKIE] ?? '\0')) {
+    if (
+      !sameSecret(
+        typeof body._csrf === 'string' ? body._csrf : undefined,
+        parseCookies(req.get('cookie'))[LOGIN_CSRF_COOKIE] ?? '\0',
+      )
+    ) {
       const em = orm.em.fork();
-      audit(em, { actorId: userId || 'unknown', actorRoles: [], ip: req.ip, action: AuditAction.DENIED, function: 'POST /login', outcome: 'denied', detail: { reason: 'CSRF' } });
+      audit(em, {
+        actorId: userId || 'unknown',
+        actorRoles: [],
+        ip: req.ip,
+        action: AuditAction.DENIED,
+        function: 'POST /login',
+        outcome: 'denied',
+        detail: { reason: 'CSRF' },
+      });
       await em.flush();
-      return renderLogin(req, res, { status: 403, userId, municipalityName, notice: { kind: 'error', text: 'ログイン画面の有効期限が切れました。もう一度入力してください。' } });
+      return renderLogin(req, res, {
+        status: 403,
+        userId,
+        municipalityName,
+        notice: { kind: 'error', text: 'ログイン画面の有効期限が切れました。もう一度入力してください。' },
+      });
     }
     const v = validateForm<LoginRequest>(LoginRequestSchema, body, messages, ['password']);
-    if (!v.ok) return renderLogin(req, res, { status: 400, userId, municipalityName, errors: v.errors, notice: { kind: 'error', text: '入力内容を確認してください。' } });
+    if (!v.ok)
+      return renderLogin(req, res, {
+        status: 400,
+        userId,
+        municipalityName,
+        errors: v.errors,
+        notice: { kind: 'error', text: '入力内容を確認してください。' },
+      });
     try {
       const result = await login(orm, v.value, req.ip);
       res.append('Set-Cookie', cookieHeader(SESSION_COOKIE, result.token, { secure: req.secure }));
-      res.append('Set-Cookie', cookieHeader(TERMINAL_COOKIE, v.value.terminalId, { secure: req.secure, maxAgeSec: 365 * 86400 }));
-      res.append('Set-Cookie', cookieHeader(LOGIN_CSRF_COOKIE, '', { secure: req.secure, path: '/login', maxAgeSec: 0 }));
+      res.append(
+        'Set-Cookie',
+        cookieHeader(TERMINAL_COOKIE, v.value.terminalId, { secure: req.secure, maxAgeSec: 365 * 86400 }),
+      );
+      res.append(
+        'Set-Cookie',
+        cookieHeader(LOGIN_CSRF_COOKIE, '', { secure: req.secure, path: '/login', maxAgeSec: 0 }),
+      );
       res.redirect(303, '/');
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      renderLogin(req, res, { status: e.status, userId, terminalId: v.value.terminalId, municipalityName, notice: { kind: 'error', text: e.message } });
+      renderLogin(req, res, {
+        status: e.status,
+        userId,
+        terminalId: v.value.terminalId,
+        municipalityName,
+        notice: { kind: 'error', text: e.message },
+      });
     }
   });
 

@@ -7,7 +7,17 @@ import { jstDate } from '../../../domain/dates';
 import { can } from '../../../domain/roles';
 import type { CaseRecord } from '../../../db/entities';
 import { workViewOf } from '../../cases-router';
-import { ageEl, caseLink, dueEl, flagBadges, procedureOptions, procedureText, statusBadge, attentionBadge, timeEl } from '../components';
+import {
+  ageEl,
+  caseLink,
+  dueEl,
+  flagBadges,
+  procedureOptions,
+  procedureText,
+  statusBadge,
+  attentionBadge,
+  timeEl,
+} from '../components';
 import { takeFlash } from '../flash';
 import { wareki } from '../format';
 import { html, type SafeHtml } from '../html';
@@ -22,11 +32,16 @@ const queueHref = (queue: Q, procedure: string | undefined, sort: string) =>
 
 /** Claim / release / reassign as the work rules allow them (domain/case-actions.ts; the workflow validates again). */
 function assignButtons(ctx: WebContext, c: CaseRecord, back: string): SafeHtml {
-  const form = (action: string, label: string) => html`<form method="post" action="/cases/${encodeURIComponent(c.caseId)}/do/${action}" class="inline">
+  const form = (
+    action: string,
+    label: string,
+  ) => html`<form method="post" action="/cases/${encodeURIComponent(c.caseId)}/do/${action}" class="inline">
     ${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="${back}"><button type="submit" class="btn-small">${label}</button></form>`;
   const allowed = allowedActions(workViewOf(c), ctx.staff);
-  const special = c.procedure === Procedure.HELD_MOVE_OUT_CERTIFICATE && c.status === 'HELD' && can.enterCase(ctx.staff.roles)
-    ? html`<a class="btn-link special-intake" href="/intake/special-move-in?held=${encodeURIComponent(c.caseId)}">特例転入を受付</a> ` : '';
+  const special =
+    c.procedure === Procedure.HELD_MOVE_OUT_CERTIFICATE && c.status === 'HELD' && can.enterCase(ctx.staff.roles)
+      ? html`<a class="btn-link special-intake" href="/intake/special-move-in?held=${encodeURIComponent(c.caseId)}">特例転入を受付</a> `
+      : '';
   return html`${special}${allowed.includes('claim') ? form('claim', '担当する') : ''}${allowed.includes('release') ? form('release', '担当を外す') : ''}${allowed.includes('reassign') ? html` <a class="btn-link" href="/cases/${encodeURIComponent(c.caseId)}#action-reassign">再割当…</a>` : ''}`;
 }
 
@@ -36,29 +51,45 @@ function table(ctx: WebContext, queue: Q, rows: CaseRecord[], persons: Record<st
     <caption class="sr-only">${queueLabel[queue]}の案件一覧</caption>
     <thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">状態</th><th scope="col">対象</th><th scope="col">所見</th>
       <th scope="col">受付</th><th scope="col">経過</th><th scope="col">${queue === QueueId.VISITORS ? '来庁予定日' : '期限'}</th><th scope="col">入力者</th><th scope="col">担当者</th><th scope="col">操作</th></tr></thead>
-    <tbody>${rows.map((c) => html`<tr${c.needsAttention ? html` class="row-alert"` : ''}>
+    <tbody>${rows.map(
+      (c) => html`<tr${c.needsAttention ? html` class="row-alert"` : ''}>
       <td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td>
       <td>${statusBadge(c.status)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''}</td>
       <td class="num">${persons[c.caseId] ? `${persons[c.caseId]}名` : '—'}</td>
       <td>${flagBadges(c.flags)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td>
       <td>${queue === QueueId.VISITORS ? wareki(c.plannedVisitDate) : c.awaitingRole ? dueEl(c.dueAt, ctx.now) : ''}</td>
       <td>${c.enteredBy === 'portal' ? '電子申請' : c.enteredBy}</td><td>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</td>
-      <td>${assignButtons(ctx, c, back)}</td></tr>`)}</tbody></table>`;
+      <td>${assignButtons(ctx, c, back)}</td></tr>`,
+    )}</tbody></table>`;
 }
 
 /** The clerk work queues (issue #5 §3): counts per queue, procedure filter, sort by age or due date, claim / release. */
-export function installQueueRoutes(r: Router, deps: { orm: MikroORM; municipalityName: string }, session: RequestHandler) {
+export function installQueueRoutes(
+  r: Router,
+  deps: { orm: MikroORM; municipalityName: string },
+  session: RequestHandler,
+) {
   r.get('/queues', session, requireWebRole(deps.orm, can.readCases, 'GET /queues'), async (req, res) => {
     const ctx = webOf(res);
-    const procedure = typeof req.query.procedure === 'string' && req.query.procedure in procedureLabel ? req.query.procedure : undefined;
+    const procedure =
+      typeof req.query.procedure === 'string' && req.query.procedure in procedureLabel
+        ? req.query.procedure
+        : undefined;
     const sort = parseSort(req.query.sort);
     const today = jstDate(ctx.now);
-    const result = await loadQueues(deps.orm, ctx.staff, { queue: parseQueue(req.query.queue) ?? (can.approve(ctx.staff.roles) ? QueueId.APPROVAL : QueueId.UNASSIGNED), procedure, sort, today });
+    const result = await loadQueues(deps.orm, ctx.staff, {
+      queue: parseQueue(req.query.queue) ?? (can.approve(ctx.staff.roles) ? QueueId.APPROVAL : QueueId.UNASSIGNED),
+      procedure,
+      sort,
+      today,
+    });
     const { queue } = result;
     const back = queueHref(queue, procedure, sort);
     const body = html`
-    <nav class="tabs" aria-label="キュー"><ul>${result.visibleQueues.map((q) => html`<li><a href="${queueHref(q, procedure, sort)}"${q === queue ? html` aria-current="page"` : ''}>
-      ${queueLabel[q]} <span class="count" aria-label="${result.counts[q] ?? 0}件">${result.counts[q] ?? 0}</span></a></li>`)}</ul></nav>
+    <nav class="tabs" aria-label="キュー"><ul>${result.visibleQueues.map(
+      (q) => html`<li><a href="${queueHref(q, procedure, sort)}"${q === queue ? html` aria-current="page"` : ''}>
+      ${queueLabel[q]} <span class="count" aria-label="${result.counts[q] ?? 0}件">${result.counts[q] ?? 0}</span></a></li>`,
+    )}</ul></nav>
     <p class="help">${queueHelp[queue]}</p>
     <form method="get" action="/queues" class="filters" role="search" aria-label="絞り込み">
       <input type="hidden" name="queue" value="${queue}">
@@ -68,6 +99,14 @@ export function installQueueRoutes(r: Router, deps: { orm: MikroORM; municipalit
     </form>
     ${table(ctx, queue, result.rows, result.persons, back)}
     ${result.truncated ? html`<p class="muted">先頭の${result.rows.length}件を表示しています。手続で絞り込んでください。</p>` : ''}`;
-    res.type('html').send(page({ title: `業務キュー：${queueLabel[queue]}`, ctx, body, municipalityName: deps.municipalityName, notice: takeFlash(req, res) }));
+    res.type('html').send(
+      page({
+        title: `業務キュー：${queueLabel[queue]}`,
+        ctx,
+        body,
+        municipalityName: deps.municipalityName,
+        notice: takeFlash(req, res),
+      }),
+    );
   });
 }

@@ -27,9 +27,23 @@ export function installResidentRoutes(r: Router, deps: SearchDeps, session: Requ
     const em = deps.orm.em.fork();
     const person = await em.findOne(Resident, { addresseeNumber });
     if (!person) throw new WebError(404, '該当する住民票がありません。');
-    const members = await em.find(Resident, { householdNumber: person.householdNumber, addresseeNumber: { $ne: addresseeNumber } }, { orderBy: { addresseeNumber: 'asc' } });
-    const history = await em.find(ResidentHistory, { addresseeNumber }, { orderBy: { historyNumber: 'desc' }, fields: ['historyNumber', 'changeReason', 'changeDate', 'processingDate', 'caseId', 'operatorId'] });
-    const cases = await em.find(CaseRecord, { subjectAddresseeNumbers: { $like: `%"${addresseeNumber}"%` } } as never, { orderBy: { createdAt: 'desc' }, limit: 20 });
+    const members = await em.find(
+      Resident,
+      { householdNumber: person.householdNumber, addresseeNumber: { $ne: addresseeNumber } },
+      { orderBy: { addresseeNumber: 'asc' } },
+    );
+    const history = await em.find(
+      ResidentHistory,
+      { addresseeNumber },
+      {
+        orderBy: { historyNumber: 'desc' },
+        fields: ['historyNumber', 'changeReason', 'changeDate', 'processingDate', 'caseId', 'operatorId'],
+      },
+    );
+    const cases = await em.find(CaseRecord, { subjectAddresseeNumbers: { $like: `%"${addresseeNumber}"%` } } as never, {
+      orderBy: { createdAt: 'desc' },
+      limit: 20,
+    });
     const blocked = await blockedAddresseeNumbers(em, [addresseeNumber]);
     auditInquiry(em, ctx.staff, undefined, addresseeNumber, 'POST /residents/view', reveal);
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /residents/view (世帯)');
@@ -39,23 +53,47 @@ export function installResidentRoutes(r: Router, deps: SearchDeps, session: Requ
     ${blocked.has(addresseeNumber) ? html`<p class="notice notice-error">この方は抑止・支援措置の対象です。証明書の交付・閲覧は制限されます。</p>` : ''}
     <section class="panel" aria-labelledby="h-rec"><h2 id="h-rec">住民票（履歴番号 ${person.historyNumber}）
       <span class="badge ${person.status === 'RESIDENT' ? 'badge-done' : 'badge-warn'}">${residentStatusLabel[person.status] ?? person.status}</span></h2>
-      ${can.seeIndividualNumber(ctx.staff.roles) && !reveal ? html`<form method="post" action="/residents/view" class="reveal" data-confirm="個人番号を表示します。この閲覧は監査記録に残ります。よろしいですか？">${formGuards(ctx, randomUUID())}
-        <input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><input type="hidden" name="reveal" value="1"><button type="submit" class="btn-small">個人番号を表示</button> <span class="help">（表示は記録されます）</span></form>` : ''}
+      ${
+        can.seeIndividualNumber(ctx.staff.roles) && !reveal
+          ? html`<form method="post" action="/residents/view" class="reveal" data-confirm="個人番号を表示します。この閲覧は監査記録に残ります。よろしいですか？">${formGuards(ctx, randomUUID())}
+        <input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><input type="hidden" name="reveal" value="1"><button type="submit" class="btn-small">個人番号を表示</button> <span class="help">（表示は記録されます）</span></form>`
+          : ''
+      }
       <table class="grid compare"><tbody>${rows.filter(([, v]) => v !== '').map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>
       ${person.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html`<form method="post" action="/intake/move-out/start" class="record-actions">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><button type="submit" class="move-out-start">転出届を作成</button> <a href="#copy">住民票の写しの交付へ</a></form>` : ''}</section>
     ${blocked.has(addresseeNumber) ? '' : copySection(ctx, person, members, o.copy)}
     <section class="panel" aria-labelledby="h-hh"><h2 id="h-hh">同じ世帯の方（世帯番号 ${person.householdNumber}）</h2>
-      ${members.length ? html`<table class="grid"><thead><tr><th scope="col">氏名</th><th scope="col">続柄</th><th scope="col">生年月日</th><th scope="col">状態</th></tr></thead><tbody>
-      ${members.map((m) => html`<tr><td>${m.familyName}　${m.givenName}</td><td>${m.relationshipToHead}</td><td>${wareki(m.birthDate, { seireki: m.isForeignResident })}</td><td>${residentStatusLabel[m.status] ?? m.status}</td></tr>`)}</tbody></table>` : html`<p class="muted">ほかに世帯員はいません。</p>`}</section>
+      ${
+        members.length
+          ? html`<table class="grid"><thead><tr><th scope="col">氏名</th><th scope="col">続柄</th><th scope="col">生年月日</th><th scope="col">状態</th></tr></thead><tbody>
+      ${members.map((m) => html`<tr><td>${m.familyName}　${m.givenName}</td><td>${m.relationshipToHead}</td><td>${wareki(m.birthDate, { seireki: m.isForeignResident })}</td><td>${residentStatusLabel[m.status] ?? m.status}</td></tr>`)}</tbody></table>`
+          : html`<p class="muted">ほかに世帯員はいません。</p>`
+      }</section>
     <section class="panel" aria-labelledby="h-hist"><h2 id="h-hist">異動履歴</h2><table class="grid"><thead><tr><th scope="col">履歴番号</th><th scope="col">異動事由</th><th scope="col">異動日</th><th scope="col">処理日</th><th scope="col">案件</th><th scope="col">処理者</th></tr></thead><tbody>
       ${history.map((h) => html`<tr><td class="num">${h.historyNumber}</td><td>${h.changeReason}</td><td>${wareki(h.changeDate)}</td><td>${wareki(h.processingDate)}</td><td>${h.caseId ? caseLink(h.caseId) : ''}</td><td>${h.operatorId}</td></tr>`)}</tbody></table></section>
-    <section class="panel" aria-labelledby="h-cases"><h2 id="h-cases">この方の案件</h2>${cases.length ? html`<table class="grid"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">状態</th></tr></thead><tbody>
-      ${cases.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${statusBadge(c.status, c.needsAttention)}</td></tr>`)}</tbody></table>` : html`<p class="muted">案件はありません。</p>`}</section>`;
-    res.status(o.status ?? 200).type('html').send(page({ title: `住民票：${person.familyName}　${person.givenName}`, ctx, body, municipalityName: deps.municipalityName, notice: reveal ? { kind: 'info', text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined }));
+    <section class="panel" aria-labelledby="h-cases"><h2 id="h-cases">この方の案件</h2>${
+      cases.length
+        ? html`<table class="grid"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">状態</th></tr></thead><tbody>
+      ${cases.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${statusBadge(c.status, c.needsAttention)}</td></tr>`)}</tbody></table>`
+        : html`<p class="muted">案件はありません。</p>`
+    }</section>`;
+    res
+      .status(o.status ?? 200)
+      .type('html')
+      .send(
+        page({
+          title: `住民票：${person.familyName}　${person.givenName}`,
+          ctx,
+          body,
+          municipalityName: deps.municipalityName,
+          notice: reveal ? { kind: 'info', text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined,
+        }),
+      );
   };
   r.post('/residents/view', session, gate, async (req, res) => {
     const b = (req.body ?? {}) as Record<string, unknown>;
-    const addresseeNumber = typeof b.addresseeNumber === 'string' && /^\d{7}$/.test(b.addresseeNumber) ? b.addresseeNumber : undefined;
+    const addresseeNumber =
+      typeof b.addresseeNumber === 'string' && /^\d{7}$/.test(b.addresseeNumber) ? b.addresseeNumber : undefined;
     if (!addresseeNumber) throw new WebError(400, '対象の方が指定されていません。');
     await renderResident(req, res, addresseeNumber, { reveal: b.reveal === '1' });
   });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Request, RequestHandler, Response, Router } from 'express';
-import { decideSearch, SearchMode, type ResidentSearchInput, type SearchCriteria } from '../../../domain/resident-search';
+import {
+  decideSearch,
+  SearchMode,
+  type ResidentSearchInput,
+  type SearchCriteria,
+} from '../../../domain/resident-search';
 import { can, type Role } from '../../../domain/roles';
 import { audit } from '../../../db/audit-writer';
 import { AuditAction, type Resident } from '../../../db/entities';
@@ -14,12 +19,24 @@ import { blockedAddresseeNumbers, searchResidents, SEARCH_LIMIT } from '../queri
 import { requireWebRole } from '../web-auth';
 import { webOf, type WebContext } from '../web-context';
 
-export interface SearchDeps { orm: MikroORM; pii: PiiCrypto; municipalityName: string }
+export interface SearchDeps {
+  orm: MikroORM;
+  pii: PiiCrypto;
+  municipalityName: string;
+}
 
 export const maySearch = (roles: readonly Role[]) => can.enterCase(roles) || can.approve(roles);
 
 type Errors = Record<string, string>;
-const fieldInput = (id: string, name: string, label: string, value: string | undefined, errors: Errors, extra: SafeHtml | string = '', type = 'text') => html`
+const fieldInput = (
+  id: string,
+  name: string,
+  label: string,
+  value: string | undefined,
+  errors: Errors,
+  extra: SafeHtml | string = '',
+  type = 'text',
+) => html`
   <div class="field${errors[name] ? ' has-error' : ''}"><label for="${id}">${label}</label>
   <input id="${id}" name="${name}" type="${type}" value="${value ?? ''}" autocomplete="off" ${extra}${errors[name] ? html` aria-invalid="true" aria-describedby="${id}-e"` : ''}>
   ${errors[name] ? html`<p class="field-error" id="${id}-e">${errors[name]}</p>` : ''}</div>`;
@@ -39,10 +56,14 @@ function searchForms(ctx: WebContext, mode: string | undefined, input: ResidentS
   <form method="post" action="/search" class="panel" aria-labelledby="h-sc"><h2 id="h-sc">住民票コードで検索</h2><input type="hidden" name="mode" value="code">${guard}
     ${fieldInput('s-code', 'residentRecordCode', '住民票コード（11桁）', v('code', 'residentRecordCode'), e('code'), html`inputmode="numeric" maxlength="13"`)}
     <button type="submit">検索</button></form>
-  ${can.seeIndividualNumber(ctx.staff.roles) ? html`<form method="post" action="/search" class="panel" aria-labelledby="h-sn"><h2 id="h-sn">個人番号で検索</h2><input type="hidden" name="mode" value="number">${guard}
+  ${
+    can.seeIndividualNumber(ctx.staff.roles)
+      ? html`<form method="post" action="/search" class="panel" aria-labelledby="h-sn"><h2 id="h-sn">個人番号で検索</h2><input type="hidden" name="mode" value="number">${guard}
     <p class="help">個人番号利用事務に限ります。検索は記録されます。</p>
     ${fieldInput('s-number', 'individualNumber', '個人番号（12桁）', undefined, e('number'), html`inputmode="numeric" maxlength="14"`, 'password')}
-    <button type="submit">検索</button></form>` : ''}
+    <button type="submit">検索</button></form>`
+      : ''
+  }
   </div>`;
 }
 
@@ -50,28 +71,72 @@ function resultsTable(ctx: WebContext, rows: Resident[], blocked: Set<string>, t
   if (!rows.length) return html`<p class="empty" role="status">該当する方はいません。</p>`;
   return html`<section class="panel" aria-labelledby="h-res"><h2 id="h-res">検索結果 ${rows.length}件${truncated ? `（先頭${SEARCH_LIMIT}件）` : ''}</h2>
   <table class="grid" data-nav><thead><tr><th scope="col">氏名</th><th scope="col">フリガナ</th><th scope="col">生年月日</th><th scope="col">性別</th><th scope="col">住所</th><th scope="col">状態</th><th scope="col">注意</th><th scope="col">操作</th></tr></thead>
-  <tbody>${rows.map((r) => html`<tr>
+  <tbody>${rows.map(
+    (r) => html`<tr>
     <td>${r.familyName}　${r.givenName}</td><td>${r.familyNameKana}　${r.givenNameKana}</td><td>${wareki(r.birthDate, { seireki: r.isForeignResident })}</td><td>${sexText(r.sex)}</td>
     <td>${r.address}${r.addressSupplement ? `　${r.addressSupplement}` : ''}</td>
     <td>${r.status === 'RESIDENT' ? html`<span class="badge badge-done">${residentStatusLabel[r.status]}</span>` : html`<span class="badge badge-warn">${residentStatusLabel[r.status] ?? r.status}</span>`}</td>
     <td>${blocked.has(r.addresseeNumber) ? html`<span class="badge badge-alert">抑止・支援措置</span>` : ''}${r.status === 'PENDING_MOVE_OUT' ? html`<span class="badge badge-warn">転出予定 ${wareki(r.plannedMoveOutDate)}</span>` : ''}${r.status === 'REMOVED' ? html`<span class="badge badge-closed">消除 ${wareki(r.removalDate)}</span>` : ''}</td>
     <td><form method="post" action="/residents/view" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small">開く</button></form>
       ${r.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html` <form method="post" action="/intake/move-out/start" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small move-out-start">転出届を作成</button></form>` : ''}</td>
-  </tr>`)}</tbody></table></section>`;
+  </tr>`,
+  )}</tbody></table></section>`;
 }
 
-async function auditSearch(orm: MikroORM, ctx: WebContext, mode: string, outcome: 'ok' | 'denied', rows: Resident[], detail: Record<string, unknown>) {
+async function auditSearch(
+  orm: MikroORM,
+  ctx: WebContext,
+  mode: string,
+  outcome: 'ok' | 'denied',
+  rows: Resident[],
+  detail: Record<string, unknown>,
+) {
   const em = orm.em.fork();
-  const base = { actorId: ctx.staff.userId, actorRoles: ctx.staff.roles, terminalId: ctx.staff.terminalId, ip: ctx.staff.ip, function: 'POST /search', individualNumberAccessed: mode === SearchMode.NUMBER };
-  audit(em, { ...base, action: outcome === 'ok' ? AuditAction.INQUIRY : AuditAction.DENIED, outcome, detail: { mode, ...detail } });
-  audit(em, ...rows.map((r) => ({ ...base, action: AuditAction.INQUIRY, targetAddresseeNumber: r.addresseeNumber, detail: { mode, listed: true } })));
+  const base = {
+    actorId: ctx.staff.userId,
+    actorRoles: ctx.staff.roles,
+    terminalId: ctx.staff.terminalId,
+    ip: ctx.staff.ip,
+    function: 'POST /search',
+    individualNumberAccessed: mode === SearchMode.NUMBER,
+  };
+  audit(em, {
+    ...base,
+    action: outcome === 'ok' ? AuditAction.INQUIRY : AuditAction.DENIED,
+    outcome,
+    detail: { mode, ...detail },
+  });
+  audit(
+    em,
+    ...rows.map((r) => ({
+      ...base,
+      action: AuditAction.INQUIRY,
+      targetAddresseeNumber: r.addresseeNumber,
+      detail: { mode, listed: true },
+    })),
+  );
   await em.flush();
 }
 
-function render(req: Request, res: Response, deps: SearchDeps, o: { status?: number; mode?: string; input?: ResidentSearchInput; errors?: Errors; results?: SafeHtml; notice?: Notice }) {
+function render(
+  req: Request,
+  res: Response,
+  deps: SearchDeps,
+  o: {
+    status?: number;
+    mode?: string;
+    input?: ResidentSearchInput;
+    errors?: Errors;
+    results?: SafeHtml;
+    notice?: Notice;
+  },
+) {
   const ctx = webOf(res);
   const body = html`${searchForms(ctx, o.mode, o.input ?? {}, o.errors ?? {})}${o.results ?? ''}`;
-  res.status(o.status ?? 200).type('html').send(page({ title: '住民検索', ctx, body, notice: o.notice, municipalityName: deps.municipalityName }));
+  res
+    .status(o.status ?? 200)
+    .type('html')
+    .send(page({ title: '住民検索', ctx, body, notice: o.notice, municipalityName: deps.municipalityName }));
 }
 
 /** Resident search (issue #5 §5): by POST only, every search and every listed person audited. */
@@ -82,18 +147,39 @@ export function installSearchRoutes(r: Router, deps: SearchDeps, session: Reques
     const ctx = webOf(res);
     const b = (req.body ?? {}) as Record<string, unknown>;
     const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string).slice(0, 200) : undefined);
-    const input: ResidentSearchInput = { mode: str('mode'), residentRecordCode: str('residentRecordCode'), individualNumber: str('individualNumber'), name: str('name'), address: str('address'), birthDate: str('birthDate'), sex: str('sex') };
+    const input: ResidentSearchInput = {
+      mode: str('mode'),
+      residentRecordCode: str('residentRecordCode'),
+      individualNumber: str('individualNumber'),
+      name: str('name'),
+      address: str('address'),
+      birthDate: str('birthDate'),
+      sex: str('sex'),
+    };
     const decision = decideSearch(input, ctx.staff.roles);
     const shown = { ...input, individualNumber: undefined }; // never echoed back into the page
     if (!decision.ok) {
       await auditSearch(deps.orm, ctx, input.mode ?? '', 'denied', [], { refused: decision.errors.map((e) => e.rule) });
       const errors = Object.fromEntries(decision.errors.map((e) => [e.field, e.message]));
-      return render(req, res, deps, { status: decision.forbidden ? 403 : 400, mode: input.mode, input: shown, errors, notice: { kind: 'error', text: decision.forbidden ? 'この検索を行う権限がありません（403）。' : '検索条件を確認してください。', details: Object.values(errors) } });
+      return render(req, res, deps, {
+        status: decision.forbidden ? 403 : 400,
+        mode: input.mode,
+        input: shown,
+        errors,
+        notice: {
+          kind: 'error',
+          text: decision.forbidden ? 'この検索を行う権限がありません（403）。' : '検索条件を確認してください。',
+          details: Object.values(errors),
+        },
+      });
     }
     const em = deps.orm.em.fork();
     const { rows, truncated } = await searchResidents(em, deps.pii, decision.criteria as SearchCriteria);
     await auditSearch(deps.orm, ctx, decision.criteria.mode, 'ok', rows, { results: rows.length });
-    const blocked = await blockedAddresseeNumbers(em, rows.map((x) => x.addresseeNumber));
+    const blocked = await blockedAddresseeNumbers(
+      em,
+      rows.map((x) => x.addresseeNumber),
+    );
     render(req, res, deps, { mode: input.mode, input: shown, results: resultsTable(ctx, rows, blocked, truncated) });
   });
 }

@@ -4,7 +4,16 @@ import { procedureLabel } from '../../../domain/case-status';
 import { can } from '../../../domain/roles';
 import { StaffUser } from '../../../db/entities';
 import { ACTION_SPECS } from '../case-actions-ui';
-import { ageEl, attentionBadge, caseLink, dueEl, procedureOptions, procedureText, statusBadge, timeEl } from '../components';
+import {
+  ageEl,
+  attentionBadge,
+  caseLink,
+  dueEl,
+  procedureOptions,
+  procedureText,
+  statusBadge,
+  timeEl,
+} from '../components';
 import { takeFlash } from '../flash';
 import { html, type SafeHtml } from '../html';
 import { attentionLabel, partnerLabel, stepText } from '../labels';
@@ -18,17 +27,20 @@ import { webOf, type WebContext } from '../web-context';
 const BULK_ACTIONS = ['retry-now', 'reassign', 'escalate', 'cancel'] as const;
 const healthText: Record<string, string> = { ok: '正常', degraded: '一部エラー', down: '障害', unknown: '記録なし' };
 
-const href = (f: ConsoleFilter) => `/supervisor?${new URLSearchParams(Object.entries(f).filter(([, v]) => v) as Array<[string, string]>).toString()}`;
+const href = (f: ConsoleFilter) =>
+  `/supervisor?${new URLSearchParams(Object.entries(f).filter(([, v]) => v) as Array<[string, string]>).toString()}`;
 
 function detail(c: AttentionCase, now: Date): SafeHtml {
   const r = c.row;
-  return html`${c.reasons.map((reason) => html`<div>${attentionBadge(reason === 'UNSPECIFIED' ? r.attentionReason : reason)}
+  return html`${c.reasons.map(
+    (reason) => html`<div>${attentionBadge(reason === 'UNSPECIFIED' ? r.attentionReason : reason)}
     ${reason === Reason.ACTIVITY_FAILING && r.failingStep ? html`${stepText(r.failingStep)}：試行 ${r.attempt ?? '?'} 回 ／ <span class="mono">${r.lastError ?? ''}</span> ／ 次の再試行 ${r.nextRetryAt ? html`${timeEl(r.nextRetryAt)}（${dueEl(r.nextRetryAt, now)}）` : '—'}` : ''}
     ${reason === Reason.APPROVAL_OVERDUE ? html`決裁期限 ${r.dueAt ? html`${timeEl(r.dueAt)} ${dueEl(r.dueAt, now)}` : '超過'}` : ''}
     ${reason === Reason.PURGE_SOON && c.purgeAt ? html`消去予定 ${timeEl(c.purgeAt)}（${dueEl(c.purgeAt, now)}）` : ''}
     ${reason === Reason.MOVE_IN_NOTICE_OVERDUE ? '転出予定日から所定の日数を過ぎても転入通知が届いていません（転入通知未着照会を検討）' : ''}
     ${reason === Reason.CS_REJECTED ? '原因を修正して「今すぐ再試行」で再送してください' : ''}
-    ${reason === Reason.CERTIFICATE_INFO_OVERDUE ? '送信依頼への回答（転出証明書情報）が届いていません' : ''}</div>`)}`;
+    ${reason === Reason.CERTIFICATE_INFO_OVERDUE ? '送信依頼への回答（転出証明書情報）が届いていません' : ''}</div>`,
+  )}`;
 }
 
 function partnerCards(health: PartnerStatus[], byPartner: Map<string, number>, f: ConsoleFilter): SafeHtml {
@@ -58,23 +70,37 @@ function table(ctx: WebContext, cases: AttentionCase[], temporalUi: (workflowId:
   if (!cases.length) return html`<p class="empty">対応が必要な案件はありません。</p>`;
   return html`<table class="grid" data-nav><thead><tr><th scope="col"><input type="checkbox" id="select-all" aria-label="すべて選択"></th><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">状態</th>
     <th scope="col">要対応の理由と詳細</th><th scope="col">経過</th><th scope="col">担当者</th><th scope="col">ワークフロー</th><th scope="col">一括操作の結果</th></tr></thead><tbody>
-    ${cases.map((c) => html`<tr class="row-alert"><td><input type="checkbox" name="case" value="${c.row.caseId}" aria-label="${c.row.caseId} を選択"></td>
+    ${cases.map(
+      (
+        c,
+      ) => html`<tr class="row-alert"><td><input type="checkbox" name="case" value="${c.row.caseId}" aria-label="${c.row.caseId} を選択"></td>
       <td>${caseLink(c.row.caseId)}</td><td>${procedureText(c.row.procedure)}</td><td>${statusBadge(c.row.status)}</td>
       <td>${detail(c, ctx.now)}</td><td class="num">${ageEl(c.row.createdAt, ctx.now)}</td>
       <td>${c.row.assignedTo ?? html`<span class="muted">未割当</span>`}<br><span class="muted">入力 ${c.row.enteredBy}</span></td>
       <td><a href="${temporalUi(c.row.workflowId)}" target="_blank" rel="noopener noreferrer">Temporal</a></td>
-      <td data-result-for="${c.row.caseId}"></td></tr>`)}</tbody></table>`;
+      <td data-result-for="${c.row.caseId}"></td></tr>`,
+    )}</tbody></table>`;
 }
 
 /** The supervisor's console (issue #5 §6): every stuck case with its reason, counts, and per-case or bulk actions. */
-export function installSupervisorRoutes(r: Router, deps: { orm: MikroORM; municipalityName: string; temporalUi: (workflowId: string) => string }, session: RequestHandler) {
+export function installSupervisorRoutes(
+  r: Router,
+  deps: { orm: MikroORM; municipalityName: string; temporalUi: (workflowId: string) => string },
+  session: RequestHandler,
+) {
   r.get('/supervisor', session, requireWebRole(deps.orm, can.superviseCases, 'GET /supervisor'), async (req, res) => {
     const ctx = webOf(res);
     const q = (k: string) => (typeof req.query[k] === 'string' && req.query[k] ? (req.query[k] as string) : undefined);
-    const f: ConsoleFilter = { reason: q('reason'), partner: PARTNERS.find((p) => p === q('partner')), procedure: q('procedure') && q('procedure')! in procedureLabel ? q('procedure') : undefined };
+    const f: ConsoleFilter = {
+      reason: q('reason'),
+      partner: PARTNERS.find((p) => p === q('partner')),
+      procedure: q('procedure') && q('procedure')! in procedureLabel ? q('procedure') : undefined,
+    };
     const data = await loadConsole(deps.orm, ctx.now, f);
     const health = await loadPartnerHealth(deps.orm, ctx.now, data);
-    const staffIds = (await deps.orm.em.fork().find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })).map((s) => s.userId);
+    const staffIds = (
+      await deps.orm.em.fork().find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })
+    ).map((s) => s.userId);
     const byPartner = new Map(data.byPartner);
     const body = html`
     <div class="cards" aria-label="理由別の件数"><a class="card ${data.total ? 'card-alert' : 'card-ok'}" href="/supervisor"${!f.reason ? html` aria-current="true"` : ''}>要対応の案件<b>${data.total}</b>すべて</a>
@@ -88,6 +114,14 @@ export function installSupervisorRoutes(r: Router, deps: { orm: MikroORM; munici
     ${bulkForm(staffIds)}
     ${table(ctx, data.cases, deps.temporalUi)}
     ${data.truncated ? html`<p class="muted">先頭の案件のみ表示しています。絞り込んでください。</p>` : ''}`;
-    res.type('html').send(page({ title: '監督者コンソール', ctx, body, municipalityName: deps.municipalityName, notice: takeFlash(req, res) }));
+    res.type('html').send(
+      page({
+        title: '監督者コンソール',
+        ctx,
+        body,
+        municipalityName: deps.municipalityName,
+        notice: takeFlash(req, res),
+      }),
+    );
   });
 }

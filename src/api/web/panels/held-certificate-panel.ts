@@ -5,7 +5,12 @@ import { wareki } from '../format';
 import { html } from '../html';
 import type { ProcedurePanel } from './panel-types';
 
-const stateLabel: Record<string, string> = { HELD: '保管中', IN_USE: '転入処理中', USED: '転入に使用済み', PURGED: '消去済み（記録のみ保持）' };
+const stateLabel: Record<string, string> = {
+  HELD: '保管中',
+  IN_USE: '転入処理中',
+  USED: '転入に使用済み',
+  PURGED: '消去済み（記録のみ保持）',
+};
 
 /**
  * Received 転出証明書情報 held at the destination (domain.md §4.5). Only the non-personal metadata is shown here:
@@ -21,9 +26,11 @@ export const heldCertificatePanel: ProcedurePanel = {
   async extra(ctx) {
     const h = await ctx.em.findOne(HeldMoveOutCertificate, { heldId: ctx.view.caseId });
     if (!h) return undefined;
-    const intake = h.state === 'HELD' && can.enterCase(ctx.staff.roles)
-      ? html`<p><a class="btn-primary btn-link-big" id="special-intake" href="/intake/special-move-in?held=${encodeURIComponent(h.heldId)}">特例転入を受付</a>
-        <span class="help">来庁した方の個人番号カードを確認し、この転出証明書情報から特例転入届を入力します。</span></p>` : '';
+    const intake =
+      h.state === 'HELD' && can.enterCase(ctx.staff.roles)
+        ? html`<p><a class="btn-primary btn-link-big" id="special-intake" href="/intake/special-move-in?held=${encodeURIComponent(h.heldId)}">特例転入を受付</a>
+        <span class="help">来庁した方の個人番号カードを確認し、この転出証明書情報から特例転入届を入力します。</span></p>`
+        : '';
     return html`<section class="panel" aria-labelledby="h-held"><h2 id="h-held">保管中の転出証明書情報</h2>${intake}<dl class="facts">
       <dt>状態</dt><dd>${stateLabel[h.state] ?? h.state}</dd>
       <dt>転出地（市区町村コード）</dt><dd>${h.originMunicipalityCode}</dd>

@@ -8,7 +8,10 @@ import type { ProcedurePanel } from './panel-types';
 export const moveOutPanel: ProcedurePanel = {
   steps: [
     { label: '仮登録・決裁待ち', statuses: ['AWAITING_APPROVAL', 'RETURNED'] },
-    { label: '本登録（転出予定者）・送信', statuses: ['APPROVED', 'COMMITTED', 'DELIVERING', 'DELIVERY_REJECTED', 'ISSUING_CERTIFICATE'] },
+    {
+      label: '本登録（転出予定者）・送信',
+      statuses: ['APPROVED', 'COMMITTED', 'DELIVERING', 'DELIVERY_REJECTED', 'ISSUING_CERTIFICATE'],
+    },
     { label: '除票待ち', statuses: ['AWAITING_MOVE_OUT_DATE'] },
     { label: '転入通知待ち', statuses: ['AWAITING_MOVE_IN_NOTICE'] },
     { label: '完了', statuses: ['COMPLETED'] },
@@ -26,17 +29,32 @@ export const moveOutPanel: ProcedurePanel = {
   ],
   async draftComparison(ctx) {
     const movers = (ctx.app.movers ?? []) as Array<{ addresseeNumber: string; familyName: string; givenName: string }>;
-    const current = await currentRecords(ctx.em, movers.map((m) => m.addresseeNumber));
+    const current = await currentRecords(
+      ctx.em,
+      movers.map((m) => m.addresseeNumber),
+    );
     return movers.map((m, i) => {
       const before = current.get(m.addresseeNumber);
       const after = before && {
-        ...before, status: ResidentStatus.PENDING_MOVE_OUT, plannedDestinationAddress: ctx.app.destination?.address,
-        plannedMoveOutDate: ctx.app.plannedMoveOutDate, changeReason: ctx.app.destination?.abroad ? ChangeReason.MOVE_OUT_ABROAD : ChangeReason.DOMESTIC_MOVE_OUT,
-        changeDate: ctx.app.plannedMoveOutDate, notificationDate: ctx.app.notificationDate,
+        ...before,
+        status: ResidentStatus.PENDING_MOVE_OUT,
+        plannedDestinationAddress: ctx.app.destination?.address,
+        plannedMoveOutDate: ctx.app.plannedMoveOutDate,
+        changeReason: ctx.app.destination?.abroad ? ChangeReason.MOVE_OUT_ABROAD : ChangeReason.DOMESTIC_MOVE_OUT,
+        changeDate: ctx.app.plannedMoveOutDate,
+        notificationDate: ctx.app.notificationDate,
       };
-      return draftPerson(`${i + 1}. ${m.familyName}　${m.givenName}（宛名番号 ${m.addresseeNumber}）`, before, after ?? {}, ctx, {
-        note: before ? '決裁後は転出予定者となり、転出予定年月日（または先に届いた転入通知の転入日）に除票となります。' : '該当する住民票が見つかりません。',
-      });
+      return draftPerson(
+        `${i + 1}. ${m.familyName}　${m.givenName}（宛名番号 ${m.addresseeNumber}）`,
+        before,
+        after ?? {},
+        ctx,
+        {
+          note: before
+            ? '決裁後は転出予定者となり、転出予定年月日（または先に届いた転入通知の転入日）に除票となります。'
+            : '該当する住民票が見つかりません。',
+        },
+      );
     });
   },
 };

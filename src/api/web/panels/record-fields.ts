@@ -68,7 +68,11 @@ export function recordRows(r: RecordLike | undefined, d: RecordDisplay): RecordR
 }
 
 /** One item across the columns (before, then each later state); `changed[i]`: column i differs from column i − 1. */
-export interface ComparisonRow { label: string; values: string[]; changed: boolean[] }
+export interface ComparisonRow {
+  label: string;
+  values: string[];
+  changed: boolean[];
+}
 
 /** Items per column, in the standard order; items empty in every column are left out. */
 export function compareRecords(...columns: RecordRows[]): ComparisonRow[] {

@@ -1,6 +1,13 @@
 import { ChangeReason } from '../../../domain/change-reason';
 import { draftPerson, removedRecordByCode } from '../queries/case-registry';
-import { addressText, certificateRequestText, dateFact, householdText, movedInRecord, notifierText } from './application-facts';
+import {
+  addressText,
+  certificateRequestText,
+  dateFact,
+  householdText,
+  movedInRecord,
+  notifierText,
+} from './application-facts';
 import type { ProcedurePanel } from './panel-types';
 
 /** 特例転入 (domain.md §4.2): what the card shows, completed from the held 転出証明書情報 at commit. */
@@ -23,13 +30,15 @@ export const specialMoveInPanel: ProcedurePanel = {
   ],
   async draftComparison(ctx) {
     const persons = (ctx.app.persons ?? []) as Array<Record<string, any>>;
-    return Promise.all(persons.map(async (p, i) => {
-      const removed = await removedRecordByCode(ctx.em, ctx.staff, ctx.view.caseId, p.residentRecordCode);
-      const after = movedInRecord(ctx.app, p, ChangeReason.DOMESTIC_MOVE_IN, removed?.addresseeNumber);
-      return draftPerson(`${i + 1}. ${p.familyName ?? ''}　${p.givenName ?? ''}`, removed, after, ctx, {
-        beforeTitle: removed ? '除票（再転入：氏名以外は転出証明書情報を優先）' : undefined,
-        note: 'フリガナ、本籍・筆頭者、個人番号、前住所は保管中の転出証明書情報から記載されます。',
-      });
-    }));
+    return Promise.all(
+      persons.map(async (p, i) => {
+        const removed = await removedRecordByCode(ctx.em, ctx.staff, ctx.view.caseId, p.residentRecordCode);
+        const after = movedInRecord(ctx.app, p, ChangeReason.DOMESTIC_MOVE_IN, removed?.addresseeNumber);
+        return draftPerson(`${i + 1}. ${p.familyName ?? ''}　${p.givenName ?? ''}`, removed, after, ctx, {
+          beforeTitle: removed ? '除票（再転入：氏名以外は転出証明書情報を優先）' : undefined,
+          note: 'フリガナ、本籍・筆頭者、個人番号、前住所は保管中の転出証明書情報から記載されます。',
+        });
+      }),
+    );
   },
 };

@@ -4,9 +4,13 @@
  * Also which partner a failing step talks to, and partner health from recent partner calls.
  */
 export const Reason = {
-  ACTIVITY_FAILING: 'ACTIVITY_FAILING', APPROVAL_OVERDUE: 'APPROVAL_OVERDUE', CS_REJECTED: 'CS_REJECTED',
-  MOVE_IN_NOTICE_OVERDUE: 'MOVE_IN_NOTICE_OVERDUE', CERTIFICATE_INFO_OVERDUE: 'CERTIFICATE_INFO_OVERDUE',
-  ESCALATED: 'ESCALATED', PURGE_SOON: 'PURGE_SOON',
+  ACTIVITY_FAILING: 'ACTIVITY_FAILING',
+  APPROVAL_OVERDUE: 'APPROVAL_OVERDUE',
+  CS_REJECTED: 'CS_REJECTED',
+  MOVE_IN_NOTICE_OVERDUE: 'MOVE_IN_NOTICE_OVERDUE',
+  CERTIFICATE_INFO_OVERDUE: 'CERTIFICATE_INFO_OVERDUE',
+  ESCALATED: 'ESCALATED',
+  PURGE_SOON: 'PURGE_SOON',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -32,7 +36,8 @@ export function attentionReasons(r: AttentionRow, now: Date, purgeWarningMs = PU
   if (r.needsAttention && r.attentionReason) out.add(r.attentionReason);
   if (r.failingStep) out.add(Reason.ACTIVITY_FAILING);
   if (r.escalated) out.add(Reason.ESCALATED);
-  if (r.purgeAt && HELD_STATES.has(r.status) && r.purgeAt.getTime() - now.getTime() <= purgeWarningMs) out.add(Reason.PURGE_SOON);
+  if (r.purgeAt && HELD_STATES.has(r.status) && r.purgeAt.getTime() - now.getTime() <= purgeWarningMs)
+    out.add(Reason.PURGE_SOON);
   if (r.needsAttention && !out.size) out.add('UNSPECIFIED');
   return [...out];
 }
@@ -47,9 +52,19 @@ export function partnerOf(step: string | null | undefined, lastError?: string | 
   return undefined;
 }
 
-export interface PartnerCallLike { partner: string; ok: boolean; at: Date }
+export interface PartnerCallLike {
+  partner: string;
+  ok: boolean;
+  at: Date;
+}
 export type HealthState = 'ok' | 'degraded' | 'down' | 'unknown';
-export interface PartnerHealth { partner: Partner; calls: number; failures: number; errorRate: number; state: HealthState }
+export interface PartnerHealth {
+  partner: Partner;
+  calls: number;
+  failures: number;
+  errorRate: number;
+  state: HealthState;
+}
 
 /** Error rate over the window: down at ≥ 50 % of at least 3 calls, degraded above 10 %, unknown without calls. */
 export function partnerHealth(calls: readonly PartnerCallLike[], now: Date, windowMs: number): PartnerHealth[] {
@@ -58,7 +73,13 @@ export function partnerHealth(calls: readonly PartnerCallLike[], now: Date, wind
     const mine = calls.filter((c) => c.partner === partner && c.at.getTime() >= since);
     const failures = mine.filter((c) => !c.ok).length;
     const errorRate = mine.length ? failures / mine.length : 0;
-    const state: HealthState = !mine.length ? 'unknown' : errorRate >= 0.5 && mine.length >= 3 ? 'down' : errorRate > 0.1 ? 'degraded' : 'ok';
+    const state: HealthState = !mine.length
+      ? 'unknown'
+      : errorRate >= 0.5 && mine.length >= 3
+        ? 'down'
+        : errorRate > 0.1
+          ? 'degraded'
+          : 'ok';
     return { partner, calls: mine.length, failures, errorRate, state };
   });
 }

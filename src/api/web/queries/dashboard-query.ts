@@ -13,7 +13,12 @@ export type StatusGroup = (typeof StatusGroup)[keyof typeof StatusGroup];
 export function statusGroup(status: string, needsAttention: boolean): StatusGroup {
   if (needsAttention || status === CaseStatus.DELIVERY_REJECTED) return StatusGroup.ALERT;
   if (status === CaseStatus.COMPLETED || status === CaseStatus.USED) return StatusGroup.DONE;
-  if (([CaseStatus.REJECTED, CaseStatus.CANCELLED, CaseStatus.PURGED, CaseStatus.DEADLINE_PASSED] as string[]).includes(status)) return StatusGroup.CLOSED;
+  if (
+    ([CaseStatus.REJECTED, CaseStatus.CANCELLED, CaseStatus.PURGED, CaseStatus.DEADLINE_PASSED] as string[]).includes(
+      status,
+    )
+  )
+    return StatusGroup.CLOSED;
   if (status.startsWith('AWAITING') || status === 'RETURNED' || status === CaseStatus.HELD) return StatusGroup.WAIT;
   return StatusGroup.RUN;
 }
@@ -24,7 +29,13 @@ export interface DashboardData {
   days: Array<{ date: string; count: number; p50?: number; p95?: number }>; // durations in ms
   week: { count: number; p50?: number; p95?: number };
   oldestApproval?: { caseId: string; createdAt: Date; procedure: string };
-  oldestApprovals: Array<{ caseId: string; createdAt: Date; procedure: string; enteredBy: string; assignedTo?: string }>;
+  oldestApprovals: Array<{
+    caseId: string;
+    createdAt: Date;
+    procedure: string;
+    enteredBy: string;
+    assignedTo?: string;
+  }>;
   waitingApprovals: number;
   partners: PartnerHealth[];
 }
@@ -34,16 +45,28 @@ export const DASHBOARD_HEALTH_WINDOW_MS = 60 * 60_000;
 export async function loadDashboard(orm: MikroORM, now: Date): Promise<DashboardData> {
   const em = orm.em.fork();
   const today = jstDate(now);
-  const todays = await em.find(CaseRecord, { createdAt: { $gte: jstStartOfDay(today) } }, { fields: ['procedure', 'status', 'needsAttention'] });
+  const todays = await em.find(
+    CaseRecord,
+    { createdAt: { $gte: jstStartOfDay(today) } },
+    { fields: ['procedure', 'status', 'needsAttention'] },
+  );
   const byProc = new Map<string, DashboardData['byProcedure'][number]>();
   for (const c of todays) {
-    const e = byProc.get(c.procedure) ?? { procedure: c.procedure, groups: { wait: 0, run: 0, alert: 0, done: 0, closed: 0 }, statuses: {} };
+    const e = byProc.get(c.procedure) ?? {
+      procedure: c.procedure,
+      groups: { wait: 0, run: 0, alert: 0, done: 0, closed: 0 },
+      statuses: {},
+    };
     e.groups[statusGroup(c.status, c.needsAttention)] += 1;
     e.statuses[c.status] = (e.statuses[c.status] ?? 0) + 1;
     byProc.set(c.procedure, e);
   }
   const firstDay = addDays(today, -6);
-  const done = await em.find(CaseRecord, { status: CaseStatus.COMPLETED, completedAt: { $gte: jstStartOfDay(firstDay) } }, { fields: ['createdAt', 'completedAt'] });
+  const done = await em.find(
+    CaseRecord,
+    { status: CaseStatus.COMPLETED, completedAt: { $gte: jstStartOfDay(firstDay) } },
+    { fields: ['createdAt', 'completedAt'] },
+  );
   const perDay = new Map<string, number[]>();
   for (const c of done) {
     if (!c.completedAt) continue;
@@ -55,7 +78,15 @@ export async function loadDashboard(orm: MikroORM, now: Date): Promise<Dashboard
     return { date, count: v.length, p50: percentile(v, 50), p95: percentile(v, 95) };
   });
   const all = [...perDay.values()].flat();
-  const oldestApprovals = await em.find(CaseRecord, { status: CaseStatus.AWAITING_APPROVAL }, { orderBy: { createdAt: 'asc' }, limit: 5, fields: ['caseId', 'createdAt', 'procedure', 'enteredBy', 'assignedTo'] });
+  const oldestApprovals = await em.find(
+    CaseRecord,
+    { status: CaseStatus.AWAITING_APPROVAL },
+    {
+      orderBy: { createdAt: 'asc' },
+      limit: 5,
+      fields: ['caseId', 'createdAt', 'procedure', 'enteredBy', 'assignedTo'],
+    },
+  );
   const oldest = oldestApprovals[0];
   const calls = await recentPartnerCalls(orm, new Date(now.getTime() - DASHBOARD_HEALTH_WINDOW_MS));
   return {
@@ -63,8 +94,16 @@ export async function loadDashboard(orm: MikroORM, now: Date): Promise<Dashboard
     byProcedure: [...byProc.values()],
     days,
     week: { count: all.length, p50: percentile(all, 50), p95: percentile(all, 95) },
-    oldestApproval: oldest ? { caseId: oldest.caseId, createdAt: oldest.createdAt, procedure: oldest.procedure } : undefined,
-    oldestApprovals: oldestApprovals.map((c) => ({ caseId: c.caseId, createdAt: c.createdAt, procedure: c.procedure, enteredBy: c.enteredBy, assignedTo: c.assignedTo })),
+    oldestApproval: oldest
+      ? { caseId: oldest.caseId, createdAt: oldest.createdAt, procedure: oldest.procedure }
+      : undefined,
+    oldestApprovals: oldestApprovals.map((c) => ({
+      caseId: c.caseId,
+      createdAt: c.createdAt,
+      procedure: c.procedure,
+      enteredBy: c.enteredBy,
+      assignedTo: c.assignedTo,
+    })),
     waitingApprovals: await em.count(CaseRecord, { status: CaseStatus.AWAITING_APPROVAL }),
     partners: calls && partnerHealth(calls, now, DASHBOARD_HEALTH_WINDOW_MS),
   };

@@ -8,7 +8,13 @@ export type PartnerStatus = PartnerHealth & { source: 'calls' | 'cases' };
 
 /** Recent partner calls (partner_call: one row per call to the CS, J-LIS or the portal, no content). */
 export async function recentPartnerCalls(orm: MikroORM, since: Date): Promise<PartnerCallLike[]> {
-  const rows = await orm.em.fork().find(PartnerCall, { at: { $gte: since } }, { fields: ['partner', 'ok', 'at'], orderBy: { at: 'desc' }, limit: 20_000 });
+  const rows = await orm.em
+    .fork()
+    .find(
+      PartnerCall,
+      { at: { $gte: since } },
+      { fields: ['partner', 'ok', 'at'], orderBy: { at: 'desc' }, limit: 20_000 },
+    );
   return rows.map((r) => ({ partner: r.partner, ok: Boolean(r.ok), at: r.at }));
 }
 
@@ -16,7 +22,11 @@ export async function recentPartnerCalls(orm: MikroORM, since: Date): Promise<Pa
  * Partner health for the console: the error rate of the recent calls; a partner without recent calls is estimated
  * from the cases whose activity is failing on it (any → degraded, 3 or more → down).
  */
-export async function loadPartnerHealth(orm: MikroORM, now: Date, data: Pick<ConsoleData, 'byPartner'>): Promise<PartnerStatus[]> {
+export async function loadPartnerHealth(
+  orm: MikroORM,
+  now: Date,
+  data: Pick<ConsoleData, 'byPartner'>,
+): Promise<PartnerStatus[]> {
   const calls = await recentPartnerCalls(orm, new Date(now.getTime() - HEALTH_WINDOW_MS));
   const failing = new Map(data.byPartner);
   return partnerHealth(calls, now, HEALTH_WINDOW_MS).map((h): PartnerStatus => {

@@ -5,12 +5,22 @@ import { can, type Role } from '../../../domain/roles';
  * The clerks' work queues as pure definitions (unit-tested): each is a filter on the case projection (case_record)
  * for one staff member, plus the same rule as a predicate on a row. Screens never read workflow histories.
  */
-export const QueueId = { APPROVAL: 'approval', UNASSIGNED: 'unassigned', MINE: 'mine', RETURNED: 'returned', VISITORS: 'visitors' } as const;
+export const QueueId = {
+  APPROVAL: 'approval',
+  UNASSIGNED: 'unassigned',
+  MINE: 'mine',
+  RETURNED: 'returned',
+  VISITORS: 'visitors',
+} as const;
 export type QueueId = (typeof QueueId)[keyof typeof QueueId];
 export const QUEUE_IDS: readonly QueueId[] = Object.values(QueueId);
 
 export const queueLabel: Record<QueueId, string> = {
-  approval: '決裁待ち', unassigned: '未割当', mine: '自分の担当', returned: '差戻し', visitors: '本日の来庁予定',
+  approval: '決裁待ち',
+  unassigned: '未割当',
+  mine: '自分の担当',
+  returned: '差戻し',
+  visitors: '本日の来庁予定',
 };
 export const queueHelp: Record<QueueId, string> = {
   approval: '他の職員が入力した決裁待ちの案件（未割当または自分の担当）',
@@ -30,7 +40,10 @@ export interface QueueRow {
   awaitingRole?: string | null;
   plannedVisitDate?: string | null;
 }
-export interface QueueStaff { userId: string; roles: readonly Role[] }
+export interface QueueStaff {
+  userId: string;
+  roles: readonly Role[];
+}
 
 /** Whether a queue is offered to this staff member at all. */
 export const queueVisible = (q: QueueId, staff: QueueStaff): boolean =>
@@ -44,7 +57,12 @@ export function inQueue(q: QueueId, r: QueueRow, staff: QueueStaff, today: strin
   const open = !OPEN_STATUSES_EXCLUDED.includes(r.status);
   switch (q) {
     case QueueId.APPROVAL:
-      return can.approve(staff.roles) && r.status === CaseStatus.AWAITING_APPROVAL && makerOf(r) !== me && (!r.assignedTo || r.assignedTo === me);
+      return (
+        can.approve(staff.roles) &&
+        r.status === CaseStatus.AWAITING_APPROVAL &&
+        makerOf(r) !== me &&
+        (!r.assignedTo || r.assignedTo === me)
+      );
     case QueueId.UNASSIGNED:
       return !r.assignedTo && Boolean(r.awaitingRole);
     case QueueId.MINE:
@@ -57,7 +75,9 @@ export function inQueue(q: QueueId, r: QueueRow, staff: QueueStaff, today: strin
 }
 
 /** SQL side of `makerOf(row) !== me` / `=== me` (maker_id is null for cases entered before it was recorded). */
-const notMaker = (me: string) => ({ $or: [{ $and: [{ makerId: { $ne: null } }, { makerId: { $ne: me } }] }, { makerId: null, enteredBy: { $ne: me } }] });
+const notMaker = (me: string) => ({
+  $or: [{ $and: [{ makerId: { $ne: null } }, { makerId: { $ne: me } }] }, { makerId: null, enteredBy: { $ne: me } }],
+});
 const isMaker = (me: string) => ({ $or: [{ makerId: me }, { makerId: null, enteredBy: me }] });
 
 /** The queue rule as a MikroORM filter on CaseRecord. */
@@ -66,13 +86,24 @@ export function queueFilter(q: QueueId, staff: QueueStaff, today: string): Recor
   switch (q) {
     case QueueId.APPROVAL:
       if (!can.approve(staff.roles)) return { caseId: null }; // matches nothing
-      return { $and: [{ status: CaseStatus.AWAITING_APPROVAL }, notMaker(me), { $or: [{ assignedTo: null }, { assignedTo: me }] }] };
+      return {
+        $and: [
+          { status: CaseStatus.AWAITING_APPROVAL },
+          notMaker(me),
+          { $or: [{ assignedTo: null }, { assignedTo: me }] },
+        ],
+      };
     case QueueId.UNASSIGNED:
       return { assignedTo: null, awaitingRole: { $ne: null } };
     case QueueId.MINE:
       return { status: { $nin: [...OPEN_STATUSES_EXCLUDED] }, assignedTo: me };
     case QueueId.RETURNED:
-      return { $and: [{ status: CaseStatus.RETURNED }, { $or: [{ assignedTo: me }, { $and: [{ assignedTo: null }, isMaker(me)] }] }] };
+      return {
+        $and: [
+          { status: CaseStatus.RETURNED },
+          { $or: [{ assignedTo: me }, { $and: [{ assignedTo: null }, isMaker(me)] }] },
+        ],
+      };
     case QueueId.VISITORS:
       return { status: CaseStatus.HELD, plannedVisitDate: today };
   }
@@ -84,8 +115,11 @@ export type SortKey = (typeof SortKey)[keyof typeof SortKey];
 /** Oldest first (age), or earliest due first with undated cases last (due). */
 export function sortRows<T extends { createdAt: Date; dueAt?: Date | null }>(rows: T[], sort: SortKey): T[] {
   const t = (d: Date | null | undefined) => (d ? d.getTime() : Number.POSITIVE_INFINITY);
-  return [...rows].sort((a, b) => (sort === SortKey.DUE ? t(a.dueAt) - t(b.dueAt) : 0) || a.createdAt.getTime() - b.createdAt.getTime());
+  return [...rows].sort(
+    (a, b) => (sort === SortKey.DUE ? t(a.dueAt) - t(b.dueAt) : 0) || a.createdAt.getTime() - b.createdAt.getTime(),
+  );
 }
 
-export const parseQueue = (v: unknown): QueueId | undefined => (QUEUE_IDS as readonly unknown[]).includes(v) ? (v as QueueId) : undefined;
+export const parseQueue = (v: unknown): QueueId | undefined =>
+  (QUEUE_IDS as readonly unknown[]).includes(v) ? (v as QueueId) : undefined;
 export const parseSort = (v: unknown): SortKey => (v === SortKey.DUE ? SortKey.DUE : SortKey.AGE);

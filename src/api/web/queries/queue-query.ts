@@ -1,7 +1,15 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseApplication, CaseRecord } from '../../../db/entities';
-import { QUEUE_IDS, queueFilter, queueVisible, sortRows, type QueueId, type QueueStaff, type SortKey } from './queue-filters';
+import {
+  QUEUE_IDS,
+  queueFilter,
+  queueVisible,
+  sortRows,
+  type QueueId,
+  type QueueStaff,
+  type SortKey,
+} from './queue-filters';
 
 export const QUEUE_PAGE_LIMIT = 200;
 
@@ -16,7 +24,11 @@ export interface QueueResult {
 }
 
 /** Counts of every queue the staff member sees, and the rows of the chosen one (filtered by procedure, sorted). */
-export async function loadQueues(orm: MikroORM, staff: QueueStaff, q: { queue: QueueId; procedure?: string; sort: SortKey; today: string }): Promise<QueueResult> {
+export async function loadQueues(
+  orm: MikroORM,
+  staff: QueueStaff,
+  q: { queue: QueueId; procedure?: string; sort: SortKey; today: string },
+): Promise<QueueResult> {
   const em = orm.em.fork();
   const visibleQueues = QUEUE_IDS.filter((id) => queueVisible(id, staff));
   const byProcedure = q.procedure ? { procedure: q.procedure } : {};
@@ -24,9 +36,19 @@ export async function loadQueues(orm: MikroORM, staff: QueueStaff, q: { queue: Q
   const counts: QueueResult['counts'] = {};
   for (const id of visibleQueues) counts[id] = await em.count(CaseRecord, filter(id));
   const queue = visibleQueues.includes(q.queue) ? q.queue : visibleQueues[0]!;
-  const found = await em.find(CaseRecord, filter(queue), { orderBy: { createdAt: 'asc' }, limit: QUEUE_PAGE_LIMIT + 1 });
+  const found = await em.find(CaseRecord, filter(queue), {
+    orderBy: { createdAt: 'asc' },
+    limit: QUEUE_PAGE_LIMIT + 1,
+  });
   const rows = sortRows(found.slice(0, QUEUE_PAGE_LIMIT), q.sort);
-  return { queue, counts, rows, truncated: found.length > QUEUE_PAGE_LIMIT, visibleQueues, persons: await personCounts(em, rows) };
+  return {
+    queue,
+    counts,
+    rows,
+    truncated: found.length > QUEUE_PAGE_LIMIT,
+    visibleQueues,
+    persons: await personCounts(em, rows),
+  };
 }
 
 /** Only the count leaves this function: the application's personal data is not shown in lists. */

@@ -15,9 +15,18 @@ const likeText = (s: string) => s.replace(/[\\%_]/g, '');
  * or 生年月日 (exact), optionally 性別. Current records, 転出予定者 and 除票 alike.
  */
 export function searchFilter(c: SearchCriteria, pii: PiiCrypto): Record<string, unknown> {
-  if (c.mode === 'code') return { $or: [{ residentRecordCode: c.residentRecordCode }, { formerResidentRecordCodes: { $like: `%"${c.residentRecordCode}"%` } }] };
+  if (c.mode === 'code')
+    return {
+      $or: [
+        { residentRecordCode: c.residentRecordCode },
+        { formerResidentRecordCodes: { $like: `%"${c.residentRecordCode}"%` } },
+      ],
+    };
   if (c.mode === 'number') return { individualNumberIndex: pii.blindIndex(c.individualNumber) };
-  const names = nameSplits(c.name).flatMap(([family, given]) => [{ familyName: family, givenName: given }, { familyNameKana: family, givenNameKana: given }]);
+  const names = nameSplits(c.name).flatMap(([family, given]) => [
+    { familyName: family, givenName: given },
+    { familyNameKana: family, givenNameKana: given },
+  ]);
   return {
     $or: names,
     ...(c.address ? { address: { $like: `%${likeText(c.address)}%` } } : {}),
@@ -26,8 +35,15 @@ export function searchFilter(c: SearchCriteria, pii: PiiCrypto): Record<string, 
   };
 }
 
-export async function searchResidents(em: EntityManager, pii: PiiCrypto, c: SearchCriteria): Promise<{ rows: Resident[]; truncated: boolean }> {
-  const rows = await em.find(Resident, searchFilter(c, pii) as never, { orderBy: { familyNameKana: 'asc', givenNameKana: 'asc', addresseeNumber: 'asc' }, limit: SEARCH_LIMIT + 1 });
+export async function searchResidents(
+  em: EntityManager,
+  pii: PiiCrypto,
+  c: SearchCriteria,
+): Promise<{ rows: Resident[]; truncated: boolean }> {
+  const rows = await em.find(Resident, searchFilter(c, pii) as never, {
+    orderBy: { familyNameKana: 'asc', givenNameKana: 'asc', addresseeNumber: 'asc' },
+    limit: SEARCH_LIMIT + 1,
+  });
   return { rows: rows.slice(0, SEARCH_LIMIT), truncated: rows.length > SEARCH_LIMIT };
 }
 

@@ -11,16 +11,22 @@
     var lastPing = Date.now();
     var arm = function () {
       window.clearTimeout(timer);
-      timer = window.setTimeout(function () { window.location.href = '/login?expired=1'; }, idleMs);
+      timer = window.setTimeout(function () {
+        window.location.href = '/login?expired=1';
+      }, idleMs);
     };
     var activity = function () {
       if (Date.now() - lastPing > 60000) {
         lastPing = Date.now();
-        fetch('/api/me', { credentials: 'same-origin' }).then(function (r) { if (r.status === 401) window.location.href = '/login?expired=1'; });
+        fetch('/api/me', { credentials: 'same-origin' }).then(function (r) {
+          if (r.status === 401) window.location.href = '/login?expired=1';
+        });
       }
       arm();
     };
-    ['keydown', 'mousedown', 'input'].forEach(function (e) { document.addEventListener(e, activity, { passive: true }); });
+    ['keydown', 'mousedown', 'input'].forEach(function (e) {
+      document.addEventListener(e, activity, { passive: true });
+    });
     arm();
   }
 
@@ -29,25 +35,43 @@
     var form = ev.target;
     if (!(form instanceof HTMLFormElement)) return;
     var msg = form.getAttribute('data-confirm');
-    if (msg && !window.confirm(msg)) { ev.preventDefault(); return; }
+    if (msg && !window.confirm(msg)) {
+      ev.preventDefault();
+      return;
+    }
     if (form.getAttribute('method') === 'post') {
       window.setTimeout(function () {
-        Array.prototype.forEach.call(form.querySelectorAll('button[type="submit"]'), function (b) { b.disabled = true; });
+        Array.prototype.forEach.call(form.querySelectorAll('button[type="submit"]'), function (b) {
+          b.disabled = true;
+        });
       }, 0);
     }
   });
 
   // Keyboard: "/" focuses the search or filter field; j / k move between rows of a list; Enter opens the row.
-  var typing = function (el) { return el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable); };
+  var typing = function (el) {
+    return (
+      el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable)
+    );
+  };
   document.addEventListener('keydown', function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey || typing(document.activeElement)) return;
     if (ev.key === '/') {
-      var f = document.querySelector('[data-search]') || document.querySelector('main input:not([type="hidden"]), main select');
-      if (f) { ev.preventDefault(); f.focus(); }
+      var f =
+        document.querySelector('[data-search]') ||
+        document.querySelector('main input:not([type="hidden"]), main select');
+      if (f) {
+        ev.preventDefault();
+        f.focus();
+      }
       return;
     }
     if (ev.key !== 'j' && ev.key !== 'k') return;
-    var links = Array.prototype.slice.call(document.querySelectorAll('table[data-nav] tbody tr td:first-child a, table[data-nav] tbody tr td:nth-child(2) a.case-link'));
+    var links = Array.prototype.slice.call(
+      document.querySelectorAll(
+        'table[data-nav] tbody tr td:first-child a, table[data-nav] tbody tr td:nth-child(2) a.case-link',
+      ),
+    );
     if (!links.length) return;
     var i = links.indexOf(document.activeElement);
     var next = ev.key === 'j' ? Math.min(links.length - 1, i + 1) : Math.max(0, i < 0 ? 0 : i - 1);
@@ -63,28 +87,64 @@
   var bulk = document.getElementById('bulk-form');
   if (!bulk) return;
   var all = document.getElementById('select-all');
-  var boxes = function () { return Array.prototype.slice.call(document.querySelectorAll('input[name="case"]')); };
+  var boxes = function () {
+    return Array.prototype.slice.call(document.querySelectorAll('input[name="case"]'));
+  };
   var countEl = document.getElementById('bulk-selected');
-  var updateCount = function () { if (countEl) countEl.textContent = String(boxes().filter(function (b) { return b.checked; }).length); };
-  if (all) all.addEventListener('change', function () { boxes().forEach(function (b) { b.checked = all.checked; }); updateCount(); });
-  document.addEventListener('change', function (ev) { if (ev.target && ev.target.name === 'case') updateCount(); });
+  var updateCount = function () {
+    if (countEl)
+      countEl.textContent = String(
+        boxes().filter(function (b) {
+          return b.checked;
+        }).length,
+      );
+  };
+  if (all)
+    all.addEventListener('change', function () {
+      boxes().forEach(function (b) {
+        b.checked = all.checked;
+      });
+      updateCount();
+    });
+  document.addEventListener('change', function (ev) {
+    if (ev.target && ev.target.name === 'case') updateCount();
+  });
   bulk.addEventListener('submit', function (ev) {
     ev.preventDefault();
     var action = bulk.querySelector('[name="bulkAction"]').value;
     var reason = bulk.querySelector('[name="bulkReason"]').value.trim();
     var to = (bulk.querySelector('[name="bulkTo"]') || { value: '' }).value.trim();
     var status = document.getElementById('bulk-status');
-    var selected = boxes().filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
-    if (!selected.length) { status.textContent = '案件を選択してください。'; return; }
-    if (!reason) { status.textContent = '理由を入力してください（必須）。'; bulk.querySelector('[name="bulkReason"]').focus(); return; }
-    if (action === 'reassign' && !to) { status.textContent = '割当先の職員IDを入力してください。'; return; }
+    var selected = boxes()
+      .filter(function (b) {
+        return b.checked;
+      })
+      .map(function (b) {
+        return b.value;
+      });
+    if (!selected.length) {
+      status.textContent = '案件を選択してください。';
+      return;
+    }
+    if (!reason) {
+      status.textContent = '理由を入力してください（必須）。';
+      bulk.querySelector('[name="bulkReason"]').focus();
+      return;
+    }
+    if (action === 'reassign' && !to) {
+      status.textContent = '割当先の職員IDを入力してください。';
+      return;
+    }
     var label = bulk.querySelector('[name="bulkAction"]').selectedOptions[0].textContent;
     if (!window.confirm(selected.length + ' 件に「' + label + '」を実行します。よろしいですか？')) return;
     var progress = document.getElementById('bulk-progress');
-    progress.max = selected.length; progress.value = 0; progress.hidden = false;
+    progress.max = selected.length;
+    progress.value = 0;
+    progress.hidden = false;
     var submit = bulk.querySelector('button[type="submit"]');
     submit.disabled = true;
-    var ok = 0, failed = 0;
+    var ok = 0,
+      failed = 0;
     var payload = action === 'reassign' ? { reason: reason, to: to } : { reason: reason };
     var run = function (i) {
       if (i >= selected.length) {
@@ -95,20 +155,61 @@
       }
       var id = selected[i];
       var cell = document.querySelector('[data-result-for="' + id + '"]');
-      if (cell) { cell.textContent = '実行中…'; cell.className = ''; }
-      status.textContent = (i + 1) + ' / ' + selected.length + ' 件目を実行中…';
+      if (cell) {
+        cell.textContent = '実行中…';
+        cell.className = '';
+      }
+      status.textContent = i + 1 + ' / ' + selected.length + ' 件目を実行中…';
       fetch('/api/cases/' + encodeURIComponent(id) + '/' + action, {
-        method: 'POST', credentials: 'same-origin',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, 'x-request-id': (window.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Date.now()) + '-' + i },
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: {
+          'content-type': 'application/json',
+          'x-csrf-token': csrf,
+          'x-request-id': window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + '-' + i,
+        },
         body: JSON.stringify(payload),
-      }).then(function (r) {
-        return r.text().then(function (t) { var j = {}; try { j = JSON.parse(t); } catch { /* not JSON */ } return { status: r.status, ok: r.ok, json: j }; });
-      }).then(function (res) {
-        if (res.ok) { ok++; if (cell) { cell.textContent = '成功'; cell.className = 'result-ok'; } }
-        else { failed++; if (cell) { cell.textContent = '失敗: ' + (res.json.message || '') + '（' + res.status + ' ' + (res.json.error || '') + '）'; cell.className = 'result-error'; } }
-      }, function () {
-        failed++; if (cell) { cell.textContent = '失敗: 通信エラー'; cell.className = 'result-error'; }
-      }).then(function () { progress.value = i + 1; run(i + 1); });
+      })
+        .then(function (r) {
+          return r.text().then(function (t) {
+            var j = {};
+            try {
+              j = JSON.parse(t);
+            } catch {
+              /* not JSON */
+            }
+            return { status: r.status, ok: r.ok, json: j };
+          });
+        })
+        .then(
+          function (res) {
+            if (res.ok) {
+              ok++;
+              if (cell) {
+                cell.textContent = '成功';
+                cell.className = 'result-ok';
+              }
+            } else {
+              failed++;
+              if (cell) {
+                cell.textContent =
+                  '失敗: ' + (res.json.message || '') + '（' + res.status + ' ' + (res.json.error || '') + '）';
+                cell.className = 'result-error';
+              }
+            }
+          },
+          function () {
+            failed++;
+            if (cell) {
+              cell.textContent = '失敗: 通信エラー';
+              cell.className = 'result-error';
+            }
+          },
+        )
+        .then(function () {
+          progress.value = i + 1;
+          run(i + 1);
+        });
     };
     run(0);
   });
@@ -130,17 +231,38 @@
       var rows = container.querySelectorAll('fieldset.mover');
       Array.prototype.forEach.call(rows, function (row, i) {
         row.setAttribute('data-row', String(i));
-        var no = row.querySelector('.row-no'); if (no) no.textContent = String(i + 1);
+        var no = row.querySelector('.row-no');
+        if (no) no.textContent = String(i + 1);
         Array.prototype.forEach.call(row.querySelectorAll('[name], [id], [for], [aria-describedby]'), function (el) {
           ['name', 'id', 'for'].forEach(function (a) {
             var v = el.getAttribute(a);
-            if (v && re.test(v)) el.setAttribute(a, v.replace(re, function (_m, f, sep) { return (f || '') + prefix + i + sep; }));
+            if (v && re.test(v))
+              el.setAttribute(
+                a,
+                v.replace(re, function (_m, f, sep) {
+                  return (f || '') + prefix + i + sep;
+                }),
+              );
           });
           var d = el.getAttribute('aria-describedby');
-          if (d) el.setAttribute('aria-describedby', d.split(' ').map(function (x) { return x.replace(re, function (_m, f, sep) { return (f || '') + prefix + i + sep; }); }).join(' '));
+          if (d)
+            el.setAttribute(
+              'aria-describedby',
+              d
+                .split(' ')
+                .map(function (x) {
+                  return x.replace(re, function (_m, f, sep) {
+                    return (f || '') + prefix + i + sep;
+                  });
+                })
+                .join(' '),
+            );
         });
         var rm = row.querySelector('button.row-remove');
-        if (rm) { rm.value = 'remove-' + i; rm.disabled = rows.length <= 1; }
+        if (rm) {
+          rm.value = 'remove-' + i;
+          rm.disabled = rows.length <= 1;
+        }
       });
       rowsInput.value = String(rows.length);
       addBtn.disabled = rows.length >= max;
@@ -151,14 +273,21 @@
       if (rows.length >= max) return;
       var copy = rows[rows.length - 1].cloneNode(true);
       Array.prototype.forEach.call(copy.querySelectorAll('input, select'), function (el) {
-        if (el.type === 'checkbox' || el.type === 'radio') el.checked = false; else if (el.tagName === 'SELECT') el.selectedIndex = 0; else el.value = '';
+        if (el.type === 'checkbox' || el.type === 'radio') el.checked = false;
+        else if (el.tagName === 'SELECT') el.selectedIndex = 0;
+        else el.value = '';
         el.removeAttribute('aria-invalid');
       });
-      Array.prototype.forEach.call(copy.querySelectorAll('.field-error'), function (p) { p.parentNode.removeChild(p); });
-      Array.prototype.forEach.call(copy.querySelectorAll('.has-error'), function (d) { d.classList.remove('has-error'); });
+      Array.prototype.forEach.call(copy.querySelectorAll('.field-error'), function (p) {
+        p.parentNode.removeChild(p);
+      });
+      Array.prototype.forEach.call(copy.querySelectorAll('.has-error'), function (d) {
+        d.classList.remove('has-error');
+      });
       container.appendChild(copy);
       renumber();
-      var first = copy.querySelector('input:not([type="hidden"])'); if (first) first.focus();
+      var first = copy.querySelector('input:not([type="hidden"])');
+      if (first) first.focus();
     });
     container.addEventListener('click', function (ev) {
       var btn = ev.target.closest ? ev.target.closest('button.row-remove') : null;

@@ -4,5 +4,8 @@ import { Migration20261123185942 } from './move-pair';
 import { Migration20261201185834 } from './work-frame';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
-export const mysqlMigrations: MigrationObject[] = [{ name: 'Migration20261123182630', class: Migration20261123182630 }, { name: 'Migration20261123185942', class: Migration20261123185942 },
-  { name: 'Migration20261201185834', class: Migration20261201185834 }];
+export const mysqlMigrations: MigrationObject[] = [
+  { name: 'Migration20261123182630', class: Migration20261123182630 },
+  { name: 'Migration20261123185942', class: Migration20261123185942 },
+  { name: 'Migration20261201185834', class: Migration20261201185834 },
+];
