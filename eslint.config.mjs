@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O, no activity implementations.
-    files: ['src/workflows/**/*.ts'],
+    files: ['src/workflows/**/*.ts', 'src/procedures/*/workflow*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { withMunicipalityCheckDigit } from './domain/check-digits';
 import type { ResidentCodeCheckMode } from './domain/check-digits';
+import { DEFAULT_TIMINGS, type WorkflowTimings } from './domain/retry-policies';
 
 /**
  * Runtime configuration, from environment variables with embedded-mode defaults (one machine, SQLite, dev server).
@@ -39,9 +40,28 @@ export interface AppConfig {
   /** PEM files: trust anchors (J-LIS CA), intermediates, and a revocation list (one hex serial per line). */
   portalTrustFiles?: { anchors: string; intermediates?: string; revokedSerials?: string };
   keys: { piiEncryption: string; piiIndex: string; payloadCodec: string }; // base64, 32 bytes each
+  /** Retry policies and SLAs the workflows run with (passed in each workflow's input). */
+  timings: WorkflowTimings;
 }
 
 const configSchema = {
+  $defs: {
+    retry: {
+      type: 'object',
+      required: ['initialIntervalMs', 'backoffCoefficient', 'maximumIntervalMs'],
+      properties: {
+        initialIntervalMs: { type: 'integer', minimum: 1 },
+        backoffCoefficient: { type: 'number', minimum: 1 },
+        maximumIntervalMs: { type: 'integer', minimum: 1 },
+      },
+    },
+    duration: {
+      anyOf: [
+        { type: 'integer', minimum: 1 },
+        { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)? ?(ms|s|m|h|d|seconds?|minutes?|hours?|days?)$' },
+      ],
+    },
+  },
   type: 'object',
   required: ['databaseUrl', 'temporalAddress', 'apiPort', 'csUrl', 'csToken', 'municipalityCode'],
   properties: {
@@ -55,6 +75,16 @@ const configSchema = {
     municipalityCode: { type: 'string', pattern: '^[0-9]{6}$' },
     residentCodeCheckMode: { enum: ['off', 'warn', 'enforce'] },
     moveInNoticeOverdueDays: { type: 'integer', minimum: 1, maximum: 365 },
+    timings: {
+      type: 'object',
+      properties: {
+        registryRetry: { $ref: '#/$defs/retry' },
+        deliveryRetry: { $ref: '#/$defs/retry' },
+        approvalSla: { $ref: '#/$defs/duration' },
+        reviewSla: { $ref: '#/$defs/duration' },
+        certificateWait: { $ref: '#/$defs/duration' },
+      },
+    },
     portalUrl: { type: 'string', pattern: '^https?://' },
     portalToken: { type: 'string', minLength: 16 },
     portalKeyId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
@@ -126,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         }
       : undefined,
     keys: envKeys ?? loadOrCreateDevKeys(dataDir),
+    timings: timingsFromEnv(env),
     ...overrides,
   };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
@@ -134,6 +165,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     throw new Error(`invalid configuration: ${detail}`);
   }
   return cfg;
+}
+
+/**
+ * Timings from the environment, each optional: DELIVERY_RETRY_INITIAL_MS / DELIVERY_RETRY_MAX_MS (CS, J-LIS, portal),
+ * REGISTRY_RETRY_INITIAL_MS / REGISTRY_RETRY_MAX_MS, APPROVAL_SLA, REVIEW_SLA, CERTIFICATE_INFO_WAIT (e.g. `1 day`).
+ */
+function timingsFromEnv(env: NodeJS.ProcessEnv): WorkflowTimings {
+  const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+  const t = DEFAULT_TIMINGS;
+  return {
+    registryRetry: {
+      ...t.registryRetry,
+      initialIntervalMs: num(env.REGISTRY_RETRY_INITIAL_MS, t.registryRetry.initialIntervalMs),
+      maximumIntervalMs: num(env.REGISTRY_RETRY_MAX_MS, t.registryRetry.maximumIntervalMs),
+    },
+    deliveryRetry: {
+      ...t.deliveryRetry,
+      initialIntervalMs: num(env.DELIVERY_RETRY_INITIAL_MS, t.deliveryRetry.initialIntervalMs),
+      maximumIntervalMs: num(env.DELIVERY_RETRY_MAX_MS, t.deliveryRetry.maximumIntervalMs),
+    },
+    approvalSla: (env.APPROVAL_SLA ?? t.approvalSla) as WorkflowTimings['approvalSla'],
+    reviewSla: (env.REVIEW_SLA ?? t.reviewSla) as WorkflowTimings['reviewSla'],
+    certificateWait: (env.CERTIFICATE_INFO_WAIT ?? t.certificateWait) as WorkflowTimings['certificateWait'],
+  };
 }
 
 export const keyBytes = (b64: string): Buffer => Buffer.from(b64, 'base64');

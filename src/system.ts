@@ -17,6 +17,8 @@ import { PortalHttpClient } from './partners/portal-http-client';
 import { startPortalSimulator } from './partners/portal-simulator';
 import { createTemporalClient } from './temporal/client';
 import { createRegistryWorker } from './worker/create-worker';
+import { PROCEDURES } from './procedures';
+import type { ProcedureTable } from './procedures/table';
 
 export interface RunningSystem {
   config: AppConfig;
@@ -44,6 +46,8 @@ export interface SystemOptions {
   /** Trust for the portal intake (tests); default: the simulator's, else config.portalTrustFiles. */
   portalTrust?: PortalTrustSource;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** The procedure table (default: src/procedures/index.ts; a test may add a sample procedure). */
+  procedures?: ProcedureTable;
   log?: (line: string) => void;
 }
 
@@ -60,6 +64,7 @@ const listen = (server: Server, port: number, host: string) =>
  */
 export async function startSystem(config: AppConfig, opts: SystemOptions = {}): Promise<RunningSystem> {
   const log = opts.log ?? (() => undefined);
+  const procedures = opts.procedures ?? PROCEDURES;
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     for (const c of closers.reverse()) await c().catch(() => undefined);
@@ -110,6 +115,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       config,
       deps: { orm, pii, cs, cards, portal: portalClient, certificates: createCertificateRenderer(), config },
       workflowBundle: opts.workflowBundle,
+      procedures,
     });
     const running = worker.run();
     closers.push(async () => {
@@ -118,7 +124,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     });
     const temporal = await createTemporalClient(config);
     closers.push(() => temporal.connection.close());
-    const server = createServer(createApiApp({ orm, pii, temporal, config, portalTrust }));
+    const server = createServer(createApiApp({ orm, pii, temporal, config, portalTrust, procedures }));
     await listen(server, config.apiPort, config.apiHost);
     closers.push(
       () =>

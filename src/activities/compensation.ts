@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { CaseAction, Procedure } from '../domain/case-status';
+import { CaseAction } from '../domain/case-status';
 import { ChangeReason } from '../domain/change-reason';
 import { jstDate } from '../domain/dates';
 import { ResidentStatus } from '../domain/registry-values';
@@ -37,8 +37,6 @@ export interface CompensationResult {
   followUp: string[];
 }
 
-const MOVE_INS: ReadonlySet<string> = new Set([Procedure.MOVE_IN, Procedure.SPECIAL_MOVE_IN]);
-
 /**
  * Cancellation of a case after (or before) 本登録, as appended history (domain.md §3.3: a cancellation is a new
  * 異動 that restores the prior state; standard spec 4.6), in ONE transaction with its outgoing messages:
@@ -63,9 +61,9 @@ export function compensationActivities(deps: ActivityDeps) {
         const done = await em.findOne(CaseActionLog, { caseId: input.caseId, action: CaseAction.COMPENSATE });
         if (done) return done.detail as unknown as CompensationResult;
         const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-        const reason = MOVE_INS.has(row.procedure)
-          ? ChangeReason.CANCELLATION_REMOVE
-          : ChangeReason.CANCELLATION_RECORD;
+        // the procedure's definition says which way its cancellation goes (a case that created records removes them)
+        const direction = deps.procedures.definitionOf(row.procedure).compensation;
+        const reason = direction === 'remove' ? ChangeReason.CANCELLATION_REMOVE : ChangeReason.CANCELLATION_RECORD;
         const today = jstDate(now());
         // not yet claimed by a delivery attempt: withdrawn, never sent (compare-and-set against a concurrent attempt)
         const withdrawn = await em.nativeUpdate(

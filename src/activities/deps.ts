@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AppConfig } from '../config';
 import type { PiiCrypto } from '../db/pii-crypto';
+import type { ProcedureCatalog } from '../domain/procedure-definition';
 import type { CardAgency } from '../partners/card-agency';
 import type { CsGateway } from '../partners/cs-gateway';
 import type { Portal } from '../partners/portal';
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   cards: CardAgency;
   portal: Portal;
   certificates: CertificateRenderer;
+  /** The procedures' definitions (compensation direction, certificate reason), from the procedure table. */
+  procedures: ProcedureCatalog;
   config: Pick<
     AppConfig,
     | 'municipalityCode'

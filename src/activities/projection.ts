@@ -1,15 +1,19 @@
-import { CaseAction, FINAL_STATUSES, type CaseStatus, type Procedure } from '../domain/case-status';
+import { Context } from '@temporalio/activity';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { Decision } from '../domain/case-actions';
+import { CaseAction } from '../domain/case-status';
 import { audit } from '../db/audit-writer';
 import { AuditAction, CaseActionLog, CaseRecord } from '../db/entities';
-import type { Decision } from '../workflows/shared/case-types';
 import type { ActivityDeps } from './deps';
 
 export interface ProjectCaseInput {
   caseId: string;
-  procedure: Procedure;
+  procedure: string;
   /** Increases with every write of the workflow's status helper; an older revision is ignored. */
   revision?: number;
-  status: CaseStatus;
+  status: string;
+  /** The status closes the case (its procedure's definition says so): failures are cleared, completedAt is set. */
+  final?: boolean;
   needsAttention: boolean;
   attentionReason: string | null;
   dueAt?: string | null;
@@ -17,6 +21,10 @@ export interface ProjectCaseInput {
   escalated?: boolean;
   makerId?: string;
   awaitingRole?: string | null;
+  /** The persons of the case (宛名番号), once known. */
+  subjects?: string[];
+  plannedVisitDate?: string | null;
+  decidedBy?: string;
 }
 
 export interface RecordCaseActionInput {
@@ -45,27 +53,37 @@ export function projectionActivities(deps: ActivityDeps) {
       if (p.escalated !== undefined) row.escalated = p.escalated;
       if (p.makerId) row.makerId = p.makerId;
       if (p.awaitingRole !== undefined) row.awaitingRole = p.awaitingRole ?? undefined;
+      if (p.subjects) row.subjectAddresseeNumbers = p.subjects;
+      if (p.plannedVisitDate !== undefined) row.plannedVisitDate = p.plannedVisitDate ?? undefined;
+      if (p.decidedBy) row.decidedBy = p.decidedBy;
+      const final = Boolean(p.final);
       // activity-failure attention is owned by the failure recorder; a status change clears other reasons only
-      if (FINAL_STATUSES.has(p.status))
+      if (final)
         Object.assign(row, {
           failingStep: undefined,
           attempt: undefined,
           lastError: undefined,
           nextRetryAt: undefined,
         });
-      if (p.needsAttention || row.attentionReason !== 'ACTIVITY_FAILING' || FINAL_STATUSES.has(p.status)) {
+      if (p.needsAttention || row.attentionReason !== 'ACTIVITY_FAILING' || final) {
         row.needsAttention = p.needsAttention;
         row.attentionReason = p.attentionReason ?? undefined;
       }
       if (p.dueAt !== undefined) row.dueAt = p.dueAt ? new Date(p.dueAt) : undefined;
       row.updatedAt = now();
-      if (FINAL_STATUSES.has(p.status)) row.completedAt ??= now();
+      if (final) row.completedAt ??= now();
       await em.flush();
     },
 
-    /** Logs a human step (claim, 差戻し, escalation, retry, cancellation, …) in the case action log and the audit trail. */
+    /**
+     * Logs a human step (claim, 差戻し, escalation, retry, cancellation, …) in the case action log and the audit trail.
+     * Idempotent under activity retry: the row is keyed by this activity's execution (workflow run + activity ID), so a
+     * retry after a lost acknowledgement finds it and writes nothing more.
+     */
     async recordCaseAction(p: RecordCaseActionInput): Promise<void> {
       const em = deps.orm.em.fork();
+      const stepKey = activityStepKey();
+      if (stepKey && (await em.count(CaseActionLog, { stepKey }))) return;
       const row = await em.findOne(CaseRecord, { caseId: p.caseId });
       em.persist(
         em.create(CaseActionLog, {
@@ -75,6 +93,7 @@ export function projectionActivities(deps: ActivityDeps) {
           terminalId: p.terminalId,
           detail: p.detail,
           at: now(),
+          stepKey,
         }),
       );
       audit(
@@ -89,16 +108,19 @@ export function projectionActivities(deps: ActivityDeps) {
           targetAddresseeNumber: a,
         })),
       );
-      await em.flush();
+      try {
+        await em.flush();
+      } catch (e) {
+        if (!(e instanceof UniqueConstraintViolationException)) throw e; // a concurrent attempt of the same step wrote it
+      }
     },
 
     /** Logs the 決裁 (approve / reject) in the case action log and the audit trail. */
     async recordDecision(p: { caseId: string; decision: Decision }): Promise<void> {
       const em = deps.orm.em.fork();
       const row = await em.findOneOrFail(CaseRecord, { caseId: p.caseId });
-      if (row.decidedBy) return; // already recorded (activity retry)
-      row.decidedBy = p.decision.by;
       const action = p.decision.kind === 'APPROVED' ? CaseAction.APPROVE : CaseAction.REJECT;
+      if (await em.count(CaseActionLog, { caseId: p.caseId, action })) return; // already recorded (activity retry)
       em.persist(
         em.create(CaseActionLog, {
           caseId: p.caseId,
@@ -124,4 +146,14 @@ export function projectionActivities(deps: ActivityDeps) {
       await em.flush();
     },
   };
+}
+
+/** The identity of the running activity execution (the same for every retry of it); undefined outside an activity. */
+function activityStepKey(): string | undefined {
+  try {
+    const { workflowExecution, activityId } = Context.current().info;
+    return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`.slice(0, 200);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,26 +1,15 @@
-import type { MikroORM } from '@mikro-orm/core';
-import type { Client } from '@temporalio/client';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import type { AppConfig } from '../config';
-import type { PiiCrypto } from '../db/pii-crypto';
+import type { ApiDeps } from './api-deps';
 import { authenticate, login, logout, staffOf } from './auth';
 import { casesRouter } from './cases-router';
 import { certificatesRouter } from './certificates-router';
 import { csInboundRouter } from './cs-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
-import { portalRouter } from './portal-router';
-import type { PortalTrustSource } from './portal-trust';
+import { createApiServices } from './services';
 import { webRouter } from './web/web-router';
 
-export interface ApiDeps {
-  orm: MikroORM;
-  pii: PiiCrypto;
-  temporal: Client;
-  config: AppConfig;
-  /** Trust anchors, intermediates and revocation list for the マイナポータル signatures (file-based in production). */
-  portalTrust: PortalTrustSource;
-}
+export type { ApiDeps } from './api-deps';
 
 /** The HTTP API (architecture: src/api). JSON only; every route but health, OpenAPI and login needs a session. */
 export function createApiApp(deps: ApiDeps): express.Express {
@@ -31,9 +20,12 @@ export function createApiApp(deps: ApiDeps): express.Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  // the portal's requests are verified over their raw bytes: mounted before the JSON parser
-  app.use('/portal/v1', portalRouter(deps));
+  const services = createApiServices(deps);
+  const mounts = deps.procedures.modules.flatMap((m) => m.mounts ?? []);
+  // partners' requests verified over their raw bytes (the portal's signature) come before the JSON parser
+  for (const m of mounts.filter((x) => x.rawBody)) app.use(m.path, m.router(deps));
   app.use(express.json({ limit: '64kb' }));
+  for (const m of mounts.filter((x) => !x.rawBody)) app.use(m.path, m.router(deps));
 
   app.get('/api/health', async (_req, res) => {
     const checks: Record<string, boolean> = {};
@@ -49,7 +41,8 @@ export function createApiApp(deps: ApiDeps): express.Express {
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', checks });
   });
-  app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument));
+  const openapi = openApiDocument(deps.procedures);
+  app.get('/api/openapi.json', (_req, res) => res.json(openapi));
 
   app.use('/cs-inbound/v1', csInboundRouter(deps));
   app.post('/api/auth/login', async (req, res) => res.json(await login(deps.orm, req.body, req.ip)));
@@ -59,10 +52,10 @@ export function createApiApp(deps: ApiDeps): express.Express {
     res.status(204).end();
   });
   app.get('/api/me', (_req, res) => res.json(staffOf(res)));
-  app.use('/api/cases', casesRouter(deps));
-  app.use('/api/certificates', certificatesRouter(deps.orm, deps.temporal, deps.config.taskQueue, deps.config));
+  app.use('/api/cases', casesRouter(services, deps.procedures));
+  app.use('/api/certificates', certificatesRouter(services));
 
-  app.use(webRouter(deps));
+  app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ApiError) return void res.status(err.status).json(err.toBody());

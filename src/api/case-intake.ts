@@ -1,8 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { AppConfig } from '../config';
 import type { FieldError } from '../domain/ajv';
-import { awaitingRoleOf, CaseAction, CaseStatus, type Procedure } from '../domain/case-status';
+import { awaitingRoleOf, CaseAction, CaseStatus } from '../domain/case-status';
+import type { ProcedureDefinition } from '../domain/procedure-definition';
+import type { PiiCrypto } from '../db/pii-crypto';
 import { jstDate } from '../domain/dates';
 import { audit } from '../db/audit-writer';
 import { AuditAction, CaseActionLog, CaseApplication, CaseRecord } from '../db/entities';
@@ -18,9 +21,26 @@ export interface IntakeResult {
   flags: string[];
 }
 
-export interface CaseIntakeSpec {
-  procedure: Procedure;
-  idPrefix: string; // e.g. 'MI' → MI-20261124-1a2b3c4d
+/** What an intake service needs: the registry, the 個人番号 cipher, Temporal and the configuration. */
+export interface IntakeDeps {
+  orm: MikroORM;
+  pii: PiiCrypto;
+  temporal: Client;
+  config: Pick<
+    AppConfig,
+    | 'municipalityCode'
+    | 'residentCodeCheckMode'
+    | 'taskQueue'
+    | 'householdMemberMayRequestIndividualNumber'
+    | 'moveInNoticeOverdueDays'
+    | 'timings'
+  >;
+  now?: () => Date;
+}
+
+export interface CaseIntakeSpec<A extends object> {
+  /** The procedure's definition: its code, and the case ID prefix (MI → MI-20261124-1a2b3c4d). */
+  definition: Pick<ProcedureDefinition, 'code' | 'idPrefix'>;
   route: string; // for the audit record
   body: unknown; // the validated application (hashed for idempotency)
   idempotencyKey?: string;
@@ -35,10 +55,11 @@ export interface CaseIntakeSpec {
     subjects?: string[];
     individualNumberAccessed?: boolean;
   }>;
-  workflowType: string;
+  /** The workflow, by reference (its name is the function's), and its typed input (IDs and flags only). */
+  workflow: (input: A) => Promise<unknown>;
   workflowId(caseId: string): string;
-  workflowArgs(caseId: string): object;
-  initialStatus?: CaseStatus;
+  workflowArgs(caseId: string): A;
+  initialStatus?: string;
   /** The person whose input the approver confirms; default the entering user ('' = not yet known: online review). */
   makerId?: string;
 }
@@ -55,10 +76,10 @@ const canonical = (v: unknown): string =>
  * action and the audit record; then the workflow start (IDs only). A rule violation stores and starts nothing. The
  * same Idempotency-Key with the same body returns the existing case; with a different body it is refused.
  */
-export async function intakeCase(
-  deps: { orm: MikroORM; temporal: Client; taskQueue: string; now?: () => Date },
+export async function intakeCase<A extends object>(
+  deps: Pick<IntakeDeps, 'orm' | 'temporal' | 'config' | 'now'>,
   actor: StaffContext,
-  spec: CaseIntakeSpec,
+  spec: CaseIntakeSpec<A>,
 ): Promise<IntakeResult> {
   const key = spec.idempotencyKey ?? randomUUID();
   const hash = createHash('sha256').update(canonical(spec.body)).digest('hex');
@@ -67,7 +88,7 @@ export async function intakeCase(
   const result = await deps.orm.em.fork().transactional(async (em) => {
     const existing = await em.findOne(CaseApplication, { idempotencyKey: key });
     if (existing) {
-      if (existing.payloadHash !== hash || existing.procedure !== spec.procedure)
+      if (existing.payloadHash !== hash || existing.procedure !== spec.definition.code)
         throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
       const row = await em.findOneOrFail(CaseRecord, { caseId: existing.caseId });
       return {
@@ -80,13 +101,13 @@ export async function intakeCase(
     }
     const { errors, flags, stored, subjects, individualNumberAccessed } = await spec.check(em, today);
     if (errors.length) throw new ApiError(422, 'RULE_VIOLATION', '届出の内容が規則に合いません', errors);
-    const caseId = `${spec.idPrefix}-${today.replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
+    const caseId = `${spec.definition.idPrefix}-${today.replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
     const workflowId = spec.workflowId(caseId);
     const now = new Date();
     em.persist(
       em.create(CaseApplication, {
         caseId,
-        procedure: spec.procedure,
+        procedure: spec.definition.code,
         idempotencyKey: key,
         payloadHash: hash,
         payload: stored as Record<string, unknown>,
@@ -96,7 +117,7 @@ export async function intakeCase(
     em.persist(
       em.create(CaseRecord, {
         caseId,
-        procedure: spec.procedure,
+        procedure: spec.definition.code,
         status,
         workflowId,
         enteredBy: actor.userId,
@@ -140,14 +161,14 @@ export async function intakeCase(
   });
 
   try {
-    await deps.temporal.workflow.start(spec.workflowType, {
+    await deps.temporal.workflow.start(spec.workflow, {
       workflowId: result.workflowId,
-      taskQueue: deps.taskQueue,
+      taskQueue: deps.config.taskQueue,
       args: [spec.workflowArgs(result.caseId)],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
         { key: CaseStatusKey, value: status },
-        { key: ProcedureKey, value: spec.procedure },
+        { key: ProcedureKey, value: spec.definition.code },
       ],
     });
   } catch (e) {

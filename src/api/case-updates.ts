@@ -1,9 +1,11 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { UpdateDefinition } from '@temporalio/common';
-import { UpdateRejection } from '../workflows/shared/case-types';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { UpdateRejection } from '../domain/case-actions';
+
 import { ApiError } from './errors';
 
-const STATUS_OF: Record<string, number> = {
+/** HTTP status of each refusal code of the update validators (domain/case-actions.ts). */
+export const STATUS_OF_REJECTION: Record<UpdateRejection, number> = {
   [UpdateRejection.NOT_AWAITING_APPROVAL]: 409,
   [UpdateRejection.ROLE_REQUIRED]: 403,
   [UpdateRejection.FOUR_EYES]: 403,
@@ -20,9 +22,13 @@ const STATUS_OF: Record<string, number> = {
   [UpdateRejection.NOT_IN_STEP]: 409,
 };
 
+const isRejection = (type: string | undefined | null): type is UpdateRejection =>
+  typeof type === 'string' && type in STATUS_OF_REJECTION;
+
 /**
- * Executes a human-step Update on a case workflow and maps a validator refusal (`CODE: 説明`) to an HTTP error.
- * `updateId` makes a double-submitted request (same client request ID) harmless: Temporal runs it once.
+ * Executes a human-step Update on a case workflow and maps a validator refusal — an ApplicationFailure whose type is
+ * the rule code — to an HTTP error with the validator's Japanese message. `updateId` makes a double-submitted request
+ * (same client request ID) harmless: Temporal runs it once.
  */
 export async function executeCaseUpdate<Ret, Args extends [unknown, ...unknown[]]>(
   client: Client,
@@ -35,8 +41,9 @@ export async function executeCaseUpdate<Ret, Args extends [unknown, ...unknown[]
     return await client.workflow.getHandle(workflowId).executeUpdate(def, { args, ...(updateId ? { updateId } : {}) });
   } catch (e) {
     if (e instanceof WorkflowUpdateFailedError) {
-      const m = /^([A-Z_]+): (.*)$/s.exec(e.cause?.message ?? '');
-      if (m?.[1] && STATUS_OF[m[1]]) throw new ApiError(STATUS_OF[m[1]]!, m[1], m[2] ?? '');
+      const cause = e.cause;
+      if (cause instanceof ApplicationFailure && isRejection(cause.type))
+        throw new ApiError(STATUS_OF_REJECTION[cause.type], cause.type, cause.message);
       throw new ApiError(409, 'UPDATE_REJECTED', '操作は受け付けられませんでした');
     }
     if (e instanceof WorkflowNotFoundError) throw new ApiError(409, 'CASE_CLOSED', 'この案件は既に終了しています');

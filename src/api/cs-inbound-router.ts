@@ -5,7 +5,8 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import type { SchemaObject } from 'ajv';
 import type { AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
-import { AttentionReason, CaseAction, CaseStatus, FINAL_STATUSES, Procedure } from '../domain/case-status';
+import { CaseAction } from '../domain/case-status';
+import { isFinalStatus } from '../domain/procedure-definition';
 import { ChangeReason } from '../domain/change-reason';
 import { jstDate } from '../domain/dates';
 import { heldCertificatePurgeAt } from '../domain/move-deadlines';
@@ -34,19 +35,28 @@ import {
   type MoveOutCertificateInfo,
   type MoveOutCertificateWithdrawal,
 } from '../partners/cs-move-messages';
-import type { moveOutWorkflow as MoveOutWorkflow } from '../workflows/move-out';
-import { certificateInfoRequestSignal, moveInNoticeSignal } from '../workflows/move-out';
-import type { onlineMoveOutWorkflow as OnlineMoveOutWorkflow } from '../workflows/online-move-out';
-import { certificateUpdatedSignal } from '../workflows/held-certificate';
-import { certificateArrivedSignal } from '../workflows/special-move-in';
-import { heldCertificateWorkflowId, specialMoveInWorkflowId } from '../workflows/workflow-ids';
+import { heldCertificateDefinition, HeldCertificateStatus } from '../procedures/held-certificate/definition';
+import {
+  certificateUpdatedSignal,
+  heldCertificateWorkflow,
+  heldCertificateWorkflowId,
+} from '../procedures/held-certificate/workflow';
+import { moveOutDefinition } from '../procedures/move-out/definition';
+import { certificateInfoRequestSignal, moveInNoticeSignal, moveOutWorkflow } from '../procedures/move-out/workflow';
+import { onlineMoveOutDefinition } from '../procedures/online-move-out/definition';
+import { onlineMoveOutWorkflow } from '../procedures/online-move-out/workflow';
+import {
+  certificateArrivedSignal,
+  certificateWithdrawnSignal,
+  specialMoveInWorkflowId,
+} from '../procedures/special-move-in/workflow';
 import { ApiError } from './errors';
 
 export interface CsInboundDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   temporal: Client;
-  config: Pick<AppConfig, 'municipalityCode' | 'csInboundToken' | 'taskQueue'>;
+  config: Pick<AppConfig, 'municipalityCode' | 'csInboundToken' | 'taskQueue' | 'timings'>;
 }
 
 type Addressed = { toMunicipalityCode: string; fromMunicipalityCode: string; idempotencyKey: string };
@@ -54,7 +64,9 @@ type Addressed = { toMunicipalityCode: string; fromMunicipalityCode: string; ide
 /**
  * Messages from other towns, delivered by the CS (domain.md §4.5, §4.6, §4.2 step 3): authenticated by the CS's
  * token, validated, de-duplicated by the sender's idempotency key, stored (encrypted) and handed to workflows by
- * signal(-with-start) carrying only the stored row's ID. A repeat delivery is answered 200 and changes nothing.
+ * signal(-with-start) carrying only the stored row's ID. A repeat delivery is answered 200, stores nothing more and
+ * signals the workflows again (the first signal may have been lost between the commit and the signal); the workflows
+ * handle a message once.
  */
 export function csInboundRouter(deps: CsInboundDeps): Router {
   const r = Router();
@@ -83,16 +95,24 @@ export interface InboundResult {
   inboundId: number;
 }
 
+type Stored = { status: 'ACCEPTED' | 'UNMATCHED'; caseId?: string };
+type Signals<T> = (msg: T, stored: { inboundId: number; caseId: string }) => Promise<void>;
+
 /** The handling of each inbound message kind (used by the router, and by workflow tests without HTTP). */
 export function createCsInbound(deps: CsInboundDeps) {
+  const { temporal } = deps;
+  const taskQueue = deps.config.taskQueue;
+  const timings = deps.config.timings;
+
+  /**
+   * A message kind: `store` writes what the message means in the registry (in the transaction that stores the
+   * message); `signals` tells the workflows, after the commit, from the stored state — also for a repeat delivery.
+   */
   const receive = <T extends Addressed>(
     kind: InboundKind,
     schema: SchemaObject,
-    route: (
-      em: EntityManager,
-      msg: T,
-      inboundId: number,
-    ) => Promise<{ status: 'ACCEPTED' | 'UNMATCHED'; caseId?: string; after?: () => Promise<void> }>,
+    store: (em: EntityManager, msg: T, inboundId: number) => Promise<Stored>,
+    signals: Signals<T>,
   ) => {
     const validate = compileSchema<T>(schema);
     return async (body: unknown): Promise<InboundResult> => {
@@ -101,10 +121,13 @@ export function createCsInbound(deps: CsInboundDeps) {
       const msg = v.value;
       if (msg.toMunicipalityCode !== deps.config.municipalityCode)
         throw new ApiError(422, 'NOT_ADDRESSED_HERE', 'この市区町村宛てのメッセージではありません');
-      let after: (() => Promise<void>) | undefined;
-      const result = await deps.orm.em.fork().transactional(async (em) => {
+      const { result, caseId } = await deps.orm.em.fork().transactional(async (em) => {
         const seen = await em.findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
-        if (seen) return { duplicate: true, status: seen.status, inboundId: seen.id } as InboundResult;
+        if (seen)
+          return {
+            result: { duplicate: true, status: seen.status, inboundId: seen.id } as InboundResult,
+            caseId: seen.caseId,
+          };
         const row = em.create(InboundMessage, {
           kind,
           idempotencyKey: msg.idempotencyKey,
@@ -114,20 +137,23 @@ export function createCsInbound(deps: CsInboundDeps) {
           receivedAt: new Date(),
         });
         await em.persistAndFlush(row);
-        const routed = await route(em, msg, row.id);
-        Object.assign(row, { status: routed.status, caseId: routed.caseId });
+        const stored = await store(em, msg, row.id);
+        Object.assign(row, { status: stored.status, caseId: stored.caseId });
         audit(em, {
           ...SYSTEM_ACTOR,
           action: AuditAction.BATCH,
           function: `cs-inbound ${kind}`,
-          caseId: routed.caseId,
-          detail: { inboundId: row.id, status: routed.status },
+          caseId: stored.caseId,
+          detail: { inboundId: row.id, status: stored.status },
         });
         await em.flush();
-        after = routed.after;
-        return { duplicate: false, status: routed.status, inboundId: row.id } as InboundResult;
+        return {
+          result: { duplicate: false, status: stored.status, inboundId: row.id } as InboundResult,
+          caseId: stored.caseId,
+        };
       });
-      await after?.(); // signals go out after the commit, so a workflow never sees an uncommitted row
+      // signals go out after the commit, so a workflow never sees an uncommitted row
+      if (result.status === 'ACCEPTED' && caseId) await signals(msg, { inboundId: result.inboundId, caseId });
       return result;
     };
   };
@@ -152,52 +178,49 @@ export function createCsInbound(deps: CsInboundDeps) {
     );
     return moved?.caseId ? ((await em.findOne(CaseRecord, { caseId: moved.caseId })) ?? undefined) : undefined;
   };
+  const caseRow = (caseId: string) => deps.orm.em.fork().findOneOrFail(CaseRecord, { caseId });
 
   const moveInNotice = receive<MoveInNotice>(
     InboundKind.MOVE_IN_NOTICE,
     MoveInNoticeSchema,
-    async (em, msg, inboundId) => {
+    async (em, msg) => {
       const c = await moveOutCaseOf(em, msg.notice.residentRecordCode);
-      if (!c) return { status: 'UNMATCHED' }; // 転入通知情報取込エラー: listed for staff
-      return {
-        status: 'ACCEPTED',
-        caseId: c.caseId,
-        after: async () => {
-          // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
-          const start = {
-            workflowId: c.workflowId,
-            taskQueue: deps.config.taskQueue,
-            signal: moveInNoticeSignal,
-            signalArgs: [{ inboundId }] as [{ inboundId: number }],
-          };
-          if (c.procedure === Procedure.ONLINE_MOVE_OUT) {
-            await deps.temporal.workflow.signalWithStart<typeof OnlineMoveOutWorkflow, [{ inboundId: number }]>(
-              'onlineMoveOutWorkflow',
-              { ...start, args: [{ caseId: c.caseId, applicationId: '', reviewBlockedBy: [], mode: 'noticeOnly' }] },
-            );
-          } else {
-            await deps.temporal.workflow.signalWithStart<typeof MoveOutWorkflow, [{ inboundId: number }]>(
-              'moveOutWorkflow',
-              { ...start, args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly' }] },
-            );
-          }
-        },
+      return c ? { status: 'ACCEPTED', caseId: c.caseId } : { status: 'UNMATCHED' }; // 転入通知情報取込エラー: listed for staff
+    },
+    async (_msg, { inboundId, caseId }) => {
+      // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
+      const c = await caseRow(caseId);
+      const start = {
+        workflowId: c.workflowId,
+        taskQueue,
+        signal: moveInNoticeSignal,
+        signalArgs: [{ inboundId }] as [{ inboundId: number }],
       };
+      if (c.procedure === onlineMoveOutDefinition.code) {
+        await temporal.workflow.signalWithStart(onlineMoveOutWorkflow, {
+          ...start,
+          args: [{ caseId: c.caseId, applicationId: '', reviewBlockedBy: [], mode: 'noticeOnly', timings }],
+        });
+      } else {
+        await temporal.workflow.signalWithStart(moveOutWorkflow, {
+          ...start,
+          args: [{ caseId: c.caseId, enteredBy: 'system', mode: 'noticeOnly', timings }],
+        });
+      }
     },
   );
 
   const certificateRequest = receive<CertificateInfoRequest>(
     InboundKind.CERTIFICATE_INFO_REQUEST,
     CertificateInfoRequestSchema,
-    async (em, msg, inboundId) => {
+    async (em, msg) => {
       const c = await moveOutCaseOf(em, msg.request.residentRecordCode);
-      if (!c || FINAL_STATUSES.has(c.status as CaseStatus)) return { status: 'UNMATCHED' };
-      return {
-        status: 'ACCEPTED',
-        caseId: c.caseId,
-        after: () => signalIfRunning(deps.temporal, c.workflowId, certificateInfoRequestSignal, { inboundId }),
-      };
+      const definition = c?.procedure === onlineMoveOutDefinition.code ? onlineMoveOutDefinition : moveOutDefinition;
+      if (!c || isFinalStatus(definition, c.status)) return { status: 'UNMATCHED' };
+      return { status: 'ACCEPTED', caseId: c.caseId };
     },
+    async (_msg, { inboundId, caseId }) =>
+      signalIfRunning(temporal, (await caseRow(caseId)).workflowId, certificateInfoRequestSignal, { inboundId }),
   );
 
   const moveOutCertificate = receive<MoveOutCertificateInfo>(
@@ -213,6 +236,7 @@ export function createCsInbound(deps: CsInboundDeps) {
       });
       const payloadEnc = deps.pii.encrypt(JSON.stringify(msg));
       if (held) {
+        // a newer message replaces the held one; its workflow projects the new deadline and 来庁予定日
         Object.assign(held, {
           messageId: msg.idempotencyKey,
           payloadEnc,
@@ -221,10 +245,8 @@ export function createCsInbound(deps: CsInboundDeps) {
           purgeAt,
           replacedCount: held.replacedCount + 1,
         });
-        const row = await em.findOne(CaseRecord, { caseId: held.heldId });
-        if (row) Object.assign(row, { plannedVisitDate: cert.plannedVisitDate, dueAt: purgeAt, updatedAt: new Date() });
       } else {
-        const heldId = `HC-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
+        const heldId = `${heldCertificateDefinition.idPrefix}-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
         held = em.create(HeldMoveOutCertificate, {
           heldId,
           originMunicipalityCode: msg.fromMunicipalityCode,
@@ -242,8 +264,8 @@ export function createCsInbound(deps: CsInboundDeps) {
         em.persist(
           em.create(CaseRecord, {
             caseId: heldId,
-            procedure: Procedure.HELD_MOVE_OUT_CERTIFICATE,
-            status: CaseStatus.HELD,
+            procedure: heldCertificateDefinition.code,
+            status: HeldCertificateStatus.HELD,
             workflowId: heldCertificateWorkflowId(heldId),
             enteredBy: 'system',
             needsAttention: false,
@@ -256,32 +278,29 @@ export function createCsInbound(deps: CsInboundDeps) {
           }),
         );
       }
-      const heldId = held.heldId;
-      const waiting = await em.find(OutboxMessage, {
-        kind: OutboxKind.CERTIFICATE_INFO_REQUEST,
-        residentRecordCode: cert.residentRecordCode,
+      return { status: 'ACCEPTED', caseId: held.heldId };
+    },
+    async (msg, { caseId: heldId }) => {
+      await temporal.workflow.signalWithStart(heldCertificateWorkflow, {
+        workflowId: heldCertificateWorkflowId(heldId),
+        taskQueue,
+        signal: certificateUpdatedSignal,
+        signalArgs: [],
+        args: [{ heldId, timings }],
       });
-      return {
-        status: 'ACCEPTED',
-        caseId: heldId,
-        after: async () => {
-          await deps.temporal.workflow.signalWithStart('heldCertificateWorkflow', {
-            workflowId: heldCertificateWorkflowId(heldId),
-            taskQueue: deps.config.taskQueue,
-            signal: certificateUpdatedSignal,
-            signalArgs: [],
-            args: [{ heldId }],
-          });
-          for (const caseId of new Set(waiting.map((w) => w.caseId)))
-            await signalIfRunning(deps.temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
-        },
-      };
+      const waiting = await deps.orm.em.fork().find(OutboxMessage, {
+        kind: OutboxKind.CERTIFICATE_INFO_REQUEST,
+        residentRecordCode: msg.certificate.residentRecordCode,
+      });
+      for (const caseId of new Set(waiting.map((w) => w.caseId)))
+        await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
     },
   );
+
   /**
    * 転出証明書情報の取消 (the origin cancelled the 転出): a held certificate is purged at once (personal data deleted,
-   * the stub kept); one in use by a 特例転入 is marked withdrawn and that case flagged for staff; a used one (the
-   * person has moved in) cannot be withdrawn and is listed as UNMATCHED for staff.
+   * the stub kept); one in use by a 特例転入 is marked withdrawn and that case is told (its workflow flags it for
+   * staff); a used one (the person has moved in) cannot be withdrawn and is listed as UNMATCHED for staff.
    */
   const certificateWithdrawal = receive<MoveOutCertificateWithdrawal>(
     InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
@@ -294,7 +313,6 @@ export function createCsInbound(deps: CsInboundDeps) {
       });
       if (!held) return { status: 'UNMATCHED' };
       const now = new Date();
-      const heldId = held.heldId;
       if (held.state === HeldCertificateState.HELD) {
         Object.assign(held, {
           state: HeldCertificateState.PURGED,
@@ -307,7 +325,7 @@ export function createCsInbound(deps: CsInboundDeps) {
         });
         em.persist(
           em.create(CaseActionLog, {
-            caseId: heldId,
+            caseId: held.heldId,
             action: CaseAction.PURGED,
             actorId: 'system',
             detail: { messageId: held.messageId, origin: held.originMunicipalityCode, withdrawn: true },
@@ -316,19 +334,16 @@ export function createCsInbound(deps: CsInboundDeps) {
         );
       } else {
         held.withdrawnAt = now;
-        const using = held.usedByCaseId ? await em.findOne(CaseRecord, { caseId: held.usedByCaseId }) : undefined;
-        if (using)
-          Object.assign(using, {
-            needsAttention: true,
-            attentionReason: AttentionReason.CERTIFICATE_WITHDRAWN,
-            updatedAt: now,
-          });
       }
-      return {
-        status: 'ACCEPTED',
-        caseId: heldId,
-        after: () => signalIfRunning(deps.temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal),
-      };
+      return { status: 'ACCEPTED', caseId: held.heldId };
+    },
+    async (_msg, { caseId: heldId }) => {
+      await signalIfRunning(temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal);
+      const held = await deps.orm.em.fork().findOne(HeldMoveOutCertificate, { heldId });
+      if (held?.usedByCaseId && held.state === HeldCertificateState.IN_USE)
+        await signalIfRunning(temporal, specialMoveInWorkflowId(held.usedByCaseId), certificateWithdrawnSignal, {
+          heldId,
+        });
     },
   );
   return { moveInNotice, certificateRequest, moveOutCertificate, certificateWithdrawal };

@@ -3,6 +3,7 @@ import { loadConfig, keyBytes } from '../config';
 import { openRegistryDb } from '../db/orm';
 import { createPiiCrypto } from '../db/pii-crypto';
 import { createTemporalClient } from '../temporal/client';
+import { PROCEDURES } from '../procedures';
 import { createApiApp } from './app';
 import { fileTrustSource, unconfiguredTrust } from './portal-trust';
 
@@ -17,6 +18,7 @@ async function main() {
     temporal,
     config,
     portalTrust: config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust,
+    procedures: PROCEDURES,
   }).listen(config.apiPort, config.apiHost, () => console.log(`API listening on ${config.apiHost}:${config.apiPort}`));
   const stop = () =>
     server.close(() => void Promise.all([orm.close(true), temporal.connection.close()]).then(() => process.exit(0)));

@@ -1,10 +1,6 @@
-import {
-  OnlineMoveOutContentSchema,
-  OnlineMoveOutEnvelopeSchema,
-} from '../domain/applications/online-move-out-application';
 import { MoveOutCertificateWithdrawalSchema } from '../partners/cs-move-messages';
 
-/** OpenAPI paths of the human steps on a case and of the マイナポータル intake (merged into openapi.ts). */
+/** OpenAPI paths of the human steps on a case and of the CS withdrawal inbound (merged into openapi.ts). */
 const json = (schema: object) => ({ 'application/json': { schema } });
 const err = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string' } };
@@ -71,55 +67,11 @@ export const workPaths = {
   ),
 };
 
-const portalHeaders = ['X-Portal-Key-Id', 'X-Portal-Timestamp', 'X-Portal-Nonce', 'X-Portal-Signature'].map((name) => ({
-  name,
-  in: 'header',
-  required: true,
-  schema: { type: 'string' },
-}));
-const portalRefusals = {
-  400: err('VALIDATION_FAILED / MALFORMED_JSON'),
-  401: err('MISSING_HEADERS / UNKNOWN_KEY / BAD_SIGNATURE / STALE_TIMESTAMP / REPLAYED_NONCE'),
-  413: err('PAYLOAD_TOO_LARGE (64 KiB)'),
+export const moreSchemas = {
+  MoveOutCertificateWithdrawal: MoveOutCertificateWithdrawalSchema,
 };
 
-export const portalPaths = {
-  '/portal/v1/move-out-applications': {
-    post: {
-      summary: 'オンライン転出届 from マイナポータル (signed request; the content signed with the 署名用電子証明書)',
-      security: [],
-      parameters: portalHeaders,
-      requestBody: { required: true, content: json({ $ref: '#/components/schemas/OnlineMoveOutEnvelope' }) },
-      responses: {
-        201: { description: 'received: { applicationId, caseId, status: RECEIVED }' },
-        200: { description: 'the same application again: the existing case' },
-        ...portalRefusals,
-        409: err('APPLICATION_ID_REUSED'),
-        422: err('APPLICATION_REJECTED with `reasons` [{ rule, message }]: signature, certificate or eligibility'),
-      },
-    },
-  },
-  '/portal/v1/move-out-applications/{applicationId}/cancellation': {
-    post: {
-      summary: 'Cancellation (取消) of an online 転出 by the resident',
-      security: [],
-      parameters: [{ name: 'applicationId', in: 'path', required: true, schema: { type: 'string' } }, ...portalHeaders],
-      requestBody: {
-        required: true,
-        content: json({
-          type: 'object',
-          required: ['applicationId', 'requestedAt'],
-          properties: { applicationId: { type: 'string' }, requestedAt: { type: 'string', format: 'date-time' } },
-        }),
-      },
-      responses: {
-        202: { description: 'cancelling' },
-        ...portalRefusals,
-        404: err('UNKNOWN_APPLICATION'),
-        409: err('NOT_CANCELLABLE / CASE_CLOSED'),
-      },
-    },
-  },
+export const inboundPaths = {
   '/cs-inbound/v1/move-out-certificate-withdrawals': {
     post: {
       summary: '転出証明書情報の取消 from the origin (the held certificate is purged)',
@@ -133,10 +85,4 @@ export const portalPaths = {
       },
     },
   },
-};
-
-export const moreSchemas = {
-  OnlineMoveOutEnvelope: OnlineMoveOutEnvelopeSchema,
-  OnlineMoveOutContent: OnlineMoveOutContentSchema,
-  MoveOutCertificateWithdrawal: MoveOutCertificateWithdrawalSchema,
 };

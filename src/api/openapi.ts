@@ -1,9 +1,7 @@
+import type { ProcedureTable } from '../procedures/table';
 import { LoginRequestSchema } from './auth';
-import { moreSchemas, portalPaths, workPaths } from './openapi-more';
-import { MoveInApplicationSchema } from '../domain/applications/move-in-application';
-import { MoveOutApplicationSchema } from '../domain/applications/move-out-application';
-import { SpecialMoveInApplicationSchema } from '../domain/applications/special-move-in-application';
-import { ResidentRecordCopyRequestSchema } from '../domain/applications/resident-record-copy-request';
+import { inboundPaths, moreSchemas, workPaths } from './openapi-more';
+import { ResidentRecordCopyRequestSchema } from '../procedures/resident-record-copy/schema';
 import { MoveInNoticeSchema } from '../partners/cs-messages';
 import { CertificateInfoRequestSchema, MoveOutCertificateInfoSchema } from '../partners/cs-move-messages';
 
@@ -22,8 +20,56 @@ const ERROR_TEXT: Record<number, string> = {
 };
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string' } };
 
-/** OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json. Schemas are the ones ajv enforces. */
-export const openApiDocument = {
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', maxLength: 128 },
+  description: 'repeat the same key to get the same case back',
+};
+
+/** POST /api/cases/<path> of every procedure in the table that has a counter intake. */
+const intakePaths = (procedures: ProcedureTable) =>
+  Object.fromEntries(
+    procedures.cases.flatMap((m) =>
+      m.intake
+        ? [
+            [
+              `/api/cases/${m.intake.path}`,
+              {
+                post: {
+                  summary: m.intake.summary,
+                  tags: [m.definition.label],
+                  parameters: [idempotencyKey],
+                  requestBody: {
+                    required: true,
+                    content: json({ $ref: `#/components/schemas/${m.intake.schemaName}` }),
+                  },
+                  responses: {
+                    201: { description: 'case created', content: json({ $ref: '#/components/schemas/CaseSummary' }) },
+                    200: { description: 'existing case for this Idempotency-Key' },
+                    ...errors(400, 401, 403, 409, 413, 422),
+                  },
+                },
+              },
+            ],
+          ]
+        : [],
+    ),
+  );
+
+const moduleSchemas = (procedures: ProcedureTable) => ({
+  ...Object.fromEntries(procedures.cases.flatMap((m) => (m.intake ? [[m.intake.schemaName, m.intake.schema]] : []))),
+  ...Object.assign({}, ...procedures.modules.map((m) => m.openapi?.schemas ?? {})),
+});
+const modulePaths = (procedures: ProcedureTable) =>
+  Object.assign({}, ...procedures.modules.map((m) => m.openapi?.paths ?? {})) as Record<string, object>;
+
+/**
+ * OpenAPI 3.1 description of the HTTP API, served at /api/openapi.json: the shared paths here, the intake path of
+ * every procedure and the paths its module adds, from the procedure table. Schemas are the ones ajv enforces.
+ */
+export const openApiDocument = (procedures: ProcedureTable) => ({
   openapi: '3.1.0',
   info: {
     title: '住民記録 案件管理 API',
@@ -61,9 +107,7 @@ export const openApiDocument = {
           },
         },
       },
-      MoveInApplication: MoveInApplicationSchema,
-      MoveOutApplication: MoveOutApplicationSchema,
-      SpecialMoveInApplication: SpecialMoveInApplicationSchema,
+      ...moduleSchemas(procedures),
       MoveInNotice: MoveInNoticeSchema,
       MoveOutCertificateInfo: MoveOutCertificateInfoSchema,
       CertificateInfoRequest: CertificateInfoRequestSchema,
@@ -97,7 +141,9 @@ export const openApiDocument = {
   },
   paths: {
     ...workPaths,
-    ...portalPaths,
+    ...inboundPaths,
+    ...intakePaths(procedures),
+    ...modulePaths(procedures),
     '/api/health': {
       get: {
         summary: 'Liveness and dependencies (DB, Temporal)',
@@ -124,54 +170,6 @@ export const openApiDocument = {
     },
     '/api/auth/logout': {
       post: { summary: 'End the session', responses: { 204: { description: 'logged out' }, ...errors(401) } },
-    },
-    '/api/cases/move-in': {
-      post: {
-        summary: '転入届 intake (仮登録); starts the move-in workflow',
-        parameters: [
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: false,
-            schema: { type: 'string', maxLength: 128 },
-            description: 'repeat the same key to get the same case back',
-          },
-        ],
-        requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveInApplication' }) },
-        responses: {
-          201: { description: 'case created', content: json({ $ref: '#/components/schemas/CaseSummary' }) },
-          200: { description: 'existing case for this Idempotency-Key' },
-          ...errors(400, 401, 403, 409, 413, 422),
-        },
-      },
-    },
-    '/api/cases/move-out': {
-      post: {
-        summary: '転出届 intake (paper or special path); starts the move-out workflow',
-        parameters: [
-          { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } },
-        ],
-        requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveOutApplication' }) },
-        responses: {
-          201: { description: 'case created' },
-          200: { description: 'existing case for this Idempotency-Key' },
-          ...errors(400, 401, 403, 409, 413, 422),
-        },
-      },
-    },
-    '/api/cases/special-move-in': {
-      post: {
-        summary: '特例転入届 intake (card); uses held 転出証明書情報 or sends a 送信依頼',
-        parameters: [
-          { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 128 } },
-        ],
-        requestBody: { required: true, content: json({ $ref: '#/components/schemas/SpecialMoveInApplication' }) },
-        responses: {
-          201: { description: 'case created' },
-          200: { description: 'existing case for this Idempotency-Key' },
-          ...errors(400, 401, 403, 409, 413, 422),
-        },
-      },
     },
     '/cs-inbound/v1/move-in-notices': {
       post: {
@@ -294,4 +292,4 @@ export const openApiDocument = {
       },
     },
   },
-} as const;
+});

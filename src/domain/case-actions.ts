@@ -7,7 +7,7 @@
  *   reviewed an online application). Four-eyes: the maker never approves (`000_6eda969c340266a8.txt` L3462–3463).
  * - assignment: a claimed case can be worked only by its assignee (a supervisor may release or reassign it).
  */
-import { awaitingRoleOf, CANCELLABLE_STATUSES, CaseStatus, FINAL_STATUSES } from './case-status';
+import { awaitingRoleOf, CaseStatus } from './case-status';
 import { Role } from './roles';
 
 export const UpdateRejection = {
@@ -46,7 +46,11 @@ export type WorkAction = (typeof WorkAction)[keyof typeof WorkAction];
 
 /** What the rules need to know about a case (from the workflow state or the projection row). */
 export interface WorkView {
-  status: CaseStatus;
+  status: string;
+  /** The case is closed (its procedure's definition says so for its status: domain/procedure-definition.ts). */
+  final?: boolean;
+  /** A supervisor may cancel the case in its status (the procedure's definition; see isCancellableStatus). */
+  cancellable?: boolean;
   makerId: string;
   assignedTo?: string | null;
   escalated?: boolean;
@@ -96,11 +100,11 @@ const all = (...checks: Array<() => Check>): Check => {
 };
 
 const inStatus =
-  (v: WorkView, statuses: CaseStatus[], message: string, code: UpdateRejection = UpdateRejection.NOT_IN_STEP) =>
+  (v: WorkView, statuses: string[], message: string, code: UpdateRejection = UpdateRejection.NOT_IN_STEP) =>
   () =>
     statuses.includes(v.status) ? OK : no(code, message);
 
-const REVIEW: CaseStatus[] = [CaseStatus.AWAITING_REVIEW, CaseStatus.CONTACT_REQUESTED];
+const REVIEW: string[] = [CaseStatus.AWAITING_REVIEW, CaseStatus.CONTACT_REQUESTED];
 
 /** Whether `actor` may take `action` on the case now. Reasons and targets are checked by the caller. */
 export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): Check {
@@ -157,7 +161,7 @@ export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): 
       return all(inStatus(v, [CaseStatus.RETURNED], 'この案件は差戻し中ではありません'), () => stepRole(v, actor));
     case WorkAction.ESCALATE:
       if (!isSupervisor(actor)) return no(UpdateRejection.ROLE_REQUIRED, 'エスカレーションには監督者の権限が必要です');
-      if (FINAL_STATUSES.has(v.status)) return no(UpdateRejection.NOT_IN_STEP, 'この案件は終了しています');
+      if (v.final) return no(UpdateRejection.NOT_IN_STEP, 'この案件は終了しています');
       return v.escalated ? no(UpdateRejection.ALREADY_ESCALATED, '既にエスカレーション済みです') : OK;
     case WorkAction.RETRY_NOW:
       if (!isSupervisor(actor)) return no(UpdateRejection.ROLE_REQUIRED, '再実行には監督者の権限が必要です');
@@ -165,9 +169,7 @@ export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): 
     case WorkAction.CANCEL:
       if (!isSupervisor(actor) && !has(actor, Role.PORTAL))
         return no(UpdateRejection.ROLE_REQUIRED, '取消には監督者の権限が必要です');
-      return CANCELLABLE_STATUSES.has(v.status)
-        ? OK
-        : no(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
+      return v.cancellable ? OK : no(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
   }
 }
 
@@ -179,3 +181,43 @@ export const allowedActions = (v: WorkView, actor: WorkActor): WorkAction[] =>
 
 /** A reassignment target must be able to work on the current step. */
 export const eligibleAssignee = (v: WorkView, target: WorkActor): Check => stepRole(v, target);
+
+/**
+ * Types that cross the workflow boundary (update/query arguments and results). IDs and non-personal facts only
+ * (architecture principle 1): staff user IDs, roles, terminal IDs, reason text entered by staff.
+ */
+export interface Actor {
+  userId: string;
+  roles: string[];
+  terminalId?: string;
+}
+
+export type DecisionKind = 'APPROVED' | 'REJECTED' | 'CANCELLED';
+
+export interface Decision {
+  kind: DecisionKind;
+  by: string;
+  terminalId?: string;
+  reason?: string;
+  at: string; // ISO instant (workflow time)
+}
+
+/** A cancellation asked for by a supervisor (or, for an online 転出, by the portal). */
+export interface CancelRequest {
+  by: string;
+  terminalId?: string;
+  reason: string;
+  at: string;
+}
+
+export interface CaseState {
+  caseId: string;
+  status: string;
+  decision?: Decision;
+  needsAttention: boolean;
+  attentionReason?: string;
+  assignedTo?: string;
+  makerId: string;
+  escalated: boolean;
+  retryable: boolean;
+}

@@ -1,25 +1,7 @@
-/** Procedures and case statuses shared by workflows, the projection table and the API (architecture principle 6). */
-export const Procedure = {
-  MOVE_IN: 'MOVE_IN', // 転入
-  SPECIAL_MOVE_IN: 'SPECIAL_MOVE_IN', // 特例転入
-  MOVE_OUT: 'MOVE_OUT', // 転出
-  ONLINE_MOVE_OUT: 'ONLINE_MOVE_OUT', // オンライン転出
-  HELD_MOVE_OUT_CERTIFICATE: 'HELD_MOVE_OUT_CERTIFICATE', // 転出証明書情報の保管
-  BIRTH: 'BIRTH', // 出生
-  CARD_ISSUANCE: 'CARD_ISSUANCE', // 個人番号カード交付
-} as const;
-export type Procedure = (typeof Procedure)[keyof typeof Procedure];
-
-export const procedureLabel: Record<Procedure, string> = {
-  MOVE_IN: '転入',
-  SPECIAL_MOVE_IN: '特例転入',
-  MOVE_OUT: '転出',
-  ONLINE_MOVE_OUT: 'オンライン転出',
-  HELD_MOVE_OUT_CERTIFICATE: '転出証明書情報',
-  BIRTH: '出生',
-  CARD_ISSUANCE: '個人番号カード交付',
-};
-
+/**
+ * The statuses of the shared case frame (architecture principle 6): every procedure's workflow moves through these;
+ * a procedure adds its own in its definition (`src/procedures/<name>/definition.ts`, e.g. 転出予定者 → 除票待ち).
+ */
 export const CaseStatus = {
   AWAITING_REVIEW: 'AWAITING_REVIEW', // 電子申請の審査待ち (clerk)
   CONTACT_REQUESTED: 'CONTACT_REQUESTED', // 申請者へ連絡中 (clerk)
@@ -34,79 +16,44 @@ export const CaseStatus = {
   COMPLETED: 'COMPLETED', // 完了
   CANCELLING: 'CANCELLING', // 取消処理中: compensation (異動の取消し, partners told)
   CANCELLED: 'CANCELLED', // 取消
-  // 転出 (origin)
-  AWAITING_MOVE_OUT_DATE: 'AWAITING_MOVE_OUT_DATE', // 転出予定者: 除票 on the planned date or an earlier 転入日
-  AWAITING_MOVE_IN_NOTICE: 'AWAITING_MOVE_IN_NOTICE', // 除票済み, 転入通知待ち
-  // 転出証明書情報 held at the destination
-  HELD: 'HELD',
-  IN_USE: 'IN_USE',
-  USED: 'USED',
-  PURGED: 'PURGED',
-  // 特例転入
-  AWAITING_CERTIFICATE_INFO: 'AWAITING_CERTIFICATE_INFO', // 送信依頼済み, 転出証明書情報の到着待ち
-  DEADLINE_PASSED: 'DEADLINE_PASSED', // 特例転入の期限切れ: 転出証明書による転入へ
 } as const;
 export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
 
-export const caseStatusLabel: Record<CaseStatus, string> = {
-  AWAITING_REVIEW: '審査待ち',
-  CONTACT_REQUESTED: '申請者へ連絡中',
-  RETURNED: '差戻し',
-  AWAITING_APPROVAL: '決裁待ち',
-  REJECTED: '却下',
-  APPROVED: '決裁済み',
-  COMMITTED: '本登録済み',
-  DELIVERING: '住基ネット送信中',
-  DELIVERY_REJECTED: 'CS エラー（要対応）',
-  ISSUING_CERTIFICATE: '証明書作成中',
-  COMPLETED: '完了',
-  CANCELLING: '取消処理中',
-  CANCELLED: '取消',
-  AWAITING_MOVE_OUT_DATE: '転出予定（除票待ち）',
-  AWAITING_MOVE_IN_NOTICE: '転入通知待ち',
-  HELD: '保管中',
-  IN_USE: '転入処理中',
-  USED: '転入済み',
-  PURGED: '消去済み',
-  AWAITING_CERTIFICATE_INFO: '転出証明書情報の到着待ち',
-  DEADLINE_PASSED: '特例転入の期限切れ',
+/**
+ * How a status is shown and worked: its label, its group on the dashboard and in badges (wait / run / alert / done /
+ * closed; done and closed are final), a badge tone where it differs from the group, and whether a supervisor may
+ * cancel the case in it (with compensation after 本登録; not once a 除票 took effect or the case is closed).
+ */
+export interface StatusSpec {
+  label: string;
+  group: 'wait' | 'run' | 'alert' | 'done' | 'closed';
+  tone?: 'warn';
+  cancellable?: boolean;
+}
+
+export const FRAME_STATUSES: Readonly<Record<CaseStatus, StatusSpec>> = {
+  AWAITING_REVIEW: { label: '審査待ち', group: 'wait', cancellable: true },
+  CONTACT_REQUESTED: { label: '申請者へ連絡中', group: 'run', cancellable: true },
+  AWAITING_APPROVAL: { label: '決裁待ち', group: 'wait', cancellable: true },
+  RETURNED: { label: '差戻し', group: 'wait', tone: 'warn', cancellable: true },
+  REJECTED: { label: '却下', group: 'closed' },
+  APPROVED: { label: '決裁済み', group: 'run', cancellable: true },
+  COMMITTED: { label: '本登録済み', group: 'run', cancellable: true },
+  DELIVERING: { label: '住基ネット送信中', group: 'run', cancellable: true },
+  DELIVERY_REJECTED: { label: 'CS エラー（要対応）', group: 'alert', tone: 'warn', cancellable: true },
+  ISSUING_CERTIFICATE: { label: '証明書作成中', group: 'run', cancellable: true },
+  COMPLETED: { label: '完了', group: 'done' },
+  CANCELLING: { label: '取消処理中', group: 'run' },
+  CANCELLED: { label: '取消', group: 'closed' },
 };
 
-export const FINAL_STATUSES: ReadonlySet<CaseStatus> = new Set([
-  CaseStatus.REJECTED,
-  CaseStatus.COMPLETED,
-  CaseStatus.CANCELLED,
-  CaseStatus.USED,
-  CaseStatus.PURGED,
-  CaseStatus.DEADLINE_PASSED,
-]);
-
 /** The role a case waits for in a human step (work queues); undefined when no person has to act. */
-export const awaitingRoleOf = (s: CaseStatus): 'clerk' | 'approver' | undefined =>
+export const awaitingRoleOf = (s: string): 'clerk' | 'approver' | undefined =>
   s === CaseStatus.AWAITING_APPROVAL
     ? 'approver'
     : s === CaseStatus.AWAITING_REVIEW || s === CaseStatus.CONTACT_REQUESTED || s === CaseStatus.RETURNED
       ? 'clerk'
       : undefined;
-
-/**
- * Statuses from which a supervisor may cancel the case (with compensation after 本登録). Not: closed cases, a
- * 転出 whose 除票 has taken effect (AWAITING_MOVE_IN_NOTICE: the person has left), held 転出証明書情報 (no case
- * of ours; it is purged or used).
- */
-export const CANCELLABLE_STATUSES: ReadonlySet<CaseStatus> = new Set([
-  CaseStatus.AWAITING_REVIEW,
-  CaseStatus.CONTACT_REQUESTED,
-  CaseStatus.AWAITING_APPROVAL,
-  CaseStatus.RETURNED,
-  CaseStatus.APPROVED,
-  CaseStatus.COMMITTED,
-  CaseStatus.DELIVERING,
-  CaseStatus.DELIVERY_REJECTED,
-  CaseStatus.ISSUING_CERTIFICATE,
-  CaseStatus.AWAITING_MOVE_OUT_DATE,
-  CaseStatus.AWAITING_CERTIFICATE_INFO,
-]);
 
 /** Why a case needs a supervisor's attention (case_record.attention_reason). */
 export const AttentionReason = {
@@ -140,7 +87,6 @@ export const CaseAction = {
   COMMIT: 'COMMIT',
   CS_SENT: 'CS_SENT',
   CS_REJECTED: 'CS_REJECTED',
-  RETRY_DELIVERY: 'RETRY_DELIVERY',
   CERTIFICATE_ISSUED: 'CERTIFICATE_ISSUED',
   COMPLETE: 'COMPLETE',
   REMOVED: 'REMOVED',

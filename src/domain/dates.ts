@@ -25,7 +25,6 @@ export const addDays = (d: IsoDate, n: number): IsoDate => {
   return t.toISOString().slice(0, 10);
 };
 
-export const compareDates = (a: IsoDate, b: IsoDate): number => (a < b ? -1 : a > b ? 1 : 0);
 export const minDate = (a: IsoDate, b: IsoDate): IsoDate => (a <= b ? a : b);
 
 /** The Japan-time calendar date of an instant. */

@@ -1,3 +1,5 @@
+import type { Duration } from '@temporalio/common';
+
 /**
  * Activity retry policies, in one place so that the workflows (which apply them) and the failure recorder (which
  * computes the next retry time for the supervisor's view) agree. Values in milliseconds.
@@ -28,3 +30,27 @@ export const retryDelayMs = (p: RetryPolicyMs, attempt: number): number =>
 
 /** After this many failed attempts a case is flagged as needing attention (architecture principle 8). */
 export const ATTENTION_AFTER_ATTEMPTS = 3;
+
+/**
+ * The timings a case workflow runs with: activity retry policies and human-step SLAs. They come from the
+ * configuration (src/config.ts) through the workflow input, so tests run the same workflows without sleeping real
+ * backoff. A workflow keeps the timings it was started with (its input is in its history).
+ */
+export interface WorkflowTimings {
+  registryRetry: RetryPolicyMs;
+  deliveryRetry: RetryPolicyMs;
+  /** 決裁 SLA of a counter case (a Temporal duration string or milliseconds). */
+  approvalSla: Duration;
+  /** 審査 + 決裁 SLA of an online application. */
+  reviewSla: Duration;
+  /** How long a 特例転入 waits for the 転出証明書情報 after a 送信依頼 before it is flagged (design default 1 day, §4.2 step 3). */
+  certificateWait: Duration;
+}
+
+export const DEFAULT_TIMINGS: WorkflowTimings = {
+  registryRetry: REGISTRY_RETRY,
+  deliveryRetry: DELIVERY_RETRY,
+  approvalSla: '1 day',
+  reviewSla: '3 days',
+  certificateWait: '1 day',
+};

@@ -8,7 +8,7 @@
  * application. `additionalProperties: false` at every level, so a stray field is a 400 and is never accepted.
  */
 import type { SchemaObject } from 'ajv';
-import { OnlineMoveOutEnvelopeSchema } from '../domain/applications/online-move-out-application';
+import { OnlineMoveOutEnvelopeSchema } from '../procedures/online-move-out/schema';
 import {
   CommonErrorCode,
   PartnerErrorBodySchema,

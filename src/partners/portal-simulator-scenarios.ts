@@ -21,8 +21,8 @@
  *  oversized            as valid                                              body padded (JSON whitespace) > 64 KiB
  */
 import { randomBytes } from 'node:crypto';
-import type { OnlineMoveOutContent, OnlineMoveOutEnvelope } from '../domain/applications/online-move-out-application';
-import { ONLINE_MOVE_OUT_MAX_BYTES } from '../domain/applications/online-move-out-application';
+import type { OnlineMoveOutContent, OnlineMoveOutEnvelope } from '../procedures/online-move-out/schema';
+import { ONLINE_MOVE_OUT_MAX_BYTES } from '../procedures/online-move-out/schema';
 import type { SignerIdentity } from '../domain/portal-signature';
 import { issueSignerCertificate, signContent, type IssueSignerOptions, type TestCa } from './sim/test-pki';
 

@@ -16,7 +16,7 @@ import {
   OnlineMoveOutContentSchema,
   OnlineMoveOutEnvelopeSchema,
   type OnlineMoveOutContent,
-} from '../domain/applications/online-move-out-application';
+} from '../procedures/online-move-out/schema';
 import { jstDate } from '../domain/dates';
 import { municipalityCodeSchema } from './partner-contract';
 import type { PortalAck, PortalNotice } from './portal-messages';

@@ -28,7 +28,7 @@ import type { SchemaObject } from 'ajv';
 import type express from 'express';
 import type { Request, Response } from 'express';
 import { compileSchema } from '../domain/ajv';
-import { OnlineMoveOutEnvelopeSchema } from '../domain/applications/online-move-out-application';
+import { OnlineMoveOutEnvelopeSchema } from '../procedures/online-move-out/schema';
 import { PortalErrorCode, PortalNoticeSchema, type PortalAck, type PortalNotice } from './portal-messages';
 import { PortalSimulatorError, type IntakeAnswer, type PortalMunicipality } from './portal-simulator-intake';
 import {

@@ -1,27 +1,48 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../activities';
+import { sharedActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../config';
+import { PROCEDURES } from '../procedures';
+import type { ProcedureTable } from '../procedures/table';
 import { dataConverterFor } from '../temporal/client';
 import { failureRecorder } from './failure-recorder';
-import { workflowsPath } from './workflows-path';
+import { workflowEntry } from './workflow-entry';
+
+/** The dependencies of the activities; the procedures' definitions come from the table. */
+export type WorkerActivityDeps = Omit<ActivityDeps, 'procedures'>;
+
+/** Every activity of the system: the shared frame's and each procedure's from the table. */
+export function createActivities(deps: WorkerActivityDeps, table: ProcedureTable = PROCEDURES) {
+  const bound: ActivityDeps = { ...deps, procedures: table.catalog };
+  const shared = sharedActivities(bound);
+  const own = table.activities(bound);
+  for (const name of Object.keys(own))
+    if (name in shared) throw new Error(`activity ${name} is defined by a procedure and by the shared frame`);
+  return { ...shared, ...own };
+}
+
+/** The workflow code to bundle: the shared workflows and every procedure's (src/worker/workflow-entry.ts). */
+export const workflowsPath = (table: ProcedureTable = PROCEDURES): string => workflowEntry(table.workflowFiles);
 
 export interface RegistryWorkerOptions {
   config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'keys'>;
-  deps: ActivityDeps;
+  deps: WorkerActivityDeps;
   connection?: NativeConnection;
-  /** Pre-bundled workflow code (tests and benchmarks bundle once); default: bundle src/workflows at start. */
+  /** The procedure table (default: src/procedures/index.ts). */
+  procedures?: ProcedureTable;
+  /** Pre-bundled workflow code (tests and benchmarks bundle once); default: bundle the table's workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
 /** The registry worker: all case workflows and activities on one task queue (stateless; run N replicas). */
 export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise<Worker> {
   const connection = opts.connection ?? (await NativeConnection.connect({ address: opts.config.temporalAddress }));
+  const table = opts.procedures ?? PROCEDURES;
   return Worker.create({
     connection,
     namespace: opts.config.temporalNamespace,
     taskQueue: opts.config.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
-    activities: createActivities(opts.deps),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath(table) }),
+    activities: createActivities(opts.deps, table),
     interceptors: { activity: [failureRecorder(opts.deps.orm)] },
     dataConverter: dataConverterFor(opts.config),
   });

@@ -1,17 +1,38 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { CancelledFailure } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { CaseAction } from '../domain/case-status';
+import { AttentionReason, CaseAction } from '../domain/case-status';
 import { CaseActionLog, CaseRecord } from '../db/entities';
-import { ATTENTION_AFTER_ATTEMPTS, DELIVERY_RETRY, REGISTRY_RETRY, retryDelayMs } from '../domain/retry-policies';
+import { ATTENTION_AFTER_ATTEMPTS, REGISTRY_RETRY, retryDelayMs, type RetryPolicyMs } from '../domain/retry-policies';
 
-const DELIVERY_ACTIVITIES = new Set(['deliverCsMessages', 'notifyPortal']);
-const ACTIVITY_FAILING = 'ACTIVITY_FAILING';
+type ActivityRetryPolicy = {
+  initialInterval?: unknown;
+  backoffCoefficient?: number;
+  maximumInterval?: unknown;
+};
+
+const ms = (v: unknown, fallback: number): number => {
+  if (v === undefined || v === null) return fallback;
+  if (typeof v === 'number' || typeof v === 'string') return msToNumber(v as never);
+  const d = v as { seconds?: number | { toNumber(): number }; nanos?: number };
+  const seconds = typeof d.seconds === 'object' ? d.seconds.toNumber() : (d.seconds ?? 0);
+  return seconds * 1000 + Math.round((d.nanos ?? 0) / 1e6);
+};
+
+/** The retry policy the activity actually runs with (from its schedule: the workflow's timings), in milliseconds. */
+export const policyOf = (p: ActivityRetryPolicy | undefined): RetryPolicyMs => ({
+  initialIntervalMs: ms(p?.initialInterval, REGISTRY_RETRY.initialIntervalMs),
+  backoffCoefficient: p?.backoffCoefficient ?? REGISTRY_RETRY.backoffCoefficient,
+  maximumIntervalMs: ms(p?.maximumInterval, REGISTRY_RETRY.maximumIntervalMs),
+});
 
 /**
  * "Stuck is visible" (architecture principle 8): every failed attempt of an activity that works on a case records
  * the step, attempt, last error and the next retry time on the case projection; after a few attempts the case is
- * flagged as needing attention. A later success clears it. Error texts of our activities carry no personal data.
+ * flagged as needing attention. The next retry is computed from the activity's own retry policy (Temporal tells the
+ * activity), so no list of "delivery activities" is kept. A later success clears it. Error texts of our activities
+ * carry no personal data. The failure columns are this recorder's; everything else on the row is the status helper's.
  */
 export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
   return (ctx) => ({
@@ -21,12 +42,13 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
         if (typeof caseId !== 'string' || ctx.info.isLocal) return next(input);
         try {
           const result = await next(input);
-          // a retry-now restarts the activity at attempt 1, so a delivery's success always clears a recorded failure
-          if (ctx.info.attempt > 1 || DELIVERY_ACTIVITIES.has(ctx.info.activityType)) await clear(orm, caseId);
+          // a retry-now restarts a step at attempt 1, so any success clears a failure recorded for the case
+          await clear(orm, caseId, ctx.info.attempt > 1);
           return result;
         } catch (err) {
           if (err instanceof CancelledFailure) throw err; // a retry-now or a case cancellation, not a failure
-          await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err).catch(() => undefined);
+          const policy = policyOf(ctx.info.retryPolicy as ActivityRetryPolicy | undefined);
+          await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err, policy).catch(() => undefined);
           throw err;
         }
       },
@@ -34,11 +56,17 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
   });
 }
 
-async function record(orm: MikroORM, caseId: string, step: string, attempt: number, err: unknown) {
+async function record(
+  orm: MikroORM,
+  caseId: string,
+  step: string,
+  attempt: number,
+  err: unknown,
+  policy: RetryPolicyMs,
+) {
   const em = orm.em.fork();
   const row = await em.findOne(CaseRecord, { caseId });
   if (!row) return;
-  const policy = DELIVERY_ACTIVITIES.has(step) ? DELIVERY_RETRY : REGISTRY_RETRY;
   const lastError = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
   const nextRetryAt = new Date(Date.now() + retryDelayMs(policy, attempt));
   Object.assign(row, { failingStep: step, attempt, lastError, nextRetryAt, updatedAt: new Date() });
@@ -54,22 +82,29 @@ async function record(orm: MikroORM, caseId: string, step: string, attempt: numb
   );
   if (attempt >= ATTENTION_AFTER_ATTEMPTS && !row.needsAttention) {
     row.needsAttention = true;
-    row.attentionReason = ACTIVITY_FAILING;
+    row.attentionReason = AttentionReason.ACTIVITY_FAILING;
   }
   await em.flush();
 }
 
-/** A success after failures: two conditional updates, no read (it runs after every delivery). */
-async function clear(orm: MikroORM, caseId: string) {
+/**
+ * A success: clears a recorded failure. After a retried attempt there was one (two conditional updates); after a
+ * first attempt there rarely is, so a cheap read decides first (no write, hence no write lock, on the common path).
+ */
+async function clear(orm: MikroORM, caseId: string, retried: boolean) {
   const em = orm.em.fork();
-  await em.nativeUpdate(
-    CaseRecord,
-    { caseId, attentionReason: ACTIVITY_FAILING },
-    { needsAttention: false, attentionReason: null },
-  );
+  if (!retried) {
+    const row = await em.findOne(CaseRecord, { caseId }, { fields: ['failingStep', 'attentionReason'] });
+    if (!row?.failingStep && row?.attentionReason !== AttentionReason.ACTIVITY_FAILING) return;
+  }
   await em.nativeUpdate(
     CaseRecord,
     { caseId, failingStep: { $ne: null } },
     { failingStep: null, attempt: null, lastError: null, nextRetryAt: null },
+  );
+  await em.nativeUpdate(
+    CaseRecord,
+    { caseId, attentionReason: AttentionReason.ACTIVITY_FAILING },
+    { needsAttention: false, attentionReason: null },
   );
 }

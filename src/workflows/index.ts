@@ -1,7 +1,5 @@
-export { moveInWorkflow } from './move-in';
-export { moveOutWorkflow } from './move-out';
-export { heldCertificateWorkflow } from './held-certificate';
-export { specialMoveInWorkflow } from './special-move-in';
+/**
+ * The workflows of the shared frame that belong to no procedure. The worker bundles these with every procedure's
+ * `workflow.ts` listed in the procedure table (src/worker/workflow-entry.ts builds the bundle's entry from it).
+ */
 export { certificateReissueWorkflow } from './certificate-reissue';
-export { onlineMoveOutWorkflow } from './online-move-out';
-export { residentRecordCopyWorkflow } from './resident-record-copy';

@@ -14,7 +14,7 @@ import { CertificateIssuance } from '../../src/db/entities';
 import { seedStaff } from '../../src/db/seed/staff';
 import { generateNewMover } from '../../src/db/seed/demo-town';
 import { startSystem } from '../../src/system';
-import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
+import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import { certificateInput } from '../support/certificate-fixtures';
 import { benchClient, percentile } from './bench-client';

@@ -9,7 +9,7 @@ import { AuditLog, CaseApplication, CaseRecord, OutboxMessage, Resident, Residen
 import { addDays } from '../../src/domain/dates';
 import { keyBytes } from '../../src/config';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
-import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
+import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { moveInApplication, mover, today } from '../support/fixtures';
 import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';

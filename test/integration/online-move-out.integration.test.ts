@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyBytes } from '../../src/config';
-import type { OnlineMoveOutContent } from '../../src/domain/applications/online-move-out-application';
+import type { OnlineMoveOutContent } from '../../src/procedures/online-move-out/schema';
 import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
@@ -16,6 +16,7 @@ import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs
 import { today } from '../support/fixtures';
 import { demoHousehold, onlineContent } from '../support/online-fixtures';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 
 const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市: the origin, where the resident files online
 const B_CODE = withMunicipalityCheckDigit('14150'); // the destination
@@ -132,7 +133,7 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
       (await A.api('POST', `/api/cases/${caseId}/confirm-review`, { token: tokens.aClerk, body: {} })).status,
     ).toBe(200);
     expect((await A.api('POST', `/api/cases/${caseId}/approve`, { token: tokens.aApprover })).status).toBe(200);
-    await status(A, tokens.aClerk, caseId, CaseStatus.AWAITING_MOVE_IN_NOTICE); // P = today: the 除票 at once
+    await status(A, tokens.aClerk, caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE); // P = today: the 除票 at once
     await eventually(async () => ((await notices(sent.applicationId)).includes('COMPLETED') ? true : undefined));
     expect(await notices(again.applicationId)).toEqual(['REJECTED']);
 
@@ -270,7 +271,7 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
     await status(A, tokens.aClerk, caseId, CaseStatus.AWAITING_REVIEW);
     await A.api('POST', `/api/cases/${caseId}/confirm-review`, { token: tokens.aClerk, body: {} });
     await A.api('POST', `/api/cases/${caseId}/approve`, { token: tokens.aApprover });
-    await status(A, tokens.aClerk, caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
+    await status(A, tokens.aClerk, caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
     const codes = (
       await A.orm.em.fork().find(Resident, { addresseeNumber: { $in: members.map((m) => m.addresseeNumber) } })
     ).map((r) => r.residentRecordCode!);

@@ -6,10 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  OnlineMoveOutEnvelopeSchema,
-  type OnlineMoveOutContent,
-} from '../../src/domain/applications/online-move-out-application';
+import { OnlineMoveOutEnvelopeSchema, type OnlineMoveOutContent } from '../../src/procedures/online-move-out/schema';
 import { PortalRejectedError, PortalUnavailableError, type PortalNotice } from '../../src/partners/portal';
 import { PortalHttpClient } from '../../src/partners/portal-http-client';
 import {

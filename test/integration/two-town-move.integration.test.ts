@@ -15,6 +15,7 @@ import { today } from '../support/fixtures';
 import { householdMovers } from '../support/move-fixtures';
 import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 
 const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市 (origin)
 const B_CODE = withMunicipalityCheckDigit('14150'); // the destination town
@@ -103,7 +104,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     });
     expect(out.status).toBe(201);
     expect((await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: aApprover })).status).toBe(200);
-    await caseStatus(A, aClerk, out.json.caseId, CaseStatus.AWAITING_MOVE_IN_NOTICE); // P = today: 除票 at once
+    await caseStatus(A, aClerk, out.json.caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE); // P = today: 除票 at once
 
     const aResidents = await A.orm.em
       .fork()
@@ -214,7 +215,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     });
     expect(out.status).toBe(201);
     await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: approver });
-    const c = await caseStatus(A, clerk, out.json.caseId, CaseStatus.AWAITING_MOVE_IN_NOTICE);
+    const c = await caseStatus(A, clerk, out.json.caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE);
     const pdf = await A.api('GET', c.certificates[0].href, { token: clerk });
     const text = pdfBytesText(pdf.buffer);
     expect(text).toContain('転出証明書');

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { withMod11CheckDigit, withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays, jstDate } from '../../src/domain/dates';
-import type { MoveInApplication, MoveInMover } from '../../src/domain/applications/move-in-application';
+import type { MoveInApplication, MoveInMover } from '../../src/procedures/move-in/schema';
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 

@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { OnlineMoveOutContent } from '../../src/domain/applications/online-move-out-application';
+import type { OnlineMoveOutContent } from '../../src/procedures/online-move-out/schema';
 import { addDays } from '../../src/domain/dates';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import { Household, Resident } from '../../src/db/entities';

@@ -17,7 +17,7 @@ import {
   OnlineMoveOutEnvelopeSchema,
   type OnlineMoveOutContent,
   type OnlineMoveOutEnvelope,
-} from '../../src/domain/applications/online-move-out-application';
+} from '../../src/procedures/online-move-out/schema';
 import { createPortalRequestVerifier } from '../../src/domain/portal-request-auth';
 import {
   signerIdentityOf,

@@ -1,12 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import type { AppConfig } from '../../src/config';
 import type { PiiCrypto } from '../../src/db/pii-crypto';
 import { failureRecorder } from '../../src/worker/failure-recorder';
-import { workflowsPath } from '../../src/worker/workflows-path';
+import { createActivities, workflowsPath } from '../../src/worker/create-worker';
 import { openTestDb, piiOf, testConfig } from './harness';
 import { ScriptedCards } from './scripted-cards';
 import { ScriptedCs } from './scripted-cs';

@@ -7,6 +7,8 @@ import {
   type WorkView,
 } from '../../src/domain/case-actions';
 import { CaseStatus } from '../../src/domain/case-status';
+import { moveOutDefinition, MoveOutStatus } from '../../src/procedures/move-out/definition';
+import { isCancellableStatus, isFinalStatus } from '../../src/domain/procedure-definition';
 
 const clerk1 = { userId: 'clerk1', roles: ['clerk'] };
 const clerk2 = { userId: 'clerk2', roles: ['clerk'] };
@@ -15,11 +17,17 @@ const dual = { userId: 'clerk1', roles: ['clerk', 'approver'] };
 const supervisor = { userId: 'supervisor1', roles: ['supervisor'] };
 const auditor = { userId: 'auditor1', roles: ['auditor'] };
 const portal = { userId: 'portal', roles: ['portal'] };
-const view = (over: Partial<WorkView> = {}): WorkView => ({
-  status: CaseStatus.AWAITING_APPROVAL,
-  makerId: 'clerk1',
-  ...over,
-});
+// the caller states whether the status closes the case or allows a cancellation: here from the 転出 definition
+const view = (over: Partial<WorkView> = {}): WorkView => {
+  const status = over.status ?? CaseStatus.AWAITING_APPROVAL;
+  return {
+    status,
+    final: isFinalStatus(moveOutDefinition, status),
+    cancellable: isCancellableStatus(moveOutDefinition, status),
+    makerId: 'clerk1',
+    ...over,
+  };
+};
 const code = (action: WorkAction, v: WorkView, a: { userId: string; roles: string[] }) => {
   const r = checkAction(action, v, a);
   return r.ok ? 'OK' : r.code;
@@ -72,9 +80,9 @@ describe('case work rules', () => {
     expect(code(WorkAction.ESCALATE, view({ escalated: true }), supervisor)).toBe('ALREADY_ESCALATED');
     expect(code(WorkAction.RETRY_NOW, view({ status: CaseStatus.DELIVERING }), supervisor)).toBe('NOT_RETRYABLE_NOW');
     expect(code(WorkAction.RETRY_NOW, view({ status: CaseStatus.DELIVERING, retryable: true }), supervisor)).toBe('OK');
-    expect(code(WorkAction.CANCEL, view({ status: CaseStatus.AWAITING_MOVE_OUT_DATE }), supervisor)).toBe('OK');
-    expect(code(WorkAction.CANCEL, view({ status: CaseStatus.AWAITING_MOVE_OUT_DATE }), portal)).toBe('OK');
-    expect(code(WorkAction.CANCEL, view({ status: CaseStatus.AWAITING_MOVE_IN_NOTICE }), supervisor)).toBe(
+    expect(code(WorkAction.CANCEL, view({ status: MoveOutStatus.AWAITING_MOVE_OUT_DATE }), supervisor)).toBe('OK');
+    expect(code(WorkAction.CANCEL, view({ status: MoveOutStatus.AWAITING_MOVE_OUT_DATE }), portal)).toBe('OK');
+    expect(code(WorkAction.CANCEL, view({ status: MoveOutStatus.AWAITING_MOVE_IN_NOTICE }), supervisor)).toBe(
       'NOT_CANCELLABLE',
     );
     expect(code(WorkAction.CANCEL, view({ status: CaseStatus.COMPLETED }), supervisor)).toBe('NOT_CANCELLABLE');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileSchema } from '../../src/domain/ajv';
-import { MoveInApplicationSchema, type MoveInApplication } from '../../src/domain/applications/move-in-application';
+import { MoveInApplicationSchema, type MoveInApplication } from '../../src/procedures/move-in/schema';
 import { moveInApplication, mover } from '../support/fixtures';
 
 const validate = compileSchema<MoveInApplication>(MoveInApplicationSchema);

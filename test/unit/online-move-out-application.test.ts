@@ -5,7 +5,7 @@ import {
   OnlineMoveOutEnvelopeSchema,
   type OnlineMoveOutContent,
   type OnlineMoveOutEnvelope,
-} from '../../src/domain/applications/online-move-out-application';
+} from '../../src/procedures/online-move-out/schema';
 
 const envelope = compileSchema<OnlineMoveOutEnvelope>(OnlineMoveOutEnvelopeSchema);
 const content = compileSchema<OnlineMoveOutContent>(OnlineMoveOutContentSchema);

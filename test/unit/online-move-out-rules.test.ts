@@ -4,7 +4,7 @@ import {
   evaluateOnlineMoveOut,
   OnlineMoveOutRule,
   type OnlineMoveOutFacts,
-} from '../../src/domain/online-move-out-rules';
+} from '../../src/procedures/online-move-out/rules';
 
 const facts = (over: Partial<OnlineMoveOutFacts> = {}): OnlineMoveOutFacts => ({
   applicationDate: '2025-04-01',

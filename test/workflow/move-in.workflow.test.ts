@@ -3,13 +3,13 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { intakeMoveIn } from '../../src/api/move-in-intake';
+import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import type { AppConfig } from '../../src/config';
 import { CaseStatus } from '../../src/domain/case-status';
 import { CaseRecord, CertificateIssuance, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
-import { caseStateQuery } from '../../src/workflows/move-in';
-import { approveUpdate, rejectUpdate } from '../../src/workflows/shared/approval';
-import { moveInWorkflowId } from '../../src/workflows/workflow-ids';
+import { caseStateQuery } from '../../src/procedures/move-in/workflow';
+import { approveUpdate, rejectUpdate } from '../../src/workflows/approval';
+import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { APPROVER, CLERK, moveInApplication } from '../support/fixtures';
 import { piiOf } from '../support/harness';
 import type { ScriptedCs } from '../support/scripted-cs';
@@ -107,13 +107,16 @@ describe('move-in workflow (time-skipping)', () => {
     const err = await handle
       .executeUpdate(approveUpdate, { args: [{ actor: { userId: CLERK.userId, roles: ['clerk', 'approver'] } }] })
       .catch((e: Error) => e);
-    expect(String((err as { cause?: Error }).cause?.message)).toMatch(/^FOUR_EYES/);
+    expect((err as { cause?: { type?: string; message?: string } }).cause).toMatchObject({
+      type: 'FOUR_EYES',
+      message: '入力者（審査者）本人は決裁できません',
+    });
 
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     const again = await handle
       .executeUpdate(approveUpdate, { args: [{ actor: { userId: 'approver2', roles: ['approver'] } }] })
       .catch((e: Error) => e);
-    expect(String((again as { cause?: Error }).cause?.message)).toMatch(/^NOT_AWAITING_APPROVAL/);
+    expect((again as { cause?: { type?: string } }).cause?.type).toBe('NOT_AWAITING_APPROVAL');
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
   });
 

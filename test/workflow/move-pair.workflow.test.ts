@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Duration } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
-import { intakeMoveOut } from '../../src/api/move-out-intake';
-import { intakeSpecialMoveIn } from '../../src/api/special-move-in-intake';
+import { intakeMoveOut } from '../../src/procedures/move-out/intake';
+import { intakeSpecialMoveIn } from '../../src/procedures/special-move-in/intake';
 import { CaseStatus } from '../../src/domain/case-status';
 import { addDays, jstStartOfDay } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
@@ -16,12 +16,10 @@ import {
   ResidentHistory,
 } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
-import { approveUpdate } from '../../src/workflows/shared/approval';
-import {
-  heldCertificateWorkflowId,
-  moveOutWorkflowId,
-  specialMoveInWorkflowId,
-} from '../../src/workflows/workflow-ids';
+import { approveUpdate } from '../../src/workflows/approval';
+import { heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
+import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
+import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
 import { APPROVER, CLERK, today } from '../support/fixtures';
 import {
   certificateInfoFrom,
@@ -32,6 +30,9 @@ import {
 } from '../support/move-fixtures';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
+import { MoveOutStatus } from '../../src/procedures/move-out/definition';
+import { HeldCertificateStatus } from '../../src/procedures/held-certificate/definition';
+import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
 
 let h: WorkflowHarness;
 let inbound: ReturnType<typeof createCsInbound>;
@@ -60,7 +61,7 @@ const sleepUntil = async (t: Date | number, offsetMs = 0) => {
 const residentsOf = (addresseeNumbers: string[]) =>
   em().find(Resident, { addresseeNumber: { $in: addresseeNumbers } }, { orderBy: { addresseeNumber: 'asc' } });
 const caseRow = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
-const statusIs = async (caseId: string, status: CaseStatus) => {
+const statusIs = async (caseId: string, status: string) => {
   try {
     await eventually(async () => ((await caseRow(caseId)).status === status ? true : undefined), 30_000);
   } catch {
@@ -89,7 +90,7 @@ async function startMoveOut(skip: number, plannedMoveOutDate: string, path: 'pap
   );
   const handle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
   await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
-  await statusIs(r.caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
+  await statusIs(r.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
   return { ...r, handle, movers, addressees: movers.map((m) => m.addresseeNumber) };
 }
 
@@ -226,7 +227,7 @@ describe('転出証明書情報 held at the destination', () => {
     expect((await heldRow(held.heldId)).payloadEnc).toBeTruthy();
     await sleepUntil(purgeAt, -60_000);
     expect((await heldRow(held.heldId)).state).toBe('HELD');
-    expect((await handle.result()).status).toBe(CaseStatus.PURGED);
+    expect((await handle.result()).status).toBe(HeldCertificateStatus.PURGED);
     const stub = await heldRow(held.heldId);
     expect(stub).toMatchObject({ state: 'PURGED', messageId: held.messageId, originMunicipalityCode: TOWN_B });
     expect(stub.payloadEnc ?? null).toBeNull();
@@ -247,13 +248,13 @@ describe('転出証明書情報 held at the destination', () => {
     });
     await sleepUntil(heldCertificatePurgeAt(P1), 3600_000);
     expect(await heldRow(first.held.heldId)).toMatchObject({ state: 'HELD', plannedMoveOutDate: P2, replacedCount: 1 });
-    expect((await first.handle.result()).status).toBe(CaseStatus.PURGED);
+    expect((await first.handle.result()).status).toBe(HeldCertificateStatus.PURGED);
     expect((await heldRow(first.held.heldId)).purgedAt!.getTime()).toBeGreaterThanOrEqual(
       heldCertificatePurgeAt(P2).getTime(),
     );
 
     const late = await receive(addDays(today(), -60));
-    expect((await late.handle.result()).status).toBe(CaseStatus.PURGED);
+    expect((await late.handle.result()).status).toBe(HeldCertificateStatus.PURGED);
   });
 });
 
@@ -294,7 +295,7 @@ describe('特例転入 (destination)', () => {
 
     await sleepFor('40 days');
     expect((await h.env.client.workflow.getHandle(heldCertificateWorkflowId(held.heldId)).result()).status).toBe(
-      CaseStatus.USED,
+      HeldCertificateStatus.USED,
     );
     expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('USED');
   });
@@ -307,7 +308,7 @@ describe('特例転入 (destination)', () => {
       return sent.length ? sent : undefined;
     });
     expect(requests).toHaveLength(1);
-    expect((await caseRow(c.caseId)).status).toBe(CaseStatus.AWAITING_CERTIFICATE_INFO);
+    expect((await caseRow(c.caseId)).status).toBe(SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO);
     expect(requests[0]).toMatchObject({
       toMunicipalityCode: TOWN_B,
       request: { residentRecordCode: cert.certificate.residentRecordCode },
@@ -333,7 +334,7 @@ describe('特例転入 (destination)', () => {
       h.cs.certificateRequests.some((r) => r.idempotencyKey.includes(c.caseId)) ? true : undefined,
     );
     await inbound.moveOutCertificate(arriving);
-    expect((await c.handle.result()).status).toBe(CaseStatus.DEADLINE_PASSED);
+    expect((await c.handle.result()).status).toBe(SpecialMoveInStatus.DEADLINE_PASSED);
     expect((await em().findOneOrFail(HeldMoveOutCertificate, { messageId: arriving.idempotencyKey })).state).toBe(
       'HELD',
     );

@@ -1,24 +1,37 @@
-import { caseStatusLabel, FINAL_STATUSES, procedureLabel, type CaseStatus } from '../../domain/case-status';
+import type { ProcedureTable } from '../../procedures/table';
 import { ageOf, dueIn, isoInstant, jstDateTime } from './format';
 import { html, type SafeHtml } from './html';
 import { attentionLabel, flagText } from './labels';
 
 /** Small building blocks shared by the screens. */
 
-export const statusText = (s: string): string => caseStatusLabel[s as CaseStatus] ?? s;
-export const procedureText = (p: string): string => procedureLabel[p as keyof typeof procedureLabel] ?? p;
+/**
+ * Labels and badges of procedures and statuses, from the procedure table (each procedure's definition names its
+ * own statuses): one per web router, reached through the page context (`webOf(res).labels`).
+ */
+export function caseLabels(procedures: ProcedureTable) {
+  const statusText = (s: string): string => procedures.statusLabel(s);
+  const procedureText = (p: string): string => procedures.procedureLabel(p);
+  const statusTone = (procedure: string | undefined, s: string, attention: boolean): string => {
+    if (attention) return 'alert';
+    const spec = procedures.statusSpec(procedure, s);
+    if (!spec) return 'run';
+    return spec.tone ?? (spec.group === 'alert' ? 'warn' : spec.group);
+  };
+  return {
+    statusText,
+    procedureText,
+    /** The status as a badge (its tone from the status's group: wait, run, done, closed, or a warning). */
+    statusBadge: (s: string, attention = false, procedure?: string): SafeHtml =>
+      html`<span class="badge badge-${statusTone(procedure, s, attention)}">${statusText(s)}</span>`,
+    procedureOptions: (selected: string | undefined): SafeHtml =>
+      html`<option value="">すべての手続</option>${procedures.cases.map((m) => html`<option value="${m.definition.code}"${m.definition.code === selected ? html` selected` : ''}>${m.definition.label}</option>`)}`,
+    /** Whether a procedure code is one of the table's (query parameters are checked against it). */
+    isProcedure: (p: string): boolean => procedures.caseModule(p) !== undefined,
+  };
+}
 
-const statusTone = (s: string, attention: boolean): string => {
-  if (attention) return 'alert';
-  if (s === 'COMPLETED' || s === 'USED') return 'done';
-  if (s === 'REJECTED' || s === 'CANCELLED' || s === 'PURGED' || s === 'DEADLINE_PASSED') return 'closed';
-  if (s === 'RETURNED' || s === 'DELIVERY_REJECTED') return 'warn';
-  if (FINAL_STATUSES.has(s as CaseStatus)) return 'closed';
-  return s.startsWith('AWAITING') || s === 'HELD' ? 'wait' : 'run';
-};
-
-export const statusBadge = (s: string, attention = false): SafeHtml =>
-  html`<span class="badge badge-${statusTone(s, attention)}">${statusText(s)}</span>`;
+export type CaseLabels = ReturnType<typeof caseLabels>;
 
 export const flagBadges = (flags: readonly string[] | undefined): SafeHtml =>
   html`${(flags ?? []).map((f) => html`<span class="badge badge-flag badge-${flagText[f]?.level ?? 'info'}" title="${flagText[f]?.explain ?? ''}">${flagText[f]?.label ?? f}</span>`)}`;
@@ -39,8 +52,3 @@ export const dueEl = (due: Date | string | null | undefined, now: Date): SafeHtm
 
 export const caseLink = (caseId: string): SafeHtml =>
   html`<a class="case-link" href="/cases/${encodeURIComponent(caseId)}">${caseId}</a>`;
-
-export const procedureOptions = (selected: string | undefined): SafeHtml =>
-  html`<option value="">すべての手続</option>${Object.entries(procedureLabel).map(([k, v]) => html`<option value="${k}"${k === selected ? html` selected` : ''}>${v}</option>`)}`;
-
-export const staffText = (userId: string | null | undefined): string => userId ?? '—';

@@ -15,6 +15,7 @@ import {
   SESSION_COOKIE,
   sessionCookieToken,
 } from '../auth';
+import type { CaseLabels } from './components';
 import { WebError, webOf, type WebContext } from './web-context';
 
 export const clearSessionCookie = (req: Request) =>
@@ -24,7 +25,7 @@ export const clearSessionCookie = (req: Request) =>
  * Pages need the session cookie: none → the login page; an idle or expired session → the login page with a notice.
  * A state-changing form must carry the session's CSRF token (hidden field or header); otherwise 403, audited.
  */
-export function webSession(orm: MikroORM) {
+export function webSession(orm: MikroORM, labels: CaseLabels) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = sessionCookieToken(req);
     const session = await resolveSession(orm, token, req.ip);
@@ -42,7 +43,14 @@ export function webSession(orm: MikroORM) {
         await denyCsrf(orm, session.staff, req);
     }
     res.locals.staff = session.staff;
-    res.locals.web = { staff: session.staff, token, csrf, now: new Date(), path: req.path } satisfies WebContext;
+    res.locals.web = {
+      staff: session.staff,
+      token,
+      csrf,
+      labels,
+      now: new Date(),
+      path: req.path,
+    } satisfies WebContext;
     next();
   };
 }

@@ -1,11 +1,14 @@
 import type { Response } from 'express';
 import type { StaffContext } from '../auth';
+import type { CaseLabels } from './components';
 
-/** What every page of a logged-in user needs: who, the session token (for loopback API calls) and its CSRF token. */
+/** What every page of a logged-in user needs: who, the session's CSRF token, and the labels of procedures and statuses. */
 export interface WebContext {
   staff: StaffContext;
+  /** The session token (to end the session at logout). */
   token: string;
   csrf: string;
+  labels: CaseLabels;
   now: Date;
   /** The path of the current page, to mark the active navigation entry. */
   path: string;

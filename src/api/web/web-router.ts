@@ -1,9 +1,5 @@
 import { join } from 'node:path';
-import type { MikroORM } from '@mikro-orm/core';
-import type { Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppConfig } from '../../config';
-import type { PiiCrypto } from '../../db/pii-crypto';
 import { can } from '../../domain/roles';
 import { ApiError } from '../errors';
 import { html } from './html';
@@ -17,15 +13,12 @@ import { installSearchRoutes } from './pages/search-page';
 import { installSupervisorRoutes } from './pages/supervisor-page';
 import { installDashboardRoutes } from './pages/dashboard-page';
 import { installIntakeRoutes } from './intake/intake-routes';
+import { caseLabels } from './components';
 import { webSession } from './web-auth';
+import type { WebDeps } from './web-deps';
 import { WebError, webOf } from './web-context';
 
-export interface WebDeps {
-  orm: MikroORM;
-  pii: PiiCrypto;
-  temporal: Client;
-  config: AppConfig;
-}
+export type { WebDeps } from './web-deps';
 
 const STATIC_DIR = join(__dirname, 'static');
 const FONT_DIR = join(__dirname, '..', '..', '..', 'templates', 'fonts');
@@ -50,6 +43,7 @@ function securityHeaders(_req: Request, res: Response, next: NextFunction) {
  * Static assets (CSS, JS, the shipped IPAex fonts) may be cached; pages are `no-store`.
  */
 export function webRouter(deps: WebDeps): Router {
+  const labels = caseLabels(deps.procedures);
   const r = Router();
   r.use((req, _res, next) =>
     req.path.startsWith('/api/') || req.path.startsWith('/cs-inbound/') || req.path.startsWith('/portal/')
@@ -61,7 +55,7 @@ export function webRouter(deps: WebDeps): Router {
   r.use('/static', express.static(STATIC_DIR, assets));
   r.use(securityHeaders);
   r.use(express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 400 }));
-  const session = webSession(deps.orm);
+  const session = webSession(deps.orm, labels);
   const municipalityName = deps.config.municipalityName;
 
   r.get('/', session, (_req, res) => {
@@ -78,10 +72,10 @@ export function webRouter(deps: WebDeps): Router {
     );
   });
   installLoginRoutes(r, { orm: deps.orm, municipalityName }, session);
-  installQueueRoutes(r, { orm: deps.orm, municipalityName }, session);
-  installCaseRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
+  installQueueRoutes(r, { orm: deps.orm, municipalityName, procedures: deps.procedures }, session);
+  installCaseRoutes(r, deps, session);
   installSearchRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
-  installResidentRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
+  installResidentRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName, services: deps.services }, session);
   installSupervisorRoutes(
     r,
     {
@@ -92,9 +86,10 @@ export function webRouter(deps: WebDeps): Router {
     },
     session,
   );
-  installDashboardRoutes(r, { orm: deps.orm, municipalityName }, session);
-  installIntakeRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
-  installActionRoutes(r, session);
+  installDashboardRoutes(r, { orm: deps.orm, municipalityName, procedures: deps.procedures }, session);
+  installIntakeRoutes(r, deps, session);
+  for (const m of deps.procedures.modules) m.installWeb?.(r, deps, session);
+  installActionRoutes(r, deps.services, session);
 
   r.use((_req, _res, next) => next(new WebError(404, 'ページが見つかりません。')));
   r.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

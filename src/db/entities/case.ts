@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import type { CaseAction, CaseStatus, Procedure } from '../../domain/case-status';
+import type { CaseAction } from '../../domain/case-status';
 
 /**
  * The case projection (architecture principle 6): one row per case, written only through the workflows' status
@@ -8,8 +8,10 @@ import type { CaseAction, CaseStatus, Procedure } from '../../domain/case-status
  */
 export class CaseRecord {
   caseId!: string;
-  procedure!: Procedure;
-  status!: CaseStatus;
+  /** The procedure code (its definition in src/procedures/<name>/definition.ts). */
+  procedure!: string;
+  /** A status of the case frame (domain/case-status.ts) or of the procedure's definition. */
+  status!: string;
   workflowId!: string;
   enteredBy!: string;
   terminalId?: string;
@@ -83,7 +85,7 @@ export const CaseRecordSchema = new EntitySchema<CaseRecord>({
  */
 export class CaseApplication {
   caseId!: string;
-  procedure!: Procedure;
+  procedure!: string;
   idempotencyKey!: string;
   payloadHash!: string;
   payload!: Record<string, unknown>;
@@ -112,6 +114,8 @@ export class CaseActionLog {
   terminalId?: string;
   detail?: Record<string, unknown>;
   at: Date = new Date();
+  /** The activity execution that wrote a human step (workflow run + activity ID): a retry writes no second row. */
+  stepKey?: string;
 }
 
 export const CaseActionLogSchema = new EntitySchema<CaseActionLog>({
@@ -125,6 +129,7 @@ export const CaseActionLogSchema = new EntitySchema<CaseActionLog>({
     terminalId: { type: 'string', length: 64, nullable: true },
     detail: { type: 'json', nullable: true },
     at: { type: 'datetime' },
+    stepKey: { type: 'string', length: 200, nullable: true, unique: true },
   },
   indexes: [{ properties: ['caseId'] }],
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { loadDemoTown } from '../../../src/db/seed/load-demo';
-import type { OnlineMoveOutContent } from '../../../src/domain/applications/online-move-out-application';
+import type { OnlineMoveOutContent } from '../../../src/procedures/online-move-out/schema';
 import { moveInApplication } from '../../support/fixtures';
 import { piiOf } from '../../support/harness';
 import { freshMariaDbUrl, startTestSystem, type TestSystem } from '../../support/system-harness';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { compileSchema } from '../../../src/domain/ajv';
-import { MoveInApplicationSchema } from '../../../src/domain/applications/move-in-application';
-import { MoveOutApplicationSchema } from '../../../src/domain/applications/move-out-application';
-import { SpecialMoveInApplicationSchema } from '../../../src/domain/applications/special-move-in-application';
-import { ResidentRecordCopyRequestSchema } from '../../../src/domain/applications/resident-record-copy-request';
+import { MoveInApplicationSchema } from '../../../src/procedures/move-in/schema';
+import { MoveOutApplicationSchema } from '../../../src/procedures/move-out/schema';
+import { SpecialMoveInApplicationSchema } from '../../../src/procedures/special-move-in/schema';
+import { ResidentRecordCopyRequestSchema } from '../../../src/procedures/resident-record-copy/schema';
 import { withMod11CheckDigit, withMunicipalityCheckDigit } from '../../../src/domain/check-digits';
 import { fieldOfPointer, mapFieldErrors } from '../../../src/api/web/intake/field-errors';
 import {
@@ -15,11 +15,11 @@ import {
   postalCodeOf,
   rowCount,
 } from '../../../src/api/web/intake/form-input';
-import { moveInBody, moveInErrorMapping } from '../../../src/api/web/intake/move-in-form';
-import { removeRow, withoutNumbers } from '../../../src/api/web/intake/move-in-routes';
-import { moveOutBody, moveOutErrorMapping, toRowPointers } from '../../../src/api/web/intake/move-out-form';
-import { specialMoveInBody } from '../../../src/api/web/intake/special-move-in-form';
-import { copyBody } from '../../../src/api/web/pages/counter-copy-section';
+import { moveInBody, moveInErrorMapping } from '../../../src/procedures/move-in/form';
+import { removeRow, withoutNumbers } from '../../../src/procedures/move-in/routes';
+import { moveOutBody, moveOutErrorMapping, toRowPointers } from '../../../src/procedures/move-out/form';
+import { specialMoveInBody } from '../../../src/procedures/special-move-in/form';
+import { copyBody } from '../../../src/procedures/resident-record-copy/page';
 
 const number = withMod11CheckDigit('12345678901'); // 123456789018 (domain.md §7.1)
 const badNumber = '123456789011';

@@ -1,7 +1,6 @@
-import type { Request } from 'express';
-import { callApi, type ApiErrorBody } from '../api-client';
-import { refusalNotice } from '../pages/action-routes';
 import type { FieldError } from '../../../domain/ajv';
+import type { ApiServices } from '../../services';
+import { attempt, refusalNotice } from '../pages/action-routes';
 import type { WebContext } from '../web-context';
 import { mapFieldErrors, type ErrorMapping, type MappedErrors } from './field-errors';
 
@@ -16,37 +15,27 @@ export const formRequestId = (body: unknown): string | undefined => {
 };
 
 /**
- * Sends the application built from the form to the JSON API (POST /api/cases/…) over loopback with the session's
- * token: the same ajv schema, rules, role gate, audit and idempotency as every other intake. Field errors come back
- * as JSON pointers and are mapped to the form's fields in Japanese.
+ * Files the application built from the form through the same in-process intake service as the JSON API
+ * (POST /api/cases/<path>): the same ajv schema, rules, role gate, audit and idempotency as every other client. Field
+ * errors come back as JSON pointers and are mapped to the form's fields in Japanese.
  */
 export async function submitIntake(
-  req: Request,
+  services: ApiServices,
   ctx: WebContext,
-  apiPath: string,
+  path: string,
   body: unknown,
   idempotencyKey: string,
   mapping: ErrorMapping,
   pointers: (e: FieldError[]) => FieldError[] = (e) => e,
 ): Promise<IntakeOutcome> {
-  const answer = await callApi<{ caseId?: string; created?: boolean } & Partial<ApiErrorBody>>(
-    req,
-    ctx,
-    'POST',
-    apiPath,
-    { body, headers: { 'idempotency-key': idempotencyKey } },
-  );
-  if (answer.ok && answer.json?.caseId) return { ok: true, caseId: answer.json.caseId, created: answer.status === 201 };
-  const json = answer.json ?? {};
+  const answer = await attempt(() => services.intake(ctx.staff, path, body, idempotencyKey));
+  if (answer.ok) return { ok: true, caseId: answer.value.caseId, created: answer.value.created };
+  const json = answer.body;
   if ((answer.status === 400 || answer.status === 422) && json.errors?.length)
     return { ok: false, status: 422, errors: mapFieldErrors(pointers(json.errors), mapping) };
   const text =
     json.error === 'IDEMPOTENCY_KEY_REUSED'
       ? 'この画面の届出は既に受け付けています。別の届出は「届出の受付」から新しく開いてください。'
       : `受け付けできませんでした：${refusalNotice(answer.status, json)}`;
-  return {
-    ok: false,
-    status: answer.status >= 400 && answer.status < 500 ? answer.status : 502,
-    errors: { byField: { _form: text }, summary: [text] },
-  };
+  return { ok: false, status: answer.status, errors: { byField: { _form: text }, summary: [text] } };
 }

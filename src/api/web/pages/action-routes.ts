@@ -1,5 +1,6 @@
 import type { RequestHandler, Router } from 'express';
-import { callApi, type ApiErrorBody } from '../api-client';
+import { ApiError } from '../../errors';
+import type { ApiServices } from '../../services';
 import { ACTION_SPECS, refusalText } from '../case-actions-ui';
 import { setFlash, safeReturn } from '../flash';
 import { ActionFormSchemas, reasonMessages, validateForm } from '../forms';
@@ -9,6 +10,13 @@ const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
 const requestIdOf = (body: Record<string, unknown>): string | undefined =>
   typeof body.requestId === 'string' && REQUEST_ID.test(body.requestId) ? body.requestId : undefined;
 
+/** An API refusal as the UI shows it (the body of an ApiError). */
+export interface ApiErrorBody {
+  error: string;
+  message: string;
+  errors?: Array<{ field: string; rule: string; message: string }>;
+}
+
 /** The refusal as shown to the user: the validator's own message, with status and code for the helpdesk. */
 export const refusalNotice = (status: number, json: Partial<ApiErrorBody> | undefined): string => {
   const code = json?.error ?? 'ERROR';
@@ -16,12 +24,25 @@ export const refusalNotice = (status: number, json: Partial<ApiErrorBody> | unde
   return `${text}（${status} ${code}）`;
 };
 
+/** Runs a service call; an ApiError (a refusal) is returned as its status and body instead of thrown. */
+export async function attempt<T>(
+  fn: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; status: number; body: ApiErrorBody; error: ApiError }> {
+  try {
+    return { ok: true, value: await fn() };
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    return { ok: false, status: e.status, body: e.toBody(), error: e };
+  }
+}
+
 /**
  * Form posts of the human steps (claim, approve, reject, …, and 再交付). Each is validated here (ajv, Japanese field
- * errors), then performed through the JSON API (role gates, workflow validators, audit) with the form's per-render
- * request ID as X-Request-Id, so a double submit runs once. Post/redirect/get with a one-time notice.
+ * errors), then performed by the same in-process service as the JSON API (role gates, workflow validators, audit)
+ * with the form's per-render request ID as the update ID, so a double submit runs once. Post/redirect/get with a
+ * one-time notice.
  */
-export function installActionRoutes(r: Router, session: RequestHandler) {
+export function installActionRoutes(r: Router, services: ApiServices, session: RequestHandler) {
   r.post('/cases/:caseId/do/:action', session, async (req, res) => {
     const ctx = webOf(res);
     const caseId = String(req.params.caseId);
@@ -43,21 +64,20 @@ export function installActionRoutes(r: Router, session: RequestHandler) {
       });
       return void res.redirect(303, back);
     }
-    const answer = await callApi<Partial<ApiErrorBody>>(
-      req,
-      ctx,
-      'POST',
-      `/api/cases/${encodeURIComponent(caseId)}/${action}`,
-      {
-        body: Object.keys(v.value).length ? v.value : undefined,
-        requestId: requestIdOf(body),
-      },
+    const answer = await attempt(() =>
+      services.cases.act(
+        ctx.staff,
+        caseId,
+        action,
+        Object.keys(v.value).length ? v.value : undefined,
+        requestIdOf(body),
+      ),
     );
     if (answer.ok) setFlash(req, res, { kind: 'ok', text: `${caseId}：${spec.done}` });
     else
       setFlash(req, res, {
         kind: 'error',
-        text: `${spec.label}できませんでした：${refusalNotice(answer.status, answer.json)}`,
+        text: `${spec.label}できませんでした：${refusalNotice(answer.status, answer.body)}`,
         formId: `action-${action}`,
       });
     res.redirect(303, back);
@@ -70,19 +90,13 @@ export function installActionRoutes(r: Router, session: RequestHandler) {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!/^[0-9a-f-]{36}$/.test(certificateId)) throw new WebError(404, '証明書が見つかりません。');
     const back = safeReturn(body.return, '/queues');
-    const answer = await callApi<{ issueNumber?: string } & Partial<ApiErrorBody>>(
-      req,
-      ctx,
-      'POST',
-      `/api/certificates/${certificateId}/reissue`,
-      { requestId: requestIdOf(body) },
-    );
+    const answer = await attempt(() => services.reissue(ctx.staff, certificateId, requestIdOf(body)));
     if (answer.ok)
-      setFlash(req, res, { kind: 'ok', text: `再交付しました。新しい発行番号：${answer.json.issueNumber ?? ''}` });
+      setFlash(req, res, { kind: 'ok', text: `再交付しました。新しい発行番号：${answer.value.issueNumber}` });
     else
       setFlash(req, res, {
         kind: 'error',
-        text: `再交付できませんでした：${refusalNotice(answer.status, answer.json)}`,
+        text: `再交付できませんでした：${refusalNotice(answer.status, answer.body)}`,
       });
     res.redirect(303, back);
   });

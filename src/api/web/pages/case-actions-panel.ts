@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CaseStatus } from '../../../domain/case-status';
 import { can } from '../../../domain/roles';
-import type { CaseView } from '../api-client';
+import type { CaseView } from '../../case-service';
 import { ACTION_SPECS, allowedActionsOf, type ActionSpec } from '../case-actions-ui';
 import { html, type SafeHtml } from '../html';
 import { formGuards, type Notice } from '../layout';

@@ -1,15 +1,13 @@
-import type { MikroORM } from '@mikro-orm/core';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { can } from '../../../domain/roles';
 import { StaffUser } from '../../../db/entities';
-import type { PiiCrypto } from '../../../db/pii-crypto';
-import { callApi, type CaseView } from '../api-client';
+import { ApiError } from '../../errors';
 import { allowedActionsOf } from '../case-actions-ui';
 import { takeFlash } from '../flash';
 import { html } from '../html';
 import { formGuards, page } from '../layout';
 import { genericFacts } from '../panels/application-facts';
-import { panelFor } from '../panels/procedure-panels';
+import type { WebDeps } from '../web-deps';
 import { committedComparison } from '../queries/case-registry';
 import { WebError, webOf } from '../web-context';
 import { actionsPanel } from './case-actions-panel';
@@ -25,32 +23,19 @@ import {
 } from './case-sections';
 import { randomUUID } from 'node:crypto';
 
-export interface CasePageDeps {
-  orm: MikroORM;
-  pii: PiiCrypto;
-  municipalityName: string;
-}
-
 const CASE_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-async function renderCase(req: Request, res: Response, deps: CasePageDeps, reveal: boolean) {
+async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: boolean) {
   const ctx = webOf(res);
   const caseId = String(req.params.caseId);
   if (!CASE_ID.test(caseId)) throw new WebError(404, '案件が見つかりません。');
-  const answer = await callApi<CaseView & { message?: string }>(
-    req,
-    ctx,
-    'GET',
-    `/api/cases/${encodeURIComponent(caseId)}${reveal ? '?showIndividualNumber=true' : ''}`,
-  );
-  if (!answer.ok)
-    throw new WebError(
-      answer.status,
-      answer.status === 404 ? '案件が見つかりません。' : (answer.json?.message ?? '案件を表示できません。'),
-    );
-  const view = answer.json;
+  const view = await deps.services.cases.read(ctx.staff, caseId, { reveal }).catch((e: unknown) => {
+    if (!(e instanceof ApiError)) throw e;
+    throw new WebError(e.status, e.status === 404 ? '案件が見つかりません。' : e.message || '案件を表示できません。');
+  });
   const em = deps.orm.em.fork();
-  const panel = panelFor(view.procedure);
+  const module = deps.procedures.caseModule(view.procedure);
+  const panel = module?.web.panel ?? {};
   const app = (view.application ?? {}) as Record<string, any>;
   const pctx = { em, pii: deps.pii, view, app, reveal, staff: ctx.staff };
   const committed = await committedComparison(pctx);
@@ -75,7 +60,7 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
   const body = html`<div class="case-layout">
     <div class="case-main">
       ${summarySection(view, ctx)}
-      ${stepsSection(view, panel)}
+      ${stepsSection(view, module?.definition.steps ?? [], ctx.labels)}
       ${stuckSection(view, ctx)}
       ${findingsSection(view, view.findings ?? panel.findings?.(app) ?? [])}
       ${factsSection(facts)}
@@ -92,13 +77,13 @@ async function renderCase(req: Request, res: Response, deps: CasePageDeps, revea
       ctx,
       body,
       notice,
-      municipalityName: deps.municipalityName,
+      municipalityName: deps.config.municipalityName,
     }),
   );
 }
 
 /** The case screen (issue #5 §4). Opening it is audited by GET /api/cases/:id; 「個人番号を表示」 is a POST, audited too. */
-export function installCaseRoutes(r: Router, deps: CasePageDeps, session: RequestHandler) {
+export function installCaseRoutes(r: Router, deps: WebDeps, session: RequestHandler) {
   r.get('/cases/:caseId', session, (req, res) => renderCase(req, res, deps, false));
   r.post('/cases/:caseId/reveal', session, (req, res) => renderCase(req, res, deps, true));
 }

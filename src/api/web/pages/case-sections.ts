@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { can } from '../../../domain/roles';
-import type { CaseView } from '../api-client';
-import { attentionBadge, flagBadges, procedureText, statusBadge, timeEl, ageEl, dueEl } from '../components';
+import type { CaseView } from '../../case-service';
+import { attentionBadge, flagBadges, timeEl, ageEl, dueEl, type CaseLabels } from '../components';
 import { jstDateTime } from '../format';
 import { html, type SafeHtml } from '../html';
 import { actionLabel, certificateTypeLabel, flagText, messageKindLabel, stepText } from '../labels';
 import { formGuards } from '../layout';
-import type { Facts, PersonComparison, ProcedurePanel } from '../panels/panel-types';
+import type { Facts, PersonComparison } from '../panels/panel-types';
 import type { WebContext } from '../web-context';
 
 /** Sections of the case screen (summary, stuck state, progress, findings, comparison, documents, timeline). */
@@ -14,8 +14,8 @@ import type { WebContext } from '../web-context';
 export function summarySection(c: CaseView, ctx: WebContext): SafeHtml {
   return html`<section class="panel summary" aria-labelledby="h-summary"><h2 id="h-summary" class="sr-only">概要</h2><dl class="facts facts-wide">
     <dt>案件番号</dt><dd class="mono">${c.caseId}</dd>
-    <dt>手続</dt><dd>${c.procedureLabel ?? procedureText(c.procedure)}</dd>
-    <dt>状態</dt><dd>${statusBadge(c.status, c.needsAttention)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''} ${c.escalated ? html`<span class="badge badge-alert">エスカレーション中</span>` : ''}</dd>
+    <dt>手続</dt><dd>${c.procedureLabel}</dd>
+    <dt>状態</dt><dd>${ctx.labels.statusBadge(c.status, c.needsAttention, c.procedure)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''} ${c.escalated ? html`<span class="badge badge-alert">エスカレーション中</span>` : ''}</dd>
     <dt>受付</dt><dd>${timeEl(c.createdAt)}（経過 ${ageEl(c.createdAt, ctx.now)}）</dd>
     ${c.dueAt && (c.awaitingRole || c.status === 'HELD' || c.status === 'IN_USE') ? html`<dt>${c.awaitingRole ? '処理期限' : '消去予定'}</dt><dd>${timeEl(c.dueAt)} ${dueEl(c.dueAt, ctx.now)}</dd>` : ''}
     <dt>入力者</dt><dd>${c.enteredBy === 'portal' ? 'マイナポータル（電子申請）' : c.enteredBy}${c.makerId && c.makerId !== c.enteredBy ? `（審査 ${c.makerId}）` : ''}</dd>
@@ -42,12 +42,17 @@ export function stuckSection(c: CaseView, ctx: WebContext): SafeHtml | '' {
   </section>`;
 }
 
-export function stepsSection(c: CaseView, panel: ProcedurePanel): SafeHtml | '' {
-  if (!panel.steps?.length) return '';
-  const current = panel.steps.findIndex((s) => s.statuses.includes(c.status));
+/** Progress of the case: the steps of its procedure's definition, the current one marked. */
+export function stepsSection(
+  c: CaseView,
+  steps: ReadonlyArray<{ label: string; statuses: readonly string[] }>,
+  labels: CaseLabels,
+): SafeHtml | '' {
+  if (!steps.length) return '';
+  const current = steps.findIndex((s) => s.statuses.includes(c.status));
   const closed = current < 0;
-  return html`<ol class="steps" aria-label="進捗">${panel.steps.map((s, i) => {
-    const finished = i === current && i === panel.steps!.length - 1 && c.completedAt;
+  return html`<ol class="steps" aria-label="進捗">${steps.map((s, i) => {
+    const finished = i === current && i === steps.length - 1 && c.completedAt;
     const state = closed
       ? 'todo'
       : i < current || finished
@@ -58,7 +63,7 @@ export function stepsSection(c: CaseView, panel: ProcedurePanel): SafeHtml | '' 
             : 'now'
           : 'todo';
     return html`<li class="step step-${state}"${state === 'now' || state === 'stuck' ? html` aria-current="step"` : ''}>${s.label}</li>`;
-  })}${closed ? html`<li class="step step-closed" aria-current="step">${statusBadge(c.status)}</li>` : ''}</ol>`;
+  })}${closed ? html`<li class="step step-closed" aria-current="step">${labels.statusBadge(c.status, false, c.procedure)}</li>` : ''}</ol>`;
 }
 
 export function findingsSection(c: CaseView, findings: NonNullable<CaseView['findings']>): SafeHtml | '' {
@@ -102,7 +107,7 @@ export function documentsSection(c: CaseView, ctx: WebContext): SafeHtml {
     c.certificates.length
       ? html`<table class="grid"><thead><tr><th scope="col">種別</th><th scope="col">発行番号</th><th scope="col">発行日時</th><th scope="col">枚数</th><th scope="col">操作</th></tr></thead><tbody>
     ${[...c.certificates]
-      .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt))
+      .sort((a, b) => new Date(a.issuedAt).getTime() - new Date(b.issuedAt).getTime())
       .map(
         (
           d,
@@ -154,7 +159,7 @@ function actionDetail(a: CaseView['actions'][number]): SafeHtml {
 }
 
 export function timelineSection(c: CaseView): SafeHtml {
-  const rows = [...c.actions].sort((a, b) => a.at.localeCompare(b.at));
+  const rows = [...c.actions].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   return html`<section class="panel" aria-labelledby="h-tl"><h2 id="h-tl">経過（操作とワークフローの処理）</h2>
     <table class="grid timeline"><thead><tr><th scope="col">日時</th><th scope="col">内容</th><th scope="col">実施者</th><th scope="col">詳細</th></tr></thead><tbody>
     ${rows.map(

@@ -2,11 +2,12 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { RequestHandler, Router } from 'express';
 import { can } from '../../../domain/roles';
 import { barChart, lineChart, stackedBarChart } from '../charts';
-import { ageEl, caseLink, procedureText, statusText, timeEl } from '../components';
+import { ageEl, caseLink, timeEl } from '../components';
 import { duration, percent, wareki } from '../format';
 import { html } from '../html';
 import { page } from '../layout';
 import { loadDashboard, StatusGroup } from '../queries/dashboard-query';
+import type { ProcedureTable } from '../../../procedures/table';
 import { requireWebRole } from '../web-auth';
 import { webOf } from '../web-context';
 
@@ -30,24 +31,24 @@ const shortDuration = (ms: number) =>
 /** A small operational dashboard (issue #5 §7): SVG charts with the numbers beside them. */
 export function installDashboardRoutes(
   r: Router,
-  deps: { orm: MikroORM; municipalityName: string },
+  deps: { orm: MikroORM; municipalityName: string; procedures: ProcedureTable },
   session: RequestHandler,
 ) {
   r.get('/dashboard', session, requireWebRole(deps.orm, can.readCases, 'GET /dashboard'), async (req, res) => {
     const ctx = webOf(res);
-    const d = await loadDashboard(deps.orm, ctx.now);
+    const d = await loadDashboard(deps.orm, ctx.now, deps.procedures);
     const body = html`
     <div class="cards">
       <div class="card">本日受付<b>${d.byProcedure.reduce((s, p) => s + Object.values(p.groups).reduce((a, b) => a + b, 0), 0)}</b>件（${wareki(d.today)}）</div>
       <div class="card">決裁待ち<b>${d.waitingApprovals}</b>件</div>
-      <div class="card ${d.oldestApproval ? 'card-alert' : 'card-ok'}">最も古い決裁待ち<b>${d.oldestApproval ? ageEl(d.oldestApproval.createdAt, ctx.now) : '—'}</b>${d.oldestApproval ? html`${caseLink(d.oldestApproval.caseId)}（${procedureText(d.oldestApproval.procedure)}）` : 'ありません'}</div>
+      <div class="card ${d.oldestApproval ? 'card-alert' : 'card-ok'}">最も古い決裁待ち<b>${d.oldestApproval ? ageEl(d.oldestApproval.createdAt, ctx.now) : '—'}</b>${d.oldestApproval ? html`${caseLink(d.oldestApproval.caseId)}（${ctx.labels.procedureText(d.oldestApproval.procedure)}）` : 'ありません'}</div>
       <div class="card">受付から完了まで（7日間）<b>中央値 ${dur(d.week.p50)}</b>p95 ${dur(d.week.p95)} ／ ${d.week.count}件</div>
     </div>
     <div class="charts">
       <section class="panel chart" aria-labelledby="h-c1"><h2 id="h-c1">本日の案件（手続・状態別）</h2>
-        ${d.byProcedure.length ? stackedBarChart({ title: '本日の案件数（手続・状態別）', keys: GROUPS, rows: d.byProcedure.map((p) => ({ label: procedureText(p.procedure), segments: p.groups })) }) : html`<p class="muted">本日の受付はまだありません。</p>`}
+        ${d.byProcedure.length ? stackedBarChart({ title: '本日の案件数（手続・状態別）', keys: GROUPS, rows: d.byProcedure.map((p) => ({ label: ctx.labels.procedureText(p.procedure), segments: p.groups })) }) : html`<p class="muted">本日の受付はまだありません。</p>`}
         <details><summary>状態別の件数</summary><table class="grid"><thead><tr><th scope="col">手続</th><th scope="col">状態</th><th scope="col">件数</th></tr></thead><tbody>
-          ${d.byProcedure.flatMap((p) => Object.entries(p.statuses).map(([s, n]) => html`<tr><td>${procedureText(p.procedure)}</td><td>${statusText(s)}</td><td class="num">${n}</td></tr>`))}</tbody></table></details></section>
+          ${d.byProcedure.flatMap((p) => Object.entries(p.statuses).map(([s, n]) => html`<tr><td>${ctx.labels.procedureText(p.procedure)}</td><td>${ctx.labels.statusText(s)}</td><td class="num">${n}</td></tr>`))}</tbody></table></details></section>
       <section class="panel chart" aria-labelledby="h-c2"><h2 id="h-c2">受付から完了までの時間（直近7日）</h2>
         ${
           d.week.count
@@ -83,7 +84,7 @@ export function installDashboardRoutes(
       <section class="panel wide" aria-labelledby="h-c4"><h2 id="h-c4">決裁待ちの古い順（上位5件）</h2>${
         d.oldestApprovals.length
           ? html`<table class="grid nowrap"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">受付</th><th scope="col">経過</th><th scope="col">入力者</th><th scope="col">担当者</th></tr></thead><tbody>
-        ${d.oldestApprovals.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td><td>${c.enteredBy}</td><td>${c.assignedTo ?? '未割当'}</td></tr>`)}</tbody></table>`
+        ${d.oldestApprovals.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${ctx.labels.procedureText(c.procedure)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td><td>${c.enteredBy}</td><td>${c.assignedTo ?? '未割当'}</td></tr>`)}</tbody></table>`
           : html`<p class="muted">決裁待ちの案件はありません。</p>`
       }</section>
     </div>`;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import { can } from '../../../domain/roles';
 import { CaseRecord, Resident, ResidentHistory } from '../../../db/entities';
-import { caseLink, procedureText, statusBadge } from '../components';
+import { caseLink } from '../components';
 import { wareki } from '../format';
 import { html } from '../html';
 import { residentStatusLabel } from '../labels';
@@ -12,14 +12,23 @@ import { auditInquiry } from '../queries/case-registry';
 import { blockedAddresseeNumbers } from '../queries/resident-search-query';
 import { requireWebRole } from '../web-auth';
 import { WebError, webOf } from '../web-context';
-import { copySection, installCounterCopyRoutes, type RenderResident } from './counter-copy-section';
+import {
+  copySection,
+  installCounterCopyRoutes,
+  type RenderResident,
+} from '../../../procedures/resident-record-copy/page';
 import { maySearch, type SearchDeps } from './search-page';
+import type { ApiServices } from '../../services';
 
 /**
  * One resident's record, opened from the search results by POST (the 宛名番号 never goes into a URL). Opening it is
  * an audited 照会; 「個人番号を表示」 posts again with reveal and is audited as a 個人番号 access.
  */
-export function installResidentRoutes(r: Router, deps: SearchDeps, session: RequestHandler) {
+export function installResidentRoutes(
+  r: Router,
+  deps: SearchDeps & { services: ApiServices },
+  session: RequestHandler,
+) {
   const gate = requireWebRole(deps.orm, maySearch, 'POST /residents/view');
   const renderResident: RenderResident = async (_req, res, addresseeNumber, o) => {
     const ctx = webOf(res);
@@ -74,7 +83,7 @@ export function installResidentRoutes(r: Router, deps: SearchDeps, session: Requ
     <section class="panel" aria-labelledby="h-cases"><h2 id="h-cases">この方の案件</h2>${
       cases.length
         ? html`<table class="grid"><thead><tr><th scope="col">案件番号</th><th scope="col">手続</th><th scope="col">状態</th></tr></thead><tbody>
-      ${cases.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${procedureText(c.procedure)}</td><td>${statusBadge(c.status, c.needsAttention)}</td></tr>`)}</tbody></table>`
+      ${cases.map((c) => html`<tr><td>${caseLink(c.caseId)}</td><td>${ctx.labels.procedureText(c.procedure)}</td><td>${ctx.labels.statusBadge(c.status, c.needsAttention, c.procedure)}</td></tr>`)}</tbody></table>`
         : html`<p class="muted">案件はありません。</p>`
     }</section>`;
     res

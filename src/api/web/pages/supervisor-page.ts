@@ -1,19 +1,9 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { RequestHandler, Router } from 'express';
-import { procedureLabel } from '../../../domain/case-status';
 import { can } from '../../../domain/roles';
 import { StaffUser } from '../../../db/entities';
 import { ACTION_SPECS } from '../case-actions-ui';
-import {
-  ageEl,
-  attentionBadge,
-  caseLink,
-  dueEl,
-  procedureOptions,
-  procedureText,
-  statusBadge,
-  timeEl,
-} from '../components';
+import { ageEl, attentionBadge, caseLink, dueEl, timeEl } from '../components';
 import { takeFlash } from '../flash';
 import { html, type SafeHtml } from '../html';
 import { attentionLabel, partnerLabel, stepText } from '../labels';
@@ -74,7 +64,7 @@ function table(ctx: WebContext, cases: AttentionCase[], temporalUi: (workflowId:
       (
         c,
       ) => html`<tr class="row-alert"><td><input type="checkbox" name="case" value="${c.row.caseId}" aria-label="${c.row.caseId} を選択"></td>
-      <td>${caseLink(c.row.caseId)}</td><td>${procedureText(c.row.procedure)}</td><td>${statusBadge(c.row.status)}</td>
+      <td>${caseLink(c.row.caseId)}</td><td>${ctx.labels.procedureText(c.row.procedure)}</td><td>${ctx.labels.statusBadge(c.row.status, false, c.row.procedure)}</td>
       <td>${detail(c, ctx.now)}</td><td class="num">${ageEl(c.row.createdAt, ctx.now)}</td>
       <td>${c.row.assignedTo ?? html`<span class="muted">未割当</span>`}<br><span class="muted">入力 ${c.row.enteredBy}</span></td>
       <td><a href="${temporalUi(c.row.workflowId)}" target="_blank" rel="noopener noreferrer">Temporal</a></td>
@@ -94,7 +84,7 @@ export function installSupervisorRoutes(
     const f: ConsoleFilter = {
       reason: q('reason'),
       partner: PARTNERS.find((p) => p === q('partner')),
-      procedure: q('procedure') && q('procedure')! in procedureLabel ? q('procedure') : undefined,
+      procedure: q('procedure') && ctx.labels.isProcedure(q('procedure')!) ? q('procedure') : undefined,
     };
     const data = await loadConsole(deps.orm, ctx.now, f);
     const health = await loadPartnerHealth(deps.orm, ctx.now, data);
@@ -108,7 +98,7 @@ export function installSupervisorRoutes(
     ${partnerCards(health, byPartner, f)}
     <form method="get" action="/supervisor" class="filters" role="search" aria-label="絞り込み">
       ${f.reason ? html`<input type="hidden" name="reason" value="${f.reason}">` : ''}${f.partner ? html`<input type="hidden" name="partner" value="${f.partner}">` : ''}
-      <label>手続 <select name="procedure" data-search>${procedureOptions(f.procedure)}</select></label><button type="submit">表示</button>
+      <label>手続 <select name="procedure" data-search>${ctx.labels.procedureOptions(f.procedure)}</select></label><button type="submit">表示</button>
       <span class="muted">表示中 ${data.cases.length} 件${f.reason ? ` ／ 理由: ${attentionLabel[f.reason] ?? f.reason}` : ''}${f.partner ? ` ／ 連携先: ${partnerLabel[f.partner]}` : ''}</span>
     </form>
     ${bulkForm(staffIds)}

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { PiiCrypto } from '../../../db/pii-crypto';
 import type { StaffContext } from '../../auth';
-import type { CaseView } from '../api-client';
+import type { CaseView } from '../../case-service';
 import type { SafeHtml } from '../html';
 import type { ComparisonRow } from './record-fields';
 
@@ -27,12 +27,11 @@ export interface PersonComparison {
 export type Facts = Array<[label: string, value: string]>;
 
 /**
- * The per-procedure detail panel (issue #5: new procedures need only a panel). Every part is optional: without a
- * panel a procedure is shown generically (status, flags, timeline, documents and the application as stored).
+ * The per-procedure detail panel of the case screen (`src/procedures/<name>/panel.ts`). Every part is optional:
+ * `{}` shows a procedure generically (status, steps from its definition, flags, timeline, documents and the
+ * application as stored).
  */
 export interface ProcedurePanel {
-  /** Progress of the case: each step and the statuses that belong to it, in order. */
-  steps?: ReadonlyArray<{ label: string; statuses: readonly string[] }>;
   /** The application (届出内容) as labelled facts. */
   facts?(app: Record<string, any>, view: CaseView): Facts;
   /** Findings of automatic checks stored with the application (besides the case flags). */

@@ -1,5 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { CaseStatus } from '../../../domain/case-status';
+import { CaseStatus, type StatusSpec } from '../../../domain/case-status';
+import { PROCEDURES } from '../../../procedures';
+import type { ProcedureTable } from '../../../procedures/table';
 import { addDays, jstDate, jstStartOfDay } from '../../../domain/dates';
 import { CaseRecord } from '../../../db/entities';
 import { percentile } from '../charts';
@@ -9,18 +11,17 @@ import { recentPartnerCalls } from './partner-health-query';
 export const StatusGroup = { WAIT: 'wait', RUN: 'run', ALERT: 'alert', DONE: 'done', CLOSED: 'closed' } as const;
 export type StatusGroup = (typeof StatusGroup)[keyof typeof StatusGroup];
 
-/** Status groups for the dashboard (any new status falls into 'wait' or 'run' by its name). */
-export function statusGroup(status: string, needsAttention: boolean): StatusGroup {
-  if (needsAttention || status === CaseStatus.DELIVERY_REJECTED) return StatusGroup.ALERT;
-  if (status === CaseStatus.COMPLETED || status === CaseStatus.USED) return StatusGroup.DONE;
-  if (
-    ([CaseStatus.REJECTED, CaseStatus.CANCELLED, CaseStatus.PURGED, CaseStatus.DEADLINE_PASSED] as string[]).includes(
-      status,
-    )
-  )
-    return StatusGroup.CLOSED;
-  if (status.startsWith('AWAITING') || status === 'RETURNED' || status === CaseStatus.HELD) return StatusGroup.WAIT;
-  return StatusGroup.RUN;
+/**
+ * Status groups for the dashboard: a case needing attention is an alert; otherwise its status's group from its
+ * procedure's definition (or the frame's); an unknown status counts as running.
+ */
+export function statusGroup(
+  status: string,
+  needsAttention: boolean,
+  specOf: (status: string) => StatusSpec | undefined = (s) => PROCEDURES.statusSpec(undefined, s),
+): StatusGroup {
+  if (needsAttention) return StatusGroup.ALERT;
+  return specOf(status)?.group ?? StatusGroup.RUN;
 }
 
 export interface DashboardData {
@@ -42,7 +43,11 @@ export interface DashboardData {
 
 export const DASHBOARD_HEALTH_WINDOW_MS = 60 * 60_000;
 
-export async function loadDashboard(orm: MikroORM, now: Date): Promise<DashboardData> {
+export async function loadDashboard(
+  orm: MikroORM,
+  now: Date,
+  procedures: ProcedureTable = PROCEDURES,
+): Promise<DashboardData> {
   const em = orm.em.fork();
   const today = jstDate(now);
   const todays = await em.find(
@@ -57,7 +62,7 @@ export async function loadDashboard(orm: MikroORM, now: Date): Promise<Dashboard
       groups: { wait: 0, run: 0, alert: 0, done: 0, closed: 0 },
       statuses: {},
     };
-    e.groups[statusGroup(c.status, c.needsAttention)] += 1;
+    e.groups[statusGroup(c.status, c.needsAttention, (st) => procedures.statusSpec(c.procedure, st))] += 1;
     e.statuses[c.status] = (e.statuses[c.status] ?? 0) + 1;
     byProc.set(c.procedure, e);
   }

@@ -1,4 +1,6 @@
-import { CaseStatus, FINAL_STATUSES } from '../../../domain/case-status';
+import { CaseStatus } from '../../../domain/case-status';
+import { PROCEDURES } from '../../../procedures';
+import { HeldCertificateStatus } from '../../../procedures/held-certificate/definition';
 import { can, type Role } from '../../../domain/roles';
 
 /**
@@ -30,7 +32,8 @@ export const queueHelp: Record<QueueId, string> = {
   visitors: '転出証明書情報を保管中で、来庁予定日が本日の方',
 };
 
-export const OPEN_STATUSES_EXCLUDED: readonly string[] = [...FINAL_STATUSES];
+/** Statuses that close a case, of every procedure in the table (a closed case is in nobody's queue). */
+export const OPEN_STATUSES_EXCLUDED: readonly string[] = PROCEDURES.finalStatusCodes();
 
 export interface QueueRow {
   status: string;
@@ -70,7 +73,7 @@ export function inQueue(q: QueueId, r: QueueRow, staff: QueueStaff, today: strin
     case QueueId.RETURNED:
       return r.status === CaseStatus.RETURNED && (r.assignedTo === me || (!r.assignedTo && makerOf(r) === me));
     case QueueId.VISITORS:
-      return r.status === CaseStatus.HELD && r.plannedVisitDate === today;
+      return r.status === HeldCertificateStatus.HELD && r.plannedVisitDate === today;
   }
 }
 
@@ -105,7 +108,7 @@ export function queueFilter(q: QueueId, staff: QueueStaff, today: string): Recor
         ],
       };
     case QueueId.VISITORS:
-      return { status: CaseStatus.HELD, plannedVisitDate: today };
+      return { status: HeldCertificateStatus.HELD, plannedVisitDate: today };
   }
 }
 

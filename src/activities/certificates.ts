@@ -1,0 +1,320 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import type { EntityManager } from '@mikro-orm/core';
+import { CaseAction } from '../domain/case-status';
+import { jstDate, toWareki } from '../domain/dates';
+import { relationshipRank, sexLabel } from '../domain/registry-values';
+import { audit } from '../db/audit-writer';
+import { CounterName, nextSerial } from '../db/counters';
+import {
+  AuditAction,
+  CaseActionLog,
+  CaseApplication,
+  CaseRecord,
+  CertificateIssuance,
+  Resident,
+  ResidentHistory,
+  Terminal,
+} from '../db/entities';
+import { fullKana, fullName } from '../db/registry-lookup';
+import type { MoveInApplication } from '../procedures/move-in/schema';
+import type { StoredMoveOutApplication } from '../procedures/move-out/schema';
+import type { CopyOptions } from '../procedures/resident-record-copy/schema';
+import type { ResidentRecordCopyInput } from '../../templates/resident-record-copy';
+import type { ActivityDeps } from './deps';
+
+export const CertificateType = {
+  RESIDENT_RECORD_COPY: 'residentRecordCopy',
+  MOVE_OUT_CERTIFICATE: 'moveOutCertificate',
+} as const;
+export type CertificateType = (typeof CertificateType)[keyof typeof CertificateType];
+
+export interface IssueInput {
+  caseId: string;
+  operatorId: string;
+  terminalId?: string;
+}
+
+export interface IssueResult {
+  issueNumber: string;
+  certificateId: string;
+  pages: number;
+}
+
+export const countPages = (pdf: Buffer): number => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+export const byHouseholdOrder = (a: Resident, b: Resident) =>
+  relationshipRank(a.relationshipToHead) - relationshipRank(b.relationshipToHead) ||
+  a.birthDate.localeCompare(b.birthDate) ||
+  a.addresseeNumber.localeCompare(b.addresseeNumber);
+
+/**
+ * Issues one certificate for the persons of a case: a fresh 発行番号 (date, municipality, terminal, printer, daily
+ * serial), the rendered PDF stored with its 交付履歴 row (standard spec 1.3.8), an action, and an audit record per
+ * person saying whether the 個人番号 was printed. Idempotent per case and certificate type.
+ */
+type Render = (
+  em: EntityManager,
+  persons: Resident[],
+  base: { issueNumber: string; issueDate: string; reissue?: boolean },
+) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>;
+
+async function issue(
+  deps: ActivityDeps,
+  input: IssueInput,
+  type: CertificateType,
+  render: Render,
+  reissueOf?: CertificateIssuance,
+): Promise<IssueResult> {
+  const now = deps.now ?? (() => new Date());
+  return deps.orm.em.fork().transactional(async (em) => {
+    // a 再交付 is keyed by its activity execution: a retry after a lost acknowledgement returns the same copy
+    const reissueId = reissueOf ? reissueCertificateId() : undefined;
+    const existing = reissueId
+      ? await em.findOne(CertificateIssuance, { certificateId: reissueId })
+      : await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
+    if (existing)
+      return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
+    const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
+    const persons = (
+      reissueOf
+        ? await stateAt(em, reissueOf)
+        : await em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } })
+    ).sort(byHouseholdOrder);
+    if (!persons.length) throw new Error('no persons recorded for this case');
+    const issuedAt = now();
+    const day = jstDate(issuedAt);
+    const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
+    const rendered = await render(em, persons, {
+      issueNumber,
+      issueDate: day,
+      ...(reissueOf ? { reissue: true } : {}),
+    });
+    const { pdf } = rendered;
+    const printedItems = reissueOf ? { ...rendered.printedItems, reissue: true } : rendered.printedItems;
+    const pages = countPages(pdf);
+    const certificateId = reissueId ?? randomUUID();
+    em.persist(
+      em.create(CertificateIssuance, {
+        certificateId,
+        issueNumber,
+        certificateType: type,
+        caseId: input.caseId,
+        issuedAt,
+        place: deps.config.officeName,
+        targetAddresseeNumbers: persons.map((p) => p.addresseeNumber),
+        printedItems,
+        pages,
+        terminalId: input.terminalId,
+        operatorId: input.operatorId,
+        pdf,
+      }),
+    );
+    em.persist(
+      em.create(CaseActionLog, {
+        caseId: input.caseId,
+        action: CaseAction.CERTIFICATE_ISSUED,
+        actorId: input.operatorId,
+        terminalId: input.terminalId,
+        detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) },
+        at: issuedAt,
+      }),
+    );
+    audit(
+      em,
+      ...persons.map((p) => ({
+        actorId: input.operatorId,
+        actorRoles: ['clerk'],
+        terminalId: input.terminalId,
+        action: AuditAction.CERTIFICATE,
+        function: `issue ${type}`,
+        targetAddresseeNumber: p.addresseeNumber,
+        caseId: input.caseId,
+        individualNumberAccessed: Boolean(printedItems.includeIndividualNumber),
+        detail: { certificateId, issueDate: toWareki(day) },
+      })),
+    );
+    await em.flush();
+    return { issueNumber, certificateId, pages };
+  });
+}
+
+/** 発行番号 (domain.md §5.1): date, municipality, issuing terminal, printer, daily serial (the page n/m is added per page). */
+export async function nextIssueNumber(
+  deps: ActivityDeps,
+  em: EntityManager,
+  day: string,
+  terminalId: string | undefined,
+): Promise<string> {
+  const terminal = terminalId ? await em.findOne(Terminal, { terminalId }) : null;
+  const serial = await nextSerial(em, CounterName.issueSerial(day.replaceAll('-', '')));
+  return [
+    day.replaceAll('-', ''),
+    deps.config.municipalityName,
+    terminal?.name ?? deps.config.officeName,
+    terminal?.printerName ?? 'プリンタ001',
+    String(serial).padStart(6, '0'),
+  ].join(' ');
+}
+
+/** The persons as they were recorded when `first` was issued (a 再交付 prints the state at first issue). */
+async function stateAt(em: EntityManager, first: CertificateIssuance): Promise<Resident[]> {
+  const out: Resident[] = [];
+  for (const a of first.targetAddresseeNumbers) {
+    const [h] = await em.find(
+      ResidentHistory,
+      { addresseeNumber: a, createdAt: { $lte: first.issuedAt } },
+      { orderBy: { historyNumber: 'desc' }, limit: 1 },
+    );
+    if (h) out.push(Object.assign(new Resident(), h.snapshot, { historyNumber: h.historyNumber }));
+  }
+  return out;
+}
+
+/**
+ * The 住民票の写し document: omitted items are not printed (domain.md §5.2); `reasonOf` gives each person's 住民となった
+ * 事由 (転入, 出生, …): the case's procedure decides it for a case certificate, the first history entry at the counter.
+ */
+export function residentRecordCopyDoc(
+  deps: ActivityDeps,
+  persons: Resident[],
+  base: { issueNumber: string; issueDate: string; reissue?: boolean },
+  options: CopyOptions,
+  reasonOf: (addresseeNumber: string) => string | undefined,
+): ResidentRecordCopyInput {
+  const first = persons[0]!;
+  return {
+    ...letterhead(deps),
+    issueNumber: base.issueNumber,
+    issueDate: base.issueDate,
+    householdHeadName: first.householdHeadName,
+    address: first.address,
+    addressSupplement: first.addressSupplement,
+    options: { ...options, reissue: base.reissue },
+    persons: persons.map((r) => ({
+      name: fullName(r),
+      nameKana: fullKana(r),
+      birthDate: r.birthDate,
+      birthDateSeireki: r.isForeignResident,
+      sex: sexLabel(r.sex),
+      relationshipToHead: r.relationshipToHead,
+      becameResidentDate: r.becameResidentDate,
+      becameResidentReason: reasonOf(r.addresseeNumber),
+      addressEstablishedDate: r.addressEstablishedDate,
+      notificationDate: r.notificationDate,
+      previousAddress: r.previousAddress,
+      registeredDomicile: r.registeredDomicile,
+      familyRegisterHead: r.familyRegisterHead,
+      residentRecordCode: options.includeResidentRecordCode ? r.residentRecordCode : undefined,
+      individualNumber: options.includeIndividualNumber ? number(deps, r) || undefined : undefined,
+      remarks: r.remarks,
+    })),
+  };
+}
+
+const letterhead = (deps: ActivityDeps) => ({
+  municipalityName: deps.config.municipalityName,
+  mayorTitle: `${deps.config.prefectureName}${deps.config.municipalityName}長`,
+  mayorName: deps.config.mayorName,
+});
+const number = (deps: ActivityDeps, r: Resident) =>
+  r.individualNumberEnc ? deps.pii.decrypt(r.individualNumberEnc) : '';
+
+export function certificateActivities(deps: ActivityDeps) {
+  const renders: Record<CertificateType, (input: IssueInput) => Render> = {
+    /** 住民票の写し (domain.md §5.2): 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 only when requested. */
+    residentRecordCopy: (input) => async (em, persons, base) => {
+      const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
+      // the procedure of the case says what made these persons residents (転入, 出生, …); none: it issues no copy
+      const reason = deps.procedures.definitionOf(app.procedure).certificateReason;
+      if (!reason) throw new Error(`procedure ${app.procedure} issues no 住民票の写し`);
+      const req = (app.payload as unknown as Pick<MoveInApplication, 'certificateRequest'>).certificateRequest ?? {};
+      const options = {
+        includeHouseholdHead: Boolean(req.includeHouseholdHead),
+        includeDomicile: Boolean(req.includeDomicile),
+        includeResidentRecordCode: Boolean(req.includeResidentRecordCode),
+        includeIndividualNumber: Boolean(req.includeIndividualNumber),
+      };
+      return {
+        pdf: await deps.certificates.renderResidentRecordCopy(
+          residentRecordCopyDoc(deps, persons, base, options, () => reason),
+        ),
+        printedItems: options,
+      };
+    },
+
+    /**
+     * 転出証明書 (paper path, domain.md §5.2): always with 住民票コード and 個人番号; a 転出証明書に準ずる証明書 after the
+     * 14-day limit. 個別事項情報 comes from other departments' feeds, which do not exist yet (printed as 「―」).
+     */
+    moveOutCertificate: (input) => async (em, persons, base) => {
+      const app = (await em.findOneOrFail(CaseApplication, { caseId: input.caseId }))
+        .payload as unknown as StoredMoveOutApplication;
+      const first = persons[0]!;
+      const pdf = await deps.certificates.renderMoveOutCertificate({
+        ...letterhead(deps),
+        ...base,
+        kind: app.late ? 'equivalent' : 'certificate',
+        address: first.address,
+        addressSupplement: first.addressSupplement,
+        householdHeadName: first.householdHeadName ?? fullName(first),
+        plannedDestinationAddress: app.destination.address,
+        plannedMoveOutDate: app.plannedMoveOutDate,
+        notificationDate: app.notificationDate,
+        persons: persons.map((r) => ({
+          name: fullName(r),
+          nameKana: fullKana(r),
+          birthDate: r.birthDate,
+          birthDateSeireki: r.isForeignResident,
+          sex: sexLabel(r.sex),
+          relationshipToHead: r.relationshipToHead,
+          registeredDomicile: r.registeredDomicile,
+          familyRegisterHead: r.familyRegisterHead,
+          residentRecordCode: r.residentRecordCode ?? '',
+          individualNumber: number(deps, r),
+          becameResidentDate: r.becameResidentDate,
+          addressEstablishedDate: r.addressEstablishedDate,
+          programs: {},
+        })),
+      });
+      return {
+        pdf,
+        printedItems: { includeIndividualNumber: true, includeResidentRecordCode: true, equivalent: app.late },
+      };
+    },
+  };
+  return {
+    issueResidentRecordCopy: (input: IssueInput) =>
+      issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
+    issueMoveOutCertificate: (input: IssueInput) =>
+      issue(deps, input, CertificateType.MOVE_OUT_CERTIFICATE, renders.moveOutCertificate(input)),
+    /** 再交付 (domain.md §5.2, standard spec 4.1.3.0.3): a new copy and 発行番号, marked 「再交付」, showing the state at first issue. */
+    async reissueCertificate(input: {
+      certificateId: string;
+      operatorId: string;
+      terminalId?: string;
+    }): Promise<IssueResult> {
+      const first = await deps.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: input.certificateId });
+      const issueInput = { caseId: first.caseId!, operatorId: input.operatorId, terminalId: input.terminalId };
+      return issue(
+        deps,
+        issueInput,
+        first.certificateType as CertificateType,
+        renders[first.certificateType as CertificateType](issueInput),
+        first,
+      );
+    },
+  };
+}
+
+/** The certificate ID of a 再交付: derived from the activity execution, so every retry of it names the same copy. */
+function reissueCertificateId(): string {
+  let key: string;
+  try {
+    const { workflowExecution, activityId } = Context.current().info;
+    key = `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`;
+  } catch {
+    return randomUUID(); // called outside an activity (scripts): nothing to repeat
+  }
+  const h = createHash('sha256').update(`reissue:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

@@ -1,0 +1,91 @@
+import {
+  allHandlersFinished,
+  condition,
+  defineSignal,
+  getExternalWorkflowHandle,
+  ParentClosePolicy,
+  patched,
+  setHandler,
+  startChild,
+} from '@temporalio/workflow';
+import type { WorkflowTimings } from '../../domain/retry-policies';
+import { activityProxies } from '../../workflows/proxies';
+import { caseStatusTracker } from '../../workflows/status';
+import type { HeldCertificateActivities } from './activities';
+import { heldCertificateDefinition, HeldCertificateStatus } from './definition';
+
+export const heldCertificateWorkflowId = (heldId: string): string => `held-move-out-certificate/${heldId}`;
+
+/** The held row changed: a newer message replaced it, or a 特例転入 reserved, released or used it. */
+export const certificateUpdatedSignal = defineSignal('certificateUpdated');
+
+/** Patch: a replacing message's deadline and 来庁予定日 reach the case row through this workflow's status helper. */
+export const PROJECT_REPLACEMENT = 'held-certificate-projects-replacement';
+
+/**
+ * Destination side (domain.md §4.5): holds received 転出証明書情報 and purges it — deleting the personal data and
+ * keeping a non-personal stub — at 00:00 JST on 転出予定日 + 31 unless a 特例転入 used it. A certificate whose
+ * deadline has already passed on arrival is purged at once; a newer message restarts the timer; while a 特例転入
+ * has it IN_USE the purge waits for that case to end.
+ */
+export async function heldCertificateWorkflow(input: {
+  heldId: string;
+  timings?: Partial<WorkflowTimings>;
+}): Promise<{ heldId: string; status: string }> {
+  const { heldId } = input;
+  const { registry } = activityProxies<HeldCertificateActivities>(input.timings);
+  const status = caseStatusTracker(heldId, heldCertificateDefinition, HeldCertificateStatus.HELD);
+  let changed = false;
+  setHandler(certificateUpdatedSignal, () => {
+    changed = true;
+  });
+  const end = async (s: HeldCertificateStatus) => {
+    await status.set(s);
+    await condition(allHandlersFinished);
+    return { heldId, status: s };
+  };
+  let projected: { purgeAt: string; plannedVisitDate?: string } | undefined;
+  for (;;) {
+    changed = false;
+    const held = await registry.loadHeldCertificate({ heldId });
+    if (held.state === 'USED') return end(HeldCertificateStatus.USED);
+    if (held.state === 'PURGED') return end(HeldCertificateStatus.PURGED); // purged at once (e.g. withdrawn by the origin)
+    const wait = new Date(held.purgeAt).getTime() - Date.now();
+    const current = held.state === 'IN_USE' ? HeldCertificateStatus.IN_USE : HeldCertificateStatus.HELD;
+    if (status.status !== current) {
+      await status.set(current, { dueAt: held.purgeAt });
+    } else if (
+      projected &&
+      (projected.purgeAt !== held.purgeAt || projected.plannedVisitDate !== held.plannedVisitDate) &&
+      patched(PROJECT_REPLACEMENT)
+    ) {
+      await status.set(current, { dueAt: held.purgeAt, plannedVisitDate: held.plannedVisitDate ?? null });
+    }
+    projected = { purgeAt: held.purgeAt, plannedVisitDate: held.plannedVisitDate };
+    if (wait > 0 || held.state === 'IN_USE') {
+      await (wait > 0 ? condition(() => changed, wait) : condition(() => changed));
+      continue;
+    }
+    const purged = await registry.purgeHeldCertificate({ heldId, asOf: new Date(Date.now()).toISOString() });
+    if (purged) return end(HeldCertificateStatus.PURGED);
+  }
+}
+
+/**
+ * Tells held-certificate workflows that their row changed (reserved, released, used, given back). One that has
+ * already ended (its certificate was USED, then given back by a cancellation) is run again for the purge timer; a
+ * fresh run of a USED or PURGED row simply ends.
+ */
+export async function wakeHeldCertificates(heldIds: string[]): Promise<void> {
+  for (const heldId of heldIds) {
+    await getExternalWorkflowHandle(heldCertificateWorkflowId(heldId))
+      .signal(certificateUpdatedSignal)
+      .catch(() =>
+        startChild(heldCertificateWorkflow, {
+          workflowId: heldCertificateWorkflowId(heldId),
+          args: [{ heldId }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        }).catch(() => undefined),
+      );
+  }
+}

@@ -1,0 +1,26 @@
+import { heldCertificate } from './held-certificate';
+import { moveIn } from './move-in';
+import { moveOut } from './move-out';
+import { onlineMoveOut } from './online-move-out';
+import { residentRecordCopy } from './resident-record-copy';
+import { specialMoveIn } from './special-move-in';
+import { procedureTable } from './table';
+
+/**
+ * THE procedure table: every procedure of the system, one line each (README: Adding a procedure). API routes,
+ * OpenAPI, the intake menu, case panels, status labels, compensation direction, certificate reasons, the worker's
+ * workflows and activities are all derived from it (src/procedures/table.ts).
+ */
+export const PROCEDURE_MODULES = [
+  moveIn,
+  specialMoveIn,
+  moveOut,
+  onlineMoveOut,
+  heldCertificate,
+  residentRecordCopy,
+] as const;
+
+export const PROCEDURES = procedureTable(PROCEDURE_MODULES);
+
+/** The code of every case procedure (stored in case_record.procedure). */
+export type ProcedureCode = Extract<(typeof PROCEDURE_MODULES)[number], { kind: 'case' }>['definition']['code'];

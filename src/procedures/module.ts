@@ -1,0 +1,81 @@
+import type { RequestHandler, Router } from 'express';
+import type { ActivityDeps } from '../activities/deps';
+import type { ProcedureDefinition } from '../domain/procedure-definition';
+import type { ApiDeps } from '../api/api-deps';
+import type { IntakeDeps, IntakeResult } from '../api/case-intake';
+import type { StaffContext } from '../api/auth';
+import type { ProcedurePanel } from '../api/web/panels/panel-types';
+import type { WebDeps } from '../api/web/web-deps';
+
+/** An activity implementation (Temporal calls it with one argument of plain data). */
+export type ActivityFunction = (input: never) => Promise<unknown>;
+
+/** POST /api/cases/<path>: the counter intake of a procedure (仮登録), for clerks. */
+export interface CaseIntakeRoute {
+  /** URL segment: `move-in` → POST /api/cases/move-in. */
+  path: string;
+  /** OpenAPI: what the request does, and the JSON schema ajv enforces (a component under this name). */
+  summary: string;
+  schemaName: string;
+  schema: object;
+  run(deps: IntakeDeps, actor: StaffContext, body: unknown, idempotencyKey?: string): Promise<IntakeResult>;
+}
+
+/** An entry of the 届出の受付 menu (the web UI's intake page). */
+export interface IntakeMenuEntry {
+  title: string;
+  text: string;
+  links: ReadonlyArray<{ href: string; label: string; id: string; primary?: boolean }>;
+}
+
+/** Routes a module adds outside /api/cases (a partner's inbound API, a counter service). */
+export interface MountedRouter {
+  /** Mount point, e.g. /portal/v1 (mounted before the JSON body parser when `rawBody`). */
+  path: string;
+  rawBody?: boolean;
+  router(deps: ApiDeps): Router;
+}
+
+/** What every module has: its workflows (bundled by the worker) and its activities (registered by the worker). */
+interface ModuleBase {
+  /** The module's workflow file without extension (`join(__dirname, 'workflow')`): the worker bundles every one listed. */
+  workflowFile: string;
+  /** The activities of the module, bound to their dependencies (merged with the shared ones by the worker). */
+  activities(deps: ActivityDeps): Record<string, ActivityFunction>;
+  /** OpenAPI paths and schemas served at /api/openapi.json besides the generated intake path. */
+  openapi?: { paths?: Record<string, object>; schemas?: Record<string, object> };
+  /** JSON API routes besides the case intake. */
+  mounts?: readonly MountedRouter[];
+  /** Web routes besides the intake form (installed on the web router, after the session). */
+  installWeb?(r: Router, deps: WebDeps, session: RequestHandler): void;
+}
+
+/**
+ * A case procedure (転入, 転出, …): one folder `src/procedures/<name>/` with its definition, schema and rules
+ * (domain), workflow, activities, intake service and web parts, assembled in its `index.ts` and listed once in the
+ * procedure table (`src/procedures/index.ts`). Everything generic reads the table.
+ */
+export interface CaseProcedureModule<D extends ProcedureDefinition = ProcedureDefinition> extends ModuleBase {
+  kind: 'case';
+  definition: D;
+  /** The counter intake (absent when cases arrive otherwise: from the portal, from the CS). */
+  intake?: CaseIntakeRoute;
+  web: {
+    /** The case screen's panel of this procedure (`{}`: the generic view only). */
+    panel: ProcedurePanel;
+    /** The procedure's entry in the 届出の受付 menu, when clerks file it at the counter. */
+    menu?: IntakeMenuEntry;
+    /** The intake form's routes (gated to clerks by the caller). */
+    installForm?(r: Router, deps: WebDeps, session: RequestHandler, gate: RequestHandler): void;
+  };
+}
+
+/** A counter service that is not a case (住民票の写し at the counter): workflows, activities, routes. */
+export interface CounterServiceModule extends ModuleBase {
+  kind: 'counter';
+  name: string;
+  /** Its entry in the 届出の受付 menu. */
+  menu?: IntakeMenuEntry;
+}
+
+export type ProcedureModule = CaseProcedureModule | CounterServiceModule;

@@ -1,0 +1,292 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { EntityManager } from '@mikro-orm/core';
+import { CaseAction } from '../../domain/case-status';
+import { ChangeReason } from '../../domain/change-reason';
+import { localNumber } from '../../domain/check-digits';
+import { jstDate } from '../../domain/dates';
+import { FailureType } from '../../domain/failures';
+import { CardStatus, LegacyCardStatus, ResidentStatus } from '../../domain/registry-values';
+import { audit } from '../../db/audit-writer';
+import { CounterName, nextSerial } from '../../db/counters';
+import {
+  AuditAction,
+  CaseActionLog,
+  CaseApplication,
+  Household,
+  OutboxKind,
+  OutboxMessage,
+  Resident,
+  ResidentHistory,
+} from '../../db/entities';
+import { fullName, matchRegistry } from '../../db/registry-lookup';
+import type { MoveInApplication, StoredMoveInApplication } from './schema';
+import type { MoveInNotice } from '../../partners/cs-gateway';
+import type { ActivityDeps } from '../../activities/deps';
+import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
+import { snapshotOf } from '../../db/snapshot';
+
+export interface CommitMoveInInput {
+  caseId: string;
+  approvedBy: string;
+  terminalId?: string;
+}
+
+export interface CommitResult {
+  addresseeNumbers: string[];
+  householdNumber: string;
+  outboxMessages: number;
+}
+
+/**
+ * 本登録 of a 転入 (domain.md §4.1 step 4.1–4.3) in ONE transaction: the new 住民票 (or the 再転入 record under
+ * its old 宛名番号), a full history snapshot per person, the household, and the outgoing CS messages (transactional
+ * outbox: 本人確認情報 update per person with its 更新順番号, and the 転入通知 to the 前住所地). Idempotent: a
+ * retry after a crash finds the history rows of this case and returns the same result.
+ */
+export function moveInActivities(deps: ActivityDeps) {
+  return {
+    async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const done = await alreadyCommitted(em, input.caseId);
+        if (done) return done;
+        const app = await em.findOne(CaseApplication, { caseId: input.caseId });
+        if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
+        return writeMoveIn(em, deps, input, app.payload as unknown as StoredMoveInApplication);
+      });
+    },
+  };
+}
+
+export type MoveInActivities = ReturnType<typeof moveInActivities>;
+
+/** The result of an earlier commit of this case (activity retry after a crash), if any. */
+export async function alreadyCommitted(em: EntityManager, caseId: string): Promise<CommitResult | undefined> {
+  const done = await em.find(ResidentHistory, { caseId }, { orderBy: { addresseeNumber: 'asc' } });
+  if (!done.length) return undefined;
+  const resident = await em.findOneOrFail(Resident, { addresseeNumber: done[0]!.addresseeNumber });
+  return {
+    addresseeNumbers: done.map((h) => h.addresseeNumber),
+    householdNumber: resident.householdNumber,
+    outboxMessages: await em.count(OutboxMessage, { caseId }),
+  };
+}
+
+/**
+ * Writes a 転入 inside the caller's transaction: the 住民票 per mover (or the 再転入 record under its old 宛名番号),
+ * a history snapshot each, the household, the CS outbox, the case row, action and audit.
+ */
+export async function writeMoveIn(
+  em: EntityManager,
+  deps: ActivityDeps,
+  input: CommitMoveInInput,
+  payload: StoredMoveInApplication,
+): Promise<CommitResult> {
+  const now = deps.now ?? (() => new Date());
+  const today = jstDate(now());
+  const household = await placeHousehold(em, payload.household);
+  const headName = await householdHeadName(em, payload, household.householdNumber);
+  const reason = payload.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN;
+  const stamp = { processId: input.caseId, terminalId: input.terminalId, updatedBy: input.approvedBy };
+  const addresseeNumbers: string[] = [];
+  let outbox = 0;
+
+  for (const m of payload.movers) {
+    const individualNumber = m.individualNumberEnc ? deps.pii.decrypt(m.individualNumberEnc) : undefined;
+    const match = await matchRegistry(em, deps.pii, { ...m, individualNumber });
+    if (match.current)
+      throw ApplicationFailure.nonRetryable(
+        'a mover is currently registered in this municipality',
+        FailureType.ALREADY_REGISTERED,
+      );
+    const resident =
+      match.removed ??
+      em.create(Resident, {
+        addresseeNumber: localNumber(await nextSerial(em, CounterName.ADDRESSEE)),
+        historyNumber: 0,
+      } as Resident);
+    Object.assign(resident, {
+      householdNumber: household.householdNumber,
+      residentRecordCode: m.residentRecordCode,
+      individualNumberEnc: m.individualNumberEnc,
+      individualNumberIndex: individualNumber ? deps.pii.blindIndex(individualNumber) : undefined,
+      familyName: m.familyName,
+      givenName: m.givenName,
+      familyNameKana: m.familyNameKana,
+      givenNameKana: m.givenNameKana,
+      nameKanaConfirmed: true,
+      formerSurname: m.formerSurname,
+      birthDate: m.birthDate,
+      sex: m.sex,
+      relationshipToHead: m.relationshipToHead,
+      householdHeadName: headName,
+      registeredDomicile: m.registeredDomicile,
+      familyRegisterHead: m.familyRegisterHead,
+      address: payload.address.address,
+      addressSupplement: payload.address.addressSupplement,
+      postalCode: payload.address.postalCode,
+      addressCode: payload.address.addressCode,
+      becameResidentDate: payload.moveInDate,
+      addressEstablishedDate: payload.moveInDate,
+      notificationDate: payload.notificationDate,
+      previousAddress: payload.previousAddress,
+      ceasedResidentDate: undefined,
+      removalReason: undefined,
+      removalDate: undefined,
+      plannedDestinationAddress: undefined,
+      plannedMoveOutDate: undefined,
+      confirmedDestinationAddress: undefined,
+      confirmedMoveOutDate: undefined,
+      moveInNoticeDate: undefined,
+      status: ResidentStatus.RESIDENT,
+      cardStatus: m.cardPresented ? CardStatus.CONTINUED_USE_PENDING : (match.removed?.cardStatus ?? CardStatus.NONE),
+      legacyCardStatus: match.removed?.legacyCardStatus ?? LegacyCardStatus.NONE,
+      changeReason: reason,
+      changeDate: payload.moveInDate,
+      isForeignResident: false,
+      isAdultWard: false,
+      updatedAt: now(),
+      ...stamp,
+    });
+    resident.historyNumber += 1;
+    em.persist(resident);
+    em.persist(
+      em.create(ResidentHistory, {
+        addresseeNumber: resident.addresseeNumber,
+        historyNumber: resident.historyNumber,
+        changeReason: reason,
+        changeDate: payload.moveInDate,
+        notificationDate: payload.notificationDate,
+        processingDate: today,
+        caseId: input.caseId,
+        operatorId: input.approvedBy,
+        terminalId: input.terminalId,
+        place: deps.config.officeName,
+        notes: match.removed ? '再転入' : undefined,
+        snapshot: snapshotOf(resident),
+        createdAt: now(),
+      }),
+    );
+    outbox += await queueCsMessages(em, deps, {
+      caseId: input.caseId,
+      resident,
+      individualNumber,
+      reason,
+      payload,
+      today,
+    });
+    addresseeNumbers.push(resident.addresseeNumber);
+    audit(em, {
+      actorId: input.approvedBy,
+      actorRoles: ['approver'],
+      terminalId: input.terminalId,
+      action: AuditAction.CHANGE_COMMITTED,
+      function: 'commitMoveIn',
+      targetAddresseeNumber: resident.addresseeNumber,
+      caseId: input.caseId,
+      individualNumberAccessed: Boolean(individualNumber),
+    });
+  }
+  if (payload.household.mode === 'new')
+    household.headAddresseeNumber =
+      addresseeNumbers[payload.movers.findIndex((m) => m.relationshipToHead === '世帯主')];
+  em.persist(
+    em.create(CaseActionLog, {
+      caseId: input.caseId,
+      action: CaseAction.COMMIT,
+      actorId: input.approvedBy,
+      terminalId: input.terminalId,
+      detail: { addresseeNumbers, outbox },
+      at: now(),
+    }),
+  );
+  await em.flush();
+  return { addresseeNumbers, householdNumber: household.householdNumber, outboxMessages: outbox };
+}
+
+async function placeHousehold(em: EntityManager, h: MoveInApplication['household']): Promise<Household> {
+  if (h.mode === 'join') {
+    const existing = await em.findOne(Household, { householdNumber: h.householdNumber, active: true });
+    if (!existing) throw ApplicationFailure.nonRetryable('household not found', FailureType.CASE_DATA_MISSING);
+    return existing;
+  }
+  const created = em.create(Household, {
+    householdNumber: localNumber(await nextSerial(em, CounterName.HOUSEHOLD)),
+    active: true,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  em.persist(created);
+  return created;
+}
+
+async function householdHeadName(
+  em: EntityManager,
+  payload: StoredMoveInApplication,
+  householdNumber: string,
+): Promise<string | undefined> {
+  if (payload.household.mode === 'new') {
+    const head = payload.movers.find((m) => m.relationshipToHead === '世帯主');
+    return head ? fullName(head) : undefined;
+  }
+  const head = await em.findOne(Resident, {
+    householdNumber,
+    relationshipToHead: '世帯主',
+    status: { $ne: ResidentStatus.REMOVED },
+  });
+  return head ? fullName(head) : undefined;
+}
+
+/** Outbox rows for one person: the 本人確認情報 update (8 items, 更新順番号) and, for a domestic move, the 転入通知. */
+async function queueCsMessages(
+  em: EntityManager,
+  deps: ActivityDeps,
+  p: {
+    caseId: string;
+    resident: Resident;
+    individualNumber?: string;
+    reason: ChangeReason;
+    payload: StoredMoveInApplication;
+    today: string;
+  },
+): Promise<number> {
+  const { resident: r, caseId } = p;
+  const code = r.residentRecordCode!;
+  let queued = 0;
+  if (p.individualNumber) {
+    await enqueue(em, deps, {
+      caseId,
+      kind: OutboxKind.IDENTITY_UPDATE,
+      residentRecordCode: code,
+      keyPart: `iu-${r.addresseeNumber}`,
+      build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate),
+    });
+    queued++;
+  }
+  if (!p.payload.fromAbroad && p.payload.previousMunicipalityCode) {
+    const to = p.payload.previousMunicipalityCode;
+    await enqueue(em, deps, {
+      caseId,
+      kind: OutboxKind.MOVE_IN_NOTICE,
+      residentRecordCode: code,
+      keyPart: `mn-${r.addresseeNumber}`,
+      build: (_seq, idempotencyKey): MoveInNotice => ({
+        fromMunicipalityCode: deps.config.municipalityCode,
+        toMunicipalityCode: to,
+        idempotencyKey,
+        notice: {
+          residentRecordCode: code,
+          name: fullName(r),
+          nameKana: `${r.familyNameKana}　${r.givenNameKana}`,
+          birthDate: r.birthDate,
+          sex: r.sex,
+          newAddress: displayAddress(r),
+          moveInDate: r.changeDate,
+          previousAddress: p.payload.previousAddress,
+          notificationDate: r.notificationDate,
+        },
+      }),
+    });
+    queued++;
+  }
+  return queued;
+}

@@ -1,0 +1,76 @@
+import { compileSchema } from '../../domain/ajv';
+import { Household } from '../../db/entities';
+import { matchRegistry } from '../../db/registry-lookup';
+import { intakeCase, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import type { StaffContext } from '../../api/auth';
+import { ApiError } from '../../api/errors';
+import type { CaseIntakeRoute } from '../module';
+import { moveInDefinition } from './definition';
+import { evaluateMoveIn } from './rules';
+import { MoveInApplicationSchema, type MoveInApplication, type StoredMoveInApplication } from './schema';
+import { moveInWorkflow, moveInWorkflowId } from './workflow';
+
+const validateShape = compileSchema<MoveInApplication>(MoveInApplicationSchema);
+
+/**
+ * 転入届 intake: validate (schema), read the facts the rules need (household, 再転入 / already registered), decide
+ * (rules.ts), then the common intake transaction and the workflow start. Bad input stores and starts nothing.
+ */
+export async function intakeMoveIn(
+  deps: IntakeDeps,
+  actor: StaffContext,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<IntakeResult> {
+  const shape = validateShape(body);
+  if (!shape.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', shape.errors);
+  const app = shape.value;
+  return intakeCase(deps, actor, {
+    definition: moveInDefinition,
+    route: 'POST /api/cases/move-in',
+    body: app,
+    idempotencyKey,
+    async check(em, today) {
+      const householdExists =
+        app.household.mode !== 'join' ||
+        Boolean(await em.findOne(Household, { householdNumber: app.household.householdNumber, active: true }));
+      const matches = [];
+      for (const m of app.movers) {
+        const r = await matchRegistry(em, deps.pii, m);
+        matches.push({ current: Boolean(r.current), removed: Boolean(r.removed), fourInfoAlert: r.fourInfoAlert });
+      }
+      const { errors, flags, notificationDate } = evaluateMoveIn(app, {
+        ...deps.config,
+        today,
+        householdExists,
+        matches,
+      });
+      const stored: StoredMoveInApplication = {
+        ...app,
+        notificationDate,
+        movers: app.movers.map(({ individualNumber, ...m }) => ({
+          ...m,
+          ...(individualNumber ? { individualNumberEnc: deps.pii.encrypt(individualNumber) } : {}),
+        })),
+      };
+      return { errors, flags, stored, individualNumberAccessed: app.movers.some((m) => m.individualNumber) };
+    },
+    workflow: moveInWorkflow,
+    workflowId: moveInWorkflowId,
+    workflowArgs: (caseId) => ({
+      caseId,
+      enteredBy: actor.userId,
+      terminalId: actor.terminalId,
+      requestCertificate: Boolean(app.certificateRequest),
+      timings: deps.config.timings,
+    }),
+  });
+}
+
+export const moveInIntake: CaseIntakeRoute = {
+  path: 'move-in',
+  summary: '転入届 intake (仮登録); starts the move-in workflow',
+  schemaName: 'MoveInApplication',
+  schema: MoveInApplicationSchema,
+  run: intakeMoveIn,
+};

@@ -1,0 +1,81 @@
+import type { FieldError } from '../../domain/ajv';
+import { checkResidentRecordCode, type ResidentCodeCheckMode } from '../../domain/check-digits';
+import { isLateMoveIn } from '../../domain/dates';
+import { isValidRelationship } from '../../domain/registry-values';
+import { CaseFlag, type MoveInApplication } from './schema';
+
+/** What the move-in rules need from the registry and the configuration, read before deciding. */
+export interface MoveInFacts {
+  today: string;
+  municipalityCode: string;
+  residentCodeCheckMode: ResidentCodeCheckMode;
+  householdMemberMayRequestIndividualNumber: boolean;
+  /** household.mode = join: an active household with that number exists. */
+  householdExists: boolean;
+  /** Per mover, in order: the registry match by 住民票コード / 個人番号 (and 4情報 for the alert). */
+  matches: ReadonlyArray<{ current: boolean; removed: boolean; fourInfoAlert: boolean }>;
+}
+
+/**
+ * Rules of a 転入届 beyond its schema (domain.md §4 common rules 2, 6; §4.1 step 2), on facts read beforehand.
+ * Returns field errors (nothing may be stored when there are any), flags for the approver, and the 届出日.
+ */
+export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
+  const errors: FieldError[] = [];
+  const flags = new Set<string>();
+  const err = (field: string, rule: string, message: string) => errors.push({ field, rule, message });
+  const notificationDate = app.notificationDate ?? f.today;
+  if (app.moveInDate > f.today) err('/moveInDate', 'notFuture', '転入日が未来の日付です');
+  if (notificationDate > f.today) err('/notificationDate', 'notFuture', '届出日が未来の日付です');
+  if (app.moveInDate > notificationDate) err('/moveInDate', 'notAfterNotification', '転入日が届出日より後です');
+  if (isLateMoveIn(app.moveInDate, notificationDate)) flags.add(CaseFlag.LATE_FILING);
+  if (!app.fromAbroad && !app.previousMunicipalityCode)
+    err('/previousMunicipalityCode', 'required', '転入前の市区町村コードが必要です（転入通知の送付先）');
+  if (app.previousMunicipalityCode === f.municipalityCode)
+    err('/previousMunicipalityCode', 'notOwnMunicipality', '同一市区町村内の住所変更は転居届です');
+  // 個人番号 on the copy only at the request of the 本人, or a household member where the city allows it (domain.md §5.2)
+  if (app.certificateRequest?.includeIndividualNumber && app.notifier.kind === 'proxy') {
+    err(
+      '/certificateRequest/includeIndividualNumber',
+      'notForProxy',
+      '個人番号入りの住民票の写しは代理人に交付できません',
+    );
+  }
+  if (
+    app.certificateRequest?.includeIndividualNumber &&
+    app.notifier.kind === 'householdMember' &&
+    !f.householdMemberMayRequestIndividualNumber
+  ) {
+    err(
+      '/certificateRequest/includeIndividualNumber',
+      'householdMemberNotAllowed',
+      '世帯員からの請求では個人番号を記載できない設定です',
+    );
+  }
+  const heads = app.movers.filter((m) => m.relationshipToHead === '世帯主').length;
+  if (app.household.mode === 'new' && heads !== 1)
+    err('/movers', 'oneHouseholdHead', '新しい世帯には世帯主が1人必要です');
+  if (app.household.mode === 'join') {
+    if (heads > 0) err('/movers', 'noHeadWhenJoining', '既存の世帯に入る場合、世帯主は指定できません');
+    if (!f.householdExists) err('/household/householdNumber', 'householdExists', '指定の世帯が見つかりません');
+  }
+  const codes = new Set<string>();
+  for (const [i, m] of app.movers.entries()) {
+    const at = `/movers/${i}`;
+    if (m.birthDate > app.moveInDate) err(`${at}/birthDate`, 'notAfterMoveIn', '生年月日が転入日より後です');
+    if (!isValidRelationship(m.relationshipToHead))
+      err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
+    if (!app.fromAbroad && !m.individualNumber)
+      err(`${at}/individualNumber`, 'required', '個人番号が必要です（転出証明書に記載）');
+    if (codes.has(m.residentRecordCode)) err(`${at}/residentRecordCode`, 'unique', '同じ住民票コードが重複しています');
+    codes.add(m.residentRecordCode);
+    const code = checkResidentRecordCode(m.residentRecordCode, f.residentCodeCheckMode);
+    if (!code.ok) err(`${at}/residentRecordCode`, 'checkDigit', '住民票コードの検査数字が一致しません');
+    else if (code.alert) flags.add(CaseFlag.RESIDENT_CODE_ALERT);
+    const match = f.matches[i];
+    if (match?.current) err(at, 'alreadyRegistered', 'この方は既に本市に住民登録があります（転入できません）');
+    if (match?.removed) flags.add(CaseFlag.RE_MOVE_IN);
+    if (match?.fourInfoAlert) flags.add(CaseFlag.RE_MOVE_IN_ALERT);
+  }
+  return { errors, flags: [...flags], notificationDate };
+}

@@ -1,0 +1,133 @@
+import type { JSONSchemaType } from 'ajv';
+import {
+  AddressInputSchema,
+  CertificateRequestInputSchema,
+  HouseholdPlacementSchema,
+  IdentityDocumentInputSchema,
+  isoDateSchema,
+  text,
+  type AddressInput,
+  type CertificateRequestInput,
+  type HouseholdPlacement,
+  type IdentityDocumentInput,
+} from '../../domain/application-parts';
+
+/**
+ * 転入届 as entered at the counter (domain.md §4.1). Only the items on the notification form can be entered
+ * (domain.md §4 common rule 3). Stored as the case's 仮登録 in case_application; never sent to Temporal.
+ */
+export interface MoveInMover {
+  familyName: string;
+  givenName: string;
+  familyNameKana: string;
+  givenNameKana: string;
+  birthDate: string;
+  sex: '1' | '2';
+  relationshipToHead: string;
+  residentRecordCode: string; // from the 転出証明書
+  individualNumber?: string; // from the 転出証明書 or the card; check digit validated
+  registeredDomicile?: string;
+  familyRegisterHead?: string;
+  formerSurname?: string;
+  cardPresented?: boolean;
+}
+
+export interface MoveInApplication {
+  movers: MoveInMover[];
+  address: AddressInput;
+  moveInDate: string; // 転入をした年月日 (= 異動日)
+  notificationDate?: string; // 届出日; defaults to today (JST)
+  previousAddress: string; // 転入前住所
+  previousMunicipalityCode?: string; // 前住所地 (receives the 転入通知); absent when moving in from abroad
+  fromAbroad?: boolean;
+  household: HouseholdPlacement;
+  notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
+  identityDocument: IdentityDocumentInput;
+  moveOutCertificate?: { issuingMunicipalityCode: string; issueDate?: string };
+  certificateRequest?: CertificateRequestInput;
+}
+
+const kana = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[ァ-ヴー　・]+$' } as const;
+const date = isoDateSchema;
+
+const moverSchema: JSONSchemaType<MoveInMover> = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'familyName',
+    'givenName',
+    'familyNameKana',
+    'givenNameKana',
+    'birthDate',
+    'sex',
+    'relationshipToHead',
+    'residentRecordCode',
+  ],
+  properties: {
+    familyName: text(50),
+    givenName: text(50),
+    familyNameKana: kana,
+    givenNameKana: kana,
+    birthDate: date,
+    sex: { type: 'string', enum: ['1', '2'] },
+    relationshipToHead: text(40),
+    residentRecordCode: { type: 'string', pattern: '^[0-9]{11}$' },
+    individualNumber: { type: 'string', format: 'individual-number', nullable: true },
+    registeredDomicile: { ...text(200), nullable: true },
+    familyRegisterHead: { ...text(100), nullable: true },
+    formerSurname: { ...text(50), nullable: true },
+    cardPresented: { type: 'boolean', nullable: true },
+  },
+};
+
+export const MoveInApplicationSchema: JSONSchemaType<MoveInApplication> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['movers', 'address', 'moveInDate', 'previousAddress', 'household', 'notifier', 'identityDocument'],
+  properties: {
+    movers: { type: 'array', minItems: 1, maxItems: 12, items: moverSchema },
+    address: AddressInputSchema,
+    moveInDate: date,
+    notificationDate: { ...date, nullable: true },
+    previousAddress: text(200),
+    previousMunicipalityCode: { type: 'string', format: 'municipality-code', nullable: true },
+    fromAbroad: { type: 'boolean', nullable: true },
+    household: HouseholdPlacementSchema as unknown as JSONSchemaType<MoveInApplication['household']>,
+    notifier: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind'],
+      properties: {
+        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
+        powerOfAttorney: { type: 'boolean', nullable: true },
+      },
+    },
+    identityDocument: IdentityDocumentInputSchema,
+    moveOutCertificate: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['issuingMunicipalityCode'],
+      nullable: true,
+      properties: {
+        issuingMunicipalityCode: { type: 'string', format: 'municipality-code' },
+        issueDate: { ...date, nullable: true },
+      },
+    },
+    certificateRequest: CertificateRequestInputSchema,
+  },
+};
+
+/** The application as stored (仮登録): the 個人番号 replaced by its ciphertext, 届出日 resolved. */
+export type StoredMoveInMover = Omit<MoveInMover, 'individualNumber'> & { individualNumberEnc?: string };
+export type StoredMoveInApplication = Omit<MoveInApplication, 'movers' | 'notificationDate'> & {
+  movers: StoredMoveInMover[];
+  notificationDate: string;
+};
+
+/** Findings of the move-in intake rules (case flags). */
+export const CaseFlag = {
+  LATE_FILING: 'LATE_FILING',
+  RE_MOVE_IN: 'RE_MOVE_IN',
+  RE_MOVE_IN_ALERT: 'RE_MOVE_IN_ALERT',
+  RESIDENT_CODE_ALERT: 'RESIDENT_CODE_ALERT',
+} as const;

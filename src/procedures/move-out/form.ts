@@ -1,0 +1,89 @@
+import type { FieldError } from '../../domain/ajv';
+import type { MoveOutApplication } from './schema';
+import type { ErrorMapping } from '../../api/web/intake/field-errors';
+import { checked, compact, dateOf, municipalityCodeOf, type FormValues } from '../../api/web/intake/form-input';
+
+/**
+ * 転出届 form (domain.md §4.3) → the body of POST /api/cases/move-out. The household is listed from the registry
+ * (`p{i}.addresseeNumber` and the 4情報 as recorded, hidden); the clerk ticks `p{i}.selected` for each mover named
+ * on the paper form. The API checks the 4情報 against the record again.
+ */
+export const MAX_MEMBERS = 12;
+
+export function moveOutBody(f: FormValues): { body: MoveOutApplication; rowOfMover: number[] } {
+  const rowOfMover: number[] = [];
+  const movers = [];
+  for (let i = 0; i < MAX_MEMBERS; i++) {
+    const v = (k: string) => f[`p${i}.${k}`];
+    if (!v('addresseeNumber') || !checked(f, `p${i}.selected`)) continue;
+    rowOfMover.push(i);
+    movers.push(
+      compact({
+        addresseeNumber: v('addresseeNumber'),
+        familyName: v('familyName'),
+        givenName: v('givenName'),
+        birthDate: v('birthDate'),
+        sex: v('sex'),
+      }),
+    );
+  }
+  const abroad = checked(f, 'abroad');
+  const body = compact({
+    movers,
+    destination: compact({
+      address: f.destinationAddress,
+      municipalityCode: abroad ? undefined : municipalityCodeOf(f.destinationCode),
+      abroad: abroad || undefined,
+    }),
+    plannedMoveOutDate: dateOf(f.plannedMoveOutDate),
+    notificationDate: dateOf(f.notificationDate),
+    path: f.path,
+    cardHolderPresent: checked(f, 'cardHolderPresent') || undefined,
+    notifier: compact({
+      kind: f.notifierKind,
+      powerOfAttorney: f.notifierKind === 'proxy' ? checked(f, 'powerOfAttorney') : undefined,
+    }),
+    identityDocument: compact({ type: f.identityDocument }),
+  });
+  return { body: body as unknown as MoveOutApplication, rowOfMover };
+}
+
+/** `/movers/1/…` of the body is the second ticked row: point it at that row of the form. */
+export const toRowPointers = (errors: readonly FieldError[], rowOfMover: readonly number[]): FieldError[] =>
+  errors.map((e) => ({
+    ...e,
+    field: e.field.replace(/^\/movers\/(\d+)/, (_, j: string) => `/movers/${rowOfMover[Number(j)] ?? j}`),
+  }));
+
+export const moveOutErrorMapping: ErrorMapping = {
+  rows: { pointer: '/movers', prefix: 'p', label: (i) => `${i + 1}行目の方` },
+  pointers: {
+    '/movers': 'movers',
+    '/destination': 'destinationAddress',
+    '/destination/address': 'destinationAddress',
+    '/destination/municipalityCode': 'destinationCode',
+    '/destination/abroad': 'abroad',
+    '/plannedMoveOutDate': 'plannedMoveOutDate',
+    '/notificationDate': 'notificationDate',
+    '/path': 'path',
+    '/cardHolderPresent': 'cardHolderPresent',
+    '/notifier': 'notifierKind',
+    '/notifier/kind': 'notifierKind',
+    '/notifier/powerOfAttorney': 'powerOfAttorney',
+    '/identityDocument': 'identityDocument',
+    '/identityDocument/type': 'identityDocument',
+  },
+  fields: {
+    movers: { label: '転出する方', rules: { minItems: '転出する方を1人以上選んでください' } },
+    destinationAddress: { label: '転出先の住所' },
+    destinationCode: { label: '転出先の市区町村コード' },
+    abroad: { label: '国外転出' },
+    plannedMoveOutDate: { label: '転出予定日' },
+    notificationDate: { label: '届出日' },
+    path: { label: '転出の方法' },
+    cardHolderPresent: { label: '個人番号カードの提示' },
+    notifierKind: { label: '届出人' },
+    powerOfAttorney: { label: '委任状' },
+    identityDocument: { label: '本人確認書類' },
+  },
+};

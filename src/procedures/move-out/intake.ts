@@ -1,0 +1,81 @@
+import { compileSchema } from '../../domain/ajv';
+import { CaseStatus } from '../../domain/case-status';
+import { finalStatusCodesOf } from '../../domain/procedure-definition';
+import { CaseRecord, Resident } from '../../db/entities';
+import { intakeCase, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import type { StaffContext } from '../../api/auth';
+import { ApiError } from '../../api/errors';
+import { onlineMoveOutDefinition } from '../online-move-out/definition';
+import type { CaseIntakeRoute } from '../module';
+import { moveOutDefinition } from './definition';
+import { evaluateMoveOut } from './rules';
+import { MoveOutApplicationSchema, type MoveOutApplication } from './schema';
+import { moveOutWorkflow, moveOutWorkflowId } from './workflow';
+import type { EntityManager } from '@mikro-orm/core';
+
+const validateShape = compileSchema<MoveOutApplication>(MoveOutApplicationSchema);
+
+/** 宛名番号 of everyone in an open 転出 case (counter or online): a second 転出 for them is refused. */
+export async function personsInOpenMoveOut(em: EntityManager): Promise<Set<string>> {
+  const open = await em.find(CaseRecord, {
+    procedure: { $in: [moveOutDefinition.code, onlineMoveOutDefinition.code] },
+    status: { $nin: finalStatusCodesOf(moveOutDefinition, onlineMoveOutDefinition) },
+  });
+  return new Set(open.flatMap((c) => c.subjectAddresseeNumbers ?? []));
+}
+
+/** 転出届 intake (domain.md §4.3): schema, the registry facts, the rules (rules.ts), then the common intake. */
+export async function intakeMoveOut(
+  deps: IntakeDeps,
+  actor: StaffContext,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<IntakeResult> {
+  const shape = validateShape(body);
+  if (!shape.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', shape.errors);
+  const app = shape.value;
+  return intakeCase(deps, actor, {
+    definition: moveOutDefinition,
+    route: 'POST /api/cases/move-out',
+    body: app,
+    idempotencyKey,
+    async check(em, today) {
+      const records = [];
+      for (const m of app.movers)
+        records.push((await em.findOne(Resident, { addresseeNumber: m.addresseeNumber })) ?? undefined);
+      const households = [...new Set(records.filter((r) => r !== undefined).map((r) => r.householdNumber))];
+      const householdMembers = households.length
+        ? await em.find(
+            Resident,
+            { householdNumber: { $in: households } },
+            { fields: ['addresseeNumber', 'householdNumber', 'status'] },
+          )
+        : [];
+      return evaluateMoveOut(app, {
+        today,
+        municipalityCode: deps.config.municipalityCode,
+        records,
+        householdMembers,
+        inOpenMoveOut: await personsInOpenMoveOut(em),
+      });
+    },
+    workflow: moveOutWorkflow,
+    workflowId: moveOutWorkflowId,
+    workflowArgs: (caseId) => ({
+      caseId,
+      enteredBy: actor.userId,
+      terminalId: actor.terminalId,
+      noticeOverdueDays: deps.config.moveInNoticeOverdueDays,
+      timings: deps.config.timings,
+    }),
+    initialStatus: CaseStatus.AWAITING_APPROVAL,
+  });
+}
+
+export const moveOutIntake: CaseIntakeRoute = {
+  path: 'move-out',
+  summary: '転出届 intake (paper or special path); starts the move-out workflow',
+  schemaName: 'MoveOutApplication',
+  schema: MoveOutApplicationSchema,
+  run: intakeMoveOut,
+};

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import type { Request, RequestHandler, Response, Router } from 'express';
+import { ResidentStatus } from '../../domain/registry-values';
+import { Resident } from '../../db/entities';
+import { setFlash } from '../../api/web/flash';
+import { wareki } from '../../api/web/format';
+import { html, type SafeHtml } from '../../api/web/html';
+import { residentStatusLabel, sexText } from '../../api/web/labels';
+import { formGuards, page } from '../../api/web/layout';
+import { auditInquiry } from '../../api/web/queries/case-registry';
+import { WebError, webOf, type WebContext } from '../../api/web/web-context';
+import type { MappedErrors } from '../../api/web/intake/field-errors';
+import {
+  checkboxField,
+  errorSummary,
+  fieldId,
+  IDENTITY_DOCUMENTS,
+  NOTIFIER_KINDS,
+  radioGroup,
+  selectField,
+  textField,
+} from '../../api/web/intake/form-controls';
+import { checked, formValues, type FormValues } from '../../api/web/intake/form-input';
+import { formRequestId, submitIntake } from '../../api/web/intake/intake-submit';
+import type { WebDeps } from '../../api/web/web-deps';
+import { MAX_MEMBERS, moveOutBody, moveOutErrorMapping, toRowPointers } from './form';
+
+const NO_ERRORS: MappedErrors = { byField: {}, summary: [] };
+const ADDRESSEE = /^\d{7}$/;
+
+/** The household of the person the form was started from, in 宛名番号 order (at most MAX_MEMBERS). */
+async function householdOf(orm: MikroORM, addresseeNumber: string): Promise<Resident[]> {
+  const em = orm.em.fork();
+  const person = await em.findOne(Resident, { addresseeNumber });
+  if (!person) throw new WebError(404, '該当する住民票がありません。');
+  return em.find(
+    Resident,
+    { householdNumber: person.householdNumber, status: { $ne: ResidentStatus.REMOVED } },
+    { orderBy: { addresseeNumber: 'asc' }, limit: MAX_MEMBERS },
+  );
+}
+
+function membersTable(members: Resident[], f: FormValues, e: Record<string, string>): SafeHtml {
+  return html`<table class="grid" id="f-movers"><thead><tr><th scope="col">転出</th><th scope="col">宛名番号</th><th scope="col">氏名</th><th scope="col">フリガナ</th><th scope="col">生年月日</th><th scope="col">性別</th><th scope="col">続柄</th><th scope="col">状態</th></tr></thead><tbody>
+  ${members.map((m, i) => {
+    const k = (n: string) => `p${i}.${n}`;
+    const selectable = m.status === ResidentStatus.RESIDENT;
+    const err = e[`p${i}`];
+    return html`<tr${err ? html` class="row-alert"` : ''}><td><input type="hidden" name="${k('addresseeNumber')}" value="${m.addresseeNumber}">
+      <input type="hidden" name="${k('familyName')}" value="${m.familyName}"><input type="hidden" name="${k('givenName')}" value="${m.givenName}">
+      <input type="hidden" name="${k('birthDate')}" value="${m.birthDate}"><input type="hidden" name="${k('sex')}" value="${m.sex}">
+      <input type="checkbox" id="${fieldId(k('selected'))}" name="${k('selected')}" value="1" aria-label="${m.familyName}　${m.givenName}さんが転出"${checked(f, k('selected')) && selectable ? html` checked` : ''}${selectable ? '' : html` disabled`}${err ? html` aria-describedby="f-p${i}-e"` : ''}></td>
+      <td class="mono">${m.addresseeNumber}</td><td><label for="${fieldId(k('selected'))}">${m.familyName}　${m.givenName}</label>${err ? html`<p class="field-error" id="f-p${i}-e">${err}</p>` : ''}</td>
+      <td>${m.familyNameKana}　${m.givenNameKana}</td><td>${wareki(m.birthDate, { seireki: m.isForeignResident })}</td><td>${sexText(m.sex)}</td><td>${m.relationshipToHead}</td>
+      <td>${residentStatusLabel[m.status] ?? m.status}</td></tr>`;
+  })}</tbody></table>`;
+}
+
+function moveOutForm(
+  ctx: WebContext,
+  from: string,
+  members: Resident[],
+  f: FormValues,
+  requestId: string,
+  errors: MappedErrors,
+): SafeHtml {
+  const e = errors.byField;
+  return html`${errorSummary(errors.summary, e)}
+  <form method="post" action="/intake/move-out" class="intake" id="intake-move-out" novalidate>
+    ${formGuards(ctx, requestId)}<input type="hidden" name="from" value="${from}">
+    <section class="panel" aria-labelledby="h-mv"><h2 id="h-mv">転出する方（世帯番号 ${members[0]?.householdNumber ?? ''}）</h2>
+      <p class="help">住民票の記載（宛名番号と4情報）を届書と照合し、転出する方にチェックを入れてください。世帯主が転出して2人以上が残る場合は、先に世帯主変更が必要です。</p>
+      ${e.movers ? html`<p class="field-error" id="f-movers-e">${e.movers}</p>` : ''}${membersTable(members, f, e)}</section>
+    <section class="panel" aria-labelledby="h-dest"><h2 id="h-dest">転出先と転出予定日</h2><div class="grid-fields">
+      ${textField({ name: 'destinationAddress', label: '転出先の住所（予定）', value: f.destinationAddress, required: true, maxlength: 200, size: 'wide', hint: '市区町村名だけでも可。国外の場合は国名・都市名' }, e)}
+      ${textField({ name: 'destinationCode', label: '転出先の市区町村コード', value: f.destinationCode, inputmode: 'numeric', maxlength: 8, size: 'narrow', hint: '6桁（5桁でも可）。国外転出では空欄' }, e)}
+      ${checkboxField({ name: 'abroad', label: '国外への転出', checked: f.abroad === '1' }, e)}
+      ${textField({ name: 'plannedMoveOutDate', label: '転出予定日', value: f.plannedMoveOutDate, required: true, hint: '和暦・西暦どちらでも。本日より後の日付も可', maxlength: 20 }, e)}
+      ${textField({ name: 'notificationDate', label: '届出日', value: f.notificationDate, hint: '空欄は本日', maxlength: 20 }, e)}
+    </div></section>
+    <section class="panel" aria-labelledby="h-path"><h2 id="h-path">転出の方法と届出人</h2><div class="grid-fields">
+      ${radioGroup(
+        {
+          name: 'path',
+          legend: '転出の方法',
+          value: f.path ?? 'paper',
+          options: [
+            ['paper', '転出証明書を交付する（紙）'],
+            ['special', '特例転出（個人番号カード利用、転出証明書情報を送信）'],
+          ],
+          required: true,
+        },
+        e,
+      )}
+      ${checkboxField({ name: 'cardHolderPresent', label: '転出者または世帯主が個人番号カードを提示した', checked: f.cardHolderPresent === '1' }, e)}
+      ${radioGroup({ name: 'notifierKind', legend: '届出人', value: f.notifierKind, options: NOTIFIER_KINDS, required: true }, e)}
+      ${checkboxField({ name: 'powerOfAttorney', label: '委任状を確認した（代理人の場合）', checked: f.powerOfAttorney === '1' }, e)}
+      ${selectField({ name: 'identityDocument', label: '本人確認書類', value: f.identityDocument, options: IDENTITY_DOCUMENTS, required: true, empty: '選択してください' }, e)}
+    </div></section>
+    <div class="form-actions"><button type="submit" class="btn-primary">受付する（仮登録）</button> <a href="/search">住民検索へ戻る</a></div>
+  </form>`;
+}
+
+/** 転出届: started from a search result or a resident record (POST, the 宛名番号 never in a URL). */
+export function installMoveOutRoutes(r: Router, deps: WebDeps, session: RequestHandler, gate: RequestHandler) {
+  const render = async (
+    res: Response,
+    from: string,
+    f: FormValues,
+    requestId: string,
+    errors: MappedErrors,
+    status = 200,
+  ) => {
+    const ctx = webOf(res);
+    const members = await householdOf(deps.orm, from);
+    const em = deps.orm.em.fork();
+    for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /intake/move-out (世帯)');
+    await em.flush();
+    res
+      .status(status)
+      .type('html')
+      .send(
+        page({
+          title: '転出届の受付',
+          ctx,
+          municipalityName: deps.config.municipalityName,
+          body: moveOutForm(ctx, from, members, f, requestId, errors),
+        }),
+      );
+  };
+  const fromOf = (req: Request) => {
+    const v =
+      (req.body as Record<string, unknown> | undefined)?.from ??
+      (req.body as Record<string, unknown> | undefined)?.addresseeNumber;
+    if (typeof v !== 'string' || !ADDRESSEE.test(v))
+      throw new WebError(400, '転出する方が指定されていません。住民検索から開いてください。');
+    return v;
+  };
+
+  r.post('/intake/move-out/start', session, gate, async (req, res) => {
+    const from = fromOf(req);
+    const members = await householdOf(deps.orm, from);
+    const i = members.findIndex((m) => m.addresseeNumber === from);
+    await render(res, from, i >= 0 ? { [`p${i}.selected`]: '1' } : {}, randomUUID(), NO_ERRORS);
+  });
+
+  r.post('/intake/move-out', session, gate, async (req, res) => {
+    const ctx = webOf(res);
+    const from = fromOf(req);
+    const f = formValues(req.body);
+    const requestId = formRequestId(req.body) ?? randomUUID();
+    const { body, rowOfMover } = moveOutBody(f);
+    const outcome = await submitIntake(deps.services, ctx, 'move-out', body, requestId, moveOutErrorMapping, (e) =>
+      toRowPointers(e, rowOfMover),
+    );
+    if (!outcome.ok) return render(res, from, f, requestId, outcome.errors, outcome.status);
+    setFlash(req, res, {
+      kind: 'ok',
+      text: outcome.created
+        ? `転出届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。`
+        : `この転出届は受付済みです（案件番号 ${outcome.caseId}）。`,
+    });
+    res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * Eligibility of an online 転出届 from マイナポータル (domain.md §4.4 step 2). Pure: the caller gathers the facts from the
+ * registry. Absolute rules reject the application (the portal is told why); the others become findings that a clerk
+ * reviews before 決裁.
+ *
+ * | rule                 | source                                     | outcome   |
+ * |----------------------|--------------------------------------------|-----------|
+ * | SIGNER_UNDER_15      | `002_39806ff4500f9589.txt` L7145 (no 署名用電子証明書 below 15) | reject |
+ * | SIGNER_NOT_IN_HOUSEHOLD | service rule: no proxies online          | reject    |
+ * | OUTSIDE_WINDOW       | service rule: P − 30 … P + 10 (configurable) | reject  |
+ * | ABROAD               | service rule: 国外転出 is not accepted online | reject    |
+ * | DESTINATION_CODE_REQUIRED | the 転入予定地 must be known to route the 転出証明書情報 (§4.3 special path) | reject |
+ * | DESTINATION_IS_HERE  | a move inside the municipality is a 転居 (law: 住基法第23条), not a 転出 | reject |
+ * | APPLICATION_DATE_IN_FUTURE | the application date cannot lie after its reception | reject |
+ * | MOVER_NOT_MATCHED    | 4情報 do not match a current record        | finding   |
+ * | PENDING_MOVE_OUT     | a mover already has a 転出 in progress      | finding   |
+ * | SUPPORT_MEASURE      | 抑止 / 支援措置 on a mover (§8.6)            | finding   |
+ * | HEAD_CHANGE_REQUIRED | the 世帯主 leaves and 2+ members stay (§3.2: 世帯主変更 first) | finding |
+ *
+ * A finding in BLOCKING_FINDINGS stops the clerk from confirming the review: the application can then only be
+ * rejected (with the reason sent to the portal) or the applicant contacted. The others are for the clerk to check.
+ * 抑止 / 支援措置 records do not exist in the registry yet, so `blocked` is always false today (the rule is in place).
+ */
+import { ageOn, type IsoDate } from '../../domain/dates';
+import { DEFAULT_MOVE_RULES, onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-deadlines';
+
+export const OnlineMoveOutRule = {
+  SIGNER_UNDER_15: 'SIGNER_UNDER_15',
+  SIGNER_NOT_IN_HOUSEHOLD: 'SIGNER_NOT_IN_HOUSEHOLD',
+  OUTSIDE_WINDOW: 'OUTSIDE_WINDOW',
+  ABROAD: 'ABROAD',
+  MOVER_NOT_MATCHED: 'MOVER_NOT_MATCHED',
+  PENDING_MOVE_OUT: 'PENDING_MOVE_OUT',
+  SUPPORT_MEASURE: 'SUPPORT_MEASURE',
+  DESTINATION_CODE_REQUIRED: 'DESTINATION_CODE_REQUIRED',
+  DESTINATION_IS_HERE: 'DESTINATION_IS_HERE',
+  APPLICATION_DATE_IN_FUTURE: 'APPLICATION_DATE_IN_FUTURE',
+  HEAD_CHANGE_REQUIRED: 'HEAD_CHANGE_REQUIRED',
+} as const;
+export type OnlineMoveOutRule = (typeof OnlineMoveOutRule)[keyof typeof OnlineMoveOutRule];
+
+export const MIN_SIGNER_AGE = 15;
+
+/** Findings that forbid confirming the review (the 転出 could not be committed as filed). */
+export const BLOCKING_FINDINGS: ReadonlySet<string> = new Set([
+  OnlineMoveOutRule.MOVER_NOT_MATCHED,
+  OnlineMoveOutRule.PENDING_MOVE_OUT,
+  OnlineMoveOutRule.HEAD_CHANGE_REQUIRED,
+]);
+
+export interface OnlineMoveOutFacts {
+  applicationDate: IsoDate;
+  plannedMoveOutDate: IsoDate;
+  destinationAbroad: boolean;
+  /** The reception date (JST): the application date may not be later. Defaults to the application date. */
+  receivedDate?: IsoDate;
+  destinationMunicipalityCode?: string;
+  ownMunicipalityCode?: string;
+  /** The 世帯主 is among the movers and two or more members would stay behind. */
+  headLeavesMembersBehind?: boolean;
+  /** The signer as identified by the certificate and matched in the registry (if at all). */
+  signer: { birthDate: IsoDate; addresseeNumber?: string; householdNumber?: string };
+  movers: Array<{
+    matched: boolean;
+    addresseeNumber?: string;
+    householdNumber?: string;
+    pendingMoveOut: boolean;
+    blocked: boolean;
+  }>;
+}
+
+export interface RuleOutcome {
+  rule: OnlineMoveOutRule;
+  message: string; // Japanese, for the portal or the clerk; never personal data
+  mover?: number; // index into movers
+}
+
+export function evaluateOnlineMoveOut(
+  f: OnlineMoveOutFacts,
+  rules: MoveDeadlineRules = DEFAULT_MOVE_RULES,
+): { rejections: RuleOutcome[]; findings: RuleOutcome[] } {
+  const rejections: RuleOutcome[] = [];
+  const findings: RuleOutcome[] = [];
+  if (ageOn(f.signer.birthDate, f.applicationDate) < MIN_SIGNER_AGE) {
+    rejections.push({
+      rule: OnlineMoveOutRule.SIGNER_UNDER_15,
+      message: '署名者が15歳未満のため、オンラインでの転出届はできません',
+    });
+  }
+  const households = new Set(f.movers.map((m) => m.householdNumber).filter(Boolean));
+  const signerIsMover =
+    f.signer.addresseeNumber !== undefined && f.movers.some((m) => m.addresseeNumber === f.signer.addresseeNumber);
+  const signerInHousehold = f.signer.householdNumber !== undefined && households.has(f.signer.householdNumber);
+  if (!signerIsMover && !signerInHousehold) {
+    rejections.push({
+      rule: OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD,
+      message: '署名者が転出者またはその世帯の方ではありません（代理の申請はできません）',
+    });
+  }
+  const window = onlineMoveOutWindow(f.plannedMoveOutDate, rules);
+  if (f.applicationDate < window.first || f.applicationDate > window.last) {
+    rejections.push({
+      rule: OnlineMoveOutRule.OUTSIDE_WINDOW,
+      message: `申請は転出予定日の${rules.onlineWindowBefore}日前から${rules.onlineWindowAfter}日後までです`,
+    });
+  }
+  if (f.destinationAbroad)
+    rejections.push({ rule: OnlineMoveOutRule.ABROAD, message: '国外への転出はオンラインでは受け付けていません' });
+  else if (!f.destinationMunicipalityCode)
+    rejections.push({
+      rule: OnlineMoveOutRule.DESTINATION_CODE_REQUIRED,
+      message: '転出先の市区町村が指定されていません',
+    });
+  else if (f.destinationMunicipalityCode === f.ownMunicipalityCode)
+    rejections.push({
+      rule: OnlineMoveOutRule.DESTINATION_IS_HERE,
+      message: '市内での住所変更は転居届です（転出届は出せません）',
+    });
+  if (f.receivedDate && f.applicationDate > f.receivedDate)
+    rejections.push({
+      rule: OnlineMoveOutRule.APPLICATION_DATE_IN_FUTURE,
+      message: '申請日が受付日より後になっています',
+    });
+  if (f.headLeavesMembersBehind)
+    findings.push({
+      rule: OnlineMoveOutRule.HEAD_CHANGE_REQUIRED,
+      message: '世帯主が転出し2人以上が残るため、先に世帯主変更が必要です',
+    });
+  f.movers.forEach((m, i) => {
+    if (!m.matched)
+      findings.push({
+        rule: OnlineMoveOutRule.MOVER_NOT_MATCHED,
+        mover: i,
+        message: '住民票の記載と一致しない転出者がいます',
+      });
+    if (m.pendingMoveOut)
+      findings.push({ rule: OnlineMoveOutRule.PENDING_MOVE_OUT, mover: i, message: '既に転出の手続き中の方がいます' });
+    if (m.blocked)
+      findings.push({
+        rule: OnlineMoveOutRule.SUPPORT_MEASURE,
+        mover: i,
+        message: '支援措置・抑止の対象者が含まれます',
+      });
+  });
+  return { rejections, findings };
+}

@@ -1,0 +1,99 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { jstDate, toWareki } from '../../domain/dates';
+import { ChangeReason } from '../../domain/change-reason';
+import { ResidentStatus } from '../../domain/registry-values';
+import type { CounterCopyInput } from './schema';
+import { audit } from '../../db/audit-writer';
+import { AuditAction, CertificateIssuance, Resident, ResidentHistory } from '../../db/entities';
+import type { ActivityDeps } from '../../activities/deps';
+import {
+  byHouseholdOrder,
+  CertificateType,
+  countPages,
+  nextIssueNumber,
+  residentRecordCopyDoc,
+  type IssueResult,
+} from '../../activities/certificates';
+
+export const CounterFailure = { REMOVED_RECORD: 'REMOVED_RECORD', NOT_FOUND: 'NOT_FOUND' } as const;
+
+const REASON_TEXT: Partial<Record<string, string>> = {
+  [ChangeReason.DOMESTIC_MOVE_IN]: '転入',
+  [ChangeReason.MOVE_IN_FROM_ABROAD]: '転入',
+  [ChangeReason.BIRTH]: '出生',
+};
+
+/**
+ * 住民票の写し at the counter (domain.md §5.1, §5.2), in the style of the case certificates: the current registry
+ * rows (仮登録 data is never in them: it is written at 本登録 only, domain.md §4 common rule 1), a fresh 発行番号, the
+ * PDF and its 交付履歴 row (with the printed items and who requested), and an audit row per person saying whether
+ * the 個人番号 was printed. A 除票 person is refused (a 除票の写し is another certificate).
+ */
+export function residentRecordCopyActivities(deps: ActivityDeps) {
+  return {
+    async issueCounterResidentRecordCopy(input: CounterCopyInput): Promise<IssueResult> {
+      const now = deps.now ?? (() => new Date());
+      return deps.orm.em.fork().transactional(async (em) => {
+        const existing = await em.findOne(CertificateIssuance, { certificateId: input.requestId });
+        if (existing)
+          return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
+        const persons = (await em.find(Resident, { addresseeNumber: { $in: input.addresseeNumbers } })).sort(
+          byHouseholdOrder,
+        );
+        if (persons.length !== input.addresseeNumbers.length)
+          throw ApplicationFailure.nonRetryable('person not found', CounterFailure.NOT_FOUND);
+        if (persons.some((p) => p.status === ResidentStatus.REMOVED))
+          throw ApplicationFailure.nonRetryable('removed record', CounterFailure.REMOVED_RECORD);
+        const reasons: Record<string, string | undefined> = {};
+        for (const p of persons) {
+          const [first] = await em.find(
+            ResidentHistory,
+            { addresseeNumber: p.addresseeNumber },
+            { orderBy: { historyNumber: 'asc' }, limit: 1, fields: ['changeReason'] },
+          );
+          reasons[p.addresseeNumber] = first ? REASON_TEXT[first.changeReason] : undefined;
+        }
+        const issuedAt = now();
+        const day = jstDate(issuedAt);
+        const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
+        const pdf = await deps.certificates.renderResidentRecordCopy(
+          residentRecordCopyDoc(deps, persons, { issueNumber, issueDate: day }, input.options, (a) => reasons[a]),
+        );
+        const printedItems = { ...input.options, counter: true, [`requestedBy_${input.requester}`]: true };
+        const pages = countPages(pdf);
+        em.persist(
+          em.create(CertificateIssuance, {
+            certificateId: input.requestId,
+            issueNumber,
+            certificateType: CertificateType.RESIDENT_RECORD_COPY,
+            issuedAt,
+            place: deps.config.officeName,
+            targetAddresseeNumbers: persons.map((p) => p.addresseeNumber),
+            printedItems,
+            pages,
+            terminalId: input.terminalId,
+            operatorId: input.operatorId,
+            pdf,
+          }),
+        );
+        audit(
+          em,
+          ...persons.map((p) => ({
+            actorId: input.operatorId,
+            actorRoles: ['clerk'],
+            terminalId: input.terminalId,
+            action: AuditAction.CERTIFICATE,
+            function: 'issue residentRecordCopy (窓口)',
+            targetAddresseeNumber: p.addresseeNumber,
+            individualNumberAccessed: input.options.includeIndividualNumber,
+            detail: { certificateId: input.requestId, issueDate: toWareki(day), requester: input.requester },
+          })),
+        );
+        await em.flush();
+        return { issueNumber, certificateId: input.requestId, pages };
+      });
+    },
+  };
+}
+
+export type ResidentRecordCopyActivities = ReturnType<typeof residentRecordCopyActivities>;

@@ -1,0 +1,202 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { EntityManager } from '@mikro-orm/core';
+import { FailureType } from '../../domain/failures';
+import { minDate } from '../../domain/dates';
+import { specialMoveInLastDay } from '../../domain/move-deadlines';
+import {
+  CaseApplication,
+  HeldCertificateState,
+  HeldMoveOutCertificate,
+  OutboxKind,
+  OutboxMessage,
+} from '../../db/entities';
+import type { StoredMoveInApplication } from '../move-in/schema';
+import type { StoredSpecialMoveInApplication } from './schema';
+import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partners/cs-move-messages';
+import type { ContinuedUseRequest } from '../../partners/card-agency-messages';
+import { alreadyCommitted, writeMoveIn, type CommitResult } from '../move-in/commit';
+import type { ActivityDeps } from '../../activities/deps';
+import { enqueue } from '../../activities/outbox-writer';
+
+const loadApp = async (em: EntityManager, caseId: string) =>
+  (await em.findOneOrFail(CaseApplication, { caseId })).payload as unknown as StoredSpecialMoveInApplication;
+
+const splitName = (full: string): [string, string] => {
+  const [family = full, ...rest] = full.split(/[\u3000 ]/);
+  return [family, rest.join('　') || family];
+};
+
+/** Activities of the 特例転入 (domain.md §4.2). */
+export function specialMoveInActivities(deps: ActivityDeps) {
+  return {
+    /**
+     * Finds the held 転出証明書情報 of every person and reserves it (IN_USE) for this case, so the purge waits.
+     * Returns what is missing (→ 送信依頼) and, once all are held, the last filing day and whether the filing met it.
+     */
+    async reserveHeldCertificates(input: {
+      caseId: string;
+    }): Promise<{ heldIds: string[]; missing: string[]; lastDay?: string; inTime?: boolean }> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const app = await loadApp(em, input.caseId);
+        const heldIds: string[] = [];
+        const missing: string[] = [];
+        let lastDay: string | undefined;
+        for (const p of app.persons) {
+          const held = await em.findOne(HeldMoveOutCertificate, {
+            residentRecordCode: p.residentRecordCode,
+            originMunicipalityCode: app.originMunicipalityCode,
+            $or: [
+              { state: HeldCertificateState.HELD },
+              { state: HeldCertificateState.IN_USE, usedByCaseId: input.caseId },
+            ],
+          });
+          if (!held) {
+            missing.push(p.residentRecordCode);
+            continue;
+          }
+          Object.assign(held, { state: HeldCertificateState.IN_USE, usedByCaseId: input.caseId });
+          heldIds.push(held.heldId);
+          const day = specialMoveInLastDay(held.plannedMoveOutDate!, app.moveInDate);
+          lastDay = lastDay ? minDate(lastDay, day) : day;
+        }
+        await em.flush();
+        return { heldIds, missing, ...(missing.length ? {} : { lastDay, inTime: app.notificationDate <= lastDay! }) };
+      });
+    },
+
+    /** Gives reserved certificates back (case rejected or switched to the paper path). */
+    async releaseHeldCertificates(input: { caseId: string }): Promise<{ heldIds: string[] }> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const rows = await em.find(HeldMoveOutCertificate, {
+          usedByCaseId: input.caseId,
+          state: HeldCertificateState.IN_USE,
+        });
+        rows.forEach((h) => Object.assign(h, { state: HeldCertificateState.HELD, usedByCaseId: undefined }));
+        await em.flush();
+        return { heldIds: rows.map((h) => h.heldId) };
+      });
+    },
+
+    /** 送信依頼 to the 転出地 for the missing persons: identifies them without any 特定個人情報. `round` keys a repeat. */
+    async queueCertificateInfoRequests(input: {
+      caseId: string;
+      residentRecordCodes: string[];
+      round: number;
+    }): Promise<{ queued: number }> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const app = await loadApp(em, input.caseId);
+        let queued = 0;
+        for (const p of app.persons.filter((x) => input.residentRecordCodes.includes(x.residentRecordCode))) {
+          const keyPart = `rq-${p.residentRecordCode}-${input.round}`;
+          if (
+            await em.count(OutboxMessage, {
+              idempotencyKey: `${deps.config.municipalityCode}-${input.caseId}-${keyPart}`,
+            })
+          )
+            continue;
+          await enqueue(em, deps, {
+            caseId: input.caseId,
+            kind: OutboxKind.CERTIFICATE_INFO_REQUEST,
+            residentRecordCode: p.residentRecordCode,
+            keyPart,
+            build: (_s, idempotencyKey): CertificateInfoRequest => ({
+              fromMunicipalityCode: deps.config.municipalityCode,
+              toMunicipalityCode: app.originMunicipalityCode,
+              idempotencyKey,
+              request: {
+                residentRecordCode: p.residentRecordCode,
+                name: `${p.familyName}　${p.givenName}`,
+                birthDate: p.birthDate,
+              },
+            }),
+          });
+          queued++;
+        }
+        return { queued };
+      });
+    },
+
+    /**
+     * 本登録 of a 特例転入: the records are built from the held 転出証明書情報 (the 個人番号 comes from it; the 氏名 as
+     * entered from the card), written like any 転入, the held information marked USED, and in the same transaction
+     * the 本人確認情報 update, the 転入通知 to the 転出地 and the card 継続利用 request to J-LIS are queued.
+     */
+    async commitSpecialMoveIn(input: {
+      caseId: string;
+      approvedBy: string;
+      terminalId?: string;
+    }): Promise<CommitResult & { heldIds: string[] }> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const heldRows = await em.find(HeldMoveOutCertificate, { usedByCaseId: input.caseId });
+        const done = await alreadyCommitted(em, input.caseId);
+        if (done) return { ...done, heldIds: heldRows.map((h) => h.heldId) };
+        const app = await loadApp(em, input.caseId);
+        const certs = new Map(
+          heldRows
+            .filter((h) => h.payloadEnc)
+            .map((h) => {
+              const m = JSON.parse(deps.pii.decrypt(h.payloadEnc!)) as MoveOutCertificateInfo;
+              return [m.certificate.residentRecordCode, m.certificate] as const;
+            }),
+        );
+        const payload: StoredMoveInApplication = {
+          movers: app.persons.map((p) => {
+            const c = certs.get(p.residentRecordCode);
+            if (!c)
+              throw ApplicationFailure.nonRetryable(
+                'held certificate information missing for a person',
+                FailureType.CASE_DATA_MISSING,
+              );
+            const [familyNameKana, givenNameKana] = splitName(c.nameKana);
+            return {
+              familyName: p.familyName,
+              givenName: p.givenName,
+              familyNameKana,
+              givenNameKana,
+              birthDate: c.birthDate,
+              sex: c.sex,
+              relationshipToHead: p.relationshipToHead,
+              residentRecordCode: c.residentRecordCode,
+              individualNumberEnc: deps.pii.encrypt(c.individualNumber),
+              registeredDomicile: c.registeredDomicile,
+              familyRegisterHead: c.familyRegisterHead,
+              formerSurname: c.formerSurname,
+              cardPresented: true,
+            };
+          }),
+          address: app.address,
+          moveInDate: app.moveInDate,
+          notificationDate: app.notificationDate,
+          previousAddress: [...certs.values()][0]!.originAddress,
+          previousMunicipalityCode: app.originMunicipalityCode,
+          household: app.household,
+          notifier: app.notifier,
+          identityDocument: { type: 'myNumberCard' },
+          certificateRequest: app.certificateRequest,
+        };
+        const result = await writeMoveIn(em, deps, input, payload);
+        heldRows.forEach((h) => (h.state = HeldCertificateState.USED));
+        for (const p of app.persons) {
+          await enqueue(em, deps, {
+            caseId: input.caseId,
+            kind: OutboxKind.CARD_CONTINUED_USE,
+            residentRecordCode: p.residentRecordCode,
+            keyPart: `cu-${p.residentRecordCode}`,
+            build: (_s, idempotencyKey): ContinuedUseRequest => ({
+              municipalityCode: deps.config.municipalityCode,
+              idempotencyKey,
+              residentRecordCode: p.residentRecordCode,
+              newAddress: [app.address.address, app.address.addressSupplement].filter(Boolean).join('　'),
+              moveInDate: app.moveInDate,
+              notificationDate: app.notificationDate,
+            }),
+          });
+        }
+        await em.flush();
+        return { ...result, heldIds: heldRows.map((h) => h.heldId) };
+      });
+    },
+  };
+}
+
+export type SpecialMoveInActivities = ReturnType<typeof specialMoveInActivities>;

@@ -1,0 +1,65 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { isIsoDate, toWareki } from '../../domain/dates';
+import { HeldCertificateState, HeldMoveOutCertificate } from '../../db/entities';
+import type { PiiCrypto } from '../../db/pii-crypto';
+import type { MoveOutCertificateInfo } from '../../partners/cs-move-messages';
+import type { StaffContext } from '../../api/auth';
+import { audit } from '../../db/audit-writer';
+import { AuditAction } from '../../db/entities';
+import type { FormValues } from '../../api/web/intake/form-input';
+
+/**
+ * Pre-fill of the 特例転入届 from a held 転出証明書情報 (domain.md §4.2 step 4): the persons of the same 転出届 (same
+ * origin and mover group, still held) with their 住民票コード, 4情報 and 続柄, and the origin's code. The 個人番号 is not
+ * copied into the form: the workflow takes it from the held information. Reading it is an audited 照会.
+ */
+export async function prefillFromHeld(
+  orm: MikroORM,
+  pii: PiiCrypto,
+  staff: StaffContext,
+  heldId: string,
+): Promise<FormValues | undefined> {
+  const em = orm.em.fork();
+  const held = await em.findOne(HeldMoveOutCertificate, { heldId });
+  if (!held?.payloadEnc || held.state !== HeldCertificateState.HELD) return undefined;
+  const first = JSON.parse(pii.decrypt(held.payloadEnc)) as MoveOutCertificateInfo;
+  const group = await em.find(
+    HeldMoveOutCertificate,
+    { originMunicipalityCode: held.originMunicipalityCode, state: HeldCertificateState.HELD },
+    { orderBy: { receivedAt: 'asc' }, limit: 200 },
+  );
+  const certs = [first.certificate];
+  for (const h of group) {
+    if (h.heldId === heldId || !h.payloadEnc) continue;
+    const c = (JSON.parse(pii.decrypt(h.payloadEnc)) as MoveOutCertificateInfo).certificate;
+    if (c.moverGroupId === first.certificate.moverGroupId && certs.length < 12) certs.push(c);
+  }
+  const f: FormValues = {
+    originMunicipalityCode: held.originMunicipalityCode,
+    rows: String(certs.length),
+    held: heldId,
+  };
+  certs.forEach((c, i) => {
+    const [familyName, ...given] = c.name.split(/[\s\u3000]+/);
+    Object.assign(f, {
+      [`p${i}.residentRecordCode`]: c.residentRecordCode,
+      [`p${i}.familyName`]: familyName ?? '',
+      [`p${i}.givenName`]: given.join('　'),
+      [`p${i}.birthDate`]: isIsoDate(c.birthDate) ? toWareki(c.birthDate) : c.birthDate,
+      [`p${i}.sex`]: c.sex,
+      [`p${i}.relationshipToHead`]: c.relationshipToHead,
+    });
+  });
+  audit(em, {
+    actorId: staff.userId,
+    actorRoles: staff.roles,
+    terminalId: staff.terminalId,
+    ip: staff.ip,
+    action: AuditAction.INQUIRY,
+    function: 'GET /intake/special-move-in (転出証明書情報)',
+    caseId: heldId,
+    detail: { persons: certs.length },
+  });
+  await em.flush();
+  return f;
+}

@@ -1,0 +1,151 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  defineQuery,
+  isCancellation,
+  setHandler,
+} from '@temporalio/workflow';
+import type { WorkView } from '../domain/case-actions';
+import { AttentionReason, CaseStatus } from '../domain/case-status';
+import { isCancellableStatus, isFinalStatus, type ProcedureDefinition } from '../domain/procedure-definition';
+import type { WorkflowTimings } from '../domain/retry-policies';
+import { installApprovalHandlers } from './approval';
+import type { CancelRequest, CaseState, Decision } from './case-types';
+import { caseDelivery } from './delivery';
+import { activityProxies, timingsOf } from './proxies';
+import { caseStatusTracker } from './status';
+import { installWorkHandlers, retryControl } from './work';
+
+export const caseStateQuery = defineQuery<CaseState>('caseState');
+
+/** What every case workflow's input carries besides its own fields. */
+export interface CaseWorkflowInputBase {
+  caseId: string;
+  /** Retry policies and SLAs from the configuration (absent in histories started before they existed: defaults). */
+  timings?: Partial<WorkflowTimings>;
+}
+
+export interface CaseFrameOptions {
+  caseId: string;
+  definition: Pick<ProcedureDefinition, 'code' | 'statuses'>;
+  enteredBy: string;
+  initial?: string;
+  timings?: Partial<WorkflowTimings>;
+  /** Extra condition for a cancellation besides the status (e.g. not once a 除票 has taken effect). */
+  canCancel?: () => boolean;
+  /** Findings that forbid confirming the review of an online application (rule codes; online-move-out/rules.ts). */
+  reviewBlockedBy?: string[];
+}
+
+/**
+ * The common frame of a case workflow: the status helper, the human steps (審査, 決裁, 差戻し, claim / release /
+ * reassign, escalate), the delivery loop, retry-now, cancellation, and the state query. Call it first in the
+ * workflow, so that the handlers exist from the start; run the procedure inside `body`.
+ *
+ * Open cases replay this code after every deploy (a 転出 waits months): a change that alters the commands an
+ * existing history recorded must go behind `patched()` (README: Changing workflow code; test/replay).
+ */
+export function caseWorkflow(p: CaseFrameOptions) {
+  const timings = timingsOf(p.timings);
+  const { registry, delivery: deliveryProxy } = activityProxies(p.timings);
+  const status = caseStatusTracker(p.caseId, p.definition, p.initial ?? CaseStatus.AWAITING_APPROVAL, {
+    makerId: p.enteredBy,
+  });
+  const retry = retryControl();
+  const log = { caseId: p.caseId, registry };
+  const delivery = caseDelivery(p.caseId, status, retry, deliveryProxy);
+  let bodyScope: CancellationScope | undefined;
+  const view = (): WorkView => ({
+    status: status.status,
+    final: isFinalStatus(p.definition, status.status),
+    cancellable: isCancellableStatus(p.definition, status.status),
+    makerId: status.makerId,
+    assignedTo: status.assignedTo,
+    escalated: status.escalated,
+    retryable: status.status === CaseStatus.DELIVERY_REJECTED || retry.inFlight,
+    reviewBlocked: (p.reviewBlockedBy ?? []).length > 0,
+  });
+  const approval = installApprovalHandlers({ status, view, log });
+  const work = installWorkHandlers({
+    status,
+    view,
+    log,
+    retry,
+    resumeDelivery: delivery.resume,
+    canCancel: () => p.canCancel?.() ?? true,
+    onCancel: () => bodyScope?.cancel(),
+  });
+  setHandler(caseStateQuery, () => ({
+    caseId: p.caseId,
+    status: status.status,
+    decision: approval.decision(),
+    needsAttention: status.needsAttention,
+    attentionReason: status.attentionReason,
+    assignedTo: status.assignedTo,
+    makerId: status.makerId,
+    escalated: status.escalated,
+    retryable: view().retryable ?? false,
+  }));
+
+  return {
+    status,
+    timings,
+    /** Registry writes, certificates: short backoff. */
+    registry,
+    /** Partner calls: retried until accepted. */
+    delivery: deliveryProxy,
+    deliverAll: delivery.deliverAll,
+    /** Runs a partner call so that a supervisor's retry-now can restart it. */
+    retryable: <T>(fn: () => Promise<T>) => retry.run(fn),
+    cancelRequest: work.cancelRequest,
+
+    /**
+     * Waits for 決裁 (after the 審査 of an online application, when `initial` is AWAITING_REVIEW), flagging the case
+     * when the SLA passes, and logs the decision. A cancellation interrupts the wait (see `body`).
+     */
+    async awaitDecision(opts: { sla?: Duration; initial?: string } = {}): Promise<Decision> {
+      const sla = opts.sla ?? timings.approvalSla;
+      await status.set(opts.initial ?? CaseStatus.AWAITING_APPROVAL, {
+        dueAt: new Date(Date.now() + msToNumber(sla)).toISOString(),
+      });
+      if (!(await condition(() => approval.decision() !== undefined, sla))) {
+        await status.set(status.status, {
+          needsAttention: true,
+          attentionReason: AttentionReason.APPROVAL_OVERDUE,
+          assignTo: status.assignedTo,
+        });
+        await condition(() => approval.decision() !== undefined);
+      }
+      const decision = approval.decision()!;
+      await registry.recordDecision({ caseId: p.caseId, decision });
+      status.decided(decision.by);
+      return decision;
+    },
+
+    /**
+     * Runs the procedure. A cancellation (supervisor, or the portal for an online 転出) cancels whatever `main` is
+     * waiting for; `onCancelled` then runs to the end without being cancellable itself (compensation: appended
+     * 異動の取消し, partners told). Registry commits must run inside `CancellationScope.nonCancellable`. The case
+     * ends only when every update and signal handler has finished (no half-done human step is cut off).
+     */
+    async body<T>(main: () => Promise<T>, onCancelled: (c: CancelRequest) => Promise<T>): Promise<T> {
+      bodyScope = new CancellationScope();
+      if (work.cancelRequest()) bodyScope.cancel();
+      let result: T;
+      try {
+        result = await bodyScope.run(main);
+      } catch (e) {
+        const c = work.cancelRequest();
+        if (!(c && isCancellation(e))) throw e;
+        result = await CancellationScope.nonCancellable(() => onCancelled(c));
+      }
+      await condition(allHandlersFinished);
+      return result;
+    },
+  };
+}
+
+export type CaseFrame = ReturnType<typeof caseWorkflow>;

@@ -1,0 +1,172 @@
+import { CancellationScope, defineUpdate, isCancellation, setHandler } from '@temporalio/workflow';
+import { checkAction, eligibleAssignee, WorkAction, type WorkView } from '../domain/case-actions';
+import { CaseAction, CaseStatus } from '../domain/case-status';
+import { rejection, requireReason, UpdateRejection, type Actor, type CancelRequest } from './case-types';
+import { logAction, type StepLog } from './step-log';
+import type { CaseStatusTracker } from './status';
+
+export const claimUpdate = defineUpdate<{ assignedTo: string }, [{ actor: Actor }]>('claim');
+export const releaseUpdate = defineUpdate<void, [{ actor: Actor }]>('release');
+/** `toRoles` are the target's roles as the API read them from the staff table (validators cannot do I/O). */
+export const reassignUpdate = defineUpdate<
+  { assignedTo: string },
+  [{ actor: Actor; to: string; toRoles: string[]; reason: string }]
+>('reassign');
+export const escalateUpdate = defineUpdate<void, [{ actor: Actor; reason: string }]>('escalate');
+/** Re-runs the failing step now (instead of at its next retry), or re-sends after a partner's refusal. */
+export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ actor: Actor; reason: string }]>(
+  'retryNow',
+);
+/** Cancel with compensation (appended 異動の取消し, partners told). */
+export const cancelCaseUpdate = defineUpdate<{ accepted: true }, [{ actor: Actor; reason: string }]>('cancelCase');
+
+/**
+ * Lets a supervisor restart an activity that is waiting for its next retry: the call runs in its own cancellation
+ * scope; `retryNow` cancels the scope and the call is made again at once (the activities are idempotent).
+ */
+export function retryControl() {
+  let current: CancellationScope | undefined;
+  let restart = false;
+  return {
+    get inFlight() {
+      return current !== undefined;
+    },
+    restart(): void {
+      if (!current) return;
+      restart = true;
+      current.cancel();
+    },
+    async run<T>(fn: () => Promise<T>): Promise<T> {
+      for (;;) {
+        const scope = new CancellationScope();
+        current = scope;
+        try {
+          return await scope.run(fn);
+        } catch (e) {
+          if (!(restart && isCancellation(e))) throw e;
+          restart = false;
+        } finally {
+          current = undefined;
+        }
+      }
+    },
+  };
+}
+export type RetryControl = ReturnType<typeof retryControl>;
+
+/**
+ * Assignment, escalation, retry and cancellation (architecture principle 8; issue: supervisor console). The rules
+ * are domain/case-actions.ts; the workflow's own state is the truth the validators check.
+ */
+export function installWorkHandlers(p: {
+  status: CaseStatusTracker;
+  view: () => WorkView;
+  log: StepLog;
+  retry: RetryControl;
+  /** After a partner's refusal: resume delivery. */
+  resumeDelivery: () => void;
+  /** Procedure-specific extra condition for cancelling (e.g. not after a 除票 took effect). */
+  canCancel: () => boolean;
+  onCancel: (c: CancelRequest) => void;
+}) {
+  let cancel: CancelRequest | undefined;
+  const check = (action: WorkAction, actor: Actor) => {
+    const r = checkAction(action, p.view(), actor);
+    if (!r.ok) throw rejection(r.code, r.message);
+  };
+
+  setHandler(
+    claimUpdate,
+    async ({ actor }) => {
+      if (p.status.assignedTo !== actor.userId) {
+        await p.status.assign(actor.userId);
+        await logAction(p.log, CaseAction.CLAIM, actor);
+      }
+      return { assignedTo: actor.userId };
+    },
+    { validator: ({ actor }) => check(WorkAction.CLAIM, actor) },
+  );
+
+  setHandler(
+    releaseUpdate,
+    async ({ actor }) => {
+      const previous = p.status.assignedTo;
+      await p.status.assign(undefined);
+      await logAction(p.log, CaseAction.RELEASE, actor, undefined, { previous });
+    },
+    { validator: ({ actor }) => check(WorkAction.RELEASE, actor) },
+  );
+
+  setHandler(
+    reassignUpdate,
+    async ({ actor, to, reason }) => {
+      const previous = p.status.assignedTo;
+      await p.status.assign(to);
+      await logAction(p.log, CaseAction.REASSIGN, actor, reason, { previous, to });
+      return { assignedTo: to };
+    },
+    {
+      validator: ({ actor, to, toRoles, reason }) => {
+        check(WorkAction.REASSIGN, actor);
+        requireReason(reason);
+        const target = eligibleAssignee(p.view(), { userId: to, roles: toRoles ?? [] });
+        if (!target.ok)
+          throw rejection(
+            UpdateRejection.ASSIGNEE_NOT_ELIGIBLE,
+            `${to} はこの工程を担当できません（${target.message}）`,
+          );
+      },
+    },
+  );
+
+  setHandler(
+    escalateUpdate,
+    async ({ actor, reason }) => {
+      await p.status.escalate();
+      await logAction(p.log, CaseAction.ESCALATE, actor, reason);
+    },
+    {
+      validator: ({ actor, reason }) => {
+        check(WorkAction.ESCALATE, actor);
+        requireReason(reason);
+      },
+    },
+  );
+
+  setHandler(
+    retryNowUpdate,
+    async ({ actor, reason }) => {
+      const rejected = p.status.status === CaseStatus.DELIVERY_REJECTED;
+      if (rejected) p.resumeDelivery();
+      else p.retry.restart();
+      await logAction(p.log, CaseAction.RETRY_NOW, actor, reason, { what: rejected ? 'delivery' : 'step' });
+      return { retried: rejected ? 'delivery' : 'step' };
+    },
+    {
+      validator: ({ actor, reason }) => {
+        check(WorkAction.RETRY_NOW, actor);
+        requireReason(reason);
+      },
+    },
+  );
+
+  setHandler(
+    cancelCaseUpdate,
+    async ({ actor, reason }) => {
+      cancel = { by: actor.userId, terminalId: actor.terminalId, reason: reason.trim(), at: new Date().toISOString() };
+      await logAction(p.log, CaseAction.CANCEL, actor, reason);
+      p.onCancel(cancel);
+      return { accepted: true as const };
+    },
+    {
+      validator: ({ actor, reason }) => {
+        if (cancel) throw rejection(UpdateRejection.NOT_CANCELLABLE, '既に取消を受け付けています');
+        check(WorkAction.CANCEL, actor);
+        requireReason(reason);
+        if (!p.canCancel()) throw rejection(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
+      },
+    },
+  );
+
+  return { cancelRequest: () => cancel };
+}
