@@ -3,9 +3,20 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test layers (architecture: testing layers): unit (nothing external), workflow (time-skipping test server),
  * integration (real Temporal dev server, real MariaDB and SQLite, real HTTP to the simulators, real PDFs), e2e (the web UI in
- * headless Chromium against the same running system).
+ * headless Chromium against the same running system), replay (the recorded histories of test/replay/histories/ against
+ * the current workflow code; nothing external).
  * `npm test` runs them all through scripts/test.sh, which provides the servers.
+ * While recording histories (`npm run replay:record`, RECORD_HISTORIES set) there is one more project,
+ * replay-scenarios: cases driven to a waiting step and left open, on the integration layer's servers.
  */
+const integrationServers = {
+  testTimeout: 180_000,
+  hookTimeout: 180_000,
+  fileParallelism: false,
+  setupFiles: ['test/support/quiet-temporal.ts'],
+  globalSetup: ['test/support/integration-global-setup.ts'],
+};
+
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -21,17 +32,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      {
-        test: {
-          name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
-          testTimeout: 180_000,
-          hookTimeout: 180_000,
-          fileParallelism: false,
-          setupFiles: ['test/support/quiet-temporal.ts'],
-          globalSetup: ['test/support/integration-global-setup.ts'],
-        },
-      },
+      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...integrationServers } },
       {
         // the web UI in headless Chromium (playwright-core) against the running system on the same real parts
         test: {
@@ -44,6 +45,27 @@ export default defineConfig({
           globalSetup: ['test/support/integration-global-setup.ts'],
         },
       },
+      {
+        // every recorded history replayed against the workflow code the worker bundles (one bundle for all)
+        test: {
+          name: 'replay',
+          include: ['test/replay/*.test.ts'],
+          setupFiles: ['test/support/quiet-temporal.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      ...(process.env.RECORD_HISTORIES
+        ? [
+            {
+              test: {
+                name: 'replay-scenarios',
+                include: ['test/replay/scenarios/**/*.test.ts'],
+                ...integrationServers,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

@@ -4,7 +4,10 @@ import type { AppConfig } from '../../src/config';
 import { Role } from '../../src/domain/roles';
 import { DEMO_PASSWORD, seedStaff, DEMO_USERS } from '../../src/db/seed/staff';
 import { startSystem, type RunningSystem } from '../../src/system';
-import { testConfig } from './harness';
+import { dataConverterFor } from '../../src/temporal/client';
+import { piiOf, testConfig } from './harness';
+import { HistoryRecorder, recordingDir } from './history-recorder';
+import { registryPersonalData } from './personal-data-scan';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,7 +35,11 @@ export interface TestSystem extends RunningSystem {
   portalAdmin(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }>;
 }
 
-/** The whole application side on real parts: DB, CS simulator over HTTP, worker on the shared dev server, API. */
+/**
+ * The whole application side on real parts: DB, CS simulator over HTTP, worker on the shared dev server, API.
+ * With RECORD_HISTORIES set, `close()` first saves the history of every workflow on this system's task queue,
+ * decrypted with its payload codec (test/support/history-recorder.ts).
+ */
 export async function startTestSystem(
   databaseUrl: string,
   opts: { config?: Partial<AppConfig>; csSimulator?: boolean; portalSimulator?: boolean } = {},
@@ -73,6 +80,13 @@ export async function startTestSystem(
   };
   return {
     ...sys,
+    async close() {
+      try {
+        if (recordingDir()) await recordSystemHistories(sys);
+      } finally {
+        await sys.close();
+      }
+    },
     api,
     async login(userId) {
       const r = await api('POST', '/api/auth/login', {
@@ -104,6 +118,19 @@ export async function startTestSystem(
       return { status: res.status, json: res.status === 204 ? undefined : await res.json() };
     },
   };
+}
+
+/** Every execution on the system's task queue (the dev server lists them), saved decoded. */
+async function recordSystemHistories(sys: RunningSystem): Promise<void> {
+  const executions: Array<{ workflowId: string; runId: string }> = [];
+  for await (const w of sys.temporal.workflow.list({ query: `TaskQueue = '${sys.config.taskQueue}'` }))
+    executions.push({ workflowId: w.workflowId, runId: w.runId });
+  await new HistoryRecorder('system').save({
+    client: sys.temporal,
+    executions,
+    codecs: dataConverterFor(sys.config).payloadCodecs,
+    personalData: await registryPersonalData(sys.orm, piiOf(sys.config)),
+  });
 }
 
 export { eventually } from './system-harness-utils';

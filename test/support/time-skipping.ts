@@ -20,7 +20,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type TimeSkippingTestWorkflowEnvironmentOptions } from '@temporalio/testing';
 import type { SearchAttributeType } from '@temporalio/common';
 import { CASE_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
@@ -77,13 +77,16 @@ async function registerCaseSearchAttributes(env: TestWorkflowEnvironment): Promi
 
 /**
  * Start a fresh time-skipping test server (one per call; tear it down with `env.teardown()`) with the case
- * search attributes registered.
+ * search attributes registered. `client`: options of the environment's client (e.g. interceptors).
  */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(
+  opts: Pick<TimeSkippingTestWorkflowEnvironmentOptions, 'client'> = {},
+): Promise<TestWorkflowEnvironment> {
   const serverPath = ensureTestServer();
   const create = () =>
     TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: serverPath } },
+      client: opts.client,
     });
 
   let env: TestWorkflowEnvironment;

@@ -7,6 +7,8 @@ import type { PiiCrypto } from '../../src/db/pii-crypto';
 import { failureRecorder } from '../../src/worker/failure-recorder';
 import { createActivities, workflowsPath } from '../../src/worker/create-worker';
 import { openTestDb, piiOf, testConfig } from './harness';
+import { HistoryRecorder, recordingDir } from './history-recorder';
+import { registryPersonalData } from './personal-data-scan';
 import { ScriptedCards } from './scripted-cards';
 import { ScriptedCs } from './scripted-cs';
 import { ScriptedPortal } from './scripted-portal';
@@ -25,9 +27,16 @@ export interface WorkflowHarness {
   close(): Promise<void>;
 }
 
-/** The workflow layer: time-skipping server, real activities on SQLite, real PDFs, in-process partner doubles. */
+/**
+ * The workflow layer: time-skipping server, real activities on SQLite, real PDFs, in-process partner doubles.
+ * With RECORD_HISTORIES set, `close()` saves the history of every workflow the test started once the worker has
+ * stopped (test/support/history-recorder.ts; the test server cannot list executions, so the client tracks them).
+ */
 export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): Promise<WorkflowHarness> {
-  const env = await createTimeSkippingEnv();
+  const recorder = recordingDir() ? new HistoryRecorder('workflow') : undefined;
+  const env = await createTimeSkippingEnv(
+    recorder ? { client: { interceptors: { workflow: [recorder.clientInterceptor] } } } : {},
+  );
   const config = testConfig(overrides);
   const orm = await openTestDb();
   const pii = piiOf(config);
@@ -54,8 +63,12 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
     async close() {
       worker.shutdown();
       await running;
-      await orm.close(true);
-      await env.teardown();
+      try {
+        await recorder?.save({ client: env.client, personalData: await registryPersonalData(orm, pii) });
+      } finally {
+        await orm.close(true);
+        await env.teardown();
+      }
     },
   };
 }

@@ -1,0 +1,263 @@
+/**
+ * The recorded histories the replay test keeps (test/replay/histories/<name>.json), and how each is picked from a
+ * recording run (scripts/replay/curate-histories.ts): by workflow kind, open or closed, the facts of its history
+ * (statuses, activities, updates, signals) and the test files it may come from, in order of preference. Among
+ * several matches the first started is kept.
+ *
+ * Open histories matter most: they are what a worker replays after a deploy. Most come from
+ * test/replay/scenarios/waiting-cases.test.ts, which leaves one case waiting at each such step.
+ */
+import { lastCaseStatus, type HistorySummary } from '../../test/support/history-json';
+
+export interface Selection {
+  /** `<kind>.<scenario>`: the file name without `.json`. */
+  name: string;
+  /** The workflow type. */
+  kind: string;
+  open: boolean;
+  /** What the history shows (written to the manifest). */
+  scenario: string;
+  /** Test files (substrings of the recording's test file) to take it from, in order of preference. */
+  from: string[];
+  where: (s: HistorySummary) => boolean;
+}
+
+const SCENARIOS = 'test/replay/scenarios/waiting-cases';
+const has = (s: HistorySummary, ...activities: string[]) => activities.every((a) => a in s.activities);
+const updated = (s: HistorySummary, name: string, by?: string) =>
+  s.updates.some((u) => u.name === name && (by === undefined || u.by === by));
+const is = (status: string) => (s: HistorySummary) => lastCaseStatus(s) === status;
+
+export const SELECTION: Selection[] = [
+  // 転入
+  {
+    name: 'move-in.awaiting-approval',
+    kind: 'moveInWorkflow',
+    open: true,
+    scenario: '転入 entered at the counter, waiting for 決裁 (nothing written or sent yet)',
+    from: ['test/integration/move-in.integration'],
+    where: (s) => is('AWAITING_APPROVAL')(s) && s.updates.length === 0,
+  },
+  {
+    name: 'move-in.returned-awaiting-resubmit',
+    kind: 'moveInWorkflow',
+    open: true,
+    scenario: '転入 returned by the approver (差戻し), waiting for its maker to resubmit',
+    from: [SCENARIOS],
+    where: (s) => is('RETURNED')(s) && updated(s, 'requestChanges'),
+  },
+  {
+    name: 'move-in.delivering-cs-down',
+    kind: 'moveInWorkflow',
+    open: true,
+    scenario: '転入 approved and written (本登録) while the CS is down: its delivery activity is being retried',
+    from: [SCENARIOS],
+    where: (s) => is('DELIVERING')(s) && has(s, 'commitMoveIn', 'deliverCsMessages'),
+  },
+  {
+    name: 'move-in.completed-cs-retried',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario: '転入 approved, CS delivery failing 3 times then accepted (retried activity), 住民票の写し, completed',
+    from: ['test/integration/move-in.integration'],
+    where: (s) => s.resultStatus === 'COMPLETED' && (s.activities.deliverCsMessages ?? 0) > 1,
+  },
+  {
+    name: 'move-in.rejected',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario: '転入 rejected at 決裁: nothing written or sent',
+    from: ['test/workflow/move-in.workflow'],
+    where: (s) => s.resultStatus === 'REJECTED' && updated(s, 'reject'),
+  },
+  {
+    name: 'move-in.returned-resubmitted-completed',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario: '転入 returned (差戻し), resubmitted by its maker, approved and completed',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) => s.resultStatus === 'COMPLETED' && updated(s, 'requestChanges') && updated(s, 'resubmit'),
+  },
+  {
+    name: 'move-in.retry-now-completed',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario: '転入 stuck on a long CS outage, re-run at once by a supervisor (retryNow), completed',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) => s.resultStatus === 'COMPLETED' && updated(s, 'retryNow'),
+  },
+  {
+    name: 'move-in.cancelled-after-commit',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario: '転入 cancelled by a supervisor after 本登録 while its delivery failed: compensation (異動の取消し)',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) =>
+      s.resultStatus === 'CANCELLED' && has(s, 'commitMoveIn', 'compensateCase') && updated(s, 'cancelCase'),
+  },
+  // 転出 (counter)
+  {
+    name: 'move-out.waiting-for-date',
+    kind: 'moveOutWorkflow',
+    open: true,
+    scenario: '転出 (paper path) approved, 転出証明書 issued, the persons 転出予定者 until the planned date',
+    from: [SCENARIOS],
+    where: (s) => is('AWAITING_MOVE_OUT_DATE')(s) && has(s, 'commitMoveOut', 'issueMoveOutCertificate'),
+  },
+  {
+    name: 'move-out.awaiting-move-in-notice',
+    kind: 'moveOutWorkflow',
+    open: true,
+    scenario: '転出 whose 除票 took effect on the planned date, waiting for the 転入通知',
+    from: ['test/integration/two-town-move.integration'],
+    where: (s) => is('AWAITING_MOVE_IN_NOTICE')(s) && has(s, 'applyRemoval'),
+  },
+  {
+    name: 'move-out.completed-after-removal-and-notice',
+    kind: 'moveOutWorkflow',
+    open: false,
+    scenario:
+      '転出 (paper path): 除票 on the planned date, 転入通知未着 flagged after P + 30, then the 転入通知, completed',
+    from: ['test/workflow/move-pair.workflow'],
+    where: (s) =>
+      s.resultStatus === 'COMPLETED' &&
+      has(s, 'issueMoveOutCertificate', 'applyRemoval', 'recordMoveInNotice') &&
+      s.flagged,
+  },
+  {
+    name: 'move-out.special-request-answered-completed',
+    kind: 'moveOutWorkflow',
+    open: false,
+    scenario: '転出 (special path): a 送信依頼 answered, 除票 on an earlier 転入日 for one person, completed',
+    from: ['test/workflow/move-pair.workflow'],
+    where: (s) => s.resultStatus === 'COMPLETED' && has(s, 'queueCertificateInfoResend', 'applyRemoval'),
+  },
+  {
+    name: 'move-out.cancelled-before-date',
+    kind: 'moveOutWorkflow',
+    open: false,
+    scenario: '転出 (special path) cancelled before its date: compensation, 転出証明書情報の取消',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) => s.resultStatus === 'CANCELLED' && has(s, 'commitMoveOut', 'compensateCase'),
+  },
+  // 転出証明書情報 held at the destination
+  {
+    name: 'held-certificate.held',
+    kind: 'heldCertificateWorkflow',
+    open: true,
+    scenario: '転出証明書情報 received from another town, held until its purge date',
+    from: [SCENARIOS],
+    where: (s) => has(s, 'loadHeldCertificate') && !has(s, 'purgeHeldCertificate'),
+  },
+  {
+    name: 'held-certificate.purged',
+    kind: 'heldCertificateWorkflow',
+    open: false,
+    scenario: '転出証明書情報 kept through P + 30 and purged by its timer at 00:00 JST on P + 31',
+    from: ['test/workflow/move-pair.workflow'],
+    where: (s) => s.resultStatus === 'PURGED' && has(s, 'purgeHeldCertificate') && s.timersFired > 0,
+  },
+  {
+    name: 'held-certificate.used',
+    kind: 'heldCertificateWorkflow',
+    open: false,
+    scenario: '転出証明書情報 reserved and used by a 特例転入 (the purge stops)',
+    from: ['test/workflow/move-pair.workflow', 'test/integration/two-town-move.integration'],
+    where: (s) => s.resultStatus === 'USED',
+  },
+  // 特例転入
+  {
+    name: 'special-move-in.awaiting-certificate',
+    kind: 'specialMoveInWorkflow',
+    open: true,
+    scenario: '特例転入 without held information: 送信依頼 sent, waiting for the 転出証明書情報',
+    from: [SCENARIOS],
+    where: (s) => is('AWAITING_CERTIFICATE_INFO')(s) && has(s, 'queueCertificateInfoRequests'),
+  },
+  {
+    name: 'special-move-in.certificate-requested-completed',
+    kind: 'specialMoveInWorkflow',
+    open: false,
+    scenario: '特例転入: 送信依頼, the 転出証明書情報 arrives (signal), 決裁, records written, completed',
+    from: ['test/workflow/move-pair.workflow'],
+    where: (s) =>
+      s.resultStatus === 'COMPLETED' &&
+      has(s, 'queueCertificateInfoRequests', 'commitSpecialMoveIn') &&
+      s.signals.includes('certificateArrived'),
+  },
+  {
+    name: 'special-move-in.held-used-completed',
+    kind: 'specialMoveInWorkflow',
+    open: false,
+    scenario: '特例転入 with the held 転出証明書情報 (two towns, CS outage on the way), completed',
+    from: ['test/integration/two-town-move.integration'],
+    where: (s) =>
+      s.resultStatus === 'COMPLETED' && has(s, 'commitSpecialMoveIn') && !has(s, 'queueCertificateInfoRequests'),
+  },
+  // オンライン転出
+  {
+    name: 'online-move-out.awaiting-review',
+    kind: 'onlineMoveOutWorkflow',
+    open: true,
+    scenario: 'online 転出 received from マイナポータル, waiting for the clerk’s 審査',
+    from: [SCENARIOS],
+    where: (s) => is('AWAITING_REVIEW')(s) && s.updates.length === 0,
+  },
+  {
+    name: 'online-move-out.reviewed-awaiting-approval',
+    kind: 'onlineMoveOutWorkflow',
+    open: true,
+    scenario: 'online 転出 after 審査 (confirmReview), waiting for 決裁',
+    from: [SCENARIOS],
+    where: (s) => is('AWAITING_APPROVAL')(s) && updated(s, 'confirmReview'),
+  },
+  {
+    name: 'online-move-out.waiting-for-date',
+    kind: 'onlineMoveOutWorkflow',
+    open: true,
+    scenario: 'online 転出: contact, 審査, 決裁, 転出証明書情報 sent, portal told; 転出予定者 until the planned date',
+    from: ['test/workflow/online-move-out.workflow'],
+    where: (s) => is('AWAITING_MOVE_OUT_DATE')(s) && updated(s, 'requestContact') && has(s, 'notifyPortal'),
+  },
+  {
+    name: 'online-move-out.completed',
+    kind: 'onlineMoveOutWorkflow',
+    open: false,
+    scenario: 'online 転出 end to end: 審査, 決裁, 除票, 転入通知 from the destination, completed',
+    from: ['test/integration/online-move-out.integration'],
+    where: (s) => s.resultStatus === 'COMPLETED' && has(s, 'applyRemoval', 'recordMoveInNotice'),
+  },
+  {
+    name: 'online-move-out.cancelled-by-portal',
+    kind: 'onlineMoveOutWorkflow',
+    open: false,
+    scenario: 'online 転出 cancelled by the portal after 本登録: compensation, destination and portal told',
+    from: ['test/integration/online-move-out.integration', 'test/workflow/online-move-out.workflow'],
+    where: (s) => s.resultStatus === 'CANCELLED' && updated(s, 'cancelCase', 'portal') && has(s, 'compensateCase'),
+  },
+  {
+    name: 'online-move-out.rejected',
+    kind: 'onlineMoveOutWorkflow',
+    open: false,
+    scenario: 'online 転出 rejected at 審査 with the clerk’s reason, sent to the portal',
+    from: ['test/workflow/online-move-out.workflow'],
+    where: (s) => s.resultStatus === 'REJECTED' && has(s, 'notifyPortal'),
+  },
+  // certificates
+  {
+    name: 'certificate-reissue.issued',
+    kind: 'certificateReissueWorkflow',
+    open: false,
+    scenario: '再交付 of a 転出証明書 (new 発行番号, marked 「再交付」)',
+    from: ['test/integration/two-town-move.integration'],
+    where: (s) => has(s, 'reissueCertificate'),
+  },
+  {
+    name: 'resident-record-copy.issued',
+    kind: 'residentRecordCopyWorkflow',
+    open: false,
+    scenario: '住民票の写し issued at the counter, outside a procedure',
+    from: [SCENARIOS],
+    where: (s) => has(s, 'issueCounterResidentRecordCopy'),
+  },
+];
