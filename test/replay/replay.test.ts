@@ -3,7 +3,8 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { workflowsPath } from '../../src/worker/workflows-path';
+import { PROCEDURES } from '../../src/procedures';
+import { workflowsPath } from '../../src/worker/create-worker';
 import {
   encodingOf,
   isOpen,
@@ -55,9 +56,18 @@ describe('recorded histories replay against the current workflow code', () => {
   );
 
   it('every workflow the worker registers has at least one recorded history', async () => {
-    const exported = Object.entries((await import(workflowsPath())) as Record<string, unknown>)
-      .filter(([, v]) => typeof v === 'function')
-      .map(([name]) => name);
+    // the worker bundles the shared workflows and every workflow file of the procedure table
+    const files = [path.join(__dirname, '../../src/workflows/index'), ...PROCEDURES.workflowFiles];
+    const modules = (await Promise.all(files.map((f) => import(f)))) as Array<Record<string, unknown>>;
+    const exported = [
+      ...new Set(
+        modules.flatMap((m) =>
+          Object.entries(m)
+            .filter(([name, v]) => typeof v === 'function' && name.endsWith('Workflow'))
+            .map(([name]) => name),
+        ),
+      ),
+    ];
     expect(exported.length).toBeGreaterThan(0);
     const kinds = new Set(recorded.map((r) => workflowTypeOf(r.history)));
     // a new workflow needs a recording: add a test (or a scenario) that runs it, then `npm run replay:record`

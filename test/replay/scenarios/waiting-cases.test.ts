@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeldCertificateStatus } from '../../../src/procedures/held-certificate/definition';
+import { MoveOutStatus } from '../../../src/procedures/move-out/definition';
+import { SpecialMoveInStatus } from '../../../src/procedures/special-move-in/definition';
 import { CaseStatus } from '../../../src/domain/case-status';
 import { addDays } from '../../../src/domain/dates';
 import { CaseRecord, HeldMoveOutCertificate } from '../../../src/db/entities';
@@ -66,13 +69,13 @@ describe('cases left waiting (recorded for the replay test)', () => {
     });
     await waitFor(caseId, CaseStatus.AWAITING_APPROVAL);
     await post(`/api/cases/${caseId}/approve`, approver);
-    await waitFor(caseId, CaseStatus.AWAITING_MOVE_OUT_DATE);
+    await waitFor(caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
   });
 
   it('a 特例転入 without held information sent a 送信依頼 and waits for the 転出証明書情報', async () => {
     const cert = certificateInfoFrom(sys.config.municipalityCode, addDays(today(), -1));
     const { caseId } = await post('/api/cases/special-move-in', clerk, specialMoveInFor(cert, today()));
-    const c = await waitFor(caseId, CaseStatus.AWAITING_CERTIFICATE_INFO, (x) => x.actions.length > 0);
+    const c = await waitFor(caseId, SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO, (x) => x.actions.length > 0);
     expect(c.needsAttention).toBe(false);
   });
 
@@ -87,7 +90,7 @@ describe('cases left waiting (recorded for the replay test)', () => {
       const em = sys.orm.em.fork();
       const held = await em.findOne(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
       const row = held && (await em.findOne(CaseRecord, { caseId: held.heldId }));
-      return row?.status === CaseStatus.HELD ? true : undefined;
+      return row?.status === HeldCertificateStatus.HELD ? true : undefined;
     });
   });
 
