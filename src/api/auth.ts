@@ -1,5 +1,4 @@
-import { createHash, createHmac, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { NextFunction, Request, Response } from 'express';
 import { compileSchema } from '../domain/ajv';
@@ -7,8 +6,7 @@ import type { Role } from '../domain/roles';
 import { audit } from '../db/audit-writer';
 import { AuditAction, StaffSession, StaffUser, Terminal } from '../db/entities';
 import { ApiError } from './errors';
-
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number) => Promise<Buffer>;
+import { verifyPassword } from '../domain/passwords';
 
 /** The authenticated staff member of a request (res.locals.staff). */
 export interface StaffContext {
@@ -23,18 +21,6 @@ export const SESSION_IDLE_MS = 30 * 60_000; // idle screens lock (domain.md §8.
 export const SESSION_MAX_MS = 10 * 3600_000;
 const MAX_FAILED_LOGINS = 5;
 const LOCK_MS = 15 * 60_000;
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  return `scrypt$${salt.toString('base64')}$${(await scrypt(password, salt, 32)).toString('base64')}`;
-}
-
-async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [kind, salt, hash] = stored.split('$');
-  if (kind !== 'scrypt' || !salt || !hash) return false;
-  const actual = await scrypt(password, Buffer.from(salt, 'base64'), 32);
-  return timingSafeEqual(actual, Buffer.from(hash, 'base64'));
-}
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 

@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { Role } from '../../domain/roles';
-import { hashPassword } from '../../api/auth';
+import { hashPassword } from '../../domain/passwords';
 import { StaffUser, Terminal } from '../entities';
 
 /** Demo staff, one or more per role (domain.md §2.1). Passwords are for the demo only; README lists them. */
