@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import type { AppConfig } from '../../src/config';
 import { Role } from '../../src/domain/roles';
 import { DEMO_PASSWORD, seedStaff, DEMO_USERS } from '../../src/db/seed/staff';
+import type { ProcedureTable } from '../../src/procedures/table';
 import { startSystem, type RunningSystem } from '../../src/system';
 import { dataConverterFor } from '../../src/temporal/client';
 import { piiOf, testConfig } from './harness';
@@ -42,7 +43,13 @@ export interface TestSystem extends RunningSystem {
  */
 export async function startTestSystem(
   databaseUrl: string,
-  opts: { config?: Partial<AppConfig>; csSimulator?: boolean; portalSimulator?: boolean } = {},
+  opts: {
+    config?: Partial<AppConfig>;
+    csSimulator?: boolean;
+    portalSimulator?: boolean;
+    /** A procedure table other than src/procedures/index.ts (e.g. with the test-only sample procedure). */
+    procedures?: ProcedureTable;
+  } = {},
 ): Promise<TestSystem> {
   const config = testConfig({
     databaseUrl,
@@ -55,6 +62,7 @@ export async function startTestSystem(
     csSimulator: opts.csSimulator ?? true,
     jlisSimulator: true,
     portalSimulator: opts.portalSimulator ?? false,
+    procedures: opts.procedures,
   });
   await seedStaff(sys.orm, [
     ...DEMO_USERS,
