@@ -14,7 +14,7 @@ const integrationServers = {
   hookTimeout: 180_000,
   fileParallelism: false,
   setupFiles: ['test/support/quiet-temporal.ts'],
-  globalSetup: ['test/support/integration-global-setup.ts'],
+  globalSetup: ['test/support/bundle-global-setup.ts', 'test/support/integration-global-setup.ts'],
 };
 
 export default defineConfig({
@@ -27,6 +27,7 @@ export default defineConfig({
           name: 'workflow',
           include: ['test/workflow/**/*.test.ts'],
           setupFiles: ['test/support/quiet-temporal.ts'],
+          globalSetup: ['test/support/bundle-global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
@@ -42,7 +43,7 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           setupFiles: ['test/support/quiet-temporal.ts'],
-          globalSetup: ['test/support/integration-global-setup.ts'],
+          globalSetup: ['test/support/bundle-global-setup.ts', 'test/support/integration-global-setup.ts'],
         },
       },
       {

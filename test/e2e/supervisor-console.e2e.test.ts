@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { AuditLog, CaseActionLog } from '../../src/db/entities';
-import { eventually, type TestSystem } from '../support/system-harness';
+import { eventually, TEST_TIMINGS, type TestSystem } from '../support/system-harness';
 import { launchBrowser, loginAs, reloadUntil, shot } from './support/browser';
 import { caseJson, intakeMoveIn, startE2eSystem } from './support/e2e-system';
 
@@ -17,7 +17,16 @@ describe('e2e: supervisor console', () => {
   let approver: string;
 
   beforeAll(async () => {
-    sys = await startE2eSystem();
+    // deliveries back off fast enough to get stuck in seconds, and slowly enough afterwards that 「今すぐ再試行」 comes
+    // first (next automatic retry 7.5 s after the 3rd attempt, 37.5 s after the 4th)
+    sys = await startE2eSystem({
+      config: {
+        timings: {
+          ...TEST_TIMINGS,
+          deliveryRetry: { initialIntervalMs: 300, backoffCoefficient: 5, maximumIntervalMs: 120_000 },
+        },
+      },
+    });
     browser = await launchBrowser();
     clerk = await sys.login('clerk1');
     approver = await sys.login('approver1');

@@ -4,6 +4,7 @@ import type { AppConfig } from '../../src/config';
 import { Role } from '../../src/domain/roles';
 import { DEMO_PASSWORD, seedStaff, DEMO_USERS } from '../../src/db/seed/staff';
 import type { ProcedureTable } from '../../src/procedures/table';
+import { DEFAULT_TIMINGS, type WorkflowTimings } from '../../src/domain/retry-policies';
 import { startSystem, type RunningSystem } from '../../src/system';
 import { dataConverterFor } from '../../src/temporal/client';
 import { piiOf, testConfig } from './harness';
@@ -16,6 +17,16 @@ declare module 'vitest' {
     mariadbUrl: string;
   }
 }
+
+/**
+ * The timings of the real-time layers (integration, e2e): the same workflows, with retries that back off in tenths of
+ * a second instead of seconds (the retry policy travels in each workflow's input; production keeps its own).
+ */
+export const TEST_TIMINGS: WorkflowTimings = {
+  ...DEFAULT_TIMINGS,
+  registryRetry: { initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 2_000 },
+  deliveryRetry: { initialIntervalMs: 150, backoffCoefficient: 2, maximumIntervalMs: 2_000 },
+};
 
 /** A fresh MariaDB database URL (one per test file) on the server provided by the global setup. */
 export function freshMariaDbUrl(): string {
@@ -56,9 +67,12 @@ export async function startTestSystem(
     temporalAddress: inject('temporalAddress'),
     apiPort: 0,
     csToken: `cs-token-${randomBytes(8).toString('hex')}`,
+    timings: TEST_TIMINGS,
     ...opts.config,
   });
   const sys = await startSystem(config, {
+    // one workflow bundle per test run, unless the test brings its own procedure table
+    ...(opts.procedures ? {} : { workflowBundle: { codePath: inject('workflowBundle') } }),
     csSimulator: opts.csSimulator ?? true,
     jlisSimulator: true,
     portalSimulator: opts.portalSimulator ?? false,

@@ -1,6 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
+import { inject } from 'vitest';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import type { AppConfig } from '../../src/config';
 import type { PiiCrypto } from '../../src/db/pii-crypto';
@@ -24,6 +25,11 @@ export interface WorkflowHarness {
   portal: ScriptedPortal;
   /** Deps for the API-side services (intake, CS inbound) on the test env's client (its result() skips time). */
   api: { orm: MikroORM; pii: PiiCrypto; temporal: TestWorkflowEnvironment['client']; config: AppConfig };
+  /**
+   * Resolves once no activity has run for `quietMs`. env.sleep skips time even while activities run (their timeouts
+   * would fire), so a test lets the worker go idle first.
+   */
+  idle(quietMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,14 +49,40 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
   const cs = new ScriptedCs();
   const cards = new ScriptedCards();
   const portal = new ScriptedPortal();
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: config.taskQueue,
-    workflowsPath: workflowsPath(),
-    activities: createActivities({ orm, pii, cs, cards, portal, certificates: createCertificateRenderer(), config }),
-    interceptors: { activity: [failureRecorder(orm)] },
+  let running = 0;
+  let lastActive = Date.now();
+  /** Counts running activities, so a test can wait until the worker is idle before it skips time. */
+  const activityCounter: ActivityInterceptorsFactory = () => ({
+    inbound: {
+      async execute(input, next) {
+        running++;
+        try {
+          return await next(input);
+        } finally {
+          running--;
+          lastActive = Date.now();
+        }
+      },
+    },
   });
-  const running = worker.run();
+  let worker: Worker;
+  try {
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: config.taskQueue,
+      // one bundle per test run (test/support/bundle-global-setup.ts); a file run on its own bundles here
+      ...(inject('workflowBundle')
+        ? { workflowBundle: { codePath: inject('workflowBundle') } }
+        : { workflowsPath: workflowsPath() }),
+      activities: createActivities({ orm, pii, cs, cards, portal, certificates: createCertificateRenderer(), config }),
+      interceptors: { activity: [failureRecorder(orm), activityCounter] },
+    });
+  } catch (e) {
+    await orm.close(true);
+    await env.teardown(); // never leave a test server behind
+    throw e;
+  }
+  const run = worker.run();
   return {
     env,
     orm,
@@ -60,9 +92,12 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
     cards,
     portal,
     api: { orm, pii, temporal: env.client, config },
+    async idle(quietMs = 150) {
+      while (running > 0 || Date.now() - lastActive < quietMs) await new Promise((r) => setTimeout(r, 25));
+    },
     async close() {
       worker.shutdown();
-      await running;
+      await run;
       try {
         await recorder?.save({ client: env.client, personalData: await registryPersonalData(orm, pii) });
       } finally {

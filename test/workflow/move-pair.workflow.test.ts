@@ -49,7 +49,7 @@ afterEach(async () => h?.close());
 
 const em = () => h.orm.em.fork();
 /** env.sleep unlocks time skipping even while activities run (their timeouts would fire): let the worker go idle first. */
-const settle = () => new Promise((r) => setTimeout(r, 1500));
+const settle = () => h.idle();
 const sleepFor = async (ms: Duration) => {
   await settle();
   await h.env.sleep(ms);

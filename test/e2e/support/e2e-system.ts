@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../../../src/config';
 import { loadDemoTown } from '../../../src/db/seed/load-demo';
 import type { OnlineMoveOutContent } from '../../../src/procedures/online-move-out/schema';
 import { moveInApplication } from '../../support/fixtures';
@@ -18,8 +19,10 @@ export interface E2eSystem extends TestSystem {
  * MariaDB, the CS, J-LIS and マイナポータル simulators over HTTP, worker, API + web UI), with the demo staff and,
  * when asked, the demo town registered at the CS.
  */
-export async function startE2eSystem(opts: { demoTown?: boolean } = {}): Promise<E2eSystem> {
-  const sys = await startTestSystem(freshMariaDbUrl(), { portalSimulator: true });
+export async function startE2eSystem(
+  opts: { demoTown?: boolean; config?: Partial<AppConfig> } = {},
+): Promise<E2eSystem> {
+  const sys = await startTestSystem(freshMariaDbUrl(), { portalSimulator: true, config: opts.config });
   if (opts.demoTown) {
     const town = await loadDemoTown(sys.orm, piiOf(sys.config));
     await sys.csAdmin('POST', 'registered', { residentRecordCodes: town.residentRecordCodes });
