@@ -43,7 +43,11 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           setupFiles: ['test/support/quiet-temporal.ts'],
-          globalSetup: ['test/support/bundle-global-setup.ts', 'test/support/integration-global-setup.ts'],
+          globalSetup: [
+            'test/support/bundle-global-setup.ts',
+            'test/support/integration-global-setup.ts',
+            'test/support/e2e-global-setup.ts',
+          ],
         },
       },
       {

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { copyDatabase } from '../../support/demo-town-template';
 import type { AppConfig } from '../../../src/config';
 import { loadDemoTown } from '../../../src/db/seed/load-demo';
 import type { OnlineMoveOutContent } from '../../../src/procedures/online-move-out/schema';
@@ -22,9 +24,18 @@ export interface E2eSystem extends TestSystem {
 export async function startE2eSystem(
   opts: { demoTown?: boolean; config?: Partial<AppConfig> } = {},
 ): Promise<E2eSystem> {
-  const sys = await startTestSystem(freshMariaDbUrl(), { portalSimulator: true, config: opts.config });
+  // the demo town is seeded once per run (test/support/e2e-global-setup.ts): a file that needs it copies the template
+  const template = inject('demoTownTemplate');
+  const databaseUrl = opts.demoTown
+    ? await copyDatabase(inject('mariadbUrl'), template.database, `juki_e2e_${randomBytes(4).toString('hex')}`)
+    : freshMariaDbUrl();
+  const sys = await startTestSystem(databaseUrl, {
+    portalSimulator: true,
+    config: { ...(opts.demoTown ? { keys: template.keys } : {}), ...opts.config },
+  });
   if (opts.demoTown) {
-    const town = await loadDemoTown(sys.orm, piiOf(sys.config));
+    const town = await loadDemoTown(sys.orm, piiOf(sys.config)); // already there: returns its 住民票コード
+    if (town.loaded) throw new Error('the demo town template was not copied');
     await sys.csAdmin('POST', 'registered', { residentRecordCodes: town.residentRecordCodes });
   }
   return {
