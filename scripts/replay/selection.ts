@@ -158,6 +158,15 @@ export const SELECTION: Selection[] = [
     where: (s) => s.resultStatus === 'PURGED' && has(s, 'purgeHeldCertificate') && s.timersFired > 0,
   },
   {
+    name: 'held-certificate.replaced-then-purged',
+    kind: 'heldCertificateWorkflow',
+    open: false,
+    scenario:
+      'a newer 転出証明書情報 replaced the held one (the timer restarts: the patch held-certificate-projects-replacement), then purged',
+    from: ['test/workflow/move-pair.workflow'],
+    where: (s) => s.resultStatus === 'PURGED' && s.signals.filter((x) => x === 'certificateUpdated').length >= 2,
+  },
+  {
     name: 'held-certificate.used',
     kind: 'heldCertificateWorkflow',
     open: false,

@@ -238,6 +238,7 @@ describe('転出証明書情報 held at the destination', () => {
   it('a newer message restarts the timer; a certificate already past its deadline is purged at once', async () => {
     const P1 = addDays(today(), -10);
     const first = await receive(P1);
+    await settle(); // the workflow has read the first message before the newer one replaces it
     const P2 = addDays(P1, 10);
     await inbound.moveOutCertificate({
       ...certificateInfoFrom(h.config.municipalityCode, P2, {
