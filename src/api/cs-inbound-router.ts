@@ -113,7 +113,7 @@ export function createCsInbound(deps: CsInboundDeps) {
           status: 'ACCEPTED',
           receivedAt: new Date(),
         });
-        await em.persistAndFlush(row);
+        await em.persist(row).flush();
         const routed = await route(em, msg, row.id);
         Object.assign(row, { status: routed.status, caseId: routed.caseId });
         audit(em, {
