@@ -13,7 +13,7 @@ built_for="$(cat "$abi_stamp" 2>/dev/null || true)"
 installed=no
 if [[ ! -f "$stamp" || package-lock.json -nt "$stamp" ]]; then
   installed=yes
-  echo "==> node modules: installing with Node $(node --version) (locked versions; the first run builds the SQLite driver, a few minutes)" >&2
+  echo "==> node modules: installing with Node $(node --version) (locked versions)" >&2
   # npm install, not npm ci: npm 11 leaves other platforms' optional packages out of the lock and npm ci then refuses it
   npm install --no-audit --no-fund --loglevel=error >&2
 fi
