@@ -4,6 +4,7 @@
 # (Temporal dev server in memory, SQLite by default or DATABASE_URL, CS simulator over HTTP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/use-node.sh # Node.js >= 24 first on PATH
 bash scripts/lib/ensure-node-modules.sh
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"; export TEMPORAL_CLI_PATH; fi
 if [[ "${1:-}" == "pair" ]]; then

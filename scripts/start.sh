@@ -2,7 +2,8 @@
 # `npm start`: installs what is missing, then brings the whole registry office up on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "==> [1/3] node modules" >&2
+source scripts/lib/use-node.sh # Node.js >= 24 first on PATH
+echo "==> [1/3] node modules (Node $(node --version))" >&2
 bash scripts/lib/ensure-node-modules.sh
 echo "==> [2/3] Temporal CLI (dev server)" >&2
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then

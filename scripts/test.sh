@@ -4,6 +4,7 @@
 # e2e: the web UI in headless Chromium against the running system).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/use-node.sh # Node.js >= 24 first on PATH (already there under .ci/run)
 
 echo "==> [1/6] system tools (pdftotext for certificate checks, Chromium for the web UI tests)" >&2
 missing=()
@@ -17,7 +18,7 @@ if (( ${#missing[@]} )); then
     echo "missing system packages: ${missing[*]} (sudo apt-get install ${missing[*]})" >&2; exit 1
   fi
 fi
-echo "==> [2/6] node modules" >&2
+echo "==> [2/6] node modules (Node $(node --version))" >&2
 bash scripts/lib/ensure-node-modules.sh
 echo "==> [3/6] Temporal CLI (dev server for integration tests)" >&2
 TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"

@@ -14,9 +14,9 @@ import { ormOptions } from '../../src/db/orm';
 async function generate(url: string) {
   const orm = await MikroORM.init(ormOptions(url));
   try {
-    await orm.getMigrator().up();
-    const initial = (await orm.getMigrator().getExecutedMigrations()).length === 0;
-    const res = await orm.getMigrator().createMigration(undefined, false, initial);
+    await orm.migrator.up();
+    const initial = (await orm.migrator.getExecuted()).length === 0;
+    const res = await orm.migrator.create(undefined, false, initial);
     console.log(`${url.split(':')[0]}: ${res.fileName || '(no changes)'}`);
   } finally {
     await orm.close(true);

@@ -4,7 +4,7 @@ import { openRegistryDb } from '../../src/db/orm';
 
 openRegistryDb(loadConfig().databaseUrl)
   .then(async (orm) => {
-    console.log(`migrations applied: ${(await orm.getMigrator().getExecutedMigrations()).length}`);
+    console.log(`migrations applied: ${(await orm.migrator.getExecuted()).length}`);
     await orm.close(true);
   })
   .catch((e: unknown) => {

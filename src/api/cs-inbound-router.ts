@@ -136,7 +136,7 @@ export function createCsInbound(deps: CsInboundDeps) {
           status: 'ACCEPTED',
           receivedAt: new Date(),
         });
-        await em.persistAndFlush(row);
+        await em.persist(row).flush();
         const stored = await store(em, msg, row.id);
         Object.assign(row, { status: stored.status, caseId: stored.caseId });
         audit(em, {

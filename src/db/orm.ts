@@ -1,9 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MySqlDriver } from '@mikro-orm/mysql';
+import { SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import { ALL_ENTITIES } from './entities';
 import { mysqlMigrations } from './migrations/mysql';
@@ -15,7 +15,7 @@ export type DbKind = 'sqlite' | 'mysql';
 export const dbKind = (databaseUrl: string): DbKind => (databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql');
 
 /** MikroORM options for a DATABASE_URL: `sqlite:<file>` (embedded default), `mysql://…` (MySQL 8) or `mariadb://…`. */
-export function ormOptions(databaseUrl: string): Options {
+export function ormOptions(databaseUrl: string): Partial<Options> {
   const common = {
     entities: ALL_ENTITIES,
     extensions: [Migrator],
@@ -30,7 +30,7 @@ export function ormOptions(databaseUrl: string): Options {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     return {
       ...common,
-      driver: BetterSqliteDriver,
+      driver: SqliteDriver,
       dbName: file,
       migrations: {
         migrationsList: sqliteMigrations,
@@ -67,6 +67,6 @@ export async function openRegistryDb(databaseUrl: string, opts: { migrate?: bool
     await conn.execute('pragma busy_timeout = 10000');
     await conn.execute('pragma synchronous = NORMAL');
   }
-  if (opts.migrate !== false) await orm.getMigrator().up();
+  if (opts.migrate !== false) await orm.migrator.up();
   return orm;
 }

@@ -276,6 +276,7 @@ describe('J-LIS simulator: privacy', () => {
     const first = continuedUse();
     await client.requestContinuedUse(first);
     await client.reportCardEvent(cardEvent(1));
+    // failure() attaches the handler at once: the five run together and one may fail before the loop awaits it
     const errors: unknown[] = [];
     for (const p of [
       client.requestContinuedUse({ ...first, newAddress: `${ADDRESS}別館` }), // key reused
@@ -286,8 +287,8 @@ describe('J-LIS simulator: privacy', () => {
       } as ContinuedUseRequest),
       raw.reportCardEvent(cardEvent(2, 'ISSUED', { eventDate: '2025-02-29', residentRecordCode: `x${CODE}` })),
       new CardAgencyHttpClient({ baseUrl: sim.url, token: CODE }).reportCardEvent(cardEvent(3)),
-    ])
-      errors.push(await failure(p));
+    ].map(failure))
+      errors.push(await p);
     setToday('2025-09-01');
     errors.push(await failure(client.requestContinuedUse(continuedUse({ residentRecordCode: CODE_2 })))); // deadline
     await admin('faults', { failNext: 1 });

@@ -288,14 +288,15 @@ describe('CS simulator: isolation and privacy', () => {
     const errors: Error[] = [];
     const raw = new CsHttpClient({ baseUrl: sim.url, token: TOKEN, validateOutgoing: false });
     await client.sendIdentityUpdate(update({ seq: 1 }));
+    // rejection() attaches the handler at once: the five run together and one may fail before the loop awaits it
     for (const p of [
       client.sendIdentityUpdate(update({ seq: 2 })),
       client.sendIdentityUpdate(update({ seq: 1, reason: '31' })),
       client.sendIdentityUpdate(update({ seq: 3, reason: '30', name: '別名 太郎' })),
       raw.sendIdentityUpdate(update({ seq: 4, individualNumber: '123456789019', birthDate: '1985-02-29' })),
       new CsHttpClient({ baseUrl: sim.url, token: NUMBER }).sendIdentityUpdate(update({ seq: 5 })),
-    ])
-      errors.push(await rejection(p));
+    ].map(rejection))
+      errors.push(await p);
     await admin('faults', { failNext: 1 });
     errors.push(await unavailable(client.sendIdentityUpdate(update({ seq: 6 }))));
     const bodies: string[] = [];

@@ -191,7 +191,8 @@ export function installCounterCopyRoutes(
     const persons = await em.find(Resident, { addresseeNumber: { $in: cert.targetAddresseeNumbers } });
     for (const p of persons) auditInquiry(em, ctx.staff, undefined, p.addresseeNumber, 'GET /certificates/:id/issued');
     await em.flush();
-    const items = OPTIONS.filter(([k]) => cert.printedItems[k]).map(([, l]) => l.replace(/（.*）$/, ''));
+    const printed = cert.printedItems as Record<string, boolean>; // MikroORM 7 types a JSON field picked by `fields` as Loaded<unknown>
+    const items = OPTIONS.filter(([k]) => printed[k]).map(([, l]) => l.replace(/（.*）$/, ''));
     const href = `/api/certificates/${cert.certificateId}/pdf`;
     const body = html`<section class="panel issued" aria-labelledby="h-issued"><h2 id="h-issued">${certificateTypeLabel[cert.certificateType] ?? cert.certificateType}</h2><dl class="facts">
       <dt>発行番号</dt><dd class="mono" id="issue-number">${cert.issueNumber}</dd><dt>発行日時</dt><dd>${timeEl(cert.issuedAt)}</dd><dt>枚数</dt><dd>${cert.pages}枚</dd>
