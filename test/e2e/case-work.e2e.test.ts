@@ -4,7 +4,7 @@ import { CaseActionLog, CaseRecord, HeldMoveOutCertificate } from '../../src/db/
 import { jstDate } from '../../src/domain/dates';
 import { eventually, type TestSystem } from '../support/system-harness';
 import { launchBrowser, loginAs, shot } from './support/browser';
-import { caseJson, intakeMoveIn, startE2eSystem } from './support/e2e-system';
+import { caseJson, intakeMoveIn, startE2eSystem, STUCK_TIMINGS } from './support/e2e-system';
 
 /**
  * The work around a case in the UI: claim and release from the queue, the assignee rule, 差戻し to the clerk and
@@ -32,7 +32,8 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
   };
 
   beforeAll(async () => {
-    sys = await startE2eSystem();
+    // a case gets stuck on the CS outage within seconds and stays stuck while the supervisor acts
+    sys = await startE2eSystem({ config: { timings: STUCK_TIMINGS } });
     browser = await launchBrowser();
     clerk = await sys.login('clerk1');
     approver = await sys.login('approver1');
@@ -117,7 +118,7 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     await sys.csAdmin('POST', 'faults', { outage: { durationMs: 10 * 60_000 } });
     const stuck = await intakeMoveIn(sys, clerk, { certificateRequest: undefined });
     expect((await sys.api('POST', `/api/cases/${stuck}/approve`, { token: approver })).status).toBe(200);
-    await eventually(async () => ((await caseJson(sys, clerk, stuck)).attempt >= 2 ? true : undefined), 60_000);
+    await eventually(async () => ((await caseJson(sys, clerk, stuck)).attempt >= 3 ? true : undefined), 60_000);
     await sup.goto('/supervisor');
     expect(await sup.locator('tr', { hasText: escalated }).innerText()).toContain('エスカレーション');
     expect(await sup.locator('tr', { hasText: stuck }).innerText()).toContain('処理が失敗を繰り返しています');

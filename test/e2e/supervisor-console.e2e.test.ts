@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { AuditLog, CaseActionLog } from '../../src/db/entities';
-import { eventually, TEST_TIMINGS, type TestSystem } from '../support/system-harness';
+import { eventually, type TestSystem } from '../support/system-harness';
 import { launchBrowser, loginAs, reloadUntil, shot } from './support/browser';
-import { caseJson, intakeMoveIn, startE2eSystem } from './support/e2e-system';
+import { caseJson, intakeMoveIn, startE2eSystem, STUCK_TIMINGS } from './support/e2e-system';
 
 /**
  * The supervisor unsticks cases on the real system: a CS outage makes deliveries fail and retry with backoff; the
@@ -17,16 +17,8 @@ describe('e2e: supervisor console', () => {
   let approver: string;
 
   beforeAll(async () => {
-    // deliveries back off fast enough to get stuck in seconds, and slowly enough afterwards that 「今すぐ再試行」 comes
-    // first (next automatic retry 7.5 s after the 3rd attempt, 37.5 s after the 4th)
-    sys = await startE2eSystem({
-      config: {
-        timings: {
-          ...TEST_TIMINGS,
-          deliveryRetry: { initialIntervalMs: 300, backoffCoefficient: 5, maximumIntervalMs: 120_000 },
-        },
-      },
-    });
+    // stuck within seconds, and 「今すぐ再試行」 comes before the next automatic retry
+    sys = await startE2eSystem({ config: { timings: STUCK_TIMINGS } });
     browser = await launchBrowser();
     clerk = await sys.login('clerk1');
     approver = await sys.login('approver1');

@@ -6,7 +6,18 @@ import { loadDemoTown } from '../../../src/db/seed/load-demo';
 import type { OnlineMoveOutContent } from '../../../src/procedures/online-move-out/schema';
 import { moveInApplication } from '../../support/fixtures';
 import { piiOf } from '../../support/harness';
-import { freshMariaDbUrl, startTestSystem, type TestSystem } from '../../support/system-harness';
+import { freshMariaDbUrl, startTestSystem, TEST_TIMINGS, type TestSystem } from '../../support/system-harness';
+import type { WorkflowTimings } from '../../../src/domain/retry-policies';
+
+/**
+ * Timings for tests where a case must get stuck on a partner outage quickly and then stay stuck while the screen is
+ * used: deliveries back off 0.3, 1.5, 7.5, 37.5 s…, so the 3rd attempt comes within 2 s and the next automatic retry
+ * only 7.5 s later (the supervisor acts first).
+ */
+export const STUCK_TIMINGS: WorkflowTimings = {
+  ...TEST_TIMINGS,
+  deliveryRetry: { initialIntervalMs: 300, backoffCoefficient: 5, maximumIntervalMs: 120_000 },
+};
 
 export interface E2eSystem extends TestSystem {
   /** Submits an online 転出 through the マイナポータル simulator (signed, over HTTP to our intake). */
