@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { InterleaveSequencer } from './test/support/interleave-sequencer.js';
 
 /**
  * Test layers (architecture: testing layers): unit (nothing external), workflow (time-skipping test server),
@@ -13,7 +14,6 @@ const integrationServers = {
   isolate: false,
   testTimeout: 180_000,
   hookTimeout: 180_000,
-  fileParallelism: false,
   setupFiles: ['test/support/quiet-temporal.ts'],
   globalSetup: ['test/support/bundle-global-setup.ts', 'test/support/integration-global-setup.ts'],
 };
@@ -26,8 +26,19 @@ const integrationServers = {
 export default defineConfig({
   test: {
     reporters: ['default'],
+    // two files at a time, the projects' files interleaved (test/support/interleave-sequencer.ts): every file makes its
+    // own databases, task queue, simulators and test servers, and the heavy layers mostly wait on them
+    maxWorkers: 2,
+    sequence: { sequencer: InterleaveSequencer },
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, isolate: false } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 30_000,
+          isolate: false,
+        },
+      },
       {
         test: {
           name: 'workflow',
@@ -37,10 +48,15 @@ export default defineConfig({
           globalSetup: ['test/support/bundle-global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
         },
       },
-      { test: { name: 'integration', include: ['test/integration/**/*.test.ts'], ...integrationServers } },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          ...integrationServers,
+        },
+      },
       {
         // the web UI in headless Chromium (playwright-core) against the running system on the same real parts
         test: {
@@ -49,7 +65,6 @@ export default defineConfig({
           isolate: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
-          fileParallelism: false,
           setupFiles: ['test/support/quiet-temporal.ts'],
           globalSetup: [
             'test/support/bundle-global-setup.ts',
@@ -75,6 +90,7 @@ export default defineConfig({
                 name: 'replay-scenarios',
                 include: ['test/replay/scenarios/**/*.test.ts'],
                 ...integrationServers,
+                sequence: { groupOrder: 3 },
               },
             },
           ]

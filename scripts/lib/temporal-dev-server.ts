@@ -21,6 +21,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** SQLite file for persistent state; omitted → in-memory (lost when the server stops). */
   dbFile?: string;
+  /** No Web UI (tests): less memory and CPU. */
+  headless?: boolean;
   /** Namespace that must exist (and in which the search attributes are checked); default "default". */
   namespace?: string;
   /** Custom search attributes to register: name → type. */
@@ -123,7 +125,8 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   while (uiPort === port) uiPort = await findFreePort();
   const address = `${HOST}:${port}`;
 
-  const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port), '--ui-port', String(uiPort)];
+  const args = ['server', 'start-dev', '--ip', HOST, '--port', String(port)];
+  args.push(...(opts.headless ? ['--headless'] : ['--ui-port', String(uiPort)]));
   if (opts.dbFile) {
     fs.mkdirSync(path.dirname(path.resolve(opts.dbFile)), { recursive: true });
     args.push('--db-filename', opts.dbFile);

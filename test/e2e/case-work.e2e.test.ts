@@ -118,7 +118,7 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     await sys.csAdmin('POST', 'faults', { outage: { durationMs: 10 * 60_000 } });
     const stuck = await intakeMoveIn(sys, clerk, { certificateRequest: undefined });
     expect((await sys.api('POST', `/api/cases/${stuck}/approve`, { token: approver })).status).toBe(200);
-    await eventually(async () => ((await caseJson(sys, clerk, stuck)).attempt >= 3 ? true : undefined), 60_000);
+    await eventually(async () => ((await caseJson(sys, clerk, stuck)).attempt >= 4 ? true : undefined), 60_000);
     await sup.goto('/supervisor');
     expect(await sup.locator('tr', { hasText: escalated }).innerText()).toContain('エスカレーション');
     expect(await sup.locator('tr', { hasText: stuck }).innerText()).toContain('処理が失敗を繰り返しています');

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { AuditLog, CaseActionLog, StaffSession } from '../../src/db/entities';
 import { pdfBytesText } from '../support/pdf-text';
 import type { TestSystem } from '../support/system-harness';
-import { formFields, launchBrowser, loginAs, reloadUntil, shot } from './support/browser';
+import { formFields, launchBrowser, loginAs, reloadUntil, shot, withoutWebFonts } from './support/browser';
 import { caseJson, intakeMoveIn, startE2eSystem } from './support/e2e-system';
 
 /**
@@ -31,6 +31,7 @@ describe('e2e: clerk and approver handle a move-in', () => {
 
   it('shows the login page and refuses a wrong password with a Japanese message', async () => {
     const context = await browser.newContext({ baseURL: sys.apiUrl, viewport: { width: 1400, height: 900 } });
+    await withoutWebFonts(context);
     const page = await context.newPage();
     await page.goto('/queues');
     expect(new URL(page.url()).pathname).toBe('/login');

@@ -17,7 +17,7 @@ describe('e2e: online 転出 from マイナポータル', () => {
   let clerk: string;
 
   beforeAll(async () => {
-    sys = await startE2eSystem({ demoTown: true });
+    sys = await startE2eSystem({ demoTown: true, portal: true });
     browser = await launchBrowser();
     clerk = await sys.login('clerk1');
   });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import type { AppConfig } from '../../src/config';
+import { hashPassword } from '../../src/domain/passwords';
 import { Role } from '../../src/domain/roles';
 import { DEMO_PASSWORD, seedStaff, DEMO_USERS } from '../../src/db/seed/staff';
 import type { ProcedureTable } from '../../src/procedures/table';
+import { dropDatabase } from './demo-town-template';
 import { DEFAULT_TIMINGS, type WorkflowTimings } from '../../src/domain/retry-policies';
 import { startSystem, type RunningSystem } from '../../src/system';
 import { dataConverterFor } from '../../src/temporal/client';
@@ -27,6 +29,9 @@ export const TEST_TIMINGS: WorkflowTimings = {
   registryRetry: { initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 2_000 },
   deliveryRetry: { initialIntervalMs: 150, backoffCoefficient: 2, maximumIntervalMs: 2_000 },
 };
+
+/** The demo password's scrypt hash, computed once per test process for every test system's staff. */
+let demoPasswordHash: Promise<string> | undefined;
 
 /** A fresh MariaDB database URL (one per test file) on the server provided by the global setup. */
 export function freshMariaDbUrl(): string {
@@ -78,10 +83,13 @@ export async function startTestSystem(
     portalSimulator: opts.portalSimulator ?? false,
     procedures: opts.procedures,
   });
-  await seedStaff(sys.orm, [
-    ...DEMO_USERS,
-    { userId: 'dual1', displayName: '兼務　一人', roles: [Role.CLERK, Role.APPROVER] },
-  ]);
+  demoPasswordHash ??= hashPassword(DEMO_PASSWORD);
+  await seedStaff(
+    sys.orm,
+    [...DEMO_USERS, { userId: 'dual1', displayName: '兼務　一人', roles: [Role.CLERK, Role.APPROVER] }],
+    DEMO_PASSWORD,
+    await demoPasswordHash,
+  );
   const api: TestSystem['api'] = async (method, path, opts = {}) => {
     const res = await fetch(sys.apiUrl + path, {
       method,
@@ -107,6 +115,9 @@ export async function startTestSystem(
         if (recordingDir()) await recordSystemHistories(sys);
       } finally {
         await sys.close();
+        // a test file's own MariaDB database goes with it (a run makes a dozen; the server is kept between runs)
+        const own = /^mariadb:.*\/(juki_(?:it|e2e)_[0-9a-f]+)$/.exec(databaseUrl)?.[1];
+        if (own) await dropDatabase(inject('mariadbUrl'), own);
       }
     },
     api,

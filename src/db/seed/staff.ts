@@ -22,8 +22,16 @@ export const DEMO_TERMINALS = [
   { terminalId: 'T-SHISHO-01', name: '北支所1', place: '北支所', printerName: 'プリンタ101' },
 ];
 
-/** Inserts missing demo users and terminals (re-running is safe). */
-export async function seedStaff(orm: MikroORM, users = DEMO_USERS, password = DEMO_PASSWORD): Promise<number> {
+/**
+ * Inserts missing demo users and terminals (re-running is safe). Each user gets its own salted hash; a test system,
+ * which seeds the same demo users again and again, may pass one precomputed `passwordHash` to save the scrypt work.
+ */
+export async function seedStaff(
+  orm: MikroORM,
+  users = DEMO_USERS,
+  password = DEMO_PASSWORD,
+  passwordHash?: string,
+): Promise<number> {
   const em = orm.em.fork();
   let added = 0;
   for (const t of DEMO_TERMINALS) {
@@ -35,7 +43,7 @@ export async function seedStaff(orm: MikroORM, users = DEMO_USERS, password = DE
     em.persist(
       em.create(StaffUser, {
         ...u,
-        passwordHash: await hashPassword(password),
+        passwordHash: passwordHash ?? (await hashPassword(password)),
         active: true,
         failedLogins: 0,
         createdAt: new Date(),

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../../src/db/seed/staff';
 
 export const SCREENSHOT_DIR = join(__dirname, '..', '..', '..', 'test-artifacts', 'screenshots');
@@ -23,6 +23,14 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * The UI's web fonts (the IPAex fonts, 14 MB) are for the eye: without screenshots a context skips them, which saves
+ * Chromium downloading and sanitising them for every context. Text, layout rules and every assertion are unchanged.
+ */
+export async function withoutWebFonts(context: BrowserContext): Promise<void> {
+  if (!process.env.E2E_SCREENSHOTS) await context.route('**/static/fonts/**', (route) => route.abort());
+}
+
 /** A fresh browser context for one staff member, logged in through the login screen. */
 export async function loginAs(
   browser: Browser,
@@ -37,6 +45,7 @@ export async function loginAs(
     timezoneId: 'Asia/Tokyo',
     acceptDownloads: true,
   });
+  await withoutWebFonts(context);
   const page = await context.newPage();
   page.on('dialog', (d) => void d.accept()); // confirm dialogs of the UI are accepted (the tests check what follows)
   await page.goto('/login');
@@ -50,8 +59,12 @@ export async function loginAs(
   return page;
 }
 
-/** Saves a full-page screenshot as a test artifact (test-artifacts/screenshots/<name>.png). */
-export async function shot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a full-page screenshot as a test artifact (test-artifacts/screenshots/<name>.png) when E2E_SCREENSHOTS is set
+ * (`npm run screenshots`): each costs about half a second of Chromium time, too much for every test run.
+ */
+export async function shot(page: Page, name: string): Promise<string | undefined> {
+  if (!process.env.E2E_SCREENSHOTS) return undefined;
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -69,7 +82,7 @@ export async function reloadUntil(
     const body = await page.locator(opts.selector ?? 'main').innerText();
     if (typeof text === 'string' ? body.includes(text) : text.test(body)) return;
     if (Date.now() > end) throw new Error(`text not shown in time: ${String(text)}`);
-    await page.waitForTimeout(500);
+    await page.waitForTimeout(250);
     await page.reload();
   }
 }

@@ -11,12 +11,12 @@ import type { WorkflowTimings } from '../../../src/domain/retry-policies';
 
 /**
  * Timings for tests where a case must get stuck on a partner outage quickly and then stay stuck while the screen is
- * used: deliveries back off 0.3, 1.5, 7.5, 37.5 s…, so the 3rd attempt comes within 2 s and the next automatic retry
- * only 7.5 s later (the supervisor acts first).
+ * used: deliveries back off 0.15, 0.75, 3.75, 18.75 s…, so the 4th attempt comes within 5 s and the next automatic
+ * retry only 18.75 s later (the supervisor acts first).
  */
 export const STUCK_TIMINGS: WorkflowTimings = {
   ...TEST_TIMINGS,
-  deliveryRetry: { initialIntervalMs: 300, backoffCoefficient: 5, maximumIntervalMs: 120_000 },
+  deliveryRetry: { initialIntervalMs: 150, backoffCoefficient: 5, maximumIntervalMs: 120_000 },
 };
 
 export interface E2eSystem extends TestSystem {
@@ -33,7 +33,12 @@ export interface E2eSystem extends TestSystem {
  * when asked, the demo town registered at the CS.
  */
 export async function startE2eSystem(
-  opts: { demoTown?: boolean; config?: Partial<AppConfig> } = {},
+  opts: {
+    demoTown?: boolean;
+    /** Start the マイナポータル simulator (its test PKI takes half a second to generate): the online 転出 tests. */
+    portal?: boolean;
+    config?: Partial<AppConfig>;
+  } = {},
 ): Promise<E2eSystem> {
   // the demo town is seeded once per run (test/support/e2e-global-setup.ts): a file that needs it copies the template
   const template = inject('demoTownTemplate');
@@ -41,7 +46,7 @@ export async function startE2eSystem(
     ? await copyDatabase(inject('mariadbUrl'), template.database, `juki_e2e_${randomBytes(4).toString('hex')}`)
     : freshMariaDbUrl();
   const sys = await startTestSystem(databaseUrl, {
-    portalSimulator: true,
+    portalSimulator: opts.portal ?? false,
     config: { ...(opts.demoTown ? { keys: template.keys } : {}), ...opts.config },
   });
   if (opts.demoTown) {
