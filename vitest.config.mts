@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { InterleaveSequencer } from './test/support/interleave-sequencer.js';
+import { LongestFirstSequencer } from './test/support/lpt-sequencer.js';
 
 /**
  * Test layers (architecture: testing layers): unit (nothing external), workflow (time-skipping test server),
@@ -26,10 +26,11 @@ const integrationServers = {
 export default defineConfig({
   test: {
     reporters: ['default'],
-    // two files at a time, the projects' files interleaved (test/support/interleave-sequencer.ts): every file makes its
-    // own databases, task queue, simulators and test servers, and the heavy layers mostly wait on them
+    // two files at a time, longest first across the projects (test/support/lpt-sequencer.ts): every file makes its own
+    // databases, task queue, simulators and test servers
     maxWorkers: 2,
-    sequence: { sequencer: InterleaveSequencer },
+    sequence: { sequencer: LongestFirstSequencer },
+
     projects: [
       {
         test: {
