@@ -1,8 +1,7 @@
 /**
  * The human steps the UI can offer, keyed by the API endpoint (POST /api/cases/:caseId/<endpoint>). Which of them a
  * user may take comes from the case (`allowedActions`, computed by src/domain/case-actions.ts on the server); the
- * workflow validators decide in the end and the UI shows their refusal. `retry-delivery` (the older CS re-send) is
- * kept for completeness; `retry-now` covers it.
+ * workflow validators decide in the end and the UI shows their refusal. `retry-now` also re-sends after a CS refusal.
  */
 export interface ActionSpec {
   label: string;

@@ -97,7 +97,7 @@ export const actionLabel: Record<string, string> = {
   COMMIT: '本登録',
   CS_SENT: '住基ネットへ送信',
   CS_REJECTED: 'CS エラー',
-  RETRY_DELIVERY: '再送の指示',
+  RETRY_DELIVERY: '再送の指示', // log rows written before retry-now took over the re-send
   CERTIFICATE_ISSUED: '証明書の発行',
   COMPLETE: '完了',
   REMOVED: '除票',

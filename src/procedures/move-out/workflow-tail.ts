@@ -1,4 +1,11 @@
-import { CancellationScope, condition, defineSignal, patched, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  defineSignal,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
 import type { SharedActivities } from '../../activities';
 import { AttentionReason, CaseStatus } from '../../domain/case-status';
 import { addDays, jstStartOfDay } from '../../domain/dates';
@@ -71,6 +78,7 @@ export function moveOutTail(caseId: string, timings?: Partial<WorkflowTimings>) 
     async noticeOnly(): Promise<void> {
       await condition(() => notices.length > 0, '1 minute');
       for (const inboundId of notices) await registry.recordMoveInNotice({ caseId, inboundId });
+      await condition(allHandlersFinished);
     },
     async run(
       c: CaseFrame,
