@@ -5,6 +5,7 @@ import { compileSchema } from '../domain/ajv';
 import type { Role } from '../domain/roles';
 import { audit } from '../db/audit-writer';
 import { AuditAction, StaffSession, StaffUser, Terminal } from '../db/entities';
+import { auditDenied } from './authorize';
 import { ApiError } from './errors';
 import { verifyPassword } from '../domain/passwords';
 
@@ -199,18 +200,9 @@ export async function resolveSession(
 
 /** A refused CSRF check: 403 and an audit row (domain.md §8.4: refused attempts are recorded). */
 export async function denyCsrf(orm: MikroORM, staff: StaffContext, req: Request): Promise<never> {
-  const em = orm.em.fork();
-  audit(em, {
-    actorId: staff.userId,
-    actorRoles: staff.roles,
-    terminalId: staff.terminalId,
-    ip: staff.ip,
-    action: AuditAction.DENIED,
-    function: `${req.method} ${req.baseUrl}${req.path}`.slice(0, 128),
-    outcome: 'denied',
+  await auditDenied(orm, staff, `${req.method} ${req.baseUrl}${req.path}`.slice(0, 128), {
     detail: { reason: 'CSRF' },
   });
-  await em.flush();
   throw new ApiError(403, 'CSRF_FAILED', '画面の有効期限が切れたか、不正な送信です。画面を開き直してください');
 }
 
@@ -238,23 +230,3 @@ export function authenticate(orm: MikroORM) {
 }
 
 export const staffOf = (res: Response): StaffContext => res.locals.staff as StaffContext;
-
-/** Role gate: a refusal is a 403 and is audited (domain.md §8.4: refused attempts are recorded). */
-export function requireRole(orm: MikroORM, allowed: (roles: readonly Role[]) => boolean, fn: string) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const staff = staffOf(res);
-    if (allowed(staff.roles)) return next();
-    const em = orm.em.fork();
-    audit(em, {
-      actorId: staff.userId,
-      actorRoles: staff.roles,
-      terminalId: staff.terminalId,
-      ip: staff.ip,
-      action: AuditAction.DENIED,
-      function: fn,
-      outcome: 'denied',
-    });
-    await em.flush();
-    throw new ApiError(403, 'FORBIDDEN', 'この操作を行う権限がありません');
-  };
-}

@@ -176,3 +176,13 @@ export async function intakeCase<A extends object>(
   }
   return result;
 }
+
+/** The application after its schema (ajv): a violation is a 400 naming each field and rule; nothing is stored. */
+export function parseApplication<T>(
+  validate: (body: unknown) => { ok: true; value: T } | { ok: false; errors: FieldError[] },
+  body: unknown,
+): T {
+  const v = validate(body);
+  if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', v.errors);
+  return v.value;
+}

@@ -1,8 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { Role } from '../../domain/roles';
-import { audit } from '../../db/audit-writer';
-import { AuditAction } from '../../db/entities';
+import { auditDenied } from '../authorize';
 import {
   cookieHeader,
   CSRF_FIELD,
@@ -60,17 +59,7 @@ export function requireWebRole(orm: MikroORM, allowed: (roles: readonly Role[]) 
   return async (_req: Request, res: Response, next: NextFunction) => {
     const { staff } = webOf(res);
     if (allowed(staff.roles)) return next();
-    const em = orm.em.fork();
-    audit(em, {
-      actorId: staff.userId,
-      actorRoles: staff.roles,
-      terminalId: staff.terminalId,
-      ip: staff.ip,
-      action: AuditAction.DENIED,
-      function: fn,
-      outcome: 'denied',
-    });
-    await em.flush();
+    await auditDenied(orm, staff, fn);
     throw new WebError(403, 'この画面を利用する権限がありません。', 'FORBIDDEN');
   };
 }

@@ -1,9 +1,8 @@
 import { compileSchema } from '../../domain/ajv';
 import { Household } from '../../db/entities';
 import { matchRegistry } from '../../db/registry-lookup';
-import { intakeCase, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
-import { ApiError } from '../../api/errors';
 import type { CaseIntakeRoute } from '../module';
 import { moveInDefinition } from './definition';
 import { evaluateMoveIn } from './rules';
@@ -22,9 +21,7 @@ export async function intakeMoveIn(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const shape = validateShape(body);
-  if (!shape.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', shape.errors);
-  const app = shape.value;
+  const app = parseApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: moveInDefinition,
     route: 'POST /api/cases/move-in',

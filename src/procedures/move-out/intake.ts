@@ -2,9 +2,8 @@ import { compileSchema } from '../../domain/ajv';
 import { CaseStatus } from '../../domain/case-status';
 import { finalStatusCodesOf } from '../../domain/procedure-definition';
 import { CaseRecord, Resident } from '../../db/entities';
-import { intakeCase, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
-import { ApiError } from '../../api/errors';
 import { onlineMoveOutDefinition } from '../online-move-out/definition';
 import type { CaseIntakeRoute } from '../module';
 import { moveOutDefinition } from './definition';
@@ -31,9 +30,7 @@ export async function intakeMoveOut(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const shape = validateShape(body);
-  if (!shape.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', shape.errors);
-  const app = shape.value;
+  const app = parseApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: moveOutDefinition,
     route: 'POST /api/cases/move-out',

@@ -7,6 +7,7 @@ import { audit } from '../../db/audit-writer';
 import { AuditAction, Resident } from '../../db/entities';
 import { issuanceBlocked } from '../../db/issuance-blocks';
 import type { StaffContext } from '../../api/auth';
+import { parseApplication } from '../../api/case-intake';
 import { ApiError } from '../../api/errors';
 import { evaluateCounterCopy } from './rules';
 import { ResidentRecordCopyRequestSchema, type CounterCopyInput, type ResidentRecordCopyRequest } from './schema';
@@ -39,9 +40,7 @@ export async function issueCounterCopy(
   body: unknown,
   requestId: string | undefined,
 ): Promise<CounterCopyResult> {
-  const v = validate(body);
-  if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', v.errors);
-  const req = v.value;
+  const req = parseApplication(validate, body);
   const em = deps.orm.em.fork();
   const found = new Map(
     (await em.find(Resident, { addresseeNumber: { $in: req.addresseeNumbers } })).map((p) => [p.addresseeNumber, p]),

@@ -1,9 +1,8 @@
 import { compileSchema } from '../../domain/ajv';
 import { ResidentStatus } from '../../domain/registry-values';
 import { HeldCertificateState, HeldMoveOutCertificate, Household, Resident } from '../../db/entities';
-import { intakeCase, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
-import { ApiError } from '../../api/errors';
 import type { CaseIntakeRoute } from '../module';
 import { specialMoveInDefinition, SpecialMoveInStatus } from './definition';
 import { evaluateSpecialMoveIn } from './rules';
@@ -19,9 +18,7 @@ export async function intakeSpecialMoveIn(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const shape = validateShape(body);
-  if (!shape.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', shape.errors);
-  const app = shape.value;
+  const app = parseApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: specialMoveInDefinition,
     route: 'POST /api/cases/special-move-in',
