@@ -26,6 +26,7 @@ import {
   Resident,
 } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
+import { erasePersonalData } from '../db/registry-lookup';
 import { MoveInNoticeSchema, type MoveInNotice } from '../partners/cs-messages';
 import {
   CertificateInfoRequestSchema,
@@ -314,15 +315,7 @@ export function createCsInbound(deps: CsInboundDeps) {
       if (!held) return { status: 'UNMATCHED' };
       const now = new Date();
       if (held.state === HeldCertificateState.HELD) {
-        Object.assign(held, {
-          state: HeldCertificateState.PURGED,
-          payloadEnc: undefined,
-          residentRecordCode: undefined,
-          plannedMoveOutDate: undefined,
-          plannedVisitDate: undefined,
-          purgedAt: now,
-          withdrawnAt: now,
-        });
+        erasePersonalData(held, now, { withdrawnAt: now });
         em.persist(
           em.create(CaseActionLog, {
             caseId: held.heldId,

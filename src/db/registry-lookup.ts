@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ResidentStatus } from '../domain/registry-values';
-import { Resident } from './entities';
+import { HeldCertificateState, HeldMoveOutCertificate, Household, Resident } from './entities';
 import type { PiiCrypto } from './pii-crypto';
 
 export interface PersonKeys {
@@ -46,3 +46,23 @@ export async function matchRegistry(em: EntityManager, pii: PiiCrypto, p: Person
 export const fullName = (r: { familyName: string; givenName: string }): string => `${r.familyName}　${r.givenName}`;
 export const fullKana = (r: { familyNameKana: string; givenNameKana: string }): string =>
   `${r.familyNameKana}　${r.givenNameKana}`;
+
+/** A household to join must exist and be active (a 転入 or 特例転入 into an existing household). */
+export const activeHouseholdExists = async (em: EntityManager, householdNumber: string): Promise<boolean> =>
+  (await em.count(Household, { householdNumber, active: true })) > 0;
+
+/**
+ * The purge of a held 転出証明書情報 (domain.md §4.5): the personal data — the message with the 個人番号, the 住民票コード
+ * and the dates — is deleted; the stub keeps the message ID, the origin and the received and purged times.
+ */
+export function erasePersonalData(held: HeldMoveOutCertificate, at: Date, extra: { withdrawnAt?: Date } = {}): void {
+  Object.assign(held, {
+    state: HeldCertificateState.PURGED,
+    payloadEnc: undefined,
+    residentRecordCode: undefined,
+    plannedMoveOutDate: undefined,
+    plannedVisitDate: undefined,
+    purgedAt: at,
+    ...extra,
+  });
+}

@@ -2,6 +2,7 @@ import { CaseAction } from '../../domain/case-status';
 import { audit, SYSTEM_ACTOR } from '../../db/audit-writer';
 import { AuditAction, CaseActionLog, HeldCertificateState, HeldMoveOutCertificate } from '../../db/entities';
 import type { ActivityDeps } from '../../activities/deps';
+import { erasePersonalData } from '../../db/registry-lookup';
 
 /** Activities of the destination's held 転出証明書情報 (domain.md §4.5). */
 export function heldCertificateActivities(deps: ActivityDeps) {
@@ -28,14 +29,7 @@ export function heldCertificateActivities(deps: ActivityDeps) {
         if (held.state === HeldCertificateState.PURGED) return true;
         if (held.state !== HeldCertificateState.HELD || !held.purgeAt || held.purgeAt > new Date(input.asOf))
           return false;
-        Object.assign(held, {
-          state: HeldCertificateState.PURGED,
-          payloadEnc: undefined,
-          residentRecordCode: undefined,
-          plannedMoveOutDate: undefined,
-          plannedVisitDate: undefined,
-          purgedAt: new Date(input.asOf),
-        });
+        erasePersonalData(held, new Date(input.asOf));
         em.persist(
           em.create(CaseActionLog, {
             caseId: held.heldId,

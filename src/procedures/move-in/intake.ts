@@ -1,6 +1,5 @@
 import { compileSchema } from '../../domain/ajv';
-import { Household } from '../../db/entities';
-import { matchRegistry } from '../../db/registry-lookup';
+import { activeHouseholdExists, matchRegistry } from '../../db/registry-lookup';
 import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import type { CaseIntakeRoute } from '../module';
@@ -29,8 +28,7 @@ export async function intakeMoveIn(
     idempotencyKey,
     async check(em, today) {
       const householdExists =
-        app.household.mode !== 'join' ||
-        Boolean(await em.findOne(Household, { householdNumber: app.household.householdNumber, active: true }));
+        app.household.mode !== 'join' || (await activeHouseholdExists(em, app.household.householdNumber));
       const matches = [];
       for (const m of app.movers) {
         const r = await matchRegistry(em, deps.pii, m);

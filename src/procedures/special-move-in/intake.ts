@@ -1,6 +1,7 @@
 import { compileSchema } from '../../domain/ajv';
 import { ResidentStatus } from '../../domain/registry-values';
-import { HeldCertificateState, HeldMoveOutCertificate, Household, Resident } from '../../db/entities';
+import { HeldCertificateState, HeldMoveOutCertificate, Resident } from '../../db/entities';
+import { activeHouseholdExists } from '../../db/registry-lookup';
 import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import type { CaseIntakeRoute } from '../module';
@@ -26,8 +27,7 @@ export async function intakeSpecialMoveIn(
     idempotencyKey,
     async check(em, today) {
       const householdExists =
-        app.household.mode !== 'join' ||
-        Boolean(await em.findOne(Household, { householdNumber: app.household.householdNumber, active: true }));
+        app.household.mode !== 'join' || (await activeHouseholdExists(em, app.household.householdNumber));
       const registered: boolean[] = [];
       const heldPlannedMoveOutDates: Array<string | undefined> = [];
       for (const p of app.persons) {
