@@ -8,5 +8,7 @@ COPY src ./src
 COPY templates ./templates
 COPY scripts/db ./scripts/db
 COPY tsconfig.json ./
+# the worker writes the bundle entry of the procedure table's workflows there (src/worker/workflow-entry.ts)
+RUN mkdir -p node_modules/.cache && chown node node_modules/.cache
 USER node
 CMD ["node", "node_modules/.bin/tsx", "src/api/main.ts"]
