@@ -77,7 +77,7 @@ describe('e2e: supervisor console', () => {
   });
 
   it('bulk 「今すぐ再試行」 over 20 stuck cases shows progress and a result per case, and all complete', async () => {
-    const ids = await stuckCases(20, 4); // 4 attempts: the next automatic retry is 18.75 s away, the bulk retry comes first
+    const ids = await stuckCases(20, 4); // 4 attempts: the next automatic retry is 17 s away, the bulk retry comes first
     await sys.csAdmin('POST', 'faults', { clear: true });
     const page = await loginAs(browser, sys.apiUrl, 'supervisor1');
     await page.goto('/supervisor?reason=ACTIVITY_FAILING');

@@ -11,12 +11,12 @@ import type { WorkflowTimings } from '../../../src/domain/retry-policies';
 
 /**
  * Timings for tests where a case must get stuck on a partner outage quickly and then stay stuck while the screen is
- * used: deliveries back off 0.15, 0.75, 3.75, 18.75 s…, so the 4th attempt comes within 5 s and the next automatic
- * retry only 18.75 s later (the supervisor acts first).
+ * used: deliveries back off 0.05, 0.35, 2.45, 17.15 s…, so the 4th attempt comes within 3 s and the next automatic
+ * retry only 17 s later (the supervisor acts first).
  */
 export const STUCK_TIMINGS: WorkflowTimings = {
   ...TEST_TIMINGS,
-  deliveryRetry: { initialIntervalMs: 150, backoffCoefficient: 5, maximumIntervalMs: 120_000 },
+  deliveryRetry: { initialIntervalMs: 50, backoffCoefficient: 7, maximumIntervalMs: 120_000 },
 };
 
 export interface E2eSystem extends TestSystem {
