@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# `npm run replay:record`: (re-)records the histories of test/replay/histories/ from the test run.
+# `npm run replay:record -- <generation> [--curate-only]`: records a new generation of histories,
+# test/replay/histories/<generation>/ (name it `<date>-<what the next change is>`), from the test run. Older generations
+# stay: cases started under them may still be open when the next version deploys, and the replay test replays them all.
 #  1. runs the workflow tests (time-skipping server), the integration tests that drive whole procedures (dev server,
 #     MariaDB) and test/replay/scenarios (cases left waiting) with RECORD_HISTORIES set: every harness saves the
 #     history of every workflow it ran, decoded, before it closes (test/support/history-recorder.ts);
-#  2. curates the fixed, named selection of scripts/replay/selection.ts into test/replay/histories/ (+ manifest.json);
+#  2. curates the fixed, named selection of scripts/replay/selection.ts into test/replay/histories/<generation>/
+#     (+ manifest.json);
 #  3. replays them (vitest project `replay`).
 # Recordings go to test-artifacts/recorded-histories (or $RECORD_HISTORIES), emptied first. `--curate-only` skips
 # step 1 and curates what is there.
@@ -11,8 +14,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+generation=""
+curate_only=""
+for a in "$@"; do
+  case "$a" in
+    --curate-only) curate_only=1 ;;
+    -*) echo "unknown option $a" >&2; exit 2 ;;
+    *) generation="$a" ;;
+  esac
+done
+if [[ ! "$generation" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}-[a-z0-9-]+$ ]]; then
+  echo "usage: npm run replay:record -- <YYYY-MM-DD-what-changes-next> [--curate-only]" >&2
+  echo "existing generations: $(ls test/replay/histories | tr '\n' ' ')" >&2
+  exit 2
+fi
+
 out="${RECORD_HISTORIES:-test-artifacts/recorded-histories}"
-if [[ "${1:-}" != "--curate-only" ]]; then
+if [[ -z "$curate_only" ]]; then
   bash scripts/lib/ensure-node-modules.sh
   TEMPORAL_CLI_PATH="${TEMPORAL_CLI_PATH:-$(bash scripts/ensure-temporal.sh)}"
   TEMPORAL_TEST_SERVER="${TEMPORAL_TEST_SERVER:-$(bash scripts/ensure-test-server.sh)}"
@@ -35,7 +53,7 @@ if [[ "${1:-}" != "--curate-only" ]]; then
   npx vitest run --project replay-scenarios
   unset RECORD_HISTORIES
 fi
-echo "==> curating into test/replay/histories" >&2
-npx tsx scripts/replay/curate-histories.ts "$out" test/replay/histories
+echo "==> curating into test/replay/histories/$generation" >&2
+npx tsx scripts/replay/curate-histories.ts "$out" "test/replay/histories/$generation"
 echo "==> replaying" >&2
 npx vitest run --project replay

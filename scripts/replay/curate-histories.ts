@@ -1,9 +1,9 @@
 /**
  * Curation step of `npm run replay:record`: from the histories the test harnesses recorded (RECORD_HISTORIES=<dir>,
  * test/support/history-recorder.ts), copies the fixed, named selection of scripts/replay/selection.ts into
- * test/replay/histories/<kind>.<scenario>.json (proto-JSON, payloads decoded) and writes manifest.json.
+ * test/replay/histories/<generation>/<kind>.<scenario>.json (proto-JSON, payloads decoded) and writes manifest.json.
  *
- *   tsx scripts/replay/curate-histories.ts <recorded dir> [<target dir>]
+ *   tsx scripts/replay/curate-histories.ts <recorded dir> <target dir>
  *
  * Fails, writing nothing, when a selection has no recording or a chosen history holds personal data.
  */
@@ -36,8 +36,8 @@ function filesUnder(dir: string): string[] {
 
 function main() {
   const [recordedDir, targetArg] = process.argv.slice(2);
-  if (!recordedDir) throw new Error('usage: curate-histories.ts <recorded dir> [<target dir>]');
-  const target = path.resolve(targetArg ?? path.join(ROOT, 'test', 'replay', 'histories'));
+  if (!recordedDir || !targetArg) throw new Error('usage: curate-histories.ts <recorded dir> <target dir>');
+  const target = path.resolve(targetArg);
 
   const recordings = filesUnder(recordedDir).map((file) => {
     const r = JSON.parse(readFileSync(file, 'utf8')) as RecordedHistory;

@@ -23,12 +23,26 @@ import { fixturePersonalData, personalDataIn } from '../support/personal-data-sc
  * built from the entry the worker bundles (`workflowsPath()`), one bundle for all of them: a change that is not
  * replay-safe (not behind `patched()`) fails here with the DeterminismViolationError a worker would hit.
  */
-const DIR = path.join(__dirname, 'histories');
-const manifest = JSON.parse(readFileSync(path.join(DIR, 'manifest.json'), 'utf8')) as Manifest;
-const recorded = manifest.histories.map((entry) => ({
-  entry,
-  history: JSON.parse(readFileSync(path.join(DIR, entry.file), 'utf8')) as JsonHistory,
+const ROOT = path.join(__dirname, 'histories');
+// one folder per generation (`<date>-<what changed next>`), each recorded from the code deployed at the time and kept:
+// an open case started under any of them may still be running when the next version deploys
+const generations = readdirSync(ROOT, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+const manifests = generations.map((generation) => ({
+  generation,
+  dir: path.join(ROOT, generation),
+  manifest: JSON.parse(readFileSync(path.join(ROOT, generation, 'manifest.json'), 'utf8')) as Manifest,
 }));
+const recorded = manifests.flatMap(({ generation, dir, manifest }) =>
+  manifest.histories.map((entry) => ({
+    generation,
+    name: `${generation}/${entry.file}`,
+    entry,
+    history: JSON.parse(readFileSync(path.join(dir, entry.file), 'utf8')) as JsonHistory,
+  })),
+);
 
 describe('recorded histories replay against the current workflow code', () => {
   const results: ReplayResult[] = [];
@@ -46,7 +60,7 @@ describe('recorded histories replay against the current workflow code', () => {
       results.push(r);
   });
 
-  it.each(recorded.map((r, i) => [r.entry.file, r.entry, i] as const))(
+  it.each(recorded.map((r, i) => [r.name, r.entry, i] as const))(
     '%s replays without a nondeterminism error',
     (_file, entry: ManifestEntry, i: number) => {
       const r = results[i];
@@ -77,12 +91,14 @@ describe('recorded histories replay against the current workflow code', () => {
     );
   });
 
-  it('the manifest lists every history file with its kind and whether it was still running', () => {
-    expect(manifest.histories.map((e) => e.file).sort()).toEqual(
-      readdirSync(DIR)
-        .filter((f) => f.endsWith('.json') && f !== 'manifest.json')
-        .sort(),
-    );
+  it('the manifests list every history file with its kind and whether it was still running', () => {
+    expect(generations.length, 'generations of recorded histories').toBeGreaterThan(0);
+    for (const { dir, manifest } of manifests)
+      expect(manifest.histories.map((e) => e.file).sort()).toEqual(
+        readdirSync(dir)
+          .filter((f) => f.endsWith('.json') && f !== 'manifest.json')
+          .sort(),
+      );
     for (const { entry, history } of recorded)
       expect({ file: entry.file, kind: workflowTypeOf(history), open: isOpen(history) }).toEqual({
         file: entry.file,
@@ -94,13 +110,13 @@ describe('recorded histories replay against the current workflow code', () => {
 
   it('the histories are stored decoded and hold IDs and non-personal facts only', () => {
     const known = fixturePersonalData();
-    for (const { entry, history } of recorded) {
+    for (const { name, history } of recorded) {
       const encodings = [...new Set(payloadsOf(history).map(encodingOf))].sort();
       expect(
         encodings.filter((e) => e !== 'json/plain' && e !== 'binary/null'),
-        entry.file,
+        name,
       ).toEqual([]);
-      expect(personalDataIn(readableTexts(history), known), entry.file).toEqual([]);
+      expect(personalDataIn(readableTexts(history), known), name).toEqual([]);
     }
   });
 });
