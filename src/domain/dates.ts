@@ -42,12 +42,6 @@ export const ageOn = (birthDate: IsoDate, on: IsoDate): number => {
   return age;
 };
 
-/** 転入届 is due within 14 days of moving in (law: 住基法第22条); later filings are accepted and flagged late. */
-export const MOVE_IN_FILING_DAYS = 14;
-export const moveInDueDate = (moveInDate: IsoDate): IsoDate => addDays(moveInDate, MOVE_IN_FILING_DAYS);
-export const isLateMoveIn = (moveInDate: IsoDate, notificationDate: IsoDate): boolean =>
-  notificationDate > moveInDueDate(moveInDate);
-
 /** Eras for 和暦 display (domain.md §3.1: display is 和暦 except foreign residents' birth dates). */
 const ERAS: ReadonlyArray<{ name: string; start: IsoDate }> = [
   { name: '令和', start: '2019-05-01' },

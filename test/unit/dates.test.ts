@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  ageOn,
-  isIsoDate,
-  isLateMoveIn,
-  jstDate,
-  jstStartOfDay,
-  moveInDueDate,
-  toWareki,
-} from '../../src/domain/dates';
+import { addDays, ageOn, isIsoDate, jstDate, jstStartOfDay, toWareki } from '../../src/domain/dates';
 
 describe('calendar dates', () => {
   it('validates real calendar dates only', () => {
@@ -26,14 +17,6 @@ describe('calendar dates', () => {
     expect(jstDate(new Date('2025-04-01T14:59:59Z'))).toBe('2025-04-01');
     expect(jstDate(new Date('2025-04-01T15:00:00Z'))).toBe('2025-04-02');
     expect(jstStartOfDay('2025-05-02').toISOString()).toBe('2025-05-01T15:00:00.000Z');
-  });
-});
-
-describe('転入届 due date (law: 住基法第22条, domain.md §10.2)', () => {
-  it('moved in 2025-04-03: last day 04-17; 04-18 is accepted and flagged late', () => {
-    expect(moveInDueDate('2025-04-03')).toBe('2025-04-17');
-    expect(isLateMoveIn('2025-04-03', '2025-04-17')).toBe(false);
-    expect(isLateMoveIn('2025-04-03', '2025-04-18')).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../domain/ajv';
 import { checkResidentRecordCode, type ResidentCodeCheckMode } from '../../domain/check-digits';
-import { isLateMoveIn } from '../../domain/dates';
+import { isLateMoveIn, type MoveDeadlineRules } from '../../domain/move-deadlines';
 import { isValidRelationship } from '../../domain/registry-values';
 import { CaseFlag, type MoveInApplication } from './schema';
 
@@ -10,6 +10,7 @@ export interface MoveInFacts {
   municipalityCode: string;
   residentCodeCheckMode: ResidentCodeCheckMode;
   householdMemberMayRequestIndividualNumber: boolean;
+  deadlines: MoveDeadlineRules;
   /** household.mode = join: an active household with that number exists. */
   householdExists: boolean;
   /** Per mover, in order: the registry match by 住民票コード / 個人番号 (and 4情報 for the alert). */
@@ -28,7 +29,7 @@ export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
   if (app.moveInDate > f.today) err('/moveInDate', 'notFuture', '転入日が未来の日付です');
   if (notificationDate > f.today) err('/notificationDate', 'notFuture', '届出日が未来の日付です');
   if (app.moveInDate > notificationDate) err('/moveInDate', 'notAfterNotification', '転入日が届出日より後です');
-  if (isLateMoveIn(app.moveInDate, notificationDate)) flags.add(CaseFlag.LATE_FILING);
+  if (isLateMoveIn(app.moveInDate, notificationDate, f.deadlines)) flags.add(CaseFlag.LATE_FILING);
   if (!app.fromAbroad && !app.previousMunicipalityCode)
     err('/previousMunicipalityCode', 'required', '転入前の市区町村コードが必要です（転入通知の送付先）');
   if (app.previousMunicipalityCode === f.municipalityCode)

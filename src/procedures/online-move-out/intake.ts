@@ -120,7 +120,10 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
 
   const today = jstDate(now);
   const facts = await gatherFacts(deps.orm.em.fork(), deps, app, identity!);
-  const { rejections, findings } = evaluateOnlineMoveOut({ ...facts.rules, receivedDate: today });
+  const { rejections, findings } = evaluateOnlineMoveOut(
+    { ...facts.rules, receivedDate: today },
+    deps.config.deadlines,
+  );
   if (rejections.length)
     return reject(
       'eligibility',
@@ -178,7 +181,7 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
     workflowArgs: (caseId) => ({
       caseId,
       applicationId: envelope.applicationId,
-      noticeOverdueDays: deps.config.moveInNoticeOverdueDays,
+      noticeOverdueDays: deps.config.deadlines.moveInNoticeOverdueDays,
       reviewBlockedBy,
       timings: deps.config.timings,
     }),

@@ -5,7 +5,7 @@
  *
  * | rule                 | source                                     | outcome   |
  * |----------------------|--------------------------------------------|-----------|
- * | SIGNER_UNDER_15      | `002_39806ff4500f9589.txt` L7145 (no 署名用電子証明書 below 15) | reject |
+ * | SIGNER_UNDER_15      | `002_39806ff4500f9589.txt` L7145 (no 署名用電子証明書 below 15; configurable) | reject |
  * | SIGNER_NOT_IN_HOUSEHOLD | service rule: no proxies online          | reject    |
  * | OUTSIDE_WINDOW       | service rule: P − 30 … P + 10 (configurable) | reject  |
  * | ABROAD               | service rule: 国外転出 is not accepted online | reject    |
@@ -22,7 +22,7 @@
  * 抑止 / 支援措置 records do not exist in the registry yet, so `blocked` is always false today (the rule is in place).
  */
 import { ageOn, type IsoDate } from '../../domain/dates';
-import { DEFAULT_MOVE_RULES, onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-deadlines';
+import { onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-deadlines';
 
 export const OnlineMoveOutRule = {
   SIGNER_UNDER_15: 'SIGNER_UNDER_15',
@@ -38,8 +38,6 @@ export const OnlineMoveOutRule = {
   HEAD_CHANGE_REQUIRED: 'HEAD_CHANGE_REQUIRED',
 } as const;
 export type OnlineMoveOutRule = (typeof OnlineMoveOutRule)[keyof typeof OnlineMoveOutRule];
-
-export const MIN_SIGNER_AGE = 15;
 
 /** Findings that forbid confirming the review (the 転出 could not be committed as filed). */
 export const BLOCKING_FINDINGS: ReadonlySet<string> = new Set([
@@ -77,14 +75,14 @@ export interface RuleOutcome {
 
 export function evaluateOnlineMoveOut(
   f: OnlineMoveOutFacts,
-  rules: MoveDeadlineRules = DEFAULT_MOVE_RULES,
+  rules: MoveDeadlineRules,
 ): { rejections: RuleOutcome[]; findings: RuleOutcome[] } {
   const rejections: RuleOutcome[] = [];
   const findings: RuleOutcome[] = [];
-  if (ageOn(f.signer.birthDate, f.applicationDate) < MIN_SIGNER_AGE) {
+  if (ageOn(f.signer.birthDate, f.applicationDate) < rules.onlineSignerMinAge) {
     rejections.push({
       rule: OnlineMoveOutRule.SIGNER_UNDER_15,
-      message: '署名者が15歳未満のため、オンラインでの転出届はできません',
+      message: `署名者が${rules.onlineSignerMinAge}歳未満のため、オンラインでの転出届はできません`,
     });
   }
   const households = new Set(f.movers.map((m) => m.householdNumber).filter(Boolean));

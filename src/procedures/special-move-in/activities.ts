@@ -56,7 +56,7 @@ export function specialMoveInActivities(deps: ActivityDeps) {
           }
           Object.assign(held, { state: HeldCertificateState.IN_USE, usedByCaseId: input.caseId });
           heldIds.push(held.heldId);
-          const day = specialMoveInLastDay(held.plannedMoveOutDate!, app.moveInDate);
+          const day = specialMoveInLastDay(held.plannedMoveOutDate!, app.moveInDate, deps.config.deadlines);
           lastDay = lastDay ? minDate(lastDay, day) : day;
         }
         await em.flush();
