@@ -33,12 +33,25 @@ export const jstDate = (at: Date | number): IsoDate => new Date(Number(at) + 9 *
 /** The instant 00:00 JST that starts the given calendar date. */
 export const jstStartOfDay = (d: IsoDate): Date => new Date(toUtc(d).getTime() - 9 * 3600_000);
 
-/** Whole years of age on a date (the day before the birthday anniversary counts as the new age under 年齢計算ニ関スル法律). */
-export const ageOn = (birthDate: IsoDate, on: IsoDate): number => {
+/**
+ * The day on which a person born on `birthDate` attains age `years`. Under 年齢計算ニ関スル法律 age counts from the
+ * day of birth (初日算入), and by 民法第143条第2項 a year-period ends at the end of the day before the anniversary; where
+ * the anniversary does not exist (29 February in a common year) it ends on the last day of that month. So the new age
+ * is attained on the day before the birthday; a 29 February birth attains it on 28 February in every year.
+ */
+export const ageAttainedOn = (birthDate: IsoDate, years: number): IsoDate => {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
-  let age = y - by;
-  if (m < bm || (m === bm && d < bd)) age--;
+  const y = String(by + years).padStart(4, '0');
+  const anniversary = `${y}-${String(bm).padStart(2, '0')}-${String(bd).padStart(2, '0')}`;
+  if (isIsoDate(anniversary)) return addDays(anniversary, -1);
+  return addDays(`${y}-${String(bm + 1).padStart(2, '0')}-01`, -1); // no such day: the last day of the month
+};
+
+/** Whole years of age on a date: the new age counts from the day before the birthday (ageAttainedOn). */
+export const ageOn = (birthDate: IsoDate, on: IsoDate): number => {
+  const by = Number(birthDate.slice(0, 4));
+  let age = Number(on.slice(0, 4)) - by + 1; // at most this (a 1 January birth attains it on 31 December)
+  while (age > 0 && ageAttainedOn(birthDate, age) > on) age--;
   return age;
 };
 

@@ -39,6 +39,14 @@ describe('online 転出 eligibility', () => {
     ).toEqual([]);
   });
 
+  it('signer age counts from the day before the birthday: born 2010-04-02 is 15 on 2025-04-01', () => {
+    const signer = (birthDate: string) => ({ birthDate, addresseeNumber: '0000019', householdNumber: 'H1' });
+    expect(rules(evaluate(facts({ signer: signer('2010-04-02') }))).rejections).toEqual([]);
+    expect(rules(evaluate(facts({ signer: signer('2010-04-03') }))).rejections).toEqual([
+      OnlineMoveOutRule.SIGNER_UNDER_15,
+    ]);
+  });
+
   it('window: move date 2025-04-01 accepts 2025-03-02 … 2025-04-11 and refuses 03-01 and 04-12', () => {
     for (const d of ['2025-03-02', '2025-04-11'])
       expect(rules(evaluate(facts({ applicationDate: d }))).rejections).toEqual([]);
