@@ -9,6 +9,7 @@ import {
 
 const facts = (over: Partial<OnlineMoveOutFacts> = {}): OnlineMoveOutFacts => ({
   applicationDate: '2025-04-01',
+  receivedDate: '2025-04-01',
   plannedMoveOutDate: '2025-04-01',
   destinationAbroad: false,
   destinationMunicipalityCode: '141500',
@@ -47,11 +48,24 @@ describe('online 転出 eligibility', () => {
     ]);
   });
 
-  it('window: move date 2025-04-01 accepts 2025-03-02 … 2025-04-11 and refuses 03-01 and 04-12', () => {
+  it('window: move date 2025-04-01 accepts receptions 2025-03-02 … 2025-04-11 and refuses 03-01 and 04-12', () => {
     for (const d of ['2025-03-02', '2025-04-11'])
-      expect(rules(evaluate(facts({ applicationDate: d }))).rejections).toEqual([]);
+      expect(rules(evaluate(facts({ applicationDate: d, receivedDate: d }))).rejections).toEqual([]);
     for (const d of ['2025-03-01', '2025-04-12'])
-      expect(rules(evaluate(facts({ applicationDate: d }))).rejections).toEqual([OnlineMoveOutRule.OUTSIDE_WINDOW]);
+      expect(rules(evaluate(facts({ applicationDate: d, receivedDate: d }))).rejections).toEqual([
+        OnlineMoveOutRule.OUTSIDE_WINDOW,
+      ]);
+  });
+
+  it('the window is judged on the reception date, not on the date inside the signed content', () => {
+    // signed on the last day of the window, received the day after: refused
+    expect(rules(evaluate(facts({ applicationDate: '2025-04-11', receivedDate: '2025-04-12' }))).rejections).toEqual([
+      OnlineMoveOutRule.OUTSIDE_WINDOW,
+    ]);
+    // signed the day before the window opened, received on its first day: accepted
+    expect(rules(evaluate(facts({ applicationDate: '2025-03-01', receivedDate: '2025-03-02' }))).rejections).toEqual(
+      [],
+    );
   });
 
   it('a household member may sign for the movers; anyone else (a proxy) may not', () => {

@@ -118,12 +118,11 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
       serial,
     );
 
-  const today = jstDate(now);
+  // the reception date is this system's own clock at intake (the request timestamp is within 5 minutes of it); the
+  // filing window is judged on it, never on the date the resident wrote into the signed content (domain-rules OM-5)
+  const receivedDate = jstDate(now);
   const facts = await gatherFacts(deps.orm.em.fork(), deps, app, identity!);
-  const { rejections, findings } = evaluateOnlineMoveOut(
-    { ...facts.rules, receivedDate: today },
-    deps.config.deadlines,
-  );
+  const { rejections, findings } = evaluateOnlineMoveOut({ ...facts.rules, receivedDate }, deps.config.deadlines);
   if (rejections.length)
     return reject(
       'eligibility',
