@@ -204,6 +204,13 @@ describe.each([
         '/certificateRequest/includeIndividualNumber',
       ],
       [
+        'proxy without a 委任状',
+        () => intake(moveInApplication({ notifier: { kind: 'proxy' } })),
+        422,
+        'RULE_VIOLATION',
+        '/notifier/powerOfAttorney',
+      ],
+      [
         'unknown household',
         () =>
           intake(

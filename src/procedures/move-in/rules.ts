@@ -29,6 +29,9 @@ export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
   if (app.moveInDate > f.today) err('/moveInDate', 'notFuture', '転入日が未来の日付です');
   if (notificationDate > f.today) err('/notificationDate', 'notFuture', '届出日が未来の日付です');
   if (app.moveInDate > notificationDate) err('/moveInDate', 'notAfterNotification', '転入日が届出日より後です');
+  // a proxy (代理人, not of the same household) files with ID and a 委任状 (domain spec §4 common rule 5; seed 004 L2545–2546)
+  if (app.notifier.kind === 'proxy' && app.notifier.powerOfAttorney !== true)
+    err('/notifier/powerOfAttorney', 'required', '代理人の届出には委任状の確認が必要です');
   if (isLateMoveIn(app.moveInDate, notificationDate, f.deadlines)) flags.add(CaseFlag.LATE_FILING);
   if (!app.fromAbroad && !app.previousMunicipalityCode)
     err('/previousMunicipalityCode', 'required', '転入前の市区町村コードが必要です（転入通知の送付先）');

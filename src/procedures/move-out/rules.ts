@@ -39,6 +39,9 @@ export function evaluateMoveOut(app: MoveOutApplication, f: MoveOutFacts) {
   if (notificationDate > f.today) err('/notificationDate', 'notFuture', '届出日が未来の日付です');
   if (app.plannedMoveOutDate > addDays(f.today, MAX_DAYS_AHEAD))
     err('/plannedMoveOutDate', 'range', `転出予定日は${MAX_DAYS_AHEAD}日先までです`);
+  // a proxy (代理人, not of the same household) files with ID and a 委任状 (domain spec §4 common rule 5; seed 004 L2545–2546)
+  if (app.notifier.kind === 'proxy' && app.notifier.powerOfAttorney !== true)
+    err('/notifier/powerOfAttorney', 'required', '代理人の届出には委任状の確認が必要です');
   const late = isLateMoveOut(app.plannedMoveOutDate, notificationDate, f.deadlines);
   if (late) flags.push(MoveOutFlag.LATE_EX_OFFICIO);
   if (app.destination.abroad) {
