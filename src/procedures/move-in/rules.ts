@@ -1,4 +1,5 @@
 import type { FieldError } from '../../domain/ajv';
+import { birthDateBounds } from '../../domain/dates';
 import { checkResidentRecordCode, type ResidentCodeCheckMode } from '../../domain/check-digits';
 import { isLateMoveIn, type MoveDeadlineRules } from '../../domain/move-deadlines';
 import { isValidRelationship } from '../../domain/registry-values';
@@ -66,7 +67,9 @@ export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
   const codes = new Set<string>();
   for (const [i, m] of app.movers.entries()) {
     const at = `/movers/${i}`;
-    if (m.birthDate > app.moveInDate) err(`${at}/birthDate`, 'notAfterMoveIn', '生年月日が転入日より後です');
+    // a partly unknown 生年月日 is refused only when even its earliest possible day is after the 転入日
+    const born = birthDateBounds(m.birthDate).earliest;
+    if (born && born > app.moveInDate) err(`${at}/birthDate`, 'notAfterMoveIn', '生年月日が転入日より後です');
     if (!isValidRelationship(m.relationshipToHead))
       err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
     if (!app.fromAbroad && !m.individualNumber)

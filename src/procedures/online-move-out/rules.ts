@@ -21,7 +21,7 @@
  * rejected (with the reason sent to the portal) or the applicant contacted. The others are for the clerk to check.
  * 抑止 / 支援措置 records do not exist in the registry yet, so `blocked` is always false today (the rule is in place).
  */
-import { ageOn, type IsoDate } from '../../domain/dates';
+import { ageRangeOn, type IsoDate } from '../../domain/dates';
 import { onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-deadlines';
 
 export const OnlineMoveOutRule = {
@@ -82,7 +82,8 @@ export function evaluateOnlineMoveOut(
 ): { rejections: RuleOutcome[]; findings: RuleOutcome[] } {
   const rejections: RuleOutcome[] = [];
   const findings: RuleOutcome[] = [];
-  if (ageOn(f.signer.birthDate, f.applicationDate) < rules.onlineSignerMinAge) {
+  // at least N: the youngest the signer can be counts (an unknown part never makes anyone old enough)
+  if (ageRangeOn(f.signer.birthDate, f.applicationDate).min < rules.onlineSignerMinAge) {
     rejections.push({
       rule: OnlineMoveOutRule.SIGNER_UNDER_15,
       message: `署名者が${rules.onlineSignerMinAge}歳未満のため、オンラインでの転出届はできません`,
