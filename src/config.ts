@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { withMunicipalityCheckDigit } from './domain/check-digits';
 import type { ResidentCodeCheckMode } from './domain/check-digits';
+import { DEFAULT_MOVE_RULES, type MoveDeadlineRules } from './domain/move-deadlines';
 import { DEFAULT_TIMINGS, type WorkflowTimings } from './domain/retry-policies';
 
 /**
@@ -32,7 +33,6 @@ export interface AppConfig {
   residentCodeCheckMode: ResidentCodeCheckMode;
   identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
   householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
-  moveInNoticeOverdueDays: number; // 転入通知未着 is flagged this many days after the 転出予定日 (domain.md §4.6, design 30)
   portalUrl: string; // マイナポータル notices endpoint base (the simulator in embedded mode)
   portalToken: string; // bearer token we present to the portal for notices
   portalKeyId: string; // key ID of the shared key the portal signs its requests with (X-Portal-Key-Id)
@@ -42,7 +42,27 @@ export interface AppConfig {
   keys: { piiEncryption: string; piiIndex: string; payloadCodec: string }; // base64, 32 bytes each
   /** Retry policies and SLAs the workflows run with (passed in each workflow's input). */
   timings: WorkflowTimings;
+  /** Every deadline number of the move procedures (domain spec §6, §9.3), each from its environment variable. */
+  deadlines: MoveDeadlineRules;
 }
+
+/**
+ * The deadline block: key → environment variable and range (domain spec §6; README "Configuration"). Days count
+ * calendar days after the event day (初日不算入, domain spec §0).
+ */
+export const DEADLINE_SETTINGS: Record<keyof MoveDeadlineRules, { env: string; minimum: number; maximum: number }> = {
+  specialMoveInDaysAfterPlanned: { env: 'SPECIAL_MOVE_IN_DAYS_AFTER_PLANNED', minimum: 1, maximum: 90 },
+  specialMoveInDaysAfterMoveIn: { env: 'SPECIAL_MOVE_IN_DAYS_AFTER_MOVE_IN', minimum: 1, maximum: 90 },
+  heldCertificateDays: { env: 'HELD_CERTIFICATE_DAYS', minimum: 1, maximum: 90 },
+  moveInFilingDays: { env: 'MOVE_IN_FILING_DAYS', minimum: 1, maximum: 90 },
+  lateMoveOutDays: { env: 'LATE_MOVE_OUT_DAYS', minimum: 1, maximum: 90 },
+  moveInNoticeOverdueDays: { env: 'MOVE_IN_NOTICE_OVERDUE_DAYS', minimum: 1, maximum: 365 },
+  continuedUseDays: { env: 'CONTINUED_USE_DAYS', minimum: 1, maximum: 365 },
+  authCertificateRevocationDays: { env: 'AUTH_CERTIFICATE_REVOCATION_DAYS', minimum: 1, maximum: 365 },
+  onlineWindowBefore: { env: 'ONLINE_WINDOW_DAYS_BEFORE', minimum: 0, maximum: 90 },
+  onlineWindowAfter: { env: 'ONLINE_WINDOW_DAYS_AFTER', minimum: 0, maximum: 90 },
+  onlineSignerMinAge: { env: 'ONLINE_SIGNER_MIN_AGE', minimum: 15, maximum: 120 },
+};
 
 const configSchema = {
   $defs: {
@@ -74,7 +94,17 @@ const configSchema = {
     jlisToken: { type: 'string', minLength: 16 },
     municipalityCode: { type: 'string', pattern: '^[0-9]{6}$' },
     residentCodeCheckMode: { enum: ['off', 'warn', 'enforce'] },
-    moveInNoticeOverdueDays: { type: 'integer', minimum: 1, maximum: 365 },
+    deadlines: {
+      type: 'object',
+      additionalProperties: false,
+      required: Object.keys(DEADLINE_SETTINGS),
+      properties: Object.fromEntries(
+        Object.entries(DEADLINE_SETTINGS).map(([k, { minimum, maximum }]) => [
+          k,
+          { type: 'integer', minimum, maximum },
+        ]),
+      ),
+    },
     timings: {
       type: 'object',
       properties: {
@@ -143,7 +173,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     residentCodeCheckMode: (env.RESIDENT_CODE_CHECK_MODE ?? 'warn') as ResidentCodeCheckMode,
     identityUpdateIncludesKana: env.IDENTITY_UPDATE_INCLUDES_KANA === 'true',
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
-    moveInNoticeOverdueDays: Number(env.MOVE_IN_NOTICE_OVERDUE_DAYS ?? 30),
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
     portalToken: env.PORTAL_TOKEN ?? 'dev-portal-token-0123456789',
     portalKeyId: env.PORTAL_KEY_ID ?? 'mynaportal-dev',
@@ -157,14 +186,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       : undefined,
     keys: envKeys ?? loadOrCreateDevKeys(dataDir),
     timings: timingsFromEnv(env),
+    deadlines: deadlinesFromEnv(env),
     ...overrides,
   };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
-  if (!validate(cfg)) {
-    const detail = (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
-    throw new Error(`invalid configuration: ${detail}`);
-  }
+  const problems = validate(cfg)
+    ? []
+    : (validate.errors ?? []).map((e) => `${settingName(e.instancePath)} ${e.message ?? ''}`);
+  if (!problems.length) problems.push(...deadlineConsistency(cfg.deadlines));
+  if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
   return cfg;
+}
+
+/** `/deadlines/onlineWindowBefore` → `ONLINE_WINDOW_DAYS_BEFORE (deadlines.onlineWindowBefore)`; others as the pointer. */
+function settingName(pointer: string): string {
+  const [, block, key] = pointer.split('/');
+  const setting = block === 'deadlines' ? DEADLINE_SETTINGS[key as keyof MoveDeadlineRules] : undefined;
+  return setting ? `${setting.env} (deadlines.${key})` : pointer || '/';
+}
+
+/**
+ * Rules between the deadline numbers: the held 転出証明書情報 must outlive the last day of a 特例転入 (domain spec §4.5
+ * step 3: lastDay is never later than P + 30, so the purge never removes information that could still be used).
+ */
+function deadlineConsistency(d: MoveDeadlineRules): string[] {
+  if (d.heldCertificateDays >= d.specialMoveInDaysAfterPlanned) return [];
+  return [
+    `HELD_CERTIFICATE_DAYS (deadlines.heldCertificateDays) must be >= SPECIAL_MOVE_IN_DAYS_AFTER_PLANNED ` +
+      `(deadlines.specialMoveInDaysAfterPlanned): a held 転出証明書情報 may not be purged before the last day of a 特例転入`,
+  ];
+}
+
+/** The deadline block from its environment variables; a value that is not a whole number is kept for ajv to name. */
+function deadlinesFromEnv(env: NodeJS.ProcessEnv): MoveDeadlineRules {
+  const entries = Object.entries(DEADLINE_SETTINGS).map(([key, { env: name }]) => {
+    const raw = env[name];
+    const value = raw === undefined ? DEFAULT_MOVE_RULES[key as keyof MoveDeadlineRules] : raw.trim();
+    return [key, typeof value === 'string' && /^-?[0-9]+$/.test(value) ? Number(value) : value];
+  });
+  return Object.fromEntries(entries) as MoveDeadlineRules;
 }
 
 /**

@@ -83,7 +83,11 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     }
     if (opts.jlisSimulator) {
       const port = typeof opts.jlisSimulator === 'object' ? (opts.jlisSimulator.port ?? 0) : 0;
-      const jlis = await startCardAgencySimulator({ token: config.jlisToken, port });
+      const jlis = await startCardAgencySimulator({
+        token: config.jlisToken,
+        port,
+        continuedUseDays: config.deadlines.continuedUseDays,
+      });
       closers.push(() => jlis.close());
       config = { ...config, jlisUrl: jlis.url };
       log(`J-LIS simulator: ${jlis.url}`);

@@ -13,7 +13,7 @@ import type {
   TableCellProperties,
   TDocumentDefinitions,
 } from 'pdfmake/interfaces';
-import { isIsoDate, toSeireki, toWareki } from '../src/domain/dates';
+import { formatBirthDate, isIsoDate, toSeireki, toWareki } from '../src/domain/dates';
 
 /** pdfmake font family names; the renderer maps them to the bundled IPAex fonts. */
 export const CERTIFICATE_FONTS = { mincho: 'IPAexMincho', gothic: 'IPAexGothic' } as const;
@@ -33,9 +33,12 @@ export const SEAL_SIZE = 64; // pt, 22.6 mm: the 電子公印 is at most 25 mm s
 export const BODY_SIZE = 9;
 export const LABEL_SIZE = 8;
 
-/** 'YYYY-MM-DD' in 和暦 (or 西暦 with `seireki`); any other string (「年月日不詳」, 「昭和○○年頃」) as given. */
+/**
+ * 'YYYY-MM-DD' in 和暦 (or 西暦 with `seireki`); a partly unknown 生年月日 as 昭和20年8月 日, 昭和20年 月 日 or 不詳
+ * (formatBirthDate, domain.md §3.1); any other string (「昭和○○年頃」) as given.
+ */
 export const displayDate = (d: string, seireki = false): string =>
-  isIsoDate(d) ? (seireki ? toSeireki(d) : toWareki(d)) : d;
+  isIsoDate(d) ? (seireki ? toSeireki(d) : toWareki(d)) : formatBirthDate(d, { seireki });
 
 /** Estimated width in em: full-width characters 1, others about half. */
 export const emWidth = (s: string): number =>

@@ -25,6 +25,7 @@ export interface ActivityDeps {
     | 'mayorName'
     | 'officeName'
     | 'identityUpdateIncludesKana'
+    | 'deadlines'
   >;
   now?: () => Date;
 }

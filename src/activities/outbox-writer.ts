@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { ChangeReason } from '../domain/change-reason';
+import { toCsBirthDate } from '../domain/dates';
 import { OutboxMessage, type OutboxKind, type Resident } from '../db/entities';
 import { fullName } from '../db/registry-lookup';
 import { csChangeReasonFor } from '../partners/cs-codes';
@@ -61,7 +62,7 @@ export const identityUpdateOf =
     identity: {
       residentRecordCode: r.residentRecordCode!,
       name: fullName(r),
-      birthDate: r.birthDate,
+      birthDate: toCsBirthDate(r.birthDate),
       sex: r.sex,
       address: displayAddress(r),
       individualNumber,

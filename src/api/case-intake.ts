@@ -32,7 +32,7 @@ export interface IntakeDeps {
     | 'residentCodeCheckMode'
     | 'taskQueue'
     | 'householdMemberMayRequestIndividualNumber'
-    | 'moveInNoticeOverdueDays'
+    | 'deadlines'
     | 'timings'
   >;
   now?: () => Date;

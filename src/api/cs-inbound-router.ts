@@ -57,7 +57,7 @@ export interface CsInboundDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   temporal: Client;
-  config: Pick<AppConfig, 'municipalityCode' | 'csInboundToken' | 'taskQueue' | 'timings'>;
+  config: Pick<AppConfig, 'municipalityCode' | 'csInboundToken' | 'taskQueue' | 'timings' | 'deadlines'>;
 }
 
 type Addressed = { toMunicipalityCode: string; fromMunicipalityCode: string; idempotencyKey: string };
@@ -229,7 +229,7 @@ export function createCsInbound(deps: CsInboundDeps) {
     MoveOutCertificateInfoSchema,
     async (em, msg) => {
       const cert = msg.certificate;
-      const purgeAt = heldCertificatePurgeAt(cert.plannedMoveOutDate);
+      const purgeAt = heldCertificatePurgeAt(cert.plannedMoveOutDate, deps.config.deadlines);
       let held = await em.findOne(HeldMoveOutCertificate, {
         originMunicipalityCode: msg.fromMunicipalityCode,
         residentRecordCode: cert.residentRecordCode,

@@ -6,6 +6,8 @@
  *     `individual-number`    12 digits with the mod-11 check digit (domain.md §7.1)
  *     `municipality-code`    6 digits with the 全国地方公共団体コード check digit (domain.md §7.4)
  *     `iso-date`             'YYYY-MM-DD' that is a real calendar date (no 2025-02-29)
+ *     `birth-date`           a 生年月日: an iso-date, or one with '00' for its unknown parts (YYYY-MM-00, YYYY-00-00,
+ *                            0000-00-00; domain.md §3.1, `birthDatePrecision`)
  *     `resident-record-code` 11 digits with the PROVISIONAL check digit (domain.md §7.2; the formula is unverified,
  *                            so boundary schemas use a digit pattern only and the configurable check mode decides)
  * - `compileSchema(schema)` compiles once per schema object on a shared instance and returns a typed validator.
@@ -15,12 +17,13 @@
 import Ajv, { type ErrorObject, type SchemaObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import { isIndividualNumber, isMunicipalityCode, isResidentRecordCode } from './check-digits';
-import { isIsoDate } from './dates';
+import { isBirthDate, isIsoDate } from './dates';
 
 export const CustomFormat = {
   INDIVIDUAL_NUMBER: 'individual-number',
   MUNICIPALITY_CODE: 'municipality-code',
   ISO_DATE: 'iso-date',
+  BIRTH_DATE: 'birth-date',
   RESIDENT_RECORD_CODE: 'resident-record-code',
 } as const;
 
@@ -30,6 +33,7 @@ export const createAjv = (): Ajv => {
   ajv.addFormat(CustomFormat.INDIVIDUAL_NUMBER, { type: 'string', validate: isIndividualNumber });
   ajv.addFormat(CustomFormat.MUNICIPALITY_CODE, { type: 'string', validate: isMunicipalityCode });
   ajv.addFormat(CustomFormat.ISO_DATE, { type: 'string', validate: isIsoDate });
+  ajv.addFormat(CustomFormat.BIRTH_DATE, { type: 'string', validate: isBirthDate });
   ajv.addFormat(CustomFormat.RESIDENT_RECORD_CODE, { type: 'string', validate: isResidentRecordCode });
   return ajv;
 };

@@ -2,6 +2,8 @@
 
 export const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength, pattern: '\\S' }) as const;
 export const isoDateSchema = { type: 'string', format: 'iso-date' } as const;
+/** A 生年月日, possibly partly unknown ('00' for the unknown parts, domain.md §3.1; `BirthDate` in domain/dates.ts). */
+export const birthDateSchema = { type: 'string', format: 'birth-date' } as const;
 
 export interface AddressInput {
   address: string;

@@ -33,20 +33,27 @@ export const jstDate = (at: Date | number): IsoDate => new Date(Number(at) + 9 *
 /** The instant 00:00 JST that starts the given calendar date. */
 export const jstStartOfDay = (d: IsoDate): Date => new Date(toUtc(d).getTime() - 9 * 3600_000);
 
-/** Whole years of age on a date (the day before the birthday anniversary counts as the new age under 年齢計算ニ関スル法律). */
-export const ageOn = (birthDate: IsoDate, on: IsoDate): number => {
+/**
+ * The day on which a person born on `birthDate` attains age `years`. Under 年齢計算ニ関スル法律 age counts from the
+ * day of birth (初日算入), and by 民法第143条第2項 a year-period ends at the end of the day before the anniversary; where
+ * the anniversary does not exist (29 February in a common year) it ends on the last day of that month. So the new age
+ * is attained on the day before the birthday; a 29 February birth attains it on 28 February in every year.
+ */
+export const ageAttainedOn = (birthDate: IsoDate, years: number): IsoDate => {
   const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = on.split('-').map(Number) as [number, number, number];
-  let age = y - by;
-  if (m < bm || (m === bm && d < bd)) age--;
-  return age;
+  const y = String(by + years).padStart(4, '0');
+  const anniversary = `${y}-${String(bm).padStart(2, '0')}-${String(bd).padStart(2, '0')}`;
+  if (isIsoDate(anniversary)) return addDays(anniversary, -1);
+  return addDays(`${y}-${String(bm + 1).padStart(2, '0')}-01`, -1); // no such day: the last day of the month
 };
 
-/** 転入届 is due within 14 days of moving in (law: 住基法第22条); later filings are accepted and flagged late. */
-export const MOVE_IN_FILING_DAYS = 14;
-export const moveInDueDate = (moveInDate: IsoDate): IsoDate => addDays(moveInDate, MOVE_IN_FILING_DAYS);
-export const isLateMoveIn = (moveInDate: IsoDate, notificationDate: IsoDate): boolean =>
-  notificationDate > moveInDueDate(moveInDate);
+/** Whole years of age on a date: the new age counts from the day before the birthday (ageAttainedOn). */
+export const ageOn = (birthDate: IsoDate, on: IsoDate): number => {
+  const by = Number(birthDate.slice(0, 4));
+  let age = Number(on.slice(0, 4)) - by + 1; // at most this (a 1 January birth attains it on 31 December)
+  while (age > 0 && ageAttainedOn(birthDate, age) > on) age--;
+  return age;
+};
 
 /** Eras for 和暦 display (domain.md §3.1: display is 和暦 except foreign residents' birth dates). */
 const ERAS: ReadonlyArray<{ name: string; start: IsoDate }> = [
@@ -69,4 +76,86 @@ export const toWareki = (d: IsoDate): string => {
 export const toSeireki = (d: IsoDate): string => {
   const [y, m, day] = d.split('-').map(Number) as [number, number, number];
   return `${y}年${m}月${day}日`;
+};
+
+/**
+ * A 生年月日 that may be partly unknown (domain spec §3.1, standard spec 1.1.8: 「年月日不詳」 and the like must be
+ * storable; no plain `Date`). The value is 'YYYY-MM-DD' with '00' for each unknown part, from the day up:
+ * 'YYYY-MM-DD' (known), 'YYYY-MM-00' (日不詳), 'YYYY-00-00' (月日不詳), '0000-00-00' (年月日不詳). The zeros are the
+ * qualifier: the same ten characters everywhere (API, registry column, CS messages), ordered by the earliest possible
+ * day. A month without its year, or a day without its month, is not a value.
+ */
+export type BirthDate = string;
+export type BirthDatePrecision = 'day' | 'month' | 'year' | 'unknown';
+
+export const UNKNOWN_BIRTH_DATE: BirthDate = '0000-00-00';
+
+/** How much of the date is known; undefined when the value is not a (partly unknown) date. */
+export const birthDatePrecision = (d: string): BirthDatePrecision | undefined => {
+  if (isIsoDate(d)) return 'day';
+  if (d === UNKNOWN_BIRTH_DATE) return 'unknown';
+  const m = /^(\d{4})-(\d{2})-00$/.exec(d);
+  if (!m || m[1] === '0000') return undefined;
+  if (m[2] === '00') return 'year';
+  return Number(m[2]) >= 1 && Number(m[2]) <= 12 ? 'month' : undefined;
+};
+export const isBirthDate = (d: string): boolean => birthDatePrecision(d) !== undefined;
+
+/** The earliest and the latest calendar day the value can be; undefined bounds for 年月日不詳. */
+export const birthDateBounds = (d: BirthDate): { earliest?: IsoDate; latest?: IsoDate } => {
+  switch (birthDatePrecision(d)) {
+    case 'day':
+      return { earliest: d, latest: d };
+    case 'month':
+      return { earliest: `${d.slice(0, 8)}01`, latest: addDays(`${nextMonth(d.slice(0, 7))}-01`, -1) };
+    case 'year':
+      return { earliest: `${d.slice(0, 4)}-01-01`, latest: `${d.slice(0, 4)}-12-31` };
+    default:
+      return {};
+  }
+};
+const nextMonth = (ym: string): string => {
+  const [y, m] = ym.split('-').map(Number) as [number, number];
+  return m === 12
+    ? `${String(y + 1).padStart(4, '0')}-01`
+    : `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`;
+};
+
+/**
+ * Ages a person of this 生年月日 can have on a day: `min` from the latest possible birth day, `max` from the earliest
+ * (undefined when the year is unknown). A rule that needs a person to be at least N uses `min`, one that needs a person
+ * to be under N uses `max`: an unknown part never makes anyone look old enough, or young enough.
+ */
+export const ageRangeOn = (birthDate: BirthDate, on: IsoDate): { min: number; max?: number } => {
+  const { earliest, latest } = birthDateBounds(birthDate);
+  return {
+    min: latest ? Math.max(0, ageOn(latest, on)) : 0,
+    ...(earliest ? { max: ageOn(earliest, on) } : {}),
+  };
+};
+
+/**
+ * 和暦 display (西暦 with `seireki`, standard spec 1.1.9) of a 生年月日: 昭和20年8月15日, 昭和20年8月 日 (日不詳),
+ * 昭和20年 月 日 (月日不詳), 不詳 (年月日不詳). The era of a partly known date is that of its earliest possible day.
+ * Any other string is shown as recorded.
+ */
+export const formatBirthDate = (d: string, opts: { seireki?: boolean } = {}): string => {
+  const precision = birthDatePrecision(d);
+  if (!precision) return d;
+  if (precision === 'unknown') return '不詳';
+  const full = opts.seireki ? toSeireki(birthDateBounds(d).earliest!) : toWareki(birthDateBounds(d).earliest!);
+  if (precision === 'day') return full;
+  const year = full.slice(0, full.indexOf('年') + 1);
+  if (precision === 'year') return `${year} 月 日`;
+  return `${full.slice(0, full.indexOf('月') + 1)} 日`;
+};
+
+/**
+ * The 生年月日 of a CS message (本人確認情報, 転出証明書情報, 送信依頼; docs/partner-contracts.md): the same ten
+ * characters, '00' for the unknown parts (standard spec 1.1.8: converted when sent). Throws on anything else, so a
+ * malformed value never leaves the registry.
+ */
+export const toCsBirthDate = (d: BirthDate): string => {
+  if (!isBirthDate(d)) throw new RangeError('not a 生年月日 value');
+  return d;
 };

@@ -1,5 +1,5 @@
 import { isIndividualNumber } from './check-digits';
-import { isIsoDate } from './dates';
+import { isBirthDate, isIsoDate, UNKNOWN_BIRTH_DATE, type BirthDate } from './dates';
 import { can, type Role } from './roles';
 
 /**
@@ -71,6 +71,35 @@ export function parseDateInput(input: string): string | undefined {
   else return undefined;
   const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   return isIsoDate(iso) ? iso : undefined;
+}
+
+/**
+ * A 生年月日 as clerks type it (domain spec §3.1): a full date as parseDateInput, or a partly unknown one — 昭和20年8月,
+ * 昭和20年, S20, 1945年8月, 1945-08, 1945, the displayed forms 昭和20年8月 日 / 昭和20年 月 日, and 不詳 / 年月日不詳 —
+ * → the BirthDate value ('YYYY-MM-00', 'YYYY-00-00', '0000-00-00'); undefined otherwise.
+ */
+export function parseBirthDateInput(input: string): BirthDate | undefined {
+  const full = parseDateInput(input);
+  if (full) return full;
+  const s = input
+    .trim()
+    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ')
+    .replace(/元/g, '1')
+    .toUpperCase();
+  if (/^(年月日)?不詳$/.test(s)) return UNKNOWN_BIRTH_DATE;
+  if (isBirthDate(s)) return s;
+  const era = /^(明治|大正|昭和|平成|令和|[MTSHR])\s*(\d{1,2})(?:[-/.年]\s*(?:(\d{1,2})\s*月?\s*日?|月\s*日?)?)?$/.exec(
+    s,
+  );
+  const western = /^(\d{4})(?:[-/.年]\s*(?:(\d{1,2})\s*月?\s*日?|月\s*日?)?)?$/.exec(s);
+  let y: number;
+  let m: number;
+  if (era) [y, m] = [ERA_START[era[1]!]! + Number(era[2]) - 1, Number(era[3] ?? 0)];
+  else if (western) [y, m] = [Number(western[1]), Number(western[2] ?? 0)];
+  else return undefined;
+  const value = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-00`;
+  return isBirthDate(value) ? value : undefined;
 }
 
 const clean = (v: string | undefined): string | undefined => {

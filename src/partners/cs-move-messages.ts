@@ -11,6 +11,7 @@ import {
   ADDRESS_MAX,
   NAME_MAX,
   idempotencyKeySchema as idempotencyKey,
+  birthDateSchema,
   isoDateSchema as isoDate,
   municipalityCodeSchema as municipalityCode,
   residentRecordCodeSchema as residentRecordCode,
@@ -62,7 +63,7 @@ export const MoveOutCertificateInfoBodySchema: SchemaObject = {
     name: text(NAME_MAX),
     nameKana: text(NAME_MAX),
     formerSurname: text(NAME_MAX),
-    birthDate: isoDate,
+    birthDate: birthDateSchema,
     sex,
     relationshipToHead: text(40),
     householdHeadName: text(NAME_MAX),
@@ -121,7 +122,7 @@ export const CertificateInfoRequestSchema: SchemaObject = {
       type: 'object',
       additionalProperties: false,
       required: ['residentRecordCode', 'name', 'birthDate'],
-      properties: { residentRecordCode, name: text(NAME_MAX), birthDate: isoDate } satisfies Record<
+      properties: { residentRecordCode, name: text(NAME_MAX), birthDate: birthDateSchema } satisfies Record<
         keyof CertificateInfoRequestBody,
         SchemaObject
       >,

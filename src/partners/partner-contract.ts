@@ -22,6 +22,8 @@ export const ADDRESS_MAX = 200;
 
 /** 'YYYY-MM-DD' that is a real calendar date. */
 export const isoDateSchema: SchemaObject = { type: 'string', format: CustomFormat.ISO_DATE };
+/** 生年月日 in a message: 'YYYY-MM-DD' with '00' for unknown parts (toCsBirthDate, domain.md §3.1). */
+export const birthDateSchema: SchemaObject = { type: 'string', format: CustomFormat.BIRTH_DATE };
 export const municipalityCodeSchema: SchemaObject = { type: 'string', format: CustomFormat.MUNICIPALITY_CODE };
 /** 住民票コード: digit pattern only. Its check-digit formula is unverified (domain.md §7.2); see checkResidentRecordCode. */
 export const residentRecordCodeSchema: SchemaObject = { type: 'string', pattern: '^[0-9]{11}$' };

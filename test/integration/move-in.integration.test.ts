@@ -142,6 +142,46 @@ describe.each([
     for (const m of app.movers) expect(text).not.toContain(m.residentRecordCode);
   });
 
+  it('a partly unknown 生年月日 (月日不詳, 年月日不詳) is stored, sent to the CS with 00 and printed as 昭和20年 月 日 / 不詳', async () => {
+    const bad = await intake(moveInApplication({ movers: [mover({ birthDate: '1945-00-15' })] }));
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors).toEqual([expect.objectContaining({ field: '/movers/0/birthDate', rule: 'format' })]);
+
+    const app = moveInApplication({
+      movers: [
+        mover({ givenName: '一郎', givenNameKana: 'イチロウ', birthDate: '1945-00-00' }),
+        mover({
+          givenName: '春子',
+          givenNameKana: 'ハルコ',
+          birthDate: '0000-00-00',
+          sex: '2',
+          relationshipToHead: '妻',
+        }),
+      ],
+    });
+    const r = await intake(app);
+    expect(r.status).toBe(201);
+    expect((await sys.api('POST', `/api/cases/${r.json.caseId}/approve`, { token: approver })).status).toBe(200);
+    const done = await waitStatus(r.json.caseId, CaseStatus.COMPLETED);
+
+    const em = sys.orm.em.fork();
+    const codes = app.movers.map((m) => m.residentRecordCode);
+    const rows = await em.find(Resident, { residentRecordCode: { $in: codes } }, { orderBy: { birthDate: 'desc' } });
+    expect(rows.map((x) => x.birthDate)).toEqual(['1945-00-00', '0000-00-00']);
+    const updates = await received('identity-updates', r.json.caseId);
+    expect(updates.map((u) => u.body.identity.birthDate).sort()).toEqual(['0000-00-00', '1945-00-00']);
+    expect((await received('move-in-notices', r.json.caseId)).map((n) => n.body.notice.birthDate).sort()).toEqual([
+      '0000-00-00',
+      '1945-00-00',
+    ]);
+
+    const pdf = (await sys.api('GET', done.certificates[0].href, { token: clerk })).buffer;
+    const text = pdfBytesText(pdf);
+    expect(text).toContain('昭和20年月日'); // 「昭和20年 月 日」 (white space removed)
+    expect(text).toContain('不詳');
+    expect(text).not.toMatch(/0000-00-00|1945-00-00/);
+  });
+
   it('refuses bad input with a clear error and stores, starts and sends nothing', async () => {
     const before = await counts();
     const sentBefore = (await sys.csAdmin('GET', 'received?kind=identity-updates')).count;
@@ -202,6 +242,13 @@ describe.each([
         422,
         'RULE_VIOLATION',
         '/certificateRequest/includeIndividualNumber',
+      ],
+      [
+        'proxy without a 委任状',
+        () => intake(moveInApplication({ notifier: { kind: 'proxy' } })),
+        422,
+        'RULE_VIOLATION',
+        '/notifier/powerOfAttorney',
       ],
       [
         'unknown household',

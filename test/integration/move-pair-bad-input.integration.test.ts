@@ -81,6 +81,13 @@ describe('move pair: bad input at the counter and from the CS', () => {
       ],
       ['special path without a card', { ...base, path: 'special' }, 422, '/path', 'cardRequired'],
       [
+        'proxy without a 委任状',
+        { ...base, notifier: { kind: 'proxy', powerOfAttorney: false } },
+        422,
+        '/notifier/powerOfAttorney',
+        'required',
+      ],
+      [
         'own municipality',
         { ...base, destination: { address: 'さくら市内', municipalityCode: sys.config.municipalityCode } },
         422,

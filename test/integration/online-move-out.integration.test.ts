@@ -245,6 +245,15 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
       [{ destination: { address: 'アメリカ合衆国ニューヨーク州', abroad: true } }, 'ABROAD'],
       [{ plannedMoveOutDate: addDays(today(), 40), plannedVisitDate: undefined }, 'OUTSIDE_WINDOW'],
       [
+        // signed on its planned date (inside the window), received 12 days later (outside): judged on the reception
+        {
+          applicationDate: addDays(today(), -12),
+          plannedMoveOutDate: addDays(today(), -12),
+          plannedVisitDate: undefined,
+        },
+        'OUTSIDE_WINDOW',
+      ],
+      [
         { applicant: { familyName: '見本', givenName: '太郎', birthDate: '1980-01-01', sex: '1', isMover: false } },
         'SIGNER_NOT_IN_HOUSEHOLD',
       ],

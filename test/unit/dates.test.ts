@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  ageOn,
-  isIsoDate,
-  isLateMoveIn,
-  jstDate,
-  jstStartOfDay,
-  moveInDueDate,
-  toWareki,
-} from '../../src/domain/dates';
+import { addDays, ageAttainedOn, ageOn, isIsoDate, jstDate, jstStartOfDay, toWareki } from '../../src/domain/dates';
 
 describe('calendar dates', () => {
   it('validates real calendar dates only', () => {
@@ -29,18 +20,35 @@ describe('calendar dates', () => {
   });
 });
 
-describe('転入届 due date (law: 住基法第22条, domain.md §10.2)', () => {
-  it('moved in 2025-04-03: last day 04-17; 04-18 is accepted and flagged late', () => {
-    expect(moveInDueDate('2025-04-03')).toBe('2025-04-17');
-    expect(isLateMoveIn('2025-04-03', '2025-04-17')).toBe(false);
-    expect(isLateMoveIn('2025-04-03', '2025-04-18')).toBe(true);
-  });
-});
-
 describe('age and 和暦', () => {
   it('computes whole years (domain.md §10.2 signer age vectors)', () => {
     expect(ageOn('2010-06-15', '2025-04-01')).toBe(14);
     expect(ageOn('2010-01-15', '2025-04-01')).toBe(15);
+  });
+  it('attains the new age on the day before the birthday (年齢計算ニ関スル法律, 民法第143条)', () => {
+    expect(ageOn('2010-04-02', '2025-03-31')).toBe(14);
+    expect(ageOn('2010-04-02', '2025-04-01')).toBe(15); // the day before the 15th birthday: 15
+    expect(ageOn('2010-04-02', '2025-04-02')).toBe(15);
+    expect(ageOn('2010-04-03', '2025-04-01')).toBe(14);
+    expect(ageAttainedOn('2010-04-02', 15)).toBe('2025-04-01');
+  });
+  it('a 1 January birth attains the new age on 31 December of the year before', () => {
+    expect(ageOn('2010-01-01', '2024-12-30')).toBe(14);
+    expect(ageOn('2010-01-01', '2024-12-31')).toBe(15);
+    expect(ageAttainedOn('2010-01-01', 15)).toBe('2024-12-31');
+  });
+  it('a 29 February birth attains the new age on 28 February, in common and leap years', () => {
+    expect(ageAttainedOn('2008-02-29', 15)).toBe('2023-02-28'); // common year: end of February (民法第143条ただし書)
+    expect(ageAttainedOn('2008-02-29', 16)).toBe('2024-02-28'); // leap year: the day before 29 February
+    expect(ageOn('2008-02-29', '2023-02-27')).toBe(14);
+    expect(ageOn('2008-02-29', '2023-02-28')).toBe(15);
+    expect(ageOn('2008-02-29', '2024-02-27')).toBe(15);
+    expect(ageOn('2008-02-29', '2024-02-28')).toBe(16);
+  });
+  it('is 0 from the day of birth', () => {
+    expect(ageOn('2025-04-01', '2025-04-01')).toBe(0);
+    expect(ageOn('2025-04-01', '2026-03-30')).toBe(0);
+    expect(ageOn('2025-04-01', '2026-03-31')).toBe(1);
   });
   it('formats era dates, with 元年', () => {
     expect(toWareki('2025-04-01')).toBe('令和7年4月1日');

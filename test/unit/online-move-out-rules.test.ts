@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_MOVE_RULES } from '../../src/domain/move-deadlines';
 import {
   BLOCKING_FINDINGS,
   evaluateOnlineMoveOut,
@@ -8,6 +9,7 @@ import {
 
 const facts = (over: Partial<OnlineMoveOutFacts> = {}): OnlineMoveOutFacts => ({
   applicationDate: '2025-04-01',
+  receivedDate: '2025-04-01',
   plannedMoveOutDate: '2025-04-01',
   destinationAbroad: false,
   destinationMunicipalityCode: '141500',
@@ -16,6 +18,7 @@ const facts = (over: Partial<OnlineMoveOutFacts> = {}): OnlineMoveOutFacts => ({
   movers: [{ matched: true, addresseeNumber: '0000019', householdNumber: 'H1', pendingMoveOut: false, blocked: false }],
   ...over,
 });
+const evaluate = (f: OnlineMoveOutFacts, r = DEFAULT_MOVE_RULES) => evaluateOnlineMoveOut(f, r);
 const rules = (o: ReturnType<typeof evaluateOnlineMoveOut>) => ({
   rejections: o.rejections.map((r) => r.rule),
   findings: o.findings.map((r) => r.rule),
@@ -24,56 +27,64 @@ const rules = (o: ReturnType<typeof evaluateOnlineMoveOut>) => ({
 // domain.md §4.4, §10.2
 describe('online 転出 eligibility', () => {
   it('accepts a mover signing for themself', () =>
-    expect(rules(evaluateOnlineMoveOut(facts()))).toEqual({ rejections: [], findings: [] }));
+    expect(rules(evaluate(facts()))).toEqual({ rejections: [], findings: [] }));
 
   it('signer age: 14 on the application date is refused, 15 accepted', () => {
     expect(
-      rules(
-        evaluateOnlineMoveOut(
-          facts({ signer: { birthDate: '2010-06-15', addresseeNumber: '0000019', householdNumber: 'H1' } }),
-        ),
-      ).rejections,
+      rules(evaluate(facts({ signer: { birthDate: '2010-06-15', addresseeNumber: '0000019', householdNumber: 'H1' } })))
+        .rejections,
     ).toEqual([OnlineMoveOutRule.SIGNER_UNDER_15]);
     expect(
-      rules(
-        evaluateOnlineMoveOut(
-          facts({ signer: { birthDate: '2010-01-15', addresseeNumber: '0000019', householdNumber: 'H1' } }),
-        ),
-      ).rejections,
+      rules(evaluate(facts({ signer: { birthDate: '2010-01-15', addresseeNumber: '0000019', householdNumber: 'H1' } })))
+        .rejections,
     ).toEqual([]);
   });
 
-  it('window: move date 2025-04-01 accepts 2025-03-02 … 2025-04-11 and refuses 03-01 and 04-12', () => {
+  it('signer age counts from the day before the birthday: born 2010-04-02 is 15 on 2025-04-01', () => {
+    const signer = (birthDate: string) => ({ birthDate, addresseeNumber: '0000019', householdNumber: 'H1' });
+    expect(rules(evaluate(facts({ signer: signer('2010-04-02') }))).rejections).toEqual([]);
+    expect(rules(evaluate(facts({ signer: signer('2010-04-03') }))).rejections).toEqual([
+      OnlineMoveOutRule.SIGNER_UNDER_15,
+    ]);
+  });
+
+  it('window: move date 2025-04-01 accepts receptions 2025-03-02 … 2025-04-11 and refuses 03-01 and 04-12', () => {
     for (const d of ['2025-03-02', '2025-04-11'])
-      expect(rules(evaluateOnlineMoveOut(facts({ applicationDate: d }))).rejections).toEqual([]);
+      expect(rules(evaluate(facts({ applicationDate: d, receivedDate: d }))).rejections).toEqual([]);
     for (const d of ['2025-03-01', '2025-04-12'])
-      expect(rules(evaluateOnlineMoveOut(facts({ applicationDate: d }))).rejections).toEqual([
+      expect(rules(evaluate(facts({ applicationDate: d, receivedDate: d }))).rejections).toEqual([
         OnlineMoveOutRule.OUTSIDE_WINDOW,
       ]);
   });
 
+  it('the window is judged on the reception date, not on the date inside the signed content', () => {
+    // signed on the last day of the window, received the day after: refused
+    expect(rules(evaluate(facts({ applicationDate: '2025-04-11', receivedDate: '2025-04-12' }))).rejections).toEqual([
+      OnlineMoveOutRule.OUTSIDE_WINDOW,
+    ]);
+    // signed the day before the window opened, received on its first day: accepted
+    expect(rules(evaluate(facts({ applicationDate: '2025-03-01', receivedDate: '2025-03-02' }))).rejections).toEqual(
+      [],
+    );
+  });
+
   it('a household member may sign for the movers; anyone else (a proxy) may not', () => {
     const member = { birthDate: '1980-01-01', addresseeNumber: '0000027', householdNumber: 'H1' };
-    expect(rules(evaluateOnlineMoveOut(facts({ signer: member }))).rejections).toEqual([]);
+    expect(rules(evaluate(facts({ signer: member }))).rejections).toEqual([]);
     expect(
-      rules(
-        evaluateOnlineMoveOut(
-          facts({ signer: { birthDate: '1980-01-01', addresseeNumber: '0000035', householdNumber: 'H2' } }),
-        ),
-      ).rejections,
+      rules(evaluate(facts({ signer: { birthDate: '1980-01-01', addresseeNumber: '0000035', householdNumber: 'H2' } })))
+        .rejections,
     ).toEqual([OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD]);
-    expect(rules(evaluateOnlineMoveOut(facts({ signer: { birthDate: '1980-01-01' } }))).rejections).toEqual([
+    expect(rules(evaluate(facts({ signer: { birthDate: '1980-01-01' } }))).rejections).toEqual([
       OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD,
     ]);
   });
 
   it('a move abroad is refused online', () =>
-    expect(rules(evaluateOnlineMoveOut(facts({ destinationAbroad: true }))).rejections).toEqual([
-      OnlineMoveOutRule.ABROAD,
-    ]));
+    expect(rules(evaluate(facts({ destinationAbroad: true }))).rejections).toEqual([OnlineMoveOutRule.ABROAD]));
 
   it('mismatch, pending move-out and support measures go to the clerk as findings, per mover', () => {
-    const o = evaluateOnlineMoveOut(
+    const o = evaluate(
       facts({
         movers: [
           { matched: true, addresseeNumber: '0000019', householdNumber: 'H1', pendingMoveOut: false, blocked: false },
@@ -94,23 +105,21 @@ describe('online 転出 eligibility', () => {
 describe('online 転出: destination, dates and the household head', () => {
   it('refuses a missing or own destination code and an application dated after its reception', () => {
     const base = { destinationMunicipalityCode: '141500', ownMunicipalityCode: '139998' };
-    expect(rules(evaluateOnlineMoveOut(facts(base))).rejections).toEqual([]);
-    expect(rules(evaluateOnlineMoveOut(facts({ ...base, destinationMunicipalityCode: undefined }))).rejections).toEqual(
-      [OnlineMoveOutRule.DESTINATION_CODE_REQUIRED],
-    );
-    expect(rules(evaluateOnlineMoveOut(facts({ ...base, destinationMunicipalityCode: '139998' }))).rejections).toEqual([
+    expect(rules(evaluate(facts(base))).rejections).toEqual([]);
+    expect(rules(evaluate(facts({ ...base, destinationMunicipalityCode: undefined }))).rejections).toEqual([
+      OnlineMoveOutRule.DESTINATION_CODE_REQUIRED,
+    ]);
+    expect(rules(evaluate(facts({ ...base, destinationMunicipalityCode: '139998' }))).rejections).toEqual([
       OnlineMoveOutRule.DESTINATION_IS_HERE,
     ]);
-    expect(rules(evaluateOnlineMoveOut(facts({ ...base, receivedDate: '2025-03-31' }))).rejections).toEqual([
+    expect(rules(evaluate(facts({ ...base, receivedDate: '2025-03-31' }))).rejections).toEqual([
       OnlineMoveOutRule.APPLICATION_DATE_IN_FUTURE,
     ]);
-    expect(rules(evaluateOnlineMoveOut(facts({ ...base, receivedDate: '2025-04-01' }))).rejections).toEqual([]);
+    expect(rules(evaluate(facts({ ...base, receivedDate: '2025-04-01' }))).rejections).toEqual([]);
   });
 
   it('the 世帯主 leaving two or more members behind is a blocking finding, not a rejection', () => {
-    const out = rules(
-      evaluateOnlineMoveOut(facts({ destinationMunicipalityCode: '141500', headLeavesMembersBehind: true })),
-    );
+    const out = rules(evaluate(facts({ destinationMunicipalityCode: '141500', headLeavesMembersBehind: true })));
     expect(out).toEqual({ rejections: [], findings: [OnlineMoveOutRule.HEAD_CHANGE_REQUIRED] });
     expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.HEAD_CHANGE_REQUIRED)).toBe(true);
     expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.SUPPORT_MEASURE)).toBe(false);

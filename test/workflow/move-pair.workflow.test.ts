@@ -221,7 +221,7 @@ describe('転出証明書情報 held at the destination', () => {
   it('is kept through P + 30 and purged at 00:00 JST on P + 31, leaving only the stub', async () => {
     const P = addDays(today(), -5);
     const { held, handle } = await receive(P);
-    const purgeAt = heldCertificatePurgeAt(P);
+    const purgeAt = heldCertificatePurgeAt(P, h.config.deadlines);
     await sleepUntil(purgeAt, -24 * 3600_000 + 60_000); // one day before the purge: still held
     expect(await heldRow(held.heldId)).toMatchObject({ state: 'HELD', plannedMoveOutDate: P });
     expect((await heldRow(held.heldId)).payloadEnc).toBeTruthy();
@@ -247,11 +247,11 @@ describe('転出証明書情報 held at the destination', () => {
       }),
       idempotencyKey: `B-cert-${randomUUID()}`,
     });
-    await sleepUntil(heldCertificatePurgeAt(P1), 3600_000);
+    await sleepUntil(heldCertificatePurgeAt(P1, h.config.deadlines), 3600_000);
     expect(await heldRow(first.held.heldId)).toMatchObject({ state: 'HELD', plannedMoveOutDate: P2, replacedCount: 1 });
     expect((await first.handle.result()).status).toBe(HeldCertificateStatus.PURGED);
     expect((await heldRow(first.held.heldId)).purgedAt!.getTime()).toBeGreaterThanOrEqual(
-      heldCertificatePurgeAt(P2).getTime(),
+      heldCertificatePurgeAt(P2, h.config.deadlines).getTime(),
     );
 
     const late = await receive(addDays(today(), -60));

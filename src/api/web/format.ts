@@ -1,4 +1,4 @@
-import { isIsoDate, jstDate, toSeireki, toWareki } from '../../domain/dates';
+import { formatBirthDate, isBirthDate, isIsoDate, jstDate, toSeireki, toWareki } from '../../domain/dates';
 
 /** Display formats for clerks: 和暦 dates (domain.md §3.1), JST times, compact ages. */
 
@@ -11,7 +11,7 @@ export const toDate = (v: Date | string | number | null | undefined): Date | und
 /** 'YYYY-MM-DD' → 令和8年11月20日; a foreign resident's birth date stays 西暦 (standard spec 1.1.9). */
 export const wareki = (d: string | null | undefined, opts: { seireki?: boolean } = {}): string => {
   if (!d) return '';
-  if (!isIsoDate(d)) return d; // qualified unknown values (「年月日不詳」…) are shown as recorded
+  if (!isIsoDate(d)) return isBirthDate(d) ? formatBirthDate(d, opts) : d; // 昭和20年 月 日, 不詳 (domain.md §3.1)
   return opts.seireki ? toSeireki(d) : toWareki(d);
 };
 

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/core';
 import { CaseAction } from '../../domain/case-status';
 import { ChangeReason } from '../../domain/change-reason';
 import { localNumber } from '../../domain/check-digits';
-import { jstDate } from '../../domain/dates';
+import { jstDate, toCsBirthDate } from '../../domain/dates';
 import { FailureType } from '../../domain/failures';
 import { CardStatus, LegacyCardStatus, ResidentStatus } from '../../domain/registry-values';
 import { audit } from '../../db/audit-writer';
@@ -277,7 +277,7 @@ async function queueCsMessages(
           residentRecordCode: code,
           name: fullName(r),
           nameKana: `${r.familyNameKana}　${r.givenNameKana}`,
-          birthDate: r.birthDate,
+          birthDate: toCsBirthDate(r.birthDate),
           sex: r.sex,
           newAddress: displayAddress(r),
           moveInDate: r.changeDate,

@@ -19,6 +19,7 @@ import type { FormValues } from '../../api/web/intake/form-input';
 import { MAX_MOVERS, moverKey } from './form';
 
 const DATE_HINT = '和暦・西暦どちらでも（例: 昭和60年6月15日、S60.6.15、1985-06-15）';
+const BIRTH_HINT = `${DATE_HINT}。一部不詳は 昭和20年8月・昭和20年・不詳`;
 
 /** One mover row (`m{i}.…`). The 個人番号 is never filled in again: it is re-entered after an error. */
 export function moverRow(i: number, f: FormValues, errors: Errors, rows: number): SafeHtml {
@@ -31,7 +32,7 @@ export function moverRow(i: number, f: FormValues, errors: Errors, rows: number)
       ${textField({ name: k('givenName'), label: '名', value: f[k('givenName')], required: true, maxlength: 50 }, errors)}
       ${textField({ name: k('familyNameKana'), label: '氏（フリガナ）', value: f[k('familyNameKana')], required: true, maxlength: 100 }, errors)}
       ${textField({ name: k('givenNameKana'), label: '名（フリガナ）', value: f[k('givenNameKana')], required: true, maxlength: 100 }, errors)}
-      ${textField({ name: k('birthDate'), label: '生年月日', value: f[k('birthDate')], required: true, hint: DATE_HINT, maxlength: 20 }, errors)}
+      ${textField({ name: k('birthDate'), label: '生年月日', value: f[k('birthDate')], required: true, hint: BIRTH_HINT, maxlength: 20 }, errors)}
       ${selectField({ name: k('sex'), label: '性別', value: f[k('sex')], options: SEX_OPTIONS, required: true, empty: '選択してください' }, errors)}
       ${selectField({ name: k('relationshipToHead'), label: '続柄', value: f[k('relationshipToHead')], options: RELATIONSHIP_OPTIONS, required: true, empty: '選択してください' }, errors)}
       ${textField({ name: k('residentRecordCode'), label: '住民票コード（11桁）', value: f[k('residentRecordCode')], required: true, inputmode: 'numeric', maxlength: 15 }, errors)}

@@ -1,6 +1,7 @@
 import type { FieldError } from '../../domain/ajv';
+import { birthDateBounds } from '../../domain/dates';
 import { checkResidentRecordCode, type ResidentCodeCheckMode } from '../../domain/check-digits';
-import { isLateMoveIn } from '../../domain/dates';
+import { isLateMoveIn, type MoveDeadlineRules } from '../../domain/move-deadlines';
 import { isValidRelationship } from '../../domain/registry-values';
 import { CaseFlag, type MoveInApplication } from './schema';
 
@@ -10,6 +11,7 @@ export interface MoveInFacts {
   municipalityCode: string;
   residentCodeCheckMode: ResidentCodeCheckMode;
   householdMemberMayRequestIndividualNumber: boolean;
+  deadlines: MoveDeadlineRules;
   /** household.mode = join: an active household with that number exists. */
   householdExists: boolean;
   /** Per mover, in order: the registry match by 住民票コード / 個人番号 (and 4情報 for the alert). */
@@ -28,7 +30,10 @@ export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
   if (app.moveInDate > f.today) err('/moveInDate', 'notFuture', '転入日が未来の日付です');
   if (notificationDate > f.today) err('/notificationDate', 'notFuture', '届出日が未来の日付です');
   if (app.moveInDate > notificationDate) err('/moveInDate', 'notAfterNotification', '転入日が届出日より後です');
-  if (isLateMoveIn(app.moveInDate, notificationDate)) flags.add(CaseFlag.LATE_FILING);
+  // a proxy (代理人, not of the same household) files with ID and a 委任状 (domain spec §4 common rule 5; seed 004 L2545–2546)
+  if (app.notifier.kind === 'proxy' && app.notifier.powerOfAttorney !== true)
+    err('/notifier/powerOfAttorney', 'required', '代理人の届出には委任状の確認が必要です');
+  if (isLateMoveIn(app.moveInDate, notificationDate, f.deadlines)) flags.add(CaseFlag.LATE_FILING);
   if (!app.fromAbroad && !app.previousMunicipalityCode)
     err('/previousMunicipalityCode', 'required', '転入前の市区町村コードが必要です（転入通知の送付先）');
   if (app.previousMunicipalityCode === f.municipalityCode)
@@ -62,7 +67,9 @@ export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
   const codes = new Set<string>();
   for (const [i, m] of app.movers.entries()) {
     const at = `/movers/${i}`;
-    if (m.birthDate > app.moveInDate) err(`${at}/birthDate`, 'notAfterMoveIn', '生年月日が転入日より後です');
+    // a partly unknown 生年月日 is refused only when even its earliest possible day is after the 転入日
+    const born = birthDateBounds(m.birthDate).earliest;
+    if (born && born > app.moveInDate) err(`${at}/birthDate`, 'notAfterMoveIn', '生年月日が転入日より後です');
     if (!isValidRelationship(m.relationshipToHead))
       err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
     if (!app.fromAbroad && !m.individualNumber)

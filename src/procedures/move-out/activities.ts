@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseAction, CaseStatus } from '../../domain/case-status';
 import { ChangeReason } from '../../domain/change-reason';
-import { jstDate } from '../../domain/dates';
+import { jstDate, toCsBirthDate } from '../../domain/dates';
 import { FailureType } from '../../domain/failures';
 import { ResidentStatus } from '../../domain/registry-values';
 import { audit } from '../../db/audit-writer';
@@ -52,7 +52,7 @@ const certificateInfoOf =
       name: fullName(r),
       nameKana: fullKana(r),
       ...(r.formerSurname ? { formerSurname: r.formerSurname } : {}),
-      birthDate: r.birthDate,
+      birthDate: toCsBirthDate(r.birthDate),
       sex: r.sex,
       relationshipToHead: r.relationshipToHead,
       householdHeadName: r.householdHeadName ?? fullName(r),

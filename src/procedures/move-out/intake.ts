@@ -51,6 +51,7 @@ export async function intakeMoveOut(
       return evaluateMoveOut(app, {
         today,
         municipalityCode: deps.config.municipalityCode,
+        deadlines: deps.config.deadlines,
         records,
         householdMembers,
         inOpenMoveOut: await personsInOpenMoveOut(em),
@@ -62,7 +63,7 @@ export async function intakeMoveOut(
       caseId,
       enteredBy: actor.userId,
       terminalId: actor.terminalId,
-      noticeOverdueDays: deps.config.moveInNoticeOverdueDays,
+      noticeOverdueDays: deps.config.deadlines.moveInNoticeOverdueDays,
       timings: deps.config.timings,
     }),
     initialStatus: CaseStatus.AWAITING_APPROVAL,

@@ -1,6 +1,6 @@
 import type { FieldError } from '../../domain/ajv';
 import { addDays } from '../../domain/dates';
-import { isLateMoveOut } from '../../domain/move-deadlines';
+import { isLateMoveOut, type MoveDeadlineRules } from '../../domain/move-deadlines';
 import { ResidentStatus } from '../../domain/registry-values';
 import { MAX_DAYS_AHEAD, MoveOutFlag, type MoveOutApplication, type StoredMoveOutApplication } from './schema';
 
@@ -21,6 +21,7 @@ export interface MoveOutRecord {
 export interface MoveOutFacts {
   today: string;
   municipalityCode: string;
+  deadlines: MoveDeadlineRules;
   /** Per mover, in order: the record with that 宛名番号, if any. */
   records: ReadonlyArray<MoveOutRecord | undefined>;
   /** Everyone in the households of those records (宛名番号 and status). */
@@ -38,7 +39,10 @@ export function evaluateMoveOut(app: MoveOutApplication, f: MoveOutFacts) {
   if (notificationDate > f.today) err('/notificationDate', 'notFuture', '届出日が未来の日付です');
   if (app.plannedMoveOutDate > addDays(f.today, MAX_DAYS_AHEAD))
     err('/plannedMoveOutDate', 'range', `転出予定日は${MAX_DAYS_AHEAD}日先までです`);
-  const late = isLateMoveOut(app.plannedMoveOutDate, notificationDate);
+  // a proxy (代理人, not of the same household) files with ID and a 委任状 (domain spec §4 common rule 5; seed 004 L2545–2546)
+  if (app.notifier.kind === 'proxy' && app.notifier.powerOfAttorney !== true)
+    err('/notifier/powerOfAttorney', 'required', '代理人の届出には委任状の確認が必要です');
+  const late = isLateMoveOut(app.plannedMoveOutDate, notificationDate, f.deadlines);
   if (late) flags.push(MoveOutFlag.LATE_EX_OFFICIO);
   if (app.destination.abroad) {
     if (app.destination.municipalityCode)
@@ -52,7 +56,11 @@ export function evaluateMoveOut(app: MoveOutApplication, f: MoveOutFacts) {
   if (app.path === 'special' && !app.cardHolderPresent)
     err('/path', 'cardRequired', '特例転出には個人番号カードの提示が必要です');
   if (app.path === 'special' && late)
-    err('/path', 'specialNotAllowedWhenLate', '14日を過ぎた転出は職権処理となり、特例転出はできません');
+    err(
+      '/path',
+      'specialNotAllowedWhenLate',
+      `${f.deadlines.lateMoveOutDays}日を過ぎた転出は職権処理となり、特例転出はできません`,
+    );
 
   const households = new Set<string>();
   const residents: MoveOutRecord[] = [];

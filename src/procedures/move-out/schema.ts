@@ -42,7 +42,7 @@ export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
           addresseeNumber: { type: 'string', pattern: '^[0-9]{7}$' },
           familyName: text(50),
           givenName: text(50),
-          birthDate: { type: 'string', format: 'iso-date' },
+          birthDate: { type: 'string', format: 'birth-date' },
           sex: { type: 'string', enum: ['1', '2'] },
         },
       },

@@ -83,6 +83,7 @@ export function moveOutTail(caseId: string, timings?: Partial<WorkflowTimings>) 
     async run(
       c: CaseFrame,
       commit: MoveOutCommit,
+      // a case started before its input carried the number keeps the spec's default (domain spec §4.6)
       noticeOverdueDays = DEFAULT_MOVE_RULES.moveInNoticeOverdueDays,
     ): Promise<void> {
       const planned = commit.plannedMoveOutDate;

@@ -118,9 +118,11 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
       serial,
     );
 
-  const today = jstDate(now);
+  // the reception date is this system's own clock at intake (the request timestamp is within 5 minutes of it); the
+  // filing window is judged on it, never on the date the resident wrote into the signed content (domain-rules OM-5)
+  const receivedDate = jstDate(now);
   const facts = await gatherFacts(deps.orm.em.fork(), deps, app, identity!);
-  const { rejections, findings } = evaluateOnlineMoveOut({ ...facts.rules, receivedDate: today });
+  const { rejections, findings } = evaluateOnlineMoveOut({ ...facts.rules, receivedDate }, deps.config.deadlines);
   if (rejections.length)
     return reject(
       'eligibility',
@@ -178,7 +180,7 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
     workflowArgs: (caseId) => ({
       caseId,
       applicationId: envelope.applicationId,
-      noticeOverdueDays: deps.config.moveInNoticeOverdueDays,
+      noticeOverdueDays: deps.config.deadlines.moveInNoticeOverdueDays,
       reviewBlockedBy,
       timings: deps.config.timings,
     }),

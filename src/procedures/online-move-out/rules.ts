@@ -5,9 +5,9 @@
  *
  * | rule                 | source                                     | outcome   |
  * |----------------------|--------------------------------------------|-----------|
- * | SIGNER_UNDER_15      | `002_39806ff4500f9589.txt` L7145 (no 署名用電子証明書 below 15) | reject |
+ * | SIGNER_UNDER_15      | `002_39806ff4500f9589.txt` L7145 (no 署名用電子証明書 below 15; configurable) | reject |
  * | SIGNER_NOT_IN_HOUSEHOLD | service rule: no proxies online          | reject    |
- * | OUTSIDE_WINDOW       | service rule: P − 30 … P + 10 (configurable) | reject  |
+ * | OUTSIDE_WINDOW       | service rule: received P − 30 … P + 10 (configurable) | reject |
  * | ABROAD               | service rule: 国外転出 is not accepted online | reject    |
  * | DESTINATION_CODE_REQUIRED | the 転入予定地 must be known to route the 転出証明書情報 (§4.3 special path) | reject |
  * | DESTINATION_IS_HERE  | a move inside the municipality is a 転居 (law: 住基法第23条), not a 転出 | reject |
@@ -21,8 +21,8 @@
  * rejected (with the reason sent to the portal) or the applicant contacted. The others are for the clerk to check.
  * 抑止 / 支援措置 records do not exist in the registry yet, so `blocked` is always false today (the rule is in place).
  */
-import { ageOn, type IsoDate } from '../../domain/dates';
-import { DEFAULT_MOVE_RULES, onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-deadlines';
+import { ageRangeOn, type IsoDate } from '../../domain/dates';
+import { onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-deadlines';
 
 export const OnlineMoveOutRule = {
   SIGNER_UNDER_15: 'SIGNER_UNDER_15',
@@ -39,8 +39,6 @@ export const OnlineMoveOutRule = {
 } as const;
 export type OnlineMoveOutRule = (typeof OnlineMoveOutRule)[keyof typeof OnlineMoveOutRule];
 
-export const MIN_SIGNER_AGE = 15;
-
 /** Findings that forbid confirming the review (the 転出 could not be committed as filed). */
 export const BLOCKING_FINDINGS: ReadonlySet<string> = new Set([
   OnlineMoveOutRule.MOVER_NOT_MATCHED,
@@ -52,8 +50,11 @@ export interface OnlineMoveOutFacts {
   applicationDate: IsoDate;
   plannedMoveOutDate: IsoDate;
   destinationAbroad: boolean;
-  /** The reception date (JST): the application date may not be later. Defaults to the application date. */
-  receivedDate?: IsoDate;
+  /**
+   * The reception date (JST): the day this system received the application from the portal, by its own clock. The
+   * filing window is judged on it, not on the date inside the signed content (which may not be later).
+   */
+  receivedDate: IsoDate;
   destinationMunicipalityCode?: string;
   ownMunicipalityCode?: string;
   /** The 世帯主 is among the movers and two or more members would stay behind. */
@@ -77,14 +78,15 @@ export interface RuleOutcome {
 
 export function evaluateOnlineMoveOut(
   f: OnlineMoveOutFacts,
-  rules: MoveDeadlineRules = DEFAULT_MOVE_RULES,
+  rules: MoveDeadlineRules,
 ): { rejections: RuleOutcome[]; findings: RuleOutcome[] } {
   const rejections: RuleOutcome[] = [];
   const findings: RuleOutcome[] = [];
-  if (ageOn(f.signer.birthDate, f.applicationDate) < MIN_SIGNER_AGE) {
+  // at least N: the youngest the signer can be counts (an unknown part never makes anyone old enough)
+  if (ageRangeOn(f.signer.birthDate, f.applicationDate).min < rules.onlineSignerMinAge) {
     rejections.push({
       rule: OnlineMoveOutRule.SIGNER_UNDER_15,
-      message: '署名者が15歳未満のため、オンラインでの転出届はできません',
+      message: `署名者が${rules.onlineSignerMinAge}歳未満のため、オンラインでの転出届はできません`,
     });
   }
   const households = new Set(f.movers.map((m) => m.householdNumber).filter(Boolean));
@@ -98,10 +100,10 @@ export function evaluateOnlineMoveOut(
     });
   }
   const window = onlineMoveOutWindow(f.plannedMoveOutDate, rules);
-  if (f.applicationDate < window.first || f.applicationDate > window.last) {
+  if (f.receivedDate < window.first || f.receivedDate > window.last) {
     rejections.push({
       rule: OnlineMoveOutRule.OUTSIDE_WINDOW,
-      message: `申請は転出予定日の${rules.onlineWindowBefore}日前から${rules.onlineWindowAfter}日後までです`,
+      message: `申請の受付は転出予定日の${rules.onlineWindowBefore}日前から${rules.onlineWindowAfter}日後までです`,
     });
   }
   if (f.destinationAbroad)
@@ -116,7 +118,7 @@ export function evaluateOnlineMoveOut(
       rule: OnlineMoveOutRule.DESTINATION_IS_HERE,
       message: '市内での住所変更は転居届です（転出届は出せません）',
     });
-  if (f.receivedDate && f.applicationDate > f.receivedDate)
+  if (f.applicationDate > f.receivedDate)
     rejections.push({
       rule: OnlineMoveOutRule.APPLICATION_DATE_IN_FUTURE,
       message: '申請日が受付日より後になっています',

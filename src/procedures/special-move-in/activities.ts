@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/core';
 import { FailureType } from '../../domain/failures';
-import { minDate } from '../../domain/dates';
+import { minDate, toCsBirthDate } from '../../domain/dates';
 import { specialMoveInLastDay } from '../../domain/move-deadlines';
 import {
   CaseApplication,
@@ -56,7 +56,7 @@ export function specialMoveInActivities(deps: ActivityDeps) {
           }
           Object.assign(held, { state: HeldCertificateState.IN_USE, usedByCaseId: input.caseId });
           heldIds.push(held.heldId);
-          const day = specialMoveInLastDay(held.plannedMoveOutDate!, app.moveInDate);
+          const day = specialMoveInLastDay(held.plannedMoveOutDate!, app.moveInDate, deps.config.deadlines);
           lastDay = lastDay ? minDate(lastDay, day) : day;
         }
         await em.flush();
@@ -106,7 +106,7 @@ export function specialMoveInActivities(deps: ActivityDeps) {
               request: {
                 residentRecordCode: p.residentRecordCode,
                 name: `${p.familyName}　${p.givenName}`,
-                birthDate: p.birthDate,
+                birthDate: toCsBirthDate(p.birthDate),
               },
             }),
           });

@@ -3,6 +3,7 @@ import type { ErrorMapping } from '../../api/web/intake/field-errors';
 import {
   certificateRequestOf,
   compact,
+  birthDateOf,
   dateOf,
   digitsOf,
   municipalityCodeOf,
@@ -26,7 +27,7 @@ export function specialMoveInBody(f: FormValues): { body: SpecialMoveInApplicati
       residentRecordCode: digitsOf(v('residentRecordCode')),
       familyName: v('familyName'),
       givenName: v('givenName'),
-      birthDate: dateOf(v('birthDate')),
+      birthDate: birthDateOf(v('birthDate')),
       sex: v('sex'),
       relationshipToHead: v('relationshipToHead'),
     });

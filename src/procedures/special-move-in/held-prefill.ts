@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { isIsoDate, toWareki } from '../../domain/dates';
+import { formatBirthDate } from '../../domain/dates';
 import { HeldCertificateState, HeldMoveOutCertificate } from '../../db/entities';
 import type { PiiCrypto } from '../../db/pii-crypto';
 import type { MoveOutCertificateInfo } from '../../partners/cs-move-messages';
@@ -45,7 +45,7 @@ export async function prefillFromHeld(
       [`p${i}.residentRecordCode`]: c.residentRecordCode,
       [`p${i}.familyName`]: familyName ?? '',
       [`p${i}.givenName`]: given.join('　'),
-      [`p${i}.birthDate`]: isIsoDate(c.birthDate) ? toWareki(c.birthDate) : c.birthDate,
+      [`p${i}.birthDate`]: formatBirthDate(c.birthDate),
       [`p${i}.sex`]: c.sex,
       [`p${i}.relationshipToHead`]: c.relationshipToHead,
     });

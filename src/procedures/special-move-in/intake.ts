@@ -45,6 +45,7 @@ export async function intakeSpecialMoveIn(
       const { errors, stored } = evaluateSpecialMoveIn(app, {
         today,
         municipalityCode: deps.config.municipalityCode,
+        deadlines: deps.config.deadlines,
         householdExists,
         registered,
         heldPlannedMoveOutDates,

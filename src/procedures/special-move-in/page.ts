@@ -32,7 +32,7 @@ function personRow(i: number, f: FormValues, e: Errors, rows: number): SafeHtml 
     ${textField({ name: k('residentRecordCode'), label: '住民票コード（カードの記録）', value: f[k('residentRecordCode')], required: true, inputmode: 'numeric', maxlength: 15 }, e)}
     ${textField({ name: k('familyName'), label: '氏', value: f[k('familyName')], required: true, maxlength: 50 }, e)}
     ${textField({ name: k('givenName'), label: '名', value: f[k('givenName')], required: true, maxlength: 50 }, e)}
-    ${textField({ name: k('birthDate'), label: '生年月日', value: f[k('birthDate')], required: true, hint: '和暦・西暦どちらでも', maxlength: 20 }, e)}
+    ${textField({ name: k('birthDate'), label: '生年月日', value: f[k('birthDate')], required: true, hint: '和暦・西暦どちらでも（一部不詳は 昭和20年8月・昭和20年・不詳）', maxlength: 20 }, e)}
     ${selectField({ name: k('sex'), label: '性別', value: f[k('sex')], options: SEX_OPTIONS, required: true, empty: '選択してください' }, e)}
     ${selectField({ name: k('relationshipToHead'), label: '続柄（転入後の世帯）', value: f[k('relationshipToHead')], options: RELATIONSHIP_OPTIONS, required: true, empty: '選択してください' }, e)}
     </div><button type="submit" name="op" value="remove-${i}" class="btn-small row-remove"${rows <= 1 ? html` disabled` : ''} formnovalidate>この転入者を削除</button></fieldset>`;

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../domain/ajv';
-import { specialMoveInLastDay } from '../../domain/move-deadlines';
+import { specialMoveInLastDay, type MoveDeadlineRules } from '../../domain/move-deadlines';
 import { isValidRelationship } from '../../domain/registry-values';
 import type { SpecialMoveInApplication, StoredSpecialMoveInApplication } from './schema';
 
@@ -7,6 +7,7 @@ import type { SpecialMoveInApplication, StoredSpecialMoveInApplication } from '.
 export interface SpecialMoveInFacts {
   today: string;
   municipalityCode: string;
+  deadlines: MoveDeadlineRules;
   /** household.mode = join: an active household with that number exists. */
   householdExists: boolean;
   /** Per person, in order: currently registered here (住民 or 転出予定者) by 住民票コード. */
@@ -37,12 +38,9 @@ export function evaluateSpecialMoveIn(app: SpecialMoveInApplication, f: SpecialM
     if (f.registered[i]) err(at, 'alreadyRegistered', 'この方は既に本市に住民登録があります（転入できません）');
     // the deadline (domain.md §4.2 step 2) can be checked now when the certificate is held; otherwise on its arrival
     const planned = f.heldPlannedMoveOutDates[i];
-    if (planned && notificationDate > specialMoveInLastDay(planned, app.moveInDate)) {
-      err(
-        at,
-        'specialMoveInDeadline',
-        `特例転入の期限（${specialMoveInLastDay(planned, app.moveInDate)}）を過ぎています。転出証明書による転入届が必要です`,
-      );
+    const lastDay = planned && specialMoveInLastDay(planned, app.moveInDate, f.deadlines);
+    if (lastDay && notificationDate > lastDay) {
+      err(at, 'specialMoveInDeadline', `特例転入の期限（${lastDay}）を過ぎています。転出証明書による転入届が必要です`);
     }
   }
   const stored: StoredSpecialMoveInApplication = { ...app, notificationDate };

@@ -1,5 +1,5 @@
 import { withMunicipalityCheckDigit } from '../../../domain/check-digits';
-import { parseDateInput } from '../../../domain/resident-search';
+import { parseBirthDateInput, parseDateInput } from '../../../domain/resident-search';
 
 /**
  * Reading a posted intake form (application/x-www-form-urlencoded, flat names such as `m0.birthDate`) into the
@@ -44,6 +44,10 @@ export const municipalityCodeOf = (v: string | undefined): string | undefined =>
 /** 和暦 or 西暦 as clerks type it (昭和60年6月15日, S60.6.15, 1985-06-15, …) → 'YYYY-MM-DD'; else as typed. */
 export const dateOf = (v: string | undefined): string | undefined =>
   v === undefined ? undefined : (parseDateInput(v) ?? v);
+
+/** A 生年月日, possibly partly unknown (昭和20年8月, 昭和20年, 不詳, …; parseBirthDateInput) → its value; else as typed. */
+export const birthDateOf = (v: string | undefined): string | undefined =>
+  v === undefined ? undefined : (parseBirthDateInput(v) ?? v);
 
 /** フリガナ: hiragana folded to katakana, spaces removed (the schema allows katakana only). */
 export const kanaOf = (v: string | undefined): string | undefined =>
