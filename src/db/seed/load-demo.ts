@@ -17,7 +17,7 @@ import { generateDemoTown } from './demo-town';
 export async function loadDemoTown(
   orm: MikroORM,
   pii: PiiCrypto,
-  opts: { seed?: number; households?: number } = {},
+  opts: { seed?: number; households?: number; municipalityCode?: string } = {},
 ): Promise<{ loaded: boolean; residents: number; households: number; residentRecordCodes: string[] }> {
   const em = orm.em.fork();
   const existing = await em.count(Resident, {});
@@ -38,6 +38,7 @@ export async function loadDemoTown(
     seed: opts.seed ?? 1,
     households: opts.households ?? 420,
     today: jstDate(new Date()),
+    ...(opts.municipalityCode ? { municipalityCode: opts.municipalityCode } : {}),
   });
   const now = new Date();
   const today = jstDate(now);
@@ -73,6 +74,7 @@ export async function loadDemoTown(
         householdHeadName: fullName(head),
         registeredDomicile: p.registeredDomicile,
         familyRegisterHead: p.familyRegisterHead,
+        domicileMunicipalityCode: p.domicileMunicipalityCode,
         address: h.address,
         addressSupplement: h.addressSupplement,
         addressCode: h.addressCode,
