@@ -38,7 +38,7 @@ const KUMAGAYA_DOMICILE = '埼玉県熊谷市本町一丁目2番地';
 beforeAll(async () => {
   h = await startWorkflowHarness();
   inbound = createCsInbound(h.api);
-  await loadDemoTown(h.orm, h.pii, { households: 12 });
+  await loadDemoTown(h.orm, h.pii, { households: 12, municipalityCode: h.config.municipalityCode });
 });
 afterAll(async () => h?.close());
 
@@ -72,6 +72,20 @@ async function domicileInKumagaya(addresseeNumbers: string[]) {
     });
   await e.flush();
 }
+
+describe('the 本籍地 code of records loaded before it existed', () => {
+  it('is derived from the 本籍 text when the demo data is reused (this town or a known municipality)', async () => {
+    const e = em();
+    const withCode = await e.find(Resident, { domicileMunicipalityCode: { $ne: null } }, { limit: 20 });
+    expect(withCode.length).toBeGreaterThan(5);
+    const before = new Map(withCode.map((r) => [r.addresseeNumber, r.domicileMunicipalityCode]));
+    for (const r of withCode) r.domicileMunicipalityCode = undefined;
+    await e.flush();
+    await loadDemoTown(h.orm, h.pii, { municipalityCode: h.config.municipalityCode }); // data exists: derives only
+    const after = await em().find(Resident, { addresseeNumber: { $in: [...before.keys()] } });
+    for (const r of after) expect(r.domicileMunicipalityCode, r.registeredDomicile).toBe(before.get(r.addresseeNumber));
+  });
+});
 
 describe('転入 (§4.1)', () => {
   it('sends one 附票記載事項通知 per mover to the 本籍地, only after the 本登録, with the new address and date', async () => {
