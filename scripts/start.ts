@@ -52,7 +52,7 @@ async function main() {
     step('demo data: staff, terminals and the town of さくら市');
     await seedStaff(sys.orm);
     const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
-    const town = await loadDemoTown(sys.orm, pii);
+    const town = await loadDemoTown(sys.orm, pii, { municipalityCode: sys.config.municipalityCode });
     console.log(
       `    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`,
     );

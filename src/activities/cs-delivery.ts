@@ -4,7 +4,7 @@ import { FailureType } from '../domain/failures';
 import { CaseActionLog, OutboxKind, OutboxMessage, OutboxStatus, PartnerCall, PartnerName } from '../db/entities';
 import type { CardAgencyAck } from '../partners/card-agency';
 import type { ContinuedUseRequest } from '../partners/card-agency-messages';
-import type { CsAck, IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
+import type { AddressAnnexNotice, CsAck, IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
 import type {
   CertificateInfoRequest,
   MoveOutCertificateInfo,
@@ -26,6 +26,8 @@ const send = (deps: ActivityDeps, kind: string, body: unknown): Promise<CsAck | 
       return deps.cs.sendCertificateInfoRequest(body as CertificateInfoRequest);
     case OutboxKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL:
       return deps.cs.sendCertificateWithdrawal(body as MoveOutCertificateWithdrawal);
+    case OutboxKind.ADDRESS_ANNEX_NOTICE:
+      return deps.cs.sendAddressAnnexNotice(body as AddressAnnexNotice);
     case OutboxKind.CARD_CONTINUED_USE:
       return deps.cards.requestContinuedUse(body as ContinuedUseRequest);
     default:

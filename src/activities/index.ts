@@ -1,3 +1,4 @@
+import { addressAnnexActivities } from './address-annex-notices';
 import { certificateActivities } from './certificates';
 import { compensationActivities } from './compensation';
 import { deliverCsMessagesActivity } from './cs-delivery';
@@ -17,6 +18,7 @@ export function sharedActivities(deps: ActivityDeps) {
     deliverCsMessages: deliverCsMessagesActivity(deps),
     ...certificateActivities(deps),
     ...compensationActivities(deps),
+    ...addressAnnexActivities(deps),
   };
 }
 

@@ -13,6 +13,8 @@ import { heldCertificatePurgeAt } from '../domain/move-deadlines';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
 import {
+  AddressAnnexNoticeRecord,
+  AnnexNoticeDirection,
   AuditAction,
   CaseActionLog,
   CaseRecord,
@@ -27,7 +29,12 @@ import {
 } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { erasePersonalData } from '../db/registry-lookup';
-import { MoveInNoticeSchema, type MoveInNotice } from '../partners/cs-messages';
+import {
+  AddressAnnexNoticeSchema,
+  MoveInNoticeSchema,
+  type AddressAnnexNotice,
+  type MoveInNotice,
+} from '../partners/cs-messages';
 import {
   CertificateInfoRequestSchema,
   MoveOutCertificateInfoSchema,
@@ -87,6 +94,7 @@ export function csInboundRouter(deps: CsInboundDeps): Router {
   r.post('/certificate-requests', handle(inbound.certificateRequest));
   r.post('/move-out-certificates', handle(inbound.moveOutCertificate));
   r.post('/move-out-certificate-withdrawals', handle(inbound.certificateWithdrawal));
+  r.post('/address-annex-notices', handle(inbound.addressAnnexNotice));
   return r;
 }
 
@@ -339,7 +347,31 @@ export function createCsInbound(deps: CsInboundDeps) {
         });
     },
   );
-  return { moveInNotice, certificateRequest, moveOutCertificate, certificateWithdrawal };
+
+  /**
+   * 戸籍の附票記載事項通知 (住基法第19条): we are the 本籍地. Kept (encrypted) in address_annex_notice for the city's
+   * 戸籍 system, which updates the 附票; no workflow is involved.
+   */
+  const addressAnnexNotice = receive<AddressAnnexNotice>(
+    InboundKind.ADDRESS_ANNEX_NOTICE,
+    AddressAnnexNoticeSchema,
+    async (em, msg) => {
+      em.persist(
+        em.create(AddressAnnexNoticeRecord, {
+          messageId: msg.idempotencyKey,
+          direction: AnnexNoticeDirection.RECEIVED,
+          fromMunicipalityCode: msg.fromMunicipalityCode,
+          residentRecordCode: msg.notice.residentRecordCode,
+          event: msg.notice.event,
+          bodyEnc: deps.pii.encrypt(JSON.stringify(msg.notice)),
+          receivedAt: new Date(),
+        }),
+      );
+      return { status: 'ACCEPTED' };
+    },
+    async () => undefined,
+  );
+  return { moveInNotice, certificateRequest, moveOutCertificate, certificateWithdrawal, addressAnnexNotice };
 }
 
 async function signalIfRunning<A extends unknown[]>(

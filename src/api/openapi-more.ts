@@ -1,3 +1,4 @@
+import { AddressAnnexNoticeSchema } from '../partners/cs-messages';
 import { MoveOutCertificateWithdrawalSchema } from '../partners/cs-move-messages';
 
 /** OpenAPI paths of the human steps on a case and of the CS withdrawal inbound (merged into openapi.ts). */
@@ -69,6 +70,7 @@ export const workPaths = {
 
 export const moreSchemas = {
   MoveOutCertificateWithdrawal: MoveOutCertificateWithdrawalSchema,
+  AddressAnnexNotice: AddressAnnexNoticeSchema,
 };
 
 export const inboundPaths = {
@@ -77,6 +79,19 @@ export const inboundPaths = {
       summary: '転出証明書情報の取消 from the origin (the held certificate is purged)',
       security: [{ csInbound: [] }],
       requestBody: { required: true, content: json({ $ref: '#/components/schemas/MoveOutCertificateWithdrawal' }) },
+      responses: {
+        202: { description: 'accepted' },
+        200: { description: 'duplicate' },
+        400: err('INVALID_MESSAGE'),
+        401: err('UNAUTHORIZED'),
+      },
+    },
+  },
+  '/cs-inbound/v1/address-annex-notices': {
+    post: {
+      summary: '戸籍の附票記載事項通知 from the town of the 住民票 (we are the 本籍地): kept for the 戸籍 system',
+      security: [{ csInbound: [] }],
+      requestBody: { required: true, content: json({ $ref: '#/components/schemas/AddressAnnexNotice' }) },
       responses: {
         202: { description: 'accepted' },
         200: { description: 'duplicate' },

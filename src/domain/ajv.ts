@@ -121,6 +121,8 @@ const describe = (e: ErrorObject): string => {
       return 'must match exactly one of the allowed shapes';
     case 'anyOf':
       return 'must match at least one of the allowed shapes';
+    case 'if':
+      return 'lacks an item its kind requires (see the required errors)';
     default:
       return `fails rule ${e.keyword}`;
   }

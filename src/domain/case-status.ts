@@ -108,5 +108,6 @@ export const CaseAction = {
   COMPENSATE: 'COMPENSATE',
   ACTIVITY_FAILED: 'ACTIVITY_FAILED',
   PORTAL_NOTIFIED: 'PORTAL_NOTIFIED',
+  ANNEX_NOTICE_RECORDED: 'ANNEX_NOTICE_RECORDED',
 } as const;
 export type CaseAction = (typeof CaseAction)[keyof typeof CaseAction];

@@ -1,6 +1,6 @@
 /**
  * Port to the 市町村CS, our gateway to 住基ネット (domain.md §2.2 I-3, I-6, I-7, I-8; architecture principle 9).
- * The CS delivers the inter-municipality messages (転出証明書情報, 送信依頼, 転入通知) to the addressed town; an ack
+ * The CS delivers the inter-municipality messages (転出証明書情報, 送信依頼, 転入通知, 附票記載事項通知) to the addressed town; an ack
  * means the CS accepted (stored) the message, not that the town has received it.
  * Implementations: CsHttpClient (cs-http-client.ts) against the real CS adapter or the simulator (cs-simulator.ts).
  *
@@ -11,7 +11,7 @@
  * Both extend the shared partner errors (partner-errors.ts). Error messages carry only codes, HTTP statuses, field
  * paths and message IDs, never personal data.
  */
-import type { CsAck, IdentityUpdate, MoveInNotice } from './cs-messages';
+import type { AddressAnnexNotice, CsAck, IdentityUpdate, MoveInNotice } from './cs-messages';
 import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from './cs-move-messages';
 import {
   PartnerRejectedError,
@@ -20,7 +20,16 @@ import {
   type RejectedErrorOptions,
 } from './partner-errors';
 
-export type { CsAck, CsSex, IdentityInfo, IdentityUpdate, MoveInNotice, MoveInNoticeBody } from './cs-messages';
+export type {
+  AddressAnnexNotice,
+  AddressAnnexNoticeBody,
+  CsAck,
+  CsSex,
+  IdentityInfo,
+  IdentityUpdate,
+  MoveInNotice,
+  MoveInNoticeBody,
+} from './cs-messages';
 export type {
   CertificateInfoRequest,
   CertificateInfoRequestBody,
@@ -57,4 +66,6 @@ export interface CsGateway {
   sendCertificateInfoRequest(m: CertificateInfoRequest): Promise<CsAck>;
   /** 転出証明書情報の取消 (no 特定個人情報) from the origin (us) to the 転入予定地 after a cancelled 転出. Idempotent. */
   sendCertificateWithdrawal(m: MoveOutCertificateWithdrawal): Promise<CsAck>;
+  /** 戸籍の附票記載事項通知 (no 特定個人情報) from us to the 本籍地 (住基法第19条). Idempotent on `n.idempotencyKey`. */
+  sendAddressAnnexNotice(n: AddressAnnexNotice): Promise<CsAck>;
 }

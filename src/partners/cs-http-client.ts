@@ -6,6 +6,7 @@
  *  POST {baseUrl}/cs/v1/move-out-certificates  body MoveOutCertificateInfo  (転出証明書情報, to the 転入予定地)
  *  POST {baseUrl}/cs/v1/certificate-requests   body CertificateInfoRequest  (送信依頼, to the 転出地)
  *  POST {baseUrl}/cs/v1/move-out-certificate-withdrawals  body MoveOutCertificateWithdrawal (取消, to the 転入予定地)
+ *  POST {baseUrl}/cs/v1/address-annex-notices  body AddressAnnexNotice      (附票記載事項通知, to the 本籍地)
  *  headers: Authorization: Bearer <token>, Idempotency-Key: <body.idempotencyKey>, Content-Type: application/json
  *
  * Mapping (shared with the other partner clients, http-port-client.ts): 2xx + valid ack → CsAck; 408/425/429/5xx,
@@ -16,9 +17,11 @@
 import { compileSchema } from '../domain/ajv';
 import { CsRejectedError, CsUnavailableError, type CsGateway } from './cs-gateway';
 import {
+  AddressAnnexNoticeSchema,
   CsAckSchema,
   IdentityUpdateSchema,
   MoveInNoticeSchema,
+  type AddressAnnexNotice,
   type CsAck,
   type IdentityUpdate,
   type MoveInNotice,
@@ -45,6 +48,7 @@ export const CS_PATHS = {
   MOVE_OUT_CERTIFICATES: '/cs/v1/move-out-certificates',
   CERTIFICATE_REQUESTS: '/cs/v1/certificate-requests',
   CERTIFICATE_WITHDRAWALS: '/cs/v1/move-out-certificate-withdrawals',
+  ADDRESS_ANNEX_NOTICES: '/cs/v1/address-annex-notices',
 } as const;
 
 const CS_ERRORS: PortErrorFactory = {
@@ -58,6 +62,7 @@ const identityUpdate = { message: compileSchema<IdentityUpdate>(IdentityUpdateSc
 const moveInNotice = { message: compileSchema<MoveInNotice>(MoveInNoticeSchema), ack };
 const moveOutCertificateInfo = { message: compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema), ack };
 const certificateInfoRequest = { message: compileSchema<CertificateInfoRequest>(CertificateInfoRequestSchema), ack };
+const addressAnnexNotice = { message: compileSchema<AddressAnnexNotice>(AddressAnnexNoticeSchema), ack };
 const certificateWithdrawal = {
   message: compileSchema<MoveOutCertificateWithdrawal>(MoveOutCertificateWithdrawalSchema),
   ack,
@@ -88,5 +93,9 @@ export class CsHttpClient implements CsGateway {
 
   sendCertificateWithdrawal(m: MoveOutCertificateWithdrawal): Promise<CsAck> {
     return this.http.send(CS_PATHS.CERTIFICATE_WITHDRAWALS, m, certificateWithdrawal);
+  }
+
+  sendAddressAnnexNotice(n: AddressAnnexNotice): Promise<CsAck> {
+    return this.http.send(CS_PATHS.ADDRESS_ANNEX_NOTICES, n, addressAnnexNotice);
   }
 }

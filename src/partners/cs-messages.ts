@@ -5,6 +5,7 @@
  *  - 本人確認情報 (domain.md §3.4): exactly the 8 items, plus 氏名の振り仮名 when the 2025 item set is on.
  *  - 転入通知 (domain.md §2.2 I-8, §2.3): NO 個人番号 and no 特定個人情報. `additionalProperties: false` at every level
  *    means a stray `individualNumber` is a 400, never silently forwarded.
+ *  - 戸籍の附票記載事項通知 (domain.md §2.2 I-13): to the 本籍地; NO 個人番号 either.
  * Codes use digit patterns / check-digit formats; dates are real calendar dates 'YYYY-MM-DD'.
  */
 import type { SchemaObject } from 'ajv';
@@ -152,6 +153,89 @@ export const MoveInNoticeSchema: SchemaObject = {
     idempotencyKey,
     notice: MoveInNoticeBodySchema,
   } satisfies Record<keyof MoveInNotice, SchemaObject>,
+};
+
+/** What happened to the address, from the 附票's point of view (domain.md §4.1 step 4.4, §4.2 step 6.4, §4.3 step 5.5). */
+export const AnnexEvent = {
+  /** 転入 / 特例転入: the new 住所 and 住所を定めた年月日. */
+  MOVE_IN: 'MOVE_IN',
+  /** 国内転出: the 転出先（予定）and the 転出予定年月日. */
+  MOVE_OUT: 'MOVE_OUT',
+  /** 国外転出: 国外転出 and its date (no 住所 in Japan). */
+  MOVE_OUT_ABROAD: 'MOVE_OUT_ABROAD',
+} as const;
+export type AnnexEvent = (typeof AnnexEvent)[keyof typeof AnnexEvent];
+
+/**
+ * The 附票記載事項 of one person (住基法第19条; standard spec 7.1.1.1): 住民票コード, 氏名, the address items of the
+ * move and the 戸籍の表示 (本籍・筆頭者) the registry holds, so that the 本籍地 finds the 戸籍. NO 個人番号.
+ */
+export interface AddressAnnexNoticeBody {
+  residentRecordCode: string;
+  name: string;
+  event: AnnexEvent;
+  /** MOVE_IN: 住所 (with 方書). */
+  address?: string;
+  /** MOVE_IN: 住所を定めた年月日. */
+  addressEstablishedDate?: string;
+  /** MOVE_OUT: 転出先（予定）; MOVE_OUT_ABROAD: the country as filed (optional). */
+  destinationAddress?: string;
+  /** MOVE_OUT, MOVE_OUT_ABROAD: 転出（予定）年月日 / 国外転出の年月日. */
+  moveOutDate?: string;
+  registeredDomicile: string;
+  familyRegisterHead: string;
+}
+
+const requiredFor = (event: AnnexEvent, required: string[]): SchemaObject => ({
+  if: { properties: { event: { const: event } }, required: ['event'] },
+  then: { required, properties: Object.fromEntries(required.map((k) => [k, true])) },
+});
+
+export const AddressAnnexNoticeBodySchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['residentRecordCode', 'name', 'event', 'registeredDomicile', 'familyRegisterHead'],
+  properties: {
+    residentRecordCode,
+    name: text(NAME_MAX),
+    event: { type: 'string', enum: Object.values(AnnexEvent) },
+    address: text(ADDRESS_MAX),
+    addressEstablishedDate: isoDate,
+    destinationAddress: text(ADDRESS_MAX),
+    moveOutDate: isoDate,
+    registeredDomicile: text(ADDRESS_MAX),
+    familyRegisterHead: text(NAME_MAX),
+  } satisfies Record<keyof AddressAnnexNoticeBody, SchemaObject>,
+  allOf: [
+    requiredFor(AnnexEvent.MOVE_IN, ['address', 'addressEstablishedDate']),
+    requiredFor(AnnexEvent.MOVE_OUT, ['destinationAddress', 'moveOutDate']),
+    requiredFor(AnnexEvent.MOVE_OUT_ABROAD, ['moveOutDate']),
+  ],
+};
+
+/**
+ * 戸籍の附票記載事項通知 (住基法第19条第1項): sent by the town that changed the 住民票 to the 本籍地 through the CS
+ * (the real 附票 link runs over 住基ネット), one per person and move. NO 個人番号, NO 特定個人情報.
+ */
+export interface AddressAnnexNotice {
+  /** The sender: the town of the 住民票 (us). */
+  fromMunicipalityCode: string;
+  /** The addressee: the 本籍地. */
+  toMunicipalityCode: string;
+  idempotencyKey: string;
+  notice: AddressAnnexNoticeBody;
+}
+
+export const AddressAnnexNoticeSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'notice'],
+  properties: {
+    fromMunicipalityCode: municipalityCode,
+    toMunicipalityCode: municipalityCode,
+    idempotencyKey,
+    notice: AddressAnnexNoticeBodySchema,
+  } satisfies Record<keyof AddressAnnexNotice, SchemaObject>,
 };
 
 /** Acknowledgement of an accepted message. A resend with the same Idempotency-Key gets the same ack, duplicate=true. */

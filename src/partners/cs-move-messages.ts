@@ -36,6 +36,7 @@ export interface MoveOutCertificateInfoBody {
   plannedMoveOutDate: string;
   registeredDomicile?: string;
   familyRegisterHead?: string;
+  domicileMunicipalityCode?: string; // 本籍地の市町村コード: the destination sends the 附票記載事項通知 there
   moverGroupId: string; // the movers of one 転出届 share it (the origin's case ID)
   plannedVisitDate?: string; // 来庁予定日 (online 転出, issue 4)
 }
@@ -72,6 +73,7 @@ export const MoveOutCertificateInfoBodySchema: SchemaObject = {
     plannedMoveOutDate: isoDate,
     registeredDomicile: text(ADDRESS_MAX),
     familyRegisterHead: text(NAME_MAX),
+    domicileMunicipalityCode: municipalityCode,
     moverGroupId: text(64),
     plannedVisitDate: isoDate,
   } satisfies Record<keyof MoveOutCertificateInfoBody, SchemaObject>,

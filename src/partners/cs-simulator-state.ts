@@ -11,7 +11,8 @@
  * Inputs are already schema-validated. Outcomes never echo values from the message. Idempotency, 更新順番号 and
  * faults use the shared simulator pieces (sim/idempotency.ts, sim/faults.ts).
  *
- * Inter-municipality messages (転入通知, 転出証明書情報, 送信依頼; domain.md §2.2 I-6 to I-8) are routed: once a new
+ * Inter-municipality messages (転入通知, 転出証明書情報, 送信依頼, 取消, 附票記載事項通知; domain.md §2.2 I-6 to I-8,
+ * I-13) are routed: once a new
  * one is stored, it is queued for the town named by `toMunicipalityCode` (store-and-forward, sim/forwarder.ts) and
  * delivered to the inbound API registered for that code, at `{inboundUrl}/{kind}`. A resend (duplicate) or a refused
  * message is never forwarded. 本人確認情報 updates go to the prefecture and are not forwarded.
@@ -19,7 +20,14 @@
 import { randomUUID } from 'node:crypto';
 import { ChangeCategory } from '../domain/change-reason';
 import { CS_MOVE_IN_CODES, CS_MOVE_WITHIN_CODE, csCategoryOf } from './cs-codes';
-import { CsErrorCode, type CsAck, type IdentityInfo, type IdentityUpdate, type MoveInNotice } from './cs-messages';
+import {
+  CsErrorCode,
+  type AddressAnnexNotice,
+  type CsAck,
+  type IdentityInfo,
+  type IdentityUpdate,
+  type MoveInNotice,
+} from './cs-messages';
 import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from './cs-move-messages';
 import { SimFaults } from './sim/faults';
 import { StoreAndForward, type ForwarderOptions, type ForwardState } from './sim/forwarder';
@@ -33,6 +41,7 @@ export const CsMessageKind = {
   MOVE_OUT_CERTIFICATES: 'move-out-certificates',
   CERTIFICATE_REQUESTS: 'certificate-requests',
   CERTIFICATE_WITHDRAWALS: 'move-out-certificate-withdrawals',
+  ADDRESS_ANNEX_NOTICES: 'address-annex-notices',
 } as const;
 export type CsMessageKind = (typeof CsMessageKind)[keyof typeof CsMessageKind];
 
@@ -43,6 +52,7 @@ export interface CsMessages {
   'move-out-certificates': MoveOutCertificateInfo;
   'certificate-requests': CertificateInfoRequest;
   'move-out-certificate-withdrawals': MoveOutCertificateWithdrawal;
+  'address-annex-notices': AddressAnnexNotice;
 }
 
 /** Kinds addressed to another municipality (`toMunicipalityCode`) and forwarded to it. */
@@ -52,6 +62,7 @@ export const ROUTED_KINDS: readonly RoutedKind[] = [
   CsMessageKind.MOVE_OUT_CERTIFICATES,
   CsMessageKind.CERTIFICATE_REQUESTS,
   CsMessageKind.CERTIFICATE_WITHDRAWALS,
+  CsMessageKind.ADDRESS_ANNEX_NOTICES,
 ];
 
 /** { messageId, receivedAt, idempotencyKey, body }. */
@@ -86,6 +97,7 @@ export class CsSimulatorState {
     'move-out-certificates': new IdempotentInbox(),
     'certificate-requests': new IdempotentInbox(),
     'move-out-certificate-withdrawals': new IdempotentInbox(),
+    'address-annex-notices': new IdempotentInbox(),
   };
   /** Accepted messages per kind, in arrival order (the arrays are cleared in place by reset()). */
   readonly received: { [K in CsMessageKind]: Array<ReceivedMessage<CsMessages[K]>> } = {
@@ -94,6 +106,7 @@ export class CsSimulatorState {
     'move-out-certificates': this.inbox['move-out-certificates'].items,
     'certificate-requests': this.inbox['certificate-requests'].items,
     'move-out-certificate-withdrawals': this.inbox['move-out-certificate-withdrawals'].items,
+    'address-annex-notices': this.inbox['address-annex-notices'].items,
   };
   readonly residents = new Map<string, PrefectureResident>();
   /** Last accepted 更新順番号 by `${municipalityCode}:${residentRecordCode}`. */
@@ -202,6 +215,11 @@ export class CsSimulatorState {
 
   acceptCertificateWithdrawal(m: MoveOutCertificateWithdrawal): CsOutcome {
     return this.acceptRouted(CsMessageKind.CERTIFICATE_WITHDRAWALS, m);
+  }
+
+  /** 戸籍の附票記載事項通知: routed to the 本籍地; kept here (undeliverable) while that town has no route. */
+  acceptAddressAnnexNotice(n: AddressAnnexNotice): CsOutcome {
+    return this.acceptRouted(CsMessageKind.ADDRESS_ANNEX_NOTICES, n);
   }
 
   /** Resend check, sender served, sender ≠ addressee; then store and queue for the addressee. */

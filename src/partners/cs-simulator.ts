@@ -11,10 +11,12 @@
  *   POST /cs/v1/move-out-certificates  MoveOutCertificateInfo  → same; forwarded (転出証明書情報, carries the 個人番号)
  *   POST /cs/v1/certificate-requests   CertificateInfoRequest  → same; forwarded (送信依頼, no 特定個人情報)
  *   POST /cs/v1/move-out-certificate-withdrawals  MoveOutCertificateWithdrawal → same; forwarded (転出証明書情報の取消)
+ *   POST /cs/v1/address-annex-notices  AddressAnnexNotice      → same; forwarded to the 本籍地 (附票記載事項通知)
  *   The Idempotency-Key header is required and must equal body.idempotencyKey. Forwarded kinds: fromMunicipalityCode
  *   = toMunicipalityCode → 422 INVALID_MESSAGE; a sender this CS does not serve → 422 MUNICIPALITY_NOT_SERVED.
  * Forwarding (after the message is stored; a duplicate is not forwarded again):
- *   POST {route.inboundUrl}/{move-in-notices|move-out-certificates|certificate-requests|move-out-certificate-withdrawals} with
+ *   POST {route.inboundUrl}/{move-in-notices|move-out-certificates|certificate-requests|move-out-certificate-withdrawals|
+ *   address-annex-notices} with
  *   `Authorization: Bearer <route token>`, `Idempotency-Key: <message key>`, `content-type: application/json`, body =
  *   the message. 2xx → delivered; network error / timeout / 5xx / 408 / 425 / 429 → retried with backoff
  *   (options.forwarding) until 2xx; any other status → rejected (not retried); no route → undeliverable until one is
@@ -36,9 +38,11 @@ import type { SchemaObject } from 'ajv';
 import type express from 'express';
 import { compileSchema } from '../domain/ajv';
 import {
+  AddressAnnexNoticeSchema,
   CsErrorCode,
   IdentityUpdateSchema,
   MoveInNoticeSchema,
+  type AddressAnnexNotice,
   type CsAck,
   type IdentityUpdate,
   type MoveInNotice,
@@ -134,6 +138,7 @@ const validateMoveInNotice = compileSchema<MoveInNotice>(MoveInNoticeSchema);
 const validateMoveOutCertificateInfo = compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema);
 const validateCertificateInfoRequest = compileSchema<CertificateInfoRequest>(CertificateInfoRequestSchema);
 const validateWithdrawal = compileSchema<MoveOutCertificateWithdrawal>(MoveOutCertificateWithdrawalSchema);
+const validateAddressAnnexNotice = compileSchema<AddressAnnexNotice>(AddressAnnexNoticeSchema);
 const validateRoute = compileSchema<CsRoute>(CsRouteSchema);
 const validateSeed = compileSchema<CsRegisteredSeed>(CsRegisteredSeedSchema);
 const validateReceivedQuery = compileSchema<CsReceivedQuery>(CsReceivedQuerySchema);
@@ -171,6 +176,10 @@ export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Expr
   app.post(
     `${PREFIX}/move-out-certificate-withdrawals`,
     messageRoute(route, validateWithdrawal, (m) => state.acceptCertificateWithdrawal(m)),
+  );
+  app.post(
+    `${PREFIX}/address-annex-notices`,
+    messageRoute(route, validateAddressAnnexNotice, (n) => state.acceptAddressAnnexNotice(n)),
   );
 
   mountAdminRoutes(app, PREFIX, {

@@ -8,7 +8,7 @@ import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import { createPiiCrypto } from '../../src/db/pii-crypto';
-import { HeldMoveOutCertificate, Resident } from '../../src/db/entities';
+import { AddressAnnexNoticeRecord, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
 import { today } from '../support/fixtures';
@@ -16,16 +16,39 @@ import { householdMovers } from '../support/move-fixtures';
 import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
+import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
+import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
+import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 
 const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市 (origin)
 const B_CODE = withMunicipalityCheckDigit('14150'); // the destination town
+const KUMAGAYA = withMunicipalityCheckDigit('11202'); // a 本籍地 the CS serves but does not reach here (no route)
 const CS_TOKEN = `cs-token-${randomUUID()}`;
 const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-b-')), 'registry.sqlite')}`;
 
 /**
  * Two towns, both instances of this system (A on MariaDB, B on SQLite), joined by one CS simulator that routes
- * 転出証明書情報, 送信依頼 and 転入通知 between their inbound APIs over real HTTP.
+ * 転出証明書情報, 送信依頼, 転入通知 and 戸籍の附票記載事項通知 between their inbound APIs over real HTTP (a third town,
+ * 熊谷市, is a 本籍地 without a route: the simulator keeps what it received for it).
  */
+
+/** The decoded payloads of a workflow's history (the codec's plaintext): what Temporal would reveal. */
+async function decodedHistory(sys: TestSystem, workflowId: string): Promise<string> {
+  const history = await sys.temporal.workflow.getHandle(workflowId).fetchHistory();
+  const bytes = (v: unknown) =>
+    typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from((v ?? []) as Uint8Array);
+  const payloads: Array<{ metadata: Record<string, Buffer>; data: Buffer }> = [];
+  JSON.stringify(history, (_k, v: any) => {
+    if (v && typeof v === 'object' && v.metadata?.encoding && 'data' in v)
+      payloads.push({
+        metadata: Object.fromEntries(Object.entries(v.metadata).map(([k, m]) => [k, bytes(m)])),
+        data: bytes(v.data),
+      });
+    return v;
+  });
+  const codec = new AesGcmPayloadCodec(keyBytes(sys.config.keys.payloadCodec));
+  return (await codec.decode(payloads)).map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
+}
 describe('two towns: a household moves from A to B with the card', () => {
   let cs: RunningCsSimulator;
   let A: TestSystem;
@@ -88,6 +111,24 @@ describe('two towns: a household moves from A to B with the card', () => {
       B.login('approver1'),
     ]);
     const movers = await householdMovers(A.orm, 2);
+    expect(movers.length).toBeGreaterThanOrEqual(2);
+    // the first mover's 本籍 is in A itself, the others' in 熊谷市 (as the registry holds them, with the code)
+    const aEm = A.orm.em.fork();
+    for (const [i, r] of (
+      await aEm.find(
+        Resident,
+        { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } },
+        { orderBy: { addresseeNumber: 'asc' } },
+      )
+    ).entries())
+      Object.assign(
+        r,
+        i === 0
+          ? { registeredDomicile: '東京都さくら市本町一丁目1番地', domicileMunicipalityCode: A_CODE }
+          : { registeredDomicile: '埼玉県熊谷市本町一丁目2番地', domicileMunicipalityCode: KUMAGAYA },
+        { familyRegisterHead: `${r.familyName}　一郎`, isForeignResident: false },
+      );
+    await aEm.flush();
     const P = today();
     const out = await A.api('POST', '/api/cases/move-out', {
       token: aClerk,
@@ -108,7 +149,11 @@ describe('two towns: a household moves from A to B with the card', () => {
 
     const aResidents = await A.orm.em
       .fork()
-      .find(Resident, { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } });
+      .find(
+        Resident,
+        { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } },
+        { orderBy: { addresseeNumber: 'asc' } },
+      );
     const codes = aResidents.map((r) => r.residentRecordCode!);
     await eventually(async () =>
       (await B.orm.em.fork().count(HeldMoveOutCertificate, { residentRecordCode: { $in: codes }, state: 'HELD' })) ===
@@ -193,6 +238,134 @@ describe('two towns: a household moves from A to B with the card', () => {
       headers: { authorization: `Bearer ${B.config.jlisToken}` },
     }).then((r) => r.json())) as { count: number };
     expect(jlis.count).toBe(codes.length);
+
+    // 戸籍の附票記載事項通知 (住基法第19条): one per person and move, to the 本籍地, with the 附票 items
+    const [own, ...elsewhere] = aResidents;
+    const annex = await eventually(async () => {
+      const items = await received('address-annex-notices');
+      return items.filter((i) => codes.includes(i.body.notice.residentRecordCode)).length === 2 * elsewhere.length + 1
+        ? items
+        : undefined;
+    });
+    const annexOf = (from: string, code: string) =>
+      annex.filter((i) => i.body.fromMunicipalityCode === from && i.body.notice.residentRecordCode === code);
+    // A's 転出: 熊谷市 gets MOVE_OUT (kept by the CS: no route); A's own 本籍 is recorded at A, nothing sent
+    expect(annexOf(A_CODE, own!.residentRecordCode!)).toHaveLength(0);
+    for (const r of elsewhere) {
+      const [n, ...more] = annexOf(A_CODE, r.residentRecordCode!);
+      expect(more).toHaveLength(0);
+      expect(n!.forward?.status).toBe('undeliverable');
+      expect(n!.body).toMatchObject({
+        toMunicipalityCode: KUMAGAYA,
+        notice: {
+          name: `${r.familyName}　${r.givenName}`,
+          event: 'MOVE_OUT',
+          destinationAddress: '神奈川県相模原市中央区中央二丁目1番1号',
+          moveOutDate: P,
+          registeredDomicile: '埼玉県熊谷市本町一丁目2番地',
+          familyRegisterHead: `${r.familyName}　一郎`,
+        },
+      });
+    }
+    const localAtA = await A.orm.em.fork().find(AddressAnnexNoticeRecord, { caseId: out.json.caseId });
+    expect(localAtA.map((l) => [l.direction, l.residentRecordCode, l.event])).toEqual([
+      ['LOCAL', own!.residentRecordCode, 'MOVE_OUT'],
+    ]);
+    // B's 特例転入: the 本籍地 code came with the 転出証明書情報; A (the 本籍地 of the first mover) receives its
+    // notice through the CS and keeps it; 熊谷市's are kept by the CS
+    const toA = annexOf(B_CODE, own!.residentRecordCode!);
+    expect(toA).toHaveLength(1);
+    expect(toA[0]!.forward?.status).toBe('delivered');
+    for (const r of elsewhere) {
+      const n = annexOf(B_CODE, r.residentRecordCode!);
+      expect(n.map((i) => [i.body.toMunicipalityCode, i.body.notice.event, i.forward?.status])).toEqual([
+        [KUMAGAYA, 'MOVE_IN', 'undeliverable'],
+      ]);
+    }
+    const receivedAtA = await A.orm.em
+      .fork()
+      .find(AddressAnnexNoticeRecord, { direction: 'RECEIVED', residentRecordCode: own!.residentRecordCode! });
+    expect(receivedAtA.map((l) => [l.fromMunicipalityCode, l.event])).toEqual([[B_CODE, 'MOVE_IN']]);
+    expect(JSON.parse(aPii.decrypt(receivedAtA[0]!.bodyEnc))).toEqual({
+      residentRecordCode: own!.residentRecordCode,
+      name: `${own!.familyName}　${own!.givenName}`,
+      event: 'MOVE_IN',
+      address: '神奈川県相模原市中央区中央二丁目1番1号　ハイツ中央101号室',
+      addressEstablishedDate: today(),
+      registeredDomicile: '東京都さくら市本町一丁目1番地',
+      familyRegisterHead: `${own!.familyName}　一郎`,
+    });
+    expect(receivedAtA[0]!.bodyEnc).not.toContain(own!.familyName); // encrypted at rest
+    expect(annex.every((i) => !JSON.stringify(i.body).includes('individualNumber'))).toBe(true);
+
+    // Temporal: the histories of both cases carry IDs only, never a name, birth date or 本籍
+    const histories = [
+      await decodedHistory(A, moveOutWorkflowId(out.json.caseId)),
+      await decodedHistory(B, specialMoveInWorkflowId(special.json.caseId)),
+    ].join('\n');
+    expect(histories).toContain(out.json.caseId);
+    for (const r of aResidents)
+      for (const secret of [
+        `${r.familyName}　${r.givenName}`,
+        r.birthDate,
+        r.registeredDomicile!,
+        aPii.decrypt(r.individualNumberEnc!),
+      ])
+        expect(histories).not.toContain(secret);
+  });
+
+  it('a bad 附票記載事項通知 is refused with the field and the rule, and stores nothing', async () => {
+    const good = {
+      fromMunicipalityCode: B_CODE,
+      toMunicipalityCode: A_CODE,
+      idempotencyKey: `B-annex-${randomUUID()}`,
+      notice: {
+        residentRecordCode: '24727059608',
+        name: '山田　太郎',
+        event: 'MOVE_IN',
+        address: '神奈川県相模原市中央区中央二丁目1番1号',
+        addressEstablishedDate: today(),
+        registeredDomicile: '東京都さくら市本町一丁目1番地',
+        familyRegisterHead: '山田　太郎',
+      },
+    };
+    const post = (body: unknown, token = A.config.csInboundToken) =>
+      fetch(`${A.apiUrl}/cs-inbound/v1/address-annex-notices`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+    const before = await A.orm.em.fork().count(AddressAnnexNoticeRecord, {});
+    const { address: _a, ...noAddress } = good.notice;
+    const bad: Array<[unknown, string, string]> = [
+      [{ ...good, notice: noAddress }, '/notice/address', 'required'], // a 転入 without the new 住所
+      [
+        { ...good, notice: { ...good.notice, individualNumber: '123456789018' } },
+        '/notice/individualNumber',
+        'additionalProperties',
+      ],
+      [{ ...good, notice: { ...good.notice, event: 'MOVE_WITHIN' } }, '/notice/event', 'enum'],
+      [{ ...good, toMunicipalityCode: '139990' }, '/toMunicipalityCode', 'format'],
+      [
+        { ...good, notice: { ...good.notice, addressEstablishedDate: '2026-02-30' } },
+        '/notice/addressEstablishedDate',
+        'format',
+      ],
+    ];
+    for (const [body, path, rule] of bad) {
+      const r = await post(body);
+      expect(r.status, JSON.stringify(r.json)).toBe(400);
+      expect(r.json.error).toBe('INVALID_MESSAGE');
+      expect(r.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field: path, rule })]));
+      expect(JSON.stringify(r.json)).not.toContain('山田');
+      expect(JSON.stringify(r.json)).not.toContain('123456789018');
+    }
+    expect((await post(good, 'wrong-token')).status).toBe(401);
+    expect(await A.orm.em.fork().count(AddressAnnexNoticeRecord, {})).toBe(before);
+    // the good one is stored once; a repeat delivery is answered as a duplicate
+    expect((await post(good)).status).toBe(202);
+    expect((await post(good)).status).toBe(200);
+    expect(await A.orm.em.fork().count(AddressAnnexNoticeRecord, {})).toBe(before + 1);
   });
 
   it('paper path: the 転出証明書 PDF carries the names, the destination and the 個人番号', async () => {

@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import {
+  type AddressAnnexNotice,
   CsRejectedError,
   CsUnavailableError,
   type CertificateInfoRequest,
@@ -22,8 +23,11 @@ export class ScriptedCs implements CsGateway {
   readonly moveOutCertificates: MoveOutCertificateInfo[] = [];
   readonly certificateRequests: CertificateInfoRequest[] = [];
   readonly withdrawals: MoveOutCertificateWithdrawal[] = [];
+  readonly annexNotices: AddressAnnexNotice[] = [];
   calls = 0;
   downUntilMs = 0;
+  /** Only 附票記載事項通知 fail (503) until this Temporal time: a 本籍地 delivery failing on its own. */
+  annexDownUntilMs = 0;
   rejectWith?: string;
   private readonly acks = new Map<string, CsAck>();
 
@@ -45,6 +49,14 @@ export class ScriptedCs implements CsGateway {
 
   sendCertificateWithdrawal(m: MoveOutCertificateWithdrawal) {
     return this.accept(m.idempotencyKey, () => this.withdrawals.push(m));
+  }
+
+  sendAddressAnnexNotice(n: AddressAnnexNotice) {
+    if (Context.current().info.currentAttemptScheduledTimestampMs < this.annexDownUntilMs) {
+      this.calls++;
+      return Promise.reject(new CsUnavailableError('CS unavailable (HTTP 503)', { httpStatus: 503 }));
+    }
+    return this.accept(n.idempotencyKey, () => this.annexNotices.push(n));
   }
 
   private async accept(key: string, store: () => void): Promise<CsAck> {

@@ -117,6 +117,7 @@ export const actionLabel: Record<string, string> = {
   COMPENSATE: '取消の反映（補償）',
   ACTIVITY_FAILED: '処理の失敗',
   PORTAL_NOTIFIED: 'マイナポータルへ通知',
+  ANNEX_NOTICE_RECORDED: '附票記載事項通知を記録（本籍地が当市または不明）',
   CONFIRM_REVIEW: '審査の確定',
   REQUEST_CONTACT: '申請者へ連絡',
 };
@@ -168,4 +169,5 @@ export const messageKindLabel: Record<string, string> = {
   CERTIFICATE_INFO_REQUEST: '送信依頼',
   CARD_CONTINUED_USE: '継続利用（J-LIS）',
   MOVE_OUT_CERTIFICATE_WITHDRAWAL: '転出証明書情報の取消',
+  ADDRESS_ANNEX_NOTICE: '戸籍の附票記載事項通知',
 };

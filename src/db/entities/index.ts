@@ -1,3 +1,4 @@
+import { AddressAnnexNoticeRecordSchema } from './address-annex';
 import { AuditLogSchema } from './audit';
 import { CaseActionLogSchema, CaseApplicationSchema, CaseRecordSchema } from './case';
 import { CertificateIssuanceSchema } from './certificate';
@@ -10,6 +11,7 @@ import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
 import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
 
+export * from './address-annex';
 export * from './audit';
 export * from './case';
 export * from './certificate';
@@ -41,4 +43,5 @@ export const ALL_ENTITIES = [
   PartnerCallSchema,
   PortalNonceSchema,
   PortalRejectionSchema,
+  AddressAnnexNoticeRecordSchema,
 ];

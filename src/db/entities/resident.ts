@@ -34,6 +34,7 @@ export interface ResidentItems {
   householdHeadName?: string; // 世帯主名 (as recorded)
   registeredDomicile?: string; // 本籍
   familyRegisterHead?: string; // 筆頭者
+  domicileMunicipalityCode?: string; // 本籍地の市町村コード (6 digits): where the 附票記載事項通知 goes
   address: string;
   addressSupplement?: string; // 方書
   addressCode?: string;
@@ -99,6 +100,7 @@ export class Resident implements ResidentItems {
   householdHeadName?: string;
   registeredDomicile?: string;
   familyRegisterHead?: string;
+  domicileMunicipalityCode?: string;
   address!: string;
   addressSupplement?: string;
   addressCode?: string;
@@ -171,6 +173,7 @@ export const ResidentSchema = new EntitySchema<Resident>({
     householdHeadName: s(200),
     registeredDomicile: s(),
     familyRegisterHead: s(200),
+    domicileMunicipalityCode: s(6),
     address: s(255, false),
     addressSupplement: s(),
     addressCode: s(20),

@@ -5,6 +5,7 @@ export interface DemoTownOptions {
   seed?: number; // default 1
   households?: number; // default 420
   municipalityName?: string; // default 'さくら市'
+  municipalityCode?: string; // default '139998' (the 本籍地 code of 本籍 in the town)
   prefectureName?: string; // default '東京都'
   today?: string; // default '2026-11-01'
 }
@@ -50,6 +51,7 @@ export interface DemoResident {
   relationshipToHead: string; // 続柄 (isValidRelationship)
   registeredDomicile?: string; // 本籍 (Japanese residents only)
   familyRegisterHead?: string; // 筆頭者 (Japanese residents only)
+  domicileMunicipalityCode?: string; // 本籍地の市町村コード, with check digit (Japanese residents only)
   becameResidentDate: string;
   addressEstablishedDate: string;
   notificationDate: string;

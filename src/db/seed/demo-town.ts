@@ -11,7 +11,7 @@ import { couplePlan, nuclearPlan, singleParentPlan, singlePlan } from './family-
 import { FOREIGN_REGISTER_START, foreignHouseholdPlan } from './foreign-households';
 import { IdentifierAllocator } from './identifier-allocator';
 import type { Draft, HouseholdPlan, PlanContext } from './people';
-import { otherMunicipalityAddress, TownAddresses, type HomeAddress } from './places';
+import { domicileMunicipalityCode, otherMunicipalityAddress, TownAddresses, type HomeAddress } from './places';
 import { createPrng, type Prng } from './prng';
 import { maxOf, minOf } from './seed-dates';
 
@@ -29,6 +29,7 @@ export const DEMO_TOWN_DEFAULTS = {
   seed: 1,
   households: 420,
   municipalityName: 'さくら市',
+  municipalityCode: '139998',
   prefectureName: '東京都',
   today: '2026-11-01',
 } as const;
@@ -78,6 +79,11 @@ export function generateDemoTown(opts: DemoTownOptions = {}): DemoTown {
       previousAddress: () => otherMunicipalityAddress(rng).address,
     };
     households.push(toHousehold(composition.build(ctx), home, ids, rng, o.today));
+  }
+  // the 本籍地's code beside every 本籍 (where the 附票記載事項通知 goes); drawn from the text, no randomness
+  for (const r of households.flatMap((h) => h.members)) {
+    const code = r.registeredDomicile ? domicileMunicipalityCode(r.registeredDomicile, o) : undefined;
+    if (code) r.domicileMunicipalityCode = code;
   }
   return { households };
 }

@@ -6,7 +6,8 @@ import { Counter, Household, Resident, ResidentHistory } from '../entities';
 import type { PiiCrypto } from '../pii-crypto';
 import { fullName } from '../registry-lookup';
 import { snapshotOf } from '../snapshot';
-import { generateDemoTown } from './demo-town';
+import { DEMO_TOWN_DEFAULTS, generateDemoTown } from './demo-town';
+import { domicileMunicipalityCode } from './places';
 
 /**
  * Loads the synthetic town (≥ 1,000 residents in ≥ 400 households) into an empty registry: current records, a first
@@ -17,11 +18,12 @@ import { generateDemoTown } from './demo-town';
 export async function loadDemoTown(
   orm: MikroORM,
   pii: PiiCrypto,
-  opts: { seed?: number; households?: number } = {},
+  opts: { seed?: number; households?: number; municipalityCode?: string } = {},
 ): Promise<{ loaded: boolean; residents: number; households: number; residentRecordCodes: string[] }> {
   const em = orm.em.fork();
   const existing = await em.count(Resident, {});
   if (existing > 0) {
+    await deriveDomicileCodes(orm, opts.municipalityCode ?? DEMO_TOWN_DEFAULTS.municipalityCode);
     const codes = (
       await em.find(Resident, { status: { $ne: ResidentStatus.REMOVED } }, { fields: ['residentRecordCode'] })
     )
@@ -38,6 +40,7 @@ export async function loadDemoTown(
     seed: opts.seed ?? 1,
     households: opts.households ?? 420,
     today: jstDate(new Date()),
+    ...(opts.municipalityCode ? { municipalityCode: opts.municipalityCode } : {}),
   });
   const now = new Date();
   const today = jstDate(now);
@@ -73,6 +76,7 @@ export async function loadDemoTown(
         householdHeadName: fullName(head),
         registeredDomicile: p.registeredDomicile,
         familyRegisterHead: p.familyRegisterHead,
+        domicileMunicipalityCode: p.domicileMunicipalityCode,
         address: h.address,
         addressSupplement: h.addressSupplement,
         addressCode: h.addressCode,
@@ -137,4 +141,29 @@ export async function loadDemoTown(
     households: households.length,
     residentRecordCodes: residents.map((r) => r.residentRecordCode!),
   };
+}
+
+/**
+ * Demo data loaded before the 本籍地 code existed (`npm start` reuses its data): the code is derived from the 本籍
+ * text of every record that has a 本籍 and no code (this town, or a municipality of the seed list), so that its moves
+ * can address the 附票記載事項通知. Records whose 本籍 matches nothing keep no code.
+ */
+async function deriveDomicileCodes(orm: MikroORM, municipalityCode: string): Promise<number> {
+  const em = orm.em.fork();
+  const town = { ...DEMO_TOWN_DEFAULTS, municipalityCode };
+  const missing = await em.find(Resident, {
+    registeredDomicile: { $ne: null },
+    domicileMunicipalityCode: null,
+    isForeignResident: false,
+  });
+  let derived = 0;
+  for (const r of missing) {
+    const code = r.registeredDomicile ? domicileMunicipalityCode(r.registeredDomicile, town) : undefined;
+    if (code) {
+      r.domicileMunicipalityCode = code;
+      derived++;
+    }
+  }
+  await em.flush();
+  return derived;
 }

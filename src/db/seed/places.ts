@@ -131,6 +131,19 @@ export const otherDomicile = (rng: Prng): string => {
   return `${m.prefecture}${m.city}${rng.pick(m.towns)}${kanjiNumber(rng.int(1, m.chome))}丁目${rng.int(1, 40)}番地`;
 };
 
+/**
+ * The 全国地方公共団体コード (with check digit) of the municipality a 本籍 lies in: this town's code when the text
+ * starts with its prefecture and name, else the real municipality of the seed list whose name it starts with.
+ */
+export const domicileMunicipalityCode = (
+  domicile: string,
+  town: { prefectureName: string; municipalityName: string; municipalityCode: string },
+): string | undefined => {
+  if (domicile.startsWith(town.prefectureName + town.municipalityName)) return town.municipalityCode;
+  const m = OTHER_MUNICIPALITIES.find((o) => domicile.startsWith(o.prefecture + o.city));
+  return m && withMunicipalityCheckDigit(m.code);
+};
+
 /** A 転入前住所 abroad for a nationality label of the demo data. */
 export const abroadAddress = (rng: Prng, nationality: string): string =>
   rng.pick(ABROAD_ADDRESSES[nationality] ?? ['国外']);

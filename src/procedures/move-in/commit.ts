@@ -121,6 +121,7 @@ export async function writeMoveIn(
       householdHeadName: headName,
       registeredDomicile: m.registeredDomicile,
       familyRegisterHead: m.familyRegisterHead,
+      domicileMunicipalityCode: m.domicileMunicipalityCode,
       address: payload.address.address,
       addressSupplement: payload.address.addressSupplement,
       postalCode: payload.address.postalCode,

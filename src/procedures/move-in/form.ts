@@ -39,6 +39,7 @@ export function moveInBody(f: FormValues): { body: MoveInApplication; rows: numb
       individualNumber: digitsOf(v('individualNumber')),
       registeredDomicile: v('registeredDomicile'),
       familyRegisterHead: v('familyRegisterHead'),
+      domicileMunicipalityCode: municipalityCodeOf(v('domicileMunicipalityCode')),
       cardPresented: checked(f, moverKey(i, 'cardPresented')) || undefined,
     });
   });
@@ -119,6 +120,7 @@ export const moveInErrorMapping: ErrorMapping = {
     'm.individualNumber': { label: '個人番号' },
     'm.registeredDomicile': { label: '本籍' },
     'm.familyRegisterHead': { label: '筆頭者' },
+    'm.domicileMunicipalityCode': { label: '本籍地の市区町村コード' },
     address: { label: '住所' },
     addressSupplement: { label: '方書' },
     postalCode: { label: '郵便番号', rules: { pattern: '郵便番号は7桁（例: 206-0012）で入力してください' } },

@@ -39,6 +39,7 @@ export function moverRow(i: number, f: FormValues, errors: Errors, rows: number)
       ${textField({ name: k('individualNumber'), label: '個人番号（12桁）', required: true, inputmode: 'numeric', maxlength: 16, hint: errors[k('individualNumber')] || f._numbersCleared ? 'もう一度入力してください（個人番号は画面に再表示しません）' : '転出証明書または個人番号カードから' }, errors)}
       ${textField({ name: k('registeredDomicile'), label: '本籍', value: f[k('registeredDomicile')], maxlength: 200, size: 'wide' }, errors)}
       ${textField({ name: k('familyRegisterHead'), label: '筆頭者', value: f[k('familyRegisterHead')], maxlength: 100 }, errors)}
+      ${textField({ name: k('domicileMunicipalityCode'), label: '本籍地の市区町村コード', value: f[k('domicileMunicipalityCode')], inputmode: 'numeric', maxlength: 8, hint: '6桁（5桁でも可）。附票記載事項通知の送付先です', size: 'narrow' }, errors)}
       ${checkboxField({ name: k('cardPresented'), label: '個人番号カードの提示あり', checked: f[k('cardPresented')] === '1' }, errors)}
     </div>
     <button type="submit" name="op" value="remove-${i}" class="btn-small row-remove"${rows <= 1 ? html` disabled` : ''} formnovalidate>この転入者を削除</button>

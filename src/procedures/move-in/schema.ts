@@ -29,6 +29,8 @@ export interface MoveInMover {
   individualNumber?: string; // from the 転出証明書 or the card; check digit validated
   registeredDomicile?: string;
   familyRegisterHead?: string;
+  /** 本籍地の市町村コード (6 digits, check digit): where the 戸籍の附票記載事項通知 goes (住基法第19条). */
+  domicileMunicipalityCode?: string;
   formerSurname?: string;
   cardPresented?: boolean;
 }
@@ -76,6 +78,7 @@ const moverSchema: JSONSchemaType<MoveInMover> = {
     individualNumber: { type: 'string', format: 'individual-number', nullable: true },
     registeredDomicile: { ...text(200), nullable: true },
     familyRegisterHead: { ...text(100), nullable: true },
+    domicileMunicipalityCode: { type: 'string', format: 'municipality-code', nullable: true },
     formerSurname: { ...text(50), nullable: true },
     cardPresented: { type: 'boolean', nullable: true },
   },

@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { CancellationScope } from '@temporalio/workflow';
 import { CaseStatus } from '../../domain/case-status';
+import { queueAddressAnnexNotices } from '../../workflows/address-annex';
 import { cancelWithCompensation } from '../../workflows/cancellation';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { activityProxies } from '../../workflows/proxies';
@@ -30,8 +31,8 @@ export interface MoveInWorkflowResult {
 
 /**
  * 転入 (ordinary move-in with a paper 転出証明書), domain.md §4.1:
- * 仮登録 → 決裁 (update, four-eyes) → registry write + outbox in one transaction → CS delivery (本人確認情報 and
- * 転入通知) retried until accepted → optional 住民票の写し → completed. Nothing leaves before approval. A
+ * 仮登録 → 決裁 (update, four-eyes) → registry write + outbox in one transaction → 附票記載事項通知 queued → CS
+ * delivery (本人確認情報, 転入通知, 附票記載事項通知 to the 本籍地) retried until accepted → optional 住民票の写し → completed. Nothing leaves before approval. A
  * supervisor's cancellation closes the case, after 本登録 with an appended 異動の取消し（減）.
  */
 export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveInWorkflowResult> {
@@ -50,6 +51,7 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
         registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
       );
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
+      await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
       let issueNumber: string | undefined;
       if (input.requestCertificate) {

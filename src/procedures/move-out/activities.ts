@@ -61,6 +61,7 @@ const certificateInfoOf =
       plannedMoveOutDate: app.plannedMoveOutDate,
       ...(r.registeredDomicile ? { registeredDomicile: r.registeredDomicile } : {}),
       ...(r.familyRegisterHead ? { familyRegisterHead: r.familyRegisterHead } : {}),
+      ...(r.domicileMunicipalityCode ? { domicileMunicipalityCode: r.domicileMunicipalityCode } : {}),
       moverGroupId: caseId,
       ...(app.plannedVisitDate ? { plannedVisitDate: app.plannedVisitDate } : {}),
     },

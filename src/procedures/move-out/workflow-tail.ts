@@ -11,6 +11,7 @@ import { AttentionReason, CaseStatus } from '../../domain/case-status';
 import { addDays, jstStartOfDay } from '../../domain/dates';
 import { DEFAULT_MOVE_RULES } from '../../domain/move-deadlines';
 import type { WorkflowTimings } from '../../domain/retry-policies';
+import { queueAddressAnnexNotices } from '../../workflows/address-annex';
 import type { CaseFrame } from '../../workflows/case-workflow';
 import type { Decision } from '../../workflows/case-types';
 import { activityProxies } from '../../workflows/proxies';
@@ -39,6 +40,7 @@ export async function commitAndDeliverMoveOut(c: CaseFrame, caseId: string, deci
     registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
   );
   await c.status.set(CaseStatus.DELIVERING);
+  await queueAddressAnnexNotices(caseId, c.timings);
   await c.deliverAll(CaseStatus.DELIVERING);
   return commit;
 }

@@ -160,6 +160,7 @@ export function specialMoveInActivities(deps: ActivityDeps) {
               individualNumberEnc: deps.pii.encrypt(c.individualNumber),
               registeredDomicile: c.registeredDomicile,
               familyRegisterHead: c.familyRegisterHead,
+              domicileMunicipalityCode: c.domicileMunicipalityCode,
               formerSurname: c.formerSurname,
               cardPresented: true,
             };

@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { CancellationScope, condition, defineSignal, setHandler } from '@temporalio/workflow';
 import type { SharedActivities } from '../../activities';
 import { AttentionReason, CaseStatus } from '../../domain/case-status';
+import { queueAddressAnnexNotices } from '../../workflows/address-annex';
 import { cancelWithCompensation } from '../../workflows/cancellation';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { activityProxies } from '../../workflows/proxies';
@@ -87,6 +88,7 @@ export async function specialMoveInWorkflow(
       );
       await wakeHeldCertificates(committed.heldIds);
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
+      await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
       if (input.requestCertificate) {
         await c.status.set(CaseStatus.ISSUING_CERTIFICATE);

@@ -113,6 +113,27 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
     expect(body.certificateRequest).toEqual({ includeHouseholdHead: true });
     expect(body).not.toHaveProperty('notificationDate');
   });
+  it('takes the 本籍 and the 本籍地 code (5-digit body folded to 6 digits), where the 附票記載事項通知 goes', () => {
+    const { body } = moveInBody(
+      moveInForm({
+        'm1.registeredDomicile': '埼玉県熊谷市本町一丁目2番地',
+        'm1.familyRegisterHead': '山田　一郎',
+        'm1.domicileMunicipalityCode': '１１２０２',
+      }),
+    );
+    expect(body.movers[1]).toMatchObject({
+      registeredDomicile: '埼玉県熊谷市本町一丁目2番地',
+      familyRegisterHead: '山田　一郎',
+      domicileMunicipalityCode: withMunicipalityCheckDigit('11202'),
+    });
+    expect(compileSchema(MoveInApplicationSchema)(body).ok).toBe(true);
+    const bad = compileSchema(MoveInApplicationSchema)(
+      moveInBody(moveInForm({ 'm1.domicileMunicipalityCode': '112021' })).body,
+    );
+    expect(bad.ok ? [] : bad.errors.map((e) => `${e.field} ${e.rule}`)).toEqual([
+      '/movers/1/domicileMunicipalityCode format',
+    ]);
+  });
   it('joins an existing household, omits the copy request when not asked, drops the 前住所 code from abroad', () => {
     const { body } = moveInBody(
       moveInForm({ householdMode: 'join', householdNumber: '0000035', fromAbroad: '1', certHouseholdHead: '1' }),
