@@ -114,6 +114,7 @@ export function createCsInbound(deps: CsInboundDeps) {
     schema: SchemaObject,
     store: (em: EntityManager, msg: T, inboundId: number) => Promise<Stored>,
     signals: Signals<T>,
+    opts: { keepBody: boolean } = { keepBody: true },
   ) => {
     const validate = compileSchema<T>(schema);
     return async (body: unknown): Promise<InboundResult> => {
@@ -133,7 +134,8 @@ export function createCsInbound(deps: CsInboundDeps) {
           kind,
           idempotencyKey: msg.idempotencyKey,
           fromMunicipalityCode: msg.fromMunicipalityCode,
-          bodyEnc: deps.pii.encrypt(JSON.stringify(msg)),
+          // only the kinds a workflow reads later keep their body; the key alone keeps the dedupe
+          bodyEnc: opts.keepBody ? deps.pii.encrypt(JSON.stringify(msg)) : undefined,
           status: 'ACCEPTED',
           receivedAt: new Date(),
         });
@@ -296,22 +298,37 @@ export function createCsInbound(deps: CsInboundDeps) {
       for (const caseId of new Set(waiting.map((w) => w.caseId)))
         await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
     },
+    // the certificate lives in the held row only, so that its purge erases the one copy (domain spec §4.5)
+    { keepBody: false },
   );
 
   /**
+   * The withdrawal names the certificate it withdraws: the origin's mover group (its 転出 case) and planned date, as
+   * in the 転出証明書情報. Matching on origin + 住民票コード alone would let the late withdrawal of a cancelled 転出
+   * erase the certificate of a later 転出 of the same person (a newer message replaces the held one).
+   */
+  const withdraws = (held: HeldMoveOutCertificate, w: MoveOutCertificateWithdrawal['withdrawal']) => {
+    if (!held.payloadEnc || held.plannedMoveOutDate !== w.plannedMoveOutDate) return false;
+    const cert = (JSON.parse(deps.pii.decrypt(held.payloadEnc)) as MoveOutCertificateInfo).certificate;
+    return cert.moverGroupId === w.moverGroupId;
+  };
+
+  /**
    * 転出証明書情報の取消 (the origin cancelled the 転出): a held certificate is purged at once (personal data deleted,
-   * the stub kept); one in use by a 特例転入 is marked withdrawn and that case is told (its workflow flags it for
-   * staff); a used one (the person has moved in) cannot be withdrawn and is listed as UNMATCHED for staff.
+   * the stub kept); one in use by a 特例転入 is marked withdrawn and that case is told (its workflow ends it on the
+   * paper path, and its release purges the certificate); a used one (the person has moved in) cannot be withdrawn and
+   * is listed as UNMATCHED for staff, as is a withdrawal of another certificate than the one held.
    */
   const certificateWithdrawal = receive<MoveOutCertificateWithdrawal>(
     InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
     MoveOutCertificateWithdrawalSchema,
     async (em, msg) => {
-      const held = await em.findOne(HeldMoveOutCertificate, {
+      const candidates = await em.find(HeldMoveOutCertificate, {
         originMunicipalityCode: msg.fromMunicipalityCode,
         residentRecordCode: msg.withdrawal.residentRecordCode,
         state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] },
       });
+      const held = candidates.find((h) => withdraws(h, msg.withdrawal));
       if (!held) return { status: 'UNMATCHED' };
       const now = new Date();
       if (held.state === HeldCertificateState.HELD) {
@@ -338,6 +355,8 @@ export function createCsInbound(deps: CsInboundDeps) {
           heldId,
         });
     },
+    // it names a 住民票コード; handled in its transaction, nothing reads it later
+    { keepBody: false },
   );
   return { moveInNotice, certificateRequest, moveOutCertificate, certificateWithdrawal };
 }
