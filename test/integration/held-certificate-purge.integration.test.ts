@@ -4,15 +4,18 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyBytes } from '../../src/config';
+import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
 import { createPiiCrypto } from '../../src/db/pii-crypto';
-import { HeldMoveOutCertificate } from '../../src/db/entities';
+import { HeldMoveOutCertificate, Resident } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import type { MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../../src/partners/cs-move-messages';
 import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
+import { MoveOutStatus } from '../../src/procedures/move-out/definition';
+import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
 import { randomIndividualNumber, randomResidentRecordCode, today } from '../support/fixtures';
-import { certificateInfoFrom } from '../support/move-fixtures';
+import { certificateInfoFrom, householdMovers } from '../support/move-fixtures';
 import { personValuesOf, scanRegistryDb } from '../support/registry-db-scan';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
@@ -185,4 +188,93 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
         expect(stub[gone as keyof HeldMoveOutCertificate] ?? null).toBeNull();
     });
   }
+
+  it('A cancels its 転出 after B received the certificate and a 特例転入 reserved it: B cannot approve, writes nothing, sends no 転入通知', async () => {
+    const [aClerk, aApprover, aSupervisor, bClerk, bApprover] = await Promise.all([
+      A.login('clerk1'),
+      A.login('approver1'),
+      A.login('supervisor1'),
+      B.login('clerk1'),
+      B.login('approver1'),
+    ]);
+    const caseStatus = (sys: TestSystem, token: string, caseId: string, status: string) =>
+      eventually(async () => {
+        const r = await sys.api('GET', `/api/cases/${caseId}`, { token });
+        return r.json?.status === status ? r.json : undefined;
+      }, 90_000);
+    const movers = await householdMovers(A.orm, 1);
+    const out = await A.api('POST', '/api/cases/move-out', {
+      token: aClerk,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        movers,
+        destination: { address: '神奈川県相模原市中央区中央二丁目1番1号', municipalityCode: B_CODE },
+        plannedMoveOutDate: addDays(today(), 5),
+        path: 'special',
+        cardHolderPresent: true,
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'myNumberCard' },
+      },
+    });
+    expect(out.status).toBe(201);
+    expect((await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: aApprover })).status).toBe(200);
+    await caseStatus(A, aClerk, out.json.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    const aResidents = await A.orm.em
+      .fork()
+      .find(Resident, { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } });
+    const codes = aResidents.map((r) => r.residentRecordCode!);
+    await eventually(async () =>
+      (await B.orm.em.fork().count(HeldMoveOutCertificate, { residentRecordCode: { $in: codes }, state: 'HELD' })) ===
+      codes.length
+        ? true
+        : undefined,
+    );
+
+    const special = await B.api('POST', '/api/cases/special-move-in', {
+      token: bClerk,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        persons: aResidents.map((r) => ({
+          residentRecordCode: r.residentRecordCode,
+          familyName: r.familyName,
+          givenName: r.givenName,
+          birthDate: r.birthDate,
+          sex: r.sex,
+          relationshipToHead: r.relationshipToHead,
+        })),
+        originMunicipalityCode: A_CODE,
+        address: { address: '神奈川県相模原市中央区中央二丁目1番1号' },
+        moveInDate: today(),
+        household: { mode: 'new' },
+        notifier: { kind: 'self' },
+      },
+    });
+    expect(special.status).toBe(201);
+    await caseStatus(B, bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
+
+    // A's supervisor cancels the 転出: A sends the 転出証明書情報の取消 to B
+    const cancel = await A.api('POST', `/api/cases/${out.json.caseId}/cancel`, {
+      token: aSupervisor,
+      body: { reason: '届出人の申出により転出を取り消す' },
+    });
+    expect(cancel.status).toBe(200);
+    await caseStatus(A, aClerk, out.json.caseId, CaseStatus.CANCELLED);
+
+    // B: the 特例転入 falls back to the paper path; the approval is refused
+    await caseStatus(B, bClerk, special.json.caseId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const approve = await B.api('POST', `/api/cases/${special.json.caseId}/approve`, { token: bApprover });
+    expect(approve.status).toBe(409);
+
+    // nothing written at B, nothing sent to A, and the certificates' 個人番号 and kana are gone from B's database
+    expect(await B.orm.em.fork().count(Resident, { residentRecordCode: { $in: codes } })).toBe(0);
+    const notices = (await csAdmin('GET', 'received?kind=move-in-notices')).items as Array<{ body: any }>;
+    expect(notices.filter((n) => codes.includes(n.body.notice.residentRecordCode))).toEqual([]);
+    expect(await B.orm.em.fork().count(HeldMoveOutCertificate, { state: { $ne: 'PURGED' } })).toBe(0);
+    const aPii = piiOf(A);
+    const certOnly = aResidents.flatMap((r) => [
+      { what: '個人番号', value: aPii.decrypt(r.individualNumberEnc!) },
+      { what: 'kana', value: `${r.familyNameKana}　${r.givenNameKana}` },
+    ]);
+    expect((await scanRegistryDb(B.orm, piiOf(B), certOnly)).findings).toEqual([]);
+  });
 });
