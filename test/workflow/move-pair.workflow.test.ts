@@ -209,6 +209,60 @@ describe('転出 (origin)', () => {
   });
 });
 
+describe('転入通知 after the planned date (issue 10 items 2 and 5)', () => {
+  it('an earlier 転入日 moves the 除票 back to it; a later 転入通知 replaces the confirmed values; the same message again changes nothing', async () => {
+    const P = addDays(today(), 3);
+    const c = await startMoveOut(5, P, 'paper');
+    await sleepUntil(jstStartOfDay(P), 60_000);
+    await eventually(async () =>
+      (await residentsOf(c.addressees)).every((r) => r.status === ResidentStatus.REMOVED && r.removalDate === P)
+        ? true
+        : undefined,
+    );
+    const [person] = await residentsOf(c.addressees);
+    const code = { ...person!, residentRecordCode: person!.residentRecordCode! };
+    const historyRows = () => em().count(ResidentHistory, { addresseeNumber: person!.addresseeNumber });
+    const rowsAtRemoval = await historyRows();
+
+    // the notice arrives after P with a 転入日 two days before P: 除票 = min(P, 転入日)
+    const first = moveInNoticeFrom(h.config.municipalityCode, code, addDays(P, -2));
+    expect((await inbound.moveInNotice(first)).status).toBe('ACCEPTED');
+    const recorded = await eventually(async () => {
+      const [r] = await residentsOf([person!.addresseeNumber]);
+      return r!.confirmedMoveOutDate ? r : undefined;
+    });
+    expect(recorded).toMatchObject({
+      status: ResidentStatus.REMOVED,
+      plannedMoveOutDate: P,
+      confirmedMoveOutDate: addDays(P, -2),
+      removalDate: addDays(P, -2),
+      ceasedResidentDate: addDays(P, -2),
+    });
+
+    // a later 転入通知 for the same person (another message): the latest wins, the 除票 date follows it
+    const later = moveInNoticeFrom(h.config.municipalityCode, code, addDays(P, -1));
+    later.notice.newAddress = '神奈川県相模原市中央区中央三丁目3番3号';
+    expect((await inbound.moveInNotice(later)).status).toBe('ACCEPTED');
+    const replaced = await eventually(async () => {
+      const [r] = await residentsOf([person!.addresseeNumber]);
+      return r!.confirmedMoveOutDate === addDays(P, -1) ? r : undefined;
+    });
+    expect(replaced).toMatchObject({
+      plannedMoveOutDate: P,
+      plannedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号',
+      confirmedDestinationAddress: '神奈川県相模原市中央区中央三丁目3番3号',
+      removalDate: addDays(P, -1),
+    });
+    await eventually(async () => ((await historyRows()) === rowsAtRemoval + 2 ? true : undefined));
+
+    // the same message delivered again: idempotent
+    expect((await inbound.moveInNotice(later)).duplicate).toBe(true);
+    await h.idle();
+    expect(await historyRows()).toBe(rowsAtRemoval + 2);
+    expect((await residentsOf([person!.addresseeNumber]))[0]).toMatchObject({ removalDate: addDays(P, -1) });
+  });
+});
+
 describe('転出証明書情報 held at the destination', () => {
   const receive = async (planned: string, person?: Parameters<typeof certificateInfoFrom>[2]) => {
     const msg = certificateInfoFrom(h.config.municipalityCode, planned, person);
