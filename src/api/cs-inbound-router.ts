@@ -15,6 +15,7 @@ import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
 import {
   AuditAction,
   CaseActionLog,
+  CaseApplication,
   CaseRecord,
   HeldCertificateState,
   ResidentHistory,
@@ -46,6 +47,7 @@ import { moveOutDefinition } from '../procedures/move-out/definition';
 import { certificateInfoRequestSignal, moveInNoticeSignal, moveOutWorkflow } from '../procedures/move-out/workflow';
 import { onlineMoveOutDefinition } from '../procedures/online-move-out/definition';
 import { onlineMoveOutWorkflow } from '../procedures/online-move-out/workflow';
+import { specialMoveInDefinition, SpecialMoveInStatus } from '../procedures/special-move-in/definition';
 import {
   certificateArrivedSignal,
   certificateWithdrawnSignal,
@@ -183,6 +185,24 @@ export function createCsInbound(deps: CsInboundDeps) {
   };
   const caseRow = (caseId: string) => deps.orm.em.fork().findOneOrFail(CaseRecord, { caseId });
 
+  /** The 特例転入 waiting, after its 送信依頼, for this person's 転出証明書情報 from that origin (the latest asker). */
+  const waitingSpecialMoveIn = async (em: EntityManager, origin: string, residentRecordCode: string) => {
+    const asked = await em.find(
+      OutboxMessage,
+      { kind: OutboxKind.CERTIFICATE_INFO_REQUEST, residentRecordCode },
+      { orderBy: { id: 'desc' } },
+    );
+    for (const caseId of new Set(asked.map((o) => o.caseId))) {
+      const c = await em.findOne(CaseRecord, { caseId });
+      if (c?.procedure !== specialMoveInDefinition.code || c.status !== SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO)
+        continue;
+      const app = await em.findOne(CaseApplication, { caseId });
+      if ((app?.payload as { originMunicipalityCode?: string } | undefined)?.originMunicipalityCode === origin)
+        return caseId;
+    }
+    return undefined;
+  };
+
   const moveInNotice = receive<MoveInNotice>(
     InboundKind.MOVE_IN_NOTICE,
     MoveInNoticeSchema,
@@ -249,6 +269,12 @@ export function createCsInbound(deps: CsInboundDeps) {
           replacedCount: held.replacedCount + 1,
         });
       } else {
+        // an answer to a 送信依頼 already past its purge time goes straight to the waiting 特例転入 (reserved), so the
+        // purge waits for that case, which sees "too late → paper path" once instead of losing the row and asking again
+        const late = purgeAt.getTime() <= Date.now();
+        const waitingCase = late
+          ? await waitingSpecialMoveIn(em, msg.fromMunicipalityCode, cert.residentRecordCode)
+          : undefined;
         const heldId = `${heldCertificateDefinition.idPrefix}-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
         held = em.create(HeldMoveOutCertificate, {
           heldId,
@@ -258,7 +284,8 @@ export function createCsInbound(deps: CsInboundDeps) {
           plannedMoveOutDate: cert.plannedMoveOutDate,
           plannedVisitDate: cert.plannedVisitDate,
           payloadEnc,
-          state: HeldCertificateState.HELD,
+          state: waitingCase ? HeldCertificateState.IN_USE : HeldCertificateState.HELD,
+          usedByCaseId: waitingCase,
           receivedAt: new Date(),
           purgeAt,
           replacedCount: 0,
