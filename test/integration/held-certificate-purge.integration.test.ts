@@ -8,7 +8,7 @@ import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
 import { createPiiCrypto } from '../../src/db/pii-crypto';
-import { HeldMoveOutCertificate, Resident } from '../../src/db/entities';
+import { CaseRecord, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import type { MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../../src/partners/cs-move-messages';
 import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
@@ -186,6 +186,14 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
       expect(stub.withdrawnAt).toBeInstanceOf(Date);
       for (const gone of ['payloadEnc', 'residentRecordCode', 'plannedMoveOutDate', 'plannedVisitDate', 'purgeAt'])
         expect(stub[gone as keyof HeldMoveOutCertificate] ?? null).toBeNull();
+      const heldCase = await eventually(async () => {
+        const row = await dest.orm.em.fork().findOneOrFail(CaseRecord, { caseId: stub.heldId });
+        return row.status === 'PURGED' ? row : undefined;
+      });
+      expect({ dueAt: heldCase.dueAt ?? null, plannedVisitDate: heldCase.plannedVisitDate ?? null }).toEqual({
+        dueAt: null,
+        plannedVisitDate: null,
+      });
     });
   }
 
