@@ -4,6 +4,7 @@ import { ChangeReason } from '../domain/change-reason';
 import { jstDate } from '../domain/dates';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
+import { erasePersonalData } from '../db/registry-lookup';
 import {
   AuditAction,
   CaseActionLog,
@@ -152,7 +153,11 @@ export function compensationActivities(deps: ActivityDeps) {
           usedByCaseId: input.caseId,
           state: { $in: [HeldCertificateState.IN_USE, HeldCertificateState.USED] },
         });
-        held.forEach((h) => Object.assign(h, { state: HeldCertificateState.HELD, usedByCaseId: undefined }));
+        held.forEach((h) =>
+          h.withdrawnAt // withdrawn by the origin meanwhile: purged, not given back (domain spec §4.5)
+            ? erasePersonalData(h, now())
+            : Object.assign(h, { state: HeldCertificateState.HELD, usedByCaseId: undefined }),
+        );
         result.heldIds = held.map((h) => h.heldId);
 
         em.persist(

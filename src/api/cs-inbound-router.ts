@@ -17,6 +17,7 @@ import {
   AnnexNoticeDirection,
   AuditAction,
   CaseActionLog,
+  CaseApplication,
   CaseRecord,
   HeldCertificateState,
   ResidentHistory,
@@ -53,6 +54,7 @@ import { moveOutDefinition } from '../procedures/move-out/definition';
 import { certificateInfoRequestSignal, moveInNoticeSignal, moveOutWorkflow } from '../procedures/move-out/workflow';
 import { onlineMoveOutDefinition } from '../procedures/online-move-out/definition';
 import { onlineMoveOutWorkflow } from '../procedures/online-move-out/workflow';
+import { specialMoveInDefinition, SpecialMoveInStatus } from '../procedures/special-move-in/definition';
 import {
   certificateArrivedSignal,
   certificateWithdrawnSignal,
@@ -122,6 +124,7 @@ export function createCsInbound(deps: CsInboundDeps) {
     schema: SchemaObject,
     store: (em: EntityManager, msg: T, inboundId: number) => Promise<Stored>,
     signals: Signals<T>,
+    opts: { keepBody: boolean } = { keepBody: true },
   ) => {
     const validate = compileSchema<T>(schema);
     return async (body: unknown): Promise<InboundResult> => {
@@ -141,7 +144,8 @@ export function createCsInbound(deps: CsInboundDeps) {
           kind,
           idempotencyKey: msg.idempotencyKey,
           fromMunicipalityCode: msg.fromMunicipalityCode,
-          bodyEnc: deps.pii.encrypt(JSON.stringify(msg)),
+          // only the kinds a workflow reads later keep their body; the key alone keeps the dedupe
+          bodyEnc: opts.keepBody ? deps.pii.encrypt(JSON.stringify(msg)) : undefined,
           status: 'ACCEPTED',
           receivedAt: new Date(),
         });
@@ -188,6 +192,24 @@ export function createCsInbound(deps: CsInboundDeps) {
     return moved?.caseId ? ((await em.findOne(CaseRecord, { caseId: moved.caseId })) ?? undefined) : undefined;
   };
   const caseRow = (caseId: string) => deps.orm.em.fork().findOneOrFail(CaseRecord, { caseId });
+
+  /** The 特例転入 waiting, after its 送信依頼, for this person's 転出証明書情報 from that origin (the latest asker). */
+  const waitingSpecialMoveIn = async (em: EntityManager, origin: string, residentRecordCode: string) => {
+    const asked = await em.find(
+      OutboxMessage,
+      { kind: OutboxKind.CERTIFICATE_INFO_REQUEST, residentRecordCode },
+      { orderBy: { id: 'desc' } },
+    );
+    for (const caseId of new Set(asked.map((o) => o.caseId))) {
+      const c = await em.findOne(CaseRecord, { caseId });
+      if (c?.procedure !== specialMoveInDefinition.code || c.status !== SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO)
+        continue;
+      const app = await em.findOne(CaseApplication, { caseId });
+      if ((app?.payload as { originMunicipalityCode?: string } | undefined)?.originMunicipalityCode === origin)
+        return caseId;
+    }
+    return undefined;
+  };
 
   const moveInNotice = receive<MoveInNotice>(
     InboundKind.MOVE_IN_NOTICE,
@@ -255,6 +277,12 @@ export function createCsInbound(deps: CsInboundDeps) {
           replacedCount: held.replacedCount + 1,
         });
       } else {
+        // an answer to a 送信依頼 already past its purge time goes straight to the waiting 特例転入 (reserved), so the
+        // purge waits for that case, which sees "too late → paper path" once instead of losing the row and asking again
+        const late = purgeAt.getTime() <= Date.now();
+        const waitingCase = late
+          ? await waitingSpecialMoveIn(em, msg.fromMunicipalityCode, cert.residentRecordCode)
+          : undefined;
         const heldId = `${heldCertificateDefinition.idPrefix}-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
         held = em.create(HeldMoveOutCertificate, {
           heldId,
@@ -264,7 +292,8 @@ export function createCsInbound(deps: CsInboundDeps) {
           plannedMoveOutDate: cert.plannedMoveOutDate,
           plannedVisitDate: cert.plannedVisitDate,
           payloadEnc,
-          state: HeldCertificateState.HELD,
+          state: waitingCase ? HeldCertificateState.IN_USE : HeldCertificateState.HELD,
+          usedByCaseId: waitingCase,
           receivedAt: new Date(),
           purgeAt,
           replacedCount: 0,
@@ -304,22 +333,37 @@ export function createCsInbound(deps: CsInboundDeps) {
       for (const caseId of new Set(waiting.map((w) => w.caseId)))
         await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
     },
+    // the certificate lives in the held row only, so that its purge erases the one copy (domain spec §4.5)
+    { keepBody: false },
   );
 
   /**
+   * The withdrawal names the certificate it withdraws: the origin's mover group (its 転出 case) and planned date, as
+   * in the 転出証明書情報. Matching on origin + 住民票コード alone would let the late withdrawal of a cancelled 転出
+   * erase the certificate of a later 転出 of the same person (a newer message replaces the held one).
+   */
+  const withdraws = (held: HeldMoveOutCertificate, w: MoveOutCertificateWithdrawal['withdrawal']) => {
+    if (!held.payloadEnc || held.plannedMoveOutDate !== w.plannedMoveOutDate) return false;
+    const cert = (JSON.parse(deps.pii.decrypt(held.payloadEnc)) as MoveOutCertificateInfo).certificate;
+    return cert.moverGroupId === w.moverGroupId;
+  };
+
+  /**
    * 転出証明書情報の取消 (the origin cancelled the 転出): a held certificate is purged at once (personal data deleted,
-   * the stub kept); one in use by a 特例転入 is marked withdrawn and that case is told (its workflow flags it for
-   * staff); a used one (the person has moved in) cannot be withdrawn and is listed as UNMATCHED for staff.
+   * the stub kept); one in use by a 特例転入 is marked withdrawn and that case is told (its workflow ends it on the
+   * paper path, and its release purges the certificate); a used one (the person has moved in) cannot be withdrawn and
+   * is listed as UNMATCHED for staff, as is a withdrawal of another certificate than the one held.
    */
   const certificateWithdrawal = receive<MoveOutCertificateWithdrawal>(
     InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
     MoveOutCertificateWithdrawalSchema,
     async (em, msg) => {
-      const held = await em.findOne(HeldMoveOutCertificate, {
+      const candidates = await em.find(HeldMoveOutCertificate, {
         originMunicipalityCode: msg.fromMunicipalityCode,
         residentRecordCode: msg.withdrawal.residentRecordCode,
         state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] },
       });
+      const held = candidates.find((h) => withdraws(h, msg.withdrawal));
       if (!held) return { status: 'UNMATCHED' };
       const now = new Date();
       if (held.state === HeldCertificateState.HELD) {
@@ -346,6 +390,8 @@ export function createCsInbound(deps: CsInboundDeps) {
           heldId,
         });
     },
+    // it names a 住民票コード; handled in its transaction, nothing reads it later
+    { keepBody: false },
   );
 
   /**

@@ -53,7 +53,9 @@ export const activeHouseholdExists = async (em: EntityManager, householdNumber: 
 
 /**
  * The purge of a held 転出証明書情報 (domain.md §4.5): the personal data — the message with the 個人番号, the 住民票コード
- * and the dates — is deleted; the stub keeps the message ID, the origin and the received and purged times.
+ * and the dates, and the deadline derived from the planned date — is deleted; the stub keeps the message ID, the
+ * origin, the received and purged times and the reason (withdrawn, else the deadline). The body is nowhere else: the
+ * CS inbound keeps only the message's key (cs-inbound-router.ts).
  */
 export function erasePersonalData(held: HeldMoveOutCertificate, at: Date, extra: { withdrawnAt?: Date } = {}): void {
   Object.assign(held, {
@@ -62,6 +64,8 @@ export function erasePersonalData(held: HeldMoveOutCertificate, at: Date, extra:
     residentRecordCode: undefined,
     plannedMoveOutDate: undefined,
     plannedVisitDate: undefined,
+    purgeAt: undefined,
+    replacedCount: 0,
     purgedAt: at,
     ...extra,
   });

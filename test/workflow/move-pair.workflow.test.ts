@@ -209,6 +209,60 @@ describe('転出 (origin)', () => {
   });
 });
 
+describe('転入通知 after the planned date (issue 10 items 2 and 5)', () => {
+  it('an earlier 転入日 moves the 除票 back to it; a later 転入通知 replaces the confirmed values; the same message again changes nothing', async () => {
+    const P = addDays(today(), 3);
+    const c = await startMoveOut(5, P, 'paper');
+    await sleepUntil(jstStartOfDay(P), 60_000);
+    await eventually(async () =>
+      (await residentsOf(c.addressees)).every((r) => r.status === ResidentStatus.REMOVED && r.removalDate === P)
+        ? true
+        : undefined,
+    );
+    const [person] = await residentsOf(c.addressees);
+    const code = { ...person!, residentRecordCode: person!.residentRecordCode! };
+    const historyRows = () => em().count(ResidentHistory, { addresseeNumber: person!.addresseeNumber });
+    const rowsAtRemoval = await historyRows();
+
+    // the notice arrives after P with a 転入日 two days before P: 除票 = min(P, 転入日)
+    const first = moveInNoticeFrom(h.config.municipalityCode, code, addDays(P, -2));
+    expect((await inbound.moveInNotice(first)).status).toBe('ACCEPTED');
+    const recorded = await eventually(async () => {
+      const [r] = await residentsOf([person!.addresseeNumber]);
+      return r!.confirmedMoveOutDate ? r : undefined;
+    });
+    expect(recorded).toMatchObject({
+      status: ResidentStatus.REMOVED,
+      plannedMoveOutDate: P,
+      confirmedMoveOutDate: addDays(P, -2),
+      removalDate: addDays(P, -2),
+      ceasedResidentDate: addDays(P, -2),
+    });
+
+    // a later 転入通知 for the same person (another message): the latest wins, the 除票 date follows it
+    const later = moveInNoticeFrom(h.config.municipalityCode, code, addDays(P, -1));
+    later.notice.newAddress = '神奈川県相模原市中央区中央三丁目3番3号';
+    expect((await inbound.moveInNotice(later)).status).toBe('ACCEPTED');
+    const replaced = await eventually(async () => {
+      const [r] = await residentsOf([person!.addresseeNumber]);
+      return r!.confirmedMoveOutDate === addDays(P, -1) ? r : undefined;
+    });
+    expect(replaced).toMatchObject({
+      plannedMoveOutDate: P,
+      plannedDestinationAddress: '神奈川県相模原市中央区中央一丁目1番1号',
+      confirmedDestinationAddress: '神奈川県相模原市中央区中央三丁目3番3号',
+      removalDate: addDays(P, -1),
+    });
+    await eventually(async () => ((await historyRows()) === rowsAtRemoval + 2 ? true : undefined));
+
+    // the same message delivered again: idempotent
+    expect((await inbound.moveInNotice(later)).duplicate).toBe(true);
+    await h.idle();
+    expect(await historyRows()).toBe(rowsAtRemoval + 2);
+    expect((await residentsOf([person!.addresseeNumber]))[0]).toMatchObject({ removalDate: addDays(P, -1) });
+  });
+});
+
 describe('転出証明書情報 held at the destination', () => {
   const receive = async (planned: string, person?: Parameters<typeof certificateInfoFrom>[2]) => {
     const msg = certificateInfoFrom(h.config.municipalityCode, planned, person);
@@ -321,7 +375,7 @@ describe('特例転入 (destination)', () => {
     expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
   });
 
-  it('past min(P + 30, 転入日 + 14) the card path is refused: at intake when held, on arrival otherwise', async () => {
+  it('past min(P + 30, 転入日 + 14) the card path is refused at intake: on P + 30 when held, on 転入日 + 14 when not', async () => {
     const heldLate = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -20));
     await inbound.moveOutCertificate(heldLate);
     await expect(startSpecial(specialMoveInFor(heldLate, addDays(today(), -16)))).rejects.toMatchObject({
@@ -329,16 +383,38 @@ describe('特例転入 (destination)', () => {
       errors: [{ field: '/persons/0', rule: 'specialMoveInDeadline' }],
     });
 
-    const arriving = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -20));
-    const c = await startSpecial(specialMoveInFor(arriving, addDays(today(), -16)));
-    await eventually(async () =>
-      h.cs.certificateRequests.some((r) => r.idempotencyKey.includes(c.caseId)) ? true : undefined,
-    );
+    // not held, and 転入日 + 14 already past at the filing: refused at intake, nothing started, no 送信依頼
+    const unheld = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -20));
+    const requestsBefore = h.cs.certificateRequests.length;
+    const casesBefore = await em().count(CaseRecord, { procedure: 'SPECIAL_MOVE_IN' });
+    await expect(startSpecial(specialMoveInFor(unheld, addDays(today(), -16)))).rejects.toMatchObject({
+      status: 422,
+      errors: [{ field: '/moveInDate', rule: 'specialMoveInDeadline' }],
+    });
+    await h.idle();
+    expect(h.cs.certificateRequests.length).toBe(requestsBefore);
+    expect(await em().count(CaseRecord, { procedure: 'SPECIAL_MOVE_IN' })).toBe(casesBefore);
+  });
+
+  it('a 送信依頼 answered after P + 30: the case sees "too late" once (no second 送信依頼), then the certificate is purged', async () => {
+    // filed in time for 転入日 + 14, but P + 30 has passed: the answer arrives already past its purge time
+    const arriving = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -40));
+    const c = await startSpecial(specialMoveInFor(arriving, addDays(today(), -3)));
+    const asked = () => h.cs.certificateRequests.filter((r) => r.idempotencyKey.includes(c.caseId));
+    await eventually(async () => (asked().length ? true : undefined));
     await inbound.moveOutCertificate(arriving);
+    // stored already reserved for the waiting case (a HELD row would race its purge-at-once against the case)
+    expect(await em().findOneOrFail(HeldMoveOutCertificate, { messageId: arriving.idempotencyKey })).toMatchObject({
+      usedByCaseId: c.caseId,
+    });
     expect((await c.handle.result()).status).toBe(SpecialMoveInStatus.DEADLINE_PASSED);
-    expect((await em().findOneOrFail(HeldMoveOutCertificate, { messageId: arriving.idempotencyKey })).state).toBe(
-      'HELD',
-    );
+    await sleepFor('3 days'); // a lost row would make the case ask again (and wait for 1 day each round)
+    expect(asked()).toHaveLength(1);
+    const row = await eventually(async () => {
+      const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: arriving.idempotencyKey });
+      return held.state === 'PURGED' ? held : undefined;
+    });
+    expect(row.payloadEnc ?? null).toBeNull();
     expect(await em().count(Resident, { residentRecordCode: arriving.certificate.residentRecordCode })).toBe(0);
   });
 });

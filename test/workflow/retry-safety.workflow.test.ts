@@ -5,7 +5,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
-import { AttentionReason, CaseAction, CaseStatus } from '../../src/domain/case-status';
+import { CaseAction, CaseStatus } from '../../src/domain/case-status';
 import { addDays } from '../../src/domain/dates';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import {
@@ -14,6 +14,7 @@ import {
   CaseRecord,
   CertificateIssuance,
   HeldMoveOutCertificate,
+  OutboxMessage,
   Resident,
   ResidentHistory,
 } from '../../src/db/entities';
@@ -24,6 +25,7 @@ import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { intakeMoveOut } from '../../src/procedures/move-out/intake';
 import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
 import { DEDUPE_INBOUND_SIGNALS } from '../../src/procedures/move-out/workflow-tail';
+import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
 import { intakeSpecialMoveIn } from '../../src/procedures/special-move-in/intake';
 import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
 import { createActivities } from '../../src/worker/create-worker';
@@ -243,8 +245,9 @@ describe('inbound CS messages reach workflows by signal', () => {
     expect((await caseRow(caseId)).status).toBe(MoveOutStatus.AWAITING_MOVE_OUT_DATE);
   });
 
-  it('a withdrawal of a certificate reserved by a 特例転入 is flagged on that case by its own workflow', async () => {
-    // proves: the inbound endpoint signals certificateWithdrawn; the case row is written by the status helper
+  it('a withdrawal of a certificate reserved by a 特例転入 ends that case on the paper path through its own workflow', async () => {
+    // proves: the inbound endpoint signals certificateWithdrawn; the workflow ends the case (the status helper writes
+    // the row) and its release purges the certificate (issue 10 item 3)
     const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -2));
     await inbound.moveOutCertificate(cert);
     const { caseId } = await intakeSpecialMoveIn(
@@ -274,20 +277,49 @@ describe('inbound CS messages reach workflows by signal', () => {
       },
     });
     expect(answer).toMatchObject({ duplicate: false, status: 'ACCEPTED' });
-    const after = await eventually(async () => {
-      const row = await caseRow(caseId);
-      return row.needsAttention ? row : undefined;
-    });
-    expect(after).toMatchObject({
-      status: CaseStatus.AWAITING_APPROVAL,
-      needsAttention: true,
-      attentionReason: AttentionReason.CERTIFICATE_WITHDRAWN,
-    });
+    await statusIs(caseId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const after = await caseRow(caseId);
     expect(after.revision).toBeGreaterThan(before.revision);
     const withdrawn = signalsIn(await historyOf(specialMoveInWorkflowId(caseId)), 'certificateWithdrawn');
     expect(withdrawn.map(signalArg)).toEqual([{ heldId: held.heldId }]);
-    const heldAfter = await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId });
-    expect(heldAfter).toMatchObject({ state: 'IN_USE', usedByCaseId: caseId });
+    const heldAfter = await eventually(async () => {
+      const row = await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId });
+      return row.state === 'PURGED' ? row : undefined;
+    });
+    expect(heldAfter.payloadEnc ?? null).toBeNull();
     expect(heldAfter.withdrawnAt).toBeInstanceOf(Date);
+  });
+
+  it('the commit re-checks the withdrawal: a withdrawal whose signal never arrived still commits nothing', async () => {
+    // proves: commitSpecialMoveIn refuses a withdrawn certificate in its transaction (CertificateWithdrawn) and the
+    // workflow ends the case on the paper path: no resident, no 転入通知, no 本人確認情報 (issue 10 item 3)
+    const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -2));
+    await inbound.moveOutCertificate(cert);
+    const { caseId } = await intakeSpecialMoveIn(
+      h.api,
+      actor,
+      specialMoveInFor(cert, addDays(today(), -1)),
+      randomUUID(),
+    );
+    await statusIs(caseId, CaseStatus.AWAITING_APPROVAL);
+    const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
+    expect(held.state).toBe('IN_USE');
+    // the withdrawal is stored, but its signal is lost (no call of the inbound's signal step)
+    const e = em();
+    const row = await e.findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId });
+    row.withdrawnAt = new Date();
+    await e.flush();
+
+    await h.env.client.workflow
+      .getHandle(specialMoveInWorkflowId(caseId))
+      .executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await statusIs(caseId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    expect(await em().count(Resident, { residentRecordCode: cert.certificate.residentRecordCode })).toBe(0);
+    expect(await em().count(OutboxMessage, { caseId })).toBe(0);
+    const purged = await eventually(async () => {
+      const r = await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId });
+      return r.state === 'PURGED' ? r : undefined;
+    });
+    expect(purged.payloadEnc ?? null).toBeNull();
   });
 });

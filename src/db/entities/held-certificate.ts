@@ -6,8 +6,9 @@ export type HeldCertificateState = (typeof HeldCertificateState)[keyof typeof He
 /**
  * Destination side: 転出証明書情報 received from an origin town through the CS (domain.md §3.5, §4.5). One row per
  * (origin, 住民票コード) while held; a re-sent message replaces the content and restarts the timer. On purge the
- * personal data (payload, code, dates) is deleted and only the non-personal stub remains: message ID, origin,
- * received and purged times (`000_6eda969c340266a8.txt` L439–442).
+ * personal data (payload, code, dates, the deadline derived from them) is deleted and only the non-personal stub
+ * remains: message ID, origin, received and purged times, and `withdrawnAt` when the origin withdrew it
+ * (`000_6eda969c340266a8.txt` L439–442). This row holds the only copy: the CS inbound stores no body for it.
  */
 export class HeldMoveOutCertificate {
   heldId!: string;
@@ -60,7 +61,9 @@ export type InboundKind = (typeof InboundKind)[keyof typeof InboundKind];
 
 /**
  * Every message received from the CS, de-duplicated by the sender's idempotency key. Unmatched 転入通知 stay here
- * with status UNMATCHED for staff (転入通知情報取込エラー一覧, standard spec 4.1.3.1.2). The body is encrypted.
+ * with status UNMATCHED for staff (転入通知情報取込エラー一覧, standard spec 4.1.3.1.2). The body is encrypted and kept
+ * only for the kinds a workflow reads later (転入通知, 送信依頼); a 転出証明書情報 and its withdrawal keep only their
+ * key (the dedupe), so that the purge of the held row erases the one copy of the certificate.
  */
 export class InboundMessage {
   id!: number;

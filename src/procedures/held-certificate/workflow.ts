@@ -40,7 +40,8 @@ export async function heldCertificateWorkflow(input: {
     changed = true;
   });
   const end = async (s: HeldCertificateStatus) => {
-    await status.set(s);
+    // a purged certificate's case row keeps no deadline (derived from the planned date) and no 来庁予定日 either
+    await status.set(s, s === HeldCertificateStatus.PURGED ? { dueAt: null, plannedVisitDate: null } : {});
     await condition(allHandlersFinished);
     return { heldId, status: s };
   };

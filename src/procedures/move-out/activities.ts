@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseAction, CaseStatus } from '../../domain/case-status';
 import { ChangeReason } from '../../domain/change-reason';
-import { jstDate, toCsBirthDate } from '../../domain/dates';
+import { jstDate, minDate, toCsBirthDate } from '../../domain/dates';
 import { FailureType } from '../../domain/failures';
 import { ResidentStatus } from '../../domain/registry-values';
 import { audit } from '../../db/audit-writer';
@@ -224,7 +224,10 @@ export function moveOutActivities(deps: ActivityDeps) {
 
     /**
      * Records a received 転入通知 (domain.md §4.6): 転入通知日, 転出先住所（確定） and 転出年月日（確定）, next to the
-     * planned values, never overwriting them. Returns whom it concerned and the 転入日.
+     * planned values, never overwriting them. For duplicates the latest wins (standard spec 4.1.3.1.2, §4.6 step 1):
+     * a later notice for the same person replaces the confirmed values; the same message again changes nothing. A
+     * 除票 already in effect takes the earlier of the planned date and the 転入日 (§4.3 Status, §4.6 step 2, §10.2),
+     * whenever the notice arrives. Returns whom it concerned and the 転入日 now recorded.
      */
     async recordMoveInNotice(input: {
       caseId: string;
@@ -235,14 +238,30 @@ export function moveOutActivities(deps: ActivityDeps) {
         const notice = (JSON.parse(deps.pii.decrypt(msg.bodyEnc!)) as MoveInNotice).notice;
         const residents = await subjects(em, input.caseId);
         const r = residents.find((x) => x.residentRecordCode === notice.residentRecordCode);
-        if (r && !r.moveInNoticeDate) {
+        const recorded = r
+          ? (await em.find(CaseActionLog, { caseId: input.caseId, action: CaseAction.MOVE_IN_NOTICE_RECORDED }))
+              .map((l) => l.detail as { addresseeNumber?: string; inboundId?: number } | undefined)
+              .filter((d) => d?.addresseeNumber === r.addresseeNumber)
+              .map((d) => d!.inboundId ?? 0)
+          : [];
+        // the latest received (inbound rows are numbered in arrival order); one already recorded is not again
+        if (r && (!r.moveInNoticeDate || recorded.every((id) => id < input.inboundId))) {
+          const removalDate =
+            r.status === ResidentStatus.REMOVED && r.removalDate
+              ? minDate(r.plannedMoveOutDate ?? r.removalDate, notice.moveInDate)
+              : r.removalDate;
           Object.assign(r, {
             confirmedDestinationAddress: notice.newAddress,
             confirmedMoveOutDate: notice.moveInDate,
             moveInNoticeDate: jstDate(msg.receivedAt),
+            ...(removalDate !== r.removalDate ? { removalDate, ceasedResidentDate: removalDate } : {}),
             updatedBy: 'system',
           });
-          appendHistory(em, deps, r, { caseId: input.caseId, operatorId: 'system', notes: '転入通知' });
+          appendHistory(em, deps, r, {
+            caseId: input.caseId,
+            operatorId: 'system',
+            notes: recorded.length ? '転入通知（更新）' : '転入通知',
+          });
           em.persist(
             em.create(CaseActionLog, {
               caseId: input.caseId,
@@ -256,7 +275,7 @@ export function moveOutActivities(deps: ActivityDeps) {
         }
         return {
           addresseeNumber: r?.addresseeNumber,
-          moveInDate: r ? notice.moveInDate : undefined,
+          moveInDate: r?.confirmedMoveOutDate,
           allReceived: residents.every((x) => x.moveInNoticeDate),
         };
       });

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { EntityManager } from '@mikro-orm/core';
+import { LockMode, type EntityManager } from '@mikro-orm/core';
 import { FailureType } from '../../domain/failures';
 import { minDate, toCsBirthDate } from '../../domain/dates';
 import { specialMoveInLastDay } from '../../domain/move-deadlines';
@@ -17,6 +17,7 @@ import type { ContinuedUseRequest } from '../../partners/card-agency-messages';
 import { alreadyCommitted, writeMoveIn, type CommitResult } from '../move-in/commit';
 import type { ActivityDeps } from '../../activities/deps';
 import { enqueue } from '../../activities/outbox-writer';
+import { erasePersonalData } from '../../db/registry-lookup';
 
 const loadApp = async (em: EntityManager, caseId: string) =>
   (await em.findOneOrFail(CaseApplication, { caseId })).payload as unknown as StoredSpecialMoveInApplication;
@@ -64,14 +65,22 @@ export function specialMoveInActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Gives reserved certificates back (case rejected or switched to the paper path). */
+    /**
+     * Gives reserved certificates back (case rejected or switched to the paper path); one the origin withdrew meanwhile
+     * is purged instead (domain spec §4.5: nothing of it may stay).
+     */
     async releaseHeldCertificates(input: { caseId: string }): Promise<{ heldIds: string[] }> {
       return deps.orm.em.fork().transactional(async (em) => {
         const rows = await em.find(HeldMoveOutCertificate, {
           usedByCaseId: input.caseId,
           state: HeldCertificateState.IN_USE,
         });
-        rows.forEach((h) => Object.assign(h, { state: HeldCertificateState.HELD, usedByCaseId: undefined }));
+        const now = new Date();
+        rows.forEach((h) =>
+          h.withdrawnAt
+            ? erasePersonalData(h, now)
+            : Object.assign(h, { state: HeldCertificateState.HELD, usedByCaseId: undefined }),
+        );
         await em.flush();
         return { heldIds: rows.map((h) => h.heldId) };
       });
@@ -127,9 +136,21 @@ export function specialMoveInActivities(deps: ActivityDeps) {
       terminalId?: string;
     }): Promise<CommitResult & { heldIds: string[] }> {
       return deps.orm.em.fork().transactional(async (em) => {
-        const heldRows = await em.find(HeldMoveOutCertificate, { usedByCaseId: input.caseId });
+        // locked (MySQL; SQLite serialises writers): a withdrawal stored meanwhile waits for this commit, or wins
+        const isSqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
+        const heldRows = await em.find(
+          HeldMoveOutCertificate,
+          { usedByCaseId: input.caseId },
+          isSqlite ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE },
+        );
         const done = await alreadyCommitted(em, input.caseId);
         if (done) return { ...done, heldIds: heldRows.map((h) => h.heldId) };
+        // defence in depth: the workflow refuses the 決裁 of a withdrawn certificate; the commit checks it once more
+        if (heldRows.some((h) => h.withdrawnAt))
+          throw ApplicationFailure.nonRetryable(
+            'the 転出証明書情報 was withdrawn by the origin',
+            FailureType.CERTIFICATE_WITHDRAWN,
+          );
         const app = await loadApp(em, input.caseId);
         const certs = new Map(
           heldRows

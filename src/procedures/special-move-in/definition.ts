@@ -5,6 +5,8 @@ export const SpecialMoveInStatus = {
   AWAITING_CERTIFICATE_INFO: 'AWAITING_CERTIFICATE_INFO',
   /** 特例転入の期限切れ: a 転入届 with the paper 転出証明書 is needed. */
   DEADLINE_PASSED: 'DEADLINE_PASSED',
+  /** 転出証明書情報の取消: the origin cancelled the 転出; a 転入届 with the paper 転出証明書 is needed (§4.2 Failures). */
+  CERTIFICATE_WITHDRAWN: 'CERTIFICATE_WITHDRAWN',
 } as const;
 export type SpecialMoveInStatus = (typeof SpecialMoveInStatus)[keyof typeof SpecialMoveInStatus];
 
@@ -16,6 +18,7 @@ export const specialMoveInDefinition = {
   statuses: {
     AWAITING_CERTIFICATE_INFO: { label: '転出証明書情報の到着待ち', group: 'wait', cancellable: true },
     DEADLINE_PASSED: { label: '特例転入の期限切れ', group: 'closed' },
+    CERTIFICATE_WITHDRAWN: { label: '転出証明書情報の取消（転出証明書による転入届が必要）', group: 'closed' },
   },
   steps: [
     { label: '転出証明書情報の確認', statuses: ['AWAITING_CERTIFICATE_INFO'] },

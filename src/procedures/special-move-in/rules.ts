@@ -1,4 +1,5 @@
 import type { FieldError } from '../../domain/ajv';
+import { addDays } from '../../domain/dates';
 import { specialMoveInLastDay, type MoveDeadlineRules } from '../../domain/move-deadlines';
 import { isValidRelationship } from '../../domain/registry-values';
 import type { SpecialMoveInApplication, StoredSpecialMoveInApplication } from './schema';
@@ -31,12 +32,21 @@ export function evaluateSpecialMoveIn(app: SpecialMoveInApplication, f: SpecialM
     err('/persons', 'oneHouseholdHead', '新しい世帯には世帯主が1人必要です');
   if (app.household.mode === 'join' && !f.householdExists)
     err('/household/householdNumber', 'householdExists', '指定の世帯が見つかりません');
+  // without a held certificate P is unknown, but 転入日 + 14 alone can already be past: no 送信依頼 is worth sending
+  const moveInLastDay = addDays(app.moveInDate, f.deadlines.specialMoveInDaysAfterMoveIn);
+  if (f.heldPlannedMoveOutDates.some((d) => !d) && notificationDate > moveInLastDay)
+    err(
+      '/moveInDate',
+      'specialMoveInDeadline',
+      `特例転入の期限（転入日から${f.deadlines.specialMoveInDaysAfterMoveIn}日: ${moveInLastDay}）を過ぎています。転出証明書による転入届が必要です`,
+    );
   for (const [i, p] of app.persons.entries()) {
     const at = `/persons/${i}`;
     if (!isValidRelationship(p.relationshipToHead))
       err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
     if (f.registered[i]) err(at, 'alreadyRegistered', 'この方は既に本市に住民登録があります（転入できません）');
-    // the deadline (domain.md §4.2 step 2) can be checked now when the certificate is held; otherwise on its arrival
+    // the deadline min(P + 30, 転入日 + 14) (domain.md §4.2 step 2) is checked now when the certificate is held;
+    // otherwise 転入日 + 14 above, and P + 30 on its arrival
     const planned = f.heldPlannedMoveOutDates[i];
     const lastDay = planned && specialMoveInLastDay(planned, app.moveInDate, f.deadlines);
     if (lastDay && notificationDate > lastDay) {

@@ -1,8 +1,17 @@
 import type { Duration } from '@temporalio/common';
-import { CancellationScope, condition, defineSignal, setHandler } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineSignal,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
 import type { SharedActivities } from '../../activities';
 import { AttentionReason, CaseStatus } from '../../domain/case-status';
 import { queueAddressAnnexNotices } from '../../workflows/address-annex';
+import { FailureType } from '../../domain/failures';
 import { cancelWithCompensation } from '../../workflows/cancellation';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { activityProxies } from '../../workflows/proxies';
@@ -26,10 +35,23 @@ export const certificateArrivedSignal = defineSignal<[{ heldId: string }]>('cert
 export const certificateWithdrawnSignal = defineSignal<[{ heldId: string }]>('certificateWithdrawn');
 
 /**
+ * Patch: a withdrawn 転出証明書情報 ends the case on the paper path (CERTIFICATE_WITHDRAWN) instead of waiting for a
+ * 決裁 that would commit it; the wait for the 決裁 is interrupted by the withdrawal.
+ */
+export const WITHDRAWAL_ENDS_CASE = 'special-move-in-withdrawal-ends-case';
+
+const isWithdrawnFailure = (e: unknown): boolean =>
+  e instanceof ActivityFailure &&
+  e.cause instanceof ApplicationFailure &&
+  e.cause.type === FailureType.CERTIFICATE_WITHDRAWN;
+
+/**
  * 特例転入 (domain.md §4.2): the held 転出証明書情報 is reserved (or requested by 送信依頼 and awaited) → the deadline
  * min(P + 30, 転入日 + 14) is enforced against the filing date (past it: the paper path is needed) → 決裁 → the
  * records are written from the certificate, which becomes USED → 本人確認情報 update and 転入通知 together → the
- * card's 継続利用 request to J-LIS → optional 住民票の写し. A cancellation gives the certificates back.
+ * card's 継続利用 request to J-LIS → optional 住民票の写し. A cancellation gives the certificates back. A certificate
+ * the origin withdraws (its 転出 was cancelled) ends the case as CERTIFICATE_WITHDRAWN: a 転入届 with the paper
+ * 転出証明書 is needed (§4.2 Failures); the 決裁 is refused from then on and the commit checks it once more.
  */
 export async function specialMoveInWorkflow(
   input: SpecialMoveInWorkflowInput,
@@ -47,7 +69,9 @@ export async function specialMoveInWorkflow(
     initial: SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO,
     timings: input.timings,
   });
+  let withdrawn = false;
   setHandler(certificateWithdrawnSignal, async () => {
+    withdrawn = true;
     await c.status.set(c.status.status, {
       needsAttention: true,
       attentionReason: AttentionReason.CERTIFICATE_WITHDRAWN,
@@ -58,6 +82,11 @@ export async function specialMoveInWorkflow(
     await wakeHeldCertificates((await registry.releaseHeldCertificates({ caseId })).heldIds);
     await c.status.set(status);
     return { caseId, status };
+  };
+  /** The paper path after a withdrawal: the status first, so that a 決裁 arriving now is refused. */
+  const endWithdrawn = async () => {
+    await c.status.set(SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    return end(SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
   };
 
   return c.body(
@@ -80,12 +109,23 @@ export async function specialMoveInWorkflow(
       await wakeHeldCertificates(held.heldIds);
       if (!held.inTime) return end(SpecialMoveInStatus.DEADLINE_PASSED);
 
-      const decision = await c.awaitDecision();
+      const watchWithdrawal = patched(WITHDRAWAL_ENDS_CASE);
+      if (watchWithdrawal && withdrawn) return endWithdrawn();
+      const decision = watchWithdrawal
+        ? await Promise.race([c.awaitDecision(), condition(() => withdrawn).then(() => undefined)])
+        : await c.awaitDecision();
+      if (!decision || (watchWithdrawal && withdrawn)) return endWithdrawn();
       if (decision.kind === 'REJECTED') return end(CaseStatus.REJECTED);
       await c.status.set(CaseStatus.APPROVED);
-      const committed = await CancellationScope.nonCancellable(() =>
-        registry.commitSpecialMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
-      );
+      let committed;
+      try {
+        committed = await CancellationScope.nonCancellable(() =>
+          registry.commitSpecialMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
+        );
+      } catch (e) {
+        if (isWithdrawnFailure(e)) return endWithdrawn(); // withdrawn between the 決裁 and the commit
+        throw e;
+      }
       await wakeHeldCertificates(committed.heldIds);
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
       await queueAddressAnnexNotices(caseId, input.timings);

@@ -1,0 +1,288 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyBytes } from '../../src/config';
+import { CaseStatus } from '../../src/domain/case-status';
+import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
+import { addDays } from '../../src/domain/dates';
+import { createPiiCrypto } from '../../src/db/pii-crypto';
+import { CaseRecord, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
+import { loadDemoTown } from '../../src/db/seed/load-demo';
+import type { MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../../src/partners/cs-move-messages';
+import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
+import { MoveOutStatus } from '../../src/procedures/move-out/definition';
+import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
+import { randomIndividualNumber, randomResidentRecordCode, today } from '../support/fixtures';
+import { certificateInfoFrom, householdMovers } from '../support/move-fixtures';
+import { personValuesOf, scanRegistryDb } from '../support/registry-db-scan';
+import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+
+const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市 (MariaDB; origin of the withdrawn 転出)
+const B_CODE = withMunicipalityCheckDigit('14150'); // the destination town (SQLite)
+const ORIGIN = withMunicipalityCheckDigit('27100'); // a third town that only sends (the test speaks for it)
+const CS_TOKEN = `cs-token-${randomUUID()}`;
+const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-purge-')), 'registry.sqlite')}`;
+
+/**
+ * Purge means gone (domain spec §4.5 step 2; seed 000 L439–440 「当該転出証明書情報を消去する」): after the purge of a
+ * held 転出証明書情報 and after its withdrawal, no copy of its personal data is left in any table of the destination's
+ * database (both SQLite and MariaDB), encrypted or not; only the stub. And a withdrawn certificate never commits a
+ * 特例転入 (the person would be a resident of both towns).
+ */
+describe('held 転出証明書情報: purge and withdrawal leave nothing behind', () => {
+  let cs: RunningCsSimulator;
+  let A: TestSystem;
+  let B: TestSystem;
+  const csPost = async (path: string, body: { idempotencyKey: string }) => {
+    const r = await fetch(`${cs.url}/cs/v1/${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${CS_TOKEN}`,
+        'content-type': 'application/json',
+        'idempotency-key': body.idempotencyKey,
+      },
+      body: JSON.stringify(body),
+    });
+    expect(r.status).toBeLessThan(300);
+  };
+  const csAdmin = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${cs.url}/cs/v1/_admin/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${CS_TOKEN}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return r.status === 204 ? undefined : r.json();
+  };
+  const piiOf = (t: TestSystem) =>
+    createPiiCrypto(keyBytes(t.config.keys.piiEncryption), keyBytes(t.config.keys.piiIndex));
+
+  beforeAll(async () => {
+    cs = await startCsSimulator({ token: CS_TOKEN, forwarding: { initialBackoffMs: 100, maxBackoffMs: 1000 } });
+    const town = (code: string, name: string) => ({
+      municipalityCode: code,
+      municipalityName: name,
+      csUrl: cs.url,
+      csToken: CS_TOKEN,
+    });
+    A = await startTestSystem(freshMariaDbUrl(), { config: town(A_CODE, 'さくら市'), csSimulator: false });
+    B = await startTestSystem(sqliteUrl(), { config: town(B_CODE, '相模原市'), csSimulator: false });
+    for (const t of [A, B])
+      await csAdmin('POST', 'routes', {
+        municipalityCode: t.config.municipalityCode,
+        inboundUrl: `${t.apiUrl}/cs-inbound/v1`,
+        token: t.config.csInboundToken,
+      });
+    const loaded = await loadDemoTown(A.orm, piiOf(A), { households: 4 });
+    await csAdmin('POST', 'registered', { residentRecordCodes: loaded.residentRecordCodes });
+  });
+  afterAll(async () => {
+    await A?.close();
+    await B?.close();
+    await cs?.close();
+  });
+
+  /** A certificate of a person no demo resident resembles (each test person once per town), so a finding is a copy. */
+  const PEOPLE = [
+    { name: '勅使河原　朔太郎', nameKana: 'テシガワラ　サクタロウ', birthDate: '1932-02-29' },
+    { name: '躑躅森　菖蒲', nameKana: 'ツツジモリ　アヤメ', birthDate: '1929-08-17' },
+  ] as const;
+  const certificateTo = (to: string, plannedMoveOutDate: string, who = 0): MoveOutCertificateInfo => {
+    const person = PEOPLE[who]!;
+    const base = certificateInfoFrom(to, plannedMoveOutDate, {
+      residentRecordCode: randomResidentRecordCode(),
+      individualNumber: randomIndividualNumber(),
+    });
+    return {
+      ...base,
+      fromMunicipalityCode: ORIGIN,
+      idempotencyKey: `O-cert-${randomUUID()}`,
+      certificate: {
+        ...base.certificate,
+        ...person,
+        householdHeadName: person.name,
+        familyRegisterHead: person.name,
+        moverGroupId: `O-case-${randomUUID().slice(0, 8)}`,
+      },
+    };
+  };
+  const valuesOf = (m: MoveOutCertificateInfo) => personValuesOf(m.certificate);
+  const withdrawalOf = (m: MoveOutCertificateInfo, moverGroupId = m.certificate.moverGroupId) =>
+    ({
+      fromMunicipalityCode: m.fromMunicipalityCode,
+      toMunicipalityCode: m.toMunicipalityCode,
+      idempotencyKey: `O-wd-${randomUUID()}`,
+      withdrawal: {
+        residentRecordCode: m.certificate.residentRecordCode,
+        moverGroupId,
+        plannedMoveOutDate: m.certificate.plannedMoveOutDate,
+      },
+    }) satisfies MoveOutCertificateWithdrawal;
+  const heldOf = (t: TestSystem, messageId: string, state: string) =>
+    eventually(async () => {
+      const h = await t.orm.em.fork().findOne(HeldMoveOutCertificate, { messageId });
+      return h?.state === state ? h : undefined;
+    }, 30_000);
+
+  for (const [db, town] of [
+    ['SQLite', () => B],
+    ['MariaDB', () => A],
+  ] as const) {
+    it(`${db}: the scanner finds a held certificate; after a withdrawal and after the purge, every table is clean`, async () => {
+      const dest = town();
+      const pii = piiOf(dest);
+      const code = dest.config.municipalityCode;
+
+      // held: the scanner finds the data (decrypted) — it cannot pass vacuously
+      const held = certificateTo(code, today());
+      await csPost('move-out-certificates', held);
+      await heldOf(dest, held.idempotencyKey, 'HELD');
+      const before = await scanRegistryDb(dest.orm, pii, valuesOf(held));
+      expect(before.tables).toEqual(expect.arrayContaining(['held_move_out_certificate', 'inbound_message']));
+      expect(before.findings).toContainEqual({
+        table: 'held_move_out_certificate',
+        column: 'payload_enc',
+        what: '個人番号',
+        via: 'decrypted',
+      });
+      expect(new Set(before.findings.map((f) => f.what))).toEqual(new Set(['name', 'kana', 'birth date', '個人番号']));
+
+      // P + 31 already passed on arrival: the held-certificate workflow purges it at once (the timer's purge)
+      const late = certificateTo(code, addDays(today(), -40), 1);
+      await csPost('move-out-certificates', late);
+      await heldOf(dest, late.idempotencyKey, 'PURGED');
+      expect((await scanRegistryDb(dest.orm, pii, valuesOf(late))).findings).toEqual([]);
+
+      // the same message delivered again is still recognised (idempotent), and stores nothing
+      const again = await fetch(`${dest.apiUrl}/cs-inbound/v1/move-out-certificates`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${dest.config.csInboundToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(late),
+      });
+      expect(again.status).toBe(200);
+      expect((await again.json()).duplicate).toBe(true);
+      expect(await dest.orm.em.fork().count(HeldMoveOutCertificate, { messageId: late.idempotencyKey })).toBe(1);
+      expect((await scanRegistryDb(dest.orm, pii, valuesOf(late))).findings).toEqual([]);
+      // a withdrawal of another 転出 of the same person (another mover group) does not touch this certificate
+      const other = withdrawalOf(held, 'O-case-other');
+      await csPost('move-out-certificate-withdrawals', other);
+      await eventually(async () => {
+        const r = await csAdmin('GET', 'received?kind=move-out-certificate-withdrawals');
+        return r.items.some((i: any) => i.idempotencyKey === other.idempotencyKey && i.forward?.status === 'delivered')
+          ? true
+          : undefined;
+      });
+      expect(
+        (await dest.orm.em.fork().findOneOrFail(HeldMoveOutCertificate, { messageId: held.idempotencyKey })).state,
+      ).toBe('HELD');
+
+      // the withdrawal of this certificate: purged at once, nothing left anywhere
+      await csPost('move-out-certificate-withdrawals', withdrawalOf(held));
+      const stub = await heldOf(dest, held.idempotencyKey, 'PURGED');
+      expect((await scanRegistryDb(dest.orm, pii, valuesOf(held))).findings).toEqual([]);
+      expect(stub).toMatchObject({ originMunicipalityCode: ORIGIN, messageId: held.idempotencyKey });
+      expect(stub.purgedAt).toBeInstanceOf(Date);
+      expect(stub.withdrawnAt).toBeInstanceOf(Date);
+      for (const gone of ['payloadEnc', 'residentRecordCode', 'plannedMoveOutDate', 'plannedVisitDate', 'purgeAt'])
+        expect(stub[gone as keyof HeldMoveOutCertificate] ?? null).toBeNull();
+      const heldCase = await eventually(async () => {
+        const row = await dest.orm.em.fork().findOneOrFail(CaseRecord, { caseId: stub.heldId });
+        return row.status === 'PURGED' ? row : undefined;
+      });
+      expect({ dueAt: heldCase.dueAt ?? null, plannedVisitDate: heldCase.plannedVisitDate ?? null }).toEqual({
+        dueAt: null,
+        plannedVisitDate: null,
+      });
+    });
+  }
+
+  it('A cancels its 転出 after B received the certificate and a 特例転入 reserved it: B cannot approve, writes nothing, sends no 転入通知', async () => {
+    const [aClerk, aApprover, aSupervisor, bClerk, bApprover] = await Promise.all([
+      A.login('clerk1'),
+      A.login('approver1'),
+      A.login('supervisor1'),
+      B.login('clerk1'),
+      B.login('approver1'),
+    ]);
+    const caseStatus = (sys: TestSystem, token: string, caseId: string, status: string) =>
+      eventually(async () => {
+        const r = await sys.api('GET', `/api/cases/${caseId}`, { token });
+        return r.json?.status === status ? r.json : undefined;
+      }, 90_000);
+    const movers = await householdMovers(A.orm, 1);
+    const out = await A.api('POST', '/api/cases/move-out', {
+      token: aClerk,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        movers,
+        destination: { address: '神奈川県相模原市中央区中央二丁目1番1号', municipalityCode: B_CODE },
+        plannedMoveOutDate: addDays(today(), 5),
+        path: 'special',
+        cardHolderPresent: true,
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'myNumberCard' },
+      },
+    });
+    expect(out.status).toBe(201);
+    expect((await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: aApprover })).status).toBe(200);
+    await caseStatus(A, aClerk, out.json.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    const aResidents = await A.orm.em
+      .fork()
+      .find(Resident, { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } });
+    const codes = aResidents.map((r) => r.residentRecordCode!);
+    await eventually(async () =>
+      (await B.orm.em.fork().count(HeldMoveOutCertificate, { residentRecordCode: { $in: codes }, state: 'HELD' })) ===
+      codes.length
+        ? true
+        : undefined,
+    );
+
+    const special = await B.api('POST', '/api/cases/special-move-in', {
+      token: bClerk,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        persons: aResidents.map((r) => ({
+          residentRecordCode: r.residentRecordCode,
+          familyName: r.familyName,
+          givenName: r.givenName,
+          birthDate: r.birthDate,
+          sex: r.sex,
+          relationshipToHead: r.relationshipToHead,
+        })),
+        originMunicipalityCode: A_CODE,
+        address: { address: '神奈川県相模原市中央区中央二丁目1番1号' },
+        moveInDate: today(),
+        household: { mode: 'new' },
+        notifier: { kind: 'self' },
+      },
+    });
+    expect(special.status).toBe(201);
+    await caseStatus(B, bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
+
+    // A's supervisor cancels the 転出: A sends the 転出証明書情報の取消 to B
+    const cancel = await A.api('POST', `/api/cases/${out.json.caseId}/cancel`, {
+      token: aSupervisor,
+      body: { reason: '届出人の申出により転出を取り消す' },
+    });
+    expect(cancel.status).toBe(200);
+    await caseStatus(A, aClerk, out.json.caseId, CaseStatus.CANCELLED);
+
+    // B: the 特例転入 falls back to the paper path; the approval is refused
+    await caseStatus(B, bClerk, special.json.caseId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const approve = await B.api('POST', `/api/cases/${special.json.caseId}/approve`, { token: bApprover });
+    expect(approve.status).toBe(409);
+
+    // nothing written at B, nothing sent to A, and the certificates' 個人番号 and kana are gone from B's database
+    expect(await B.orm.em.fork().count(Resident, { residentRecordCode: { $in: codes } })).toBe(0);
+    const notices = (await csAdmin('GET', 'received?kind=move-in-notices')).items as Array<{ body: any }>;
+    expect(notices.filter((n) => codes.includes(n.body.notice.residentRecordCode))).toEqual([]);
+    expect(await B.orm.em.fork().count(HeldMoveOutCertificate, { state: { $ne: 'PURGED' } })).toBe(0);
+    const aPii = piiOf(A);
+    const certOnly = aResidents.flatMap((r) => [
+      { what: '個人番号', value: aPii.decrypt(r.individualNumberEnc!) },
+      { what: 'kana', value: `${r.familyNameKana}　${r.givenNameKana}` },
+    ]);
+    expect((await scanRegistryDb(B.orm, piiOf(B), certOnly)).findings).toEqual([]);
+  });
+});
