@@ -9,6 +9,7 @@ import { PortalNonceSchema, PortalRejectionSchema } from './portal';
 import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
 import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
+import { SupportMeasureEventSchema, SupportMeasureSchema } from './support-measure';
 
 export * from './audit';
 export * from './case';
@@ -21,6 +22,7 @@ export * from './portal';
 export * from './resident';
 export * from './resident-history';
 export * from './staff';
+export * from './support-measure';
 
 export const ALL_ENTITIES = [
   ResidentSchema,
@@ -41,4 +43,6 @@ export const ALL_ENTITIES = [
   PartnerCallSchema,
   PortalNonceSchema,
   PortalRejectionSchema,
+  SupportMeasureSchema,
+  SupportMeasureEventSchema,
 ];
