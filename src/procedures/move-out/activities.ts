@@ -18,6 +18,7 @@ import {
   ResidentHistory,
 } from '../../db/entities';
 import { fullKana, fullName } from '../../db/registry-lookup';
+import { provisionalOnMoveOut } from '../../db/support-measures';
 import type { StoredMoveOutApplication } from './schema';
 import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partners/cs-move-messages';
@@ -151,6 +152,8 @@ export function moveOutActivities(deps: ActivityDeps) {
             individualNumberAccessed: true,
           });
         }
+        // a protected mover's 支援措置 becomes 仮支援措置 as 前住所地 (domain.md §4.3 step 2, §8.6)
+        await provisionalOnMoveOut(em, result(residents).addresseeNumbers, input.caseId, input.approvedBy);
         const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
         Object.assign(row, { status: CaseStatus.COMMITTED, updatedAt: new Date() });
         em.persist(
