@@ -16,13 +16,12 @@ import { SupportMeasure, SupportMeasureEvent } from './entities';
 
 /** The measures not ended that name any of these persons (as 支援対象者 or as persons protected with them). */
 export async function measuresFor(em: EntityManager, addresseeNumbers: readonly string[]): Promise<SupportMeasure[]> {
-  const nums = [...new Set(addresseeNumbers)].filter((a) => /^\d+$/.test(a));
+  const nums = [...new Set(addresseeNumbers)];
   if (!nums.length) return [];
-  const rows = await em.find(SupportMeasure, {
-    state: { $ne: MeasureState.ENDED },
-    $or: nums.map((a) => ({ addresseeNumbers: { $like: `%"${a}"%` } })),
-  } as never);
-  return rows.filter(inForce);
+  // the register in force is small (a city's 支援措置 and 抑止, not its residents): the persons are matched here, since a
+  // LIKE on a JSON column compares against the JSON-encoded pattern on SQLite and MariaDB alike
+  const rows = await em.find(SupportMeasure, { state: { $ne: MeasureState.ENDED } });
+  return rows.filter((m) => inForce(m) && m.addresseeNumbers.some((a) => nums.includes(a)));
 }
 
 const covered = (rows: SupportMeasure[], addresseeNumbers: readonly string[], pick: (m: SupportMeasure) => boolean) => {
