@@ -18,7 +18,8 @@ import {
 import { createPiiCrypto } from '../../src/db/pii-crypto';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
-import { today } from '../support/fixtures';
+import { addDays } from '../../src/domain/dates';
+import { moveInApplication, mover, today } from '../support/fixtures';
 import { demoHousehold, onlineContent } from '../support/online-fixtures';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
@@ -282,6 +283,82 @@ describe.each([
     expect(moved[0]!.detail).toMatchObject({ caseId, from: 'ACTIVE' });
     // the 除票 stays protected: nothing issued for the moved-out person
     expect((await copy([head!.addresseeNumber])).status).not.toBe(201);
+  });
+
+  it('a 再転入 of a protected person: the 転入 case commits, its 住民票の写し is withheld (仮支援措置 still in force)', async () => {
+    const all = await demoHousehold(sys.orm, 4, 1);
+    const person = all[0];
+    const id = await protect(person!);
+    const movers = all.map((r) => ({
+      addresseeNumber: r.addresseeNumber,
+      familyName: r.familyName,
+      givenName: r.givenName,
+      birthDate: r.birthDate,
+      sex: r.sex,
+    }));
+    const out = await sys.api('POST', '/api/cases/move-out', {
+      token: t.clerk,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        movers,
+        destination: {
+          address: '大阪府大阪市北区梅田一丁目1番1号',
+          municipalityCode: withMunicipalityCheckDigit('27127'),
+        },
+        plannedMoveOutDate: addDays(today(), -1),
+        path: 'paper',
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'driversLicence' },
+      },
+    });
+    expect(out.status).toBe(201);
+    expect((await sys.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: t.approver })).status).toBe(200);
+    await eventually(async () =>
+      (await em().findOne(Resident, { addresseeNumber: person!.addresseeNumber }))?.status === 'REMOVED'
+        ? true
+        : undefined,
+    );
+    const pii = createPiiCrypto(keyBytes(sys.config.keys.piiEncryption), keyBytes(sys.config.keys.piiIndex));
+    const back = moveInApplication({
+      movers: [
+        mover({
+          familyName: person!.familyName,
+          givenName: person!.givenName,
+          familyNameKana: person!.familyNameKana,
+          givenNameKana: person!.givenNameKana,
+          birthDate: person!.birthDate,
+          sex: person!.sex as '1' | '2',
+          residentRecordCode: person!.residentRecordCode!,
+          individualNumber: pii.decrypt(person!.individualNumberEnc!),
+        }),
+      ],
+      moveInDate: today(),
+    });
+    const moveIn = await sys.api('POST', '/api/cases/move-in', {
+      token: t.clerk,
+      headers: { 'idempotency-key': randomUUID() },
+      body: back,
+    });
+    expect(moveIn.status).toBe(201);
+    const caseId = moveIn.json.caseId as string;
+    expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: t.approver })).status).toBe(200);
+    const done = await eventually(async () => {
+      const c = (await sys.api('GET', `/api/cases/${caseId}`, { token: t.clerk })).json;
+      return c?.status === 'COMPLETED' ? c : undefined;
+    }, 90_000);
+    expect((await em().findOneOrFail(Resident, { addresseeNumber: person!.addresseeNumber })).status).toBe('RESIDENT');
+    expect(done.certificates ?? []).toEqual([]);
+    expect(await em().count(CertificateIssuance, { caseId })).toBe(0);
+    expect(await em().count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })).toBe(1);
+    expect(
+      await em().count(AuditLog, {
+        caseId,
+        function: 'issue residentRecordCopy',
+        outcome: 'denied',
+        targetAddresseeNumber: person!.addresseeNumber,
+      }),
+    ).toBe(1);
+    expect((await em().findOneOrFail(SupportMeasure, { measureId: id })).state).toBe('PROVISIONAL');
   });
 
   it('an expired measure does not end by itself; ending needs a reason and a second officer', async () => {
