@@ -24,12 +24,7 @@ export interface PageOptions {
 const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (roles: readonly Role[]) => boolean }> = [
   { href: '/queues', label: '業務キュー', key: 'q', show: (r) => can.readCases(r) },
   { href: '/intake', label: '届出の受付', key: 'u', show: (r) => can.enterCase(r) },
-  {
-    href: '/search',
-    label: '住民検索',
-    key: 's',
-    show: (r) => can.enterCase(r) || can.approve(r) || can.manageSupportMeasures(r),
-  },
+  { href: '/search', label: '住民検索', key: 's', show: (r) => can.enterCase(r) || can.approve(r) },
   { href: '/supervisor', label: '監督者コンソール', key: 'k', show: (r) => can.superviseCases(r) },
   { href: '/dashboard', label: 'ダッシュボード', key: 'd', show: (r) => can.readCases(r) },
   { href: '/support-measures', label: '支援措置・抑止', key: 'm', show: (r) => can.manageSupportMeasures(r) },

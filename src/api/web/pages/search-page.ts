@@ -30,8 +30,7 @@ export interface SearchDeps {
   municipalityName: string;
 }
 
-export const maySearch = (roles: readonly Role[]) =>
-  can.enterCase(roles) || can.approve(roles) || can.manageSupportMeasures(roles);
+export const maySearch = (roles: readonly Role[]) => can.enterCase(roles) || can.approve(roles);
 
 type Errors = Record<string, string>;
 const fieldInput = (
