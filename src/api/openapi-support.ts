@@ -28,7 +28,7 @@ export const supportSchemas = {
       measureId: { type: 'string' },
       kind: { enum: ['SUPPORT', 'SUPPRESSION'] },
       state: { enum: ['PROVISIONAL', 'ACTIVE', 'ENDED'] },
-      provisionalReason: { enum: ['REQUEST', 'MOVED_OUT'] },
+      provisionalReason: { enum: ['REQUEST', 'MOVED_OUT', 'MOVED_IN'] },
       targetAddresseeNumber: { type: 'string' },
       addresseeNumbers: { type: 'array', items: { type: 'string' } },
       processes: { type: 'array', items: { enum: ['CERTIFICATE', 'INQUIRY', 'CHANGE'] } },

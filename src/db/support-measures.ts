@@ -1,9 +1,16 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { jstDate } from '../domain/dates';
 import {
   blocksIssuance,
   inForce,
+  MeasureKind,
+  MeasureLevel,
+  MeasureProcess,
   MeasureState,
+  PendingAction,
   ProvisionalReason,
+  supportPeriodEnd,
   type MeasureState as State,
 } from '../domain/support-measures';
 import { SupportMeasure, SupportMeasureEvent } from './entities';
@@ -92,4 +99,38 @@ export async function provisionalOnMoveOut(
     n++;
   }
   return n;
+}
+
+/**
+ * Destination side: a person whose 転出証明書情報 said they are protected at the origin arrives under 仮支援措置, in
+ * the 特例転入's commit, until a 支援措置責任者 here confirms it (the decision) or ends it. Entered by `system`, so any
+ * officer may confirm (four-eyes holds: the system is not an officer).
+ */
+export async function provisionalOnArrival(
+  em: EntityManager,
+  addresseeNumbers: readonly string[],
+  caseId: string,
+): Promise<void> {
+  const now = new Date();
+  const start = jstDate(now);
+  for (const a of addresseeNumbers) {
+    const m = em.create(SupportMeasure, {
+      measureId: randomUUID(),
+      kind: MeasureKind.SUPPORT,
+      state: MeasureState.PROVISIONAL,
+      provisionalReason: ProvisionalReason.MOVED_IN,
+      targetAddresseeNumber: a,
+      addresseeNumbers: [a],
+      processes: Object.values(MeasureProcess),
+      level: MeasureLevel.ERROR,
+      startDate: start,
+      endDate: supportPeriodEnd(start),
+      pending: { action: PendingAction.ENTER, by: 'system', at: now.toISOString() },
+      enteredBy: 'system',
+      createdAt: now,
+      updatedAt: now,
+    });
+    em.persist(m);
+    event(em, m, 'system', 'MOVED_IN', { caseId });
+  }
 }

@@ -27,8 +27,11 @@ export type MeasureProcess = (typeof MeasureProcess)[keyof typeof MeasureProcess
 export const MeasureLevel = { ERROR: 'ERROR', ALERT: 'ALERT' } as const;
 export type MeasureLevel = (typeof MeasureLevel)[keyof typeof MeasureLevel];
 
-/** Why a measure is 仮支援措置: the request awaits the decision, or the person moved out (前住所地). */
-export const ProvisionalReason = { REQUEST: 'REQUEST', MOVED_OUT: 'MOVED_OUT' } as const;
+/**
+ * Why a measure is 仮支援措置: the request awaits the decision, the person moved out (前住所地), or the person moved in
+ * protected at the origin (the 転出証明書情報 said so) and has not asked here yet.
+ */
+export const ProvisionalReason = { REQUEST: 'REQUEST', MOVED_OUT: 'MOVED_OUT', MOVED_IN: 'MOVED_IN' } as const;
 export type ProvisionalReason = (typeof ProvisionalReason)[keyof typeof ProvisionalReason];
 
 export const PendingAction = { ENTER: 'ENTER', EXTEND: 'EXTEND', END: 'END' } as const;
@@ -143,9 +146,11 @@ export const stateLabel = (m: { kind: MeasureKind; state: MeasureState; provisio
       ? kindLabel[m.kind]
       : m.provisionalReason === ProvisionalReason.MOVED_OUT
         ? '仮支援措置（前住所地）'
-        : m.kind === MeasureKind.SUPPORT
-          ? '仮支援措置'
-          : '抑止（確認待ち）';
+        : m.provisionalReason === ProvisionalReason.MOVED_IN
+          ? '仮支援措置（転入・前住所地で支援中）'
+          : m.kind === MeasureKind.SUPPORT
+            ? '仮支援措置'
+            : '抑止（確認待ち）';
 
 /** The refusal shown at the counter: why, without the address (domain.md §8.6). */
 export const ISSUANCE_REFUSAL_MESSAGE = '支援措置の対象者のため交付できません（支援措置責任者の解除が必要です）';

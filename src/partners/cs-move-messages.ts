@@ -37,6 +37,8 @@ export interface MoveOutCertificateInfoBody {
   familyRegisterHead?: string;
   moverGroupId: string; // the movers of one 転出届 share it (the origin's case ID)
   plannedVisitDate?: string; // 来庁予定日 (online 転出, issue 4)
+  /** The person is under 支援措置 / 抑止 at the origin: the destination holds them under 仮支援措置 (our contract). */
+  supportMeasure?: boolean;
 }
 
 export const MoveOutCertificateInfoBodySchema: SchemaObject = {
@@ -73,6 +75,7 @@ export const MoveOutCertificateInfoBodySchema: SchemaObject = {
     familyRegisterHead: text(NAME_MAX),
     moverGroupId: text(64),
     plannedVisitDate: isoDate,
+    supportMeasure: { type: 'boolean' },
   } satisfies Record<keyof MoveOutCertificateInfoBody, SchemaObject>,
 };
 

@@ -241,6 +241,7 @@ const historyText: Record<string, string> = {
   RELEASE: '一時解除',
   RELEASE_USED: '一時解除を使用（交付）',
   MOVED_OUT: '転出により仮支援措置（前住所地）',
+  MOVED_IN: '特例転入（前住所地で支援中）により仮支援措置',
 };
 
 export function installSupportMeasureRoutes(r: Router, deps: SupportPageDeps, session: RequestHandler) {
