@@ -33,6 +33,7 @@ export interface AppConfig {
   residentCodeCheckMode: ResidentCodeCheckMode;
   identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
   householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
+  supportReleaseMinutes: number; // a 一時解除 of a 支援措置 / 抑止 reverts after this many minutes (domain.md §8.6, configurable)
   portalUrl: string; // マイナポータル notices endpoint base (the simulator in embedded mode)
   portalToken: string; // bearer token we present to the portal for notices
   portalKeyId: string; // key ID of the shared key the portal signs its requests with (X-Portal-Key-Id)
@@ -105,6 +106,7 @@ const configSchema = {
         ]),
       ),
     },
+    supportReleaseMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
     timings: {
       type: 'object',
       properties: {
@@ -173,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     residentCodeCheckMode: (env.RESIDENT_CODE_CHECK_MODE ?? 'warn') as ResidentCodeCheckMode,
     identityUpdateIncludesKana: env.IDENTITY_UPDATE_INCLUDES_KANA === 'true',
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
+    supportReleaseMinutes: Number(env.SUPPORT_RELEASE_MINUTES ?? 30),
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
     portalToken: env.PORTAL_TOKEN ?? 'dev-portal-token-0123456789',
     portalKeyId: env.PORTAL_KEY_ID ?? 'mynaportal-dev',

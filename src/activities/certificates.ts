@@ -1,10 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseAction } from '../domain/case-status';
 import { jstDate, toWareki } from '../domain/dates';
 import { relationshipRank, sexLabel } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
+import { issuanceBlocked } from '../db/issuance-blocks';
+import { useReleases } from '../db/support-measures';
 import { CounterName, nextSerial } from '../db/counters';
 import {
   AuditAction,
@@ -39,6 +41,12 @@ export interface IssueResult {
   issueNumber: string;
   certificateId: string;
   pages: number;
+  withheld?: false;
+}
+/** Nothing issued: a person is under 支援措置 / 抑止 (domain.md §8.6); the refusal is audited and on the case. */
+export interface WithheldResult {
+  withheld: true;
+  issueNumber?: undefined;
 }
 
 export const countPages = (pdf: Buffer): number => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
@@ -64,7 +72,7 @@ async function issue(
   type: CertificateType,
   render: Render,
   reissueOf?: CertificateIssuance,
-): Promise<IssueResult> {
+): Promise<IssueResult | WithheldResult> {
   const now = deps.now ?? (() => new Date());
   return deps.orm.em.fork().transactional(async (em) => {
     // a 再交付 is keyed by its activity execution: a retry after a lost acknowledgement returns the same copy
@@ -82,6 +90,39 @@ async function issue(
     ).sort(byHouseholdOrder);
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
+    // 支援措置 / 抑止 (domain.md §5.1, §8.6): not issued without the 支援措置責任者's 一時解除, which one issuance uses up
+    const subjects = persons.map((p) => p.addresseeNumber);
+    const blocked = await issuanceBlocked(em, subjects, issuedAt);
+    if (blocked.size) {
+      if (!(await em.count(CaseActionLog, { caseId: input.caseId, action: CaseAction.CERTIFICATE_WITHHELD })))
+        em.persist(
+          em.create(CaseActionLog, {
+            caseId: input.caseId,
+            action: CaseAction.CERTIFICATE_WITHHELD,
+            actorId: input.operatorId,
+            terminalId: input.terminalId,
+            detail: { type, rule: 'SUPPORT_MEASURE', ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) },
+            at: issuedAt,
+          }),
+        );
+      audit(
+        em,
+        ...[...blocked].map((a) => ({
+          actorId: input.operatorId,
+          actorRoles: ['clerk'],
+          terminalId: input.terminalId,
+          action: AuditAction.DENIED,
+          function: `issue ${type}`,
+          targetAddresseeNumber: a,
+          caseId: input.caseId,
+          outcome: 'denied' as const,
+          detail: { rule: 'SUPPORT_MEASURE', blocked: true },
+        })),
+      );
+      await em.flush();
+      return { withheld: true as const };
+    }
+    await useReleases(em, subjects, input.operatorId, { caseId: input.caseId, type });
     const day = jstDate(issuedAt);
     const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
     const rendered = await render(em, persons, {
@@ -295,13 +336,17 @@ export function certificateActivities(deps: ActivityDeps) {
     }): Promise<IssueResult> {
       const first = await deps.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: input.certificateId });
       const issueInput = { caseId: first.caseId!, operatorId: input.operatorId, terminalId: input.terminalId };
-      return issue(
+      const result = await issue(
         deps,
         issueInput,
         first.certificateType as CertificateType,
         renders[first.certificateType as CertificateType](issueInput),
         first,
       );
+      // the API refuses a blocked 再交付 before it starts; a block entered in between stops it here (audited)
+      if (result.withheld)
+        throw ApplicationFailure.nonRetryable('issuance blocked by a support measure', 'ISSUANCE_BLOCKED');
+      return result;
     },
   };
 }

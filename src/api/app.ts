@@ -7,6 +7,7 @@ import { csInboundRouter } from './cs-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
 import { createApiServices } from './services';
+import { supportMeasuresRouter } from './support-measures-router';
 import { webRouter } from './web/web-router';
 
 export type { ApiDeps } from './api-deps';
@@ -54,6 +55,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.get('/api/me', (_req, res) => res.json(staffOf(res)));
   app.use('/api/cases', casesRouter(services, deps.procedures));
   app.use('/api/certificates', certificatesRouter(services));
+  app.use('/api/support-measures', supportMeasuresRouter(services.supportMeasures));
 
   app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));

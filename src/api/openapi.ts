@@ -1,6 +1,7 @@
 import type { ProcedureTable } from '../procedures/table';
 import { LoginRequestSchema } from './auth';
 import { inboundPaths, moreSchemas, workPaths } from './openapi-more';
+import { supportPaths, supportSchemas } from './openapi-support';
 import { ResidentRecordCopyRequestSchema } from '../procedures/resident-record-copy/schema';
 import { MoveInNoticeSchema } from '../partners/cs-messages';
 import { CertificateInfoRequestSchema, MoveOutCertificateInfoSchema } from '../partners/cs-move-messages';
@@ -113,6 +114,7 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
       CertificateInfoRequest: CertificateInfoRequestSchema,
       LoginRequest: LoginRequestSchema,
       ...moreSchemas,
+      ...supportSchemas,
       CaseSummary: {
         type: 'object',
         properties: {
@@ -142,6 +144,7 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
   paths: {
     ...workPaths,
     ...inboundPaths,
+    ...supportPaths,
     ...intakePaths(procedures),
     ...modulePaths(procedures),
     '/api/health': {

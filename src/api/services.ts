@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { can } from '../domain/roles';
+import { ISSUANCE_REFUSAL_MESSAGE } from '../domain/support-measures';
+import { issuanceBlocked } from '../db/issuance-blocks';
 import { audit } from '../db/audit-writer';
 import { AuditAction, CertificateIssuance } from '../db/entities';
 import { certificateReissueWorkflow, certificateReissueWorkflowId } from '../workflows/certificate-reissue';
@@ -10,6 +12,7 @@ import { authorize } from './authorize';
 import { caseService } from './case-service';
 import type { IntakeResult } from './case-intake';
 import { ApiError } from './errors';
+import { supportMeasureService } from './support-measures-service';
 
 /**
  * The operations of the API process, in-process: the JSON routers and the web UI call these, so validation, role
@@ -21,6 +24,8 @@ export function createApiServices(deps: ApiDeps) {
 
   return {
     cases,
+    /** The 支援措置 / 抑止 register (domain.md §8.6). */
+    supportMeasures: supportMeasureService(deps),
 
     /** 仮登録 of a counter notification: the procedure's intake (`path`: move-in, move-out, …) from the table. */
     async intake(staff: StaffContext, path: string, body: unknown, idempotencyKey?: string): Promise<IntakeResult> {
@@ -64,8 +69,34 @@ export function createApiServices(deps: ApiDeps) {
     /** 再交付: a new copy with a new 発行番号 and the 「再交付」 mark. The request ID makes a double submit issue one copy. */
     async reissue(staff: StaffContext, certificateId: string, requestId?: string) {
       await authorize(orm, staff, can.issueCertificate, 'POST /api/certificates/:id/reissue');
-      if (!(await orm.em.fork().count(CertificateIssuance, { certificateId })))
-        throw new ApiError(404, 'CERTIFICATE_NOT_FOUND', '証明書が見つかりません');
+      const em = orm.em.fork();
+      const cert = await em.findOne(
+        CertificateIssuance,
+        { certificateId },
+        { fields: ['targetAddresseeNumbers', 'caseId'] },
+      );
+      if (!cert) throw new ApiError(404, 'CERTIFICATE_NOT_FOUND', '証明書が見つかりません');
+      // 支援措置 / 抑止 (domain.md §8.6): a 再交付 is an issuance; refused (and audited) without a 一時解除
+      const blocked = await issuanceBlocked(em, cert.targetAddresseeNumbers);
+      if (blocked.size) {
+        audit(
+          em,
+          ...[...blocked].map((a) => ({
+            actorId: staff.userId,
+            actorRoles: staff.roles,
+            terminalId: staff.terminalId,
+            ip: staff.ip,
+            action: AuditAction.DENIED,
+            function: 'POST /api/certificates/:id/reissue',
+            caseId: cert.caseId,
+            targetAddresseeNumber: a,
+            outcome: 'denied' as const,
+            detail: { certificateId, rules: ['SUPPORT_MEASURE'], blocked: true },
+          })),
+        );
+        await em.flush();
+        throw new ApiError(403, 'ISSUANCE_BLOCKED', ISSUANCE_REFUSAL_MESSAGE);
+      }
       const result = await deps.temporal.workflow.execute(certificateReissueWorkflow, {
         workflowId: certificateReissueWorkflowId(certificateId, requestId ?? randomUUID()),
         taskQueue: deps.config.taskQueue,

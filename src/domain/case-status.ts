@@ -88,6 +88,8 @@ export const CaseAction = {
   CS_SENT: 'CS_SENT',
   CS_REJECTED: 'CS_REJECTED',
   CERTIFICATE_ISSUED: 'CERTIFICATE_ISSUED',
+  /** Not issued: a person is under 支援措置 / 抑止 without the 支援措置責任者's 一時解除 (domain.md §8.6). */
+  CERTIFICATE_WITHHELD: 'CERTIFICATE_WITHHELD',
   COMPLETE: 'COMPLETE',
   REMOVED: 'REMOVED',
   MOVE_IN_NOTICE_RECORDED: 'MOVE_IN_NOTICE_RECORDED',

@@ -5,6 +5,8 @@ export const Role = {
   SUPERVISOR: 'supervisor',
   AUDITOR: 'auditor',
   SECURITY_ADMIN: 'securityAdministrator',
+  /** 支援措置責任者 (domain.md §2.1; the 支援対象者 permission of standard spec 10.4, §8.2): sets, extends, ends, releases. */
+  SUPPORT_MEASURE_OFFICER: 'supportMeasureOfficer',
   SYSTEM: 'system',
   /** The マイナポータル intake adapter (a system principal: it may only push applications and cancellations in). */
   PORTAL: 'portal',
@@ -24,5 +26,7 @@ export const can = {
   issueCertificate: (roles: readonly Role[]) => roles.includes(Role.CLERK),
   superviseCases: (roles: readonly Role[]) => roles.includes(Role.SUPERVISOR),
   readAudit: (roles: readonly Role[]) => roles.includes(Role.AUDITOR) || roles.includes(Role.SECURITY_ADMIN),
+  /** The 支援措置 / 抑止 register: enter, confirm, extend, end and 一時解除 (domain.md §8.6); sees a protected address. */
+  manageSupportMeasures: (roles: readonly Role[]) => roles.includes(Role.SUPPORT_MEASURE_OFFICER),
   seeIndividualNumber: (roles: readonly Role[]) => roles.some((r) => NUMBER_USE_ROLES.has(r)),
 };

@@ -39,6 +39,8 @@ export interface MoveOutCertificateInfoBody {
   domicileMunicipalityCode?: string; // 本籍地の市町村コード: the destination sends the 附票記載事項通知 there
   moverGroupId: string; // the movers of one 転出届 share it (the origin's case ID)
   plannedVisitDate?: string; // 来庁予定日 (online 転出, issue 4)
+  /** The person is under 支援措置 / 抑止 at the origin: the destination holds them under 仮支援措置 (our contract). */
+  supportMeasure?: boolean;
 }
 
 export const MoveOutCertificateInfoBodySchema: SchemaObject = {
@@ -76,6 +78,7 @@ export const MoveOutCertificateInfoBodySchema: SchemaObject = {
     domicileMunicipalityCode: municipalityCode,
     moverGroupId: text(64),
     plannedVisitDate: isoDate,
+    supportMeasure: { type: 'boolean' },
   } satisfies Record<keyof MoveOutCertificateInfoBody, SchemaObject>,
 };
 

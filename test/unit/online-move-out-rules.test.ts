@@ -122,6 +122,9 @@ describe('online 転出: destination, dates and the household head', () => {
     const out = rules(evaluate(facts({ destinationMunicipalityCode: '141500', headLeavesMembersBehind: true })));
     expect(out).toEqual({ rejections: [], findings: [OnlineMoveOutRule.HEAD_CHANGE_REQUIRED] });
     expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.HEAD_CHANGE_REQUIRED)).toBe(true);
-    expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.SUPPORT_MEASURE)).toBe(false);
+  });
+
+  it('a mover under 支援措置 / 抑止 is a blocking finding: the case goes to a clerk, never straight to 決裁 (§8.6)', () => {
+    expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.SUPPORT_MEASURE)).toBe(true);
   });
 });

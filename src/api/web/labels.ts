@@ -9,6 +9,7 @@ export const roleLabel: Record<Role, string> = {
   supervisor: '監督者',
   auditor: '監査担当',
   securityAdministrator: '情報セキュリティ管理者',
+  supportMeasureOfficer: '支援措置責任者',
   system: 'システム',
   portal: 'マイナポータル連携',
 };
@@ -99,6 +100,7 @@ export const actionLabel: Record<string, string> = {
   CS_REJECTED: 'CS エラー',
   RETRY_DELIVERY: '再送の指示', // log rows written before retry-now took over the re-send
   CERTIFICATE_ISSUED: '証明書の発行',
+  CERTIFICATE_WITHHELD: '証明書の交付を保留（支援措置・抑止）',
   COMPLETE: '完了',
   REMOVED: '除票',
   MOVE_IN_NOTICE_RECORDED: '転入通知の記録',

@@ -27,6 +27,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (role
   { href: '/search', label: '住民検索', key: 's', show: (r) => can.enterCase(r) || can.approve(r) },
   { href: '/supervisor', label: '監督者コンソール', key: 'k', show: (r) => can.superviseCases(r) },
   { href: '/dashboard', label: 'ダッシュボード', key: 'd', show: (r) => can.readCases(r) },
+  { href: '/support-measures', label: '支援措置・抑止', key: 'm', show: (r) => can.manageSupportMeasures(r) },
 ];
 
 export const noticeBox = (n: Notice | undefined): SafeHtml | undefined =>

@@ -11,6 +11,7 @@ import { installQueueRoutes } from './pages/queues-page';
 import { installResidentRoutes } from './pages/resident-page';
 import { installSearchRoutes } from './pages/search-page';
 import { installSupervisorRoutes } from './pages/supervisor-page';
+import { installSupportMeasureRoutes } from './pages/support-measures-page';
 import { installDashboardRoutes } from './pages/dashboard-page';
 import { installIntakeRoutes } from './intake/intake-routes';
 import { caseLabels } from './components';
@@ -88,6 +89,7 @@ export function webRouter(deps: WebDeps): Router {
   );
   installDashboardRoutes(r, { orm: deps.orm, municipalityName, procedures: deps.procedures }, session);
   installIntakeRoutes(r, deps, session);
+  installSupportMeasureRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
   for (const m of deps.procedures.modules) m.installWeb?.(r, deps, session);
   installActionRoutes(r, deps.services, session);
 

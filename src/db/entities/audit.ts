@@ -10,6 +10,8 @@ export const AuditAction = {
   LOGOUT: 'ログアウト',
   DENIED: '権限エラー',
   BATCH: 'バッチ',
+  /** 支援措置 / 抑止 register: entry, confirmation, extension, end, 一時解除 and reading the 加害者's data. */
+  SUPPORT_MEASURE: '支援措置',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

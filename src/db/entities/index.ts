@@ -10,6 +10,7 @@ import { PortalNonceSchema, PortalRejectionSchema } from './portal';
 import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
 import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
+import { SupportMeasureEventSchema, SupportMeasureSchema } from './support-measure';
 
 export * from './address-annex';
 export * from './audit';
@@ -23,6 +24,7 @@ export * from './portal';
 export * from './resident';
 export * from './resident-history';
 export * from './staff';
+export * from './support-measure';
 
 export const ALL_ENTITIES = [
   ResidentSchema,
@@ -44,4 +46,6 @@ export const ALL_ENTITIES = [
   PortalNonceSchema,
   PortalRejectionSchema,
   AddressAnnexNoticeRecordSchema,
+  SupportMeasureSchema,
+  SupportMeasureEventSchema,
 ];

@@ -18,6 +18,7 @@ import {
   ResidentHistory,
 } from '../../db/entities';
 import { fullKana, fullName } from '../../db/registry-lookup';
+import { protectedPersons, provisionalOnMoveOut } from '../../db/support-measures';
 import type { StoredMoveOutApplication } from './schema';
 import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partners/cs-move-messages';
@@ -41,7 +42,7 @@ const loadApplication = async (em: EntityManager, caseId: string) => {
 
 /** 転出証明書情報 of one person (design model of domain.md §3.5), addressed to the destination. */
 const certificateInfoOf =
-  (deps: ActivityDeps, r: Resident, app: StoredMoveOutApplication, caseId: string) =>
+  (deps: ActivityDeps, r: Resident, app: StoredMoveOutApplication, caseId: string, supportMeasure = false) =>
   (_seq: number, idempotencyKey: string): MoveOutCertificateInfo => ({
     fromMunicipalityCode: deps.config.municipalityCode,
     toMunicipalityCode: app.destination.municipalityCode!,
@@ -64,6 +65,7 @@ const certificateInfoOf =
       ...(r.domicileMunicipalityCode ? { domicileMunicipalityCode: r.domicileMunicipalityCode } : {}),
       moverGroupId: caseId,
       ...(app.plannedVisitDate ? { plannedVisitDate: app.plannedVisitDate } : {}),
+      ...(supportMeasure ? { supportMeasure: true } : {}),
     },
   });
 
@@ -100,6 +102,7 @@ export function moveOutActivities(deps: ActivityDeps) {
         const residents = await subjects(em, input.caseId);
         if (await em.count(ResidentHistory, { caseId: input.caseId })) return result(residents);
         const reason = app.destination.abroad ? ChangeReason.MOVE_OUT_ABROAD : ChangeReason.DOMESTIC_MOVE_OUT;
+        const supported = await protectedPersons(em, result(residents).addresseeNumbers); // 支援措置 / 抑止 (§8.6)
         for (const r of residents) {
           if (r.status !== ResidentStatus.RESIDENT)
             throw ApplicationFailure.nonRetryable(
@@ -138,7 +141,7 @@ export function moveOutActivities(deps: ActivityDeps) {
               kind: OutboxKind.MOVE_OUT_CERTIFICATE_INFO,
               residentRecordCode: r.residentRecordCode!,
               keyPart: `ci-${r.addresseeNumber}`,
-              build: certificateInfoOf(deps, r, app, input.caseId),
+              build: certificateInfoOf(deps, r, app, input.caseId, supported.has(r.addresseeNumber)),
             });
           }
           audit(em, {
@@ -152,6 +155,8 @@ export function moveOutActivities(deps: ActivityDeps) {
             individualNumberAccessed: true,
           });
         }
+        // a protected mover's 支援措置 becomes 仮支援措置 as 前住所地 (domain.md §4.3 step 2, §8.6)
+        await provisionalOnMoveOut(em, result(residents).addresseeNumbers, input.caseId, input.approvedBy);
         const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
         Object.assign(row, { status: CaseStatus.COMMITTED, updatedAt: new Date() });
         em.persist(

@@ -7,6 +7,7 @@ import { signerIdentityOf, verifySignedApplication, type SignerIdentity } from '
 import { ResidentStatus } from '../../domain/registry-values';
 import { Role } from '../../domain/roles';
 import { CaseApplication, CaseRecord, PortalRejection, Resident } from '../../db/entities';
+import { protectedPersons } from '../../db/support-measures';
 import type { StaffContext } from '../../api/auth';
 import { intakeCase, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import { ApiError } from '../../api/errors';
@@ -236,6 +237,11 @@ async function gatherFacts(
   const busy = await personsInOpenMoveOut(em);
   const found = await Promise.all(app.movers.map(find));
   const matched = found.filter((r): r is Resident => r !== undefined);
+  // 抑止 / 支援措置 checks, as at the counter (domain.md §4.4 step 2, §8.6)
+  const protectedMovers = await protectedPersons(
+    em,
+    matched.map((r) => r.addresseeNumber),
+  );
   const householdNumber = matched[0]?.householdNumber ?? signerRecord?.householdNumber ?? '';
   const headLeaving = matched.some((r) => r.relationshipToHead === '世帯主');
   const staying = headLeaving
@@ -266,7 +272,7 @@ async function gatherFacts(
         householdNumber: r?.householdNumber,
         pendingMoveOut:
           r !== undefined && (r.status === ResidentStatus.PENDING_MOVE_OUT || busy.has(r.addresseeNumber)),
-        blocked: false,
+        blocked: r !== undefined && protectedMovers.has(r.addresseeNumber),
       })),
     },
   };

@@ -14,12 +14,12 @@
  * | APPLICATION_DATE_IN_FUTURE | the application date cannot lie after its reception | reject |
  * | MOVER_NOT_MATCHED    | 4情報 do not match a current record        | finding   |
  * | PENDING_MOVE_OUT     | a mover already has a 転出 in progress      | finding   |
- * | SUPPORT_MEASURE      | 抑止 / 支援措置 on a mover (§8.6)            | finding   |
+ * | SUPPORT_MEASURE      | 抑止 / 支援措置 on a mover (§8.6)            | blocking finding |
  * | HEAD_CHANGE_REQUIRED | the 世帯主 leaves and 2+ members stay (§3.2: 世帯主変更 first) | finding |
  *
  * A finding in BLOCKING_FINDINGS stops the clerk from confirming the review: the application can then only be
  * rejected (with the reason sent to the portal) or the applicant contacted. The others are for the clerk to check.
- * 抑止 / 支援措置 records do not exist in the registry yet, so `blocked` is always false today (the rule is in place).
+ * `blocked`: the mover is under a 支援措置 or 抑止 in force (src/db/support-measures.ts).
  */
 import { ageRangeOn, type IsoDate } from '../../domain/dates';
 import { onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-deadlines';
@@ -44,6 +44,8 @@ export const BLOCKING_FINDINGS: ReadonlySet<string> = new Set([
   OnlineMoveOutRule.MOVER_NOT_MATCHED,
   OnlineMoveOutRule.PENDING_MOVE_OUT,
   OnlineMoveOutRule.HEAD_CHANGE_REQUIRED,
+  // a protected mover is handled in person at the counter (domain.md §8.6): reject with a reason or contact first
+  OnlineMoveOutRule.SUPPORT_MEASURE,
 ]);
 
 export interface OnlineMoveOutFacts {

@@ -4,6 +4,8 @@ import { ChangeReason } from '../../domain/change-reason';
 import { ResidentStatus } from '../../domain/registry-values';
 import type { CounterCopyInput } from './schema';
 import { audit } from '../../db/audit-writer';
+import { issuanceBlocked } from '../../db/issuance-blocks';
+import { useReleases } from '../../db/support-measures';
 import { AuditAction, CertificateIssuance, Resident, ResidentHistory } from '../../db/entities';
 import type { ActivityDeps } from '../../activities/deps';
 import {
@@ -15,7 +17,11 @@ import {
   type IssueResult,
 } from '../../activities/certificates';
 
-export const CounterFailure = { REMOVED_RECORD: 'REMOVED_RECORD', NOT_FOUND: 'NOT_FOUND' } as const;
+export const CounterFailure = {
+  REMOVED_RECORD: 'REMOVED_RECORD',
+  NOT_FOUND: 'NOT_FOUND',
+  ISSUANCE_BLOCKED: 'ISSUANCE_BLOCKED',
+} as const;
 
 const REASON_TEXT: Partial<Record<string, string>> = {
   [ChangeReason.DOMESTIC_MOVE_IN]: '転入',
@@ -44,6 +50,13 @@ export function residentRecordCopyActivities(deps: ActivityDeps) {
           throw ApplicationFailure.nonRetryable('person not found', CounterFailure.NOT_FOUND);
         if (persons.some((p) => p.status === ResidentStatus.REMOVED))
           throw ApplicationFailure.nonRetryable('removed record', CounterFailure.REMOVED_RECORD);
+        // 支援措置 / 抑止 (domain.md §8.6): the service refused it already; a block entered in between stops it here
+        if ((await issuanceBlocked(em, input.addresseeNumbers, now())).size)
+          throw ApplicationFailure.nonRetryable(
+            'issuance blocked by a support measure',
+            CounterFailure.ISSUANCE_BLOCKED,
+          );
+        await useReleases(em, input.addresseeNumbers, input.operatorId, { certificateId: input.requestId });
         const reasons: Record<string, string | undefined> = {};
         for (const p of persons) {
           const [first] = await em.find(

@@ -3,6 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../config';
 import { compileSchema } from '../../domain/ajv';
+import { ISSUANCE_REFUSAL_MESSAGE } from '../../domain/support-measures';
 import { audit } from '../../db/audit-writer';
 import { AuditAction, Resident } from '../../db/entities';
 import { issuanceBlocked } from '../../db/issuance-blocks';
@@ -63,16 +64,14 @@ export async function issueCounterCopy(
         targetAddresseeNumber: a,
         outcome: 'denied' as const,
         individualNumberAccessed: false,
-        detail: { rules: errors.map((e) => e.rule), blocked: blocked.has(a) },
+        detail: {
+          rules: [...errors.map((e) => e.rule), ...(blocked.has(a) ? ['SUPPORT_MEASURE'] : [])],
+          blocked: blocked.has(a),
+        },
       })),
     );
     await em.flush();
-    if (blocked.size)
-      throw new ApiError(
-        403,
-        'ISSUANCE_BLOCKED',
-        '抑止・支援措置の対象の方が含まれるため交付できません（支援措置責任者の確認が必要です）',
-      );
+    if (blocked.size) throw new ApiError(403, 'ISSUANCE_BLOCKED', ISSUANCE_REFUSAL_MESSAGE);
     throw new ApiError(422, 'RULE_VIOLATION', '請求の内容が交付の規則に合いません', errors);
   }
   const id = requestId && UUID.test(requestId.toLowerCase()) ? requestId.toLowerCase() : randomUUID();

@@ -10,6 +10,7 @@ import {
   OutboxKind,
   OutboxMessage,
 } from '../../db/entities';
+import { provisionalOnArrival } from '../../db/support-measures';
 import type { StoredMoveInApplication } from '../move-in/schema';
 import type { StoredSpecialMoveInApplication } from './schema';
 import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partners/cs-move-messages';
@@ -197,6 +198,14 @@ export function specialMoveInActivities(deps: ActivityDeps) {
           certificateRequest: app.certificateRequest,
         };
         const result = await writeMoveIn(em, deps, input, payload);
+        // protected at the origin (the 転出証明書情報 says so): held under 仮支援措置 here (domain.md §8.6)
+        await provisionalOnArrival(
+          em,
+          app.persons.flatMap((p, i) =>
+            certs.get(p.residentRecordCode)?.supportMeasure ? [result.addresseeNumbers[i]!] : [],
+          ),
+          input.caseId,
+        );
         heldRows.forEach((h) => (h.state = HeldCertificateState.USED));
         for (const p of app.persons) {
           await enqueue(em, deps, {

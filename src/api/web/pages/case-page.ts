@@ -9,6 +9,7 @@ import { formGuards, page } from '../layout';
 import { genericFacts } from '../panels/application-facts';
 import type { WebDeps } from '../web-deps';
 import { committedComparison } from '../queries/case-registry';
+import { blockedAddresseeNumbers } from '../queries/resident-search-query';
 import { WebError, webOf } from '../web-context';
 import { actionsPanel } from './case-actions-panel';
 import {
@@ -41,6 +42,8 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
   const committed = await committedComparison(pctx);
   const persons = committed ?? (await panel.draftComparison?.(pctx)) ?? [];
   const extra = await panel.extra?.(pctx);
+  // 支援措置 / 抑止: the status is visible on every screen that shows the person (domain.md §8.6)
+  const protectedSubjects = await blockedAddresseeNumbers(em, view.subjectAddresseeNumbers ?? []);
   await em.flush(); // audit rows of records read beside the case (e.g. a 除票 on 再転入)
   const notice =
     takeFlash(req, res) ??
@@ -59,6 +62,7 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
   const facts = panel.facts ? panel.facts(app, view) : genericFacts(app);
   const body = html`<div class="case-layout">
     <div class="case-main">
+      ${protectedSubjects.size ? html`<p class="notice notice-error" id="support-measure-notice"><span class="badge badge-alert">支援措置・抑止</span> この案件には支援措置・抑止の対象の方が含まれます。証明書の交付には支援措置責任者の解除が必要です。</p>` : ''}
       ${summarySection(view, ctx)}
       ${stepsSection(view, module?.definition.steps ?? [], ctx.labels)}
       ${stuckSection(view, ctx)}

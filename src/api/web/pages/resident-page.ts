@@ -9,7 +9,7 @@ import { residentStatusLabel } from '../labels';
 import { formGuards, page } from '../layout';
 import { recordRows } from '../panels/record-fields';
 import { auditInquiry } from '../queries/case-registry';
-import { blockedAddresseeNumbers } from '../queries/resident-search-query';
+import { ADDRESS_ROWS, blockedAddresseeNumbers, PROTECTED_ADDRESS_TEXT } from '../queries/resident-search-query';
 import { requireWebRole } from '../web-auth';
 import { WebError, webOf } from '../web-context';
 import {
@@ -57,9 +57,17 @@ export function installResidentRoutes(
     auditInquiry(em, ctx.staff, undefined, addresseeNumber, 'POST /residents/view', reveal);
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /residents/view (世帯)');
     await em.flush();
-    const rows = recordRows(person, { reveal, pii: deps.pii });
+    const isProtected = blocked.has(addresseeNumber);
+    const hideAddress = isProtected && !can.manageSupportMeasures(ctx.staff.roles);
+    const rows = recordRows(person, { reveal, pii: deps.pii }).map(([k, v]): [string, typeof v] =>
+      hideAddress && ADDRESS_ROWS.has(k) && v !== '' ? [k, PROTECTED_ADDRESS_TEXT] : [k, v],
+    );
     const body = html`
-    ${blocked.has(addresseeNumber) ? html`<p class="notice notice-error">この方は抑止・支援措置の対象です。証明書の交付・閲覧は制限されます。</p>` : ''}
+    ${
+      isProtected
+        ? html`<p class="notice notice-error" id="support-measure-notice"><span class="badge badge-alert">支援措置・抑止</span> この方は支援措置・抑止の対象です。証明書の交付・閲覧は制限されます（支援措置責任者の解除が必要です）。${can.manageSupportMeasures(ctx.staff.roles) ? html` <a href="/support-measures">支援措置・抑止の管理へ</a>` : ''}</p>`
+        : ''
+    }
     <section class="panel" aria-labelledby="h-rec"><h2 id="h-rec">住民票（履歴番号 ${person.historyNumber}）
       <span class="badge ${person.status === 'RESIDENT' ? 'badge-done' : 'badge-warn'}">${residentStatusLabel[person.status] ?? person.status}</span></h2>
       ${
@@ -70,7 +78,12 @@ export function installResidentRoutes(
       }
       <table class="grid compare"><tbody>${rows.filter(([, v]) => v !== '').map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>
       ${person.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html`<form method="post" action="/intake/move-out/start" class="record-actions">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><button type="submit" class="move-out-start">転出届を作成</button> <a href="#copy">住民票の写しの交付へ</a></form>` : ''}</section>
-    ${blocked.has(addresseeNumber) ? '' : copySection(ctx, person, members, o.copy)}
+    ${
+      can.manageSupportMeasures(ctx.staff.roles)
+        ? html`<form method="post" action="/support-measures/new" class="record-actions">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><button type="submit" id="support-measure-start">支援措置・抑止を登録</button></form>`
+        : ''
+    }
+    ${copySection(ctx, person, members, o.copy)}
     <section class="panel" aria-labelledby="h-hh"><h2 id="h-hh">同じ世帯の方（世帯番号 ${person.householdNumber}）</h2>
       ${
         members.length

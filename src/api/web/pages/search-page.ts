@@ -15,7 +15,12 @@ import { wareki } from '../format';
 import { html, type SafeHtml } from '../html';
 import { residentStatusLabel, sexText } from '../labels';
 import { formGuards, page, type Notice } from '../layout';
-import { blockedAddresseeNumbers, searchResidents, SEARCH_LIMIT } from '../queries/resident-search-query';
+import {
+  blockedAddresseeNumbers,
+  PROTECTED_ADDRESS_TEXT,
+  searchResidents,
+  SEARCH_LIMIT,
+} from '../queries/resident-search-query';
 import { requireWebRole } from '../web-auth';
 import { webOf, type WebContext } from '../web-context';
 
@@ -74,7 +79,7 @@ function resultsTable(ctx: WebContext, rows: Resident[], blocked: Set<string>, t
   <tbody>${rows.map(
     (r) => html`<tr>
     <td>${r.familyName}　${r.givenName}</td><td>${r.familyNameKana}　${r.givenNameKana}</td><td>${wareki(r.birthDate, { seireki: r.isForeignResident })}</td><td>${sexText(r.sex)}</td>
-    <td>${r.address}${r.addressSupplement ? `　${r.addressSupplement}` : ''}</td>
+    <td>${blocked.has(r.addresseeNumber) && !can.manageSupportMeasures(ctx.staff.roles) ? html`<span class="muted">${PROTECTED_ADDRESS_TEXT}</span>` : `${r.address}${r.addressSupplement ? `　${r.addressSupplement}` : ''}`}</td>
     <td>${r.status === 'RESIDENT' ? html`<span class="badge badge-done">${residentStatusLabel[r.status]}</span>` : html`<span class="badge badge-warn">${residentStatusLabel[r.status] ?? r.status}</span>`}</td>
     <td>${blocked.has(r.addresseeNumber) ? html`<span class="badge badge-alert">抑止・支援措置</span>` : ''}${r.status === 'PENDING_MOVE_OUT' ? html`<span class="badge badge-warn">転出予定 ${wareki(r.plannedMoveOutDate)}</span>` : ''}${r.status === 'REMOVED' ? html`<span class="badge badge-closed">消除 ${wareki(r.removalDate)}</span>` : ''}</td>
     <td><form method="post" action="/residents/view" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small">開く</button></form>

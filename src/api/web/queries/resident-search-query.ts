@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { nameSplits, type SearchCriteria } from '../../../domain/resident-search';
 import { Resident } from '../../../db/entities';
-import { issuanceBlocked } from '../../../db/issuance-blocks';
+import { protectedPersons } from '../../../db/support-measures';
 import type { PiiCrypto } from '../../../db/pii-crypto';
 
 export const SEARCH_LIMIT = 50;
@@ -47,7 +47,19 @@ export async function searchResidents(
   return { rows: rows.slice(0, SEARCH_LIMIT), truncated: rows.length > SEARCH_LIMIT };
 }
 
-/** Persons under a 抑止 or 支援措置 (domain.md §8.6), from the one hook the counter issuance uses too. */
+/** Persons under a 抑止 or 支援措置 in force (domain.md §8.6): flagged on every screen that shows them. */
 export async function blockedAddresseeNumbers(em: EntityManager, addresseeNumbers: string[]): Promise<Set<string>> {
-  return issuanceBlocked(em, addresseeNumbers);
+  return protectedPersons(em, addresseeNumbers);
 }
+
+/** The address of a protected person is shown only to the 支援措置責任者 (domain.md §8.6). */
+export const PROTECTED_ADDRESS_TEXT = '（支援措置・抑止のため表示しません）';
+/** The rows of the record that give where the person lives (or lived, or goes). */
+export const ADDRESS_ROWS: ReadonlySet<string> = new Set([
+  '住所',
+  '方書',
+  '郵便番号',
+  '前住所',
+  '転出予定先住所',
+  '転出確定住所',
+]);
