@@ -3,6 +3,7 @@ import { Migration20261123182630 } from './initial-schema';
 import { Migration20261123185942 } from './move-pair';
 import { Migration20261201185834 } from './work-frame';
 import { Migration20261206200000 } from './idempotent-steps';
+import { Migration20261207090000Household } from './20261207-household';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261123185942', class: Migration20261123185942 },
   { name: 'Migration20261201185834', class: Migration20261201185834 },
   { name: 'Migration20261206200000', class: Migration20261206200000 },
+  { name: 'Migration20261207090000_household', class: Migration20261207090000Household },
 ];
