@@ -20,6 +20,7 @@ import { fullName } from '../../src/db/registry-lookup';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 import { today } from '../support/fixtures';
+import { onlineContent } from '../support/online-fixtures';
 import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
@@ -44,7 +45,7 @@ describe.each([
   let approver: string;
   const used = new Set<string>();
   beforeAll(async () => {
-    sys = await startTestSystem(url());
+    sys = await startTestSystem(url(), { portalSimulator: true });
     [clerk, approver] = await Promise.all([sys.login('clerk1'), sys.login('approver1')]);
     await loadDemoTown(
       sys.orm,
@@ -305,5 +306,68 @@ describe.each([
     expect(notice).toContain(`申出年月日${toWareki(today())}`.replace(/\s+/gu, ''));
     expect(notice).toContain(name(movers[0]!));
     for (const n of await individualNumbers(movers)) expect(notice).not.toContain(n);
+  });
+
+  it('online: the 世帯主 leaving two members is the finding HEAD_CHANGE_EX_OFFICIO; the clerk chooses at 審査, the commit applies it', async () => {
+    const [head, a, b] = (await household(3)) as [Resident, Resident, Resident];
+    const sent = await sys.portalAdmin('POST', 'applications', {
+      municipalityCode: sys.config.municipalityCode,
+      scenario: 'valid',
+      content: onlineContent([head], { plannedMoveOutDate: today(), plannedVisitDate: today() }),
+    });
+    expect(sent.json.sent).toMatchObject({ status: 201 });
+    const caseId = String(sent.json.sent.body.caseId);
+    const c = await eventually(async () => {
+      const r = await sys.api('GET', `/api/cases/${caseId}`, { token: clerk });
+      return r.json?.status === 'AWAITING_REVIEW' ? r.json : undefined;
+    }, 60_000);
+    expect(c.flags).toEqual(['HEAD_CHANGE_EX_OFFICIO']);
+
+    const review = (body: unknown) =>
+      sys.api('POST', `/api/cases/${caseId}/confirm-review`, {
+        token: clerk,
+        body,
+        headers: { 'x-request-id': randomUUID() },
+      });
+    const choice = (newHead: string, rel: Array<[string, string]>) => ({
+      householdHeadChange: {
+        newHeadAddresseeNumber: newHead,
+        relationships: rel.map(([addresseeNumber, relationshipToHead]) => ({ addresseeNumber, relationshipToHead })),
+      },
+    });
+    const refusals: Array<[unknown, number, string, string]> = [
+      [{}, 422, '/householdHeadChange', 'required'],
+      [
+        choice(head.addresseeNumber, [[a.addresseeNumber, '子']]),
+        422,
+        '/householdHeadChange/newHeadAddresseeNumber',
+        'remainingMember',
+      ],
+      [
+        choice(b.addresseeNumber, [[a.addresseeNumber, '甥']]),
+        422,
+        '/householdHeadChange/relationships/0/relationshipToHead',
+        'relationshipVocabulary',
+      ],
+      [choice('x', []), 400, '/householdHeadChange/newHeadAddresseeNumber', 'pattern'],
+    ];
+    for (const [body, status, field, rule] of refusals) {
+      const r = await review(body);
+      expect(r.status, field).toBe(status);
+      expect(r.json.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field, rule })]));
+    }
+    const app = await sys.orm.em.fork().findOneOrFail(CaseApplication, { caseId });
+    expect(app.payload.headChange).toBeUndefined();
+    expect((await sys.api('GET', `/api/cases/${caseId}`, { token: clerk })).json.status).toBe('AWAITING_REVIEW');
+
+    expect((await review(choice(b.addresseeNumber, [[a.addresseeNumber, '妹']]))).status).toBe(200);
+    const done = await approveAndWait(caseId);
+    expect((await reload(b.addresseeNumber)).relationshipToHead).toBe('世帯主');
+    expect(await reload(a.addresseeNumber)).toMatchObject({ relationshipToHead: '妹', householdHeadName: fullName(b) });
+    expect(
+      (await sys.orm.em.fork().findOneOrFail(Household, { householdNumber: head.householdNumber })).headAddresseeNumber,
+    ).toBe(b.addresseeNumber);
+    expect(await lastHistory(a.addresseeNumber)).toMatchObject({ caseId, changeReason: '世帯主変更', basis: '職権' });
+    expect(await documentText(done, 'householdHeadChangeNotice')).toContain(`変更後の世帯主${name(b)}`);
   });
 });
