@@ -370,4 +370,36 @@ describe.each([
     expect(await lastHistory(a.addresseeNumber)).toMatchObject({ caseId, changeReason: '世帯主変更', basis: '職権' });
     expect(await documentText(done, 'householdHeadChangeNotice')).toContain(`変更後の世帯主${name(b)}`);
   });
+
+  it('a cancelled 転出 gives the household back its 世帯主 and 続柄 (appended 異動の取消し)', async () => {
+    const [head, stays] = (await household(2)) as [Resident, Resident];
+    const out = await moveOut(base([head], { plannedMoveOutDate: addDays(today(), 5) }));
+    expect(out.status).toBe(201);
+    expect((await sys.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: approver })).status).toBe(200);
+    await eventually(async () => {
+      const r = await sys.api('GET', `/api/cases/${out.json.caseId}`, { token: clerk });
+      return r.json?.status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? r.json : undefined;
+    }, 90_000);
+    expect((await reload(stays.addresseeNumber)).relationshipToHead).toBe('世帯主');
+    const supervisor = await sys.login('supervisor1');
+    const cancel = await sys.api('POST', `/api/cases/${out.json.caseId}/cancel`, {
+      token: supervisor,
+      body: { reason: '届出人からの取下げ' },
+      headers: { 'x-request-id': randomUUID() },
+    });
+    expect(cancel.status).toBe(200);
+    await eventually(async () => {
+      const r = await sys.api('GET', `/api/cases/${out.json.caseId}`, { token: clerk });
+      return r.json?.status === 'CANCELLED' ? r.json : undefined;
+    }, 90_000);
+    expect(await reload(stays.addresseeNumber)).toMatchObject({
+      relationshipToHead: stays.relationshipToHead,
+      householdHeadName: stays.householdHeadName,
+    });
+    expect((await reload(head.addresseeNumber)).status).toBe(ResidentStatus.RESIDENT);
+    expect((await lastHistory(stays.addresseeNumber)).changeReason).toBe('異動の取消し（増）');
+    expect(
+      (await sys.orm.em.fork().findOneOrFail(Household, { householdNumber: head.householdNumber })).headAddresseeNumber,
+    ).toBe(head.addresseeNumber);
+  });
 });
