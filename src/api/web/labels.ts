@@ -51,7 +51,7 @@ export const flagText: Record<string, { label: string; explain: string; level: '
   HEAD_CHANGE_EX_OFFICIO: {
     label: '世帯主の職権変更',
     explain:
-      '世帯主が転出し世帯員が残るため、転出の記録と同時に職権で世帯主を変更し（1人なら残る方、2人以上なら受付で選んだ方）、世帯主変更通知書を発行します。',
+      '世帯主が転出し世帯員が残るため、転出の記録と同時に職権で世帯主を変更し（1人なら残る方、2人以上なら受付または審査で選んだ方）、世帯主変更通知書を発行します。',
     level: 'info',
   },
   MOVER_NOT_MATCHED: {
