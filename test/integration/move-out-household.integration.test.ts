@@ -360,6 +360,17 @@ describe.each([
     expect(app.payload.headChange).toBeUndefined();
     expect((await sys.api('GET', `/api/cases/${caseId}`, { token: clerk })).json.status).toBe('AWAITING_REVIEW');
 
+    // the clerk first calls the applicant, then confirms from 申請者へ連絡中 with the choice
+    const contact = await sys.api('POST', `/api/cases/${caseId}/request-contact`, {
+      token: clerk,
+      body: { reason: '新しい世帯主を確認します' },
+      headers: { 'x-request-id': randomUUID() },
+    });
+    expect(contact.status).toBe(200);
+    await eventually(async () => {
+      const r = await sys.api('GET', `/api/cases/${caseId}`, { token: clerk });
+      return r.json?.status === 'CONTACT_REQUESTED' ? true : undefined;
+    }, 60_000);
     expect((await review(choice(b.addresseeNumber, [[a.addresseeNumber, '妹']]))).status).toBe(200);
     const done = await approveAndWait(caseId);
     expect((await reload(b.addresseeNumber)).relationshipToHead).toBe('世帯主');

@@ -42,7 +42,8 @@ export function reviewOnlineMoveOut(
           );
         choice = v.value;
       }
-      if (row.status !== CaseStatus.AWAITING_REVIEW) return; // the update refuses the step; nothing to store
+      // outside 審査 the update refuses the step: nothing to store
+      if (row.status !== CaseStatus.AWAITING_REVIEW && row.status !== CaseStatus.CONTACT_REQUESTED) return;
       const em = deps.orm.em.fork();
       const app = await em.findOneOrFail(CaseApplication, { caseId: row.caseId });
       const stored = app.payload as unknown as StoredOnlineMoveOutApplication;
