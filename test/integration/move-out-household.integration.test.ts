@@ -371,7 +371,29 @@ describe.each([
       const r = await sys.api('GET', `/api/cases/${caseId}`, { token: clerk });
       return r.json?.status === 'CONTACT_REQUESTED' ? true : undefined;
     }, 60_000);
-    expect((await review(choice(b.addresseeNumber, [[a.addresseeNumber, '妹']]))).status).toBe(200);
+    // the case screen offers the 世帯主変更 section instead of the plain 審査 button; its form confirms the review
+    const cookie = `juki_session=${encodeURIComponent(clerk)}`;
+    const screen = await fetch(`${sys.apiUrl}/cases/${caseId}`, { headers: { cookie } }).then((r) => r.text());
+    expect(screen).toContain('世帯主変更（審査）');
+    expect(screen).not.toContain('data-action="confirm-review"');
+    const form = screen.slice(screen.indexOf('id="head-change-review"'));
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
+    const rows = [...form.matchAll(/name="(p\d+)\.addresseeNumber" value="(\d{7})"/g)].map((m) => [m[1]!, m[2]!]);
+    expect(rows.map((r) => r[1]).sort()).toEqual([a.addresseeNumber, b.addresseeNumber].sort());
+    const post = (fields: Record<string, string>) => {
+      const params = new URLSearchParams({ _csrf: csrf, requestId: randomUUID(), ...fields });
+      for (const [row, addr] of rows) params.set(`${row}.addresseeNumber`, addr!);
+      return fetch(`${sys.apiUrl}/cases/${caseId}/online-move-out/confirm-review`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: params,
+        redirect: 'manual',
+      });
+    };
+    expect((await post({})).status).toBe(303); // no 世帯主 chosen: refused, shown as a notice
+    expect((await sys.api('GET', `/api/cases/${caseId}`, { token: clerk })).json.status).toBe('CONTACT_REQUESTED');
+    const rowOfA = rows.find((r) => r[1] === a.addresseeNumber)![0]!;
+    expect((await post({ newHead: b.addresseeNumber, [`${rowOfA}.newRelationship`]: '妹' })).status).toBe(303);
     const done = await approveAndWait(caseId);
     expect((await reload(b.addresseeNumber)).relationshipToHead).toBe('世帯主');
     expect(await reload(a.addresseeNumber)).toMatchObject({ relationshipToHead: '妹', householdHeadName: fullName(b) });

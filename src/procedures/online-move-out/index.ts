@@ -6,6 +6,7 @@ import { portalPaths, portalSchemas } from './openapi';
 import { onlineMoveOutPanel } from './panel';
 import { portalRouter } from './portal-router';
 import { reviewOnlineMoveOut } from './review';
+import { installHeadChangeReview } from './head-change-review';
 
 /** オンライン転出 from マイナポータル: domain.md §4.4. Cases arrive through the portal's signed intake. */
 export const onlineMoveOut = {
@@ -16,5 +17,6 @@ export const onlineMoveOut = {
   mounts: [{ path: '/portal/v1', rawBody: true, router: portalRouter }],
   openapi: { paths: portalPaths, schemas: portalSchemas },
   review: reviewOnlineMoveOut,
+  installWeb: installHeadChangeReview,
   web: { panel: onlineMoveOutPanel },
 } satisfies CaseProcedureModule;
