@@ -15,6 +15,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
 import { CERTIFICATE_FONTS } from '../../templates/certificate-parts';
+import {
+  exOfficioRecordNoticeDoc,
+  householdHeadChangeNoticeDoc,
+  type ExOfficioRecordNoticeInput,
+  type HouseholdHeadChangeNoticeInput,
+} from '../../templates/ex-officio-notice';
 import { moveOutCertificateDoc, type MoveOutCertificateInput } from '../../templates/move-out-certificate';
 import { residentRecordCopyDoc, type ResidentRecordCopyInput } from '../../templates/resident-record-copy';
 
@@ -31,6 +37,10 @@ export interface CertificateRenderer {
   renderResidentRecordCopy(input: ResidentRecordCopyInput): Promise<Buffer>;
   /** 転出証明書 or 転出証明書に準ずる証明書 (domain.md §4.3, §5.2). */
   renderMoveOutCertificate(input: MoveOutCertificateInput): Promise<Buffer>;
+  /** 世帯主変更通知書 (domain.md §3.2, §5.2). */
+  renderHouseholdHeadChangeNotice(input: HouseholdHeadChangeNoticeInput): Promise<Buffer>;
+  /** 職権記載等通知書 (domain.md §4.3 step 1, §5.2). */
+  renderExOfficioRecordNotice(input: ExOfficioRecordNoticeInput): Promise<Buffer>;
 }
 
 const FONT_FILES = { [CERTIFICATE_FONTS.mincho]: 'ipaexm.ttf', [CERTIFICATE_FONTS.gothic]: 'ipaexg.ttf' } as const;
@@ -136,5 +146,7 @@ export function createCertificateRenderer(): CertificateRenderer {
   return {
     renderResidentRecordCopy: (input) => pm.createPdf(residentRecordCopyDoc(input)).getBuffer(),
     renderMoveOutCertificate: async (input) => pm.createPdf(moveOutCertificateDoc(input)).getBuffer(),
+    renderHouseholdHeadChangeNotice: async (input) => pm.createPdf(householdHeadChangeNoticeDoc(input)).getBuffer(),
+    renderExOfficioRecordNotice: async (input) => pm.createPdf(exOfficioRecordNoticeDoc(input)).getBuffer(),
   };
 }

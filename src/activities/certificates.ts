@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseAction } from '../domain/case-status';
+import { ChangeReason } from '../domain/change-reason';
 import { jstDate, toWareki } from '../domain/dates';
 import { relationshipRank, sexLabel } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
@@ -28,6 +29,10 @@ import type { ActivityDeps } from './deps';
 export const CertificateType = {
   RESIDENT_RECORD_COPY: 'residentRecordCopy',
   MOVE_OUT_CERTIFICATE: 'moveOutCertificate',
+  /** 世帯主変更通知書 (domain.md §3.2, §5.2). */
+  HOUSEHOLD_HEAD_CHANGE_NOTICE: 'householdHeadChangeNotice',
+  /** 職権記載等通知書 (domain.md §4.3 step 1, §5.2). */
+  EX_OFFICIO_RECORD_NOTICE: 'exOfficioRecordNotice',
 } as const;
 export type CertificateType = (typeof CertificateType)[keyof typeof CertificateType];
 
@@ -66,12 +71,18 @@ type Render = (
   base: { issueNumber: string; issueDate: string; reissue?: boolean },
 ) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>;
 
+/** Whom a certificate of a case is about: the case's subjects unless the type says otherwise. */
+type PersonsOf = (em: EntityManager, row: CaseRecord) => Promise<Resident[]>;
+const caseSubjects: PersonsOf = (em, row) =>
+  em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } });
+
 async function issue(
   deps: ActivityDeps,
   input: IssueInput,
   type: CertificateType,
   render: Render,
   reissueOf?: CertificateIssuance,
+  personsOf: PersonsOf = caseSubjects,
 ): Promise<IssueResult | WithheldResult> {
   const now = deps.now ?? (() => new Date());
   return deps.orm.em.fork().transactional(async (em) => {
@@ -83,11 +94,7 @@ async function issue(
     if (existing)
       return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
     const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-    const persons = (
-      reissueOf
-        ? await stateAt(em, reissueOf)
-        : await em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } })
-    ).sort(byHouseholdOrder);
+    const persons = (reissueOf ? await stateAt(em, reissueOf) : await personsOf(em, row)).sort(byHouseholdOrder);
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
     // 支援措置 / 抑止 (domain.md §5.1, §8.6): not issued without the 支援措置責任者's 一時解除, which one issuance uses up
@@ -252,6 +259,28 @@ export function residentRecordCopyDoc(
   };
 }
 
+const moveOutApplicationOf = async (em: EntityManager, caseId: string) =>
+  (await em.findOneOrFail(CaseApplication, { caseId })).payload as unknown as StoredMoveOutApplication;
+
+/** Each person's 続柄 just before the case changed it (the snapshot preceding the case's first one). */
+async function relationshipsBefore(em: EntityManager, caseId: string, persons: Resident[]) {
+  const out = new Map<string, string>();
+  for (const p of persons) {
+    const [own] = await em.find(
+      ResidentHistory,
+      { addresseeNumber: p.addresseeNumber, caseId },
+      { orderBy: { historyNumber: 'asc' }, limit: 1 },
+    );
+    const [prior] = await em.find(
+      ResidentHistory,
+      { addresseeNumber: p.addresseeNumber, historyNumber: { $lt: own?.historyNumber ?? p.historyNumber + 1 } },
+      { orderBy: { historyNumber: 'desc' }, limit: 1 },
+    );
+    if (prior) out.set(p.addresseeNumber, (prior.snapshot as { relationshipToHead: string }).relationshipToHead);
+  }
+  return out;
+}
+
 const letterhead = (deps: ActivityDeps) => ({
   municipalityName: deps.config.municipalityName,
   mayorTitle: `${deps.config.prefectureName}${deps.config.municipalityName}長`,
@@ -288,8 +317,7 @@ export function certificateActivities(deps: ActivityDeps) {
      * 14-day limit. 個別事項情報 comes from other departments' feeds, which do not exist yet (printed as 「―」).
      */
     moveOutCertificate: (input) => async (em, persons, base) => {
-      const app = (await em.findOneOrFail(CaseApplication, { caseId: input.caseId }))
-        .payload as unknown as StoredMoveOutApplication;
+      const app = await moveOutApplicationOf(em, input.caseId);
       const first = persons[0]!;
       const pdf = await deps.certificates.renderMoveOutCertificate({
         ...letterhead(deps),
@@ -322,8 +350,83 @@ export function certificateActivities(deps: ActivityDeps) {
         printedItems: { includeIndividualNumber: true, includeResidentRecordCode: true, equivalent: app.late },
       };
     },
+
+    /** 世帯主変更通知書 to the new 世帯主: the old and new 世帯主 and every staying member's 続柄 before and after. */
+    householdHeadChangeNotice: (input) => async (em, persons, base) => {
+      const app = await moveOutApplicationOf(em, input.caseId);
+      const change = app.headChange;
+      if (!change) throw new Error('this 転出 changed no 世帯主');
+      const newHead = persons.find((p) => p.addresseeNumber === change.newHeadAddresseeNumber) ?? persons[0]!;
+      const previousHead = await em.findOneOrFail(Resident, { addresseeNumber: change.previousHeadAddresseeNumber });
+      const before = await relationshipsBefore(em, input.caseId, persons);
+      const pdf = await deps.certificates.renderHouseholdHeadChangeNotice({
+        ...letterhead(deps),
+        ...base,
+        addressee: { name: fullName(newHead), address: newHead.address, addressSupplement: newHead.addressSupplement },
+        address: newHead.address,
+        addressSupplement: newHead.addressSupplement,
+        changeDate: app.plannedMoveOutDate,
+        previousHeadName: fullName(previousHead),
+        newHeadName: fullName(newHead),
+        members: persons.map((r) => ({
+          name: fullName(r),
+          birthDate: r.birthDate,
+          birthDateSeireki: r.isForeignResident,
+          relationshipBefore: before.get(r.addresseeNumber) ?? '',
+          relationshipAfter: r.relationshipToHead,
+        })),
+      });
+      return { pdf, printedItems: { exOfficio: true } };
+    },
+
+    /** 職権記載等通知書 for a 転出 filed after the 14-day limit, sent to the movers at the 転出先. */
+    exOfficioRecordNotice: (input) => async (em, persons, base) => {
+      const app = await moveOutApplicationOf(em, input.caseId);
+      const first = persons[0]!;
+      const pdf = await deps.certificates.renderExOfficioRecordNotice({
+        ...letterhead(deps),
+        ...base,
+        addressee: { name: fullName(first), address: app.destination.address },
+        changeReason: app.destination.abroad ? ChangeReason.MOVE_OUT_ABROAD : ChangeReason.DOMESTIC_MOVE_OUT,
+        changeDate: app.plannedMoveOutDate,
+        requestDate: app.notificationDate,
+        previousAddress: first.address,
+        previousAddressSupplement: first.addressSupplement,
+        destinationAddress: app.destination.address,
+        persons: persons.map((r) => ({
+          name: fullName(r),
+          birthDate: r.birthDate,
+          birthDateSeireki: r.isForeignResident,
+          relationshipToHead: r.relationshipToHead,
+        })),
+      });
+      return { pdf, printedItems: { exOfficio: true } };
+    },
+  };
+  /** The staying members of a 世帯主変更 (the persons of its notice). */
+  const headChangeMembers: PersonsOf = async (em, row) => {
+    const app = await moveOutApplicationOf(em, row.caseId);
+    const members = app.headChange?.relationships.map((r) => r.addresseeNumber) ?? [];
+    return em.find(Resident, { addresseeNumber: { $in: members } });
   };
   return {
+    /**
+     * The notices of a 転出 recorded ex officio (domain.md §5.2), after its commit: the 世帯主変更通知書 when the 世帯主
+     * moved out and members stayed, the 職権記載等通知書 when the 転出届 came after the 14-day limit. Idempotent.
+     */
+    async issueExOfficioNotices(input: IssueInput): Promise<Array<IssueResult | WithheldResult>> {
+      const app = await moveOutApplicationOf(deps.orm.em.fork(), input.caseId);
+      const out: Array<IssueResult | WithheldResult> = [];
+      if (app.headChange) {
+        const type = CertificateType.HOUSEHOLD_HEAD_CHANGE_NOTICE;
+        out.push(await issue(deps, input, type, renders[type](input), undefined, headChangeMembers));
+      }
+      if (app.late) {
+        const type = CertificateType.EX_OFFICIO_RECORD_NOTICE;
+        out.push(await issue(deps, input, type, renders[type](input)));
+      }
+      return out;
+    },
     issueResidentRecordCopy: (input: IssueInput) =>
       issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
     issueMoveOutCertificate: (input: IssueInput) =>

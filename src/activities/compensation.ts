@@ -196,12 +196,23 @@ function restorable(s: ResidentItems): Partial<ResidentItems> {
   return { ...cleared, ...items };
 }
 
-/** A household whose members were all removed becomes inactive; one with a current member again becomes active. */
+/**
+ * A household whose members were all removed becomes inactive; one with a current member again becomes active; its
+ * head is the current member whose 続柄 is 世帯主 (restored with the others' by a cancelled 世帯主変更).
+ */
 async function fixHouseholds(em: EntityManager, addresseeNumbers: string[]): Promise<void> {
   const residents = await em.find(Resident, { addresseeNumber: { $in: addresseeNumbers } });
   for (const hn of new Set(residents.map((r) => r.householdNumber))) {
     const h = await em.findOne(Household, { householdNumber: hn });
-    if (h) h.active = (await em.count(Resident, { householdNumber: hn, status: { $ne: ResidentStatus.REMOVED } })) > 0;
+    if (!h) continue;
+    h.active = (await em.count(Resident, { householdNumber: hn, status: { $ne: ResidentStatus.REMOVED } })) > 0;
+    // a cancelled 転出 that changed the 世帯主 restored everyone's 続柄: the household's head follows them
+    const head = await em.findOne(Resident, {
+      householdNumber: hn,
+      relationshipToHead: '世帯主',
+      status: { $ne: ResidentStatus.REMOVED },
+    });
+    if (head) h.headAddresseeNumber = head.addresseeNumber;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { EntryBasis } from '../domain/change-reason';
 import { jstDate } from '../domain/dates';
 import { ResidentHistory, type Resident } from '../db/entities';
 import { snapshotOf } from '../db/snapshot';
@@ -9,7 +10,14 @@ export function appendHistory(
   em: EntityManager,
   deps: Pick<ActivityDeps, 'config'>,
   r: Resident,
-  p: { caseId: string; operatorId: string; terminalId?: string; notes?: string },
+  p: {
+    caseId: string;
+    operatorId: string;
+    terminalId?: string;
+    notes?: string;
+    /** 職権（申出） or 職権; absent: a 届出. A 職権 entry without a filing stores no 届出日. */
+    basis?: EntryBasis;
+  },
 ): void {
   r.historyNumber += 1;
   r.updatedAt = new Date();
@@ -19,7 +27,8 @@ export function appendHistory(
       historyNumber: r.historyNumber,
       changeReason: r.changeReason,
       changeDate: r.changeDate,
-      notificationDate: r.notificationDate,
+      notificationDate: p.basis === '職権' ? undefined : r.notificationDate,
+      basis: p.basis,
       processingDate: jstDate(new Date()),
       caseId: p.caseId,
       operatorId: p.operatorId,

@@ -165,8 +165,13 @@ export const CASE_STEPS: Record<string, Step> = {
   },
   'confirm-review': {
     gate: can.enterCase,
-    run: (d, row, actor, body, id) =>
-      update(d.temporal, row.workflowId, confirmReviewUpdate, [{ actor, reason: optionalReasonOf(body) }], id),
+    async run(d, row, actor, body, id) {
+      // the procedure's own part of the 審査 (e.g. the online 転出's 世帯主変更), checked and stored first
+      const own = d.procedures.caseModule(row.procedure)?.review?.(d, row, actor, body);
+      const reason = optionalReasonOf(own ? own.rest : body);
+      await own?.store();
+      return update(d.temporal, row.workflowId, confirmReviewUpdate, [{ actor, reason }], id);
+    },
   },
   'request-contact': {
     gate: can.enterCase,

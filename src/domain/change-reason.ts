@@ -51,6 +51,19 @@ export const ChangeReason = {
 } as const;
 export type ChangeReason = (typeof ChangeReason)[keyof typeof ChangeReason];
 
+/**
+ * On what a 異動 was recorded (domain.md §3.3: each 異動 stores its 届出日 or 申出日 / 通知日): a 届出; ex officio
+ * (職権) on a 申出 — a 転出届 filed more than 14 days after the move (domain.md §4.3 step 1, standard spec
+ * 4.1.3.0.1), the filing date kept as the 申出日; or ex officio without any filing (e.g. the 世帯主変更 when the 世帯主
+ * moves out, domain.md §3.2). A history row without one was recorded on a 届出.
+ */
+export const EntryBasis = {
+  NOTIFICATION: '届出',
+  EX_OFFICIO_ON_REQUEST: '職権（申出）',
+  EX_OFFICIO: '職権',
+} as const;
+export type EntryBasis = (typeof EntryBasis)[keyof typeof EntryBasis];
+
 const RECORD_REASONS: ReadonlySet<ChangeReason> = new Set([
   ChangeReason.DOMESTIC_MOVE_IN,
   ChangeReason.MOVE_IN_FROM_ABROAD,

@@ -4,6 +4,7 @@ import type { ProcedureDefinition } from '../domain/procedure-definition';
 import type { ApiDeps } from '../api/api-deps';
 import type { IntakeDeps, IntakeResult } from '../api/case-intake';
 import type { StaffContext } from '../api/auth';
+import type { CaseRecord } from '../db/entities';
 import type { ProcedurePanel } from '../api/web/panels/panel-types';
 import type { WebDeps } from '../api/web/web-deps';
 
@@ -60,6 +61,17 @@ export interface CaseProcedureModule<D extends ProcedureDefinition = ProcedureDe
   definition: D;
   /** The counter intake (absent when cases arrive otherwise: from the portal, from the CS). */
   intake?: CaseIntakeRoute;
+  /**
+   * 審査 (confirm-review) of this procedure: takes its own part of the step's body (e.g. the 世帯主変更 chosen by the
+   * reviewing clerk) and returns the rest (the generic `reason`) with `store`, which checks and saves that part before
+   * the update is sent (a refusal names the field and writes nothing).
+   */
+  review?(
+    deps: ApiDeps,
+    row: CaseRecord,
+    actor: { userId: string; roles: string[]; terminalId?: string },
+    body: unknown,
+  ): { rest: unknown; store(): Promise<void> };
   web: {
     /** The case screen's panel of this procedure (`{}`: the generic view only). */
     panel: ProcedurePanel;

@@ -32,7 +32,7 @@ describe('e2e: 転出届 from the search and 特例転入届 from a held certifi
     const page = await loginAs(browser, sys.apiUrl, 'clerk1');
     await searchAndPick(page, members[0]!, '転出届を作成');
     expect(new URL(page.url()).pathname).toBe('/intake/move-out/start');
-    const table = page.locator('#intake-move-out table.grid tbody tr');
+    const table = page.locator('#f-movers tbody tr');
     expect(await table.count()).toBe(members.length);
     for (const m of members)
       expect(await page.locator('#intake-move-out').innerText()).toContain(`${m.familyName}　${m.givenName}`);

@@ -118,10 +118,11 @@ describe('online 転出: destination, dates and the household head', () => {
     expect(rules(evaluate(facts({ ...base, receivedDate: '2025-04-01' }))).rejections).toEqual([]);
   });
 
-  it('the 世帯主 leaving two or more members behind is a blocking finding, not a rejection', () => {
+  it('the 世帯主 leaving members behind is a finding for 審査 (世帯主変更 at the commit), neither blocking nor a rejection', () => {
     const out = rules(evaluate(facts({ destinationMunicipalityCode: '141500', headLeavesMembersBehind: true })));
-    expect(out).toEqual({ rejections: [], findings: [OnlineMoveOutRule.HEAD_CHANGE_REQUIRED] });
-    expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.HEAD_CHANGE_REQUIRED)).toBe(true);
+    expect(out).toEqual({ rejections: [], findings: [OnlineMoveOutRule.HEAD_CHANGE_EX_OFFICIO] });
+    expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.HEAD_CHANGE_EX_OFFICIO)).toBe(false);
+    expect(BLOCKING_FINDINGS.has(OnlineMoveOutRule.HEAD_CHANGE_REQUIRED)).toBe(true); // cases flagged before
   });
 
   it('a mover under 支援措置 / 抑止 is a blocking finding: the case goes to a clerk, never straight to 決裁 (§8.6)', () => {

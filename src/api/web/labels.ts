@@ -51,7 +51,8 @@ export const flagText: Record<string, { label: string; explain: string; level: '
   },
   HEAD_CHANGE_EX_OFFICIO: {
     label: '世帯主の職権変更',
-    explain: '世帯主が転出し1人が残るため、その方を職権で世帯主とし、世帯主変更通知書を発行します。',
+    explain:
+      '世帯主が転出し世帯員が残るため、転出の記録と同時に職権で世帯主を変更し（1人なら残る方、2人以上なら受付または審査で選んだ方）、世帯主変更通知書を発行します。',
     level: 'info',
   },
   MOVER_NOT_MATCHED: {
@@ -132,6 +133,7 @@ export const stepLabel: Record<string, string> = {
   commitSpecialMoveIn: '特例転入の記録（本登録）',
   issueResidentRecordCopy: '住民票の写しの作成',
   issueMoveOutCertificate: '転出証明書の作成',
+  issueExOfficioNotices: '職権の通知書の作成',
   reissueCertificate: '再交付',
   applyRemoval: '除票の記載',
   recordMoveInNotice: '転入通知の記録',
@@ -149,6 +151,8 @@ export const certificateTypeLabel: Record<string, string> = {
   residentRecordCopy: '住民票の写し',
   moveOutCertificate: '転出証明書',
   removedRecordCopy: '除票の写し',
+  householdHeadChangeNotice: '世帯主変更通知書',
+  exOfficioRecordNotice: '職権記載等通知書',
 };
 
 export const partnerLabel: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { EntitySchema, PrimaryKeyProp } from '@mikro-orm/core';
 import type { ResidentItems } from './resident';
-import type { ChangeReason } from '../../domain/change-reason';
+import type { ChangeReason, EntryBasis } from '../../domain/change-reason';
 
 /**
  * A full snapshot of one 住民票 after one 異動 (domain.md §3.3): key (宛名番号, 履歴番号), never updated or
@@ -12,7 +12,8 @@ export class ResidentHistory {
   historyNumber!: number;
   changeReason!: ChangeReason; // 異動事由
   changeDate!: string; // 異動日
-  notificationDate?: string; // 届出日
+  notificationDate?: string; // 届出日, or the 申出日 when `basis` is 職権（申出）
+  basis?: EntryBasis; // 届出 (also when absent), 職権（申出）, 職権
   processingDate!: string; // 処理日 (JST date of commit)
   caseId?: string;
   operatorId!: string; // 入力者 / approver
@@ -32,6 +33,7 @@ export const ResidentHistorySchema = new EntitySchema<ResidentHistory>({
     changeReason: { type: 'string', length: 40 },
     changeDate: { type: 'string', length: 10 },
     notificationDate: { type: 'string', length: 10, nullable: true },
+    basis: { type: 'string', length: 20, nullable: true },
     processingDate: { type: 'string', length: 10 },
     caseId: { type: 'string', length: 64, nullable: true },
     operatorId: { type: 'string', length: 64 },

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseAction, CaseStatus } from '../../domain/case-status';
-import { ChangeReason } from '../../domain/change-reason';
+import { ChangeReason, EntryBasis } from '../../domain/change-reason';
 import { jstDate, minDate, toCsBirthDate } from '../../domain/dates';
 import { FailureType } from '../../domain/failures';
 import { ResidentStatus } from '../../domain/registry-values';
@@ -25,6 +25,7 @@ import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partn
 import type { ActivityDeps } from '../../activities/deps';
 import { appendHistory } from '../../activities/history-writer';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
+import { commitHouseholdHeadChange } from './commit';
 
 export interface MoveOutCommitResult {
   plannedMoveOutDate: string;
@@ -32,6 +33,8 @@ export interface MoveOutCommitResult {
   late: boolean;
   abroad: boolean;
   addresseeNumbers: string[];
+  /** The commit changed the 世帯主 ex officio (a 世帯主変更通知書 follows). Absent in results recorded before. */
+  headChange?: boolean;
 }
 
 const loadApplication = async (em: EntityManager, caseId: string) => {
@@ -98,6 +101,7 @@ export function moveOutActivities(deps: ActivityDeps) {
           late: app.late,
           abroad: Boolean(app.destination.abroad),
           addresseeNumbers: rs.map((r) => r.addresseeNumber),
+          headChange: Boolean(app.headChange),
         });
         const residents = await subjects(em, input.caseId);
         if (await em.count(ResidentHistory, { caseId: input.caseId })) return result(residents);
@@ -124,7 +128,9 @@ export function moveOutActivities(deps: ActivityDeps) {
             caseId: input.caseId,
             operatorId: input.approvedBy,
             terminalId: input.terminalId,
+            // 14 days late: recorded ex officio, the filing kept as the 申出 and its date as 申出日 (domain.md §4.3 step 1)
             notes: app.late ? '職権（申出）' : undefined,
+            basis: app.late ? EntryBasis.EX_OFFICIO_ON_REQUEST : undefined,
           });
           if (r.individualNumberEnc) {
             await enqueue(em, deps, {
@@ -157,6 +163,11 @@ export function moveOutActivities(deps: ActivityDeps) {
         }
         // a protected mover's 支援措置 becomes 仮支援措置 as 前住所地 (domain.md §4.3 step 2, §8.6)
         await provisionalOnMoveOut(em, result(residents).addresseeNumbers, input.caseId, input.approvedBy);
+        await commitHouseholdHeadChange(em, deps, app, {
+          caseId: input.caseId,
+          operatorId: input.approvedBy,
+          terminalId: input.terminalId,
+        });
         const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
         Object.assign(row, { status: CaseStatus.COMMITTED, updatedAt: new Date() });
         em.persist(
@@ -165,7 +176,7 @@ export function moveOutActivities(deps: ActivityDeps) {
             action: CaseAction.COMMIT,
             actorId: input.approvedBy,
             terminalId: input.terminalId,
-            detail: { path: app.path, late: app.late },
+            detail: { path: app.path, late: app.late, headChange: Boolean(app.headChange) },
             at: new Date(),
           }),
         );

@@ -6,16 +6,23 @@ import { checked, compact, dateOf, municipalityCodeOf, type FormValues } from '.
 /**
  * 転出届 form (domain.md §4.3) → the body of POST /api/cases/move-out. The household is listed from the registry
  * (`p{i}.addresseeNumber` and the 4情報 as recorded, hidden); the clerk ticks `p{i}.selected` for each mover named
- * on the paper form. The API checks the 4情報 against the record again.
+ * on the paper form. The API checks the 4情報 against the record again. When the 世帯主 moves out and two or more
+ * stay (domain.md §3.2), the clerk picks the new 世帯主 (`newHead`, a 宛名番号) and the new 続柄 of every other
+ * staying member (`p{i}.newRelationship`); the API checks that they are staying members.
  */
 export const MAX_MEMBERS = 12;
 
 export function moveOutBody(f: FormValues): { body: MoveOutApplication; rowOfMover: number[] } {
   const rowOfMover: number[] = [];
   const movers = [];
+  const newHead = f.newHead || undefined;
+  const relationships: Array<{ addresseeNumber: string; relationshipToHead: string }> = [];
   for (let i = 0; i < MAX_MEMBERS; i++) {
     const v = (k: string) => f[`p${i}.${k}`];
-    if (!v('addresseeNumber') || !checked(f, `p${i}.selected`)) continue;
+    const a = v('addresseeNumber');
+    if (a && !checked(f, `p${i}.selected`) && a !== newHead && v('newRelationship'))
+      relationships.push({ addresseeNumber: a, relationshipToHead: v('newRelationship')! });
+    if (!a || !checked(f, `p${i}.selected`)) continue;
     rowOfMover.push(i);
     movers.push(
       compact({
@@ -44,6 +51,7 @@ export function moveOutBody(f: FormValues): { body: MoveOutApplication; rowOfMov
       powerOfAttorney: f.notifierKind === 'proxy' ? checked(f, 'powerOfAttorney') : undefined,
     }),
     identityDocument: compact({ type: f.identityDocument }),
+    householdHeadChange: newHead ? { newHeadAddresseeNumber: newHead, relationships } : undefined,
   });
   return { body: body as unknown as MoveOutApplication, rowOfMover };
 }
@@ -72,6 +80,7 @@ export const moveOutErrorMapping: ErrorMapping = {
     '/notifier/powerOfAttorney': 'powerOfAttorney',
     '/identityDocument': 'identityDocument',
     '/identityDocument/type': 'identityDocument',
+    '/householdHeadChange': 'newHead',
   },
   fields: {
     movers: { label: '転出する方', rules: { minItems: '転出する方を1人以上選んでください' } },
@@ -85,5 +94,6 @@ export const moveOutErrorMapping: ErrorMapping = {
     notifierKind: { label: '届出人' },
     powerOfAttorney: { label: '委任状' },
     identityDocument: { label: '本人確認書類' },
+    newHead: { label: '新しい世帯主と続柄' },
   },
 };

@@ -45,7 +45,7 @@ export async function intakeMoveOut(
         ? await em.find(
             Resident,
             { householdNumber: { $in: households } },
-            { fields: ['addresseeNumber', 'householdNumber', 'status'] },
+            { fields: ['addresseeNumber', 'householdNumber', 'status', 'relationshipToHead'] },
           )
         : [];
       return evaluateMoveOut(app, {

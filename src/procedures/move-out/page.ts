@@ -18,6 +18,7 @@ import {
   IDENTITY_DOCUMENTS,
   NOTIFIER_KINDS,
   radioGroup,
+  RELATIONSHIP_OPTIONS,
   selectField,
   textField,
 } from '../../api/web/intake/form-controls';
@@ -57,6 +58,25 @@ function membersTable(members: Resident[], f: FormValues, e: Record<string, stri
   })}</tbody></table>`;
 }
 
+/**
+ * 世帯主変更 (domain.md §3.2): when the 世帯主 moves out and two or more members stay, the new 世帯主 and everyone
+ * else's new 続柄 are chosen here (one staying member becomes 世帯主 ex officio without a choice). The domain spec gives
+ * no rule for choosing among two or more, so nothing is pre-selected.
+ */
+function headChangeSection(members: Resident[], f: FormValues, e: Record<string, string>): SafeHtml {
+  const options = RELATIONSHIP_OPTIONS.filter(([v]) => v !== '世帯主');
+  return html`<section class="panel" aria-labelledby="h-head"><h2 id="h-head">世帯主変更（世帯主が転出し、世帯員が残る場合）</h2>
+      <p class="help">残る方が1人のときは、その方が職権で世帯主になります（選択は不要）。2人以上が残るときは、新しい世帯主と、ほかの残る方の新しい世帯主との続柄を選んでください。転出の記録と同時に変更し、世帯主変更通知書を作成します。</p>
+      <fieldset id="${fieldId('newHead')}" class="radios${e.newHead ? ' has-error' : ''}"${e.newHead ? html` aria-describedby="f-newHead-e"` : ''}><legend>新しい世帯主と続柄</legend>
+      <table class="grid"><thead><tr><th scope="col">新しい世帯主</th><th scope="col">氏名</th><th scope="col">現在の続柄</th><th scope="col">新しい続柄</th></tr></thead><tbody>
+      ${members.map((m, i) => {
+        const k = `p${i}.newRelationship`;
+        return html`<tr><td><input type="radio" name="newHead" value="${m.addresseeNumber}" id="${fieldId(`newHead.${m.addresseeNumber}`)}" aria-label="${m.familyName}　${m.givenName}さんを世帯主にする"${f.newHead === m.addresseeNumber ? html` checked` : ''}></td>
+        <td>${m.familyName}　${m.givenName}</td><td>${m.relationshipToHead}</td>
+        <td><select name="${k}" id="${fieldId(k)}" aria-label="${m.familyName}　${m.givenName}さんの新しい続柄"><option value="">（新しい世帯主・転出する方は空欄）</option>${options.map(([v, l]) => html`<option value="${v}"${f[k] === v ? html` selected` : ''}>${l}</option>`)}</select></td></tr>`;
+      })}</tbody></table>${e.newHead ? html`<p class="field-error" id="f-newHead-e">${e.newHead}</p>` : ''}</fieldset></section>`;
+}
+
 function moveOutForm(
   ctx: WebContext,
   from: string,
@@ -70,8 +90,9 @@ function moveOutForm(
   <form method="post" action="/intake/move-out" class="intake" id="intake-move-out" novalidate>
     ${formGuards(ctx, requestId)}<input type="hidden" name="from" value="${from}">
     <section class="panel" aria-labelledby="h-mv"><h2 id="h-mv">転出する方（世帯番号 ${members[0]?.householdNumber ?? ''}）</h2>
-      <p class="help">住民票の記載（宛名番号と4情報）を届書と照合し、転出する方にチェックを入れてください。世帯主が転出して2人以上が残る場合は、先に世帯主変更が必要です。</p>
+      <p class="help">住民票の記載（宛名番号と4情報）を届書と照合し、転出する方にチェックを入れてください。世帯主が転出して2人以上が残る場合は、下の「世帯主変更」で新しい世帯主を選んでください。</p>
       ${e.movers ? html`<p class="field-error" id="f-movers-e">${e.movers}</p>` : ''}${membersTable(members, f, e)}</section>
+    ${members.some((m) => m.relationshipToHead === '世帯主') && members.length > 1 ? headChangeSection(members, f, e) : ''}
     <section class="panel" aria-labelledby="h-dest"><h2 id="h-dest">転出先と転出予定日</h2><div class="grid-fields">
       ${textField({ name: 'destinationAddress', label: '転出先の住所（予定）', value: f.destinationAddress, required: true, maxlength: 200, size: 'wide', hint: '市区町村名だけでも可。国外の場合は国名・都市名' }, e)}
       ${textField({ name: 'destinationCode', label: '転出先の市区町村コード', value: f.destinationCode, inputmode: 'numeric', maxlength: 8, size: 'narrow', hint: '6桁（5桁でも可）。国外転出では空欄' }, e)}

@@ -1,8 +1,15 @@
 import type { FieldError } from '../../domain/ajv';
 import { addDays } from '../../domain/dates';
 import { isLateMoveOut, type MoveDeadlineRules } from '../../domain/move-deadlines';
-import { ResidentStatus } from '../../domain/registry-values';
-import { MAX_DAYS_AHEAD, MoveOutFlag, type MoveOutApplication, type StoredMoveOutApplication } from './schema';
+import { isValidRelationship, ResidentStatus } from '../../domain/registry-values';
+import {
+  MAX_DAYS_AHEAD,
+  MoveOutFlag,
+  type HouseholdHeadChange,
+  type HouseholdHeadChoice,
+  type MoveOutApplication,
+  type StoredMoveOutApplication,
+} from './schema';
 
 /** A mover's current record as the rules see it. */
 export interface MoveOutRecord {
@@ -17,6 +24,13 @@ export interface MoveOutRecord {
   becameResidentDate: string;
 }
 
+export interface HouseholdMember {
+  addresseeNumber: string;
+  householdNumber: string;
+  status: string;
+  relationshipToHead?: string;
+}
+
 /** What the 転出 rules need, read beforehand (registry, open cases, configuration). */
 export interface MoveOutFacts {
   today: string;
@@ -24,8 +38,8 @@ export interface MoveOutFacts {
   deadlines: MoveDeadlineRules;
   /** Per mover, in order: the record with that 宛名番号, if any. */
   records: ReadonlyArray<MoveOutRecord | undefined>;
-  /** Everyone in the households of those records (宛名番号 and status). */
-  householdMembers: ReadonlyArray<{ addresseeNumber: string; householdNumber: string; status: string }>;
+  /** Everyone in the households of those records (宛名番号, status and 続柄). */
+  householdMembers: ReadonlyArray<HouseholdMember>;
   /** 宛名番号 of the persons of every open 転出 case (counter or online). */
   inOpenMoveOut: ReadonlySet<string>;
 }
@@ -88,16 +102,20 @@ export function evaluateMoveOut(app: MoveOutApplication, f: MoveOutFacts) {
   }
   if (households.size > 1) err('/movers', 'sameHousehold', '異なる世帯の方は別の届出にしてください');
   const householdNumber = [...households][0] ?? '';
+  let headChange: HouseholdHeadChange | undefined;
   if (residents.length && households.size === 1) {
     const movers = new Set(residents.map((r) => r.addresseeNumber));
-    const remaining = f.householdMembers.filter(
-      (p) =>
-        p.householdNumber === householdNumber && p.status === ResidentStatus.RESIDENT && !movers.has(p.addresseeNumber),
-    ).length;
-    const headLeaves = residents.some((r) => r.relationshipToHead === '世帯主');
-    if (headLeaves && remaining >= 2)
-      err('/movers', 'householdHeadChangeRequired', '世帯主が転出し2人以上が残るため、先に世帯主変更が必要です');
-    if (headLeaves && remaining === 1) flags.push(MoveOutFlag.HEAD_CHANGE_EX_OFFICIO);
+    const staying = f.householdMembers
+      .filter(
+        (p) =>
+          p.householdNumber === householdNumber &&
+          p.status === ResidentStatus.RESIDENT &&
+          !movers.has(p.addresseeNumber),
+      )
+      .map((p) => p.addresseeNumber);
+    const head = residents.find((r) => r.relationshipToHead === '世帯主');
+    headChange = decideHeadChange(app.householdHeadChange, head?.addresseeNumber, staying, err);
+    if (headChange) flags.push(MoveOutFlag.HEAD_CHANGE_EX_OFFICIO);
     residents.forEach((r) => {
       if (f.inOpenMoveOut.has(r.addresseeNumber))
         err(
@@ -107,6 +125,74 @@ export function evaluateMoveOut(app: MoveOutApplication, f: MoveOutFacts) {
         );
     });
   }
-  const stored: StoredMoveOutApplication = { ...app, notificationDate, householdNumber, late };
+  if (app.householdHeadChange && !headChange && !errors.some((e) => e.field.startsWith('/householdHeadChange')))
+    err('/householdHeadChange', 'notApplicable', '世帯主が転出して世帯に残る方がいる場合だけ、世帯主を選びます');
+  const stored: StoredMoveOutApplication = {
+    ...app,
+    notificationDate,
+    householdNumber,
+    late,
+    ...(headChange ? { headChange } : {}),
+  };
   return { errors, flags, stored, subjects: residents.map((r) => r.addresseeNumber) };
+}
+
+/**
+ * 世帯主変更 when the 世帯主 moves out (domain.md §3.2; standard spec 4.0.4; 住基法 and `004_528b050b7c0b5747.txt` L71:
+ * 世帯主変更 by 届出 or 職権). One member stays: that member becomes 世帯主 ex officio (a choice naming them is
+ * accepted). Two or more stay: the clerk's choice is required — the new 世帯主 must be a staying member, and every
+ * other staying member needs a new 続柄 from the controlled vocabulary (not 世帯主). Nobody stays, or the 世帯主 does
+ * not move: no change (a choice is then refused by the caller).
+ */
+export function decideHeadChange(
+  choice: HouseholdHeadChoice | undefined,
+  leavingHead: string | undefined,
+  staying: readonly string[],
+  err: (field: string, rule: string, message: string) => void,
+): HouseholdHeadChange | undefined {
+  if (!leavingHead || staying.length === 0) return undefined;
+  const at = '/householdHeadChange';
+  if (staying.length === 1) {
+    if (choice && choice.newHeadAddresseeNumber !== staying[0]) {
+      err(`${at}/newHeadAddresseeNumber`, 'remainingMember', '新しい世帯主は世帯に残る方から選んでください');
+      return undefined;
+    }
+    return {
+      previousHeadAddresseeNumber: leavingHead,
+      newHeadAddresseeNumber: staying[0]!,
+      relationships: [{ addresseeNumber: staying[0]!, relationshipToHead: '世帯主' }],
+    };
+  }
+  if (!choice) {
+    err(at, 'required', '世帯主が転出し2人以上が残るため、新しい世帯主と各人の続柄を選んでください');
+    return undefined;
+  }
+  let ok = true;
+  const fail = (field: string, rule: string, message: string) => {
+    ok = false;
+    err(field, rule, message);
+  };
+  if (!staying.includes(choice.newHeadAddresseeNumber))
+    fail(`${at}/newHeadAddresseeNumber`, 'remainingMember', '新しい世帯主は世帯に残る方から選んでください');
+  const given = new Set<string>();
+  choice.relationships.forEach((r, i) => {
+    const rowAt = `${at}/relationships/${i}`;
+    if (!staying.includes(r.addresseeNumber) || r.addresseeNumber === choice.newHeadAddresseeNumber)
+      fail(`${rowAt}/addresseeNumber`, 'remainingMember', '続柄は新しい世帯主以外の、世帯に残る方について入力します');
+    else if (given.has(r.addresseeNumber)) fail(`${rowAt}/addresseeNumber`, 'unique', '同じ方の続柄が2回あります');
+    given.add(r.addresseeNumber);
+    if (r.relationshipToHead === '世帯主' || !isValidRelationship(r.relationshipToHead))
+      fail(`${rowAt}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
+  });
+  if (staying.some((a) => a !== choice.newHeadAddresseeNumber && !given.has(a)))
+    fail(`${at}/relationships`, 'allRemainingMembers', '世帯に残る方全員の、新しい世帯主との続柄を入力してください');
+  if (!ok) return undefined;
+  return {
+    previousHeadAddresseeNumber: leavingHead,
+    newHeadAddresseeNumber: choice.newHeadAddresseeNumber,
+    relationships: [
+      { addresseeNumber: choice.newHeadAddresseeNumber, relationshipToHead: '世帯主' },
+      ...choice.relationships,
+    ],
+  };
 }

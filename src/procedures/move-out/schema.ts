@@ -23,7 +23,40 @@ export interface MoveOutApplication {
   cardHolderPresent?: boolean; // the mover or the 世帯主 presents a 個人番号カード
   notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
   identityDocument: IdentityDocumentInput;
+  /**
+   * 世帯主変更 when the 世帯主 moves out and two or more members stay (domain.md §3.2; standard spec 4.0.4): the clerk
+   * names the new 世帯主 among the staying members and gives every other staying member's 続柄 to the new 世帯主. With
+   * one member staying, that member becomes 世帯主 ex officio and nothing needs to be chosen.
+   */
+  householdHeadChange?: HouseholdHeadChoice;
 }
+
+export interface HouseholdHeadChoice {
+  newHeadAddresseeNumber: string;
+  relationships: Array<{ addresseeNumber: string; relationshipToHead: string }>;
+}
+
+export const HouseholdHeadChoiceSchema: JSONSchemaType<HouseholdHeadChoice> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['newHeadAddresseeNumber', 'relationships'],
+  properties: {
+    newHeadAddresseeNumber: { type: 'string', pattern: '^[0-9]{7}$' },
+    relationships: {
+      type: 'array',
+      maxItems: 12,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['addresseeNumber', 'relationshipToHead'],
+        properties: {
+          addresseeNumber: { type: 'string', pattern: '^[0-9]{7}$' },
+          relationshipToHead: text(40),
+        },
+      },
+    },
+  },
+};
 
 export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
   type: 'object',
@@ -71,14 +104,28 @@ export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
       },
     },
     identityDocument: IdentityDocumentInputSchema,
+    householdHeadChange: { ...HouseholdHeadChoiceSchema, nullable: true },
   },
 };
+
+/**
+ * The 世帯主変更 decided at intake (or at 審査 of an online 転出), applied at the commit of the 転出: the staying
+ * members with their new 続柄 (the new 世帯主's is 世帯主).
+ */
+export interface HouseholdHeadChange {
+  previousHeadAddresseeNumber: string;
+  newHeadAddresseeNumber: string;
+  relationships: Array<{ addresseeNumber: string; relationshipToHead: string }>;
+}
 
 /** The application as stored (仮登録): 届出日 resolved, the household and the late-filing decision recorded. */
 export type StoredMoveOutApplication = MoveOutApplication & {
   notificationDate: string;
   householdNumber: string;
+  /** 届出日 > 異動日 + 14: recorded ex officio, the filing kept as the 申出 (domain.md §4.3 step 1). */
   late: boolean;
+  /** The 世帯主 moves out and members stay: who becomes 世帯主 and the new 続柄 (domain.md §3.2). */
+  headChange?: HouseholdHeadChange;
   /** 来庁予定日 announced through マイナポータル: forwarded to the destination in the 転出証明書情報. */
   plannedVisitDate?: string;
 };

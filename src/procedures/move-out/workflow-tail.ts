@@ -23,6 +23,12 @@ export const moveInNoticeSignal = defineSignal<[{ inboundId: number }]>('moveInN
 /** The destination asked, by 送信依頼, for the 転出証明書情報 again. */
 export const certificateInfoRequestSignal = defineSignal<[{ inboundId: number }]>('certificateInfoRequest');
 
+/**
+ * Patch: after the commit of a 転出 recorded ex officio — the 世帯主 moved out and members stayed (世帯主変更), or the
+ * 転出届 came after the 14-day limit (職権記載) — its notices are issued (domain.md §3.2, §4.3 step 1, §5.2).
+ */
+export const EX_OFFICIO_NOTICES = 'move-out-ex-officio-notices';
+
 /** Patch: a repeated inbound message (same inbound row) is handled once. */
 export const DEDUPE_INBOUND_SIGNALS = 'dedupe-inbound-signals';
 
@@ -34,7 +40,7 @@ export interface MoveOutCommit {
 
 /** 本登録 of a 転出 (counter or online) after 決裁 and delivery of its messages; the commit cannot be interrupted. */
 export async function commitAndDeliverMoveOut(c: CaseFrame, caseId: string, decision: Decision) {
-  const { registry } = activityProxies<MoveOutActivities>(c.timings);
+  const { registry } = activityProxies<MoveOutActivities & SharedActivities>(c.timings);
   await c.status.set(CaseStatus.APPROVED);
   const commit = await CancellationScope.nonCancellable(() =>
     registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
@@ -42,6 +48,10 @@ export async function commitAndDeliverMoveOut(c: CaseFrame, caseId: string, deci
   await c.status.set(CaseStatus.DELIVERING);
   await queueAddressAnnexNotices(caseId, c.timings);
   await c.deliverAll(CaseStatus.DELIVERING);
+  if ((commit.headChange || commit.late) && patched(EX_OFFICIO_NOTICES))
+    await CancellationScope.nonCancellable(() =>
+      registry.issueExOfficioNotices({ caseId, operatorId: decision.by, terminalId: decision.terminalId }),
+    );
   return commit;
 }
 

@@ -5,6 +5,8 @@ import { onlineMoveOutDefinition } from './definition';
 import { portalPaths, portalSchemas } from './openapi';
 import { onlineMoveOutPanel } from './panel';
 import { portalRouter } from './portal-router';
+import { reviewOnlineMoveOut } from './review';
+import { installHeadChangeReview } from './head-change-review';
 
 /** オンライン転出 from マイナポータル: domain.md §4.4. Cases arrive through the portal's signed intake. */
 export const onlineMoveOut = {
@@ -14,5 +16,7 @@ export const onlineMoveOut = {
   activities: onlineMoveOutActivities,
   mounts: [{ path: '/portal/v1', rawBody: true, router: portalRouter }],
   openapi: { paths: portalPaths, schemas: portalSchemas },
+  review: reviewOnlineMoveOut,
+  installWeb: installHeadChangeReview,
   web: { panel: onlineMoveOutPanel },
 } satisfies CaseProcedureModule;

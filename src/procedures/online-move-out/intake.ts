@@ -260,7 +260,7 @@ async function gatherFacts(
       destinationAbroad: Boolean(app.destination.abroad),
       destinationMunicipalityCode: app.destination.municipalityCode,
       ownMunicipalityCode: deps.config.municipalityCode,
-      headLeavesMembersBehind: staying >= 2,
+      headLeavesMembersBehind: staying >= 1,
       signer: {
         birthDate: signer.birthDate,
         addresseeNumber: signerRecord?.addresseeNumber,

@@ -4,6 +4,7 @@ import { jstDateTime, wareki } from '../../api/web/format';
 import { dateFact } from '../../api/web/panels/application-facts';
 import { moveOutPanel } from '../move-out/panel';
 import type { ProcedurePanel } from '../../api/web/panels/panel-types';
+import { headChangeReviewSection, headChangeWithheld } from './head-change-review';
 
 const findingsOf = (app: Record<string, any>): Array<{ rule: string; message: string; mover?: number }> =>
   Array.isArray(app.online?.findings) ? app.online.findings : [];
@@ -44,22 +45,26 @@ export const onlineMoveOutPanel: ProcedurePanel = {
     ];
   },
   findings: (app) => findingsOf(app),
-  withheldActions: (app) => {
-    const blocking = [
-      ...new Set(
-        findingsOf(app)
-          .filter((f) => BLOCKING_FINDINGS.has(f.rule))
-          .map((f) => flagText[f.rule]?.label ?? f.rule),
-      ),
-    ];
-    return blocking.length
-      ? [
-          {
-            action: 'confirm-review',
-            reason: `審査を確定できません（${blocking.join('、')}）。却下して理由を申請者に伝えるか、申請者に連絡してください。`,
-          },
-        ]
-      : [];
-  },
+  withheldActions: (app) => [...blockingWithheld(app), ...headChangeWithheld(app)],
+  extra: headChangeReviewSection,
   draftComparison: moveOutPanel.draftComparison,
 };
+
+/** Findings that block the review: the review is not offered, and why is shown. */
+function blockingWithheld(app: Record<string, any>): Array<{ action: string; reason: string }> {
+  const blocking = [
+    ...new Set(
+      findingsOf(app)
+        .filter((f) => BLOCKING_FINDINGS.has(f.rule))
+        .map((f) => flagText[f.rule]?.label ?? f.rule),
+    ),
+  ];
+  return blocking.length
+    ? [
+        {
+          action: 'confirm-review',
+          reason: `審査を確定できません（${blocking.join('、')}）。却下して理由を申請者に伝えるか、申請者に連絡してください。`,
+        },
+      ]
+    : [];
+}

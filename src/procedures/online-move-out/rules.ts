@@ -15,7 +15,10 @@
  * | MOVER_NOT_MATCHED    | 4情報 do not match a current record        | finding   |
  * | PENDING_MOVE_OUT     | a mover already has a 転出 in progress      | finding   |
  * | SUPPORT_MEASURE      | 抑止 / 支援措置 on a mover (§8.6)            | blocking finding |
- * | HEAD_CHANGE_REQUIRED | the 世帯主 leaves and 2+ members stay (§3.2: 世帯主変更 first) | finding |
+ * | HEAD_CHANGE_EX_OFFICIO | the 世帯主 leaves and members stay (§3.2): 世帯主変更 at the commit — the one member, or the one the clerk chooses at 審査 | finding |
+ *
+ * HEAD_CHANGE_REQUIRED (the 世帯主 leaves two or more behind: refused until a 世帯主変更) is no longer raised; it stays
+ * blocking for cases that were flagged with it before.
  *
  * A finding in BLOCKING_FINDINGS stops the clerk from confirming the review: the application can then only be
  * rejected (with the reason sent to the portal) or the applicant contacted. The others are for the clerk to check.
@@ -36,6 +39,7 @@ export const OnlineMoveOutRule = {
   DESTINATION_IS_HERE: 'DESTINATION_IS_HERE',
   APPLICATION_DATE_IN_FUTURE: 'APPLICATION_DATE_IN_FUTURE',
   HEAD_CHANGE_REQUIRED: 'HEAD_CHANGE_REQUIRED',
+  HEAD_CHANGE_EX_OFFICIO: 'HEAD_CHANGE_EX_OFFICIO',
 } as const;
 export type OnlineMoveOutRule = (typeof OnlineMoveOutRule)[keyof typeof OnlineMoveOutRule];
 
@@ -59,7 +63,7 @@ export interface OnlineMoveOutFacts {
   receivedDate: IsoDate;
   destinationMunicipalityCode?: string;
   ownMunicipalityCode?: string;
-  /** The 世帯主 is among the movers and two or more members would stay behind. */
+  /** The 世帯主 is among the movers and members of the household stay behind. */
   headLeavesMembersBehind?: boolean;
   /** The signer as identified by the certificate and matched in the registry (if at all). */
   signer: { birthDate: IsoDate; addresseeNumber?: string; householdNumber?: string };
@@ -127,8 +131,8 @@ export function evaluateOnlineMoveOut(
     });
   if (f.headLeavesMembersBehind)
     findings.push({
-      rule: OnlineMoveOutRule.HEAD_CHANGE_REQUIRED,
-      message: '世帯主が転出し2人以上が残るため、先に世帯主変更が必要です',
+      rule: OnlineMoveOutRule.HEAD_CHANGE_EX_OFFICIO,
+      message: '世帯主が転出し世帯員が残るため、審査で新しい世帯主を確認し、転出の記録と同時に職権で世帯主を変更します',
     });
   f.movers.forEach((m, i) => {
     if (!m.matched)

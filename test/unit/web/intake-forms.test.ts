@@ -253,6 +253,34 @@ describe('転出届, 特例転入届 and the counter copy forms → API bodies',
     );
     expect(mapped.byField).toEqual({ p2: 'この方の転出届が処理中です' });
   });
+  it("世帯主変更: the chosen new 世帯主 and the other staying members' new 続柄; errors shown at the choice", () => {
+    const f = {
+      ...household,
+      'p2.selected': '',
+      newHead: '0000035',
+      'p1.newRelationship': '母',
+      'p2.newRelationship': '妻',
+    };
+    const { body } = moveOutBody(formValues(f));
+    expect(compileSchema(MoveOutApplicationSchema)(body).ok).toBe(true);
+    // the new 世帯主's own 続柄 field is ignored; the mover (p0) has none
+    expect(body.householdHeadChange).toEqual({
+      newHeadAddresseeNumber: '0000035',
+      relationships: [{ addresseeNumber: '0000027', relationshipToHead: '母' }],
+    });
+    expect(moveOutBody(formValues(household)).body.householdHeadChange).toBeUndefined();
+    const mapped = mapFieldErrors(
+      [
+        {
+          field: '/householdHeadChange/relationships/0/relationshipToHead',
+          rule: 'relationshipVocabulary',
+          message: '続柄が標準の語彙にありません',
+        },
+      ],
+      moveOutErrorMapping,
+    );
+    expect(mapped.byField).toEqual({ newHead: '続柄が標準の語彙にありません' });
+  });
   it('sends no destination code for 国外 and no mover when none is ticked', () => {
     const { body } = moveOutBody(formValues({ ...household, 'p0.selected': '', 'p2.selected': '', abroad: '1' }));
     expect(body.movers).toEqual([]);

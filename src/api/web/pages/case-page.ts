@@ -38,7 +38,7 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
   const module = deps.procedures.caseModule(view.procedure);
   const panel = module?.web.panel ?? {};
   const app = (view.application ?? {}) as Record<string, any>;
-  const pctx = { em, pii: deps.pii, view, app, reveal, staff: ctx.staff };
+  const pctx = { em, pii: deps.pii, view, app, reveal, staff: ctx.staff, csrf: ctx.csrf };
   const committed = await committedComparison(pctx);
   const persons = committed ?? (await panel.draftComparison?.(pctx)) ?? [];
   const extra = await panel.extra?.(pctx);

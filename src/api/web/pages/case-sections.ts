@@ -111,7 +111,7 @@ export function documentsSection(c: CaseView, ctx: WebContext): SafeHtml {
       .map(
         (
           d,
-        ) => html`<tr><td>${certificateTypeLabel[d.type] ?? d.type}${d.printedItems?.reissue ? html` <span class="badge badge-warn">再交付</span>` : ''}${d.printedItems?.includeIndividualNumber ? html` <span class="badge badge-info">個人番号記載</span>` : ''}</td>
+        ) => html`<tr><td>${d.printedItems?.equivalent ? '転出証明書に準ずる証明書' : (certificateTypeLabel[d.type] ?? d.type)}${d.printedItems?.reissue ? html` <span class="badge badge-warn">再交付</span>` : ''}${d.printedItems?.includeIndividualNumber ? html` <span class="badge badge-info">個人番号記載</span>` : ''}</td>
       <td class="mono">${d.issueNumber}</td><td>${timeEl(d.issuedAt)}</td><td class="num">${d.pages}</td>
       <td>${
         mayIssue

@@ -13,6 +13,8 @@ export interface PanelContext {
   /** The 個人番号 is shown (a number-use role pressed 「表示」; the API audited it). */
   reveal: boolean;
   staff: StaffContext;
+  /** The session's CSRF token, for a form a panel section posts. */
+  csrf: string;
 }
 
 /** One person's registry record before the case and after each change it made (or as the application would make it). */

@@ -4,6 +4,7 @@ import { Migration20261123185942 } from './move-pair';
 import { Migration20261201185834 } from './work-frame';
 import { Migration20261206200000 } from './idempotent-steps';
 import { Migration20261207001000 } from './purge';
+import { Migration20261207090000Household } from './20261207-household';
 import { Migration20261207100000_support } from './support-measures';
 import { Migration20261207120000 } from './koseki-annex-notice';
 
@@ -14,6 +15,7 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261201185834', class: Migration20261201185834 },
   { name: 'Migration20261206200000', class: Migration20261206200000 },
   { name: 'Migration20261207001000_purge', class: Migration20261207001000 },
+  { name: 'Migration20261207090000_household', class: Migration20261207090000Household },
   { name: 'Migration20261207100000_support', class: Migration20261207100000_support },
   { name: 'Migration20261207120000_koseki', class: Migration20261207120000 },
 ];

@@ -1,0 +1,72 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { EntityManager } from '@mikro-orm/core';
+import { ChangeReason, EntryBasis } from '../../domain/change-reason';
+import { FailureType } from '../../domain/failures';
+import { ResidentStatus } from '../../domain/registry-values';
+import { audit } from '../../db/audit-writer';
+import { AuditAction, Household, Resident } from '../../db/entities';
+import { fullName } from '../../db/registry-lookup';
+import type { ActivityDeps } from '../../activities/deps';
+import { appendHistory } from '../../activities/history-writer';
+import type { StoredMoveOutApplication } from './schema';
+
+/**
+ * 世帯主変更 ex officio at the commit of a 転出 whose 世帯主 moves out while members stay (domain.md §3.2; standard spec
+ * 4.0.4; `004_528b050b7c0b5747.txt` L71): in the commit's transaction the household's head changes, the new 世帯主's
+ * 続柄 becomes 世帯主, the others' 続柄 become what was chosen, every staying member's 世帯主名 is the new 世帯主, and each
+ * gets a snapshot with 異動事由 世帯主変更, recorded 職権 (no filing) on the 異動日 of the 転出. No 本人確認情報 update:
+ * 世帯主 and 続柄 are not among its items (domain.md §3.4).
+ */
+export async function commitHouseholdHeadChange(
+  em: EntityManager,
+  deps: ActivityDeps,
+  app: StoredMoveOutApplication,
+  p: { caseId: string; operatorId: string; terminalId?: string },
+): Promise<void> {
+  const change = app.headChange;
+  if (!change) return;
+  const members = await em.find(Resident, {
+    addresseeNumber: { $in: change.relationships.map((r) => r.addresseeNumber) },
+  });
+  const newHead = members.find((m) => m.addresseeNumber === change.newHeadAddresseeNumber);
+  if (
+    !newHead ||
+    members.length !== change.relationships.length ||
+    members.some((m) => m.status !== ResidentStatus.RESIDENT || m.householdNumber !== app.householdNumber)
+  )
+    throw ApplicationFailure.nonRetryable(
+      'a staying member of the household changed after the intake',
+      FailureType.CASE_DATA_MISSING,
+    );
+  const headName = fullName(newHead);
+  for (const m of members) {
+    Object.assign(m, {
+      relationshipToHead: change.relationships.find((r) => r.addresseeNumber === m.addresseeNumber)!.relationshipToHead,
+      householdHeadName: headName,
+      changeReason: ChangeReason.HOUSEHOLD_HEAD_CHANGE,
+      changeDate: app.plannedMoveOutDate,
+      processId: p.caseId,
+      terminalId: p.terminalId,
+      updatedBy: p.operatorId,
+    });
+    appendHistory(em, deps, m, { ...p, basis: EntryBasis.EX_OFFICIO, notes: '世帯主の転出による職権の世帯主変更' });
+    audit(em, {
+      actorId: p.operatorId,
+      actorRoles: ['approver'],
+      terminalId: p.terminalId,
+      action: AuditAction.CHANGE_COMMITTED,
+      function: 'commitMoveOut (世帯主変更)',
+      targetAddresseeNumber: m.addresseeNumber,
+      caseId: p.caseId,
+    });
+  }
+  const household = await em.findOne(Household, { householdNumber: app.householdNumber });
+  if (household) household.headAddresseeNumber = newHead.addresseeNumber;
+  else
+    em.persist(
+      Object.assign(new Household(), {
+        householdNumber: app.householdNumber,
+        headAddresseeNumber: newHead.addresseeNumber,
+      }),
+    );
+}
