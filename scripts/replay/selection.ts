@@ -133,6 +133,15 @@ export const SELECTION: Selection[] = [
     where: (s) => s.resultStatus === 'COMPLETED' && has(s, 'queueCertificateInfoResend', 'applyRemoval'),
   },
   {
+    name: 'move-out.head-change-notices-waiting',
+    kind: 'moveOutWorkflow',
+    open: true,
+    scenario:
+      '転出 of the 世帯主 with members staying: 世帯主変更 at the commit, 世帯主変更通知書 issued, waiting for its date',
+    from: ['test/integration/move-out-household.integration'],
+    where: (s) => has(s, 'commitMoveOut', 'issueExOfficioNotices'),
+  },
+  {
     name: 'move-out.cancelled-before-date',
     kind: 'moveOutWorkflow',
     open: false,
@@ -202,6 +211,15 @@ export const SELECTION: Selection[] = [
     from: ['test/integration/two-town-move.integration'],
     where: (s) =>
       s.resultStatus === 'COMPLETED' && has(s, 'commitSpecialMoveIn') && !has(s, 'queueCertificateInfoRequests'),
+  },
+  {
+    name: 'special-move-in.certificate-withdrawn',
+    kind: 'specialMoveInWorkflow',
+    open: false,
+    scenario:
+      '特例転入 whose 転出証明書情報 the origin withdrew before 決裁: ended CERTIFICATE_WITHDRAWN, nothing written',
+    from: ['test/integration/held-certificate-purge.integration', 'test/workflow/retry-safety.workflow'],
+    where: (s) => is('CERTIFICATE_WITHDRAWN')(s) && !has(s, 'commitSpecialMoveIn'),
   },
   // オンライン転出
   {
