@@ -1,29 +1,21 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyBytes } from '../../src/config';
 import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
-import { createPiiCrypto } from '../../src/db/pii-crypto';
 import { CaseRecord, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
-import { loadDemoTown } from '../../src/db/seed/load-demo';
 import type { MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../../src/partners/cs-move-messages';
-import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
 import { randomIndividualNumber, randomResidentRecordCode, today } from '../support/fixtures';
-import { certificateInfoFrom, householdMovers } from '../support/move-fixtures';
+import { piiOf } from '../support/harness';
+import { certificateInfoFrom, householdMovers, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
 import { personValuesOf, scanRegistryDb } from '../support/registry-db-scan';
-import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
+import { A_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
 
-const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市 (MariaDB; origin of the withdrawn 転出)
-const B_CODE = withMunicipalityCheckDigit('14150'); // the destination town (SQLite)
+// A: さくら市 (MariaDB; origin of the withdrawn 転出), B: the destination town (SQLite)
 const ORIGIN = withMunicipalityCheckDigit('27100'); // a third town that only sends (the test speaks for it)
-const CS_TOKEN = `cs-token-${randomUUID()}`;
-const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-purge-')), 'registry.sqlite')}`;
 
 /**
  * Purge means gone (domain spec §4.5 step 2; seed 000 L439–440 「当該転出証明書情報を消去する」): after the purge of a
@@ -32,14 +24,14 @@ const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-purge-')
  * 特例転入 (the person would be a resident of both towns).
  */
 describe('held 転出証明書情報: purge and withdrawal leave nothing behind', () => {
-  let cs: RunningCsSimulator;
+  let towns: TwoTowns;
   let A: TestSystem;
   let B: TestSystem;
   const csPost = async (path: string, body: { idempotencyKey: string }) => {
-    const r = await fetch(`${cs.url}/cs/v1/${path}`, {
+    const r = await fetch(`${towns.cs.url}/cs/v1/${path}`, {
       method: 'POST',
       headers: {
-        authorization: `Bearer ${CS_TOKEN}`,
+        authorization: `Bearer ${towns.csToken}`,
         'content-type': 'application/json',
         'idempotency-key': body.idempotencyKey,
       },
@@ -47,41 +39,12 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
     });
     expect(r.status).toBeLessThan(300);
   };
-  const csAdmin = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${cs.url}/cs/v1/_admin/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${CS_TOKEN}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return r.status === 204 ? undefined : r.json();
-  };
-  const piiOf = (t: TestSystem) =>
-    createPiiCrypto(keyBytes(t.config.keys.piiEncryption), keyBytes(t.config.keys.piiIndex));
 
   beforeAll(async () => {
-    cs = await startCsSimulator({ token: CS_TOKEN, forwarding: { initialBackoffMs: 100, maxBackoffMs: 1000 } });
-    const town = (code: string, name: string) => ({
-      municipalityCode: code,
-      municipalityName: name,
-      csUrl: cs.url,
-      csToken: CS_TOKEN,
-    });
-    A = await startTestSystem(freshMariaDbUrl(), { config: town(A_CODE, 'さくら市'), csSimulator: false });
-    B = await startTestSystem(sqliteUrl(), { config: town(B_CODE, '相模原市'), csSimulator: false });
-    for (const t of [A, B])
-      await csAdmin('POST', 'routes', {
-        municipalityCode: t.config.municipalityCode,
-        inboundUrl: `${t.apiUrl}/cs-inbound/v1`,
-        token: t.config.csInboundToken,
-      });
-    const loaded = await loadDemoTown(A.orm, piiOf(A), { households: 4 });
-    await csAdmin('POST', 'registered', { residentRecordCodes: loaded.residentRecordCodes });
+    towns = await startTwoTowns({ households: 4 });
+    ({ A, B } = towns);
   });
-  afterAll(async () => {
-    await A?.close();
-    await B?.close();
-    await cs?.close();
-  });
+  afterAll(async () => towns?.close());
 
   /** A certificate of a person no demo resident resembles (each test person once per town), so a finding is a copy. */
   const PEOPLE = [
@@ -131,7 +94,7 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
   ] as const) {
     it(`${db}: the scanner finds a held certificate; after a withdrawal and after the purge, every table is clean`, async () => {
       const dest = town();
-      const pii = piiOf(dest);
+      const pii = piiOf(dest.config);
       const code = dest.config.municipalityCode;
 
       // held: the scanner finds the data (decrypted) — it cannot pass vacuously
@@ -167,12 +130,13 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
       // a withdrawal of another 転出 of the same person (another mover group) does not touch this certificate
       const other = withdrawalOf(held, 'O-case-other');
       await csPost('move-out-certificate-withdrawals', other);
-      await eventually(async () => {
-        const r = await csAdmin('GET', 'received?kind=move-out-certificate-withdrawals');
-        return r.items.some((i: any) => i.idempotencyKey === other.idempotencyKey && i.forward?.status === 'delivered')
+      await eventually(async () =>
+        (await towns.received('move-out-certificate-withdrawals')).some(
+          (i) => i.idempotencyKey === other.idempotencyKey && i.forward?.status === 'delivered',
+        )
           ? true
-          : undefined;
-      });
+          : undefined,
+      );
       expect(
         (await dest.orm.em.fork().findOneOrFail(HeldMoveOutCertificate, { messageId: held.idempotencyKey })).state,
       ).toBe('HELD');
@@ -205,24 +169,11 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
       B.login('clerk1'),
       B.login('approver1'),
     ]);
-    const caseStatus = (sys: TestSystem, token: string, caseId: string, status: string) =>
-      eventually(async () => {
-        const r = await sys.api('GET', `/api/cases/${caseId}`, { token });
-        return r.json?.status === status ? r.json : undefined;
-      }, 90_000);
     const movers = await householdMovers(A.orm, 1);
     const out = await A.api('POST', '/api/cases/move-out', {
       token: aClerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        movers,
-        destination: { address: '神奈川県相模原市中央区中央二丁目1番1号', municipalityCode: B_CODE },
-        plannedMoveOutDate: addDays(today(), 5),
-        path: 'special',
-        cardHolderPresent: true,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'myNumberCard' },
-      },
+      body: specialMoveOut(movers, addDays(today(), 5)),
     });
     expect(out.status).toBe(201);
     expect((await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: aApprover })).status).toBe(200);
@@ -231,31 +182,12 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
       .fork()
       .find(Resident, { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } });
     const codes = aResidents.map((r) => r.residentRecordCode!);
-    await eventually(async () =>
-      (await B.orm.em.fork().count(HeldMoveOutCertificate, { residentRecordCode: { $in: codes }, state: 'HELD' })) ===
-      codes.length
-        ? true
-        : undefined,
-    );
+    await certificatesHeld(B, codes);
 
     const special = await B.api('POST', '/api/cases/special-move-in', {
       token: bClerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        persons: aResidents.map((r) => ({
-          residentRecordCode: r.residentRecordCode,
-          familyName: r.familyName,
-          givenName: r.givenName,
-          birthDate: r.birthDate,
-          sex: r.sex,
-          relationshipToHead: r.relationshipToHead,
-        })),
-        originMunicipalityCode: A_CODE,
-        address: { address: '神奈川県相模原市中央区中央二丁目1番1号' },
-        moveInDate: today(),
-        household: { mode: 'new' },
-        notifier: { kind: 'self' },
-      },
+      body: specialMoveInOf(aResidents, A_CODE, { address: '神奈川県相模原市中央区中央二丁目1番1号' }, today()),
     });
     expect(special.status).toBe(201);
     await caseStatus(B, bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
@@ -275,14 +207,14 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
 
     // nothing written at B, nothing sent to A, and the certificates' 個人番号 and kana are gone from B's database
     expect(await B.orm.em.fork().count(Resident, { residentRecordCode: { $in: codes } })).toBe(0);
-    const notices = (await csAdmin('GET', 'received?kind=move-in-notices')).items as Array<{ body: any }>;
+    const notices = await towns.received('move-in-notices');
     expect(notices.filter((n) => codes.includes(n.body.notice.residentRecordCode))).toEqual([]);
     expect(await B.orm.em.fork().count(HeldMoveOutCertificate, { state: { $ne: 'PURGED' } })).toBe(0);
-    const aPii = piiOf(A);
+    const aPii = piiOf(A.config);
     const certOnly = aResidents.flatMap((r) => [
       { what: '個人番号', value: aPii.decrypt(r.individualNumberEnc!) },
       { what: 'kana', value: `${r.familyNameKana}　${r.givenNameKana}` },
     ]);
-    expect((await scanRegistryDb(B.orm, piiOf(B), certOnly)).findings).toEqual([]);
+    expect((await scanRegistryDb(B.orm, piiOf(B.config), certOnly)).findings).toEqual([]);
   });
 });

@@ -1,30 +1,22 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyBytes } from '../../src/config';
 import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { ResidentStatus } from '../../src/domain/registry-values';
-import { createPiiCrypto } from '../../src/db/pii-crypto';
 import { AddressAnnexNoticeRecord, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
-import { loadDemoTown } from '../../src/db/seed/load-demo';
-import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
 import { today } from '../support/fixtures';
-import { householdMovers } from '../support/move-fixtures';
+import { piiOf } from '../support/harness';
+import { householdMovers, paperMoveOutToOsaka, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
 import { pdfBytesText } from '../support/pdf-text';
-import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
+import { A_CODE, B_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
 import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 
-const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市 (origin)
-const B_CODE = withMunicipalityCheckDigit('14150'); // the destination town
 const KUMAGAYA = withMunicipalityCheckDigit('11202'); // a 本籍地 the CS serves but does not reach here (no route)
-const CS_TOKEN = `cs-token-${randomUUID()}`;
-const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-b-')), 'registry.sqlite')}`;
 
 /**
  * Two towns, both instances of this system (A on MariaDB, B on SQLite), joined by one CS simulator that routes
@@ -50,58 +42,15 @@ async function decodedHistory(sys: TestSystem, workflowId: string): Promise<stri
   return (await codec.decode(payloads)).map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
 }
 describe('two towns: a household moves from A to B with the card', () => {
-  let cs: RunningCsSimulator;
+  let towns: TwoTowns;
   let A: TestSystem;
   let B: TestSystem;
-  const csAdmin = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${cs.url}/cs/v1/_admin/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${CS_TOKEN}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return r.status === 204 ? undefined : r.json();
-  };
 
   beforeAll(async () => {
-    cs = await startCsSimulator({ token: CS_TOKEN, forwarding: { initialBackoffMs: 100, maxBackoffMs: 1000 } });
-    const town = (code: string, name: string) => ({
-      municipalityCode: code,
-      municipalityName: name,
-      csUrl: cs.url,
-      csToken: CS_TOKEN,
-    });
-    A = await startTestSystem(freshMariaDbUrl(), { config: town(A_CODE, 'さくら市'), csSimulator: false });
-    B = await startTestSystem(sqliteUrl(), { config: town(B_CODE, '相模原市'), csSimulator: false });
-    for (const t of [A, B])
-      await csAdmin('POST', 'routes', {
-        municipalityCode: t.config.municipalityCode,
-        inboundUrl: `${t.apiUrl}/cs-inbound/v1`,
-        token: t.config.csInboundToken,
-      });
-    const loaded = await loadDemoTown(
-      A.orm,
-      createPiiCrypto(keyBytes(A.config.keys.piiEncryption), keyBytes(A.config.keys.piiIndex)),
-      { households: 6 },
-    );
-    await csAdmin('POST', 'registered', { residentRecordCodes: loaded.residentRecordCodes });
+    towns = await startTwoTowns({ households: 6 });
+    ({ A, B } = towns);
   });
-  afterAll(async () => {
-    await A?.close();
-    await B?.close();
-    await cs?.close();
-  });
-
-  const caseStatus = (sys: TestSystem, token: string, caseId: string, status: string) =>
-    eventually(async () => {
-      const r = await sys.api('GET', `/api/cases/${caseId}`, { token });
-      return r.json?.status === status ? r.json : undefined;
-    }, 90_000);
-  const received = async (kind: string) =>
-    (await csAdmin('GET', `received?kind=${kind}`)).items as Array<{
-      idempotencyKey: string;
-      body: any;
-      forward?: { status: string };
-    }>;
+  afterAll(async () => towns?.close());
 
   it('A 転出 (special) → B holds the certificate → B 特例転入 → 転入通知 → A records it; a CS outage on the way sends nothing twice', async () => {
     const [aClerk, aApprover, bClerk, bApprover] = await Promise.all([
@@ -133,15 +82,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     const out = await A.api('POST', '/api/cases/move-out', {
       token: aClerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        movers,
-        destination: { address: '神奈川県相模原市中央区中央二丁目1番1号', municipalityCode: B_CODE },
-        plannedMoveOutDate: P,
-        path: 'special',
-        cardHolderPresent: true,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'myNumberCard' },
-      },
+      body: specialMoveOut(movers, P),
     });
     expect(out.status).toBe(201);
     expect((await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: aApprover })).status).toBe(200);
@@ -155,32 +96,18 @@ describe('two towns: a household moves from A to B with the card', () => {
         { orderBy: { addresseeNumber: 'asc' } },
       );
     const codes = aResidents.map((r) => r.residentRecordCode!);
-    await eventually(async () =>
-      (await B.orm.em.fork().count(HeldMoveOutCertificate, { residentRecordCode: { $in: codes }, state: 'HELD' })) ===
-      codes.length
-        ? true
-        : undefined,
-    );
+    await certificatesHeld(B, codes);
 
-    await csAdmin('POST', 'faults', { failNext: 2 }); // the CS goes down for B's next two calls
+    await towns.csAdmin('POST', 'faults', { failNext: 2 }); // the CS goes down for B's next two calls
     const special = await B.api('POST', '/api/cases/special-move-in', {
       token: bClerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        persons: aResidents.map((r) => ({
-          residentRecordCode: r.residentRecordCode,
-          familyName: r.familyName,
-          givenName: r.givenName,
-          birthDate: r.birthDate,
-          sex: r.sex,
-          relationshipToHead: r.relationshipToHead,
-        })),
-        originMunicipalityCode: A_CODE,
-        address: { address: '神奈川県相模原市中央区中央二丁目1番1号', addressSupplement: 'ハイツ中央101号室' },
-        moveInDate: today(),
-        household: { mode: 'new' },
-        notifier: { kind: 'self' },
-      },
+      body: specialMoveInOf(
+        aResidents,
+        A_CODE,
+        { address: '神奈川県相模原市中央区中央二丁目1番1号', addressSupplement: 'ハイツ中央101号室' },
+        today(),
+      ),
     });
     expect(special.status).toBe(201);
     await caseStatus(B, bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
@@ -199,8 +126,8 @@ describe('two towns: a household moves from A to B with the card', () => {
       expect(r.confirmedDestinationAddress).toContain('ハイツ中央101号室');
     }
     // B: residents with the 個人番号 from the certificate; certificates USED
-    const bPii = createPiiCrypto(keyBytes(B.config.keys.piiEncryption), keyBytes(B.config.keys.piiIndex));
-    const aPii = createPiiCrypto(keyBytes(A.config.keys.piiEncryption), keyBytes(A.config.keys.piiIndex));
+    const bPii = piiOf(B.config);
+    const aPii = piiOf(A.config);
     for (const a of aResidents) {
       const b = await B.orm.em.fork().findOneOrFail(Resident, { residentRecordCode: a.residentRecordCode });
       expect(bPii.decrypt(b.individualNumberEnc!)).toBe(aPii.decrypt(a.individualNumberEnc!));
@@ -213,7 +140,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     // exactly one of each message per person at the CS, despite the outage
     const perCode = (items: Array<{ body: any }>, pick: (b: any) => string) =>
       codes.map((c) => items.filter((i) => pick(i.body) === c).length);
-    const identity = await received('identity-updates');
+    const identity = await towns.received('identity-updates');
     expect(
       perCode(
         identity.filter((i) => i.body.municipalityCode === A_CODE),
@@ -226,10 +153,10 @@ describe('two towns: a household moves from A to B with the card', () => {
         (b) => b.identity.residentRecordCode,
       ),
     ).toEqual(codes.map(() => 1));
-    expect(perCode(await received('move-out-certificates'), (b) => b.certificate.residentRecordCode)).toEqual(
+    expect(perCode(await towns.received('move-out-certificates'), (b) => b.certificate.residentRecordCode)).toEqual(
       codes.map(() => 1),
     );
-    const notices = await received('move-in-notices');
+    const notices = await towns.received('move-in-notices');
     expect(perCode(notices, (b) => b.notice.residentRecordCode)).toEqual(codes.map(() => 1));
     expect(
       notices.every((n) => n.forward?.status === 'delivered' && !JSON.stringify(n.body).includes('individualNumber')),
@@ -242,7 +169,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     // 戸籍の附票記載事項通知 (住基法第19条): one per person and move, to the 本籍地, with the 附票 items
     const [own, ...elsewhere] = aResidents;
     const annex = await eventually(async () => {
-      const items = await received('address-annex-notices');
+      const items = await towns.received('address-annex-notices');
       return items.filter((i) => codes.includes(i.body.notice.residentRecordCode)).length === 2 * elsewhere.length + 1
         ? items
         : undefined;
@@ -374,17 +301,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     const out = await A.api('POST', '/api/cases/move-out', {
       token: clerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        movers,
-        destination: {
-          address: '大阪府大阪市北区梅田一丁目1番1号',
-          municipalityCode: withMunicipalityCheckDigit('27127'),
-        },
-        plannedMoveOutDate: today(),
-        path: 'paper',
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'driversLicence' },
-      },
+      body: paperMoveOutToOsaka(movers, today()),
     });
     expect(out.status).toBe(201);
     await A.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: approver });
@@ -396,7 +313,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     const residents = await A.orm.em
       .fork()
       .find(Resident, { addresseeNumber: { $in: movers.map((m) => m.addresseeNumber) } });
-    const pii = createPiiCrypto(keyBytes(A.config.keys.piiEncryption), keyBytes(A.config.keys.piiIndex));
+    const pii = piiOf(A.config);
     for (const r of residents) {
       expect(text).toContain(r.familyName);
       expect(text).toContain(pii.decrypt(r.individualNumberEnc!));

@@ -21,14 +21,71 @@ export async function householdMovers(orm: MikroORM, skip = 0) {
     { householdNumber: households[0]!.householdNumber },
     { orderBy: { addresseeNumber: 'asc' } },
   );
-  return members.map((r) => ({
+  return moversOf(members);
+}
+
+/** Residents as the 転出届's movers (宛名番号 + 4情報 as on the form). */
+export const moversOf = (
+  residents: Array<Pick<Resident, 'addresseeNumber' | 'familyName' | 'givenName' | 'birthDate' | 'sex'>>,
+) =>
+  residents.map((r) => ({
     addresseeNumber: r.addresseeNumber,
     familyName: r.familyName,
     givenName: r.givenName,
     birthDate: r.birthDate,
     sex: r.sex,
   }));
-}
+
+type Movers = ReturnType<typeof moversOf>;
+
+/** A 転出届 by the special path (the card presented, the 転出証明書情報 sent through the CS), to town B by default. */
+export const specialMoveOut = (
+  movers: Movers,
+  plannedMoveOutDate: string,
+  destination = { address: '神奈川県相模原市中央区中央二丁目1番1号', municipalityCode: TOWN_B },
+) => ({
+  movers,
+  destination,
+  plannedMoveOutDate,
+  path: 'special' as const,
+  cardHolderPresent: true,
+  notifier: { kind: 'self' as const },
+  identityDocument: { type: 'myNumberCard' as const },
+});
+
+/** A 転出届 by the paper path (a 転出証明書 is issued) to 大阪市北区, a town without a route. */
+export const paperMoveOutToOsaka = (movers: Movers, plannedMoveOutDate: string) => ({
+  movers,
+  destination: { address: '大阪府大阪市北区梅田一丁目1番1号', municipalityCode: withMunicipalityCheckDigit('27127') },
+  plannedMoveOutDate,
+  path: 'paper' as const,
+  notifier: { kind: 'self' as const },
+  identityDocument: { type: 'driversLicence' as const },
+});
+
+/** The 特例転入届 at the destination for residents of the origin town, as the origin's registry holds them. */
+export const specialMoveInOf = (
+  residents: Array<
+    Pick<Resident, 'residentRecordCode' | 'familyName' | 'givenName' | 'birthDate' | 'sex' | 'relationshipToHead'>
+  >,
+  originMunicipalityCode: string,
+  address: { address: string; addressSupplement?: string },
+  moveInDate: string,
+) => ({
+  persons: residents.map((r) => ({
+    residentRecordCode: r.residentRecordCode,
+    familyName: r.familyName,
+    givenName: r.givenName,
+    birthDate: r.birthDate,
+    sex: r.sex,
+    relationshipToHead: r.relationshipToHead,
+  })),
+  originMunicipalityCode,
+  address,
+  moveInDate,
+  household: { mode: 'new' as const },
+  notifier: { kind: 'self' as const },
+});
 
 /** A 転入通知 from town B for one of our residents. */
 export const moveInNoticeFrom = (

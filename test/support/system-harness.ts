@@ -12,6 +12,7 @@ import { dataConverterFor } from '../../src/temporal/client';
 import { piiOf, testConfig } from './harness';
 import { HistoryRecorder, recordingDir } from './history-recorder';
 import { registryPersonalData } from './personal-data-scan';
+import { eventually } from './system-harness-utils';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -166,4 +167,19 @@ async function recordSystemHistories(sys: RunningSystem): Promise<void> {
   });
 }
 
-export { eventually } from './system-harness-utils';
+/** Polls a case over the API until it reaches `status` (90 s); on timeout, says where the case stands instead. */
+export async function caseStatus(sys: TestSystem, token: string, caseId: string, status: string): Promise<any> {
+  let last: any;
+  try {
+    return await eventually(async () => {
+      last = (await sys.api('GET', `/api/cases/${caseId}`, { token })).json;
+      return last?.status === status ? last : undefined;
+    }, 90_000);
+  } catch {
+    throw new Error(
+      `case ${caseId} is ${last?.status} (${last?.attentionReason ?? '-'}; ${last?.failingStep ?? '-'}: ${last?.lastError ?? '-'}), not ${status}`,
+    );
+  }
+}
+
+export { eventually };

@@ -1,0 +1,106 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
+import { HeldMoveOutCertificate } from '../../src/db/entities';
+import { loadDemoTown } from '../../src/db/seed/load-demo';
+import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
+import { piiOf } from './harness';
+import { TOWN_B } from './move-fixtures';
+import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from './system-harness';
+
+export const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市: town A, the origin (MariaDB)
+export const B_CODE = TOWN_B; // 相模原市: town B, the destination (SQLite)
+
+/** One message the CS simulator received, with how its forwarding to the addressed town went. */
+export interface CsReceived {
+  idempotencyKey: string;
+  body: any;
+  forward?: { status: string };
+}
+
+export interface TwoTowns {
+  cs: RunningCsSimulator;
+  /** The token both towns (and a test speaking for a third town) present to the CS. */
+  csToken: string;
+  A: TestSystem;
+  B: TestSystem;
+  /** The CS simulator's admin API. */
+  csAdmin(method: string, path: string, body?: unknown): Promise<any>;
+  /** Every message of one kind (e.g. `move-in-notices`) the CS received. */
+  received(kind: string): Promise<CsReceived[]>;
+  /** Closes A, B and the CS simulator, in that order. */
+  close(): Promise<void>;
+}
+
+/**
+ * Two towns, both instances of this system (A さくら市 on MariaDB, B 相模原市 on SQLite), joined by one CS simulator
+ * that routes messages between their inbound APIs over real HTTP. The demo town is loaded at A with `households`
+ * households, and their 住民票コード are registered at the CS.
+ */
+export async function startTwoTowns(opts: { households: number; portalSimulator?: boolean }): Promise<TwoTowns> {
+  const csToken = `cs-token-${randomUUID()}`;
+  const cs = await startCsSimulator({ token: csToken, forwarding: { initialBackoffMs: 100, maxBackoffMs: 1000 } });
+  const started: TestSystem[] = [];
+  const close = async () => {
+    for (const t of started) await t.close();
+    await cs.close();
+  };
+  const csAdmin = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${cs.url}/cs/v1/_admin/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${csToken}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return r.status === 204 ? undefined : r.json();
+  };
+  const town = (code: string, name: string) => ({
+    municipalityCode: code,
+    municipalityName: name,
+    csUrl: cs.url,
+    csToken,
+  });
+  try {
+    const A = await startTestSystem(freshMariaDbUrl(), {
+      config: town(A_CODE, 'さくら市'),
+      csSimulator: false,
+      portalSimulator: opts.portalSimulator ?? false,
+    });
+    started.push(A);
+    const B = await startTestSystem(`sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-b-')), 'registry.sqlite')}`, {
+      config: town(B_CODE, '相模原市'),
+      csSimulator: false,
+    });
+    started.push(B);
+    for (const t of [A, B])
+      await csAdmin('POST', 'routes', {
+        municipalityCode: t.config.municipalityCode,
+        inboundUrl: `${t.apiUrl}/cs-inbound/v1`,
+        token: t.config.csInboundToken,
+      });
+    const loaded = await loadDemoTown(A.orm, piiOf(A.config), { households: opts.households });
+    await csAdmin('POST', 'registered', { residentRecordCodes: loaded.residentRecordCodes });
+    return {
+      cs,
+      csToken,
+      A,
+      B,
+      csAdmin,
+      received: async (kind) => (await csAdmin('GET', `received?kind=${kind}`)).items as CsReceived[],
+      close,
+    };
+  } catch (e) {
+    await close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Waits until `sys` holds a 転出証明書情報 (state HELD) for each of these 住民票コード. */
+export const certificatesHeld = (sys: TestSystem, codes: string[]) =>
+  eventually(async () =>
+    (await sys.orm.em.fork().count(HeldMoveOutCertificate, { residentRecordCode: { $in: codes }, state: 'HELD' })) ===
+    codes.length
+      ? true
+      : undefined,
+  );
