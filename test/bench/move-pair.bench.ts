@@ -20,6 +20,7 @@ import { startCsSimulator } from '../../src/partners/cs-simulator';
 import { startSystem } from '../../src/system';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
+import { moversOf, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
 import { benchClient, percentile, untilStatus } from './bench-client';
 
 const N = Number(process.argv[2] ?? 20);
@@ -89,45 +90,22 @@ async function main() {
       const out = await a.post(
         '/api/cases/move-out',
         aClerk,
-        {
-          movers: members.map((r) => ({
-            addresseeNumber: r.addresseeNumber,
-            familyName: r.familyName,
-            givenName: r.givenName,
-            birthDate: r.birthDate,
-            sex: r.sex,
-          })),
-          destination: {
-            address: '神奈川県相模原市中央区中央一丁目1番1号',
-            municipalityCode: B.config.municipalityCode,
-          },
-          plannedMoveOutDate: today,
-          path: 'special',
-          cardHolderPresent: true,
-          notifier: { kind: 'self' },
-          identityDocument: { type: 'myNumberCard' },
-        },
+        specialMoveOut(moversOf(members), today, {
+          address: '神奈川県相模原市中央区中央一丁目1番1号',
+          municipalityCode: B.config.municipalityCode,
+        }),
         { 'idempotency-key': randomUUID() },
       );
       await a.post(`/api/cases/${out.caseId}/approve`, aApprover);
       const special = await b.post(
         '/api/cases/special-move-in',
         bClerk,
-        {
-          persons: members.map((r) => ({
-            residentRecordCode: r.residentRecordCode,
-            familyName: r.familyName,
-            givenName: r.givenName,
-            birthDate: r.birthDate,
-            sex: r.sex,
-            relationshipToHead: r.relationshipToHead,
-          })),
-          originMunicipalityCode: A.config.municipalityCode,
-          address: { address: `神奈川県相模原市中央区中央一丁目${i + 1}番1号` },
-          moveInDate: today,
-          household: { mode: 'new' },
-          notifier: { kind: 'self' },
-        },
+        specialMoveInOf(
+          members,
+          A.config.municipalityCode,
+          { address: `神奈川県相模原市中央区中央一丁目${i + 1}番1号` },
+          today,
+        ),
         { 'idempotency-key': randomUUID() },
       );
       await untilStatus((p) => b.get(p, bClerk), special.caseId, 'AWAITING_APPROVAL');

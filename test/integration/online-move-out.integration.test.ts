@@ -1,46 +1,28 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyBytes } from '../../src/config';
 import type { OnlineMoveOutContent } from '../../src/procedures/online-move-out/schema';
 import { CaseStatus } from '../../src/domain/case-status';
-import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import { CaseApplication, CaseRecord, HeldMoveOutCertificate, PortalRejection, Resident } from '../../src/db/entities';
-import { createPiiCrypto } from '../../src/db/pii-crypto';
-import { loadDemoTown } from '../../src/db/seed/load-demo';
-import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
 import { today } from '../support/fixtures';
+import { specialMoveInOf } from '../support/move-fixtures';
 import { demoHousehold, onlineContent } from '../support/online-fixtures';
-import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
+import { A_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 
-const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市: the origin, where the resident files online
-const B_CODE = withMunicipalityCheckDigit('14150'); // the destination
-const CS_TOKEN = `cs-token-${randomUUID()}`;
-const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-b-')), 'registry.sqlite')}`;
-
 /**
- * マイナポータル simulator → town A (MariaDB) → town B (SQLite) on real parts: the portal signs with its test CA
- * (A trusts it), submits over HTTP with signed requests; A's clerk and approver handle it; the 転出証明書情報 with the
- * 来庁予定日 reaches B through the CS simulator; B's 特例転入 sends the 転入通知 back to A.
+ * マイナポータル simulator → town A (さくら市, MariaDB: where the resident files online) → town B (SQLite) on real
+ * parts: the portal signs with its test CA (A trusts it), submits over HTTP with signed requests; A's clerk and approver
+ * handle it; the 転出証明書情報 with the 来庁予定日 reaches B through the CS simulator; B's 特例転入 sends the 転入通知
+ * back to A.
  */
 describe('online 転出: portal → origin → destination → 特例転入 → 転入通知', () => {
-  let cs: RunningCsSimulator;
+  let towns: TwoTowns;
   let A: TestSystem;
   let B: TestSystem;
   let tokens: { aClerk: string; aApprover: string; bClerk: string; bApprover: string };
-  const csAdmin = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${cs.url}/cs/v1/_admin/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${CS_TOKEN}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return r.status === 204 ? undefined : r.json();
-  };
   const submit = async (scenario: string, content: OnlineMoveOutContent) => {
     const r = await A.portalAdmin('POST', 'applications', { municipalityCode: A_CODE, scenario, content });
     expect(r.status).toBe(200);
@@ -58,46 +40,10 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
     )
       .filter((n) => n.body.applicationId === applicationId)
       .map((n) => n.body.kind);
-  const status = async (sys: TestSystem, token: string, caseId: string, want: string) => {
-    let last: any;
-    try {
-      return await eventually(async () => {
-        last = (await sys.api('GET', `/api/cases/${caseId}`, { token })).json;
-        return last?.status === want ? last : undefined;
-      }, 90_000);
-    } catch {
-      throw new Error(
-        `case ${caseId} is ${last?.status} (${last?.attentionReason ?? '-'}; ${last?.failingStep ?? '-'}: ${last?.lastError ?? '-'}), not ${want}`,
-      );
-    }
-  };
 
   beforeAll(async () => {
-    cs = await startCsSimulator({ token: CS_TOKEN, forwarding: { initialBackoffMs: 100, maxBackoffMs: 1000 } });
-    const town = (code: string, name: string) => ({
-      municipalityCode: code,
-      municipalityName: name,
-      csUrl: cs.url,
-      csToken: CS_TOKEN,
-    });
-    A = await startTestSystem(freshMariaDbUrl(), {
-      config: town(A_CODE, 'さくら市'),
-      csSimulator: false,
-      portalSimulator: true,
-    });
-    B = await startTestSystem(sqliteUrl(), { config: town(B_CODE, '相模原市'), csSimulator: false });
-    for (const t of [A, B])
-      await csAdmin('POST', 'routes', {
-        municipalityCode: t.config.municipalityCode,
-        inboundUrl: `${t.apiUrl}/cs-inbound/v1`,
-        token: t.config.csInboundToken,
-      });
-    const loaded = await loadDemoTown(
-      A.orm,
-      createPiiCrypto(keyBytes(A.config.keys.piiEncryption), keyBytes(A.config.keys.piiIndex)),
-      { households: 12 },
-    );
-    await csAdmin('POST', 'registered', { residentRecordCodes: loaded.residentRecordCodes });
+    towns = await startTwoTowns({ households: 12, portalSimulator: true });
+    ({ A, B } = towns);
     const [aClerk, aApprover, bClerk, bApprover] = await Promise.all([
       A.login('clerk1'),
       A.login('approver1'),
@@ -106,11 +52,7 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
     ]);
     tokens = { aClerk, aApprover, bClerk, bApprover };
   });
-  afterAll(async () => {
-    await A?.close();
-    await B?.close();
-    await cs?.close();
-  });
+  afterAll(async () => towns?.close());
 
   it('a signed application completes end to end: review, 決裁, held at B with the 来庁予定日, 特例転入, 転入通知 back to A', async () => {
     const members = await demoHousehold(A.orm, 0, 2);
@@ -125,7 +67,7 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
       body: { reason: '同じ内容の申請が重複しています' },
     });
 
-    await status(A, tokens.aClerk, caseId, CaseStatus.AWAITING_REVIEW);
+    await caseStatus(A, tokens.aClerk, caseId, CaseStatus.AWAITING_REVIEW);
     expect((await A.api('POST', `/api/cases/${caseId}/approve`, { token: tokens.aApprover })).json.error).toBe(
       'NOT_AWAITING_APPROVAL',
     );
@@ -133,7 +75,7 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
       (await A.api('POST', `/api/cases/${caseId}/confirm-review`, { token: tokens.aClerk, body: {} })).status,
     ).toBe(200);
     expect((await A.api('POST', `/api/cases/${caseId}/approve`, { token: tokens.aApprover })).status).toBe(200);
-    await status(A, tokens.aClerk, caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE); // P = today: the 除票 at once
+    await caseStatus(A, tokens.aClerk, caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE); // P = today: the 除票 at once
     await eventually(async () => ((await notices(sent.applicationId)).includes('COMPLETED') ? true : undefined));
     expect(await notices(again.applicationId)).toEqual(['REJECTED']);
 
@@ -154,29 +96,15 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
     const special = await B.api('POST', '/api/cases/special-move-in', {
       token: tokens.bClerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        persons: aResidents.map((r) => ({
-          residentRecordCode: r.residentRecordCode,
-          familyName: r.familyName,
-          givenName: r.givenName,
-          birthDate: r.birthDate,
-          sex: r.sex,
-          relationshipToHead: r.relationshipToHead,
-        })),
-        originMunicipalityCode: A_CODE,
-        address: { address: '神奈川県相模原市中央区中央一丁目1番1号' },
-        moveInDate: today(),
-        household: { mode: 'new' },
-        notifier: { kind: 'self' },
-      },
+      body: specialMoveInOf(aResidents, A_CODE, { address: '神奈川県相模原市中央区中央一丁目1番1号' }, today()),
     });
     expect(special.status).toBe(201);
-    await status(B, tokens.bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
+    await caseStatus(B, tokens.bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
     expect((await B.api('POST', `/api/cases/${special.json.caseId}/approve`, { token: tokens.bApprover })).status).toBe(
       200,
     );
-    await status(B, tokens.bClerk, special.json.caseId, CaseStatus.COMPLETED);
-    await status(A, tokens.aClerk, caseId, CaseStatus.COMPLETED);
+    await caseStatus(B, tokens.bClerk, special.json.caseId, CaseStatus.COMPLETED);
+    await caseStatus(A, tokens.aClerk, caseId, CaseStatus.COMPLETED);
     for (const r of await A.orm.em.fork().find(Resident, { residentRecordCode: { $in: codes } })) {
       expect(r).toMatchObject({
         status: ResidentStatus.REMOVED,
@@ -277,23 +205,18 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
     const members = await demoHousehold(A.orm, 2);
     const sent = await submit('valid', onlineContent(members));
     const caseId = String(sent.sent.body.caseId);
-    await status(A, tokens.aClerk, caseId, CaseStatus.AWAITING_REVIEW);
+    await caseStatus(A, tokens.aClerk, caseId, CaseStatus.AWAITING_REVIEW);
     await A.api('POST', `/api/cases/${caseId}/confirm-review`, { token: tokens.aClerk, body: {} });
     await A.api('POST', `/api/cases/${caseId}/approve`, { token: tokens.aApprover });
-    await status(A, tokens.aClerk, caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    await caseStatus(A, tokens.aClerk, caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
     const codes = (
       await A.orm.em.fork().find(Resident, { addresseeNumber: { $in: members.map((m) => m.addresseeNumber) } })
     ).map((r) => r.residentRecordCode!);
-    await eventually(async () =>
-      (await B.orm.em.fork().count(HeldMoveOutCertificate, { residentRecordCode: { $in: codes }, state: 'HELD' })) ===
-      codes.length
-        ? true
-        : undefined,
-    );
+    await certificatesHeld(B, codes);
 
     const cancel = await A.portalAdmin('POST', `applications/${sent.applicationId}/cancel`);
     expect(cancel.json).toMatchObject({ status: 202, body: { status: 'CANCELLING' } });
-    await status(A, tokens.aClerk, caseId, CaseStatus.CANCELLED);
+    await caseStatus(A, tokens.aClerk, caseId, CaseStatus.CANCELLED);
     for (const r of await A.orm.em
       .fork()
       .find(Resident, { addresseeNumber: { $in: members.map((m) => m.addresseeNumber) } })) {

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyBytes } from '../../src/config';
 import { CaseAction } from '../../src/domain/case-status';
-import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { supportPeriodEnd } from '../../src/domain/support-measures';
 import {
   AuditLog,
@@ -15,13 +13,14 @@ import {
   SupportMeasure,
   SupportMeasureEvent,
 } from '../../src/db/entities';
-import { createPiiCrypto } from '../../src/db/pii-crypto';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 import { addDays } from '../../src/domain/dates';
 import { moveInApplication, mover, today } from '../support/fixtures';
+import { piiOf } from '../support/harness';
+import { moversOf, paperMoveOutToOsaka } from '../support/move-fixtures';
 import { demoHousehold, onlineContent } from '../support/online-fixtures';
-import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
 const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-sm-')), 'registry.sqlite')}`;
 const PERPETRATOR = {
@@ -46,11 +45,7 @@ describe.each([
 
   beforeAll(async () => {
     sys = await startTestSystem(dbUrl(), { portalSimulator: dbName === 'MariaDB' });
-    const loaded = await loadDemoTown(
-      sys.orm,
-      createPiiCrypto(keyBytes(sys.config.keys.piiEncryption), keyBytes(sys.config.keys.piiIndex)),
-      { households: 12 },
-    );
+    const loaded = await loadDemoTown(sys.orm, piiOf(sys.config), { households: 12 });
     await sys.csAdmin('POST', 'registered', { residentRecordCodes: loaded.residentRecordCodes });
     const [clerk, approver, officerA, officerB] = await Promise.all(
       ['clerk1', 'approver1', 'approver2', 'supervisor1'].map((u) => sys.login(u)),
@@ -240,31 +235,12 @@ describe.each([
     const out = await sys.api('POST', '/api/cases/move-out', {
       token: t.clerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        movers: [head!, ...members].map((r) => ({
-          addresseeNumber: r.addresseeNumber,
-          familyName: r.familyName,
-          givenName: r.givenName,
-          birthDate: r.birthDate,
-          sex: r.sex,
-        })),
-        destination: {
-          address: '大阪府大阪市北区梅田一丁目1番1号',
-          municipalityCode: withMunicipalityCheckDigit('27127'),
-        },
-        plannedMoveOutDate: today(),
-        path: 'paper',
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'driversLicence' },
-      },
+      body: paperMoveOutToOsaka(moversOf([head!, ...members]), today()),
     });
     expect(out.status).toBe(201);
     const caseId = out.json.caseId as string;
     expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: t.approver })).status).toBe(200);
-    const done = await eventually(async () => {
-      const c = (await sys.api('GET', `/api/cases/${caseId}`, { token: t.clerk })).json;
-      return c?.status === MoveOutStatus.AWAITING_MOVE_IN_NOTICE ? c : undefined;
-    }, 90_000);
+    const done = await caseStatus(sys, t.clerk, caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE);
     expect(done.certificates ?? []).toEqual([]);
     expect(await em().count(CertificateIssuance, { caseId })).toBe(0);
     expect(await em().count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })).toBe(1);
@@ -289,27 +265,10 @@ describe.each([
     const all = await demoHousehold(sys.orm, 4, 1);
     const person = all[0];
     const id = await protect(person!);
-    const movers = all.map((r) => ({
-      addresseeNumber: r.addresseeNumber,
-      familyName: r.familyName,
-      givenName: r.givenName,
-      birthDate: r.birthDate,
-      sex: r.sex,
-    }));
     const out = await sys.api('POST', '/api/cases/move-out', {
       token: t.clerk,
       headers: { 'idempotency-key': randomUUID() },
-      body: {
-        movers,
-        destination: {
-          address: '大阪府大阪市北区梅田一丁目1番1号',
-          municipalityCode: withMunicipalityCheckDigit('27127'),
-        },
-        plannedMoveOutDate: addDays(today(), -1),
-        path: 'paper',
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'driversLicence' },
-      },
+      body: paperMoveOutToOsaka(moversOf(all), addDays(today(), -1)),
     });
     expect(out.status).toBe(201);
     expect((await sys.api('POST', `/api/cases/${out.json.caseId}/approve`, { token: t.approver })).status).toBe(200);
@@ -318,7 +277,7 @@ describe.each([
         ? true
         : undefined,
     );
-    const pii = createPiiCrypto(keyBytes(sys.config.keys.piiEncryption), keyBytes(sys.config.keys.piiIndex));
+    const pii = piiOf(sys.config);
     const back = moveInApplication({
       movers: [
         mover({
@@ -342,10 +301,7 @@ describe.each([
     expect(moveIn.status).toBe(201);
     const caseId = moveIn.json.caseId as string;
     expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: t.approver })).status).toBe(200);
-    const done = await eventually(async () => {
-      const c = (await sys.api('GET', `/api/cases/${caseId}`, { token: t.clerk })).json;
-      return c?.status === 'COMPLETED' ? c : undefined;
-    }, 90_000);
+    const done = await caseStatus(sys, t.clerk, caseId, 'COMPLETED');
     expect((await em().findOneOrFail(Resident, { addresseeNumber: person!.addresseeNumber })).status).toBe('RESIDENT');
     expect(done.certificates ?? []).toEqual([]);
     expect(await em().count(CertificateIssuance, { caseId })).toBe(0);
@@ -395,10 +351,7 @@ describe.each([
       });
       expect(r.json.sent.status).toBe(201);
       const caseId = String(r.json.sent.body.caseId);
-      const c = await eventually(async () => {
-        const got = (await sys.api('GET', `/api/cases/${caseId}`, { token: t.clerk })).json;
-        return got?.status === 'AWAITING_REVIEW' ? got : undefined;
-      }, 90_000);
+      const c = await caseStatus(sys, t.clerk, caseId, 'AWAITING_REVIEW');
       expect(c.flags).toContain('SUPPORT_MEASURE');
       const confirm = await sys.api('POST', `/api/cases/${caseId}/confirm-review`, { token: t.clerk, body: {} });
       expect(confirm.status).not.toBe(200);
