@@ -23,6 +23,7 @@ import {
   residentRecordCodeSchema as residentRecordCode,
   sequenceNumberSchema,
   textSchema as text,
+  townMessageSchema,
   type PartnerErrorBody,
 } from './partner-contract';
 
@@ -143,17 +144,7 @@ export interface MoveInNotice {
   notice: MoveInNoticeBody;
 }
 
-export const MoveInNoticeSchema: SchemaObject = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'notice'],
-  properties: {
-    fromMunicipalityCode: municipalityCode,
-    toMunicipalityCode: municipalityCode,
-    idempotencyKey,
-    notice: MoveInNoticeBodySchema,
-  } satisfies Record<keyof MoveInNotice, SchemaObject>,
-};
+export const MoveInNoticeSchema = townMessageSchema<MoveInNotice>('notice', MoveInNoticeBodySchema);
 
 /** What happened to the address, from the 附票's point of view (domain.md §4.1 step 4.4, §4.2 step 6.4, §4.3 step 5.5). */
 export const AnnexEvent = {
@@ -226,17 +217,7 @@ export interface AddressAnnexNotice {
   notice: AddressAnnexNoticeBody;
 }
 
-export const AddressAnnexNoticeSchema: SchemaObject = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'notice'],
-  properties: {
-    fromMunicipalityCode: municipalityCode,
-    toMunicipalityCode: municipalityCode,
-    idempotencyKey,
-    notice: AddressAnnexNoticeBodySchema,
-  } satisfies Record<keyof AddressAnnexNotice, SchemaObject>,
-};
+export const AddressAnnexNoticeSchema = townMessageSchema<AddressAnnexNotice>('notice', AddressAnnexNoticeBodySchema);
 
 /** Acknowledgement of an accepted message. A resend with the same Idempotency-Key gets the same ack, duplicate=true. */
 export interface CsAck {

@@ -10,12 +10,12 @@ import { CustomFormat } from '../domain/ajv';
 import {
   ADDRESS_MAX,
   NAME_MAX,
-  idempotencyKeySchema as idempotencyKey,
   birthDateSchema,
   isoDateSchema as isoDate,
   municipalityCodeSchema as municipalityCode,
   residentRecordCodeSchema as residentRecordCode,
   textSchema as text,
+  townMessageSchema,
 } from './partner-contract';
 
 const sex: SchemaObject = { type: 'string', enum: ['1', '2'] };
@@ -89,17 +89,10 @@ export interface MoveOutCertificateInfo {
   certificate: MoveOutCertificateInfoBody;
 }
 
-export const MoveOutCertificateInfoSchema: SchemaObject = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'certificate'],
-  properties: {
-    fromMunicipalityCode: municipalityCode,
-    toMunicipalityCode: municipalityCode,
-    idempotencyKey,
-    certificate: MoveOutCertificateInfoBodySchema,
-  },
-};
+export const MoveOutCertificateInfoSchema = townMessageSchema<MoveOutCertificateInfo>(
+  'certificate',
+  MoveOutCertificateInfoBodySchema,
+);
 
 /** 送信依頼: identifies the person without any 特定個人情報. */
 export interface CertificateInfoRequestBody {
@@ -115,25 +108,15 @@ export interface CertificateInfoRequest {
   request: CertificateInfoRequestBody;
 }
 
-export const CertificateInfoRequestSchema: SchemaObject = {
+export const CertificateInfoRequestSchema = townMessageSchema<CertificateInfoRequest>('request', {
   type: 'object',
   additionalProperties: false,
-  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'request'],
-  properties: {
-    fromMunicipalityCode: municipalityCode,
-    toMunicipalityCode: municipalityCode,
-    idempotencyKey,
-    request: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['residentRecordCode', 'name', 'birthDate'],
-      properties: { residentRecordCode, name: text(NAME_MAX), birthDate: birthDateSchema } satisfies Record<
-        keyof CertificateInfoRequestBody,
-        SchemaObject
-      >,
-    },
-  },
-};
+  required: ['residentRecordCode', 'name', 'birthDate'],
+  properties: { residentRecordCode, name: text(NAME_MAX), birthDate: birthDateSchema } satisfies Record<
+    keyof CertificateInfoRequestBody,
+    SchemaObject
+  >,
+});
 
 /**
  * 転出証明書情報の取消 (design; domain.md §4.4 step 5: "make the destination aware" — the real message is not
@@ -153,22 +136,12 @@ export interface MoveOutCertificateWithdrawal {
   withdrawal: MoveOutCertificateWithdrawalBody;
 }
 
-export const MoveOutCertificateWithdrawalSchema: SchemaObject = {
+export const MoveOutCertificateWithdrawalSchema = townMessageSchema<MoveOutCertificateWithdrawal>('withdrawal', {
   type: 'object',
   additionalProperties: false,
-  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', 'withdrawal'],
-  properties: {
-    fromMunicipalityCode: municipalityCode,
-    toMunicipalityCode: municipalityCode,
-    idempotencyKey,
-    withdrawal: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['residentRecordCode', 'moverGroupId', 'plannedMoveOutDate'],
-      properties: { residentRecordCode, moverGroupId: text(64), plannedMoveOutDate: isoDate } satisfies Record<
-        keyof MoveOutCertificateWithdrawalBody,
-        SchemaObject
-      >,
-    },
-  },
-};
+  required: ['residentRecordCode', 'moverGroupId', 'plannedMoveOutDate'],
+  properties: { residentRecordCode, moverGroupId: text(64), plannedMoveOutDate: isoDate } satisfies Record<
+    keyof MoveOutCertificateWithdrawalBody,
+    SchemaObject
+  >,
+});

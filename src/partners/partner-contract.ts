@@ -34,6 +34,28 @@ export const sequenceNumberSchema: SchemaObject = { type: 'integer', minimum: 1,
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$';
 export const idempotencyKeySchema: SchemaObject = { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN };
 
+/**
+ * A message from one town to another through the CS: the sender, the addressee, the Idempotency-Key and one body under
+ * its own key (`notice`, `certificate`, `request`, `withdrawal`), nothing else. `T` is the message's type: `bodyKey`
+ * must be its body's key.
+ */
+export const townMessageSchema = <
+  T extends Record<'fromMunicipalityCode' | 'toMunicipalityCode' | 'idempotencyKey', string>,
+>(
+  bodyKey: Exclude<keyof T, 'fromMunicipalityCode' | 'toMunicipalityCode' | 'idempotencyKey'> & string,
+  body: SchemaObject,
+): SchemaObject => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['fromMunicipalityCode', 'toMunicipalityCode', 'idempotencyKey', bodyKey],
+  properties: {
+    fromMunicipalityCode: municipalityCodeSchema,
+    toMunicipalityCode: municipalityCodeSchema,
+    idempotencyKey: idempotencyKeySchema,
+    [bodyKey]: body,
+  },
+});
+
 /** Error codes are upper-case identifiers; clients ignore a `code` that is not one. */
 export const ERROR_CODE_PATTERN = '^[A-Z][A-Z0-9_]{0,63}$';
 
