@@ -4,12 +4,18 @@ import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
 import { CaseRecord, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
-import type { MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../../src/partners/cs-move-messages';
+import type { MoveOutCertificateInfo } from '../../src/partners/cs-move-messages';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
 import { randomIndividualNumber, randomResidentRecordCode, today } from '../support/fixtures';
 import { piiOf } from '../support/harness';
-import { certificateInfoFrom, householdMovers, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
+import {
+  certificateInfoFrom,
+  householdMovers,
+  specialMoveInOf,
+  specialMoveOut,
+  withdrawalOf,
+} from '../support/move-fixtures';
 import { personValuesOf, scanRegistryDb } from '../support/registry-db-scan';
 import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
 import { A_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
@@ -71,17 +77,6 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
     };
   };
   const valuesOf = (m: MoveOutCertificateInfo) => personValuesOf(m.certificate);
-  const withdrawalOf = (m: MoveOutCertificateInfo, moverGroupId = m.certificate.moverGroupId) =>
-    ({
-      fromMunicipalityCode: m.fromMunicipalityCode,
-      toMunicipalityCode: m.toMunicipalityCode,
-      idempotencyKey: `O-wd-${randomUUID()}`,
-      withdrawal: {
-        residentRecordCode: m.certificate.residentRecordCode,
-        moverGroupId,
-        plannedMoveOutDate: m.certificate.plannedMoveOutDate,
-      },
-    }) satisfies MoveOutCertificateWithdrawal;
   const heldOf = (t: TestSystem, messageId: string, state: string) =>
     eventually(async () => {
       const h = await t.orm.em.fork().findOne(HeldMoveOutCertificate, { messageId });

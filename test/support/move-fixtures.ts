@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { Household, Resident } from '../../src/db/entities';
-import type { MoveOutCertificateInfo } from '../../src/partners/cs-move-messages';
+import type { MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from '../../src/partners/cs-move-messages';
 import type { MoveInNotice } from '../../src/partners/cs-gateway';
 import { randomIndividualNumber, randomResidentRecordCode } from './fixtures';
 
@@ -132,6 +132,21 @@ export const certificateInfoFrom = (
     registeredDomicile: '神奈川県相模原市南区相模大野三丁目2番地',
     familyRegisterHead: '川口　健太',
     moverGroupId: 'B-case-1',
+  },
+});
+
+/** The 転出証明書情報の取消 of that certificate, by default for its own mover group (its 転出 was cancelled). */
+export const withdrawalOf = (
+  m: MoveOutCertificateInfo,
+  moverGroupId = m.certificate.moverGroupId,
+): MoveOutCertificateWithdrawal => ({
+  fromMunicipalityCode: m.fromMunicipalityCode,
+  toMunicipalityCode: m.toMunicipalityCode,
+  idempotencyKey: `withdrawal-${randomUUID()}`,
+  withdrawal: {
+    residentRecordCode: m.certificate.residentRecordCode,
+    moverGroupId,
+    plannedMoveOutDate: m.certificate.plannedMoveOutDate,
   },
 });
 

@@ -37,7 +37,9 @@ import {
   householdMovers,
   moveInNoticeFrom,
   specialMoveInFor,
+  specialMoveOut,
   TOWN_B,
+  withdrawalOf,
 } from '../support/move-fixtures';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -59,6 +61,19 @@ const em = () => h.orm.em.fork();
 const caseRow = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
 const statusIs = (caseId: string, status: string) =>
   eventually(async () => ((await caseRow(caseId)).status === status ? true : undefined), 30_000);
+/** A 転出証明書情報 from town B (P two days ago), received and reserved by a 特例転入 that awaits its approval. */
+const reservedByASpecialMoveIn = async () => {
+  const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -2));
+  await inbound.moveOutCertificate(cert);
+  const { caseId } = await intakeSpecialMoveIn(
+    h.api,
+    actor,
+    specialMoveInFor(cert, addDays(today(), -1)),
+    randomUUID(),
+  );
+  await statusIs(caseId, CaseStatus.AWAITING_APPROVAL);
+  return { cert, caseId };
+};
 
 /** The activities the worker registers, on the harness's DB and partner doubles. */
 const activities = () =>
@@ -183,15 +198,7 @@ describe('inbound CS messages reach workflows by signal', () => {
     const { caseId } = await intakeMoveOut(
       h.api,
       actor,
-      {
-        movers,
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
-        plannedMoveOutDate: P,
-        path: 'special',
-        cardHolderPresent: true,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'myNumberCard' },
-      },
+      specialMoveOut(movers, P, { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B }),
       randomUUID(),
     );
     const workflowId = moveOutWorkflowId(caseId);
@@ -248,15 +255,7 @@ describe('inbound CS messages reach workflows by signal', () => {
   it('a withdrawal of a certificate reserved by a 特例転入 ends that case on the paper path through its own workflow', async () => {
     // proves: the inbound endpoint signals certificateWithdrawn; the workflow ends the case (the status helper writes
     // the row) and its release purges the certificate (issue 10 item 3)
-    const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -2));
-    await inbound.moveOutCertificate(cert);
-    const { caseId } = await intakeSpecialMoveIn(
-      h.api,
-      actor,
-      specialMoveInFor(cert, addDays(today(), -1)),
-      randomUUID(),
-    );
-    await statusIs(caseId, CaseStatus.AWAITING_APPROVAL);
+    const { cert, caseId } = await reservedByASpecialMoveIn();
     const held = await eventually(async () => {
       const row = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
       return row.state === 'IN_USE' ? row : undefined;
@@ -266,16 +265,7 @@ describe('inbound CS messages reach workflows by signal', () => {
     const before = await caseRow(caseId);
     expect(before.needsAttention).toBe(false);
 
-    const answer = await inbound.certificateWithdrawal({
-      fromMunicipalityCode: TOWN_B,
-      toMunicipalityCode: h.config.municipalityCode,
-      idempotencyKey: `B-withdrawal-${randomUUID()}`,
-      withdrawal: {
-        residentRecordCode: cert.certificate.residentRecordCode,
-        moverGroupId: cert.certificate.moverGroupId,
-        plannedMoveOutDate: cert.certificate.plannedMoveOutDate,
-      },
-    });
+    const answer = await inbound.certificateWithdrawal(withdrawalOf(cert)); // from B, to us
     expect(answer).toMatchObject({ duplicate: false, status: 'ACCEPTED' });
     await statusIs(caseId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
     const after = await caseRow(caseId);
@@ -293,15 +283,7 @@ describe('inbound CS messages reach workflows by signal', () => {
   it('the commit re-checks the withdrawal: a withdrawal whose signal never arrived still commits nothing', async () => {
     // proves: commitSpecialMoveIn refuses a withdrawn certificate in its transaction (CertificateWithdrawn) and the
     // workflow ends the case on the paper path: no resident, no 転入通知, no 本人確認情報 (issue 10 item 3)
-    const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -2));
-    await inbound.moveOutCertificate(cert);
-    const { caseId } = await intakeSpecialMoveIn(
-      h.api,
-      actor,
-      specialMoveInFor(cert, addDays(today(), -1)),
-      randomUUID(),
-    );
-    await statusIs(caseId, CaseStatus.AWAITING_APPROVAL);
+    const { cert, caseId } = await reservedByASpecialMoveIn();
     const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
     expect(held.state).toBe('IN_USE');
     // the withdrawal is stored, but its signal is lost (no call of the inbound's signal step)
