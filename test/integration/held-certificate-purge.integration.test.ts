@@ -18,7 +18,7 @@ import {
 } from '../support/move-fixtures';
 import { personValuesOf, scanRegistryDb } from '../support/registry-db-scan';
 import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
-import { A_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
+import { A_CODE, certificatesHeld, fileSpecialMoveIn, startTwoTowns, type TwoTowns } from '../support/two-towns';
 
 // A: さくら市 (MariaDB; origin of the withdrawn 転出), B: the destination town (SQLite)
 const ORIGIN = withMunicipalityCheckDigit('27100'); // a third town that only sends (the test speaks for it)
@@ -179,13 +179,11 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
     const codes = aResidents.map((r) => r.residentRecordCode!);
     await certificatesHeld(B, codes);
 
-    const special = await B.api('POST', '/api/cases/special-move-in', {
-      token: bClerk,
-      headers: { 'idempotency-key': randomUUID() },
-      body: specialMoveInOf(aResidents, A_CODE, { address: '神奈川県相模原市中央区中央二丁目1番1号' }, today()),
-    });
-    expect(special.status).toBe(201);
-    await caseStatus(B, bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
+    const specialId = await fileSpecialMoveIn(
+      B,
+      bClerk,
+      specialMoveInOf(aResidents, A_CODE, { address: '神奈川県相模原市中央区中央二丁目1番1号' }, today()),
+    );
 
     // A's supervisor cancels the 転出: A sends the 転出証明書情報の取消 to B
     const cancel = await A.api('POST', `/api/cases/${out.json.caseId}/cancel`, {
@@ -196,8 +194,8 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
     await caseStatus(A, aClerk, out.json.caseId, CaseStatus.CANCELLED);
 
     // B: the 特例転入 falls back to the paper path; the approval is refused
-    await caseStatus(B, bClerk, special.json.caseId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
-    const approve = await B.api('POST', `/api/cases/${special.json.caseId}/approve`, { token: bApprover });
+    await caseStatus(B, bClerk, specialId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const approve = await B.api('POST', `/api/cases/${specialId}/approve`, { token: bApprover });
     expect(approve.status).toBe(409);
 
     // nothing written at B, nothing sent to A, and the certificates' 個人番号 and kana are gone from B's database

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OnlineMoveOutContent } from '../../src/procedures/online-move-out/schema';
 import { CaseStatus } from '../../src/domain/case-status';
@@ -9,7 +8,7 @@ import { today } from '../support/fixtures';
 import { specialMoveInOf } from '../support/move-fixtures';
 import { demoHousehold, onlineContent } from '../support/online-fixtures';
 import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
-import { A_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
+import { A_CODE, certificatesHeld, fileSpecialMoveIn, startTwoTowns, type TwoTowns } from '../support/two-towns';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 
 /**
@@ -93,17 +92,13 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
     expect(visitors.every((v) => v.plannedVisitDate === today())).toBe(true); // B's "expected visitors today"
 
     const aResidents = await A.orm.em.fork().find(Resident, { residentRecordCode: { $in: codes } });
-    const special = await B.api('POST', '/api/cases/special-move-in', {
-      token: tokens.bClerk,
-      headers: { 'idempotency-key': randomUUID() },
-      body: specialMoveInOf(aResidents, A_CODE, { address: '神奈川県相模原市中央区中央一丁目1番1号' }, today()),
-    });
-    expect(special.status).toBe(201);
-    await caseStatus(B, tokens.bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
-    expect((await B.api('POST', `/api/cases/${special.json.caseId}/approve`, { token: tokens.bApprover })).status).toBe(
-      200,
+    const specialId = await fileSpecialMoveIn(
+      B,
+      tokens.bClerk,
+      specialMoveInOf(aResidents, A_CODE, { address: '神奈川県相模原市中央区中央一丁目1番1号' }, today()),
     );
-    await caseStatus(B, tokens.bClerk, special.json.caseId, CaseStatus.COMPLETED);
+    expect((await B.api('POST', `/api/cases/${specialId}/approve`, { token: tokens.bApprover })).status).toBe(200);
+    await caseStatus(B, tokens.bClerk, specialId, CaseStatus.COMPLETED);
     await caseStatus(A, tokens.aClerk, caseId, CaseStatus.COMPLETED);
     for (const r of await A.orm.em.fork().find(Resident, { residentRecordCode: { $in: codes } })) {
       expect(r).toMatchObject({

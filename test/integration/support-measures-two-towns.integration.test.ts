@@ -6,7 +6,7 @@ import { today } from '../support/fixtures';
 import { moversOf, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
 import { demoHousehold } from '../support/online-fixtures';
 import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
-import { A_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
+import { A_CODE, certificatesHeld, fileSpecialMoveIn, startTwoTowns, type TwoTowns } from '../support/two-towns';
 
 /**
  * 支援措置 travelling with a 転出 (domain spec §4.3 step 2, §8.6) across two towns on real parts: at A the protected
@@ -76,20 +76,18 @@ describe('支援措置 travels with a 転出: A (MariaDB) → CS → B (SQLite)'
     expect(byCode.get(protectedOne!.residentRecordCode)?.supportMeasure).toBe(true);
     expect(byCode.get(other!.residentRecordCode)?.supportMeasure).toBeUndefined();
 
-    const special = await B.api('POST', '/api/cases/special-move-in', {
-      token: bClerk,
-      headers: { 'idempotency-key': randomUUID() },
-      body: specialMoveInOf(
+    const specialId = await fileSpecialMoveIn(
+      B,
+      bClerk,
+      specialMoveInOf(
         household,
         A_CODE,
         { address: '神奈川県相模原市中央区中央二丁目1番1号', addressSupplement: 'ハイツ中央101号室' },
         today(),
       ),
-    });
-    expect(special.status).toBe(201);
-    await caseStatus(B, bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
-    expect((await B.api('POST', `/api/cases/${special.json.caseId}/approve`, { token: bApprover })).status).toBe(200);
-    await caseStatus(B, bClerk, special.json.caseId, CaseStatus.COMPLETED);
+    );
+    expect((await B.api('POST', `/api/cases/${specialId}/approve`, { token: bApprover })).status).toBe(200);
+    await caseStatus(B, bClerk, specialId, CaseStatus.COMPLETED);
 
     // B: the protected person arrived under 仮支援措置 (entered by the system, for B's officer to decide)
     const bProtected = await B.orm.em.fork().findOneOrFail(Resident, {

@@ -10,7 +10,14 @@ import { piiOf } from '../support/harness';
 import { householdMovers, paperMoveOutToOsaka, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
 import { pdfBytesText } from '../support/pdf-text';
 import { caseStatus, eventually, type TestSystem } from '../support/system-harness';
-import { A_CODE, B_CODE, certificatesHeld, startTwoTowns, type TwoTowns } from '../support/two-towns';
+import {
+  A_CODE,
+  B_CODE,
+  certificatesHeld,
+  fileSpecialMoveIn,
+  startTwoTowns,
+  type TwoTowns,
+} from '../support/two-towns';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
 import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
@@ -99,20 +106,18 @@ describe('two towns: a household moves from A to B with the card', () => {
     await certificatesHeld(B, codes);
 
     await towns.csAdmin('POST', 'faults', { failNext: 2 }); // the CS goes down for B's next two calls
-    const special = await B.api('POST', '/api/cases/special-move-in', {
-      token: bClerk,
-      headers: { 'idempotency-key': randomUUID() },
-      body: specialMoveInOf(
+    const specialId = await fileSpecialMoveIn(
+      B,
+      bClerk,
+      specialMoveInOf(
         aResidents,
         A_CODE,
         { address: '神奈川県相模原市中央区中央二丁目1番1号', addressSupplement: 'ハイツ中央101号室' },
         today(),
       ),
-    });
-    expect(special.status).toBe(201);
-    await caseStatus(B, bClerk, special.json.caseId, CaseStatus.AWAITING_APPROVAL);
-    expect((await B.api('POST', `/api/cases/${special.json.caseId}/approve`, { token: bApprover })).status).toBe(200);
-    await caseStatus(B, bClerk, special.json.caseId, CaseStatus.COMPLETED);
+    );
+    expect((await B.api('POST', `/api/cases/${specialId}/approve`, { token: bApprover })).status).toBe(200);
+    await caseStatus(B, bClerk, specialId, CaseStatus.COMPLETED);
     await caseStatus(A, aClerk, out.json.caseId, CaseStatus.COMPLETED);
 
     // A: 除票 with the confirmed destination beside the planned one
@@ -228,7 +233,7 @@ describe('two towns: a household moves from A to B with the card', () => {
     // Temporal: the histories of both cases carry IDs only, never a name, birth date or 本籍
     const histories = [
       await decodedHistory(A, moveOutWorkflowId(out.json.caseId)),
-      await decodedHistory(B, specialMoveInWorkflowId(special.json.caseId)),
+      await decodedHistory(B, specialMoveInWorkflowId(specialId)),
     ].join('\n');
     expect(histories).toContain(out.json.caseId);
     for (const r of aResidents)

@@ -2,13 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { HeldMoveOutCertificate } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { startCsSimulator, type RunningCsSimulator } from '../../src/partners/cs-simulator';
 import { piiOf } from './harness';
 import { TOWN_B } from './move-fixtures';
-import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from './system-harness';
+import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from './system-harness';
 
 export const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市: town A, the origin (MariaDB)
 export const B_CODE = TOWN_B; // 相模原市: town B, the destination (SQLite)
@@ -104,3 +106,15 @@ export const certificatesHeld = (sys: TestSystem, codes: string[]) =>
       ? true
       : undefined,
   );
+
+/** A clerk files a 特例転入 (a body as specialMoveInOf builds it): it is created (201) and comes to await approval. */
+export async function fileSpecialMoveIn(sys: TestSystem, clerk: string, body: unknown): Promise<string> {
+  const r = await sys.api('POST', '/api/cases/special-move-in', {
+    token: clerk,
+    headers: { 'idempotency-key': randomUUID() },
+    body,
+  });
+  expect(r.status).toBe(201);
+  await caseStatus(sys, clerk, r.json.caseId, CaseStatus.AWAITING_APPROVAL);
+  return r.json.caseId as string;
+}
