@@ -87,6 +87,21 @@ describe.each([
     return r.json.measureId as string;
   };
 
+  /** The case (as the API shows it) committed without its certificate: none issued, the withholding logged and audited. */
+  const expectWithheld = async (caseId: string, done: { certificates?: unknown[] }, fn: string, person: Resident) => {
+    expect(done.certificates ?? []).toEqual([]);
+    expect(await em().count(CertificateIssuance, { caseId })).toBe(0);
+    expect(await em().count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })).toBe(1);
+    expect(
+      await em().count(AuditLog, {
+        caseId,
+        function: fn,
+        outcome: 'denied',
+        targetAddresseeNumber: person.addresseeNumber,
+      }),
+    ).toBe(1);
+  };
+
   it('only the 支援措置責任者 may use the register; a refusal is audited', async () => {
     const r = await enter(supportFor(household[0]!), t.clerk);
     expect(r.status).toBe(403);
@@ -241,17 +256,7 @@ describe.each([
     const caseId = out.json.caseId as string;
     expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: t.approver })).status).toBe(200);
     const done = await caseStatus(sys, t.clerk, caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE);
-    expect(done.certificates ?? []).toEqual([]);
-    expect(await em().count(CertificateIssuance, { caseId })).toBe(0);
-    expect(await em().count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })).toBe(1);
-    expect(
-      await em().count(AuditLog, {
-        caseId,
-        function: 'issue moveOutCertificate',
-        outcome: 'denied',
-        targetAddresseeNumber: head!.addresseeNumber,
-      }),
-    ).toBe(1);
+    await expectWithheld(caseId, done, 'issue moveOutCertificate', head!);
     const m = await em().findOneOrFail(SupportMeasure, { measureId: id });
     expect(m).toMatchObject({ state: 'PROVISIONAL', provisionalReason: 'MOVED_OUT' });
     const moved = await em().find(SupportMeasureEvent, { measureId: id, action: 'MOVED_OUT' });
@@ -303,17 +308,7 @@ describe.each([
     expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: t.approver })).status).toBe(200);
     const done = await caseStatus(sys, t.clerk, caseId, 'COMPLETED');
     expect((await em().findOneOrFail(Resident, { addresseeNumber: person!.addresseeNumber })).status).toBe('RESIDENT');
-    expect(done.certificates ?? []).toEqual([]);
-    expect(await em().count(CertificateIssuance, { caseId })).toBe(0);
-    expect(await em().count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })).toBe(1);
-    expect(
-      await em().count(AuditLog, {
-        caseId,
-        function: 'issue residentRecordCopy',
-        outcome: 'denied',
-        targetAddresseeNumber: person!.addresseeNumber,
-      }),
-    ).toBe(1);
+    await expectWithheld(caseId, done, 'issue residentRecordCopy', person!);
     expect((await em().findOneOrFail(SupportMeasure, { measureId: id })).state).toBe('PROVISIONAL');
   });
 
