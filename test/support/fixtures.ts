@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { withMod11CheckDigit, withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays, jstDate } from '../../src/domain/dates';
+import { DEFAULT_MOVE_RULES } from '../../src/domain/move-deadlines';
+import type { MoveInFacts } from '../../src/procedures/move-in/rules';
 import type { MoveInApplication, MoveInMover } from '../../src/procedures/move-in/schema';
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
@@ -57,6 +59,17 @@ export function moveInApplication(overrides: Partial<MoveInApplication> = {}): M
     ...overrides,
   };
 }
+
+/** What the 転入 rules read before deciding, for a plain case: today, a new household, nobody in the registry. */
+export const moveInFacts = (): MoveInFacts => ({
+  today: today(),
+  municipalityCode: '139998',
+  residentCodeCheckMode: 'warn',
+  householdMemberMayRequestIndividualNumber: true,
+  deadlines: DEFAULT_MOVE_RULES,
+  householdExists: true,
+  matches: [],
+});
 
 export const CLERK = {
   userId: 'clerk1',

@@ -17,7 +17,7 @@ import { evaluateMoveIn } from '../../src/procedures/move-in/rules';
 import { MoveInApplicationSchema } from '../../src/procedures/move-in/schema';
 import { evaluateOnlineMoveOut, OnlineMoveOutRule } from '../../src/procedures/online-move-out/rules';
 import { displayDate } from '../../templates/certificate-parts';
-import { moveInApplication, mover, today } from '../support/fixtures';
+import { moveInApplication, moveInFacts, mover } from '../support/fixtures';
 
 // domain spec §3.1 (standard spec 1.1.8): dates must store unknown values such as 「年月日不詳」
 describe('a partly unknown 生年月日', () => {
@@ -163,15 +163,9 @@ describe('age rules with a partly unknown 生年月日 (never old enough, nor yo
 
   it('転入: a 生年月日 after the 転入日 is refused only when even its earliest possible day is after it', () => {
     const errorsFor = (birthDate: string, moveInDate: string) =>
-      evaluateMoveIn(moveInApplication({ movers: [mover({ birthDate })], moveInDate }), {
-        today: today(),
-        municipalityCode: '139998',
-        residentCodeCheckMode: 'warn',
-        householdMemberMayRequestIndividualNumber: true,
-        deadlines: DEFAULT_MOVE_RULES,
-        householdExists: true,
-        matches: [],
-      }).errors.filter((e) => e.field === '/movers/0/birthDate');
+      evaluateMoveIn(moveInApplication({ movers: [mover({ birthDate })], moveInDate }), moveInFacts()).errors.filter(
+        (e) => e.field === '/movers/0/birthDate',
+      );
     expect(errorsFor('2025-11-00', '2025-11-05')).toEqual([]); // may have been born 1–5 November
     expect(errorsFor('2025-00-00', '2025-01-01')).toEqual([]);
     expect(errorsFor('0000-00-00', '2025-01-01')).toEqual([]);

@@ -4,7 +4,7 @@ import { ResidentStatus } from '../../src/domain/registry-values';
 import { evaluateMoveIn } from '../../src/procedures/move-in/rules';
 import { evaluateMoveOut, type MoveOutRecord } from '../../src/procedures/move-out/rules';
 import type { MoveOutApplication } from '../../src/procedures/move-out/schema';
-import { moveInApplication, today } from '../support/fixtures';
+import { moveInApplication, moveInFacts, today } from '../support/fixtures';
 
 // domain spec §4 common rule 5 (seed 004 L2545–2546): a proxy files with ID and a 委任状; the 本人 and a member of
 // the same household need none
@@ -20,15 +20,7 @@ const proxyErrors = (errors: Array<{ field: string; rule: string }>) =>
 
 describe('a proxy filing needs the 委任状', () => {
   it.each(notifiers)('転入届 by %j', (notifier, expected) => {
-    const { errors } = evaluateMoveIn(moveInApplication({ notifier, certificateRequest: undefined }), {
-      today: today(),
-      municipalityCode: '139998',
-      residentCodeCheckMode: 'warn',
-      householdMemberMayRequestIndividualNumber: true,
-      deadlines: DEFAULT_MOVE_RULES,
-      householdExists: true,
-      matches: [],
-    });
+    const { errors } = evaluateMoveIn(moveInApplication({ notifier, certificateRequest: undefined }), moveInFacts());
     expect(proxyErrors(errors)).toEqual(expected);
     if (expected.length)
       expect(errors.find((e) => e.field === '/notifier/powerOfAttorney')?.message).toContain('委任状');
