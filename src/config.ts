@@ -63,6 +63,7 @@ export const DEADLINE_SETTINGS: Record<keyof MoveDeadlineRules, { env: string; m
   onlineWindowBefore: { env: 'ONLINE_WINDOW_DAYS_BEFORE', minimum: 0, maximum: 90 },
   onlineWindowAfter: { env: 'ONLINE_WINDOW_DAYS_AFTER', minimum: 0, maximum: 90 },
   onlineSignerMinAge: { env: 'ONLINE_SIGNER_MIN_AGE', minimum: 15, maximum: 120 },
+  birthFilingDays: { env: 'BIRTH_FILING_DAYS', minimum: 1, maximum: 90 },
 };
 
 const configSchema = {

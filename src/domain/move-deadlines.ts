@@ -16,6 +16,7 @@ export interface MoveDeadlineRules {
   onlineWindowBefore: number; // online 転出: P − 30 …
   onlineWindowAfter: number; // … P + 10
   onlineSignerMinAge: number; // online 転出: the signer is at least 15 on the application date
+  birthFilingDays: number; // 出生届 within 14 days of birth (law: 戸籍法第49条); later ones are flagged late
 }
 
 /**
@@ -34,6 +35,7 @@ export const DEFAULT_MOVE_RULES: Readonly<MoveDeadlineRules> = Object.freeze({
   onlineWindowBefore: 30,
   onlineWindowAfter: 10,
   onlineSignerMinAge: 15,
+  birthFilingDays: 14,
 });
 
 /** Last day (inclusive) on which a 特例転入 may be filed: min(P + 30, 転入日 + 14). */
@@ -85,3 +87,7 @@ export const onlineMoveOutWindow = (
   first: addDays(plannedMoveOutDate, -r.onlineWindowBefore),
   last: addDays(plannedMoveOutDate, r.onlineWindowAfter),
 });
+
+/** 出生届 is due within 14 days of birth (law: 戸籍法第49条, domain spec §6); a later one is accepted and flagged late. */
+export const isLateBirthFiling = (birthDate: IsoDate, notificationDate: IsoDate, r: MoveDeadlineRules): boolean =>
+  notificationDate > addDays(birthDate, r.birthFilingDays);

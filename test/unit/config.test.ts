@@ -27,6 +27,7 @@ describe('deadline configuration', () => {
       onlineWindowBefore: 30,
       onlineWindowAfter: 10,
       onlineSignerMinAge: 15,
+      birthFilingDays: 14,
     });
     expect(loadConfig(env()).deadlines).toEqual(DEFAULT_MOVE_RULES);
   });
@@ -52,6 +53,7 @@ describe('deadline configuration', () => {
       'MOVE_IN_NOTICE_OVERDUE_DAYS (deadlines.moveInNoticeOverdueDays) must be <= 365',
     ],
     ['ONLINE_SIGNER_MIN_AGE', '12', 'ONLINE_SIGNER_MIN_AGE (deadlines.onlineSignerMinAge) must be >= 15'],
+    ['BIRTH_FILING_DAYS', '0', 'BIRTH_FILING_DAYS (deadlines.birthFilingDays) must be >= 1'],
     ['MOVE_IN_FILING_DAYS', '', 'MOVE_IN_FILING_DAYS (deadlines.moveInFilingDays) must be integer'],
   ])('%s=%j stops the start with the key and the rule', (name, value, message) => {
     expect(() => loadConfig(env({ [name]: value }))).toThrow(message);
