@@ -79,10 +79,10 @@ export const EX_OFFICIO_RECORD_STATEMENT =
 export const NOTICE_CLOSING = 'この通知の内容についてのお問い合わせは、下記の窓口までお願いします。';
 
 const ITEM_WIDTHS = [LABEL_WIDTH + 24, '*'];
-const ITEM_TEXT_WIDTH = WIDE_WIDTH - 24;
+export const ITEM_TEXT_WIDTH = WIDE_WIDTH - 24;
 
 /** Date and 文書番号 at the top right, addressee with 様 at the left, the mayor with the 電子公印 at the right. */
-function letterHead(input: Issuer & { addressee: NoticeAddressee }): Content[] {
+export function letterHead(input: Issuer & { addressee: NoticeAddressee }): Content[] {
   const a = input.addressee;
   return [
     {
@@ -117,9 +117,9 @@ function letterHead(input: Issuer & { addressee: NoticeAddressee }): Content[] {
   ];
 }
 
-const statement = (text: string): Content => ({ text, fontSize: 10.5, lineHeight: 1.5, margin: [0, 0, 0, 10] });
-const ki = (): Content => ({ text: '記', fontSize: 11, alignment: 'center', margin: [0, 0, 0, 8] });
-const itemTable = (rows: Array<[string, Content]>): Content => ({
+export const statement = (text: string): Content => ({ text, fontSize: 10.5, lineHeight: 1.5, margin: [0, 0, 0, 10] });
+export const ki = (): Content => ({ text: '記', fontSize: 11, alignment: 'center', margin: [0, 0, 0, 8] });
+export const itemTable = (rows: Array<[string, Content]>): Content => ({
   table: {
     widths: ITEM_WIDTHS,
     body: rows.map(([l, v]): TableCell[] => [label(l), value(v)]),
@@ -128,7 +128,7 @@ const itemTable = (rows: Array<[string, Content]>): Content => ({
   layout: ruled,
   margin: [0, 0, 0, 8],
 });
-const addressLines = (address: string, supplement?: string): Content[] => [
+export const addressLines = (address: string, supplement?: string): Content[] => [
   fit(address, ITEM_TEXT_WIDTH, 10),
   ...(supplement ? [fit(supplement, ITEM_TEXT_WIDTH, 10)] : []),
 ];
@@ -145,7 +145,7 @@ function personTable(header: string[], rows: string[][], widths: Array<number | 
   };
 }
 
-const closing = (issuer: Issuer): Content => ({
+export const closing = (issuer: Issuer): Content => ({
   text: `${NOTICE_CLOSING}\n${issuer.municipalityName}役所　市民課　住民記録担当`,
   fontSize: 9,
   margin: [0, 14, 0, 0],

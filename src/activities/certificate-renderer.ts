@@ -22,6 +22,7 @@ import {
   type HouseholdHeadChangeNoticeInput,
 } from '../../templates/ex-officio-notice';
 import { moveOutCertificateDoc, type MoveOutCertificateInput } from '../../templates/move-out-certificate';
+import { residentCodeNoticeDoc, type ResidentCodeNoticeInput } from '../../templates/resident-code-notice';
 import { residentRecordCopyDoc, type ResidentRecordCopyInput } from '../../templates/resident-record-copy';
 
 /** The part of pdfmake 0.3's server API used here (its typings lag behind the 0.3 API). */
@@ -41,6 +42,8 @@ export interface CertificateRenderer {
   renderHouseholdHeadChangeNotice(input: HouseholdHeadChangeNoticeInput): Promise<Buffer>;
   /** 職権記載等通知書 (domain.md §4.3 step 1, §5.2). */
   renderExOfficioRecordNotice(input: ExOfficioRecordNoticeInput): Promise<Buffer>;
+  /** 住民票コード通知票 (domain spec §4.7 step 3.3, §5.2). */
+  renderResidentCodeNotice(input: ResidentCodeNoticeInput): Promise<Buffer>;
 }
 
 const FONT_FILES = { [CERTIFICATE_FONTS.mincho]: 'ipaexm.ttf', [CERTIFICATE_FONTS.gothic]: 'ipaexg.ttf' } as const;
@@ -148,5 +151,6 @@ export function createCertificateRenderer(): CertificateRenderer {
     renderMoveOutCertificate: async (input) => pm.createPdf(moveOutCertificateDoc(input)).getBuffer(),
     renderHouseholdHeadChangeNotice: async (input) => pm.createPdf(householdHeadChangeNoticeDoc(input)).getBuffer(),
     renderExOfficioRecordNotice: async (input) => pm.createPdf(exOfficioRecordNoticeDoc(input)).getBuffer(),
+    renderResidentCodeNotice: async (input) => pm.createPdf(residentCodeNoticeDoc(input)).getBuffer(),
   };
 }

@@ -33,6 +33,8 @@ export const CertificateType = {
   HOUSEHOLD_HEAD_CHANGE_NOTICE: 'householdHeadChangeNotice',
   /** 職権記載等通知書 (domain.md §4.3 step 1, §5.2). */
   EX_OFFICIO_RECORD_NOTICE: 'exOfficioRecordNotice',
+  /** 住民票コード通知票 (domain spec §4.7 step 3.3, §5.2). */
+  RESIDENT_CODE_NOTICE: 'residentCodeNotice',
 } as const;
 export type CertificateType = (typeof CertificateType)[keyof typeof CertificateType];
 
@@ -402,6 +404,29 @@ export function certificateActivities(deps: ActivityDeps) {
       });
       return { pdf, printedItems: { exOfficio: true } };
     },
+
+    /** 住民票コード通知票 to each person the case recorded (domain spec §4.7 step 3.3): the code, never the 個人番号. */
+    residentCodeNotice: (input) => async (em, persons, base) => {
+      const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
+      const reason = deps.procedures.definitionOf(app.procedure).certificateReason ?? '';
+      const pdfs = persons.map((r) =>
+        deps.certificates.renderResidentCodeNotice({
+          ...letterhead(deps),
+          ...base,
+          addressee: { name: fullName(r), address: r.address, addressSupplement: r.addressSupplement },
+          name: fullName(r),
+          nameKana: fullKana(r),
+          birthDate: r.birthDate,
+          birthDateSeireki: r.isForeignResident,
+          sex: sexLabel(r.sex),
+          residentRecordCode: r.residentRecordCode!,
+          recordedDate: base.issueDate,
+          reason,
+        }),
+      );
+      if (pdfs.length !== 1) throw new Error('one 住民票コード通知票 per person: issue it per case of one person');
+      return { pdf: await pdfs[0]!, printedItems: { includeResidentRecordCode: true } };
+    },
   };
   /** The staying members of a 世帯主変更 (the persons of its notice). */
   const headChangeMembers: PersonsOf = async (em, row) => {
@@ -429,6 +454,8 @@ export function certificateActivities(deps: ActivityDeps) {
     },
     issueResidentRecordCopy: (input: IssueInput) =>
       issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
+    issueResidentCodeNotice: (input: IssueInput) =>
+      issue(deps, input, CertificateType.RESIDENT_CODE_NOTICE, renders.residentCodeNotice(input)),
     issueMoveOutCertificate: (input: IssueInput) =>
       issue(deps, input, CertificateType.MOVE_OUT_CERTIFICATE, renders.moveOutCertificate(input)),
     /** 再交付 (domain.md §5.2, standard spec 4.1.3.0.3): a new copy and 発行番号, marked 「再交付」, showing the state at first issue. */

@@ -29,6 +29,11 @@ export const flagText: Record<string, { label: string; explain: string; level: '
     explain: '転入日から14日を過ぎた届出です。受理して遅延として記録します（住基法第22条）。',
     level: 'warn',
   },
+  LATE_BIRTH_FILING: {
+    label: '届出期間経過（出生）',
+    explain: '出生の日から14日を過ぎた出生届です。受理して遅延として記録します（戸籍法第49条）。',
+    level: 'warn',
+  },
   RE_MOVE_IN: {
     label: '再転入',
     explain: '除票と住民票コードまたは個人番号が一致しました。同じ宛名番号で記載します。',
@@ -133,6 +138,8 @@ export const stepLabel: Record<string, string> = {
   commitSpecialMoveIn: '特例転入の記録（本登録）',
   issueResidentRecordCopy: '住民票の写しの作成',
   issueMoveOutCertificate: '転出証明書の作成',
+  issueResidentCodeNotice: '住民票コード通知票の作成',
+  commitBirth: '出生の記載（本登録・住民票コード）',
   issueExOfficioNotices: '職権の通知書の作成',
   reissueCertificate: '再交付',
   applyRemoval: '除票の記載',
@@ -153,6 +160,7 @@ export const certificateTypeLabel: Record<string, string> = {
   removedRecordCopy: '除票の写し',
   householdHeadChangeNotice: '世帯主変更通知書',
   exOfficioRecordNotice: '職権記載等通知書',
+  residentCodeNotice: '住民票コード通知票',
 };
 
 export const partnerLabel: Record<string, string> = {
