@@ -1,3 +1,4 @@
+import { birth } from './birth';
 import { heldCertificate } from './held-certificate';
 import { moveIn } from './move-in';
 import { moveOut } from './move-out';
@@ -17,6 +18,7 @@ export const PROCEDURE_MODULES = [
   moveOut,
   onlineMoveOut,
   heldCertificate,
+  birth,
   residentRecordCopy,
 ] as const;
 

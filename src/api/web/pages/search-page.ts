@@ -83,7 +83,7 @@ function resultsTable(ctx: WebContext, rows: Resident[], blocked: Set<string>, t
     <td>${r.status === 'RESIDENT' ? html`<span class="badge badge-done">${residentStatusLabel[r.status]}</span>` : html`<span class="badge badge-warn">${residentStatusLabel[r.status] ?? r.status}</span>`}</td>
     <td>${blocked.has(r.addresseeNumber) ? html`<span class="badge badge-alert">抑止・支援措置</span>` : ''}${r.status === 'PENDING_MOVE_OUT' ? html`<span class="badge badge-warn">転出予定 ${wareki(r.plannedMoveOutDate)}</span>` : ''}${r.status === 'REMOVED' ? html`<span class="badge badge-closed">消除 ${wareki(r.removalDate)}</span>` : ''}</td>
     <td><form method="post" action="/residents/view" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small">開く</button></form>
-      ${r.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html` <form method="post" action="/intake/move-out/start" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small move-out-start">転出届を作成</button></form>` : ''}</td>
+      ${r.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html` <form method="post" action="/intake/move-out/start" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small move-out-start">転出届を作成</button> <button type="submit" class="btn-small birth-start" formaction="/intake/birth/start">出生届を作成</button></form>` : ''}</td>
   </tr>`,
   )}</tbody></table></section>`;
 }
