@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import { localNumber } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
@@ -36,7 +36,10 @@ export const birthApplication = (householdNumber: string, over: Partial<BirthApp
  * with 本籍 and 筆頭者, and his wife. `removed`: the household is a 除票 (everyone gone, household inactive).
  */
 export async function seedParents(orm: MikroORM, opts: { removed?: boolean } = {}) {
-  const em = orm.em.fork();
+  return orm.em.fork().transactional((em) => writeParents(em, opts));
+}
+
+async function writeParents(em: EntityManager, opts: { removed?: boolean }) {
   const householdNumber = localNumber(await nextSerial(em, CounterName.HOUSEHOLD));
   em.persist(
     em.create(Household, { householdNumber, active: !opts.removed, createdAt: new Date(), updatedAt: new Date() }),

@@ -1,0 +1,130 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChangeReason } from '../../src/domain/change-reason';
+import { addDays } from '../../src/domain/dates';
+import {
+  AuditLog,
+  CaseApplication,
+  CaseRecord,
+  CertificateIssuance,
+  OutboxMessage,
+  Resident,
+} from '../../src/db/entities';
+import { residentCodePoolLevel } from '../../src/db/resident-code-pool';
+import { birthApplication, fillPool, seedParents } from '../support/birth-fixtures';
+import { today } from '../support/fixtures';
+import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+
+const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-it-')), 'registry.sqlite')}`;
+
+describe.each([
+  ['MariaDB', freshMariaDbUrl],
+  ['SQLite', sqliteUrl],
+])('出生 end to end on %s', (_name, dbUrl) => {
+  let sys: TestSystem;
+  let clerk: string;
+  let approver: string;
+  let householdNumber = '';
+
+  beforeAll(async () => {
+    sys = await startTestSystem(dbUrl());
+    clerk = await sys.login('clerk1');
+    approver = await sys.login('approver1');
+    ({ householdNumber } = await seedParents(sys.orm));
+  });
+  afterAll(async () => sys?.close());
+
+  const intake = (body: unknown, key = randomUUID()) =>
+    sys.api('POST', '/api/cases/birth', { token: clerk, body, headers: { 'idempotency-key': key } });
+  const waitStatus = (caseId: string, status: string) => caseStatus(sys, clerk, caseId, status);
+  const updatesFor = async (code: string) =>
+    ((await sys.csAdmin('GET', 'received?kind=identity-updates')).items as Array<{ body: any }>).filter(
+      (m) => m.body.identity.residentRecordCode === code,
+    );
+  const counts = async () => {
+    const em = sys.orm.em.fork();
+    return {
+      apps: await em.count(CaseApplication, {}),
+      cases: await em.count(CaseRecord, {}),
+      residents: await em.count(Resident, {}),
+      outbox: await em.count(OutboxMessage, {}),
+      pool: await residentCodePoolLevel(em),
+    };
+  };
+
+  it('refuses bad input with the field and the rule, storing and starting nothing', async () => {
+    // the pool is empty until the CS supplies codes: refused, with the rule named
+    const before = await counts();
+    expect(before.pool).toBe(0);
+    const empty = await intake(birthApplication(householdNumber));
+    expect(empty.status).toBe(422);
+    expect(empty.json.errors).toEqual([expect.objectContaining({ field: '/child', rule: 'residentCodePoolEmpty' })]);
+    await fillPool(sys.orm, 3);
+
+    const { householdNumber: removed } = await seedParents(sys.orm, { removed: true });
+    const base = birthApplication(householdNumber).child;
+    const bad: Array<[unknown, number, string]> = [
+      [
+        birthApplication(householdNumber, { child: { ...base, birthDate: addDays(today(), 1) } }),
+        422,
+        '/child/birthDate notFuture',
+      ],
+      [birthApplication('9999990'), 422, '/household/householdNumber householdExists'],
+      [birthApplication(removed), 422, '/household/householdNumber householdActive'],
+      [
+        birthApplication(householdNumber, { child: { ...base, relationshipToHead: '長女' } }),
+        422,
+        '/child/relationshipToHead birthRelationship',
+      ],
+      [
+        birthApplication(householdNumber, { child: { ...base, birthDate: '2026-02-30' } }),
+        400,
+        '/child/birthDate format',
+      ],
+    ];
+    const settled = await counts();
+    for (const [body, status, rule] of bad) {
+      const r = await intake(body);
+      expect(r.status, rule).toBe(status);
+      expect(r.json.errors.map((e: { field: string; rule: string }) => `${e.field} ${e.rule}`)).toContain(rule);
+      expect(JSON.stringify(r.json)).not.toContain('桜井');
+    }
+    expect(await counts()).toEqual(settled);
+    const running = [];
+    for await (const w of sys.temporal.workflow.list({
+      query: `TaskQueue = '${sys.config.taskQueue}' AND WorkflowType = 'birthWorkflow'`,
+    }))
+      running.push(w.workflowId);
+    expect(running).toEqual([]);
+  });
+
+  it('records a birth: intake → 決裁 → 住民票コード → one 本人確認情報 (through a CS outage) → waits for the 個人番号', async () => {
+    if ((await counts()).pool === 0) await fillPool(sys.orm, 3);
+    const app = birthApplication(householdNumber, { certificateRequest: { includeHouseholdHead: true } });
+    const key = randomUUID();
+    const first = await intake(app, key);
+    expect(first.status).toBe(201);
+    expect((await intake(app, key)).json.caseId).toBe(first.json.caseId); // a double submit is one case
+    const caseId: string = first.json.caseId;
+
+    await sys.csAdmin('POST', 'faults', { failNext: 3 });
+    expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: approver })).status).toBe(200);
+    await waitStatus(caseId, 'GENERATING_NUMBER');
+    const em = sys.orm.em.fork();
+    const child = await em.findOneOrFail(Resident, { processId: caseId });
+    expect(child).toMatchObject({ changeReason: ChangeReason.BIRTH, relationshipToHead: '子', householdNumber });
+    // exactly one 本人確認情報 of the 出生, without a 個人番号, despite 3 failed CS calls
+    const first8 = await eventually(async () =>
+      (await updatesFor(child.residentRecordCode!)).length ? updatesFor(child.residentRecordCode!) : undefined,
+    );
+    expect(first8).toHaveLength(1);
+    expect(first8[0]!.body.identity).not.toHaveProperty('individualNumber');
+    expect(first8[0]!.body.identity.changeReason).toBe('12');
+
+    expect(await sys.orm.em.fork().count(CertificateIssuance, { caseId })).toBe(0); // nothing printed before the number
+    expect(await sys.orm.em.fork().count(AuditLog, { caseId, action: '異動（本登録）' })).toBe(1);
+  });
+});
