@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench -- [cases] [concurrency]`: move-in throughput/latency and PDF render time on real parts;
+# `npm run bench -- [cases] [concurrency]`: move-in and birth throughput/latency and PDF render time on real parts;
 # `npm run bench -- pair [households] [concurrency]`: the two-town move pair
 # (Temporal dev server in memory, SQLite by default or DATABASE_URL, CS simulator over HTTP).
 set -euo pipefail
@@ -12,5 +12,7 @@ if [[ "${1:-}" == "pair" ]]; then
   exec node node_modules/.bin/tsx test/bench/move-pair.bench.ts "$@"
 fi
 node node_modules/.bin/tsx test/bench/move-in.bench.ts "$@"
+echo "--- births (intake → 決裁 → 個人番号 from the J-LIS simulator → 住民票コード通知票)"
+node node_modules/.bin/tsx test/bench/birth.bench.ts "$@"
 echo "--- certificate renderer (untuned pdfmake vs tuned renderer, same process)"
 node node_modules/.bin/tsx test/bench/pdf-render.bench.ts
