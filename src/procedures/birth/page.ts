@@ -20,8 +20,8 @@ const DATE_HINT = '和暦・西暦どちらでも（例: 令和8年12月1日、R
 /** 続柄 of a new-born (domain spec §3.2: 子 for every child). */
 export const BIRTH_RELATIONSHIPS: ReadonlyArray<readonly [string, string]> = [
   ['子', '子'],
-  ['子の子', '子の子（世帯主の孫）'],
-  ['世帯主', '世帯主（出生子だけの新しい世帯）'],
+  ['子の子', '子の子（孫）'],
+  ['世帯主', '世帯主（新世帯）'],
 ];
 
 /** The household picked from the search (its 世帯主 and address, shown so the clerk compares them with the 出生届). */
