@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import type { Client } from '@temporalio/client';
 import { localNumber } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
 import { ChangeReason } from '../../src/domain/change-reason';
 import { CardStatus, LegacyCardStatus, ResidentStatus } from '../../src/domain/registry-values';
 import { CounterName, nextSerial } from '../../src/db/counters';
-import { Household, IndividualNumberAnswer, IndividualNumberRequest, Resident } from '../../src/db/entities';
-import type { PiiCrypto } from '../../src/db/pii-crypto';
+import { Household, IndividualNumberRequest, Resident } from '../../src/db/entities';
+import { createJlisInbound } from '../../src/api/jlis-inbound-router';
 import { addResidentCodes } from '../../src/db/resident-code-pool';
 import type { BirthApplication } from '../../src/procedures/birth/schema';
-import { individualNumberAnsweredSignal, individualNumberWorkflowId } from '../../src/workflows/individual-number';
 import { randomIndividualNumber, randomResidentRecordCode, today } from './fixtures';
 
 /** A 出生届 for a girl born 3 days ago, joining `householdNumber` as 子. */
@@ -93,35 +91,26 @@ export async function fillPool(orm: MikroORM, n = 5): Promise<string[]> {
 }
 
 /**
- * J-LIS answers the case's generation request as the inbound endpoint would: the answer row (number encrypted) and
- * the signal naming it. `code` overrides the 住民票コード the answer names (an answer for another person).
+ * J-LIS answers the case's generation request through the city's inbound service (validated, stored encrypted, and
+ * signalled to the generation workflow). `code` overrides the 住民票コード the answer names.
  */
 export async function answerGeneration(
-  orm: MikroORM,
-  pii: PiiCrypto,
-  client: Client,
+  deps: Parameters<typeof createJlisInbound>[0],
   caseId: string,
   opts: { code?: string; number?: string } = {},
 ): Promise<{ number: string; addresseeNumber: string }> {
-  const em = orm.em.fork();
   const request = await until('the generation request', () =>
-    orm.em.fork().findOne(IndividualNumberRequest, { caseId }),
+    deps.orm.em.fork().findOne(IndividualNumberRequest, { caseId }),
   );
   const number = opts.number ?? randomIndividualNumber();
-  const answer = em.create(IndividualNumberAnswer, {
-    answerKey: `JLIS-ANSWER-${randomUUID()}`,
+  await createJlisInbound(deps).individualNumberAnswer({
+    answerId: `JLIS-ANS-${randomUUID()}`,
+    municipalityCode: deps.config.municipalityCode,
     requestKey: request.requestKey,
     residentRecordCode: opts.code ?? request.residentRecordCode,
-    numberEnc: pii.encrypt(number),
-    numberIndex: pii.blindIndex(number),
-    status: 'RECEIVED',
-    receivedAt: new Date(),
-  } as IndividualNumberAnswer);
-  em.persist(answer);
-  await em.flush();
-  await client.workflow
-    .getHandle(individualNumberWorkflowId(caseId, request.addresseeNumber))
-    .signal(individualNumberAnsweredSignal, { answerId: answer.id });
+    individualNumber: number,
+    generatedAt: new Date().toISOString(),
+  });
   return { number, addresseeNumber: request.addresseeNumber };
 }
 

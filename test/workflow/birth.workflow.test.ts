@@ -88,7 +88,7 @@ describe('birth workflow (time-skipping)', () => {
     );
     expect(await orm.em.fork().count(CertificateIssuance, { caseId })).toBe(0); // no 通知票 before the number
 
-    const { number } = await answerGeneration(orm, h.pii, client, caseId);
+    const { number } = await answerGeneration(h.api, caseId);
     const result = await handle.result();
     expect(result.status).toBe(CaseStatus.COMPLETED);
     const em = orm.em.fork();
@@ -108,6 +108,18 @@ describe('birth workflow (time-skipping)', () => {
     const certificates = await em.find(CertificateIssuance, { caseId }, { orderBy: { issuedAt: 'asc' } });
     expect(certificates.map((c) => c.certificateType)).toEqual(['residentCodeNotice', 'residentRecordCopy']);
     expect(result.addresseeNumbers).toEqual([child.addresseeNumber]);
+    // the 送付先情報 follows the recorded number, so that J-LIS mails the 個人番号通知書 (domain spec §4.7 step 3.4)
+    const toJlis = await until('the 送付先情報', async () => {
+      const sentToJlis = cards.deliveryAddresses.filter(
+        (m) => m.person.residentRecordCode === child.residentRecordCode,
+      );
+      return sentToJlis.length ? sentToJlis : undefined;
+    });
+    expect(toJlis).toHaveLength(1);
+    expect(toJlis[0]!.person).toMatchObject({
+      name: '桜井　ひなた',
+      address: expect.stringContaining('桜町一丁目2番3号'),
+    });
   });
 
   it('a late 出生届 is accepted with the finding shown at 決裁; a rejection writes nothing and draws no code', async () => {
@@ -133,7 +145,7 @@ describe('birth workflow (time-skipping)', () => {
     );
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await until('the generation request', async () => (await statusOf(caseId)) === 'GENERATING_NUMBER');
-    await answerGeneration(orm, h.pii, client, caseId);
+    await answerGeneration(h.api, caseId);
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
     const child = await orm.em.fork().findOneOrFail(Resident, { processId: caseId });
     expect(child).toMatchObject({
