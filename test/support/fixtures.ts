@@ -78,3 +78,26 @@ export const CLERK = {
   terminalId: 'T-HONCHO-01',
 };
 export const APPROVER = { userId: 'approver1', roles: ['approver'], terminalId: 'T-HONCHO-02' };
+
+/** A foreign resident (中長期在留者) moving in from another town: 在留 items, no 本籍. */
+export function foreignMover(overrides: Partial<MoveInMover> = {}): MoveInMover {
+  return {
+    ...mover({
+      familyName: 'SMITH',
+      givenName: 'JOHN',
+      familyNameKana: 'スミス',
+      givenNameKana: 'ジョン',
+      birthDate: '1990-01-15',
+      registeredDomicile: undefined,
+      familyRegisterHead: undefined,
+    }),
+    foreignResidentCategory: '中長期在留者',
+    nationalityRegion: 'アメリカ合衆国',
+    statusOfResidence: '技術・人文知識・国際業務',
+    periodOfStay: '3年',
+    periodOfStayExpiry: addDays(today(), 3 * 365),
+    residenceCardNumber: 'AB12345678CD',
+    alphabetName: 'SMITH JOHN',
+    ...overrides,
+  };
+}

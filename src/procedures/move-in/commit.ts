@@ -19,7 +19,7 @@ import {
   ResidentHistory,
 } from '../../db/entities';
 import { fullName, matchRegistry } from '../../db/registry-lookup';
-import type { MoveInApplication, StoredMoveInApplication } from './schema';
+import type { MoveInApplication, StoredMoveInApplication, StoredMoveInMover } from './schema';
 import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { ActivityDeps } from '../../activities/deps';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
@@ -143,7 +143,7 @@ export async function writeMoveIn(
       legacyCardStatus: match.removed?.legacyCardStatus ?? LegacyCardStatus.NONE,
       changeReason: reason,
       changeDate: payload.moveInDate,
-      isForeignResident: false,
+      ...foreignResidentItemsOf(m, payload.moveInDate),
       isAdultWard: false,
       updatedAt: now(),
       ...stamp,
@@ -202,6 +202,26 @@ export async function writeMoveIn(
   );
   await em.flush();
   return { addresseeNumbers, householdNumber: household.householdNumber, outboxMessages: outbox };
+}
+
+/**
+ * A mover's 外国人住民 items as recorded (domain.md §3.7): all of them, cleared for a Japanese resident (a 再転入 may
+ * reuse a 除票 that had them). 外国人住民となった年月日 is the 転入日 when the person arrives as a foreign resident.
+ */
+function foreignResidentItemsOf(m: StoredMoveInMover, moveInDate: string): Partial<Resident> {
+  const foreign = Boolean(m.foreignResidentCategory);
+  return {
+    isForeignResident: foreign,
+    foreignResidentCategory: m.foreignResidentCategory,
+    nationalityRegion: m.nationalityRegion,
+    statusOfResidence: m.statusOfResidence,
+    periodOfStay: m.periodOfStay,
+    periodOfStayExpiry: m.periodOfStayExpiry,
+    residenceCardNumber: m.residenceCardNumber,
+    alphabetName: m.alphabetName,
+    alias: m.alias,
+    becameForeignResidentDate: foreign ? moveInDate : undefined,
+  };
 }
 
 async function placeHousehold(em: EntityManager, h: MoveInApplication['household']): Promise<Household> {

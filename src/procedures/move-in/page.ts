@@ -16,7 +16,10 @@ import {
 } from '../../api/web/intake/form-controls';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import type { FormValues } from '../../api/web/intake/form-input';
+import { ForeignResidentCategory } from '../../domain/registry-values';
 import { MAX_MOVERS, moverKey } from './form';
+
+const FOREIGN_RESIDENT_CATEGORIES = Object.values(ForeignResidentCategory).map((c) => [c, c] as const);
 
 const DATE_HINT = '和暦・西暦どちらでも（例: 昭和60年6月15日、S60.6.15、1985-06-15）';
 const BIRTH_HINT = `${DATE_HINT}。一部不詳は 昭和20年8月・昭和20年・不詳`;
@@ -41,7 +44,18 @@ export function moverRow(i: number, f: FormValues, errors: Errors, rows: number)
       ${textField({ name: k('familyRegisterHead'), label: '筆頭者', value: f[k('familyRegisterHead')], maxlength: 100 }, errors)}
       ${textField({ name: k('domicileMunicipalityCode'), label: '本籍地の市区町村コード', value: f[k('domicileMunicipalityCode')], inputmode: 'numeric', maxlength: 8, hint: '6桁（5桁でも可）。附票記載事項通知の送付先です', size: 'narrow' }, errors)}
       ${checkboxField({ name: k('cardPresented'), label: '個人番号カードの提示あり', checked: f[k('cardPresented')] === '1' }, errors)}
+      ${checkboxField({ name: k('foreignResident'), label: '外国人住民（在留カード等の記載を入力）', checked: f[k('foreignResident')] === '1' }, errors)}
     </div>
+    <fieldset class="foreign-items"><legend>外国人住民の記載事項（在留カード・特別永住者証明書から）</legend><div class="grid-fields">
+      ${selectField({ name: k('foreignResidentCategory'), label: '第30条の45に規定する区分', value: f[k('foreignResidentCategory')], options: FOREIGN_RESIDENT_CATEGORIES, required: true, empty: '選択してください' }, errors)}
+      ${textField({ name: k('nationalityRegion'), label: '国籍・地域', value: f[k('nationalityRegion')], required: true, maxlength: 100 }, errors)}
+      ${textField({ name: k('statusOfResidence'), label: '在留資格', value: f[k('statusOfResidence')], maxlength: 100, hint: '中長期在留者は必須' }, errors)}
+      ${textField({ name: k('periodOfStay'), label: '在留期間', value: f[k('periodOfStay')], maxlength: 40, placeholder: '3年', size: 'narrow' }, errors)}
+      ${textField({ name: k('periodOfStayExpiry'), label: '在留期間の満了の日', value: f[k('periodOfStayExpiry')], maxlength: 20, hint: '転入日より後の日付（西暦で表示します）' }, errors)}
+      ${textField({ name: k('residenceCardNumber'), label: '在留カード等の番号', value: f[k('residenceCardNumber')], maxlength: 14, placeholder: 'AB12345678CD', hint: '英字2桁・数字8桁・英字2桁（中長期在留者・特別永住者は必須）' }, errors)}
+      ${textField({ name: k('alphabetName'), label: '氏名（アルファベット）', value: f[k('alphabetName')], maxlength: 200, size: 'wide' }, errors)}
+      ${textField({ name: k('alias'), label: '通称', value: f[k('alias')], maxlength: 100 }, errors)}
+    </div></fieldset>
     <button type="submit" name="op" value="remove-${i}" class="btn-small row-remove"${rows <= 1 ? html` disabled` : ''} formnovalidate>この転入者を削除</button>
   </fieldset>`;
 }
