@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { msToNumber } from '@temporalio/common';
 import Ajv from 'ajv';
 import { withMunicipalityCheckDigit } from './domain/check-digits';
 import type { ResidentCodeCheckMode } from './domain/check-digits';
@@ -25,6 +26,9 @@ export interface AppConfig {
   csInboundToken: string;
   jlisUrl: string; // 個人番号カード管理システム (the simulator in embedded mode)
   jlisToken: string; // the CS presents it when delivering messages from other towns to /cs-inbound
+  jlisInboundToken: string; // J-LIS presents it when it answers a 個人番号 generation request (/jlis-inbound)
+  /** 住民票コード pool (domain.md §4.7 step 1): alert and replenish below `threshold`; ask the CS for `batchSize`. */
+  residentCodePool: { threshold: number; batchSize: number };
   municipalityCode: string;
   municipalityName: string;
   prefectureName: string;
@@ -93,6 +97,16 @@ const configSchema = {
     csInboundToken: { type: 'string', minLength: 16 },
     jlisUrl: { type: 'string', pattern: '^https?://' },
     jlisToken: { type: 'string', minLength: 16 },
+    jlisInboundToken: { type: 'string', minLength: 16 },
+    residentCodePool: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['threshold', 'batchSize'],
+      properties: {
+        threshold: { type: 'integer', minimum: 0, maximum: 100000 },
+        batchSize: { type: 'integer', minimum: 1, maximum: 10000 },
+      },
+    },
     municipalityCode: { type: 'string', pattern: '^[0-9]{6}$' },
     residentCodeCheckMode: { enum: ['off', 'warn', 'enforce'] },
     deadlines: {
@@ -115,6 +129,8 @@ const configSchema = {
         approvalSla: { $ref: '#/$defs/duration' },
         reviewSla: { $ref: '#/$defs/duration' },
         certificateWait: { $ref: '#/$defs/duration' },
+        individualNumberWait: { $ref: '#/$defs/duration' },
+        deliveryAddressRetention: { $ref: '#/$defs/duration' },
       },
     },
     portalUrl: { type: 'string', pattern: '^https?://' },
@@ -167,6 +183,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     csInboundToken: env.CS_INBOUND_TOKEN ?? 'dev-cs-inbound-token-0123456789',
     jlisUrl: env.JLIS_URL ?? 'http://127.0.0.1:3102',
     jlisToken: env.JLIS_TOKEN ?? 'dev-jlis-token-0123456789',
+    jlisInboundToken: env.JLIS_INBOUND_TOKEN ?? 'dev-jlis-inbound-token-0123456789',
+    residentCodePool: {
+      threshold: Number(env.RESIDENT_CODE_POOL_THRESHOLD ?? 100),
+      batchSize: Number(env.RESIDENT_CODE_BATCH_SIZE ?? 500),
+    },
     municipalityCode: env.MUNICIPALITY_CODE ?? withMunicipalityCheckDigit('13999'),
     municipalityName: env.MUNICIPALITY_NAME ?? 'さくら市',
     prefectureName: env.PREFECTURE_NAME ?? '東京都',
@@ -196,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const problems = validate(cfg)
     ? []
     : (validate.errors ?? []).map((e) => `${settingName(e.instancePath)} ${e.message ?? ''}`);
-  if (!problems.length) problems.push(...deadlineConsistency(cfg.deadlines));
+  if (!problems.length) problems.push(...deadlineConsistency(cfg.deadlines), ...retentionLimit(cfg.timings));
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
   return cfg;
 }
@@ -218,6 +239,12 @@ function deadlineConsistency(d: MoveDeadlineRules): string[] {
     `HELD_CERTIFICATE_DAYS (deadlines.heldCertificateDays) must be >= SPECIAL_MOVE_IN_DAYS_AFTER_PLANNED ` +
       `(deadlines.specialMoveInDaysAfterPlanned): a held 転出証明書情報 may not be purged before the last day of a 特例転入`,
   ];
+}
+
+/** 送付先情報 is kept less than one year (`000_6eda969c340266a8.txt L2466`: 保管期間「1年未満」). */
+function retentionLimit(t: Partial<WorkflowTimings>): string[] {
+  if (t.deliveryAddressRetention === undefined || msToNumber(t.deliveryAddressRetention) < 365 * 86_400_000) return [];
+  return ['DELIVERY_ADDRESS_RETENTION (timings.deliveryAddressRetention) must be less than 1 year'];
 }
 
 /** The deadline block from its environment variables; a value that is not a whole number is kept for ajv to name. */
@@ -251,6 +278,10 @@ function timingsFromEnv(env: NodeJS.ProcessEnv): WorkflowTimings {
     approvalSla: (env.APPROVAL_SLA ?? t.approvalSla) as WorkflowTimings['approvalSla'],
     reviewSla: (env.REVIEW_SLA ?? t.reviewSla) as WorkflowTimings['reviewSla'],
     certificateWait: (env.CERTIFICATE_INFO_WAIT ?? t.certificateWait) as WorkflowTimings['certificateWait'],
+    individualNumberWait: (env.INDIVIDUAL_NUMBER_ANSWER_WAIT ??
+      t.individualNumberWait) as WorkflowTimings['individualNumberWait'],
+    deliveryAddressRetention: (env.DELIVERY_ADDRESS_RETENTION ??
+      t.deliveryAddressRetention) as WorkflowTimings['deliveryAddressRetention'],
   };
 }
 

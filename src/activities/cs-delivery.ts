@@ -4,6 +4,7 @@ import { FailureType } from '../domain/failures';
 import { CaseActionLog, OutboxKind, OutboxMessage, OutboxStatus, PartnerCall, PartnerName } from '../db/entities';
 import type { CardAgencyAck } from '../partners/card-agency';
 import type { ContinuedUseRequest } from '../partners/card-agency-messages';
+import type { DeliveryAddressInfoMessage, IndividualNumberRequestMessage } from '../partners/jlis-number-messages';
 import type { AddressAnnexNotice, CsAck, IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
 import type {
   CertificateInfoRequest,
@@ -30,12 +31,21 @@ const send = (deps: ActivityDeps, kind: string, body: unknown): Promise<CsAck | 
       return deps.cs.sendAddressAnnexNotice(body as AddressAnnexNotice);
     case OutboxKind.CARD_CONTINUED_USE:
       return deps.cards.requestContinuedUse(body as ContinuedUseRequest);
+    case OutboxKind.INDIVIDUAL_NUMBER_REQUEST:
+      return deps.cards.requestIndividualNumber(body as IndividualNumberRequestMessage);
+    case OutboxKind.DELIVERY_ADDRESS_INFO:
+      return deps.cards.sendDeliveryAddressInfo(body as DeliveryAddressInfoMessage);
     default:
       throw ApplicationFailure.nonRetryable(`unknown outbox kind ${kind}`);
   }
 };
 
-const partnerOf = (kind: string) => (kind === OutboxKind.CARD_CONTINUED_USE ? PartnerName.JLIS : PartnerName.CS);
+const JLIS_KINDS: ReadonlySet<string> = new Set([
+  OutboxKind.CARD_CONTINUED_USE,
+  OutboxKind.INDIVIDUAL_NUMBER_REQUEST,
+  OutboxKind.DELIVERY_ADDRESS_INFO,
+]);
+const partnerOf = (kind: string) => (JLIS_KINDS.has(kind) ? PartnerName.JLIS : PartnerName.CS);
 
 const errorCodeOf = (err: unknown): { code: string; httpStatus?: number } =>
   err instanceof PartnerRejectedError

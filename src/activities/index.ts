@@ -3,6 +3,7 @@ import { certificateActivities } from './certificates';
 import { compensationActivities } from './compensation';
 import { deliverCsMessagesActivity } from './cs-delivery';
 import type { ActivityDeps } from './deps';
+import { individualNumberActivities } from './individual-number';
 import { projectionActivities } from './projection';
 
 export type { ActivityDeps } from './deps';
@@ -19,6 +20,7 @@ export function sharedActivities(deps: ActivityDeps) {
     ...certificateActivities(deps),
     ...compensationActivities(deps),
     ...addressAnnexActivities(deps),
+    ...individualNumberActivities(deps),
   };
 }
 

@@ -45,6 +45,10 @@ export interface WorkflowTimings {
   reviewSla: Duration;
   /** How long a 特例転入 waits for the 転出証明書情報 after a 送信依頼 before it is flagged (design default 1 day, §4.2 step 3). */
   certificateWait: Duration;
+  /** How long a 個人番号 generation request waits for J-LIS's answer before it opens a console task (it keeps waiting). */
+  individualNumberWait: Duration;
+  /** Longest time 送付先情報 is kept when J-LIS has not confirmed receipt (less than one year, seed 000 L2466). */
+  deliveryAddressRetention: Duration;
 }
 
 export const DEFAULT_TIMINGS: WorkflowTimings = {
@@ -53,4 +57,6 @@ export const DEFAULT_TIMINGS: WorkflowTimings = {
   approvalSla: '1 day',
   reviewSla: '3 days',
   certificateWait: '1 day',
+  individualNumberWait: '1 day',
+  deliveryAddressRetention: '30 days',
 };

@@ -14,6 +14,7 @@
  * and request IDs, never personal data.
  */
 import type { CardAgencyAck, CardEvent, ContinuedUseRequest } from './card-agency-messages';
+import type { DeliveryAddressInfoMessage, IndividualNumberRequestMessage } from './jlis-number-messages';
 import { PartnerRejectedError, PartnerUnavailableError, type RejectedErrorOptions } from './partner-errors';
 
 export type { CardAgencyAck, CardEvent, CardEventType, ContinuedUseRequest } from './card-agency-messages';
@@ -36,4 +37,8 @@ export interface CardAgency {
   requestContinuedUse(r: ContinuedUseRequest): Promise<CardAgencyAck>;
   /** One card status event. Idempotent on `e.idempotencyKey`; `e.sequenceNumber` must increase per person. */
   reportCardEvent(e: CardEvent): Promise<CardAgencyAck>;
+  /** 個人番号 generation request for a 住民票コード; the number is answered later. Idempotent on `r.idempotencyKey`. */
+  requestIndividualNumber(r: IndividualNumberRequestMessage): Promise<CardAgencyAck>;
+  /** 送付先情報 for the 個人番号通知書; the ack is J-LIS's confirmation of receipt. Idempotent on `m.idempotencyKey`. */
+  sendDeliveryAddressInfo(m: DeliveryAddressInfoMessage): Promise<CardAgencyAck>;
 }

@@ -3,3 +3,4 @@
  * `workflow.ts` listed in the procedure table (src/worker/workflow-entry.ts builds the bundle's entry from it).
  */
 export { certificateReissueWorkflow } from './certificate-reissue';
+export { deliveryAddressWorkflow, individualNumberWorkflow } from './individual-number';

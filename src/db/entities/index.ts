@@ -4,6 +4,12 @@ import { CaseActionLogSchema, CaseApplicationSchema, CaseRecordSchema } from './
 import { CertificateIssuanceSchema } from './certificate';
 import { CounterSchema, HouseholdSchema } from './household';
 import { HeldMoveOutCertificateSchema, InboundMessageSchema } from './held-certificate';
+import {
+  DeliveryAddressInfoSchema,
+  IndividualNumberAnswerSchema,
+  IndividualNumberRequestSchema,
+  ResidentCodePoolEntrySchema,
+} from './individual-number';
 import { OutboxMessageSchema } from './outbox';
 import { PartnerCallSchema } from './partner-call';
 import { PortalNonceSchema, PortalRejectionSchema } from './portal';
@@ -18,6 +24,7 @@ export * from './case';
 export * from './certificate';
 export * from './held-certificate';
 export * from './household';
+export * from './individual-number';
 export * from './outbox';
 export * from './partner-call';
 export * from './portal';
@@ -48,4 +55,8 @@ export const ALL_ENTITIES = [
   AddressAnnexNoticeRecordSchema,
   SupportMeasureSchema,
   SupportMeasureEventSchema,
+  ResidentCodePoolEntrySchema,
+  IndividualNumberRequestSchema,
+  IndividualNumberAnswerSchema,
+  DeliveryAddressInfoSchema,
 ];

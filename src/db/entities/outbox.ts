@@ -8,6 +8,10 @@ export const OutboxKind = {
   CARD_CONTINUED_USE: 'CARD_CONTINUED_USE',
   MOVE_OUT_CERTIFICATE_WITHDRAWAL: 'MOVE_OUT_CERTIFICATE_WITHDRAWAL',
   ADDRESS_ANNEX_NOTICE: 'ADDRESS_ANNEX_NOTICE',
+  /** 個人番号 generation request to J-LIS (domain.md §4.7 step 3.2; I-9). */
+  INDIVIDUAL_NUMBER_REQUEST: 'INDIVIDUAL_NUMBER_REQUEST',
+  /** 送付先情報 to the 個人番号カード管理システム (domain.md §3.6, §4.7 step 3.4; I-10). */
+  DELIVERY_ADDRESS_INFO: 'DELIVERY_ADDRESS_INFO',
 } as const;
 export type OutboxKind = (typeof OutboxKind)[keyof typeof OutboxKind];
 /**

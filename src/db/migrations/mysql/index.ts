@@ -7,6 +7,7 @@ import { Migration20261207001000 } from './purge';
 import { Migration20261207090000Household } from './20261207-household';
 import { Migration20261207100000_support } from './support-measures';
 import { Migration20261207120000 } from './koseki-annex-notice';
+import { Migration20261208000000_foundation } from './20261208-foundation';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261207090000_household', class: Migration20261207090000Household },
   { name: 'Migration20261207100000_support', class: Migration20261207100000_support },
   { name: 'Migration20261207120000_koseki', class: Migration20261207120000 },
+  { name: 'Migration20261208000000_foundation', class: Migration20261208000000_foundation },
 ];
