@@ -46,12 +46,15 @@ export async function enqueue(
 export const displayAddress = (r: Pick<Resident, 'address' | 'addressSupplement'>): string =>
   [r.address, r.addressSupplement].filter(Boolean).join('　');
 
-/** 本人確認情報: exactly the 8 items (+ 氏名の振り仮名 when the 2025 item set is on), domain.md §3.4. */
+/**
+ * 本人確認情報: exactly the 8 items (+ 氏名の振り仮名 when the 2025 item set is on), domain.md §3.4; without the
+ * 個人番号 only for a person who has none yet (a 出生 before J-LIS generated it).
+ */
 export const identityUpdateOf =
   (
     deps: Pick<ActivityDeps, 'config'>,
     r: Resident,
-    individualNumber: string,
+    individualNumber: string | undefined,
     reason: ChangeReason,
     changeDate: string,
   ) =>
@@ -65,7 +68,7 @@ export const identityUpdateOf =
       birthDate: toCsBirthDate(r.birthDate),
       sex: r.sex,
       address: displayAddress(r),
-      individualNumber,
+      ...(individualNumber ? { individualNumber } : {}),
       changeReason: csChangeReasonFor(reason)!,
       changeDate,
       ...(deps.config.identityUpdateIncludesKana ? { nameKana: `${r.familyNameKana}　${r.givenNameKana}` } : {}),

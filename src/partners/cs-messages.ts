@@ -41,7 +41,11 @@ export interface IdentityInfo {
   birthDate: string;
   sex: CsSex;
   address: string;
-  individualNumber: string;
+  /**
+   * Absent only on the 記載 of a person who has no 個人番号 yet (出生, domain spec §4.7 step 3.1): J-LIS generates
+   * it afterwards and its 個人番号（職権記載） update carries it.
+   */
+  individualNumber?: string;
   /** CS change-reason code (cs-codes.ts). */
   changeReason: string;
   changeDate: string;
@@ -51,16 +55,7 @@ export interface IdentityInfo {
 export const IdentityInfoSchema: SchemaObject = {
   type: 'object',
   additionalProperties: false,
-  required: [
-    'residentRecordCode',
-    'name',
-    'birthDate',
-    'sex',
-    'address',
-    'individualNumber',
-    'changeReason',
-    'changeDate',
-  ],
+  required: ['residentRecordCode', 'name', 'birthDate', 'sex', 'address', 'changeReason', 'changeDate'],
   properties: {
     residentRecordCode,
     name: text(NAME_MAX),
