@@ -74,11 +74,17 @@ export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
       err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
     if (!app.fromAbroad && !m.individualNumber)
       err(`${at}/individualNumber`, 'required', '個人番号が必要です（転出証明書に記載）');
-    if (codes.has(m.residentRecordCode)) err(`${at}/residentRecordCode`, 'unique', '同じ住民票コードが重複しています');
-    codes.add(m.residentRecordCode);
-    const code = checkResidentRecordCode(m.residentRecordCode, f.residentCodeCheckMode);
-    if (!code.ok) err(`${at}/residentRecordCode`, 'checkDigit', '住民票コードの検査数字が一致しません');
-    else if (code.alert) flags.add(CaseFlag.RESIDENT_CODE_ALERT);
+    if (m.residentRecordCode === undefined) {
+      // only a person arriving from abroad who was never registered in Japan has none: the pool supplies it
+      if (!app.fromAbroad) err(`${at}/residentRecordCode`, 'required', '住民票コードが必要です（転出証明書に記載）');
+    } else {
+      if (codes.has(m.residentRecordCode))
+        err(`${at}/residentRecordCode`, 'unique', '同じ住民票コードが重複しています');
+      codes.add(m.residentRecordCode);
+      const code = checkResidentRecordCode(m.residentRecordCode, f.residentCodeCheckMode);
+      if (!code.ok) err(`${at}/residentRecordCode`, 'checkDigit', '住民票コードの検査数字が一致しません');
+      else if (code.alert) flags.add(CaseFlag.RESIDENT_CODE_ALERT);
+    }
     const match = f.matches[i];
     if (match?.current) err(at, 'alreadyRegistered', 'この方は既に本市に住民登録があります（転入できません）');
     if (match?.removed) flags.add(CaseFlag.RE_MOVE_IN);

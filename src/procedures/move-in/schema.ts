@@ -26,7 +26,8 @@ export interface MoveInMover {
   birthDate: string;
   sex: '1' | '2';
   relationshipToHead: string;
-  residentRecordCode: string; // from the 転出証明書
+  /** From the 転出証明書; absent only for a 国外転入 of a person never registered in Japan (drawn from the pool). */
+  residentRecordCode?: string;
   individualNumber?: string; // from the 転出証明書 or the card; check digit validated
   registeredDomicile?: string;
   familyRegisterHead?: string;
@@ -84,16 +85,7 @@ const date = isoDateSchema;
 const moverSchema: JSONSchemaType<MoveInMover> = {
   type: 'object',
   additionalProperties: false,
-  required: [
-    'familyName',
-    'givenName',
-    'familyNameKana',
-    'givenNameKana',
-    'birthDate',
-    'sex',
-    'relationshipToHead',
-    'residentRecordCode',
-  ],
+  required: ['familyName', 'givenName', 'familyNameKana', 'givenNameKana', 'birthDate', 'sex', 'relationshipToHead'],
   properties: {
     familyName: text(50),
     givenName: text(50),
@@ -102,7 +94,7 @@ const moverSchema: JSONSchemaType<MoveInMover> = {
     birthDate: birthDateSchema,
     sex: { type: 'string', enum: ['1', '2'] },
     relationshipToHead: text(40),
-    residentRecordCode: { type: 'string', pattern: '^[0-9]{11}$' },
+    residentRecordCode: { type: 'string', pattern: '^[0-9]{11}$', nullable: true },
     individualNumber: { type: 'string', format: 'individual-number', nullable: true },
     registeredDomicile: { ...text(200), nullable: true },
     familyRegisterHead: { ...text(100), nullable: true },
