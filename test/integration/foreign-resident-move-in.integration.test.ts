@@ -11,8 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/api/auth';
 import { CaseStatus } from '../../src/domain/case-status';
 import { addDays, toSeireki, toWareki } from '../../src/domain/dates';
-import { CaseApplication, CaseRecord, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
-import { foreignMover, moveInApplication, today } from '../support/fixtures';
+import {
+  CaseApplication,
+  CaseRecord,
+  IndividualNumberRequest,
+  OutboxKind,
+  OutboxMessage,
+  Resident,
+  ResidentCodePoolEntry,
+  ResidentHistory,
+} from '../../src/db/entities';
+import { addResidentCodes } from '../../src/db/resident-code-pool';
+import { foreignMover, moveInApplication, randomResidentRecordCode, today } from '../support/fixtures';
 import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
@@ -141,5 +151,68 @@ describe.each([
       expect(JSON.stringify(r.json), label).not.toContain('AB1234567CD');
     }
     expect(await counts()).toEqual(before);
+  });
+
+  /** A person arriving from abroad who never lived in Japan: no 住民票コード, no 個人番号 (domain spec §4.1). */
+  const arrival = () =>
+    moveInApplication({
+      movers: [foreignMover({ residentRecordCode: undefined, individualNumber: undefined }) as never],
+      fromAbroad: true,
+      previousAddress: 'アメリカ合衆国カリフォルニア州',
+      previousMunicipalityCode: undefined,
+      moveOutCertificate: undefined,
+      identityDocument: { type: 'passport' },
+    });
+
+  it('refuses a 国外転入 without a 住民票コード while the pool is empty, storing nothing', async () => {
+    const em = () => sys.orm.em.fork();
+    expect(await em().count(ResidentCodePoolEntry, { usedAt: null })).toBe(0);
+    const before = [await em().count(CaseApplication, {}), await em().count(Resident, {})];
+    const r = await intake(arrival());
+    expect(r.status).toBe(422);
+    expect(r.json.errors).toContainEqual(
+      expect.objectContaining({ field: '/movers/0/residentRecordCode', rule: 'residentCodePoolEmpty' }),
+    );
+    expect([await em().count(CaseApplication, {}), await em().count(Resident, {})]).toEqual(before);
+  });
+
+  it('a 国外転入 without a 個人番号: a 住民票コード from the pool, the 本人確認情報 at the CS, then the generation request', async () => {
+    const pool = [randomResidentRecordCode(), randomResidentRecordCode()];
+    await addResidentCodes(sys.orm.em.fork(), `batch-${randomUUID()}`, pool);
+    const r = await intake(arrival());
+    expect(r.status).toBe(201);
+    const caseId: string = r.json.caseId;
+    expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: approver })).status).toBe(200);
+
+    // the CS received the 本人確認情報 of the new record (before the fix: no CS message at all)
+    const update = await eventually(async () => {
+      const items = (await sys.csAdmin('GET', 'received?kind=identity-updates')).items as Array<{
+        idempotencyKey: string;
+        body: any;
+      }>;
+      return items.find((m) => m.idempotencyKey.includes(`-${caseId}-`));
+    }, 60_000);
+    const em = sys.orm.em.fork();
+    const resident = await em.findOneOrFail(Resident, { processId: caseId });
+    expect(pool).toContain(resident.residentRecordCode);
+    expect(update.body.identity).toMatchObject({
+      residentRecordCode: resident.residentRecordCode,
+      name: 'SMITH　JOHN',
+      birthDate: '1990-01-15',
+    });
+    expect(update.body.identity).not.toHaveProperty('individualNumber');
+    expect(resident).toMatchObject({ isForeignResident: true, changeReason: '国外転入等' });
+    // then the shared sub-flow asks J-LIS for the number of that 住民票コード
+    const request = await eventually(() =>
+      sys.orm.em
+        .fork()
+        .findOne(IndividualNumberRequest, { caseId })
+        .then((x) => x ?? undefined),
+    );
+    expect(request).toMatchObject({
+      addresseeNumber: resident.addresseeNumber,
+      residentRecordCode: resident.residentRecordCode,
+    });
+    expect(await em.count(OutboxMessage, { caseId, kind: OutboxKind.INDIVIDUAL_NUMBER_REQUEST })).toBe(1);
   });
 });
