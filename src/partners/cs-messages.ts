@@ -10,7 +10,8 @@
  */
 import type { SchemaObject } from 'ajv';
 import { CustomFormat } from '../domain/ajv';
-import { CS_CHANGE_REASON_CODES } from './cs-codes';
+import { ChangeReason } from '../domain/change-reason';
+import { CS_CHANGE_REASON_CODES, csChangeReasonFor } from './cs-codes';
 import {
   ADDRESS_MAX,
   CommonErrorCode,
@@ -31,6 +32,15 @@ export { ADDRESS_MAX, IDEMPOTENCY_KEY_PATTERN, NAME_MAX } from './partner-contra
 
 const sex: SchemaObject = { type: 'string', enum: ['1', '2'] };
 
+/**
+ * CS codes of the 記載 that may precede the 個人番号 (domain spec §4.7 step 3.1): 出生 and 国外転入等 of a person
+ * who has none yet; J-LIS generates it afterwards and the 個人番号（職権記載） update carries it.
+ */
+const RECORDED_BEFORE_NUMBERING = [
+  csChangeReasonFor(ChangeReason.BIRTH)!,
+  csChangeReasonFor(ChangeReason.MOVE_IN_FROM_ABROAD)!,
+];
+
 /** 性別: '1' 男, '2' 女. */
 export type CsSex = '1' | '2';
 
@@ -41,10 +51,7 @@ export interface IdentityInfo {
   birthDate: string;
   sex: CsSex;
   address: string;
-  /**
-   * Absent only on the 記載 of a person who has no 個人番号 yet (出生, domain spec §4.7 step 3.1): J-LIS generates
-   * it afterwards and its 個人番号（職権記載） update carries it.
-   */
+  /** Absent only on a 出生 / 国外転入等 of a person without a number yet (RECORDED_BEFORE_NUMBERING). */
   individualNumber?: string;
   /** CS change-reason code (cs-codes.ts). */
   changeReason: string;
@@ -67,6 +74,9 @@ export const IdentityInfoSchema: SchemaObject = {
     changeDate: isoDate,
     nameKana: text(NAME_MAX),
   } satisfies Record<keyof IdentityInfo, SchemaObject>,
+  // the 個人番号 may be absent only on the 記載 of a person J-LIS has not numbered yet (出生, 国外転入等)
+  if: { properties: { changeReason: { not: { enum: [...RECORDED_BEFORE_NUMBERING] } } } },
+  then: { properties: { individualNumber: { type: 'string' } }, required: ['individualNumber'] },
 };
 
 export interface IdentityUpdate {
