@@ -178,7 +178,8 @@ export function individualNumberActivities(deps: ActivityDeps) {
     async queueDeliveryAddressInfo(input: {
       caseId: string;
       addresseeNumber: string;
-      /** How long it may be kept at most (the workflow's `deliveryAddressRetention`). */
+      /** Workflow time of the extraction, and how long it may be kept at most (`deliveryAddressRetention`). */
+      createdAt: string;
       retentionMs: number;
     }): Promise<{ purgeAt: string }> {
       return deps.orm.em.fork().transactional(async (em) => {
@@ -189,7 +190,7 @@ export function individualNumberActivities(deps: ActivityDeps) {
         if (!r.individualNumberEnc || !r.residentRecordCode)
           throw ApplicationFailure.nonRetryable('no 個人番号 recorded for the person', FailureType.CASE_DATA_MISSING);
         const individualNumber = deps.pii.decrypt(r.individualNumberEnc);
-        const created = now();
+        const created = new Date(input.createdAt);
         const purgeAt = new Date(created.getTime() + input.retentionMs);
         const address = displayAddress(r);
         const office = {

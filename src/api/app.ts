@@ -4,6 +4,7 @@ import { authenticate, login, logout, staffOf } from './auth';
 import { casesRouter } from './cases-router';
 import { certificatesRouter } from './certificates-router';
 import { csInboundRouter } from './cs-inbound-router';
+import { jlisInboundRouter } from './jlis-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
 import { createApiServices } from './services';
@@ -46,6 +47,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
 
   app.use('/cs-inbound/v1', csInboundRouter(deps));
+  app.use('/jlis-inbound/v1', jlisInboundRouter(deps));
   app.post('/api/auth/login', async (req, res) => res.json(await login(deps.orm, req.body, req.ip)));
   app.use('/api', authenticate(deps.orm));
   app.post('/api/auth/logout', async (req, res) => {

@@ -60,8 +60,9 @@ export async function individualNumberWorkflow(
   await delivery.deliverCsMessages({ caseId });
   let flagged = false;
   while (!recorded) {
-    const answered = await condition(() => pending.length > 0, flagged ? undefined : t.individualNumberWait);
-    if (!answered) {
+    // without a timeout, condition() resolves to undefined: only a timed wait can report "no answer"
+    if (flagged) await condition(() => pending.length > 0);
+    else if (!(await condition(() => pending.length > 0, t.individualNumberWait))) {
       await registry.flagIndividualNumberRequest({ caseId, addresseeNumber, reason: 'NO_ANSWER' });
       flagged = true;
       continue;
@@ -91,7 +92,12 @@ export async function deliveryAddressWorkflow(
   const { caseId, addresseeNumber } = input;
   const { registry, delivery } = activityProxies<Activities>(input.timings);
   const retentionMs = msToNumber(timingsOf(input.timings).deliveryAddressRetention);
-  const { purgeAt } = await registry.queueDeliveryAddressInfo({ caseId, addresseeNumber, retentionMs });
+  const { purgeAt } = await registry.queueDeliveryAddressInfo({
+    caseId,
+    addresseeNumber,
+    createdAt: new Date(Date.now()).toISOString(),
+    retentionMs,
+  });
   let received = false;
   const scope = new CancellationScope();
   const sending = scope
