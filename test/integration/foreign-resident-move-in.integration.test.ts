@@ -21,6 +21,9 @@ import {
   ResidentCodePoolEntry,
   ResidentHistory,
 } from '../../src/db/entities';
+import { keyBytes } from '../../src/config';
+import { isIndividualNumber } from '../../src/domain/check-digits';
+import { createPiiCrypto } from '../../src/db/pii-crypto';
 import { addResidentCodes } from '../../src/db/resident-code-pool';
 import { foreignMover, moveInApplication, randomResidentRecordCode, today } from '../support/fixtures';
 import { pdfBytesText } from '../support/pdf-text';
@@ -176,7 +179,7 @@ describe.each([
     expect([await em().count(CaseApplication, {}), await em().count(Resident, {})]).toEqual(before);
   });
 
-  it('a 国外転入 without a 個人番号: a 住民票コード from the pool, the 本人確認情報 at the CS, then the generation request', async () => {
+  it('a 国外転入 without a 個人番号 ends with a number: pool 住民票コード, 本人確認情報 at the CS, J-LIS generation', async () => {
     const pool = [randomResidentRecordCode(), randomResidentRecordCode()];
     await addResidentCodes(sys.orm.em.fork(), `batch-${randomUUID()}`, pool);
     const r = await intake(arrival());
@@ -201,7 +204,7 @@ describe.each([
       birthDate: '1990-01-15',
     });
     expect(update.body.identity).not.toHaveProperty('individualNumber');
-    expect(resident).toMatchObject({ isForeignResident: true, changeReason: '国外転入等' });
+    expect(resident.isForeignResident).toBe(true);
     // then the shared sub-flow asks J-LIS for the number of that 住民票コード
     const request = await eventually(() =>
       sys.orm.em
@@ -214,5 +217,27 @@ describe.each([
       residentRecordCode: resident.residentRecordCode,
     });
     expect(await em.count(OutboxMessage, { caseId, kind: OutboxKind.INDIVIDUAL_NUMBER_REQUEST })).toBe(1);
+
+    // the J-LIS simulator answers asynchronously; the case ends with the number recorded and its update sent
+    const done = await waitStatus(caseId, CaseStatus.COMPLETED);
+    expect(done.status).toBe(CaseStatus.COMPLETED);
+    const jlis = await fetch(`${sys.jlisUrl}/jlis/v1/_admin/received?kind=individual-number-requests`, {
+      headers: { authorization: `Bearer ${sys.config.jlisToken}` },
+    }).then((res) => res.json() as Promise<{ items: Array<{ body: { residentRecordCode: string } }> }>);
+    expect(jlis.items.filter((q) => q.body.residentRecordCode === resident.residentRecordCode)).toHaveLength(1);
+    const numbered = await sys.orm.em.fork().findOneOrFail(Resident, { addresseeNumber: resident.addresseeNumber });
+    const number = createPiiCrypto(keyBytes(sys.config.keys.piiEncryption), keyBytes(sys.config.keys.piiIndex)).decrypt(
+      numbered.individualNumberEnc!,
+    );
+    expect(isIndividualNumber(number)).toBe(true);
+    const updates = ((await sys.csAdmin('GET', 'received?kind=identity-updates')).items as Array<any>).filter((m) =>
+      m.idempotencyKey.includes(`-${caseId}-`),
+    );
+    expect(updates).toHaveLength(2);
+    expect(updates.map((u) => u.body.identity.individualNumber)).toEqual([undefined, number]);
+    const history = await sys.orm.em
+      .fork()
+      .find(ResidentHistory, { addresseeNumber: resident.addresseeNumber }, { orderBy: { historyNumber: 'asc' } });
+    expect(history.map((h) => h.changeReason)).toEqual(['国外転入等', '個人番号（職権記載）']);
   });
 });
