@@ -43,7 +43,8 @@ if [[ -z "$curate_only" ]]; then
   # one layer at a time: the time-skipping tests are timing-sensitive on a small machine
   echo "==> recording: workflow layer" >&2
   npx vitest run --project workflow \
-    test/workflow/move-in.workflow.test.ts test/workflow/case-work.workflow.test.ts \
+    test/workflow/move-in.workflow.test.ts test/workflow/move-in-from-abroad.workflow.test.ts \
+    test/workflow/case-work.workflow.test.ts \
     test/workflow/move-pair.workflow.test.ts test/workflow/online-move-out.workflow.test.ts \
     test/workflow/retry-safety.workflow.test.ts test/workflow/address-annex.workflow.test.ts \
     test/workflow/birth.workflow.test.ts

@@ -9,7 +9,7 @@ import { keyBytes, type AppConfig } from './config';
 import { openRegistryDb } from './db/orm';
 import { createPiiCrypto } from './db/pii-crypto';
 import { CardAgencyHttpClient } from './partners/card-agency-http-client';
-import { startCardAgencySimulator } from './partners/card-agency-simulator';
+import { startCardAgencySimulator, type RunningCardAgencySimulator } from './partners/card-agency-simulator';
 import { CsHttpClient } from './partners/cs-http-client';
 import { startCsSimulator, type RunningCsSimulator } from './partners/cs-simulator';
 import { fileTrustSource, unconfiguredTrust, type PortalTrustSource } from './api/portal-trust';
@@ -81,6 +81,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       config = { ...config, csUrl: sim.url };
       log(`CS simulator: ${sim.url}`);
     }
+    let jlisState: RunningCardAgencySimulator['state'] | undefined;
     if (opts.jlisSimulator) {
       const port = typeof opts.jlisSimulator === 'object' ? (opts.jlisSimulator.port ?? 0) : 0;
       const jlis = await startCardAgencySimulator({
@@ -89,9 +90,18 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
         continuedUseDays: config.deadlines.continuedUseDays,
       });
       closers.push(() => jlis.close());
+      jlisState = jlis.state;
       config = { ...config, jlisUrl: jlis.url };
       log(`J-LIS simulator: ${jlis.url}`);
     }
+    let registerAtJlis: ((apiUrl: string) => void) | undefined;
+    if (jlisState)
+      registerAtJlis = (apiUrl) =>
+        jlisState.numbers.routes.set(config.municipalityCode, {
+          municipalityCode: config.municipalityCode,
+          inboundUrl: `${apiUrl}/jlis-inbound/v1`,
+          token: config.jlisInboundToken,
+        });
     let portalTrust: PortalTrustSource =
       opts.portalTrust ?? (config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust);
     let registerAtPortal: ((apiUrl: string) => void) | undefined;
@@ -140,6 +150,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     const apiUrl = `http://${config.apiHost}:${(server.address() as AddressInfo).port}`;
     log(`API: ${apiUrl}`);
     registerAtPortal?.(apiUrl);
+    registerAtJlis?.(apiUrl); // where the simulator answers 個人番号 generation requests
     return {
       config,
       orm,

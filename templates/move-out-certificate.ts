@@ -59,7 +59,7 @@ export interface MoveOutCertificatePerson {
   nameKana: string;
   /** YYYY-MM-DD (printed in 和暦), or a display string such as 「年月日不詳」. */
   birthDate: string;
-  /** Foreign residents: birth date in 西暦. */
+  /** A foreign resident: the person's dates (生年月日, 住民となった / 住所を定めた年月日) in 西暦 (standard spec 1.1.9). */
   birthDateSeireki?: boolean;
   sex: '男' | '女';
   relationshipToHead: string;
@@ -204,7 +204,12 @@ function personBlock(p: MoveOutCertificatePerson): Content {
       fit(p.familyRegisterHead ?? '', RIGHT_WIDTH, BODY_SIZE),
     ),
     pair('住民票コード', p.residentRecordCode, '個人番号', p.individualNumber),
-    pair('住民となった\n年月日', date(p.becameResidentDate), '住所を定めた\n年月日', date(p.addressEstablishedDate)),
+    pair(
+      '住民となった\n年月日',
+      date(p.becameResidentDate, p.birthDateSeireki),
+      '住所を定めた\n年月日',
+      date(p.addressEstablishedDate, p.birthDateSeireki),
+    ),
   ];
   PROGRAM_ROWS.forEach(([key, text], i) => {
     const entry = p.programs[key]?.trim() || NO_ENTRY;

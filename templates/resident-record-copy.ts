@@ -10,7 +10,7 @@
  * - 住民票コード / 個人番号 row only with `includeResidentRecordCode` / `includeIndividualNumber` (blank if unknown).
  * 方書 is never omitted (standard spec 5.4). 前住所 and 備考 are always shown, blank when empty.
  *
- * Dates are 'YYYY-MM-DD' and printed in 和暦 (西暦 for a foreign resident's birth date, standard spec 1.1.9); any other
+ * Dates are 'YYYY-MM-DD' and printed in 和暦 (every date of a foreign resident in 西暦, standard spec 1.1.9); any other
  * string (e.g. 「年月日不詳」, 「昭和○○年頃」) is printed as given. The 認証文, the mayor and the 電子公印 close the
  * content flow, so they appear on the last page only. The footer carries the 発行番号 with this page's n/total.
  */
@@ -42,8 +42,18 @@ export interface ResidentRecordCopyPerson {
   name: string;
   nameKana: string;
   birthDate: string;
-  /** Foreign residents: birth date in 西暦. */
-  birthDateSeireki?: boolean;
+  /** A foreign resident: every date of the person in 西暦 (standard spec 1.1.9; one rule for all their dates). */
+  seireki?: boolean;
+  /** A foreign resident's items (domain.md §3.7), printed below 前住所. */
+  foreignResident?: {
+    nationalityRegion?: string;
+    category: string;
+    statusOfResidence?: string;
+    periodOfStay?: string;
+    periodOfStayExpiry?: string;
+    residenceCardNumber?: string;
+    alias?: string;
+  };
   sex: '男' | '女';
   relationshipToHead?: string;
   becameResidentDate: string;
@@ -105,21 +115,46 @@ function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['op
     nameLabel(),
     nameValue(p.name, p.nameKana, NAME_WIDTH),
     label('生年月日'),
-    value(date(p.birthDate, p.birthDateSeireki)),
+    value(date(p.birthDate, p.seireki)),
   ]);
   body.push(
     o.includeHouseholdHead
       ? [label('性　別'), value(p.sex), label('続　柄'), value(fit(p.relationshipToHead ?? '', RIGHT_WIDTH, BODY_SIZE))]
       : [label('性　別'), ...spanned(value(p.sex), 3)],
   );
-  const became = date(p.becameResidentDate) + (p.becameResidentReason ? `　${p.becameResidentReason}` : '');
+  const became = date(p.becameResidentDate, p.seireki) + (p.becameResidentReason ? `　${p.becameResidentReason}` : '');
   body.push([
     label('住民となった\n年月日'),
     value(became),
     label('住所を定めた\n年月日'),
-    value([date(p.addressEstablishedDate), { text: `${date(p.notificationDate)}届出`, fontSize: 8 }]),
+    value([
+      date(p.addressEstablishedDate, p.seireki),
+      { text: `${date(p.notificationDate, p.seireki)}届出`, fontSize: 8 },
+    ]),
   ]);
   body.push([label('前住所'), ...spanned(value(fit(p.previousAddress ?? '', WIDE_WIDTH, BODY_SIZE)), 3)]);
+  const f = p.foreignResident;
+  if (f) {
+    // two rows, so that a household of 4 still fits one page
+    const status = [f.category, f.statusOfResidence].filter(Boolean).join('／');
+    const expiry = f.periodOfStayExpiry ? `${date(f.periodOfStayExpiry, p.seireki)}まで` : '';
+    const period = [f.periodOfStay, expiry].filter(Boolean).join('　');
+    body.push(
+      [
+        label('国籍・地域'),
+        value(fit(f.nationalityRegion ?? '', NAME_WIDTH, BODY_SIZE)),
+        label('在留カード等'),
+        value(f.residenceCardNumber ?? ''),
+      ],
+      [
+        label('在留資格等'),
+        value(fit(status, NAME_WIDTH, BODY_SIZE)),
+        label('在留期間'),
+        value(fit(period, RIGHT_WIDTH, BODY_SIZE)),
+      ],
+    );
+    if (f.alias) body.push([label('通　称'), ...spanned(value(fit(f.alias, WIDE_WIDTH, BODY_SIZE)), 3)]);
+  }
   if (o.includeDomicile && (p.registeredDomicile !== undefined || p.familyRegisterHead !== undefined)) {
     body.push([
       label('本　籍'),

@@ -95,6 +95,15 @@ export const SELECTION: Selection[] = [
     where: (s) =>
       s.resultStatus === 'CANCELLED' && has(s, 'commitMoveIn', 'compensateCase') && updated(s, 'cancelCase'),
   },
+  {
+    name: 'move-in.from-abroad-number-generated',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario:
+      '国外転入 without a 個人番号: pool 住民票コード, 本人確認情報 without a number, J-LIS generation (child), completed',
+    from: ['test/workflow/move-in-from-abroad.workflow'],
+    where: (s) => s.resultStatus === 'COMPLETED' && has(s, 'commitMoveIn') && s.childrenStarted > 0,
+  },
   // 転出 (counter)
   {
     name: 'move-out.waiting-for-date',

@@ -244,7 +244,7 @@ export function residentRecordCopyDoc(
       name: fullName(r),
       nameKana: fullKana(r),
       birthDate: r.birthDate,
-      birthDateSeireki: r.isForeignResident,
+      seireki: r.isForeignResident,
       sex: sexLabel(r.sex),
       relationshipToHead: r.relationshipToHead,
       becameResidentDate: r.becameResidentDate,
@@ -257,6 +257,18 @@ export function residentRecordCopyDoc(
       residentRecordCode: options.includeResidentRecordCode ? r.residentRecordCode : undefined,
       individualNumber: options.includeIndividualNumber ? number(deps, r) || undefined : undefined,
       remarks: r.remarks,
+      foreignResident:
+        r.isForeignResident && r.foreignResidentCategory
+          ? {
+              nationalityRegion: r.nationalityRegion,
+              category: r.foreignResidentCategory,
+              statusOfResidence: r.statusOfResidence,
+              periodOfStay: r.periodOfStay,
+              periodOfStayExpiry: r.periodOfStayExpiry,
+              residenceCardNumber: r.residenceCardNumber,
+              alias: r.alias,
+            }
+          : undefined,
     })),
   };
 }

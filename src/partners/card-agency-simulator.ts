@@ -34,6 +34,13 @@ import {
   type CardEvent,
   type ContinuedUseRequest,
 } from './card-agency-messages';
+import {
+  DeliveryAddressInfoMessageSchema,
+  IndividualNumberRequestMessageSchema,
+  type DeliveryAddressInfoMessage,
+  type IndividualNumberRequestMessage,
+} from './jlis-number-messages';
+import { JlisNumberState, mountJlisNumberAdmin } from './jlis-number-simulator';
 import { SimFaults } from './sim/faults';
 import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
 import {
@@ -46,7 +53,13 @@ import {
   type SimLog,
 } from './sim/server';
 
-export const CardAgencyMessageKind = { CONTINUED_USE: 'continued-use', CARD_EVENTS: 'card-events' } as const;
+export const CardAgencyMessageKind = {
+  CONTINUED_USE: 'continued-use',
+  CARD_EVENTS: 'card-events',
+  INDIVIDUAL_NUMBER_REQUESTS: 'individual-number-requests',
+  DELIVERY_ADDRESS_INFO: 'delivery-address-info',
+  ANSWERS: 'answers',
+} as const;
 export type CardAgencyMessageKind = (typeof CardAgencyMessageKind)[keyof typeof CardAgencyMessageKind];
 
 /** { requestId, receivedAt, idempotencyKey, body }. */
@@ -89,17 +102,36 @@ export class CardAgencySimulatorState {
   /** Last accepted card-event sequence number by `${municipalityCode}:${residentRecordCode}`. */
   readonly sequences = new SequenceTracker();
   readonly faults: SimFaults;
+  /** 個人番号 generation and 送付先情報 (jlis-number-simulator.ts). */
+  readonly numbers: JlisNumberState;
   private readonly continuedUseDays: number;
 
   constructor(
-    opts: { continuedUseDays?: number } = {},
+    opts: { continuedUseDays?: number; log?: SimLog } = {},
     private readonly now: () => Date = () => new Date(),
   ) {
     this.continuedUseDays = opts.continuedUseDays ?? DEFAULT_MOVE_RULES.continuedUseDays;
     this.faults = new SimFaults(now);
+    this.numbers = new JlisNumberState(now, opts.log ?? (() => undefined));
+  }
+
+  receivedOf(kind: CardAgencyMessageKind): readonly unknown[] {
+    if (kind === 'individual-number-requests') return this.numbers.requests.items;
+    if (kind === 'delivery-address-info') return this.numbers.deliveryAddresses.items;
+    if (kind === 'answers') return this.numbers.answers;
+    return this.received[kind];
+  }
+
+  acceptNumberRequest(r: IndividualNumberRequestMessage): CardAgencyOutcome {
+    return this.numbers.acceptRequest(r, () => this.ack());
+  }
+
+  acceptDeliveryAddress(m: DeliveryAddressInfoMessage): CardAgencyOutcome {
+    return this.numbers.acceptDeliveryAddress(m, () => this.ack());
   }
 
   reset(): void {
+    this.numbers.reset();
     this.inbox['continued-use'].clear();
     this.inbox['card-events'].clear();
     this.sequences.clear();
@@ -169,14 +201,16 @@ export const CardAgencyReceivedQuerySchema: SchemaObject = {
 const PREFIX = '/jlis/v1';
 const validateContinuedUse = compileSchema<ContinuedUseRequest>(ContinuedUseRequestSchema);
 const validateCardEvent = compileSchema<CardEvent>(CardEventSchema);
+const validateNumberRequest = compileSchema<IndividualNumberRequestMessage>(IndividualNumberRequestMessageSchema);
+const validateDeliveryAddress = compileSchema<DeliveryAddressInfoMessage>(DeliveryAddressInfoMessageSchema);
 const validateReceivedQuery = compileSchema<CardAgencyReceivedQuery>(CardAgencyReceivedQuerySchema);
 
 export function createCardAgencySimulator(opts: CardAgencySimulatorOptions): {
   app: express.Express;
   state: CardAgencySimulatorState;
 } {
-  const state = new CardAgencySimulatorState({ continuedUseDays: opts.continuedUseDays }, opts.now);
   const log = opts.log ?? (() => undefined);
+  const state = new CardAgencySimulatorState({ continuedUseDays: opts.continuedUseDays, log }, opts.now);
   const app = createPartnerApp(PREFIX, opts.token);
 
   const route: MessageRouteOptions<CardAgencyAck> = {
@@ -197,10 +231,20 @@ export function createCardAgencySimulator(opts: CardAgencySimulatorOptions): {
     messageRoute(route, validateCardEvent, (e) => state.acceptCardEvent(e)),
   );
 
+  app.post(
+    `${PREFIX}/individual-number-requests`,
+    messageRoute(route, validateNumberRequest, (r) => state.acceptNumberRequest(r)),
+  );
+  app.post(
+    `${PREFIX}/delivery-address-info`,
+    messageRoute(route, validateDeliveryAddress, (m) => state.acceptDeliveryAddress(m)),
+  );
+  mountJlisNumberAdmin(app, PREFIX, state.numbers);
+
   mountAdminRoutes(app, PREFIX, {
     faults: state.faults,
     receivedQuery: validateReceivedQuery,
-    received: (kind) => state.received[kind],
+    received: (kind) => state.receivedOf(kind),
     reset: () => state.reset(),
   });
   finishPartnerApp(app, log);

@@ -13,7 +13,11 @@ export const ORIGIN_TOWN = withMunicipalityCheckDigit('14150'); // 相模原市
 
 export const today = () => jstDate(new Date());
 
-export function mover(overrides: Partial<MoveInMover> = {}): MoveInMover {
+/** A fixture mover always has a 住民票コード (only an arrival from abroad may lack one). */
+export type FixtureMover = MoveInMover & { residentRecordCode: string };
+export type FixtureApplication = Omit<MoveInApplication, 'movers'> & { movers: FixtureMover[] };
+
+export function mover(overrides: Partial<MoveInMover> = {}): FixtureMover {
   return {
     familyName: '山田',
     givenName: '太郎',
@@ -27,11 +31,11 @@ export function mover(overrides: Partial<MoveInMover> = {}): MoveInMover {
     registeredDomicile: '神奈川県相模原市中央区中央二丁目11番',
     familyRegisterHead: '山田　太郎',
     ...overrides,
-  };
+  } as FixtureMover;
 }
 
 /** A valid ordinary 転入届: a couple moving from 相模原市 into a new household, with a 住民票の写し requested. */
-export function moveInApplication(overrides: Partial<MoveInApplication> = {}): MoveInApplication {
+export function moveInApplication(overrides: Partial<MoveInApplication> = {}): FixtureApplication {
   return {
     movers: [
       mover(),
@@ -57,7 +61,7 @@ export function moveInApplication(overrides: Partial<MoveInApplication> = {}): M
     moveOutCertificate: { issuingMunicipalityCode: ORIGIN_TOWN },
     certificateRequest: { includeHouseholdHead: true },
     ...overrides,
-  };
+  } as FixtureApplication;
 }
 
 /** What the 転入 rules read before deciding, for a plain case: today, a new household, nobody in the registry. */
@@ -78,3 +82,26 @@ export const CLERK = {
   terminalId: 'T-HONCHO-01',
 };
 export const APPROVER = { userId: 'approver1', roles: ['approver'], terminalId: 'T-HONCHO-02' };
+
+/** A foreign resident (中長期在留者) moving in from another town: 在留 items, no 本籍. */
+export function foreignMover(overrides: Partial<MoveInMover> = {}): MoveInMover {
+  return {
+    ...mover({
+      familyName: 'SMITH',
+      givenName: 'JOHN',
+      familyNameKana: 'スミス',
+      givenNameKana: 'ジョン',
+      birthDate: '1990-01-15',
+      registeredDomicile: undefined,
+      familyRegisterHead: undefined,
+    }),
+    foreignResidentCategory: '中長期在留者',
+    nationalityRegion: 'アメリカ合衆国',
+    statusOfResidence: '技術・人文知識・国際業務',
+    periodOfStay: '3年',
+    periodOfStayExpiry: addDays(today(), 3 * 365),
+    residenceCardNumber: 'AB12345678CD',
+    alphabetName: 'SMITH JOHN',
+    ...overrides,
+  };
+}

@@ -208,9 +208,11 @@ describe('転出証明書: 5 persons', () => {
     expect(second.startsWith('転出証明書')).toBe(true);
   });
 
-  it('prints a foreign resident’s birth date in 西暦, with blank 本籍・筆頭者 and 「―」 in every programme row', () => {
+  it('prints a foreign resident’s dates in 西暦, with blank 本籍・筆頭者 and 「―」 in every programme row', () => {
     const all = text(file);
     expect(all).toContain('1990年1月15日');
+    expect(all).toContain('2010年4月1日'); // 住民となった年月日 (平成22年4月1日 for the others)
+    expect(all).toContain('2018年9月15日'); // 住所を定めた年月日
     expect(all).toContain(
       `住民票コード${foreignResident.residentRecordCode}個人番号${foreignResident.individualNumber}`,
     );

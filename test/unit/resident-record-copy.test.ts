@@ -21,7 +21,7 @@ const foreignResident: ResidentRecordCopyPerson = {
   name: 'SMITH JOHN',
   nameKana: 'スミス　ジョン',
   birthDate: '1990-01-15',
-  birthDateSeireki: true,
+  seireki: true,
   sex: '男',
   relationshipToHead: '同居人',
   becameResidentDate: '2024-07-01',
@@ -31,6 +31,26 @@ const foreignResident: ResidentRecordCopyPerson = {
   previousAddress: 'アメリカ合衆国',
   residentRecordCode: '87654321098',
   individualNumber: '234567890123',
+  foreignResident: {
+    nationalityRegion: 'アメリカ合衆国',
+    category: '中長期在留者',
+    statusOfResidence: '技術・人文知識・国際業務',
+    periodOfStay: '3年',
+    periodOfStayExpiry: '2027-06-30',
+    residenceCardNumber: 'AB12345678CD',
+  },
+};
+/** A 特別永住者 with a 通称 (no 在留資格 or 在留期間). */
+const specialPermanentResident: ResidentRecordCopyPerson = {
+  ...foreignResident,
+  name: 'KIM MINJUN',
+  nameKana: 'キム　ミンジュン',
+  foreignResident: {
+    nationalityRegion: '韓国',
+    category: '特別永住者',
+    residenceCardNumber: 'XY87654321ZW',
+    alias: '金田　民俊',
+  },
 };
 const member = (i: number): ResidentRecordCopyPerson => ({
   ...head,
@@ -95,6 +115,22 @@ describe('住民票の写し: default items', () => {
     expect(all).toContain(compact(head.previousAddress ?? ''));
   });
 
+  it('prints a foreign resident’s 在留 items, and every date of theirs in 西暦', () => {
+    for (const s of ['国籍・地域', 'アメリカ合衆国', '中長期在留者', '技術・人文知識・国際業務', '3年', 'AB12345678CD'])
+      expect(all).toContain(compact(s));
+    expect(all).toContain('2027年6月30日'); // 在留期間の満了の日
+    expect(all).toContain('2024年7月1日国外から転入'); // 住民となった年月日
+    expect(all).toContain('2024年7月5日届出');
+    expect(all).not.toContain('令和6年7月');
+    expect(all.match(/在留資格/g)).toHaveLength(1); // only the foreign resident has the rows
+  });
+
+  it('prints a 特別永住者’s 区分, 証明書番号 and 通称', async () => {
+    const all = text(await render('special-permanent', input({ persons: [specialPermanentResident] })));
+    for (const s of ['韓国', '特別永住者', 'XY87654321ZW', '通称', '金田　民俊']) expect(all).toContain(compact(s));
+    expect(all).not.toContain('まで'); // no 在留期間, no 満了の日
+  });
+
   it('leaves out every item that was not requested: no row, no label, no value', () => {
     for (const s of [
       '個人番号',
@@ -145,9 +181,19 @@ describe('住民票の写し: requested items', () => {
   it('keeps a household of 4 with every item on one page', async () => {
     const file = await render(
       'four',
-      input({ options: ALL_OPTIONS, persons: [head, member(1), member(2), foreignResident] }),
+      input({ options: ALL_OPTIONS, persons: [head, member(1), member(2), member(3)] }),
     );
     expect(pages(file)).toBe(1);
+  });
+
+  it('never splits a foreign resident’s block (its 在留 rows stay with the person)', async () => {
+    const file = await render(
+      'four-foreign',
+      input({ options: ALL_OPTIONS, persons: [head, member(1), member(2), foreignResident] }),
+    );
+    const first = text(file, 1);
+    for (const s of [foreignResident.name, '国籍・地域', 'AB12345678CD', '2027年6月30日まで'])
+      expect(first).toContain(compact(s));
   });
 });
 

@@ -19,10 +19,11 @@ import {
   ResidentHistory,
 } from '../../db/entities';
 import { fullName, matchRegistry } from '../../db/registry-lookup';
-import type { MoveInApplication, StoredMoveInApplication } from './schema';
+import type { MoveInApplication, StoredMoveInApplication, StoredMoveInMover } from './schema';
 import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { ActivityDeps } from '../../activities/deps';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
+import { drawResidentRecordCode } from '../../db/resident-code-pool';
 import { snapshotOf } from '../../db/snapshot';
 
 export interface CommitMoveInInput {
@@ -35,6 +36,11 @@ export interface CommitResult {
   addresseeNumbers: string[];
   householdNumber: string;
   outboxMessages: number;
+  /**
+   * Movers recorded without a 個人番号 (a 国外転入 of a person who never had one): J-LIS generates it afterwards
+   * (domain spec §4.1 step 4.5). Absent in results recorded before this field existed.
+   */
+  withoutIndividualNumber?: string[];
 }
 
 /**
@@ -61,13 +67,22 @@ export type MoveInActivities = ReturnType<typeof moveInActivities>;
 
 /** The result of an earlier commit of this case (activity retry after a crash), if any. */
 export async function alreadyCommitted(em: EntityManager, caseId: string): Promise<CommitResult | undefined> {
-  const done = await em.find(ResidentHistory, { caseId }, { orderBy: { addresseeNumber: 'asc' } });
-  if (!done.length) return undefined;
+  const rows = await em.find(
+    ResidentHistory,
+    { caseId },
+    { orderBy: { addresseeNumber: 'asc', historyNumber: 'asc' } },
+  );
+  if (!rows.length) return undefined;
+  // the case's first snapshot per person is its 転入 (a later 個人番号（職権記載） of the case appends another)
+  const done = rows.filter((h, i) => i === 0 || rows[i - 1]!.addresseeNumber !== h.addresseeNumber);
   const resident = await em.findOneOrFail(Resident, { addresseeNumber: done[0]!.addresseeNumber });
   return {
     addresseeNumbers: done.map((h) => h.addresseeNumber),
     householdNumber: resident.householdNumber,
     outboxMessages: await em.count(OutboxMessage, { caseId }),
+    withoutIndividualNumber: done
+      .filter((h) => !(h.snapshot as { individualNumberEnc?: string }).individualNumberEnc)
+      .map((h) => h.addresseeNumber),
   };
 }
 
@@ -88,6 +103,7 @@ export async function writeMoveIn(
   const reason = payload.fromAbroad ? ChangeReason.MOVE_IN_FROM_ABROAD : ChangeReason.DOMESTIC_MOVE_IN;
   const stamp = { processId: input.caseId, terminalId: input.terminalId, updatedBy: input.approvedBy };
   const addresseeNumbers: string[] = [];
+  const withoutIndividualNumber: string[] = [];
   let outbox = 0;
 
   for (const m of payload.movers) {
@@ -106,7 +122,9 @@ export async function writeMoveIn(
       } as Resident);
     Object.assign(resident, {
       householdNumber: household.householdNumber,
-      residentRecordCode: m.residentRecordCode,
+      // a first registration in Japan (国外転入 without a code): a code from the CS pool (domain spec §7.2, §4.7 step 1)
+      residentRecordCode:
+        m.residentRecordCode ?? match.removed?.residentRecordCode ?? (await drawResidentRecordCode(em, input.caseId)),
       individualNumberEnc: m.individualNumberEnc,
       individualNumberIndex: individualNumber ? deps.pii.blindIndex(individualNumber) : undefined,
       familyName: m.familyName,
@@ -143,7 +161,7 @@ export async function writeMoveIn(
       legacyCardStatus: match.removed?.legacyCardStatus ?? LegacyCardStatus.NONE,
       changeReason: reason,
       changeDate: payload.moveInDate,
-      isForeignResident: false,
+      ...foreignResidentItemsOf(m, payload.moveInDate),
       isAdultWard: false,
       updatedAt: now(),
       ...stamp,
@@ -176,6 +194,7 @@ export async function writeMoveIn(
       today,
     });
     addresseeNumbers.push(resident.addresseeNumber);
+    if (!individualNumber) withoutIndividualNumber.push(resident.addresseeNumber);
     audit(em, {
       actorId: input.approvedBy,
       actorRoles: ['approver'],
@@ -201,7 +220,32 @@ export async function writeMoveIn(
     }),
   );
   await em.flush();
-  return { addresseeNumbers, householdNumber: household.householdNumber, outboxMessages: outbox };
+  return {
+    addresseeNumbers,
+    householdNumber: household.householdNumber,
+    outboxMessages: outbox,
+    withoutIndividualNumber,
+  };
+}
+
+/**
+ * A mover's 外国人住民 items as recorded (domain.md §3.7): all of them, cleared for a Japanese resident (a 再転入 may
+ * reuse a 除票 that had them). 外国人住民となった年月日 is the 転入日 when the person arrives as a foreign resident.
+ */
+function foreignResidentItemsOf(m: StoredMoveInMover, moveInDate: string): Partial<Resident> {
+  const foreign = Boolean(m.foreignResidentCategory);
+  return {
+    isForeignResident: foreign,
+    foreignResidentCategory: m.foreignResidentCategory,
+    nationalityRegion: m.nationalityRegion,
+    statusOfResidence: m.statusOfResidence,
+    periodOfStay: m.periodOfStay,
+    periodOfStayExpiry: m.periodOfStayExpiry,
+    residenceCardNumber: m.residenceCardNumber,
+    alphabetName: m.alphabetName,
+    alias: m.alias,
+    becameForeignResidentDate: foreign ? moveInDate : undefined,
+  };
 }
 
 async function placeHousehold(em: EntityManager, h: MoveInApplication['household']): Promise<Household> {
@@ -237,7 +281,10 @@ async function householdHeadName(
   return head ? fullName(head) : undefined;
 }
 
-/** Outbox rows for one person: the 本人確認情報 update (8 items, 更新順番号) and, for a domestic move, the 転入通知. */
+/**
+ * Outbox rows for one person: the 本人確認情報 update (8 items, 更新順番号; without the 個人番号 when the person has
+ * none yet) and, for a domestic move, the 転入通知.
+ */
 async function queueCsMessages(
   em: EntityManager,
   deps: ActivityDeps,
@@ -252,17 +299,16 @@ async function queueCsMessages(
 ): Promise<number> {
   const { resident: r, caseId } = p;
   const code = r.residentRecordCode!;
-  let queued = 0;
-  if (p.individualNumber) {
-    await enqueue(em, deps, {
-      caseId,
-      kind: OutboxKind.IDENTITY_UPDATE,
-      residentRecordCode: code,
-      keyPart: `iu-${r.addresseeNumber}`,
-      build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate),
-    });
-    queued++;
-  }
+  // always, with or without a 個人番号: the prefecture must learn of every 記載 (domain spec §3.4, §4.1 step 4.2); a
+  // number generated later is sent with its own update
+  await enqueue(em, deps, {
+    caseId,
+    kind: OutboxKind.IDENTITY_UPDATE,
+    residentRecordCode: code,
+    keyPart: `iu-${r.addresseeNumber}`,
+    build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate),
+  });
+  let queued = 1;
   if (!p.payload.fromAbroad && p.payload.previousMunicipalityCode) {
     const to = p.payload.previousMunicipalityCode;
     await enqueue(em, deps, {

@@ -41,6 +41,19 @@ export function moveInBody(f: FormValues): { body: MoveInApplication; rows: numb
       familyRegisterHead: v('familyRegisterHead'),
       domicileMunicipalityCode: municipalityCodeOf(v('domicileMunicipalityCode')),
       cardPresented: checked(f, moverKey(i, 'cardPresented')) || undefined,
+      // 外国人住民: the 在留 items only when ticked (fields left in a hidden block are not sent)
+      ...(checked(f, moverKey(i, 'foreignResident'))
+        ? {
+            foreignResidentCategory: v('foreignResidentCategory'),
+            nationalityRegion: v('nationalityRegion'),
+            statusOfResidence: v('statusOfResidence'),
+            periodOfStay: v('periodOfStay'),
+            periodOfStayExpiry: dateOf(v('periodOfStayExpiry')),
+            residenceCardNumber: v('residenceCardNumber')?.replace(/\s+/g, '').toUpperCase() || undefined,
+            alphabetName: v('alphabetName'),
+            alias: v('alias'),
+          }
+        : {}),
     });
   });
   const previousMunicipalityCode = fromAbroad ? undefined : municipalityCodeOf(f.previousMunicipalityCode);
@@ -121,6 +134,20 @@ export const moveInErrorMapping: ErrorMapping = {
     'm.registeredDomicile': { label: '本籍' },
     'm.familyRegisterHead': { label: '筆頭者' },
     'm.domicileMunicipalityCode': { label: '本籍地の市区町村コード' },
+    'm.foreignResidentCategory': { label: '第30条の45に規定する区分' },
+    'm.nationalityRegion': { label: '国籍・地域' },
+    'm.statusOfResidence': { label: '在留資格' },
+    'm.periodOfStay': { label: '在留期間' },
+    'm.periodOfStayExpiry': { label: '在留期間の満了の日' },
+    'm.residenceCardNumber': {
+      label: '在留カード等の番号',
+      rules: { pattern: '在留カード等の番号は英字2桁・数字8桁・英字2桁です（例: AB12345678CD）' },
+    },
+    'm.alphabetName': {
+      label: '氏名（アルファベット）',
+      rules: { pattern: '氏名（アルファベット）は半角英字で入力してください' },
+    },
+    'm.alias': { label: '通称' },
     address: { label: '住所' },
     addressSupplement: { label: '方書' },
     postalCode: { label: '郵便番号', rules: { pattern: '郵便番号は7桁（例: 206-0012）で入力してください' } },

@@ -1,5 +1,10 @@
 import { compileSchema } from '../../domain/ajv';
 import { activeHouseholdExists, matchRegistry } from '../../db/registry-lookup';
+import {
+  RESIDENT_CODE_POOL_EMPTY,
+  RESIDENT_CODE_POOL_EMPTY_MESSAGE,
+  residentCodePoolLevel,
+} from '../../db/resident-code-pool';
 import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import type { CaseIntakeRoute } from '../module';
@@ -40,6 +45,16 @@ export async function intakeMoveIn(
         householdExists,
         matches,
       });
+      // a mover arriving from abroad without a 住民票コード draws one from the pool at 本登録: refuse now if it
+      // cannot supply them all (domain spec §4.7 step 1, §7.2)
+      const withoutCode = app.movers.flatMap((m, i) => (m.residentRecordCode === undefined ? [i] : []));
+      if (withoutCode.length && (await residentCodePoolLevel(em)) < withoutCode.length)
+        for (const i of withoutCode)
+          errors.push({
+            field: `/movers/${i}/residentRecordCode`,
+            rule: RESIDENT_CODE_POOL_EMPTY,
+            message: RESIDENT_CODE_POOL_EMPTY_MESSAGE,
+          });
       const stored: StoredMoveInApplication = {
         ...app,
         notificationDate,

@@ -16,7 +16,10 @@ import {
 } from '../../api/web/intake/form-controls';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import type { FormValues } from '../../api/web/intake/form-input';
+import { ForeignResidentCategory } from '../../domain/registry-values';
 import { MAX_MOVERS, moverKey } from './form';
+
+const FOREIGN_RESIDENT_CATEGORIES = Object.values(ForeignResidentCategory).map((c) => [c, c] as const);
 
 const DATE_HINT = '和暦・西暦どちらでも（例: 昭和60年6月15日、S60.6.15、1985-06-15）';
 const BIRTH_HINT = `${DATE_HINT}。一部不詳は 昭和20年8月・昭和20年・不詳`;
@@ -35,13 +38,24 @@ export function moverRow(i: number, f: FormValues, errors: Errors, rows: number)
       ${textField({ name: k('birthDate'), label: '生年月日', value: f[k('birthDate')], required: true, hint: BIRTH_HINT, maxlength: 20 }, errors)}
       ${selectField({ name: k('sex'), label: '性別', value: f[k('sex')], options: SEX_OPTIONS, required: true, empty: '選択してください' }, errors)}
       ${selectField({ name: k('relationshipToHead'), label: '続柄', value: f[k('relationshipToHead')], options: RELATIONSHIP_OPTIONS, required: true, empty: '選択してください' }, errors)}
-      ${textField({ name: k('residentRecordCode'), label: '住民票コード（11桁）', value: f[k('residentRecordCode')], required: true, inputmode: 'numeric', maxlength: 15 }, errors)}
-      ${textField({ name: k('individualNumber'), label: '個人番号（12桁）', required: true, inputmode: 'numeric', maxlength: 16, hint: errors[k('individualNumber')] || f._numbersCleared ? 'もう一度入力してください（個人番号は画面に再表示しません）' : '転出証明書または個人番号カードから' }, errors)}
+      ${textField({ name: k('residentRecordCode'), label: '住民票コード（11桁）', value: f[k('residentRecordCode')], required: true, inputmode: 'numeric', maxlength: 15, hint: '国外からの転入で住民票コードのない方は空欄（住民票コードを払い出します）' }, errors)}
+      ${textField({ name: k('individualNumber'), label: '個人番号（12桁）', required: true, inputmode: 'numeric', maxlength: 16, hint: errors[k('individualNumber')] || f._numbersCleared ? 'もう一度入力してください（個人番号は画面に再表示しません）' : '転出証明書または個人番号カードから。国外からの転入で個人番号のない方は空欄（機構に生成を求めます）' }, errors)}
       ${textField({ name: k('registeredDomicile'), label: '本籍', value: f[k('registeredDomicile')], maxlength: 200, size: 'wide' }, errors)}
       ${textField({ name: k('familyRegisterHead'), label: '筆頭者', value: f[k('familyRegisterHead')], maxlength: 100 }, errors)}
       ${textField({ name: k('domicileMunicipalityCode'), label: '本籍地の市区町村コード', value: f[k('domicileMunicipalityCode')], inputmode: 'numeric', maxlength: 8, hint: '6桁（5桁でも可）。附票記載事項通知の送付先です', size: 'narrow' }, errors)}
       ${checkboxField({ name: k('cardPresented'), label: '個人番号カードの提示あり', checked: f[k('cardPresented')] === '1' }, errors)}
+      ${checkboxField({ name: k('foreignResident'), label: '外国人住民（在留カード等の記載を入力）', checked: f[k('foreignResident')] === '1' }, errors)}
     </div>
+    <fieldset class="foreign-items"><legend>外国人住民の記載事項（在留カード・特別永住者証明書から）</legend><div class="grid-fields">
+      ${selectField({ name: k('foreignResidentCategory'), label: '第30条の45に規定する区分', value: f[k('foreignResidentCategory')], options: FOREIGN_RESIDENT_CATEGORIES, required: true, empty: '選択してください' }, errors)}
+      ${textField({ name: k('nationalityRegion'), label: '国籍・地域', value: f[k('nationalityRegion')], required: true, maxlength: 100 }, errors)}
+      ${textField({ name: k('statusOfResidence'), label: '在留資格', value: f[k('statusOfResidence')], maxlength: 100, hint: '中長期在留者は必須' }, errors)}
+      ${textField({ name: k('periodOfStay'), label: '在留期間', value: f[k('periodOfStay')], maxlength: 40, placeholder: '3年', size: 'narrow' }, errors)}
+      ${textField({ name: k('periodOfStayExpiry'), label: '在留期間の満了の日', value: f[k('periodOfStayExpiry')], maxlength: 20, hint: '転入日より後の日付（西暦で表示します）' }, errors)}
+      ${textField({ name: k('residenceCardNumber'), label: '在留カード等の番号', value: f[k('residenceCardNumber')], maxlength: 14, placeholder: 'AB12345678CD', hint: '英字2桁・数字8桁・英字2桁（中長期在留者・特別永住者は必須）' }, errors)}
+      ${textField({ name: k('alphabetName'), label: '氏名（アルファベット）', value: f[k('alphabetName')], maxlength: 200, size: 'wide' }, errors)}
+      ${textField({ name: k('alias'), label: '通称', value: f[k('alias')], maxlength: 100 }, errors)}
+    </div></fieldset>
     <button type="submit" name="op" value="remove-${i}" class="btn-small row-remove"${rows <= 1 ? html` disabled` : ''} formnovalidate>この転入者を削除</button>
   </fieldset>`;
 }

@@ -48,6 +48,20 @@ export const moveInPanel: ProcedurePanel = {
             registeredDomicile: m.registeredDomicile,
             familyRegisterHead: m.familyRegisterHead,
             previousAddress: ctx.app.previousAddress,
+            ...(m.foreignResidentCategory
+              ? {
+                  isForeignResident: true,
+                  foreignResidentCategory: m.foreignResidentCategory,
+                  nationalityRegion: m.nationalityRegion,
+                  statusOfResidence: m.statusOfResidence,
+                  periodOfStay: m.periodOfStay,
+                  periodOfStayExpiry: m.periodOfStayExpiry,
+                  residenceCardNumber: m.residenceCardNumber,
+                  alphabetName: m.alphabetName,
+                  alias: m.alias,
+                  becameForeignResidentDate: ctx.app.moveInDate,
+                }
+              : {}),
           },
         );
         return draftPerson(`${i + 1}. ${m.familyName ?? ''}　${m.givenName ?? ''}`, removed, after, ctx, {

@@ -2,8 +2,8 @@ import type { FieldError } from '../../domain/ajv';
 import { birthDateBounds } from '../../domain/dates';
 import { checkResidentRecordCode, type ResidentCodeCheckMode } from '../../domain/check-digits';
 import { isLateMoveIn, type MoveDeadlineRules } from '../../domain/move-deadlines';
-import { isValidRelationship } from '../../domain/registry-values';
-import { CaseFlag, type MoveInApplication } from './schema';
+import { ForeignResidentCategory, isValidRelationship } from '../../domain/registry-values';
+import { CaseFlag, FOREIGN_RESIDENT_ITEMS, type MoveInApplication, type MoveInMover } from './schema';
 
 /** What the move-in rules need from the registry and the configuration, read before deciding. */
 export interface MoveInFacts {
@@ -74,15 +74,69 @@ export function evaluateMoveIn(app: MoveInApplication, f: MoveInFacts) {
       err(`${at}/relationshipToHead`, 'relationshipVocabulary', '続柄が標準の語彙にありません');
     if (!app.fromAbroad && !m.individualNumber)
       err(`${at}/individualNumber`, 'required', '個人番号が必要です（転出証明書に記載）');
-    if (codes.has(m.residentRecordCode)) err(`${at}/residentRecordCode`, 'unique', '同じ住民票コードが重複しています');
-    codes.add(m.residentRecordCode);
-    const code = checkResidentRecordCode(m.residentRecordCode, f.residentCodeCheckMode);
-    if (!code.ok) err(`${at}/residentRecordCode`, 'checkDigit', '住民票コードの検査数字が一致しません');
-    else if (code.alert) flags.add(CaseFlag.RESIDENT_CODE_ALERT);
+    if (m.residentRecordCode === undefined) {
+      // only a person arriving from abroad who was never registered in Japan has none: the pool supplies it
+      if (!app.fromAbroad) err(`${at}/residentRecordCode`, 'required', '住民票コードが必要です（転出証明書に記載）');
+    } else {
+      if (codes.has(m.residentRecordCode))
+        err(`${at}/residentRecordCode`, 'unique', '同じ住民票コードが重複しています');
+      codes.add(m.residentRecordCode);
+      const code = checkResidentRecordCode(m.residentRecordCode, f.residentCodeCheckMode);
+      if (!code.ok) err(`${at}/residentRecordCode`, 'checkDigit', '住民票コードの検査数字が一致しません');
+      else if (code.alert) flags.add(CaseFlag.RESIDENT_CODE_ALERT);
+    }
     const match = f.matches[i];
     if (match?.current) err(at, 'alreadyRegistered', 'この方は既に本市に住民登録があります（転入できません）');
     if (match?.removed) flags.add(CaseFlag.RE_MOVE_IN);
     if (match?.fourInfoAlert) flags.add(CaseFlag.RE_MOVE_IN_ALERT);
+    foreignResidentRules(m, app.moveInDate, (field, rule, message) => err(`${at}/${field}`, rule, message));
   }
   return { errors, flags: [...flags], notificationDate };
+}
+
+/** The 在留 items each 第30条の45 区分 must carry (domain spec §3.7; standard spec 1.1.2, 1.1.6: not nullable). */
+const REQUIRED_BY_CATEGORY: Record<ForeignResidentCategory, ReadonlyArray<(typeof FOREIGN_RESIDENT_ITEMS)[number]>> = {
+  [ForeignResidentCategory.MID_LONG_TERM]: [
+    'nationalityRegion',
+    'statusOfResidence',
+    'periodOfStay',
+    'periodOfStayExpiry',
+    'residenceCardNumber',
+  ],
+  [ForeignResidentCategory.SPECIAL_PERMANENT]: ['nationalityRegion', 'residenceCardNumber'],
+  [ForeignResidentCategory.TEMPORARY_REFUGE]: ['nationalityRegion', 'periodOfStayExpiry'],
+  [ForeignResidentCategory.PROVISIONAL_STAY]: ['nationalityRegion', 'periodOfStayExpiry'],
+  [ForeignResidentCategory.TRANSITIONAL]: ['nationalityRegion', 'periodOfStayExpiry'],
+};
+
+const ITEM_LABEL: Record<(typeof FOREIGN_RESIDENT_ITEMS)[number], string> = {
+  foreignResidentCategory: '第30条の45に規定する区分',
+  nationalityRegion: '国籍・地域',
+  statusOfResidence: '在留資格',
+  periodOfStay: '在留期間',
+  periodOfStayExpiry: '在留期間の満了の日',
+  residenceCardNumber: '在留カード等の番号',
+  alphabetName: '氏名（アルファベット）',
+  alias: '通称',
+};
+
+/**
+ * A foreign resident's 在留 items (domain spec §3.7): the 区分 marks a foreign resident, and then the items of that
+ * 区分 are required, the 在留期間 ends after the 転入日, and there is no 本籍 (a foreign resident has no 戸籍).
+ * Without a 区分 no 在留 item may be given.
+ */
+function foreignResidentRules(m: MoveInMover, moveInDate: string, err: (f: string, r: string, msg: string) => void) {
+  const category = m.foreignResidentCategory;
+  if (!category) {
+    for (const item of FOREIGN_RESIDENT_ITEMS)
+      if (m[item] !== undefined)
+        err(item, 'foreignResidentOnly', `${ITEM_LABEL[item]}は外国人住民の項目です（区分を選んでください）`);
+    return;
+  }
+  for (const item of REQUIRED_BY_CATEGORY[category])
+    if (m[item] === undefined) err(item, 'required', `${category}には${ITEM_LABEL[item]}が必要です`);
+  if (m.periodOfStayExpiry !== undefined && m.periodOfStayExpiry <= moveInDate)
+    err('periodOfStayExpiry', 'afterMoveIn', '在留期間の満了の日が転入日以前です');
+  for (const item of ['registeredDomicile', 'familyRegisterHead', 'domicileMunicipalityCode'] as const)
+    if (m[item] !== undefined) err(item, 'noDomicileForForeignResident', '外国人住民には本籍・筆頭者がありません');
 }

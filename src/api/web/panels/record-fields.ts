@@ -32,6 +32,7 @@ function numberOf(r: RecordLike, d: RecordDisplay): string {
 
 export function recordRows(r: RecordLike | undefined, d: RecordDisplay): RecordRows {
   if (!r) return [];
+  // one rule for every date of a foreign resident: 西暦 (standard spec 1.1.9 names the birth date and 満了日)
   const seireki = Boolean(r.isForeignResident);
   const rows: RecordRows = [
     ['住民状態', r.status ? (residentStatusLabel[r.status] ?? r.status) : ''],
@@ -47,24 +48,41 @@ export function recordRows(r: RecordLike | undefined, d: RecordDisplay): RecordR
     ['郵便番号', r.postalCode ?? ''],
     ['住民票コード', r.residentRecordCode ?? ''],
     ['個人番号', numberOf(r, d)],
+    ...foreignResidentRows(r, seireki),
     ['本籍', r.registeredDomicile ?? ''],
     ['筆頭者', r.familyRegisterHead ?? ''],
-    ['住民となった日', wareki(r.becameResidentDate)],
-    ['住所を定めた日', wareki(r.addressEstablishedDate)],
-    ['届出日', wareki(r.notificationDate)],
+    ['住民となった日', wareki(r.becameResidentDate, { seireki })],
+    ['住所を定めた日', wareki(r.addressEstablishedDate, { seireki })],
+    ['届出日', wareki(r.notificationDate, { seireki })],
     ['前住所', r.previousAddress ?? ''],
     ['転出予定先住所', r.plannedDestinationAddress ?? ''],
-    ['転出予定年月日', wareki(r.plannedMoveOutDate)],
+    ['転出予定年月日', wareki(r.plannedMoveOutDate, { seireki })],
     ['転出確定住所', r.confirmedDestinationAddress ?? ''],
-    ['転出年月日（確定）', wareki(r.confirmedMoveOutDate)],
-    ['転入通知日', wareki(r.moveInNoticeDate)],
-    ['消除日', wareki(r.removalDate)],
+    ['転出年月日（確定）', wareki(r.confirmedMoveOutDate, { seireki })],
+    ['転入通知日', wareki(r.moveInNoticeDate, { seireki })],
+    ['消除日', wareki(r.removalDate, { seireki })],
     ['異動事由', r.changeReason ?? ''], // stored in Japanese (domain/change-reason.ts)
-    ['異動日', wareki(r.changeDate)],
+    ['異動日', wareki(r.changeDate, { seireki })],
     ['宛名番号', r.addresseeNumber ?? ''],
     ['世帯番号', r.householdNumber ?? ''],
   ];
   return rows;
+}
+
+/** 外国人住民の項目 (domain.md §3.7); none for a Japanese resident. */
+function foreignResidentRows(r: RecordLike, seireki: boolean): RecordRows {
+  if (!r.isForeignResident) return [];
+  return [
+    ['国籍・地域', r.nationalityRegion ?? ''],
+    ['第30条の45に規定する区分', r.foreignResidentCategory ?? ''],
+    ['在留資格', r.statusOfResidence ?? ''],
+    ['在留期間', r.periodOfStay ?? ''],
+    ['在留期間の満了の日', wareki(r.periodOfStayExpiry, { seireki })],
+    ['在留カード等の番号', r.residenceCardNumber ?? ''],
+    ['氏名（アルファベット）', r.alphabetName ?? ''],
+    ['通称', r.alias ?? ''],
+    ['外国人住民となった日', wareki(r.becameForeignResidentDate, { seireki })],
+  ];
 }
 
 /** One item across the columns (before, then each later state); `changed[i]`: column i differs from column i − 1. */
