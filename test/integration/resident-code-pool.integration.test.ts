@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replenishResidentCodePool } from '../../src/activities/resident-code-pool';
+import { loadNumberConsole } from '../../src/api/web/queries/individual-number-query';
 import { isResidentRecordCode } from '../../src/domain/check-digits';
 import { ResidentCodePoolEntry } from '../../src/db/entities';
 import {
@@ -54,6 +55,10 @@ describe.each([
       drawn.push(await sys.orm.em.fork().transactional((tx) => drawResidentRecordCode(tx, `BR-${i}`)));
     expect(new Set(drawn).size).toBe(4);
     expect(await residentCodePoolLevel(sys.orm.em.fork())).toBe(4); // below the threshold of 5: the next run refills
+    expect(await loadNumberConsole(sys.orm, sys.config.residentCodePool.threshold)).toMatchObject({
+      poolLevel: 4,
+      poolThreshold: 5,
+    });
     expect((await replenishResidentCodePool(deps())).added).toBe(8);
     // a rolled-back transaction gives its code back
     await sys.orm.em
