@@ -182,7 +182,7 @@ describe('individualNumberWorkflow', () => {
     await sleepFor(86_400_000);
     expect((await requestRow(caseId)).attentionReason).toBe('NO_ANSWER');
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    await handle.terminate('test over');
+    // left open: the harness closes the server (a recording keeps it as an open history)
   });
 });
 
