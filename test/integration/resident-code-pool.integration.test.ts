@@ -10,6 +10,7 @@ import {
   drawResidentRecordCode,
   RESIDENT_CODE_POOL_EMPTY,
   ResidentCodePoolEmptyError,
+  residentCodePoolEmptyError,
   residentCodePoolLevel,
 } from '../../src/db/resident-code-pool';
 import { CsHttpClient } from '../../src/partners/cs-http-client';
@@ -39,6 +40,11 @@ describe.each([
     expect(err).toBeInstanceOf(ResidentCodePoolEmptyError);
     expect((err as ResidentCodePoolEmptyError).rule).toBe(RESIDENT_CODE_POOL_EMPTY);
     expect((err as Error).message).toContain('住民票コードの在庫がありません');
+    expect(residentCodePoolEmptyError()).toEqual({
+      field: '/',
+      rule: 'residentCodePoolEmpty',
+      message: (err as Error).message,
+    });
     expect(await sys.orm.em.fork().count(ResidentCodePoolEntry, {})).toBe(0);
   });
 
