@@ -3,6 +3,8 @@
  * when DATABASE_URL says so), the CS simulator, the worker and the API, with demo data. Ctrl-C stops everything.
  * Started by scripts/start.sh (`npm start`), which installs what is missing first.
  */
+import { replenishResidentCodePool } from '../src/activities/resident-code-pool';
+import { CsHttpClient } from '../src/partners/cs-http-client';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, keyBytes } from '../src/config';
@@ -69,6 +71,13 @@ async function main() {
       inboundUrl: `${sys.apiUrl}/cs-inbound/v1`,
       token: config.csInboundToken,
     });
+    // the 住民票コード pool (domain.md §4.7 step 1): a batch from the CS when below RESIDENT_CODE_POOL_THRESHOLD
+    const pool = await replenishResidentCodePool({
+      orm: sys.orm,
+      cs: new CsHttpClient({ baseUrl: sys.csUrl, token: config.csToken }),
+      config: sys.config,
+    });
+    console.log(`    住民票コード pool: ${pool.after} unused (${pool.added} received from the CS)`);
   } catch (e) {
     await stopAll();
     throw e;

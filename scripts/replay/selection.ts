@@ -306,4 +306,29 @@ export const SELECTION: Selection[] = [
     from: ['test/workflow/birth.workflow'],
     where: (s) => is('COMPLETED')(s) && has(s, 'commitBirth', 'issueResidentCodeNotice', 'issueResidentRecordCopy'),
   },
+  // 個人番号 generation (出生, 国外転入 and every 転入 without a number)
+  {
+    name: 'individual-number.waiting-for-answer',
+    kind: 'individualNumberWorkflow',
+    open: true,
+    scenario: 'generation requested, no answer past the limit: console task, still waiting for J-LIS',
+    from: ['test/workflow/individual-number.workflow'],
+    where: (s) => has(s, 'flagIndividualNumberRequest') && !has(s, 'recordIndividualNumber'),
+  },
+  {
+    name: 'individual-number.recorded',
+    kind: 'individualNumberWorkflow',
+    open: false,
+    scenario: 'answer for another 住民票コード refused, then the number recorded and its 本人確認情報 sent',
+    from: ['test/workflow/individual-number.workflow', 'test/integration/individual-number.integration'],
+    where: (s) => (s.activities.recordIndividualNumber ?? 0) >= 2,
+  },
+  {
+    name: 'delivery-address.purged',
+    kind: 'deliveryAddressWorkflow',
+    open: false,
+    scenario: '送付先情報 sent to J-LIS and purged on its receipt',
+    from: ['test/integration/individual-number.integration', 'test/workflow/individual-number.workflow'],
+    where: (s) => has(s, 'purgeDeliveryAddressInfo'),
+  },
 ];

@@ -7,6 +7,16 @@ export const RESIDENT_CODE_POOL_EMPTY = 'residentCodePoolEmpty';
 export const RESIDENT_CODE_POOL_EMPTY_MESSAGE =
   '住民票コードの在庫がありません。住基ネット（CS）から住民票コードの払出しを受けてから、もう一度受け付けてください。';
 
+/**
+ * The intake refusal in the shape of the other rule errors (422 RULE_VIOLATION, `case-intake.ts`): an intake's
+ * `check` returns it when `residentCodePoolLevel(em)` is smaller than the number of codes it needs.
+ */
+export const residentCodePoolEmptyError = (field = '/'): { field: string; rule: string; message: string } => ({
+  field,
+  rule: RESIDENT_CODE_POOL_EMPTY,
+  message: RESIDENT_CODE_POOL_EMPTY_MESSAGE,
+});
+
 /** The pool has no unused 住民票コード left: the intake is refused and nothing is stored. */
 export class ResidentCodePoolEmptyError extends Error {
   readonly rule = RESIDENT_CODE_POOL_EMPTY;

@@ -4,7 +4,7 @@
  * the 3-⑥ 継続利用 request, acknowledgements, errors) are not public (domain.md §9.1), so this is our own JSON contract
  * carrying the real data items, built from the shared partner pieces (partner-contract.ts).
  * `additionalProperties: false` at every level: a stray field (say an `individualNumber`) is a 400, never forwarded.
- * Not covered yet: 送付先情報 (I-10, domain.md §3.6), which goes through the CS or on encrypted media.
+ * The 個人番号 generation request and answer and the 送付先情報 (I-9, I-10) are in jlis-number-messages.ts.
  */
 import type { SchemaObject } from 'ajv';
 import {

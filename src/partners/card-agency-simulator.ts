@@ -6,6 +6,8 @@
  * Message endpoints (bearer token; faults apply here only; Idempotency-Key header required, equal to the body's):
  *   POST /jlis/v1/continued-use  ContinuedUseRequest → 201 ack | 200 ack (duplicate) | 400 | 401 | 409 | 422 | 503
  *   POST /jlis/v1/card-events    CardEvent           → same
+ *   POST /jlis/v1/individual-number-requests, POST /jlis/v1/delivery-address-info → jlis-number-simulator.ts (the
+ *   number is answered asynchronously to the city's /jlis-inbound; routes and answer faults under _admin)
  * Admin endpoints (same token):
  *   GET  /jlis/v1/_admin/received?kind=continued-use|card-events → { kind, count, items }
  *   GET  /jlis/v1/_admin/faults · POST /jlis/v1/_admin/faults (FaultsRequest) → FaultsView

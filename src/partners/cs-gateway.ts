@@ -19,6 +19,7 @@ import {
   type PartnerFieldRef,
   type RejectedErrorOptions,
 } from './partner-errors';
+import type { ResidentCodeBatch, ResidentCodeBatchRequest } from './cs-resident-codes';
 
 export type {
   AddressAnnexNotice,
@@ -68,4 +69,6 @@ export interface CsGateway {
   sendCertificateWithdrawal(m: MoveOutCertificateWithdrawal): Promise<CsAck>;
   /** 戸籍の附票記載事項通知 (no 特定個人情報) from us to the 本籍地 (住基法第19条). Idempotent on `n.idempotencyKey`. */
   sendAddressAnnexNotice(n: AddressAnnexNotice): Promise<CsAck>;
+  /** A batch of unused 住民票コード for the pool (domain.md §4.7 step 1). Idempotent on `r.idempotencyKey`. */
+  requestResidentCodes(r: ResidentCodeBatchRequest): Promise<ResidentCodeBatch>;
 }

@@ -35,6 +35,12 @@ import {
   type MoveOutCertificateWithdrawal,
 } from './cs-move-messages';
 import { HttpPortClient, type HttpPortClientOptions, type PortErrorFactory } from './http-port-client';
+import {
+  ResidentCodeBatchRequestSchema,
+  ResidentCodeBatchSchema,
+  type ResidentCodeBatch,
+  type ResidentCodeBatchRequest,
+} from './cs-resident-codes';
 
 /**
  * `validateOutgoing` (default true): an invalid message, e.g. a 転入通知 carrying an `individualNumber`, is refused
@@ -49,6 +55,7 @@ export const CS_PATHS = {
   CERTIFICATE_REQUESTS: '/cs/v1/certificate-requests',
   CERTIFICATE_WITHDRAWALS: '/cs/v1/move-out-certificate-withdrawals',
   ADDRESS_ANNEX_NOTICES: '/cs/v1/address-annex-notices',
+  RESIDENT_CODE_BATCHES: '/cs/v1/resident-code-batches',
 } as const;
 
 const CS_ERRORS: PortErrorFactory = {
@@ -66,6 +73,11 @@ const addressAnnexNotice = { message: compileSchema<AddressAnnexNotice>(AddressA
 const certificateWithdrawal = {
   message: compileSchema<MoveOutCertificateWithdrawal>(MoveOutCertificateWithdrawalSchema),
   ack,
+};
+
+const residentCodeBatch = {
+  message: compileSchema<ResidentCodeBatchRequest>(ResidentCodeBatchRequestSchema),
+  ack: compileSchema<ResidentCodeBatch>(ResidentCodeBatchSchema),
 };
 
 export class CsHttpClient implements CsGateway {
@@ -97,5 +109,9 @@ export class CsHttpClient implements CsGateway {
 
   sendAddressAnnexNotice(n: AddressAnnexNotice): Promise<CsAck> {
     return this.http.send(CS_PATHS.ADDRESS_ANNEX_NOTICES, n, addressAnnexNotice);
+  }
+
+  requestResidentCodes(r: ResidentCodeBatchRequest): Promise<ResidentCodeBatch> {
+    return this.http.send(CS_PATHS.RESIDENT_CODE_BATCHES, r, residentCodeBatch);
   }
 }

@@ -30,6 +30,7 @@ import {
 } from './cs-messages';
 import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from './cs-move-messages';
 import { SimFaults } from './sim/faults';
+import { ResidentCodeIssuer } from './cs-resident-codes';
 import { StoreAndForward, type ForwarderOptions, type ForwardState } from './sim/forwarder';
 import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
 import type { SimLog } from './sim/server';
@@ -112,6 +113,8 @@ export class CsSimulatorState {
   /** Last accepted 更新順番号 by `${municipalityCode}:${residentRecordCode}`. */
   readonly sequences = new SequenceTracker();
   readonly faults: SimFaults;
+  /** 住民票コード batches handed out (cs-resident-codes.ts). */
+  readonly residentCodes: ResidentCodeIssuer;
   /** Routes to the towns' inbound APIs and the store-and-forward queues. */
   readonly forwarding: StoreAndForward;
   private readonly municipalities: ReadonlySet<string> | undefined;
@@ -122,6 +125,7 @@ export class CsSimulatorState {
   ) {
     this.municipalities = opts.municipalities && new Set(opts.municipalities);
     this.faults = new SimFaults(now);
+    this.residentCodes = new ResidentCodeIssuer(now);
     this.forwarding = new StoreAndForward(opts.forwarding, opts.log, now);
   }
 

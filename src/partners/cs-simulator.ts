@@ -59,6 +59,11 @@ import { CsMessageKind, CsSimulatorState } from './cs-simulator-state';
 import { municipalityCodeSchema } from './partner-contract';
 import type { ForwarderOptions } from './sim/forwarder';
 import {
+  ResidentCodeBatchRequestSchema,
+  type ResidentCodeBatch,
+  type ResidentCodeBatchRequest,
+} from './cs-resident-codes';
+import {
   createPartnerApp,
   finishPartnerApp,
   listen,
@@ -133,6 +138,7 @@ export const CsReceivedQuerySchema: SchemaObject = {
 };
 
 const PREFIX = '/cs/v1';
+const validateCodeBatch = compileSchema<ResidentCodeBatchRequest>(ResidentCodeBatchRequestSchema);
 const validateIdentityUpdate = compileSchema<IdentityUpdate>(IdentityUpdateSchema);
 const validateMoveInNotice = compileSchema<MoveInNotice>(MoveInNoticeSchema);
 const validateMoveOutCertificateInfo = compileSchema<MoveOutCertificateInfo>(MoveOutCertificateInfoSchema);
@@ -180,6 +186,15 @@ export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Expr
   app.post(
     `${PREFIX}/address-annex-notices`,
     messageRoute(route, validateAddressAnnexNotice, (n) => state.acceptAddressAnnexNotice(n)),
+  );
+
+  app.post(
+    `${PREFIX}/resident-code-batches`,
+    messageRoute<ResidentCodeBatchRequest, ResidentCodeBatch>(
+      { ...route, ackId: (b) => b.batchId },
+      validateCodeBatch,
+      (r) => state.residentCodes.accept(r),
+    ),
   );
 
   mountAdminRoutes(app, PREFIX, {

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { residentCodeWithCheckDigit } from '../../src/partners/cs-resident-codes';
 import {
   type AddressAnnexNotice,
   CsRejectedError,
@@ -30,6 +31,20 @@ export class ScriptedCs implements CsGateway {
   annexDownUntilMs = 0;
   rejectWith?: string;
   private readonly acks = new Map<string, CsAck>();
+
+  /** 住民票コード handed out, in order (valid check digits, never repeated). */
+  private codeSerial = 0;
+  async requestResidentCodes(r: { count: number; idempotencyKey: string }) {
+    const codes = Array.from({ length: r.count }, () =>
+      residentCodeWithCheckDigit(String(1_000_000_000 + ++this.codeSerial).slice(-10)),
+    );
+    return {
+      batchId: `RCB-${r.idempotencyKey.slice(-12)}`,
+      codes,
+      receivedAt: new Date().toISOString(),
+      duplicate: false,
+    };
+  }
 
   sendIdentityUpdate(u: IdentityUpdate) {
     return this.accept(u.idempotencyKey, () => this.identityUpdates.push(u));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createJlisInbound } from '../../src/api/jlis-inbound-router';
+import { loadNumberConsole, numberAttentionLabel } from '../../src/api/web/queries/individual-number-query';
 import { ChangeReason } from '../../src/domain/change-reason';
 import { isIndividualNumber } from '../../src/domain/check-digits';
 import {
@@ -106,11 +107,15 @@ describe('individualNumberWorkflow', () => {
     await eventually(async () => ((await requestRow(caseId)).attentionReason === 'NO_ANSWER' ? true : undefined));
     expect((await handle.describe()).status.name).toBe('RUNNING');
     expect(await numberOf(person.addresseeNumber)).toBeUndefined();
+    // the supervisor console lists it with its reason in Japanese
+    const onConsole = (await loadNumberConsole(h.orm, 10)).requests.find((r) => r.caseId === caseId);
+    expect(numberAttentionLabel[onConsole!.attentionReason!]).toContain('届いていません');
 
     const number = randomIndividualNumber();
     await answer(request, { individualNumber: number });
     await handle.result();
     expect(await numberOf(person.addresseeNumber)).toBe(number);
+    expect((await loadNumberConsole(h.orm, 10)).requests.map((r) => r.caseId)).not.toContain(caseId);
     const row = await requestRow(caseId);
     expect(row).toMatchObject({ state: 'RECORDED', attentionReason: null });
     const history = await em().find(
@@ -177,7 +182,7 @@ describe('individualNumberWorkflow', () => {
     await sleepFor(86_400_000);
     expect((await requestRow(caseId)).attentionReason).toBe('NO_ANSWER');
     expect((await handle.describe()).status.name).toBe('RUNNING');
-    await handle.terminate('test over');
+    // left open: the harness closes the server (a recording keeps it as an open history)
   });
 });
 

@@ -82,6 +82,7 @@ export function webRouter(deps: WebDeps): Router {
     {
       orm: deps.orm,
       municipalityName,
+      residentCodePoolThreshold: deps.config.residentCodePool.threshold,
       temporalUi: (id) =>
         `${deps.config.temporalUiUrl}/namespaces/${deps.config.temporalNamespace}/workflows/${encodeURIComponent(id)}`,
     },

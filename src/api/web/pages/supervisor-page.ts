@@ -10,6 +10,7 @@ import { attentionLabel, partnerLabel, stepText } from '../labels';
 import { page } from '../layout';
 import { loadConsole, type AttentionCase, type ConsoleFilter } from '../queries/attention-query';
 import { PARTNERS, Reason } from '../queries/attention-rules';
+import { loadNumberConsole, numberAttentionLabel, type NumberConsole } from '../queries/individual-number-query';
 import { loadPartnerHealth, type PartnerStatus } from '../queries/partner-health-query';
 import { requireWebRole } from '../web-auth';
 import { webOf, type WebContext } from '../web-context';
@@ -72,10 +73,31 @@ function table(ctx: WebContext, cases: AttentionCase[], temporalUi: (workflowId:
     )}</tbody></table>`;
 }
 
+/** The 住民票コード pool level (an alert below the threshold) and the 個人番号 generation tasks. */
+function numberSection(ctx: WebContext, n: NumberConsole): SafeHtml {
+  const low = n.poolLevel < n.poolThreshold;
+  return html`<div class="cards" aria-label="住民票コードと個人番号生成">
+      <div class="card ${low ? 'card-alert' : 'card-ok'}">住民票コードの在庫<b>${n.poolLevel}</b>${low ? html`下限 ${n.poolThreshold} を下回っています：CS から払出しを受けてください` : html`下限 ${n.poolThreshold}`}</div>
+      <div class="card ${n.requests.length ? 'card-alert' : 'card-ok'}">個人番号生成の要対応<b>${n.requests.length}</b>件</div></div>
+    ${
+      n.requests.length
+        ? html`<table class="grid"><caption>個人番号生成の要対応</caption><thead><tr><th scope="col">案件番号</th><th scope="col">宛名番号</th><th scope="col">理由</th><th scope="col">発生</th><th scope="col">要求日時</th></tr></thead><tbody>
+      ${n.requests.map((r) => html`<tr class="row-alert"><td>${caseLink(r.caseId)}</td><td class="mono">${r.addresseeNumber}</td><td>${numberAttentionLabel[r.attentionReason ?? ''] ?? r.attentionReason}</td><td>${r.attentionAt ? timeEl(r.attentionAt) : ''}</td><td>${timeEl(r.requestedAt)}（${ageEl(r.requestedAt, ctx.now)}）</td></tr>`)}
+    </tbody></table>`
+        : ''
+    }`;
+}
+
 /** The supervisor's console (issue #5 §6): every stuck case with its reason, counts, and per-case or bulk actions. */
 export function installSupervisorRoutes(
   r: Router,
-  deps: { orm: MikroORM; municipalityName: string; temporalUi: (workflowId: string) => string },
+  deps: {
+    orm: MikroORM;
+    municipalityName: string;
+    temporalUi: (workflowId: string) => string;
+    /** Below it the 住民票コード pool is flagged (RESIDENT_CODE_POOL_THRESHOLD). */
+    residentCodePoolThreshold: number;
+  },
   session: RequestHandler,
 ) {
   r.get('/supervisor', session, requireWebRole(deps.orm, can.superviseCases, 'GET /supervisor'), async (req, res) => {
@@ -88,6 +110,7 @@ export function installSupervisorRoutes(
     };
     const data = await loadConsole(deps.orm, ctx.now, f);
     const health = await loadPartnerHealth(deps.orm, ctx.now, data);
+    const numbers = await loadNumberConsole(deps.orm, deps.residentCodePoolThreshold);
     const staffIds = (
       await deps.orm.em.fork().find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })
     ).map((s) => s.userId);
@@ -96,6 +119,7 @@ export function installSupervisorRoutes(
     <div class="cards" aria-label="理由別の件数"><a class="card ${data.total ? 'card-alert' : 'card-ok'}" href="/supervisor"${!f.reason ? html` aria-current="true"` : ''}>要対応の案件<b>${data.total}</b>すべて</a>
       ${data.byReason.map(([reason, n]) => html`<a class="card card-alert" href="${href({ ...f, reason: f.reason === reason ? undefined : reason })}"${f.reason === reason ? html` aria-current="true"` : ''}>${attentionLabel[reason] ?? reason}<b>${n}</b>件</a>`)}</div>
     ${partnerCards(health, byPartner, f)}
+    ${numberSection(ctx, numbers)}
     <form method="get" action="/supervisor" class="filters" role="search" aria-label="絞り込み">
       ${f.reason ? html`<input type="hidden" name="reason" value="${f.reason}">` : ''}${f.partner ? html`<input type="hidden" name="partner" value="${f.partner}">` : ''}
       <label>手続 <select name="procedure" data-search>${ctx.labels.procedureOptions(f.procedure)}</select></label><button type="submit">表示</button>
