@@ -12,8 +12,13 @@ import {
   CertificateIssuance,
   OutboxMessage,
   Resident,
+  ResidentHistory,
 } from '../../src/db/entities';
 import { residentCodePoolLevel } from '../../src/db/resident-code-pool';
+import { createPiiCrypto } from '../../src/db/pii-crypto';
+import { keyBytes } from '../../src/config';
+import { isIndividualNumber } from '../../src/domain/check-digits';
+import { compact, pdfBytesText } from '../support/pdf-text';
 import { birthApplication, fillPool, seedParents } from '../support/birth-fixtures';
 import { today } from '../support/fixtures';
 import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
@@ -101,7 +106,7 @@ describe.each([
     expect(running).toEqual([]);
   });
 
-  it('records a birth: intake → 決裁 → 住民票コード → one 本人確認情報 (through a CS outage) → waits for the 個人番号', async () => {
+  it('records a birth: intake → 決裁 → 住民票コード → one 本人確認情報 (through a CS outage) → 個人番号 from J-LIS → 通知票, 写し, 送付先情報', async () => {
     if ((await counts()).pool === 0) await fillPool(sys.orm, 3);
     const app = birthApplication(householdNumber, { certificateRequest: { includeHouseholdHead: true } });
     const key = randomUUID();
@@ -124,7 +129,46 @@ describe.each([
     expect(first8[0]!.body.identity).not.toHaveProperty('individualNumber');
     expect(first8[0]!.body.identity.changeReason).toBe('12');
 
-    expect(await sys.orm.em.fork().count(CertificateIssuance, { caseId })).toBe(0); // nothing printed before the number
     expect(await sys.orm.em.fork().count(AuditLog, { caseId, action: '異動（本登録）' })).toBe(1);
+
+    // the J-LIS simulator answers asynchronously: the number is recorded as an appended 異動 and sent to the CS
+    const done = await waitStatus(caseId, 'COMPLETED');
+    const numbered = await sys.orm.em.fork().findOneOrFail(Resident, { addresseeNumber: child.addresseeNumber });
+    const number = createPiiCrypto(keyBytes(sys.config.keys.piiEncryption), keyBytes(sys.config.keys.piiIndex)).decrypt(
+      numbered.individualNumberEnc!,
+    );
+    expect(isIndividualNumber(number)).toBe(true);
+    const history = await sys.orm.em
+      .fork()
+      .find(ResidentHistory, { addresseeNumber: child.addresseeNumber }, { orderBy: { historyNumber: 'asc' } });
+    expect(history.map((h) => h.changeReason)).toEqual([ChangeReason.BIRTH, '個人番号（職権記載）']);
+    const updates = await updatesFor(child.residentRecordCode!);
+    expect(updates.map((u) => u.body.identity.individualNumber)).toEqual([undefined, number]);
+    const jlis = async (kind: string) =>
+      (
+        (await fetch(`${sys.jlisUrl}/jlis/v1/_admin/received?kind=${kind}`, {
+          headers: { authorization: `Bearer ${sys.config.jlisToken}` },
+        }).then((r) => r.json())) as { items: Array<{ body: any }> }
+      ).items.filter((m) => JSON.stringify(m.body).includes(child.residentRecordCode!));
+    expect(await jlis('individual-number-requests')).toHaveLength(1);
+    expect(
+      await eventually(async () =>
+        (await jlis('delivery-address-info')).length ? jlis('delivery-address-info') : undefined,
+      ),
+    ).toHaveLength(1);
+
+    // the 住民票コード通知票 (the code, never the 個人番号) and the 住民票の写し asked at intake
+    const text = async (type: string) => {
+      const d = (done.certificates as Array<{ type: string; href: string }>).find((x) => x.type === type);
+      expect(d, type).toBeDefined();
+      return compact(pdfBytesText((await sys.api('GET', d!.href, { token: clerk })).buffer));
+    };
+    const notice = await text('residentCodeNotice');
+    expect(notice).toContain('住民票コード通知票');
+    expect(notice).toContain(child.residentRecordCode!.slice(0, 4));
+    expect(notice).not.toContain(number);
+    const copy = await text('residentRecordCopy');
+    expect(copy).toContain(compact(`${child.familyName}${child.givenName}`));
+    expect(await sys.orm.em.fork().count(CertificateIssuance, { caseId })).toBe(2);
   });
 });
