@@ -319,9 +319,9 @@ export const SELECTION: Selection[] = [
     name: 'individual-number.recorded',
     kind: 'individualNumberWorkflow',
     open: false,
-    scenario: 'answer for another 住民票コード refused, then the number recorded and its 本人確認情報 sent',
+    scenario: 'the answer recorded as 個人番号（職権記載） and its 本人確認情報 sent; 送付先情報 handed to its own workflow',
     from: ['test/workflow/individual-number.workflow', 'test/integration/individual-number.integration'],
-    where: (s) => (s.activities.recordIndividualNumber ?? 0) >= 2,
+    where: (s) => has(s, 'recordIndividualNumber'),
   },
   {
     name: 'delivery-address.purged',
