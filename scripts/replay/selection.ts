@@ -319,7 +319,8 @@ export const SELECTION: Selection[] = [
     name: 'individual-number.recorded',
     kind: 'individualNumberWorkflow',
     open: false,
-    scenario: 'the answer recorded as 個人番号（職権記載） and its 本人確認情報 sent; 送付先情報 handed to its own workflow',
+    scenario:
+      'the answer recorded as 個人番号（職権記載） and its 本人確認情報 sent; 送付先情報 handed to its own workflow',
     from: ['test/workflow/individual-number.workflow', 'test/integration/individual-number.integration'],
     where: (s) => has(s, 'recordIndividualNumber'),
   },
