@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { CaseRecord, Resident } from '../../src/db/entities';
 import { addDays, toWareki } from '../../src/domain/dates';
+import { MASK } from '../../src/api/web/panels/record-fields';
 import { fillPool } from '../support/birth-fixtures';
+import { piiOf } from '../support/harness';
 import { today } from '../support/fixtures';
 import { launchBrowser, loginAs, reloadUntil, shot } from './support/browser';
 import { demoHousehold, searchAndPick } from './support/demo-households';
@@ -70,12 +72,25 @@ describe('e2e: 出生届 from the search', () => {
       approver.waitForURL(`**/cases/${caseId}`),
       approver.click('#action-approve button[type="submit"]'),
     ]);
-    await reloadUntil(approver, '個人番号の生成待ち', { selector: 'section.summary' });
+    // the J-LIS simulator answers asynchronously; the case completes with the number recorded (masked on screen)
+    await reloadUntil(approver, '完了', { selector: 'section.summary' });
     const child = await sys.orm.em.fork().findOneOrFail(Resident, { processId: caseId });
     expect(child).toMatchObject({ householdNumber: parent.householdNumber, relationshipToHead: '子' });
-    expect(await approver.locator('#number-step').innerText()).toContain('J-LIS に生成を依頼しました');
+    expect(await approver.locator('#number-step').innerText()).toContain('記録済み');
     expect(await approver.locator('main').innerText()).toContain(child.residentRecordCode!);
-    await shot(approver, '41-birth-generating-number');
+    await shot(approver, '41-birth-number-recorded');
+    // the resident record shows the number masked, never in clear unless 「個人番号を表示」 is used
+    const number = piiOf(sys.config).decrypt(child.individualNumberEnc!);
+    await approver.goto('/search');
+    await approver.fill('#s-code', child.residentRecordCode!);
+    await approver.click('form:has(#s-code) button[type="submit"]');
+    const row = approver.locator('table.grid tbody tr', { hasText: `${child.familyName}　${child.givenName}` });
+    await expect.poll(() => row.count()).toBe(1);
+    await row.locator('button:has-text("開く")').click();
+    await expect.poll(() => new URL(approver.url()).pathname).toBe('/residents/view');
+    const record = await approver.locator('main').innerText();
+    expect(record).toContain(MASK);
+    expect(record).not.toContain(number);
     await approver.context().close();
   });
 });
