@@ -110,7 +110,7 @@ async function main() {
             givenName: `子${i + 2}`,
             familyNameKana: parent.familyNameKana,
             givenNameKana: 'コ',
-            birthDate: addDays(today, -(i % 10)),
+            birthDate: addDays(today, -(Math.abs(i) % 10)), // the warm-up birth is i = -1
             sex: i % 2 ? '1' : '2',
             relationshipToHead: '子',
           },
