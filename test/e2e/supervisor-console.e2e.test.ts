@@ -111,6 +111,7 @@ describe('e2e: supervisor console', () => {
     const text = await page.locator('main').innerText();
     expect(text).toContain('最も古い決裁待ち');
     expect(text).toMatch(/中央値 \d/);
+    expect(text).toMatch(/住民票コードの在庫\s*\d+/); // the pool level (issue 11), an alert below its threshold
     const bars = await page.locator('section[aria-labelledby="h-c3"] svg').innerHTML();
     expect(bars).toContain('CS（住基ネット）');
     expect(bars).toMatch(/\d+%/);

@@ -88,7 +88,16 @@ export function webRouter(deps: WebDeps): Router {
     },
     session,
   );
-  installDashboardRoutes(r, { orm: deps.orm, municipalityName, procedures: deps.procedures }, session);
+  installDashboardRoutes(
+    r,
+    {
+      orm: deps.orm,
+      municipalityName,
+      procedures: deps.procedures,
+      residentCodePoolThreshold: deps.config.residentCodePool.threshold,
+    },
+    session,
+  );
   installIntakeRoutes(r, deps, session);
   installSupportMeasureRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
   for (const m of deps.procedures.modules) m.installWeb?.(r, deps, session);

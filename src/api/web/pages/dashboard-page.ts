@@ -6,6 +6,7 @@ import { ageEl, caseLink, timeEl } from '../components';
 import { duration, percent, wareki } from '../format';
 import { html } from '../html';
 import { page } from '../layout';
+import { residentCodePoolLevel } from '../../../db/resident-code-pool';
 import { loadDashboard, StatusGroup } from '../queries/dashboard-query';
 import type { ProcedureTable } from '../../../procedures/table';
 import { requireWebRole } from '../web-auth';
@@ -31,18 +32,21 @@ const shortDuration = (ms: number) =>
 /** A small operational dashboard (issue #5 §7): SVG charts with the numbers beside them. */
 export function installDashboardRoutes(
   r: Router,
-  deps: { orm: MikroORM; municipalityName: string; procedures: ProcedureTable },
+  deps: { orm: MikroORM; municipalityName: string; procedures: ProcedureTable; residentCodePoolThreshold: number },
   session: RequestHandler,
 ) {
   r.get('/dashboard', session, requireWebRole(deps.orm, can.readCases, 'GET /dashboard'), async (req, res) => {
     const ctx = webOf(res);
     const d = await loadDashboard(deps.orm, ctx.now, deps.procedures);
+    const pool = await residentCodePoolLevel(deps.orm.em.fork());
+    const poolLow = pool < deps.residentCodePoolThreshold;
     const body = html`
     <div class="cards">
       <div class="card">本日受付<b>${d.byProcedure.reduce((s, p) => s + Object.values(p.groups).reduce((a, b) => a + b, 0), 0)}</b>件（${wareki(d.today)}）</div>
       <div class="card">決裁待ち<b>${d.waitingApprovals}</b>件</div>
       <div class="card ${d.oldestApproval ? 'card-alert' : 'card-ok'}">最も古い決裁待ち<b>${d.oldestApproval ? ageEl(d.oldestApproval.createdAt, ctx.now) : '—'}</b>${d.oldestApproval ? html`${caseLink(d.oldestApproval.caseId)}（${ctx.labels.procedureText(d.oldestApproval.procedure)}）` : 'ありません'}</div>
       <div class="card">受付から完了まで（7日間）<b>中央値 ${dur(d.week.p50)}</b>p95 ${dur(d.week.p95)} ／ ${d.week.count}件</div>
+      <div class="card ${poolLow ? 'card-alert' : 'card-ok'}">住民票コードの在庫<b>${pool}</b>${poolLow ? html`下限 ${deps.residentCodePoolThreshold} を下回っています` : html`下限 ${deps.residentCodePoolThreshold}`}</div>
     </div>
     <div class="charts">
       <section class="panel chart" aria-labelledby="h-c1"><h2 id="h-c1">本日の案件（手続・状態別）</h2>
