@@ -201,8 +201,12 @@ describe('online 転出: portal → origin → destination → 特例転入 → 
     const sent = await submit('valid', onlineContent(members));
     const caseId = String(sent.sent.body.caseId);
     await caseStatus(A, tokens.aClerk, caseId, CaseStatus.AWAITING_REVIEW);
-    await A.api('POST', `/api/cases/${caseId}/confirm-review`, { token: tokens.aClerk, body: {} });
-    await A.api('POST', `/api/cases/${caseId}/approve`, { token: tokens.aApprover });
+    expect(
+      (await A.api('POST', `/api/cases/${caseId}/confirm-review`, { token: tokens.aClerk, body: {} })).status,
+    ).toBe(200);
+    await caseStatus(A, tokens.aClerk, caseId, CaseStatus.AWAITING_APPROVAL);
+    const approved = await A.api('POST', `/api/cases/${caseId}/approve`, { token: tokens.aApprover });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
     await caseStatus(A, tokens.aClerk, caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
     const codes = (
       await A.orm.em.fork().find(Resident, { addresseeNumber: { $in: members.map((m) => m.addresseeNumber) } })
