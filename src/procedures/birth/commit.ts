@@ -8,21 +8,13 @@ import { FailureType } from '../../domain/failures';
 import { CardStatus, ForeignResidentCategory, LegacyCardStatus, ResidentStatus } from '../../domain/registry-values';
 import { audit } from '../../db/audit-writer';
 import { CounterName, nextSerial } from '../../db/counters';
-import {
-  AuditAction,
-  CaseActionLog,
-  CaseApplication,
-  Household,
-  OutboxKind,
-  Resident,
-  ResidentHistory,
-} from '../../db/entities';
+import { AuditAction, CaseActionLog, Household, OutboxKind, Resident, ResidentHistory } from '../../db/entities';
 import { fullName } from '../../db/registry-lookup';
 import { drawResidentRecordCode } from '../../db/resident-code-pool';
 import { snapshotOf } from '../../db/snapshot';
 import type { ActivityDeps } from '../../activities/deps';
 import { enqueue, identityUpdateOf } from '../../activities/outbox-writer';
-import { alreadyCommitted, type CommitResult } from '../move-in/commit';
+import { commitOnce, type CommitResult } from '../move-in/commit';
 import { BIRTH_STAY, type StoredBirthApplication } from './schema';
 
 export interface CommitBirthInput {
@@ -40,15 +32,8 @@ export interface CommitBirthInput {
  */
 export function birthActivities(deps: ActivityDeps) {
   return {
-    async commitBirth(input: CommitBirthInput): Promise<CommitResult> {
-      return deps.orm.em.fork().transactional(async (em) => {
-        const done = await alreadyCommitted(em, input.caseId);
-        if (done) return done;
-        const app = await em.findOne(CaseApplication, { caseId: input.caseId });
-        if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
-        return writeBirth(em, deps, input, app.payload as unknown as StoredBirthApplication);
-      });
-    },
+    commitBirth: (input: CommitBirthInput): Promise<CommitResult> =>
+      commitOnce<StoredBirthApplication>(deps, input.caseId, (em, app) => writeBirth(em, deps, input, app)),
   };
 }
 

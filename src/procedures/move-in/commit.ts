@@ -51,19 +51,30 @@ export interface CommitResult {
  */
 export function moveInActivities(deps: ActivityDeps) {
   return {
-    async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
-      return deps.orm.em.fork().transactional(async (em) => {
-        const done = await alreadyCommitted(em, input.caseId);
-        if (done) return done;
-        const app = await em.findOne(CaseApplication, { caseId: input.caseId });
-        if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
-        return writeMoveIn(em, deps, input, app.payload as unknown as StoredMoveInApplication);
-      });
-    },
+    commitMoveIn: (input: CommitMoveInInput): Promise<CommitResult> =>
+      commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app) => writeMoveIn(em, deps, input, app)),
   };
 }
 
 export type MoveInActivities = ReturnType<typeof moveInActivities>;
+
+/**
+ * The 本登録 of a case that adds residents, once: in one transaction, the result of an earlier commit of this case (an
+ * activity retry) or else `write` with the stored application.
+ */
+export function commitOnce<A>(
+  deps: ActivityDeps,
+  caseId: string,
+  write: (em: EntityManager, app: A) => Promise<CommitResult>,
+): Promise<CommitResult> {
+  return deps.orm.em.fork().transactional(async (em) => {
+    const done = await alreadyCommitted(em, caseId);
+    if (done) return done;
+    const app = await em.findOne(CaseApplication, { caseId });
+    if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
+    return write(em, app.payload as unknown as A);
+  });
+}
 
 /** The result of an earlier commit of this case (activity retry after a crash), if any. */
 export async function alreadyCommitted(em: EntityManager, caseId: string): Promise<CommitResult | undefined> {
