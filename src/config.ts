@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { msToNumber } from '@temporalio/common';
@@ -13,8 +13,15 @@ import { DEFAULT_TIMINGS, type WorkflowTimings } from './domain/retry-policies';
  * Validated with ajv at start-up: a bad value stops the process with the variable's name.
  */
 export interface AppConfig {
+  /** JUKI_ENV=production: every secret and partner setting must come from the environment (`productionProblems`). */
+  production: boolean;
   dataDir: string;
   databaseUrl: string; // sqlite:<file> | sqlite::memory: | mysql://user:pass@host:port/db
+  /**
+   * The DB user that runs the migrations (DDL; MIGRATION_DATABASE_URL). The application's own user (`databaseUrl`)
+   * may only INSERT and SELECT `audit_log` (README "Security: audit"); unset = the application's URL (embedded mode).
+   */
+  migrationDatabaseUrl?: string;
   temporalAddress: string;
   temporalNamespace: string;
   taskQueue: string;
@@ -23,7 +30,12 @@ export interface AppConfig {
   apiPort: number;
   csUrl: string;
   csToken: string;
-  csInboundToken: string;
+  csInboundToken: string; // development only: the any-sender credential '*' of csInboundCredentials
+  /**
+   * Per-sender credentials of /cs-inbound (CS_INBOUND_CREDENTIALS `code=sha256hex,…`): the sending municipality's code
+   * → SHA-256 (hex) of the bearer token the CS presents for it. '*' (any sender) only outside production.
+   */
+  csInboundCredentials: Record<string, string>;
   jlisUrl: string; // 個人番号カード管理システム (the simulator in embedded mode)
   jlisToken: string; // the CS presents it when delivering messages from other towns to /cs-inbound
   jlisInboundToken: string; // J-LIS presents it when it answers a 個人番号 generation request (/jlis-inbound)
@@ -44,7 +56,17 @@ export interface AppConfig {
   portalKey: string; // base64, ≥ 32 bytes: HMAC key of the portal's requests
   /** PEM files: trust anchors (J-LIS CA), intermediates, and a revocation list (one hex serial per line). */
   portalTrustFiles?: { anchors: string; intermediates?: string; revokedSerials?: string };
-  keys: { piiEncryption: string; piiIndex: string; payloadCodec: string }; // base64, 32 bytes each
+  /**
+   * base64, 32 bytes each. The current keys encrypt; the retired ones (PII_ENCRYPTION_RETIRED_KEYS,
+   * PAYLOAD_CODEC_RETIRED_KEYS, comma-separated) only decrypt until `npm run keys:reencrypt` (README "Security").
+   */
+  keys: {
+    piiEncryption: string;
+    piiIndex: string;
+    payloadCodec: string;
+    retiredPiiEncryption?: string[];
+    retiredPayloadCodec?: string[];
+  };
   /** Retry policies and SLAs the workflows run with (passed in each workflow's input). */
   timings: WorkflowTimings;
   /** Every deadline number of the move procedures (domain spec §6, §9.3), each from its environment variable. */
@@ -138,14 +160,28 @@ const configSchema = {
     portalToken: { type: 'string', minLength: 16 },
     portalKeyId: { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' },
     portalKey: { type: 'string', pattern: '^[A-Za-z0-9+/]{43,}={0,2}$' },
+    csInboundCredentials: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^([0-9]{6}|\\*)$' },
+      additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    },
     keys: {
       type: 'object',
-      properties: Object.fromEntries(
-        ['piiEncryption', 'piiIndex', 'payloadCodec'].map((k) => [
-          k,
-          { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
-        ]),
-      ),
+      properties: {
+        ...Object.fromEntries(
+          ['piiEncryption', 'piiIndex', 'payloadCodec'].map((k) => [
+            k,
+            { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
+          ]),
+        ),
+        ...Object.fromEntries(
+          ['retiredPiiEncryption', 'retiredPayloadCodec'].map((k) => [
+            k,
+            { type: 'array', items: { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' } },
+          ]),
+        ),
+      },
     },
   },
 } as const;
@@ -161,18 +197,118 @@ function loadOrCreateDevKeys(dataDir: string): AppConfig['keys'] {
   return keys;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
-  const dataDir = resolve(env.JUKI_DATA_DIR ?? 'data');
-  const envKeys = env.PII_ENCRYPTION_KEY
-    ? {
-        piiEncryption: env.PII_ENCRYPTION_KEY,
-        piiIndex: env.PII_INDEX_KEY ?? '',
-        payloadCodec: env.PAYLOAD_CODEC_KEY ?? '',
-      }
+/** SHA-256 (hex) of a partner token: what CS_INBOUND_CREDENTIALS holds (never the token itself). */
+export const tokenHash = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/** Built-in development values: production refuses every one of them (and every variable left unset). */
+const DEV_DEFAULTS = {
+  CS_TOKEN: 'dev-cs-token-0123456789',
+  CS_INBOUND_TOKEN: 'dev-cs-inbound-token-0123456789',
+  JLIS_TOKEN: 'dev-jlis-token-0123456789',
+  JLIS_INBOUND_TOKEN: 'dev-jlis-inbound-token-0123456789',
+  PORTAL_TOKEN: 'dev-portal-token-0123456789',
+  PORTAL_KEY_ID: 'mynaportal-dev',
+  PORTAL_KEY: 'ZGV2LXBvcnRhbC1obWFjLWtleS0wMTIzNDU2Nzg5YWJjZGVm',
+} as const;
+
+/**
+ * What production needs from the environment: every secret and partner endpoint, the keys (never generated), the
+ * registry and migration DB users. Each missing variable or development value is named (never its value).
+ */
+const PRODUCTION_REQUIRED = [
+  'DATABASE_URL',
+  'MIGRATION_DATABASE_URL',
+  'TEMPORAL_ADDRESS',
+  'MUNICIPALITY_CODE',
+  'CS_URL',
+  'CS_TOKEN',
+  'CS_INBOUND_CREDENTIALS',
+  'JLIS_URL',
+  'JLIS_TOKEN',
+  'JLIS_INBOUND_TOKEN',
+  'PORTAL_URL',
+  'PORTAL_TOKEN',
+  'PORTAL_KEY_ID',
+  'PORTAL_KEY',
+  'PORTAL_TRUST_ANCHORS',
+  'PII_ENCRYPTION_KEY',
+  'PII_INDEX_KEY',
+  'PAYLOAD_CODEC_KEY',
+] as const;
+
+export const isProduction = (env: NodeJS.ProcessEnv): boolean => env.JUKI_ENV === 'production';
+
+/** The production refusals: unset variables, development values, an any-sender credential. Empty = may start. */
+export function productionProblems(env: NodeJS.ProcessEnv): string[] {
+  const missing = PRODUCTION_REQUIRED.filter((name) => !env[name]?.trim());
+  const devValues = Object.entries(DEV_DEFAULTS)
+    .filter(([name, value]) => env[name] === value)
+    .map(([name]) => name);
+  const problems: string[] = [];
+  if (missing.length) problems.push(`missing: ${missing.join(', ')}`);
+  if (devValues.length) problems.push(`development values: ${devValues.join(', ')}`);
+  if (parseCredentials(env.CS_INBOUND_CREDENTIALS)['*'])
+    problems.push(`CS_INBOUND_CREDENTIALS may not hold the any-sender credential '*'`);
+  if (env.DATABASE_URL && env.DATABASE_URL === env.MIGRATION_DATABASE_URL)
+    problems.push('MIGRATION_DATABASE_URL must name another DB user than DATABASE_URL');
+  return problems;
+}
+
+/** `141500=<sha256hex>,271004=<sha256hex>` → { '141500': '<sha256hex>', … }; a malformed entry is kept for ajv. */
+function parseCredentials(raw: string | undefined): Record<string, string> {
+  if (!raw?.trim()) return {};
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean)
+      .map((e) => {
+        const i = e.indexOf('=');
+        return i < 0
+          ? [e, '']
+          : [
+              e.slice(0, i).trim(),
+              e
+                .slice(i + 1)
+                .trim()
+                .toLowerCase(),
+            ];
+      }),
+  );
+}
+
+const list = (raw: string | undefined): string[] | undefined =>
+  raw?.trim()
+    ? raw
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
     : undefined;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const production = isProduction(env);
+  if (production) {
+    const problems = productionProblems(env);
+    if (problems.length)
+      throw new Error(`production mode (JUKI_ENV=production) refuses to start: ${problems.join('; ')}`);
+  }
+  const dataDir = resolve(env.JUKI_DATA_DIR ?? 'data');
+  const envKeys =
+    env.PII_ENCRYPTION_KEY || production
+      ? {
+          piiEncryption: env.PII_ENCRYPTION_KEY ?? '',
+          piiIndex: env.PII_INDEX_KEY ?? '',
+          payloadCodec: env.PAYLOAD_CODEC_KEY ?? '',
+          retiredPiiEncryption: list(env.PII_ENCRYPTION_RETIRED_KEYS),
+          retiredPayloadCodec: list(env.PAYLOAD_CODEC_RETIRED_KEYS),
+        }
+      : undefined;
+  const csInboundToken = env.CS_INBOUND_TOKEN ?? DEV_DEFAULTS.CS_INBOUND_TOKEN;
   const cfg: AppConfig = {
+    production,
     dataDir,
     databaseUrl: env.DATABASE_URL ?? `sqlite:${join(dataDir, 'registry.sqlite')}`,
+    migrationDatabaseUrl: env.MIGRATION_DATABASE_URL,
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TASK_QUEUE ?? 'registry',
@@ -180,11 +316,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     apiHost: env.API_HOST ?? '127.0.0.1',
     apiPort: Number(env.API_PORT ?? 3000),
     csUrl: env.CS_URL ?? 'http://127.0.0.1:3101',
-    csToken: env.CS_TOKEN ?? 'dev-cs-token-0123456789',
-    csInboundToken: env.CS_INBOUND_TOKEN ?? 'dev-cs-inbound-token-0123456789',
+    csToken: env.CS_TOKEN ?? DEV_DEFAULTS.CS_TOKEN,
+    csInboundToken,
+    csInboundCredentials: env.CS_INBOUND_CREDENTIALS
+      ? parseCredentials(env.CS_INBOUND_CREDENTIALS)
+      : { '*': tokenHash(csInboundToken) },
     jlisUrl: env.JLIS_URL ?? 'http://127.0.0.1:3102',
-    jlisToken: env.JLIS_TOKEN ?? 'dev-jlis-token-0123456789',
-    jlisInboundToken: env.JLIS_INBOUND_TOKEN ?? 'dev-jlis-inbound-token-0123456789',
+    jlisToken: env.JLIS_TOKEN ?? DEV_DEFAULTS.JLIS_TOKEN,
+    jlisInboundToken: env.JLIS_INBOUND_TOKEN ?? DEV_DEFAULTS.JLIS_INBOUND_TOKEN,
     residentCodePool: {
       threshold: Number(env.RESIDENT_CODE_POOL_THRESHOLD ?? 100),
       batchSize: Number(env.RESIDENT_CODE_BATCH_SIZE ?? 500),
@@ -199,9 +338,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
     supportReleaseMinutes: Number(env.SUPPORT_RELEASE_MINUTES ?? 30),
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
-    portalToken: env.PORTAL_TOKEN ?? 'dev-portal-token-0123456789',
-    portalKeyId: env.PORTAL_KEY_ID ?? 'mynaportal-dev',
-    portalKey: env.PORTAL_KEY ?? 'ZGV2LXBvcnRhbC1obWFjLWtleS0wMTIzNDU2Nzg5YWJjZGVm',
+    portalToken: env.PORTAL_TOKEN ?? DEV_DEFAULTS.PORTAL_TOKEN,
+    portalKeyId: env.PORTAL_KEY_ID ?? DEV_DEFAULTS.PORTAL_KEY_ID,
+    portalKey: env.PORTAL_KEY ?? DEV_DEFAULTS.PORTAL_KEY,
     portalTrustFiles: env.PORTAL_TRUST_ANCHORS
       ? {
           anchors: env.PORTAL_TRUST_ANCHORS,
@@ -214,11 +353,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     deadlines: deadlinesFromEnv(env),
     ...overrides,
   };
+  if (!overrides.csInboundCredentials && !env.CS_INBOUND_CREDENTIALS)
+    cfg.csInboundCredentials = { '*': tokenHash(cfg.csInboundToken) };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
   const problems = validate(cfg)
     ? []
     : (validate.errors ?? []).map((e) => `${settingName(e.instancePath)} ${e.message ?? ''}`);
   if (!problems.length) problems.push(...deadlineConsistency(cfg.deadlines), ...retentionLimit(cfg.timings));
+  if (cfg.production && cfg.csInboundCredentials['*'])
+    problems.push(`csInboundCredentials may not hold the any-sender credential '*' in production`);
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
   return cfg;
 }

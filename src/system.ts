@@ -7,7 +7,7 @@ import { createCertificateRenderer } from './activities/certificate-renderer';
 import { createApiApp } from './api/app';
 import { keyBytes, type AppConfig } from './config';
 import { openRegistryDb } from './db/orm';
-import { createPiiCrypto } from './db/pii-crypto';
+import { piiCryptoFor } from './db/pii-crypto';
 import { CardAgencyHttpClient } from './partners/card-agency-http-client';
 import { startCardAgencySimulator, type RunningCardAgencySimulator } from './partners/card-agency-simulator';
 import { CsHttpClient } from './partners/cs-http-client';
@@ -120,7 +120,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
         });
       log(`マイナポータル simulator: ${portal.url}`);
     }
-    const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+    const pii = piiCryptoFor(config.keys);
     const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
     const portalClient = new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken });
     const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });

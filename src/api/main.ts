@@ -1,7 +1,7 @@
 /** Production API entry (behind a load balancer): `tsx src/api/main.ts`. Configuration from env. */
-import { loadConfig, keyBytes } from '../config';
+import { loadConfig } from '../config';
 import { openRegistryDb } from '../db/orm';
-import { createPiiCrypto } from '../db/pii-crypto';
+import { piiCryptoFor } from '../db/pii-crypto';
 import { createTemporalClient } from '../temporal/client';
 import { PROCEDURES } from '../procedures';
 import { createApiApp } from './app';
@@ -10,7 +10,7 @@ import { fileTrustSource, unconfiguredTrust } from './portal-trust';
 async function main() {
   const config = loadConfig();
   const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
-  const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+  const pii = piiCryptoFor(config.keys);
   const temporal = await createTemporalClient(config);
   const server = createApiApp({
     orm,

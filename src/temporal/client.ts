@@ -3,7 +3,9 @@ import { keyBytes, type AppConfig } from '../config';
 import { AesGcmPayloadCodec } from './payload-codec';
 
 export const dataConverterFor = (config: Pick<AppConfig, 'keys'>) => ({
-  payloadCodecs: [new AesGcmPayloadCodec(keyBytes(config.keys.payloadCodec))],
+  payloadCodecs: [
+    new AesGcmPayloadCodec(keyBytes(config.keys.payloadCodec), (config.keys.retiredPayloadCodec ?? []).map(keyBytes)),
+  ],
 });
 
 /** A Temporal client with the encrypting payload codec (the API and scripts use this, never a bare client). */

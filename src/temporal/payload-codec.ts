@@ -8,13 +8,23 @@ const KEY_ID = 'encryption-key-id';
 /**
  * Encrypts every payload Temporal stores (inputs, results, update args, failures' details) with AES-256-GCM.
  * The second layer of architecture principle 1: workflows already carry IDs only; this makes sure that even a
- * mistake would not put readable data into the Temporal database or Web UI.
+ * mistake would not put readable data into the Temporal database or Web UI. Every payload names its key
+ * (`encryption-key-id`, the key's fingerprint); retired keys (PAYLOAD_CODEC_RETIRED_KEYS) still decode the histories
+ * they wrote, so the codec key can rotate while cases stay open for months.
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly keyId: string;
+  private readonly ring = new Map<string, Buffer>();
 
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('payload codec key must be 32 bytes');
+  constructor(
+    private readonly key: Buffer,
+    retired: Buffer[] = [],
+  ) {
+    for (const k of [key, ...retired]) {
+      if (k.length !== 32) throw new Error('payload codec key must be 32 bytes');
+      const id = createHash('sha256').update(k).digest('hex').slice(0, 12);
+      if (!this.ring.has(id)) this.ring.set(id, k);
+    }
     this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 12);
   }
 
@@ -32,9 +42,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return payloads.map((p) => {
       if (Buffer.from(p.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) return p;
       const keyId = Buffer.from(p.metadata?.[KEY_ID] ?? []).toString();
-      if (keyId !== this.keyId) throw new Error(`payload encrypted with unknown key ${keyId}`);
+      const key = this.ring.get(keyId);
+      if (!key) throw new Error(`payload encrypted with unknown key ${keyId}`);
       const data = Buffer.from(p.data ?? []);
-      const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, 12));
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
       decipher.setAuthTag(data.subarray(data.length - 16));
       const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
       return temporal.api.common.v1.Payload.decode(plain);

@@ -1,8 +1,8 @@
 /** Production worker entry (one of N stateless replicas): `tsx src/worker/main.ts`. Configuration from env. */
-import { loadConfig, keyBytes } from '../config';
+import { loadConfig } from '../config';
 import { createCertificateRenderer } from '../activities/certificate-renderer';
 import { openRegistryDb } from '../db/orm';
-import { createPiiCrypto } from '../db/pii-crypto';
+import { piiCryptoFor } from '../db/pii-crypto';
 import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
@@ -11,7 +11,7 @@ import { createRegistryWorker } from './create-worker';
 async function main() {
   const config = loadConfig();
   const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
-  const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+  const pii = piiCryptoFor(config.keys);
   const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
   const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
   const worker = await createRegistryWorker({

@@ -166,7 +166,7 @@ describe.each([
     const id = r.json.measureId as string;
     // the 加害者's data is encrypted at rest: no clear name or address in the row
     const row = await em().findOneOrFail(SupportMeasure, { measureId: id }, { populate: ['personalEnc'] });
-    expect(row.personalEnc).toMatch(/^v1:/);
+    expect(row.personalEnc).toMatch(/^v2:/);
     expect(JSON.stringify(row)).not.toContain('加害');
     expect(JSON.stringify(row)).not.toContain('霞が関');
     // 仮支援措置 already blocks the copy

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, keyBytes, type AppConfig } from '../../src/config';
+import { loadConfig, type AppConfig } from '../../src/config';
 import { openRegistryDb } from '../../src/db/orm';
-import { createPiiCrypto } from '../../src/db/pii-crypto';
+import { piiCryptoFor } from '../../src/db/pii-crypto';
 
 /** A config with fresh keys and the given overrides (no files, no env). */
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
@@ -20,7 +20,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   );
 }
 
-export const piiOf = (c: AppConfig) => createPiiCrypto(keyBytes(c.keys.piiEncryption), keyBytes(c.keys.piiIndex));
+export const piiOf = (c: AppConfig) => piiCryptoFor(c.keys);
 
 /** A migrated registry DB: a fresh SQLite file by default. */
 export async function openTestDb(databaseUrl?: string) {

@@ -1,13 +1,13 @@
 /**
  * Looks for personal data in EVERY table of a registry database (SQLite or MariaDB / MySQL): every column of every
- * row, with each encrypted value ('v1:…', the app's PiiCrypto) decrypted, each JSON value parsed (and the encrypted
+ * row, with each encrypted value ('v1:…' / 'v2:…', the app's PiiCrypto) decrypted, each JSON value parsed (and the encrypted
  * strings inside it decrypted), and each PDF blob read as text with pdftotext. So an encrypted copy of a 個人番号 or a
  * name inside a JSON payload, an outbox body or a certificate is found too. Used to prove that a purge leaves nothing
  * behind (domain spec §4.5; seed 000 L439–440).
  */
 import type { MikroORM } from '@mikro-orm/core';
 import { toSeireki, toWareki } from '../../src/domain/dates';
-import type { PiiCrypto } from '../../src/db/pii-crypto';
+import { CIPHERTEXT_PATTERN, type PiiCrypto } from '../../src/db/pii-crypto';
 import { pdfBytesText } from './pdf-text';
 import type { PersonalValue } from './personal-data-scan';
 
@@ -65,7 +65,7 @@ function cellTexts(value: unknown, pii: PiiCrypto, via = 'plain', out: Texts = [
   }
   const text = String(value);
   out.push({ text, via });
-  if (/^v1:[\w-]+:[\w-]+:[\w-]*$/.test(text)) {
+  if (CIPHERTEXT_PATTERN.test(text)) {
     try {
       cellTexts(pii.decrypt(text), pii, 'decrypted', out);
     } catch {
