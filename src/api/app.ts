@@ -26,6 +26,9 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const mounts = deps.procedures.modules.flatMap((m) => m.mounts ?? []);
   // partners' requests verified over their raw bytes (the portal's signature) come before the JSON parser
   for (const m of mounts.filter((x) => x.rawBody)) app.use(m.path, m.router(deps));
+  // the CS's deliveries: the sender's credential is checked before the body is parsed (cs-inbound-router.ts)
+  app.use('/cs-inbound/v1', csInboundRouter(deps));
+  app.use('/jlis-inbound/v1', jlisInboundRouter(deps));
   app.use(express.json({ limit: '64kb' }));
   for (const m of mounts.filter((x) => !x.rawBody)) app.use(m.path, m.router(deps));
 
@@ -46,8 +49,6 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const openapi = openApiDocument(deps.procedures);
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
 
-  app.use('/cs-inbound/v1', csInboundRouter(deps));
-  app.use('/jlis-inbound/v1', jlisInboundRouter(deps));
   app.post('/api/auth/login', async (req, res) => res.json(await login(deps.orm, req.body, req.ip)));
   app.use('/api', authenticate(deps.orm));
   app.post('/api/auth/logout', async (req, res) => {

@@ -1,7 +1,7 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SchemaObject } from 'ajv';
 import type { AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
@@ -61,12 +61,13 @@ import {
   specialMoveInWorkflowId,
 } from '../procedures/special-move-in/workflow';
 import { ApiError } from './errors';
+import { auditPartnerRefusal, partnerSenderOf, type Sender } from './partner-auth';
 
 export interface CsInboundDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   temporal: Client;
-  config: Pick<AppConfig, 'municipalityCode' | 'csInboundToken' | 'taskQueue' | 'timings' | 'deadlines'>;
+  config: Pick<AppConfig, 'municipalityCode' | 'csInboundCredentials' | 'taskQueue' | 'timings' | 'deadlines'>;
 }
 
 type Addressed = { toMunicipalityCode: string; fromMunicipalityCode: string; idempotencyKey: string };
@@ -80,18 +81,35 @@ type Addressed = { toMunicipalityCode: string; fromMunicipalityCode: string; ide
  */
 export function csInboundRouter(deps: CsInboundDeps): Router {
   const r = Router();
-  const expected = Buffer.from(deps.config.csInboundToken);
   const inbound = createCsInbound(deps);
-  r.use((req: Request, _res: Response, next: NextFunction) => {
-    const got = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected))
+  // the credential first (each sending town has its own); the body is read and parsed only after it
+  r.use(async (req: Request, res: Response, next: NextFunction) => {
+    const sender = partnerSenderOf(deps.config.csInboundCredentials, req.get('authorization'));
+    if (!sender) {
+      await auditPartnerRefusal(deps.orm, req, 'cs-inbound', { reason: 'UNAUTHORIZED' });
       throw new ApiError(401, 'UNAUTHORIZED', 'CS の認証に失敗しました');
+    }
+    res.locals.csSender = sender;
     next();
   });
-  const handle = (fn: (body: unknown) => Promise<InboundResult>) => async (req: Request, res: Response) => {
-    const result = await fn(req.body);
-    res.status(result.duplicate ? 200 : 202).json(result);
-  };
+  r.use(express.json({ limit: '64kb' }));
+  const handle =
+    (fn: (body: unknown, sender: Sender) => Promise<InboundResult>) => async (req: Request, res: Response) => {
+      try {
+        const result = await fn(req.body, res.locals.csSender as Sender);
+        res.status(result.duplicate ? 200 : 202).json(result);
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 'SENDER_MISMATCH')
+          await auditPartnerRefusal(deps.orm, req, 'cs-inbound', {
+            reason: e.code,
+            credentialOf: res.locals.csSender as Sender,
+            claimedSender: (req.body as { fromMunicipalityCode?: unknown })?.fromMunicipalityCode
+              ?.toString()
+              .slice(0, 8),
+          });
+        throw e;
+      }
+    };
   r.post('/move-in-notices', handle(inbound.moveInNotice));
   r.post('/certificate-requests', handle(inbound.certificateRequest));
   r.post('/move-out-certificates', handle(inbound.moveOutCertificate));
@@ -102,11 +120,11 @@ export function csInboundRouter(deps: CsInboundDeps): Router {
 
 export interface InboundResult {
   duplicate: boolean;
-  status: 'ACCEPTED' | 'UNMATCHED';
+  status: InboundMessage['status'];
   inboundId: number;
 }
 
-type Stored = { status: 'ACCEPTED' | 'UNMATCHED'; caseId?: string };
+type Stored = { status: InboundMessage['status']; caseId?: string };
 type Signals<T> = (msg: T, stored: { inboundId: number; caseId: string }) => Promise<void>;
 
 /** The handling of each inbound message kind (used by the router, and by workflow tests without HTTP). */
@@ -127,10 +145,13 @@ export function createCsInbound(deps: CsInboundDeps) {
     opts: { keepBody: boolean } = { keepBody: true },
   ) => {
     const validate = compileSchema<T>(schema);
-    return async (body: unknown): Promise<InboundResult> => {
+    return async (body: unknown, sender: Sender = '*'): Promise<InboundResult> => {
       const v = validate(body);
       if (!v.ok) throw new ApiError(400, 'INVALID_MESSAGE', 'メッセージの形式が正しくありません', v.errors);
       const msg = v.value;
+      // the sender named in the message must be the one whose credential was presented (issue 13 item 4)
+      if (sender !== '*' && msg.fromMunicipalityCode !== sender)
+        throw new ApiError(403, 'SENDER_MISMATCH', '送信元の市区町村コードが認証情報と一致しません');
       if (msg.toMunicipalityCode !== deps.config.municipalityCode)
         throw new ApiError(422, 'NOT_ADDRESSED_HERE', 'この市区町村宛てのメッセージではありません');
       const { result, caseId } = await deps.orm.em.fork().transactional(async (em) => {
@@ -193,6 +214,16 @@ export function createCsInbound(deps: CsInboundDeps) {
   };
   const caseRow = (caseId: string) => deps.orm.em.fork().findOneOrFail(CaseRecord, { caseId });
 
+  /**
+   * Whether the 転出 of this case was declared to `sender` (the 転出先 code stored with the application): a 転入通知 or
+   * 送信依頼 about the person is believed only from that town (issue 13 item 4); from any other it is FLAGGED.
+   */
+  const declaredTo = async (em: EntityManager, caseId: string, sender: string) => {
+    const app = await em.findOne(CaseApplication, { caseId });
+    const destination = (app?.payload as { destination?: { municipalityCode?: string } } | undefined)?.destination;
+    return destination?.municipalityCode === sender;
+  };
+
   /** The 特例転入 waiting, after its 送信依頼, for this person's 転出証明書情報 from that origin (the latest asker). */
   const waitingSpecialMoveIn = async (em: EntityManager, origin: string, residentRecordCode: string) => {
     const asked = await em.find(
@@ -216,7 +247,10 @@ export function createCsInbound(deps: CsInboundDeps) {
     MoveInNoticeSchema,
     async (em, msg) => {
       const c = await moveOutCaseOf(em, msg.notice.residentRecordCode);
-      return c ? { status: 'ACCEPTED', caseId: c.caseId } : { status: 'UNMATCHED' }; // 転入通知情報取込エラー: listed for staff
+      if (!c) return { status: 'UNMATCHED' }; // 転入通知情報取込エラー: listed for staff
+      // from a town the person did not move to: kept for staff, never a 除票 (domain spec §4.6 step 1)
+      if (!(await declaredTo(em, c.caseId, msg.fromMunicipalityCode))) return { status: 'FLAGGED', caseId: c.caseId };
+      return { status: 'ACCEPTED', caseId: c.caseId };
     },
     async (_msg, { inboundId, caseId }) => {
       // the case's own workflow (counter or online 転出); after it has closed, a short one records the notice
@@ -248,6 +282,8 @@ export function createCsInbound(deps: CsInboundDeps) {
       const c = await moveOutCaseOf(em, msg.request.residentRecordCode);
       const definition = c?.procedure === onlineMoveOutDefinition.code ? onlineMoveOutDefinition : moveOutDefinition;
       if (!c || isFinalStatus(definition, c.status)) return { status: 'UNMATCHED' };
+      // the 転出証明書情報 (with the 個人番号) goes only to the declared 転出先 (domain spec §4.5)
+      if (!(await declaredTo(em, c.caseId, msg.fromMunicipalityCode))) return { status: 'FLAGGED', caseId: c.caseId };
       return { status: 'ACCEPTED', caseId: c.caseId };
     },
     async (_msg, { inboundId, caseId }) =>

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
@@ -13,6 +13,7 @@ import {
 } from '../partners/jlis-number-messages';
 import { individualNumberAnsweredSignal, individualNumberWorkflowId } from '../workflows/individual-number';
 import { ApiError } from './errors';
+import { auditPartnerRefusal } from './partner-auth';
 
 export interface JlisInboundDeps {
   orm: MikroORM;
@@ -87,12 +88,15 @@ export function jlisInboundRouter(deps: JlisInboundDeps): Router {
   const r = Router();
   const expected = Buffer.from(deps.config.jlisInboundToken);
   const inbound = createJlisInbound(deps);
-  r.use((req: Request, _res: Response, next: NextFunction) => {
+  r.use(async (req: Request, _res: Response, next: NextFunction) => {
     const got = Buffer.from(/^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (got.length !== expected.length || !timingSafeEqual(got, expected))
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
+      await auditPartnerRefusal(deps.orm, req, 'jlis-inbound', { reason: 'UNAUTHORIZED' });
       throw new ApiError(401, 'UNAUTHORIZED', 'J-LIS の認証に失敗しました');
+    }
     next();
   });
+  r.use(express.json({ limit: '64kb' })); // parsed only after the token
   r.post('/individual-numbers', async (req: Request, res: Response) => {
     const result = await inbound.individualNumberAnswer(req.body);
     res.status(result.duplicate ? 200 : 202).json(result);

@@ -154,8 +154,8 @@ export class CsSimulatorState {
   }
 
   /** Registers (or replaces) the inbound API of a town; messages waiting for it are then delivered. True when new. */
-  registerRoute(municipalityCode: string, inboundUrl: string, token: string): boolean {
-    return this.forwarding.setRoute(municipalityCode, { baseUrl: inboundUrl, token });
+  registerRoute(municipalityCode: string, inboundUrl: string, token: string, senderToken?: string): boolean {
+    return this.forwarding.setRoute(municipalityCode, { baseUrl: inboundUrl, token, senderToken });
   }
 
   /** Seeds the prefecture view: these codes count as currently registered (demo data). */
@@ -243,6 +243,7 @@ export class CsSimulatorState {
         path: `/${kind}`,
         idempotencyKey: m.idempotencyKey,
         body: m,
+        token: this.forwarding.senderTokenOf(m.fromMunicipalityCode),
       });
     return out;
   }

@@ -17,14 +17,14 @@
  * Forwarding (after the message is stored; a duplicate is not forwarded again):
  *   POST {route.inboundUrl}/{move-in-notices|move-out-certificates|certificate-requests|move-out-certificate-withdrawals|
  *   address-annex-notices} with
- *   `Authorization: Bearer <route token>`, `Idempotency-Key: <message key>`, `content-type: application/json`, body =
+ *   `Authorization: Bearer <the sending town's senderToken, else the route token>`, `Idempotency-Key: <message key>`, `content-type: application/json`, body =
  *   the message. 2xx → delivered; network error / timeout / 5xx / 408 / 425 / 429 → retried with backoff
  *   (options.forwarding) until 2xx; any other status → rejected (not retried); no route → undeliverable until one is
  *   registered. One queue per destination: a town receives its messages in the order the CS accepted them.
  * Admin endpoints (same token):
  *   GET  /cs/v1/_admin/received?kind=<kind> → { kind, count, items: ReceivedView[] } (routed kinds: `forward`:
  *        { status: 'pending'|'delivered'|'rejected'|'undeliverable', attempts, lastStatus })
- *   POST /cs/v1/_admin/routes { municipalityCode, inboundUrl, token } → 201 new | 200 replaced, route without token
+ *   POST /cs/v1/_admin/routes { municipalityCode, inboundUrl, token, senderToken? } → 201 new | 200 replaced, route without token
  *   GET  /cs/v1/_admin/routes → { count, items: [{ municipalityCode, inboundUrl, registeredAt }] } (never tokens)
  *   GET  /cs/v1/_admin/faults · POST /cs/v1/_admin/faults (FaultsRequest) → FaultsView
  *   POST /cs/v1/_admin/reset → 204 (clears messages, keys, prefecture state, faults, routes and forwarding queues)
@@ -91,8 +91,13 @@ export interface CsRoute {
   municipalityCode: string;
   /** Base URL of the town's inbound API (http or https, no credentials, query or fragment). */
   inboundUrl: string;
-  /** Bearer token the town's inbound API accepts. */
+  /** Bearer token the town's inbound API accepts (used when the sender has no senderToken). */
   token: string;
+  /**
+   * The town's own credential: the CS presents it to the other towns when it delivers this town's messages, so each
+   * town authenticates the sender (their CS_INBOUND_CREDENTIALS hold its SHA-256).
+   */
+  senderToken?: string;
 }
 export const CsRouteSchema: SchemaObject = {
   type: 'object',
@@ -102,6 +107,7 @@ export const CsRouteSchema: SchemaObject = {
     municipalityCode: municipalityCodeSchema,
     inboundUrl: { type: 'string', maxLength: 2000, format: 'uri', pattern: '^https?://[^/?#@\\s]+(/[^?#\\s]*)?$' },
     token: { type: 'string', minLength: 1, maxLength: 512, pattern: '^[A-Za-z0-9._~+/-]+=*$' },
+    senderToken: { type: 'string', minLength: 16, maxLength: 512, pattern: '^[A-Za-z0-9._~+/-]+=*$' },
   } satisfies Record<keyof CsRoute, SchemaObject>,
 };
 
@@ -214,7 +220,8 @@ export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Expr
   app.post(`${PREFIX}/_admin/routes`, (req, res) => {
     const v = validateRoute(req.body);
     if (!v.ok) return sendInvalid(res, v.errors);
-    const isNew = state.registerRoute(v.value.municipalityCode, v.value.inboundUrl, v.value.token);
+    const { municipalityCode, inboundUrl, token, senderToken } = v.value;
+    const isNew = state.registerRoute(municipalityCode, inboundUrl, token, senderToken);
     res.status(isNew ? 201 : 200).json(routeViews().find((r) => r.municipalityCode === v.value.municipalityCode));
   });
   app.post(`${PREFIX}/_admin/registered`, (req, res) => {

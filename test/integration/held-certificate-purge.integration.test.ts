@@ -115,7 +115,7 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
       // the same message delivered again is still recognised (idempotent), and stores nothing
       const again = await fetch(`${dest.apiUrl}/cs-inbound/v1/move-out-certificates`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${dest.config.csInboundToken}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${towns.senderToken(ORIGIN)}`, 'content-type': 'application/json' },
         body: JSON.stringify(late),
       });
       expect(again.status).toBe(200);

@@ -261,7 +261,7 @@ describe('two towns: a household moves from A to B with the card', () => {
         familyRegisterHead: '山田　太郎',
       },
     };
-    const post = (body: unknown, token = A.config.csInboundToken) =>
+    const post = (body: unknown, token = towns.senderToken(B_CODE)) =>
       fetch(`${A.apiUrl}/cs-inbound/v1/address-annex-notices`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { CaseStatus } from '../../src/domain/case-status';
+import { tokenHash } from '../../src/config';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { HeldMoveOutCertificate } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
@@ -14,6 +15,8 @@ import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSyst
 
 export const A_CODE = withMunicipalityCheckDigit('13999'); // さくら市: town A, the origin (MariaDB)
 export const B_CODE = TOWN_B; // 相模原市: town B, the destination (SQLite)
+/** A third town known to A and B (its messages reach them through the CS with its own credential). */
+export const THIRD_CODE = withMunicipalityCheckDigit('27100'); // 大阪市
 
 /** One message the CS simulator received, with how its forwarding to the addressed town went. */
 export interface CsReceived {
@@ -26,6 +29,11 @@ export interface TwoTowns {
   cs: RunningCsSimulator;
   /** The token both towns (and a test speaking for a third town) present to the CS. */
   csToken: string;
+  /**
+   * The credential the CS presents for messages from this town (A, B, or the third town THIRD_CODE); each town's
+   * CS_INBOUND_CREDENTIALS hold the SHA-256 of the other towns' tokens only (issue 13 item 4).
+   */
+  senderToken(municipalityCode: string): string;
   A: TestSystem;
   B: TestSystem;
   /** The CS simulator's admin API. */
@@ -57,11 +65,21 @@ export async function startTwoTowns(opts: { households: number; portalSimulator?
     });
     return r.status === 204 ? undefined : r.json();
   };
+  // each town's own credential towards the others, registered at the CS with the town's route
+  const senderTokens = new Map([A_CODE, B_CODE, THIRD_CODE].map((c) => [c, `sender-${c}-${randomUUID()}`]));
+  const senderToken = (code: string) => {
+    const t = senderTokens.get(code);
+    if (!t) throw new Error(`no credential for ${code}`);
+    return t;
+  };
   const town = (code: string, name: string) => ({
     municipalityCode: code,
     municipalityName: name,
     csUrl: cs.url,
     csToken,
+    csInboundCredentials: Object.fromEntries(
+      [...senderTokens].filter(([c]) => c !== code).map(([c, t]) => [c, tokenHash(t)]),
+    ),
   });
   try {
     const A = await startTestSystem(freshMariaDbUrl(), {
@@ -79,13 +97,22 @@ export async function startTwoTowns(opts: { households: number; portalSimulator?
       await csAdmin('POST', 'routes', {
         municipalityCode: t.config.municipalityCode,
         inboundUrl: `${t.apiUrl}/cs-inbound/v1`,
-        token: t.config.csInboundToken,
+        token: `no-any-sender-credential-${randomUUID()}`,
+        senderToken: senderToken(t.config.municipalityCode),
       });
+    // the third town has no inbound API here; it only sends
+    await csAdmin('POST', 'routes', {
+      municipalityCode: THIRD_CODE,
+      inboundUrl: 'http://127.0.0.1:9/cs-inbound/v1',
+      token: `third-${randomUUID()}`,
+      senderToken: senderToken(THIRD_CODE),
+    });
     const loaded = await loadDemoTown(A.orm, piiOf(A.config), { households: opts.households });
     await csAdmin('POST', 'registered', { residentRecordCodes: loaded.residentRecordCodes });
     return {
       cs,
       csToken,
+      senderToken,
       A,
       B,
       csAdmin,

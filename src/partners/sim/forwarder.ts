@@ -6,7 +6,8 @@
  *    starts their delivery; re-registering replaces the URL and token (a waiting retry is tried again at once).
  *  - One FIFO queue per destination; only its head is in flight, so the destination receives its messages in the
  *    order the simulator accepted them. A message that is retried holds back the ones behind it.
- *  - Each attempt: POST {baseUrl}{path} with `Authorization: Bearer <route token>`, `Idempotency-Key: <the
+ *  - Each attempt: POST {baseUrl}{path} with `Authorization: Bearer <the job's token, else the route token>` (the
+ *    CS simulator gives each job the sending town's own credential, issue 13 item 4), `Idempotency-Key: <the
  *    message's key>` (the same on every attempt) and the message as JSON.
  *  - 2xx → delivered. Network error, timeout, 5xx, 408/425/429 → retried after a backoff (initial, doubling, capped),
  *    without limit. Any other answer (4xx, or a 3xx: redirects are not followed) → rejected, never retried.
@@ -36,6 +37,8 @@ export interface ForwardRoute {
   /** Base URL of the destination's inbound API, without a trailing slash. */
   baseUrl: string;
   token: string;
+  /** The credential presented on behalf of this town when its own messages are delivered to others. */
+  senderToken?: string;
   registeredAt: string;
 }
 
@@ -56,6 +59,8 @@ export interface ForwardJob {
   path: string;
   idempotencyKey: string;
   body: unknown;
+  /** The bearer token to present (the sender's credential); the destination route's token when absent. */
+  token?: string;
 }
 
 interface Queued extends ForwardJob {
@@ -99,11 +104,12 @@ export class StoreAndForward {
   }
 
   /** Registers or replaces the route of `destination`; true when it was new. Starts waiting deliveries. */
-  setRoute(destination: string, route: { baseUrl: string; token: string }): boolean {
+  setRoute(destination: string, route: { baseUrl: string; token: string; senderToken?: string }): boolean {
     const isNew = !this.routeMap.has(destination);
     this.routeMap.set(destination, {
       baseUrl: route.baseUrl.replace(/\/+$/, ''),
       token: route.token,
+      senderToken: route.senderToken,
       registeredAt: this.now().toISOString(),
     });
     const q = this.queues.get(destination);
@@ -113,6 +119,11 @@ export class StoreAndForward {
     }
     this.pump(destination);
     return isNew;
+  }
+
+  /** The credential registered for messages sent by `town`, if any. */
+  senderTokenOf(town: string): string | undefined {
+    return this.routeMap.get(town)?.senderToken;
   }
 
   /** Routes without their tokens, ordered by destination. */
@@ -221,7 +232,7 @@ export class StoreAndForward {
       const res = await fetch(route.baseUrl + job.path, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${route.token}`,
+          authorization: `Bearer ${job.token ?? route.token}`,
           'idempotency-key': job.idempotencyKey,
           'content-type': 'application/json',
           accept: 'application/json',
