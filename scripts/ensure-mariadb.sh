@@ -113,6 +113,9 @@ CREATE USER IF NOT EXISTS 'juki'@'localhost' IDENTIFIED BY 'juki';
 CREATE USER IF NOT EXISTS 'juki'@'127.0.0.1' IDENTIFIED BY 'juki';
 GRANT ALL PRIVILEGES ON `juki_test`.* TO 'juki'@'localhost', 'juki'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON `juki\_%`.* TO 'juki'@'localhost', 'juki'@'127.0.0.1';
+-- the audit tests (test/security/audit-chain.test.ts) make an application user with INSERT/SELECT-only audit_log
+GRANT CREATE USER ON *.* TO 'juki'@'localhost', 'juki'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON `juki\_%`.* TO 'juki'@'localhost', 'juki'@'127.0.0.1' WITH GRANT OPTION;
 SQL
 
 echo "$URL"

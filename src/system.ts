@@ -71,7 +71,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
   };
   try {
     log('registry database: migrating');
-    const orm = await openRegistryDb(config.databaseUrl);
+    const orm = await openRegistryDb(config.databaseUrl, { migrationDatabaseUrl: config.migrationDatabaseUrl });
     closers.push(() => orm.close(true));
     let sim: RunningCsSimulator | undefined;
     if (opts.csSimulator) {

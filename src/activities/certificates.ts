@@ -5,7 +5,7 @@ import { CaseAction } from '../domain/case-status';
 import { ChangeReason } from '../domain/change-reason';
 import { jstDate, toWareki } from '../domain/dates';
 import { relationshipRank, sexLabel } from '../domain/registry-values';
-import { audit } from '../db/audit-writer';
+import { actorRolesOf, audit } from '../db/audit-writer';
 import { issuanceBlocked } from '../db/issuance-blocks';
 import { useReleases } from '../db/support-measures';
 import { CounterName, nextSerial } from '../db/counters';
@@ -101,6 +101,7 @@ async function issue(
     const issuedAt = now();
     // 支援措置 / 抑止 (domain.md §5.1, §8.6): not issued without the 支援措置責任者's 一時解除, which one issuance uses up
     const subjects = persons.map((p) => p.addresseeNumber);
+    const actorRoles = await actorRolesOf(em, input.operatorId);
     const blocked = await issuanceBlocked(em, subjects, issuedAt);
     if (blocked.size) {
       if (!(await em.count(CaseActionLog, { caseId: input.caseId, action: CaseAction.CERTIFICATE_WITHHELD })))
@@ -118,7 +119,7 @@ async function issue(
         em,
         ...[...blocked].map((a) => ({
           actorId: input.operatorId,
-          actorRoles: ['clerk'],
+          actorRoles,
           terminalId: input.terminalId,
           action: AuditAction.DENIED,
           function: `issue ${type}`,
@@ -173,7 +174,7 @@ async function issue(
       em,
       ...persons.map((p) => ({
         actorId: input.operatorId,
-        actorRoles: ['clerk'],
+        actorRoles,
         terminalId: input.terminalId,
         action: AuditAction.CERTIFICATE,
         function: `issue ${type}`,

@@ -9,7 +9,10 @@ import { fileTrustSource, unconfiguredTrust } from './portal-trust';
 
 async function main() {
   const config = loadConfig();
-  const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
+  const orm = await openRegistryDb(config.databaseUrl, {
+    migrate: process.env.MIGRATE_ON_START === 'true',
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
+  });
   const pii = piiCryptoFor(config.keys);
   const temporal = await createTemporalClient(config);
   const server = createApiApp({

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { AuditLog, type AuditAction } from './entities';
+import { AuditLog, StaffUser, type AuditAction } from './entities';
 
 export interface AuditEntry {
   actorId: string;
@@ -39,3 +39,13 @@ export function audit(em: EntityManager, ...entries: AuditEntry[]): void {
 
 /** The batch/system principal for automated steps (domain.md §2.1, §8.4: logged like a user). */
 export const SYSTEM_ACTOR = { actorId: 'system', actorRoles: ['system'] };
+
+/**
+ * The roles an actor held when acting, read from the staff register (not assumed from the step: a 証明発行 by a user
+ * who is both clerk and approver is audited with both); the system principal keeps its own.
+ */
+export async function actorRolesOf(em: EntityManager, actorId: string): Promise<string[]> {
+  if (actorId === SYSTEM_ACTOR.actorId) return SYSTEM_ACTOR.actorRoles;
+  const staff = await em.findOne(StaffUser, { userId: actorId }, { fields: ['roles'] });
+  return staff ? [...staff.roles] : [];
+}

@@ -5,6 +5,8 @@ import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MySqlDriver } from '@mikro-orm/mysql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
+import { AuditChainSubscriber } from './audit-chain';
+import { grantAppUser } from './db-users';
 import { ALL_ENTITIES } from './entities';
 import { mysqlMigrations } from './migrations/mysql';
 import { sqliteMigrations } from './migrations/sqlite';
@@ -18,6 +20,7 @@ export const dbKind = (databaseUrl: string): DbKind => (databaseUrl.startsWith('
 export function ormOptions(databaseUrl: string): Partial<Options> {
   const common = {
     entities: ALL_ENTITIES,
+    subscribers: [new AuditChainSubscriber()],
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
@@ -58,8 +61,20 @@ export function ormOptions(databaseUrl: string): Partial<Options> {
   };
 }
 
-/** Opens the registry database and brings its schema up to date (migrations are idempotent). */
-export async function openRegistryDb(databaseUrl: string, opts: { migrate?: boolean } = {}): Promise<Orm> {
+/**
+ * Opens the registry database and brings its schema up to date (migrations are idempotent). With
+ * `migrationDatabaseUrl` (MySQL / MariaDB: another DB user, MIGRATION_DATABASE_URL) the migrations run as that user,
+ * which then grants the application's user (the user of `databaseUrl`) its rights: INSERT and SELECT only on
+ * `audit_log` (src/db/db-users.ts).
+ */
+export async function openRegistryDb(
+  databaseUrl: string,
+  opts: { migrate?: boolean; migrationDatabaseUrl?: string } = {},
+): Promise<Orm> {
+  if (opts.migrate !== false && opts.migrationDatabaseUrl && opts.migrationDatabaseUrl !== databaseUrl) {
+    await migrateAs(opts.migrationDatabaseUrl, databaseUrl);
+    opts = { ...opts, migrate: false };
+  }
   const orm = await MikroORM.init(ormOptions(databaseUrl));
   if (dbKind(databaseUrl) === 'sqlite') {
     const conn = orm.em.getConnection();
@@ -69,4 +84,22 @@ export async function openRegistryDb(databaseUrl: string, opts: { migrate?: bool
   }
   if (opts.migrate !== false) await orm.migrator.up();
   return orm;
+}
+
+/** Runs the migrations as the migration user and grants the application's user (MySQL / MariaDB). */
+export async function migrateAs(
+  migrationDatabaseUrl: string,
+  appDatabaseUrl: string,
+  appUserHost = process.env.APP_DATABASE_USER_HOST ?? '%',
+): Promise<void> {
+  const orm = await MikroORM.init(ormOptions(migrationDatabaseUrl));
+  try {
+    await orm.migrator.up();
+    if (dbKind(appDatabaseUrl) === 'mysql') {
+      const user = decodeURIComponent(new URL(appDatabaseUrl.replace(/^mariadb:/, 'mysql:')).username);
+      await grantAppUser(orm, { user, host: appUserHost });
+    }
+  } finally {
+    await orm.close(true);
+  }
 }

@@ -10,7 +10,10 @@ import { createRegistryWorker } from './create-worker';
 
 async function main() {
   const config = loadConfig();
-  const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
+  const orm = await openRegistryDb(config.databaseUrl, {
+    migrate: process.env.MIGRATE_ON_START === 'true',
+    migrationDatabaseUrl: config.migrationDatabaseUrl,
+  });
   const pii = piiCryptoFor(config.keys);
   const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
   const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });

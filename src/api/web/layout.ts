@@ -1,4 +1,4 @@
-import { can, type Role } from '../../domain/roles';
+import { can, Role } from '../../domain/roles';
 import { SESSION_IDLE_MS } from '../auth';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import { rolesText } from './labels';
@@ -28,6 +28,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (role
   { href: '/supervisor', label: '監督者コンソール', key: 'k', show: (r) => can.superviseCases(r) },
   { href: '/dashboard', label: 'ダッシュボード', key: 'd', show: (r) => can.readCases(r) },
   { href: '/support-measures', label: '支援措置・抑止', key: 'm', show: (r) => can.manageSupportMeasures(r) },
+  { href: '/audit', label: '監査ログ', key: 'l', show: (r) => r.includes(Role.AUDITOR) },
 ];
 
 export const noticeBox = (n: Notice | undefined): SafeHtml | undefined =>

@@ -5,6 +5,7 @@ import { ApiError } from '../errors';
 import { html } from './html';
 import { page } from './layout';
 import { installActionRoutes } from './pages/action-routes';
+import { installAuditRoutes } from './pages/audit-page';
 import { installCaseRoutes } from './pages/case-page';
 import { installLoginRoutes } from './pages/login-page';
 import { installQueueRoutes } from './pages/queues-page';
@@ -100,6 +101,7 @@ export function webRouter(deps: WebDeps): Router {
   );
   installIntakeRoutes(r, deps, session);
   installSupportMeasureRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
+  installAuditRoutes(r, { orm: deps.orm, municipalityName }, session);
   for (const m of deps.procedures.modules) m.installWeb?.(r, deps, session);
   installActionRoutes(r, deps.services, session);
 

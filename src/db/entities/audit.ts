@@ -17,8 +17,9 @@ export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 
 /**
  * The legal audit trail (domain.md §8.4): who, from which terminal/IP, which person, what, when, and whether the
- * 個人番号 was accessed. Insert-only: the application never updates or deletes rows (a production DB grant should
- * allow INSERT and SELECT only).
+ * 個人番号 was accessed. Insert-only: the application's DB user may only INSERT and SELECT it (src/db/db-users.ts).
+ * Tamper-evident: each row carries its place in the chain, the previous row's hash and its own (src/db/audit-chain.ts);
+ * `npm run audit:verify` names the first row that does not fit. Rows written before the chain have none.
  */
 export class AuditLog {
   id!: number;
@@ -34,7 +35,27 @@ export class AuditLog {
   individualNumberAccessed = false;
   outcome: 'ok' | 'denied' | 'error' = 'ok';
   detail?: Record<string, unknown>;
+  chainSeq?: number;
+  prevHash?: string;
+  rowHash?: string;
 }
+
+/** The head of the audit hash chain (one row, id 1): locked by every transaction that writes audit rows. */
+export class AuditChainHead {
+  id!: number;
+  lastSeq!: number;
+  lastHash!: string;
+}
+
+export const AuditChainHeadSchema = new EntitySchema<AuditChainHead>({
+  class: AuditChainHead,
+  tableName: 'audit_chain_head',
+  properties: {
+    id: { type: 'integer', primary: true },
+    lastSeq: { type: 'integer' },
+    lastHash: { type: 'string', length: 64 },
+  },
+});
 
 export const AuditLogSchema = new EntitySchema<AuditLog>({
   class: AuditLog,
@@ -53,6 +74,9 @@ export const AuditLogSchema = new EntitySchema<AuditLog>({
     individualNumberAccessed: { type: 'boolean' },
     outcome: { type: 'string', length: 10 },
     detail: { type: 'json', nullable: true },
+    chainSeq: { type: 'integer', nullable: true, unique: true },
+    prevHash: { type: 'string', length: 64, nullable: true },
+    rowHash: { type: 'string', length: 64, nullable: true },
   },
   indexes: [{ properties: ['targetAddresseeNumber'] }, { properties: ['actorId', 'at'] }, { properties: ['caseId'] }],
 });

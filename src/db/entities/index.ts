@@ -1,5 +1,5 @@
 import { AddressAnnexNoticeRecordSchema } from './address-annex';
-import { AuditLogSchema } from './audit';
+import { AuditChainHeadSchema, AuditLogSchema } from './audit';
 import { CaseActionLogSchema, CaseApplicationSchema, CaseRecordSchema } from './case';
 import { CertificateIssuanceSchema } from './certificate';
 import { CounterSchema, HouseholdSchema } from './household';
@@ -42,6 +42,7 @@ export const ALL_ENTITIES = [
   CaseApplicationSchema,
   CaseActionLogSchema,
   AuditLogSchema,
+  AuditChainHeadSchema,
   OutboxMessageSchema,
   CertificateIssuanceSchema,
   StaffUserSchema,

@@ -3,7 +3,7 @@ import { jstDate, toWareki } from '../../domain/dates';
 import { ChangeReason } from '../../domain/change-reason';
 import { ResidentStatus } from '../../domain/registry-values';
 import type { CounterCopyInput } from './schema';
-import { audit } from '../../db/audit-writer';
+import { actorRolesOf, audit } from '../../db/audit-writer';
 import { issuanceBlocked } from '../../db/issuance-blocks';
 import { useReleases } from '../../db/support-measures';
 import { AuditAction, CertificateIssuance, Resident, ResidentHistory } from '../../db/entities';
@@ -89,11 +89,12 @@ export function residentRecordCopyActivities(deps: ActivityDeps) {
             pdf,
           }),
         );
+        const actorRoles = await actorRolesOf(em, input.operatorId);
         audit(
           em,
           ...persons.map((p) => ({
             actorId: input.operatorId,
-            actorRoles: ['clerk'],
+            actorRoles,
             terminalId: input.terminalId,
             action: AuditAction.CERTIFICATE,
             function: 'issue residentRecordCopy (窓口)',
