@@ -12,7 +12,7 @@ import {
 } from './individual-number';
 import { OutboxMessageSchema } from './outbox';
 import { PartnerCallSchema } from './partner-call';
-import { PortalNonceSchema, PortalRejectionSchema } from './portal';
+import { PortalNonceSchema, PortalRejectionSchema, PortalSignedApplicationSchema } from './portal';
 import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
 import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
@@ -53,6 +53,7 @@ export const ALL_ENTITIES = [
   PartnerCallSchema,
   PortalNonceSchema,
   PortalRejectionSchema,
+  PortalSignedApplicationSchema,
   AddressAnnexNoticeRecordSchema,
   SupportMeasureSchema,
   SupportMeasureEventSchema,

@@ -47,3 +47,23 @@ export const PortalRejectionSchema = new EntitySchema<PortalRejection>({
   },
   indexes: [{ properties: ['applicationId'] }, { properties: ['receivedAt'] }],
 });
+
+/**
+ * The digest of every signed application accepted (SHA-256 of the signed content and the signature): the same signed
+ * application under another application ID is refused (SIGNATURE_REPLAYED), also after a cancellation (issue 13 item 9).
+ */
+export class PortalSignedApplication {
+  digest!: string;
+  applicationId!: string;
+  receivedAt: Date = new Date();
+}
+
+export const PortalSignedApplicationSchema = new EntitySchema<PortalSignedApplication>({
+  class: PortalSignedApplication,
+  tableName: 'portal_signed_application',
+  properties: {
+    digest: { type: 'string', length: 64, primary: true },
+    applicationId: { type: 'string', length: 64 },
+    receivedAt: { type: 'datetime' },
+  },
+});

@@ -6,7 +6,7 @@ import { jstDate } from '../../domain/dates';
 import { signerIdentityOf, verifySignedApplication, type SignerIdentity } from '../../domain/portal-signature';
 import { ResidentStatus } from '../../domain/registry-values';
 import { Role } from '../../domain/roles';
-import { CaseApplication, CaseRecord, PortalRejection, Resident } from '../../db/entities';
+import { CaseApplication, CaseRecord, PortalRejection, PortalSignedApplication, Resident } from '../../db/entities';
 import { protectedPersons } from '../../db/support-measures';
 import type { StaffContext } from '../../api/auth';
 import { intakeCase, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
@@ -97,6 +97,16 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
   );
   if (!verified.ok) return reject('signature', [{ rule: verified.reason, message: verified.message }]);
   const serial = verified.signer.serialNumber;
+  // the signed content is not bound to the application ID: the same signature under another ID is a replay (also
+  // after that application was cancelled), refused by its digest (issue 13 item 9)
+  const signedDigest = digest(envelope);
+  const seen = await deps.orm.em.fork().findOne(PortalSignedApplication, { digest: signedDigest });
+  if (seen && seen.applicationId !== envelope.applicationId)
+    return reject(
+      'signature',
+      [{ rule: 'SIGNATURE_REPLAYED', message: 'この電子署名付きの申請は別の申請番号で受付済みです' }],
+      serial,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(envelope.signedContent);
@@ -170,12 +180,22 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
     idempotencyKey: portalIdempotencyKey(envelope.applicationId),
     makerId: '',
     initialStatus: CaseStatus.AWAITING_REVIEW,
-    check: async () => ({
-      errors: [],
-      flags: [...new Set(findings.map((f) => f.rule))],
-      stored,
-      subjects: facts.matched.map((r) => r.addresseeNumber),
-    }),
+    check: async (em: EntityManager) => {
+      if (!seen)
+        em.persist(
+          em.create(PortalSignedApplication, {
+            digest: signedDigest,
+            applicationId: envelope.applicationId,
+            receivedAt: now,
+          }),
+        );
+      return {
+        errors: [],
+        flags: [...new Set(findings.map((f) => f.rule))],
+        stored,
+        subjects: facts.matched.map((r) => r.addresseeNumber),
+      };
+    },
     workflow: onlineMoveOutWorkflow,
     workflowId: () => onlineMoveOutWorkflowId(envelope.applicationId),
     workflowArgs: (caseId) => ({

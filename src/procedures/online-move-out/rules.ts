@@ -7,6 +7,7 @@
  * |----------------------|--------------------------------------------|-----------|
  * | SIGNER_UNDER_15      | `002_39806ff4500f9589.txt` L7145 (no 署名用電子証明書 below 15; configurable) | reject |
  * | SIGNER_NOT_IN_HOUSEHOLD | service rule: no proxies online          | reject    |
+ * | MOVER_NOT_IN_HOUSEHOLD | every mover is of the signer's 世帯 (same 世帯番号; the 届出 is per 世帯, 住基法第24条) | reject |
  * | OUTSIDE_WINDOW       | service rule: received P − 30 … P + 10 (configurable) | reject |
  * | ABROAD               | service rule: 国外転出 is not accepted online | reject    |
  * | DESTINATION_CODE_REQUIRED | the 転入予定地 must be known to route the 転出証明書情報 (§4.3 special path) | reject |
@@ -30,6 +31,7 @@ import { onlineMoveOutWindow, type MoveDeadlineRules } from '../../domain/move-d
 export const OnlineMoveOutRule = {
   SIGNER_UNDER_15: 'SIGNER_UNDER_15',
   SIGNER_NOT_IN_HOUSEHOLD: 'SIGNER_NOT_IN_HOUSEHOLD',
+  MOVER_NOT_IN_HOUSEHOLD: 'MOVER_NOT_IN_HOUSEHOLD',
   OUTSIDE_WINDOW: 'OUTSIDE_WINDOW',
   ABROAD: 'ABROAD',
   MOVER_NOT_MATCHED: 'MOVER_NOT_MATCHED',
@@ -103,6 +105,16 @@ export function evaluateOnlineMoveOut(
     rejections.push({
       rule: OnlineMoveOutRule.SIGNER_NOT_IN_HOUSEHOLD,
       message: '署名者が転出者またはその世帯の方ではありません（代理の申請はできません）',
+    });
+  }
+  // a person of another 世帯 at the same address is not the signer's to move (issue 13 item 9)
+  if (
+    f.signer.householdNumber !== undefined &&
+    f.movers.some((m) => m.matched && m.householdNumber !== f.signer.householdNumber)
+  ) {
+    rejections.push({
+      rule: OnlineMoveOutRule.MOVER_NOT_IN_HOUSEHOLD,
+      message: '署名者と別の世帯の方が転出者に含まれています（世帯ごとに申請してください）',
     });
   }
   const window = onlineMoveOutWindow(f.plannedMoveOutDate, rules);

@@ -9,6 +9,7 @@ import { Migration20261207100000_support } from './support-measures';
 import { Migration20261207120000 } from './koseki-annex-notice';
 import { Migration20261208000000_foundation } from './20261208-foundation';
 import { Migration20261208060000_audit_chain } from './20261208060000-audit-chain';
+import { Migration20261208060100_portal_signed } from './20261208060100-portal-signed';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261207120000_koseki', class: Migration20261207120000 },
   { name: 'Migration20261208000000_foundation', class: Migration20261208000000_foundation },
   { name: 'Migration20261208060000_audit_chain', class: Migration20261208060000_audit_chain },
+  { name: 'Migration20261208060100_portal_signed', class: Migration20261208060100_portal_signed },
 ];
