@@ -80,6 +80,17 @@ describe('online 転出 eligibility', () => {
     ]);
   });
 
+  it('every mover must be of the signer’s 世帯: another 世帯 at the same address is refused (issue 13 item 9)', () => {
+    const member = { birthDate: '1980-01-01', addresseeNumber: '0000019', householdNumber: 'H1' };
+    const movers = [
+      { matched: true, addresseeNumber: '0000019', householdNumber: 'H1', pendingMoveOut: false, blocked: false },
+      { matched: true, addresseeNumber: '0000043', householdNumber: 'H2', pendingMoveOut: false, blocked: false },
+    ];
+    expect(rules(evaluate(facts({ signer: member, movers }))).rejections).toEqual([
+      OnlineMoveOutRule.MOVER_NOT_IN_HOUSEHOLD,
+    ]);
+  });
+
   it('a move abroad is refused online', () =>
     expect(rules(evaluate(facts({ destinationAbroad: true }))).rejections).toEqual([OnlineMoveOutRule.ABROAD]));
 

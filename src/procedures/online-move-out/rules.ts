@@ -109,7 +109,7 @@ export function evaluateOnlineMoveOut(
   }
   // a person of another 世帯 at the same address is not the signer's to move (issue 13 item 9)
   if (
-    f.signer.householdNumber !== undefined &&
+    (signerIsMover || signerInHousehold) &&
     f.movers.some((m) => m.matched && m.householdNumber !== f.signer.householdNumber)
   ) {
     rejections.push({
