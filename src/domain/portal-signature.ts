@@ -7,7 +7,12 @@
  *    (UNTRUSTED_CHAIN); a CA certificate cannot be the signer;
  * 3. the signer and every intermediate are within their validity period at `trust.at`
  *    (CERTIFICATE_NOT_YET_VALID, CERTIFICATE_EXPIRED) and not on the revocation list (CERTIFICATE_REVOKED);
- * 4. the signature over the exact content bytes verifies with the signer's public key (BAD_SIGNATURE):
+ * 4. the path's constraints (issue 13 item 9): no CA has more intermediates below it than its pathLenConstraint
+ *    (PATH_LENGTH_EXCEEDED); the signer's keyUsage, when present, allows signing (digitalSignature or
+ *    nonRepudiation) and its extKeyUsage, when present, allows document signing (any, emailProtection or
+ *    documentSigning), a CA's keyUsage allows keyCertSign (KEY_USAGE_NOT_PERMITTED); no certificate of the path
+ *    carries a critical extension this check does not process (UNKNOWN_CRITICAL_EXTENSION, RFC 5280 §4.2);
+ * 5. the signature over the exact content bytes verifies with the signer's public key (BAD_SIGNATURE):
  *    RSA PKCS#1 v1.5 with SHA-256 (JPKI), or ECDSA P-256 with SHA-256 (DER-encoded signature).
  *
  * Messages are fixed Japanese texts: they never contain content values, serial numbers or subject names.
@@ -18,7 +23,18 @@
  */
 import { X509Certificate, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import {
+  BasicConstraints,
+  Certificate,
+  ExtendedKeyUsage,
+  KeyUsage,
+  KeyUsageFlags,
+  SubjectAlternativeName,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_ce_subjectAltName,
+} from '@peculiar/asn1-x509';
 import * as asn1js from 'asn1js';
 import { isIsoDate } from './dates';
 
@@ -28,6 +44,9 @@ export const PortalSignatureFailure = {
   CERTIFICATE_NOT_YET_VALID: 'CERTIFICATE_NOT_YET_VALID',
   CERTIFICATE_EXPIRED: 'CERTIFICATE_EXPIRED',
   CERTIFICATE_REVOKED: 'CERTIFICATE_REVOKED',
+  PATH_LENGTH_EXCEEDED: 'PATH_LENGTH_EXCEEDED',
+  KEY_USAGE_NOT_PERMITTED: 'KEY_USAGE_NOT_PERMITTED',
+  UNKNOWN_CRITICAL_EXTENSION: 'UNKNOWN_CRITICAL_EXTENSION',
   BAD_SIGNATURE: 'BAD_SIGNATURE',
 } as const;
 export type PortalSignatureFailure = (typeof PortalSignatureFailure)[keyof typeof PortalSignatureFailure];
@@ -38,6 +57,9 @@ const MESSAGES: Record<PortalSignatureFailure, string> = {
   CERTIFICATE_NOT_YET_VALID: '署名用電子証明書（または中間認証局の証明書）の有効期間が開始していません。',
   CERTIFICATE_EXPIRED: '署名用電子証明書（または中間認証局の証明書）の有効期間が満了しています。',
   CERTIFICATE_REVOKED: '署名用電子証明書（または中間認証局の証明書）は失効しています。',
+  PATH_LENGTH_EXCEEDED: '証明書の経路が認証局の定める階層の制限を超えています。',
+  KEY_USAGE_NOT_PERMITTED: '証明書の鍵の用途が電子署名（または認証局の証明書の発行）を許していません。',
+  UNKNOWN_CRITICAL_EXTENSION: '証明書に処理できない重要な拡張が含まれています。',
   BAD_SIGNATURE: '電子署名の検証に失敗しました（申請内容が改ざんされたか、証明書と異なる鍵で署名されています）。',
 };
 
@@ -142,6 +164,74 @@ const verifyContent = (input: SignedApplicationInput, key: KeyObject): boolean =
   }
 };
 
+/** Extensions this verification processes; any other one marked critical refuses the path. */
+const PROCESSED_EXTENSIONS = new Set([
+  id_ce_basicConstraints,
+  id_ce_keyUsage,
+  id_ce_extKeyUsage,
+  id_ce_subjectAltName,
+  '2.5.29.14', // subjectKeyIdentifier
+  '2.5.29.35', // authorityKeyIdentifier
+]);
+/** extKeyUsage values that allow signing a document: anyExtendedKeyUsage, emailProtection, documentSigning. */
+const SIGNING_EKUS = new Set(['2.5.29.37.0', '1.3.6.1.5.5.7.3.4', '1.3.6.1.5.5.7.3.36']);
+
+interface ParsedExtensions {
+  unknownCritical: boolean;
+  pathLen?: number;
+  keyUsage?: number;
+  extKeyUsage?: string[];
+}
+
+const extensionsOf = (cert: X509Certificate): ParsedExtensions => {
+  const parsed = AsnConvert.parse(cert.raw, Certificate);
+  const out: ParsedExtensions = { unknownCritical: false };
+  for (const ext of parsed.tbsCertificate.extensions ?? []) {
+    const value = ext.extnValue.buffer;
+    if (ext.extnID === id_ce_basicConstraints) {
+      const bc = AsnConvert.parse(value, BasicConstraints);
+      if (bc.pathLenConstraint !== undefined) out.pathLen = bc.pathLenConstraint;
+    } else if (ext.extnID === id_ce_keyUsage) out.keyUsage = AsnConvert.parse(value, KeyUsage).toNumber();
+    else if (ext.extnID === id_ce_extKeyUsage) out.extKeyUsage = [...AsnConvert.parse(value, ExtendedKeyUsage)];
+    else if (ext.critical && !PROCESSED_EXTENSIONS.has(ext.extnID)) out.unknownCritical = true;
+  }
+  return out;
+};
+
+/** The constraints of a built path [signer, ...intermediates] under `anchor` (step 4 above). */
+const pathConstraintFailure = (
+  path: X509Certificate[],
+  anchor: X509Certificate,
+): PortalSignatureFailure | undefined => {
+  let exts: ParsedExtensions[];
+  try {
+    exts = path.map(extensionsOf);
+  } catch {
+    return PortalSignatureFailure.MALFORMED_CERTIFICATE;
+  }
+  if (exts.some((e) => e.unknownCritical)) return PortalSignatureFailure.UNKNOWN_CRITICAL_EXTENSION;
+  const signer = exts[0]!;
+  const signing = KeyUsageFlags.digitalSignature | KeyUsageFlags.nonRepudiation;
+  if (signer.keyUsage !== undefined && (signer.keyUsage & signing) === 0)
+    return PortalSignatureFailure.KEY_USAGE_NOT_PERMITTED;
+  if (signer.extKeyUsage && !signer.extKeyUsage.some((u) => SIGNING_EKUS.has(u)))
+    return PortalSignatureFailure.KEY_USAGE_NOT_PERMITTED;
+  // each CA (the intermediates, then the anchor): the intermediates below it must not exceed its pathLenConstraint
+  let anchorExt: ParsedExtensions;
+  try {
+    anchorExt = extensionsOf(anchor);
+  } catch {
+    return PortalSignatureFailure.UNTRUSTED_CHAIN;
+  }
+  const cas = [...exts.slice(1), anchorExt];
+  for (const [i, ca] of cas.entries()) {
+    if (ca.keyUsage !== undefined && (ca.keyUsage & KeyUsageFlags.keyCertSign) === 0)
+      return PortalSignatureFailure.KEY_USAGE_NOT_PERMITTED;
+    if (ca.pathLen !== undefined && i > ca.pathLen) return PortalSignatureFailure.PATH_LENGTH_EXCEEDED;
+  }
+  return undefined;
+};
+
 export function verifySignedApplication(
   input: SignedApplicationInput,
   trust: PortalTrustConfig,
@@ -167,6 +257,9 @@ export function verifySignedApplication(
     if (at > new Date(cert.validTo).getTime()) return fail(PortalSignatureFailure.CERTIFICATE_EXPIRED);
     if (revoked.has(normaliseSerial(cert.serialNumber))) return fail(PortalSignatureFailure.CERTIFICATE_REVOKED);
   }
+  const anchor = anchors.find((a) => issuedBy(path[path.length - 1]!, a))!;
+  const constraint = pathConstraintFailure(path, anchor);
+  if (constraint) return fail(constraint);
 
   if (!verifyContent(input, signer.publicKey)) return fail(PortalSignatureFailure.BAD_SIGNATURE);
 
