@@ -59,6 +59,14 @@ export default defineConfig({
         },
       },
       {
+        // the attack suite (issue 13): each weakness exploited against the running system and shown refused
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          ...integrationServers,
+        },
+      },
+      {
         // the web UI in headless Chromium (playwright-core) against the running system on the same real parts
         test: {
           name: 'e2e',

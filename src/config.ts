@@ -49,6 +49,25 @@ export interface AppConfig {
   timings: WorkflowTimings;
   /** Every deadline number of the move procedures (domain spec §6, §9.3), each from its environment variable. */
   deadlines: MoveDeadlineRules;
+  /** `NODE_ENV=production`: the session cookie is always `Secure`, and demo-only switches are refused. */
+  production: boolean;
+  /** Staff login (domain spec §8.1; seed 000 L2709: biometric two-factor login on registered terminals). */
+  staffAuth: StaffAuthConfig;
+}
+
+export interface StaffAuthConfig {
+  /**
+   * `webauthn`: password + an assertion of a platform authenticator enrolled on the terminal (the default).
+   * `demo-password`: the password alone — the embedded demo and tests only; refused when `production`.
+   */
+  secondFactor: 'webauthn' | 'demo-password';
+  /** WebAuthn relying party: the host name staff open (RP ID) and the origins their browsers report. */
+  rpId: string;
+  origins: string[];
+  /** Failed logins before a user is locked, the fixed lock window, and failures from one address per window. */
+  maxFailedLogins: number;
+  lockMinutes: number;
+  maxFailedPerAddress: number;
 }
 
 /**
@@ -122,6 +141,20 @@ const configSchema = {
       ),
     },
     supportReleaseMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+    production: { type: 'boolean' },
+    staffAuth: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['secondFactor', 'rpId', 'origins', 'maxFailedLogins', 'lockMinutes', 'maxFailedPerAddress'],
+      properties: {
+        secondFactor: { enum: ['webauthn', 'demo-password'] },
+        rpId: { type: 'string', minLength: 1, maxLength: 253 },
+        origins: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^https?://[^/]+$' } },
+        maxFailedLogins: { type: 'integer', minimum: 1, maximum: 100 },
+        lockMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+        maxFailedPerAddress: { type: 'integer', minimum: 1, maximum: 10000 },
+      },
+    },
     timings: {
       type: 'object',
       properties: {
@@ -212,13 +245,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     keys: envKeys ?? loadOrCreateDevKeys(dataDir),
     timings: timingsFromEnv(env),
     deadlines: deadlinesFromEnv(env),
+    production: env.NODE_ENV === 'production',
+    staffAuth: {
+      secondFactor: (env.STAFF_SECOND_FACTOR ?? 'webauthn') as StaffAuthConfig['secondFactor'],
+      rpId: env.WEBAUTHN_RP_ID ?? 'localhost',
+      origins: (env.WEBAUTHN_ORIGINS ?? `http://localhost:${env.API_PORT ?? 3000}`).split(',').map((o) => o.trim()),
+      maxFailedLogins: Number(env.LOGIN_MAX_FAILURES ?? 5),
+      lockMinutes: Number(env.LOGIN_LOCK_MINUTES ?? 15),
+      maxFailedPerAddress: Number(env.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 30),
+    },
     ...overrides,
   };
   const validate = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
   const problems = validate(cfg)
     ? []
     : (validate.errors ?? []).map((e) => `${settingName(e.instancePath)} ${e.message ?? ''}`);
-  if (!problems.length) problems.push(...deadlineConsistency(cfg.deadlines), ...retentionLimit(cfg.timings));
+  if (!problems.length)
+    problems.push(...deadlineConsistency(cfg.deadlines), ...retentionLimit(cfg.timings), ...productionLogin(cfg));
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
   return cfg;
 }
@@ -240,6 +283,12 @@ function deadlineConsistency(d: MoveDeadlineRules): string[] {
     `HELD_CERTIFICATE_DAYS (deadlines.heldCertificateDays) must be >= SPECIAL_MOVE_IN_DAYS_AFTER_PLANNED ` +
       `(deadlines.specialMoveInDaysAfterPlanned): a held 転出証明書情報 may not be purged before the last day of a 特例転入`,
   ];
+}
+
+/** Production never runs the demo login (password alone) nor sends the session cookie without `Secure`. */
+function productionLogin(cfg: AppConfig): string[] {
+  if (!cfg.production || cfg.staffAuth.secondFactor === 'webauthn') return [];
+  return ['STAFF_SECOND_FACTOR (staffAuth.secondFactor) must be webauthn in production (NODE_ENV=production)'];
 }
 
 /** 送付先情報 is kept less than one year (`000_6eda969c340266a8.txt L2466`: 保管期間「1年未満」). */

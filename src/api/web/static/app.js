@@ -302,3 +302,65 @@
     });
   });
 })();
+
+// The login's second factor (WebAuthn): the terminal's platform authenticator answers a challenge from the server;
+// the answer travels in the form's hidden fields. Without an authenticator the form is sent without it (and refused).
+(function () {
+  var form = document.querySelector('form.login[data-webauthn]');
+  if (!form) return;
+  var toBytes = function (s) {
+    var b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
+    return Uint8Array.from(b, function (c) {
+      return c.charCodeAt(0);
+    });
+  };
+  var toB64url = function (buf) {
+    var s = '';
+    new Uint8Array(buf).forEach(function (x) {
+      s += String.fromCharCode(x);
+    });
+    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  };
+  var sending = false;
+  form.addEventListener('submit', function (ev) {
+    if (sending) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    sending = true;
+    var done = function () {
+      form.submit();
+    };
+    fetch('/api/auth/webauthn/options', { method: 'POST', credentials: 'same-origin' })
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (o) {
+        form.elements.challengeId.value = o.challengeId;
+        var opts = o.options;
+        return navigator.credentials.get({
+          publicKey: {
+            challenge: toBytes(opts.challenge),
+            rpId: opts.rpId,
+            timeout: opts.timeout,
+            userVerification: opts.userVerification,
+            allowCredentials: [],
+          },
+        });
+      })
+      .then(function (c) {
+        form.elements.assertion.value = JSON.stringify({
+          id: c.id,
+          rawId: toB64url(c.rawId),
+          type: c.type,
+          response: {
+            clientDataJSON: toB64url(c.response.clientDataJSON),
+            authenticatorData: toB64url(c.response.authenticatorData),
+            signature: toB64url(c.response.signature),
+            userHandle: c.response.userHandle ? toB64url(c.response.userHandle) : undefined,
+          },
+          clientExtensionResults: {},
+        });
+      })
+      .then(done, done);
+  });
+})();
