@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { keyBytes } from '../config';
 import type { ApiDeps } from './api-deps';
 import { authenticate, login, logout, staffOf } from './auth';
 import { casesRouter } from './cases-router';
@@ -57,9 +58,17 @@ export function createApiApp(deps: ApiDeps): express.Express {
 
   app.use('/cs-inbound/v1', csInboundRouter(deps));
   app.use('/jlis-inbound/v1', jlisInboundRouter(deps));
-  app.post('/api/auth/webauthn/options', async (_req, res) =>
-    res.json(await loginOptions(deps.orm, deps.config.staffAuth)),
-  );
+  app.post('/api/auth/webauthn/options', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const id = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 64 ? v : undefined);
+    const secret = keyBytes(deps.config.keys.piiIndex);
+    res.json(
+      await loginOptions(deps.orm, deps.config.staffAuth, secret, {
+        userId: id(b.userId),
+        terminalId: id(b.terminalId),
+      }),
+    );
+  });
   app.post('/api/auth/login', async (req, res) => res.json(await login(deps, req.body, req.ip)));
   app.use('/api', authenticate(deps.orm));
   app.post('/api/auth/logout', async (req, res) => {
@@ -70,7 +79,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use('/api/cases', casesRouter(services, deps.procedures));
   app.use('/api/certificates', certificatesRouter(services));
   app.use('/api/support-measures', supportMeasuresRouter(services.supportMeasures));
-  app.use('/api/staff-auth', staffAuthRouter(deps));
+  app.use('/api/staff-auth', staffAuthRouter(services.staffAuth));
 
   app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));

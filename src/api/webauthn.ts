@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import {
   generateAuthenticationOptions,
@@ -50,9 +50,39 @@ export async function consumeChallenge(
   return taken === 1 ? ((await em.findOne(AuthChallenge, { id })) ?? undefined) : undefined;
 }
 
-/** Options for `navigator.credentials.get()` at the login screen: discoverable credentials, nothing about any user. */
-export async function loginOptions(orm: MikroORM, cfg: StaffAuthConfig, now = new Date()) {
-  const options = await generateAuthenticationOptions({ rpID: cfg.rpId, userVerification: 'required' });
+/**
+ * Options for `navigator.credentials.get()` at the login screen. With the typed user ID and terminal, `allowCredentials`
+ * names that user's newest live credential on that terminal; for an unknown user or terminal, or a user without a
+ * credential there, it names a stand-in ID derived with a secret key (HMAC), so the answer has the same shape and stays
+ * the same for the same input: it does not tell which user IDs exist or have an authenticator.
+ */
+export async function loginOptions(
+  orm: MikroORM,
+  cfg: StaffAuthConfig,
+  secret: Buffer,
+  who: { userId?: string; terminalId?: string } = {},
+  now = new Date(),
+) {
+  let allowCredentials: Array<{ id: string; transports: AuthenticatorTransportFuture[] }> | undefined;
+  if (who.userId && who.terminalId) {
+    const [cred] = await orm.em
+      .fork()
+      .find(
+        StaffCredential,
+        { userId: who.userId, terminalId: who.terminalId, revokedAt: null },
+        { orderBy: { createdAt: 'desc' }, limit: 1 },
+      );
+    const standIn = createHmac('sha256', secret)
+      .update(`webauthn-login|${who.userId}|${who.terminalId}`)
+      .digest()
+      .subarray(0, 32);
+    allowCredentials = [{ id: cred?.credentialId ?? b64url(standIn), transports: ['internal'] }];
+  }
+  const options = await generateAuthenticationOptions({
+    rpID: cfg.rpId,
+    userVerification: 'required',
+    ...(allowCredentials ? { allowCredentials } : {}),
+  });
   const challengeId = await storeChallenge(orm, { challenge: options.challenge, purpose: 'login' }, now);
   return { challengeId, options };
 }

@@ -1,20 +1,12 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditAction, AuditLog, StaffCredential, StaffUser } from '../../src/db/entities';
 import { Role } from '../../src/domain/roles';
 import { DEMO_PASSWORD, seedStaff } from '../../src/db/seed/staff';
 import { completeEnrolment, enrolmentOptions } from '../../src/api/webauthn';
+import { freePort } from '../support/free-port';
 import { testConfig } from '../support/harness';
 import { SoftAuthenticator } from '../support/soft-authenticator';
 import { freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
-
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 
 /**
  * Issue 13 item 2 on the API (MariaDB, production mode): password + WebAuthn assertion of a platform authenticator
@@ -106,6 +98,19 @@ describe('two-factor staff login (WebAuthn)', () => {
     expect((await login('clerk1', 'T-HONCHO-01', { asUser: 1 })).status).toBe(401);
     const rows = await sys.orm.em.fork().find(AuditLog, { actorId: 'secadmin1', action: AuditAction.AUTH_ADMIN });
     expect(rows.map((a) => a.detail)).toContainEqual({ userId: 'clerk1', terminalId: 'T-HONCHO-02', step: 'enrol' });
+  });
+
+  it('login options name one credential for any user ID and terminal, known or not, stable per input', async () => {
+    const opts = async (userId: string, terminalId = 'T-HONCHO-02') =>
+      (await sys.api('POST', '/api/auth/webauthn/options', { body: { userId, terminalId } })).json.options
+        .allowCredentials as Array<{ id: string }>;
+    const enrolled = await opts('clerk1');
+    const noCredential = await opts('clerk2');
+    const unknown = await opts('nobody-at-all');
+    for (const a of [enrolled, noCredential, unknown]) expect(a).toHaveLength(1);
+    expect(new Set([enrolled[0]!.id, noCredential[0]!.id, unknown[0]!.id]).size).toBe(3);
+    expect((await opts('nobody-at-all'))[0]!.id).toBe(unknown[0]!.id);
+    expect(unknown[0]!.id).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('an assertion is good for one challenge only', async () => {

@@ -58,9 +58,12 @@ export class SoftAuthenticator {
     };
   }
 
-  /** An assertion by the first (or the given) credential for the options' RP ID. */
-  get(options: { challenge: string; rpId?: string }, credentialIndex = 0) {
-    const c = this.creds.filter((x) => x.rpId === options.rpId)[credentialIndex];
+  /** An assertion by the credential the options allow, else the first (or the given) one for the options' RP ID. */
+  get(options: { challenge: string; rpId?: string; allowCredentials?: Array<{ id: string }> }, credentialIndex = 0) {
+    const allowed = options.allowCredentials?.map((a) => a.id);
+    const c = this.creds.filter((x) => x.rpId === options.rpId && (!allowed || allowed.includes(b64url(x.id))))[
+      allowed ? 0 : credentialIndex
+    ];
     if (!c) throw new Error('no credential for this RP');
     c.counter += 1;
     const authData = Buffer.concat([sha256(c.rpId), Buffer.from([0x05]), u32(c.counter)]);

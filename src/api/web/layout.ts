@@ -28,6 +28,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (role
   { href: '/supervisor', label: '監督者コンソール', key: 'k', show: (r) => can.superviseCases(r) },
   { href: '/dashboard', label: 'ダッシュボード', key: 'd', show: (r) => can.readCases(r) },
   { href: '/support-measures', label: '支援措置・抑止', key: 'm', show: (r) => can.manageSupportMeasures(r) },
+  { href: '/staff-auth', label: '端末・生体認証', key: 'a', show: (r) => can.administerStaffAuth(r) },
 ];
 
 export const noticeBox = (n: Notice | undefined): SafeHtml | undefined =>
