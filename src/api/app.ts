@@ -9,7 +9,7 @@ import { jlisInboundRouter } from './jlis-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
 import { createApiServices } from './services';
-import { staffAuthRouter } from './staff-auth-router';
+import { installerEnrolmentRouter, staffAuthRouter } from './staff-auth-router';
 import { supportMeasuresRouter } from './support-measures-router';
 import { loginOptions } from './webauthn';
 import { webRouter } from './web/web-router';
@@ -70,6 +70,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
     );
   });
   app.post('/api/auth/login', async (req, res) => res.json(await login(deps, req.body, req.ip)));
+  app.use('/api/auth/enrolment', installerEnrolmentRouter(deps));
   app.use('/api', authenticate(deps.orm));
   app.post('/api/auth/logout', async (req, res) => {
     await logout(deps.orm, staffOf(res), res.locals.token as string);

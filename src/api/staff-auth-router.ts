@@ -9,7 +9,7 @@ import { can } from '../domain/roles';
 import { staffOf, type StaffContext } from './auth';
 import { authorize } from './authorize';
 import { ApiError } from './errors';
-import { completeEnrolment, enrolmentOptions } from './webauthn';
+import { completeEnrolment, enrolmentOptions, INSTALLER, installerEnrolmentOptions } from './webauthn';
 
 const ID = { type: 'string', pattern: '^[A-Za-z0-9._-]{1,64}$' } as const;
 const validateTerminal = compileSchema<{ terminalId: string; name: string; place: string; printerName: string }>({
@@ -213,5 +213,48 @@ export function staffAuthRouter(svc: StaffAuthService): Router {
   r.post('/recoveries/:recoveryId/approve', async (req, res) =>
     res.json(await svc.approveRecovery(staffOf(res), String(req.params.recoveryId))),
   );
+  return r;
+}
+
+/**
+ * /api/auth/enrolment (no session): the first security administrator's enrolment with the one-time code the installer
+ * printed on the server (`scripts/staff-auth-enrolment-code.ts`), at the terminal the code names. Audited as 認証管理.
+ */
+export function installerEnrolmentRouter(deps: { orm: MikroORM; config: { staffAuth: StaffAuthConfig } }): Router {
+  const { orm } = deps;
+  const cfg = deps.config.staffAuth;
+  const r = Router();
+  const invalid = () => new ApiError(404, 'ENROLMENT_CODE_INVALID', '登録コードが正しくないか、有効期限が切れています');
+  const code = (body: unknown, key: string) => {
+    const v = (body as Record<string, unknown> | undefined)?.[key];
+    return typeof v === 'string' && /^[A-Za-z0-9_-]{24}$/.test(v) ? v : undefined;
+  };
+  r.post('/options', async (req, res) => {
+    const c = code(req.body, 'code');
+    const o = c ? await installerEnrolmentOptions(orm, cfg, c) : undefined;
+    if (!o) throw invalid();
+    res.json({ challengeId: o.challengeId, options: o.options });
+  });
+  r.post('/', async (req, res) => {
+    const c = code(req.body, 'challengeId');
+    const o = c ? await installerEnrolmentOptions(orm, cfg, c) : undefined;
+    if (!o) throw invalid();
+    const installer = { userId: INSTALLER, terminalId: o.terminalId };
+    const cred = await completeEnrolment(orm, cfg, installer, c!, (req.body as Record<string, unknown>).response);
+    if (!cred)
+      throw new ApiError(400, 'ENROLMENT_FAILED', '生体認証の登録を確認できませんでした。もう一度やり直してください');
+    const em = orm.em.fork();
+    audit(em, {
+      actorId: INSTALLER,
+      actorRoles: [],
+      terminalId: cred.terminalId,
+      ip: req.ip,
+      action: AuditAction.AUTH_ADMIN,
+      function: 'POST /api/auth/enrolment',
+      detail: { userId: cred.userId, terminalId: cred.terminalId, step: 'enrol' },
+    });
+    await em.flush();
+    res.status(201).json({ userId: cred.userId, terminalId: cred.terminalId });
+  });
   return r;
 }

@@ -21,11 +21,16 @@ import { AuthChallenge, StaffCredential, StaffUser, Terminal } from '../db/entit
 const CHALLENGE_MS = 5 * 60_000;
 const b64url = (b: Uint8Array) => Buffer.from(b).toString('base64url');
 
-async function storeChallenge(orm: MikroORM, c: Omit<AuthChallenge, 'id' | 'expiresAt'>, now: Date): Promise<string> {
+async function storeChallenge(
+  orm: MikroORM,
+  c: Omit<AuthChallenge, 'id' | 'expiresAt'>,
+  now: Date,
+  ttlMs = CHALLENGE_MS,
+): Promise<string> {
   const em = orm.em.fork();
   await em.nativeDelete(AuthChallenge, { expiresAt: { $lt: now } }); // the table holds live challenges only
   const id = randomBytes(18).toString('base64url');
-  em.persist(em.create(AuthChallenge, { ...c, id, expiresAt: new Date(now.getTime() + CHALLENGE_MS) }));
+  em.persist(em.create(AuthChallenge, { ...c, id, expiresAt: new Date(now.getTime() + ttlMs) }));
   await em.flush();
   return id;
 }
@@ -128,25 +133,19 @@ export async function verifyLoginAssertion(
   }
 }
 
-/** Options for `navigator.credentials.create()` when a security administrator enrols `userId` on their terminal. */
-export async function enrolmentOptions(
-  orm: MikroORM,
-  cfg: StaffAuthConfig,
-  admin: { userId: string; terminalId: string },
-  userId: string,
-  now = new Date(),
-) {
+/** The registration options of `userId`'s platform authenticator (its live credentials excluded). */
+async function registrationOptions(orm: MikroORM, cfg: StaffAuthConfig, userId: string, challenge?: string) {
   const em = orm.em.fork();
   const user = await em.findOne(StaffUser, { userId, active: true });
-  const terminal = await em.findOne(Terminal, { terminalId: admin.terminalId, active: true });
-  if (!user || !terminal) return undefined;
+  if (!user) return undefined;
   const existing = await em.find(StaffCredential, { userId, revokedAt: null });
-  const options = await generateRegistrationOptions({
+  return generateRegistrationOptions({
     rpName: '住民記録システム',
     rpID: cfg.rpId,
     userName: userId,
     userDisplayName: user.displayName,
     userID: Buffer.from(userId, 'utf8'),
+    ...(challenge ? { challenge: Buffer.from(challenge, 'base64url') } : {}),
     attestationType: 'none',
     excludeCredentials: existing.map((c) => ({ id: c.credentialId })),
     authenticatorSelection: {
@@ -155,12 +154,47 @@ export async function enrolmentOptions(
       userVerification: 'required',
     },
   });
+}
+
+/** Options for `navigator.credentials.create()` when a security administrator enrols `userId` on their terminal. */
+export async function enrolmentOptions(
+  orm: MikroORM,
+  cfg: StaffAuthConfig,
+  admin: { userId: string; terminalId: string },
+  userId: string,
+  now = new Date(),
+  ttlMs = CHALLENGE_MS,
+) {
+  const terminal = await orm.em.fork().findOne(Terminal, { terminalId: admin.terminalId, active: true });
+  const options = terminal ? await registrationOptions(orm, cfg, userId) : undefined;
+  if (!options) return undefined;
   const challengeId = await storeChallenge(
     orm,
     { challenge: options.challenge, purpose: 'enrol', userId, terminalId: admin.terminalId, createdBy: admin.userId },
     now,
+    ttlMs,
   );
   return { challengeId, options };
+}
+
+/**
+ * The installer's enrolment of an office's first security administrator: `scripts/staff-auth-enrolment-code.ts`
+ * (run on the server) stores an enrolment challenge for a user on a registered terminal and prints its ID as a
+ * one-time code; at that terminal the user types it on `/login/enrol` and the authenticator answers. The code is a
+ * 144-bit secret, valid 30 minutes, used once.
+ */
+export const INSTALLER = 'installer';
+
+export async function installerEnrolmentOptions(orm: MikroORM, cfg: StaffAuthConfig, code: string, now = new Date()) {
+  const c = await orm.em.fork().findOne(AuthChallenge, {
+    id: code,
+    purpose: 'enrol',
+    createdBy: INSTALLER,
+    usedAt: null,
+    expiresAt: { $gt: now },
+  });
+  const options = c ? await registrationOptions(orm, cfg, c.userId!, c.challenge) : undefined;
+  return c && options ? { challengeId: c.id, terminalId: c.terminalId!, options } : undefined;
 }
 
 /** Verifies the authenticator's answer to an enrolment and stores the credential, bound to user and terminal. */

@@ -18,7 +18,8 @@ const row = (...s: number[]): Record<MatrixRole, number> =>
  * Columns: anonymous, clerk, approver, supervisor, auditor, securityAdministrator, supportMeasureOfficer.
  * 403 = refused by the role gate (audited); 401 = no session (API), 303 = to the login page (web) or back to the page
  * with a notice; 400 / 422 / 404 = past the gate, refused by validation or not found. Partner endpoints (/cs-inbound,
- * /jlis-inbound, /portal) take no staff session at all: 401 for everyone. Case steps (`/:step`, `/do/:action`) and
+ * /jlis-inbound, /portal) take no staff session at all: 401 for everyone. The installer's enrolment (/api/auth/enrolment,
+ * /login/enrol) takes a one-time code instead of a session: 404 for a made-up code, whoever asks. Case steps (`/:step`, `/do/:action`) and
  * certificates look the case up first (404), then the workflow's validators decide (README "Case work frame").
  */
 export const MATRIX: Record<string, Record<MatrixRole, number>> = {
@@ -100,6 +101,9 @@ export const MATRIX: Record<string, Record<MatrixRole, number>> = {
   'POST /staff-auth/terminals/:terminalId/revoke': row(303, 403, 403, 403, 403, 303, 403),
   'POST /staff-auth/recoveries': row(303, 403, 403, 403, 403, 303, 403),
   'POST /staff-auth/recoveries/:recoveryId/approve': row(303, 403, 403, 403, 403, 303, 403),
+  'POST /api/auth/enrolment/options': row(404, 404, 404, 404, 404, 404, 404),
+  'POST /api/auth/enrolment/': row(404, 404, 404, 404, 404, 404, 404),
+  'GET /login/enrol': row(200, 200, 200, 200, 200, 200, 200),
   'POST /api/auth/logout': row(401, 204, 204, 204, 204, 204, 204),
   'POST /logout': row(303, 303, 303, 303, 303, 303, 303),
 };

@@ -1,6 +1,6 @@
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeEnrolment, enrolmentOptions } from '../../src/api/webauthn';
+import { enrolmentOptions, INSTALLER } from '../../src/api/webauthn';
 import { AuditAction, AuditLog, StaffCredential } from '../../src/db/entities';
 import { DEMO_PASSWORD } from '../../src/db/seed/staff';
 import { launchBrowser, shot, withoutWebFonts } from '../e2e/support/browser';
@@ -65,38 +65,17 @@ describe('two-factor login in the browser (CDP virtual authenticator)', () => {
     await Promise.all([page.waitForNavigation({ timeout: 90_000 }), page.click('form.login button[type="submit"]')]);
   };
 
-  /** The office's first administrator on a terminal: the bootstrap ceremony, the terminal's authenticator answering. */
+  /**
+   * The office's first administrator on a terminal: the installer's one-time code (what
+   * scripts/staff-auth-enrolment-code.ts prints) typed on /login/enrol, the terminal's authenticator answering.
+   */
   const bootstrap = async (page: Page, terminalId: string, userId: string) => {
-    await page.goto('/login');
-    const admin = { userId: 'bootstrap', terminalId };
-    const o = await enrolmentOptions(sys.orm, sys.config.staffAuth, admin, userId);
-    const created = await page.evaluate(async (opts: any) => {
-      const b = (s: string) =>
-        Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4)), (c) =>
-          c.charCodeAt(0),
-        );
-      const u = (x: ArrayBuffer) =>
-        btoa(String.fromCharCode(...new Uint8Array(x)))
-          .replace(/\+/g, '-')
-          .replace(/\//g, '_')
-          .replace(/=+$/, '');
-      const c: any = await (globalThis as any).navigator.credentials.create({
-        publicKey: {
-          ...opts,
-          challenge: b(opts.challenge),
-          user: { ...opts.user, id: b(opts.user.id) },
-          excludeCredentials: opts.excludeCredentials.map((x: any) => ({ type: 'public-key', id: b(x.id) })),
-        },
-      });
-      return {
-        id: c.id,
-        rawId: u(c.rawId),
-        type: c.type,
-        response: { clientDataJSON: u(c.response.clientDataJSON), attestationObject: u(c.response.attestationObject) },
-        clientExtensionResults: {},
-      };
-    }, o!.options);
-    expect(await completeEnrolment(sys.orm, sys.config.staffAuth, admin, o!.challengeId, created)).toBeDefined();
+    const admin = { userId: INSTALLER, terminalId };
+    const o = await enrolmentOptions(sys.orm, sys.config.staffAuth, admin, userId, new Date(), 30 * 60_000);
+    await page.goto('/login/enrol');
+    await page.fill('#f-code', o!.challengeId);
+    await Promise.all([page.waitForURL('**/login?enrolled=1'), page.click('#enrol button[type="submit"]')]);
+    expect(await page.locator('#notice').innerText()).toContain('生体認証を登録しました');
   };
 
   it('enrol on the terminal → login with password and fingerprint; no assertion → refused; revoked terminal → session ends', async () => {

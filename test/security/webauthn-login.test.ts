@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditAction, AuditLog, StaffCredential, StaffUser } from '../../src/db/entities';
 import { Role } from '../../src/domain/roles';
 import { DEMO_PASSWORD, seedStaff } from '../../src/db/seed/staff';
-import { completeEnrolment, enrolmentOptions } from '../../src/api/webauthn';
+import { completeEnrolment, enrolmentOptions, INSTALLER } from '../../src/api/webauthn';
 import { freePort } from '../support/free-port';
 import { testConfig } from '../support/harness';
 import { SoftAuthenticator } from '../support/soft-authenticator';
@@ -31,23 +31,34 @@ describe('two-factor staff login (WebAuthn)', () => {
     });
     for (const t of ['T-HONCHO-01', 'T-HONCHO-02', 'T-SHISHO-01']) terminals[t] = new SoftAuthenticator(origin);
     await seedStaff(sys.orm, [{ userId: 'secadmin2', displayName: '管理　二郎', roles: [Role.SECURITY_ADMIN] }]);
-    // the first administrators' authenticators, enrolled through the same ceremony (the bootstrap of a new office)
+    // the first administrators' authenticators: the installer's one-time code (scripts/staff-auth-enrolment-code.ts)
     for (const [userId, terminalId] of [
       ['secadmin1', 'T-HONCHO-02'],
       ['secadmin2', 'T-SHISHO-01'],
-    ] as const) {
-      const o = await enrolmentOptions(sys.orm, sys.config.staffAuth, { userId: 'bootstrap', terminalId }, userId);
-      const ok = await completeEnrolment(
-        sys.orm,
-        sys.config.staffAuth,
-        { userId: 'bootstrap', terminalId },
-        o!.challengeId,
-        at(terminalId).create(o!.options),
-      );
-      expect(ok?.terminalId).toBe(terminalId);
-    }
+    ] as const)
+      expect((await installerEnrol(userId, terminalId)).status).toBe(201);
   });
   afterAll(async () => sys?.close());
+
+  /** What the installer's code does at the terminal: /api/auth/enrolment/options, the authenticator, /api/auth/enrolment. */
+  const installerEnrol = async (userId: string, terminalId: string, reuse?: string) => {
+    const code =
+      reuse ??
+      (await enrolmentOptions(
+        sys.orm,
+        sys.config.staffAuth,
+        { userId: INSTALLER, terminalId },
+        userId,
+        new Date(),
+        30 * 60_000,
+      ))!.challengeId;
+    const o = await sys.api('POST', '/api/auth/enrolment/options', { body: { code } });
+    if (o.status !== 200) return o;
+    const r = await sys.api('POST', '/api/auth/enrolment', {
+      body: { challengeId: code, response: at(terminalId).create(o.json.options) },
+    });
+    return { ...r, code };
+  };
 
   const login = async (userId: string, terminalId: string, opts: { assertion?: boolean; asUser?: number } = {}) => {
     const o = (await sys.api('POST', '/api/auth/webauthn/options')).json;
@@ -71,6 +82,25 @@ describe('two-factor staff login (WebAuthn)', () => {
       body: { challengeId: o.json.challengeId, response: at(terminalId).create(o.json.options) },
     });
   };
+
+  it("the installer's enrolment code works once, at its terminal, and a made-up code is refused", async () => {
+    const first = await installerEnrol('approver1', 'T-HONCHO-01');
+    expect(first.status).toBe(201);
+    expect((await installerEnrol('approver1', 'T-HONCHO-01', (first as { code: string }).code)).status).toBe(404);
+    const made = await sys.api('POST', '/api/auth/enrolment/options', { body: { code: 'A'.repeat(24) } });
+    expect(made.status).toBe(404);
+    expect(made.json.error).toBe('ENROLMENT_CODE_INVALID');
+    // an administrator's own enrolment challenge is no installer code
+    const admin = await enrolmentOptions(
+      sys.orm,
+      sys.config.staffAuth,
+      { userId: 'secadmin1', terminalId: 'T-HONCHO-02' },
+      'clerk2',
+    );
+    expect((await sys.api('POST', '/api/auth/enrolment/options', { body: { code: admin!.challengeId } })).status).toBe(
+      404,
+    );
+  });
 
   it('the password alone is refused, with the same answer as a wrong password, and audited', async () => {
     const r = await login('secadmin1', 'T-HONCHO-02', { assertion: false });

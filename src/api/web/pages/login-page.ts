@@ -109,8 +109,21 @@ export function installLoginRoutes(
         ? { kind: 'info', text: '一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。' }
         : req.query.loggedOut === '1'
           ? { kind: 'ok', text: 'ログアウトしました。' }
-          : undefined;
+          : req.query.enrolled === '1'
+            ? { kind: 'ok', text: '生体認証を登録しました。ログインしてください。' }
+            : undefined;
     renderLogin(req, res, { notice, municipalityName, webauthn });
+  });
+
+  // the first security administrator's enrolment with the installer's one-time code (README "Security")
+  r.get('/login/enrol', (_req, res) => {
+    const body = html`<form class="login" id="enrol" data-enrol data-enrol-options="/api/auth/enrolment/options" data-enrol-submit="/api/auth/enrolment" data-enrol-done="/login?enrolled=1" novalidate>
+      <div class="field"><label for="f-code">登録コード</label><input id="f-code" name="code" type="text" maxlength="24" required autocomplete="off" autofocus></div>
+      <p class="hint">設置作業者がサーバーで発行した登録コード（30分有効・1回限り）を入力し、この端末の生体認証（指紋・顔）で本人確認してください。</p>
+      <button type="submit" class="btn-primary">生体認証を登録</button>
+      <p class="field-error" id="enrol-error" role="alert" hidden></p>
+    </form>`;
+    res.type('html').send(page({ title: '生体認証の初回登録', body, municipalityName }));
   });
 
   r.post('/login', async (req, res) => {

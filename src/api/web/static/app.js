@@ -401,11 +401,19 @@
       b.disabled = false;
     });
   };
+  // the administrator's screen (a session: CSRF header) or the first enrolment with the installer's code (no session)
+  var urls = {
+    options: form.getAttribute('data-enrol-options') || '/api/staff-auth/credentials/options',
+    submit: form.getAttribute('data-enrol-submit') || '/api/staff-auth/credentials',
+    done: form.getAttribute('data-enrol-done') || '/staff-auth?enrolled=1',
+  };
   var post = function (url, body) {
+    var headers = { 'content-type': 'application/json' };
+    if (form.elements._csrf) headers['x-csrf-token'] = form.elements._csrf.value;
     return fetch(url, {
       method: 'POST',
       credentials: 'same-origin',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': form.elements._csrf.value },
+      headers: headers,
       body: JSON.stringify(body),
     }).then(function (r) {
       return r.json().then(function (j) {
@@ -418,7 +426,10 @@
     ev.preventDefault();
     error.hidden = true;
     var challengeId;
-    post('/api/staff-auth/credentials/options', { userId: form.elements.userId.value.trim() })
+    var who = form.elements.code
+      ? { code: form.elements.code.value.trim() }
+      : { userId: form.elements.userId.value.trim() };
+    post(urls.options, who)
       .then(function (o) {
         challengeId = o.challengeId;
         var p = o.options;
@@ -438,7 +449,7 @@
         });
       })
       .then(function (c) {
-        return post('/api/staff-auth/credentials', {
+        return post(urls.submit, {
           challengeId: challengeId,
           response: {
             id: c.id,
@@ -455,7 +466,7 @@
       })
       .then(
         function () {
-          window.location.assign('/staff-auth?enrolled=1');
+          window.location.assign(urls.done);
         },
         function (e) {
           fail(e && e.message && !/^The |NotAllowed/.test(e.message) ? e.message : '生体認証を登録できませんでした。');
