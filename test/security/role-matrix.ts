@@ -21,6 +21,7 @@ const row = (...s: number[]): Record<MatrixRole, number> =>
  * /jlis-inbound, /portal) take no staff session at all: 401 for everyone. The installer's enrolment (/api/auth/enrolment,
  * /login/enrol) takes a one-time code instead of a session: 404 for a made-up code, whoever asks. Case steps (`/:step`, `/do/:action`) and
  * certificates look the case up first (404), then the workflow's validators decide (README "Case work frame").
+ * A new route: run the test with `ROLE_MATRIX_OUT=<file>` to write the observed statuses, review them, add the row.
  */
 export const MATRIX: Record<string, Record<MatrixRole, number>> = {
   'POST /portal/v1/move-out-applications': row(401, 401, 401, 401, 401, 401, 401),
