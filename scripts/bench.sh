@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/use-node.sh # Node.js >= 24 first on PATH
 bash scripts/lib/ensure-node-modules.sh
+# the demo staff log in with the password alone (README "Security"); production refuses this switch
+export STAFF_SECOND_FACTOR="${STAFF_SECOND_FACTOR:-demo-password}"
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"; export TEMPORAL_CLI_PATH; fi
 if [[ "${1:-}" == "pair" ]]; then
   shift

@@ -13,7 +13,10 @@ import { DEFAULT_TIMINGS, type WorkflowTimings } from './domain/retry-policies';
  * Validated with ajv at start-up: a bad value stops the process with the variable's name.
  */
 export interface AppConfig {
-  /** JUKI_ENV=production: every secret and partner setting must come from the environment (`productionProblems`). */
+  /**
+   * NODE_ENV=production: every secret and partner setting must come from the environment (`productionProblems`), the
+   * session cookie is always `Secure`, and demo-only switches are refused.
+   */
   production: boolean;
   dataDir: string;
   databaseUrl: string; // sqlite:<file> | sqlite::memory: | mysql://user:pass@host:port/db
@@ -71,6 +74,23 @@ export interface AppConfig {
   timings: WorkflowTimings;
   /** Every deadline number of the move procedures (domain spec §6, §9.3), each from its environment variable. */
   deadlines: MoveDeadlineRules;
+  /** Staff login (domain spec §8.1; seed 000 L2709: biometric two-factor login on registered terminals). */
+  staffAuth: StaffAuthConfig;
+}
+
+export interface StaffAuthConfig {
+  /**
+   * `webauthn`: password + an assertion of a platform authenticator enrolled on the terminal (the default).
+   * `demo-password`: the password alone — the embedded demo and tests only; refused when `production`.
+   */
+  secondFactor: 'webauthn' | 'demo-password';
+  /** WebAuthn relying party: the host name staff open (RP ID) and the origins their browsers report. */
+  rpId: string;
+  origins: string[];
+  /** Failed logins before a user is locked, the fixed lock window, and failures from one address per window. */
+  maxFailedLogins: number;
+  lockMinutes: number;
+  maxFailedPerAddress: number;
 }
 
 /**
@@ -144,6 +164,20 @@ const configSchema = {
       ),
     },
     supportReleaseMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+    production: { type: 'boolean' },
+    staffAuth: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['secondFactor', 'rpId', 'origins', 'maxFailedLogins', 'lockMinutes', 'maxFailedPerAddress'],
+      properties: {
+        secondFactor: { enum: ['webauthn', 'demo-password'] },
+        rpId: { type: 'string', minLength: 1, maxLength: 253 },
+        origins: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^https?://[^/]+$' } },
+        maxFailedLogins: { type: 'integer', minimum: 1, maximum: 100 },
+        lockMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+        maxFailedPerAddress: { type: 'integer', minimum: 1, maximum: 10000 },
+      },
+    },
     timings: {
       type: 'object',
       properties: {
@@ -236,7 +270,7 @@ const PRODUCTION_REQUIRED = [
   'PAYLOAD_CODEC_KEY',
 ] as const;
 
-export const isProduction = (env: NodeJS.ProcessEnv): boolean => env.JUKI_ENV === 'production';
+export const isProduction = (env: NodeJS.ProcessEnv): boolean => env.NODE_ENV === 'production';
 
 /** The production refusals: unset variables, development values, an any-sender credential. Empty = may start. */
 export function productionProblems(env: NodeJS.ProcessEnv): string[] {
@@ -290,7 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (production) {
     const problems = productionProblems(env);
     if (problems.length)
-      throw new Error(`production mode (JUKI_ENV=production) refuses to start: ${problems.join('; ')}`);
+      throw new Error(`production mode (NODE_ENV=production) refuses to start: ${problems.join('; ')}`);
   }
   const dataDir = resolve(env.JUKI_DATA_DIR ?? 'data');
   const envKeys =
@@ -351,6 +385,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     keys: envKeys ?? loadOrCreateDevKeys(dataDir),
     timings: timingsFromEnv(env),
     deadlines: deadlinesFromEnv(env),
+    staffAuth: {
+      secondFactor: (env.STAFF_SECOND_FACTOR ?? 'webauthn') as StaffAuthConfig['secondFactor'],
+      rpId: env.WEBAUTHN_RP_ID ?? 'localhost',
+      origins: (env.WEBAUTHN_ORIGINS ?? `http://localhost:${env.API_PORT ?? 3000}`).split(',').map((o) => o.trim()),
+      maxFailedLogins: Number(env.LOGIN_MAX_FAILURES ?? 5),
+      lockMinutes: Number(env.LOGIN_LOCK_MINUTES ?? 15),
+      maxFailedPerAddress: Number(env.LOGIN_MAX_FAILURES_PER_ADDRESS ?? 30),
+    },
     ...overrides,
   };
   if (!overrides.csInboundCredentials && !env.CS_INBOUND_CREDENTIALS)
@@ -359,7 +401,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const problems = validate(cfg)
     ? []
     : (validate.errors ?? []).map((e) => `${settingName(e.instancePath)} ${e.message ?? ''}`);
-  if (!problems.length) problems.push(...deadlineConsistency(cfg.deadlines), ...retentionLimit(cfg.timings));
+  if (!problems.length)
+    problems.push(...deadlineConsistency(cfg.deadlines), ...retentionLimit(cfg.timings), ...productionLogin(cfg));
   if (cfg.production && cfg.csInboundCredentials['*'])
     problems.push(`csInboundCredentials may not hold the any-sender credential '*' in production`);
   if (problems.length) throw new Error(`invalid configuration: ${problems.join('; ')}`);
@@ -383,6 +426,12 @@ function deadlineConsistency(d: MoveDeadlineRules): string[] {
     `HELD_CERTIFICATE_DAYS (deadlines.heldCertificateDays) must be >= SPECIAL_MOVE_IN_DAYS_AFTER_PLANNED ` +
       `(deadlines.specialMoveInDaysAfterPlanned): a held 転出証明書情報 may not be purged before the last day of a 特例転入`,
   ];
+}
+
+/** Production never runs the demo login (password alone) nor sends the session cookie without `Secure`. */
+function productionLogin(cfg: AppConfig): string[] {
+  if (!cfg.production || cfg.staffAuth.secondFactor === 'webauthn') return [];
+  return ['STAFF_SECOND_FACTOR (staffAuth.secondFactor) must be webauthn in production (NODE_ENV=production)'];
 }
 
 /** 送付先情報 is kept less than one year (`000_6eda969c340266a8.txt L2466`: 保管期間「1年未満」). */

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { keyBytes } from '../config';
 import type { ApiDeps } from './api-deps';
 import { authenticate, login, logout, staffOf } from './auth';
 import { casesRouter } from './cases-router';
@@ -8,7 +9,9 @@ import { jlisInboundRouter } from './jlis-inbound-router';
 import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
 import { createApiServices } from './services';
+import { installerEnrolmentRouter, staffAuthRouter } from './staff-auth-router';
 import { supportMeasuresRouter } from './support-measures-router';
+import { loginOptions } from './webauthn';
 import { webRouter } from './web/web-router';
 
 export type { ApiDeps } from './api-deps';
@@ -18,8 +21,15 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // production: the session cookie is `Secure` whatever the request looked like (auth.ts `secureCookie`)
+  app.locals.secureCookies = deps.config.production;
   app.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
+    // every answer — JSON, PDFs, pages, partner endpoints, errors — is no-store, typed (nosniff) and HTTPS-only (HSTS)
+    res.set({
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Strict-Transport-Security': 'max-age=63072000; includeSubDomains',
+    });
     next();
   });
   const services = createApiServices(deps);
@@ -49,7 +59,19 @@ export function createApiApp(deps: ApiDeps): express.Express {
   const openapi = openApiDocument(deps.procedures);
   app.get('/api/openapi.json', (_req, res) => res.json(openapi));
 
-  app.post('/api/auth/login', async (req, res) => res.json(await login(deps.orm, req.body, req.ip)));
+  app.post('/api/auth/webauthn/options', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const id = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 64 ? v : undefined);
+    const secret = keyBytes(deps.config.keys.piiIndex);
+    res.json(
+      await loginOptions(deps.orm, deps.config.staffAuth, secret, {
+        userId: id(b.userId),
+        terminalId: id(b.terminalId),
+      }),
+    );
+  });
+  app.post('/api/auth/login', async (req, res) => res.json(await login(deps, req.body, req.ip)));
+  app.use('/api/auth/enrolment', installerEnrolmentRouter(deps));
   app.use('/api', authenticate(deps.orm));
   app.post('/api/auth/logout', async (req, res) => {
     await logout(deps.orm, staffOf(res), res.locals.token as string);
@@ -59,6 +81,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use('/api/cases', casesRouter(services, deps.procedures));
   app.use('/api/certificates', certificatesRouter(services));
   app.use('/api/support-measures', supportMeasuresRouter(services.supportMeasures));
+  app.use('/api/staff-auth', staffAuthRouter(services.staffAuth));
 
   app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));

@@ -1,13 +1,15 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { NextFunction, Request, Response } from 'express';
 import { compileSchema } from '../domain/ajv';
 import type { Role } from '../domain/roles';
 import { audit } from '../db/audit-writer';
-import { AuditAction, StaffSession, StaffUser, Terminal } from '../db/entities';
+import type { AppConfig, StaffAuthConfig } from '../config';
+import { AuditAction, LoginAttempt, StaffSession, StaffUser, Terminal } from '../db/entities';
 import { auditDenied } from './authorize';
 import { ApiError } from './errors';
-import { verifyPassword } from '../domain/passwords';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from '../domain/passwords';
+import { verifyLoginAssertion } from './webauthn';
 
 /** The authenticated staff member of a request (res.locals.staff). */
 export interface StaffContext {
@@ -20,8 +22,6 @@ export interface StaffContext {
 
 export const SESSION_IDLE_MS = 30 * 60_000; // idle screens lock (domain.md §8.1)
 export const SESSION_MAX_MS = 10 * 3600_000;
-const MAX_FAILED_LOGINS = 5;
-const LOCK_MS = 15 * 60_000;
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -29,6 +29,9 @@ export interface LoginRequest {
   userId: string;
   password: string;
   terminalId: string;
+  /** The WebAuthn second factor: the challenge from `POST /api/auth/webauthn/options` and the authenticator's answer. */
+  challengeId?: string;
+  assertion?: Record<string, unknown>;
 }
 export const LoginRequestSchema = {
   type: 'object',
@@ -38,23 +41,47 @@ export const LoginRequestSchema = {
     userId: { type: 'string', minLength: 1, maxLength: 64 },
     password: { type: 'string', minLength: 1, maxLength: 200 },
     terminalId: { type: 'string', minLength: 1, maxLength: 64 },
+    challengeId: { type: 'string', minLength: 1, maxLength: 64 },
+    assertion: { type: 'object', maxProperties: 10 },
   },
 } as const;
 const validateLogin = compileSchema<LoginRequest>(LoginRequestSchema);
 
-/** Individual IDs, lockout after repeated failures, registered terminals only (domain.md §8.1). */
-export async function login(orm: MikroORM, body: unknown, ip: string | undefined, now = new Date()) {
+export interface LoginDeps {
+  orm: MikroORM;
+  config: Pick<AppConfig, 'staffAuth'>;
+}
+
+const LOGIN_FAILED_MESSAGE = 'ユーザーID、パスワード、端末または生体認証が正しくありません';
+
+/**
+ * Individual IDs, registered terminals, password + WebAuthn (domain.md §8.1; seed 000 L2709), throttled in the
+ * database: every attempt is a `login_attempt` row (an INSERT, so 40 parallel guesses are 40 rows), a user is locked
+ * for a fixed window once the failures since the later of its last login and its last lock reach the threshold (a
+ * locked user is not re-locked by further attempts), and an address with too many failures in the window is refused.
+ * Unknown users and terminals take the same path and the same password hashing as known ones, and get the same answer.
+ */
+export async function login(deps: LoginDeps, body: unknown, ip: string | undefined, now = new Date()) {
   const v = validateLogin(body);
   if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', v.errors);
+  const { orm } = deps;
+  const cfg = deps.config.staffAuth;
   const { userId, password, terminalId } = v.value;
+  const lockMs = cfg.lockMinutes * 60_000;
   const em = orm.em.fork();
   const user = await em.findOne(StaffUser, { userId });
   const terminal = await em.findOne(Terminal, { terminalId, active: true });
-  const fail = async (reason: string) => {
-    if (user) {
-      user.failedLogins += 1;
-      if (user.failedLogins >= MAX_FAILED_LOGINS) user.lockedUntil = new Date(now.getTime() + LOCK_MS);
-    }
+  const addressFailures = ip
+    ? await em.count(LoginAttempt, { ip, outcome: 'failed', at: { $gt: new Date(now.getTime() - lockMs) } })
+    : 0;
+  // the hash runs for every attempt, whoever asks: the answer's timing does not say which user IDs exist
+  const passwordOk = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
+
+  const record = (outcome: LoginAttempt['outcome']) =>
+    em.insert(LoginAttempt, { at: now, userId, ip, outcome } as LoginAttempt);
+  const fail = async (reason: string, counts: boolean) => {
+    await record(counts ? 'failed' : 'refused');
+    if (counts && user) await lockIfOverThreshold(em, user, cfg, now);
     audit(em, {
       actorId: userId,
       actorRoles: [],
@@ -66,15 +93,23 @@ export async function login(orm: MikroORM, body: unknown, ip: string | undefined
       detail: { reason },
     });
     await em.flush();
-    return new ApiError(401, 'LOGIN_FAILED', 'ユーザーID、パスワードまたは端末が正しくありません');
+    return new ApiError(401, 'LOGIN_FAILED', LOGIN_FAILED_MESSAGE);
   };
-  if (!user || !user.active || (user.validUntil && user.validUntil < now)) throw await fail('unknown or inactive user');
-  if (user.lockedUntil && user.lockedUntil > now) throw await fail('locked');
-  if (!terminal) throw await fail('unregistered terminal');
-  if (!(await verifyPassword(password, user.passwordHash))) throw await fail('bad password');
+  if (addressFailures >= cfg.maxFailedPerAddress) throw await fail('address throttled', false);
+  if (!user || !user.active || (user.validUntil && user.validUntil < now))
+    throw await fail('unknown or inactive user', true);
+  if (user.lockedUntil && user.lockedUntil > now) throw await fail('locked', false);
+  if (!terminal) throw await fail('unregistered terminal', true);
+  if (!passwordOk) throw await fail('bad password', true);
+  if (cfg.secondFactor === 'webauthn' && !(await verifyLoginAssertion(orm, cfg, { ...v.value }, now)))
+    throw await fail('second factor', true);
+
   const token = randomBytes(32).toString('base64url');
+  await record('ok');
   user.failedLogins = 0;
-  user.lockedUntil = undefined;
+  user.lastLoginAt = now;
+  // hashes made with older parameters are renewed now that the password is known (transparent re-hash)
+  if (needsRehash(user.passwordHash)) user.passwordHash = await hashPassword(password);
   const expiresAt = new Date(now.getTime() + SESSION_MAX_MS);
   em.persist(
     em.create(StaffSession, {
@@ -94,6 +129,7 @@ export async function login(orm: MikroORM, body: unknown, ip: string | undefined
     ip,
     action: AuditAction.LOGIN,
     function: 'POST /api/auth/login',
+    detail: { secondFactor: cfg.secondFactor },
   });
   await em.flush();
   return {
@@ -101,6 +137,30 @@ export async function login(orm: MikroORM, body: unknown, ip: string | undefined
     expiresAt: expiresAt.toISOString(),
     user: { userId, displayName: user.displayName, roles: user.roles, terminalId },
   };
+}
+
+/**
+ * Locks the user for a fixed window once its counted failures reach the threshold. Failures count from the later of
+ * the last login and the end of the last lock; the lock is set only when none is running (a compare-and-set), so
+ * further attempts during the lock neither extend nor renew it.
+ */
+async function lockIfOverThreshold(em: EntityManager, user: StaffUser, cfg: StaffAuthConfig, now: Date) {
+  const since = Math.max(
+    now.getTime() - cfg.lockMinutes * 60_000,
+    user.lastLoginAt?.getTime() ?? 0,
+    user.lockedUntil?.getTime() ?? 0,
+  );
+  const failures = await em.count(LoginAttempt, {
+    userId: user.userId,
+    outcome: 'failed',
+    at: { $gte: new Date(since) },
+  });
+  if (failures < cfg.maxFailedLogins) return;
+  await em.nativeUpdate(
+    StaffUser,
+    { userId: user.userId, $or: [{ lockedUntil: null }, { lockedUntil: { $lte: now } }] },
+    { lockedUntil: new Date(now.getTime() + cfg.lockMinutes * 60_000), failedLogins: failures },
+  );
 }
 
 export async function logout(orm: MikroORM, staff: StaffContext, token: string) {
@@ -144,7 +204,13 @@ export function parseCookies(header: string | undefined): Record<string, string>
 export const sessionCookieToken = (req: Request): string | undefined =>
   parseCookies(req.get('cookie'))[SESSION_COOKIE] || undefined;
 
-/** Set-Cookie value; `Secure` when the request came over HTTPS (a TLS-terminating proxy on loopback counts). */
+/**
+ * Whether a cookie gets `Secure`: always in production (`app.locals.secureCookies`), else when the request came over
+ * HTTPS (a TLS-terminating proxy on loopback counts).
+ */
+export const secureCookie = (req: Request): boolean => req.secure || req.app.locals.secureCookies === true;
+
+/** Set-Cookie value (HttpOnly, SameSite=Strict; `secure` from `secureCookie`). */
 export const cookieHeader = (
   name: string,
   value: string,
@@ -186,8 +252,12 @@ export async function resolveSession(
   if (!s) return { ok: false, reason: 'missing' };
   if (s.revokedAt || s.expiresAt < now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS)
     return { ok: false, reason: 'expired' };
+  // re-checked on every request: the user still valid (active, not locked, within validity) and the terminal still
+  // registered — a revocation ends the session at once
   const user = await em.findOne(StaffUser, { userId: s.userId, active: true });
-  if (!user) return { ok: false, reason: 'missing' };
+  const terminal = await em.findOne(Terminal, { terminalId: s.terminalId, active: true });
+  if (!user || !terminal || (user.validUntil && user.validUntil < now) || (user.lockedUntil && user.lockedUntil > now))
+    return { ok: false, reason: 'expired' };
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
     s.lastSeenAt = now;
     await em.flush();

@@ -28,5 +28,7 @@ export const can = {
   readAudit: (roles: readonly Role[]) => roles.includes(Role.AUDITOR) || roles.includes(Role.SECURITY_ADMIN),
   /** The 支援措置 / 抑止 register: enter, confirm, extend, end and 一時解除 (domain.md §8.6); sees a protected address. */
   manageSupportMeasures: (roles: readonly Role[]) => roles.includes(Role.SUPPORT_MEASURE_OFFICER),
+  /** Staff authentication: register and revoke terminals, enrol authenticators, recover a lost one (four-eyes). */
+  administerStaffAuth: (roles: readonly Role[]) => roles.includes(Role.SECURITY_ADMIN),
   seeIndividualNumber: (roles: readonly Role[]) => roles.some((r) => NUMBER_USE_ROLES.has(r)),
 };

@@ -42,7 +42,7 @@ describe('e2e: clerk and approver handle a move-in', () => {
     await page.click('form.login button[type="submit"]');
     await expect
       .poll(() => page.locator('.notice-error').innerText())
-      .toContain('ユーザーID、パスワードまたは端末が正しくありません');
+      .toContain('ユーザーID、パスワード、端末または生体認証が正しくありません');
     await context.close();
   });
 

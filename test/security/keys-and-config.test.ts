@@ -17,7 +17,7 @@ const key = () => randomBytes(32).toString('base64');
 
 /** A complete production environment (every secret from the "secret store"). */
 const productionEnv = (dataDir: string): Record<string, string> => ({
-  JUKI_ENV: 'production',
+  NODE_ENV: 'production',
   JUKI_DATA_DIR: dataDir,
   DATABASE_URL: 'mysql://juki_app:x@db:3306/juki',
   MIGRATION_DATABASE_URL: 'mysql://juki_migrate:y@db:3306/juki',
@@ -45,12 +45,12 @@ describe('production mode refuses development defaults', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'juki-prod-'));
     let message = '';
     try {
-      loadConfig({ JUKI_ENV: 'production', JUKI_DATA_DIR: dataDir });
+      loadConfig({ NODE_ENV: 'production', JUKI_DATA_DIR: dataDir });
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toContain('production mode (JUKI_ENV=production) refuses to start');
-    for (const name of Object.keys(productionEnv(dataDir)).filter((n) => n !== 'JUKI_ENV' && n !== 'JUKI_DATA_DIR'))
+    expect(message).toContain('production mode (NODE_ENV=production) refuses to start');
+    for (const name of Object.keys(productionEnv(dataDir)).filter((n) => n !== 'NODE_ENV' && n !== 'JUKI_DATA_DIR'))
       expect(message, name).toContain(name);
     expect(existsSync(join(dataDir, 'secrets.json'))).toBe(false);
   });

@@ -10,7 +10,7 @@ import { piiCryptoFor } from '../../src/db/pii-crypto';
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const k = () => randomBytes(32).toString('base64');
   return loadConfig(
-    {},
+    { STAFF_SECOND_FACTOR: 'demo-password' }, // the demo login; test/security runs WebAuthn
     {
       dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
       keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k() },

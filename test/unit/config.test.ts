@@ -87,3 +87,19 @@ describe('deadline configuration', () => {
     );
   });
 });
+
+// issue 13 item 2: the demo login (password alone) is a switch of the embedded demo; production refuses it
+describe('staff login configuration', () => {
+  it('defaults to password + WebAuthn; production refuses the demo switch', () => {
+    expect(loadConfig(env()).staffAuth.secondFactor).toBe('webauthn');
+    expect(loadConfig(env({ STAFF_SECOND_FACTOR: 'demo-password' })).staffAuth.secondFactor).toBe('demo-password');
+    expect(() => loadConfig(env({ NODE_ENV: 'production', STAFF_SECOND_FACTOR: 'demo-password' }))).toThrow(
+      'STAFF_SECOND_FACTOR (staffAuth.secondFactor) must be webauthn in production',
+    );
+    expect(loadConfig(env({ NODE_ENV: 'production' })).production).toBe(true);
+  });
+
+  it('names a bad throttling number', () => {
+    expect(() => loadConfig(env({ LOGIN_MAX_FAILURES: '0' }))).toThrow('/staffAuth/maxFailedLogins must be >= 1');
+  });
+});

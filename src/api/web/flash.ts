@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { cookieHeader, parseCookies } from '../auth';
+import { cookieHeader, parseCookies, secureCookie } from '../auth';
 import type { Notice } from './layout';
 
 /**
@@ -19,13 +19,13 @@ export function setFlash(req: Request, res: Response, n: Notice): void {
     }),
     'utf8',
   ).toString('base64url');
-  res.append('Set-Cookie', cookieHeader(FLASH_COOKIE, value, { secure: req.secure, maxAgeSec: 60 }));
+  res.append('Set-Cookie', cookieHeader(FLASH_COOKIE, value, { secure: secureCookie(req), maxAgeSec: 60 }));
 }
 
 export function takeFlash(req: Request, res: Response): Notice | undefined {
   const v = parseCookies(req.get('cookie'))[FLASH_COOKIE];
   if (!v) return undefined;
-  res.append('Set-Cookie', cookieHeader(FLASH_COOKIE, '', { secure: req.secure, maxAgeSec: 0 }));
+  res.append('Set-Cookie', cookieHeader(FLASH_COOKIE, '', { secure: secureCookie(req), maxAgeSec: 0 }));
   try {
     const n = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')) as Notice;
     return n && typeof n.text === 'string' && ['ok', 'error', 'info'].includes(n.kind) ? n : undefined;

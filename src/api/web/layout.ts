@@ -29,6 +29,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (role
   { href: '/dashboard', label: 'ダッシュボード', key: 'd', show: (r) => can.readCases(r) },
   { href: '/support-measures', label: '支援措置・抑止', key: 'm', show: (r) => can.manageSupportMeasures(r) },
   { href: '/audit', label: '監査ログ', key: 'l', show: (r) => r.includes(Role.AUDITOR) },
+  { href: '/staff-auth', label: '端末・生体認証', key: 'a', show: (r) => can.administerStaffAuth(r) },
 ];
 
 export const noticeBox = (n: Notice | undefined): SafeHtml | undefined =>

@@ -4,6 +4,7 @@ import type { Role } from '../../domain/roles';
 import { auditDenied } from '../authorize';
 import {
   cookieHeader,
+  secureCookie,
   CSRF_FIELD,
   CSRF_HEADER,
   csrfTokenFor,
@@ -18,7 +19,7 @@ import type { CaseLabels } from './components';
 import { WebError, webOf, type WebContext } from './web-context';
 
 export const clearSessionCookie = (req: Request) =>
-  cookieHeader(SESSION_COOKIE, '', { secure: req.secure, maxAgeSec: 0 });
+  cookieHeader(SESSION_COOKIE, '', { secure: secureCookie(req), maxAgeSec: 0 });
 
 /**
  * Pages need the session cookie: none → the login page; an idle or expired session → the login page with a notice.

@@ -12,6 +12,7 @@ import { installQueueRoutes } from './pages/queues-page';
 import { installResidentRoutes } from './pages/resident-page';
 import { installSearchRoutes } from './pages/search-page';
 import { installSupervisorRoutes } from './pages/supervisor-page';
+import { installStaffAuthRoutes } from './pages/staff-auth-page';
 import { installSupportMeasureRoutes } from './pages/support-measures-page';
 import { installDashboardRoutes } from './pages/dashboard-page';
 import { installIntakeRoutes } from './intake/intake-routes';
@@ -64,6 +65,7 @@ export function webRouter(deps: WebDeps): Router {
     const { roles } = webOf(res).staff;
     if (can.superviseCases(roles)) return res.redirect(303, '/supervisor');
     if (can.readCases(roles)) return res.redirect(303, '/queues');
+    if (can.administerStaffAuth(roles)) return res.redirect(303, '/staff-auth');
     res.type('html').send(
       page({
         title: 'ようこそ',
@@ -73,7 +75,7 @@ export function webRouter(deps: WebDeps): Router {
       }),
     );
   });
-  installLoginRoutes(r, { orm: deps.orm, municipalityName }, session);
+  installLoginRoutes(r, { orm: deps.orm, municipalityName, config: deps.config }, session);
   installQueueRoutes(r, { orm: deps.orm, municipalityName, procedures: deps.procedures }, session);
   installCaseRoutes(r, deps, session);
   installSearchRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
@@ -102,6 +104,7 @@ export function webRouter(deps: WebDeps): Router {
   installIntakeRoutes(r, deps, session);
   installSupportMeasureRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
   installAuditRoutes(r, { orm: deps.orm, municipalityName }, session);
+  installStaffAuthRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
   for (const m of deps.procedures.modules) m.installWeb?.(r, deps, session);
   installActionRoutes(r, deps.services, session);
 

@@ -12,6 +12,8 @@ export const AuditAction = {
   BATCH: 'バッチ',
   /** 支援措置 / 抑止 register: entry, confirmation, extension, end, 一時解除 and reading the 加害者's data. */
   SUPPORT_MEASURE: '支援措置',
+  /** Staff authentication administration: terminals registered / revoked, authenticators enrolled, recoveries. */
+  AUTH_ADMIN: '認証管理',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -15,7 +15,15 @@ import { PartnerCallSchema } from './partner-call';
 import { PortalNonceSchema, PortalRejectionSchema, PortalSignedApplicationSchema } from './portal';
 import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
-import { StaffSessionSchema, StaffUserSchema, TerminalSchema } from './staff';
+import {
+  AuthChallengeSchema,
+  CredentialRecoverySchema,
+  LoginAttemptSchema,
+  StaffCredentialSchema,
+  StaffSessionSchema,
+  StaffUserSchema,
+  TerminalSchema,
+} from './staff';
 import { SupportMeasureEventSchema, SupportMeasureSchema } from './support-measure';
 
 export * from './address-annex';
@@ -48,6 +56,10 @@ export const ALL_ENTITIES = [
   StaffUserSchema,
   StaffSessionSchema,
   TerminalSchema,
+  LoginAttemptSchema,
+  StaffCredentialSchema,
+  AuthChallengeSchema,
+  CredentialRecoverySchema,
   HeldMoveOutCertificateSchema,
   InboundMessageSchema,
   PartnerCallSchema,

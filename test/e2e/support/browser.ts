@@ -6,7 +6,7 @@ import { DEMO_PASSWORD } from '../../../src/db/seed/staff';
 export const SCREENSHOT_DIR = join(__dirname, '..', '..', '..', 'test-artifacts', 'screenshots');
 
 /** Headless Chromium from the system package (scripts/test.sh installs it when missing). */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -19,6 +19,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--lang=ja-JP',
+      ...extraArgs,
     ],
   });
 }

@@ -5,6 +5,7 @@ import { audit } from '../../../db/audit-writer';
 import { AuditAction } from '../../../db/entities';
 import {
   cookieHeader,
+  secureCookie,
   login,
   logout,
   LoginRequestSchema,
@@ -13,6 +14,7 @@ import {
   SESSION_COOKIE,
   type LoginRequest,
 } from '../../auth';
+import type { AppConfig } from '../../../config';
 import { ApiError } from '../../errors';
 import { validateForm, type FieldMessages } from '../forms';
 import { html } from '../html';
@@ -54,17 +56,20 @@ function renderLogin(
     terminalId?: string;
     errors?: Record<string, string>;
     municipalityName: string;
+    webauthn: boolean;
   },
 ) {
   const csrf = randomBytes(24).toString('base64url');
-  res.append('Set-Cookie', cookieHeader(LOGIN_CSRF_COOKIE, csrf, { secure: req.secure, path: '/login' }));
+  res.append('Set-Cookie', cookieHeader(LOGIN_CSRF_COOKIE, csrf, { secure: secureCookie(req), path: '/login' }));
   const terminal = o.terminalId ?? parseCookies(req.get('cookie'))[TERMINAL_COOKIE] ?? '';
-  const body = html`<form method="post" action="/login" class="login" novalidate>
+  const body = html`<form method="post" action="/login" class="login" novalidate${o.webauthn ? html` data-webauthn="1"` : ''}>
     <input type="hidden" name="_csrf" value="${csrf}">
+    <input type="hidden" name="challengeId" value="">
+    <input type="hidden" name="assertion" value="">
     ${field('userId', 'ユーザーID', 'text', o.userId ?? '', o.errors?.userId, 'autofocus')}
     ${field('password', 'パスワード', 'password', '', o.errors?.password, '')}
     ${field('terminalId', '端末ID', 'text', terminal, o.errors?.terminalId, '')}
-    <p class="hint">登録された端末からのみ利用できます。一定時間操作がないと自動的にログアウトします。</p>
+    <p class="hint">登録された端末からのみ利用できます。${o.webauthn ? 'ログインボタンを押した後、端末の生体認証（指紋・顔）で本人確認をしてください。' : ''}一定時間操作がないと自動的にログアウトします。</p>
     <button type="submit" class="btn-primary">ログイン</button>
   </form>`;
   res
@@ -73,21 +78,52 @@ function renderLogin(
     .send(page({ title: 'ログイン', body, notice: o.notice, municipalityName: o.municipalityName }));
 }
 
-/** Login (ID, password, registered terminal), logout and the idle-timeout notice. */
+/** The authenticator's answer from the hidden field; anything but a JSON object is no answer (the login refuses it). */
+function parseAssertion(s: string | undefined): Record<string, unknown> | undefined {
+  if (!s) return undefined;
+  try {
+    const v: unknown = JSON.parse(s);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Login (ID, password, registered terminal, and the terminal's biometric authenticator), logout and the idle notice. */
 export function installLoginRoutes(
   r: Router,
-  deps: { orm: MikroORM; municipalityName: string },
+  deps: { orm: MikroORM; municipalityName: string; config: Pick<AppConfig, 'staffAuth'> },
   session: RequestHandler,
 ) {
-  const { orm, municipalityName } = deps;
+  const { orm } = deps;
+  const municipalityName = deps.municipalityName;
+  const webauthn = deps.config.staffAuth.secondFactor === 'webauthn';
+  // the form carries the WebAuthn answer as a JSON string in a hidden field
+  const formSchema = {
+    ...LoginRequestSchema,
+    properties: { ...LoginRequestSchema.properties, assertion: { type: 'string', maxLength: 16_000 } },
+  };
   r.get('/login', (req, res) => {
     const notice: Notice | undefined =
       req.query.expired === '1'
         ? { kind: 'info', text: '一定時間操作がなかったため、ログアウトしました。もう一度ログインしてください。' }
         : req.query.loggedOut === '1'
           ? { kind: 'ok', text: 'ログアウトしました。' }
-          : undefined;
-    renderLogin(req, res, { notice, municipalityName });
+          : req.query.enrolled === '1'
+            ? { kind: 'ok', text: '生体認証を登録しました。ログインしてください。' }
+            : undefined;
+    renderLogin(req, res, { notice, municipalityName, webauthn });
+  });
+
+  // the first security administrator's enrolment with the installer's one-time code (README "Security")
+  r.get('/login/enrol', (_req, res) => {
+    const body = html`<form class="login" id="enrol" data-enrol data-enrol-options="/api/auth/enrolment/options" data-enrol-submit="/api/auth/enrolment" data-enrol-done="/login?enrolled=1" novalidate>
+      <div class="field"><label for="f-code">登録コード</label><input id="f-code" name="code" type="text" maxlength="24" required autocomplete="off" autofocus></div>
+      <p class="hint">設置作業者がサーバーで発行した登録コード（30分有効・1回限り）を入力し、この端末の生体認証（指紋・顔）で本人確認してください。</p>
+      <button type="submit" class="btn-primary">生体認証を登録</button>
+      <p class="field-error" id="enrol-error" role="alert" hidden></p>
+    </form>`;
+    res.type('html').send(page({ title: '生体認証の初回登録', body, municipalityName }));
   });
 
   r.post('/login', async (req, res) => {
@@ -114,28 +150,32 @@ export function installLoginRoutes(
         status: 403,
         userId,
         municipalityName,
+        webauthn,
         notice: { kind: 'error', text: 'ログイン画面の有効期限が切れました。もう一度入力してください。' },
       });
     }
-    const v = validateForm<LoginRequest>(LoginRequestSchema, body, messages, ['password']);
+    const v = validateForm<Omit<LoginRequest, 'assertion'> & { assertion?: string }>(formSchema, body, messages, [
+      'password',
+    ]);
     if (!v.ok)
       return renderLogin(req, res, {
         status: 400,
         userId,
         municipalityName,
+        webauthn,
         errors: v.errors,
         notice: { kind: 'error', text: '入力内容を確認してください。' },
       });
     try {
-      const result = await login(orm, v.value, req.ip);
-      res.append('Set-Cookie', cookieHeader(SESSION_COOKIE, result.token, { secure: req.secure }));
+      const result = await login(deps, { ...v.value, assertion: parseAssertion(v.value.assertion) }, req.ip);
+      res.append('Set-Cookie', cookieHeader(SESSION_COOKIE, result.token, { secure: secureCookie(req) }));
       res.append(
         'Set-Cookie',
-        cookieHeader(TERMINAL_COOKIE, v.value.terminalId, { secure: req.secure, maxAgeSec: 365 * 86400 }),
+        cookieHeader(TERMINAL_COOKIE, v.value.terminalId, { secure: secureCookie(req), maxAgeSec: 365 * 86400 }),
       );
       res.append(
         'Set-Cookie',
-        cookieHeader(LOGIN_CSRF_COOKIE, '', { secure: req.secure, path: '/login', maxAgeSec: 0 }),
+        cookieHeader(LOGIN_CSRF_COOKIE, '', { secure: secureCookie(req), path: '/login', maxAgeSec: 0 }),
       );
       res.redirect(303, '/');
     } catch (e) {
@@ -145,6 +185,7 @@ export function installLoginRoutes(
         userId,
         terminalId: v.value.terminalId,
         municipalityName,
+        webauthn,
         notice: { kind: 'error', text: e.message },
       });
     }

@@ -302,3 +302,175 @@
     });
   });
 })();
+
+// The login's second factor (WebAuthn): the terminal's platform authenticator answers a challenge from the server;
+// the answer travels in the form's hidden fields. Without an authenticator the form is sent without it (and refused).
+(function () {
+  var form = document.querySelector('form.login[data-webauthn]');
+  if (!form) return;
+  var toBytes = function (s) {
+    var b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
+    return Uint8Array.from(b, function (c) {
+      return c.charCodeAt(0);
+    });
+  };
+  var toB64url = function (buf) {
+    var s = '';
+    new Uint8Array(buf).forEach(function (x) {
+      s += String.fromCharCode(x);
+    });
+    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  };
+  var sending = false;
+  form.addEventListener('submit', function (ev) {
+    if (sending) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    sending = true;
+    var done = function () {
+      form.submit();
+    };
+    fetch('/api/auth/webauthn/options', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        userId: form.elements.userId.value.trim(),
+        terminalId: form.elements.terminalId.value.trim(),
+      }),
+    })
+      .then(function (r) {
+        return r.json();
+      })
+      .then(function (o) {
+        form.elements.challengeId.value = o.challengeId;
+        var opts = o.options;
+        return navigator.credentials.get({
+          publicKey: {
+            challenge: toBytes(opts.challenge),
+            rpId: opts.rpId,
+            timeout: opts.timeout,
+            userVerification: opts.userVerification,
+            allowCredentials: (opts.allowCredentials || []).map(function (c) {
+              return { id: toBytes(c.id), type: 'public-key', transports: c.transports };
+            }),
+          },
+        });
+      })
+      .then(function (c) {
+        form.elements.assertion.value = JSON.stringify({
+          id: c.id,
+          rawId: toB64url(c.rawId),
+          type: c.type,
+          response: {
+            clientDataJSON: toB64url(c.response.clientDataJSON),
+            authenticatorData: toB64url(c.response.authenticatorData),
+            signature: toB64url(c.response.signature),
+            userHandle: c.response.userHandle ? toB64url(c.response.userHandle) : undefined,
+          },
+          clientExtensionResults: {},
+        });
+      })
+      .then(done, done);
+  });
+})();
+
+// 生体認証の登録 (security administrator's screen): the user's platform authenticator on this terminal answers the
+// server's registration options; the answer goes to /api/staff-auth/credentials with the session's CSRF token.
+(function () {
+  var form = document.querySelector('form[data-enrol]');
+  if (!form) return;
+  var toBytes = function (s) {
+    var b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
+    return Uint8Array.from(b, function (c) {
+      return c.charCodeAt(0);
+    });
+  };
+  var toB64url = function (buf) {
+    var s = '';
+    new Uint8Array(buf).forEach(function (x) {
+      s += String.fromCharCode(x);
+    });
+    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  };
+  var error = document.getElementById('enrol-error');
+  var fail = function (text) {
+    error.textContent = text;
+    error.hidden = false;
+    Array.prototype.forEach.call(form.querySelectorAll('button'), function (b) {
+      b.disabled = false;
+    });
+  };
+  // the administrator's screen (a session: CSRF header) or the first enrolment with the installer's code (no session)
+  var urls = {
+    options: form.getAttribute('data-enrol-options') || '/api/staff-auth/credentials/options',
+    submit: form.getAttribute('data-enrol-submit') || '/api/staff-auth/credentials',
+    done: form.getAttribute('data-enrol-done') || '/staff-auth?enrolled=1',
+  };
+  var post = function (url, body) {
+    var headers = { 'content-type': 'application/json' };
+    if (form.elements._csrf) headers['x-csrf-token'] = form.elements._csrf.value;
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: headers,
+      body: JSON.stringify(body),
+    }).then(function (r) {
+      return r.json().then(function (j) {
+        if (!r.ok) throw new Error(j.message || '登録できませんでした。');
+        return j;
+      });
+    });
+  };
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    error.hidden = true;
+    var challengeId;
+    var who = form.elements.code
+      ? { code: form.elements.code.value.trim() }
+      : { userId: form.elements.userId.value.trim() };
+    post(urls.options, who)
+      .then(function (o) {
+        challengeId = o.challengeId;
+        var p = o.options;
+        return navigator.credentials.create({
+          publicKey: {
+            challenge: toBytes(p.challenge),
+            rp: p.rp,
+            user: { id: toBytes(p.user.id), name: p.user.name, displayName: p.user.displayName },
+            pubKeyCredParams: p.pubKeyCredParams,
+            timeout: p.timeout,
+            attestation: p.attestation,
+            authenticatorSelection: p.authenticatorSelection,
+            excludeCredentials: (p.excludeCredentials || []).map(function (c) {
+              return { id: toBytes(c.id), type: 'public-key' };
+            }),
+          },
+        });
+      })
+      .then(function (c) {
+        return post(urls.submit, {
+          challengeId: challengeId,
+          response: {
+            id: c.id,
+            rawId: toB64url(c.rawId),
+            type: c.type,
+            response: {
+              clientDataJSON: toB64url(c.response.clientDataJSON),
+              attestationObject: toB64url(c.response.attestationObject),
+              transports: c.response.getTransports ? c.response.getTransports() : [],
+            },
+            clientExtensionResults: {},
+          },
+        });
+      })
+      .then(
+        function () {
+          window.location.assign(urls.done);
+        },
+        function (e) {
+          fail(e && e.message && !/^The |NotAllowed/.test(e.message) ? e.message : '生体認証を登録できませんでした。');
+        },
+      );
+  });
+})();
