@@ -1,4 +1,5 @@
 import { birth } from './birth';
+import { cardIssuance } from './card-issuance';
 import { heldCertificate } from './held-certificate';
 import { moveIn } from './move-in';
 import { moveOut } from './move-out';
@@ -19,6 +20,7 @@ export const PROCEDURE_MODULES = [
   onlineMoveOut,
   heldCertificate,
   birth,
+  cardIssuance,
   residentRecordCopy,
 ] as const;
 

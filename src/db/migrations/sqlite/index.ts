@@ -8,6 +8,7 @@ import { Migration20261207090000Household } from './20261207-household';
 import { Migration20261207100000_support } from './support-measures';
 import { Migration20261207120000 } from './koseki-annex-notice';
 import { Migration20261208000000_foundation } from './20261208-foundation';
+import { Migration20261208010000_cards } from './20261208010000-cards';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261207100000_support', class: Migration20261207100000_support },
   { name: 'Migration20261207120000_koseki', class: Migration20261207120000 },
   { name: 'Migration20261208000000_foundation', class: Migration20261208000000_foundation },
+  { name: 'Migration20261208010000_cards', class: Migration20261208010000_cards },
 ];
