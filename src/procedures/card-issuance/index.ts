@@ -3,7 +3,9 @@ import type { CaseProcedureModule } from '../module';
 import { cardIssuanceActivities } from './activities';
 import { cardIssuanceDefinition } from './definition';
 import { cardIssuancePanel } from './panel';
+import { handoverPanelParts } from './handover-page';
 import { reviewCardHandover } from './review';
+import { installCardWeb } from './routes';
 
 /**
  * 個人番号カードの交付: domain spec §4.8. Cases arrive from J-LIS's production report (`POST
@@ -15,5 +17,6 @@ export const cardIssuance = {
   workflowFile: join(__dirname, 'workflow'),
   activities: cardIssuanceActivities,
   review: reviewCardHandover,
-  web: { panel: cardIssuancePanel },
+  installWeb: installCardWeb,
+  web: { panel: { ...cardIssuancePanel, ...handoverPanelParts } },
 } satisfies CaseProcedureModule;
