@@ -158,8 +158,8 @@ function checklistRules(h: Holder): Array<{ name: string; label: string; if?: st
 }
 
 /** One checklist item: a numbered box around its control(s). */
-const item = (n: number, title: string, body: SafeHtml, hint?: string): SafeHtml =>
-  html`<li class="check-item"><h3><span class="check-no">${n}</span> ${title}</h3>${hint ? html`<p class="help">${hint}</p>` : ''}${body}</li>`;
+const item = (title: string, body: SafeHtml, hint?: string): SafeHtml =>
+  html`<li class="check-item"><h3><span class="check-no"></span> ${title}</h3>${hint ? html`<p class="help">${hint}</p>` : ''}${body}</li>`;
 
 function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: string, e: Errors): SafeHtml {
   const action = handoverPath(h.view.caseId);
@@ -174,7 +174,6 @@ function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: str
     ${formGuards(ctx, requestId)}
     <ol class="check-items">
     ${item(
-      1,
       '来庁者と本人確認',
       html`${radioGroup(
         {
@@ -191,9 +190,8 @@ function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: str
       )}
       ${radioGroup({ name: 'identityCheckMethod', legend: '本人確認の方法', value: f.identityCheckMethod, required: true, options: IDENTITY_METHODS }, e)}`,
     )}
-    ${item(2, '交付通知書', checkboxField({ name: 'issuanceNoticePresented', label: '交付通知書の提示を受け、回収した', checked: f.issuanceNoticePresented === '1' }, e))}
+    ${item('交付通知書', checkboxField({ name: 'issuanceNoticePresented', label: '交付通知書の提示を受け、回収した', checked: f.issuanceNoticePresented === '1' }, e))}
     ${item(
-      3,
       '通知カード',
       radioGroup(
         {
@@ -210,7 +208,6 @@ function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: str
       ),
     )}
     ${item(
-      4,
       '住民基本台帳カード',
       radioGroup(
         {
@@ -226,7 +223,7 @@ function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: str
         e,
       ),
     )}
-    <li class="check-item" id="proxy-item" data-show-if="visitor=proxy"><h3><span class="check-no">5</span> 代理人交付（代理人が来庁した場合のみ）</h3>
+    <li class="check-item" id="proxy-item" data-show-if="visitor=proxy"><h3><span class="check-no"></span> 代理人交付（代理人が来庁した場合のみ）</h3>
       <p class="help">本人が病気・けが・身体の障害・長期入院・施設入所のため来庁できない場合に限ります。</p>
       ${selectField({ name: 'proxyReason', label: '本人が来庁できない理由', value: f.proxyReason, empty: '（選んでください）', options: Object.entries(proxyReasonLabel) }, e)}
       ${checkboxField({ name: 'proxyCannotComeProof', label: '来庁できないことの証明（診断書・施設の証明等）を確認した', checked: f.proxyCannotComeProof === '1' }, e)}
@@ -236,7 +233,6 @@ function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: str
       ${checkboxField({ name: 'proxySealCertificate', label: '本人の印鑑登録証明書（発行から3か月以内）を確認した（署名用電子証明書を発行する場合）', checked: f.proxySealCertificate === '1' }, e)}
     </li>
     ${item(
-      6,
       '暗証番号の設定',
       checkboxField(
         {
@@ -250,7 +246,6 @@ function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: str
       '暗証番号はこの画面に入力しません。職員は暗証番号を見聞きせず、設定が済んだことだけを記録します。',
     )}
     ${item(
-      7,
       '署名用電子証明書',
       html`${radioGroup(
         {
@@ -265,8 +260,8 @@ function checklistForm(ctx: WebContext, h: Holder, f: FormValues, requestId: str
         },
         e,
       )}
-      ${selectField({ name: 'notIssuedReason', label: '発行しない理由', value: f.notIssuedReason, empty: '（発行しない場合に選んでください）', options: NOT_ISSUED_REASONS }, e)}
-      ${h.refusal ? textarea('exceptionReason', '例外として発行する理由（15歳未満・成年被後見人に発行する場合のみ）', 200) : ''}`,
+      <div data-show-if="signingCert=notIssued">${selectField({ name: 'notIssuedReason', label: '発行しない理由', value: f.notIssuedReason, empty: '（発行しない場合に選んでください）', options: NOT_ISSUED_REASONS }, e)}</div>
+      ${h.refusal ? html`<div data-show-if="signingCert=issued">${textarea('exceptionReason', '例外として発行する理由（15歳未満・成年被後見人に発行する場合のみ）', 200)}</div>` : ''}`,
     )}
     </ol>
     ${textarea('reason', '備考（任意）', 500)}
