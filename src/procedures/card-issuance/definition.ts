@@ -33,7 +33,4 @@ export const cardIssuanceDefinition = {
   compensation: 'none',
   certificateReason: null,
   reviewBlockingFlags: [],
-} as const satisfies ProcedureDefinition<
-  'CARD_ISSUANCE',
-  CardIssuanceStatus
->;
+} as const satisfies ProcedureDefinition<'CARD_ISSUANCE', CardIssuanceStatus>;
