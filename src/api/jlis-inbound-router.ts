@@ -6,16 +6,12 @@ import { compileSchema } from '../domain/ajv';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
 import { AuditAction, IndividualNumberAnswer, IndividualNumberRequest } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
-import {
-  CardProducedMessageSchema,
-  CardSuspensionMessageSchema,
-  type CardProducedMessage,
-  type CardSuspensionMessage,
-} from '../partners/card-agency-messages';
+import { CardProducedMessageSchema, type CardProducedMessage } from '../partners/card-agency-messages';
 import {
   IndividualNumberAnswerMessageSchema,
   type IndividualNumberAnswerMessage,
 } from '../partners/jlis-number-messages';
+import { recordCardSuspension, type CardEventResult } from '../procedures/card-events/service';
 import { receiveProducedCard, type CardProducedResult } from '../procedures/card-issuance/intake';
 import type { IntakeDeps } from './case-intake';
 import { individualNumberAnsweredSignal, individualNumberWorkflowId } from '../workflows/individual-number';
@@ -35,7 +31,6 @@ export interface JlisInboundResult {
 
 const validateAnswer = compileSchema<IndividualNumberAnswerMessage>(IndividualNumberAnswerMessageSchema);
 const validateCardProduced = compileSchema<CardProducedMessage>(CardProducedMessageSchema);
-const validateCardSuspension = compileSchema<CardSuspensionMessage>(CardSuspensionMessageSchema);
 
 /**
  * J-LIS's asynchronous answers to our 個人番号 generation requests (domain.md §4.7 step 3.2; I-9), authenticated by
@@ -61,12 +56,12 @@ export function createJlisInbound(deps: JlisInboundDeps) {
       return receiveProducedCard(deps, v.value);
     },
 
-    /** 一時停止 by J-LIS's call centre (domain spec §4.8 step 5): the schema is fixed; recording comes with card-events. */
-    cardSuspension(body: unknown): never {
-      const v = validateCardSuspension(body);
-      if (!v.ok) throw new ApiError(400, 'INVALID_MESSAGE', 'メッセージの形式が正しくありません', v.errors);
-      addressedHere(v.value.municipalityCode);
-      throw new ApiError(501, 'NOT_IMPLEMENTED', '一時停止の受信はまだ実装されていません');
+    /**
+     * 一時停止 by J-LIS's call centre (domain spec §4.8 step 5): recorded once per message ID, never reported back
+     * (procedures/card-events/service.ts).
+     */
+    cardSuspension(body: unknown): Promise<CardEventResult> {
+      return recordCardSuspension(deps, body);
     },
 
     async individualNumberAnswer(body: unknown): Promise<JlisInboundResult> {
@@ -131,7 +126,10 @@ export function jlisInboundRouter(deps: JlisInboundDeps): Router {
       .status(result.duplicate ? 200 : 202)
       .json({ duplicate: result.duplicate, caseId: result.caseId, cardId: result.cardId });
   });
-  r.post('/card-suspensions', (req: Request) => inbound.cardSuspension(req.body));
+  r.post('/card-suspensions', async (req: Request, res: Response) => {
+    const result = await inbound.cardSuspension(req.body);
+    res.status(result.duplicate ? 200 : 202).json(result);
+  });
   r.post('/individual-numbers', async (req: Request, res: Response) => {
     const result = await inbound.individualNumberAnswer(req.body);
     res.status(result.duplicate ? 200 : 202).json(result);

@@ -1,4 +1,5 @@
 import { birth } from './birth';
+import { cardEvents } from './card-events';
 import { cardIssuance } from './card-issuance';
 import { heldCertificate } from './held-certificate';
 import { moveIn } from './move-in';
@@ -22,6 +23,7 @@ export const PROCEDURE_MODULES = [
   birth,
   cardIssuance,
   residentRecordCopy,
+  cardEvents,
 ] as const;
 
 export const PROCEDURES = procedureTable(PROCEDURE_MODULES);
