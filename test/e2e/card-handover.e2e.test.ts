@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { AuditLog, CaseApplication, CaseRecord, MyNumberCard, Resident } from '../../src/db/entities';
+import { AuditLog, CardEventRecord, CaseApplication, CaseRecord, MyNumberCard, Resident } from '../../src/db/entities';
 import { ageOn } from '../../src/domain/dates';
 import { today } from '../support/fixtures';
 import { caseStatus, eventually } from '../support/system-harness';
@@ -19,6 +19,8 @@ import { startE2eSystem, type E2eSystem } from './support/e2e-system';
 describe('e2e: the card handover screen', () => {
   let sys: E2eSystem;
   let browser: Browser;
+  /** The card issued by the first test and its holder (the second test records status events on it). */
+  let issuedCard: { cardId: string; person: Resident } | undefined;
 
   beforeAll(async () => {
     sys = await startE2eSystem({ demoTown: true });
@@ -176,5 +178,92 @@ describe('e2e: the card handover screen', () => {
       .fork()
       .find(AuditLog, { targetAddresseeNumber: person.addresseeNumber, function: { $like: '%cards%' } } as never);
     expect(audited.length).toBeGreaterThan(0);
+    issuedCard = { cardId, person };
+  });
+
+  it('the card panel records status events: 一時停止解除 and 廃止 with their checks, sent to J-LIS in order; not for an approver', async () => {
+    if (!issuedCard) throw new Error('the handover test did not issue a card');
+    const { cardId, person } = issuedCard;
+    // the J-LIS call centre suspends the card (inbound)
+    const suspended = await fetch(`${sys.apiUrl}/jlis-inbound/v1/card-suspensions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sys.config.jlisInboundToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        messageId: randomUUID(),
+        municipalityCode: sys.config.municipalityCode,
+        cardId,
+        eventDate: today(),
+      }),
+    });
+    expect(suspended.status).toBe(202);
+
+    // an approver sees the card but records no event (clerks do)
+    const approver = await loginAs(browser, sys.apiUrl, 'approver1');
+    await searchAndPick(approver, person, '開く');
+    expect(await approver.locator('#card-panel .card-status').first().innerText()).toBe('一時停止');
+    expect(await approver.locator('#card-panel form').count()).toBe(0);
+    await approver.context().close();
+
+    const clerk = await loginAs(browser, sys.apiUrl, 'clerk1');
+    await searchAndPick(clerk, person, '開く');
+    const panel = clerk.locator('#card-panel');
+    // only what the status allows: a suspended card can be lifted, cancelled, collected or returned
+    expect(await panel.locator('form.action-form').evaluateAll((fs) => fs.map((f: any) => f.id))).toEqual([
+      'card-event-CANCELLED',
+      'card-event-COLLECTED',
+      'card-event-RETURNED',
+      'card-event-SUSPENSION_LIFTED',
+    ]);
+    // 一時停止解除 without the written application: refused beside the field, nothing recorded
+    await clerk.selectOption('#f-SUSPENSION_LIFTED-identityDocument', 'driversLicence');
+    await Promise.all([
+      clerk.waitForLoadState('domcontentloaded'),
+      clerk.click('#card-event-SUSPENSION_LIFTED button[type="submit"]'),
+    ]);
+    expect(await clerk.locator('#f-SUSPENSION_LIFTED-writtenApplication-e').innerText()).toContain(
+      '書面による申請を受けたことを確認してください',
+    );
+    expect((await sys.orm.em.fork().findOneOrFail(MyNumberCard, { cardId })).status).toBe('SUSPENDED');
+    await shot(clerk, '44-card-event-error');
+    // with it: lifted
+    await clerk.check('#f-SUSPENSION_LIFTED-writtenApplication');
+    await Promise.all([
+      clerk.waitForLoadState('domcontentloaded'),
+      clerk.click('#card-event-SUSPENSION_LIFTED button[type="submit"]'),
+    ]);
+    expect(await clerk.locator('#notice').innerText()).toContain('一時停止解除');
+    expect(await panel.locator('.card-status').first().innerText()).toBe('交付済み');
+    // 廃止 needs its reason
+    await Promise.all([
+      clerk.waitForLoadState('domcontentloaded'),
+      clerk.click('#card-event-CANCELLED button[type="submit"]'),
+    ]);
+    expect(await clerk.locator('#f-CANCELLED-reason-e').innerText()).toContain('廃止の理由を選んでください');
+    expect((await sys.orm.em.fork().findOneOrFail(MyNumberCard, { cardId })).status).toBe('ISSUED');
+    await clerk.selectOption('#f-CANCELLED-reason', 'SURRENDER');
+    await Promise.all([
+      clerk.waitForLoadState('domcontentloaded'),
+      clerk.click('#card-event-CANCELLED button[type="submit"]'),
+    ]);
+    expect(await panel.locator('.card-status').first().innerText()).toBe('廃止');
+    expect(await panel.locator('#card-events tbody tr[data-kind="CANCELLED"]').innerText()).toContain('返納');
+
+    // J-LIS received 交付, 一時停止解除 and 廃止 once each, in order; the panel shows them sent
+    const mine = async () =>
+      (await jlisCardEvents()).filter((e) => e.body?.residentRecordCode === person.residentRecordCode);
+    await eventually(async () => ((await mine()).length === 3 ? true : undefined));
+    expect((await mine()).map((e) => [e.body.event, e.body.sequenceNumber])).toEqual([
+      ['ISSUED', 1],
+      ['SUSPENSION_LIFTED', 2],
+      ['CANCELLED', 3],
+    ]);
+    await eventually(async () => {
+      const rows = await sys.orm.em.fork().find(CardEventRecord, { cardId, sentAt: { $ne: null } } as never);
+      return rows.length === 3 ? true : undefined;
+    });
+    await searchAndPick(clerk, person, '開く'); // (a reload would post the form again)
+    expect(await panel.locator('#card-events tbody tr[data-kind="CANCELLED"] .jlis-sent').innerText()).toBe('送信済み');
+    await shot(clerk, '45-resident-card-events');
+    await clerk.context().close();
   });
 });

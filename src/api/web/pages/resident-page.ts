@@ -17,6 +17,7 @@ import {
   installCounterCopyRoutes,
   type RenderResident,
 } from '../../../procedures/resident-record-copy/page';
+import { cardEventForms, installCardEventRoutes } from '../../../procedures/card-events/page';
 import { residentCardSection } from '../../../procedures/card-issuance/resident-cards';
 import { maySearch, type SearchDeps } from './search-page';
 import type { WebDeps } from '../web-deps';
@@ -54,7 +55,9 @@ export function installResidentRoutes(r: Router, deps: SearchDeps & WebDeps, ses
     auditInquiry(em, ctx.staff, undefined, addresseeNumber, 'POST /residents/view', reveal);
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /residents/view (世帯)');
     await em.flush();
-    const cardPanel = await residentCardSection(em, addresseeNumber);
+    const cardPanel = await residentCardSection(em, addresseeNumber, (card) =>
+      cardEventForms(ctx, card, addresseeNumber, o.cardEvent),
+    );
     const isProtected = blocked.has(addresseeNumber);
     const hideAddress = isProtected && !can.manageSupportMeasures(ctx.staff.roles);
     const rows = recordRows(person, { reveal, pii: deps.pii }).map(([k, v]): [string, typeof v] =>
@@ -121,4 +124,5 @@ export function installResidentRoutes(r: Router, deps: SearchDeps & WebDeps, ses
     await renderResident(req, res, addresseeNumber, { reveal: b.reveal === '1' });
   });
   installCounterCopyRoutes(r, deps, session, renderResident);
+  installCardEventRoutes(r, deps, session, renderResident);
 }
