@@ -156,6 +156,9 @@ export const stepLabel: Record<string, string> = {
   handOverCard: 'カードの交付の記録',
   recordCardEvent: 'カードの状態の記録',
   sendCardEvents: 'J-LIS へのカードの状態の通知',
+  queueContinuedUse: 'カードの継続利用の依頼（転入）',
+  settleContinuedUse: 'カードの継続利用の結果の記録',
+  cancelCardsAfterMissedDeadline: '特例転入の期限経過によるカードの廃止',
 };
 export const stepText = (s: string | null | undefined): string => (s ? (stepLabel[s] ?? s) : '');
 
@@ -166,6 +169,8 @@ export const certificateTypeLabel: Record<string, string> = {
   householdHeadChangeNotice: '世帯主変更通知書',
   exOfficioRecordNotice: '職権記載等通知書',
   residentCodeNotice: '住民票コード通知票',
+  cardIssuanceNotice: '個人番号カード交付通知書',
+  cardReminderNotice: '個人番号カード交付通知書（再通知）',
 };
 
 /**
