@@ -80,6 +80,11 @@ describe('e2e: the card handover screen', () => {
     expect(await row.innerText()).toContain(`${person.familyName}　${person.givenName}`);
     expect(await row.innerText()).toMatch(/〜/);
     await shot(clerk, '40-card-queue-today');
+    // the case screen offers the checklist instead of the generic 審査 button
+    await clerk.goto(`/cases/${caseId}`);
+    expect(await clerk.getAttribute('#handover-link', 'href')).toBe(`/cases/${caseId}/handover`);
+    expect(await clerk.locator('#action-confirm-review').count()).toBe(0);
+    await clerk.goBack();
     await Promise.all([clerk.waitForURL(`**/cases/${caseId}/handover`), row.locator('a.handover-start').click()]);
 
     // there is no PIN input anywhere on the screen
@@ -132,13 +137,16 @@ describe('e2e: the card handover screen', () => {
       signingCert: { issued: true },
     });
     expect(JSON.stringify(stored)).not.toMatch(/"pin"|password/i);
-    // the clerk who recorded the handover may not approve it
+    // the clerk who recorded the handover may not approve it, nor record it again
     await clerk.reload();
     expect(await clerk.locator('#action-approve').count()).toBe(0);
+    expect(await clerk.locator('#handover-link').count()).toBe(0);
+    expect((await clerk.goto(`/cases/${caseId}/handover`))?.status()).toBe(409);
     await clerk.context().close();
 
     // 決裁 by a second user through the usual screens
     const approver = await loginAs(browser, sys.apiUrl, 'approver1');
+    expect((await approver.goto(`/cases/${caseId}/handover`))?.status()).toBe(403); // the handover is the counter's
     await approver.goto('/queues?queue=approval');
     await Promise.all([
       approver.waitForURL(`**/cases/${caseId}`),
