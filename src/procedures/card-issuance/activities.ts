@@ -6,6 +6,7 @@ import { FailureType } from '../../domain/failures';
 import { CardNotFoundError, CardTransitionError, recordCardEvent } from '../../db/cards';
 import { CaseActionLog, CaseApplication, MyNumberCard, Resident } from '../../db/entities';
 import { CardFailureType } from '../../activities/card-events';
+import { certificateActivities } from '../../activities/certificates';
 import type { ActivityDeps } from '../../activities/deps';
 import type { StoredCardIssuance } from './schema';
 
@@ -21,10 +22,12 @@ const nonRetryable = (e: unknown): never => {
  */
 export function cardIssuanceActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
+  const certificates = certificateActivities(deps);
   return {
     /**
-     * The 交付通知書 (`kind: 'notice'`; the card becomes NOTICE_SENT) or the reminder before the storage limit
-     * (`'reminder'`), for the card's holder at their registry address.
+     * The 交付通知書 PDF (`kind: 'notice'`; the card becomes NOTICE_SENT) or the reminder before the storage limit
+     * (`'reminder'`), for the card's holder at their registry address (certificates.ts: 発行番号, 交付履歴, audit;
+     * withheld under 支援措置 like any document). Idempotent per case and kind.
      */
     async issueCardNotice(input: {
       caseId: string;
@@ -32,6 +35,11 @@ export function cardIssuanceActivities(deps: ActivityDeps) {
       kind: 'notice' | 'reminder';
     }): Promise<{ issueNumber?: string }> {
       const today = jstDate(now());
+      const issueInput = { caseId: input.caseId, operatorId: 'system' };
+      const issued =
+        input.kind === 'notice'
+          ? await certificates.issueCardIssuanceNotice(issueInput)
+          : await certificates.issueCardReminderNotice(issueInput);
       await deps.orm.em
         .fork()
         .transactional(async (em) => {
@@ -63,7 +71,7 @@ export function cardIssuanceActivities(deps: ActivityDeps) {
           await em.flush();
         })
         .catch(nonRetryable);
-      return {};
+      return { issueNumber: issued.issueNumber };
     },
 
     /**
