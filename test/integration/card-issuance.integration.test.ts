@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toWareki } from '../../src/domain/dates';
+import { addDays, toWareki } from '../../src/domain/dates';
 import { CardStatus } from '../../src/domain/registry-values';
 import { CardTransitionError, recordCardEvent } from '../../src/db/cards';
 import { AuditLog, CardEventRecord, CaseApplication, CaseRecord, MyNumberCard, Resident } from '../../src/db/entities';
@@ -240,5 +240,50 @@ describe.each([
     expect(await sys.orm.em.fork().count(CardEventRecord, { cardId })).toBe(0);
     expect(await sys.orm.em.fork().findOneOrFail(MyNumberCard, { cardId })).toMatchObject({ status: 'APPLIED' });
     expect(await sys.orm.em.fork().count(AuditLog, {})).toBe(audits);
+  });
+
+  it('queues for the counter: 本日の交付予定, 保管期限間近, 更新 (expiring within 3 months), each listed person audited', async () => {
+    const { wife } = await seedParents(sys.orm);
+    const em = sys.orm.em.fork();
+    const day = today();
+    const card = (status: string, over: Partial<MyNumberCard>) =>
+      em.create(MyNumberCard, {
+        cardId: newTestCardId(),
+        addresseeNumber: wife.addresseeNumber,
+        residentRecordCode: wife.residentRecordCode!,
+        status: status as CardStatus,
+        producedOn: addDays(day, -60),
+        hasSigningCert: false,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        version: 1,
+        ...over,
+      });
+    const waitingLong = card(CardStatus.NOTICE_SENT, { storageLimitDate: addDays(day, 60) });
+    const waitingShort = card(CardStatus.NOTICE_SENT, { storageLimitDate: addDays(day, 10) });
+    const renewing = card(CardStatus.ISSUED, { issuedOn: '2017-01-10', expiryDate: addDays(day, 80) });
+    const notYet = card(CardStatus.ISSUED, { issuedOn: '2020-01-10', expiryDate: addDays(day, 120) });
+    const cancelled = card(CardStatus.CANCELLED, { expiryDate: addDays(day, 10), storageLimitDate: addDays(day, 5) });
+    em.persist([waitingLong, waitingShort, renewing, notYet, cancelled]);
+    await em.flush();
+    const mine = async (queue: string) => {
+      const r = await sys.api('GET', `/api/cards?queue=${queue}`, { token: clerk });
+      expect(r.status).toBe(200);
+      return (r.json.items as Array<{ cardId: string; name: string }>).filter((i) =>
+        [waitingLong, waitingShort, renewing, notYet, cancelled].some((c) => c.cardId === i.cardId),
+      );
+    };
+    expect((await mine('today')).map((i) => i.cardId)).toEqual([waitingShort.cardId, waitingLong.cardId]);
+    expect((await mine('storage-expiring')).map((i) => i.cardId)).toEqual([waitingShort.cardId]);
+    const renewal = await mine('renewal');
+    expect(renewal.map((i) => i.cardId)).toEqual([renewing.cardId]);
+    expect(renewal[0]!.name).toBe(`${wife.familyName}　${wife.givenName}`);
+    expect(
+      await sys.orm.em.fork().count(AuditLog, {
+        actorId: 'clerk1',
+        function: 'GET /api/cards?queue=renewal',
+        targetAddresseeNumber: wife.addresseeNumber,
+      }),
+    ).toBe(1);
   });
 });

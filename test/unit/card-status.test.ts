@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { attentionLabel } from '../../src/api/web/labels';
+import { attentionReasons } from '../../src/api/web/queries/attention-rules';
 import { compileSchema } from '../../src/domain/ajv';
 import {
   addMonths,
@@ -151,9 +153,7 @@ describe('the handover record', () => {
 });
 
 describe('the supervisor console', () => {
-  it('lists a card case near its storage limit with its reason in Japanese', async () => {
-    const { attentionReasons } = await import('../../src/api/web/queries/attention-rules');
-    const { attentionLabel } = await import('../../src/api/web/labels');
+  it('lists a card case near its storage limit with its reason in Japanese', () => {
     const row = { status: 'AWAITING_REVIEW', needsAttention: true, attentionReason: 'CARD_STORAGE_LIMIT' };
     expect(attentionReasons(row, new Date())).toEqual(['CARD_STORAGE_LIMIT']);
     expect(attentionLabel.CARD_STORAGE_LIMIT).toBe('個人番号カードの保管期限が近づいています（未受領）');
