@@ -22,7 +22,7 @@ import {
 export const CARD_ISSUANCE_NOTICE_TITLE = '個人番号カード交付通知書';
 export const CARD_REMINDER_NOTICE_TITLE = '個人番号カード交付通知書（再通知）';
 export const CARD_ISSUANCE_NOTICE_STATEMENT =
-  'お申請いただいた個人番号カードができましたので、下記のとおりお知らせします。交付期限までに、この通知書と下記の持ち物を持って、ご本人が交付場所へお越しください。';
+  '申請いただいた個人番号カードができましたので、下記のとおりお知らせします。交付期限までに、この通知書と下記の持ち物を持って、ご本人が交付場所へお越しください。';
 export const CARD_REMINDER_NOTICE_STATEMENT =
   'さきにお知らせした個人番号カードが、まだ受け取られていません。交付期限を過ぎますと、カードは廃止されます（受け取るには改めて申請が必要です）。期限までにお越しください。';
 export const CARD_NOTICE_BRING = [

@@ -10,6 +10,7 @@ import { openApiDocument } from './openapi';
 import { createApiServices } from './services';
 import { supportMeasuresRouter } from './support-measures-router';
 import { webRouter } from './web/web-router';
+import { cardService, cardsRouter } from '../procedures/card-issuance/service';
 
 export type { ApiDeps } from './api-deps';
 
@@ -58,6 +59,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use('/api/cases', casesRouter(services, deps.procedures));
   app.use('/api/certificates', certificatesRouter(services));
   app.use('/api/support-measures', supportMeasuresRouter(services.supportMeasures));
+  app.use('/api/cards', cardsRouter(cardService(deps)));
 
   app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));

@@ -154,13 +154,7 @@ export function cardExpiryDate(birthDate: IsoDate, issuedOn: IsoDate, r: CardVal
 }
 
 /** Renewal is possible, and listed, from 3 months before expiry (`002_39806ff4500f9589.txt L7162–7163`). */
-export function renewalFrom(expiryDate: IsoDate): IsoDate {
-  const [y, m, d] = expiryDate.split('-').map(Number) as [number, number, number];
-  const month = m - 3 <= 0 ? m + 9 : m - 3;
-  const year = m - 3 <= 0 ? y - 1 : y;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
+export const renewalFrom = (expiryDate: IsoDate): IsoDate => addMonths(expiryDate, -RENEWAL_MONTHS);
 
 /** 署名用電子証明書: not for a holder under 15 or a 成年被後見人, in principle (`002_39806ff4500f9589.txt L7145`). */
 export const SIGNING_CERT_MIN_AGE = 15;
@@ -172,3 +166,16 @@ export function signingCertRefusal(birthDate: IsoDate, on: IsoDate, isAdultWard:
 
 /** The card storage limit: the last day the card is kept for the resident (produced + storage days). */
 export const cardStorageLimit = (producedOn: IsoDate, storageDays: number): IsoDate => addDays(producedOn, storageDays);
+
+/** The same day `months` months later (the last day of the month when it has no such day). */
+export function addMonths(d: IsoDate, months: number): IsoDate {
+  const [y, m, day] = d.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + months;
+  const year = Math.floor(total / 12);
+  const month = (total % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(day, last)).padStart(2, '0')}`;
+}
+
+/** Renewal months: cards expiring within this many months are listed for renewal (`L7162–7163`: from 3 months before). */
+export const RENEWAL_MONTHS = 3;

@@ -3,14 +3,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
 import { CaseStatus } from '../../src/domain/case-status';
 import { addDays } from '../../src/domain/dates';
-import { CaseRecord, Resident } from '../../src/db/entities';
+import { CaseRecord, MyNumberCard, Resident } from '../../src/db/entities';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { intakeSpecialMoveIn } from '../../src/procedures/special-move-in/intake';
+import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
 import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
 import { approveUpdate } from '../../src/workflows/approval';
 import { APPROVER, CLERK, moveInApplication, mover, today } from '../support/fixtures';
-import { certificateInfoFrom } from '../support/move-fixtures';
+import { certificateInfoFrom, specialMoveInFor } from '../support/move-fixtures';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
@@ -116,6 +117,27 @@ describe('継続利用 after a 特例転入 (time-skipping)', () => {
     expect(h.cards.continuedUse.map((q) => q.residentRecordCode)).toEqual([head.certificate.residentRecordCode]);
     expect(await cardStatusOf(head.certificate.residentRecordCode)).toBe('ISSUED');
     expect(await cardStatusOf(child.certificate.residentRecordCode)).toBe('NONE');
+  });
+});
+
+describe('a 特例転入 past its deadline (time-skipping)', () => {
+  it('the card path is refused (DEADLINE_PASSED) and the presented card loses its validity: 廃止 sent', async () => {
+    const inbound = createCsInbound(h.api);
+    // filed in time for 転入日 + 14, but the answer to the 送信依頼 shows P + 30 passed (domain spec §4.2 step 2)
+    const arriving = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -40));
+    const r = await intakeSpecialMoveIn(h.api, actor, specialMoveInFor(arriving, addDays(today(), -3)), randomUUID());
+    await eventually(async () => (h.cs.certificateRequests.length ? true : undefined));
+    await inbound.moveOutCertificate(arriving);
+    const handle = h.env.client.workflow.getHandle(specialMoveInWorkflowId(r.caseId));
+    expect((await handle.result()).status).toBe(SpecialMoveInStatus.DEADLINE_PASSED);
+
+    const code = arriving.certificate.residentRecordCode;
+    expect(h.cards.continuedUse).toHaveLength(0);
+    expect(h.cards.events).toEqual([
+      expect.objectContaining({ residentRecordCode: code, event: 'CANCELLED', reason: 'SPECIAL_MOVE_IN_DEADLINE' }),
+    ]);
+    expect(await em().findOneOrFail(MyNumberCard, { residentRecordCode: code })).toMatchObject({ status: 'CANCELLED' });
+    expect(await em().count(Resident, { residentRecordCode: code })).toBe(0); // nobody registered here
   });
 });
 
