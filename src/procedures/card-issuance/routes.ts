@@ -5,14 +5,6 @@ import { installHandoverRoutes } from './handover-page';
 
 /** The card screens (issue 12 item 7): the card queues and the handover checklist. */
 export function installCardWeb(r: Router, deps: WebDeps, session: RequestHandler): void {
-  installCardQueueRoutes(
-    r,
-    {
-      orm: deps.orm,
-      municipalityName: deps.config.municipalityName,
-      leadDays: () => deps.config.deadlines.cardReminderLeadDays,
-    },
-    session,
-  );
+  installCardQueueRoutes(r, deps, session);
   installHandoverRoutes(r, deps, session);
 }

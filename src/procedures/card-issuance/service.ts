@@ -38,6 +38,18 @@ export interface CardListItem {
 const WAITING: CardStatus[] = [CardStatus.AT_OFFICE, CardStatus.NOTICE_SENT];
 const HELD: CardStatus[] = [CardStatus.ISSUED, CardStatus.SUSPENDED, CardStatus.CONTINUED_USE_PENDING];
 
+/** Each queue as a filter on the card table (also counted by the screens' tabs and the supervisor console). */
+export function cardQueueFilter(queue: CardQueue, day: string, reminderLeadDays: number): Record<string, unknown> {
+  switch (queue) {
+    case CardQueue.RENEWAL:
+      return { status: { $in: HELD }, expiryDate: { $ne: null, $lte: addMonths(day, RENEWAL_MONTHS) } };
+    case CardQueue.STORAGE_EXPIRING:
+      return { status: { $in: WAITING }, storageLimitDate: { $lte: addDays(day, reminderLeadDays) } };
+    case CardQueue.TODAY:
+      return { status: { $in: WAITING } };
+  }
+}
+
 /**
  * The card queues and the card record for the counter screens (card-ui), as service functions with an audit of every
  * person listed or opened (照会): 本日の交付予定 (`today`: cards at the office waiting for their holder — there is no
@@ -96,23 +108,11 @@ export function cardService(deps: {
       const em = deps.orm.em.fork();
       const day = today();
       const { queue } = v.value;
-      const cards =
-        queue === CardQueue.RENEWAL
-          ? await em.find(
-              MyNumberCard,
-              { status: { $in: HELD }, expiryDate: { $ne: null, $lte: addMonths(day, RENEWAL_MONTHS) } },
-              { orderBy: { expiryDate: 'asc' }, limit: 500 },
-            )
-          : await em.find(
-              MyNumberCard,
-              queue === CardQueue.STORAGE_EXPIRING
-                ? {
-                    status: { $in: WAITING },
-                    storageLimitDate: { $lte: addDays(day, deps.config.deadlines.cardReminderLeadDays) },
-                  }
-                : { status: { $in: WAITING } },
-              { orderBy: { storageLimitDate: 'asc' }, limit: 500 },
-            );
+      const cards = await em.find(
+        MyNumberCard,
+        cardQueueFilter(queue, day, deps.config.deadlines.cardReminderLeadDays) as never,
+        { orderBy: queue === CardQueue.RENEWAL ? { expiryDate: 'asc' } : { storageLimitDate: 'asc' }, limit: 500 },
+      );
       return { queue, items: await listed(staff, `GET /api/cards?queue=${queue}`, cards) };
     },
 

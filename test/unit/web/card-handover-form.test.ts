@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileSchema } from '../../../src/domain/ajv';
 import { handoverBody, handoverErrors } from '../../../src/procedures/card-issuance/handover-form';
-import { cardQueueFilter } from '../../../src/procedures/card-issuance/card-queues';
+import { CardQueue, cardQueueFilter } from '../../../src/procedures/card-issuance/service';
 import { CardHandoverStepSchema } from '../../../src/procedures/card-issuance/schema';
 import type { HandoverFacts } from '../../../src/procedures/card-issuance/rules';
 
@@ -114,19 +114,18 @@ describe('the handover checklist form (交付)', () => {
 });
 
 describe('the card queues', () => {
-  it('本日の交付予定 and 保管期限間近 take the cards waiting at the office; the lead days decide the second', () => {
-    expect(cardQueueFilter('today', '2026-12-07', 30)).toEqual({
+  it('本日の交付予定 takes every card waiting at the office; 保管期限間近 those within the lead days of their limit', () => {
+    expect(cardQueueFilter(CardQueue.TODAY, '2026-12-07', 30)).toEqual({
       status: { $in: ['AT_OFFICE', 'NOTICE_SENT'] },
-      storageLimitDate: { $gte: '2026-12-07' },
     });
-    expect(cardQueueFilter('storage-expiring', '2026-12-07', 30)).toEqual({
+    expect(cardQueueFilter(CardQueue.STORAGE_EXPIRING, '2026-12-07', 30)).toEqual({
       status: { $in: ['AT_OFFICE', 'NOTICE_SENT'] },
       storageLimitDate: { $lte: '2027-01-06' },
     });
   });
 
-  it('更新のお知らせ対象: cards in use whose expiry is at most about 3 months away (exactly: renewalFrom ≤ today)', () => {
-    expect(cardQueueFilter('renewal', '2026-11-15', 30)).toEqual({
+  it('更新のお知らせ対象: cards in use expiring within 3 months (the end of a shorter month is its last day)', () => {
+    expect(cardQueueFilter(CardQueue.RENEWAL, '2026-11-30', 30)).toEqual({
       status: { $in: ['ISSUED', 'SUSPENDED', 'CONTINUED_USE_PENDING'] },
       expiryDate: { $ne: null, $lte: '2027-02-28' },
     });

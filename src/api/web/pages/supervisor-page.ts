@@ -4,7 +4,7 @@ import { can } from '../../../domain/roles';
 import { AttentionReason } from '../../../domain/case-status';
 import { jstDate } from '../../../domain/dates';
 import { MyNumberCard, StaffUser } from '../../../db/entities';
-import { CardQueue, cardQueueFilter } from '../../../procedures/card-issuance/card-queues';
+import { CardQueue, cardQueueFilter } from '../../../procedures/card-issuance/service';
 import { ACTION_SPECS } from '../case-actions-ui';
 import { ageEl, attentionBadge, caseLink, dueEl, timeEl } from '../components';
 import { takeFlash } from '../flash';
