@@ -22,7 +22,12 @@ export class ScriptedCards implements CardAgency {
   private readonly sequences = new Map<string, number>();
   private readonly acks = new Map<string, CardAgencyAck>();
 
+  /** A 継続利用 request is refused with this code (e.g. CONTINUED_USE_DEADLINE_PASSED, as J-LIS after day 90). */
+  refuseContinuedUse?: string;
+
   requestContinuedUse(r: ContinuedUseRequest) {
+    if (this.refuseContinuedUse)
+      return Promise.reject(new CardAgencyRejectedError(this.refuseContinuedUse, { httpStatus: 422 }));
     return this.accept(r.idempotencyKey, () => this.continuedUse.push(r));
   }
 

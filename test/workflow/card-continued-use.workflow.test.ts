@@ -85,6 +85,23 @@ describe('継続利用 after an ordinary 転入 (time-skipping)', () => {
   });
 });
 
+describe('継続利用 refused by J-LIS as too late (time-skipping)', () => {
+  it('CONTINUED_USE_DEADLINE_PASSED is final, not an error to correct: the case completes, the card is cancelled', async () => {
+    const app = withOneCard();
+    const holder = app.movers[0]!;
+    h.cards.refuseContinuedUse = 'CONTINUED_USE_DEADLINE_PASSED'; // e.g. J-LIS was down until after day 90
+    const c = await moveIn(app);
+    await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED); // not DELIVERY_REJECTED
+    expect(h.cards.events).toEqual([
+      expect.objectContaining({ residentRecordCode: holder.residentRecordCode, event: 'CANCELLED' }),
+    ]);
+    expect(h.cards.events[0]!.reason).toBe('CONTINUED_USE_LAPSED');
+    expect(await cardStatusOf(holder.residentRecordCode)).toBe('CANCELLED');
+    expect(h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(c.caseId))).toHaveLength(2); // the rest went on
+  });
+});
+
 describe('継続利用 after a 特例転入 (time-skipping)', () => {
   it('only the person who presents a card gets a 継続利用 request; its ack ends the pending status', async () => {
     const inbound = createCsInbound(h.api);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CounterServiceModule } from '../module';
 import { cardEventsProcedureActivities } from './activities';
+import { cardEventPaths, cardEventSchemas } from './openapi';
 import { cardEventsRouter } from './service';
 
 /**
@@ -14,5 +15,6 @@ export const cardEvents = {
   name: 'card-events',
   workflowFile: join(__dirname, 'workflow'),
   activities: cardEventsProcedureActivities,
+  openapi: { paths: cardEventPaths, schemas: cardEventSchemas },
   mounts: [{ path: '/api/cards', router: cardEventsRouter }],
 } satisfies CounterServiceModule;
