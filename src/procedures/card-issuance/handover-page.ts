@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { signingCertRefusal } from '../../domain/card-status';
 import { CaseStatus } from '../../domain/case-status';
-import { ageOn, jstDate } from '../../domain/dates';
+import { ageOn, isIsoDate, jstDate } from '../../domain/dates';
 import { can } from '../../domain/roles';
 import { MyNumberCard, Resident } from '../../db/entities';
 import { fullKana, fullName } from '../../db/registry-lookup';
@@ -68,7 +68,7 @@ interface Holder {
   card: MyNumberCard;
   person: Resident;
   facts: HandoverFacts;
-  age: number;
+  age?: number;
   refusal?: string;
 }
 
@@ -102,7 +102,7 @@ async function loadHolder(deps: WebDeps, res: Response, caseId: string, fn: stri
     card,
     person,
     facts,
-    age: ageOn(person.birthDate, today),
+    age: isIsoDate(person.birthDate) ? ageOn(person.birthDate, today) : undefined, // a 生年月日 may be partly unknown
     refusal: signingCertRefusal(person.birthDate, today, person.isAdultWard),
   };
 }
@@ -119,7 +119,10 @@ function holderSection(h: Holder): SafeHtml {
   const rows: Array<[string, string | SafeHtml]> = [
     ['氏名', fullName(p)],
     ['フリガナ', fullKana(p)],
-    ['生年月日', `${wareki(p.birthDate, { seireki: p.isForeignResident })}（${h.age}歳）`],
+    [
+      '生年月日',
+      `${wareki(p.birthDate, { seireki: p.isForeignResident })}${h.age === undefined ? '' : `（${h.age}歳）`}`,
+    ],
     ['性別', sexText(p.sex)],
     ['住所', [p.address, p.addressSupplement].filter(Boolean).join('　')],
     ['カード管理番号', h.card.cardId],
