@@ -49,6 +49,8 @@ export interface AppConfig {
   prefectureName: string;
   mayorName: string;
   officeName: string; // 交付場所 for 発行番号 and 交付履歴
+  /** 個人番号カード pick-up (交付通知書): the counter and its opening hours (domain spec §4.8 step 2, 3). */
+  cardPickup: { place: string; hours: string };
   residentCodeCheckMode: ResidentCodeCheckMode;
   identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
   householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
@@ -110,6 +112,9 @@ export const DEADLINE_SETTINGS: Record<keyof MoveDeadlineRules, { env: string; m
   onlineWindowAfter: { env: 'ONLINE_WINDOW_DAYS_AFTER', minimum: 0, maximum: 90 },
   onlineSignerMinAge: { env: 'ONLINE_SIGNER_MIN_AGE', minimum: 15, maximum: 120 },
   birthFilingDays: { env: 'BIRTH_FILING_DAYS', minimum: 1, maximum: 90 },
+  cardStorageDays: { env: 'CARD_STORAGE_DAYS', minimum: 7, maximum: 730 },
+  cardReminderLeadDays: { env: 'CARD_REMINDER_LEAD_DAYS', minimum: 1, maximum: 365 },
+  cardValidityAgeBoundary: { env: 'CARD_VALIDITY_AGE_BOUNDARY', minimum: 10, maximum: 30 },
 };
 
 const configSchema = {
@@ -176,6 +181,15 @@ const configSchema = {
         maxFailedLogins: { type: 'integer', minimum: 1, maximum: 100 },
         lockMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
         maxFailedPerAddress: { type: 'integer', minimum: 1, maximum: 10000 },
+      },
+    },
+    cardPickup: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['place', 'hours'],
+      properties: {
+        place: { type: 'string', minLength: 1, maxLength: 100 },
+        hours: { type: 'string', minLength: 1, maxLength: 100 },
       },
     },
     timings: {
@@ -367,6 +381,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     prefectureName: env.PREFECTURE_NAME ?? '東京都',
     mayorName: env.MAYOR_NAME ?? '桜井　一郎',
     officeName: env.OFFICE_NAME ?? '本庁',
+    cardPickup: {
+      place: env.CARD_PICKUP_PLACE ?? 'さくら市役所 本庁舎1階 市民課 マイナンバーカード交付窓口',
+      hours: env.CARD_PICKUP_HOURS ?? '平日 午前8時30分から午後5時まで（第2・第4土曜日 午前9時から正午まで）',
+    },
     residentCodeCheckMode: (env.RESIDENT_CODE_CHECK_MODE ?? 'warn') as ResidentCodeCheckMode,
     identityUpdateIncludesKana: env.IDENTITY_UPDATE_INCLUDES_KANA === 'true',
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
@@ -421,11 +439,18 @@ function settingName(pointer: string): string {
  * step 3: lastDay is never later than P + 30, so the purge never removes information that could still be used).
  */
 function deadlineConsistency(d: MoveDeadlineRules): string[] {
-  if (d.heldCertificateDays >= d.specialMoveInDaysAfterPlanned) return [];
-  return [
-    `HELD_CERTIFICATE_DAYS (deadlines.heldCertificateDays) must be >= SPECIAL_MOVE_IN_DAYS_AFTER_PLANNED ` +
-      `(deadlines.specialMoveInDaysAfterPlanned): a held 転出証明書情報 may not be purged before the last day of a 特例転入`,
-  ];
+  const problems: string[] = [];
+  if (d.heldCertificateDays < d.specialMoveInDaysAfterPlanned)
+    problems.push(
+      `HELD_CERTIFICATE_DAYS (deadlines.heldCertificateDays) must be >= SPECIAL_MOVE_IN_DAYS_AFTER_PLANNED ` +
+        `(deadlines.specialMoveInDaysAfterPlanned): a held 転出証明書情報 may not be purged before the last day of a 特例転入`,
+    );
+  if (d.cardReminderLeadDays >= d.cardStorageDays)
+    problems.push(
+      `CARD_REMINDER_LEAD_DAYS (deadlines.cardReminderLeadDays) must be < CARD_STORAGE_DAYS (deadlines.cardStorageDays): ` +
+        `the reminder comes before the storage limit`,
+    );
+  return problems;
 }
 
 /** Production never runs the demo login (password alone) nor sends the session cookie without `Secure`. */

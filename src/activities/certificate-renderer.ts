@@ -21,6 +21,7 @@ import {
   type ExOfficioRecordNoticeInput,
   type HouseholdHeadChangeNoticeInput,
 } from '../../templates/ex-officio-notice';
+import { cardIssuanceNoticeDoc, type CardIssuanceNoticeInput } from '../../templates/card-issuance-notice';
 import { moveOutCertificateDoc, type MoveOutCertificateInput } from '../../templates/move-out-certificate';
 import { residentCodeNoticeDoc, type ResidentCodeNoticeInput } from '../../templates/resident-code-notice';
 import { residentRecordCopyDoc, type ResidentRecordCopyInput } from '../../templates/resident-record-copy';
@@ -44,6 +45,8 @@ export interface CertificateRenderer {
   renderExOfficioRecordNotice(input: ExOfficioRecordNoticeInput): Promise<Buffer>;
   /** 住民票コード通知票 (domain spec §4.7 step 3.3, §5.2). */
   renderResidentCodeNotice(input: ResidentCodeNoticeInput): Promise<Buffer>;
+  /** 個人番号カード交付通知書 (domain spec §4.8 step 2), or its reminder. */
+  renderCardIssuanceNotice(input: CardIssuanceNoticeInput): Promise<Buffer>;
 }
 
 const FONT_FILES = { [CERTIFICATE_FONTS.mincho]: 'ipaexm.ttf', [CERTIFICATE_FONTS.gothic]: 'ipaexg.ttf' } as const;
@@ -152,5 +155,6 @@ export function createCertificateRenderer(): CertificateRenderer {
     renderHouseholdHeadChangeNotice: async (input) => pm.createPdf(householdHeadChangeNoticeDoc(input)).getBuffer(),
     renderExOfficioRecordNotice: async (input) => pm.createPdf(exOfficioRecordNoticeDoc(input)).getBuffer(),
     renderResidentCodeNotice: async (input) => pm.createPdf(residentCodeNoticeDoc(input)).getBuffer(),
+    renderCardIssuanceNotice: async (input) => pm.createPdf(cardIssuanceNoticeDoc(input)).getBuffer(),
   };
 }

@@ -15,6 +15,7 @@ import {
   CaseApplication,
   CaseRecord,
   CertificateIssuance,
+  MyNumberCard,
   Resident,
   ResidentHistory,
   Terminal,
@@ -35,6 +36,9 @@ export const CertificateType = {
   EX_OFFICIO_RECORD_NOTICE: 'exOfficioRecordNotice',
   /** 住民票コード通知票 (domain spec §4.7 step 3.3, §5.2). */
   RESIDENT_CODE_NOTICE: 'residentCodeNotice',
+  /** 個人番号カード交付通知書 (domain spec §4.8 step 2) and its reminder before the storage limit. */
+  CARD_ISSUANCE_NOTICE: 'cardIssuanceNotice',
+  CARD_REMINDER_NOTICE: 'cardReminderNotice',
 } as const;
 export type CertificateType = (typeof CertificateType)[keyof typeof CertificateType];
 
@@ -305,7 +309,32 @@ const number = (deps: ActivityDeps, r: Resident) =>
   r.individualNumberEnc ? deps.pii.decrypt(r.individualNumberEnc) : '';
 
 export function certificateActivities(deps: ActivityDeps) {
+  /** 個人番号カード交付通知書 (or its reminder) to the holder of the case's card: no 個人番号, no PIN. */
+  const cardNotice =
+    (reminder: boolean) =>
+    (input: IssueInput): Render =>
+    async (em, persons, base) => {
+      const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
+      const card = await em.findOneOrFail(MyNumberCard, { cardId: (app.payload as { cardId: string }).cardId });
+      const r = persons[0]!;
+      const pdf = await deps.certificates.renderCardIssuanceNotice({
+        ...letterhead(deps),
+        ...base,
+        addressee: { name: fullName(r), address: r.address, addressSupplement: r.addressSupplement },
+        name: fullName(r),
+        nameKana: fullKana(r),
+        birthDate: r.birthDate,
+        birthDateSeireki: r.isForeignResident,
+        pickupPlace: deps.config.cardPickup.place,
+        pickupHours: deps.config.cardPickup.hours,
+        deadline: card.storageLimitDate ?? '',
+        reminder,
+      });
+      return { pdf, printedItems: { cardId: true, ...(reminder ? { reminder: true } : {}) } };
+    };
   const renders: Record<CertificateType, (input: IssueInput) => Render> = {
+    cardIssuanceNotice: cardNotice(false),
+    cardReminderNotice: cardNotice(true),
     /** 住民票の写し (domain.md §5.2): 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 only when requested. */
     residentRecordCopy: (input) => async (em, persons, base) => {
       const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
@@ -467,6 +496,10 @@ export function certificateActivities(deps: ActivityDeps) {
     },
     issueResidentRecordCopy: (input: IssueInput) =>
       issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
+    issueCardIssuanceNotice: (input: IssueInput) =>
+      issue(deps, input, CertificateType.CARD_ISSUANCE_NOTICE, renders.cardIssuanceNotice(input)),
+    issueCardReminderNotice: (input: IssueInput) =>
+      issue(deps, input, CertificateType.CARD_REMINDER_NOTICE, renders.cardReminderNotice(input)),
     issueResidentCodeNotice: (input: IssueInput) =>
       issue(deps, input, CertificateType.RESIDENT_CODE_NOTICE, renders.residentCodeNotice(input)),
     issueMoveOutCertificate: (input: IssueInput) =>

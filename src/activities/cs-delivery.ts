@@ -3,7 +3,7 @@ import { CaseAction } from '../domain/case-status';
 import { FailureType } from '../domain/failures';
 import { CaseActionLog, OutboxKind, OutboxMessage, OutboxStatus, PartnerCall, PartnerName } from '../db/entities';
 import type { CardAgencyAck } from '../partners/card-agency';
-import type { ContinuedUseRequest } from '../partners/card-agency-messages';
+import { CardAgencyErrorCode, type ContinuedUseRequest } from '../partners/card-agency-messages';
 import type { DeliveryAddressInfoMessage, IndividualNumberRequestMessage } from '../partners/jlis-number-messages';
 import type { AddressAnnexNotice, CsAck, IdentityUpdate, MoveInNotice } from '../partners/cs-gateway';
 import type {
@@ -46,6 +46,10 @@ const JLIS_KINDS: ReadonlySet<string> = new Set([
   OutboxKind.DELIVERY_ADDRESS_INFO,
 ]);
 const partnerOf = (kind: string) => (JLIS_KINDS.has(kind) ? PartnerName.JLIS : PartnerName.CS);
+
+/** J-LIS refused a 継続利用 request because the period after the 転入届 has ended (the card lapsed). */
+const lapsedContinuedUse = (kind: string, code: string) =>
+  kind === OutboxKind.CARD_CONTINUED_USE && code === CardAgencyErrorCode.CONTINUED_USE_DEADLINE_PASSED;
 
 const errorCodeOf = (err: unknown): { code: string; httpStatus?: number } =>
   err instanceof PartnerRejectedError
@@ -122,6 +126,22 @@ export function deliverCsMessagesActivity(deps: ActivityDeps) {
         // the partner clients' error messages carry codes and statuses only, never personal data
         m.lastError = (err instanceof Error ? err.message : String(err)).slice(0, 500);
         call(false, errorCodeOf(err));
+        if (err instanceof PartnerRejectedError && lapsedContinuedUse(m.kind, err.code)) {
+          // too late for the 継続利用: final, not an error to correct — the card is cancelled after the delivery
+          // (settleContinuedUse, src/procedures/card-events/activities.ts) and the other messages go on
+          m.status = OutboxStatus.CANCELLED;
+          em.persist(
+            em.create(CaseActionLog, {
+              caseId: m.caseId,
+              action: CaseAction.CS_REJECTED,
+              actorId: 'system',
+              detail: { kind: m.kind, code: err.code },
+              at: now(),
+            }),
+          );
+          await em.flush();
+          continue;
+        }
         if (err instanceof PartnerRejectedError) {
           m.status = OutboxStatus.REJECTED;
           em.persist(

@@ -26,6 +26,7 @@ export interface ActivityDeps {
     | 'officeName'
     | 'identityUpdateIncludesKana'
     | 'deadlines'
+    | 'cardPickup'
   >;
   now?: () => Date;
 }

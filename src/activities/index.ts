@@ -1,4 +1,5 @@
 import { addressAnnexActivities } from './address-annex-notices';
+import { cardEventActivities } from './card-events';
 import { certificateActivities } from './certificates';
 import { compensationActivities } from './compensation';
 import { deliverCsMessagesActivity } from './cs-delivery';
@@ -21,6 +22,7 @@ export function sharedActivities(deps: ActivityDeps) {
     ...compensationActivities(deps),
     ...addressAnnexActivities(deps),
     ...individualNumberActivities(deps),
+    ...cardEventActivities(deps),
   };
 }
 

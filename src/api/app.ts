@@ -13,6 +13,7 @@ import { installerEnrolmentRouter, staffAuthRouter } from './staff-auth-router';
 import { supportMeasuresRouter } from './support-measures-router';
 import { loginOptions } from './webauthn';
 import { webRouter } from './web/web-router';
+import { cardService, cardsRouter } from '../procedures/card-issuance/service';
 
 export type { ApiDeps } from './api-deps';
 
@@ -82,6 +83,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use('/api/certificates', certificatesRouter(services));
   app.use('/api/support-measures', supportMeasuresRouter(services.supportMeasures));
   app.use('/api/staff-auth', staffAuthRouter(services.staffAuth));
+  app.use('/api/cards', cardsRouter(cardService(deps)));
 
   app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));

@@ -7,19 +7,23 @@ import { compileSchema } from '../domain/ajv';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
 import { AuditAction, IndividualNumberAnswer, IndividualNumberRequest } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
+import { CardProducedMessageSchema, type CardProducedMessage } from '../partners/card-agency-messages';
 import {
   IndividualNumberAnswerMessageSchema,
   type IndividualNumberAnswerMessage,
 } from '../partners/jlis-number-messages';
+import { recordCardSuspension, type CardEventResult } from '../procedures/card-events/service';
+import { receiveProducedCard, type CardProducedResult } from '../procedures/card-issuance/intake';
+import type { IntakeDeps } from './case-intake';
 import { individualNumberAnsweredSignal, individualNumberWorkflowId } from '../workflows/individual-number';
 import { ApiError } from './errors';
 import { auditPartnerRefusal } from './partner-auth';
 
-export interface JlisInboundDeps {
+export interface JlisInboundDeps extends IntakeDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   temporal: Client;
-  config: Pick<AppConfig, 'municipalityCode' | 'jlisInboundToken'>;
+  config: IntakeDeps['config'] & { jlisInboundToken: string };
 }
 
 export interface JlisInboundResult {
@@ -28,6 +32,7 @@ export interface JlisInboundResult {
 }
 
 const validateAnswer = compileSchema<IndividualNumberAnswerMessage>(IndividualNumberAnswerMessageSchema);
+const validateCardProduced = compileSchema<CardProducedMessage>(CardProducedMessageSchema);
 
 /**
  * J-LIS's asynchronous answers to our 個人番号 generation requests (domain.md §4.7 step 3.2; I-9), authenticated by
@@ -37,7 +42,30 @@ const validateAnswer = compileSchema<IndividualNumberAnswerMessage>(IndividualNu
  * request we never sent is a 422 and stores nothing. Whether the 住民票コード matches is the workflow's decision.
  */
 export function createJlisInbound(deps: JlisInboundDeps) {
+  const addressedHere = (municipalityCode: string) => {
+    if (municipalityCode !== deps.config.municipalityCode)
+      throw new ApiError(422, 'NOT_ADDRESSED_HERE', 'この市区町村宛てのメッセージではありません');
+  };
   return {
+    /**
+     * A card J-LIS produced for a resident (domain spec §4.8 step 2): the card and its issuance case
+     * (procedures/card-issuance/intake.ts). A repeated report (same message or same card) answers the existing case.
+     */
+    async cardProduced(body: unknown): Promise<CardProducedResult> {
+      const v = validateCardProduced(body);
+      if (!v.ok) throw new ApiError(400, 'INVALID_MESSAGE', 'メッセージの形式が正しくありません', v.errors);
+      addressedHere(v.value.municipalityCode);
+      return receiveProducedCard(deps, v.value);
+    },
+
+    /**
+     * 一時停止 by J-LIS's call centre (domain spec §4.8 step 5): recorded once per message ID, never reported back
+     * (procedures/card-events/service.ts).
+     */
+    cardSuspension(body: unknown): Promise<CardEventResult> {
+      return recordCardSuspension(deps, body);
+    },
+
     async individualNumberAnswer(body: unknown): Promise<JlisInboundResult> {
       const v = validateAnswer(body);
       if (!v.ok) throw new ApiError(400, 'INVALID_MESSAGE', 'メッセージの形式が正しくありません', v.errors);
@@ -97,6 +125,16 @@ export function jlisInboundRouter(deps: JlisInboundDeps): Router {
     next();
   });
   r.use(express.json({ limit: '64kb' })); // parsed only after the token
+  r.post('/cards-produced', async (req: Request, res: Response) => {
+    const result = await inbound.cardProduced(req.body);
+    res
+      .status(result.duplicate ? 200 : 202)
+      .json({ duplicate: result.duplicate, caseId: result.caseId, cardId: result.cardId });
+  });
+  r.post('/card-suspensions', async (req: Request, res: Response) => {
+    const result = await inbound.cardSuspension(req.body);
+    res.status(result.duplicate ? 200 : 202).json(result);
+  });
   r.post('/individual-numbers', async (req: Request, res: Response) => {
     const result = await inbound.individualNumberAnswer(req.body);
     res.status(result.duplicate ? 200 : 202).json(result);

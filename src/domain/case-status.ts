@@ -65,6 +65,7 @@ export const AttentionReason = {
   CERTIFICATE_WITHDRAWN: 'CERTIFICATE_WITHDRAWN', // the origin withdrew the 転出証明書情報 this 特例転入 uses
   ESCALATED: 'ESCALATED', // raised by a supervisor
   PORTAL_REJECTED: 'PORTAL_REJECTED', // マイナポータル refused our notice
+  CARD_STORAGE_LIMIT: 'CARD_STORAGE_LIMIT', // a 個人番号カード not collected: its storage limit is near (reminder sent)
 } as const;
 export type AttentionReason = (typeof AttentionReason)[keyof typeof AttentionReason];
 
@@ -77,6 +78,7 @@ export const attentionReasonLabel: Record<AttentionReason, string> = {
   CERTIFICATE_WITHDRAWN: '転出証明書情報が取り消されました',
   ESCALATED: 'エスカレーション',
   PORTAL_REJECTED: 'マイナポータルへの通知が拒否されました',
+  CARD_STORAGE_LIMIT: '個人番号カードの保管期限が近づいています（未受領）',
 };
 
 /** Actions in the append-only case action log. */
@@ -97,6 +99,8 @@ export const CaseAction = {
   CERTIFICATE_INFO_RECEIVED: 'CERTIFICATE_INFO_RECEIVED',
   PURGED: 'PURGED',
   CARD_CONTINUED_USE: 'CARD_CONTINUED_USE',
+  /** The reminder 交付通知書 of an uncollected 個人番号カード (storage limit near). */
+  CARD_REMINDER_SENT: 'CARD_REMINDER_SENT',
   CLAIM: 'CLAIM',
   RELEASE: 'RELEASE',
   REASSIGN: 'REASSIGN',

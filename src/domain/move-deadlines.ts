@@ -17,6 +17,9 @@ export interface MoveDeadlineRules {
   onlineWindowAfter: number; // … P + 10
   onlineSignerMinAge: number; // online 転出: the signer is at least 15 on the application date
   birthFilingDays: number; // 出生届 within 14 days of birth (law: 戸籍法第49条); later ones are flagged late
+  cardStorageDays: number; // 個人番号カード kept for the resident this many days after production, then 廃止 (design)
+  cardReminderLeadDays: number; // a reminder 交付通知書 this many days before the storage limit (design)
+  cardValidityAgeBoundary: number; // card valid to the 5th birthday after issue below this age, else the 10th (§4.8 item 7)
 }
 
 /**
@@ -36,6 +39,9 @@ export const DEFAULT_MOVE_RULES: Readonly<MoveDeadlineRules> = Object.freeze({
   onlineWindowAfter: 10,
   onlineSignerMinAge: 15,
   birthFilingDays: 14,
+  cardStorageDays: 90,
+  cardReminderLeadDays: 30,
+  cardValidityAgeBoundary: 18,
 });
 
 /** Last day (inclusive) on which a 特例転入 may be filed: min(P + 30, 転入日 + 14). */

@@ -94,6 +94,8 @@ export interface CardEvent {
   event: CardEventType;
   /** The day the event happened (Japan time). */
   eventDate: string;
+  /** Why (廃止 mostly): a code of domain/card-status.ts CardEventReason. Optional (added with issue 12). */
+  reason?: string;
 }
 
 export const CardEventSchema: SchemaObject = {
@@ -107,7 +109,64 @@ export const CardEventSchema: SchemaObject = {
     residentRecordCode,
     event: { type: 'string', enum: Object.values(CardEventType) },
     eventDate: isoDate,
+    reason: { type: 'string', pattern: '^[A-Z_]{1,40}$' },
   } satisfies Record<keyof CardEvent, SchemaObject>,
+};
+
+/** J-LIS's card management number (カード管理番号): IDs only, never personal data. */
+export const CARD_ID_PATTERN = '^[A-Z0-9]{8,32}$';
+const cardId: SchemaObject = { type: 'string', pattern: CARD_ID_PATTERN };
+
+/**
+ * J-LIS → us (inbound, `POST /jlis-inbound/v1/cards-produced`): a card was produced and sent to the カード送付場所
+ * (domain spec §4.8 step 2). IDs and codes only (the 交付通知書 is printed by us from the registry); no PIN, no
+ * 個人番号. Idempotent on `messageId`; the same card reported again under another message ID is a duplicate.
+ */
+export interface CardProducedMessage {
+  messageId: string;
+  municipalityCode: string;
+  cardId: string;
+  residentRecordCode: string;
+  producedOn: string;
+  /** The card carries a 署名用電子証明書 (the applicant asked for one). */
+  hasSigningCert: boolean;
+}
+
+export const CardProducedMessageSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['messageId', 'municipalityCode', 'cardId', 'residentRecordCode', 'producedOn', 'hasSigningCert'],
+  properties: {
+    messageId: idempotencyKey,
+    municipalityCode,
+    cardId,
+    residentRecordCode,
+    producedOn: isoDate,
+    hasSigningCert: { type: 'boolean' },
+  } satisfies Record<keyof CardProducedMessage, SchemaObject>,
+};
+
+/**
+ * J-LIS → us (inbound, `POST /jlis-inbound/v1/card-suspensions`): the J-LIS call centre suspended a card (一時停止,
+ * domain spec §4.8 step 5) after an identity check over the phone. Idempotent on `messageId`.
+ */
+export interface CardSuspensionMessage {
+  messageId: string;
+  municipalityCode: string;
+  cardId: string;
+  eventDate: string;
+}
+
+export const CardSuspensionMessageSchema: SchemaObject = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['messageId', 'municipalityCode', 'cardId', 'eventDate'],
+  properties: {
+    messageId: idempotencyKey,
+    municipalityCode,
+    cardId,
+    eventDate: isoDate,
+  } satisfies Record<keyof CardSuspensionMessage, SchemaObject>,
 };
 
 /** Acknowledgement of an accepted request. A resend with the same Idempotency-Key gets the same ack, duplicate=true. */

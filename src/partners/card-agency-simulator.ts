@@ -8,8 +8,10 @@
  *   POST /jlis/v1/card-events    CardEvent           → same
  *   POST /jlis/v1/individual-number-requests, POST /jlis/v1/delivery-address-info → jlis-number-simulator.ts (the
  *   number is answered asynchronously to the city's /jlis-inbound; routes and answer faults under _admin)
+ *   Card production reports and 一時停止 calls to the city: card-production-simulator.ts (_admin/produce-card,
+ *   _admin/suspend-card, _admin/report-faults; received?kind=card-reports)
  * Admin endpoints (same token):
- *   GET  /jlis/v1/_admin/received?kind=continued-use|card-events → { kind, count, items }
+ *   GET  /jlis/v1/_admin/received?kind=continued-use|card-events|card-reports|… → { kind, count, items }
  *   GET  /jlis/v1/_admin/faults · POST /jlis/v1/_admin/faults (FaultsRequest) → FaultsView
  *   POST /jlis/v1/_admin/reset → 204 (clears requests, keys, sequence numbers, faults)
  * GET /jlis/v1/health → { status: 'ok' } (no token).
@@ -42,6 +44,7 @@ import {
   type DeliveryAddressInfoMessage,
   type IndividualNumberRequestMessage,
 } from './jlis-number-messages';
+import { CardProductionState, mountCardProductionAdmin } from './card-production-simulator';
 import { JlisNumberState, mountJlisNumberAdmin } from './jlis-number-simulator';
 import { SimFaults } from './sim/faults';
 import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
@@ -61,6 +64,7 @@ export const CardAgencyMessageKind = {
   INDIVIDUAL_NUMBER_REQUESTS: 'individual-number-requests',
   DELIVERY_ADDRESS_INFO: 'delivery-address-info',
   ANSWERS: 'answers',
+  CARD_REPORTS: 'card-reports',
 } as const;
 export type CardAgencyMessageKind = (typeof CardAgencyMessageKind)[keyof typeof CardAgencyMessageKind];
 
@@ -106,6 +110,8 @@ export class CardAgencySimulatorState {
   readonly faults: SimFaults;
   /** 個人番号 generation and 送付先情報 (jlis-number-simulator.ts). */
   readonly numbers: JlisNumberState;
+  /** Card production reports and 一時停止 calls to the city (card-production-simulator.ts). */
+  readonly production: CardProductionState;
   private readonly continuedUseDays: number;
 
   constructor(
@@ -115,12 +121,14 @@ export class CardAgencySimulatorState {
     this.continuedUseDays = opts.continuedUseDays ?? DEFAULT_MOVE_RULES.continuedUseDays;
     this.faults = new SimFaults(now);
     this.numbers = new JlisNumberState(now, opts.log ?? (() => undefined));
+    this.production = new CardProductionState(now, this.numbers.routes, opts.log ?? (() => undefined));
   }
 
   receivedOf(kind: CardAgencyMessageKind): readonly unknown[] {
     if (kind === 'individual-number-requests') return this.numbers.requests.items;
     if (kind === 'delivery-address-info') return this.numbers.deliveryAddresses.items;
     if (kind === 'answers') return this.numbers.answers;
+    if (kind === 'card-reports') return this.production.reports;
     return this.received[kind];
   }
 
@@ -134,6 +142,7 @@ export class CardAgencySimulatorState {
 
   reset(): void {
     this.numbers.reset();
+    this.production.reset();
     this.inbox['continued-use'].clear();
     this.inbox['card-events'].clear();
     this.sequences.clear();
@@ -242,6 +251,7 @@ export function createCardAgencySimulator(opts: CardAgencySimulatorOptions): {
     messageRoute(route, validateDeliveryAddress, (m) => state.acceptDeliveryAddress(m)),
   );
   mountJlisNumberAdmin(app, PREFIX, state.numbers);
+  mountCardProductionAdmin(app, PREFIX, state.production);
 
   mountAdminRoutes(app, PREFIX, {
     faults: state.faults,

@@ -1,4 +1,6 @@
 import { birth } from './birth';
+import { cardEvents } from './card-events';
+import { cardIssuance } from './card-issuance';
 import { heldCertificate } from './held-certificate';
 import { moveIn } from './move-in';
 import { moveOut } from './move-out';
@@ -19,7 +21,9 @@ export const PROCEDURE_MODULES = [
   onlineMoveOut,
   heldCertificate,
   birth,
+  cardIssuance,
   residentRecordCopy,
+  cardEvents,
 ] as const;
 
 export const PROCEDURES = procedureTable(PROCEDURE_MODULES);

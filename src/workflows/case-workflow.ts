@@ -101,6 +101,8 @@ export function caseWorkflow(p: CaseFrameOptions) {
     /** Runs a partner call so that a supervisor's retry-now can restart it. */
     retryable: <T>(fn: () => Promise<T>) => retry.run(fn),
     cancelRequest: work.cancelRequest,
+    /** The 決裁 (or a rejection during 審査) once taken; undefined before. Reads state only: no commands. */
+    decision: approval.decision,
 
     /**
      * Waits for 決裁 (after the 審査 of an online application, when `initial` is AWAITING_REVIEW), flagging the case

@@ -14,6 +14,7 @@ const isPartnerRefusal = (err: unknown) =>
  * Delivers a case's outbox (CS and J-LIS messages). Transient failures are retried by Temporal until accepted, and
  * a supervisor's `retryNow` restarts a waiting retry at once. A partner's refusal puts the case in DELIVERY_REJECTED
  * (needs attention) until a supervisor corrects the cause and calls `retryNow`; then the case returns to `resume`.
+ * The attention reason CS_REJECTED names any partner's refusal (CS or J-LIS).
  */
 export function caseDelivery(
   caseId: string,
@@ -26,10 +27,11 @@ export function caseDelivery(
     resume(): void {
       resumeRequested = true;
     },
-    async deliverAll(resume: string): Promise<void> {
+    /** `send`: another delivery activity of the same contract (J-LIS card events); default the case's outbox. */
+    async deliverAll(resume: string, send?: () => Promise<unknown>): Promise<void> {
       for (;;) {
         try {
-          await retry.run(() => delivery.deliverCsMessages({ caseId }));
+          await retry.run(send ?? (() => delivery.deliverCsMessages({ caseId })));
           return;
         } catch (err) {
           if (!isPartnerRefusal(err)) throw err;

@@ -3,6 +3,7 @@
  * (received, faults) through raw fetch. No mocks. Each test gets its own simulator on a free port, with a clock that
  * runs in real time from a settable Japan-time date (the 90-day rule needs "today"; outages need time to pass).
  */
+import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jstStartOfDay } from '../../src/domain/dates';
 import {
@@ -15,6 +16,7 @@ import {
 import { CardAgencyHttpClient } from '../../src/partners/card-agency-http-client';
 import { startCardAgencySimulator, type RunningCardAgencySimulator } from '../../src/partners/card-agency-simulator';
 import { PartnerRejectedError } from '../../src/partners/partner-errors';
+import { listen } from '../../src/partners/sim/server';
 
 const TOKEN = 'test-token-jlis';
 const US = '141500'; // Sagamihara
@@ -322,5 +324,94 @@ describe('J-LIS simulator: privacy', () => {
     ];
     expect(logLines.length).toBeGreaterThanOrEqual(5);
     for (const t of texts) for (const p of personal) expect(t).not.toContain(p);
+  });
+});
+
+describe('card production and 一時停止 calls to the city', () => {
+  /** A city inbound endpoint over real HTTP that records what J-LIS posts and answers `status`. */
+  async function city(status = 202) {
+    const got: Array<{ path: string; auth?: string; body: any }> = [];
+    const app = express();
+    app.use(express.json());
+    app.post('/jlis-inbound/v1/:kind', (req, res) => {
+      got.push({ path: req.params.kind, auth: req.get('authorization'), body: req.body });
+      res.status(status).json({});
+    });
+    const server = await listen(app, {});
+    return { got, url: `${server.url}/jlis-inbound/v1`, close: () => server.close() };
+  }
+  const admin = async (path: string, body: unknown) => {
+    const res = await fetch(`${sim.url}/jlis/v1/_admin/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+
+  it('reports a produced card after its delay, a 一時停止, and applies the report faults (drop, duplicate, resend as new)', async () => {
+    const c = await city();
+    try {
+      const INBOUND_TOKEN = 'city-inbound-token-0123456789';
+      sim.state.numbers.routes.set(US, { municipalityCode: US, inboundUrl: c.url, token: INBOUND_TOKEN });
+      const produced = await admin('produce-card', { municipalityCode: US, residentRecordCode: CODE, delayMs: 50 });
+      expect(produced.status).toBe(202);
+      expect(produced.json.cardId).toMatch(/^[A-Z0-9]{8,32}$/);
+      expect(c.got).toEqual([]); // not before the delay
+      await sim.state.production.settled();
+      expect(c.got).toEqual([
+        {
+          path: 'cards-produced',
+          auth: `Bearer ${INBOUND_TOKEN}`,
+          body: {
+            messageId: produced.json.messageId,
+            municipalityCode: US,
+            cardId: produced.json.cardId,
+            residentRecordCode: CODE,
+            producedOn: '2025-05-01',
+            hasSigningCert: true,
+          },
+        },
+      ]);
+
+      expect((await admin('report-faults', { noReportNext: 1, duplicateNext: 1, resendAsNewNext: 1 })).status).toBe(
+        200,
+      );
+      await admin('produce-card', { municipalityCode: US, residentRecordCode: CODE_2 }); // dropped
+      await sim.state.production.settled();
+      expect(c.got).toHaveLength(1);
+      const suspended = await admin('suspend-card', { municipalityCode: US, cardId: produced.json.cardId });
+      await sim.state.production.settled();
+      const calls = c.got.slice(1);
+      expect(calls.map((g) => [g.path, g.body.messageId])).toEqual([
+        ['card-suspensions', suspended.json.messageId],
+        ['card-suspensions', suspended.json.messageId],
+        ['card-suspensions', `${suspended.json.messageId}-R`],
+      ]);
+      expect(calls[0]!.body).toEqual({
+        messageId: suspended.json.messageId,
+        municipalityCode: US,
+        cardId: produced.json.cardId,
+        eventDate: '2025-05-01',
+      });
+      const reports = (await (
+        await fetch(`${sim.url}/jlis/v1/_admin/received?kind=card-reports`, {
+          headers: { authorization: `Bearer ${TOKEN}` },
+        })
+      ).json()) as any;
+      expect(reports.items.map((r: any) => r.fault ?? null)).toEqual([
+        null,
+        'noReport',
+        null,
+        'duplicate',
+        'resendAsNew',
+      ]);
+
+      const bad = await admin('produce-card', { municipalityCode: US, residentRecordCode: CODE, pin: '1234' });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.json)).not.toContain('1234');
+    } finally {
+      await c.close();
+    }
   });
 });

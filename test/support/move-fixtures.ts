@@ -79,6 +79,7 @@ export const specialMoveInOf = (
     birthDate: r.birthDate,
     sex: r.sex,
     relationshipToHead: r.relationshipToHead,
+    cardPresented: true, // each presents their own card (継続利用 for everybody)
   })),
   originMunicipalityCode,
   address,
@@ -160,6 +161,7 @@ export const specialMoveInFor = (cert: MoveOutCertificateInfo, moveInDate: strin
       birthDate: cert.certificate.birthDate,
       sex: cert.certificate.sex,
       relationshipToHead: '世帯主',
+      cardPresented: true,
     },
   ],
   originMunicipalityCode: cert.fromMunicipalityCode,

@@ -1,4 +1,9 @@
-import { CardAgencyUnavailableError, type CardAgency, type CardAgencyAck } from '../../src/partners/card-agency';
+import {
+  CardAgencyRejectedError,
+  CardAgencyUnavailableError,
+  type CardAgency,
+  type CardAgencyAck,
+} from '../../src/partners/card-agency';
 import type { CardEvent, ContinuedUseRequest } from '../../src/partners/card-agency-messages';
 import type {
   DeliveryAddressInfoMessage,
@@ -11,16 +16,33 @@ export class ScriptedCards implements CardAgency {
   readonly events: CardEvent[] = [];
   readonly numberRequests: IndividualNumberRequestMessage[] = [];
   readonly deliveryAddresses: DeliveryAddressInfoMessage[] = [];
-  /** Calls to the generation and 送付先情報 endpoints that fail before this many more (an outage). */
+  /** Calls to the generation, 送付先情報 and card event endpoints that fail before this many more (an outage). */
   failNext = 0;
+  /** Last accepted card-event 更新順番号 per person: an older one is refused, as the J-LIS simulator does. */
+  private readonly sequences = new Map<string, number>();
   private readonly acks = new Map<string, CardAgencyAck>();
 
+  /** A 継続利用 request is refused with this code (e.g. CONTINUED_USE_DEADLINE_PASSED, as J-LIS after day 90). */
+  refuseContinuedUse?: string;
+
   requestContinuedUse(r: ContinuedUseRequest) {
+    if (this.refuseContinuedUse)
+      return Promise.reject(new CardAgencyRejectedError(this.refuseContinuedUse, { httpStatus: 422 }));
     return this.accept(r.idempotencyKey, () => this.continuedUse.push(r));
   }
 
   reportCardEvent(e: CardEvent) {
-    return this.accept(e.idempotencyKey, () => this.events.push(e));
+    const stream = `${e.municipalityCode}:${e.residentRecordCode}`;
+    return this.accept(
+      e.idempotencyKey,
+      () => {
+        if (e.sequenceNumber <= (this.sequences.get(stream) ?? 0))
+          throw new CardAgencyRejectedError('SEQUENCE_OUT_OF_ORDER', { httpStatus: 409 });
+        this.sequences.set(stream, e.sequenceNumber);
+        this.events.push(e);
+      },
+      true,
+    );
   }
 
   requestIndividualNumber(r: IndividualNumberRequestMessage) {

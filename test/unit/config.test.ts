@@ -28,6 +28,9 @@ describe('deadline configuration', () => {
       onlineWindowAfter: 10,
       onlineSignerMinAge: 15,
       birthFilingDays: 14,
+      cardStorageDays: 90,
+      cardReminderLeadDays: 30,
+      cardValidityAgeBoundary: 18,
     });
     expect(loadConfig(env()).deadlines).toEqual(DEFAULT_MOVE_RULES);
   });

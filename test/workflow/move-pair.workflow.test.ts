@@ -336,7 +336,7 @@ describe('特例転入 (destination)', () => {
     expect(resident).toMatchObject({
       status: ResidentStatus.RESIDENT,
       familyName: '川口',
-      cardStatus: 'CONTINUED_USE_PENDING',
+      cardStatus: 'ISSUED', // the 継続利用 was acknowledged (it waited in CONTINUED_USE_PENDING until then)
       previousAddress: cert.certificate.originAddress,
     });
     expect(h.pii.decrypt(resident.individualNumberEnc!)).toBe(cert.certificate.individualNumber);

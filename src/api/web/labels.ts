@@ -114,6 +114,7 @@ export const actionLabel: Record<string, string> = {
   CERTIFICATE_INFO_RECEIVED: '転出証明書情報の受信',
   PURGED: '保管情報の消去',
   CARD_CONTINUED_USE: 'カードの継続利用',
+  CARD_REMINDER_SENT: 'カード受取の催告（保管期限前）',
   CLAIM: '担当',
   RELEASE: '担当の解除',
   REASSIGN: '再割当',
@@ -151,6 +152,13 @@ export const stepLabel: Record<string, string> = {
   notifyPortal: 'マイナポータルへの通知',
   compensateCase: '取消の反映（異動の取消し）',
   releaseHeldCertificates: '転出証明書情報の引当解除',
+  issueCardNotice: '交付通知書の作成（個人番号カード）',
+  handOverCard: 'カードの交付の記録',
+  recordCardEvent: 'カードの状態の記録',
+  sendCardEvents: 'J-LIS へのカードの状態の通知',
+  queueContinuedUse: 'カードの継続利用の依頼（転入）',
+  settleContinuedUse: 'カードの継続利用の結果の記録',
+  cancelCardsAfterMissedDeadline: '特例転入の期限経過によるカードの廃止',
 };
 export const stepText = (s: string | null | undefined): string => (s ? (stepLabel[s] ?? s) : '');
 
@@ -161,7 +169,16 @@ export const certificateTypeLabel: Record<string, string> = {
   householdHeadChangeNotice: '世帯主変更通知書',
   exOfficioRecordNotice: '職権記載等通知書',
   residentCodeNotice: '住民票コード通知票',
+  cardIssuanceNotice: '個人番号カード交付通知書',
+  cardReminderNotice: '個人番号カード交付通知書（再通知）',
 };
+
+/**
+ * 個人番号カード (domain spec §3.6, §4.8): the card's statuses, its events and their reasons, and who recorded an event.
+ * The tables live with the card rules (domain/card-status.ts); the screens take them from here with the other labels.
+ */
+export { cardEventKindLabel, cardEventReasonLabel, cardStatusLabel } from '../../domain/card-status';
+export const cardEventOriginLabel: Record<string, string> = { COUNTER: '窓口', JLIS: 'J-LIS', SYSTEM: 'システム' };
 
 export const partnerLabel: Record<string, string> = {
   CS: '市町村CS（住基ネット）',

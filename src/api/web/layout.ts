@@ -25,6 +25,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (role
   { href: '/queues', label: '業務キュー', key: 'q', show: (r) => can.readCases(r) },
   { href: '/intake', label: '届出の受付', key: 'u', show: (r) => can.enterCase(r) },
   { href: '/search', label: '住民検索', key: 's', show: (r) => can.enterCase(r) || can.approve(r) },
+  { href: '/cards', label: 'カード交付', key: 'c', show: (r) => can.enterCase(r) || can.superviseCases(r) },
   { href: '/supervisor', label: '監督者コンソール', key: 'k', show: (r) => can.superviseCases(r) },
   { href: '/dashboard', label: 'ダッシュボード', key: 'd', show: (r) => can.readCases(r) },
   { href: '/support-measures', label: '支援措置・抑止', key: 'm', show: (r) => can.manageSupportMeasures(r) },

@@ -79,13 +79,14 @@ export function webRouter(deps: WebDeps): Router {
   installQueueRoutes(r, { orm: deps.orm, municipalityName, procedures: deps.procedures }, session);
   installCaseRoutes(r, deps, session);
   installSearchRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
-  installResidentRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName, services: deps.services }, session);
+  installResidentRoutes(r, { ...deps, municipalityName }, session);
   installSupervisorRoutes(
     r,
     {
       orm: deps.orm,
       municipalityName,
       residentCodePoolThreshold: deps.config.residentCodePool.threshold,
+      cardReminderLeadDays: deps.config.deadlines.cardReminderLeadDays,
       temporalUi: (id) =>
         `${deps.config.temporalUiUrl}/namespaces/${deps.config.temporalNamespace}/workflows/${encodeURIComponent(id)}`,
     },

@@ -1,5 +1,6 @@
 import { AddressAnnexNoticeRecordSchema } from './address-annex';
 import { AuditChainHeadSchema, AuditLogSchema } from './audit';
+import { CardEventRecordSchema, MyNumberCardSchema } from './card';
 import { CaseActionLogSchema, CaseApplicationSchema, CaseRecordSchema } from './case';
 import { CertificateIssuanceSchema } from './certificate';
 import { CounterSchema, HouseholdSchema } from './household';
@@ -28,6 +29,7 @@ import { SupportMeasureEventSchema, SupportMeasureSchema } from './support-measu
 
 export * from './address-annex';
 export * from './audit';
+export * from './card';
 export * from './case';
 export * from './certificate';
 export * from './held-certificate';
@@ -73,4 +75,6 @@ export const ALL_ENTITIES = [
   IndividualNumberRequestSchema,
   IndividualNumberAnswerSchema,
   DeliveryAddressInfoSchema,
+  MyNumberCardSchema,
+  CardEventRecordSchema,
 ];

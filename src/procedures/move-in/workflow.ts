@@ -7,6 +7,7 @@ import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-w
 import { generateIndividualNumbers } from '../../workflows/individual-number';
 import { activityProxies } from '../../workflows/proxies';
 import type { SharedActivities } from '../../activities';
+import { CARD_CONTINUED_USE, continuedUseSteps } from '../card-events/workflow-continued-use';
 import type { MoveInActivities } from './commit';
 import { moveInDefinition } from './definition';
 
@@ -58,9 +59,13 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
       const committed = await CancellationScope.nonCancellable(() =>
         registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
       );
+      // the card 継続利用 for the movers who presented their own card (patch: see card-events)
+      const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
+      await card?.before(committed.addresseeNumbers);
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
       await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
+      await card?.after();
       const withoutNumber = committed.withoutIndividualNumber ?? [];
       if (withoutNumber.length && patched(MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS))
         await generateIndividualNumbers(caseId, withoutNumber, input.timings);

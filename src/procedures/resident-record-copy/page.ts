@@ -8,7 +8,7 @@ import type { ApiServices } from '../../api/services';
 import { timeEl } from '../../api/web/components';
 import { html, type SafeHtml } from '../../api/web/html';
 import { certificateTypeLabel } from '../../api/web/labels';
-import { formGuards, page } from '../../api/web/layout';
+import { formGuards, page, type Notice } from '../../api/web/layout';
 import { auditInquiry } from '../../api/web/queries/case-registry';
 import { requireWebRole } from '../../api/web/web-auth';
 import { WebError, webOf, type WebContext } from '../../api/web/web-context';
@@ -124,7 +124,15 @@ export type RenderResident = (
   req: Request,
   res: Response,
   addresseeNumber: string,
-  o: { reveal?: boolean; copy?: CopyFormState; status?: number },
+  o: {
+    reveal?: boolean;
+    copy?: CopyFormState;
+    status?: number;
+    /** The outcome of an action taken from the record (a card event). */
+    notice?: Notice;
+    /** A card event form posted with errors (card-events/page.ts). */
+    cardEvent?: { kind: string; values: Record<string, string>; errors: Record<string, string> };
+  },
 ) => Promise<void>;
 
 export function installCounterCopyRoutes(

@@ -12,9 +12,8 @@ import {
 } from '../../db/entities';
 import { provisionalOnArrival } from '../../db/support-measures';
 import type { StoredMoveInApplication } from '../move-in/schema';
-import type { StoredSpecialMoveInApplication } from './schema';
+import { specialMoveInCardHolders, type StoredSpecialMoveInApplication } from './schema';
 import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partners/cs-move-messages';
-import type { ContinuedUseRequest } from '../../partners/card-agency-messages';
 import { alreadyCommitted, writeMoveIn, type CommitResult } from '../move-in/commit';
 import type { ActivityDeps } from '../../activities/deps';
 import { enqueue } from '../../activities/outbox-writer';
@@ -161,8 +160,9 @@ export function specialMoveInActivities(deps: ActivityDeps) {
               return [m.certificate.residentRecordCode, m.certificate] as const;
             }),
         );
+        const cardHolders = specialMoveInCardHolders(app);
         const payload: StoredMoveInApplication = {
-          movers: app.persons.map((p) => {
+          movers: app.persons.map((p, i) => {
             const c = certs.get(p.residentRecordCode);
             if (!c)
               throw ApplicationFailure.nonRetryable(
@@ -184,7 +184,7 @@ export function specialMoveInActivities(deps: ActivityDeps) {
               familyRegisterHead: c.familyRegisterHead,
               domicileMunicipalityCode: c.domicileMunicipalityCode,
               formerSurname: c.formerSurname,
-              cardPresented: true,
+              cardPresented: cardHolders[i] === true,
             };
           }),
           address: app.address,
@@ -207,22 +207,8 @@ export function specialMoveInActivities(deps: ActivityDeps) {
           input.caseId,
         );
         heldRows.forEach((h) => (h.state = HeldCertificateState.USED));
-        for (const p of app.persons) {
-          await enqueue(em, deps, {
-            caseId: input.caseId,
-            kind: OutboxKind.CARD_CONTINUED_USE,
-            residentRecordCode: p.residentRecordCode,
-            keyPart: `cu-${p.residentRecordCode}`,
-            build: (_s, idempotencyKey): ContinuedUseRequest => ({
-              municipalityCode: deps.config.municipalityCode,
-              idempotencyKey,
-              residentRecordCode: p.residentRecordCode,
-              newAddress: [app.address.address, app.address.addressSupplement].filter(Boolean).join('　'),
-              moveInDate: app.moveInDate,
-              notificationDate: app.notificationDate,
-            }),
-          });
-        }
+        // the card 継続利用 (only for the persons who presented their own card) is queued after the commit by the
+        // workflow (src/procedures/card-events/activities.ts queueContinuedUse, patch card-continued-use)
         await em.flush();
         return { ...result, heldIds: heldRows.map((h) => h.heldId) };
       });

@@ -4,6 +4,7 @@ import {
   certificateRequestOf,
   compact,
   birthDateOf,
+  checked,
   dateOf,
   digitsOf,
   municipalityCodeOf,
@@ -30,6 +31,7 @@ export function specialMoveInBody(f: FormValues): { body: SpecialMoveInApplicati
       birthDate: birthDateOf(v('birthDate')),
       sex: v('sex'),
       relationshipToHead: v('relationshipToHead'),
+      cardPresented: checked(f, `p${i}.cardPresented`),
     });
   });
   const body = compact({
@@ -78,6 +80,7 @@ export const specialMoveInErrorMapping: ErrorMapping = {
     'p.birthDate': { label: '生年月日' },
     'p.sex': { label: '性別' },
     'p.relationshipToHead': { label: '続柄' },
+    'p.cardPresented': { label: '本人の個人番号カードの提示' },
     originMunicipalityCode: { label: '転出地の市区町村コード' },
     address: { label: '住所' },
     addressSupplement: { label: '方書' },

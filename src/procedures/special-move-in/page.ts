@@ -6,6 +6,7 @@ import { formGuards, page } from '../../api/web/layout';
 import { webOf, type WebContext } from '../../api/web/web-context';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import {
+  checkboxField,
   certificateRequestSection,
   errorSummary,
   radioGroup,
@@ -35,6 +36,7 @@ function personRow(i: number, f: FormValues, e: Errors, rows: number): SafeHtml 
     ${textField({ name: k('birthDate'), label: '生年月日', value: f[k('birthDate')], required: true, hint: '和暦・西暦どちらでも（一部不詳は 昭和20年8月・昭和20年・不詳）', maxlength: 20 }, e)}
     ${selectField({ name: k('sex'), label: '性別', value: f[k('sex')], options: SEX_OPTIONS, required: true, empty: '選択してください' }, e)}
     ${selectField({ name: k('relationshipToHead'), label: '続柄（転入後の世帯）', value: f[k('relationshipToHead')], options: RELATIONSHIP_OPTIONS, required: true, empty: '選択してください' }, e)}
+    ${checkboxField({ name: k('cardPresented'), label: '本人の個人番号カードの提示あり（継続利用）', checked: f[k('cardPresented')] === '1' }, e)}
     </div><button type="submit" name="op" value="remove-${i}" class="btn-small row-remove"${rows <= 1 ? html` disabled` : ''} formnovalidate>この転入者を削除</button></fieldset>`;
 }
 

@@ -53,6 +53,8 @@ export function evaluateSpecialMoveIn(app: SpecialMoveInApplication, f: SpecialM
       err(at, 'specialMoveInDeadline', `特例転入の期限（${lastDay}）を過ぎています。転出証明書による転入届が必要です`);
     }
   }
-  const stored: StoredSpecialMoveInApplication = { ...app, notificationDate };
+  // the card flag stored for every person (false = no card of their own): see specialMoveInCardHolders
+  const persons = app.persons.map((p) => ({ ...p, cardPresented: p.cardPresented === true }));
+  const stored: StoredSpecialMoveInApplication = { ...app, persons, notificationDate };
   return { errors, stored };
 }

@@ -23,6 +23,11 @@ export interface SpecialMoveInPerson {
   birthDate: string;
   sex: '1' | '2';
   relationshipToHead: string;
+  /**
+   * This person presents their own 個人番号カード (domain spec §4.2 step 6.3, §4.8 item 6): only they get the card
+   * 継続利用. A household member without a card of their own files with the card holder and gets none.
+   */
+  cardPresented?: boolean;
 }
 
 export interface SpecialMoveInApplication {
@@ -58,6 +63,7 @@ export const SpecialMoveInApplicationSchema: JSONSchemaType<SpecialMoveInApplica
           birthDate: birthDateSchema,
           sex: { type: 'string', enum: ['1', '2'] },
           relationshipToHead: text(40),
+          cardPresented: { type: 'boolean', nullable: true },
         },
       },
     },
@@ -77,3 +83,13 @@ export const SpecialMoveInApplicationSchema: JSONSchemaType<SpecialMoveInApplica
 };
 
 export type StoredSpecialMoveInApplication = SpecialMoveInApplication & { notificationDate: string };
+
+/**
+ * Who presents their own card, in person order. The intake stores the flag for every person (absent = no card); an
+ * application stored before the flag existed has it on nobody and keeps the behaviour it was filed under (every
+ * person).
+ */
+export const specialMoveInCardHolders = (app: Pick<SpecialMoveInApplication, 'persons'>): boolean[] =>
+  app.persons.some((p) => p.cardPresented !== undefined)
+    ? app.persons.map((p) => p.cardPresented === true)
+    : app.persons.map(() => true);

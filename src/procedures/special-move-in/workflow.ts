@@ -15,6 +15,7 @@ import { FailureType } from '../../domain/failures';
 import { cancelWithCompensation } from '../../workflows/cancellation';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { activityProxies } from '../../workflows/proxies';
+import { CARD_CONTINUED_USE, continuedUseSteps } from '../card-events/workflow-continued-use';
 import { wakeHeldCertificates } from '../held-certificate/workflow';
 import type { SpecialMoveInActivities } from './activities';
 import { specialMoveInDefinition, SpecialMoveInStatus } from './definition';
@@ -107,7 +108,11 @@ export async function specialMoveInWorkflow(
         held = await registry.reserveHeldCertificates({ caseId });
       }
       await wakeHeldCertificates(held.heldIds);
-      if (!held.inTime) return end(SpecialMoveInStatus.DEADLINE_PASSED);
+      if (!held.inTime) {
+        // the card path is refused and the presented cards lose their validity: 廃止 (patch: see card-events)
+        if (patched(CARD_CONTINUED_USE)) await continuedUseSteps(caseId, input.timings).missedDeadline();
+        return end(SpecialMoveInStatus.DEADLINE_PASSED);
+      }
 
       const watchWithdrawal = patched(WITHDRAWAL_ENDS_CASE);
       if (watchWithdrawal && withdrawn) return endWithdrawn();
@@ -127,9 +132,13 @@ export async function specialMoveInWorkflow(
         throw e;
       }
       await wakeHeldCertificates(committed.heldIds);
+      // the card 継続利用 for the persons who presented their own card (patch: see card-events)
+      const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
+      await card?.before(committed.addresseeNumbers);
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
       await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
+      await card?.after();
       if (input.requestCertificate) {
         await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
         await registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });

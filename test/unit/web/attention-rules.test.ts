@@ -44,6 +44,7 @@ describe('why a case needs a supervisor', () => {
       partnerOf('deliverCsMessages', 'CardAgencyUnavailableError: J-LIS POST /jlis/v1/continued-use: HTTP 503'),
     ).toBe('JLIS');
     expect(partnerOf('notifyPortal', 'timeout')).toBe('PORTAL');
+    expect(partnerOf('sendCardEvents', 'connect ECONNREFUSED')).toBe('JLIS'); // the card status events go to J-LIS
     expect(partnerOf('commitMoveIn', 'OptimisticLockError')).toBeUndefined();
     expect(partnerOf(undefined)).toBeUndefined();
   });

@@ -300,6 +300,7 @@ describe('転出届, 特例転入届 and the counter copy forms → API bodies',
         'p0.birthDate': '平成2年5月5日',
         'p0.sex': '1',
         'p0.relationshipToHead': '世帯主',
+        'p0.cardPresented': '1',
         originMunicipalityCode: origin,
         address: '東京都さくら市緑町一丁目5番2号',
         moveInDate: '2026-11-30',
@@ -316,6 +317,7 @@ describe('転出届, 特例転入届 and the counter copy forms → API bodies',
       birthDate: '1990-05-05',
       sex: '1',
       relationshipToHead: '世帯主',
+      cardPresented: true, // 本人の個人番号カードの提示 (継続利用)
     });
     expect(JSON.stringify(body)).not.toContain('HC-1');
   });

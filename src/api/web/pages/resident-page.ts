@@ -17,18 +17,16 @@ import {
   installCounterCopyRoutes,
   type RenderResident,
 } from '../../../procedures/resident-record-copy/page';
+import { cardEventForms, installCardEventRoutes } from '../../../procedures/card-events/page';
+import { residentCardSection } from '../../../procedures/card-issuance/resident-cards';
 import { maySearch, type SearchDeps } from './search-page';
-import type { ApiServices } from '../../services';
+import type { WebDeps } from '../web-deps';
 
 /**
  * One resident's record, opened from the search results by POST (the 宛名番号 never goes into a URL). Opening it is
  * an audited 照会; 「個人番号を表示」 posts again with reveal and is audited as a 個人番号 access.
  */
-export function installResidentRoutes(
-  r: Router,
-  deps: SearchDeps & { services: ApiServices },
-  session: RequestHandler,
-) {
+export function installResidentRoutes(r: Router, deps: SearchDeps & WebDeps, session: RequestHandler) {
   const gate = requireWebRole(deps.orm, maySearch, 'POST /residents/view');
   const renderResident: RenderResident = async (_req, res, addresseeNumber, o) => {
     const ctx = webOf(res);
@@ -57,6 +55,9 @@ export function installResidentRoutes(
     auditInquiry(em, ctx.staff, undefined, addresseeNumber, 'POST /residents/view', reveal);
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /residents/view (世帯)');
     await em.flush();
+    const cardPanel = await residentCardSection(em, addresseeNumber, (card) =>
+      cardEventForms(ctx, card, addresseeNumber, o.cardEvent),
+    );
     const isProtected = blocked.has(addresseeNumber);
     const hideAddress = isProtected && !can.manageSupportMeasures(ctx.staff.roles);
     const rows = recordRows(person, { reveal, pii: deps.pii }).map(([k, v]): [string, typeof v] =>
@@ -83,6 +84,7 @@ export function installResidentRoutes(
         ? html`<form method="post" action="/support-measures/new" class="record-actions">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><button type="submit" id="support-measure-start">支援措置・抑止を登録</button></form>`
         : ''
     }
+    ${cardPanel}
     ${copySection(ctx, person, members, o.copy)}
     <section class="panel" aria-labelledby="h-hh"><h2 id="h-hh">同じ世帯の方（世帯番号 ${person.householdNumber}）</h2>
       ${
@@ -108,7 +110,9 @@ export function installResidentRoutes(
           ctx,
           body,
           municipalityName: deps.municipalityName,
-          notice: reveal ? { kind: 'info', text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined,
+          notice:
+            o.notice ??
+            (reveal ? { kind: 'info', text: '個人番号を表示しています。この閲覧は記録されました。' } : undefined),
         }),
       );
   };
@@ -120,4 +124,5 @@ export function installResidentRoutes(
     await renderResident(req, res, addresseeNumber, { reveal: b.reveal === '1' });
   });
   installCounterCopyRoutes(r, deps, session, renderResident);
+  installCardEventRoutes(r, deps, session, renderResident);
 }

@@ -1,7 +1,10 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { RequestHandler, Router } from 'express';
 import { can } from '../../../domain/roles';
-import { StaffUser } from '../../../db/entities';
+import { AttentionReason } from '../../../domain/case-status';
+import { jstDate } from '../../../domain/dates';
+import { MyNumberCard, StaffUser } from '../../../db/entities';
+import { CardQueue, cardQueueFilter } from '../../../procedures/card-issuance/service';
 import { ACTION_SPECS } from '../case-actions-ui';
 import { ageEl, attentionBadge, caseLink, dueEl, timeEl } from '../components';
 import { takeFlash } from '../flash';
@@ -30,7 +33,8 @@ function detail(c: AttentionCase, now: Date): SafeHtml {
     ${reason === Reason.PURGE_SOON && c.purgeAt ? html`消去予定 ${timeEl(c.purgeAt)}（${dueEl(c.purgeAt, now)}）` : ''}
     ${reason === Reason.MOVE_IN_NOTICE_OVERDUE ? '転出予定日から所定の日数を過ぎても転入通知が届いていません（転入通知未着照会を検討）' : ''}
     ${reason === Reason.CS_REJECTED ? '原因を修正して「今すぐ再試行」で再送してください' : ''}
-    ${reason === Reason.CERTIFICATE_INFO_OVERDUE ? '送信依頼への回答（転出証明書情報）が届いていません' : ''}</div>`,
+    ${reason === Reason.CERTIFICATE_INFO_OVERDUE ? '送信依頼への回答（転出証明書情報）が届いていません' : ''}
+    ${reason === AttentionReason.CARD_STORAGE_LIMIT ? html`カードが受け取られていません（催告済み）。保管期限を過ぎると廃止し J-LIS へ通知します。<a href="/cards?queue=${CardQueue.STORAGE_EXPIRING}">保管期限間近の一覧</a>` : ''}</div>`,
   )}`;
 }
 
@@ -88,6 +92,11 @@ function numberSection(ctx: WebContext, n: NumberConsole): SafeHtml {
     }`;
 }
 
+/** Uncollected 個人番号カード close to their storage limit (廃止 after it), linked to the clerks' card queue. */
+const cardSection = (n: number, leadDays: number): SafeHtml =>
+  html`<div class="cards" aria-label="個人番号カード"><a class="card ${n ? 'card-alert' : 'card-ok'}" href="/cards?queue=${CardQueue.STORAGE_EXPIRING}" id="card-storage-expiring">個人番号カードの保管期限間近<b>${n}</b>件（保管期限まで${leadDays}日以内・未受領）</a>
+    <a class="card" href="/cards?queue=${CardQueue.RENEWAL}">個人番号カードの更新のお知らせ対象<b>→</b>一覧を開く</a></div>`;
+
 /** The supervisor's console (issue #5 §6): every stuck case with its reason, counts, and per-case or bulk actions. */
 export function installSupervisorRoutes(
   r: Router,
@@ -97,6 +106,8 @@ export function installSupervisorRoutes(
     temporalUi: (workflowId: string) => string;
     /** Below it the 住民票コード pool is flagged (RESIDENT_CODE_POOL_THRESHOLD). */
     residentCodePoolThreshold: number;
+    /** Uncollected cards this many days before their storage limit are shown (CARD_REMINDER_LEAD_DAYS). */
+    cardReminderLeadDays: number;
   },
   session: RequestHandler,
 ) {
@@ -111,6 +122,12 @@ export function installSupervisorRoutes(
     const data = await loadConsole(deps.orm, ctx.now, f);
     const health = await loadPartnerHealth(deps.orm, ctx.now, data);
     const numbers = await loadNumberConsole(deps.orm, deps.residentCodePoolThreshold);
+    const expiringCards = await deps.orm.em
+      .fork()
+      .count(
+        MyNumberCard,
+        cardQueueFilter(CardQueue.STORAGE_EXPIRING, jstDate(ctx.now), deps.cardReminderLeadDays) as never,
+      );
     const staffIds = (
       await deps.orm.em.fork().find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })
     ).map((s) => s.userId);
@@ -120,6 +137,7 @@ export function installSupervisorRoutes(
       ${data.byReason.map(([reason, n]) => html`<a class="card card-alert" href="${href({ ...f, reason: f.reason === reason ? undefined : reason })}"${f.reason === reason ? html` aria-current="true"` : ''}>${attentionLabel[reason] ?? reason}<b>${n}</b>件</a>`)}</div>
     ${partnerCards(health, byPartner, f)}
     ${numberSection(ctx, numbers)}
+    ${cardSection(expiringCards, deps.cardReminderLeadDays)}
     <form method="get" action="/supervisor" class="filters" role="search" aria-label="絞り込み">
       ${f.reason ? html`<input type="hidden" name="reason" value="${f.reason}">` : ''}${f.partner ? html`<input type="hidden" name="partner" value="${f.partner}">` : ''}
       <label>手続 <select name="procedure" data-search>${ctx.labels.procedureOptions(f.procedure)}</select></label><button type="submit">表示</button>

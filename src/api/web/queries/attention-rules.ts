@@ -47,7 +47,7 @@ export function partnerOf(step: string | null | undefined, lastError?: string | 
   if (!step) return undefined;
   const s = `${step} ${lastError ?? ''}`;
   if (/portal/i.test(s)) return 'PORTAL';
-  if (/j-?lis|card ?agency|continued ?use/i.test(s)) return 'JLIS';
+  if (/j-?lis|card ?agency|card ?events|continued ?use/i.test(s)) return 'JLIS';
   if (/\bCS\b|Cs[A-Z]/.test(s)) return 'CS';
   return undefined;
 }

@@ -83,6 +83,54 @@
   var notice = document.getElementById('notice');
   if (notice && notice.classList.contains('notice-error')) notice.focus();
 
+  // Checklists (the card handover): the submit button stays disabled until every required item is done; the list of
+  // what is missing is shown beside it. `data-checklist` = [{ name, label, if: "field=value&…" }]; sections with
+  // `data-show-if` are shown only when their condition holds. The server validates everything again.
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-checklist]'), function (form) {
+    var rules = JSON.parse(form.getAttribute('data-checklist') || '[]');
+    var valueOf = function (name) {
+      var els = form.querySelectorAll('[name="' + name + '"]');
+      for (var i = 0; i < els.length; i++) {
+        var el = els[i];
+        if (el.type === 'radio' || el.type === 'checkbox') {
+          if (el.checked) return el.value;
+        } else if (el.value.trim() !== '') return el.value;
+      }
+      return '';
+    };
+    var holds = function (cond) {
+      return (
+        !cond ||
+        cond.split('&').every(function (c) {
+          var kv = c.split('=');
+          return valueOf(kv[0]) === kv[1];
+        })
+      );
+    };
+    var button = form.querySelector('button[type="submit"]');
+    var status = form.querySelector('.checklist-status');
+    var update = function () {
+      Array.prototype.forEach.call(form.querySelectorAll('[data-show-if]'), function (s) {
+        s.hidden = !holds(s.getAttribute('data-show-if'));
+      });
+      var missing = rules
+        .filter(function (r) {
+          return holds(r.if) && !valueOf(r.name);
+        })
+        .map(function (r) {
+          return r.label;
+        });
+      if (button) button.disabled = missing.length > 0;
+      if (status)
+        status.textContent = missing.length
+          ? '未確認の項目（' + missing.length + '件）：' + missing.join('、')
+          : 'すべての項目を確認しました。';
+    };
+    form.addEventListener('change', update);
+    form.addEventListener('input', update);
+    update();
+  });
+
   // Bulk actions in the supervisor console: one API call per case, in order, with progress and a result per case.
   var bulk = document.getElementById('bulk-form');
   if (!bulk) return;

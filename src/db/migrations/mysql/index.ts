@@ -8,6 +8,7 @@ import { Migration20261207090000Household } from './20261207-household';
 import { Migration20261207100000_support } from './support-measures';
 import { Migration20261207120000 } from './koseki-annex-notice';
 import { Migration20261208000000_foundation } from './20261208-foundation';
+import { Migration20261208010000_cards } from './20261208010000-cards';
 import { Migration20261208050000_staff_login } from './staff-login';
 import { Migration20261208060000_audit_chain } from './20261208060000-audit-chain';
 import { Migration20261208060100_portal_signed } from './20261208060100-portal-signed';
@@ -23,6 +24,7 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261207100000_support', class: Migration20261207100000_support },
   { name: 'Migration20261207120000_koseki', class: Migration20261207120000 },
   { name: 'Migration20261208000000_foundation', class: Migration20261208000000_foundation },
+  { name: 'Migration20261208010000_cards', class: Migration20261208010000_cards },
   { name: 'Migration20261208050000_staff_login', class: Migration20261208050000_staff_login },
   { name: 'Migration20261208060000_audit_chain', class: Migration20261208060000_audit_chain },
   { name: 'Migration20261208060100_portal_signed', class: Migration20261208060100_portal_signed },
