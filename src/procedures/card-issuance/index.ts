@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { cardIssuanceActivities } from './activities';
 import { cardIssuanceDefinition } from './definition';
+import { cardPaths, cardSchemas } from './openapi';
 import { cardIssuancePanel } from './panel';
 import { reviewCardHandover } from './review';
 
@@ -15,5 +16,6 @@ export const cardIssuance = {
   workflowFile: join(__dirname, 'workflow'),
   activities: cardIssuanceActivities,
   review: reviewCardHandover,
+  openapi: { paths: cardPaths, schemas: cardSchemas },
   web: { panel: cardIssuancePanel },
 } satisfies CaseProcedureModule;
