@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppConfig } from '../config';
 import { compileSchema } from '../domain/ajv';
 import { audit, SYSTEM_ACTOR } from '../db/audit-writer';
 import { AuditAction, IndividualNumberAnswer, IndividualNumberRequest } from '../db/entities';

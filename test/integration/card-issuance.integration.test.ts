@@ -199,6 +199,12 @@ describe.each([
     expect(suspension.status).toBe(400); // the schema is fixed: no residentRecordCode, producedOn, … in a 一時停止
     expect(await count()).toEqual(before);
 
+    const openapi = (await sys.api('GET', '/api/openapi.json')).json;
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/jlis-inbound/v1/cards-produced', '/jlis-inbound/v1/card-suspensions', '/api/cards']),
+    );
+    expect(openapi.components.schemas.CardHandoverStep.properties.handover.additionalProperties).toBe(false);
+
     const unknownCard = await sys.api('GET', `/api/cards/${newTestCardId()}`, { token: clerk });
     expect(unknownCard.status).toBe(404);
     expect(unknownCard.json.error).toBe('UNKNOWN_CARD');

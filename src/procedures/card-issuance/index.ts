@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { cardIssuanceActivities } from './activities';
 import { cardIssuanceDefinition } from './definition';
+import { cardPaths, cardSchemas } from './openapi';
 import { cardIssuancePanel } from './panel';
 import { handoverPanelParts } from './handover-page';
 import { reviewCardHandover } from './review';
@@ -18,5 +19,6 @@ export const cardIssuance = {
   activities: cardIssuanceActivities,
   review: reviewCardHandover,
   installWeb: installCardWeb,
+  openapi: { paths: cardPaths, schemas: cardSchemas },
   web: { panel: { ...cardIssuancePanel, ...handoverPanelParts } },
 } satisfies CaseProcedureModule;
