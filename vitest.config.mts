@@ -59,6 +59,14 @@ export default defineConfig({
         },
       },
       {
+        // the attack suite (issue 13): each exploit run against the system on the integration layer's real parts
+        test: {
+          name: 'security',
+          include: ['test/security/**/*.test.ts'],
+          ...integrationServers,
+        },
+      },
+      {
         // the web UI in headless Chromium (playwright-core) against the running system on the same real parts
         test: {
           name: 'e2e',

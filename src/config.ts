@@ -44,7 +44,7 @@ export interface AppConfig {
   portalKey: string; // base64, ≥ 32 bytes: HMAC key of the portal's requests
   /** PEM files: trust anchors (J-LIS CA), intermediates, and a revocation list (one hex serial per line). */
   portalTrustFiles?: { anchors: string; intermediates?: string; revokedSerials?: string };
-  keys: { piiEncryption: string; piiIndex: string; payloadCodec: string }; // base64, 32 bytes each
+  keys: { piiEncryption: string; piiIndex: string; payloadCodec: string; actorSigning: string }; // base64, 32 bytes each
   /** Retry policies and SLAs the workflows run with (passed in each workflow's input). */
   timings: WorkflowTimings;
   /** Every deadline number of the move procedures (domain spec §6, §9.3), each from its environment variable. */
@@ -141,7 +141,7 @@ const configSchema = {
     keys: {
       type: 'object',
       properties: Object.fromEntries(
-        ['piiEncryption', 'piiIndex', 'payloadCodec'].map((k) => [
+        ['piiEncryption', 'piiIndex', 'payloadCodec', 'actorSigning'].map((k) => [
           k,
           { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
         ]),
@@ -153,10 +153,17 @@ const configSchema = {
 /** Dev/demo keys live in <dataDir>/secrets.json (created once, mode 0600). Production sets them by environment. */
 function loadOrCreateDevKeys(dataDir: string): AppConfig['keys'] {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AppConfig['keys'];
-  mkdirSync(dataDir, { recursive: true });
   const gen = () => randomBytes(32).toString('base64');
-  const keys = { piiEncryption: gen(), piiIndex: gen(), payloadCodec: gen() };
+  if (existsSync(file)) {
+    const keys = JSON.parse(readFileSync(file, 'utf8')) as AppConfig['keys'];
+    if (keys.actorSigning) return keys;
+    // a data directory from before the actor signature: add its key, keep the others
+    const upgraded = { ...keys, actorSigning: gen() };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const keys = { piiEncryption: gen(), piiIndex: gen(), payloadCodec: gen(), actorSigning: gen() };
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;
 }
@@ -168,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
         piiEncryption: env.PII_ENCRYPTION_KEY,
         piiIndex: env.PII_INDEX_KEY ?? '',
         payloadCodec: env.PAYLOAD_CODEC_KEY ?? '',
+        actorSigning: env.ACTOR_SIGNING_KEY ?? '',
       }
     : undefined;
   const cfg: AppConfig = {

@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { sharedActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../config';
 import { PROCEDURES } from '../procedures';
 import type { ProcedureTable } from '../procedures/table';
-import { dataConverterFor } from '../temporal/client';
+import { FAILURE_CONVERTER_PATH, workerDataConverterFor } from '../temporal/client';
 import { failureRecorder } from './failure-recorder';
 import { workflowEntry } from './workflow-entry';
 
@@ -19,6 +20,16 @@ export function createActivities(deps: WorkerActivityDeps, table: ProcedureTable
     if (name in shared) throw new Error(`activity ${name} is defined by a procedure and by the shared frame`);
   return { ...shared, ...own };
 }
+
+/**
+ * What every workflow bundle must contain besides the workflows (the worker's own bundling and the tests' prebuilt
+ * bundle alike): the actor check before every update validator (src/workflows/actor-check.ts) and the failure
+ * converter that encodes error texts (src/temporal/failure-converter.cjs).
+ */
+export const WORKFLOW_BUNDLE_OPTIONS = {
+  workflowInterceptorModules: [join(__dirname, '..', 'workflows', 'actor-check')],
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+};
 
 /** The workflow code to bundle: the shared workflows and every procedure's (src/worker/workflow-entry.ts). */
 export const workflowsPath = (table: ProcedureTable = PROCEDURES): string => workflowEntry(table.workflowFiles);
@@ -43,7 +54,10 @@ export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise
     taskQueue: opts.config.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath(table) }),
     activities: createActivities(opts.deps, table),
-    interceptors: { activity: [failureRecorder(opts.deps.orm)] },
-    dataConverter: dataConverterFor(opts.config),
+    interceptors: {
+      activity: [failureRecorder(opts.deps.orm)],
+      workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules,
+    },
+    dataConverter: workerDataConverterFor(opts.config),
   });
 }

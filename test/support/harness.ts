@@ -13,7 +13,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     {},
     {
       dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
-      keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k() },
+      keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k(), actorSigning: k() },
       taskQueue: `test-${randomBytes(4).toString('hex')}`,
       ...overrides,
     },
