@@ -1,3 +1,5 @@
+import { attachPiiCipher } from '../../src/db/encrypted-columns';
+import type { PiiCrypto } from '../../src/db/pii-crypto';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,11 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 
 export const piiOf = (c: AppConfig) => createPiiCrypto(keyBytes(c.keys.piiEncryption), keyBytes(c.keys.piiIndex));
 
-/** A migrated registry DB: a fresh SQLite file by default. */
-export async function openTestDb(databaseUrl?: string) {
-  return openRegistryDb(databaseUrl ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-db-')), 'registry.sqlite')}`);
+/** A migrated registry DB: a fresh SQLite file by default; with `pii`, its encrypted columns use that key. */
+export async function openTestDb(databaseUrl?: string, pii?: PiiCrypto) {
+  const orm = await openRegistryDb(
+    databaseUrl ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-db-')), 'registry.sqlite')}`,
+  );
+  if (pii) attachPiiCipher(orm, pii);
+  return orm;
 }

@@ -51,8 +51,8 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
       },
     },
   });
-  const orm = await openTestDb();
   const pii = piiOf(config);
+  const orm = await openTestDb(undefined, pii);
   const cs = new ScriptedCs();
   const cards = new ScriptedCards();
   const portal = new ScriptedPortal();
