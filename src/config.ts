@@ -16,6 +16,11 @@ export interface AppConfig {
   dataDir: string;
   databaseUrl: string; // sqlite:<file> | sqlite::memory: | mysql://user:pass@host:port/db
   temporalAddress: string;
+  /**
+   * Mutual TLS to the Temporal frontend (production: docker-compose.yml, certificates from scripts/temporal-certs.sh):
+   * PEM file paths of this process's client certificate and key, and of the CA that signed the frontend's.
+   */
+  temporalTls?: { certFile: string; keyFile: string; caFile: string; serverName?: string };
   temporalNamespace: string;
   taskQueue: string;
   temporalUiUrl: string;
@@ -93,6 +98,16 @@ const configSchema = {
   properties: {
     databaseUrl: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
     apiPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    // TEMPORAL_TLS_CERT needs TEMPORAL_TLS_KEY and TEMPORAL_TLS_CA (mutual TLS to the Temporal frontend)
+    temporalTls: {
+      type: 'object',
+      required: ['certFile', 'keyFile', 'caFile'],
+      properties: {
+        certFile: { type: 'string', minLength: 1 },
+        keyFile: { type: 'string', minLength: 1 },
+        caFile: { type: 'string', minLength: 1 },
+      },
+    },
     csUrl: { type: 'string', pattern: '^https?://' },
     csToken: { type: 'string', minLength: 16 },
     csInboundToken: { type: 'string', minLength: 16 },
@@ -182,6 +197,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dataDir,
     databaseUrl: env.DATABASE_URL ?? `sqlite:${join(dataDir, 'registry.sqlite')}`,
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalTls: env.TEMPORAL_TLS_CERT
+      ? {
+          certFile: env.TEMPORAL_TLS_CERT,
+          keyFile: env.TEMPORAL_TLS_KEY ?? '',
+          caFile: env.TEMPORAL_TLS_CA ?? '',
+          serverName: env.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TASK_QUEUE ?? 'registry',
     temporalUiUrl: env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',

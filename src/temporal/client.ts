@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { keyBytes, type AppConfig } from '../config';
@@ -32,11 +33,24 @@ export const clientInterceptorsFor = (config: Pick<AppConfig, 'keys'>) => ({
   workflow: [actorSigningInterceptor(keyBytes(config.keys.actorSigning))],
 });
 
+/** The mutual-TLS options of a connection to the Temporal frontend (client and worker), when configured. */
+export function temporalTlsOf(config: Pick<AppConfig, 'temporalTls'>) {
+  const t = config.temporalTls;
+  if (!t) return {};
+  return {
+    tls: {
+      serverNameOverride: t.serverName,
+      serverRootCACertificate: readFileSync(t.caFile),
+      clientCertPair: { crt: readFileSync(t.certFile), key: readFileSync(t.keyFile) },
+    },
+  };
+}
+
 /** A Temporal client with the encrypting payload codec and the actor signature (the API and scripts use this). */
 export async function createTemporalClient(
-  config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'keys'>,
+  config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'keys' | 'temporalTls'>,
 ): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await Connection.connect({ address: config.temporalAddress, ...temporalTlsOf(config) });
   return new Client({
     connection,
     namespace: config.temporalNamespace,

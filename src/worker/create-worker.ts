@@ -4,7 +4,7 @@ import { sharedActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../config';
 import { PROCEDURES } from '../procedures';
 import type { ProcedureTable } from '../procedures/table';
-import { FAILURE_CONVERTER_PATH, workerDataConverterFor } from '../temporal/client';
+import { FAILURE_CONVERTER_PATH, temporalTlsOf, workerDataConverterFor } from '../temporal/client';
 import { failureRecorder } from './failure-recorder';
 import { workflowEntry } from './workflow-entry';
 
@@ -35,7 +35,7 @@ export const WORKFLOW_BUNDLE_OPTIONS = {
 export const workflowsPath = (table: ProcedureTable = PROCEDURES): string => workflowEntry(table.workflowFiles);
 
 export interface RegistryWorkerOptions {
-  config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'keys'>;
+  config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'keys' | 'temporalTls'>;
   deps: WorkerActivityDeps;
   connection?: NativeConnection;
   /** The procedure table (default: src/procedures/index.ts). */
@@ -46,7 +46,9 @@ export interface RegistryWorkerOptions {
 
 /** The registry worker: all case workflows and activities on one task queue (stateless; run N replicas). */
 export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise<Worker> {
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: opts.config.temporalAddress }));
+  const connection =
+    opts.connection ??
+    (await NativeConnection.connect({ address: opts.config.temporalAddress, ...temporalTlsOf(opts.config) }));
   const table = opts.procedures ?? PROCEDURES;
   return Worker.create({
     connection,
