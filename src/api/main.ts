@@ -1,5 +1,6 @@
 /** Production API entry (behind a load balancer): `tsx src/api/main.ts`. Configuration from env. */
 import { loadConfig, keyBytes } from '../config';
+import { attachPiiCipher } from '../db/encrypted-columns';
 import { openRegistryDb } from '../db/orm';
 import { createPiiCrypto } from '../db/pii-crypto';
 import { createTemporalClient } from '../temporal/client';
@@ -11,6 +12,7 @@ async function main() {
   const config = loadConfig();
   const orm = await openRegistryDb(config.databaseUrl, { migrate: process.env.MIGRATE_ON_START === 'true' });
   const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+  attachPiiCipher(orm, pii); // applications and certificate PDFs are encrypted at rest (src/db/encrypted-columns.ts)
   const temporal = await createTemporalClient(config);
   const server = createApiApp({
     orm,
