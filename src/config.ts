@@ -26,6 +26,11 @@ export interface AppConfig {
    */
   migrationDatabaseUrl?: string;
   temporalAddress: string;
+  /**
+   * Mutual TLS to the Temporal frontend (production: docker-compose.yml, certificates from scripts/temporal-certs.sh):
+   * PEM file paths of this process's client certificate and key, and of the CA that signed the frontend's.
+   */
+  temporalTls?: { certFile: string; keyFile: string; caFile: string; serverName?: string };
   temporalNamespace: string;
   taskQueue: string;
   temporalUiUrl: string;
@@ -69,6 +74,8 @@ export interface AppConfig {
     piiEncryption: string;
     piiIndex: string;
     payloadCodec: string;
+    /** HMAC key the API signs the actor of every update with and the worker verifies (src/temporal/actor-proof.ts). */
+    actorSigning: string;
     retiredPiiEncryption?: string[];
     retiredPayloadCodec?: string[];
   };
@@ -140,6 +147,16 @@ const configSchema = {
   properties: {
     databaseUrl: { type: 'string', pattern: '^(sqlite:|mysql://|mariadb://)' },
     apiPort: { type: 'integer', minimum: 0, maximum: 65535 },
+    // TEMPORAL_TLS_CERT needs TEMPORAL_TLS_KEY and TEMPORAL_TLS_CA (mutual TLS to the Temporal frontend)
+    temporalTls: {
+      type: 'object',
+      required: ['certFile', 'keyFile', 'caFile'],
+      properties: {
+        certFile: { type: 'string', minLength: 1 },
+        keyFile: { type: 'string', minLength: 1 },
+        caFile: { type: 'string', minLength: 1 },
+      },
+    },
     csUrl: { type: 'string', pattern: '^https?://' },
     csToken: { type: 'string', minLength: 16 },
     csInboundToken: { type: 'string', minLength: 16 },
@@ -218,7 +235,7 @@ const configSchema = {
       type: 'object',
       properties: {
         ...Object.fromEntries(
-          ['piiEncryption', 'piiIndex', 'payloadCodec'].map((k) => [
+          ['piiEncryption', 'piiIndex', 'payloadCodec', 'actorSigning'].map((k) => [
             k,
             { type: 'string', pattern: '^[A-Za-z0-9+/]{43}=$' },
           ]),
@@ -237,10 +254,17 @@ const configSchema = {
 /** Dev/demo keys live in <dataDir>/secrets.json (created once, mode 0600). Production sets them by environment. */
 function loadOrCreateDevKeys(dataDir: string): AppConfig['keys'] {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as AppConfig['keys'];
-  mkdirSync(dataDir, { recursive: true });
   const gen = () => randomBytes(32).toString('base64');
-  const keys = { piiEncryption: gen(), piiIndex: gen(), payloadCodec: gen() };
+  if (existsSync(file)) {
+    const keys = JSON.parse(readFileSync(file, 'utf8')) as AppConfig['keys'];
+    if (keys.actorSigning) return keys;
+    // a data directory from before the actor signature: add its key, keep the others
+    const upgraded = { ...keys, actorSigning: gen() };
+    writeFileSync(file, JSON.stringify(upgraded, null, 2), { mode: 0o600 });
+    return upgraded;
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const keys = { piiEncryption: gen(), piiIndex: gen(), payloadCodec: gen(), actorSigning: gen() };
   writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
   return keys;
 }
@@ -282,6 +306,7 @@ const PRODUCTION_REQUIRED = [
   'PII_ENCRYPTION_KEY',
   'PII_INDEX_KEY',
   'PAYLOAD_CODEC_KEY',
+  'ACTOR_SIGNING_KEY',
 ] as const;
 
 export const isProduction = (env: NodeJS.ProcessEnv): boolean => env.NODE_ENV === 'production';
@@ -347,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
           piiEncryption: env.PII_ENCRYPTION_KEY ?? '',
           piiIndex: env.PII_INDEX_KEY ?? '',
           payloadCodec: env.PAYLOAD_CODEC_KEY ?? '',
+          actorSigning: env.ACTOR_SIGNING_KEY ?? '',
           retiredPiiEncryption: list(env.PII_ENCRYPTION_RETIRED_KEYS),
           retiredPayloadCodec: list(env.PAYLOAD_CODEC_RETIRED_KEYS),
         }
@@ -358,6 +384,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     databaseUrl: env.DATABASE_URL ?? `sqlite:${join(dataDir, 'registry.sqlite')}`,
     migrationDatabaseUrl: env.MIGRATION_DATABASE_URL,
     temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    temporalTls: env.TEMPORAL_TLS_CERT
+      ? {
+          certFile: env.TEMPORAL_TLS_CERT,
+          keyFile: env.TEMPORAL_TLS_KEY ?? '',
+          caFile: env.TEMPORAL_TLS_CA ?? '',
+          serverName: env.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue: env.TASK_QUEUE ?? 'registry',
     temporalUiUrl: env.TEMPORAL_UI_URL ?? 'http://127.0.0.1:8233',

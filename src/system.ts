@@ -15,6 +15,7 @@ import { startCsSimulator, type RunningCsSimulator } from './partners/cs-simulat
 import { fileTrustSource, unconfiguredTrust, type PortalTrustSource } from './api/portal-trust';
 import { PortalHttpClient } from './partners/portal-http-client';
 import { startPortalSimulator } from './partners/portal-simulator';
+import { attachPiiCipher, encryptClearRows } from './db/encrypted-columns';
 import { createTemporalClient } from './temporal/client';
 import { createRegistryWorker } from './worker/create-worker';
 import { PROCEDURES } from './procedures';
@@ -121,6 +122,11 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       log(`マイナポータル simulator: ${portal.url}`);
     }
     const pii = piiCryptoFor(config.keys);
+    // applications and certificate PDFs are encrypted at rest; rows from before are encrypted now (idempotent)
+    attachPiiCipher(orm, pii);
+    const encrypted = await encryptClearRows(orm);
+    if (encrypted.applications + encrypted.certificates)
+      log(`encrypted at rest: ${encrypted.applications} applications, ${encrypted.certificates} certificates`);
     const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
     const portalClient = new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken });
     const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });

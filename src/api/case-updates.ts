@@ -20,6 +20,7 @@ export const STATUS_OF_REJECTION: Record<UpdateRejection, number> = {
   [UpdateRejection.ALREADY_ESCALATED]: 409,
   [UpdateRejection.NOT_MAKER]: 403,
   [UpdateRejection.NOT_IN_STEP]: 409,
+  [UpdateRejection.ACTOR_NOT_AUTHENTICATED]: 403,
 };
 
 const isRejection = (type: string | undefined | null): type is UpdateRejection =>

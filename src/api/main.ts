@@ -1,5 +1,6 @@
 /** Production API entry (behind a load balancer): `tsx src/api/main.ts`. Configuration from env. */
 import { loadConfig } from '../config';
+import { attachPiiCipher } from '../db/encrypted-columns';
 import { openRegistryDb } from '../db/orm';
 import { piiCryptoFor } from '../db/pii-crypto';
 import { createTemporalClient } from '../temporal/client';
@@ -14,6 +15,7 @@ async function main() {
     migrationDatabaseUrl: config.migrationDatabaseUrl,
   });
   const pii = piiCryptoFor(config.keys);
+  attachPiiCipher(orm, pii); // applications and certificate PDFs are encrypted at rest (src/db/encrypted-columns.ts)
   const temporal = await createTemporalClient(config);
   const server = createApiApp({
     orm,

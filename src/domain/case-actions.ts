@@ -25,6 +25,8 @@ export const UpdateRejection = {
   ALREADY_ESCALATED: 'ALREADY_ESCALATED',
   NOT_MAKER: 'NOT_MAKER',
   NOT_IN_STEP: 'NOT_IN_STEP',
+  /** The update's actor was not signed by the API for this update on this case (issue 13 item 1). */
+  ACTOR_NOT_AUTHENTICATED: 'ACTOR_NOT_AUTHENTICATED',
 } as const;
 export type UpdateRejection = (typeof UpdateRejection)[keyof typeof UpdateRejection];
 
@@ -190,6 +192,23 @@ export interface Actor {
   userId: string;
   roles: string[];
   terminalId?: string;
+  /** The API's signature over the actor, the update name and the workflow ID (src/temporal/actor-proof.ts). */
+  proof?: ActorProof;
+  /** Set by the worker alone, after checking `proof`; whatever a caller sends here is discarded. */
+  verified?: boolean;
+}
+
+/**
+ * What the worker sees instead of a payload it did not encrypt (src/temporal/refused-payload.ts): the workflow
+ * interceptor (src/workflows/actor-check.ts) refuses the update, drops the signal or fails the start.
+ */
+export const REFUSED_PAYLOAD = '$refusedPayload';
+
+export interface ActorProof {
+  issuedAt: string;
+  update: string;
+  workflowId: string;
+  signature: string;
 }
 
 export type DecisionKind = 'APPROVED' | 'REJECTED' | 'CANCELLED';

@@ -111,6 +111,8 @@ export const CaseAction = {
   ESCALATE: 'ESCALATE',
   RETRY_NOW: 'RETRY_NOW',
   CANCEL: 'CANCEL',
+  /** A cancellation after 決裁 asked for by one supervisor, waiting for a second (issue 13 item 8). */
+  CANCEL_REQUESTED: 'CANCEL_REQUESTED',
   COMPENSATE: 'COMPENSATE',
   ACTIVITY_FAILED: 'ACTIVITY_FAILED',
   PORTAL_NOTIFIED: 'PORTAL_NOTIFIED',

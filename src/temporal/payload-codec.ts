@@ -6,11 +6,13 @@ const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
 
 /**
- * Encrypts every payload Temporal stores (inputs, results, update args, failures' details) with AES-256-GCM.
- * The second layer of architecture principle 1: workflows already carry IDs only; this makes sure that even a
- * mistake would not put readable data into the Temporal database or Web UI. Every payload names its key
- * (`encryption-key-id`, the key's fingerprint); retired keys (PAYLOAD_CODEC_RETIRED_KEYS) still decode the histories
- * they wrote, so the codec key can rotate while cases stay open for months.
+ * Encrypts every payload Temporal stores (inputs, results, update args, failures' messages, stack traces and
+ * details — see failure-converter.cjs) with AES-256-GCM. The second layer of architecture principle 1: workflows
+ * already carry IDs only; this makes sure that even a mistake would not put readable data into the Temporal database
+ * or Web UI. It is also the first gate of the worker (issue 13 item 1): a payload it did not encrypt — a start,
+ * signal or update from a client without the key — is refused on decode, never passed through. Every payload names
+ * its key (`encryption-key-id`, the key's fingerprint); retired keys (PAYLOAD_CODEC_RETIRED_KEYS) still decode the
+ * histories they wrote, so the codec key can rotate while cases stay open for months.
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
   private readonly keyId: string;
@@ -40,15 +42,27 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((p) => {
-      if (Buffer.from(p.metadata?.[METADATA_ENCODING_KEY] ?? []).toString() !== ENCODING) return p;
+      const encoding = Buffer.from(p.metadata?.[METADATA_ENCODING_KEY] ?? []).toString();
+      if (encoding !== ENCODING)
+        throw new PayloadRefusedError(`payload refused: encoding "${encoding.slice(0, 40)}" is not ${ENCODING}`);
       const keyId = Buffer.from(p.metadata?.[KEY_ID] ?? []).toString();
       const key = this.ring.get(keyId);
-      if (!key) throw new Error(`payload encrypted with unknown key ${keyId}`);
+      if (!key) throw new PayloadRefusedError(`payload refused: encrypted with unknown key ${keyId.slice(0, 40)}`);
       const data = Buffer.from(p.data ?? []);
       const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
       decipher.setAuthTag(data.subarray(data.length - 16));
-      const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      let plain: Buffer;
+      try {
+        plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
+      } catch {
+        throw new PayloadRefusedError('payload refused: authentication tag does not match');
+      }
       return temporal.api.common.v1.Payload.decode(plain);
     });
   }
+}
+
+/** A payload this system did not encrypt (no or another encoding, an unknown key, a broken tag). */
+export class PayloadRefusedError extends Error {
+  override readonly name = 'PayloadRefusedError';
 }

@@ -1,9 +1,10 @@
+import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { sharedActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../config';
 import { PROCEDURES } from '../procedures';
 import type { ProcedureTable } from '../procedures/table';
-import { dataConverterFor } from '../temporal/client';
+import { FAILURE_CONVERTER_PATH, temporalTlsOf, workerDataConverterFor } from '../temporal/client';
 import { failureRecorder } from './failure-recorder';
 import { workflowEntry } from './workflow-entry';
 
@@ -20,11 +21,21 @@ export function createActivities(deps: WorkerActivityDeps, table: ProcedureTable
   return { ...shared, ...own };
 }
 
+/**
+ * What every workflow bundle must contain besides the workflows (the worker's own bundling and the tests' prebuilt
+ * bundle alike): the actor check before every update validator (src/workflows/actor-check.ts) and the failure
+ * converter that encodes error texts (src/temporal/failure-converter.cjs).
+ */
+export const WORKFLOW_BUNDLE_OPTIONS = {
+  workflowInterceptorModules: [join(__dirname, '..', 'workflows', 'actor-check')],
+  failureConverterPath: FAILURE_CONVERTER_PATH,
+};
+
 /** The workflow code to bundle: the shared workflows and every procedure's (src/worker/workflow-entry.ts). */
 export const workflowsPath = (table: ProcedureTable = PROCEDURES): string => workflowEntry(table.workflowFiles);
 
 export interface RegistryWorkerOptions {
-  config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'keys'>;
+  config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'keys' | 'temporalTls'>;
   deps: WorkerActivityDeps;
   connection?: NativeConnection;
   /** The procedure table (default: src/procedures/index.ts). */
@@ -35,7 +46,9 @@ export interface RegistryWorkerOptions {
 
 /** The registry worker: all case workflows and activities on one task queue (stateless; run N replicas). */
 export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise<Worker> {
-  const connection = opts.connection ?? (await NativeConnection.connect({ address: opts.config.temporalAddress }));
+  const connection =
+    opts.connection ??
+    (await NativeConnection.connect({ address: opts.config.temporalAddress, ...temporalTlsOf(opts.config) }));
   const table = opts.procedures ?? PROCEDURES;
   return Worker.create({
     connection,
@@ -43,7 +56,10 @@ export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise
     taskQueue: opts.config.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath(table) }),
     activities: createActivities(opts.deps, table),
-    interceptors: { activity: [failureRecorder(opts.deps.orm)] },
-    dataConverter: dataConverterFor(opts.config),
+    interceptors: {
+      activity: [failureRecorder(opts.deps.orm)],
+      workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules,
+    },
+    dataConverter: workerDataConverterFor(opts.config),
   });
 }

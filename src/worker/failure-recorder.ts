@@ -1,8 +1,9 @@
 import type { MikroORM } from '@mikro-orm/core';
-import { CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { AttentionReason, CaseAction } from '../domain/case-status';
+import { safeErrorText } from '../domain/error-text';
 import { CaseActionLog, CaseRecord } from '../db/entities';
 import { ATTENTION_AFTER_ATTEMPTS, REGISTRY_RETRY, retryDelayMs, type RetryPolicyMs } from '../domain/retry-policies';
 
@@ -31,15 +32,22 @@ export const policyOf = (p: ActivityRetryPolicy | undefined): RetryPolicyMs => (
  * "Stuck is visible" (architecture principle 8): every failed attempt of an activity that works on a case records
  * the step, attempt, last error and the next retry time on the case projection; after a few attempts the case is
  * flagged as needing attention. The next retry is computed from the activity's own retry policy (Temporal tells the
- * activity), so no list of "delivery activities" is kept. A later success clears it. Error texts of our activities
- * carry no personal data. The failure columns are this recorder's; everything else on the row is the status helper's.
+ * activity), so no list of "delivery activities" is kept. A later success clears it. The failure columns are this
+ * recorder's; everything else on the row is the status helper's.
+ *
+ * Every activity error is scrubbed here before it is stored, shown or handed to Temporal (issue 13 item 7): the
+ * error class, code and constraint (`safeErrorText`), never the row values a database error quotes. What Temporal
+ * gets is an ApplicationFailure of the same type and retryability with that text.
  */
 export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
         const caseId = (input.args[0] as { caseId?: unknown } | undefined)?.caseId;
-        if (typeof caseId !== 'string' || ctx.info.isLocal) return next(input);
+        if (typeof caseId !== 'string' || ctx.info.isLocal)
+          return next(input).catch((err: unknown) => {
+            throw scrubbed(err);
+          });
         try {
           const result = await next(input);
           // a retry-now restarts a step at attempt 1, so any success clears a failure recorded for the case
@@ -49,11 +57,33 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
           if (err instanceof CancelledFailure) throw err; // a retry-now or a case cancellation, not a failure
           const policy = policyOf(ctx.info.retryPolicy as ActivityRetryPolicy | undefined);
           await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err, policy).catch(() => undefined);
-          throw err;
+          throw scrubbed(err);
         }
       },
     },
   });
+}
+
+/** The error as Temporal may keep it: same type, retryability and details, the scrubbed text, no stack or cause. */
+export function scrubbed(err: unknown): unknown {
+  if (err instanceof CancelledFailure) return err;
+  const text = safeErrorText(err);
+  if (err instanceof ApplicationFailure)
+    return ApplicationFailure.create({
+      type: err.type ?? undefined,
+      message: text,
+      nonRetryable: err.nonRetryable ?? false,
+      details: err.details ?? undefined,
+      nextRetryDelay: err.nextRetryDelay,
+      category: err.category ?? undefined,
+    });
+  const failure = ApplicationFailure.create({
+    type: err instanceof Error ? err.name : 'Error',
+    message: text,
+    nonRetryable: false,
+  });
+  failure.stack = '';
+  return failure;
 }
 
 async function record(
@@ -67,10 +97,10 @@ async function record(
   const em = orm.em.fork();
   const row = await em.findOne(CaseRecord, { caseId });
   if (!row) return;
-  const lastError = (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 500);
+  const lastError = safeErrorText(err);
   const nextRetryAt = new Date(Date.now() + retryDelayMs(policy, attempt));
   Object.assign(row, { failingStep: step, attempt, lastError, nextRetryAt, updatedAt: new Date() });
-  // the timeline of workflow steps shows every failed attempt (errors carry codes and statuses, no personal data)
+  // the timeline of workflow steps shows every failed attempt (scrubbed: class, code, constraint; no row values)
   em.persist(
     em.create(CaseActionLog, {
       caseId,

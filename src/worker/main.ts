@@ -1,6 +1,7 @@
 /** Production worker entry (one of N stateless replicas): `tsx src/worker/main.ts`. Configuration from env. */
 import { loadConfig } from '../config';
 import { createCertificateRenderer } from '../activities/certificate-renderer';
+import { attachPiiCipher } from '../db/encrypted-columns';
 import { openRegistryDb } from '../db/orm';
 import { piiCryptoFor } from '../db/pii-crypto';
 import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
@@ -15,6 +16,7 @@ async function main() {
     migrationDatabaseUrl: config.migrationDatabaseUrl,
   });
   const pii = piiCryptoFor(config.keys);
+  attachPiiCipher(orm, pii); // applications and certificate PDFs are encrypted at rest (src/db/encrypted-columns.ts)
   const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
   const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
   const worker = await createRegistryWorker({

@@ -76,6 +76,7 @@ export function caseWorkflow(p: CaseFrameOptions) {
     retry,
     resumeDelivery: delivery.resume,
     canCancel: () => p.canCancel?.() ?? true,
+    decided: () => approval.decision()?.kind === 'APPROVED',
     onCancel: () => bodyScope?.cancel(),
   });
   setHandler(caseStateQuery, () => ({

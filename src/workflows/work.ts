@@ -1,6 +1,7 @@
-import { CancellationScope, defineUpdate, isCancellation, setHandler } from '@temporalio/workflow';
+import { CancellationScope, defineUpdate, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { checkAction, eligibleAssignee, WorkAction, type WorkView } from '../domain/case-actions';
 import { CaseAction, CaseStatus } from '../domain/case-status';
+import { Role } from '../domain/roles';
 import { rejection, requireReason, UpdateRejection, type Actor, type CancelRequest } from './case-types';
 import { logAction, type StepLog } from './step-log';
 import type { CaseStatusTracker } from './status';
@@ -17,8 +18,18 @@ export const escalateUpdate = defineUpdate<void, [{ actor: Actor; reason: string
 export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ actor: Actor; reason: string }]>(
   'retryNow',
 );
-/** Cancel with compensation (appended 異動の取消し, partners told). */
-export const cancelCaseUpdate = defineUpdate<{ accepted: true }, [{ actor: Actor; reason: string }]>('cancelCase');
+/**
+ * Cancel with compensation (appended 異動の取消し, partners told). After 決裁 a staff cancellation needs two
+ * supervisors (issue 13 item 8): the first call records the request (`pendingSecondApproval`), a second call by
+ * another supervisor approves it and the compensation runs; the requester cannot approve (FOUR_EYES).
+ */
+export const cancelCaseUpdate = defineUpdate<
+  { accepted: true; pendingSecondApproval?: boolean },
+  [{ actor: Actor; reason: string }]
+>('cancelCase');
+
+/** The patch of the two-person cancellation after 決裁 (README: Changing workflow code). */
+export const FOUR_EYES_CANCEL = 'four-eyes-cancel-after-decision';
 
 /**
  * Lets a supervisor restart an activity that is waiting for its next retry: the call runs in its own cancellation
@@ -67,9 +78,13 @@ export function installWorkHandlers(p: {
   resumeDelivery: () => void;
   /** Procedure-specific extra condition for cancelling (e.g. not after a 除票 took effect). */
   canCancel: () => boolean;
+  /** The case was approved (決裁): from here on a cancellation undoes a 本登録 and needs a second supervisor. */
+  decided: () => boolean;
   onCancel: (c: CancelRequest) => void;
 }) {
   let cancel: CancelRequest | undefined;
+  /** A staff cancellation after 決裁 waiting for the second supervisor. */
+  let pendingCancel: CancelRequest | undefined;
   const check = (action: WorkAction, actor: Actor) => {
     const r = checkAction(action, p.view(), actor);
     if (!r.ok) throw rejection(r.code, r.message);
@@ -153,8 +168,29 @@ export function installWorkHandlers(p: {
   setHandler(
     cancelCaseUpdate,
     async ({ actor, reason }) => {
-      cancel = { by: actor.userId, terminalId: actor.terminalId, reason: reason.trim(), at: new Date().toISOString() };
-      await logAction(p.log, CaseAction.CANCEL, actor, reason);
+      const request = {
+        by: actor.userId,
+        terminalId: actor.terminalId,
+        reason: reason.trim(),
+        at: new Date().toISOString(),
+      };
+      // the applicant's own withdrawal through マイナポータル is not a staff undo: it needs no second person
+      const staff = !actor.roles.includes(Role.PORTAL);
+      if (!pendingCancel && staff && p.decided() && patched(FOUR_EYES_CANCEL)) {
+        pendingCancel = request;
+        await logAction(p.log, CaseAction.CANCEL_REQUESTED, actor, reason);
+        return { accepted: true as const, pendingSecondApproval: true };
+      }
+      cancel = pendingCancel
+        ? { ...request, reason: `${pendingCancel.reason}（申請: ${pendingCancel.by}／承認: ${actor.userId}）` }
+        : request;
+      await logAction(
+        p.log,
+        CaseAction.CANCEL,
+        actor,
+        reason,
+        pendingCancel ? { requestedBy: pendingCancel.by, approvedBy: actor.userId } : undefined,
+      );
       p.onCancel(cancel);
       return { accepted: true as const };
     },
@@ -164,9 +200,14 @@ export function installWorkHandlers(p: {
         check(WorkAction.CANCEL, actor);
         requireReason(reason);
         if (!p.canCancel()) throw rejection(UpdateRejection.NOT_CANCELLABLE, 'この案件は現在取り消せません');
+        if (pendingCancel && pendingCancel.by === actor.userId)
+          throw rejection(
+            UpdateRejection.FOUR_EYES,
+            '取消を申請した本人は承認できません（別の監督者の承認が必要です）',
+          );
       },
     },
   );
 
-  return { cancelRequest: () => cancel };
+  return { cancelRequest: () => cancel, pendingCancel: () => pendingCancel };
 }

@@ -124,7 +124,12 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     expect(await sup.locator('tr', { hasText: stuck }).innerText()).toContain('処理が失敗を繰り返しています');
     await sys.csAdmin('POST', 'faults', { clear: true });
     await sup.goto(`/cases/${stuck}`);
-    expect(await submit(sup, stuck, 'cancel', { reason: '届出の取下げ（本人申出）' })).toContain('取消を指示しました');
+    // after 決裁 the cancellation needs a second supervisor (issue 13 item 8): supervisor1 asks, supervisor2 approves
+    expect(await submit(sup, stuck, 'cancel', { reason: '届出の取下げ（本人申出）' })).toContain('取消を申請しました');
+    expect(await submit(sup, stuck, 'cancel', { reason: '届出の取下げ（本人申出）' })).toContain('FOUR_EYES');
+    const sup2 = await as('supervisor2');
+    await sup2.goto(`/cases/${stuck}`);
+    expect(await submit(sup2, stuck, 'cancel', { reason: '取消を承認' })).toContain('取消を指示しました');
     await eventually(
       async () => ((await caseJson(sys, clerk, stuck)).status === 'CANCELLED' ? true : undefined),
       90_000,

@@ -185,12 +185,19 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
       specialMoveInOf(aResidents, A_CODE, { address: '神奈川県相模原市中央区中央二丁目1番1号' }, today()),
     );
 
-    // A's supervisor cancels the 転出: A sends the 転出証明書情報の取消 to B
+    // A's supervisor asks to cancel the 転出, a second supervisor approves (after 決裁: four-eyes, issue 13 item 8);
+    // A sends the 転出証明書情報の取消 to B
     const cancel = await A.api('POST', `/api/cases/${out.json.caseId}/cancel`, {
       token: aSupervisor,
       body: { reason: '届出人の申出により転出を取り消す' },
     });
     expect(cancel.status).toBe(200);
+    expect(cancel.json.pendingSecondApproval).toBe(true);
+    const approved = await A.api('POST', `/api/cases/${out.json.caseId}/cancel`, {
+      token: await A.login('supervisor2'),
+      body: { reason: '取消を承認' },
+    });
+    expect(approved.status).toBe(200);
     await caseStatus(A, aClerk, out.json.caseId, CaseStatus.CANCELLED);
 
     // B: the 特例転入 falls back to the paper path; the approval is refused

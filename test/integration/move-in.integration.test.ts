@@ -108,9 +108,11 @@ describe.each([
     const codec = new AesGcmPayloadCodec(keyBytes(sys.config.keys.payloadCodec));
     const bytes = (v: unknown) =>
       typeof v === 'string' ? Buffer.from(v, 'base64') : Buffer.from((v ?? []) as Uint8Array);
+    // search attributes stay readable for the server's index (and hold IDs and statuses only); the rest is ciphertext
+    const encrypted = (e: unknown) => bytes(e).toString() === 'binary/encrypted';
     const payloads: Array<{ metadata: Record<string, Buffer>; data: Buffer }> = [];
     JSON.stringify(wfHistory, (_k, v: any) => {
-      if (v && typeof v === 'object' && v.metadata?.encoding && 'data' in v) {
+      if (v && typeof v === 'object' && v.metadata?.encoding && 'data' in v && encrypted(v.metadata.encoding)) {
         payloads.push({
           metadata: Object.fromEntries(Object.entries(v.metadata).map(([k, m]) => [k, bytes(m)])),
           data: bytes(v.data),

@@ -421,6 +421,13 @@ describe.each([
       headers: { 'x-request-id': randomUUID() },
     });
     expect(cancel.status).toBe(200);
+    // after 決裁 a second supervisor approves the cancellation (issue 13 item 8)
+    const approved = await sys.api('POST', `/api/cases/${out.json.caseId}/cancel`, {
+      token: await sys.login('supervisor2'),
+      body: { reason: '取消を承認' },
+      headers: { 'x-request-id': randomUUID() },
+    });
+    expect(approved.status).toBe(200);
     await eventually(async () => {
       const r = await sys.api('GET', `/api/cases/${out.json.caseId}`, { token: clerk });
       return r.json?.status === 'CANCELLED' ? r.json : undefined;

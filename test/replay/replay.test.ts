@@ -4,7 +4,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROCEDURES } from '../../src/procedures';
-import { workflowsPath } from '../../src/worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS, workflowsPath } from '../../src/worker/create-worker';
 import {
   encodingOf,
   isOpen,
@@ -54,7 +54,13 @@ describe('recorded histories replay against the current workflow code', () => {
     }));
     // one replay worker, one bundle, the histories one after the other; results come back in the same order
     for await (const r of Worker.runReplayHistories(
-      { workflowsPath: workflowsPath(), replayName: 'replay-test' },
+      {
+        workflowsPath: workflowsPath(),
+        replayName: 'replay-test',
+        // the bundle the worker deploys: the actor check and the failure converter (validators do not run on replay)
+        interceptors: { workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules },
+        dataConverter: { failureConverterPath: WORKFLOW_BUNDLE_OPTIONS.failureConverterPath },
+      },
       histories,
     ))
       results.push(r);

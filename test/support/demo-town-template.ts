@@ -26,7 +26,7 @@ const connect = (url: string) =>
  */
 export async function createDemoTownTemplate(mariadbUrl: string) {
   const k = () => randomBytes(32).toString('base64');
-  const keys = { piiEncryption: k(), piiIndex: k(), payloadCodec: k() };
+  const keys = { piiEncryption: k(), piiIndex: k(), payloadCodec: k(), actorSigning: k() };
   const database = `juki_e2e_town_${randomBytes(4).toString('hex')}`;
   const orm = await openRegistryDb(withDatabase(mariadbUrl, database));
   try {

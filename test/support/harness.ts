@@ -1,3 +1,5 @@
+import { attachPiiCipher } from '../../src/db/encrypted-columns';
+import type { PiiCrypto } from '../../src/db/pii-crypto';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     { STAFF_SECOND_FACTOR: 'demo-password' }, // the demo login; test/security runs WebAuthn
     {
       dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
-      keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k() },
+      keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k(), actorSigning: k() },
       taskQueue: `test-${randomBytes(4).toString('hex')}`,
       ...overrides,
     },
@@ -22,7 +24,11 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 
 export const piiOf = (c: AppConfig) => piiCryptoFor(c.keys);
 
-/** A migrated registry DB: a fresh SQLite file by default. */
-export async function openTestDb(databaseUrl?: string) {
-  return openRegistryDb(databaseUrl ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-db-')), 'registry.sqlite')}`);
+/** A migrated registry DB: a fresh SQLite file by default; with `pii`, its encrypted columns use that key. */
+export async function openTestDb(databaseUrl?: string, pii?: PiiCrypto) {
+  const orm = await openRegistryDb(
+    databaseUrl ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-db-')), 'registry.sqlite')}`,
+  );
+  if (pii) attachPiiCipher(orm, pii);
+  return orm;
 }

@@ -63,6 +63,8 @@ export async function mapPayloads(node: unknown, fn: (p: JSONPayload) => Promise
 export async function decodeHistoryPayloads(h: JsonHistory, codecs: readonly PayloadCodec[]): Promise<JsonHistory> {
   if (codecs.length === 0) return h;
   return (await mapPayloads(h, async (p) => {
+    // search attributes are never encoded (the server indexes them); the codec refuses what it did not encrypt
+    if (encodingOf(p) !== 'binary/encrypted') return p;
     let payloads = [JSONToPayload(p)];
     for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
     return payloadToJSON(payloads[0]!);

@@ -6,7 +6,8 @@ import { createCertificateRenderer } from '../../src/activities/certificate-rend
 import type { AppConfig } from '../../src/config';
 import type { PiiCrypto } from '../../src/db/pii-crypto';
 import { failureRecorder } from '../../src/worker/failure-recorder';
-import { createActivities, workflowsPath } from '../../src/worker/create-worker';
+import { createActivities, WORKFLOW_BUNDLE_OPTIONS, workflowsPath } from '../../src/worker/create-worker';
+import { clientInterceptorsFor, dataConverterFor, workerDataConverterFor } from '../../src/temporal/client';
 import { openTestDb, piiOf, testConfig } from './harness';
 import { HistoryRecorder, recordingDir } from './history-recorder';
 import { registryPersonalData } from './personal-data-scan';
@@ -40,12 +41,18 @@ export interface WorkflowHarness {
  */
 export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): Promise<WorkflowHarness> {
   const recorder = recordingDir() ? new HistoryRecorder('workflow') : undefined;
-  const env = await createTimeSkippingEnv(
-    recorder ? { client: { interceptors: { workflow: [recorder.clientInterceptor] } } } : {},
-  );
   const config = testConfig(overrides);
-  const orm = await openTestDb();
+  // the API's client: payloads encrypted, failures encoded, the actor of every update signed (src/temporal/client.ts)
+  const env = await createTimeSkippingEnv({
+    client: {
+      dataConverter: dataConverterFor(config),
+      interceptors: {
+        workflow: [...clientInterceptorsFor(config).workflow, ...(recorder ? [recorder.clientInterceptor] : [])],
+      },
+    },
+  });
   const pii = piiOf(config);
+  const orm = await openTestDb(undefined, pii);
   const cs = new ScriptedCs();
   const cards = new ScriptedCards();
   const portal = new ScriptedPortal();
@@ -74,8 +81,12 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
       ...(inject('workflowBundle')
         ? { workflowBundle: { codePath: inject('workflowBundle') } }
         : { workflowsPath: workflowsPath() }),
+      dataConverter: workerDataConverterFor(config),
       activities: createActivities({ orm, pii, cs, cards, portal, certificates: createCertificateRenderer(), config }),
-      interceptors: { activity: [failureRecorder(orm), activityCounter] },
+      interceptors: {
+        activity: [failureRecorder(orm), activityCounter],
+        workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules,
+      },
     });
   } catch (e) {
     await orm.close(true);
@@ -99,7 +110,11 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
       worker.shutdown();
       await run;
       try {
-        await recorder?.save({ client: env.client, personalData: await registryPersonalData(orm, pii) });
+        await recorder?.save({
+          client: env.client,
+          codecs: dataConverterFor(config).payloadCodecs,
+          personalData: await registryPersonalData(orm, pii),
+        });
       } finally {
         await orm.close(true);
         await env.teardown();

@@ -9,6 +9,7 @@ const env = (vars: Record<string, string> = {}) => ({
   PII_ENCRYPTION_KEY: key(),
   PII_INDEX_KEY: key(),
   PAYLOAD_CODEC_KEY: key(),
+  ACTOR_SIGNING_KEY: key(),
   ...vars,
 });
 

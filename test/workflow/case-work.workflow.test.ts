@@ -24,6 +24,24 @@ let h: WorkflowHarness;
 const actor = { ...CLERK, ip: '127.0.0.1' };
 const APPROVER2 = { userId: 'approver2', roles: ['approver'], terminalId: 'T-HONCHO-02' };
 const SUPERVISOR = { userId: 'supervisor1', roles: ['supervisor'], terminalId: 'T-HONCHO-03' };
+const SUPERVISOR2 = { userId: 'supervisor2', roles: ['supervisor'], terminalId: 'T-HONCHO-04' };
+
+/**
+ * A cancellation after 決裁 (issue 13 item 8): the first supervisor's request waits, the requester cannot approve
+ * it, a second supervisor approves and the compensation runs.
+ */
+async function cancelByTwo(handle: WorkflowHandle, reason: string) {
+  expect(await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason }] })).toEqual({
+    accepted: true,
+    pendingSecondApproval: true,
+  });
+  expect(await refusal(handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason }] }))).toBe(
+    'FOUR_EYES',
+  );
+  expect(await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR2, reason: '承認' }] })).toEqual({
+    accepted: true,
+  });
+}
 
 // A fresh time-skipping server per scenario: the Java test server may skip its clock far ahead over timers of
 // cancelled work when a test waits for a result, and the intake dates filings by the real clock.
@@ -151,7 +169,7 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
       async () => ((await row(r.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined),
       30_000,
     );
-    await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason: '転出を取りやめる旨の申出' }] });
+    await cancelByTwo(handle, '転出を取りやめる旨の申出');
     expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
 
     for (const m of movers) {
@@ -184,9 +202,7 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
     const sentBefore = h.cs.identityUpdates.length;
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await eventually(async () => (((await row(caseId)).attempt ?? 0) >= 2 ? true : undefined));
-    await handle.executeUpdate(cancelCaseUpdate, {
-      args: [{ actor: SUPERVISOR, reason: '届出の重複（別案件で受付済み）' }],
-    });
+    await cancelByTwo(handle, '届出の重複（別案件で受付済み）');
     expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
     h.cs.downUntilMs = 0;
     const { subjectAddresseeNumbers } = await row(caseId);
@@ -201,7 +217,9 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
     }
     expect(await em().count(OutboxMessage, { caseId, status: 'CANCELLED' })).toBe(4);
     expect(h.cs.identityUpdates.length).toBe(sentBefore);
-    expect(await actions(caseId)).toEqual(expect.arrayContaining([CaseAction.CANCEL, CaseAction.COMPENSATE]));
+    expect(await actions(caseId)).toEqual(
+      expect.arrayContaining([CaseAction.CANCEL_REQUESTED, CaseAction.CANCEL, CaseAction.COMPENSATE]),
+    );
   });
 
   it('retry-now re-runs a delivery stuck in a long CS outage at once, instead of at its next retry', async () => {

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { dataConverterFor } from '../../src/temporal/client';
+import { decodeHistoryPayloads } from '../support/history-json';
 import type { temporal } from '@temporalio/proto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -99,8 +102,11 @@ const runAs = <A extends unknown[], R>(
     attempt,
   }).run(fn, ...args);
 
-const historyOf = async (workflowId: string): Promise<HistoryEvent[]> =>
-  (await h.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+/** The history with its payloads decrypted (the harness's client encrypts them like the API's). */
+const historyOf = async (workflowId: string): Promise<HistoryEvent[]> => {
+  const raw = JSON.parse(historyToJSON(await h.env.client.workflow.getHandle(workflowId).fetchHistory()));
+  return historyFromJSON(await decodeHistoryPayloads(raw, dataConverterFor(h.config).payloadCodecs)).events ?? [];
+};
 const signalsIn = (events: HistoryEvent[], name: string) =>
   events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === name);
 const signalArg = (e: HistoryEvent) =>

@@ -75,7 +75,7 @@ export const ACTION_SPECS: Record<string, ActionSpec> = {
     reason: 'required',
     danger: true,
     group: 'supervise',
-    help: '本登録後は異動の取消しを追記して元の状態に戻し、CS・転入予定地へ通知します。',
+    help: '本登録後は異動の取消しを追記して元の状態に戻し、CS・転入予定地へ通知します。決裁後の取消は二人の監督者（申請と承認）が必要です。',
     confirm: '案件を取り消し、記録済みの内容を取消の異動で戻します。よろしいですか？',
     done: '取消を指示しました。',
   },
@@ -96,7 +96,7 @@ export const allowedActionsOf = (c: { allowedActions?: string[] }): string[] =>
 export const refusalText: Record<string, string> = {
   ROLE_REQUIRED: 'この操作に必要な権限がありません。',
   FORBIDDEN: 'この操作を行う権限がありません。',
-  FOUR_EYES: '入力者本人は決裁できません（四つの目の原則）。',
+  FOUR_EYES: '入力者（申請者）本人は決裁・承認できません（四つの目の原則）。',
   NOT_ASSIGNEE: 'この案件の担当者ではありません。',
   ALREADY_ASSIGNED: '他の職員が既に担当しています。',
   NOT_AWAITING_APPROVAL: 'この案件は決裁待ちではありません。',

@@ -123,6 +123,7 @@ export const actionLabel: Record<string, string> = {
   ESCALATE: 'エスカレーション',
   RETRY_NOW: '今すぐ再試行',
   CANCEL: '取消',
+  CANCEL_REQUESTED: '取消の申請（別の監督者の承認待ち）',
   COMPENSATE: '取消の反映（補償）',
   ACTIVITY_FAILED: '処理の失敗',
   PORTAL_NOTIFIED: 'マイナポータルへ通知',

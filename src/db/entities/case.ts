@@ -1,3 +1,4 @@
+import { EncryptedJsonType } from '../encrypted-columns';
 import { EntitySchema } from '@mikro-orm/core';
 import type { CaseAction } from '../../domain/case-status';
 
@@ -100,7 +101,8 @@ export const CaseApplicationSchema = new EntitySchema<CaseApplication>({
     procedure: { type: 'string', length: 40 },
     idempotencyKey: { type: 'string', length: 128, unique: true },
     payloadHash: { type: 'string', length: 64 },
-    payload: { type: 'json' },
+    // encrypted at rest (src/db/encrypted-columns.ts)
+    payload: { type: EncryptedJsonType, columnType: 'json' },
     createdAt: { type: 'datetime' },
   },
 });

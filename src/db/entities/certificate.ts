@@ -1,3 +1,4 @@
+import { EncryptedBlobType } from '../encrypted-columns';
 import { EntitySchema } from '@mikro-orm/core';
 
 /**
@@ -36,7 +37,8 @@ export const CertificateIssuanceSchema = new EntitySchema<CertificateIssuance>({
     terminalId: { type: 'string', length: 64, nullable: true },
     operatorId: { type: 'string', length: 64 },
     disposal: { type: 'string', length: 200, nullable: true },
-    pdf: { type: 'blob', columnType: 'longblob', lazy: true },
+    // encrypted at rest (src/db/encrypted-columns.ts)
+    pdf: { type: EncryptedBlobType, columnType: 'longblob', lazy: true },
   },
   indexes: [{ properties: ['caseId'] }],
 });

@@ -11,6 +11,8 @@ export const DEMO_USERS: ReadonlyArray<{ userId: string; displayName: string; ro
   { userId: 'approver1', displayName: '決裁　正男', roles: [Role.APPROVER] },
   { userId: 'approver2', displayName: '審査　真理', roles: [Role.APPROVER, Role.SUPPORT_MEASURE_OFFICER] },
   { userId: 'supervisor1', displayName: '監督　健一', roles: [Role.SUPERVISOR, Role.SUPPORT_MEASURE_OFFICER] },
+  // a cancellation after 決裁 needs a second supervisor (issue 13 item 8)
+  { userId: 'supervisor2', displayName: '統括　直子', roles: [Role.SUPERVISOR] },
   { userId: 'auditor1', displayName: '監査　恵子', roles: [Role.AUDITOR] },
   { userId: 'secadmin1', displayName: '管理　守', roles: [Role.SECURITY_ADMIN] },
   { userId: 'bench', displayName: 'ベンチマーク', roles: [Role.APPROVER] },

@@ -25,6 +25,9 @@ export const refusalNotice = (status: number, json: Partial<ApiErrorBody> | unde
 };
 
 /** Runs a service call; an ApiError (a refusal) is returned as its status and body instead of thrown. */
+export const PENDING_CANCEL_TEXT =
+  '取消を申請しました。決裁後の取消は、別の監督者が「取消（補償処理あり）」を実行して承認すると反映されます。';
+
 export async function attempt<T>(
   fn: () => Promise<T>,
 ): Promise<{ ok: true; value: T } | { ok: false; status: number; body: ApiErrorBody; error: ApiError }> {
@@ -73,8 +76,11 @@ export function installActionRoutes(r: Router, services: ApiServices, session: R
         requestIdOf(body),
       ),
     );
-    if (answer.ok) setFlash(req, res, { kind: 'ok', text: `${caseId}：${spec.done}` });
-    else
+    if (answer.ok) {
+      // a cancellation after 決裁 waits for a second supervisor (issue 13 item 8)
+      const pending = (answer.value as { pendingSecondApproval?: boolean }).pendingSecondApproval;
+      setFlash(req, res, { kind: 'ok', text: `${caseId}：${pending ? PENDING_CANCEL_TEXT : spec.done}` });
+    } else
       setFlash(req, res, {
         kind: 'error',
         text: `${spec.label}できませんでした：${refusalNotice(answer.status, answer.body)}`,
