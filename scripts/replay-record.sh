@@ -48,12 +48,15 @@ if [[ -z "$curate_only" ]]; then
     test/workflow/move-pair.workflow.test.ts test/workflow/online-move-out.workflow.test.ts \
     test/workflow/retry-safety.workflow.test.ts test/workflow/address-annex.workflow.test.ts \
     test/workflow/birth.workflow.test.ts \
-    test/workflow/individual-number.workflow.test.ts
+    test/workflow/individual-number.workflow.test.ts \
+    test/workflow/card-issuance.workflow.test.ts test/workflow/card-events.workflow.test.ts \
+    test/workflow/card-continued-use.workflow.test.ts
   echo "==> recording: integration layer" >&2
   npx vitest run --project integration \
     test/integration/move-in.integration.test.ts test/integration/two-town-move.integration.test.ts \
     test/integration/online-move-out.integration.test.ts test/integration/held-certificate-purge.integration.test.ts \
-    test/integration/move-out-household.integration.test.ts test/integration/individual-number.integration.test.ts
+    test/integration/move-out-household.integration.test.ts test/integration/individual-number.integration.test.ts \
+    test/integration/card-issuance.integration.test.ts test/integration/card-events.integration.test.ts
   echo "==> recording: cases left waiting" >&2
   npx vitest run --project replay-scenarios
   unset RECORD_HISTORIES

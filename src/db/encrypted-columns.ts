@@ -1,5 +1,5 @@
 import { Type, type MikroORM, type Platform } from '@mikro-orm/core';
-import type { PiiCrypto } from './pii-crypto';
+import { CIPHERTEXT_PATTERN, type PiiCrypto } from './pii-crypto';
 
 /**
  * Encryption at rest of the stored application (`case_application.payload`, 4情報 of every person) and of the
@@ -24,7 +24,7 @@ const cipherOf = (platform: Platform | undefined): PiiCrypto => {
 const ENC = 'enc';
 type Stored = string | Record<string, unknown> | null;
 
-/** JSON encrypted as `{"enc":"v1:…"}` (still valid JSON for the column's type). */
+/** JSON encrypted as `{"enc":"v2:…"}` (still valid JSON for the column's type). */
 export class EncryptedJsonType extends Type<Record<string, unknown> | null, string | null> {
   override convertToDatabaseValue(value: Record<string, unknown> | null, platform: Platform): string | null {
     if (value === null || value === undefined) return null;
@@ -63,7 +63,7 @@ const isEncrypted = (v: unknown): v is Record<string, string> =>
   typeof v === 'object' &&
   Object.keys(v).length === 1 &&
   typeof (v as Record<string, unknown>)[ENC] === 'string' &&
-  ((v as Record<string, string>)[ENC] ?? '').startsWith('v1:');
+  CIPHERTEXT_PATTERN.test((v as Record<string, string>)[ENC] ?? '');
 
 const PDF_MAGIC = Buffer.from('%PDF');
 

@@ -38,10 +38,20 @@ export async function reencryptAll(orm: MikroORM, pii: PiiCrypto): Promise<Reenc
   const stale = (v: string) => CIPHERTEXT_PATTERN.test(v) && keyIdOf(v) !== pii.currentKeyId;
   /** A value with every stale ciphertext in it rewritten, or undefined when nothing changes. */
   const rewrite = (value: unknown, where: { table: string; column: string }): unknown => {
+    if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
+      // a certificate PDF at rest: the UTF-8 bytes of a ciphertext (encrypted-columns.ts EncryptedBlobType)
+      const text = Buffer.from(value).toString('utf8');
+      if (!stale(text)) return undefined;
+      const next = rewrite(text, where);
+      return typeof next === 'string' ? Buffer.from(next, 'utf8') : undefined;
+    }
     if (typeof value === 'string') {
       if (stale(value)) {
         try {
-          return pii.encrypt(pii.decrypt(value));
+          // an encrypted JSON (an application at rest) may hold ciphertexts of its own: those are rewritten too
+          const clear = pii.decrypt(value);
+          const inner = rewrite(clear, where);
+          return pii.encrypt(typeof inner === 'string' ? inner : clear);
         } catch {
           report.unreadable.push(where);
           return undefined;

@@ -8,6 +8,7 @@ import { loadConfig, tokenHash } from '../../src/config';
 import { CaseApplication, Resident } from '../../src/db/entities';
 import type { Orm } from '../../src/db/orm';
 import { CIPHERTEXT_PATTERN, createPiiCrypto, keyIdOf } from '../../src/db/pii-crypto';
+import { attachPiiCipher } from '../../src/db/encrypted-columns';
 import { reencryptAll } from '../../src/db/reencrypt';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
@@ -33,6 +34,7 @@ const productionEnv = (dataDir: string): Record<string, string> => ({
   PORTAL_TOKEN: randomBytes(24).toString('base64url'),
   PORTAL_KEY_ID: 'mynaportal-2026',
   PORTAL_KEY: key(),
+  ACTOR_SIGNING_KEY: key(),
   PORTAL_TRUST_ANCHORS: '/etc/juki/jlis-ca.pem',
   PII_ENCRYPTION_KEY: key(),
   PII_INDEX_KEY: key(),
@@ -91,7 +93,7 @@ describe('keys carry IDs and rotate', () => {
   it('keys:reencrypt rewrites every value of key 1 with key 2 (also inside JSON) and the blind indexes; key 1 can go', async () => {
     const [k1, i1, k2, i2] = [0, 1, 2, 3].map(() => randomBytes(32));
     const pii1 = createPiiCrypto(k1!, i1!);
-    orm = await openTestDb();
+    orm = await openTestDb(undefined, pii1);
     await loadDemoTown(orm, pii1, { households: 3 });
     const em = orm.em.fork();
     const withNumber = await em.find(Resident, { individualNumberEnc: { $ne: null } });
@@ -124,6 +126,7 @@ describe('keys carry IDs and rotate', () => {
       expect(keyIdOf(r.individualNumberEnc!)).toBe(pii2.currentKeyId);
       expect(pii2.decrypt(r.individualNumberEnc!)).toMatch(/^[0-9]{12}$/);
     }
+    attachPiiCipher(orm, pii2); // the application itself is encrypted at rest (issue 13 item 7)
     const app = await after.findOneOrFail(CaseApplication, { caseId: 'MI-TEST-1' });
     const enc = (app.payload as any).movers[0].individualNumberEnc as string;
     expect(pii2.decrypt(enc)).toBe('123456789018');

@@ -113,6 +113,23 @@ describe('cases left waiting (recorded for the replay test)', () => {
     await waitFor(reviewed, CaseStatus.AWAITING_APPROVAL);
   });
 
+  it('a 個人番号カード reported produced by J-LIS waits at the office for its handover', async () => {
+    const [holder] = await demoHousehold(sys.orm, 5);
+    const r = await sys.api('POST', '/jlis-inbound/v1/cards-produced', {
+      headers: { authorization: `Bearer ${sys.config.jlisInboundToken}` },
+      body: {
+        messageId: randomUUID(),
+        municipalityCode: sys.config.municipalityCode,
+        cardId: `C${Date.now()}`.slice(0, 13),
+        residentRecordCode: holder!.residentRecordCode,
+        producedOn: today(),
+        hasSigningCert: true,
+      },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    await waitFor(r.json.caseId, CaseStatus.AWAITING_REVIEW);
+  });
+
   it('a 住民票の写し is issued at the counter', async () => {
     const [head] = await demoHousehold(sys.orm, 4);
     const r = await sys.api('POST', '/api/certificates/resident-record-copy', {
