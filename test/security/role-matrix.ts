@@ -107,4 +107,18 @@ export const MATRIX: Record<string, Record<MatrixRole, number>> = {
   'GET /login/enrol': row(200, 200, 200, 200, 200, 200, 200),
   'POST /api/auth/logout': row(401, 204, 204, 204, 204, 204, 204),
   'POST /logout': row(303, 303, 303, 303, 303, 303, 303),
+  // 個人番号カード (issue 12): queues and card reads like case reads; the handover and status events for clerks
+  'GET /api/cards/': row(401, 400, 400, 400, 400, 403, 403),
+  'GET /api/cards/:cardId': row(401, 404, 404, 404, 404, 403, 403),
+  'POST /api/cards/:cardId/events': row(401, 400, 403, 403, 403, 403, 403),
+  'GET /cards': row(303, 200, 403, 200, 403, 403, 403),
+  'GET /cases/:caseId/handover': row(303, 404, 403, 403, 403, 403, 403),
+  'POST /cases/:caseId/handover': row(303, 404, 403, 403, 403, 403, 403),
+  'POST /residents/card-events': row(303, 400, 403, 403, 403, 403, 403),
+  'POST /jlis-inbound/v1/card-suspensions': row(401, 401, 401, 401, 401, 401, 401),
+  'POST /jlis-inbound/v1/cards-produced': row(401, 401, 401, 401, 401, 401, 401),
+  // 監査ログ (issue 13 item 6): the auditor only
+  'GET /audit': row(303, 403, 403, 403, 200, 403, 403),
+  'POST /audit': row(303, 403, 403, 403, 200, 403, 403),
+  'POST /audit/verify': row(303, 403, 403, 403, 200, 403, 403),
 };
