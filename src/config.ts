@@ -322,6 +322,8 @@ export function productionProblems(env: NodeJS.ProcessEnv): string[] {
   if (devValues.length) problems.push(`development values: ${devValues.join(', ')}`);
   if (parseCredentials(env.CS_INBOUND_CREDENTIALS)['*'])
     problems.push(`CS_INBOUND_CREDENTIALS may not hold the any-sender credential '*'`);
+  if (env.STAFF_SECOND_FACTOR === 'demo-password')
+    problems.push('STAFF_SECOND_FACTOR=demo-password (the password alone) is refused in production');
   if (env.DATABASE_URL && env.DATABASE_URL === env.MIGRATION_DATABASE_URL)
     problems.push('MIGRATION_DATABASE_URL must name another DB user than DATABASE_URL');
   return problems;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditAction, AuditLog, StaffCredential, StaffUser } from '../../src/db/entities';
 import { Role } from '../../src/domain/roles';
+import { tokenHash } from '../../src/config';
 import { DEMO_PASSWORD, seedStaff } from '../../src/db/seed/staff';
 import { completeEnrolment, enrolmentOptions, INSTALLER } from '../../src/api/webauthn';
 import { freePort } from '../support/free-port';
@@ -26,6 +27,7 @@ describe('two-factor staff login (WebAuthn)', () => {
       config: {
         apiPort: port,
         production: true,
+        csInboundCredentials: { '131016': tokenHash('a-token-of-chiyoda-0123456789') }, // no any-sender in production
         staffAuth: { ...testConfig().staffAuth, secondFactor: 'webauthn', rpId: 'localhost', origins: [origin] },
       },
     });
