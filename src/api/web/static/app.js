@@ -351,24 +351,26 @@
   });
 })();
 
+// base64url ⇄ bytes for the WebAuthn login and enrolment below (the server speaks base64url, the browser ArrayBuffers).
+var toBytes = function (s) {
+  var b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
+  return Uint8Array.from(b, function (c) {
+    return c.charCodeAt(0);
+  });
+};
+var toB64url = function (buf) {
+  var s = '';
+  new Uint8Array(buf).forEach(function (x) {
+    s += String.fromCharCode(x);
+  });
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
+
 // The login's second factor (WebAuthn): the terminal's platform authenticator answers a challenge from the server;
 // the answer travels in the form's hidden fields. Without an authenticator the form is sent without it (and refused).
 (function () {
   var form = document.querySelector('form.login[data-webauthn]');
   if (!form) return;
-  var toBytes = function (s) {
-    var b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
-    return Uint8Array.from(b, function (c) {
-      return c.charCodeAt(0);
-    });
-  };
-  var toB64url = function (buf) {
-    var s = '';
-    new Uint8Array(buf).forEach(function (x) {
-      s += String.fromCharCode(x);
-    });
-    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  };
   var sending = false;
   form.addEventListener('submit', function (ev) {
     if (sending) return;
@@ -428,19 +430,6 @@
 (function () {
   var form = document.querySelector('form[data-enrol]');
   if (!form) return;
-  var toBytes = function (s) {
-    var b = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4));
-    return Uint8Array.from(b, function (c) {
-      return c.charCodeAt(0);
-    });
-  };
-  var toB64url = function (buf) {
-    var s = '';
-    new Uint8Array(buf).forEach(function (x) {
-      s += String.fromCharCode(x);
-    });
-    return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  };
   var error = document.getElementById('enrol-error');
   var fail = function (text) {
     error.textContent = text;
