@@ -208,6 +208,7 @@ export function certificateHeader(title: string, marks: readonly string[]): Cont
     font: CERTIFICATE_FONTS.gothic,
     fontSize: TITLE_SIZE,
     characterSpacing: TITLE_SPACING,
+    noWrap: true,
     alignment: 'center',
   };
   const marksWidth = marks.reduce((w, m) => w + emWidth(m) * (MARK_SIZE + MARK_SPACING) + MARK_EXTRA, 0);
