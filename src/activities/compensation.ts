@@ -4,6 +4,7 @@ import { ChangeReason } from '../domain/change-reason';
 import { jstDate } from '../domain/dates';
 import { ResidentStatus } from '../domain/registry-values';
 import { audit } from '../db/audit-writer';
+import { caseNoteText } from '../db/case-notes';
 import { erasePersonalData } from '../db/registry-lookup';
 import {
   AuditAction,
@@ -56,7 +57,10 @@ export function compensationActivities(deps: ActivityDeps) {
       caseId: string;
       by: string;
       terminalId?: string;
-      reason: string;
+      /** The text (histories before issue 13 item 1), or the case_note `reasonId` and the requester of a 2-person one. */
+      reason?: string;
+      reasonId?: string;
+      requestedBy?: string;
     }): Promise<CompensationResult> {
       return deps.orm.em.fork().transactional(async (em) => {
         const done = await em.findOne(CaseActionLog, { caseId: input.caseId, action: CaseAction.COMPENSATE });
@@ -66,6 +70,8 @@ export function compensationActivities(deps: ActivityDeps) {
         const direction = deps.procedures.definitionOf(row.procedure).compensation;
         const reason = direction === 'remove' ? ChangeReason.CANCELLATION_REMOVE : ChangeReason.CANCELLATION_RECORD;
         const today = jstDate(now());
+        const note = input.reason ?? (await caseNoteText(em, deps.pii, input.caseId, input.reasonId)) ?? '';
+        const cancelReason = input.requestedBy ? `${note}（申請: ${input.requestedBy}／承認: ${input.by}）` : note;
         // not yet claimed by a delivery attempt: withdrawn, never sent (compare-and-set against a concurrent attempt)
         const withdrawn = await em.nativeUpdate(
           OutboxMessage,
@@ -116,7 +122,7 @@ export function compensationActivities(deps: ActivityDeps) {
             caseId: input.caseId,
             operatorId: input.by,
             terminalId: input.terminalId,
-            notes: `${reason}: ${input.reason}`.slice(0, 200),
+            notes: `${reason}: ${cancelReason}`.slice(0, 200),
           });
           result.compensated.push(addresseeNumber);
           if (code && sent(OutboxKind.IDENTITY_UPDATE, code) && r.individualNumberEnc) {

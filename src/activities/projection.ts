@@ -127,7 +127,12 @@ export function projectionActivities(deps: ActivityDeps) {
           action,
           actorId: p.decision.by,
           terminalId: p.decision.terminalId,
-          detail: p.decision.reason ? { reason: p.decision.reason } : undefined,
+          // the text stays in case_note (encrypted); the log names it (issue 13 item 1)
+          detail: p.decision.reasonId
+            ? { reasonId: p.decision.reasonId }
+            : p.decision.reason
+              ? { reason: p.decision.reason }
+              : undefined,
           at: new Date(p.decision.at),
         }),
       );

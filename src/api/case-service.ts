@@ -2,10 +2,12 @@ import { allowedActions, type WorkView } from '../domain/case-actions';
 import { compileSchema } from '../domain/ajv';
 import { can, type Role } from '../domain/roles';
 import { audit } from '../db/audit-writer';
+import { reasonOfAction, storeCaseNote } from '../db/case-notes';
 import {
   AuditAction,
   CaseActionLog,
   CaseApplication,
+  CaseNote,
   CaseRecord,
   CertificateIssuance,
   StaffUser,
@@ -143,6 +145,30 @@ function presentApplication(value: unknown, show: (enc: string) => string): unkn
 }
 
 type Actor = { userId: string; roles: string[]; terminalId?: string };
+
+/**
+ * Runs a human step whose reason the clerk typed (issue 13 item 1): the text, validated by ajv before, is stored
+ * encrypted in case_note and the update carries only its ID (`reasonId`) — no free text in the workflow history.
+ * A refusal by the workflow's validator (a 4xx; the update left no history) removes the note again.
+ */
+async function withReason<T>(
+  d: ApiDeps,
+  row: CaseRecord,
+  actor: Actor,
+  kind: string,
+  text: string | undefined,
+  run: (reason: { reasonId?: string }) => Promise<T>,
+): Promise<T> {
+  if (!text?.trim()) return run({});
+  const em = d.orm.em.fork();
+  const reasonId = await storeCaseNote(em, d.pii, { caseId: row.caseId, kind, text, authorId: actor.userId });
+  try {
+    return await run({ reasonId });
+  } catch (e) {
+    if (e instanceof ApiError && e.status < 500) await em.nativeDelete(CaseNote, { id: reasonId });
+    throw e;
+  }
+}
 type Step = {
   gate: (roles: readonly Role[]) => boolean;
   run(d: ApiDeps, row: CaseRecord, actor: Actor, body: unknown, requestId?: string): Promise<unknown>;
@@ -159,9 +185,13 @@ export const CASE_STEPS: Record<string, Step> = {
   },
   reject: {
     gate: can.work,
-    run: async (d, row, actor, body, id) => ({
-      decision: await update(d.temporal, row.workflowId, rejectUpdate, [{ actor, reason: reasonOf(body) }], id),
-    }),
+    async run(d, row, actor, body, id) {
+      const reason = reasonOf(body);
+      const decision = await withReason(d, row, actor, 'reject', reason, (r) =>
+        update(d.temporal, row.workflowId, rejectUpdate, [{ actor, ...r }], id),
+      );
+      return { decision: { ...decision, reason: decision.reason ?? reason.trim() } };
+    },
   },
   'confirm-review': {
     gate: can.enterCase,
@@ -170,23 +200,31 @@ export const CASE_STEPS: Record<string, Step> = {
       const own = d.procedures.caseModule(row.procedure)?.review?.(d, row, actor, body);
       const reason = optionalReasonOf(own ? own.rest : body);
       await own?.store();
-      return update(d.temporal, row.workflowId, confirmReviewUpdate, [{ actor, reason }], id);
+      return withReason(d, row, actor, 'confirm-review', reason, (r) =>
+        update(d.temporal, row.workflowId, confirmReviewUpdate, [{ actor, ...r }], id),
+      );
     },
   },
   'request-contact': {
     gate: can.enterCase,
     run: (d, row, actor, body, id) =>
-      update(d.temporal, row.workflowId, requestContactUpdate, [{ actor, reason: reasonOf(body) }], id),
+      withReason(d, row, actor, 'request-contact', reasonOf(body), (r) =>
+        update(d.temporal, row.workflowId, requestContactUpdate, [{ actor, ...r }], id),
+      ),
   },
   'request-changes': {
     gate: can.approve,
     run: (d, row, actor, body, id) =>
-      update(d.temporal, row.workflowId, requestChangesUpdate, [{ actor, reason: reasonOf(body) }], id),
+      withReason(d, row, actor, 'request-changes', reasonOf(body), (r) =>
+        update(d.temporal, row.workflowId, requestChangesUpdate, [{ actor, ...r }], id),
+      ),
   },
   resubmit: {
     gate: can.enterCase,
     run: (d, row, actor, body, id) =>
-      update(d.temporal, row.workflowId, resubmitUpdate, [{ actor, reason: optionalReasonOf(body) }], id),
+      withReason(d, row, actor, 'resubmit', optionalReasonOf(body), (r) =>
+        update(d.temporal, row.workflowId, resubmitUpdate, [{ actor, ...r }], id),
+      ),
   },
   claim: {
     gate: can.work,
@@ -206,24 +244,37 @@ export const CASE_STEPS: Record<string, Step> = {
         throw new ApiError(422, 'UNKNOWN_USER', '指定の職員が見つかりません', [
           { field: '/to', rule: 'staffExists', message: '/to must name an active staff user' },
         ]);
-      const args = { actor, to: target.userId, toRoles: target.roles, reason: v.value.reason };
-      return update(d.temporal, row.workflowId, reassignUpdate, [args], id);
+      return withReason(d, row, actor, 'reassign', v.value.reason, (r) =>
+        update(
+          d.temporal,
+          row.workflowId,
+          reassignUpdate,
+          [{ actor, to: target.userId, toRoles: target.roles, ...r }],
+          id,
+        ),
+      );
     },
   },
   escalate: {
     gate: can.superviseCases,
     run: (d, row, actor, body, id) =>
-      update(d.temporal, row.workflowId, escalateUpdate, [{ actor, reason: reasonOf(body) }], id),
+      withReason(d, row, actor, 'escalate', reasonOf(body), (r) =>
+        update(d.temporal, row.workflowId, escalateUpdate, [{ actor, ...r }], id),
+      ),
   },
   'retry-now': {
     gate: can.superviseCases,
     run: (d, row, actor, body, id) =>
-      update(d.temporal, row.workflowId, retryNowUpdate, [{ actor, reason: reasonOf(body) }], id),
+      withReason(d, row, actor, 'retry-now', reasonOf(body), (r) =>
+        update(d.temporal, row.workflowId, retryNowUpdate, [{ actor, ...r }], id),
+      ),
   },
   cancel: {
     gate: can.superviseCases,
     run: (d, row, actor, body, id) =>
-      update(d.temporal, row.workflowId, cancelCaseUpdate, [{ actor, reason: reasonOf(body) }], id),
+      withReason(d, row, actor, 'cancel', reasonOf(body), (r) =>
+        update(d.temporal, row.workflowId, cancelCaseUpdate, [{ actor, ...r }], id),
+      ),
   },
 };
 
@@ -297,7 +348,14 @@ export function caseService(deps: ApiDeps) {
         ...summary(row),
         allowedActions: allowedActions(viewOf(row), staff),
         application: application ?? undefined,
-        actions: actions.map((a) => ({ action: a.action, actorId: a.actorId, at: a.at, detail: a.detail })),
+        actions: await Promise.all(
+          actions.map(async (a) => {
+            // a reason typed by staff is stored in case_note (issue 13 item 1): the log names it by ID
+            const reason = await reasonOfAction(em, deps.pii, caseId, a.detail);
+            const detail = reason ? { ...a.detail, reason } : a.detail;
+            return { action: a.action, actorId: a.actorId, at: a.at, detail };
+          }),
+        ),
         certificates: certificates.map((c) => ({
           certificateId: c.certificateId,
           issueNumber: c.issueNumber,

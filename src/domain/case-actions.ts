@@ -217,7 +217,9 @@ export interface Decision {
   kind: DecisionKind;
   by: string;
   terminalId?: string;
+  /** The text, in histories from before issue 13 item 1; now `reasonId` (a case_note row) instead. */
   reason?: string;
+  reasonId?: string;
   at: string; // ISO instant (workflow time)
 }
 
@@ -225,7 +227,11 @@ export interface Decision {
 export interface CancelRequest {
   by: string;
   terminalId?: string;
-  reason: string;
+  /** The text, in histories from before issue 13 item 1; now `reasonId` (a case_note row) instead. */
+  reason?: string;
+  reasonId?: string;
+  /** The first supervisor of a two-person cancellation (`by` approved it). */
+  requestedBy?: string;
   at: string;
 }
 

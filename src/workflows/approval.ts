@@ -1,20 +1,20 @@
 import { defineUpdate, setHandler } from '@temporalio/workflow';
 import { checkAction, WorkAction, type WorkView } from '../domain/case-actions';
 import { CaseAction, CaseStatus } from '../domain/case-status';
-import { rejection, requireReason, UpdateRejection, type Actor, type Decision } from './case-types';
+import { rejection, requireReason, UpdateRejection, type Actor, type Decision, type ReasonRef } from './case-types';
 import { logAction, type StepLog } from './step-log';
 import type { CaseStatusTracker } from './status';
 
 export const approveUpdate = defineUpdate<Decision, [{ actor: Actor }]>('approve');
-export const rejectUpdate = defineUpdate<Decision, [{ actor: Actor; reason: string }]>('reject');
+export const rejectUpdate = defineUpdate<Decision, [{ actor: Actor } & ReasonRef]>('reject');
 /** Online applications: the reviewing clerk confirms the application; it then waits for 決裁 by someone else. */
-export const confirmReviewUpdate = defineUpdate<void, [{ actor: Actor; reason?: string }]>('confirmReview');
+export const confirmReviewUpdate = defineUpdate<void, [{ actor: Actor } & ReasonRef]>('confirmReview');
 /** Online applications: the clerk must speak to the applicant first (the contact number is in the application). */
-export const requestContactUpdate = defineUpdate<void, [{ actor: Actor; reason: string }]>('requestContact');
+export const requestContactUpdate = defineUpdate<void, [{ actor: Actor } & ReasonRef]>('requestContact');
 /** 差戻し: the approver sends the case back to its maker for correction. */
-export const requestChangesUpdate = defineUpdate<void, [{ actor: Actor; reason: string }]>('requestChanges');
+export const requestChangesUpdate = defineUpdate<void, [{ actor: Actor } & ReasonRef]>('requestChanges');
 /** The maker sends a returned case back for 決裁. */
-export const resubmitUpdate = defineUpdate<void, [{ actor: Actor; reason?: string }]>('resubmit');
+export const resubmitUpdate = defineUpdate<void, [{ actor: Actor } & ReasonRef]>('resubmit');
 
 /**
  * 審査・決裁 as Temporal Updates with validators (architecture principle 3; domain.md §8.3): the rules of
@@ -28,22 +28,23 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
     const r = checkAction(action, p.view(), actor);
     if (!r.ok) throw rejection(r.code, r.message);
   };
-  const decide = (kind: Decision['kind'], actor: Actor, reason?: string): Decision => {
-    decision = { kind, by: actor.userId, terminalId: actor.terminalId, reason, at: new Date().toISOString() };
+  const decide = (kind: Decision['kind'], actor: Actor, reason?: ReasonRef): Decision => {
+    const text = reason?.reasonId ? { reasonId: reason.reasonId } : { reason: reason?.reason?.trim() };
+    decision = { kind, by: actor.userId, terminalId: actor.terminalId, ...text, at: new Date().toISOString() };
     return decision;
   };
   setHandler(approveUpdate, ({ actor }) => decide('APPROVED', actor), {
     validator: ({ actor }) => check(WorkAction.APPROVE, actor),
   });
-  setHandler(rejectUpdate, ({ actor, reason }) => decide('REJECTED', actor, reason.trim()), {
-    validator: ({ actor, reason }) => {
+  setHandler(rejectUpdate, ({ actor, ...reason }) => decide('REJECTED', actor, reason), {
+    validator: ({ actor, ...reason }) => {
       check(WorkAction.REJECT, actor);
       requireReason(reason, '却下');
     },
   });
   setHandler(
     confirmReviewUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, ...reason }) => {
       p.status.setMaker(actor.userId);
       await p.status.set(CaseStatus.AWAITING_APPROVAL);
       await logAction(p.log, CaseAction.CONFIRM_REVIEW, actor, reason);
@@ -52,12 +53,12 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
   );
   setHandler(
     requestContactUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, ...reason }) => {
       await p.status.set(CaseStatus.CONTACT_REQUESTED, { assignTo: actor.userId });
       await logAction(p.log, CaseAction.REQUEST_CONTACT, actor, reason);
     },
     {
-      validator: ({ actor, reason }) => {
+      validator: ({ actor, ...reason }) => {
         check(WorkAction.REQUEST_CONTACT, actor);
         requireReason(reason, '連絡');
       },
@@ -65,12 +66,12 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
   );
   setHandler(
     requestChangesUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, ...reason }) => {
       await p.status.set(CaseStatus.RETURNED, { assignTo: p.status.makerId });
       await logAction(p.log, CaseAction.REQUEST_CHANGES, actor, reason);
     },
     {
-      validator: ({ actor, reason }) => {
+      validator: ({ actor, ...reason }) => {
         check(WorkAction.REQUEST_CHANGES, actor);
         requireReason(reason, '差戻し');
       },
@@ -78,7 +79,7 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
   );
   setHandler(
     resubmitUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, ...reason }) => {
       await p.status.set(CaseStatus.AWAITING_APPROVAL);
       await logAction(p.log, CaseAction.RESUBMIT, actor, reason);
     },

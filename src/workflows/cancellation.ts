@@ -22,6 +22,8 @@ export async function cancelWithCompensation(
     by: cancel.by,
     terminalId: cancel.terminalId,
     reason: cancel.reason,
+    reasonId: cancel.reasonId,
+    requestedBy: cancel.requestedBy,
   });
   await afterCompensation?.(result);
   if (result.outbox > 0) await c.deliverAll(CaseStatus.CANCELLING);

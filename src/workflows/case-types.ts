@@ -11,8 +11,15 @@ export { UpdateRejection } from '../domain/case-actions';
 export const rejection = (code: UpdateRejection, message: string): ApplicationFailure =>
   ApplicationFailure.create({ type: code, message, nonRetryable: true });
 
-/** Validator check of a reason entered by staff (`what`: the step, e.g. 却下). */
-export const requireReason = (reason: unknown, what = ''): void => {
+/**
+ * A reason entered by staff, as an update carries it: the ID of its case_note row (issue 13 item 1), or the text
+ * itself in an update of a history from before.
+ */
+export type ReasonRef = { reason?: string; reasonId?: string };
+
+/** Validator check of a reason entered by staff (`what`: the step, e.g. 却下): a note ID or a non-blank text. */
+export const requireReason = ({ reason, reasonId }: ReasonRef, what = ''): void => {
+  if (typeof reasonId === 'string' && reasonId.length > 0) return;
   if (typeof reason !== 'string' || reason.trim().length === 0)
     throw rejection('REASON_REQUIRED', `${what ? `${what}の` : ''}理由を入力してください`);
 };

@@ -1,5 +1,5 @@
 import type { CaseAction } from '../domain/case-status';
-import type { Actor } from './case-types';
+import type { Actor, ReasonRef } from './case-types';
 import type { ActivityProxies } from './proxies';
 
 /** Where a human step is logged: the case, and the activities to call. */
@@ -10,7 +10,7 @@ export async function logAction(
   log: StepLog,
   action: CaseAction,
   actor: Actor,
-  reason?: string,
+  reason?: ReasonRef,
   detail: Record<string, unknown> = {},
 ): Promise<void> {
   await log.registry.recordCaseAction({
@@ -19,6 +19,14 @@ export async function logAction(
     actorId: actor.userId,
     actorRoles: actor.roles,
     terminalId: actor.terminalId,
-    detail: { ...detail, ...(reason?.trim() ? { reason: reason.trim() } : {}) },
+    // the activity reads the text of `reasonId` from case_note: no staff-typed text in the workflow history
+    detail: {
+      ...detail,
+      ...(reason?.reasonId
+        ? { reasonId: reason.reasonId }
+        : reason?.reason?.trim()
+          ? { reason: reason.reason.trim() }
+          : {}),
+    },
   });
 }

@@ -2,7 +2,14 @@ import { CancellationScope, defineUpdate, isCancellation, patched, setHandler } 
 import { checkAction, eligibleAssignee, WorkAction, type WorkView } from '../domain/case-actions';
 import { CaseAction, CaseStatus } from '../domain/case-status';
 import { Role } from '../domain/roles';
-import { rejection, requireReason, UpdateRejection, type Actor, type CancelRequest } from './case-types';
+import {
+  rejection,
+  requireReason,
+  UpdateRejection,
+  type Actor,
+  type CancelRequest,
+  type ReasonRef,
+} from './case-types';
 import { logAction, type StepLog } from './step-log';
 import type { CaseStatusTracker } from './status';
 
@@ -11,11 +18,11 @@ export const releaseUpdate = defineUpdate<void, [{ actor: Actor }]>('release');
 /** `toRoles` are the target's roles as the API read them from the staff table (validators cannot do I/O). */
 export const reassignUpdate = defineUpdate<
   { assignedTo: string },
-  [{ actor: Actor; to: string; toRoles: string[]; reason: string }]
+  [{ actor: Actor; to: string; toRoles: string[] } & ReasonRef]
 >('reassign');
-export const escalateUpdate = defineUpdate<void, [{ actor: Actor; reason: string }]>('escalate');
+export const escalateUpdate = defineUpdate<void, [{ actor: Actor } & ReasonRef]>('escalate');
 /** Re-runs the failing step now (instead of at its next retry), or re-sends after a partner's refusal. */
-export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ actor: Actor; reason: string }]>(
+export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ actor: Actor } & ReasonRef]>(
   'retryNow',
 );
 /**
@@ -25,7 +32,7 @@ export const retryNowUpdate = defineUpdate<{ retried: 'step' | 'delivery' }, [{ 
  */
 export const cancelCaseUpdate = defineUpdate<
   { accepted: true; pendingSecondApproval?: boolean },
-  [{ actor: Actor; reason: string }]
+  [{ actor: Actor } & ReasonRef]
 >('cancelCase');
 
 /** The patch of the two-person cancellation after 決裁 (README: Changing workflow code). */
@@ -114,14 +121,14 @@ export function installWorkHandlers(p: {
 
   setHandler(
     reassignUpdate,
-    async ({ actor, to, reason }) => {
+    async ({ actor, to, ...reason }) => {
       const previous = p.status.assignedTo;
       await p.status.assign(to);
       await logAction(p.log, CaseAction.REASSIGN, actor, reason, { previous, to });
       return { assignedTo: to };
     },
     {
-      validator: ({ actor, to, toRoles, reason }) => {
+      validator: ({ actor, to, toRoles, ...reason }) => {
         check(WorkAction.REASSIGN, actor);
         requireReason(reason);
         const target = eligibleAssignee(p.view(), { userId: to, roles: toRoles ?? [] });
@@ -136,12 +143,12 @@ export function installWorkHandlers(p: {
 
   setHandler(
     escalateUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, ...reason }) => {
       await p.status.escalate();
       await logAction(p.log, CaseAction.ESCALATE, actor, reason);
     },
     {
-      validator: ({ actor, reason }) => {
+      validator: ({ actor, ...reason }) => {
         check(WorkAction.ESCALATE, actor);
         requireReason(reason);
       },
@@ -150,7 +157,7 @@ export function installWorkHandlers(p: {
 
   setHandler(
     retryNowUpdate,
-    async ({ actor, reason }) => {
+    async ({ actor, ...reason }) => {
       const rejected = p.status.status === CaseStatus.DELIVERY_REJECTED;
       if (rejected) p.resumeDelivery();
       else p.retry.restart();
@@ -158,7 +165,7 @@ export function installWorkHandlers(p: {
       return { retried: rejected ? 'delivery' : 'step' };
     },
     {
-      validator: ({ actor, reason }) => {
+      validator: ({ actor, ...reason }) => {
         check(WorkAction.RETRY_NOW, actor);
         requireReason(reason);
       },
@@ -167,11 +174,11 @@ export function installWorkHandlers(p: {
 
   setHandler(
     cancelCaseUpdate,
-    async ({ actor, reason }) => {
-      const request = {
+    async ({ actor, ...reason }) => {
+      const request: CancelRequest = {
         by: actor.userId,
         terminalId: actor.terminalId,
-        reason: reason.trim(),
+        ...(reason.reasonId ? { reasonId: reason.reasonId } : { reason: reason.reason?.trim() }),
         at: new Date().toISOString(),
       };
       // the applicant's own withdrawal through マイナポータル is not a staff undo: it needs no second person
@@ -181,9 +188,16 @@ export function installWorkHandlers(p: {
         await logAction(p.log, CaseAction.CANCEL_REQUESTED, actor, reason);
         return { accepted: true as const, pendingSecondApproval: true };
       }
-      cancel = pendingCancel
-        ? { ...request, reason: `${pendingCancel.reason}（申請: ${pendingCancel.by}／承認: ${actor.userId}）` }
-        : request;
+      // the requester's reason is the one of the cancellation (a request of an older history holds its text)
+      cancel = !pendingCancel
+        ? request
+        : pendingCancel.reasonId
+          ? { ...request, reason: undefined, reasonId: pendingCancel.reasonId, requestedBy: pendingCancel.by }
+          : {
+              ...request,
+              reasonId: undefined,
+              reason: `${pendingCancel.reason}（申請: ${pendingCancel.by}／承認: ${actor.userId}）`,
+            };
       await logAction(
         p.log,
         CaseAction.CANCEL,
@@ -195,7 +209,7 @@ export function installWorkHandlers(p: {
       return { accepted: true as const };
     },
     {
-      validator: ({ actor, reason }) => {
+      validator: ({ actor, ...reason }) => {
         if (cancel) throw rejection(UpdateRejection.NOT_CANCELLABLE, '既に取消を受け付けています');
         check(WorkAction.CANCEL, actor);
         requireReason(reason);

@@ -8,6 +8,7 @@ import { ChangeReason } from '../../src/domain/change-reason';
 import { addDays } from '../../src/domain/dates';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import { CaseActionLog, CaseRecord, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
+import { storeCaseNote } from '../../src/db/case-notes';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { caseStateQuery } from '../../src/procedures/move-in/workflow';
 import { approveUpdate, requestChangesUpdate, resubmitUpdate } from '../../src/workflows/approval';
@@ -220,6 +221,40 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
     expect(await actions(caseId)).toEqual(
       expect.arrayContaining([CaseAction.CANCEL_REQUESTED, CaseAction.CANCEL, CaseAction.COMPENSATE]),
     );
+  });
+
+  it('reasons by case_note ID (issue 13 item 1): the log names the note, the compensation writes its text', async () => {
+    const { caseId, handle } = await moveIn();
+    const note = (by: string, text: string) =>
+      storeCaseNote(em(), h.pii, { caseId, kind: 'cancel', text, authorId: by });
+    // neither a reasonId nor a text: refused
+    expect(await refusal(handle.executeUpdate(requestChangesUpdate, { args: [{ actor: APPROVER }] }))).toBe(
+      'REASON_REQUIRED',
+    );
+    expect(
+      await refusal(handle.executeUpdate(requestChangesUpdate, { args: [{ actor: APPROVER, reasonId: '' }] })),
+    ).toBe('REASON_REQUIRED');
+    h.cs.downUntilMs = (await h.env.currentTimeMs()) + 10 * 3600_000;
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await eventually(async () => (((await row(caseId)).attempt ?? 0) >= 2 ? true : undefined));
+    const requested = await note(SUPERVISOR.userId, '届出の重複（別案件で受付済み）');
+    expect(
+      await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reasonId: requested }] }),
+    ).toEqual({ accepted: true, pendingSecondApproval: true });
+    const approved = await note(SUPERVISOR2.userId, '承認');
+    await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR2, reasonId: approved }] });
+    expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
+    h.cs.downUntilMs = 0;
+    const log = await em().find(CaseActionLog, {
+      caseId,
+      action: { $in: [CaseAction.CANCEL_REQUESTED, CaseAction.CANCEL] },
+    });
+    expect(log.map((a) => a.detail?.reasonId).sort()).toEqual([requested, approved].sort());
+    expect(log.every((a) => a.detail?.reason === undefined)).toBe(true);
+    const undone = await em().find(ResidentHistory, { caseId, changeReason: ChangeReason.CANCELLATION_REMOVE });
+    expect(undone.length).toBeGreaterThan(0);
+    for (const x of undone)
+      expect(x.notes).toContain('届出の重複（別案件で受付済み）（申請: supervisor1／承認: supervisor2）');
   });
 
   it('retry-now re-runs a delivery stuck in a long CS outage at once, instead of at its next retry', async () => {

@@ -135,3 +135,31 @@ export const CaseActionLogSchema = new EntitySchema<CaseActionLog>({
   },
   indexes: [{ properties: ['caseId'] }],
 });
+
+/**
+ * A text a clerk typed for a human step (差戻し / 却下 / 取消 / escalation / reassignment / retry reason), stored here
+ * and referenced by its ID in the Temporal update, so that no free text (which may name a person) reaches the
+ * workflow history (README "Security": trusted workflow inputs). The text is encrypted at rest (PiiCrypto).
+ */
+export class CaseNote {
+  id!: string;
+  caseId!: string;
+  kind!: string;
+  text!: string;
+  authorId!: string;
+  createdAt: Date = new Date();
+}
+
+export const CaseNoteSchema = new EntitySchema<CaseNote>({
+  class: CaseNote,
+  tableName: 'case_note',
+  properties: {
+    id: { type: 'string', length: 36, primary: true },
+    caseId: { type: 'string', length: 64 },
+    kind: { type: 'string', length: 40 },
+    text: { type: 'text' },
+    authorId: { type: 'string', length: 64 },
+    createdAt: { type: 'datetime' },
+  },
+  indexes: [{ properties: ['caseId'] }],
+});

@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { CaseAction } from '../../domain/case-status';
 import { FailureType } from '../../domain/failures';
+import { reasonOfAction } from '../../db/case-notes';
 import { CaseActionLog, CaseApplication, PartnerCall, PartnerName } from '../../db/entities';
 import type { StoredOnlineMoveOutApplication } from './schema';
 import type { PortalNotice, PortalNoticeKind } from '../../partners/portal';
@@ -28,7 +29,7 @@ export function onlineMoveOutActivities(deps: ActivityDeps) {
               { orderBy: { id: 'desc' } },
             )
           : undefined;
-      const reason = typeof rejection?.detail?.reason === 'string' ? rejection.detail.reason : undefined;
+      const reason = await reasonOfAction(em, deps.pii, input.caseId, rejection?.detail);
       const notice: PortalNotice = {
         idempotencyKey: `${deps.config.municipalityCode}-${app.online.applicationId}-${input.kind}`,
         applicationId: app.online.applicationId,

@@ -12,6 +12,7 @@ import { Migration20261208010000_cards } from './20261208010000-cards';
 import { Migration20261208050000_staff_login } from './staff-login';
 import { Migration20261208060000_audit_chain } from './20261208060000-audit-chain';
 import { Migration20261208060100_portal_signed } from './20261208060100-portal-signed';
+import { Migration20261208070000_case_note } from './20261208070000-case-note';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261208050000_staff_login', class: Migration20261208050000_staff_login },
   { name: 'Migration20261208060000_audit_chain', class: Migration20261208060000_audit_chain },
   { name: 'Migration20261208060100_portal_signed', class: Migration20261208060100_portal_signed },
+  { name: 'Migration20261208070000_case_note', class: Migration20261208070000_case_note },
 ];
