@@ -1,4 +1,13 @@
-import { DEMO_PASSWORD } from '../../src/db/seed/staff';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
+import { loadConfig } from '../../src/config';
+import { DEMO_PASSWORD, seedStaff } from '../../src/db/seed/staff';
+import { startSystem } from '../../src/system';
+import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 
 export const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -46,5 +55,43 @@ export async function untilStatus(
   while ((await get(`/api/cases/${caseId}`)).status !== status) {
     if (Date.now() > end) throw new Error(`case ${caseId} did not reach ${status}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * The system a single-process bench runs against: the Temporal dev server (or TEMPORAL_ADDRESS), a fresh SQLite
+ * registry (or DATABASE_URL), the CS and J-LIS simulators, the demo staff, and a clerk's and an approver's session.
+ * `close()` stops all of it.
+ */
+export async function startBenchSystem() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const cliPath = process.env.TEMPORAL_CLI_PATH;
+  if (!process.env.TEMPORAL_ADDRESS && !cliPath)
+    throw new Error('set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH (run through `npm run bench`)');
+  const dev = process.env.TEMPORAL_ADDRESS
+    ? undefined
+    : await startTemporalDevServer({ cliPath: cliPath!, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
+  const config = loadConfig(
+    { ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-bench-')) },
+    {
+      apiPort: 0,
+      temporalAddress: process.env.TEMPORAL_ADDRESS ?? dev!.address,
+      taskQueue: `bench-${randomUUID().slice(0, 8)}`,
+      databaseUrl:
+        process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-bench-db-')), 'registry.sqlite')}`,
+    },
+  );
+  const sys = await startSystem(config, { csSimulator: true, jlisSimulator: true });
+  const close = async () => {
+    await sys.close();
+    await dev?.stop();
+  };
+  try {
+    await seedStaff(sys.orm);
+    const api = benchClient(sys.apiUrl);
+    return { sys, api, clerk: await api.login('clerk1'), approver: await api.login('bench'), close };
+  } catch (e) {
+    await close();
+    throw e;
   }
 }

@@ -6,24 +6,15 @@
  * Prints births/s and latency p50/p95/p99 from intake to completion. No assertions.
  *   npm run bench -- [cases=200] [concurrency=10]   (births: half the cases, at most 100)
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../../src/config';
 import { withMod11CheckDigit } from '../../src/domain/check-digits';
 import { addDays, jstDate } from '../../src/domain/dates';
 import { Resident } from '../../src/db/entities';
 import { addResidentCodes } from '../../src/db/resident-code-pool';
-import { seedStaff } from '../../src/db/seed/staff';
 import { generateNewMover } from '../../src/db/seed/demo-town';
-import { startSystem } from '../../src/system';
 import { birthWorkflowId } from '../../src/procedures/birth/workflow';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
-import { benchClient, percentile } from './bench-client';
-import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
+import { percentile, startBenchSystem } from './bench-client';
 
 const N = Math.min(100, Math.max(1, Math.floor(Number(process.argv[2] ?? 200) / 2)));
 const CONCURRENCY = Number(process.argv[3] ?? 10);
@@ -41,30 +32,8 @@ const within = <T>(ms: number, p: Promise<T>, caseId: string): Promise<T> =>
   ]);
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const cliPath = process.env.TEMPORAL_CLI_PATH;
-  if (!process.env.TEMPORAL_ADDRESS && !cliPath)
-    throw new Error('set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH (run through `npm run bench`)');
-  const dev = process.env.TEMPORAL_ADDRESS
-    ? undefined
-    : await startTemporalDevServer({ cliPath: cliPath!, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
-  const address = process.env.TEMPORAL_ADDRESS ?? dev!.address;
-  const config = loadConfig(
-    { ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-bench-')) },
-    {
-      apiPort: 0,
-      temporalAddress: address,
-      taskQueue: `bench-${randomUUID().slice(0, 8)}`,
-      databaseUrl:
-        process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-bench-db-')), 'registry.sqlite')}`,
-    },
-  );
-  const sys = await startSystem(config, { csSimulator: true, jlisSimulator: true });
+  const { sys, api, clerk, approver, close } = await startBenchSystem();
   try {
-    await seedStaff(sys.orm);
-    const api = benchClient(sys.apiUrl);
-    const clerk = await api.login('clerk1');
-    const approver = await api.login('bench');
     const today = jstDate(new Date());
     // the parents: one 転入 through the API
     const m = generateNewMover(1, today);
@@ -118,7 +87,7 @@ async function main() {
           notifier: { kind: 'householdMember' },
           identityDocument: { type: 'myNumberCard' },
         },
-        { 'idempotency-key': `bench-birth-${config.taskQueue}-${i}` },
+        { 'idempotency-key': `bench-birth-${sys.config.taskQueue}-${i}` },
       );
       await api.post(`/api/cases/${caseId}/approve`, approver);
       await within(120_000, sys.temporal.workflow.getHandle(birthWorkflowId(caseId)).result(), caseId);
@@ -126,7 +95,7 @@ async function main() {
     };
 
     await oneBirth(-1); // warm-up
-    console.log(`birth bench: ${N} births, concurrency ${CONCURRENCY}, DB ${config.databaseUrl.split(':')[0]}`);
+    console.log(`birth bench: ${N} births, concurrency ${CONCURRENCY}, DB ${sys.config.databaseUrl.split(':')[0]}`);
     const latencies: number[] = [];
     let next = 0;
     const start = performance.now();
@@ -146,8 +115,7 @@ async function main() {
       .count(Resident, { householdNumber: parent.householdNumber, individualNumberEnc: { $ne: null } });
     console.log(`  個人番号        ${numbered} recorded in the household (J-LIS simulator)`);
   } finally {
-    await sys.close();
-    await dev?.stop();
+    await close();
   }
 }
 

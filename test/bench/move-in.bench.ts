@@ -4,51 +4,19 @@
  * latency p50/p95/p99 from intake to completion, and the PDF render time per certificate. No assertions.
  *   npm run bench -- [cases=200] [concurrency=10]       (DATABASE_URL selects the DB; default: a fresh SQLite file)
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { loadConfig } from '../../src/config';
 import { CertificateIssuance } from '../../src/db/entities';
-import { seedStaff } from '../../src/db/seed/staff';
 import { generateNewMover } from '../../src/db/seed/demo-town';
-import { startSystem } from '../../src/system';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import { certificateInput } from '../support/certificate-fixtures';
-import { benchClient, percentile } from './bench-client';
-import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
-import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
+import { percentile, startBenchSystem } from './bench-client';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 10);
 
 async function main() {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const cliPath = process.env.TEMPORAL_CLI_PATH;
-  if (!process.env.TEMPORAL_ADDRESS && !cliPath)
-    throw new Error('set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH (run through `npm run bench`)');
-  const dev = process.env.TEMPORAL_ADDRESS
-    ? undefined
-    : await startTemporalDevServer({ cliPath: cliPath!, searchAttributes: SEARCH_ATTRIBUTE_TYPES });
-  const address = process.env.TEMPORAL_ADDRESS ?? dev!.address;
-  const config = loadConfig(
-    { ...process.env, JUKI_DATA_DIR: mkdtempSync(join(tmpdir(), 'juki-bench-')) },
-    {
-      apiPort: 0,
-      temporalAddress: address,
-      taskQueue: `bench-${randomUUID().slice(0, 8)}`,
-      databaseUrl:
-        process.env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-bench-db-')), 'registry.sqlite')}`,
-    },
-  );
-  const sys = await startSystem(config, { csSimulator: true, jlisSimulator: true });
+  const { sys, api, clerk, approver, close } = await startBenchSystem();
   try {
-    await seedStaff(sys.orm);
-    const api = benchClient(sys.apiUrl);
-    const clerk = await api.login('clerk1');
-    const approver = await api.login('bench');
     const post = api.post;
     const oneCase = async (i: number) => {
       const m = generateNewMover(1000 + i, new Date().toISOString().slice(0, 10));
@@ -77,7 +45,7 @@ async function main() {
       };
       const t0 = performance.now();
       const { caseId } = await post('/api/cases/move-in', clerk, body, {
-        'idempotency-key': `bench-${config.taskQueue}-${i}`,
+        'idempotency-key': `bench-${sys.config.taskQueue}-${i}`,
       });
       await post(`/api/cases/${caseId}/approve`, approver);
       await sys.temporal.workflow.getHandle(moveInWorkflowId(caseId)).result();
@@ -85,7 +53,7 @@ async function main() {
     };
 
     await oneCase(-1); // warm-up: workflow cache, PDF fonts, DB statements
-    console.log(`move-in bench: ${N} cases, concurrency ${CONCURRENCY}, DB ${config.databaseUrl.split(':')[0]}`);
+    console.log(`move-in bench: ${N} cases, concurrency ${CONCURRENCY}, DB ${sys.config.databaseUrl.split(':')[0]}`);
     const latencies: number[] = [];
     let next = 0;
     const start = performance.now();
@@ -122,8 +90,7 @@ async function main() {
       `  PDF render (ms) p50 ${percentile(pdfMs, 50).toFixed(1)}  p95 ${percentile(pdfMs, 95).toFixed(1)} per one-page 住民票の写し`,
     );
   } finally {
-    await sys.close();
-    await dev?.stop();
+    await close();
   }
 }
 
