@@ -62,3 +62,39 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   await verifyPassword(password, DUMMY_HASH);
   return false;
 }
+
+/** The password policy (issue 14 item 7; seed 000 L2723: 「パスワードの適性のチェック」): at least this many characters. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 200;
+
+/**
+ * What is wrong with a new password, in Japanese (empty = acceptable): at least 12 characters, at most 200, not the
+ * user ID inside it, not one character repeated, and not the current password again.
+ */
+export function passwordProblems(password: string, o: { userId: string; current?: string }): string[] {
+  const out: string[] = [];
+  if ([...password].length < PASSWORD_MIN_LENGTH) out.push(`パスワードは${PASSWORD_MIN_LENGTH}文字以上にしてください`);
+  if ([...password].length > PASSWORD_MAX_LENGTH) out.push(`パスワードは${PASSWORD_MAX_LENGTH}文字以内にしてください`);
+  if (o.userId && password.toLowerCase().includes(o.userId.toLowerCase()))
+    out.push('パスワードにユーザーIDを含めないでください');
+  if (password.length > 0 && new Set(password).size === 1) out.push('同じ文字だけのパスワードは使えません');
+  if (o.current !== undefined && password === o.current) out.push('現在のパスワードとは別のものにしてください');
+  return out;
+}
+
+/** Letters and digits without the look-alikes (0/O, 1/l/I), for a one-time password read off the screen. */
+const ONE_TIME_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
+
+/**
+ * A one-time password (new user, reset): 16 characters from a 56-letter alphabet (about 93 bits), drawn without
+ * modulo bias, shown once on screen; the user must change it at the next login.
+ */
+export function oneTimePassword(length = 16): string {
+  let out = '';
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < 224 && out.length < length) out += ONE_TIME_ALPHABET[b % ONE_TIME_ALPHABET.length];
+    }
+  }
+  return out;
+}

@@ -11,6 +11,10 @@ export class StaffUser {
   failedLogins = 0;
   lockedUntil?: Date;
   validUntil?: Date; // automatic expiry (transfer / retirement)
+  /** The first day of use (a transfer in): before it the user cannot log in. */
+  validFrom?: Date;
+  /** A one-time password (new user, reset) is in use: every screen but the password change is closed until changed. */
+  mustChangePassword = false;
   createdAt: Date = new Date();
   /** The last successful login: failures before it do not count towards the lock (login_attempt). */
   lastLoginAt?: Date;
@@ -28,6 +32,8 @@ export const StaffUserSchema = new EntitySchema<StaffUser>({
     failedLogins: { type: 'integer' },
     lockedUntil: { type: 'datetime', nullable: true },
     validUntil: { type: 'datetime', nullable: true },
+    validFrom: { type: 'datetime', nullable: true },
+    mustChangePassword: { type: 'boolean' },
     createdAt: { type: 'datetime' },
     lastLoginAt: { type: 'datetime', nullable: true },
   },
@@ -195,6 +201,34 @@ export const CredentialRecoverySchema = new EntitySchema<CredentialRecovery>({
     id: { type: 'string', length: 36, primary: true },
     userId: { type: 'string', length: 64 },
     reason: { type: 'string', length: 200 },
+    requestedBy: { type: 'string', length: 64 },
+    requestedAt: { type: 'datetime' },
+    approvedBy: { type: 'string', length: 64, nullable: true },
+    approvedAt: { type: 'datetime', nullable: true },
+    state: { type: 'string', length: 8 },
+  },
+});
+
+/**
+ * A password reset (four-eyes, issue 14 item 7): one security administrator asks, another approves; approval sets a
+ * one-time password, shown once to the approver, which the user must change at the next login.
+ */
+export class PasswordReset {
+  id!: string;
+  userId!: string;
+  requestedBy!: string;
+  requestedAt: Date = new Date();
+  approvedBy?: string;
+  approvedAt?: Date;
+  state: 'PENDING' | 'DONE' = 'PENDING';
+}
+
+export const PasswordResetSchema = new EntitySchema<PasswordReset>({
+  class: PasswordReset,
+  tableName: 'password_reset',
+  properties: {
+    id: { type: 'string', length: 36, primary: true },
+    userId: { type: 'string', length: 64 },
     requestedBy: { type: 'string', length: 64 },
     requestedAt: { type: 'datetime' },
     approvedBy: { type: 'string', length: 64, nullable: true },

@@ -48,6 +48,7 @@ export async function seedStaff(
         passwordHash: passwordHash ?? (await hashPassword(password)),
         active: true,
         failedLogins: 0,
+        mustChangePassword: false,
         createdAt: new Date(),
       }),
     );
