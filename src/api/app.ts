@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { keyBytes } from '../config';
 import type { ApiDeps } from './api-deps';
+import { adminRouter } from './admin-router';
 import { authenticate, login, logout, staffOf } from './auth';
 import { casesRouter } from './cases-router';
 import { certificatesRouter } from './certificates-router';
@@ -79,6 +80,11 @@ export function createApiApp(deps: ApiDeps): express.Express {
     res.status(204).end();
   });
   app.get('/api/me', (_req, res) => res.json(staffOf(res)));
+  app.post('/api/auth/password', async (req, res) => {
+    await services.staffAdmin.changeOwnPassword(staffOf(res), res.locals.token as string, req.body);
+    res.status(204).end();
+  });
+  app.use('/api/admin', adminRouter(services.staffAdmin));
   app.use('/api/cases', casesRouter(services, deps.procedures));
   app.use('/api/certificates', certificatesRouter(services));
   app.use('/api/support-measures', supportMeasuresRouter(services.supportMeasures));

@@ -96,7 +96,7 @@ export async function login(deps: LoginDeps, body: unknown, ip: string | undefin
     return new ApiError(401, 'LOGIN_FAILED', LOGIN_FAILED_MESSAGE);
   };
   if (addressFailures >= cfg.maxFailedPerAddress) throw await fail('address throttled', false);
-  if (!user || !user.active || (user.validUntil && user.validUntil < now))
+  if (!user || !user.active || (user.validUntil && user.validUntil < now) || (user.validFrom && user.validFrom > now))
     throw await fail('unknown or inactive user', true);
   if (user.lockedUntil && user.lockedUntil > now) throw await fail('locked', false);
   if (!terminal) throw await fail('unregistered terminal', true);
@@ -136,6 +136,8 @@ export async function login(deps: LoginDeps, body: unknown, ip: string | undefin
     token,
     expiresAt: expiresAt.toISOString(),
     user: { userId, displayName: user.displayName, roles: user.roles, terminalId },
+    /** A one-time password is in use: only the password change (`POST /api/auth/password`) is open until it is done. */
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
@@ -144,7 +146,7 @@ export async function login(deps: LoginDeps, body: unknown, ip: string | undefin
  * the last login and the end of the last lock; the lock is set only when none is running (a compare-and-set), so
  * further attempts during the lock neither extend nor renew it.
  */
-async function lockIfOverThreshold(em: EntityManager, user: StaffUser, cfg: StaffAuthConfig, now: Date) {
+export async function lockIfOverThreshold(em: EntityManager, user: StaffUser, cfg: StaffAuthConfig, now: Date) {
   const since = Math.max(
     now.getTime() - cfg.lockMinutes * 60_000,
     user.lastLoginAt?.getTime() ?? 0,
@@ -237,7 +239,8 @@ export const sameSecret = (a: string | undefined, b: string): boolean => {
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const isStateChanging = (req: Request): boolean => STATE_CHANGING.has(req.method);
 
-export type SessionLookup = { ok: true; staff: StaffContext } | { ok: false; reason: 'missing' | 'expired' };
+export type SessionLookup =
+  { ok: true; staff: StaffContext; mustChangePassword: boolean } | { ok: false; reason: 'missing' | 'expired' };
 
 /** Resolves a session token to its staff member; refreshes the idle timer (at most once a minute). */
 export async function resolveSession(
@@ -256,7 +259,13 @@ export async function resolveSession(
   // registered — a revocation ends the session at once
   const user = await em.findOne(StaffUser, { userId: s.userId, active: true });
   const terminal = await em.findOne(Terminal, { terminalId: s.terminalId, active: true });
-  if (!user || !terminal || (user.validUntil && user.validUntil < now) || (user.lockedUntil && user.lockedUntil > now))
+  if (
+    !user ||
+    !terminal ||
+    (user.validUntil && user.validUntil < now) ||
+    (user.validFrom && user.validFrom > now) ||
+    (user.lockedUntil && user.lockedUntil > now)
+  )
     return { ok: false, reason: 'expired' };
   if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
     s.lastSeenAt = now;
@@ -265,6 +274,7 @@ export async function resolveSession(
   return {
     ok: true,
     staff: { userId: user.userId, displayName: user.displayName, roles: user.roles, terminalId: s.terminalId, ip },
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
@@ -275,6 +285,9 @@ export async function denyCsrf(orm: MikroORM, staff: StaffContext, req: Request)
   });
   throw new ApiError(403, 'CSRF_FAILED', '画面の有効期限が切れたか、不正な送信です。画面を開き直してください');
 }
+
+/** The API routes a user with a one-time password may call. */
+const PASSWORD_CHANGE_OPEN = new Set(['POST /api/auth/password', 'POST /api/auth/logout', 'GET /api/me']);
 
 /**
  * Every API call is made by an authenticated staff user: a bearer token, or the browser's session cookie. A
@@ -295,6 +308,13 @@ export function authenticate(orm: MikroORM) {
     res.locals.token = token;
     if (!bearer && isStateChanging(req) && !sameSecret(req.get(CSRF_HEADER), csrfTokenFor(token)))
       await denyCsrf(orm, session.staff, req);
+    // a one-time password (new user, reset) opens only the password change, who-am-I and logout
+    if (session.mustChangePassword && !PASSWORD_CHANGE_OPEN.has(`${req.method} ${req.baseUrl}${req.path}`))
+      throw new ApiError(
+        403,
+        'PASSWORD_CHANGE_REQUIRED',
+        '初期パスワードのままです。先にパスワードを変更してください（POST /api/auth/password）',
+      );
     next();
   };
 }

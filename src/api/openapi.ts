@@ -1,6 +1,7 @@
 import type { ProcedureTable } from '../procedures/table';
 import { LoginRequestSchema } from './auth';
 import { inboundPaths, moreSchemas, workPaths } from './openapi-more';
+import { adminPaths, adminSchemas } from './openapi-admin';
 import { supportPaths, supportSchemas } from './openapi-support';
 import { ResidentRecordCopyRequestSchema } from '../procedures/resident-record-copy/schema';
 import { MoveInNoticeSchema } from '../partners/cs-messages';
@@ -115,6 +116,7 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
       LoginRequest: LoginRequestSchema,
       ...moreSchemas,
       ...supportSchemas,
+      ...adminSchemas,
       CaseSummary: {
         type: 'object',
         properties: {
@@ -145,6 +147,7 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
     ...workPaths,
     ...inboundPaths,
     ...supportPaths,
+    ...adminPaths,
     ...intakePaths(procedures),
     ...modulePaths(procedures),
     '/api/health': {

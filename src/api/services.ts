@@ -12,6 +12,7 @@ import { authorize } from './authorize';
 import { caseService } from './case-service';
 import type { IntakeResult } from './case-intake';
 import { ApiError } from './errors';
+import { staffAdminService } from './staff-admin-service';
 import { staffAuthService } from './staff-auth-router';
 import { supportMeasureService } from './support-measures-service';
 
@@ -28,6 +29,8 @@ export function createApiServices(deps: ApiDeps) {
     /** The 支援措置 / 抑止 register (domain.md §8.6). */
     supportMeasures: supportMeasureService(deps),
     staffAuth: staffAuthService(deps),
+    /** Staff users (issue 14 item 7): the security administrator's screens and everyone's password change. */
+    staffAdmin: staffAdminService(deps),
 
     /** 仮登録 of a counter notification: the procedure's intake (`path`: move-in, move-out, …) from the table. */
     async intake(staff: StaffContext, path: string, body: unknown, idempotencyKey?: string): Promise<IntakeResult> {

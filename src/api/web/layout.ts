@@ -30,6 +30,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; key: string; show: (role
   { href: '/dashboard', label: 'ダッシュボード', key: 'd', show: (r) => can.readCases(r) },
   { href: '/support-measures', label: '支援措置・抑止', key: 'm', show: (r) => can.manageSupportMeasures(r) },
   { href: '/audit', label: '監査ログ', key: 'l', show: (r) => r.includes(Role.AUDITOR) },
+  { href: '/admin/users', label: '職員管理', key: 'i', show: (r) => can.administerStaffAuth(r) },
   { href: '/staff-auth', label: '端末・生体認証', key: 'a', show: (r) => can.administerStaffAuth(r) },
 ];
 
@@ -53,6 +54,7 @@ export function page(o: PageOptions): string {
     <span class="user-name">${ctx.staff.displayName}（${ctx.staff.userId}）</span>
     <span class="user-roles">${rolesText(ctx.staff.roles)}</span>
     <span class="user-terminal">端末 ${ctx.staff.terminalId}</span>
+    <a href="/password" class="btn-small">パスワード変更</a>
     <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn-small">ログアウト</button></form>
   </div>`;
   const doc = html`<!doctype html>

@@ -43,6 +43,10 @@ export function webSession(orm: MikroORM, labels: CaseLabels) {
         await denyCsrf(orm, session.staff, req);
     }
     res.locals.staff = session.staff;
+    res.locals.mustChangePassword = session.mustChangePassword;
+    // a one-time password (new user, reset): nothing but the password change and logout until it is changed
+    if (session.mustChangePassword && req.path !== '/password' && req.path !== '/logout')
+      return void res.redirect(303, '/password');
     res.locals.web = {
       staff: session.staff,
       token,

@@ -5,6 +5,8 @@ import { ApiError } from '../errors';
 import { html } from './html';
 import { page } from './layout';
 import { installActionRoutes } from './pages/action-routes';
+import { installAdminRoutes } from './pages/admin-page';
+import { installPasswordRoutes } from './pages/password-page';
 import { installAuditRoutes } from './pages/audit-page';
 import { installCaseRoutes } from './pages/case-page';
 import { installLoginRoutes } from './pages/login-page';
@@ -65,7 +67,7 @@ export function webRouter(deps: WebDeps): Router {
     const { roles } = webOf(res).staff;
     if (can.superviseCases(roles)) return res.redirect(303, '/supervisor');
     if (can.readCases(roles)) return res.redirect(303, '/queues');
-    if (can.administerStaffAuth(roles)) return res.redirect(303, '/staff-auth');
+    if (can.administerStaffAuth(roles)) return res.redirect(303, '/admin/users');
     res.type('html').send(
       page({
         title: 'ようこそ',
@@ -106,6 +108,8 @@ export function webRouter(deps: WebDeps): Router {
   installSupportMeasureRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
   installAuditRoutes(r, { orm: deps.orm, municipalityName }, session);
   installStaffAuthRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
+  installAdminRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
+  installPasswordRoutes(r, { orm: deps.orm, municipalityName, services: deps.services }, session);
   for (const m of deps.procedures.modules) m.installWeb?.(r, deps, session);
   installActionRoutes(r, deps.services, session);
 
