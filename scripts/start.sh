@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm start`: installs what is missing, then brings the whole registry office up on this machine.
+# `npm start [-- --demo]`: installs what is missing, then brings the whole registry office up on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/use-node.sh # Node.js >= 24 first on PATH
@@ -15,4 +15,4 @@ fi
 echo "==> [3/3] starting the system" >&2
 # the demo staff log in with the password alone (README "Security"); production refuses this switch
 export STAFF_SECOND_FACTOR="${STAFF_SECOND_FACTOR:-demo-password}"
-exec node node_modules/.bin/tsx scripts/start.ts
+exec node node_modules/.bin/tsx scripts/start.ts "$@"

@@ -1,7 +1,8 @@
 /**
  * The one-machine system: Temporal dev server (SQLite under data/), registry DB (SQLite by default, MySQL/MariaDB
- * when DATABASE_URL says so), the CS simulator, the worker and the API, with demo data. Ctrl-C stops everything.
- * Started by scripts/start.sh (`npm start`), which installs what is missing first.
+ * when DATABASE_URL says so), the CS simulator, the worker and the API, with demo data in the embedded default
+ * database or with `--demo` (never in production; src/db/seed/start-plan.ts). Ctrl-C stops everything.
+ * Started by scripts/start.sh (`npm start [-- --demo]`), which installs what is missing first.
  */
 import { replenishResidentCodePool } from '../src/activities/resident-code-pool';
 import { CsHttpClient } from '../src/partners/cs-http-client';
@@ -11,6 +12,8 @@ import { loadConfig, keyBytes } from '../src/config';
 import { createPiiCrypto } from '../src/db/pii-crypto';
 import { loadDemoTown } from '../src/db/seed/load-demo';
 import { DEMO_PASSWORD, DEMO_USERS, DEMO_TERMINALS, seedStaff } from '../src/db/seed/staff';
+import { startSeedPlan } from '../src/db/seed/start-plan';
+import { StaffUser } from '../src/db/entities';
 import { startSystem } from '../src/system';
 import { SEARCH_ATTRIBUTE_TYPES } from '../src/workflows/search-attributes';
 import { startTemporalDevServer, type RunningDevServer } from './lib/temporal-dev-server';
@@ -18,6 +21,9 @@ import { startTemporalDevServer, type RunningDevServer } from './lib/temporal-de
 const step = (s: string) => console.log(`==> ${s}`);
 
 async function main() {
+  // decided before anything starts: `--demo` in production is refused with its reason
+  const plan = startSeedPlan({ argv: process.argv.slice(2), env: process.env });
+  if ('refused' in plan) throw new Error(plan.refused);
   Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
   let config = loadConfig();
   let dev: RunningDevServer | undefined;
@@ -51,20 +57,30 @@ async function main() {
       portalSimulator: { port: Number(new URL(config.portalUrl).port) },
       log: (l) => console.log(`    ${l}`),
     });
-    step('demo data: staff, terminals and the town of さくら市');
-    await seedStaff(sys.orm);
-    const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
-    const town = await loadDemoTown(sys.orm, pii, { municipalityCode: sys.config.municipalityCode });
-    console.log(
-      `    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`,
-    );
+    let residentRecordCodes: string[] = [];
+    if (plan.demo) {
+      step(`demo data (${plan.reason}): staff, terminals and the town of さくら市`);
+      await seedStaff(sys.orm);
+      const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
+      const town = await loadDemoTown(sys.orm, pii, { municipalityCode: sys.config.municipalityCode });
+      residentRecordCodes = town.residentRecordCodes;
+      console.log(
+        `    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`,
+      );
+    } else {
+      step(`no demo data (${plan.reason})`);
+      if (!(await sys.orm.em.fork().count(StaffUser, {})))
+        console.log(
+          '    no staff users yet: create the first security administrator with `npm run admin:create -- <userId> <氏名> <terminalId>`',
+        );
+    }
     const csAdmin = (path: string, body: unknown) =>
       fetch(`${sys!.csUrl}/cs/v1/_admin/${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${config.csToken}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    await csAdmin('registered', { residentRecordCodes: town.residentRecordCodes });
+    if (residentRecordCodes.length) await csAdmin('registered', { residentRecordCodes });
     // the simulated CS delivers messages addressed to this town (転入通知, 転出証明書情報, 送信依頼) to its inbound API
     await csAdmin('routes', {
       municipalityCode: config.municipalityCode,
@@ -85,13 +101,17 @@ async function main() {
 
   console.log(`
 住民記録 案件管理システム is running.
-  Web UI        ${sys.apiUrl}/   (窓口・決裁・監督者の画面; log in with a demo user below)
+  Web UI        ${sys.apiUrl}/   (窓口・決裁・監督者の画面${plan.demo ? '; log in with a demo user below' : ''})
   API           ${sys.apiUrl}/api   (OpenAPI: ${sys.apiUrl}/api/openapi.json, health: ${sys.apiUrl}/api/health)
   Temporal UI   ${config.temporalUiUrl}
   CS simulator  ${sys.csUrl}/cs/v1/health   J-LIS simulator ${sys.jlisUrl}/jlis/v1/health
   マイナポータル  ${sys.portalUrl}/portal-sim/v1/health (simulator: submits signed online 転出届 to ${sys.apiUrl}/portal/v1)
-  Demo users    ${DEMO_USERS.map((u) => `${u.userId} (${u.roles.join(',')})`).join(', ')}
-                password: ${DEMO_PASSWORD}   terminals: ${DEMO_TERMINALS.map((t) => t.terminalId).join(', ')}
+${
+  plan.demo
+    ? `  Demo users    ${DEMO_USERS.map((u) => `${u.userId} (${u.roles.join(',')})`).join(', ')}
+                password: ${DEMO_PASSWORD}   terminals: ${DEMO_TERMINALS.map((t) => t.terminalId).join(', ')}`
+    : '  Staff         no demo users in this database (staff: 職員管理 /admin/users; the first: npm run admin:create)'
+}
   Try a move-in: see README "Drive a move-in with curl"; an online 転出: README "An online 転出 from the portal simulator".
 Press Ctrl-C to stop.`);
 
