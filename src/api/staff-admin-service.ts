@@ -267,6 +267,7 @@ export function staffAdminService(deps: { orm: MikroORM; config: { staffAuth: St
     },
 
     async setRoles(staff: StaffContext, userId: string, body: unknown, fn = 'POST /api/admin/users/:userId/roles') {
+      await gate(staff, fn);
       const { roles } = valid(validateRoles(body));
       return change(staff, fn, 'roles', userId, (u) => {
         const before = u.roles;
@@ -281,6 +282,7 @@ export function staffAdminService(deps: { orm: MikroORM; config: { staffAuth: St
       body: unknown,
       fn = 'POST /api/admin/users/:userId/validity',
     ) {
+      await gate(staff, fn);
       const b = valid(validateValidity(body));
       const problem = validityProblem(b.validFrom, b.validUntil);
       if (problem)
