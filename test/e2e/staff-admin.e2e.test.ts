@@ -55,7 +55,8 @@ describe('e2e: 職員管理 and パスワード変更', () => {
 
   it('an administrator creates a clerk; the clerk logs in with the one-time password and must change it first', async () => {
     const admin = await loginAs(browser, sys.apiUrl, 'secadmin1');
-    expect(new URL(admin.url()).pathname).toBe('/admin/users'); // the administrator's start page
+    await submit(admin, 'nav a[href="/admin/users"]'); // the menu's 職員管理 (Alt+I)
+    expect(new URL(admin.url()).pathname).toBe('/admin/users');
     await admin.fill('#f-userId', 'clerk-e2e');
     await admin.fill('#f-displayName', '新人　花子');
     await admin.check('#f-new-role-clerk');

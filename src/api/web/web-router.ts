@@ -67,7 +67,7 @@ export function webRouter(deps: WebDeps): Router {
     const { roles } = webOf(res).staff;
     if (can.superviseCases(roles)) return res.redirect(303, '/supervisor');
     if (can.readCases(roles)) return res.redirect(303, '/queues');
-    if (can.administerStaffAuth(roles)) return res.redirect(303, '/admin/users');
+    if (can.administerStaffAuth(roles)) return res.redirect(303, '/staff-auth');
     res.type('html').send(
       page({
         title: 'ようこそ',
