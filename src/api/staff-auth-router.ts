@@ -101,16 +101,9 @@ export function staffAuthService(deps: { orm: MikroORM; config: { staffAuth: Sta
       const em = orm.em.fork();
       const t = await em.findOne(Terminal, { terminalId });
       if (!t) throw new ApiError(404, 'NOT_FOUND', 'その端末は登録されていません');
-      const now = new Date();
-      if (t.active) Object.assign(t, { active: false, revokedAt: now, revokedBy: staff.userId });
-      // the authenticators bound to a retired terminal go with it (a terminal registered again needs new enrolments)
-      const credentialsRevoked = await em.nativeUpdate(
-        StaffCredential,
-        { terminalId: t.terminalId, revokedAt: null },
-        { revokedAt: now, revokedBy: staff.userId },
-      );
+      if (t.active) Object.assign(t, { active: false, revokedAt: new Date(), revokedBy: staff.userId });
       await em.flush();
-      await record(staff, fn, { terminalId: t.terminalId, step: 'revoke', credentialsRevoked });
+      await record(staff, fn, { terminalId: t.terminalId, step: 'revoke' });
       return { terminalId: t.terminalId, status: 'REVOKED' };
     },
 

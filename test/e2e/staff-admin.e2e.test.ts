@@ -57,6 +57,14 @@ describe('e2e: 職員管理 and パスワード変更', () => {
     const admin = await loginAs(browser, sys.apiUrl, 'secadmin1');
     await submit(admin, 'nav a[href="/admin/users"]'); // the menu's 職員管理 (Alt+I)
     expect(new URL(admin.url()).pathname).toBe('/admin/users');
+    // bad input: every field named with its rule, nothing created
+    await admin.fill('#f-userId', 'clerk e2e!');
+    await submit(admin, '#new-user button[type="submit"]');
+    const refused = await admin.locator('#notice').innerText();
+    expect(refused).toContain('ユーザーID（半角英数字と . _ -、64文字以内）: 使えない文字が含まれています');
+    expect(refused).toContain('氏名: 入力してください');
+    expect(refused).toContain('権限（1つ以上）: 1つ以上選んでください');
+    expect(await sys.orm.em.fork().count(StaffUser, {})).toBe(11);
     await admin.fill('#f-userId', 'clerk-e2e');
     await admin.fill('#f-displayName', '新人　花子');
     await admin.check('#f-new-role-clerk');

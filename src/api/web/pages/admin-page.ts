@@ -29,13 +29,23 @@ const FIELD_LABEL: Record<string, string> = {
   validUntil: '有効期間の終了日',
 };
 
+const RULE_TEXT: Record<string, string> = {
+  required: '入力してください',
+  minLength: '入力してください',
+  minItems: '1つ以上選んでください',
+  maxLength: '長すぎます',
+  pattern: '使えない文字が含まれています',
+  enum: '選べない値です',
+  format: '日付が正しくありません',
+};
+
 /** A refusal as a notice: the field errors by their Japanese field names, else the code and message. */
 const refusal = (status: number, body: ApiErrorBody): Notice => ({
   kind: 'error',
   text: body.errors?.length ? '入力内容を確認してください。' : refusalNotice(status, body),
   details: body.errors?.map((e) => {
     const key = e.field.replace(/^\//, '').split('/')[0] ?? '';
-    return `${FIELD_LABEL[key] ?? key}: ${e.rule === 'afterValidFrom' ? e.message : '入力に誤りがあります'}`;
+    return `${FIELD_LABEL[key] ?? key}: ${e.rule === 'afterValidFrom' ? e.message : (RULE_TEXT[e.rule] ?? '入力に誤りがあります')}`;
   }),
 });
 
