@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditAction, AuditLog, StaffCredential, StaffUser, Terminal } from '../../src/db/entities';
+import { verifyAuditChain } from '../../src/db/audit-chain';
 import { createFirstSecurityAdmin } from '../../src/db/first-admin';
 import { openRegistryDb } from '../../src/db/orm';
 import { DEMO_PASSWORD, seedStaff } from '../../src/db/seed/staff';
@@ -316,5 +317,13 @@ describe('staff administration (/api/admin, /api/auth/password)', () => {
     await expect(
       createFirstSecurityAdmin(sys.orm, { userId: 'sec-third', displayName: '三代　管理', terminalId: 'T-HONCHO-01' }),
     ).rejects.toThrow(/exists already/);
+  });
+
+  it('every administration row above is part of an unbroken audit hash chain', async () => {
+    const chain = await verifyAuditChain(sys.orm);
+    expect(chain.ok).toBe(true);
+    expect(
+      await sys.orm.em.fork().count(AuditLog, { action: AuditAction.AUTH_ADMIN, chainSeq: { $ne: null } }),
+    ).toBeGreaterThan(15);
   });
 });
