@@ -117,5 +117,7 @@ export const CaseAction = {
   ACTIVITY_FAILED: 'ACTIVITY_FAILED',
   PORTAL_NOTIFIED: 'PORTAL_NOTIFIED',
   ANNEX_NOTICE_RECORDED: 'ANNEX_NOTICE_RECORDED',
+  /** 転居: the new address written on a presented 個人番号カード (券面記載), the 署名用電子証明書 to re-issue. */
+  CARD_FACE_ENDORSED: 'CARD_FACE_ENDORSED',
 } as const;
 export type CaseAction = (typeof CaseAction)[keyof typeof CaseAction];
