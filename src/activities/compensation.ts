@@ -205,6 +205,12 @@ function restorable(s: ResidentItems): Partial<ResidentItems> {
       'confirmedDestinationAddress',
       'confirmedMoveOutDate',
       'moveInNoticeDate',
+      // a cancelled 転居 restores an address without 方書 / 郵便番号, or a household without a recorded 世帯主名
+      'addressSupplement',
+      'postalCode',
+      'addressCode',
+      'previousAddress',
+      'householdHeadName',
     ].map((k) => [k, undefined]),
   );
   return { ...cleared, ...items };
