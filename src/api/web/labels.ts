@@ -130,6 +130,8 @@ export const actionLabel: Record<string, string> = {
   ANNEX_NOTICE_RECORDED: '附票記載事項通知を記録（本籍地が当市または不明）',
   CONFIRM_REVIEW: '審査の確定',
   REQUEST_CONTACT: '申請者へ連絡',
+  WITHDRAW: '取下げ（入力者）',
+  CORRECT: '申請内容の訂正',
 };
 
 /** Workflow steps (activity types) as clerks know them. */
