@@ -5,7 +5,7 @@ import { addDays, toWareki } from '../../src/domain/dates';
 import { ORIGIN_TOWN, randomIndividualNumber, randomResidentRecordCode, today } from '../support/fixtures';
 import { piiOf } from '../support/harness';
 import { eventually, type TestSystem } from '../support/system-harness';
-import { launchBrowser, loginAs, reloadUntil, shot } from './support/browser';
+import { launchBrowser, loginAs, shot } from './support/browser';
 import { caseJson, intakeMoveIn, startE2eSystem } from './support/e2e-system';
 
 /**
