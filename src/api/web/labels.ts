@@ -148,6 +148,8 @@ export const actionLabel: Record<string, string> = {
   CARD_FACE_ENDORSED: '個人番号カードの券面記載（新住所の追記。署名用電子証明書は再発行が必要）',
   CONFIRM_REVIEW: '審査の確定',
   REQUEST_CONTACT: '申請者へ連絡',
+  WITHDRAW: '取下げ（入力者）',
+  CORRECT: '申請内容の訂正',
 };
 
 /** Workflow steps (activity types) as clerks know them. */
