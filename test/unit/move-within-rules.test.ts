@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileSchema } from '../../src/domain/ajv';
 import { DEFAULT_MOVE_RULES } from '../../src/domain/move-deadlines';
-import { moveWithinBody } from '../../src/procedures/move-within/form';
+import { moveWithinBody, moveWithinFormValues, rowValues } from '../../src/procedures/move-within/form';
 import {
   evaluateMoveWithin,
   nonAddressChanges,
@@ -307,5 +307,32 @@ describe('転居届 schema and form', () => {
     });
     expect(body.movers[0]).not.toHaveProperty('relationshipToHead');
     expect(validate(body).ok).toBe(true);
+  });
+
+  it('a stored 転居届 goes back into the form for 訂正して再提出 (the inverse of the body builder)', () => {
+    const app = partial({
+      movers: [mover(WIFE, { cardPresented: true }), mover(CHILD, { relationshipToHead: '子' })],
+      notificationDate: '2026-12-02',
+      certificateRequest: { includeHouseholdHead: true },
+    });
+    const stored = evaluateMoveWithin(app, facts({}, app)).stored;
+    const values = moveWithinFormValues(stored);
+    expect(values.from).toBe(WIFE.addresseeNumber);
+    // the form draws the household from the registry: the values land on the rows of those persons
+    const rows = rowValues(
+      values,
+      HOUSEHOLD.map((r) => r.addresseeNumber),
+    );
+    const hidden = Object.fromEntries(
+      HOUSEHOLD.flatMap((r, i) => [
+        [`p${i}.addresseeNumber`, r.addresseeNumber],
+        [`p${i}.familyName`, r.familyName],
+        [`p${i}.givenName`, r.givenName],
+        [`p${i}.birthDate`, r.birthDate],
+        [`p${i}.sex`, r.sex],
+      ]),
+    );
+    expect(rows).toMatchObject({ 'p1.selected': '1', 'p1.card': '1', 'p2.selected': '1', 'p2.relationship': '子' });
+    expect(moveWithinBody({ ...hidden, ...rows }).body).toEqual(app);
   });
 });

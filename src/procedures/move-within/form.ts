@@ -3,12 +3,14 @@ import type { ErrorMapping } from '../../api/web/intake/field-errors';
 import {
   certificateRequestOf,
   checked,
+  commonFormValues,
   compact,
   dateOf,
   postalCodeOf,
+  putValue,
   type FormValues,
 } from '../../api/web/intake/form-input';
-import type { MoveWithinApplication } from './schema';
+import type { MoveWithinApplication, StoredMoveWithinApplication } from './schema';
 
 /**
  * 転居届 form (domain spec §4.9) → the body of POST /api/cases/move-within. The household of the person the form was
@@ -127,3 +129,41 @@ export const moveWithinErrorMapping: ErrorMapping = {
     certIndividualNumber: { label: '個人番号の記載' },
   },
 };
+
+/**
+ * The stored 転居届 back into the form (訂正して再提出; `web.formValues`): the inverse of `moveWithinBody`. The member
+ * rows are drawn from the registry when the form opens, so per-person values are keyed by 宛名番号 here
+ * (`mv.<宛名番号>.selected`, `.card`, `.relationship`, `.remainingRelationship`) and `rowValues` puts them on the rows.
+ * `from` is the first mover (the form lists that person's household). No 個人番号 is on this form.
+ */
+export function moveWithinFormValues(stored: unknown): FormValues {
+  const a = stored as StoredMoveWithinApplication;
+  const f: FormValues = { from: a.movers[0]?.addresseeNumber ?? '' };
+  for (const m of a.movers) {
+    f[`mv.${m.addresseeNumber}.selected`] = '1';
+    putValue(f, `mv.${m.addresseeNumber}.card`, m.cardPresented);
+    putValue(f, `mv.${m.addresseeNumber}.relationship`, m.relationshipToHead);
+  }
+  for (const r of a.remainingHouseholdHead?.relationships ?? [])
+    putValue(f, `mv.${r.addresseeNumber}.remainingRelationship`, r.relationshipToHead);
+  putValue(f, 'remainingHead', a.remainingHouseholdHead?.newHeadAddresseeNumber);
+  putValue(f, 'householdMode', a.household.mode);
+  putValue(f, 'newHead', a.household.newHeadAddresseeNumber);
+  putValue(f, 'joinHousehold', a.household.householdNumber);
+  putValue(f, 'address', a.newAddress.address);
+  putValue(f, 'addressSupplement', a.newAddress.addressSupplement);
+  putValue(f, 'postalCode', a.newAddress.postalCode);
+  putValue(f, 'moveDate', a.moveDate);
+  return commonFormValues(f, a);
+}
+
+/** `mv.<宛名番号>.<field>` values onto the form's member rows (`p{i}.<field>`, in the order the rows are drawn). */
+export function rowValues(f: FormValues, addresseeNumbers: readonly string[]): FormValues {
+  const out: FormValues = {};
+  for (const [k, v] of Object.entries(f)) {
+    const m = /^mv\.(\d{7})\.(\w+)$/.exec(k);
+    if (!m) out[k] = v;
+    else if (addresseeNumbers.includes(m[1]!)) out[`p${addresseeNumbers.indexOf(m[1]!)}.${m[2]}`] = v;
+  }
+  return out;
+}

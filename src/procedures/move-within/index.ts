@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { moveWithinActivities } from './commit';
+import { moveWithinFormValues } from './form';
 import { moveWithinDefinition } from './definition';
 import { moveWithinIntake } from './intake';
 import { installMoveWithinRoutes } from './page';
@@ -21,5 +22,6 @@ export const moveWithin = {
       links: [{ href: '/search', label: '住民検索から転居届を作成', id: 'menu-move-within', primary: true }],
     },
     installForm: installMoveWithinRoutes,
+    formValues: moveWithinFormValues,
   },
 } satisfies CaseProcedureModule;

@@ -24,9 +24,10 @@ import {
   textField,
 } from '../../api/web/intake/form-controls';
 import { checked, formValues, type FormValues } from '../../api/web/intake/form-input';
-import { formRequestId, submitIntake } from '../../api/web/intake/intake-submit';
+import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
+import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
 import type { WebDeps } from '../../api/web/web-deps';
-import { MAX_MEMBERS, moveWithinBody, moveWithinErrorMapping, toRowPointers } from './form';
+import { MAX_MEMBERS, moveWithinBody, moveWithinErrorMapping, rowValues, toRowPointers } from './form';
 
 const NO_ERRORS: MappedErrors = { byField: {}, summary: [] };
 const ADDRESSEE = /^\d{7}$/;
@@ -180,10 +181,23 @@ export function installMoveWithinRoutes(r: Router, deps: WebDeps, session: Reque
     await render(res, from, i >= 0 ? { [`p${i}.selected`]: '1' } : {}, randomUUID(), NO_ERRORS);
   });
 
+  // ?correct=<caseId>: the form of a returned case, pre-filled from its stored application (訂正して再提出)
+  r.get('/intake/move-within', session, gate, async (req, res) => {
+    const stored = await correctionPrefill(deps, req, res);
+    if (!stored?.from || !ADDRESSEE.test(stored.from))
+      throw new WebError(400, '転居する方が指定されていません。住民検索から開いてください。');
+    const members = await householdOf(deps.orm, stored.from);
+    const f = rowValues(
+      stored,
+      members.map((m) => m.addresseeNumber),
+    );
+    await render(res, stored.from, f, randomUUID(), NO_ERRORS);
+  });
+
   r.post('/intake/move-within', session, gate, async (req, res) => {
     const ctx = webOf(res);
     const from = fromOf(req);
-    const f = formValues(req.body);
+    const f = await postedForm(deps, req, res, formValues(req.body));
     const requestId = formRequestId(req.body) ?? randomUUID();
     const { body, rowOfMover } = moveWithinBody(f);
     const outcome = await submitIntake(
@@ -196,12 +210,7 @@ export function installMoveWithinRoutes(r: Router, deps: WebDeps, session: Reque
       (e) => toRowPointers(e, rowOfMover),
     );
     if (!outcome.ok) return render(res, from, f, requestId, outcome.errors, outcome.status);
-    setFlash(req, res, {
-      kind: 'ok',
-      text: outcome.created
-        ? `転居届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。`
-        : `この転居届は受付済みです（案件番号 ${outcome.caseId}）。`,
-    });
+    setFlash(req, res, { kind: 'ok', text: intakeDoneText(outcome, '転居届') });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }
