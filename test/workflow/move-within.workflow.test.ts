@@ -5,6 +5,7 @@ import { CaseAction, CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason, EntryBasis } from '../../src/domain/change-reason';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import {
+  AddressAnnexNoticeRecord,
   CaseActionLog,
   CaseRecord,
   CertificateIssuance,
@@ -152,6 +153,17 @@ describe('転居 workflow (time-skipping)', () => {
       });
     }
     expect(await em().count(CertificateIssuance, { caseId, certificateType: 'residentRecordCopy' })).toBe(1);
+    // one 附票記載事項通知 per mover with a 本籍 (MOVE_WITHIN, the new address): sent to the 本籍地 or kept here
+    const sent = h.cs.annexNotices.filter((n) => n.idempotencyKey.includes(caseId)).map((n) => n.notice);
+    const kept = await em().find(AddressAnnexNoticeRecord, { caseId });
+    expect(sent.length + kept.length).toBe([wife!, child!].filter((p) => p.registeredDomicile).length);
+    expect(sent.length + kept.length).toBeGreaterThan(0);
+    for (const n of sent)
+      expect(n).toMatchObject({
+        event: 'MOVE_WITHIN',
+        address: `${NEW_ADDRESS.address}　${NEW_ADDRESS.addressSupplement}`,
+      });
+    expect(kept.every((k) => k.event === 'MOVE_WITHIN')).toBe(true);
     const endorsed = await em().find(CaseActionLog, { caseId, action: CaseAction.CARD_FACE_ENDORSED });
     expect(endorsed.map((a) => a.detail?.addresseeNumber)).toEqual([wife!.addresseeNumber]);
     expect(endorsed[0]!.detail).toMatchObject({ signingCertificateReissue: true });
