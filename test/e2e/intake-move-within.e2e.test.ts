@@ -139,4 +139,59 @@ describe('e2e: 転居届 of part of a household', () => {
     await shot(page, '84-intake-move-within-errors');
     await page.context().close();
   });
+
+  it('a returned 転居届 is corrected on the same form (pre-filled, 差戻し reason shown) and approved', async () => {
+    const members = await demoHousehold(sys.orm, 6, 2);
+    const clerk = await loginAs(browser, sys.apiUrl, 'clerk1');
+    await searchAndPick(clerk, members[0]!, '転居届を作成');
+    for (let i = 1; i < members.length; i++) await clerk.check(`#f-p${i}-selected`);
+    await clerk.check('#f-householdMode-whole');
+    await clerk.fill('#f-address', NEW_ADDRESS);
+    await clerk.fill('#f-addressSupplement', 'さくらハイツ301号室');
+    await clerk.fill('#f-moveDate', toWareki(addDays(today(), -1)));
+    await clerk.check('#f-notifierKind-self');
+    await clerk.selectOption('#f-identityDocument', 'driversLicence');
+    await Promise.all([clerk.waitForURL(/\/cases\/MW-/), clerk.click('.form-actions button.btn-primary')]);
+    const caseId = new URL(clerk.url()).pathname.split('/').pop()!;
+
+    const approverToken = await sys.login('approver1');
+    await eventually(async () =>
+      (await caseJson(sys, approverToken, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined,
+    );
+    const approver = await loginAs(browser, sys.apiUrl, 'approver1');
+    await approver.goto(`/cases/${caseId}`);
+    await approver.fill('#action-request-changes-reason', '方書の部屋番号を届書と照合してください');
+    await Promise.all([
+      approver.waitForURL(`**/cases/${caseId}`, { waitUntil: 'domcontentloaded' }),
+      approver.click('#action-request-changes button[type="submit"]'),
+    ]);
+    await eventually(async () =>
+      (await caseJson(sys, approverToken, caseId)).status === 'RETURNED' ? true : undefined,
+    );
+
+    await clerk.goto(`/cases/${caseId}`);
+    await Promise.all([clerk.waitForURL('**/intake/move-within?correct=*'), clerk.click('#correct-link')]);
+    expect(await clerk.locator('#correction-reason').innerText()).toBe('方書の部屋番号を届書と照合してください');
+    for (let i = 0; i < members.length; i++) expect(await clerk.isChecked(`#f-p${i}-selected`)).toBe(true);
+    expect(await clerk.isChecked('#f-householdMode-whole')).toBe(true);
+    expect(await clerk.inputValue('#f-address')).toBe(NEW_ADDRESS);
+    expect(await clerk.inputValue('#f-addressSupplement')).toBe('さくらハイツ301号室');
+    await shot(clerk, '85-move-within-correction');
+    await clerk.fill('#f-addressSupplement', 'さくらハイツ302号室');
+    await Promise.all([clerk.waitForURL(`**/cases/${caseId}`), clerk.click('.form-actions button.btn-primary')]);
+    expect(await clerk.locator('#notice').innerText()).toContain('転居届を訂正し');
+    await eventually(async () =>
+      (await caseJson(sys, approverToken, caseId)).status === 'AWAITING_APPROVAL' ? true : undefined,
+    );
+    await approver.goto(`/cases/${caseId}`);
+    await Promise.all([
+      approver.waitForURL(`**/cases/${caseId}`),
+      approver.click('#action-approve button[type="submit"]'),
+    ]);
+    await reloadUntil(approver, '完了', { selector: 'section.summary' });
+    const moved = await sys.orm.em.fork().findOneOrFail(Resident, { addresseeNumber: members[0]!.addresseeNumber });
+    expect(moved).toMatchObject({ address: NEW_ADDRESS, addressSupplement: 'さくらハイツ302号室' });
+    await clerk.context().close();
+    await approver.context().close();
+  });
 });
