@@ -119,6 +119,7 @@ export const DEADLINE_SETTINGS: Record<keyof MoveDeadlineRules, { env: string; m
   onlineWindowAfter: { env: 'ONLINE_WINDOW_DAYS_AFTER', minimum: 0, maximum: 90 },
   onlineSignerMinAge: { env: 'ONLINE_SIGNER_MIN_AGE', minimum: 15, maximum: 120 },
   birthFilingDays: { env: 'BIRTH_FILING_DAYS', minimum: 1, maximum: 90 },
+  moveWithinFilingDays: { env: 'MOVE_WITHIN_FILING_DAYS', minimum: 1, maximum: 90 },
   cardStorageDays: { env: 'CARD_STORAGE_DAYS', minimum: 7, maximum: 730 },
   cardReminderLeadDays: { env: 'CARD_REMINDER_LEAD_DAYS', minimum: 1, maximum: 365 },
   cardValidityAgeBoundary: { env: 'CARD_VALIDITY_AGE_BOUNDARY', minimum: 10, maximum: 30 },

@@ -23,6 +23,7 @@ const ANNEX_EVENTS: Partial<Record<ChangeReason, AnnexEvent>> = {
   [ChangeReason.MOVE_IN_FROM_ABROAD]: AnnexEvent.MOVE_IN,
   [ChangeReason.DOMESTIC_MOVE_OUT]: AnnexEvent.MOVE_OUT,
   [ChangeReason.MOVE_OUT_ABROAD]: AnnexEvent.MOVE_OUT_ABROAD,
+  [ChangeReason.MOVE_WITHIN]: AnnexEvent.MOVE_WITHIN,
 };
 
 /** The 附票記載事項 of one person after a move, from the snapshot the move wrote (domain.md §3.1, §4.1–§4.3). */
@@ -34,7 +35,7 @@ export function annexNoticeBody(s: ResidentItems, event: AnnexEvent): AddressAnn
     registeredDomicile: s.registeredDomicile!,
     familyRegisterHead: s.familyRegisterHead ?? '',
   };
-  if (event === AnnexEvent.MOVE_IN)
+  if (event === AnnexEvent.MOVE_IN || event === AnnexEvent.MOVE_WITHIN)
     return { ...common, address: displayAddress(s), addressEstablishedDate: s.addressEstablishedDate };
   return {
     ...common,

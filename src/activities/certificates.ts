@@ -350,7 +350,8 @@ export function certificateActivities(deps: ActivityDeps) {
       };
       return {
         pdf: await deps.certificates.renderResidentRecordCopy(
-          residentRecordCopyDoc(deps, persons, base, options, () => reason),
+          // a 転居 makes nobody a resident: the 住民となった年月日 stays, with no reason beside it
+          residentRecordCopyDoc(deps, persons, base, options, () => (reason === '転居' ? undefined : reason)),
         ),
         printedItems: options,
       };

@@ -43,8 +43,9 @@ export interface CompensationResult {
  * Cancellation of a case after (or before) 本登録, as appended history (domain.md §3.3: a cancellation is a new
  * 異動 that restores the prior state; standard spec 4.6), in ONE transaction with its outgoing messages:
  * - each person changed by the case gets a snapshot restoring the state before the case, with 異動事由
- *   異動の取消し（減） (undoing a 転入: a record that did not exist before becomes a 除票) or 異動の取消し（増）
- *   (undoing a 転出: the person is a resident again, the planned move-out removed);
+ *   異動の取消し（減） (undoing a 転入: a record that did not exist before becomes a 除票), 異動の取消し（増）
+ *   (undoing a 転出: the person is a resident again, the planned move-out removed) or 異動の取消し（修正） (undoing a
+ *   転居: the prior address and household return; there is no 「転居取消」 reason, domain spec §3.3);
  * - messages of the case not yet sent are withdrawn (never sent); for each one already sent, the partner is told:
  *   a 本人確認情報 update with the cancellation reason to the CS, the 転出証明書情報の取消 to the destination;
  * - held 転出証明書情報 reserved or used by a cancelled 特例転入 is given back (HELD; the purge timer runs again).
@@ -68,7 +69,12 @@ export function compensationActivities(deps: ActivityDeps) {
         const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
         // the procedure's definition says which way its cancellation goes (a case that created records removes them)
         const direction = deps.procedures.definitionOf(row.procedure).compensation;
-        const reason = direction === 'remove' ? ChangeReason.CANCELLATION_REMOVE : ChangeReason.CANCELLATION_RECORD;
+        const reason =
+          direction === 'remove'
+            ? ChangeReason.CANCELLATION_REMOVE
+            : direction === 'amend'
+              ? ChangeReason.CANCELLATION_AMEND
+              : ChangeReason.CANCELLATION_RECORD;
         const today = jstDate(now());
         const note = input.reason ?? (await caseNoteText(em, deps.pii, input.caseId, input.reasonId)) ?? '';
         const cancelReason = input.requestedBy ? `${note}（申請: ${input.requestedBy}／承認: ${input.by}）` : note;
@@ -94,6 +100,8 @@ export function compensationActivities(deps: ActivityDeps) {
         const own = await em.find(ResidentHistory, { caseId: input.caseId }, { orderBy: { historyNumber: 'asc' } });
         const firstOwn = new Map<string, number>();
         own.forEach((h) => firstOwn.has(h.addresseeNumber) || firstOwn.set(h.addresseeNumber, h.historyNumber));
+        // the households the case put people in (a 転居 that formed a new one): emptied by the restore, checked below
+        const householdsOfCase = own.map((h) => h.snapshot.householdNumber).filter((n): n is string => Boolean(n));
         for (const [addresseeNumber, first] of firstOwn) {
           const r = await em.findOneOrFail(Resident, { addresseeNumber });
           const prior = await em.findOne(
@@ -153,7 +161,7 @@ export function compensationActivities(deps: ActivityDeps) {
             individualNumberAccessed: result.outbox > 0,
           });
         }
-        await fixHouseholds(em, result.compensated);
+        await fixHouseholds(em, result.compensated, householdsOfCase);
 
         const held = await em.find(HeldMoveOutCertificate, {
           usedByCaseId: input.caseId,
@@ -197,6 +205,12 @@ function restorable(s: ResidentItems): Partial<ResidentItems> {
       'confirmedDestinationAddress',
       'confirmedMoveOutDate',
       'moveInNoticeDate',
+      // a cancelled 転居 restores an address without 方書 / 郵便番号, or a household without a recorded 世帯主名
+      'addressSupplement',
+      'postalCode',
+      'addressCode',
+      'previousAddress',
+      'householdHeadName',
     ].map((k) => [k, undefined]),
   );
   return { ...cleared, ...items };
@@ -206,9 +220,14 @@ function restorable(s: ResidentItems): Partial<ResidentItems> {
  * A household whose members were all removed becomes inactive; one with a current member again becomes active; its
  * head is the current member whose 続柄 is 世帯主 (restored with the others' by a cancelled 世帯主変更).
  */
-async function fixHouseholds(em: EntityManager, addresseeNumbers: string[]): Promise<void> {
+async function fixHouseholds(
+  em: EntityManager,
+  addresseeNumbers: string[],
+  alsoHouseholds: readonly string[] = [],
+): Promise<void> {
   const residents = await em.find(Resident, { addresseeNumber: { $in: addresseeNumbers } });
-  for (const hn of new Set(residents.map((r) => r.householdNumber))) {
+  await em.flush(); // the restored 世帯番号 count below
+  for (const hn of new Set([...residents.map((r) => r.householdNumber), ...alsoHouseholds])) {
     const h = await em.findOne(Household, { householdNumber: hn });
     if (!h) continue;
     h.active = (await em.count(Resident, { householdNumber: hn, status: { $ne: ResidentStatus.REMOVED } })) > 0;

@@ -8,7 +8,7 @@ import type { ProcedureDefinition } from '../domain/procedure-definition';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { jstDate } from '../domain/dates';
 import { audit } from '../db/audit-writer';
-import { AuditAction, CaseActionLog, CaseApplication, CaseRecord } from '../db/entities';
+import { AuditAction, CaseActionLog, CaseApplication, CaseApplicationVersion, CaseRecord } from '../db/entities';
 import { CaseStatusKey, ProcedureKey } from '../workflows/search-attributes';
 import type { StaffContext } from './auth';
 import { ApiError } from './errors';
@@ -36,6 +36,12 @@ export interface IntakeDeps {
     | 'timings'
   >;
   now?: () => Date;
+  /**
+   * 訂正して再提出 (issue 14 item 4): run the procedure's intake — the same schema and rules — against the returned case
+   * `caseId` instead of filing a new one; the accepted application replaces the stored one (the old one is kept as a
+   * version) and nothing is started. Set by the case service's `correct` step only.
+   */
+  correction?: { caseId: string };
 }
 
 export interface CaseIntakeSpec<A extends object> {
@@ -77,13 +83,15 @@ const canonical = (v: unknown): string =>
  * same Idempotency-Key with the same body returns the existing case; with a different body it is refused.
  */
 export async function intakeCase<A extends object>(
-  deps: Pick<IntakeDeps, 'orm' | 'temporal' | 'config' | 'now'>,
+  deps: Pick<IntakeDeps, 'orm' | 'temporal' | 'config' | 'now' | 'correction'>,
   actor: StaffContext,
   spec: CaseIntakeSpec<A>,
 ): Promise<IntakeResult> {
+  if (deps.correction) return correctCase(deps, actor, spec, deps.correction.caseId);
   const key = spec.idempotencyKey ?? randomUUID();
   const hash = createHash('sha256').update(canonical(spec.body)).digest('hex');
   const today = jstDate((deps.now ?? (() => new Date()))());
+  await refuseWithEveryError(deps.orm.em.fork(), spec, today);
   const status = spec.initialStatus ?? CaseStatus.AWAITING_APPROVAL;
   const result = await deps.orm.em.fork().transactional(async (em) => {
     const existing = await em.findOne(CaseApplication, { idempotencyKey: key });
@@ -177,6 +185,50 @@ export async function intakeCase<A extends object>(
   return result;
 }
 
+/** Schema errors of an intake body, held by `parseIntakeApplication` until the rules have run too. */
+const heldSchemaErrors = new WeakMap<object, FieldError[]>();
+
+/**
+ * The application of a counter intake after its schema (ajv, allErrors). A body that is not an object is refused at
+ * once; otherwise the schema errors are held and `intakeCase` runs the procedure's rules on what was posted as well,
+ * so the 400 names every error at once — schema and rules — instead of one class per submit (issue 14 bug 4).
+ */
+export function parseIntakeApplication<T>(
+  validate: (body: unknown) => { ok: true; value: T } | { ok: false; errors: FieldError[] },
+  body: unknown,
+): T {
+  const v = validate(body);
+  if (v.ok) return v.value;
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', v.errors);
+  heldSchemaErrors.set(body, v.errors);
+  return body as T;
+}
+
+/** Two JSON pointers name the same item or one lies inside the other. */
+const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+
+/**
+ * With held schema errors: the rules run on the body as posted (a rule that trips over a malformed part adds
+ * nothing), their errors on items the schema did not already refuse join the schema's, and all are refused in one
+ * 400. Nothing is stored: `check` only reads.
+ */
+async function refuseWithEveryError(
+  em: EntityManager,
+  spec: Pick<CaseIntakeSpec<object>, 'body' | 'check'>,
+  today: string,
+): Promise<void> {
+  const schema = spec.body && typeof spec.body === 'object' ? heldSchemaErrors.get(spec.body) : undefined;
+  if (!schema) return;
+  let rules: FieldError[] = [];
+  try {
+    rules = (await spec.check(em, today)).errors.filter((r) => !schema.some((s) => overlaps(s.field, r.field)));
+  } catch {
+    rules = [];
+  }
+  throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', [...schema, ...rules]);
+}
+
 /** The application after its schema (ajv): a violation is a 400 naming each field and rule; nothing is stored. */
 export function parseApplication<T>(
   validate: (body: unknown) => { ok: true; value: T } | { ok: false; errors: FieldError[] },
@@ -185,4 +237,78 @@ export function parseApplication<T>(
   const v = validate(body);
   if (!v.ok) throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', v.errors);
   return v.value;
+}
+
+/**
+ * The correction of a returned case (訂正して再提出): in one transaction the procedure's rules on the corrected
+ * application (every error at once; nothing changed on an error), the replaced application kept as a version, the
+ * new one stored (encrypted like the first), the case row's flags and subjects, the CORRECT action and the audit
+ * row. The case's own earlier intake does not count against it (e.g. "a 転出 already in progress" for its movers):
+ * its subjects are taken out for the check, inside the transaction. The caller resubmits the case.
+ */
+async function correctCase<A extends object>(
+  deps: Pick<IntakeDeps, 'orm' | 'now'>,
+  actor: StaffContext,
+  spec: CaseIntakeSpec<A>,
+  caseId: string,
+): Promise<IntakeResult> {
+  const today = jstDate((deps.now ?? (() => new Date()))());
+  return deps.orm.em.fork().transactional(async (em) => {
+    const open = await em.nativeUpdate(
+      CaseRecord,
+      { caseId, procedure: spec.definition.code, status: CaseStatus.RETURNED },
+      { subjectAddresseeNumbers: [] },
+    );
+    if (!open) {
+      const row = await em.findOne(CaseRecord, { caseId }, { fields: ['procedure'] });
+      if (!row || row.procedure !== spec.definition.code)
+        throw new ApiError(404, 'CASE_NOT_FOUND', '案件が見つかりません');
+      throw new ApiError(409, 'NOT_RETURNED', 'この案件は差戻し中ではありません（訂正できるのは差戻しの間だけです）');
+    }
+    await refuseWithEveryError(em, spec, today);
+    const { errors, flags, stored, subjects, individualNumberAccessed } = await spec.check(em, today);
+    if (errors.length) throw new ApiError(422, 'RULE_VIOLATION', '届出の内容が規則に合いません', errors);
+    const application = await em.findOneOrFail(CaseApplication, { caseId });
+    const row = await em.findOneOrFail(CaseRecord, { caseId });
+    const version = (await em.count(CaseApplicationVersion, { caseId })) + 1;
+    const now = new Date();
+    em.persist(
+      em.create(CaseApplicationVersion, {
+        caseId,
+        version,
+        payload: application.payload,
+        replacedBy: actor.userId,
+        replacedAt: now,
+      }),
+    );
+    application.payload = stored as Record<string, unknown>;
+    row.flags = flags;
+    row.subjectAddresseeNumbers = subjects;
+    row.updatedAt = now;
+    em.persist(
+      em.create(CaseActionLog, {
+        caseId,
+        action: CaseAction.CORRECT,
+        actorId: actor.userId,
+        terminalId: actor.terminalId,
+        detail: { version: version + 1, flags },
+        at: now,
+      }),
+    );
+    audit(
+      em,
+      ...(subjects?.length ? subjects : [undefined]).map((a) => ({
+        actorId: actor.userId,
+        actorRoles: actor.roles,
+        terminalId: actor.terminalId,
+        ip: actor.ip,
+        action: AuditAction.CHANGE_PROVISIONAL,
+        function: `POST /api/cases/:caseId/correct (${spec.route})`,
+        caseId,
+        targetAddresseeNumber: a,
+        individualNumberAccessed: individualNumberAccessed ?? false,
+      })),
+    );
+    return { created: false, caseId, workflowId: row.workflowId, status: row.status, flags };
+  });
 }

@@ -3,10 +3,14 @@ import { compileSchema } from '../domain/ajv';
 import { can, type Role } from '../domain/roles';
 import { audit } from '../db/audit-writer';
 import { reasonOfAction, storeCaseNote } from '../db/case-notes';
+import { CaseStatus } from '../domain/case-status';
+import { sealNumber } from './kept-numbers';
+import { applicationChanges, type ApplicationChange } from './application-diff';
 import {
   AuditAction,
   CaseActionLog,
   CaseApplication,
+  CaseApplicationVersion,
   CaseNote,
   CaseRecord,
   CertificateIssuance,
@@ -28,6 +32,7 @@ import {
   reassignUpdate,
   releaseUpdate,
   retryNowUpdate,
+  withdrawUpdate,
 } from '../workflows/work';
 import type { ApiDeps } from './api-deps';
 import type { StaffContext } from './auth';
@@ -83,6 +88,12 @@ export type CaseView = ReturnType<ReturnType<typeof caseSummaryOf>> & {
     href: string;
   }>;
   temporalUi: string;
+  /** The last correction (訂正して再提出): what changed against the application the approver saw before. */
+  correction?: { version: number; by: string; at: Date; changes: ApplicationChange[] };
+  /** The reason of the last 差戻し, while the case is returned. */
+  returnReason?: string;
+  /** The procedure can be corrected on its intake form (it has a `web.formValues` hook). */
+  correctable?: boolean;
   findings?: Array<{ rule: string; message: string; mover?: number }>;
 };
 
@@ -276,7 +287,61 @@ export const CASE_STEPS: Record<string, Step> = {
         update(d.temporal, row.workflowId, cancelCaseUpdate, [{ actor, ...r }], id),
       ),
   },
+  /** 取下げ: the entering clerk withdraws a counter intake before 決裁 (the workflow checks maker and status). */
+  withdraw: {
+    gate: can.enterCase,
+    run(d, row, actor, body, id) {
+      const reason = reasonOf(body);
+      if (!d.procedures.caseModule(row.procedure)?.intake)
+        throw new ApiError(409, 'NOT_IN_STEP', 'この手続は窓口で受け付けたものではないため取り下げられません');
+      return withReason(d, row, actor, 'withdraw', reason, (r) =>
+        update(d.temporal, row.workflowId, withdrawUpdate, [{ actor, ...r }], id),
+      );
+    },
+  },
+  /**
+   * 訂正して再提出: the corrected application (the procedure's own schema and intake rules, every error at once,
+   * nothing changed on an error) replaces the stored one, kept as a version, and the case is resubmitted. Only the
+   * entering clerk (the maker, who alone may resubmit), only while RETURNED (409 NOT_RETURNED).
+   */
+  correct: {
+    gate: can.enterCase,
+    async run(d, row, actor, body, id) {
+      const intake = d.procedures.caseModule(row.procedure)?.intake;
+      if (!intake) throw new ApiError(409, 'NOT_IN_STEP', 'この手続は窓口の様式で訂正できません');
+      if (row.status !== CaseStatus.RETURNED)
+        throw new ApiError(409, 'NOT_RETURNED', 'この案件は差戻し中ではありません（訂正できるのは差戻しの間だけです）');
+      if ((row.makerId ?? row.enteredBy) !== actor.userId)
+        throw new ApiError(403, 'NOT_MAKER', '訂正は入力者本人だけができます');
+      const staff = actor as StaffContext;
+      const result = await intake.run({ ...d, correction: { caseId: row.caseId } }, staff, body, undefined);
+      await update(d.temporal, row.workflowId, resubmitUpdate, [{ actor }], id);
+      return { corrected: true, flags: result.flags };
+    },
+  },
 };
+
+/** Steps whose update is followed by a status the workflow projects itself: `act` waits for it. */
+const SETTLES = ['approve', 'reject', 'withdraw'];
+
+/** The reason of the last 差戻し of a case (its case_note), or undefined. */
+async function lastReturnReason(d: ApiDeps, caseId: string): Promise<string | undefined> {
+  const em = d.orm.em.fork();
+  const last = await em.findOne(
+    CaseActionLog,
+    { caseId, action: 'REQUEST_CHANGES' as CaseActionLog['action'] },
+    { orderBy: { id: 'desc' } },
+  );
+  return last ? reasonOfAction(em, d.pii, caseId, last.detail) : undefined;
+}
+
+/** JSON pointer (RFC 6901) into a stored application. */
+const atPointer = (doc: unknown, pointer: string): unknown =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce<unknown>((v, t) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[t] : undefined), doc);
 
 /**
  * Reading cases and taking human steps on them: the one place for the role gates, masking and the audit of reads,
@@ -286,6 +351,15 @@ export function caseService(deps: ApiDeps) {
   const { orm } = deps;
   const summary = caseSummaryOf(deps.procedures);
   const viewOf = workViewOf(deps.procedures);
+  /** The case row's status once it has left `before` (polled; the workflow writes it right after the update). */
+  const settledStatus = async (caseId: string, before: string, timeoutMs = 10_000): Promise<string> => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const row = await orm.em.fork().findOne(CaseRecord, { caseId }, { fields: ['status'] });
+      if (!row || row.status !== before || Date.now() > until) return row?.status ?? before;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   const load = async (caseId: string) => {
     const row = await orm.em.fork().findOne(CaseRecord, { caseId });
     if (!row) throw new ApiError(404, 'CASE_NOT_FOUND', '案件が見つかりません');
@@ -323,6 +397,19 @@ export function caseService(deps: ApiDeps) {
           reveal ? deps.pii.decrypt(enc) : maskIndividualNumber(enc),
         ) as Record<string, any>);
       const actions = await em.find(CaseActionLog, { caseId }, { orderBy: { id: 'asc' } });
+      const previous = app
+        ? await em.findOne(CaseApplicationVersion, { caseId }, { orderBy: { version: 'desc' } })
+        : null;
+      const correction =
+        app && previous
+          ? {
+              version: previous.version + 1,
+              by: previous.replacedBy,
+              at: previous.replacedAt,
+              changes: applicationChanges(previous.payload, app.payload, (enc) => deps.pii.decrypt(enc)),
+            }
+          : undefined;
+      const module = deps.procedures.caseModule(row.procedure);
       const certificates = await em.find(
         CertificateIssuance,
         { caseId },
@@ -346,8 +433,12 @@ export function caseService(deps: ApiDeps) {
       await em.flush();
       return {
         ...summary(row),
-        allowedActions: allowedActions(viewOf(row), staff),
+        // 取下げ is for counter intakes only (an online application is the applicant's to withdraw)
+        allowedActions: allowedActions(viewOf(row), staff).filter((a) => a !== 'withdraw' || module?.intake),
         application: application ?? undefined,
+        correction,
+        returnReason: row.status === CaseStatus.RETURNED ? await lastReturnReason(deps, caseId) : undefined,
+        correctable: Boolean(module?.intake && module.web.formValues),
         actions: await Promise.all(
           actions.map(async (a) => {
             // a reason typed by staff is stored in case_note (issue 13 item 1): the log names it by ID
@@ -369,6 +460,60 @@ export function caseService(deps: ApiDeps) {
       };
     },
 
+    /** The reason of the last 差戻し of a returned case, for the correction form (clerks). */
+    async returnReason(staff: StaffContext, caseId: string): Promise<string | undefined> {
+      await authorize(orm, staff, can.enterCase, 'GET /cases/:caseId/correct');
+      return lastReturnReason(deps, caseId);
+    },
+
+    /**
+     * The intake form of a returned case, pre-filled from its stored application (訂正して再提出): the procedure's
+     * `web.formValues`, each kept 個人番号 sealed for this user (never clear, never the stored ciphertext), and the
+     * 差戻し reason. Only the maker, only while RETURNED; audited (the numbers are decrypted to be sealed).
+     */
+    async correctionDraft(staff: StaffContext, caseId: string) {
+      const fn = 'GET /cases/:caseId/correct';
+      await authorize(orm, staff, can.enterCase, fn);
+      const row = await load(caseId);
+      const module = deps.procedures.caseModule(row.procedure);
+      if (!module?.intake || !module.web.formValues)
+        throw new ApiError(409, 'NOT_IN_STEP', 'この手続は窓口の様式で訂正できません');
+      if (row.status !== CaseStatus.RETURNED)
+        throw new ApiError(409, 'NOT_RETURNED', 'この案件は差戻し中ではありません（訂正できるのは差戻しの間だけです）');
+      if ((row.makerId ?? row.enteredBy) !== staff.userId) {
+        await auditDenied(orm, staff, fn, { caseId, detail: { code: 'NOT_MAKER' } });
+        throw new ApiError(403, 'NOT_MAKER', '訂正は入力者本人だけができます');
+      }
+      const em = orm.em.fork();
+      const app = await em.findOneOrFail(CaseApplication, { caseId });
+      const values = module.web.formValues(app.payload);
+      let numbers = false;
+      for (const [k, v] of Object.entries(values)) {
+        if (!k.endsWith('Kept')) continue;
+        const enc = atPointer(app.payload, v);
+        if (typeof enc === 'string') {
+          values[k] = sealNumber(deps.pii, staff.userId, deps.pii.decrypt(enc));
+          numbers = true;
+        } else delete values[k];
+      }
+      audit(
+        em,
+        ...(row.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
+          actorId: staff.userId,
+          actorRoles: staff.roles,
+          terminalId: staff.terminalId,
+          ip: staff.ip,
+          action: AuditAction.INQUIRY,
+          function: fn,
+          caseId,
+          targetAddresseeNumber: a,
+          individualNumberAccessed: numbers,
+        })),
+      );
+      await em.flush();
+      return { caseId, procedure: row.procedure, values, reason: await lastReturnReason(deps, caseId) };
+    },
+
     /**
      * A human step on the case workflow (`step`: the endpoint name, e.g. `approve`): the role gate, the body's
      * validation, then the workflow's update and its validator. A refusal for lack of rights (403) is audited.
@@ -383,7 +528,14 @@ export function caseService(deps: ApiDeps) {
       const actor = { userId: staff.userId, roles: staff.roles, terminalId: staff.terminalId };
       try {
         const result = await s.run(deps, row, actor, body, requestId);
-        return { caseId: row.caseId, ...(result && typeof result === 'object' ? result : {}) };
+        // issue 14 bug 2: 決裁 / 却下 / 取下げ are taken by the update, but the workflow projects the new status a
+        // moment later; answer with it, so the page drawn next shows the new state and no stale buttons
+        const status = SETTLES.includes(step) ? await settledStatus(row.caseId, row.status) : undefined;
+        return {
+          caseId: row.caseId,
+          ...(result && typeof result === 'object' ? result : {}),
+          ...(status ? { status } : {}),
+        };
       } catch (e) {
         if (e instanceof ApiError && e.status === 403)
           await auditDenied(orm, staff, fn, { caseId: row.caseId, detail: { code: e.code } });

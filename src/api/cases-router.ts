@@ -31,6 +31,11 @@ export function casesRouter(services: ApiServices, procedures: ProcedureTable): 
     const reveal = req.query.showIndividualNumber === 'true';
     res.json(await services.cases.read(staffOf(res), String(req.params.caseId), { reveal }));
   });
+  // the entering clerk's own steps (issue 14): named routes, so the role matrix lists them (clerks only)
+  for (const step of ['correct', 'withdraw'])
+    r.post(`/:caseId/${step}`, async (req, res) => {
+      res.json(await services.cases.act(staffOf(res), String(req.params.caseId), step, req.body, requestId(req)));
+    });
   r.post('/:caseId/:step', async (req, res) => {
     const { caseId, step } = req.params as { caseId: string; step: string };
     res.json(await services.cases.act(staffOf(res), caseId, step, req.body, requestId(req)));

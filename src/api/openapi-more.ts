@@ -57,6 +57,29 @@ export const workPaths = {
   '/api/cases/{caseId}/request-contact': step('Online application: the clerk contacts the applicant first', reason),
   '/api/cases/{caseId}/request-changes': step('差戻し: back to the maker for correction (approver)', reason),
   '/api/cases/{caseId}/resubmit': step('The maker sends a returned case back for 決裁', optionalReason),
+  '/api/cases/{caseId}/correct': {
+    post: {
+      summary:
+        "訂正して再提出: the corrected application of a returned case (the procedure's own intake schema and rules, every error at once); stored as a new version, the case resubmitted. Entering clerk only",
+      parameters: [caseIdParam, requestIdHeader],
+      requestBody: {
+        required: true,
+        description: "the application, exactly as POST /api/cases/<procedure> of the case's procedure takes it",
+        content: json({ type: 'object' }),
+      },
+      responses: {
+        200: { description: 'stored and resubmitted: { caseId, corrected: true, flags }' },
+        ...refusals,
+        403: err('ROLE_REQUIRED / NOT_MAKER: only the entering clerk (audited)'),
+        409: err('NOT_RETURNED: the case is not returned (差戻し)'),
+        422: err('RULE_VIOLATION: the intake rules, every error at once; nothing changed'),
+      },
+    },
+  },
+  '/api/cases/{caseId}/withdraw': step(
+    '取下げ: the entering clerk withdraws their own intake before 決裁 (nothing committed; the case ends WITHDRAWN)',
+    reason,
+  ),
   '/api/cases/{caseId}/escalate': step('Raise the case (supervisor)', reason),
   '/api/cases/{caseId}/retry-now': step(
     'Re-run the failing step now, or re-send after a CS refusal (supervisor)',

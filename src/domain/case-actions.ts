@@ -43,6 +43,7 @@ export const WorkAction = {
   ESCALATE: 'escalate',
   RETRY_NOW: 'retryNow',
   CANCEL: 'cancel',
+  WITHDRAW: 'withdraw',
 } as const;
 export type WorkAction = (typeof WorkAction)[keyof typeof WorkAction];
 
@@ -107,6 +108,8 @@ const inStatus =
     statuses.includes(v.status) ? OK : no(code, message);
 
 const REVIEW: string[] = [CaseStatus.AWAITING_REVIEW, CaseStatus.CONTACT_REQUESTED];
+/** 取下げ by the entering clerk: only before 決裁 (domain spec §3.3: nothing is in the registry yet). */
+const WITHDRAWABLE: string[] = [CaseStatus.AWAITING_APPROVAL, CaseStatus.RETURNED];
 
 /** Whether `actor` may take `action` on the case now. Reasons and targets are checked by the caller. */
 export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): Check {
@@ -168,6 +171,13 @@ export function checkAction(action: WorkAction, v: WorkView, actor: WorkActor): 
     case WorkAction.RETRY_NOW:
       if (!isSupervisor(actor)) return no(UpdateRejection.ROLE_REQUIRED, '再実行には監督者の権限が必要です');
       return v.retryable ? OK : no(UpdateRejection.NOT_RETRYABLE_NOW, '再実行できる処理がありません');
+    case WorkAction.WITHDRAW:
+      // 取下げ of one's own intake before 決裁: nothing was committed, so it is not a four-eyes action
+      if (!WITHDRAWABLE.includes(v.status))
+        return no(UpdateRejection.NOT_IN_STEP, '決裁の前（決裁待ち・差戻し）の案件だけ取り下げられます');
+      if (!has(actor, Role.CLERK) || !v.makerId || actor.userId !== v.makerId)
+        return no(UpdateRejection.NOT_MAKER, '取下げは入力者本人だけができます');
+      return OK;
     case WorkAction.CANCEL:
       if (!isSupervisor(actor) && !has(actor, Role.PORTAL))
         return no(UpdateRejection.ROLE_REQUIRED, '取消には監督者の権限が必要です');
@@ -232,6 +242,8 @@ export interface CancelRequest {
   reasonId?: string;
   /** The first supervisor of a two-person cancellation (`by` approved it). */
   requestedBy?: string;
+  /** 取下げ by the entering clerk before 決裁 (the case ends WITHDRAWN, not CANCELLED). */
+  withdrawn?: boolean;
   at: string;
 }
 

@@ -16,6 +16,7 @@ export const CaseStatus = {
   COMPLETED: 'COMPLETED', // 完了
   CANCELLING: 'CANCELLING', // 取消処理中: compensation (異動の取消し, partners told)
   CANCELLED: 'CANCELLED', // 取消
+  WITHDRAWN: 'WITHDRAWN', // 取下げ: the entering clerk withdrew the intake before 決裁 (nothing committed)
 } as const;
 export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
 
@@ -45,6 +46,7 @@ export const FRAME_STATUSES: Readonly<Record<CaseStatus, StatusSpec>> = {
   COMPLETED: { label: '完了', group: 'done' },
   CANCELLING: { label: '取消処理中', group: 'run' },
   CANCELLED: { label: '取消', group: 'closed' },
+  WITHDRAWN: { label: '取下げ', group: 'closed' },
 };
 
 /** The role a case waits for in a human step (work queues); undefined when no person has to act. */
@@ -113,9 +115,15 @@ export const CaseAction = {
   CANCEL: 'CANCEL',
   /** A cancellation after 決裁 asked for by one supervisor, waiting for a second (issue 13 item 8). */
   CANCEL_REQUESTED: 'CANCEL_REQUESTED',
+  /** 取下げ: the entering clerk withdrew the intake before 決裁 (issue 14). */
+  WITHDRAW: 'WITHDRAW',
+  /** 訂正: the entering clerk stored a corrected application of a returned case (a new version; issue 14). */
+  CORRECT: 'CORRECT',
   COMPENSATE: 'COMPENSATE',
   ACTIVITY_FAILED: 'ACTIVITY_FAILED',
   PORTAL_NOTIFIED: 'PORTAL_NOTIFIED',
   ANNEX_NOTICE_RECORDED: 'ANNEX_NOTICE_RECORDED',
+  /** 転居: the new address written on a presented 個人番号カード (券面記載), the 署名用電子証明書 to re-issue. */
+  CARD_FACE_ENDORSED: 'CARD_FACE_ENDORSED',
 } as const;
 export type CaseAction = (typeof CaseAction)[keyof typeof CaseAction];

@@ -17,6 +17,7 @@ export interface MoveDeadlineRules {
   onlineWindowAfter: number; // … P + 10
   onlineSignerMinAge: number; // online 転出: the signer is at least 15 on the application date
   birthFilingDays: number; // 出生届 within 14 days of birth (law: 戸籍法第49条); later ones are flagged late
+  moveWithinFilingDays: number; // 転居届 within 14 days of the move (law: 住基法第23条); later ones are flagged late
   cardStorageDays: number; // 個人番号カード kept for the resident this many days after production, then 廃止 (design)
   cardReminderLeadDays: number; // a reminder 交付通知書 this many days before the storage limit (design)
   cardValidityAgeBoundary: number; // card valid to the 5th birthday after issue below this age, else the 10th (§4.8 item 7)
@@ -39,6 +40,7 @@ export const DEFAULT_MOVE_RULES: Readonly<MoveDeadlineRules> = Object.freeze({
   onlineWindowAfter: 10,
   onlineSignerMinAge: 15,
   birthFilingDays: 14,
+  moveWithinFilingDays: 14,
   cardStorageDays: 90,
   cardReminderLeadDays: 30,
   cardValidityAgeBoundary: 18,
@@ -97,3 +99,7 @@ export const onlineMoveOutWindow = (
 /** 出生届 is due within 14 days of birth (law: 戸籍法第49条, domain spec §6); a later one is accepted and flagged late. */
 export const isLateBirthFiling = (birthDate: IsoDate, notificationDate: IsoDate, r: MoveDeadlineRules): boolean =>
   notificationDate > addDays(birthDate, r.birthFilingDays);
+
+/** 転居届 is due within 14 days of the move (law: 住基法第23条, domain spec §4.9, §6); a later one is a finding. */
+export const isLateMoveWithinFiling = (moveDate: IsoDate, notificationDate: IsoDate, r: MoveDeadlineRules): boolean =>
+  notificationDate > addDays(moveDate, r.moveWithinFilingDays);

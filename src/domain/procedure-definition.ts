@@ -21,9 +21,10 @@ export interface ProcedureDefinition<Code extends string = string, Status extend
   /**
    * What a cancellation after 本登録 appends per person (domain.md §3.3): `remove` = 異動の取消し（減） (the case
    * created the record: it becomes a 除票), `restore` = 異動の取消し（増） (the case removed or was removing the
-   * person: the record returns), `none` = nothing to compensate (no registry change of its own).
+   * person: the record returns), `amend` = 異動の取消し（修正） (the case amended a current record, e.g. a 転居: the
+   * prior items return), `none` = nothing to compensate (no registry change of its own).
    */
-  compensation: 'remove' | 'restore' | 'none';
+  compensation: 'remove' | 'restore' | 'amend' | 'none';
   /** The 住民となった事由 printed on a 住民票の写し issued by a case of this procedure (null: it issues none). */
   certificateReason: '転入' | '出生' | '転居' | null;
   /** Case flags (findings of the intake) that forbid confirming the 審査: only rejection or contact remain. */

@@ -159,6 +159,8 @@ export const AnnexEvent = {
   MOVE_OUT: 'MOVE_OUT',
   /** 国外転出: 国外転出 and its date (no 住所 in Japan). */
   MOVE_OUT_ABROAD: 'MOVE_OUT_ABROAD',
+  /** 転居 (domain spec §4.9): the new 住所 and 住所を定めた年月日, as for a 転入. */
+  MOVE_WITHIN: 'MOVE_WITHIN',
 } as const;
 export type AnnexEvent = (typeof AnnexEvent)[keyof typeof AnnexEvent];
 
@@ -170,9 +172,9 @@ export interface AddressAnnexNoticeBody {
   residentRecordCode: string;
   name: string;
   event: AnnexEvent;
-  /** MOVE_IN: 住所 (with 方書). */
+  /** MOVE_IN, MOVE_WITHIN: 住所 (with 方書). */
   address?: string;
-  /** MOVE_IN: 住所を定めた年月日. */
+  /** MOVE_IN, MOVE_WITHIN: 住所を定めた年月日. */
   addressEstablishedDate?: string;
   /** MOVE_OUT: 転出先（予定）; MOVE_OUT_ABROAD: the country as filed (optional). */
   destinationAddress?: string;
@@ -204,6 +206,7 @@ export const AddressAnnexNoticeBodySchema: SchemaObject = {
   } satisfies Record<keyof AddressAnnexNoticeBody, SchemaObject>,
   allOf: [
     requiredFor(AnnexEvent.MOVE_IN, ['address', 'addressEstablishedDate']),
+    requiredFor(AnnexEvent.MOVE_WITHIN, ['address', 'addressEstablishedDate']),
     requiredFor(AnnexEvent.MOVE_OUT, ['destinationAddress', 'moveOutDate']),
     requiredFor(AnnexEvent.MOVE_OUT_ABROAD, ['moveOutDate']),
   ],

@@ -4,6 +4,7 @@ import { cardIssuance } from './card-issuance';
 import { heldCertificate } from './held-certificate';
 import { moveIn } from './move-in';
 import { moveOut } from './move-out';
+import { moveWithin } from './move-within';
 import { onlineMoveOut } from './online-move-out';
 import { residentRecordCopy } from './resident-record-copy';
 import { specialMoveIn } from './special-move-in';
@@ -18,6 +19,7 @@ export const PROCEDURE_MODULES = [
   moveIn,
   specialMoveIn,
   moveOut,
+  moveWithin,
   onlineMoveOut,
   heldCertificate,
   birth,

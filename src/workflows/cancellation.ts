@@ -16,6 +16,19 @@ export async function cancelWithCompensation(
   cancel: CancelRequest,
   afterCompensation?: (r: CompensationResult) => Promise<void>,
 ): Promise<{ caseId: string; status: string }> {
+  // 取下げ before 決裁 (only after the new `withdraw` update, which no older history contains): nothing was
+  // committed, so the compensation below finds nothing to undo; the case ends with its own status
+  if (cancel.withdrawn) {
+    await c.registry.compensateCase({
+      caseId,
+      by: cancel.by,
+      terminalId: cancel.terminalId,
+      reason: cancel.reason,
+      reasonId: cancel.reasonId,
+    });
+    await c.status.set(CaseStatus.WITHDRAWN);
+    return { caseId, status: CaseStatus.WITHDRAWN };
+  }
   await c.status.set(CaseStatus.CANCELLING);
   const result = await c.registry.compensateCase({
     caseId,

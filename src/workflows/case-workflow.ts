@@ -77,6 +77,7 @@ export function caseWorkflow(p: CaseFrameOptions) {
     resumeDelivery: delivery.resume,
     canCancel: () => p.canCancel?.() ?? true,
     decided: () => approval.decision()?.kind === 'APPROVED',
+    hasDecision: () => approval.decision() !== undefined,
     onCancel: () => bodyScope?.cancel(),
   });
   setHandler(caseStateQuery, () => ({

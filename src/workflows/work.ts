@@ -35,6 +35,13 @@ export const cancelCaseUpdate = defineUpdate<
   [{ actor: Actor } & ReasonRef]
 >('cancelCase');
 
+/**
+ * 取下げ: the entering clerk withdraws their own intake before 決裁 (AWAITING_APPROVAL or RETURNED) with a reason. Not a
+ * four-eyes action: nothing was committed. The body is cancelled like a cancellation and the case ends WITHDRAWN.
+ * A new update: no older history contains it, so it needs no patch (README: Changing workflow code, rule 3).
+ */
+export const withdrawUpdate = defineUpdate<{ accepted: true }, [{ actor: Actor } & ReasonRef]>('withdraw');
+
 /** The patch of the two-person cancellation after 決裁 (README: Changing workflow code). */
 export const FOUR_EYES_CANCEL = 'four-eyes-cancel-after-decision';
 
@@ -87,6 +94,8 @@ export function installWorkHandlers(p: {
   canCancel: () => boolean;
   /** The case was approved (決裁): from here on a cancellation undoes a 本登録 and needs a second supervisor. */
   decided: () => boolean;
+  /** 決裁 taken either way (approved or rejected): no 取下げ any more. */
+  hasDecision?: () => boolean;
   onCancel: (c: CancelRequest) => void;
 }) {
   let cancel: CancelRequest | undefined;
@@ -219,6 +228,31 @@ export function installWorkHandlers(p: {
             UpdateRejection.FOUR_EYES,
             '取消を申請した本人は承認できません（別の監督者の承認が必要です）',
           );
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    async ({ actor, ...reason }) => {
+      cancel = {
+        by: actor.userId,
+        terminalId: actor.terminalId,
+        ...(reason.reasonId ? { reasonId: reason.reasonId } : { reason: reason.reason?.trim() }),
+        withdrawn: true,
+        at: new Date().toISOString(),
+      };
+      await logAction(p.log, CaseAction.WITHDRAW, actor, reason);
+      p.onCancel(cancel);
+      return { accepted: true as const };
+    },
+    {
+      validator: ({ actor, ...reason }) => {
+        if (cancel) throw rejection(UpdateRejection.NOT_CANCELLABLE, '既に取消・取下げを受け付けています');
+        if (p.hasDecision?.() ?? p.decided())
+          throw rejection(UpdateRejection.NOT_IN_STEP, '決裁の後は取り下げられません');
+        check(WorkAction.WITHDRAW, actor);
+        requireReason(reason, '取下げ');
       },
     },
   );

@@ -278,7 +278,7 @@ describe('two towns: a household moves from A to B with the card', () => {
         '/notice/individualNumber',
         'additionalProperties',
       ],
-      [{ ...good, notice: { ...good.notice, event: 'MOVE_WITHIN' } }, '/notice/event', 'enum'],
+      [{ ...good, notice: { ...good.notice, event: 'RELOCATED' } }, '/notice/event', 'enum'],
       [{ ...good, toMunicipalityCode: '139990' }, '/toMunicipalityCode', 'format'],
       [
         { ...good, notice: { ...good.notice, addressEstablishedDate: '2026-02-30' } },

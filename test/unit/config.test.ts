@@ -29,6 +29,7 @@ describe('deadline configuration', () => {
       onlineWindowAfter: 10,
       onlineSignerMinAge: 15,
       birthFilingDays: 14,
+      moveWithinFilingDays: 14,
       cardStorageDays: 90,
       cardReminderLeadDays: 30,
       cardValidityAgeBoundary: 18,

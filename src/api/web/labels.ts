@@ -34,6 +34,23 @@ export const flagText: Record<string, { label: string; explain: string; level: '
     explain: '出生の日から14日を過ぎた出生届です。受理して遅延として記録します（戸籍法第49条）。',
     level: 'warn',
   },
+  LATE_MOVE_WITHIN_FILING: {
+    label: '届出期間経過（転居）',
+    explain: '転居日から14日を過ぎた転居届です。受理して遅延として記録します（住基法第23条）。',
+    level: 'warn',
+  },
+  MOVE_WITHIN_HEAD_CHANGE_EX_OFFICIO: {
+    label: '世帯主の職権変更（転居）',
+    explain:
+      '世帯主が転居し元の世帯に1人が残るため、その方を職権で世帯主とし（転居とは別の異動）、世帯主変更通知書を発行します。',
+    level: 'info',
+  },
+  MOVE_WITHIN_HEAD_CHANGE: {
+    label: '世帯主変更（転居届で指定）',
+    explain:
+      '世帯主が転居し2人以上が元の世帯に残ります。届書で指定された新しい世帯主への変更を、転居とは別の異動として記録します。',
+    level: 'info',
+  },
   RE_MOVE_IN: {
     label: '再転入',
     explain: '除票と住民票コードまたは個人番号が一致しました。同じ宛名番号で記載します。',
@@ -128,8 +145,11 @@ export const actionLabel: Record<string, string> = {
   ACTIVITY_FAILED: '処理の失敗',
   PORTAL_NOTIFIED: 'マイナポータルへ通知',
   ANNEX_NOTICE_RECORDED: '附票記載事項通知を記録（本籍地が当市または不明）',
+  CARD_FACE_ENDORSED: '個人番号カードの券面記載（新住所の追記。署名用電子証明書は再発行が必要）',
   CONFIRM_REVIEW: '審査の確定',
   REQUEST_CONTACT: '申請者へ連絡',
+  WITHDRAW: '取下げ（入力者）',
+  CORRECT: '申請内容の訂正',
 };
 
 /** Workflow steps (activity types) as clerks know them. */
@@ -142,6 +162,8 @@ export const stepLabel: Record<string, string> = {
   issueMoveOutCertificate: '転出証明書の作成',
   issueResidentCodeNotice: '住民票コード通知票の作成',
   commitBirth: '出生の記載（本登録・住民票コード）',
+  commitMoveWithin: '転居の記録（本登録）',
+  recordCardFaceEndorsements: '個人番号カードの券面記載',
   issueExOfficioNotices: '職権の通知書の作成',
   reissueCertificate: '再交付',
   applyRemoval: '除票の記載',

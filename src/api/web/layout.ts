@@ -88,4 +88,8 @@ ${o.body}
 
 /** Hidden fields every state-changing form carries: the CSRF token and a per-render request ID (double submit = once). */
 export const formGuards = (ctx: WebContext, requestId: string): SafeHtml =>
-  html`<input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${requestId}">`;
+  html`<input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="requestId" value="${requestId}">${ctx.correction ? correctionBanner(ctx.correction) : ''}`;
+
+/** An intake form correcting a returned case: the case it corrects (posted back) and the 差戻し reason at the top. */
+const correctionBanner = (c: { caseId: string; reason?: string }): SafeHtml =>
+  html`<input type="hidden" name="correctCaseId" value="${c.caseId}"><div class="notice notice-error" id="correction-banner" role="note"><p><strong>差戻しされた案件 ${c.caseId} の訂正</strong>：内容を直して「受付する」を押すと、訂正した申請で決裁へ再提出します（前の申請は記録に残ります）。</p>${c.reason ? html`<p>差戻しの理由：<span id="correction-reason">${c.reason}</span></p>` : ''}</div>`;

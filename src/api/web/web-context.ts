@@ -12,6 +12,8 @@ export interface WebContext {
   now: Date;
   /** The path of the current page, to mark the active navigation entry. */
   path: string;
+  /** An intake form opened to correct a returned case (訂正して再提出): its case and the 差戻し reason. */
+  correction?: { caseId: string; reason?: string };
 }
 
 export const webOf = (res: Response): WebContext => res.locals.web as WebContext;

@@ -107,6 +107,36 @@ export const CaseApplicationSchema = new EntitySchema<CaseApplication>({
   },
 });
 
+/**
+ * An earlier version of a case's application, kept when the entering clerk corrects a returned case (訂正して再提出):
+ * `case_application` holds the current one (what the activities read), each correction first copies the one it
+ * replaces here (version 1 = the intake). Encrypted at rest like case_application.
+ */
+export class CaseApplicationVersion {
+  id!: number;
+  caseId!: string;
+  version!: number;
+  payload!: Record<string, unknown>;
+  /** Who replaced it, and when. */
+  replacedBy!: string;
+  replacedAt: Date = new Date();
+}
+
+export const CaseApplicationVersionSchema = new EntitySchema<CaseApplicationVersion>({
+  class: CaseApplicationVersion,
+  tableName: 'case_application_version',
+  properties: {
+    id: { type: 'integer', primary: true, autoincrement: true },
+    caseId: { type: 'string', length: 64 },
+    version: { type: 'integer' },
+    // encrypted at rest (src/db/encrypted-columns.ts)
+    payload: { type: EncryptedJsonType, columnType: 'json' },
+    replacedBy: { type: 'string', length: 64 },
+    replacedAt: { type: 'datetime' },
+  },
+  uniques: [{ properties: ['caseId', 'version'] }],
+});
+
 /** Append-only log of what happened to a case and who did it (no personal data in `detail`). */
 export class CaseActionLog {
   id!: number;

@@ -1,7 +1,13 @@
 import { AddressAnnexNoticeRecordSchema } from './address-annex';
 import { AuditChainHeadSchema, AuditLogSchema } from './audit';
 import { CardEventRecordSchema, MyNumberCardSchema } from './card';
-import { CaseActionLogSchema, CaseApplicationSchema, CaseNoteSchema, CaseRecordSchema } from './case';
+import {
+  CaseActionLogSchema,
+  CaseApplicationSchema,
+  CaseApplicationVersionSchema,
+  CaseNoteSchema,
+  CaseRecordSchema,
+} from './case';
 import { CertificateIssuanceSchema } from './certificate';
 import { CounterSchema, HouseholdSchema } from './household';
 import { HeldMoveOutCertificateSchema, InboundMessageSchema } from './held-certificate';
@@ -51,6 +57,7 @@ export const ALL_ENTITIES = [
   CounterSchema,
   CaseRecordSchema,
   CaseApplicationSchema,
+  CaseApplicationVersionSchema,
   CaseActionLogSchema,
   CaseNoteSchema,
   AuditLogSchema,

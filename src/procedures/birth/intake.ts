@@ -1,7 +1,7 @@
 import { compileSchema } from '../../domain/ajv';
 import { Household } from '../../db/entities';
 import { residentCodePoolLevel } from '../../db/resident-code-pool';
-import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import type { CaseIntakeRoute } from '../module';
 import { birthDefinition } from './definition';
@@ -21,7 +21,7 @@ export async function intakeBirth(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const app = parseApplication(validateShape, body);
+  const app = parseIntakeApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: birthDefinition,
     route: 'POST /api/cases/birth',

@@ -1,9 +1,12 @@
-import type { MoveInApplication } from './schema';
+import type { MoveInApplication, StoredMoveInApplication } from './schema';
 import type { ErrorMapping } from '../../api/web/intake/field-errors';
 import {
   certificateRequestOf,
   checked,
+  commonFormValues,
   compact,
+  keptNumber,
+  putValue,
   birthDateOf,
   dateOf,
   digitsOf,
@@ -85,6 +88,60 @@ export function moveInBody(f: FormValues): { body: MoveInApplication; rows: numb
     certificateRequest: certificateRequestOf(f),
   });
   return { body: body as unknown as MoveInApplication, rows };
+}
+
+/**
+ * The stored 転入届 back into the form (訂正して再提出; `web.formValues`): the inverse of `moveInBody`. Each mover's
+ * 個人番号 stays on the server: its field gets the kept marker (the pointer of its encrypted value), never the number.
+ */
+export function moveInFormValues(stored: unknown): FormValues {
+  const a = stored as StoredMoveInApplication;
+  const f: FormValues = { rows: String(a.movers.length) };
+  a.movers.forEach((m, i) => {
+    const put = (k: string, v: unknown) => putValue(f, moverKey(i, k), v);
+    for (const k of [
+      'familyName',
+      'givenName',
+      'familyNameKana',
+      'givenNameKana',
+      'birthDate',
+      'sex',
+      'relationshipToHead',
+      'residentRecordCode',
+      'registeredDomicile',
+      'familyRegisterHead',
+      'domicileMunicipalityCode',
+      'cardPresented',
+    ] as const)
+      put(k, m[k]);
+    if (m.individualNumberEnc)
+      Object.assign(f, keptNumber(moverKey(i, 'individualNumber'), `/movers/${i}/individualNumberEnc`));
+    if (m.foreignResidentCategory !== undefined) {
+      put('foreignResident', true);
+      for (const k of [
+        'foreignResidentCategory',
+        'nationalityRegion',
+        'statusOfResidence',
+        'periodOfStay',
+        'periodOfStayExpiry',
+        'residenceCardNumber',
+        'alphabetName',
+        'alias',
+      ] as const)
+        put(k, m[k]);
+    }
+  });
+  putValue(f, 'address', a.address.address);
+  putValue(f, 'addressSupplement', a.address.addressSupplement);
+  putValue(f, 'postalCode', a.address.postalCode);
+  putValue(f, 'moveInDate', a.moveInDate);
+  putValue(f, 'previousAddress', a.previousAddress);
+  putValue(f, 'previousMunicipalityCode', a.previousMunicipalityCode);
+  putValue(f, 'fromAbroad', a.fromAbroad);
+  putValue(f, 'certIssueDate', a.moveOutCertificate?.issueDate);
+  putValue(f, 'householdMode', a.household.mode);
+  if (a.household.mode === 'join') putValue(f, 'householdNumber', a.household.householdNumber);
+  return commonFormValues(f, a);
 }
 
 export const moveInErrorMapping: ErrorMapping = {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { moveInActivities } from './commit';
 import { moveInDefinition } from './definition';
+import { moveInFormValues } from './form';
 import { moveInIntake } from './intake';
 import { moveInPanel } from './panel';
 import { installMoveInRoutes } from './routes';
@@ -21,5 +22,6 @@ export const moveIn = {
       links: [{ href: '/intake/move-in', label: '転入届を入力する', id: 'menu-move-in', primary: true }],
     },
     installForm: installMoveInRoutes,
+    formValues: moveInFormValues,
   },
 } satisfies CaseProcedureModule;

@@ -5,7 +5,7 @@ import {
   RESIDENT_CODE_POOL_EMPTY_MESSAGE,
   residentCodePoolLevel,
 } from '../../db/resident-code-pool';
-import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import type { CaseIntakeRoute } from '../module';
 import { moveInDefinition } from './definition';
@@ -25,7 +25,7 @@ export async function intakeMoveIn(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const app = parseApplication(validateShape, body);
+  const app = parseIntakeApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: moveInDefinition,
     route: 'POST /api/cases/move-in',

@@ -6,6 +6,7 @@ import {
   checkboxField,
   errorSummary,
   IDENTITY_DOCUMENTS,
+  individualNumberField,
   NOTIFIER_KINDS,
   radioGroup,
   RELATIONSHIP_OPTIONS,
@@ -24,7 +25,10 @@ const FOREIGN_RESIDENT_CATEGORIES = Object.values(ForeignResidentCategory).map((
 const DATE_HINT = '和暦・西暦どちらでも（例: 昭和60年6月15日、S60.6.15、1985-06-15）';
 const BIRTH_HINT = `${DATE_HINT}。一部不詳は 昭和20年8月・昭和20年・不詳`;
 
-/** One mover row (`m{i}.…`). The 個人番号 is never filled in again: it is re-entered after an error. */
+/**
+ * One mover row (`m{i}.…`). The 個人番号 is never written into the page: a correct one is kept as a sealed token
+ * (`individualNumberField`), one with an error is re-entered.
+ */
 export function moverRow(i: number, f: FormValues, errors: Errors, rows: number): SafeHtml {
   const k = (n: string) => moverKey(i, n);
   const rowError = errors[`m${i}`];
@@ -39,7 +43,7 @@ export function moverRow(i: number, f: FormValues, errors: Errors, rows: number)
       ${selectField({ name: k('sex'), label: '性別', value: f[k('sex')], options: SEX_OPTIONS, required: true, empty: '選択してください' }, errors)}
       ${selectField({ name: k('relationshipToHead'), label: '続柄', value: f[k('relationshipToHead')], options: RELATIONSHIP_OPTIONS, required: true, empty: '選択してください' }, errors)}
       ${textField({ name: k('residentRecordCode'), label: '住民票コード（11桁）', value: f[k('residentRecordCode')], required: true, inputmode: 'numeric', maxlength: 15, hint: '国外からの転入で住民票コードのない方は空欄（住民票コードを払い出します）' }, errors)}
-      ${textField({ name: k('individualNumber'), label: '個人番号（12桁）', required: true, inputmode: 'numeric', maxlength: 16, hint: errors[k('individualNumber')] || f._numbersCleared ? 'もう一度入力してください（個人番号は画面に再表示しません）' : '転出証明書または個人番号カードから。国外からの転入で個人番号のない方は空欄（機構に生成を求めます）' }, errors)}
+      ${individualNumberField({ name: k('individualNumber'), required: true, hint: '転出証明書または個人番号カードから。国外からの転入で個人番号のない方は空欄（機構に生成を求めます）' }, f, errors)}
       ${textField({ name: k('registeredDomicile'), label: '本籍', value: f[k('registeredDomicile')], maxlength: 200, size: 'wide' }, errors)}
       ${textField({ name: k('familyRegisterHead'), label: '筆頭者', value: f[k('familyRegisterHead')], maxlength: 100 }, errors)}
       ${textField({ name: k('domicileMunicipalityCode'), label: '本籍地の市区町村コード', value: f[k('domicileMunicipalityCode')], inputmode: 'numeric', maxlength: 8, hint: '6桁（5桁でも可）。附票記載事項通知の送付先です', size: 'narrow' }, errors)}

@@ -5,8 +5,10 @@ import { html } from '../../api/web/html';
 import { page } from '../../api/web/layout';
 import { webOf } from '../../api/web/web-context';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
-import { formValues, type FormValues } from '../../api/web/intake/form-input';
-import { formRequestId, submitIntake } from '../../api/web/intake/intake-submit';
+import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
+import { formValues, rowCount, type FormValues } from '../../api/web/intake/form-input';
+import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
+import { keepNumbers } from '../../api/kept-numbers';
 import { MAX_MOVERS, moveInBody, moveInErrorMapping } from './form';
 import { moveInForm } from './page';
 import type { WebDeps } from '../../api/web/web-deps';
@@ -25,7 +27,7 @@ export function removeRow(f: FormValues, prefix: string, i: number): FormValues 
   return out;
 }
 
-/** The 個人番号 is never rendered back into a page: the fields are emptied and the clerk re-enters them. */
+/** Every 個人番号 field taken out of the form values. */
 export const withoutNumbers = (f: FormValues): FormValues =>
   Object.fromEntries(Object.entries(f).filter(([k]) => !/(^|\.)individualNumber$/.test(k)));
 
@@ -43,16 +45,21 @@ export function installMoveInRoutes(r: Router, deps: WebDeps, session: RequestHa
         }),
       );
 
-  r.get('/intake/move-in', session, gate, (_req, res) => render(res, {}, 1, randomUUID(), NO_ERRORS));
+  // ?correct=<caseId>: the form of a returned case, pre-filled from its stored application (訂正して再提出)
+  r.get('/intake/move-in', session, gate, async (req, res) => {
+    const f = (await correctionPrefill(deps, req, res)) ?? {};
+    render(res, f, rowCount(f, 'm', MAX_MOVERS), randomUUID(), NO_ERRORS);
+  });
 
   r.post('/intake/move-in', session, gate, async (req: Request, res: Response) => {
     const ctx = webOf(res);
-    const f = formValues(req.body);
+    const f = await postedForm(deps, req, res, formValues(req.body));
     const requestId = formRequestId(req.body) ?? randomUUID();
     const op = f.op ?? 'submit';
     const { body, rows } = moveInBody(f);
-    const hadNumbers = Object.keys(f).some((k) => k.endsWith('.individualNumber'));
-    const shown = { ...withoutNumbers(f), ...(hadNumbers ? { _numbersCleared: '1' } : {}) };
+    // correct 個人番号 go back only as sealed tokens (issue 14 bug 4); one with an error is re-entered
+    const kept = (errors: MappedErrors) => keepNumbers(deps.pii, ctx.staff.userId, f, errors.byField).values;
+    const shown = kept(NO_ERRORS);
     if (op === 'add')
       return render(
         res,
@@ -65,13 +72,8 @@ export function installMoveInRoutes(r: Router, deps: WebDeps, session: RequestHa
     if (remove && rows > 1)
       return render(res, removeRow(shown, 'm', Number(remove[1])), rows - 1, requestId, NO_ERRORS);
     const outcome = await submitIntake(deps.services, ctx, 'move-in', body, requestId, moveInErrorMapping);
-    if (!outcome.ok) return render(res, shown, rows, requestId, outcome.errors, outcome.status);
-    setFlash(req, res, {
-      kind: 'ok',
-      text: outcome.created
-        ? `転入届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。`
-        : `この転入届は受付済みです（案件番号 ${outcome.caseId}）。`,
-    });
+    if (!outcome.ok) return render(res, kept(outcome.errors), rows, requestId, outcome.errors, outcome.status);
+    setFlash(req, res, { kind: 'ok', text: intakeDoneText(outcome, '転入届') });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }

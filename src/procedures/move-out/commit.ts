@@ -20,8 +20,16 @@ import type { StoredMoveOutApplication } from './schema';
 export async function commitHouseholdHeadChange(
   em: EntityManager,
   deps: ActivityDeps,
-  app: StoredMoveOutApplication,
-  p: { caseId: string; operatorId: string; terminalId?: string },
+  app: Pick<StoredMoveOutApplication, 'headChange' | 'householdNumber' | 'plannedMoveOutDate'>,
+  p: {
+    caseId: string;
+    operatorId: string;
+    terminalId?: string;
+    /** The change was filed (a 転居届 naming the remaining household's 世帯主): recorded on the 届出 of that date. */
+    filedOn?: string;
+    notes?: string;
+    function?: string;
+  },
 ): Promise<void> {
   const change = app.headChange;
   if (!change) return;
@@ -45,17 +53,24 @@ export async function commitHouseholdHeadChange(
       householdHeadName: headName,
       changeReason: ChangeReason.HOUSEHOLD_HEAD_CHANGE,
       changeDate: app.plannedMoveOutDate,
+      ...(p.filedOn ? { notificationDate: p.filedOn } : {}),
       processId: p.caseId,
       terminalId: p.terminalId,
       updatedBy: p.operatorId,
     });
-    appendHistory(em, deps, m, { ...p, basis: EntryBasis.EX_OFFICIO, notes: '世帯主の転出による職権の世帯主変更' });
+    appendHistory(em, deps, m, {
+      caseId: p.caseId,
+      operatorId: p.operatorId,
+      terminalId: p.terminalId,
+      basis: p.filedOn ? undefined : EntryBasis.EX_OFFICIO,
+      notes: p.notes ?? '世帯主の転出による職権の世帯主変更',
+    });
     audit(em, {
       actorId: p.operatorId,
       actorRoles: ['approver'],
       terminalId: p.terminalId,
       action: AuditAction.CHANGE_COMMITTED,
-      function: 'commitMoveOut (世帯主変更)',
+      function: p.function ?? 'commitMoveOut (世帯主変更)',
       targetAddresseeNumber: m.addresseeNumber,
       caseId: p.caseId,
     });

@@ -2,7 +2,7 @@ import { compileSchema } from '../../domain/ajv';
 import { CaseStatus } from '../../domain/case-status';
 import { finalStatusCodesOf } from '../../domain/procedure-definition';
 import { CaseRecord, Resident } from '../../db/entities';
-import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import { onlineMoveOutDefinition } from '../online-move-out/definition';
 import type { CaseIntakeRoute } from '../module';
@@ -30,7 +30,7 @@ export async function intakeMoveOut(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const app = parseApplication(validateShape, body);
+  const app = parseIntakeApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: moveOutDefinition,
     route: 'POST /api/cases/move-out',

@@ -2,7 +2,7 @@ import { compileSchema } from '../../domain/ajv';
 import { ResidentStatus } from '../../domain/registry-values';
 import { HeldCertificateState, HeldMoveOutCertificate, Resident } from '../../db/entities';
 import { activeHouseholdExists } from '../../db/registry-lookup';
-import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import type { CaseIntakeRoute } from '../module';
 import { specialMoveInDefinition, SpecialMoveInStatus } from './definition';
@@ -19,7 +19,7 @@ export async function intakeSpecialMoveIn(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const app = parseApplication(validateShape, body);
+  const app = parseIntakeApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: specialMoveInDefinition,
     route: 'POST /api/cases/special-move-in',

@@ -84,3 +84,50 @@ export const certificateRequestOf = (f: FormValues) =>
         includeIndividualNumber: checked(f, 'certIndividualNumber') || undefined,
       })
     : undefined;
+
+/**
+ * The "kept unless changed" marker of a 個人番号 field (`m0.individualNumber` → `m0.individualNumberKept`). From a
+ * procedure's `web.formValues` hook its value is the JSON pointer of the encrypted number inside the stored
+ * application; in a page and a posted form it is a sealed token (src/api/web/intake/kept-numbers.ts). Never the number.
+ */
+export const KEPT_SUFFIX = 'Kept';
+export const keptNumber = (field: string, pointer: string): FormValues => ({ [`${field}${KEPT_SUFFIX}`]: pointer });
+
+/**
+ * For `web.formValues` hooks: sets `f[name]` from a stored value (a string as it is, `true` as the checkbox '1';
+ * false, empty and absent leave the field out).
+ */
+export const putValue = (f: FormValues, name: string, v: unknown): void => {
+  if (v === true) f[name] = '1';
+  else if (typeof v === 'string' && v !== '') f[name] = v;
+};
+
+/** The common parts of a stored application back into form fields (届出人, 本人確認書類, 住民票の写しの請求). */
+export function commonFormValues(
+  f: FormValues,
+  a: {
+    notificationDate?: string;
+    notifier?: { kind?: string; powerOfAttorney?: boolean };
+    identityDocument?: { type?: string };
+    certificateRequest?: {
+      includeHouseholdHead?: boolean;
+      includeDomicile?: boolean;
+      includeResidentRecordCode?: boolean;
+      includeIndividualNumber?: boolean;
+    };
+  },
+): FormValues {
+  putValue(f, 'notificationDate', a.notificationDate);
+  putValue(f, 'notifierKind', a.notifier?.kind);
+  putValue(f, 'powerOfAttorney', a.notifier?.powerOfAttorney);
+  putValue(f, 'identityDocument', a.identityDocument?.type);
+  const c = a.certificateRequest;
+  if (c) {
+    f.certWanted = '1';
+    putValue(f, 'certHouseholdHead', c.includeHouseholdHead);
+    putValue(f, 'certDomicile', c.includeDomicile);
+    putValue(f, 'certResidentRecordCode', c.includeResidentRecordCode);
+    putValue(f, 'certIndividualNumber', c.includeIndividualNumber);
+  }
+  return f;
+}

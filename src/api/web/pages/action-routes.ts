@@ -7,6 +7,8 @@ import { ActionFormSchemas, reasonMessages, validateForm } from '../forms';
 import { WebError, webOf } from '../web-context';
 
 const REQUEST_ID = /^[A-Za-z0-9-]{8,64}$/;
+/** Refusals meaning the page was drawn before the case moved on (issue 14 bug 2). */
+const STALE = ['NOT_AWAITING_APPROVAL', 'NOT_IN_STEP', 'NOT_RETURNED', 'CASE_CLOSED', 'NOT_CLAIMABLE'];
 const requestIdOf = (body: Record<string, unknown>): string | undefined =>
   typeof body.requestId === 'string' && REQUEST_ID.test(body.requestId) ? body.requestId : undefined;
 
@@ -80,7 +82,13 @@ export function installActionRoutes(r: Router, services: ApiServices, session: R
       // a cancellation after 決裁 waits for a second supervisor (issue 13 item 8)
       const pending = (answer.value as { pendingSecondApproval?: boolean }).pendingSecondApproval;
       setFlash(req, res, { kind: 'ok', text: `${caseId}：${pending ? PENDING_CANCEL_TEXT : spec.done}` });
-    } else
+    } else if (answer.status === 409 && STALE.includes(answer.body.error))
+      // a button of a page drawn before another step (e.g. 決裁 by someone else): say so, show the current state
+      setFlash(req, res, {
+        kind: 'error',
+        text: `${spec.label}できませんでした：${refusalText[answer.body.error] ?? answer.body.message} 画面の表示が古くなっていたため、最新の状態を表示しています。`,
+      });
+    else
       setFlash(req, res, {
         kind: 'error',
         text: `${spec.label}できませんでした：${refusalNotice(answer.status, answer.body)}`,

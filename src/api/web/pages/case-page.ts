@@ -2,9 +2,10 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import { can } from '../../../domain/roles';
 import { StaffUser } from '../../../db/entities';
 import { ApiError } from '../../errors';
+import type { CaseView } from '../../case-service';
 import { allowedActionsOf } from '../case-actions-ui';
 import { takeFlash } from '../flash';
-import { html } from '../html';
+import { html, type SafeHtml } from '../html';
 import { formGuards, page } from '../layout';
 import { genericFacts } from '../panels/application-facts';
 import type { WebDeps } from '../web-deps';
@@ -25,6 +26,31 @@ import {
 import { randomUUID } from 'node:crypto';
 
 const CASE_ID = /^[A-Za-z0-9-]{1,64}$/;
+
+/** 差戻し: the reason at the top, and for the maker 「訂正して再提出」 (the intake form pre-filled) — issue 14 item 4. */
+const returnedSection = (view: CaseView, userId: string, intakePath: string | undefined): SafeHtml | '' =>
+  view.status === 'RETURNED'
+    ? html`<section class="notice notice-error" id="return-reason" aria-labelledby="h-return"><h2 id="h-return">差戻し中</h2>
+      <p>差戻しの理由：<span id="return-reason-text">${view.returnReason ?? '（理由の記録なし）'}</span></p>
+      ${
+        view.correctable && intakePath && (view.makerId ?? view.enteredBy) === userId
+          ? html`<p><a class="btn-primary btn-link-big" id="correct-link" href="/intake/${intakePath}?correct=${encodeURIComponent(view.caseId)}">訂正して再提出</a> <span class="help">届出の様式を申請内容で開きます（個人番号は変更する場合だけ入力）。内容を変えずに戻す場合は「再提出」。</span></p>`
+          : ''
+      }</section>`
+    : '';
+
+/** The last correction, item by item (before → after; a 個人番号 only as 「変更あり」), for the approver at 決裁. */
+const correctionSection = (view: CaseView): SafeHtml | '' =>
+  view.correction
+    ? html`<section class="panel" id="correction-diff" aria-labelledby="h-corr"><h2 id="h-corr">訂正内容（第${view.correction.version}版、${view.correction.by} が訂正）</h2>
+      ${
+        view.correction.changes.length
+          ? html`<table class="data"><thead><tr><th scope="col">項目</th><th scope="col">訂正前</th><th scope="col">訂正後</th></tr></thead><tbody>
+        ${view.correction.changes.map((c) => html`<tr data-path="${c.path}"><th scope="row">${c.label}</th><td>${c.before ?? '—'}</td><td><strong>${c.after ?? '（削除）'}</strong></td></tr>`)}
+        </tbody></table>`
+          : html`<p>前回の申請から変更された項目はありません。</p>`
+      }</section>`
+    : '';
 
 async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: boolean) {
   const ctx = webOf(res);
@@ -63,6 +89,8 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
   const body = html`<div class="case-layout">
     <div class="case-main">
       ${protectedSubjects.size ? html`<p class="notice notice-error" id="support-measure-notice"><span class="badge badge-alert">支援措置・抑止</span> この案件には支援措置・抑止の対象の方が含まれます。証明書の交付には支援措置責任者の解除が必要です。</p>` : ''}
+      ${returnedSection(view, ctx.staff.userId, module?.intake?.path)}
+      ${correctionSection(view)}
       ${summarySection(view, ctx)}
       ${stepsSection(view, module?.definition.steps ?? [], ctx.labels)}
       ${stuckSection(view, ctx)}

@@ -13,6 +13,7 @@ import { Migration20261208050000_staff_login } from './staff-login';
 import { Migration20261208060000_audit_chain } from './20261208060000-audit-chain';
 import { Migration20261208060100_portal_signed } from './20261208060100-portal-signed';
 import { Migration20261208070000_case_note } from './20261208070000-case-note';
+import { Migration20261209030000_application_versions } from './20261209030000-application-versions';
 import { Migration20261209060000_staff_admin } from './20261209060000-staff-admin';
 
 /** Applied in order; names are stable identifiers recorded in mikro_orm_migrations. */
@@ -31,5 +32,6 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration20261208060000_audit_chain', class: Migration20261208060000_audit_chain },
   { name: 'Migration20261208060100_portal_signed', class: Migration20261208060100_portal_signed },
   { name: 'Migration20261208070000_case_note', class: Migration20261208070000_case_note },
+  { name: 'Migration20261209030000_application_versions', class: Migration20261209030000_application_versions },
   { name: 'Migration20261209060000_staff_admin', class: Migration20261209060000_staff_admin },
 ];
