@@ -5,8 +5,8 @@ import { AuditLog } from './entities';
 /**
  * The audit trail as a hash chain (issue 13 item 6; domain spec §8.4): every audit row stores its position
  * (`chain_seq`), the previous row's hash and the SHA-256 of its own content and that previous hash. The chain head
- * (`audit_chain_head`, one row) is updated first in the transaction that inserts the row, so it is locked until the
- * commit: concurrent writers (API and worker processes, replicas) queue on it and the chain never forks. Altering,
+ * (`audit_chain_head`, one row) is locked first in the transaction that inserts the row (a locking read), so it is
+ * held until the commit: concurrent writers (API and worker processes, replicas) queue on it and the chain never forks. Altering,
  * deleting or reordering a row breaks the chain at that row (`verifyAuditChain`); removing the last rows breaks
  * the head.
  */
@@ -83,10 +83,14 @@ export class AuditChainSubscriber implements EventSubscriber<AuditLog> {
     const em = args.em as EntityManager;
     const conn = em.getConnection();
     const ctx = em.getTransactionContext();
-    // the write first: it takes the head's row lock (InnoDB) or the database's write lock (SQLite) until the commit
-    await conn.execute('update audit_chain_head set last_seq = last_seq where id = 1', [], 'run', ctx);
+    // SQLite: a write first takes the database's write lock until the commit. InnoDB: a locking read (`for update`)
+    // takes the head's row lock and reads the latest committed head. A no-op update would lock too, but InnoDB skips
+    // unchanged rows, so a plain select after it reads the transaction's older snapshot (REPEATABLE READ) and two
+    // writers could take the same position.
+    const sqlite = em.getDriver().constructor.name.toLowerCase().includes('sqlite');
+    if (sqlite) await conn.execute('update audit_chain_head set last_seq = last_seq where id = 1', [], 'run', ctx);
     const [head] = (await conn.execute(
-      'select last_seq as lastSeq, last_hash as lastHash from audit_chain_head where id = 1',
+      `select last_seq as lastSeq, last_hash as lastHash from audit_chain_head where id = 1${sqlite ? '' : ' for update'}`,
       [],
       'all',
       ctx,

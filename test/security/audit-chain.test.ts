@@ -78,6 +78,44 @@ describe.each([
     expect((await verifyAuditChain(orm)).firstBroken).toMatchObject({ id: rows[12]!.id, chainSeq: 13 });
   });
 
+  // InnoDB REPEATABLE READ: a transaction's snapshot is taken at its first read, so the head must be read with a lock
+  // (SQLite runs one transaction at a time: no snapshot can be stale there)
+  it.runIf(db === 'MariaDB')(
+    'a writer whose transaction read before another writer committed still takes the next position',
+    async () => {
+      const entry = (actorId: string) => ({
+        actorId,
+        actorRoles: ['clerk'],
+        action: AuditAction.INQUIRY,
+        function: 'GET /api/residents/0000001',
+        individualNumberAccessed: false,
+      });
+      const ownUrl = url();
+      const db2 = await openRegistryDb(ownUrl);
+      try {
+        let otherCommitted!: () => void;
+        const committed = new Promise<void>((r) => (otherCommitted = r));
+        const early = db2.em.fork().transactional(async (em) => {
+          await em.count(AuditLog, {}); // the snapshot starts here
+          await committed;
+          audit(em, entry('early-reader'));
+        });
+        await db2.em.fork().transactional(async (em) => audit(em, entry('other-writer')));
+        otherCommitted();
+        await early;
+        const rows = await db2.em.fork().find(AuditLog, {}, { orderBy: { chainSeq: 'asc' } });
+        expect(rows.map((r) => [r.actorId, r.chainSeq])).toEqual([
+          ['other-writer', 1],
+          ['early-reader', 2],
+        ]);
+        expect((await verifyAuditChain(db2)).ok).toBe(true);
+      } finally {
+        await db2.close(true);
+        if (db === 'MariaDB') await dropDatabase(inject('mariadbUrl'), new URL(ownUrl).pathname.slice(1));
+      }
+    },
+  );
+
   it('the last rows deleted: the chain head names the gap', async () => {
     const secondUrl = url();
     const fresh = await openRegistryDb(secondUrl);
