@@ -166,6 +166,17 @@ describe('kept 個人番号 (sealed tokens, issue 14 bug 4)', () => {
     );
     expect(restoreKeptNumbers(pii, 'clerk2', values)['m0.individualNumber']).toBeUndefined();
   });
+
+  it('a number typed with full-width digits, spaces or hyphens is kept as its digits', () => {
+    const wide = `${number.slice(0, 4)}－${number.slice(4, 8)} ${number.slice(8)}`.replace(/\d/g, (d) =>
+      String.fromCharCode(d.charCodeAt(0) + 0xfee0),
+    );
+    const { values, cleared } = keepNumbers(pii, 'clerk1', { 'm0.individualNumber': wide });
+    expect(cleared).toBe(false);
+    expect(restoreKeptNumbers(pii, 'clerk1', values)['m0.individualNumber']).toBe(number);
+    // anything else is not a number to keep
+    expect(keepNumbers(pii, 'clerk1', { 'm0.individualNumber': `${number}漢` }).cleared).toBe(true);
+  });
 });
 
 describe('the diff of a correction', () => {
