@@ -65,7 +65,7 @@ export function keepNumbers(
     }
     const digits = v
       .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-      .replace(/[\s\u3000-－]/g, '');
+      .replace(/[\s\u3000\-－]/g, '');
     if (errors[k] || !/^\d{12}$/.test(digits)) cleared = true;
     else values[`${k}Kept`] = sealNumber(pii, userId, digits);
   }

@@ -12,7 +12,14 @@ import { storeCaseNote } from '../../src/db/case-notes';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { caseStateQuery } from '../../src/procedures/move-in/workflow';
 import { approveUpdate, requestChangesUpdate, resubmitUpdate } from '../../src/workflows/approval';
-import { cancelCaseUpdate, claimUpdate, reassignUpdate, releaseUpdate, retryNowUpdate } from '../../src/workflows/work';
+import {
+  cancelCaseUpdate,
+  claimUpdate,
+  reassignUpdate,
+  releaseUpdate,
+  retryNowUpdate,
+  withdrawUpdate,
+} from '../../src/workflows/work';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
@@ -146,6 +153,39 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
     expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
     expect(await em().count(ResidentHistory, { caseId })).toBe(0);
     expect(h.cs.calls).toBe(calls);
+  });
+
+  it('取下げ (issue 14): only the maker, with a reason, before 決裁 (also when returned); the case ends WITHDRAWN with nothing written or sent', async () => {
+    const calls = h.cs.calls;
+    const { caseId, handle } = await moveIn();
+    const clerk1 = { userId: 'clerk1', roles: ['clerk'] };
+    const withdraw = (a: { userId: string; roles: string[] }, reason = '届出人の申出') =>
+      handle.executeUpdate(withdrawUpdate, { args: [{ actor: a, reason }] });
+    expect(await refusal(withdraw({ userId: 'clerk2', roles: ['clerk'] }))).toBe('NOT_MAKER');
+    expect(await refusal(withdraw(SUPERVISOR))).toBe('NOT_MAKER');
+    expect(await refusal(withdraw(clerk1, ' '))).toBe('REASON_REQUIRED');
+    await handle.executeUpdate(requestChangesUpdate, { args: [{ actor: APPROVER, reason: '続柄を確認' }] });
+    await eventually(async () => ((await row(caseId)).status === CaseStatus.RETURNED ? true : undefined));
+    expect(await withdraw(clerk1)).toEqual({ accepted: true });
+    expect(await refusal(withdraw(clerk1))).toBe('NOT_CANCELLABLE');
+    expect((await handle.result()).status).toBe(CaseStatus.WITHDRAWN);
+    expect((await row(caseId)).status).toBe(CaseStatus.WITHDRAWN);
+    expect(await actions(caseId)).toContain(CaseAction.WITHDRAW);
+    expect(await em().count(ResidentHistory, { caseId })).toBe(0);
+    expect(h.cs.calls).toBe(calls);
+  });
+
+  it('no 取下げ once 決裁 is taken, even before the status shows it', async () => {
+    const { handle } = await moveIn();
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    expect(
+      await refusal(
+        handle.executeUpdate(withdrawUpdate, {
+          args: [{ actor: { userId: 'clerk1', roles: ['clerk'] }, reason: '申出' }],
+        }),
+      ),
+    ).toBe('NOT_IN_STEP');
+    expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
   });
 
   it('cancelling a special 転出 before its date restores the residents, tells the CS and withdraws the 転出証明書情報', async () => {

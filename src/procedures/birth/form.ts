@@ -1,9 +1,11 @@
-import type { BirthApplication } from './schema';
+import type { BirthApplication, StoredBirthApplication } from './schema';
 import type { ErrorMapping } from '../../api/web/intake/field-errors';
 import {
   certificateRequestOf,
   checked,
+  commonFormValues,
   compact,
+  putValue,
   dateOf,
   digitsOf,
   kanaOf,
@@ -46,6 +48,35 @@ export function birthBody(f: FormValues): BirthApplication {
     certificateRequest: certificateRequestOf(f),
   });
   return body as unknown as BirthApplication;
+}
+
+/** The stored 出生届 back into the form (訂正して再提出; `web.formValues`): the inverse of `birthBody` (no 個人番号 yet). */
+export function birthFormValues(stored: unknown): FormValues {
+  const a = stored as StoredBirthApplication;
+  const f: FormValues = {};
+  for (const k of [
+    'familyName',
+    'givenName',
+    'familyNameKana',
+    'givenNameKana',
+    'birthDate',
+    'birthTime',
+    'sex',
+    'relationshipToHead',
+  ] as const)
+    putValue(f, k, a.child[k]);
+  if (a.child.nationalityRegion !== undefined) {
+    f.foreign = '1';
+    putValue(f, 'nationalityRegion', a.child.nationalityRegion);
+  }
+  putValue(f, 'householdMode', a.household.mode);
+  if (a.household.mode === 'join') putValue(f, 'householdNumber', a.household.householdNumber);
+  else {
+    putValue(f, 'address', a.household.address.address);
+    putValue(f, 'addressSupplement', a.household.address.addressSupplement);
+    putValue(f, 'postalCode', a.household.address.postalCode);
+  }
+  return commonFormValues(f, a);
 }
 
 /** 出生の時刻 as typed (14:05, 14時5分, full-width digits, 午後2時5分) → 'HH:MM'; else as typed (the schema names it). */

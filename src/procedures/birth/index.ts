@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { birthActivities } from './commit';
 import { birthDefinition } from './definition';
+import { birthFormValues } from './form';
 import { birthIntake } from './intake';
 import { birthPanel } from './panel';
 import { installBirthRoutes } from './routes';
@@ -24,5 +25,6 @@ export const birth = {
       ],
     },
     installForm: installBirthRoutes,
+    formValues: birthFormValues,
   },
 } satisfies CaseProcedureModule;

@@ -9,7 +9,8 @@ import { auditInquiry } from '../../api/web/queries/case-registry';
 import { WebError, webOf } from '../../api/web/web-context';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import { formValues, type FormValues } from '../../api/web/intake/form-input';
-import { formRequestId, submitIntake } from '../../api/web/intake/intake-submit';
+import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
+import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
 import type { WebDeps } from '../../api/web/web-deps';
 import { birthBody, birthErrorMapping } from './form';
 import { birthForm, type PickedHousehold } from './page';
@@ -59,7 +60,10 @@ export function installBirthRoutes(r: Router, deps: WebDeps, session: RequestHan
     };
   }
 
-  r.get('/intake/birth', session, gate, (_req, res) => render(res, {}, randomUUID(), NO_ERRORS));
+  // ?correct=<caseId>: a returned case, pre-filled from its stored application (訂正して再提出)
+  r.get('/intake/birth', session, gate, async (req, res) =>
+    render(res, (await correctionPrefill(deps, req, res)) ?? {}, randomUUID(), NO_ERRORS),
+  );
 
   r.post('/intake/birth/start', session, gate, async (req: Request, res: Response) => {
     const v = (req.body as Record<string, unknown> | undefined)?.addresseeNumber;
@@ -71,16 +75,11 @@ export function installBirthRoutes(r: Router, deps: WebDeps, session: RequestHan
 
   r.post('/intake/birth', session, gate, async (req: Request, res: Response) => {
     const ctx = webOf(res);
-    const f = formValues(req.body);
+    const f = await postedForm(deps, req, res, formValues(req.body));
     const requestId = formRequestId(req.body) ?? randomUUID();
     const outcome = await submitIntake(deps.services, ctx, 'birth', birthBody(f), requestId, birthErrorMapping);
     if (!outcome.ok) return render(res, f, requestId, outcome.errors);
-    setFlash(req, res, {
-      kind: 'ok',
-      text: outcome.created
-        ? `出生届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。`
-        : `この出生届は受付済みです（案件番号 ${outcome.caseId}）。`,
-    });
+    setFlash(req, res, { kind: 'ok', text: intakeDoneText(outcome, '出生届') });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }

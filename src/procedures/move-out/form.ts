@@ -1,7 +1,15 @@
 import type { FieldError } from '../../domain/ajv';
-import type { MoveOutApplication } from './schema';
+import type { MoveOutApplication, StoredMoveOutApplication } from './schema';
 import type { ErrorMapping } from '../../api/web/intake/field-errors';
-import { checked, compact, dateOf, municipalityCodeOf, type FormValues } from '../../api/web/intake/form-input';
+import {
+  checked,
+  commonFormValues,
+  compact,
+  dateOf,
+  municipalityCodeOf,
+  putValue,
+  type FormValues,
+} from '../../api/web/intake/form-input';
 
 /**
  * 転出届 form (domain.md §4.3) → the body of POST /api/cases/move-out. The household is listed from the registry
@@ -54,6 +62,40 @@ export function moveOutBody(f: FormValues): { body: MoveOutApplication; rowOfMov
     householdHeadChange: newHead ? { newHeadAddresseeNumber: newHead, relationships } : undefined,
   });
   return { body: body as unknown as MoveOutApplication, rowOfMover };
+}
+
+/**
+ * The stored 転出届 back into the form (訂正して再提出; `web.formValues`). The form lists the household from the
+ * registry, so the movers and the new 続柄 are keyed by 宛名番号 here (`selected.<宛名番号>`,
+ * `newRelationship.<宛名番号>`) and `from` names the household; `moveOutRowsOf` turns them into the rows of the list.
+ */
+export function moveOutFormValues(stored: unknown): FormValues {
+  const a = stored as StoredMoveOutApplication;
+  const f: FormValues = { from: a.movers[0]?.addresseeNumber ?? '' };
+  for (const m of a.movers) f[`selected.${m.addresseeNumber}`] = '1';
+  putValue(f, 'destinationAddress', a.destination.address);
+  putValue(f, 'destinationCode', a.destination.municipalityCode);
+  putValue(f, 'abroad', a.destination.abroad);
+  putValue(f, 'plannedMoveOutDate', a.plannedMoveOutDate);
+  putValue(f, 'path', a.path);
+  putValue(f, 'cardHolderPresent', a.cardHolderPresent);
+  const change = a.householdHeadChange;
+  if (change) {
+    f.newHead = change.newHeadAddresseeNumber;
+    for (const r of change.relationships) f[`newRelationship.${r.addresseeNumber}`] = r.relationshipToHead;
+  }
+  return commonFormValues(f, a);
+}
+
+/** The values of `moveOutFormValues` on the rows of the household as listed (`p{i}.selected`, `p{i}.newRelationship`). */
+export function moveOutRowsOf(f: FormValues, addresseeNumbers: readonly string[]): FormValues {
+  const out: FormValues = {};
+  for (const [k, v] of Object.entries(f)) if (!/^(selected|newRelationship)\./.test(k)) out[k] = v;
+  addresseeNumbers.forEach((a, i) => {
+    if (f[`selected.${a}`]) out[`p${i}.selected`] = '1';
+    if (f[`newRelationship.${a}`]) out[`p${i}.newRelationship`] = f[`newRelationship.${a}`]!;
+  });
+  return out;
 }
 
 /** `/movers/1/…` of the body is the second ticked row: point it at that row of the form. */

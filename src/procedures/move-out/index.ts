@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { moveOutActivities } from './activities';
 import { moveOutDefinition } from './definition';
+import { moveOutFormValues } from './form';
 import { moveOutIntake } from './intake';
 import { installMoveOutRoutes } from './page';
 import { moveOutPanel } from './panel';
@@ -21,5 +22,6 @@ export const moveOut = {
       links: [{ href: '/search', label: '住民検索から転出届を作成', id: 'menu-move-out', primary: true }],
     },
     installForm: installMoveOutRoutes,
+    formValues: moveOutFormValues,
   },
 } satisfies CaseProcedureModule;

@@ -23,9 +23,10 @@ import {
   textField,
 } from '../../api/web/intake/form-controls';
 import { checked, formValues, type FormValues } from '../../api/web/intake/form-input';
-import { formRequestId, submitIntake } from '../../api/web/intake/intake-submit';
+import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
+import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
 import type { WebDeps } from '../../api/web/web-deps';
-import { MAX_MEMBERS, moveOutBody, moveOutErrorMapping, toRowPointers } from './form';
+import { MAX_MEMBERS, moveOutBody, moveOutErrorMapping, moveOutRowsOf, toRowPointers } from './form';
 
 const NO_ERRORS: MappedErrors = { byField: {}, summary: [] };
 const ADDRESSEE = /^\d{7}$/;
@@ -166,22 +167,30 @@ export function installMoveOutRoutes(r: Router, deps: WebDeps, session: RequestH
     await render(res, from, i >= 0 ? { [`p${i}.selected`]: '1' } : {}, randomUUID(), NO_ERRORS);
   });
 
+  // ?correct=<caseId>: a returned 転出届, pre-filled from its stored application (訂正して再提出)
+  r.get('/intake/move-out', session, gate, async (req, res) => {
+    const correction = await correctionPrefill(deps, req, res);
+    if (!correction?.from || !ADDRESSEE.test(correction.from))
+      throw new WebError(400, '転出する方が指定されていません。住民検索から開いてください。');
+    const members = await householdOf(deps.orm, correction.from);
+    const f = moveOutRowsOf(
+      correction,
+      members.map((m) => m.addresseeNumber),
+    );
+    await render(res, correction.from, f, randomUUID(), NO_ERRORS);
+  });
+
   r.post('/intake/move-out', session, gate, async (req, res) => {
     const ctx = webOf(res);
     const from = fromOf(req);
-    const f = formValues(req.body);
+    const f = await postedForm(deps, req, res, formValues(req.body));
     const requestId = formRequestId(req.body) ?? randomUUID();
     const { body, rowOfMover } = moveOutBody(f);
     const outcome = await submitIntake(deps.services, ctx, 'move-out', body, requestId, moveOutErrorMapping, (e) =>
       toRowPointers(e, rowOfMover),
     );
     if (!outcome.ok) return render(res, from, f, requestId, outcome.errors, outcome.status);
-    setFlash(req, res, {
-      kind: 'ok',
-      text: outcome.created
-        ? `転出届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。決裁者の決裁を待ちます。`
-        : `この転出届は受付済みです（案件番号 ${outcome.caseId}）。`,
-    });
+    setFlash(req, res, { kind: 'ok', text: intakeDoneText(outcome, '転出届') });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }

@@ -1,8 +1,10 @@
-import type { SpecialMoveInApplication } from './schema';
+import type { SpecialMoveInApplication, StoredSpecialMoveInApplication } from './schema';
 import type { ErrorMapping } from '../../api/web/intake/field-errors';
 import {
   certificateRequestOf,
+  commonFormValues,
   compact,
+  putValue,
   birthDateOf,
   checked,
   dateOf,
@@ -52,6 +54,35 @@ export function specialMoveInBody(f: FormValues): { body: SpecialMoveInApplicati
     certificateRequest: certificateRequestOf(f),
   });
   return { body: body as unknown as SpecialMoveInApplication, rows };
+}
+
+/**
+ * The stored 特例転入届 back into the form (訂正して再提出; `web.formValues`): the inverse of `specialMoveInBody`. No
+ * 個人番号 is in it (it comes from the held 転出証明書情報 on the server).
+ */
+export function specialMoveInFormValues(stored: unknown): FormValues {
+  const a = stored as StoredSpecialMoveInApplication;
+  const f: FormValues = { rows: String(a.persons.length) };
+  a.persons.forEach((p, i) => {
+    for (const k of [
+      'residentRecordCode',
+      'familyName',
+      'givenName',
+      'birthDate',
+      'sex',
+      'relationshipToHead',
+      'cardPresented',
+    ] as const)
+      putValue(f, `p${i}.${k}`, p[k]);
+  });
+  putValue(f, 'originMunicipalityCode', a.originMunicipalityCode);
+  putValue(f, 'address', a.address.address);
+  putValue(f, 'addressSupplement', a.address.addressSupplement);
+  putValue(f, 'postalCode', a.address.postalCode);
+  putValue(f, 'moveInDate', a.moveInDate);
+  putValue(f, 'householdMode', a.household.mode);
+  if (a.household.mode === 'join') putValue(f, 'householdNumber', a.household.householdNumber);
+  return commonFormValues(f, a);
 }
 
 export const specialMoveInErrorMapping: ErrorMapping = {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { specialMoveInActivities } from './activities';
 import { specialMoveInDefinition } from './definition';
+import { specialMoveInFormValues } from './form';
 import { specialMoveInIntake } from './intake';
 import { installSpecialMoveInRoutes } from './page';
 import { specialMoveInPanel } from './panel';
@@ -24,5 +25,6 @@ export const specialMoveIn = {
       ],
     },
     installForm: installSpecialMoveInRoutes,
+    formValues: specialMoveInFormValues,
   },
 } satisfies CaseProcedureModule;

@@ -18,7 +18,8 @@ import {
 } from '../../api/web/intake/form-controls';
 import { formValues, type FormValues } from '../../api/web/intake/form-input';
 import { prefillFromHeld } from './held-prefill';
-import { formRequestId, submitIntake } from '../../api/web/intake/intake-submit';
+import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
+import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
 import type { WebDeps } from '../../api/web/web-deps';
 import { removeRow } from '../move-in/routes';
 import { MAX_PERSONS, specialMoveInBody, specialMoveInErrorMapping } from './form';
@@ -113,6 +114,9 @@ export function installSpecialMoveInRoutes(r: Router, deps: WebDeps, session: Re
       );
 
   r.get('/intake/special-move-in', session, gate, async (req, res) => {
+    // ?correct=<caseId>: a returned case, pre-filled from its stored application (訂正して再提出)
+    const correction = await correctionPrefill(deps, req, res);
+    if (correction) return render(res, correction, Number(correction.rows ?? 1), randomUUID(), NO_ERRORS);
     const held = typeof req.query.held === 'string' && HELD_ID.test(req.query.held) ? req.query.held : undefined;
     const f = held ? await prefillFromHeld(deps.orm, deps.pii, webOf(res).staff, held) : {};
     if (held && !f) {
@@ -124,7 +128,7 @@ export function installSpecialMoveInRoutes(r: Router, deps: WebDeps, session: Re
   });
 
   r.post('/intake/special-move-in', session, gate, async (req: Request, res: Response) => {
-    const f = formValues(req.body);
+    const f = await postedForm(deps, req, res, formValues(req.body));
     const requestId = formRequestId(req.body) ?? randomUUID();
     const op = f.op ?? 'submit';
     const { body, rows } = specialMoveInBody(f);
@@ -140,12 +144,7 @@ export function installSpecialMoveInRoutes(r: Router, deps: WebDeps, session: Re
       specialMoveInErrorMapping,
     );
     if (!outcome.ok) return render(res, f, rows, requestId, outcome.errors, outcome.status);
-    setFlash(req, res, {
-      kind: 'ok',
-      text: outcome.created
-        ? `特例転入届を受け付けました（仮登録）。案件番号 ${outcome.caseId}。`
-        : `この特例転入届は受付済みです（案件番号 ${outcome.caseId}）。`,
-    });
+    setFlash(req, res, { kind: 'ok', text: intakeDoneText(outcome, '特例転入届') });
     res.redirect(303, `/cases/${encodeURIComponent(outcome.caseId)}`);
   });
 }
