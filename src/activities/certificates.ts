@@ -60,6 +60,29 @@ export interface WithheldResult {
   issueNumber?: undefined;
 }
 
+const REASON_TEXT: Partial<Record<string, string>> = {
+  [ChangeReason.DOMESTIC_MOVE_IN]: '転入',
+  [ChangeReason.MOVE_IN_FROM_ABROAD]: '転入',
+  [ChangeReason.BIRTH]: '出生',
+};
+
+/** The 住民となった事由 of each person: the reason of their first history row (転入, 出生), by 宛名番号. */
+export async function becameResidentReasons(
+  em: EntityManager,
+  persons: ReadonlyArray<Pick<Resident, 'addresseeNumber'>>,
+): Promise<Record<string, string | undefined>> {
+  const reasons: Record<string, string | undefined> = {};
+  for (const p of persons) {
+    const [first] = await em.find(
+      ResidentHistory,
+      { addresseeNumber: p.addresseeNumber },
+      { orderBy: { historyNumber: 'asc' }, limit: 1, fields: ['changeReason'] },
+    );
+    reasons[p.addresseeNumber] = first ? REASON_TEXT[first.changeReason] : undefined;
+  }
+  return reasons;
+}
+
 export const countPages = (pdf: Buffer): number => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
 export const byHouseholdOrder = (a: Resident, b: Resident) =>
   relationshipRank(a.relationshipToHead) - relationshipRank(b.relationshipToHead) ||
@@ -339,8 +362,9 @@ export function certificateActivities(deps: ActivityDeps) {
     residentRecordCopy: (input) => async (em, persons, base) => {
       const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
       // the procedure of the case says what made these persons residents (転入, 出生, …); none: it issues no copy
+      // none (a 世帯変更, which changes no residence): each person's own reason, from their first history row
       const reason = deps.procedures.definitionOf(app.procedure).certificateReason;
-      if (!reason) throw new Error(`procedure ${app.procedure} issues no 住民票の写し`);
+      const reasons = reason ? undefined : await becameResidentReasons(em, persons);
       const req = (app.payload as unknown as Pick<MoveInApplication, 'certificateRequest'>).certificateRequest ?? {};
       const options = {
         includeHouseholdHead: Boolean(req.includeHouseholdHead),
@@ -350,7 +374,7 @@ export function certificateActivities(deps: ActivityDeps) {
       };
       return {
         pdf: await deps.certificates.renderResidentRecordCopy(
-          residentRecordCopyDoc(deps, persons, base, options, () => reason),
+          residentRecordCopyDoc(deps, persons, base, options, (a) => reason ?? reasons?.[a]),
         ),
         printedItems: options,
       };

@@ -2,6 +2,7 @@ import { birth } from './birth';
 import { cardEvents } from './card-events';
 import { cardIssuance } from './card-issuance';
 import { heldCertificate } from './held-certificate';
+import { householdChange } from './household-change';
 import { moveIn } from './move-in';
 import { moveOut } from './move-out';
 import { onlineMoveOut } from './online-move-out';
@@ -21,6 +22,7 @@ export const PROCEDURE_MODULES = [
   onlineMoveOut,
   heldCertificate,
   birth,
+  householdChange,
   cardIssuance,
   residentRecordCopy,
   cardEvents,
