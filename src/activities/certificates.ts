@@ -422,8 +422,9 @@ export function certificateActivities(deps: ActivityDeps) {
     /** 世帯主変更通知書 to the new 世帯主: the old and new 世帯主 and every staying member's 続柄 before and after. */
     householdHeadChangeNotice: (input) => async (em, persons, base) => {
       const app = await moveOutApplicationOf(em, input.caseId);
+      const death = app as unknown as { deathDate?: string };
       const change = app.headChange;
-      if (!change) throw new Error('this 転出 changed no 世帯主');
+      if (!change) throw new Error('this case changed no 世帯主');
       const newHead = persons.find((p) => p.addresseeNumber === change.newHeadAddresseeNumber) ?? persons[0]!;
       const previousHead = await em.findOneOrFail(Resident, { addresseeNumber: change.previousHeadAddresseeNumber });
       const before = await relationshipsBefore(em, input.caseId, persons);
@@ -433,7 +434,9 @@ export function certificateActivities(deps: ActivityDeps) {
         addressee: { name: fullName(newHead), address: newHead.address, addressSupplement: newHead.addressSupplement },
         address: newHead.address,
         addressSupplement: newHead.addressSupplement,
-        changeDate: app.plannedMoveOutDate,
+        // a 世帯主 who died (死亡, src/procedures/death) or moved out
+        changeDate: death?.deathDate ?? app.plannedMoveOutDate,
+        cause: death ? '死亡' : '転出',
         previousHeadName: fullName(previousHead),
         newHeadName: fullName(newHead),
         members: persons.map((r) => ({
@@ -508,7 +511,8 @@ export function certificateActivities(deps: ActivityDeps) {
     async issueExOfficioNotices(input: IssueInput): Promise<Array<IssueResult | WithheldResult>> {
       const app = await moveOutApplicationOf(deps.orm.em.fork(), input.caseId);
       const out: Array<IssueResult | WithheldResult> = [];
-      if (app.headChange) {
+      // a head chosen with the notification (死亡 with two or more staying) was not set ex officio: no notice
+      if (app.headChange && (app as { headChangeExOfficio?: boolean }).headChangeExOfficio !== false) {
         const type = CertificateType.HOUSEHOLD_HEAD_CHANGE_NOTICE;
         out.push(await issue(deps, input, type, renders[type](input), undefined, headChangeMembers));
       }

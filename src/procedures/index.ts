@@ -1,6 +1,7 @@
 import { birth } from './birth';
 import { cardEvents } from './card-events';
 import { cardIssuance } from './card-issuance';
+import { death } from './death';
 import { heldCertificate } from './held-certificate';
 import { householdChange } from './household-change';
 import { moveIn } from './move-in';
@@ -23,6 +24,7 @@ export const PROCEDURE_MODULES = [
   heldCertificate,
   birth,
   householdChange,
+  death,
   cardIssuance,
   residentRecordCopy,
   cardEvents,

@@ -8,7 +8,21 @@ import { AuditAction, Household, Resident } from '../../db/entities';
 import { fullName } from '../../db/registry-lookup';
 import type { ActivityDeps } from '../../activities/deps';
 import { appendHistory } from '../../activities/history-writer';
-import type { StoredMoveOutApplication } from './schema';
+import type { HouseholdHeadChange } from './schema';
+
+/**
+ * A 世帯主変更 applied in the commit of a 異動 that takes the 世帯主 out of the household: a 転出 (the planned date)
+ * or a 死亡 (`cause`, `changeDate`: the date of death). `exOfficio: false`: the new 世帯主 was named with the
+ * notification (a 届出 basis); otherwise it is recorded 職権.
+ */
+export interface HeadChangeToCommit {
+  headChange?: HouseholdHeadChange;
+  householdNumber: string;
+  plannedMoveOutDate?: string;
+  changeDate?: string;
+  cause?: '転出' | '死亡';
+  exOfficio?: boolean;
+}
 
 /**
  * 世帯主変更 ex officio at the commit of a 転出 whose 世帯主 moves out while members stay (domain.md §3.2; standard spec
@@ -20,11 +34,12 @@ import type { StoredMoveOutApplication } from './schema';
 export async function commitHouseholdHeadChange(
   em: EntityManager,
   deps: ActivityDeps,
-  app: StoredMoveOutApplication,
+  app: HeadChangeToCommit,
   p: { caseId: string; operatorId: string; terminalId?: string },
 ): Promise<void> {
   const change = app.headChange;
   if (!change) return;
+  const cause = app.cause ?? '転出';
   const members = await em.find(Resident, {
     addresseeNumber: { $in: change.relationships.map((r) => r.addresseeNumber) },
   });
@@ -44,18 +59,25 @@ export async function commitHouseholdHeadChange(
       relationshipToHead: change.relationships.find((r) => r.addresseeNumber === m.addresseeNumber)!.relationshipToHead,
       householdHeadName: headName,
       changeReason: ChangeReason.HOUSEHOLD_HEAD_CHANGE,
-      changeDate: app.plannedMoveOutDate,
+      changeDate: app.changeDate ?? app.plannedMoveOutDate,
       processId: p.caseId,
       terminalId: p.terminalId,
       updatedBy: p.operatorId,
     });
-    appendHistory(em, deps, m, { ...p, basis: EntryBasis.EX_OFFICIO, notes: '世帯主の転出による職権の世帯主変更' });
+    appendHistory(
+      em,
+      deps,
+      m,
+      app.exOfficio === false
+        ? { ...p, notes: `世帯主の${cause}に伴う世帯主変更（届出）` }
+        : { ...p, basis: EntryBasis.EX_OFFICIO, notes: `世帯主の${cause}による職権の世帯主変更` },
+    );
     audit(em, {
       actorId: p.operatorId,
       actorRoles: ['approver'],
       terminalId: p.terminalId,
       action: AuditAction.CHANGE_COMMITTED,
-      function: 'commitMoveOut (世帯主変更)',
+      function: `${cause === '転出' ? 'commitMoveOut' : 'commitDeath'} (世帯主変更)`,
       targetAddresseeNumber: m.addresseeNumber,
       caseId: p.caseId,
     });

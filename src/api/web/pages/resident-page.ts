@@ -78,7 +78,7 @@ export function installResidentRoutes(r: Router, deps: SearchDeps & WebDeps, ses
           : ''
       }
       <table class="grid compare"><tbody>${rows.filter(([, v]) => v !== '').map(([k, v]) => html`<tr><th scope="row">${k}</th><td>${v}</td></tr>`)}</tbody></table>
-      ${person.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html`<form method="post" action="/intake/move-out/start" class="record-actions">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><button type="submit" class="move-out-start">転出届を作成</button> <button type="submit" class="birth-start" formaction="/intake/birth/start">出生届を作成（この世帯）</button> <a href="#copy">住民票の写しの交付へ</a></form>` : ''}</section>
+      ${person.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html`<form method="post" action="/intake/move-out/start" class="record-actions">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><button type="submit" class="move-out-start">転出届を作成</button> <button type="submit" class="birth-start" formaction="/intake/birth/start">出生届を作成（この世帯）</button> <button type="submit" class="household-change-start" formaction="/intake/household-change/start">世帯変更届を作成</button> <button type="submit" class="death-start" formaction="/intake/death/start">死亡届を作成</button> <a href="#copy">住民票の写しの交付へ</a></form>` : ''}</section>
     ${
       can.manageSupportMeasures(ctx.staff.roles)
         ? html`<form method="post" action="/support-measures/new" class="record-actions">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${addresseeNumber}"><button type="submit" id="support-measure-start">支援措置・抑止を登録</button></form>`
