@@ -7,6 +7,7 @@ import type { StaffContext } from '../api/auth';
 import type { CaseRecord } from '../db/entities';
 import type { ProcedurePanel } from '../api/web/panels/panel-types';
 import type { WebDeps } from '../api/web/web-deps';
+import type { FormValues } from '../api/web/intake/form-input';
 
 /** An activity implementation (Temporal calls it with one argument of plain data). */
 export type ActivityFunction = (input: never) => Promise<unknown>;
@@ -79,6 +80,22 @@ export interface CaseProcedureModule<D extends ProcedureDefinition = ProcedureDe
     menu?: IntakeMenuEntry;
     /** The intake form's routes (gated to clerks by the caller). */
     installForm?(r: Router, deps: WebDeps, session: RequestHandler, gate: RequestHandler): void;
+    /**
+     * 「訂正して再提出」 of a returned (差戻し) case: the stored (仮登録) application — the `stored` payload the intake
+     * saved in case_application — turned back into this procedure's intake form values, the inverse of the form's
+     * body builder (field names as the form posts them, dates as 'YYYY-MM-DD', checkboxes '1').
+     *
+     * 個人番号: never return a number, clear or encrypted. For each one in `stored`, leave its field out and set the
+     * "kept unless changed" marker instead: `keptNumber(field, pointer)` (src/api/web/intake/form-input.ts), i.e.
+     * `'<field>Kept'` = the JSON pointer of the encrypted value inside `stored`
+     * (`{ 'm0.individualNumberKept': '/movers/0/individualNumberEnc' }`). The correction page replaces the pointer by a
+     * sealed token (the number encrypted with the 個人番号 key, bound to the user and the form's request ID) in a
+     * hidden field and shows 「登録済み（変更する場合のみ入力）」; on submit an empty field with a valid token gets the
+     * stored number back on the server, a typed number replaces it. Render 個人番号 inputs with `individualNumberField`
+     * (src/api/web/intake/form-controls.ts), which draws the hidden token and the hint. Without this hook the case
+     * offers no 「訂正して再提出」 (the clerk returns it by 再提出 or it is withdrawn).
+     */
+    formValues?(stored: unknown): FormValues;
   };
 }
 

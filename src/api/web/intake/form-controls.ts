@@ -36,6 +36,25 @@ export function textField(o: TextOpts, errors: Errors): SafeHtml {
     ${o.hint ? html`<p class="hint" id="${hintId}">${o.hint}</p>` : ''}${err.p}</div>`;
 }
 
+/**
+ * A 個人番号 input: never filled in. When the form carries a kept number (`<name>Kept`, a sealed token — see
+ * `keptNumber`), the token goes back as a hidden field and the hint says the registered number is used unless a new
+ * one is typed; otherwise `hint` (and after an error 「もう一度入力してください」).
+ */
+export function individualNumberField(
+  o: { name: string; label?: string; required?: boolean; hint: string },
+  f: Record<string, string>,
+  errors: Errors,
+): SafeHtml {
+  const kept = f[`${o.name}Kept`];
+  const hint = errors[o.name]
+    ? 'もう一度入力してください（個人番号は画面に再表示しません）'
+    : kept
+      ? '入力済みの番号を使います（変更する場合のみ入力。個人番号は画面に表示しません）'
+      : o.hint;
+  return html`${textField({ name: o.name, label: o.label ?? '個人番号（12桁）', required: o.required && !kept, inputmode: 'numeric', maxlength: 16, hint }, errors)}${kept && !errors[o.name] ? html`<input type="hidden" name="${o.name}Kept" value="${kept}">` : ''}`;
+}
+
 export interface SelectOpts {
   name: string;
   label: string;

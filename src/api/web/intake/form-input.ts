@@ -84,3 +84,11 @@ export const certificateRequestOf = (f: FormValues) =>
         includeIndividualNumber: checked(f, 'certIndividualNumber') || undefined,
       })
     : undefined;
+
+/**
+ * The "kept unless changed" marker of a 個人番号 field (`m0.individualNumber` → `m0.individualNumberKept`). From a
+ * procedure's `web.formValues` hook its value is the JSON pointer of the encrypted number inside the stored
+ * application; in a page and a posted form it is a sealed token (src/api/web/intake/kept-numbers.ts). Never the number.
+ */
+export const KEPT_SUFFIX = 'Kept';
+export const keptNumber = (field: string, pointer: string): FormValues => ({ [`${field}${KEPT_SUFFIX}`]: pointer });
