@@ -1,7 +1,7 @@
 import type { ErrorMapping } from '../../api/web/intake/field-errors';
 import { birthDateOf, compact, dateOf, type FormValues } from '../../api/web/intake/form-input';
 import { timeOf } from '../birth/form';
-import type { DeathApplication } from './schema';
+import type { DeathApplication, StoredDeathApplication } from './schema';
 
 /** Remaining members listed for the 世帯主変更 (as many as the 転出's choice allows). */
 export const MAX_REMAINING = 12;
@@ -57,3 +57,36 @@ export const deathErrorMapping: ErrorMapping = {
     newHead: { label: '新しい世帯主' },
   },
 };
+
+/** A stored 死亡 back into the form (「訂正して再提出」): the inverse of deathBody (no 個人番号 in it). */
+export function deathFormValues(stored: unknown): FormValues {
+  const a = stored as StoredDeathApplication;
+  const f: FormValues = {
+    addresseeNumber: a.addresseeNumber,
+    deathDate: a.deathDate,
+    deathPlace: a.deathPlace,
+    receivedDate: a.familyRegisterNotice.receivedDate,
+    notifierName: a.familyRegisterNotice.notifierName,
+  };
+  if (a.deathTime) f.deathTime = a.deathTime;
+  if (a.familyRegisterNotice.notifierCapacity) f.notifierCapacity = a.familyRegisterNotice.notifierCapacity;
+  const c = a.householdHeadChange;
+  if (c) {
+    f.newHead = c.newHeadAddresseeNumber;
+    c.relationships.forEach((r, i) => {
+      f[`h${i}.addresseeNumber`] = r.addresseeNumber;
+      f[`h${i}.relationshipToHead`] = r.relationshipToHead;
+    });
+  }
+  return f;
+}
+
+/** The new 続柄 the form values give each remaining member (rows matched by 宛名番号). */
+export function remainingRelationships(f: FormValues): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < MAX_REMAINING; i++) {
+    const a = f[`h${i}.addresseeNumber`];
+    if (a) out.set(a, f[`h${i}.relationshipToHead`] ?? '');
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { deathActivities } from './commit';
 import { deathDefinition } from './definition';
+import { deathFormValues } from './form';
 import { deathIntake } from './intake';
 import { deathPanel } from './panel';
 import { installDeathRoutes } from './routes';
@@ -21,5 +22,6 @@ export const death = {
       links: [{ href: '/search', label: '住民検索から亡くなった方を選ぶ', id: 'menu-death', primary: true }],
     },
     installForm: installDeathRoutes,
+    formValues: deathFormValues,
   },
 } satisfies CaseProcedureModule;

@@ -4,6 +4,7 @@ import type { WebContext } from '../../api/web/web-context';
 import { errorSummary, fieldId, RELATIONSHIP_OPTIONS, textField } from '../../api/web/intake/form-controls';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import type { FormValues } from '../../api/web/intake/form-input';
+import { remainingRelationships } from './form';
 
 const DATE_HINT = '和暦・西暦どちらでも。一部不詳は 令和8年12月・令和8年・不詳';
 
@@ -30,6 +31,7 @@ export function deathForm(
   const e = errors.byField;
   const only = d.remaining.length === 1 ? d.remaining[0] : undefined;
   const options = RELATIONSHIP_OPTIONS.filter(([v]) => v !== '世帯主');
+  const chosen = remainingRelationships(f);
   return html`${errorSummary(errors.summary, e)}
   <form method="post" action="/intake/death" class="intake" id="intake-death" novalidate>
     ${formGuards(ctx, requestId)}
@@ -61,7 +63,7 @@ export function deathForm(
         const k = `h${i}.relationshipToHead`;
         return html`<tr><td><input type="hidden" name="h${i}.addresseeNumber" value="${m.addresseeNumber}"><input type="radio" name="newHead" value="${m.addresseeNumber}" id="${fieldId(`newHead.${m.addresseeNumber}`)}" aria-label="${m.name}さんを世帯主にする"${f.newHead === m.addresseeNumber ? html` checked` : ''}></td>
         <td>${m.name}</td><td>${m.relationshipToHead}</td>
-        <td><select name="${k}" id="${fieldId(k)}" aria-label="${m.name}さんの新しい続柄"><option value="">（新しい世帯主は空欄）</option>${options.map(([v, l]) => html`<option value="${v}"${v === f[k] ? html` selected` : ''}>${l}</option>`)}</select></td></tr>`;
+        <td><select name="${k}" id="${fieldId(k)}" aria-label="${m.name}さんの新しい続柄"><option value="">（新しい世帯主は空欄）</option>${options.map(([v, l]) => html`<option value="${v}"${v === chosen.get(m.addresseeNumber) ? html` selected` : ''}>${l}</option>`)}</select></td></tr>`;
       })}</tbody></table>`
       }</section>`
         : ''

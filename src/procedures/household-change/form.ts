@@ -8,7 +8,7 @@ import {
   digitsOf,
   type FormValues,
 } from '../../api/web/intake/form-input';
-import type { HouseholdChangeApplication } from './schema';
+import type { HouseholdChangeApplication, StoredHouseholdChangeApplication } from './schema';
 
 /** Members listed on the form (the household has at most this many rows). */
 export const MAX_MEMBERS = 20;
@@ -85,3 +85,41 @@ export const householdChangeErrorMapping: ErrorMapping = {
     certIndividualNumber: { label: '個人番号の記載' },
   },
 };
+
+/** A stored 世帯変更 back into the form (「訂正して再提出」): the inverse of householdChangeBody (no 個人番号 in it). */
+export function householdChangeFormValues(stored: unknown): FormValues {
+  const a = stored as StoredHouseholdChangeApplication;
+  const f: FormValues = {
+    kind: a.kind,
+    householdNumber: a.householdNumber,
+    changeDate: a.changeDate,
+    notificationDate: a.notificationDate,
+    notifierKind: a.notifier.kind,
+    identityDocument: a.identityDocument.type,
+  };
+  if (a.targetHouseholdNumber) f.targetHouseholdNumber = a.targetHouseholdNumber;
+  if (a.notifier.powerOfAttorney) f.powerOfAttorney = '1';
+  a.persons.forEach((p, i) => {
+    f[`p${i}.addresseeNumber`] = p.addresseeNumber;
+    f[`p${i}.relationshipToHead`] = p.relationshipToHead;
+  });
+  const c = a.certificateRequest;
+  if (c) {
+    f.certWanted = '1';
+    if (c.includeHouseholdHead) f.certHouseholdHead = '1';
+    if (c.includeDomicile) f.certDomicile = '1';
+    if (c.includeResidentRecordCode) f.certResidentRecordCode = '1';
+    if (c.includeIndividualNumber) f.certIndividualNumber = '1';
+  }
+  return f;
+}
+
+/** The new 続柄 the form values give each 宛名番号 (rows are matched by 宛名番号, not by position). */
+export function relationshipsByPerson(f: FormValues): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < MAX_MEMBERS; i++) {
+    const a = f[`p${i}.addresseeNumber`];
+    if (a) out.set(a, f[`p${i}.relationshipToHead`] ?? '');
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { CaseProcedureModule } from '../module';
 import { householdChangeActivities } from './commit';
 import { householdChangeDefinition } from './definition';
+import { householdChangeFormValues } from './form';
 import { householdChangeIntake } from './intake';
 import { householdChangePanel } from './panel';
 import { installHouseholdChangeRoutes } from './routes';
@@ -21,5 +22,6 @@ export const householdChange = {
       links: [{ href: '/search', label: '住民検索から世帯を選ぶ', id: 'menu-household-change', primary: true }],
     },
     installForm: installHouseholdChangeRoutes,
+    formValues: householdChangeFormValues,
   },
 } satisfies CaseProcedureModule;

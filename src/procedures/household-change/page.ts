@@ -15,6 +15,7 @@ import {
 } from '../../api/web/intake/form-controls';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import type { FormValues } from '../../api/web/intake/form-input';
+import { relationshipsByPerson } from './form';
 import { HOUSEHOLD_CHANGE_KIND_LABEL, HOUSEHOLD_CHANGE_KINDS } from './schema';
 
 const DATE_HINT = '和暦・西暦どちらでも（例: 令和8年12月1日、R8.12.1、2026-12-01）。本日以前';
@@ -53,6 +54,7 @@ export function householdChangeForm(
 ): SafeHtml {
   const e = errors.byField;
   const options = RELATIONSHIP_OPTIONS;
+  const chosen = relationshipsByPerson(f);
   return html`${errorSummary(errors.summary, e)}
   <form method="post" action="/intake/household-change" class="intake" id="intake-household-change" novalidate>
     ${formGuards(ctx, requestId)}
@@ -74,7 +76,7 @@ export function householdChangeForm(
         const k = `p${i}.relationshipToHead`;
         const err = e[k] ?? e[`p${i}.addresseeNumber`];
         return html`<tr${err ? html` class="has-error"` : ''}><td><input type="hidden" name="p${i}.addresseeNumber" value="${m.addresseeNumber}">${m.name}</td><td>${m.birthDate}</td><td>${m.relationshipToHead}</td>
-        <td><select name="${k}" id="${fieldId(k)}" aria-label="${m.name}さんの新しい続柄"${err ? html` aria-invalid="true" aria-describedby="${fieldId(k)}-e"` : ''}><option value="">（変更しない・対象外）</option>${options.map(([v, l]) => html`<option value="${v}"${v === f[k] ? html` selected` : ''}>${l}</option>`)}</select>${err ? html`<p class="field-error" id="${fieldId(k)}-e">${err}</p>` : ''}</td></tr>`;
+        <td><select name="${k}" id="${fieldId(k)}" aria-label="${m.name}さんの新しい続柄"${err ? html` aria-invalid="true" aria-describedby="${fieldId(k)}-e"` : ''}><option value="">（変更しない・対象外）</option>${options.map(([v, l]) => html`<option value="${v}"${v === chosen.get(m.addresseeNumber) ? html` selected` : ''}>${l}</option>`)}</select>${err ? html`<p class="field-error" id="${fieldId(k)}-e">${err}</p>` : ''}</td></tr>`;
       })}</tbody></table>
     </section>
     <section class="panel" aria-labelledby="h-who"><h2 id="h-who">届出</h2><div class="grid-fields">
