@@ -9,7 +9,8 @@ import { CardStatus } from '../../src/domain/registry-values';
 import { CaseApplication, CaseRecord, MyNumberCard, Resident, ResidentHistory } from '../../src/db/entities';
 import { compact, pdfBytesText } from '../support/pdf-text';
 import { seedParents } from '../support/birth-fixtures';
-import { today } from '../support/fixtures';
+import { randomIndividualNumber, today } from '../support/fixtures';
+import { piiOf } from '../support/harness';
 import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
 const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-it-')), 'registry.sqlite')}`;
@@ -48,6 +49,10 @@ describe.each([
   it('a 死亡 of a 世帯主 with a card: bad input changes nothing; then 除票, CS 死亡, J-LIS 廃止, 世帯主変更通知書', async () => {
     const { householdNumber, head, wife } = await seedParents(sys.orm);
     const em0 = sys.orm.em.fork();
+    // a 死亡's 本人確認情報 carries the 個人番号 (the CS contract requires it for a 消除)
+    const number = randomIndividualNumber();
+    const h = await em0.findOneOrFail(Resident, { addresseeNumber: head.addresseeNumber });
+    h.individualNumberEnc = piiOf(sys.config).encrypt(number);
     const cardId = `D${randomUUID().slice(0, 8).toUpperCase()}`;
     await em0
       .persist(
@@ -77,8 +82,8 @@ describe.each([
     const bad = await intake('death', { ...body, deathDate: '2026-13-40', extra: 1 });
     expect(bad.status).toBe(400);
     expect(bad.json.errors.map((e: { field: string; rule: string }) => `${e.field} ${e.rule}`).sort()).toEqual([
-      ' additionalProperties',
       '/deathDate format',
+      '/extra additionalProperties',
     ]);
     const future = await intake('death', { ...body, deathDate: addDays(today(), 1) });
     expect(future.status).toBe(422);
@@ -112,7 +117,9 @@ describe.each([
     ]);
     // the CS received exactly one 本人確認情報 of the deceased (死亡, the date of death); none for the 世帯主変更
     const updates = await csUpdates(head.residentRecordCode!);
-    expect(updates.map((u) => [u.identity.changeReason, u.identity.changeDate])).toEqual([['22', deathDate]]);
+    expect(updates.map((u) => [u.identity.changeReason, u.identity.changeDate, u.identity.individualNumber])).toEqual([
+      ['22', deathDate, number],
+    ]);
     expect(await csUpdates(wife.residentRecordCode!)).toEqual([]);
     // J-LIS received the card's 廃止 (reason DEATH)
     const events = await eventually(async () => {
