@@ -7,6 +7,7 @@ import { localNumber } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
 import { CardStatus, ResidentStatus } from '../../src/domain/registry-values';
 import { CounterName, nextSerial } from '../../src/db/counters';
+import { snapshotOf } from '../../src/db/snapshot';
 import {
   CardEventRecord,
   CaseRecord,
@@ -24,7 +25,8 @@ import { intakeHouseholdChange } from '../../src/procedures/household-change/int
 import type { HouseholdChangeApplication } from '../../src/procedures/household-change/schema';
 import { householdChangeWorkflowId } from '../../src/procedures/household-change/workflow';
 import { approveUpdate } from '../../src/workflows/approval';
-import { seedParents } from '../support/birth-fixtures';
+import { cancelCaseUpdate } from '../../src/workflows/work';
+import { seedParents, until } from '../support/birth-fixtures';
 import { APPROVER, CLERK, today } from '../support/fixtures';
 import type { ScriptedCards } from '../support/scripted-cards';
 import type { ScriptedCs } from '../support/scripted-cs';
@@ -41,9 +43,29 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+/** The initial snapshot (履歴番号 1, 初期登録) of each person, as the registry's data migration writes it. */
+async function initialHistory(...persons: Resident[]) {
+  const em = orm.em.fork();
+  for (const r of persons)
+    em.persist(
+      em.create(ResidentHistory, {
+        addresseeNumber: r.addresseeNumber,
+        historyNumber: 1,
+        changeReason: ChangeReason.INITIAL_LOAD,
+        changeDate: '2020-04-01',
+        processingDate: '2020-04-01',
+        operatorId: 'system',
+        snapshot: snapshotOf(r),
+        createdAt: new Date(),
+      } as ResidentHistory),
+    );
+  await em.flush();
+}
+
 /** 桜井 一郎 (世帯主), さくら (妻) and, with `child`, ゆい (子): a household of the registry. */
 async function family(child = true) {
   const { householdNumber, head, wife } = await seedParents(orm);
+  await initialHistory(head, wife);
   if (!child) return { householdNumber, head, wife };
   const em = orm.em.fork();
   const kid = em.create(Resident, {
@@ -57,6 +79,7 @@ async function family(child = true) {
     relationshipToHead: '子',
   } as Resident);
   await em.persist(kid).flush();
+  await initialHistory(kid);
   return { householdNumber, head, wife, kid };
 }
 
@@ -99,9 +122,11 @@ describe('世帯変更 workflow (time-skipping)', () => {
     // appended, never overwritten: the initial snapshot stays, the case's follows
     const wifeHistory = await historyOf(wife.addresseeNumber);
     expect(wifeHistory.map((x) => [x.historyNumber, x.changeReason, x.caseId ?? null])).toEqual([
+      [1, ChangeReason.INITIAL_LOAD, null],
       [2, ChangeReason.HOUSEHOLD_HEAD_CHANGE, caseId],
     ]);
-    expect((wifeHistory[0]!.snapshot as { relationshipToHead: string }).relationshipToHead).toBe('世帯主');
+    expect((wifeHistory[0]!.snapshot as { relationshipToHead: string }).relationshipToHead).toBe('妻');
+    expect((wifeHistory[1]!.snapshot as { relationshipToHead: string }).relationshipToHead).toBe('世帯主');
     expect((await em.findOneOrFail(Household, { householdNumber })).headAddresseeNumber).toBe(wife.addresseeNumber);
     // 世帯 and 続柄 are not 本人確認情報 items: nothing for the CS; the 住民票の写し right after the commit
     expect(await em.count(OutboxMessage, { caseId })).toBe(0);
@@ -195,10 +220,13 @@ describe('死亡 workflow (time-skipping)', () => {
       changeReason: ChangeReason.DEATH,
       cardStatus: CardStatus.CANCELLED,
     });
-    expect((await historyOf(head.addresseeNumber)).map((x) => x.changeReason)).toEqual([ChangeReason.DEATH]);
+    expect((await historyOf(head.addresseeNumber)).map((x) => x.changeReason)).toEqual([
+      ChangeReason.INITIAL_LOAD,
+      ChangeReason.DEATH,
+    ]);
     const staying = await em.findOneOrFail(Resident, { addresseeNumber: wife.addresseeNumber });
     expect(staying).toMatchObject({ relationshipToHead: '世帯主', householdHeadName: '桜井　さくら', householdNumber });
-    const [change] = await historyOf(wife.addresseeNumber);
+    const [, change] = await historyOf(wife.addresseeNumber);
     expect(change).toMatchObject({
       changeReason: ChangeReason.HOUSEHOLD_HEAD_CHANGE,
       basis: EntryBasis.EX_OFFICIO,
@@ -246,13 +274,58 @@ describe('死亡 workflow (time-skipping)', () => {
       status: ResidentStatus.REMOVED,
       removalDate: `${today().slice(0, 7)}-00`,
     });
-    const [change] = await historyOf(wife.addresseeNumber);
+    const [, change] = await historyOf(wife.addresseeNumber);
     expect(change).toMatchObject({ changeReason: ChangeReason.HOUSEHOLD_HEAD_CHANGE, basis: null });
     expect(await em.count(CertificateIssuance, { caseId })).toBe(0);
     const sent = cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId));
     expect(sent.map((u) => u.identity.changeDate)).toEqual([`${today().slice(0, 7)}-01`]);
     expect(await em.findOneOrFail(CaseRecord, { caseId })).toMatchObject({ status: CaseStatus.COMPLETED });
     expect(householdNumber).toBe(kid!.householdNumber);
+  });
+
+  it('a cancellation after 本登録 (two supervisors) appends 異動の取消し（増）: the deceased and the new head restored', async () => {
+    const { head, wife } = await family(false);
+    const { caseId } = await intakeDeath(
+      h.api,
+      { ...CLERK, ip: '127.0.0.1' },
+      deathOf(head.addresseeNumber),
+      randomUUID(),
+    );
+    const handle = h.env.client.workflow.getHandle(deathWorkflowId(caseId));
+    cs.downUntilMs = (await h.env.currentTimeMs()) + 10 * 3600_000; // the CS is down: the case waits after 本登録
+    try {
+      await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+      await until('the commit', async () => (await orm.em.fork().count(ResidentHistory, { caseId })) === 2);
+      const supervisor = (n: number) => ({
+        userId: `supervisor${n}`,
+        roles: ['supervisor'],
+        terminalId: 'T-HONCHO-03',
+      });
+      await handle.executeUpdate(cancelCaseUpdate, {
+        args: [{ actor: supervisor(1), reason: '死亡届の誤り（別人）' }],
+      });
+      await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: supervisor(2), reason: '承認' }] });
+      expect(((await handle.result()) as { status: string }).status).toBe(CaseStatus.CANCELLED);
+    } finally {
+      cs.downUntilMs = 0;
+    }
+    const em = orm.em.fork();
+    expect(await em.findOneOrFail(Resident, { addresseeNumber: head.addresseeNumber })).toMatchObject({
+      status: ResidentStatus.RESIDENT,
+      relationshipToHead: '世帯主',
+      changeReason: ChangeReason.CANCELLATION_RECORD,
+    });
+    expect((await historyOf(head.addresseeNumber)).map((x) => x.changeReason)).toEqual([
+      ChangeReason.INITIAL_LOAD,
+      ChangeReason.DEATH,
+      ChangeReason.CANCELLATION_RECORD,
+    ]);
+    expect(await em.findOneOrFail(Resident, { addresseeNumber: wife.addresseeNumber })).toMatchObject({
+      relationshipToHead: '妻',
+      householdHeadName: '桜井　一郎',
+    });
+    // the 本人確認情報 never left (the CS was down): withdrawn, nothing to tell the CS
+    expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toEqual([]);
   });
 
   it('another open case of the deceased is a finding at 決裁, and is not cancelled', async () => {
