@@ -171,6 +171,47 @@ describe('世帯変更 workflow (time-skipping)', () => {
   });
 });
 
+describe('世帯変更 workflow: 世帯合併 (time-skipping)', () => {
+  it('a whole household joins another at the same address: 続柄 relative to the receiving 世帯主, the old household closed', async () => {
+    const receiving = await family(false);
+    const joining = await family(false);
+    const { caseId } = await intakeHouseholdChange(
+      h.api,
+      { ...CLERK, ip: '127.0.0.1' },
+      {
+        kind: 'merge',
+        householdNumber: joining.householdNumber,
+        targetHouseholdNumber: receiving.householdNumber,
+        persons: [
+          { addresseeNumber: joining.head.addresseeNumber, relationshipToHead: '子' },
+          { addresseeNumber: joining.wife.addresseeNumber, relationshipToHead: '子の妻' },
+        ],
+        changeDate: today(),
+        ...filing,
+      },
+      randomUUID(),
+    );
+    expect((await approve(householdChangeWorkflowId(caseId))).status).toBe(CaseStatus.COMPLETED);
+    const em = orm.em.fork();
+    const moved = await em.find(
+      Resident,
+      { householdNumber: receiving.householdNumber },
+      { orderBy: { addresseeNumber: 'asc' } },
+    );
+    expect(moved.map((r) => [r.relationshipToHead, r.householdHeadName])).toEqual([
+      ['世帯主', '桜井　一郎'],
+      ['妻', '桜井　一郎'],
+      ['子', '桜井　一郎'],
+      ['子の妻', '桜井　一郎'],
+    ]);
+    expect(moved.slice(2).map((r) => r.changeReason)).toEqual([
+      ChangeReason.HOUSEHOLD_MERGE,
+      ChangeReason.HOUSEHOLD_MERGE,
+    ]);
+    expect((await em.findOneOrFail(Household, { householdNumber: joining.householdNumber })).active).toBe(false);
+  });
+});
+
 describe('死亡 workflow (time-skipping)', () => {
   const deathOf = (addresseeNumber: string, over: Partial<DeathApplication> = {}): DeathApplication => ({
     addresseeNumber,
