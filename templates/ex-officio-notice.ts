@@ -50,8 +50,10 @@ export interface HouseholdHeadChangeNoticeInput extends Issuer {
   /** The household's address (with 方書). */
   address: string;
   addressSupplement?: string;
-  /** YYYY-MM-DD: the 世帯主 moves out on this day. */
+  /** YYYY-MM-DD: the 世帯主 moves out (or died) on this day. */
   changeDate: string;
+  /** Why the 世帯主 left: 転出 (default) or 死亡. */
+  cause?: '転出' | '死亡';
   previousHeadName: string;
   newHeadName: string;
   /** The staying members, new 世帯主 first, with the 続柄 before and after. */
@@ -157,7 +159,7 @@ export function householdHeadChangeNoticeDoc(input: HouseholdHeadChangeNoticeInp
     ...certificatePage(HOUSEHOLD_HEAD_CHANGE_NOTICE_TITLE, input, []),
     content: [
       ...letterHead(input),
-      statement(HOUSEHOLD_HEAD_CHANGE_STATEMENT),
+      statement(HOUSEHOLD_HEAD_CHANGE_STATEMENT.replace('転出', input.cause ?? '転出')),
       ki(),
       itemTable([
         ['世帯の住所', addressLines(input.address, input.addressSupplement)],

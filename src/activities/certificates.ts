@@ -60,6 +60,29 @@ export interface WithheldResult {
   issueNumber?: undefined;
 }
 
+const REASON_TEXT: Partial<Record<string, string>> = {
+  [ChangeReason.DOMESTIC_MOVE_IN]: '転入',
+  [ChangeReason.MOVE_IN_FROM_ABROAD]: '転入',
+  [ChangeReason.BIRTH]: '出生',
+};
+
+/** The 住民となった事由 of each person: the reason of their first history row (転入, 出生), by 宛名番号. */
+export async function becameResidentReasons(
+  em: EntityManager,
+  persons: ReadonlyArray<Pick<Resident, 'addresseeNumber'>>,
+): Promise<Record<string, string | undefined>> {
+  const reasons: Record<string, string | undefined> = {};
+  for (const p of persons) {
+    const [first] = await em.find(
+      ResidentHistory,
+      { addresseeNumber: p.addresseeNumber },
+      { orderBy: { historyNumber: 'asc' }, limit: 1, fields: ['changeReason'] },
+    );
+    reasons[p.addresseeNumber] = first ? REASON_TEXT[first.changeReason] : undefined;
+  }
+  return reasons;
+}
+
 export const countPages = (pdf: Buffer): number => (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
 export const byHouseholdOrder = (a: Resident, b: Resident) =>
   relationshipRank(a.relationshipToHead) - relationshipRank(b.relationshipToHead) ||
@@ -338,9 +361,10 @@ export function certificateActivities(deps: ActivityDeps) {
     /** 住民票の写し (domain.md §5.2): 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 only when requested. */
     residentRecordCopy: (input) => async (em, persons, base) => {
       const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
-      // the procedure of the case says what made these persons residents (転入, 出生, …); none: it issues no copy
+      // the procedure of the case says what made these persons residents (転入, 出生, …); a case that makes nobody a
+      // resident (a 世帯変更: null, a 転居): each person's own reason, from their first history row
       const reason = deps.procedures.definitionOf(app.procedure).certificateReason;
-      if (!reason) throw new Error(`procedure ${app.procedure} issues no 住民票の写し`);
+      const reasons = reason && reason !== '転居' ? undefined : await becameResidentReasons(em, persons);
       const req = (app.payload as unknown as Pick<MoveInApplication, 'certificateRequest'>).certificateRequest ?? {};
       const options = {
         includeHouseholdHead: Boolean(req.includeHouseholdHead),
@@ -350,8 +374,9 @@ export function certificateActivities(deps: ActivityDeps) {
       };
       return {
         pdf: await deps.certificates.renderResidentRecordCopy(
-          // a 転居 makes nobody a resident: the 住民となった年月日 stays, with no reason beside it
-          residentRecordCopyDoc(deps, persons, base, options, () => (reason === '転居' ? undefined : reason)),
+          residentRecordCopyDoc(deps, persons, base, options, (a) =>
+            reason && reason !== '転居' ? reason : reasons?.[a],
+          ),
         ),
         printedItems: options,
       };
@@ -399,8 +424,9 @@ export function certificateActivities(deps: ActivityDeps) {
     /** 世帯主変更通知書 to the new 世帯主: the old and new 世帯主 and every staying member's 続柄 before and after. */
     householdHeadChangeNotice: (input) => async (em, persons, base) => {
       const app = await moveOutApplicationOf(em, input.caseId);
+      const death = app as unknown as { deathDate?: string };
       const change = app.headChange;
-      if (!change) throw new Error('this 転出 changed no 世帯主');
+      if (!change) throw new Error('this case changed no 世帯主');
       const newHead = persons.find((p) => p.addresseeNumber === change.newHeadAddresseeNumber) ?? persons[0]!;
       const previousHead = await em.findOneOrFail(Resident, { addresseeNumber: change.previousHeadAddresseeNumber });
       const before = await relationshipsBefore(em, input.caseId, persons);
@@ -410,7 +436,9 @@ export function certificateActivities(deps: ActivityDeps) {
         addressee: { name: fullName(newHead), address: newHead.address, addressSupplement: newHead.addressSupplement },
         address: newHead.address,
         addressSupplement: newHead.addressSupplement,
-        changeDate: app.plannedMoveOutDate,
+        // a 世帯主 who died (死亡, src/procedures/death) or moved out
+        changeDate: death?.deathDate ?? app.plannedMoveOutDate,
+        cause: death ? '死亡' : '転出',
         previousHeadName: fullName(previousHead),
         newHeadName: fullName(newHead),
         members: persons.map((r) => ({
@@ -485,7 +513,8 @@ export function certificateActivities(deps: ActivityDeps) {
     async issueExOfficioNotices(input: IssueInput): Promise<Array<IssueResult | WithheldResult>> {
       const app = await moveOutApplicationOf(deps.orm.em.fork(), input.caseId);
       const out: Array<IssueResult | WithheldResult> = [];
-      if (app.headChange) {
+      // a head chosen with the notification (死亡 with two or more staying) was not set ex officio: no notice
+      if (app.headChange && (app as { headChangeExOfficio?: boolean }).headChangeExOfficio !== false) {
         const type = CertificateType.HOUSEHOLD_HEAD_CHANGE_NOTICE;
         out.push(await issue(deps, input, type, renders[type](input), undefined, headChangeMembers));
       }

@@ -25,7 +25,10 @@ export interface ProcedureDefinition<Code extends string = string, Status extend
    * prior items return), `none` = nothing to compensate (no registry change of its own).
    */
   compensation: 'remove' | 'restore' | 'amend' | 'none';
-  /** The 住民となった事由 printed on a 住民票の写し issued by a case of this procedure (null: it issues none). */
+  /**
+   * The 住民となった事由 printed on a 住民票の写し issued by a case of this procedure (null: each person's own, from
+   * their first history row — a case that does not make anyone a resident, e.g. a 世帯変更).
+   */
   certificateReason: '転入' | '出生' | '転居' | null;
   /** Case flags (findings of the intake) that forbid confirming the 審査: only rejection or contact remain. */
   reviewBlockingFlags: readonly string[];

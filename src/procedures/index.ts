@@ -1,7 +1,9 @@
 import { birth } from './birth';
 import { cardEvents } from './card-events';
 import { cardIssuance } from './card-issuance';
+import { death } from './death';
 import { heldCertificate } from './held-certificate';
+import { householdChange } from './household-change';
 import { moveIn } from './move-in';
 import { moveOut } from './move-out';
 import { moveWithin } from './move-within';
@@ -23,6 +25,8 @@ export const PROCEDURE_MODULES = [
   onlineMoveOut,
   heldCertificate,
   birth,
+  householdChange,
+  death,
   cardIssuance,
   residentRecordCopy,
   cardEvents,

@@ -8,7 +8,21 @@ import { AuditAction, Household, Resident } from '../../db/entities';
 import { fullName } from '../../db/registry-lookup';
 import type { ActivityDeps } from '../../activities/deps';
 import { appendHistory } from '../../activities/history-writer';
-import type { StoredMoveOutApplication } from './schema';
+import type { HouseholdHeadChange } from './schema';
+
+/**
+ * A 世帯主変更 applied in the commit of a 異動 that takes the 世帯主 out of the household: a 転出 (the planned date)
+ * or a 死亡 (`cause`, `changeDate`: the date of death). `exOfficio: false`: the new 世帯主 was named with the
+ * notification (a 届出 basis); otherwise it is recorded 職権.
+ */
+export interface HeadChangeToCommit {
+  headChange?: HouseholdHeadChange;
+  householdNumber: string;
+  plannedMoveOutDate?: string;
+  changeDate?: string;
+  cause?: '転出' | '死亡';
+  exOfficio?: boolean;
+}
 
 /**
  * 世帯主変更 ex officio at the commit of a 転出 whose 世帯主 moves out while members stay (domain.md §3.2; standard spec
@@ -20,7 +34,7 @@ import type { StoredMoveOutApplication } from './schema';
 export async function commitHouseholdHeadChange(
   em: EntityManager,
   deps: ActivityDeps,
-  app: Pick<StoredMoveOutApplication, 'headChange' | 'householdNumber' | 'plannedMoveOutDate'>,
+  app: HeadChangeToCommit,
   p: {
     caseId: string;
     operatorId: string;
@@ -33,6 +47,7 @@ export async function commitHouseholdHeadChange(
 ): Promise<void> {
   const change = app.headChange;
   if (!change) return;
+  const cause = app.cause ?? '転出';
   const members = await em.find(Resident, {
     addresseeNumber: { $in: change.relationships.map((r) => r.addresseeNumber) },
   });
@@ -52,25 +67,26 @@ export async function commitHouseholdHeadChange(
       relationshipToHead: change.relationships.find((r) => r.addresseeNumber === m.addresseeNumber)!.relationshipToHead,
       householdHeadName: headName,
       changeReason: ChangeReason.HOUSEHOLD_HEAD_CHANGE,
-      changeDate: app.plannedMoveOutDate,
+      changeDate: app.changeDate ?? app.plannedMoveOutDate,
       ...(p.filedOn ? { notificationDate: p.filedOn } : {}),
       processId: p.caseId,
       terminalId: p.terminalId,
       updatedBy: p.operatorId,
     });
+    const filed = app.exOfficio === false || p.filedOn !== undefined;
     appendHistory(em, deps, m, {
       caseId: p.caseId,
       operatorId: p.operatorId,
       terminalId: p.terminalId,
-      basis: p.filedOn ? undefined : EntryBasis.EX_OFFICIO,
-      notes: p.notes ?? '世帯主の転出による職権の世帯主変更',
+      basis: filed ? undefined : EntryBasis.EX_OFFICIO,
+      notes: p.notes ?? (filed ? `世帯主の${cause}に伴う世帯主変更（届出）` : `世帯主の${cause}による職権の世帯主変更`),
     });
     audit(em, {
       actorId: p.operatorId,
       actorRoles: ['approver'],
       terminalId: p.terminalId,
       action: AuditAction.CHANGE_COMMITTED,
-      function: p.function ?? 'commitMoveOut (世帯主変更)',
+      function: p.function ?? `${cause === '死亡' ? 'commitDeath' : 'commitMoveOut'} (世帯主変更)`,
       targetAddresseeNumber: m.addresseeNumber,
       caseId: p.caseId,
     });

@@ -18,6 +18,7 @@ import {
   documentsSection,
   factsSection,
   findingsSection,
+  headChangeAction,
   stepsSection,
   stuckSection,
   summarySection,
@@ -86,6 +87,8 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
       : html`<form method="post" action="${path}/reveal" class="reveal" data-confirm="個人番号を表示します。この閲覧は監査記録に残ります。よろしいですか？">${formGuards(ctx, randomUUID())}<button type="submit" class="btn-small">個人番号を表示</button> <span class="help">（表示は記録されます）</span></form>`
     : html`<p class="help">個人番号は表示できません（個人番号利用事務の権限が必要です）。</p>`;
   const facts = panel.facts ? panel.facts(app, view) : genericFacts(app);
+  const findings = view.findings ?? panel.findings?.(app) ?? [];
+  const findingActions = headChangeAction(view, findings, app, ctx);
   const body = html`<div class="case-layout">
     <div class="case-main">
       ${protectedSubjects.size ? html`<p class="notice notice-error" id="support-measure-notice"><span class="badge badge-alert">支援措置・抑止</span> この案件には支援措置・抑止の対象の方が含まれます。証明書の交付には支援措置責任者の解除が必要です。</p>` : ''}
@@ -94,7 +97,7 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
       ${summarySection(view, ctx)}
       ${stepsSection(view, module?.definition.steps ?? [], ctx.labels)}
       ${stuckSection(view, ctx)}
-      ${findingsSection(view, view.findings ?? panel.findings?.(app) ?? [])}
+      ${findingsSection(view, findings, findingActions)}
       ${factsSection(facts)}
       ${comparisonSection(persons, { committed: Boolean(committed), revealForm })}
       ${extra}

@@ -66,14 +66,40 @@ export function stepsSection(
   })}${closed ? html`<li class="step step-closed" aria-current="step">${labels.statusBadge(c.status, false, c.procedure)}</li>` : ''}</ol>`;
 }
 
-export function findingsSection(c: CaseView, findings: NonNullable<CaseView['findings']>): SafeHtml | '' {
+/** The rule whose finding says a 世帯主変更 must be filed first: it links to the 世帯変更 form of the household. */
+export const HEAD_CHANGE_REQUIRED = 'HEAD_CHANGE_REQUIRED';
+
+/**
+ * 「先に世帯主変更が必要です」 (HEAD_CHANGE_REQUIRED, domain spec §3.2): for a clerk, the 世帯変更 form of that household
+ * (世帯主変更 preselected) one click away, posted with the 世帯番号 (never in a URL).
+ */
+export function headChangeAction(
+  c: Pick<CaseView, 'flags'>,
+  findings: ReadonlyArray<{ rule: string }>,
+  app: Record<string, unknown>,
+  ctx: WebContext,
+): Partial<Record<string, SafeHtml>> {
+  const needed = [...(c.flags ?? []), ...findings.map((f) => f.rule)].includes(HEAD_CHANGE_REQUIRED);
+  const householdNumber = typeof app.householdNumber === 'string' ? app.householdNumber : '';
+  if (!needed || !/^\d{7}$/.test(householdNumber) || !can.enterCase(ctx.staff.roles)) return {};
+  return {
+    [HEAD_CHANGE_REQUIRED]: html` <form method="post" action="/intake/household-change/start" class="inline" id="head-change-link">${formGuards(ctx, randomUUID())}<input type="hidden" name="householdNumber" value="${householdNumber}"><input type="hidden" name="kind" value="headChange"><button type="submit" class="btn-small">この世帯の世帯変更届（世帯主変更）を作成</button></form>`,
+  };
+}
+
+export function findingsSection(
+  c: CaseView,
+  findings: NonNullable<CaseView['findings']>,
+  /** Per rule, a control shown after its finding (e.g. the 世帯変更 form of the household for HEAD_CHANGE_REQUIRED). */
+  actions: Partial<Record<string, SafeHtml>> = {},
+): SafeHtml | '' {
   // a finding's rule is also a case flag: show it once, with the finding's own message (it may name the mover)
   const flags = (c.flags ?? []).filter((f) => !findings.some((x) => x.rule === f));
   if (!flags.length && !findings.length)
     return html`<section class="panel" aria-labelledby="h-find"><h2 id="h-find">自動確認の結果</h2><p class="muted">指摘事項はありません。</p></section>`;
   return html`<section class="panel" aria-labelledby="h-find"><h2 id="h-find">自動確認の結果</h2><ul class="findings">
-    ${flags.map((f) => html`<li class="finding finding-${flagText[f]?.level ?? 'info'}">${flagBadges([f])} ${flagText[f]?.explain ?? f}</li>`)}
-    ${findings.map((f) => html`<li class="finding finding-warn">${flagBadges([f.rule])} ${f.message}${f.mover !== undefined ? `（転出者 ${f.mover + 1}）` : ''}</li>`)}
+    ${flags.map((f) => html`<li class="finding finding-${flagText[f]?.level ?? 'info'}">${flagBadges([f])} ${flagText[f]?.explain ?? f}${actions[f] ?? ''}</li>`)}
+    ${findings.map((f) => html`<li class="finding finding-warn">${flagBadges([f.rule])} ${f.message}${f.mover !== undefined ? `（転出者 ${f.mover + 1}）` : ''}${actions[f.rule] ?? ''}</li>`)}
   </ul></section>`;
 }
 
