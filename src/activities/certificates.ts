@@ -77,6 +77,13 @@ type Render = (
   base: { issueNumber: string; issueDate: string; reissue?: boolean },
 ) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>;
 
+/** A 再交付 of a counter 住民票の写し: no case (the persons and the printed items come from the first issue). */
+interface CounterReissueInput {
+  caseId?: undefined;
+  operatorId: string;
+  terminalId?: string;
+}
+
 /** Whom a certificate of a case is about: the case's subjects unless the type says otherwise. */
 type PersonsOf = (em: EntityManager, row: CaseRecord) => Promise<Resident[]>;
 const caseSubjects: PersonsOf = (em, row) =>
@@ -84,7 +91,7 @@ const caseSubjects: PersonsOf = (em, row) =>
 
 async function issue(
   deps: ActivityDeps,
-  input: IssueInput,
+  input: IssueInput | CounterReissueInput,
   type: CertificateType,
   render: Render,
   reissueOf?: CertificateIssuance,
@@ -99,8 +106,11 @@ async function issue(
       : await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
     if (existing)
       return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
-    const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-    const persons = (reissueOf ? await stateAt(em, reissueOf) : await personsOf(em, row)).sort(byHouseholdOrder);
+    const persons = (
+      reissueOf
+        ? await stateAt(em, reissueOf)
+        : await personsOf(em, await em.findOneOrFail(CaseRecord, { caseId: input.caseId }))
+    ).sort(byHouseholdOrder);
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
     // 支援措置 / 抑止 (domain.md §5.1, §8.6): not issued without the 支援措置責任者's 一時解除, which one issuance uses up
@@ -108,10 +118,11 @@ async function issue(
     const actorRoles = await actorRolesOf(em, input.operatorId);
     const blocked = await issuanceBlocked(em, subjects, issuedAt);
     if (blocked.size) {
-      if (!(await em.count(CaseActionLog, { caseId: input.caseId, action: CaseAction.CERTIFICATE_WITHHELD })))
+      const caseId = input.caseId;
+      if (caseId && !(await em.count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })))
         em.persist(
           em.create(CaseActionLog, {
-            caseId: input.caseId,
+            caseId,
             action: CaseAction.CERTIFICATE_WITHHELD,
             actorId: input.operatorId,
             terminalId: input.terminalId,
@@ -164,16 +175,17 @@ async function issue(
         pdf,
       }),
     );
-    em.persist(
-      em.create(CaseActionLog, {
-        caseId: input.caseId,
-        action: CaseAction.CERTIFICATE_ISSUED,
-        actorId: input.operatorId,
-        terminalId: input.terminalId,
-        detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) },
-        at: issuedAt,
-      }),
-    );
+    if (input.caseId)
+      em.persist(
+        em.create(CaseActionLog, {
+          caseId: input.caseId,
+          action: CaseAction.CERTIFICATE_ISSUED,
+          actorId: input.operatorId,
+          terminalId: input.terminalId,
+          detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) },
+          at: issuedAt,
+        }),
+      );
     audit(
       em,
       ...persons.map((p) => ({
@@ -185,7 +197,11 @@ async function issue(
         targetAddresseeNumber: p.addresseeNumber,
         caseId: input.caseId,
         individualNumberAccessed: Boolean(printedItems.includeIndividualNumber),
-        detail: { certificateId, issueDate: toWareki(day) },
+        detail: {
+          certificateId,
+          issueDate: toWareki(day),
+          ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}),
+        },
       })),
     );
     await em.flush();
@@ -224,6 +240,37 @@ async function stateAt(em: EntityManager, first: CertificateIssuance): Promise<R
   }
   return out;
 }
+
+const BECAME_RESIDENT_REASON: Partial<Record<string, string>> = {
+  [ChangeReason.DOMESTIC_MOVE_IN]: '転入',
+  [ChangeReason.MOVE_IN_FROM_ABROAD]: '転入',
+  [ChangeReason.BIRTH]: '出生',
+};
+
+/** Each person's 住民となった事由 at the counter (no case): from the first history entry (転入, 出生, …). */
+export async function becameResidentReasons(
+  em: EntityManager,
+  persons: readonly Resident[],
+): Promise<Record<string, string | undefined>> {
+  const reasons: Record<string, string | undefined> = {};
+  for (const p of persons) {
+    const [first] = await em.find(
+      ResidentHistory,
+      { addresseeNumber: p.addresseeNumber },
+      { orderBy: { historyNumber: 'asc' }, limit: 1, fields: ['changeReason'] },
+    );
+    reasons[p.addresseeNumber] = first ? BECAME_RESIDENT_REASON[first.changeReason] : undefined;
+  }
+  return reasons;
+}
+
+/** The items a 住民票の写し printed on request (the rest of `printedItems` records how it was issued). */
+export const copyOptionsOf = (printed: Record<string, unknown>): CopyOptions => ({
+  includeHouseholdHead: Boolean(printed.includeHouseholdHead),
+  includeDomicile: Boolean(printed.includeDomicile),
+  includeResidentRecordCode: Boolean(printed.includeResidentRecordCode),
+  includeIndividualNumber: Boolean(printed.includeIndividualNumber),
+});
 
 /**
  * The 住民票の写し document: omitted items are not printed (domain.md §5.2); `reasonOf` gives each person's 住民となった
@@ -337,6 +384,7 @@ export function certificateActivities(deps: ActivityDeps) {
     cardReminderNotice: cardNotice(true),
     /** 住民票の写し (domain.md §5.2): 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 only when requested. */
     residentRecordCopy: (input) => async (em, persons, base) => {
+      if (!input.caseId) throw new Error('a case 住民票の写し needs its case');
       const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
       // the procedure of the case says what made these persons residents (転入, 出生, …); none: it issues no copy
       const reason = deps.procedures.definitionOf(app.procedure).certificateReason;
@@ -511,14 +559,24 @@ export function certificateActivities(deps: ActivityDeps) {
       terminalId?: string;
     }): Promise<IssueResult> {
       const first = await deps.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: input.certificateId });
-      const issueInput = { caseId: first.caseId!, operatorId: input.operatorId, terminalId: input.terminalId };
-      const result = await issue(
-        deps,
-        issueInput,
-        first.certificateType as CertificateType,
-        renders[first.certificateType as CertificateType](issueInput),
-        first,
-      );
+      const type = first.certificateType as CertificateType;
+      // a counter 住民票の写し has no case (issue 14 bug 10): the same items and requester as its first issue
+      const issueInput = first.caseId
+        ? { caseId: first.caseId, operatorId: input.operatorId, terminalId: input.terminalId }
+        : { operatorId: input.operatorId, terminalId: input.terminalId };
+      const render: Render = issueInput.caseId
+        ? renders[type](issueInput)
+        : async (em, persons, base) => {
+            if (type !== CertificateType.RESIDENT_RECORD_COPY)
+              throw ApplicationFailure.nonRetryable('再交付できるのは住民票の写しだけです', 'NOT_REISSUABLE');
+            const options = copyOptionsOf(first.printedItems);
+            const reasons = await becameResidentReasons(em, persons);
+            const pdf = await deps.certificates.renderResidentRecordCopy(
+              residentRecordCopyDoc(deps, persons, base, options, (a) => reasons[a]),
+            );
+            return { pdf, printedItems: { ...first.printedItems, ...options } };
+          };
+      const result = await issue(deps, issueInput, type, render, first);
       // the API refuses a blocked 再交付 before it starts; a block entered in between stops it here (audited)
       if (result.withheld)
         throw ApplicationFailure.nonRetryable('issuance blocked by a support measure', 'ISSUANCE_BLOCKED');

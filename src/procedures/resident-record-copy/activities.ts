@@ -1,14 +1,14 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { jstDate, toWareki } from '../../domain/dates';
-import { ChangeReason } from '../../domain/change-reason';
 import { ResidentStatus } from '../../domain/registry-values';
 import type { CounterCopyInput } from './schema';
 import { actorRolesOf, audit } from '../../db/audit-writer';
 import { issuanceBlocked } from '../../db/issuance-blocks';
 import { useReleases } from '../../db/support-measures';
-import { AuditAction, CertificateIssuance, Resident, ResidentHistory } from '../../db/entities';
+import { AuditAction, CertificateIssuance, Resident } from '../../db/entities';
 import type { ActivityDeps } from '../../activities/deps';
 import {
+  becameResidentReasons,
   byHouseholdOrder,
   CertificateType,
   countPages,
@@ -22,12 +22,6 @@ export const CounterFailure = {
   NOT_FOUND: 'NOT_FOUND',
   ISSUANCE_BLOCKED: 'ISSUANCE_BLOCKED',
 } as const;
-
-const REASON_TEXT: Partial<Record<string, string>> = {
-  [ChangeReason.DOMESTIC_MOVE_IN]: '転入',
-  [ChangeReason.MOVE_IN_FROM_ABROAD]: '転入',
-  [ChangeReason.BIRTH]: '出生',
-};
 
 /**
  * 住民票の写し at the counter (domain.md §5.1, §5.2), in the style of the case certificates: the current registry
@@ -57,15 +51,7 @@ export function residentRecordCopyActivities(deps: ActivityDeps) {
             CounterFailure.ISSUANCE_BLOCKED,
           );
         await useReleases(em, input.addresseeNumbers, input.operatorId, { certificateId: input.requestId });
-        const reasons: Record<string, string | undefined> = {};
-        for (const p of persons) {
-          const [first] = await em.find(
-            ResidentHistory,
-            { addresseeNumber: p.addresseeNumber },
-            { orderBy: { historyNumber: 'asc' }, limit: 1, fields: ['changeReason'] },
-          );
-          reasons[p.addresseeNumber] = first ? REASON_TEXT[first.changeReason] : undefined;
-        }
+        const reasons = await becameResidentReasons(em, persons);
         const issuedAt = now();
         const day = jstDate(issuedAt);
         const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
