@@ -60,7 +60,8 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
         } catch (err) {
           if (err instanceof CancelledFailure) throw err; // a retry-now or a case cancellation, not a failure
           const failure = scrubbed(err, delayMs);
-          const nextMs = failure instanceof ApplicationFailure && failure.nonRetryable ? null : nextDelayMs(err, delayMs);
+          const nextMs =
+            failure instanceof ApplicationFailure && failure.nonRetryable ? null : nextDelayMs(err, delayMs);
           await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err, nextMs).catch(() => undefined);
           throw failure;
         }
