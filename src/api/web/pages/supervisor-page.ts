@@ -43,7 +43,7 @@ function partnerCards(health: PartnerStatus[], byPartner: Map<string, number>, f
     const h = health.find((x) => x.partner === p);
     const state = h?.state ?? 'unknown';
     return html`<a class="card ${state === 'down' || state === 'degraded' ? 'card-alert' : state === 'ok' ? 'card-ok' : ''}" href="${href({ ...f, partner: f.partner === p ? undefined : p })}"${f.partner === p ? html` aria-current="true"` : ''}>
-      ${partnerLabel[p]}<b>${healthText[state]}</b>${h?.calls ? html`直近の呼出 ${h.calls} 件中エラー ${h.failures} 件` : h?.source === 'cases' ? '呼出記録なし（案件から推定）' : '呼出記録なし'} ／ 滞留 ${byPartner.get(p) ?? 0} 件</a>`;
+      ${partnerLabel[p]}<b>${healthText[state]}</b>${h?.calls ? html`直近の呼出 ${h.calls} 件中エラー ${h.failures} 件${h.failingInARow > 1 ? html`（最新 ${h.failingInARow} 件連続エラー）` : ''}` : h?.source === 'cases' ? '呼出記録なし（案件から推定）' : '呼出記録なし'} ／ 滞留 ${byPartner.get(p) ?? 0} 件</a>`;
   })}</div>`;
 }
 
@@ -108,6 +108,8 @@ export function installSupervisorRoutes(
     residentCodePoolThreshold: number;
     /** Uncollected cards this many days before their storage limit are shown (CARD_REMINDER_LEAD_DAYS). */
     cardReminderLeadDays: number;
+    /** PARTNER_DOWN_AFTER_FAILURES: failed calls in a row that make a partner 障害. */
+    partnerDownAfterFailures: number;
   },
   session: RequestHandler,
 ) {
@@ -120,7 +122,7 @@ export function installSupervisorRoutes(
       procedure: q('procedure') && ctx.labels.isProcedure(q('procedure')!) ? q('procedure') : undefined,
     };
     const data = await loadConsole(deps.orm, ctx.now, f);
-    const health = await loadPartnerHealth(deps.orm, ctx.now, data);
+    const health = await loadPartnerHealth(deps.orm, ctx.now, data, deps.partnerDownAfterFailures);
     const numbers = await loadNumberConsole(deps.orm, deps.residentCodePoolThreshold);
     const expiringCards = await deps.orm.em
       .fork()
