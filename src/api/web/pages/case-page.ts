@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { can } from '../../../domain/roles';
 import { StaffUser } from '../../../db/entities';
+import { caseVersionOf } from '../../case-service';
 import { ApiError } from '../../errors';
 import { allowedActionsOf } from '../case-actions-ui';
 import { takeFlash } from '../flash';
@@ -60,20 +61,26 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
       : html`<form method="post" action="${path}/reveal" class="reveal" data-confirm="個人番号を表示します。この閲覧は監査記録に残ります。よろしいですか？">${formGuards(ctx, randomUUID())}<button type="submit" class="btn-small">個人番号を表示</button> <span class="help">（表示は記録されます）</span></form>`
     : html`<p class="help">個人番号は表示できません（個人番号利用事務の権限が必要です）。</p>`;
   const facts = panel.facts ? panel.facts(app, view) : genericFacts(app);
-  const body = html`<div class="case-layout">
+  // live parts (issue 14 bug 7): app.js polls the progress and, when the version changes, reloads these in place
+  const version = caseVersionOf(view, view.actions.length, view.certificates.length);
+  const body = html`<div class="case-layout" data-live-check="/api/cases/${encodeURIComponent(view.caseId)}/progress" data-live-version="${version}">
     <div class="case-main">
       ${protectedSubjects.size ? html`<p class="notice notice-error" id="support-measure-notice"><span class="badge badge-alert">支援措置・抑止</span> この案件には支援措置・抑止の対象の方が含まれます。証明書の交付には支援措置責任者の解除が必要です。</p>` : ''}
+      <div id="live-state" data-live>
       ${summarySection(view, ctx)}
       ${stepsSection(view, module?.definition.steps ?? [], ctx.labels)}
       ${stuckSection(view, ctx)}
+      </div>
       ${findingsSection(view, view.findings ?? panel.findings?.(app) ?? [])}
       ${factsSection(facts)}
+      <div id="live-record" data-live>
       ${comparisonSection(persons, { committed: Boolean(committed), revealForm })}
       ${extra}
       ${documentsSection(view, ctx)}
-      ${timelineSection(view)}
+      ${timelineSection(view, ctx)}
+      </div>
     </div>
-    <aside class="case-side" aria-label="操作">${actionsPanel(view, ctx, notice, staffIds, panel.withheldActions?.(app))}</aside>
+    <aside class="case-side" id="live-actions" data-live aria-label="操作">${actionsPanel(view, ctx, notice, staffIds, panel.withheldActions?.(app))}</aside>
   </div>`;
   res.type('html').send(
     page({
