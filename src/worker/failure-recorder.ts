@@ -34,7 +34,7 @@ export const policyOf = (p: ActivityRetryPolicy | undefined): RetryPolicyMs => (
  * "Stuck is visible" (architecture principle 8): every failed attempt of an activity that works on a case records
  * the step, attempt, last error and the next retry time on the case projection; after a few attempts the case is
  * flagged as needing attention. The next retry is computed from the activity's own retry policy (Temporal tells the
- * activity), so no list of "delivery activities" is kept. A later success clears it. The failure columns are this
+ * activity), so no list of "delivery activities" is kept. A later success of the failing step clears it. The failure columns are this
  * recorder's; everything else on the row is the status helper's.
  *
  * Every activity error is scrubbed here before it is stored, shown or handed to Temporal (issue 13 item 7): the
@@ -54,8 +54,10 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
           });
         try {
           const result = await next(input);
-          // a retry-now restarts a step at attempt 1, so any success clears a failure recorded for the case
-          await clear(orm, caseId, ctx.info.attempt > 1);
+          // a success of the failing step clears its failure (also at attempt 1: a retry-now restarts the step); the
+          // success of another activity does not (issue 14 bug 6: a retry-now's own log step cleared it, and the bulk
+          // result read 成功 before the retried step had run)
+          await clear(orm, caseId, ctx.info.activityType, ctx.info.attempt > 1);
           return result;
         } catch (err) {
           if (err instanceof CancelledFailure) throw err; // a retry-now or a case cancellation, not a failure
@@ -157,17 +159,18 @@ async function record(
  * A success: clears a recorded failure. After a retried attempt there was one (two conditional updates); after a
  * first attempt there rarely is, so a cheap read decides first (no write, hence no write lock, on the common path).
  */
-async function clear(orm: MikroORM, caseId: string, retried: boolean) {
+async function clear(orm: MikroORM, caseId: string, step: string, retried: boolean) {
   const em = orm.em.fork();
   if (!retried) {
-    const row = await em.findOne(CaseRecord, { caseId }, { fields: ['failingStep', 'attentionReason'] });
-    if (!row?.failingStep && row?.attentionReason !== AttentionReason.ACTIVITY_FAILING) return;
+    const row = await em.findOne(CaseRecord, { caseId }, { fields: ['failingStep'] });
+    if (row?.failingStep !== step) return;
   }
-  await em.nativeUpdate(
+  const cleared = await em.nativeUpdate(
     CaseRecord,
-    { caseId, failingStep: { $ne: null } },
+    { caseId, failingStep: step },
     { failingStep: null, attempt: null, lastError: null, nextRetryAt: null },
   );
+  if (!cleared) return;
   await em.nativeUpdate(
     CaseRecord,
     { caseId, attentionReason: AttentionReason.ACTIVITY_FAILING },
