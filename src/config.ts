@@ -60,6 +60,8 @@ export interface AppConfig {
   identityUpdateIncludesKana: boolean; // 2025 item set (domain.md §3.4)
   householdMemberMayRequestIndividualNumber: boolean; // law: 住基法第12条第5項 (configurable)
   supportReleaseMinutes: number; // a 一時解除 of a 支援措置 / 抑止 reverts after this many minutes (domain.md §8.6, configurable)
+  /** Partner health (supervisor console, dashboard): this many failed calls in a row make a partner 障害. */
+  partnerDownAfterFailures: number;
   portalUrl: string; // マイナポータル notices endpoint base (the simulator in embedded mode)
   portalToken: string; // bearer token we present to the portal for notices
   portalKeyId: string; // key ID of the shared key the portal signs its requests with (X-Portal-Key-Id)
@@ -187,6 +189,7 @@ const configSchema = {
       ),
     },
     supportReleaseMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+    partnerDownAfterFailures: { type: 'integer', minimum: 1, maximum: 100 },
     production: { type: 'boolean' },
     staffAuth: {
       type: 'object',
@@ -426,6 +429,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     identityUpdateIncludesKana: env.IDENTITY_UPDATE_INCLUDES_KANA === 'true',
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
     supportReleaseMinutes: Number(env.SUPPORT_RELEASE_MINUTES ?? 30),
+    partnerDownAfterFailures: Number(env.PARTNER_DOWN_AFTER_FAILURES ?? 3),
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
     portalToken: env.PORTAL_TOKEN ?? DEV_DEFAULTS.PORTAL_TOKEN,
     portalKeyId: env.PORTAL_KEY_ID ?? DEV_DEFAULTS.PORTAL_KEY_ID,

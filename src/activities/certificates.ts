@@ -100,6 +100,13 @@ type Render = (
   base: { issueNumber: string; issueDate: string; reissue?: boolean },
 ) => Promise<{ pdf: Buffer; printedItems: Record<string, boolean> }>;
 
+/** A 再交付 of a counter 住民票の写し: no case (the persons and the printed items come from the first issue). */
+interface CounterReissueInput {
+  caseId?: undefined;
+  operatorId: string;
+  terminalId?: string;
+}
+
 /** Whom a certificate of a case is about: the case's subjects unless the type says otherwise. */
 type PersonsOf = (em: EntityManager, row: CaseRecord) => Promise<Resident[]>;
 const caseSubjects: PersonsOf = (em, row) =>
@@ -107,7 +114,7 @@ const caseSubjects: PersonsOf = (em, row) =>
 
 async function issue(
   deps: ActivityDeps,
-  input: IssueInput,
+  input: IssueInput | CounterReissueInput,
   type: CertificateType,
   render: Render,
   reissueOf?: CertificateIssuance,
@@ -122,8 +129,11 @@ async function issue(
       : await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
     if (existing)
       return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
-    const row = await em.findOneOrFail(CaseRecord, { caseId: input.caseId });
-    const persons = (reissueOf ? await stateAt(em, reissueOf) : await personsOf(em, row)).sort(byHouseholdOrder);
+    const persons = (
+      reissueOf
+        ? await stateAt(em, reissueOf)
+        : await personsOf(em, await em.findOneOrFail(CaseRecord, { caseId: input.caseId }))
+    ).sort(byHouseholdOrder);
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
     // 支援措置 / 抑止 (domain.md §5.1, §8.6): not issued without the 支援措置責任者's 一時解除, which one issuance uses up
@@ -131,10 +141,11 @@ async function issue(
     const actorRoles = await actorRolesOf(em, input.operatorId);
     const blocked = await issuanceBlocked(em, subjects, issuedAt);
     if (blocked.size) {
-      if (!(await em.count(CaseActionLog, { caseId: input.caseId, action: CaseAction.CERTIFICATE_WITHHELD })))
+      const caseId = input.caseId;
+      if (caseId && !(await em.count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })))
         em.persist(
           em.create(CaseActionLog, {
-            caseId: input.caseId,
+            caseId,
             action: CaseAction.CERTIFICATE_WITHHELD,
             actorId: input.operatorId,
             terminalId: input.terminalId,
@@ -187,16 +198,17 @@ async function issue(
         pdf,
       }),
     );
-    em.persist(
-      em.create(CaseActionLog, {
-        caseId: input.caseId,
-        action: CaseAction.CERTIFICATE_ISSUED,
-        actorId: input.operatorId,
-        terminalId: input.terminalId,
-        detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) },
-        at: issuedAt,
-      }),
-    );
+    if (input.caseId)
+      em.persist(
+        em.create(CaseActionLog, {
+          caseId: input.caseId,
+          action: CaseAction.CERTIFICATE_ISSUED,
+          actorId: input.operatorId,
+          terminalId: input.terminalId,
+          detail: { certificateId, type, pages, ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}) },
+          at: issuedAt,
+        }),
+      );
     audit(
       em,
       ...persons.map((p) => ({
@@ -208,7 +220,11 @@ async function issue(
         targetAddresseeNumber: p.addresseeNumber,
         caseId: input.caseId,
         individualNumberAccessed: Boolean(printedItems.includeIndividualNumber),
-        detail: { certificateId, issueDate: toWareki(day) },
+        detail: {
+          certificateId,
+          issueDate: toWareki(day),
+          ...(reissueOf ? { reissueOf: reissueOf.certificateId } : {}),
+        },
       })),
     );
     await em.flush();
@@ -247,6 +263,14 @@ async function stateAt(em: EntityManager, first: CertificateIssuance): Promise<R
   }
   return out;
 }
+
+/** The items a 住民票の写し printed on request (the rest of `printedItems` records how it was issued). */
+export const copyOptionsOf = (printed: Record<string, unknown>): CopyOptions => ({
+  includeHouseholdHead: Boolean(printed.includeHouseholdHead),
+  includeDomicile: Boolean(printed.includeDomicile),
+  includeResidentRecordCode: Boolean(printed.includeResidentRecordCode),
+  includeIndividualNumber: Boolean(printed.includeIndividualNumber),
+});
 
 /**
  * The 住民票の写し document: omitted items are not printed (domain.md §5.2); `reasonOf` gives each person's 住民となった
@@ -360,6 +384,7 @@ export function certificateActivities(deps: ActivityDeps) {
     cardReminderNotice: cardNotice(true),
     /** 住民票の写し (domain.md §5.2): 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 only when requested. */
     residentRecordCopy: (input) => async (em, persons, base) => {
+      if (!input.caseId) throw new Error('a case 住民票の写し needs its case');
       const app = await em.findOneOrFail(CaseApplication, { caseId: input.caseId });
       // the procedure of the case says what made these persons residents (転入, 出生, …); a case that makes nobody a
       // resident (a 世帯変更: null, a 転居): each person's own reason, from their first history row
@@ -541,14 +566,24 @@ export function certificateActivities(deps: ActivityDeps) {
       terminalId?: string;
     }): Promise<IssueResult> {
       const first = await deps.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: input.certificateId });
-      const issueInput = { caseId: first.caseId!, operatorId: input.operatorId, terminalId: input.terminalId };
-      const result = await issue(
-        deps,
-        issueInput,
-        first.certificateType as CertificateType,
-        renders[first.certificateType as CertificateType](issueInput),
-        first,
-      );
+      const type = first.certificateType as CertificateType;
+      // a counter 住民票の写し has no case (issue 14 bug 10): the same items and requester as its first issue
+      const issueInput = first.caseId
+        ? { caseId: first.caseId, operatorId: input.operatorId, terminalId: input.terminalId }
+        : { operatorId: input.operatorId, terminalId: input.terminalId };
+      const render: Render = issueInput.caseId
+        ? renders[type](issueInput)
+        : async (em, persons, base) => {
+            if (type !== CertificateType.RESIDENT_RECORD_COPY)
+              throw ApplicationFailure.nonRetryable('再交付できるのは住民票の写しだけです', 'NOT_REISSUABLE');
+            const options = copyOptionsOf(first.printedItems);
+            const reasons = await becameResidentReasons(em, persons);
+            const pdf = await deps.certificates.renderResidentRecordCopy(
+              residentRecordCopyDoc(deps, persons, base, options, (a) => reasons[a]),
+            );
+            return { pdf, printedItems: { ...first.printedItems, ...options } };
+          };
+      const result = await issue(deps, issueInput, type, render, first);
       // the API refuses a blocked 再交付 before it starts; a block entered in between stops it here (audited)
       if (result.withheld)
         throw ApplicationFailure.nonRetryable('issuance blocked by a support measure', 'ISSUANCE_BLOCKED');

@@ -242,12 +242,23 @@ export const isStateChanging = (req: Request): boolean => STATE_CHANGING.has(req
 export type SessionLookup =
   { ok: true; staff: StaffContext; mustChangePassword: boolean } | { ok: false; reason: 'missing' | 'expired' };
 
-/** Resolves a session token to its staff member; refreshes the idle timer (at most once a minute). */
+/**
+ * A background refresh of a screen (src/api/web/static/app.js: the live parts, the bulk results): it must not keep an
+ * idle session alive (domain.md §8.1), so it marks itself with this header and does not refresh the idle timer.
+ */
+export const BACKGROUND_HEADER = 'x-background-refresh';
+export const isBackground = (req: Request): boolean => req.get(BACKGROUND_HEADER) === '1';
+
+/**
+ * Resolves a session token to its staff member; refreshes the idle timer (at most once a minute) unless the request
+ * is a background refresh (`touch: false`).
+ */
 export async function resolveSession(
   orm: MikroORM,
   token: string | undefined,
   ip: string | undefined,
   now = new Date(),
+  touch = true,
 ): Promise<SessionLookup> {
   if (!token) return { ok: false, reason: 'missing' };
   const em = orm.em.fork();
@@ -267,7 +278,7 @@ export async function resolveSession(
     (user.lockedUntil && user.lockedUntil > now)
   )
     return { ok: false, reason: 'expired' };
-  if (now.getTime() - s.lastSeenAt.getTime() > 60_000) {
+  if (touch && now.getTime() - s.lastSeenAt.getTime() > 60_000) {
     s.lastSeenAt = now;
     await em.flush();
   }
@@ -298,7 +309,7 @@ export function authenticate(orm: MikroORM) {
     const bearer = bearerToken(req);
     const token = bearer ?? sessionCookieToken(req);
     if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'ログインが必要です');
-    const session = await resolveSession(orm, token, req.ip);
+    const session = await resolveSession(orm, token, req.ip, new Date(), !isBackground(req));
     if (!session.ok) {
       if (session.reason === 'expired')
         throw new ApiError(401, 'SESSION_EXPIRED', 'セッションの有効期限が切れました。再度ログインしてください');

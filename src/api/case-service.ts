@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/core';
 import { allowedActions, type WorkView } from '../domain/case-actions';
+import { stepErrorText } from '../domain/partner-error-text';
+import { CaseAction } from '../domain/case-status';
 import { compileSchema } from '../domain/ajv';
 import { can, type Role } from '../domain/roles';
 import { audit } from '../db/audit-writer';
@@ -343,6 +347,24 @@ const atPointer = (doc: unknown, pointer: string): unknown =>
     .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
     .reduce<unknown>((v, t) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[t] : undefined), doc);
 
+type VersionedRow = Pick<
+  CaseRecord,
+  'status' | 'needsAttention' | 'assignedTo' | 'failingStep' | 'attempt' | 'lastError'
+>;
+
+/** Changes whenever what the case screen shows changes: the row's state, its log and its documents. */
+export const caseVersionOf = (row: VersionedRow, actions: number, certificates: number): string => {
+  const failure = row.failingStep ? `${row.failingStep}:${row.attempt ?? 0}:${row.lastError ?? ''}` : '';
+  const state = [row.status, row.needsAttention ? 1 : 0, row.assignedTo ?? '', failure, actions, certificates];
+  return createHash('sha256').update(state.join('|')).digest('hex').slice(0, 16);
+};
+
+async function caseVersion(em: EntityManager, row: CaseRecord): Promise<string> {
+  const actions = await em.count(CaseActionLog, { caseId: row.caseId });
+  const certificates = await em.count(CertificateIssuance, { caseId: row.caseId });
+  return caseVersionOf(row, actions, certificates);
+}
+
 /**
  * Reading cases and taking human steps on them: the one place for the role gates, masking and the audit of reads,
  * called by the JSON API and by the web UI alike (no HTTP loopback).
@@ -378,6 +400,35 @@ export function caseService(deps: ApiDeps) {
       const limit = Math.min(Number(q.limit ?? 100) || 100, 500);
       const rows = await orm.em.fork().find(CaseRecord, where, { orderBy: { createdAt: 'desc' }, limit });
       return rows.map(summary);
+    },
+
+    /**
+     * The live state of a case for a screen's background refresh and the bulk results (issue 14 bugs 6, 7): status,
+     * the failing step with its Japanese explanation, and a `version` that changes whenever the case screen would.
+     * No personal data (IDs, codes, labels), hence no audit row.
+     */
+    async progress(staff: StaffContext, caseId: string) {
+      await authorize(orm, staff, can.readCases, 'GET /api/cases/:caseId/progress');
+      const row = await load(caseId);
+      const explained = stepErrorText(row.lastError);
+      const em = orm.em.fork();
+      const latest = async (action: CaseAction) =>
+        (await em.findOne(CaseActionLog, { caseId, action }, { orderBy: { id: 'desc' }, fields: ['at'] }))?.at ?? null;
+      return {
+        caseId,
+        status: row.status,
+        statusLabel: deps.procedures.statusLabel(row.status),
+        final: deps.procedures.isFinal(row.procedure, row.status),
+        needsAttention: row.needsAttention,
+        failingStep: row.failingStep ?? null,
+        attempt: row.attempt ?? null,
+        nextRetryAt: row.nextRetryAt ?? null,
+        error: explained?.message ?? null,
+        /** The latest 今すぐ再試行 and the latest failed attempt: a bulk retry's outcome is the one after the other. */
+        retriedAt: await latest(CaseAction.RETRY_NOW),
+        lastFailureAt: await latest(CaseAction.ACTIVITY_FAILED),
+        version: await caseVersion(em, row),
+      };
     },
 
     /** One case with its application (個人番号 masked unless `reveal` and a number-use role), log and documents. Audited. */

@@ -27,6 +27,9 @@ export function casesRouter(services: ApiServices, procedures: ProcedureTable): 
   r.get('/', async (req, res) => {
     res.json({ cases: await services.cases.list(staffOf(res), req.query as Record<string, unknown>) });
   });
+  r.get('/:caseId/progress', async (req, res) => {
+    res.json(await services.cases.progress(staffOf(res), String(req.params.caseId)));
+  });
   r.get('/:caseId', async (req, res) => {
     const reveal = req.query.showIndividualNumber === 'true';
     res.json(await services.cases.read(staffOf(res), String(req.params.caseId), { reveal }));

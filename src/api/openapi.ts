@@ -245,6 +245,14 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
         responses: { 200: { description: 'case' }, ...errors(401, 403, 404) },
       },
     },
+    '/api/cases/{caseId}/progress': {
+      get: {
+        summary:
+          'Live state of a case for background refreshes and bulk results: status, the failing step with a Japanese explanation (`error`), next retry, and a `version` that changes whenever the case screen would. No personal data; a request with `X-Background-Refresh: 1` does not extend the idle session.',
+        parameters: [caseIdParam],
+        responses: { 200: { description: 'progress' }, ...errors(401, 403, 404) },
+      },
+    },
     '/api/cases/{caseId}/approve': {
       post: {
         summary: '決裁 (approver; not the person who entered the case)',

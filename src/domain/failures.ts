@@ -5,5 +5,7 @@ export const FailureType = {
   CASE_DATA_MISSING: 'CaseDataMissing',
   /** The origin withdrew a 転出証明書情報 the 特例転入 uses: it cannot be committed (domain spec §4.2 Failures). */
   CERTIFICATE_WITHDRAWN: 'CertificateWithdrawn',
+  /** A row an activity needs does not exist: retrying cannot help (issue 14 bug 10). */
+  RECORD_NOT_FOUND: 'RecordNotFound',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -5,7 +5,9 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { AttentionReason, CaseAction } from '../domain/case-status';
 import { safeErrorText } from '../domain/error-text';
 import { CaseActionLog, CaseRecord } from '../db/entities';
+import { FailureType } from '../domain/failures';
 import { ATTENTION_AFTER_ATTEMPTS, REGISTRY_RETRY, retryDelayMs, type RetryPolicyMs } from '../domain/retry-policies';
+import { PartnerUnavailableError } from '../partners/partner-errors';
 
 type ActivityRetryPolicy = {
   initialInterval?: unknown;
@@ -32,7 +34,7 @@ export const policyOf = (p: ActivityRetryPolicy | undefined): RetryPolicyMs => (
  * "Stuck is visible" (architecture principle 8): every failed attempt of an activity that works on a case records
  * the step, attempt, last error and the next retry time on the case projection; after a few attempts the case is
  * flagged as needing attention. The next retry is computed from the activity's own retry policy (Temporal tells the
- * activity), so no list of "delivery activities" is kept. A later success clears it. The failure columns are this
+ * activity), so no list of "delivery activities" is kept. A later success of the failing step clears it. The failure columns are this
  * recorder's; everything else on the row is the status helper's.
  *
  * Every activity error is scrubbed here before it is stored, shown or handed to Temporal (issue 13 item 7): the
@@ -44,29 +46,63 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
     inbound: {
       async execute(input, next) {
         const caseId = (input.args[0] as { caseId?: unknown } | undefined)?.caseId;
+        const policy = policyOf(ctx.info.retryPolicy as ActivityRetryPolicy | undefined);
+        const delayMs = retryDelayMs(policy, ctx.info.attempt);
         if (typeof caseId !== 'string' || ctx.info.isLocal)
           return next(input).catch((err: unknown) => {
-            throw scrubbed(err);
+            throw scrubbed(err, delayMs);
           });
         try {
           const result = await next(input);
-          // a retry-now restarts a step at attempt 1, so any success clears a failure recorded for the case
-          await clear(orm, caseId, ctx.info.attempt > 1);
+          // a success of the failing step clears its failure (also at attempt 1: a retry-now restarts the step); the
+          // success of another activity does not (issue 14 bug 6: a retry-now's own log step cleared it, and the bulk
+          // result read 成功 before the retried step had run)
+          await clear(orm, caseId, ctx.info.activityType, ctx.info.attempt > 1);
           return result;
         } catch (err) {
           if (err instanceof CancelledFailure) throw err; // a retry-now or a case cancellation, not a failure
-          const policy = policyOf(ctx.info.retryPolicy as ActivityRetryPolicy | undefined);
-          await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err, policy).catch(() => undefined);
-          throw scrubbed(err);
+          const failure = scrubbed(err, delayMs);
+          const nextMs =
+            failure instanceof ApplicationFailure && failure.nonRetryable ? null : nextDelayMs(err, delayMs);
+          await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err, nextMs).catch(() => undefined);
+          throw failure;
         }
       },
     },
   });
 }
 
-/** The error as Temporal may keep it: same type, retryability and details, the scrubbed text, no stack or cause. */
-export function scrubbed(err: unknown): unknown {
+/**
+ * When the next attempt may run: the retry policy's delay, or later when the partner asked for it (Retry-After,
+ * carried as `retryAfterMs` by PartnerUnavailableError; issue 14 bug 6).
+ */
+export const nextDelayMs = (err: unknown, policyDelayMs: number): number =>
+  err instanceof PartnerUnavailableError && err.retryAfterMs !== undefined
+    ? Math.max(policyDelayMs, err.retryAfterMs)
+    : policyDelayMs;
+
+/**
+ * A row the activity needs does not exist (MikroORM's findOneOrFail): retrying cannot help, so the activity fails at
+ * once, with a Japanese reason naming the table, instead of retrying for ever (issue 14 bug 10).
+ */
+const missingRecord = (err: unknown): string | undefined => {
+  if (!(err instanceof Error) || err.name !== 'NotFoundError') return undefined;
+  return /^([A-Za-z][A-Za-z0-9]{0,60}) not found/.exec(err.message)?.[1] ?? 'record';
+};
+
+/**
+ * The error as Temporal may keep it: same type, retryability and details, the scrubbed text, no stack or cause;
+ * a partner's Retry-After beyond the policy's delay (`policyDelayMs`) becomes the next retry's delay.
+ */
+export function scrubbed(err: unknown, policyDelayMs = 0): unknown {
   if (err instanceof CancelledFailure) return err;
+  const missing = missingRecord(err);
+  if (missing)
+    return ApplicationFailure.create({
+      type: FailureType.RECORD_NOT_FOUND,
+      message: `処理に必要な記録（${missing}）が見つからないため、再試行せずに止めました`,
+      nonRetryable: true,
+    });
   const text = safeErrorText(err);
   if (err instanceof ApplicationFailure)
     return ApplicationFailure.create({
@@ -77,10 +113,12 @@ export function scrubbed(err: unknown): unknown {
       nextRetryDelay: err.nextRetryDelay,
       category: err.category ?? undefined,
     });
+  const delay = nextDelayMs(err, policyDelayMs);
   const failure = ApplicationFailure.create({
     type: err instanceof Error ? err.name : 'Error',
     message: text,
     nonRetryable: false,
+    ...(delay > policyDelayMs ? { nextRetryDelay: delay } : {}),
   });
   failure.stack = '';
   return failure;
@@ -92,13 +130,13 @@ async function record(
   step: string,
   attempt: number,
   err: unknown,
-  policy: RetryPolicyMs,
+  delayMs: number | null,
 ) {
   const em = orm.em.fork();
   const row = await em.findOne(CaseRecord, { caseId });
   if (!row) return;
   const lastError = safeErrorText(err);
-  const nextRetryAt = new Date(Date.now() + retryDelayMs(policy, attempt));
+  const nextRetryAt = delayMs === null ? null : new Date(Date.now() + delayMs);
   Object.assign(row, { failingStep: step, attempt, lastError, nextRetryAt, updatedAt: new Date() });
   // the timeline of workflow steps shows every failed attempt (scrubbed: class, code, constraint; no row values)
   em.persist(
@@ -106,7 +144,7 @@ async function record(
       caseId,
       action: CaseAction.ACTIVITY_FAILED,
       actorId: 'system',
-      detail: { step, attempt, error: lastError, nextRetryAt: nextRetryAt.toISOString() },
+      detail: { step, attempt, error: lastError, nextRetryAt: nextRetryAt?.toISOString() ?? null },
       at: new Date(),
     }),
   );
@@ -121,17 +159,18 @@ async function record(
  * A success: clears a recorded failure. After a retried attempt there was one (two conditional updates); after a
  * first attempt there rarely is, so a cheap read decides first (no write, hence no write lock, on the common path).
  */
-async function clear(orm: MikroORM, caseId: string, retried: boolean) {
+async function clear(orm: MikroORM, caseId: string, step: string, retried: boolean) {
   const em = orm.em.fork();
   if (!retried) {
-    const row = await em.findOne(CaseRecord, { caseId }, { fields: ['failingStep', 'attentionReason'] });
-    if (!row?.failingStep && row?.attentionReason !== AttentionReason.ACTIVITY_FAILING) return;
+    const row = await em.findOne(CaseRecord, { caseId }, { fields: ['failingStep'] });
+    if (row?.failingStep !== step) return;
   }
-  await em.nativeUpdate(
+  const cleared = await em.nativeUpdate(
     CaseRecord,
-    { caseId, failingStep: { $ne: null } },
+    { caseId, failingStep: step },
     { failingStep: null, attempt: null, lastError: null, nextRetryAt: null },
   );
+  if (!cleared) return;
   await em.nativeUpdate(
     CaseRecord,
     { caseId, attentionReason: AttentionReason.ACTIVITY_FAILING },

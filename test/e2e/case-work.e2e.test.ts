@@ -115,7 +115,7 @@ describe('e2e: case work (assignment, 差戻し, supervisor actions)', () => {
     );
     await eventually(async () => ((await caseJson(sys, clerk, escalated)).escalated ? true : undefined));
 
-    await sys.csAdmin('POST', 'faults', { outage: { durationMs: 10 * 60_000 } });
+    await sys.csAdmin('POST', 'faults', { failNext: 1_000_000 }); // 503 without Retry-After: quick retries
     const stuck = await intakeMoveIn(sys, clerk, { certificateRequest: undefined });
     expect((await sys.api('POST', `/api/cases/${stuck}/approve`, { token: approver })).status).toBe(200);
     await eventually(async () => ((await caseJson(sys, clerk, stuck)).attempt >= 4 ? true : undefined), 60_000);

@@ -80,6 +80,34 @@ describe('e2e: 住民票の写し issued at the counter', () => {
     await page.context().close();
   });
 
+  it('reissues a counter copy: a new 発行番号 marked 「再交付」 with the same persons and items (issue 14 bug 10)', async () => {
+    const page = await loginAs(browser, sys.apiUrl, 'clerk1');
+    await issue(page, { requester: 'self', others: true });
+    const firstId = new URL(page.url()).pathname.split('/')[2]!;
+    const firstNumber = (await page.locator('#issue-number').innerText()).trim();
+    await Promise.all([
+      page.waitForURL((u) => !u.pathname.includes(firstId), { timeout: 30_000 }),
+      page.click('#reissue-form button[type="submit"]'),
+    ]);
+    expect(new URL(page.url()).pathname).toMatch(/^\/certificates\/[0-9a-f-]{36}\/issued$/);
+    expect(await page.locator('#h-issued').innerText()).toContain('（再交付）');
+    const number = (await page.locator('#issue-number').innerText()).trim();
+    expect(number).not.toBe(firstNumber);
+    await shot(page, '33-resident-record-copy-reissued');
+    const text = await pdfOf(page);
+    expect(text).toContain('再交付');
+    for (const m of household) {
+      expect(text).toContain(`${m.familyName}${m.givenName}`);
+      expect(text).not.toContain(numberOf(m));
+    }
+    const id = new URL(page.url()).pathname.split('/')[2]!;
+    const row = await sys.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: id });
+    expect(row.caseId ?? null).toBeNull();
+    expect(row.printedItems).toMatchObject({ reissue: true, counter: true, includeHouseholdHead: true });
+    expect([...row.targetAddresseeNumbers].sort()).toEqual(household.map((m) => m.addresseeNumber).sort());
+    await page.context().close();
+  });
+
   it("prints the 個人番号 only on the 本人's explicit request, and refuses it to a third party", async () => {
     const page = await loginAs(browser, sys.apiUrl, 'clerk1');
     await issue(page, { requester: 'self', number: true });

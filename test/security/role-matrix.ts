@@ -48,6 +48,7 @@ export const MATRIX: Record<string, Record<MatrixRole, number>> = {
   'GET /api/cases/:caseId': row(401, 404, 404, 404, 404, 403, 403),
   'POST /api/cases/:caseId/correct': row(401, 404, 403, 403, 403, 403, 403),
   'POST /api/cases/:caseId/withdraw': row(401, 404, 403, 403, 403, 403, 403),
+  'GET /api/cases/:caseId/progress': row(401, 404, 404, 404, 404, 403, 403),
   'POST /api/cases/:caseId/:step': row(401, 404, 404, 404, 404, 404, 404),
   'POST /api/certificates/resident-record-copy': row(401, 400, 403, 403, 403, 403, 403),
   'GET /api/certificates/:certificateId/pdf': row(401, 404, 403, 403, 403, 403, 403),

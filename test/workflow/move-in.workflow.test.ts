@@ -11,7 +11,9 @@ import { caseStateQuery } from '../../src/procedures/move-in/workflow';
 import { approveUpdate, rejectUpdate } from '../../src/workflows/approval';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { APPROVER, CLERK, moveInApplication } from '../support/fixtures';
+import { until } from '../support/birth-fixtures';
 import { piiOf } from '../support/harness';
+import { pdfBytesText } from '../support/pdf-text';
 import type { ScriptedCs } from '../support/scripted-cs';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
@@ -135,5 +137,27 @@ describe('move-in workflow (time-skipping)', () => {
     expect(w.projection).toMatchObject({ status: CaseStatus.COMPLETED, needsAttention: false });
     expect(w.projection.failingStep ?? null).toBeNull();
     cs.downUntilMs = 0;
+  });
+
+  it('issues the 住民票の写し right after the commit while the CS is down; the case waits for the delivery (bug 8)', async () => {
+    const { caseId, handle } = await intake();
+    cs.downUntilMs = Number.MAX_SAFE_INTEGER;
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    const copy = await until('the copy', () =>
+      orm.em
+        .fork()
+        .findOne(CertificateIssuance, { caseId, certificateType: 'residentRecordCopy' }, { populate: ['pdf'] }),
+    );
+    expect(pdfBytesText(copy.pdf)).toContain('住民票の写し');
+    await until('a failed delivery attempt', async () => (await written(caseId)).projection.failingStep);
+    const w = await written(caseId);
+    expect(w.projection.status).toBe(CaseStatus.DELIVERING);
+    expect(w.projection.failingStep).toBe('deliverCsMessages');
+    expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toHaveLength(0);
+    cs.downUntilMs = 0;
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: CaseStatus.COMPLETED, issueNumber: copy.issueNumber });
+    expect((await written(caseId)).certificates).toBe(1);
+    expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toHaveLength(2);
   });
 });

@@ -95,6 +95,39 @@ async function startMoveOut(skip: number, plannedMoveOutDate: string, path: 'pap
 }
 
 describe('転出 (origin)', () => {
+  it('paper path with the CS down: the 転出証明書 is issued right after the commit; the case waits for the delivery (bug 8)', async () => {
+    const movers = await householdMovers(h.orm, 0);
+    h.cs.downUntilMs = Number.MAX_SAFE_INTEGER;
+    const r = await intakeMoveOut(
+      h.api,
+      actor,
+      {
+        movers,
+        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+        plannedMoveOutDate: addDays(today(), 5),
+        path: 'paper',
+        cardHolderPresent: false,
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'driversLicence' },
+      },
+      randomUUID(),
+    );
+    await h.env.client.workflow
+      .getHandle(moveOutWorkflowId(r.caseId))
+      .executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await eventually(async () =>
+      (await em().count(CertificateIssuance, { caseId: r.caseId, certificateType: 'moveOutCertificate' })) === 1
+        ? true
+        : undefined,
+    );
+    await eventually(async () => ((await caseRow(r.caseId)).failingStep ? true : undefined));
+    expect((await caseRow(r.caseId)).status).toBe(CaseStatus.DELIVERING);
+    expect(h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(r.caseId))).toHaveLength(0);
+    h.cs.downUntilMs = 0;
+    await statusIs(r.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    expect(await em().count(CertificateIssuance, { caseId: r.caseId, certificateType: 'moveOutCertificate' })).toBe(1);
+  });
+
   it('paper path: 転出予定者 until the planned date, 除票 on it, 未着 flagged after P + 30, then the 転入通知 is recorded beside the plan', async () => {
     const P = addDays(today(), 5);
     const c = await startMoveOut(0, P, 'paper');

@@ -10,6 +10,7 @@ import {
   csrfTokenFor,
   denyCsrf,
   isStateChanging,
+  isBackground,
   resolveSession,
   sameSecret,
   SESSION_COOKIE,
@@ -28,7 +29,7 @@ export const clearSessionCookie = (req: Request) =>
 export function webSession(orm: MikroORM, labels: CaseLabels) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const token = sessionCookieToken(req);
-    const session = await resolveSession(orm, token, req.ip);
+    const session = await resolveSession(orm, token, req.ip, new Date(), !isBackground(req));
     if (!session.ok || !token) {
       if (session.ok === false && session.reason === 'expired') res.append('Set-Cookie', clearSessionCookie(req));
       return void res.redirect(

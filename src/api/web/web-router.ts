@@ -89,6 +89,7 @@ export function webRouter(deps: WebDeps): Router {
       municipalityName,
       residentCodePoolThreshold: deps.config.residentCodePool.threshold,
       cardReminderLeadDays: deps.config.deadlines.cardReminderLeadDays,
+      partnerDownAfterFailures: deps.config.partnerDownAfterFailures,
       temporalUi: (id) =>
         `${deps.config.temporalUiUrl}/namespaces/${deps.config.temporalNamespace}/workflows/${encodeURIComponent(id)}`,
     },
@@ -101,6 +102,7 @@ export function webRouter(deps: WebDeps): Router {
       municipalityName,
       procedures: deps.procedures,
       residentCodePoolThreshold: deps.config.residentCodePool.threshold,
+      partnerDownAfterFailures: deps.config.partnerDownAfterFailures,
     },
     session,
   );

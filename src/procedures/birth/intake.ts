@@ -48,6 +48,7 @@ export async function intakeBirth(
       enteredBy: actor.userId,
       terminalId: actor.terminalId,
       requestCertificate: Boolean(app.certificateRequest),
+      copyWithoutIndividualNumber: !app.certificateRequest?.includeIndividualNumber,
       timings: deps.config.timings,
     }),
   });

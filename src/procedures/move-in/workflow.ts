@@ -3,6 +3,7 @@ import { CancellationScope, patched } from '@temporalio/workflow';
 import { CaseStatus } from '../../domain/case-status';
 import { queueAddressAnnexNotices } from '../../workflows/address-annex';
 import { cancelWithCompensation } from '../../workflows/cancellation';
+import { certificateAfterCommit } from '../../workflows/certificate-at-commit';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { generateIndividualNumbers } from '../../workflows/individual-number';
 import { activityProxies } from '../../workflows/proxies';
@@ -63,21 +64,19 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
       const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
       await card?.before(committed.addresseeNumbers);
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
+      const withoutNumber = committed.withoutIndividualNumber ?? [];
+      // the 住民票の写し right after the commit, independent of the CS (a mover without a 個人番号 waits for J-LIS's)
+      const copy = await certificateAfterCommit(
+        () => registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
+        { wanted: input.requestCertificate, early: !withoutNumber.length },
+      );
       await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
       await card?.after();
-      const withoutNumber = committed.withoutIndividualNumber ?? [];
       if (withoutNumber.length && patched(MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS))
         await generateIndividualNumbers(caseId, withoutNumber, input.timings);
-      let issueNumber: string | undefined;
-      if (input.requestCertificate) {
-        await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
-        ({ issueNumber } = await registry.issueResidentRecordCopy({
-          caseId,
-          operatorId: input.enteredBy,
-          terminalId: input.terminalId,
-        }));
-      }
+      if (input.requestCertificate && !copy.issuedEarly) await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
+      const issueNumber = (await copy.afterDelivery())?.issueNumber;
       await c.status.set(CaseStatus.COMPLETED);
       return { caseId, status: CaseStatus.COMPLETED, addresseeNumbers: committed.addresseeNumbers, issueNumber };
     },

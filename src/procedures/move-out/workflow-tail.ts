@@ -12,6 +12,7 @@ import { addDays, jstStartOfDay } from '../../domain/dates';
 import { DEFAULT_MOVE_RULES } from '../../domain/move-deadlines';
 import type { WorkflowTimings } from '../../domain/retry-policies';
 import { queueAddressAnnexNotices } from '../../workflows/address-annex';
+import { certificateAfterCommit } from '../../workflows/certificate-at-commit';
 import type { CaseFrame } from '../../workflows/case-workflow';
 import type { Decision } from '../../workflows/case-types';
 import { activityProxies } from '../../workflows/proxies';
@@ -38,21 +39,33 @@ export interface MoveOutCommit {
   addresseeNumbers: string[];
 }
 
-/** 本登録 of a 転出 (counter or online) after 決裁 and delivery of its messages; the commit cannot be interrupted. */
-export async function commitAndDeliverMoveOut(c: CaseFrame, caseId: string, decision: Decision) {
+/**
+ * 本登録 of a 転出 (counter or online) after 決裁 and delivery of its messages; the commit cannot be interrupted.
+ * `paperCertificate` issues the paper 転出証明書: right after the commit on the paper path (patch
+ * `copy-before-delivery`), so a CS outage does not hold it back; `certificateIssued` says whether it was.
+ */
+export async function commitAndDeliverMoveOut(
+  c: CaseFrame,
+  caseId: string,
+  decision: Decision,
+  paperCertificate?: () => Promise<unknown>,
+) {
   const { registry } = activityProxies<MoveOutActivities & SharedActivities>(c.timings);
   await c.status.set(CaseStatus.APPROVED);
   const commit = await CancellationScope.nonCancellable(() =>
     registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
   );
   await c.status.set(CaseStatus.DELIVERING);
+  const certificate = await certificateAfterCommit(paperCertificate ?? (async () => undefined), {
+    wanted: Boolean(paperCertificate) && commit.path === 'paper',
+  });
   await queueAddressAnnexNotices(caseId, c.timings);
   await c.deliverAll(CaseStatus.DELIVERING);
   if ((commit.headChange || commit.late) && patched(EX_OFFICIO_NOTICES))
     await CancellationScope.nonCancellable(() =>
       registry.issueExOfficioNotices({ caseId, operatorId: decision.by, terminalId: decision.terminalId }),
     );
-  return commit;
+  return { ...commit, certificateIssued: certificate.issuedEarly };
 }
 
 /**

@@ -47,10 +47,12 @@ export async function moveOutWorkflow(input: MoveOutWorkflowInput): Promise<{ ca
         await c.status.set(CaseStatus.REJECTED);
         return { caseId, status: CaseStatus.REJECTED };
       }
-      const commit = await commitAndDeliverMoveOut(c, caseId, decision);
-      if (commit.path === 'paper') {
+      const issueCertificate = () =>
+        registry.issueMoveOutCertificate({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
+      const commit = await commitAndDeliverMoveOut(c, caseId, decision, issueCertificate);
+      if (commit.path === 'paper' && !commit.certificateIssued) {
         await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
-        await registry.issueMoveOutCertificate({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
+        await issueCertificate();
       }
       await tail.run(c, commit, input.noticeOverdueDays);
       await c.status.set(CaseStatus.COMPLETED);

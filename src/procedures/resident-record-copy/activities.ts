@@ -8,11 +8,11 @@ import { useReleases } from '../../db/support-measures';
 import { AuditAction, CertificateIssuance, Resident } from '../../db/entities';
 import type { ActivityDeps } from '../../activities/deps';
 import {
+  becameResidentReasons,
   byHouseholdOrder,
   CertificateType,
   countPages,
   nextIssueNumber,
-  becameResidentReasons,
   residentRecordCopyDoc,
   type IssueResult,
 } from '../../activities/certificates';

@@ -202,11 +202,12 @@ export function installCounterCopyRoutes(
     const printed = cert.printedItems as Record<string, boolean>; // MikroORM 7 types a JSON field picked by `fields` as Loaded<unknown>
     const items = OPTIONS.filter(([k]) => printed[k]).map(([, l]) => l.replace(/（.*）$/, ''));
     const href = `/api/certificates/${cert.certificateId}/pdf`;
-    const body = html`<section class="panel issued" aria-labelledby="h-issued"><h2 id="h-issued">${certificateTypeLabel[cert.certificateType] ?? cert.certificateType}</h2><dl class="facts">
+    const body = html`<section class="panel issued" aria-labelledby="h-issued"><h2 id="h-issued">${certificateTypeLabel[cert.certificateType] ?? cert.certificateType}${printed.reissue ? '（再交付）' : ''}</h2><dl class="facts">
       <dt>発行番号</dt><dd class="mono" id="issue-number">${cert.issueNumber}</dd><dt>発行日時</dt><dd>${timeEl(cert.issuedAt)}</dd><dt>枚数</dt><dd>${cert.pages}枚</dd>
       <dt>記載した方</dt><dd>${persons.map((p) => `${p.familyName}　${p.givenName}`).join('、')}</dd><dt>請求により記載した項目</dt><dd>${items.length ? items.join('、') : 'なし（省略）'}</dd></dl>
       <p class="help">お渡しの前に、氏名を請求者と一緒に確認し、受付番号札と照合してください。</p>
-      <p><a class="btn-primary btn-link-big" id="open-pdf" href="${href}" target="_blank" rel="noopener">PDF を開く（印刷）</a>　<a href="${href}" download="${cert.certificateId}.pdf">ダウンロード</a></p></section>
+      <p><a class="btn-primary btn-link-big" id="open-pdf" href="${href}" target="_blank" rel="noopener">PDF を開く（印刷）</a>　<a href="${href}" download="${cert.certificateId}.pdf">ダウンロード</a></p>
+      <form method="post" action="/certificates/${cert.certificateId}/reissue" id="reissue-form" class="inline" data-confirm="再交付します（新しい発行番号で「再交付」と記載されます）。よろしいですか？">${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="/certificates/${cert.certificateId}/issued"><button type="submit" class="btn-small">再交付</button> <span class="help">（汚損・紛失などで同じ内容をもう一度交付するとき）</span></form></section>
       <h2 class="pdf-caption">プレビュー <span class="help">（表示されない端末では「PDF を開く」から印刷してください）</span></h2>
       <iframe class="pdf-view" src="${href}" title="住民票の写し（PDF）"></iframe>`;
     res.type('html').send(
@@ -215,7 +216,7 @@ export function installCounterCopyRoutes(
         ctx,
         body,
         municipalityName: deps.municipalityName,
-        notice: { kind: 'ok', text: `交付しました。発行番号：${cert.issueNumber}` },
+        notice: { kind: 'ok', text: `${printed.reissue ? '再交付' : '交付'}しました。発行番号：${cert.issueNumber}` },
       }),
     );
   });

@@ -11,6 +11,7 @@ import {
 import type { SharedActivities } from '../../activities';
 import { AttentionReason, CaseStatus } from '../../domain/case-status';
 import { queueAddressAnnexNotices } from '../../workflows/address-annex';
+import { certificateAfterCommit } from '../../workflows/certificate-at-commit';
 import { FailureType } from '../../domain/failures';
 import { cancelWithCompensation } from '../../workflows/cancellation';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
@@ -136,13 +137,16 @@ export async function specialMoveInWorkflow(
       const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
       await card?.before(committed.addresseeNumbers);
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
+      // the 住民票の写し right after the commit, independent of the CS delivery
+      const copy = await certificateAfterCommit(
+        () => registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
+        { wanted: input.requestCertificate },
+      );
       await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
       await card?.after();
-      if (input.requestCertificate) {
-        await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
-        await registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
-      }
+      if (input.requestCertificate && !copy.issuedEarly) await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
+      await copy.afterDelivery();
       await c.status.set(CaseStatus.COMPLETED);
       return { caseId, status: CaseStatus.COMPLETED };
     },

@@ -51,7 +51,7 @@ describe('why a case needs a supervisor', () => {
   it('rates partner health from recent calls', () => {
     const at = (minAgo: number) => new Date(now.getTime() - minAgo * 60_000);
     const calls = [
-      ...Array.from({ length: 4 }, (_, i) => ({ partner: 'CS', ok: i === 0, at: at(1) })),
+      ...Array.from({ length: 4 }, (_, i) => ({ partner: 'CS', ok: i === 0, at: at(i === 0 ? 2 : 1) })),
       ...Array.from({ length: 10 }, (_, i) => ({ partner: 'JLIS', ok: i !== 0, at: at(2) })),
       { partner: 'PORTAL', ok: false, at: at(120) },
     ];
@@ -62,6 +62,26 @@ describe('why a case needs a supervisor', () => {
       ['PORTAL', 'unknown', 0, 0],
     ]);
     expect(h[0]!.errorRate).toBe(0.75);
+  });
+  it('is 障害 on N failed calls in a row, whatever the rate, and 正常 again on the first success (issue 14 bug 6)', () => {
+    const at = (secAgo: number) => new Date(now.getTime() - secAgo * 1000);
+    // a busy morning, then a total CS outage: 100 good calls, then the latest 3 failed (3 % of the window)
+    const outage = [
+      ...Array.from({ length: 100 }, (_, i) => ({ partner: 'CS', ok: true, at: at(600 + i) })),
+      ...Array.from({ length: 3 }, (_, i) => ({ partner: 'CS', ok: false, at: at(10 + i) })),
+    ];
+    expect(partnerHealth(outage, now, 15 * 60_000)[0]).toMatchObject({ state: 'down', failingInARow: 3, failures: 3 });
+    expect(partnerHealth(outage, now, 15 * 60_000, 5)[0]!.state).toBe('ok'); // PARTNER_DOWN_AFTER_FAILURES=5
+    expect(partnerHealth(outage.slice(0, 102), now, 15 * 60_000)[0]!.state).toBe('ok'); // 2 in a row: not yet
+    // the outage ends: the first success is 正常, though most calls of the window failed
+    const recovered = [
+      ...Array.from({ length: 8 }, (_, i) => ({ partner: 'CS', ok: false, at: at(10 + i) })),
+      { partner: 'CS', ok: true, at: at(1) },
+    ];
+    expect(partnerHealth(recovered, now, 15 * 60_000)[0]).toMatchObject({ state: 'ok', failingInARow: 0 });
+    // intermittent errors still count by rate
+    const flaky = Array.from({ length: 10 }, (_, i) => ({ partner: 'CS', ok: i % 2 === 0, at: at(10 + i) }));
+    expect(partnerHealth(flaky, now, 15 * 60_000)[0]!.state).toBe('down');
   });
   it('counts by reason and groups statuses for the dashboard', () => {
     expect(countBy([['A'], ['A', 'B'], []], (x) => x)).toEqual([

@@ -105,6 +105,9 @@ export function installActionRoutes(r: Router, services: ApiServices, session: R
     if (!/^[0-9a-f-]{36}$/.test(certificateId)) throw new WebError(404, '証明書が見つかりません。');
     const back = safeReturn(body.return, '/queues');
     const answer = await attempt(() => services.reissue(ctx.staff, certificateId, requestIdOf(body)));
+    // from a counter copy's 交付 page: on to the new copy's page (its PDF and 発行番号)
+    if (answer.ok && /^\/certificates\/[0-9a-f-]{36}\/issued$/.test(back))
+      return void res.redirect(303, `/certificates/${answer.value.certificateId}/issued`);
     if (answer.ok)
       setFlash(req, res, { kind: 'ok', text: `再交付しました。新しい発行番号：${answer.value.issueNumber}` });
     else

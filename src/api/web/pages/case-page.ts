@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { can } from '../../../domain/roles';
 import { StaffUser } from '../../../db/entities';
+import { caseVersionOf } from '../../case-service';
 import { ApiError } from '../../errors';
 import type { CaseView } from '../../case-service';
 import { allowedActionsOf } from '../case-actions-ui';
@@ -89,22 +90,28 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
   const facts = panel.facts ? panel.facts(app, view) : genericFacts(app);
   const findings = view.findings ?? panel.findings?.(app) ?? [];
   const findingActions = headChangeAction(view, findings, app, ctx);
-  const body = html`<div class="case-layout">
+  // live parts (issue 14 bug 7): app.js polls the progress and, when the version changes, reloads these in place
+  const version = caseVersionOf(view, view.actions.length, view.certificates.length);
+  const body = html`<div class="case-layout" data-live-check="/api/cases/${encodeURIComponent(view.caseId)}/progress" data-live-version="${version}">
     <div class="case-main">
       ${protectedSubjects.size ? html`<p class="notice notice-error" id="support-measure-notice"><span class="badge badge-alert">支援措置・抑止</span> この案件には支援措置・抑止の対象の方が含まれます。証明書の交付には支援措置責任者の解除が必要です。</p>` : ''}
+      <div id="live-state" data-live>
       ${returnedSection(view, ctx.staff.userId, module?.intake?.path)}
       ${correctionSection(view)}
       ${summarySection(view, ctx)}
       ${stepsSection(view, module?.definition.steps ?? [], ctx.labels)}
       ${stuckSection(view, ctx)}
+      </div>
       ${findingsSection(view, findings, findingActions)}
       ${factsSection(facts)}
+      <div id="live-record" data-live>
       ${comparisonSection(persons, { committed: Boolean(committed), revealForm })}
       ${extra}
       ${documentsSection(view, ctx)}
-      ${timelineSection(view)}
+      ${timelineSection(view, ctx)}
+      </div>
     </div>
-    <aside class="case-side" aria-label="操作">${actionsPanel(view, ctx, notice, staffIds, panel.withheldActions?.(app))}</aside>
+    <aside class="case-side" id="live-actions" data-live aria-label="操作">${actionsPanel(view, ctx, notice, staffIds, panel.withheldActions?.(app))}</aside>
   </div>`;
   res.type('html').send(
     page({

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { REJECTION_TEXT, stepErrorText } from '../../../domain/partner-error-text';
 import { can } from '../../../domain/roles';
 import type { CaseView } from '../../case-service';
 import { attentionBadge, flagBadges, timeEl, ageEl, dueEl, type CaseLabels } from '../components';
@@ -27,15 +28,29 @@ export function summarySection(c: CaseView, ctx: WebContext): SafeHtml {
   </dl></section>`;
 }
 
+/**
+ * A stored step error in Japanese (issue 14 bug 7); the technical text (scrubbed: safeErrorText) only in a detail that
+ * supervisors may open.
+ */
+export function errorExplained(lastError: string | null | undefined, ctx: Pick<WebContext, 'staff'>): SafeHtml | '' {
+  const text = stepErrorText(lastError);
+  if (!text) return '';
+  return html`<span class="error-text">${text.message}</span>${
+    can.superviseCases(ctx.staff.roles)
+      ? html` <details class="tech-detail"><summary>技術情報</summary><code class="mono">${lastError}</code></details>`
+      : ''
+  }`;
+}
+
 /** "Stuck is visible" (architecture principle 8): the failing step, attempts, last error and next retry. */
 export function stuckSection(c: CaseView, ctx: WebContext): SafeHtml | '' {
   if (!c.failingStep && !c.needsAttention) return '';
   return html`<section class="panel panel-alert" aria-labelledby="h-stuck" role="region"><h2 id="h-stuck">要対応</h2>
     ${
       c.failingStep
-        ? html`<p>処理「${stepText(c.failingStep)}」が失敗しています。自動で再試行を続けています。</p>
-    <dl class="facts"><dt>試行回数</dt><dd>${c.attempt ?? ''} 回</dd><dt>最後のエラー</dt><dd class="mono">${c.lastError ?? ''}</dd>
-    <dt>次の再試行</dt><dd>${c.nextRetryAt ? html`${timeEl(c.nextRetryAt)}（${dueEl(c.nextRetryAt, ctx.now)}）` : '—'}</dd></dl>`
+        ? html`<p>処理「${stepText(c.failingStep)}」が失敗しています。${c.nextRetryAt ? '自動で再試行を続けています。' : ''}</p>
+    <dl class="facts"><dt>試行回数</dt><dd>${c.attempt ?? ''} 回</dd><dt>最後のエラー</dt><dd class="step-error">${errorExplained(c.lastError, ctx)}</dd>
+    <dt>次の再試行</dt><dd id="next-retry">${c.nextRetryAt ? html`${timeEl(c.nextRetryAt)}（${dueEl(c.nextRetryAt, ctx.now)}）` : '—'}</dd></dl>`
         : ''
     }
     ${c.needsAttention && !c.failingStep ? html`<p>${attentionBadge(c.attentionReason)}</p>` : ''}
@@ -151,18 +166,18 @@ export function documentsSection(c: CaseView, ctx: WebContext): SafeHtml {
   }</section>`;
 }
 
-function actionDetail(a: CaseView['actions'][number]): SafeHtml {
+function actionDetail(a: CaseView['actions'][number], ctx: Pick<WebContext, 'staff'>): SafeHtml {
   const d = a.detail ?? {};
   const parts: Array<SafeHtml | string> = [];
   if (a.action === 'ACTIVITY_FAILED')
     parts.push(
-      html`${stepText(d.step)} — 試行 ${d.attempt ?? ''} 回目：<span class="mono">${d.error ?? ''}</span>${d.nextRetryAt ? `（次の再試行 ${jstDateTime(d.nextRetryAt, { timeOnly: true })}）` : ''}`,
+      html`${stepText(d.step)} — 試行 ${d.attempt ?? ''} 回目：${errorExplained(d.error, ctx)}${d.nextRetryAt ? `（次の再試行 ${jstDateTime(d.nextRetryAt, { timeOnly: true })}）` : ''}`,
     );
   if (d.kind && messageKindLabel[d.kind])
     parts.push(
       `${messageKindLabel[d.kind]}${d.sequence !== undefined ? `（更新順番号 ${d.sequence}）` : ''}${d.duplicate ? '（重複: 既に受理済み）' : ''}`,
     );
-  if (d.code) parts.push(`エラーコード ${d.code}`);
+  if (d.code) parts.push(`${REJECTION_TEXT[d.code] ?? '受け付けられない内容'}（エラーコード ${d.code}）`);
   if (d.type)
     parts.push(
       `${certificateTypeLabel[d.type] ?? d.type}${d.pages ? ` ${d.pages}枚` : ''}${d.reissueOf ? '（再交付）' : ''}`,
@@ -184,7 +199,7 @@ function actionDetail(a: CaseView['actions'][number]): SafeHtml {
   return html`${parts.map((p, i) => html`${i ? ' ／ ' : ''}${p}`)}`;
 }
 
-export function timelineSection(c: CaseView): SafeHtml {
+export function timelineSection(c: CaseView, ctx: Pick<WebContext, 'staff'>): SafeHtml {
   const rows = [...c.actions].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
   return html`<section class="panel" aria-labelledby="h-tl"><h2 id="h-tl">経過（操作とワークフローの処理）</h2>
     <table class="grid timeline"><thead><tr><th scope="col">日時</th><th scope="col">内容</th><th scope="col">実施者</th><th scope="col">詳細</th></tr></thead><tbody>
@@ -192,7 +207,7 @@ export function timelineSection(c: CaseView): SafeHtml {
       (
         a,
       ) => html`<tr class="tl-${a.action === 'ACTIVITY_FAILED' || a.action === 'CS_REJECTED' ? 'fail' : 'ok'}"><td>${jstDateTime(a.at, { seconds: true })}</td><td>${actionLabel[a.action] ?? a.action}</td>
-      <td>${a.actorId === 'system' ? html`<span class="muted">システム</span>` : a.actorId}</td><td>${actionDetail(a)}</td></tr>`,
+      <td>${a.actorId === 'system' ? html`<span class="muted">システム</span>` : a.actorId}</td><td>${actionDetail(a, ctx)}</td></tr>`,
     )}
     </tbody></table></section>`;
 }

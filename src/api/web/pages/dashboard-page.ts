@@ -32,12 +32,18 @@ const shortDuration = (ms: number) =>
 /** A small operational dashboard (issue #5 §7): SVG charts with the numbers beside them. */
 export function installDashboardRoutes(
   r: Router,
-  deps: { orm: MikroORM; municipalityName: string; procedures: ProcedureTable; residentCodePoolThreshold: number },
+  deps: {
+    orm: MikroORM;
+    municipalityName: string;
+    procedures: ProcedureTable;
+    residentCodePoolThreshold: number;
+    partnerDownAfterFailures?: number;
+  },
   session: RequestHandler,
 ) {
   r.get('/dashboard', session, requireWebRole(deps.orm, can.readCases, 'GET /dashboard'), async (req, res) => {
     const ctx = webOf(res);
-    const d = await loadDashboard(deps.orm, ctx.now, deps.procedures);
+    const d = await loadDashboard(deps.orm, ctx.now, deps.procedures, deps.partnerDownAfterFailures);
     const pool = await residentCodePoolLevel(deps.orm.em.fork());
     const poolLow = pool < deps.residentCodePoolThreshold;
     const body = html`

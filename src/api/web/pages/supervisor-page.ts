@@ -7,6 +7,7 @@ import { MyNumberCard, StaffUser } from '../../../db/entities';
 import { CardQueue, cardQueueFilter } from '../../../procedures/card-issuance/service';
 import { ACTION_SPECS } from '../case-actions-ui';
 import { ageEl, attentionBadge, caseLink, dueEl, timeEl } from '../components';
+import { errorExplained } from './case-sections';
 import { takeFlash } from '../flash';
 import { html, type SafeHtml } from '../html';
 import { attentionLabel, partnerLabel, stepText } from '../labels';
@@ -24,11 +25,12 @@ const healthText: Record<string, string> = { ok: '正常', degraded: '一部エ�
 const href = (f: ConsoleFilter) =>
   `/supervisor?${new URLSearchParams(Object.entries(f).filter(([, v]) => v) as Array<[string, string]>).toString()}`;
 
-function detail(c: AttentionCase, now: Date): SafeHtml {
+function detail(c: AttentionCase, ctx: WebContext): SafeHtml {
+  const now = ctx.now;
   const r = c.row;
   return html`${c.reasons.map(
     (reason) => html`<div>${attentionBadge(reason === 'UNSPECIFIED' ? r.attentionReason : reason)}
-    ${reason === Reason.ACTIVITY_FAILING && r.failingStep ? html`${stepText(r.failingStep)}：試行 ${r.attempt ?? '?'} 回 ／ <span class="mono">${r.lastError ?? ''}</span> ／ 次の再試行 ${r.nextRetryAt ? html`${timeEl(r.nextRetryAt)}（${dueEl(r.nextRetryAt, now)}）` : '—'}` : ''}
+    ${reason === Reason.ACTIVITY_FAILING && r.failingStep ? html`${stepText(r.failingStep)}：試行 ${r.attempt ?? '?'} 回 ／ ${errorExplained(r.lastError, ctx)} ／ 次の再試行 ${r.nextRetryAt ? html`${timeEl(r.nextRetryAt)}（${dueEl(r.nextRetryAt, now)}）` : '—'}` : ''}
     ${reason === Reason.APPROVAL_OVERDUE ? html`決裁期限 ${r.dueAt ? html`${timeEl(r.dueAt)} ${dueEl(r.dueAt, now)}` : '超過'}` : ''}
     ${reason === Reason.PURGE_SOON && c.purgeAt ? html`消去予定 ${timeEl(c.purgeAt)}（${dueEl(c.purgeAt, now)}）` : ''}
     ${reason === Reason.MOVE_IN_NOTICE_OVERDUE ? '転出予定日から所定の日数を過ぎても転入通知が届いていません（転入通知未着照会を検討）' : ''}
@@ -43,7 +45,7 @@ function partnerCards(health: PartnerStatus[], byPartner: Map<string, number>, f
     const h = health.find((x) => x.partner === p);
     const state = h?.state ?? 'unknown';
     return html`<a class="card ${state === 'down' || state === 'degraded' ? 'card-alert' : state === 'ok' ? 'card-ok' : ''}" href="${href({ ...f, partner: f.partner === p ? undefined : p })}"${f.partner === p ? html` aria-current="true"` : ''}>
-      ${partnerLabel[p]}<b>${healthText[state]}</b>${h?.calls ? html`直近の呼出 ${h.calls} 件中エラー ${h.failures} 件` : h?.source === 'cases' ? '呼出記録なし（案件から推定）' : '呼出記録なし'} ／ 滞留 ${byPartner.get(p) ?? 0} 件</a>`;
+      ${partnerLabel[p]}<b>${healthText[state]}</b>${h?.calls ? html`直近の呼出 ${h.calls} 件中エラー ${h.failures} 件${h.failingInARow > 1 ? html`（最新 ${h.failingInARow} 件連続エラー）` : ''}` : h?.source === 'cases' ? '呼出記録なし（案件から推定）' : '呼出記録なし'} ／ 滞留 ${byPartner.get(p) ?? 0} 件</a>`;
   })}</div>`;
 }
 
@@ -70,7 +72,7 @@ function table(ctx: WebContext, cases: AttentionCase[], temporalUi: (workflowId:
         c,
       ) => html`<tr class="row-alert"><td><input type="checkbox" name="case" value="${c.row.caseId}" aria-label="${c.row.caseId} を選択"></td>
       <td>${caseLink(c.row.caseId)}</td><td>${ctx.labels.procedureText(c.row.procedure)}</td><td>${ctx.labels.statusBadge(c.row.status, false, c.row.procedure)}</td>
-      <td>${detail(c, ctx.now)}</td><td class="num">${ageEl(c.row.createdAt, ctx.now)}</td>
+      <td>${detail(c, ctx)}</td><td class="num">${ageEl(c.row.createdAt, ctx.now)}</td>
       <td>${c.row.assignedTo ?? html`<span class="muted">未割当</span>`}<br><span class="muted">入力 ${c.row.enteredBy}</span></td>
       <td><a href="${temporalUi(c.row.workflowId)}" target="_blank" rel="noopener noreferrer">Temporal</a></td>
       <td data-result-for="${c.row.caseId}"></td></tr>`,
@@ -108,6 +110,8 @@ export function installSupervisorRoutes(
     residentCodePoolThreshold: number;
     /** Uncollected cards this many days before their storage limit are shown (CARD_REMINDER_LEAD_DAYS). */
     cardReminderLeadDays: number;
+    /** PARTNER_DOWN_AFTER_FAILURES: failed calls in a row that make a partner 障害. */
+    partnerDownAfterFailures: number;
   },
   session: RequestHandler,
 ) {
@@ -120,7 +124,7 @@ export function installSupervisorRoutes(
       procedure: q('procedure') && ctx.labels.isProcedure(q('procedure')!) ? q('procedure') : undefined,
     };
     const data = await loadConsole(deps.orm, ctx.now, f);
-    const health = await loadPartnerHealth(deps.orm, ctx.now, data);
+    const health = await loadPartnerHealth(deps.orm, ctx.now, data, deps.partnerDownAfterFailures);
     const numbers = await loadNumberConsole(deps.orm, deps.residentCodePoolThreshold);
     const expiringCards = await deps.orm.em
       .fork()
@@ -132,20 +136,21 @@ export function installSupervisorRoutes(
       await deps.orm.em.fork().find(StaffUser, { active: true }, { fields: ['userId'], orderBy: { userId: 'asc' } })
     ).map((s) => s.userId);
     const byPartner = new Map(data.byPartner);
-    const body = html`
-    <div class="cards" aria-label="理由別の件数"><a class="card ${data.total ? 'card-alert' : 'card-ok'}" href="/supervisor"${!f.reason ? html` aria-current="true"` : ''}>要対応の案件<b>${data.total}</b>すべて</a>
+    // live parts (issue 14 bug 7): app.js reloads them every 15 s while the supervisor is not using a form
+    const body = html`<div data-live-every="15000">
+    <div id="live-console-state" data-live><div class="cards" aria-label="理由別の件数"><a class="card ${data.total ? 'card-alert' : 'card-ok'}" href="/supervisor"${!f.reason ? html` aria-current="true"` : ''}>要対応の案件<b>${data.total}</b>すべて</a>
       ${data.byReason.map(([reason, n]) => html`<a class="card card-alert" href="${href({ ...f, reason: f.reason === reason ? undefined : reason })}"${f.reason === reason ? html` aria-current="true"` : ''}>${attentionLabel[reason] ?? reason}<b>${n}</b>件</a>`)}</div>
     ${partnerCards(health, byPartner, f)}
     ${numberSection(ctx, numbers)}
-    ${cardSection(expiringCards, deps.cardReminderLeadDays)}
+    ${cardSection(expiringCards, deps.cardReminderLeadDays)}</div>
     <form method="get" action="/supervisor" class="filters" role="search" aria-label="絞り込み">
       ${f.reason ? html`<input type="hidden" name="reason" value="${f.reason}">` : ''}${f.partner ? html`<input type="hidden" name="partner" value="${f.partner}">` : ''}
       <label>手続 <select name="procedure" data-search>${ctx.labels.procedureOptions(f.procedure)}</select></label><button type="submit">表示</button>
       <span class="muted">表示中 ${data.cases.length} 件${f.reason ? ` ／ 理由: ${attentionLabel[f.reason] ?? f.reason}` : ''}${f.partner ? ` ／ 連携先: ${partnerLabel[f.partner]}` : ''}</span>
     </form>
     ${bulkForm(staffIds)}
-    ${table(ctx, data.cases, deps.temporalUi)}
-    ${data.truncated ? html`<p class="muted">先頭の案件のみ表示しています。絞り込んでください。</p>` : ''}`;
+    <div id="live-console-cases" data-live>${table(ctx, data.cases, deps.temporalUi)}
+    ${data.truncated ? html`<p class="muted">先頭の案件のみ表示しています。絞り込んでください。</p>` : ''}</div></div>`;
     res.type('html').send(
       page({
         title: '監督者コンソール',

@@ -63,25 +63,58 @@ export interface PartnerHealth {
   calls: number;
   failures: number;
   errorRate: number;
+  /** The latest calls that failed in a row. */
+  failingInARow: number;
   state: HealthState;
 }
 
-/** Error rate over the window: down at ≥ 50 % of at least 3 calls, degraded above 10 %, unknown without calls. */
-export function partnerHealth(calls: readonly PartnerCallLike[], now: Date, windowMs: number): PartnerHealth[] {
+/** Default of PARTNER_DOWN_AFTER_FAILURES: this many failed calls in a row make a partner 障害. */
+export const DOWN_AFTER_FAILURES = 3;
+
+/**
+ * Partner health from the calls of the window (issue 14 bug 6): down when the latest `downAfterFailures` calls all
+ * failed (a total outage, however many calls succeeded before it in the window); otherwise the error rate of the
+ * calls since the last such run of failures — so the first success after an outage is 正常 again — down at ≥ 50 % of
+ * at least 3 calls, degraded above 10 %; unknown without calls.
+ */
+export function partnerHealth(
+  calls: readonly PartnerCallLike[],
+  now: Date,
+  windowMs: number,
+  downAfterFailures = DOWN_AFTER_FAILURES,
+): PartnerHealth[] {
   const since = now.getTime() - windowMs;
   return PARTNERS.map((partner) => {
-    const mine = calls.filter((c) => c.partner === partner && c.at.getTime() >= since);
+    const mine = calls
+      .filter((c) => c.partner === partner && c.at.getTime() >= since)
+      .sort((a, b) => b.at.getTime() - a.at.getTime());
     const failures = mine.filter((c) => !c.ok).length;
     const errorRate = mine.length ? failures / mine.length : 0;
+    const streak = mine.findIndex((c) => c.ok);
+    const failingInARow = streak === -1 ? mine.length : streak;
+    const recent = sinceLastOutage(mine, downAfterFailures);
+    const recentRate = recent.length ? recent.filter((c) => !c.ok).length / recent.length : 0;
     const state: HealthState = !mine.length
       ? 'unknown'
-      : errorRate >= 0.5 && mine.length >= 3
+      : failingInARow >= downAfterFailures
         ? 'down'
-        : errorRate > 0.1
-          ? 'degraded'
-          : 'ok';
-    return { partner, calls: mine.length, failures, errorRate, state };
+        : recentRate >= 0.5 && recent.length >= 3
+          ? 'down'
+          : recentRate > 0.1
+            ? 'degraded'
+            : 'ok';
+    return { partner, calls: mine.length, failures, errorRate, failingInARow, state };
   });
+}
+
+/** The calls (newest first) newer than the latest run of `n` or more failures. */
+function sinceLastOutage(newestFirst: readonly PartnerCallLike[], n: number): PartnerCallLike[] {
+  let run = 0;
+  for (let i = 0; i < newestFirst.length; i++) {
+    run = newestFirst[i]!.ok ? 0 : run + 1;
+    if (run >= n) return newestFirst.slice(0, i + 1 - run);
+  }
+  return [...newestFirst];
 }
 
 /** Counts per key, in first-seen order. */

@@ -47,6 +47,7 @@ export async function loadDashboard(
   orm: MikroORM,
   now: Date,
   procedures: ProcedureTable = PROCEDURES,
+  downAfterFailures?: number,
 ): Promise<DashboardData> {
   const em = orm.em.fork();
   const today = jstDate(now);
@@ -110,6 +111,6 @@ export async function loadDashboard(
       assignedTo: c.assignedTo,
     })),
     waitingApprovals: await em.count(CaseRecord, { status: CaseStatus.AWAITING_APPROVAL }),
-    partners: calls && partnerHealth(calls, now, DASHBOARD_HEALTH_WINDOW_MS),
+    partners: calls && partnerHealth(calls, now, DASHBOARD_HEALTH_WINDOW_MS, downAfterFailures),
   };
 }

@@ -19,17 +19,18 @@ export async function recentPartnerCalls(orm: MikroORM, since: Date): Promise<Pa
 }
 
 /**
- * Partner health for the console: the error rate of the recent calls; a partner without recent calls is estimated
+ * Partner health for the console: failed calls in a row and the error rate of the recent calls; a partner without recent calls is estimated
  * from the cases whose activity is failing on it (any → degraded, 3 or more → down).
  */
 export async function loadPartnerHealth(
   orm: MikroORM,
   now: Date,
   data: Pick<ConsoleData, 'byPartner'>,
+  downAfterFailures?: number,
 ): Promise<PartnerStatus[]> {
   const calls = await recentPartnerCalls(orm, new Date(now.getTime() - HEALTH_WINDOW_MS));
   const failing = new Map(data.byPartner);
-  return partnerHealth(calls, now, HEALTH_WINDOW_MS).map((h): PartnerStatus => {
+  return partnerHealth(calls, now, HEALTH_WINDOW_MS, downAfterFailures).map((h): PartnerStatus => {
     if (h.calls) return { ...h, source: 'calls' };
     const n = failing.get(h.partner) ?? 0;
     return { ...h, failures: n, state: n >= 3 ? 'down' : n > 0 ? 'degraded' : 'unknown', source: 'cases' };

@@ -79,6 +79,75 @@
     links[next].focus();
   });
 
+  // Live parts (issue 14 bug 7): elements with `data-live` (and an id) are reloaded in place from the same page, no
+  // framework. Under a `data-live-check` element the page polls that JSON and reloads only when its `version` differs
+  // from `data-live-version`; under `data-live-every` it reloads every N ms. Paused while the user types or has
+  // changed a form, while a bulk action runs, and in a hidden tab. Background requests carry X-Background-Refresh, so
+  // they never extend the idle session (the idle timer above counts the user's own input only).
+  var bg = function (url) {
+    return fetch(url, { credentials: 'same-origin', headers: { 'x-background-refresh': '1' } }).then(function (r) {
+      if (r.status === 401 || (r.redirected && /\/login/.test(r.url))) throw new Error('session');
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r;
+    });
+  };
+  var liveRoot = document.querySelector('[data-live-check], [data-live-every]');
+  if (liveRoot && document.querySelector('[data-live]')) {
+    var check = liveRoot.getAttribute('data-live-check');
+    var every = Number(liveRoot.getAttribute('data-live-every') || 5000);
+    var version = liveRoot.getAttribute('data-live-version');
+    var dirty = false;
+    var stopped = false;
+    var markDirty = function (ev) {
+      if (ev.target && ev.target.closest && ev.target.closest('form')) dirty = true;
+    };
+    document.addEventListener('input', markDirty, true);
+    document.addEventListener('change', markDirty, true);
+    var paused = function () {
+      var el = document.activeElement;
+      var editing = el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT');
+      return dirty || editing || document.hidden || body.getAttribute('data-busy') === 'true';
+    };
+    var swap = function () {
+      return bg(window.location.pathname + window.location.search)
+        .then(function (r) {
+          return r.text();
+        })
+        .then(function (t) {
+          if (paused()) return;
+          var doc = new DOMParser().parseFromString(t, 'text/html');
+          Array.prototype.forEach.call(document.querySelectorAll('[data-live]'), function (el) {
+            var fresh = el.id && doc.getElementById(el.id);
+            if (fresh) el.innerHTML = fresh.innerHTML;
+          });
+          var root = doc.querySelector('[data-live-version]');
+          if (root) version = root.getAttribute('data-live-version');
+          body.setAttribute('data-live-refreshed', String(Date.now()));
+        });
+    };
+    var tick = function () {
+      if (stopped) return;
+      if (paused()) return void window.setTimeout(tick, every);
+      var work = check
+        ? bg(check)
+            .then(function (r) {
+              return r.json();
+            })
+            .then(function (j) {
+              if (j.version !== version) return swap();
+            })
+        : swap();
+      work
+        .catch(function (e) {
+          if (e && e.message === 'session') stopped = true; // the idle timer takes the user to the login page
+        })
+        .then(function () {
+          if (!stopped) window.setTimeout(tick, every);
+        });
+    };
+    window.setTimeout(tick, every);
+  }
+
   // Notices: move focus to a new message so screen readers and keyboard users notice it.
   var notice = document.getElementById('notice');
   if (notice && notice.classList.contains('notice-error')) notice.focus();
@@ -194,11 +263,62 @@
     var ok = 0,
       failed = 0;
     var payload = action === 'reassign' ? { reason: reason, to: to } : { reason: reason };
+    body.setAttribute('data-busy', 'true');
+    // 今すぐ再試行 (issue 14 bug 6): the answer only says the retry started; the outcome is the retried attempt's, read
+    // from each case's progress until it succeeded (the failure cleared) or failed again (a failure after the retry)
+    var watching = [];
+    var finish = function () {
+      status.textContent = '完了: 成功 ' + ok + ' 件 ／ 失敗 ' + failed + ' 件（全 ' + selected.length + ' 件）';
+      status.setAttribute('data-done', 'true');
+      submit.disabled = false;
+      body.removeAttribute('data-busy');
+    };
+    var outcome = function (w, p) {
+      if (!p.failingStep) return { ok: true, text: '成功' + (p.statusLabel ? '（' + p.statusLabel + '）' : '') };
+      if (p.lastFailureAt && p.retriedAt && p.lastFailureAt > p.retriedAt)
+        return { ok: false, text: '再び失敗（' + (p.error || '理由不明') + '）' };
+      return undefined;
+    };
+    var watch = function (deadline) {
+      if (!watching.length) return finish();
+      status.textContent =
+        '再試行の結果を待っています… 残り ' + watching.length + ' 件（成功 ' + ok + ' 件 ／ 失敗 ' + failed + ' 件）';
+      Promise.all(
+        watching.map(function (w) {
+          return bg('/api/cases/' + encodeURIComponent(w.id) + '/progress')
+            .then(function (r) {
+              return r.json();
+            })
+            .then(
+              function (p) {
+                var o = outcome(w, p);
+                if (!o && Date.now() < deadline) return true;
+                if (!o) o = { ok: false, text: '結果を確認できませんでした（案件画面で確認してください）' };
+                if (o.ok) ok++;
+                else failed++;
+                if (w.cell) {
+                  w.cell.textContent = o.text;
+                  w.cell.className = o.ok ? 'result-ok' : 'result-error';
+                }
+                return false;
+              },
+              function () {
+                return Date.now() < deadline;
+              },
+            );
+        }),
+      ).then(function (keep) {
+        watching = watching.filter(function (_w, k) {
+          return keep[k];
+        });
+        if (watching.length) window.setTimeout(watch, 1500, deadline);
+        else finish();
+      });
+    };
     var run = function (i) {
       if (i >= selected.length) {
-        status.textContent = '完了: 成功 ' + ok + ' 件 ／ 失敗 ' + failed + ' 件（全 ' + selected.length + ' 件）';
-        status.setAttribute('data-done', 'true');
-        submit.disabled = false;
+        if (watching.length) return watch(Date.now() + 120000);
+        finish();
         return;
       }
       var id = selected[i];
@@ -231,7 +351,13 @@
         })
         .then(
           function (res) {
-            if (res.ok) {
+            if (res.ok && action === 'retry-now') {
+              watching.push({ id: id, cell: cell });
+              if (cell) {
+                cell.textContent = '再試行を開始';
+                cell.className = 'result-pending';
+              }
+            } else if (res.ok) {
               ok++;
               if (cell) {
                 cell.textContent = '成功';
@@ -240,8 +366,7 @@
             } else {
               failed++;
               if (cell) {
-                cell.textContent =
-                  '失敗: ' + (res.json.message || '') + '（' + res.status + ' ' + (res.json.error || '') + '）';
+                cell.textContent = '失敗: ' + (res.json.message || '') + '（' + res.status + '）';
                 cell.className = 'result-error';
               }
             }
