@@ -60,7 +60,7 @@ describe('resident search rule (domain.md §6, §10.3)', () => {
   });
   it('queries the 個人番号 by its blind index only', () => {
     const pii = createPiiCrypto(randomBytes(32), randomBytes(32));
-    const f = searchFilter({ mode: 'number', individualNumber: '123456789018' }, pii);
+    const f = searchFilter({} as never, { mode: 'number', individualNumber: '123456789018' }, pii);
     expect(JSON.stringify(f)).not.toContain('123456789018');
     expect(f).toEqual({ individualNumberIndex: pii.blindIndex('123456789018') });
   });

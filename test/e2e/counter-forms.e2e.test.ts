@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Resident } from '../../src/db/entities';
+import { addDays } from '../../src/domain/dates';
+import { today } from '../support/fixtures';
+import { moversOf, paperMoveOutToOsaka } from '../support/move-fixtures';
+import { launchBrowser, loginAs, shot } from './support/browser';
+import { demoHousehold, searchAndPick } from './support/demo-households';
+import { startE2eSystem, type E2eSystem } from './support/e2e-system';
+
+/** Ids that occur more than once on the page (an id must be unique: labels, aria-describedby and the tests use them). */
+const duplicateIds = (page: Page) =>
+  page.evaluate(() => {
+    const seen = new Map<string, number>();
+    for (const el of Array.from(document.querySelectorAll('[id]'))) seen.set(el.id, (seen.get(el.id) ?? 0) + 1);
+    return [...seen].filter(([, n]) => n > 1).map(([id]) => id);
+  });
+
+/**
+ * Issue 14, the counter's form and screen bugs, on the demo town (MariaDB) in Chromium: a pending case is shown on the
+ * resident record, flagged in the search results and in the 転出届 form before the clerk fills it (bug 1); Enter moves
+ * to the next field instead of sending the form (bug 5); a mover row added in the browser keeps every id unique
+ * (bug 11).
+ */
+describe('e2e: counter forms and screens (issue 14)', () => {
+  let sys: E2eSystem;
+  let browser: Browser;
+  let clerk: Page;
+  let household: Resident[];
+  let pendingCaseId: string;
+
+  beforeAll(async () => {
+    sys = await startE2eSystem({ demoTown: true });
+    browser = await launchBrowser();
+    household = await demoHousehold(sys.orm, 3, 2);
+    const token = await sys.login('clerk2');
+    const r = await sys.api('POST', '/api/cases/move-out', {
+      token,
+      body: paperMoveOutToOsaka(moversOf([household[1]!]), addDays(today(), 7)),
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    pendingCaseId = r.json.caseId;
+    clerk = await loginAs(browser, sys.apiUrl, 'clerk1');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.close();
+  });
+
+  it('bug 1: the resident record lists the cases of the person and the search flags the pending one with a link', async () => {
+    const mover = household[1]!;
+    await searchAndPick(clerk, mover, '開く');
+    const cases = clerk.locator('section[aria-labelledby="h-cases"]');
+    expect(await cases.innerText()).toContain(pendingCaseId);
+    expect(await cases.innerText()).not.toContain('案件はありません');
+    expect(await clerk.locator('#pending-cases-notice').innerText()).toContain(pendingCaseId);
+    await shot(clerk, '60-resident-pending-case');
+
+    await clerk.goBack();
+    const row = clerk.locator('table.grid tbody tr', { hasText: `${mover.familyName}　${mover.givenName}` }).first();
+    expect(await row.locator('.pending-cases').innerText()).toContain('処理中の案件');
+    const link = row.locator(`a.case-link:has-text("${pendingCaseId}")`);
+    expect(await link.getAttribute('href')).toBe(`/cases/${pendingCaseId}`);
+    await shot(clerk, '61-search-pending-case');
+  });
+
+  it('bug 1: the 転出届 form warns before it is filled and a member in a pending 転出 cannot be chosen', async () => {
+    await searchAndPick(clerk, household[0]!, '転出届を作成');
+    expect(new URL(clerk.url()).pathname).toBe('/intake/move-out/start');
+    const notice = await clerk.locator('#pending-cases-notice').innerText();
+    expect(notice).toContain(`${household[1]!.familyName}　${household[1]!.givenName}さんは転出届を処理中のため`);
+    expect(notice).toContain(pendingCaseId);
+    expect(await clerk.locator('#f-p1-selected').isDisabled()).toBe(true);
+    expect(await clerk.locator('#f-p0-selected').isDisabled()).toBe(false);
+    await shot(clerk, '62-move-out-pending-warning');
+  });
+
+  it('bug 5: Enter moves to the next field (also out of a select and a radio), the submit button still submits', async () => {
+    await clerk.goto('/intake/move-in');
+    await clerk.fill('#f-m0-familyName', '山田');
+    await clerk.focus('#f-m0-familyName');
+    await clerk.keyboard.press('Enter');
+    expect(await clerk.evaluate(() => document.activeElement?.id)).toBe('f-m0-givenName');
+    await clerk.keyboard.type('太郎');
+    await clerk.keyboard.press('Enter');
+    expect(await clerk.evaluate(() => document.activeElement?.id)).toBe('f-m0-familyNameKana');
+    await clerk.focus('#f-m0-sex');
+    await clerk.keyboard.press('Enter');
+    expect(await clerk.evaluate(() => document.activeElement?.getAttribute('name'))).not.toBe('m0.sex');
+    expect(await clerk.locator('#notice').count()).toBe(0); // nothing was sent
+    expect(new URL(clerk.url()).pathname).toBe('/intake/move-in');
+    expect(await clerk.inputValue('#f-m0-givenName')).toBe('太郎');
+    await clerk.focus('.form-actions button.btn-primary');
+    await Promise.all([clerk.waitForLoadState('domcontentloaded'), clerk.keyboard.press('Enter')]);
+    await expect.poll(() => clerk.locator('#notice').count()).toBe(1); // sent: the field errors come back
+    expect(await clerk.inputValue('#f-m0-familyName')).toBe('山田');
+  });
+
+  it('bug 11: a mover row added in the browser does not duplicate an element id', async () => {
+    await clerk.goto('/intake/move-in');
+    expect(await duplicateIds(clerk)).toEqual([]);
+    await clerk.click('button.row-add');
+    await clerk.click('button.row-add');
+    expect(await clerk.locator('fieldset.mover').count()).toBe(3);
+    expect(await duplicateIds(clerk)).toEqual([]);
+    expect(await clerk.locator('fieldset.mover').nth(2).getAttribute('id')).toBe('f-m2');
+    await clerk.locator('fieldset.mover').nth(1).locator('button.row-remove').click();
+    expect(await duplicateIds(clerk)).toEqual([]);
+    expect(await clerk.locator('fieldset.mover').nth(1).getAttribute('id')).toBe('f-m1');
+  });
+});
