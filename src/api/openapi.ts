@@ -217,7 +217,11 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
           name,
           in: 'query',
           required: false,
-          schema: { type: 'string' },
+          // the procedures of the table (issue 14 bug 11: a filter offers only procedures that exist)
+          schema:
+            name === 'procedure'
+              ? { type: 'string', enum: procedures.cases.map((m) => m.definition.code) }
+              : { type: 'string' },
         })),
         responses: {
           200: {

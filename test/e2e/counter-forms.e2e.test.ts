@@ -3,11 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Resident } from '../../src/db/entities';
 import { addDays } from '../../src/domain/dates';
+import { PROCEDURES } from '../../src/procedures';
 import { today } from '../support/fixtures';
 import { moversOf, paperMoveOutToOsaka } from '../support/move-fixtures';
 import { launchBrowser, loginAs, shot } from './support/browser';
 import { demoHousehold, searchAndPick } from './support/demo-households';
-import { startE2eSystem, type E2eSystem } from './support/e2e-system';
+import { caseJson, startE2eSystem, type E2eSystem } from './support/e2e-system';
 
 /** Ids that occur more than once on the page (an id must be unique: labels, aria-describedby and the tests use them). */
 const duplicateIds = (page: Page) =>
@@ -109,5 +110,37 @@ describe('e2e: counter forms and screens (issue 14)', () => {
     await clerk.locator('fieldset.mover').nth(1).locator('button.row-remove').click();
     expect(await duplicateIds(clerk)).toEqual([]);
     expect(await clerk.locator('fieldset.mover').nth(1).getAttribute('id')).toBe('f-m1');
+  });
+
+  it('bug 11: a case cancelled before 決裁 no longer says what 決裁 will record', async () => {
+    const r = await sys.api('POST', `/api/cases/${pendingCaseId}/cancel`, {
+      token: await sys.login('supervisor1'),
+      body: { reason: '届出人の申出により取り下げ' },
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    await expect
+      .poll(async () => (await caseJson(sys, await sys.login('clerk1'), pendingCaseId)).status, { timeout: 30_000 })
+      .toBe('CANCELLED');
+    await clerk.goto(`/cases/${pendingCaseId}`);
+    const cmp = await clerk.locator('section[aria-labelledby="h-cmp"]').innerText();
+    expect(cmp).not.toContain('決裁後は転出予定者となり');
+    expect(cmp).not.toContain('決裁後の記載');
+    expect(cmp).toContain('この案件は「取消」のため、住民票は変更されていません。');
+    await shot(clerk, '63-cancelled-case');
+  });
+
+  it('bug 11: the procedure filter offers the procedures of the table; the API refuses one that does not exist', async () => {
+    await clerk.goto('/queues');
+    const offered = await clerk
+      .locator('select[name="procedure"] option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    expect(offered).toEqual(PROCEDURES.cases.map((m) => m.definition.code));
+    const token = await sys.login('clerk1');
+    const bad = await sys.api('GET', '/api/cases?procedure=TENKYO', { token });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors).toEqual([
+      { field: '/procedure', rule: 'enum', message: '手続（procedure）は手続一覧にあるコードを指定してください' },
+    ]);
+    expect((await sys.api('GET', '/api/cases?procedure=MOVE_OUT', { token })).status).toBe(200);
   });
 });
