@@ -1,6 +1,6 @@
 import type { ProcedureTable } from '../procedures/table';
 import { LoginRequestSchema } from './auth';
-import { inboundPaths, moreSchemas, workPaths } from './openapi-more';
+import { inboundPaths, moreSchemas, referencePaths, workPaths } from './openapi-more';
 import { supportPaths, supportSchemas } from './openapi-support';
 import { ResidentRecordCopyRequestSchema } from '../procedures/resident-record-copy/schema';
 import { MoveInNoticeSchema } from '../partners/cs-messages';
@@ -144,6 +144,7 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
   paths: {
     ...workPaths,
     ...inboundPaths,
+    ...referencePaths,
     ...supportPaths,
     ...intakePaths(procedures),
     ...modulePaths(procedures),

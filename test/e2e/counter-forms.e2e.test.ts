@@ -143,4 +143,34 @@ describe('e2e: counter forms and screens (issue 14)', () => {
     ]);
     expect((await sys.api('GET', '/api/cases?procedure=MOVE_OUT', { token })).status).toBe(200);
   });
+
+  it('reference data: a 郵便番号 typed in the 転入届 fills the address, the 前住所 its 団体コード; the clerk can still edit', async () => {
+    await clerk.goto('/intake/move-in');
+    await clerk.click('#f-postalCode');
+    await clerk.keyboard.type('２０６－００１１'); // with the IME on
+    await expect.poll(() => clerk.inputValue('#f-address')).toBe('東京都多摩市関戸');
+    expect(await clerk.locator('#f-postalCode-lookup').innerText()).toContain('番地・号を続けて入力してください');
+    await clerk.fill('#f-address', '東京都多摩市関戸一丁目1番1号'); // the clerk completes it
+    await clerk.fill('#f-postalCode', '100-0001');
+    await expect.poll(() => clerk.locator('#f-postalCode-lookup').innerText()).toContain('東京都千代田区千代田');
+    expect(await clerk.inputValue('#f-address')).toBe('東京都多摩市関戸一丁目1番1号'); // typed by the clerk: kept
+
+    await clerk.fill('#f-previousAddress', '神奈川県相模原市中央区中央二丁目11番1号');
+    await clerk.keyboard.press('Enter'); // next field: the change fires
+    await expect.poll(() => clerk.inputValue('#f-previousMunicipalityCode')).toBe('141526');
+    expect(await clerk.locator('#f-previousMunicipalityCode-lookup').innerText()).toContain('神奈川県相模原市中央区');
+    await shot(clerk, '64-move-in-reference-lookup');
+
+    const token = await sys.login('clerk1');
+    const hit = await sys.api('GET', '/api/reference/postal-codes/2520239', { token });
+    expect(hit.status).toBe(200);
+    expect(hit.json.addresses[0]).toMatchObject({ address: '神奈川県相模原市中央区中央', municipalityCode: '141526' });
+    const bad = await sys.api('GET', '/api/reference/postal-codes/25202', { token });
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors[0]).toMatchObject({ field: '/code', rule: 'pattern' });
+    const towns = await sys.api('GET', `/api/reference/municipalities?name=${encodeURIComponent('相模原市')}`, {
+      token,
+    });
+    expect(towns.json.municipalities[0]).toMatchObject({ code: '141500', name: '神奈川県相模原市' });
+  });
 });

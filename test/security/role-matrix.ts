@@ -43,6 +43,8 @@ export const MATRIX: Record<string, Record<MatrixRole, number>> = {
   'POST /api/cases/birth': row(401, 400, 403, 403, 403, 403, 403),
   'GET /api/cases/': row(401, 200, 200, 200, 200, 403, 403),
   'GET /api/cases/:caseId': row(401, 404, 404, 404, 404, 403, 403),
+  'GET /api/reference/postal-codes/:code': row(401, 400, 400, 400, 400, 403, 403),
+  'GET /api/reference/municipalities': row(401, 400, 400, 400, 400, 403, 403),
   'POST /api/cases/:caseId/:step': row(401, 404, 404, 404, 404, 404, 404),
   'POST /api/certificates/resident-record-copy': row(401, 400, 403, 403, 403, 403, 403),
   'GET /api/certificates/:certificateId/pdf': row(401, 404, 403, 403, 403, 403, 403),

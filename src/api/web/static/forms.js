@@ -35,3 +35,100 @@
     }
   });
 })();
+
+/* Reference data as the clerk types (README "Reference data"): a 郵便番号 fills the start of the address (the clerk
+   completes or corrects it), and an address fills the 団体コード of its municipality. A value the clerk typed is never
+   overwritten; the lookups are public data (GET /api/reference/…). */
+(function () {
+  'use strict';
+  var fold = function (s) {
+    return s.replace(/[０-９]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    });
+  };
+  var get = function (url) {
+    return fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } }).then(function (r) {
+      return r.ok ? r.json() : null;
+    });
+  };
+  // the line under a field that says what was filled in (role=status: read out by screen readers)
+  var status = function (input, text) {
+    var id = input.id + '-lookup';
+    var p = document.getElementById(id);
+    if (!p) {
+      p = document.createElement('p');
+      p.id = id;
+      p.className = 'hint lookup-status';
+      p.setAttribute('role', 'status');
+      input.parentNode.appendChild(p);
+    }
+    p.textContent = text;
+  };
+  // fill `target` unless the clerk typed something else there since the last fill
+  var fill = function (target, value) {
+    if (target.value.trim() !== '' && target.value !== target.getAttribute('data-filled')) return false;
+    target.value = value;
+    target.setAttribute('data-filled', value);
+    return true;
+  };
+  Array.prototype.forEach.call(document.querySelectorAll('form.intake'), function (form) {
+    var postal = form.querySelector('input[name="postalCode"]');
+    var address = form.querySelector('input[name="address"]');
+    if (postal && address) {
+      var last = '';
+      var lookUp = function () {
+        var digits = fold(postal.value).replace(/[^0-9]/g, '');
+        if (digits.length !== 7 || digits === last) return;
+        last = digits;
+        get('/api/reference/postal-codes/' + digits).then(function (j) {
+          if (!j || !j.addresses || !j.addresses.length) {
+            status(postal, 'この郵便番号は見つかりません。住所を直接入力してください。');
+            return;
+          }
+          var first = j.addresses[0];
+          var filled = fill(address, first.address);
+          var others =
+            j.addresses.length > 1
+              ? '（ほかの町域: ' +
+                j.addresses
+                  .slice(1, 4)
+                  .map(function (a) {
+                    return a.town;
+                  })
+                  .join('、') +
+                '）'
+              : '';
+          status(
+            postal,
+            (filled
+              ? '住所に「' + first.address + '」を入れました。番地・号を続けて入力してください。'
+              : '郵便番号の住所: ' + first.address) + others,
+          );
+        });
+      };
+      postal.addEventListener('input', lookUp);
+      postal.addEventListener('change', lookUp);
+    }
+    [
+      ['previousAddress', 'previousMunicipalityCode'],
+      ['destinationAddress', 'destinationCode'],
+    ].forEach(function (pair) {
+      var from = form.querySelector('input[name="' + pair[0] + '"]');
+      var code = form.querySelector('input[name="' + pair[1] + '"]');
+      if (!from || !code) return;
+      from.addEventListener('change', function () {
+        var name = from.value.trim();
+        if (!name) return;
+        get('/api/reference/municipalities?name=' + encodeURIComponent(name)).then(function (j) {
+          var m = j && j.municipalities && j.municipalities[0];
+          if (!m) {
+            status(code, '市区町村名から団体コードが見つかりません。コードを直接入力してください。');
+            return;
+          }
+          var filled = fill(code, m.code);
+          status(code, (filled ? '団体コード ' : '候補: ') + m.code + '（' + m.name + '）');
+        });
+      });
+    });
+  });
+})();
