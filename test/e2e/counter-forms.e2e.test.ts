@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { Resident } from '../../src/db/entities';
+import { AuditLog, HeldMoveOutCertificate, type Resident } from '../../src/db/entities';
 import { addDays } from '../../src/domain/dates';
 import { PROCEDURES } from '../../src/procedures';
 import { today } from '../support/fixtures';
-import { moversOf, paperMoveOutToOsaka } from '../support/move-fixtures';
+import { certificateInfoFrom, moversOf, paperMoveOutToOsaka } from '../support/move-fixtures';
 import { launchBrowser, loginAs, shot } from './support/browser';
 import { demoHousehold, searchAndPick } from './support/demo-households';
 import { caseJson, startE2eSystem, type E2eSystem } from './support/e2e-system';
@@ -172,5 +172,62 @@ describe('e2e: counter forms and screens (issue 14)', () => {
       token,
     });
     expect(towns.json.municipalities[0]).toMatchObject({ code: '141500', name: '神奈川県相模原市' });
+  });
+
+  it('bug 9: 本日の来庁予定 shows names and the origin town, a held 転出証明書情報 is found by name and pre-fills the address', async () => {
+    const msg = certificateInfoFrom(sys.config.municipalityCode, addDays(today(), -2));
+    const sent = await fetch(`${sys.apiUrl}/cs-inbound/v1/move-out-certificates`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sys.config.csInboundToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...msg,
+        certificate: {
+          ...msg.certificate,
+          plannedVisitDate: today(),
+          plannedDestinationAddress: '東京都さくら市緑町一丁目',
+        },
+      }),
+    });
+    expect(sent.status).toBe(202);
+    const held = await sys.orm.em
+      .fork()
+      .findOneOrFail(HeldMoveOutCertificate, { residentRecordCode: msg.certificate.residentRecordCode });
+
+    await clerk.goto('/queues?queue=visitors');
+    const row = clerk.locator('table.grid tbody tr', { hasText: held.heldId });
+    const persons = await row.locator('td.persons').innerText();
+    expect(persons).toContain('川口　健太');
+    expect(persons).toContain('神奈川県相模原市から');
+    expect(persons).not.toMatch(/\d名/);
+    await shot(clerk, '65-queue-visitors-names');
+    const em = sys.orm.em.fork();
+    expect(
+      await em.count(AuditLog, { actorId: 'clerk1', function: 'GET /queues', caseId: held.heldId }),
+    ).toBeGreaterThan(0);
+
+    await clerk.goto('/intake/special-move-in');
+    await clerk.fill('#f-heldName', 'かわぐち');
+    await Promise.all([clerk.waitForLoadState('domcontentloaded'), clerk.click('form.held-search button')]);
+    const found = clerk.locator('#held-results tbody tr', { hasText: '川口　健太' });
+    expect(await found.innerText()).toContain('神奈川県相模原市');
+    expect(await clerk.content()).not.toContain(msg.certificate.individualNumber);
+    await shot(clerk, '66-held-search');
+    expect(
+      await em.count(AuditLog, {
+        actorId: 'clerk1',
+        function: 'POST /intake/special-move-in/find-held',
+        caseId: held.heldId,
+      }),
+    ).toBe(1);
+    await Promise.all([
+      clerk.waitForURL(/\/intake\/special-move-in\?held=HC-/),
+      found.locator('a.special-intake').click(),
+    ]);
+    expect(await clerk.inputValue('#f-p0-familyName')).toBe('川口');
+    expect(await clerk.inputValue('#f-address')).toBe('東京都さくら市緑町一丁目');
+
+    await clerk.goto('/intake/special-move-in');
+    await clerk.click('form.held-search button');
+    expect(await clerk.locator('#f-heldName-e').innerText()).toContain('氏名またはフリガナを入力してください');
   });
 });

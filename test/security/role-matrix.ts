@@ -82,6 +82,7 @@ export const MATRIX: Record<string, Record<MatrixRole, number>> = {
   'POST /intake/move-in': row(303, 422, 403, 403, 403, 403, 403),
   'GET /intake/special-move-in': row(303, 200, 403, 403, 403, 403, 403),
   'POST /intake/special-move-in': row(303, 422, 403, 403, 403, 403, 403),
+  'POST /intake/special-move-in/find-held': row(303, 400, 403, 403, 403, 403, 403),
   'POST /intake/move-out/start': row(303, 400, 403, 403, 403, 403, 403),
   'POST /intake/move-out': row(303, 400, 403, 403, 403, 403, 403),
   'GET /intake/birth': row(303, 200, 403, 403, 403, 403, 403),
