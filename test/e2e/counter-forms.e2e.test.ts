@@ -72,7 +72,7 @@ describe('e2e: counter forms and screens (issue 14)', () => {
     await shot(clerk, '60-resident-pending-case');
   });
 
-  it('bug 1: the 転出届 form warns before it is filled and a member in a pending 転出 cannot be chosen', async () => {
+  it('bug 1: the 転出届 and 出生届 forms warn before they are filled; a member in a pending 転出 cannot be chosen', async () => {
     await searchAndPick(clerk, household[0]!, '転出届を作成');
     expect(new URL(clerk.url()).pathname).toBe('/intake/move-out/start');
     const notice = await clerk.locator('#pending-cases-notice').innerText();
@@ -81,6 +81,9 @@ describe('e2e: counter forms and screens (issue 14)', () => {
     expect(await clerk.locator('#f-p1-selected').isDisabled()).toBe(true);
     expect(await clerk.locator('#f-p0-selected').isDisabled()).toBe(false);
     await shot(clerk, '62-move-out-pending-warning');
+    await searchAndPick(clerk, household[1]!, '出生届を作成'); // the 出生届 from the household warns too
+    expect(new URL(clerk.url()).pathname).toBe('/intake/birth/start');
+    expect(await clerk.locator('#pending-cases-notice').innerText()).toContain(pendingCaseId);
   });
 
   it('bug 5: Enter moves to the next field (also out of a select and a radio), the submit button still submits', async () => {
