@@ -11,6 +11,7 @@ import { ApiError } from './errors';
 import { openApiDocument } from './openapi';
 import { createApiServices } from './services';
 import { installerEnrolmentRouter, staffAuthRouter } from './staff-auth-router';
+import { referenceRouter } from './reference-router';
 import { supportMeasuresRouter } from './support-measures-router';
 import { loginOptions } from './webauthn';
 import { webRouter } from './web/web-router';
@@ -90,6 +91,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.use('/api/support-measures', supportMeasuresRouter(services.supportMeasures));
   app.use('/api/staff-auth', staffAuthRouter(services.staffAuth));
   app.use('/api/cards', cardsRouter(cardService(deps)));
+  app.use('/api/reference', referenceRouter(deps.orm));
 
   app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));

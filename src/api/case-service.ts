@@ -393,6 +393,11 @@ export function caseService(deps: ApiDeps) {
 
     async list(staff: StaffContext, q: Record<string, unknown>) {
       await authorize(orm, staff, can.readCases, 'GET /api/cases');
+      // the procedure filter names a procedure of the table (issue 14 bug 11), else nothing could ever match
+      if (typeof q.procedure === 'string' && !deps.procedures.caseModule(q.procedure))
+        throw new ApiError(400, 'VALIDATION_FAILED', '入力内容に誤りがあります', [
+          { field: '/procedure', rule: 'enum', message: '手続（procedure）は手続一覧にあるコードを指定してください' },
+        ]);
       const where: Record<string, unknown> = {};
       for (const k of ['status', 'procedure', 'assignedTo', 'awaitingRole'])
         if (typeof q[k] === 'string') where[k] = q[k];

@@ -1,7 +1,9 @@
 import { AddressAnnexNoticeSchema } from '../partners/cs-messages';
 import { MoveOutCertificateWithdrawalSchema } from '../partners/cs-move-messages';
+import { ReferenceMunicipalityQuerySchema, ReferencePostalCodeParamsSchema } from './reference-router';
 
 /** OpenAPI paths of the human steps on a case and of the CS withdrawal inbound (merged into openapi.ts). */
+
 const json = (schema: object) => ({ 'application/json': { schema } });
 const err = (description: string) => ({ description, content: json({ $ref: '#/components/schemas/Error' }) });
 const caseIdParam = { name: 'caseId', in: 'path', required: true, schema: { type: 'string' } };
@@ -120,6 +122,40 @@ export const inboundPaths = {
         200: { description: 'duplicate' },
         400: err('INVALID_MESSAGE'),
         401: err('UNAUTHORIZED'),
+      },
+    },
+  },
+};
+
+/** The reference lookups (src/api/reference-router.ts; README "Reference data"). */
+export const referencePaths = {
+  '/api/reference/postal-codes/{code}': {
+    get: {
+      summary: '郵便番号 → 住所 (都道府県・市区町村・町域 and the 団体コード), from KEN_ALL shipped with the system',
+      parameters: [
+        { name: 'code', in: 'path', required: true, schema: ReferencePostalCodeParamsSchema.properties.code },
+      ],
+      responses: {
+        200: { description: 'the 町域 of the code (one or more), `addresses[]`, and `dataDate`' },
+        400: err('VALIDATION_FAILED'),
+        401: err('UNAUTHORIZED'),
+        403: err('FORBIDDEN'),
+        404: err('POSTAL_CODE_NOT_FOUND'),
+      },
+    },
+  },
+  '/api/reference/municipalities': {
+    get: {
+      summary:
+        '市区町村名 (or an address that starts with it) → 全国地方公共団体コード (6 digits with the check digit)',
+      parameters: [
+        { name: 'name', in: 'query', required: true, schema: ReferenceMunicipalityQuerySchema.properties.name },
+      ],
+      responses: {
+        200: { description: '`municipalities[]` best match first ({ code, prefecture, city, name }), and `dataDate`' },
+        400: err('VALIDATION_FAILED'),
+        401: err('UNAUTHORIZED'),
+        403: err('FORBIDDEN'),
       },
     },
   },

@@ -1,6 +1,6 @@
 import type { ProcedureTable } from '../procedures/table';
 import { LoginRequestSchema } from './auth';
-import { inboundPaths, moreSchemas, workPaths } from './openapi-more';
+import { inboundPaths, moreSchemas, referencePaths, workPaths } from './openapi-more';
 import { adminPaths, adminSchemas } from './openapi-admin';
 import { supportPaths, supportSchemas } from './openapi-support';
 import { ResidentRecordCopyRequestSchema } from '../procedures/resident-record-copy/schema';
@@ -146,6 +146,7 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
   paths: {
     ...workPaths,
     ...inboundPaths,
+    ...referencePaths,
     ...supportPaths,
     ...adminPaths,
     ...intakePaths(procedures),
@@ -220,7 +221,11 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
           name,
           in: 'query',
           required: false,
-          schema: { type: 'string' },
+          // the procedures of the table (issue 14 bug 11: a filter offers only procedures that exist)
+          schema:
+            name === 'procedure'
+              ? { type: 'string', enum: procedures.cases.map((m) => m.definition.code) }
+              : { type: 'string' },
         })),
         responses: {
           200: {

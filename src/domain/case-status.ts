@@ -21,13 +21,13 @@ export const CaseStatus = {
 export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
 
 /**
- * How a status is shown and worked: its label, its group on the dashboard and in badges (wait / run / alert / done /
- * closed; done and closed are final), a badge tone where it differs from the group, and whether a supervisor may
+ * How a status is shown and worked: its label, its group on the dashboard and in badges (wait: staff work / later:
+ * waiting for a date or a partner's message, no staff work / run / alert / done / closed; done and closed are final), a badge tone where it differs from the group, and whether a supervisor may
  * cancel the case in it (with compensation after 本登録; not once a 除票 took effect or the case is closed).
  */
 export interface StatusSpec {
   label: string;
-  group: 'wait' | 'run' | 'alert' | 'done' | 'closed';
+  group: 'wait' | 'later' | 'run' | 'alert' | 'done' | 'closed';
   tone?: 'warn';
   cancellable?: boolean;
 }

@@ -55,14 +55,43 @@ export const ageOn = (birthDate: IsoDate, on: IsoDate): number => {
   return age;
 };
 
-/** Eras for 和暦 display (domain.md §3.1: display is 和暦 except foreign residents' birth dates). */
-const ERAS: ReadonlyArray<{ name: string; start: IsoDate }> = [
-  { name: '令和', start: '2019-05-01' },
-  { name: '平成', start: '1989-01-08' },
-  { name: '昭和', start: '1926-12-25' },
-  { name: '大正', start: '1912-07-30' },
-  { name: '明治', start: '1868-01-25' },
+/**
+ * Eras for 和暦 display and input (domain.md §3.1: display is 和暦 except foreign residents' birth dates), newest
+ * first, each with its first and last day: 令和 from 2019-05-01, 平成 1989-01-08..2019-04-30, 昭和 1926-12-25..
+ * 1989-01-07, 大正 1912-07-30..1926-12-25 (its last day is also 昭和元年12月25日), 明治 ..1912-07-30 (明治45年7月30日, the day
+ * of the change, is held in registries and must be storable: domain.md §3.1).
+ */
+const ERAS: ReadonlyArray<{ name: string; letter: string; start: IsoDate; end?: IsoDate }> = [
+  { name: '令和', letter: 'R', start: '2019-05-01' },
+  { name: '平成', letter: 'H', start: '1989-01-08', end: '2019-04-30' },
+  { name: '昭和', letter: 'S', start: '1926-12-25', end: '1989-01-07' },
+  { name: '大正', letter: 'T', start: '1912-07-30', end: '1926-12-25' },
+  { name: '明治', letter: 'M', start: '1868-01-25', end: '1912-07-30' },
 ];
+
+/** The era of a name as typed (令和, 令, R; after normalizeDateText), or undefined. */
+export const eraOf = (typed: string) => ERAS.find((e) => typed === e.name || typed === e.name[0] || typed === e.letter);
+
+/** The 西暦 year of year `n` of an era (元年 = 1). */
+export const eraYear = (era: { start: IsoDate }, n: number): number => Number(era.start.slice(0, 4)) + n - 1;
+
+/** Whether the days earliest..latest overlap the era: 平成31年5月1日 or 昭和64年1月8日 do not exist. */
+export const withinEra = (era: { start: IsoDate; end?: IsoDate }, earliest: IsoDate, latest: IsoDate): boolean =>
+  latest >= era.start && (!era.end || earliest <= era.end);
+
+/**
+ * A date as typed with the IME on, folded to the half-width form the parsers read: full-width digits, letters and
+ * separators (NFKC: ２０２６－１２－０３, Ｒ８．１２．３, ｓ60.6.15, ㍻), dashes and long-vowel marks as '-', 元(年) as 1,
+ * ideographic spaces as spaces, era letters upper-case.
+ */
+export const normalizeDateText = (input: string): string =>
+  input
+    .normalize('NFKC')
+    .trim()
+    .replace(/[ー―‐‑–—−]/g, '-')
+    .replace(/[、，,]/g, '.')
+    .replace(/元/g, '1')
+    .toUpperCase();
 
 /** 'YYYY-MM-DD' → '令和7年4月1日' (元年 for year 1). Dates before 明治 are shown in 西暦. */
 export const toWareki = (d: IsoDate): string => {

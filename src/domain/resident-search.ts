@@ -1,5 +1,15 @@
 import { isIndividualNumber } from './check-digits';
-import { isBirthDate, isIsoDate, UNKNOWN_BIRTH_DATE, type BirthDate } from './dates';
+import {
+  birthDateBounds,
+  eraOf,
+  eraYear,
+  isBirthDate,
+  isIsoDate,
+  normalizeDateText,
+  UNKNOWN_BIRTH_DATE,
+  withinEra,
+  type BirthDate,
+} from './dates';
 import { can, type Role } from './roles';
 
 /**
@@ -37,69 +47,58 @@ export type SearchDecision =
 export const normalizeName = (s: string): string =>
   s.replace(/[\s\u3000]+/g, '').replace(/[\u3041-\u3096]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0x60));
 
-const ERA_START: Record<string, number> = {
-  M: 1868,
-  明治: 1868,
-  T: 1912,
-  大正: 1912,
-  S: 1926,
-  昭和: 1926,
-  H: 1989,
-  平成: 1989,
-  R: 2019,
-  令和: 2019,
-};
+const ERA_PATTERN = '(明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHR])';
 
 /**
- * A date as clerks type it: 1985-06-15, 19850615, 1985/6/15, 昭和60年6月15日, S60.6.15, 令和元年5月1日 (full-width
- * digits too) → 'YYYY-MM-DD'; undefined when it is not a calendar date.
+ * A date as clerks type it: 1985-06-15, 19850615, 1985/6/15, 昭和60年6月15日, S60.6.15, 昭60.6.15, 令和元年5月1日, and
+ * the same typed with the IME on (２０２６－１２－０３, Ｒ８．１２．３, ｓ60.6.15: normalizeDateText) → 'YYYY-MM-DD';
+ * undefined when it is not a calendar date or not a day of the era it names (H31.5.1, S64.1.8, H1.1.7).
  */
 export function parseDateInput(input: string): string | undefined {
-  const s = input
-    .trim()
-    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/元/g, '1')
-    .toUpperCase();
+  const s = normalizeDateText(input);
   let y: number;
   let m: number;
   let d: number;
   const western = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(s);
-  const era = /^(明治|大正|昭和|平成|令和|[MTSHR])\s*(\d{1,2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s);
+  const era = new RegExp(
+    `^${ERA_PATTERN}\\s*(\\d{1,2})\\s*[-/.年]\\s*(\\d{1,2})\\s*[-/.月]\\s*(\\d{1,2})\\s*日?$`,
+  ).exec(s);
+  const named = era ? eraOf(era[1]!) : undefined;
   if (western && (s.length !== 8 || /^\d{8}$/.test(s)))
     [y, m, d] = [Number(western[1]), Number(western[2]), Number(western[3])];
-  else if (era) [y, m, d] = [ERA_START[era[1]!]! + Number(era[2]) - 1, Number(era[3]), Number(era[4])];
+  else if (era && named) [y, m, d] = [eraYear(named, Number(era[2])), Number(era[3]), Number(era[4])];
   else return undefined;
   const iso = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : undefined;
+  if (!isIsoDate(iso)) return undefined;
+  return !named || withinEra(named, iso, iso) ? iso : undefined;
 }
 
 /**
  * A 生年月日 as clerks type it (domain spec §3.1): a full date as parseDateInput, or a partly unknown one — 昭和20年8月,
  * 昭和20年, S20, 1945年8月, 1945-08, 1945, the displayed forms 昭和20年8月 日 / 昭和20年 月 日, and 不詳 / 年月日不詳 —
- * → the BirthDate value ('YYYY-MM-00', 'YYYY-00-00', '0000-00-00'); undefined otherwise.
+ * → the BirthDate value ('YYYY-MM-00', 'YYYY-00-00', '0000-00-00'); undefined otherwise, and when no day of the
+ * month or year typed belongs to its era (平成31年5月, 昭和65年).
  */
 export function parseBirthDateInput(input: string): BirthDate | undefined {
   const full = parseDateInput(input);
   if (full) return full;
-  const s = input
-    .trim()
-    .replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ')
-    .replace(/元/g, '1')
-    .toUpperCase();
+  const s = normalizeDateText(input).replace(/\s+/g, ' ');
   if (/^(年月日)?不詳$/.test(s)) return UNKNOWN_BIRTH_DATE;
   if (isBirthDate(s)) return s;
-  const era = /^(明治|大正|昭和|平成|令和|[MTSHR])\s*(\d{1,2})(?:[-/.年]\s*(?:(\d{1,2})\s*月?\s*日?|月\s*日?)?)?$/.exec(
-    s,
-  );
+  const era = new RegExp(
+    `^${ERA_PATTERN}\\s*(\\d{1,2})(?:\\s*[-/.年]\\s*(?:(\\d{1,2})\\s*月?\\s*日?|月\\s*日?)?)?$`,
+  ).exec(s);
+  const named = era ? eraOf(era[1]!) : undefined;
   const western = /^(\d{4})(?:[-/.年]\s*(?:(\d{1,2})\s*月?\s*日?|月\s*日?)?)?$/.exec(s);
   let y: number;
   let m: number;
-  if (era) [y, m] = [ERA_START[era[1]!]! + Number(era[2]) - 1, Number(era[3] ?? 0)];
+  if (era && named) [y, m] = [eraYear(named, Number(era[2])), Number(era[3] ?? 0)];
   else if (western) [y, m] = [Number(western[1]), Number(western[2] ?? 0)];
   else return undefined;
   const value = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-00`;
-  return isBirthDate(value) ? value : undefined;
+  if (!isBirthDate(value)) return undefined;
+  const { earliest, latest } = birthDateBounds(value);
+  return !named || withinEra(named, earliest!, latest!) ? value : undefined;
 }
 
 const clean = (v: string | undefined): string | undefined => {

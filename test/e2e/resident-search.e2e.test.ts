@@ -59,7 +59,7 @@ describe('e2e: resident search', () => {
     await page.fill('#s-birth', person.birthDate);
     await page.click('form:has(#s-name) button[type="submit"]');
     const row = page.locator('table.grid tbody tr', { hasText: `${person.familyName}　${person.givenName}` });
-    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.count(), { timeout: 10_000 }).toBe(1); // the results page loads (a loaded machine)
     expect(await row.innerText()).toContain('転出予定者');
     expect(page.url()).not.toContain(encodeURIComponent(person.familyName));
     await shot(page, '21-search-results');

@@ -101,7 +101,9 @@ describe('a partly unknown 生年月日', () => {
       { field: '/movers/0/birthDate', rule: 'format', message: '/movers/0/birthDate must be a valid birth-date' },
     ]);
     const mapped = mapFieldErrors(bad.ok ? [] : bad.errors, moveInErrorMapping);
-    expect(mapped.byField['m0.birthDate']).toMatch(/^生年月日が正しくありません（例: 昭和60年6月15日、一部不詳は/);
+    expect(mapped.byField['m0.birthDate']).toMatch(
+      /^生年月日が正しくありません（存在しない日付か、元号の期間外です。例: 昭和60年6月15日、一部不詳は/,
+    );
   });
 
   it('goes to the CS with 00 for the unknown parts; the message schema refuses anything else', () => {

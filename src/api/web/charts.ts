@@ -36,6 +36,10 @@ export function percentile(values: readonly number[], p: number): number | undef
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
+/** The width of a chart label at 13px (.chart text): a full-width character 13px, any other 7.5px (a safe estimate). */
+export const labelWidth = (label: string): number =>
+  Math.ceil([...label].reduce((w, c) => w + (/[\u0000-\u00ff\uff61-\uff9f]/.test(c) ? 7.5 : 13), 0));
+
 export interface Bar {
   label: string;
   value: number;
@@ -55,7 +59,7 @@ export function barChart(o: {
 }): SafeHtml {
   const fmt = o.format ?? ((v: number) => String(v));
   const width = o.width ?? 460;
-  const left = o.labelWidth ?? 150;
+  const left = o.labelWidth ?? Math.max(90, ...o.bars.map((b) => labelWidth(b.label) + 10));
   const plot = width - left - 90;
   const rowH = 24;
   const height = o.bars.length * rowH + 30;
@@ -88,7 +92,7 @@ export interface StackKey {
 /** Horizontal stacked bars (e.g. cases per procedure by status group) with a legend. */
 export function stackedBarChart(o: { title: string; rows: StackRow[]; keys: StackKey[]; width?: number }): SafeHtml {
   const width = o.width ?? 460;
-  const left = 90;
+  const left = Math.max(90, ...o.rows.map((r) => labelWidth(r.label) + 10)); // labels are never clipped
   const plot = width - left - 50;
   const rowH = 26;
   const height = Math.max(1, o.rows.length) * rowH + 30;

@@ -67,6 +67,7 @@ export function page(o: PageOptions): string {
 <title>${o.title}｜住民記録 案件管理</title>
 <link rel="stylesheet" href="/static/app.css">
 <script src="/static/app.js" defer></script>
+<script src="/static/forms.js" defer></script>
 </head>
 <body${ctx ? html` data-idle-ms="${SESSION_IDLE_MS}" data-csrf="${ctx.csrf}"` : ''}>
 <a class="skip" href="#main">本文へ移動</a>

@@ -78,9 +78,9 @@ export function webRouter(deps: WebDeps): Router {
     );
   });
   installLoginRoutes(r, { orm: deps.orm, municipalityName, config: deps.config }, session);
-  installQueueRoutes(r, { orm: deps.orm, municipalityName, procedures: deps.procedures }, session);
+  installQueueRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName, procedures: deps.procedures }, session);
   installCaseRoutes(r, deps, session);
-  installSearchRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName }, session);
+  installSearchRoutes(r, { orm: deps.orm, pii: deps.pii, municipalityName, procedures: deps.procedures }, session);
   installResidentRoutes(r, { ...deps, municipalityName }, session);
   installSupervisorRoutes(
     r,

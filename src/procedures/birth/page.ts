@@ -1,6 +1,8 @@
 import { html, type SafeHtml } from '../../api/web/html';
 import { formGuards } from '../../api/web/layout';
 import type { WebContext } from '../../api/web/web-context';
+import { pendingCasesBadge } from '../../api/web/pages/search-page';
+import type { PendingCase } from '../../api/web/queries/pending-cases-query';
 import {
   certificateRequestSection,
   checkboxField,
@@ -31,6 +33,8 @@ export interface PickedHousehold {
   address: string;
   registeredDomicile?: string;
   familyRegisterHead?: string;
+  /** The parent's and the 世帯主's pending cases (issue 14 bug 1). */
+  pending?: Array<{ name: string; cases: PendingCase[] }>;
 }
 
 export function birthForm(
@@ -43,6 +47,11 @@ export function birthForm(
   const e = errors.byField;
   const mode = f.householdMode ?? 'join';
   return html`${errorSummary(errors.summary, e)}
+  ${
+    picked?.pending?.length
+      ? html`<div class="notice" role="status" id="pending-cases-notice"><p>この世帯の方に処理中の案件があります。内容を確認してから受け付けてください。</p><ul>${picked.pending.map((p) => html`<li>${p.name}：${pendingCasesBadge(ctx, p.cases)}</li>`)}</ul></div>`
+      : ''
+  }
   <form method="post" action="/intake/birth" class="intake" id="intake-birth" novalidate>
     ${formGuards(ctx, requestId)}
     <p class="help">戸籍の届書（出生届）を見ながら入力してください。受付すると仮登録になり、決裁者の確認（決裁）の後に住民票へ記載し、住民票コードを付番して個人番号の生成を J-LIS に依頼します。<span class="req">（必須）</span>の項目は必ず入力します。</p>

@@ -5,6 +5,7 @@ import { Resident } from '../../db/entities';
 import { fullName } from '../../db/registry-lookup';
 import { setFlash } from '../../api/web/flash';
 import { page } from '../../api/web/layout';
+import { pendingCasesOf } from '../../api/web/queries/pending-cases-query';
 import { auditInquiry } from '../../api/web/queries/case-registry';
 import { WebError, webOf } from '../../api/web/web-context';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
@@ -51,7 +52,18 @@ export function installBirthRoutes(r: Router, deps: WebDeps, session: RequestHan
     if (head !== parent)
       auditInquiry(em, webOf(res).staff, undefined, head.addresseeNumber, 'POST /intake/birth/start (世帯主)');
     await em.flush();
+    // a pending 転出 of the parents changes where the child goes: shown before the clerk fills the form (issue 14 bug 1)
+    const people = head === parent ? [parent] : [parent, head];
+    const open = await pendingCasesOf(
+      em,
+      deps.procedures,
+      people.map((p) => p.addresseeNumber),
+    );
     return {
+      pending: people.flatMap((p) => {
+        const cases = open.get(p.addresseeNumber);
+        return cases ? [{ name: fullName(p), cases }] : [];
+      }),
       householdNumber: parent.householdNumber,
       headName: fullName(head),
       address: [head.address, head.addressSupplement].filter(Boolean).join('　'),

@@ -18,7 +18,7 @@ export const heldCertificateDefinition = {
   label: '転出証明書情報',
   idPrefix: 'HC',
   statuses: {
-    HELD: { label: '保管中', group: 'wait' },
+    HELD: { label: '保管中', group: 'later' },
     IN_USE: { label: '転入処理中', group: 'run' },
     USED: { label: '転入済み', group: 'done' },
     PURGED: { label: '消去済み', group: 'closed' },

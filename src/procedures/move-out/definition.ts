@@ -10,8 +10,8 @@ export const MoveOutStatus = {
 export type MoveOutStatus = (typeof MoveOutStatus)[keyof typeof MoveOutStatus];
 
 export const moveOutStatuses = {
-  AWAITING_MOVE_OUT_DATE: { label: '転出予定（除票待ち）', group: 'wait', cancellable: true },
-  AWAITING_MOVE_IN_NOTICE: { label: '転入通知待ち', group: 'wait' },
+  AWAITING_MOVE_OUT_DATE: { label: '転出予定（除票待ち）', group: 'later', cancellable: true },
+  AWAITING_MOVE_IN_NOTICE: { label: '転入通知待ち', group: 'later' },
 } as const;
 
 /** 転出 at the counter, paper or special path (domain.md §4.3). */

@@ -9,6 +9,10 @@ import { html, type SafeHtml } from '../../api/web/html';
 import { residentStatusLabel, sexText } from '../../api/web/labels';
 import { formGuards, page } from '../../api/web/layout';
 import { auditInquiry } from '../../api/web/queries/case-registry';
+import { pendingCasesOf, type PendingCase } from '../../api/web/queries/pending-cases-query';
+import { pendingCasesBadge } from '../../api/web/pages/search-page';
+import { onlineMoveOutDefinition } from '../online-move-out/definition';
+import { moveOutDefinition } from './definition';
 import { WebError, webOf, type WebContext } from '../../api/web/web-context';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import {
@@ -43,11 +47,21 @@ async function householdOf(orm: MikroORM, addresseeNumber: string): Promise<Resi
   );
 }
 
-function membersTable(members: Resident[], f: FormValues, e: Record<string, string>): SafeHtml {
+/** Procedures whose open case makes a second 転出届 for the person impossible (refused at submit: intake.ts). */
+const MOVE_OUT_CODES: readonly string[] = [moveOutDefinition.code, onlineMoveOutDefinition.code];
+
+function membersTable(
+  ctx: WebContext,
+  members: Resident[],
+  f: FormValues,
+  e: Record<string, string>,
+  pending: Map<string, PendingCase[]>,
+): SafeHtml {
   return html`<table class="grid" id="f-movers"><thead><tr><th scope="col">転出</th><th scope="col">宛名番号</th><th scope="col">氏名</th><th scope="col">フリガナ</th><th scope="col">生年月日</th><th scope="col">性別</th><th scope="col">続柄</th><th scope="col">状態</th></tr></thead><tbody>
   ${members.map((m, i) => {
     const k = (n: string) => `p${i}.${n}`;
-    const selectable = m.status === ResidentStatus.RESIDENT;
+    const open = pending.get(m.addresseeNumber);
+    const selectable = m.status === ResidentStatus.RESIDENT && !open?.some((c) => MOVE_OUT_CODES.includes(c.procedure));
     const err = e[`p${i}`];
     return html`<tr${err ? html` class="row-alert"` : ''}><td><input type="hidden" name="${k('addresseeNumber')}" value="${m.addresseeNumber}">
       <input type="hidden" name="${k('familyName')}" value="${m.familyName}"><input type="hidden" name="${k('givenName')}" value="${m.givenName}">
@@ -55,7 +69,7 @@ function membersTable(members: Resident[], f: FormValues, e: Record<string, stri
       <input type="checkbox" id="${fieldId(k('selected'))}" name="${k('selected')}" value="1" aria-label="${m.familyName}　${m.givenName}さんが転出"${checked(f, k('selected')) && selectable ? html` checked` : ''}${selectable ? '' : html` disabled`}${err ? html` aria-describedby="f-p${i}-e"` : ''}></td>
       <td class="mono">${m.addresseeNumber}</td><td><label for="${fieldId(k('selected'))}">${m.familyName}　${m.givenName}</label>${err ? html`<p class="field-error" id="f-p${i}-e">${err}</p>` : ''}</td>
       <td>${m.familyNameKana}　${m.givenNameKana}</td><td>${wareki(m.birthDate, { seireki: m.isForeignResident })}</td><td>${sexText(m.sex)}</td><td>${m.relationshipToHead}</td>
-      <td>${residentStatusLabel[m.status] ?? m.status}</td></tr>`;
+      <td>${residentStatusLabel[m.status] ?? m.status}${open ? html` ${pendingCasesBadge(ctx, open)}` : ''}</td></tr>`;
   })}</tbody></table>`;
 }
 
@@ -85,14 +99,27 @@ function moveOutForm(
   f: FormValues,
   requestId: string,
   errors: MappedErrors,
+  pending: Map<string, PendingCase[]>,
 ): SafeHtml {
   const e = errors.byField;
+  const blocked = members.filter((m) =>
+    pending.get(m.addresseeNumber)?.some((c) => MOVE_OUT_CODES.includes(c.procedure)),
+  );
   return html`${errorSummary(errors.summary, e)}
+  ${
+    pending.size
+      ? html`<div class="notice notice-warn" role="status" id="pending-cases-notice"><p>この世帯には処理中の案件がある方がいます。${
+          blocked.length
+            ? html`${blocked.map((m) => `${m.familyName}　${m.givenName}`).join('、')}さんは転出届を処理中のため、選択できません。`
+            : '内容を確認してから受け付けてください。'
+        }</p><ul>${members.flatMap((m) => (pending.get(m.addresseeNumber) ? [html`<li>${m.familyName}　${m.givenName}：${pendingCasesBadge(ctx, pending.get(m.addresseeNumber))}</li>`] : []))}</ul></div>`
+      : ''
+  }
   <form method="post" action="/intake/move-out" class="intake" id="intake-move-out" novalidate>
     ${formGuards(ctx, requestId)}<input type="hidden" name="from" value="${from}">
     <section class="panel" aria-labelledby="h-mv"><h2 id="h-mv">転出する方（世帯番号 ${members[0]?.householdNumber ?? ''}）</h2>
       <p class="help">住民票の記載（宛名番号と4情報）を届書と照合し、転出する方にチェックを入れてください。世帯主が転出して2人以上が残る場合は、下の「世帯主変更」で新しい世帯主を選んでください。</p>
-      ${e.movers ? html`<p class="field-error" id="f-movers-e">${e.movers}</p>` : ''}${membersTable(members, f, e)}</section>
+      ${e.movers ? html`<p class="field-error" id="f-movers-e">${e.movers}</p>` : ''}${membersTable(ctx, members, f, e, pending)}</section>
     ${members.some((m) => m.relationshipToHead === '世帯主') && members.length > 1 ? headChangeSection(members, f, e) : ''}
     <section class="panel" aria-labelledby="h-dest"><h2 id="h-dest">転出先と転出予定日</h2><div class="grid-fields">
       ${textField({ name: 'destinationAddress', label: '転出先の住所（予定）', value: f.destinationAddress, required: true, maxlength: 200, size: 'wide', hint: '市区町村名だけでも可。国外の場合は国名・都市名' }, e)}
@@ -139,6 +166,11 @@ export function installMoveOutRoutes(r: Router, deps: WebDeps, session: RequestH
     const em = deps.orm.em.fork();
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /intake/move-out (世帯)');
     await em.flush();
+    const pending = await pendingCasesOf(
+      em,
+      deps.procedures,
+      members.map((m) => m.addresseeNumber),
+    );
     res
       .status(status)
       .type('html')
@@ -147,7 +179,7 @@ export function installMoveOutRoutes(r: Router, deps: WebDeps, session: RequestH
           title: '転出届の受付',
           ctx,
           municipalityName: deps.config.municipalityName,
-          body: moveOutForm(ctx, from, members, f, requestId, errors),
+          body: moveOutForm(ctx, from, members, f, requestId, errors, pending),
         }),
       );
   };

@@ -16,7 +16,7 @@ export const specialMoveInDefinition = {
   label: '特例転入',
   idPrefix: 'SM',
   statuses: {
-    AWAITING_CERTIFICATE_INFO: { label: '転出証明書情報の到着待ち', group: 'wait', cancellable: true },
+    AWAITING_CERTIFICATE_INFO: { label: '転出証明書情報の到着待ち', group: 'later', cancellable: true },
     DEADLINE_PASSED: { label: '特例転入の期限切れ', group: 'closed' },
     CERTIFICATE_WITHDRAWN: { label: '転出証明書情報の取消（転出証明書による転入届が必要）', group: 'closed' },
   },

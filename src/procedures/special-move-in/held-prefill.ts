@@ -7,6 +7,8 @@ import type { StaffContext } from '../../api/auth';
 import { audit } from '../../db/audit-writer';
 import { AuditAction } from '../../db/entities';
 import type { FormValues } from '../../api/web/intake/form-input';
+import { normalizeName } from '../../domain/resident-search';
+import { municipalityByCode } from '../../../templates/reference/reference-data';
 
 /**
  * Pre-fill of the 特例転入届 from a held 転出証明書情報 (domain.md §4.2 step 4): the persons of the same 転出届 (same
@@ -38,6 +40,8 @@ export async function prefillFromHeld(
     originMunicipalityCode: held.originMunicipalityCode,
     rows: String(certs.length),
     held: heldId,
+    // the 転出先住所 the person gave at the origin (issue 14 bug 9): a start the clerk completes from the card
+    address: first.certificate.plannedDestinationAddress,
   };
   certs.forEach((c, i) => {
     const [familyName, ...given] = c.name.split(/[\s\u3000]+/);
@@ -62,4 +66,78 @@ export async function prefillFromHeld(
   });
   await em.flush();
   return f;
+}
+
+/** A held 転出証明書情報 found by name: what the clerk needs to pick it (no 個人番号). */
+export interface HeldMatch {
+  heldId: string;
+  name: string;
+  nameKana: string;
+  birthDate: string;
+  origin: string;
+  plannedMoveOutDate: string;
+  plannedVisitDate?: string;
+}
+
+/** The held rows searched at most (a 転出証明書情報 is held 30 days: a city's month of incoming moves). */
+export const HELD_SEARCH_SCAN = 5000;
+
+/**
+ * Held 転出証明書情報 whose 氏名 or フリガナ contains the typed name (spaces ignored, hiragana as katakana), for a person
+ * at the counter without a 来庁予定日 (issue 14 bug 9). The content is encrypted, so the held rows are read and matched
+ * here; every listed certificate is an audited 照会 (caseId = its ID).
+ */
+export async function findHeldByName(
+  orm: MikroORM,
+  pii: PiiCrypto,
+  staff: StaffContext,
+  typed: string,
+): Promise<HeldMatch[]> {
+  const q = normalizeName(typed);
+  const em = orm.em.fork();
+  const rows = await em.find(
+    HeldMoveOutCertificate,
+    { state: HeldCertificateState.HELD },
+    { orderBy: { receivedAt: 'desc' }, limit: HELD_SEARCH_SCAN },
+  );
+  const out: HeldMatch[] = [];
+  for (const h of rows) {
+    if (!h.payloadEnc) continue;
+    const c = (JSON.parse(pii.decrypt(h.payloadEnc)) as MoveOutCertificateInfo).certificate;
+    if (!normalizeName(c.name).includes(q) && !normalizeName(c.nameKana).includes(q)) continue;
+    out.push({
+      heldId: h.heldId,
+      name: c.name,
+      nameKana: c.nameKana,
+      birthDate: c.birthDate,
+      origin: municipalityByCode(h.originMunicipalityCode)?.name ?? h.originMunicipalityCode,
+      plannedMoveOutDate: c.plannedMoveOutDate,
+      ...(c.plannedVisitDate ? { plannedVisitDate: c.plannedVisitDate } : {}),
+    });
+    if (out.length >= 50) break;
+  }
+  audit(em, {
+    actorId: staff.userId,
+    actorRoles: staff.roles,
+    terminalId: staff.terminalId,
+    ip: staff.ip,
+    action: AuditAction.INQUIRY,
+    function: 'POST /intake/special-move-in/find-held',
+    detail: { results: out.length },
+  });
+  audit(
+    em,
+    ...out.map((m) => ({
+      actorId: staff.userId,
+      actorRoles: staff.roles,
+      terminalId: staff.terminalId,
+      ip: staff.ip,
+      action: AuditAction.INQUIRY,
+      function: 'POST /intake/special-move-in/find-held',
+      caseId: m.heldId,
+      detail: { listed: true },
+    })),
+  );
+  await em.flush();
+  return out;
 }

@@ -17,12 +17,23 @@ import {
   type Errors,
 } from '../../api/web/intake/form-controls';
 import { formValues, type FormValues } from '../../api/web/intake/form-input';
-import { prefillFromHeld } from './held-prefill';
+import { findHeldByName, prefillFromHeld, type HeldMatch } from './held-prefill';
+import { compileSchema } from '../../domain/ajv';
+import { formatBirthDate } from '../../domain/dates';
+import { wareki } from '../../api/web/format';
 import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
 import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
 import type { WebDeps } from '../../api/web/web-deps';
 import { removeRow } from '../move-in/routes';
 import { MAX_PERSONS, specialMoveInBody, specialMoveInErrorMapping } from './form';
+
+/** The boundary schema of the held-certificate search (the form field `heldName`). */
+const validHeldSearch = compileSchema<{ heldName: string }>({
+  type: 'object',
+  additionalProperties: false,
+  required: ['heldName'],
+  properties: { heldName: { type: 'string', minLength: 1, maxLength: 100 } },
+});
 
 const NO_ERRORS: MappedErrors = { byField: {}, summary: [] };
 const HELD_ID = /^HC-[A-Za-z0-9-]{1,40}$/;
@@ -41,9 +52,46 @@ function personRow(i: number, f: FormValues, e: Errors, rows: number): SafeHtml 
     </div><button type="submit" name="op" value="remove-${i}" class="btn-small row-remove"${rows <= 1 ? html` disabled` : ''} formnovalidate>この転入者を削除</button></fieldset>`;
 }
 
-function specialForm(ctx: WebContext, f: FormValues, rows: number, requestId: string, errors: MappedErrors): SafeHtml {
+interface HeldSearch {
+  typed?: string;
+  matches?: HeldMatch[];
+  error?: string;
+}
+
+/** 保管中の転出証明書情報を氏名で探す (issue 14 bug 9): for a person who comes without a 来庁予定日. POST: no name in a URL. */
+function heldSearchSection(ctx: WebContext, s: HeldSearch): SafeHtml {
+  return html`<section class="panel" aria-labelledby="h-held"><h2 id="h-held">保管中の転出証明書情報を氏名で探す</h2>
+    <form method="post" action="/intake/special-move-in/find-held" class="held-search">${formGuards(ctx, randomUUID())}
+      <div class="field${s.error ? ' has-error' : ''}"><label for="f-heldName">氏名またはフリガナ（一部でも可）</label>
+      <input id="f-heldName" name="heldName" type="text" maxlength="100" autocomplete="off" value="${s.typed ?? ''}"${s.error ? html` aria-invalid="true" aria-describedby="f-heldName-e"` : ''}>
+      ${s.error ? html`<p class="field-error" id="f-heldName-e">${s.error}</p>` : ''}</div>
+      <button type="submit">検索</button></form>
+    ${
+      s.matches === undefined
+        ? ''
+        : s.matches.length
+          ? html`<table class="grid" id="held-results"><thead><tr><th scope="col">氏名</th><th scope="col">フリガナ</th><th scope="col">生年月日</th><th scope="col">転出地</th><th scope="col">転出予定日</th><th scope="col">来庁予定日</th><th scope="col">操作</th></tr></thead><tbody>
+      ${s.matches.map(
+        (
+          m,
+        ) => html`<tr><td>${m.name}</td><td>${m.nameKana}</td><td>${formatBirthDate(m.birthDate)}</td><td>${m.origin}</td><td>${wareki(m.plannedMoveOutDate)}</td><td>${m.plannedVisitDate ? wareki(m.plannedVisitDate) : '—'}</td>
+        <td><a class="btn-link special-intake" href="/intake/special-move-in?held=${encodeURIComponent(m.heldId)}">この情報で受付</a></td></tr>`,
+      )}</tbody></table>`
+          : html`<p class="empty" role="status">該当する保管中の転出証明書情報はありません。</p>`
+    }</section>`;
+}
+
+function specialForm(
+  ctx: WebContext,
+  f: FormValues,
+  rows: number,
+  requestId: string,
+  errors: MappedErrors,
+  search: HeldSearch = {},
+): SafeHtml {
   const e = errors.byField;
   return html`${errorSummary(errors.summary, e)}
+  ${f.held ? '' : heldSearchSection(ctx, search)}
   ${
     f.held
       ? html`<p class="notice notice-info">保管中の転出証明書情報（${f.held}）から入力しました。個人番号カードの記録と照合し、違いがあれば訂正してください。個人番号は転出証明書情報から取り込みます（画面には表示しません）。</p>`
@@ -100,7 +148,15 @@ function specialForm(ctx: WebContext, f: FormValues, rows: number, requestId: st
 
 /** 特例転入届: empty (card data typed in) or pre-filled from a held 転出証明書情報 (?held=HC-…, an ID, not personal data). */
 export function installSpecialMoveInRoutes(r: Router, deps: WebDeps, session: RequestHandler, gate: RequestHandler) {
-  const render = (res: Response, f: FormValues, rows: number, requestId: string, errors: MappedErrors, status = 200) =>
+  const render = (
+    res: Response,
+    f: FormValues,
+    rows: number,
+    requestId: string,
+    errors: MappedErrors,
+    status = 200,
+    search: HeldSearch = {},
+  ) =>
     res
       .status(status)
       .type('html')
@@ -109,7 +165,7 @@ export function installSpecialMoveInRoutes(r: Router, deps: WebDeps, session: Re
           title: '特例転入届の受付',
           ctx: webOf(res),
           municipalityName: deps.config.municipalityName,
-          body: specialForm(webOf(res), f, rows, requestId, errors),
+          body: specialForm(webOf(res), f, rows, requestId, errors, search),
         }),
       );
 
@@ -125,6 +181,16 @@ export function installSpecialMoveInRoutes(r: Router, deps: WebDeps, session: Re
       return render(res, {}, 1, randomUUID(), { byField: { _form: text }, summary: [text] }, 409);
     }
     render(res, f ?? {}, Number(f?.rows ?? 1), randomUUID(), NO_ERRORS);
+  });
+
+  r.post('/intake/special-move-in/find-held', session, gate, async (req: Request, res: Response) => {
+    const v = validHeldSearch({ heldName: formValues(req.body).heldName });
+    if (!v.ok) {
+      const error = '氏名またはフリガナを入力してください（100文字まで）';
+      return render(res, {}, 1, randomUUID(), NO_ERRORS, 400, { error });
+    }
+    const matches = await findHeldByName(deps.orm, deps.pii, webOf(res).staff, v.value.heldName);
+    render(res, {}, 1, randomUUID(), NO_ERRORS, 200, { typed: v.value.heldName, matches });
   });
 
   r.post('/intake/special-move-in', session, gate, async (req: Request, res: Response) => {

@@ -160,7 +160,9 @@ describe('転入届 form → POST /api/cases/move-in body', () => {
       '個人番号が正しくありません（12桁。検査数字を確認してください）',
     );
     expect(mapped.byField['m0.familyNameKana']).toBe('フリガナはカタカナ（またはひらがな）で入力してください');
-    expect(mapped.byField.moveInDate).toMatch(/^転入日の日付が正しくありません（例: 令和8年4月1日/);
+    expect(mapped.byField.moveInDate).toMatch(
+      /^転入日の日付が正しくありません（存在しない日付か、元号の期間外です）（例: 令和8年4月1日/,
+    );
     expect(mapped.byField.address).toBe('住所を入力してください');
     expect(mapped.summary).toContain('転入者2：個人番号が正しくありません（12桁。検査数字を確認してください）');
     expect(JSON.stringify(mapped)).not.toContain(badNumber);

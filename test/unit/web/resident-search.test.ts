@@ -60,7 +60,7 @@ describe('resident search rule (domain.md §6, §10.3)', () => {
   });
   it('queries the 個人番号 by its blind index only', () => {
     const pii = createPiiCrypto(randomBytes(32), randomBytes(32));
-    const f = searchFilter({ mode: 'number', individualNumber: '123456789018' }, pii);
+    const f = searchFilter({} as never, { mode: 'number', individualNumber: '123456789018' }, pii);
     expect(JSON.stringify(f)).not.toContain('123456789018');
     expect(f).toEqual({ individualNumberIndex: pii.blindIndex('123456789018') });
   });
@@ -76,7 +76,7 @@ describe('dates as clerks type them', () => {
     ['s60.6.15', '1985-06-15'],
     ['令和元年5月1日', '2019-05-01'],
     ['H31.4.30', '2019-04-30'],
-    ['１９８５－０６－１５', undefined],
+    ['１９８５－０６－１５', '1985-06-15'],
     ['昭和６０年６月１５日', '1985-06-15'],
     ['1985-02-30', undefined],
     ['明日', undefined],

@@ -30,8 +30,9 @@ const DATE_EXAMPLE = '（例: 令和8年4月1日、R8.4.1、2026-04-01）';
 const FORMAT: Record<string, string> = {
   'individual-number': 'が正しくありません（12桁。検査数字を確認してください）',
   'municipality-code': 'が正しくありません（6桁、または検査数字を除く5桁）',
-  'iso-date': `の日付が正しくありません${DATE_EXAMPLE}`,
-  'birth-date': 'が正しくありません（例: 昭和60年6月15日、一部不詳は 昭和20年8月・昭和20年・不詳）',
+  'iso-date': `の日付が正しくありません（存在しない日付か、元号の期間外です）${DATE_EXAMPLE}`,
+  'birth-date':
+    'が正しくありません（存在しない日付か、元号の期間外です。例: 昭和60年6月15日、一部不詳は 昭和20年8月・昭和20年・不詳）',
 };
 
 const GENERIC: Record<string, (label: string) => string> = {

@@ -11,6 +11,7 @@ import { formGuards, page } from '../layout';
 import { genericFacts } from '../panels/application-facts';
 import type { WebDeps } from '../web-deps';
 import { committedComparison } from '../queries/case-registry';
+import type { PersonComparison } from '../panels/panel-types';
 import { blockedAddresseeNumbers } from '../queries/resident-search-query';
 import { WebError, webOf } from '../web-context';
 import { actionsPanel } from './case-actions-panel';
@@ -54,6 +55,13 @@ const correctionSection = (view: CaseView): SafeHtml | '' =>
       }</section>`
     : '';
 
+/** The draft of a case closed before 本登録: nothing was or will be recorded (issue 14 bug 11). */
+const unrecordedDraft = (p: PersonComparison, statusLabel: string | undefined): PersonComparison => ({
+  ...p,
+  columns: p.columns.map((c, i) => (i === p.columns.length - 1 ? '届出内容（住民票には記載されていません）' : c)),
+  note: `この案件は「${statusLabel ?? '終了'}」のため、住民票は変更されていません。`,
+});
+
 async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: boolean) {
   const ctx = webOf(res);
   const caseId = String(req.params.caseId);
@@ -68,7 +76,10 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
   const app = (view.application ?? {}) as Record<string, any>;
   const pctx = { em, pii: deps.pii, view, app, reveal, staff: ctx.staff, csrf: ctx.csrf };
   const committed = await committedComparison(pctx);
-  const persons = committed ?? (await panel.draftComparison?.(pctx)) ?? [];
+  const draft = committed ? undefined : await panel.draftComparison?.(pctx);
+  // a case closed before 本登録 (取消し, 却下) recorded nothing: its draft is the application, not what 決裁 will write
+  const closed = !committed && deps.procedures.isFinal(view.procedure, view.status);
+  const persons = committed ?? (closed ? draft?.map((p) => unrecordedDraft(p, view.statusLabel)) : draft) ?? [];
   const extra = await panel.extra?.(pctx);
   // 支援措置 / 抑止: the status is visible on every screen that shows the person (domain.md §8.6)
   const protectedSubjects = await blockedAddresseeNumbers(em, view.subjectAddresseeNumbers ?? []);
@@ -105,7 +116,7 @@ async function renderCase(req: Request, res: Response, deps: WebDeps, reveal: bo
       ${findingsSection(view, findings, findingActions)}
       ${factsSection(facts)}
       <div id="live-record" data-live>
-      ${comparisonSection(persons, { committed: Boolean(committed), revealForm })}
+      ${comparisonSection(persons, { committed: Boolean(committed), closed, revealForm })}
       ${extra}
       ${documentsSection(view, ctx)}
       ${timelineSection(view, ctx)}

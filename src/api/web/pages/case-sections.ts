@@ -127,10 +127,15 @@ export function factsSection(facts: Facts): SafeHtml | '' {
 
 export function comparisonSection(
   persons: PersonComparison[],
-  opts: { committed: boolean; revealForm?: SafeHtml },
+  opts: { committed: boolean; closed?: boolean; revealForm?: SafeHtml },
 ): SafeHtml | '' {
   if (!persons.length) return '';
-  return html`<section class="panel" aria-labelledby="h-cmp"><h2 id="h-cmp">住民票の変更内容 ${opts.committed ? html`<span class="badge badge-done">本登録済み</span>` : html`<span class="badge badge-wait">仮登録（未反映）</span>`}</h2>
+  const badge = opts.committed
+    ? html`<span class="badge badge-done">本登録済み</span>`
+    : opts.closed
+      ? html`<span class="badge badge-closed">記載なし（終了）</span>`
+      : html`<span class="badge badge-wait">仮登録（未反映）</span>`;
+  return html`<section class="panel" aria-labelledby="h-cmp"><h2 id="h-cmp">住民票の変更内容 ${badge}</h2>
     ${opts.revealForm ?? ''}
     ${persons.map(
       (p) => html`<div class="person"><h3>${p.heading}</h3>${p.note ? html`<p class="help">${p.note}</p>` : ''}

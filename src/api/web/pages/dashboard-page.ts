@@ -14,6 +14,8 @@ import { webOf } from '../web-context';
 
 const GROUPS = [
   { key: StatusGroup.WAIT, label: '職員の作業待ち', cls: 'c0' },
+  // 除票・転入通知・保管中: waiting for a date or a partner's message, no staff work (issue 14 bug 11)
+  { key: StatusGroup.LATER, label: '日付・通知待ち', cls: 'c6' },
   { key: StatusGroup.RUN, label: '自動処理中', cls: 'c5' },
   { key: StatusGroup.ALERT, label: '要対応', cls: 'c3' },
   { key: StatusGroup.DONE, label: '完了', cls: 'c1' },

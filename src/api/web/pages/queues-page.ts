@@ -7,13 +7,14 @@ import type { ProcedureTable } from '../../../procedures/table';
 import { jstDate } from '../../../domain/dates';
 import { can } from '../../../domain/roles';
 import type { CaseRecord } from '../../../db/entities';
+import type { PiiCrypto } from '../../../db/pii-crypto';
 import { workViewOf } from '../../case-service';
 import { ageEl, caseLink, dueEl, flagBadges, attentionBadge, timeEl } from '../components';
 import { takeFlash } from '../flash';
 import { wareki } from '../format';
 import { html, type SafeHtml } from '../html';
 import { formGuards, page } from '../layout';
-import { loadQueues } from '../queries/queue-query';
+import { loadQueues, type QueuePersons } from '../queries/queue-query';
 import { parseQueue, parseSort, queueHelp, queueLabel, QueueId, type QueueId as Q } from '../queries/queue-filters';
 import { requireWebRole } from '../web-auth';
 import { webOf, type WebContext } from '../web-context';
@@ -36,12 +37,20 @@ function assignButtons(ctx: WebContext, procedures: ProcedureTable, c: CaseRecor
   return html`${special}${allowed.includes('claim') ? form('claim', '担当する') : ''}${allowed.includes('release') ? form('release', '担当を外す') : ''}${allowed.includes('reassign') ? html` <a class="btn-link" href="/cases/${encodeURIComponent(c.caseId)}#action-reassign">再割当…</a>` : ''}`;
 }
 
+/** The names of a row (at most 3, then 「ほか n名」) and, when known, the municipality they come from. */
+const personsCell = (p: QueuePersons | undefined): SafeHtml | string => {
+  if (!p?.names.length) return '—';
+  const shown = p.names.slice(0, 3).join('、');
+  const more = p.names.length > 3 ? ` ほか${p.names.length - 3}名` : '';
+  return html`${shown}${more}${p.origin ? html`<br><span class="muted origin">${p.origin}から</span>` : ''}`;
+};
+
 function table(
   ctx: WebContext,
   procedures: ProcedureTable,
   queue: Q,
   rows: CaseRecord[],
-  persons: Record<string, number>,
+  persons: Record<string, QueuePersons>,
   back: string,
 ): SafeHtml {
   if (!rows.length) return html`<p class="empty">このキューに案件はありません。</p>`;
@@ -53,7 +62,7 @@ function table(
       (c) => html`<tr${c.needsAttention ? html` class="row-alert"` : ''}>
       <td>${caseLink(c.caseId)}</td><td>${ctx.labels.procedureText(c.procedure)}</td>
       <td>${ctx.labels.statusBadge(c.status, false, c.procedure)} ${c.needsAttention ? attentionBadge(c.attentionReason) : ''}</td>
-      <td class="num">${persons[c.caseId] ? `${persons[c.caseId]}名` : '—'}</td>
+      <td class="persons">${personsCell(persons[c.caseId])}</td>
       <td>${flagBadges(c.flags)}</td><td>${timeEl(c.createdAt)}</td><td class="num">${ageEl(c.createdAt, ctx.now)}</td>
       <td>${queue === QueueId.VISITORS ? wareki(c.plannedVisitDate) : c.awaitingRole ? dueEl(c.dueAt, ctx.now) : ''}</td>
       <td>${c.enteredBy === 'portal' ? '電子申請' : c.enteredBy}</td><td>${c.assignedTo ?? html`<span class="muted">未割当</span>`}</td>
@@ -64,7 +73,7 @@ function table(
 /** The clerk work queues (issue #5 §3): counts per queue, procedure filter, sort by age or due date, claim / release. */
 export function installQueueRoutes(
   r: Router,
-  deps: { orm: MikroORM; municipalityName: string; procedures: ProcedureTable },
+  deps: { orm: MikroORM; pii: PiiCrypto; municipalityName: string; procedures: ProcedureTable },
   session: RequestHandler,
 ) {
   r.get('/queues', session, requireWebRole(deps.orm, can.readCases, 'GET /queues'), async (req, res) => {
@@ -75,7 +84,7 @@ export function installQueueRoutes(
         : undefined;
     const sort = parseSort(req.query.sort);
     const today = jstDate(ctx.now);
-    const result = await loadQueues(deps.orm, ctx.staff, {
+    const result = await loadQueues(deps.orm, deps.pii, ctx.staff, {
       queue: parseQueue(req.query.queue) ?? (can.approve(ctx.staff.roles) ? QueueId.APPROVAL : QueueId.UNASSIGNED),
       procedure,
       sort,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Router } from 'express';
 import { can } from '../../../domain/roles';
-import { CaseRecord, Resident, ResidentHistory } from '../../../db/entities';
+import { Resident, ResidentHistory } from '../../../db/entities';
 import { caseLink } from '../components';
 import { wareki } from '../format';
 import { html } from '../html';
@@ -9,6 +9,7 @@ import { residentStatusLabel } from '../labels';
 import { formGuards, page } from '../layout';
 import { recordRows } from '../panels/record-fields';
 import { auditInquiry } from '../queries/case-registry';
+import { casesOfPersons } from '../queries/pending-cases-query';
 import { ADDRESS_ROWS, blockedAddresseeNumbers, PROTECTED_ADDRESS_TEXT } from '../queries/resident-search-query';
 import { requireWebRole } from '../web-auth';
 import { WebError, webOf } from '../web-context';
@@ -19,7 +20,7 @@ import {
 } from '../../../procedures/resident-record-copy/page';
 import { cardEventForms, installCardEventRoutes } from '../../../procedures/card-events/page';
 import { residentCardSection } from '../../../procedures/card-issuance/resident-cards';
-import { maySearch, type SearchDeps } from './search-page';
+import { maySearch, pendingCasesBadge, type SearchDeps } from './search-page';
 import type { WebDeps } from '../web-deps';
 
 /**
@@ -47,10 +48,7 @@ export function installResidentRoutes(r: Router, deps: SearchDeps & WebDeps, ses
         fields: ['historyNumber', 'changeReason', 'changeDate', 'processingDate', 'caseId', 'operatorId'],
       },
     );
-    const cases = await em.find(CaseRecord, { subjectAddresseeNumbers: { $like: `%"${addresseeNumber}"%` } } as never, {
-      orderBy: { createdAt: 'desc' },
-      limit: 20,
-    });
+    const cases = await casesOfPersons(em, [addresseeNumber]);
     const blocked = await blockedAddresseeNumbers(em, [addresseeNumber]);
     auditInquiry(em, ctx.staff, undefined, addresseeNumber, 'POST /residents/view', reveal);
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /residents/view (世帯)');
@@ -63,7 +61,13 @@ export function installResidentRoutes(r: Router, deps: SearchDeps & WebDeps, ses
     const rows = recordRows(person, { reveal, pii: deps.pii }).map(([k, v]): [string, typeof v] =>
       hideAddress && ADDRESS_ROWS.has(k) && v !== '' ? [k, PROTECTED_ADDRESS_TEXT] : [k, v],
     );
+    const pending = cases.filter((c) => !deps.procedures.isFinal(c.procedure, c.status));
     const body = html`
+    ${
+      pending.length
+        ? html`<p class="notice" role="status" id="pending-cases-notice">この方には処理中の案件があります：${pendingCasesBadge(ctx, pending)}。新しい届出の前に確認してください。</p>`
+        : ''
+    }
     ${
       isProtected
         ? html`<p class="notice notice-error" id="support-measure-notice"><span class="badge badge-alert">支援措置・抑止</span> この方は支援措置・抑止の対象です。証明書の交付・閲覧は制限されます（支援措置責任者の解除が必要です）。${can.manageSupportMeasures(ctx.staff.roles) ? html` <a href="/support-measures">支援措置・抑止の管理へ</a>` : ''}</p>`

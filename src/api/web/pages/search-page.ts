@@ -23,11 +23,15 @@ import {
 } from '../queries/resident-search-query';
 import { requireWebRole } from '../web-auth';
 import { webOf, type WebContext } from '../web-context';
+import type { ProcedureTable } from '../../../procedures/table';
+import { caseLink } from '../components';
+import { pendingCasesOf, type PendingCase } from '../queries/pending-cases-query';
 
 export interface SearchDeps {
   orm: MikroORM;
   pii: PiiCrypto;
   municipalityName: string;
+  procedures: ProcedureTable;
 }
 
 export const maySearch = (roles: readonly Role[]) => can.enterCase(roles) || can.approve(roles);
@@ -72,7 +76,19 @@ function searchForms(ctx: WebContext, mode: string | undefined, input: ResidentS
   </div>`;
 }
 
-function resultsTable(ctx: WebContext, rows: Resident[], blocked: Set<string>, truncated: boolean): SafeHtml {
+/** The 「処理中の案件」 flag of a person: each pending case with its procedure and a link (issue 14 bug 1). */
+export const pendingCasesBadge = (ctx: WebContext, cases: readonly PendingCase[] | undefined): SafeHtml | string =>
+  cases?.length
+    ? html`<span class="pending-cases"><span class="badge badge-warn">処理中の案件</span> ${cases.map((c, i) => html`${i ? '、' : ''}${ctx.labels.procedureText(c.procedure)} ${caseLink(c.caseId)}`)}</span>`
+    : '';
+
+function resultsTable(
+  ctx: WebContext,
+  rows: Resident[],
+  blocked: Set<string>,
+  pending: Map<string, PendingCase[]>,
+  truncated: boolean,
+): SafeHtml {
   if (!rows.length) return html`<p class="empty" role="status">該当する方はいません。</p>`;
   return html`<section class="panel" aria-labelledby="h-res"><h2 id="h-res">検索結果 ${rows.length}件${truncated ? `（先頭${SEARCH_LIMIT}件）` : ''}</h2>
   <table class="grid" data-nav><thead><tr><th scope="col">氏名</th><th scope="col">フリガナ</th><th scope="col">生年月日</th><th scope="col">性別</th><th scope="col">住所</th><th scope="col">状態</th><th scope="col">注意</th><th scope="col">操作</th></tr></thead>
@@ -81,7 +97,7 @@ function resultsTable(ctx: WebContext, rows: Resident[], blocked: Set<string>, t
     <td>${r.familyName}　${r.givenName}</td><td>${r.familyNameKana}　${r.givenNameKana}</td><td>${wareki(r.birthDate, { seireki: r.isForeignResident })}</td><td>${sexText(r.sex)}</td>
     <td>${blocked.has(r.addresseeNumber) && !can.manageSupportMeasures(ctx.staff.roles) ? html`<span class="muted">${PROTECTED_ADDRESS_TEXT}</span>` : `${r.address}${r.addressSupplement ? `　${r.addressSupplement}` : ''}`}</td>
     <td>${r.status === 'RESIDENT' ? html`<span class="badge badge-done">${residentStatusLabel[r.status]}</span>` : html`<span class="badge badge-warn">${residentStatusLabel[r.status] ?? r.status}</span>`}</td>
-    <td>${blocked.has(r.addresseeNumber) ? html`<span class="badge badge-alert">抑止・支援措置</span>` : ''}${r.status === 'PENDING_MOVE_OUT' ? html`<span class="badge badge-warn">転出予定 ${wareki(r.plannedMoveOutDate)}</span>` : ''}${r.status === 'REMOVED' ? html`<span class="badge badge-closed">消除 ${wareki(r.removalDate)}</span>` : ''}</td>
+    <td>${blocked.has(r.addresseeNumber) ? html`<span class="badge badge-alert">抑止・支援措置</span>` : ''}${r.status === 'PENDING_MOVE_OUT' ? html`<span class="badge badge-warn">転出予定 ${wareki(r.plannedMoveOutDate)}</span>` : ''}${r.status === 'REMOVED' ? html`<span class="badge badge-closed">消除 ${wareki(r.removalDate)}</span>` : ''}${pendingCasesBadge(ctx, pending.get(r.addresseeNumber))}</td>
     <td><form method="post" action="/residents/view" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small">開く</button></form>
       ${r.status === 'RESIDENT' && can.enterCase(ctx.staff.roles) ? html` <form method="post" action="/intake/move-out/start" class="inline">${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${r.addresseeNumber}"><button type="submit" class="btn-small move-out-start">転出届を作成</button> <button type="submit" class="btn-small move-within-start" formaction="/intake/move-within/start">転居届を作成</button> <button type="submit" class="btn-small birth-start" formaction="/intake/birth/start">出生届を作成</button> <button type="submit" class="btn-small household-change-start" formaction="/intake/household-change/start">世帯変更届を作成</button> <button type="submit" class="btn-small death-start" formaction="/intake/death/start">死亡届を作成</button></form>` : ''}</td>
   </tr>`,
@@ -185,6 +201,15 @@ export function installSearchRoutes(r: Router, deps: SearchDeps, session: Reques
       em,
       rows.map((x) => x.addresseeNumber),
     );
-    render(req, res, deps, { mode: input.mode, input: shown, results: resultsTable(ctx, rows, blocked, truncated) });
+    const pending = await pendingCasesOf(
+      em,
+      deps.procedures,
+      rows.map((x) => x.addresseeNumber),
+    );
+    render(req, res, deps, {
+      mode: input.mode,
+      input: shown,
+      results: resultsTable(ctx, rows, blocked, pending, truncated),
+    });
   });
 }

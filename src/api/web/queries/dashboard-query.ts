@@ -8,7 +8,14 @@ import { percentile } from '../charts';
 import { partnerHealth, type PartnerHealth } from './attention-rules';
 import { recentPartnerCalls } from './partner-health-query';
 
-export const StatusGroup = { WAIT: 'wait', RUN: 'run', ALERT: 'alert', DONE: 'done', CLOSED: 'closed' } as const;
+export const StatusGroup = {
+  WAIT: 'wait',
+  LATER: 'later',
+  RUN: 'run',
+  ALERT: 'alert',
+  DONE: 'done',
+  CLOSED: 'closed',
+} as const;
 export type StatusGroup = (typeof StatusGroup)[keyof typeof StatusGroup];
 
 /**
@@ -60,7 +67,7 @@ export async function loadDashboard(
   for (const c of todays) {
     const e = byProc.get(c.procedure) ?? {
       procedure: c.procedure,
-      groups: { wait: 0, run: 0, alert: 0, done: 0, closed: 0 },
+      groups: { wait: 0, later: 0, run: 0, alert: 0, done: 0, closed: 0 },
       statuses: {},
     };
     e.groups[statusGroup(c.status, c.needsAttention, (st) => procedures.statusSpec(c.procedure, st))] += 1;

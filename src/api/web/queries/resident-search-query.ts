@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { nameSplits, type SearchCriteria } from '../../../domain/resident-search';
 import { Resident } from '../../../db/entities';
+import { jsonArrayContainsAny } from '../../../db/json-array';
 import { protectedPersons } from '../../../db/support-measures';
 import type { PiiCrypto } from '../../../db/pii-crypto';
 
@@ -11,15 +12,15 @@ const likeText = (s: string) => s.replace(/[\\%_]/g, '');
 
 /**
  * The registry query of an allowed search (see src/domain/resident-search.ts): exact 住民票コード, exact 個人番号 by its
- * blind index (the clear number never reaches the DB), or 氏名 (kanji or kana, any 氏/名 split) plus 住所 (partial)
+ * blind index (the clear number never reaches the DB) — the 住民票コード also among the 旧住民票コード —, or 氏名 (kanji or kana, any 氏/名 split) plus 住所 (partial)
  * or 生年月日 (exact), optionally 性別. Current records, 転出予定者 and 除票 alike.
  */
-export function searchFilter(c: SearchCriteria, pii: PiiCrypto): Record<string, unknown> {
+export function searchFilter(em: EntityManager, c: SearchCriteria, pii: PiiCrypto): Record<string, unknown> {
   if (c.mode === 'code')
     return {
       $or: [
         { residentRecordCode: c.residentRecordCode },
-        { formerResidentRecordCodes: { $like: `%"${c.residentRecordCode}"%` } },
+        jsonArrayContainsAny(em, 'former_resident_record_codes', [c.residentRecordCode]),
       ],
     };
   if (c.mode === 'number') return { individualNumberIndex: pii.blindIndex(c.individualNumber) };
@@ -40,7 +41,7 @@ export async function searchResidents(
   pii: PiiCrypto,
   c: SearchCriteria,
 ): Promise<{ rows: Resident[]; truncated: boolean }> {
-  const rows = await em.find(Resident, searchFilter(c, pii) as never, {
+  const rows = await em.find(Resident, searchFilter(em, c, pii) as never, {
     orderBy: { familyNameKana: 'asc', givenNameKana: 'asc', addresseeNumber: 'asc' },
     limit: SEARCH_LIMIT + 1,
   });

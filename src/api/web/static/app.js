@@ -399,14 +399,17 @@
     var rowsInput = form.querySelector('input[name="rows"]');
     var addBtn = form.querySelector('button.row-add');
     if (!container || !rowsInput || !addBtn) return;
-    var re = new RegExp('^(f-)?' + prefix + '\\d+([.-])');
+    var re = new RegExp('^(f-)?' + prefix + '\\d+([.-]|$)'); // f-m0 (the row) and f-m0-… / m0.… (its fields)
     var renumber = function () {
       var rows = container.querySelectorAll('fieldset.mover');
       Array.prototype.forEach.call(rows, function (row, i) {
         row.setAttribute('data-row', String(i));
         var no = row.querySelector('.row-no');
         if (no) no.textContent = String(i + 1);
-        Array.prototype.forEach.call(row.querySelectorAll('[name], [id], [for], [aria-describedby]'), function (el) {
+        var els = [row].concat(
+          Array.prototype.slice.call(row.querySelectorAll('[name], [id], [for], [aria-describedby]')),
+        );
+        els.forEach(function (el) {
           ['name', 'id', 'for'].forEach(function (a) {
             var v = el.getAttribute(a);
             if (v && re.test(v))
