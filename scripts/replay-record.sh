@@ -50,7 +50,8 @@ if [[ -z "$curate_only" ]]; then
     test/workflow/birth.workflow.test.ts \
     test/workflow/individual-number.workflow.test.ts \
     test/workflow/card-issuance.workflow.test.ts test/workflow/card-events.workflow.test.ts \
-    test/workflow/card-continued-use.workflow.test.ts
+    test/workflow/card-continued-use.workflow.test.ts \
+    test/workflow/move-within.workflow.test.ts test/workflow/household-death.workflow.test.ts
   echo "==> recording: integration layer" >&2
   npx vitest run --project integration \
     test/integration/move-in.integration.test.ts test/integration/two-town-move.integration.test.ts \
