@@ -170,6 +170,7 @@ export function installMoveOutRoutes(r: Router, deps: WebDeps, session: RequestH
       em,
       deps.procedures,
       members.map((m) => m.addresseeNumber),
+      ctx.correction?.caseId,
     );
     res
       .status(status)

@@ -23,6 +23,8 @@ export async function pendingCasesOf(
   em: EntityManager,
   procedures: ProcedureTable,
   addresseeNumbers: readonly string[],
+  /** The case being corrected on its own form (訂正して再提出): not pending against itself. */
+  exceptCaseId?: string,
 ): Promise<Map<string, PendingCase[]>> {
   const out = new Map<string, PendingCase[]>();
   if (!addresseeNumbers.length) return out;
@@ -33,7 +35,7 @@ export async function pendingCasesOf(
   );
   const wanted = new Set(addresseeNumbers);
   for (const c of rows) {
-    if (procedures.isFinal(c.procedure, c.status)) continue;
+    if (c.caseId === exceptCaseId || procedures.isFinal(c.procedure, c.status)) continue;
     for (const a of c.subjectAddresseeNumbers ?? [])
       if (wanted.has(a))
         out.set(a, [...(out.get(a) ?? []), { caseId: c.caseId, procedure: c.procedure, status: c.status }]);
