@@ -27,7 +27,7 @@ import { householdChangeWorkflowId } from '../../src/procedures/household-change
 import { approveUpdate } from '../../src/workflows/approval';
 import { cancelCaseUpdate } from '../../src/workflows/work';
 import { seedParents, until } from '../support/birth-fixtures';
-import { APPROVER, CLERK, today } from '../support/fixtures';
+import { APPROVER, CLERK, randomResidentRecordCode, today } from '../support/fixtures';
 import type { ScriptedCards } from '../support/scripted-cards';
 import type { ScriptedCs } from '../support/scripted-cs';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -72,7 +72,7 @@ async function family(child = true) {
     ...(({ historyNumber: _h, updatedAt: _u, version: _v, ...rest }) => rest)(wife),
     addresseeNumber: localNumber(await nextSerial(em, CounterName.ADDRESSEE)),
     historyNumber: 1,
-    residentRecordCode: `9${wife.residentRecordCode!.slice(1)}`,
+    residentRecordCode: randomResidentRecordCode(), // not derived from the wife's: that could give her own code
     givenName: 'ゆい',
     givenNameKana: 'ユイ',
     birthDate: '2018-05-05',

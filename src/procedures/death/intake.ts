@@ -1,7 +1,7 @@
 import { compileSchema } from '../../domain/ajv';
 import { finalStatusCodesOf } from '../../domain/procedure-definition';
 import { CaseRecord, Resident } from '../../db/entities';
-import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import { birthDefinition } from '../birth/definition';
 import { cardIssuanceDefinition } from '../card-issuance/definition';
@@ -25,7 +25,7 @@ export async function intakeDeath(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const app = parseApplication(validateShape, body);
+  const app = parseIntakeApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: deathDefinition,
     route: 'POST /api/cases/death',

@@ -3,7 +3,7 @@ import { compileSchema } from '../../domain/ajv';
 import { finalStatusCodesOf } from '../../domain/procedure-definition';
 import { ResidentStatus } from '../../domain/registry-values';
 import { CaseRecord, Household, Resident } from '../../db/entities';
-import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import { birthDefinition } from '../birth/definition';
 import { cardIssuanceDefinition } from '../card-issuance/definition';
@@ -70,7 +70,7 @@ export async function intakeHouseholdChange(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const app = parseApplication(validateShape, body);
+  const app = parseIntakeApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: householdChangeDefinition,
     route: 'POST /api/cases/household-change',

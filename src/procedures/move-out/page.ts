@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
 import { ResidentStatus } from '../../domain/registry-values';
 import { Resident } from '../../db/entities';
 import { setFlash } from '../../api/web/flash';
@@ -13,7 +12,7 @@ import { pendingCasesOf, type PendingCase } from '../../api/web/queries/pending-
 import { pendingCasesBadge } from '../../api/web/pages/search-page';
 import { onlineMoveOutDefinition } from '../online-move-out/definition';
 import { moveOutDefinition } from './definition';
-import { WebError, webOf, type WebContext } from '../../api/web/web-context';
+import { webOf, type WebContext } from '../../api/web/web-context';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import {
   checkboxField,
@@ -28,24 +27,12 @@ import {
 } from '../../api/web/intake/form-controls';
 import { checked, formValues, type FormValues } from '../../api/web/intake/form-input';
 import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
-import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
+import { postedForm } from '../../api/web/intake/correction';
+import { householdOf, installHouseholdFormEntry } from '../../api/web/intake/household-form';
 import type { WebDeps } from '../../api/web/web-deps';
 import { MAX_MEMBERS, moveOutBody, moveOutErrorMapping, moveOutRowsOf, toRowPointers } from './form';
 
 const NO_ERRORS: MappedErrors = { byField: {}, summary: [] };
-const ADDRESSEE = /^\d{7}$/;
-
-/** The household of the person the form was started from, in 宛名番号 order (at most MAX_MEMBERS). */
-async function householdOf(orm: MikroORM, addresseeNumber: string): Promise<Resident[]> {
-  const em = orm.em.fork();
-  const person = await em.findOne(Resident, { addresseeNumber });
-  if (!person) throw new WebError(404, '該当する住民票がありません。');
-  return em.find(
-    Resident,
-    { householdNumber: person.householdNumber, status: { $ne: ResidentStatus.REMOVED } },
-    { orderBy: { addresseeNumber: 'asc' }, limit: MAX_MEMBERS },
-  );
-}
 
 /** Procedures whose open case makes a second 転出届 for the person impossible (refused at submit: intake.ts). */
 const MOVE_OUT_CODES: readonly string[] = [moveOutDefinition.code, onlineMoveOutDefinition.code];
@@ -162,7 +149,7 @@ export function installMoveOutRoutes(r: Router, deps: WebDeps, session: RequestH
     status = 200,
   ) => {
     const ctx = webOf(res);
-    const members = await householdOf(deps.orm, from);
+    const members = await householdOf(deps.orm, from, MAX_MEMBERS);
     const em = deps.orm.em.fork();
     for (const m of members) auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /intake/move-out (世帯)');
     await em.flush();
@@ -184,33 +171,12 @@ export function installMoveOutRoutes(r: Router, deps: WebDeps, session: RequestH
         }),
       );
   };
-  const fromOf = (req: Request) => {
-    const v =
-      (req.body as Record<string, unknown> | undefined)?.from ??
-      (req.body as Record<string, unknown> | undefined)?.addresseeNumber;
-    if (typeof v !== 'string' || !ADDRESSEE.test(v))
-      throw new WebError(400, '転出する方が指定されていません。住民検索から開いてください。');
-    return v;
-  };
-
-  r.post('/intake/move-out/start', session, gate, async (req, res) => {
-    const from = fromOf(req);
-    const members = await householdOf(deps.orm, from);
-    const i = members.findIndex((m) => m.addresseeNumber === from);
-    await render(res, from, i >= 0 ? { [`p${i}.selected`]: '1' } : {}, randomUUID(), NO_ERRORS);
-  });
-
-  // ?correct=<caseId>: a returned 転出届, pre-filled from its stored application (訂正して再提出)
-  r.get('/intake/move-out', session, gate, async (req, res) => {
-    const correction = await correctionPrefill(deps, req, res);
-    if (!correction?.from || !ADDRESSEE.test(correction.from))
-      throw new WebError(400, '転出する方が指定されていません。住民検索から開いてください。');
-    const members = await householdOf(deps.orm, correction.from);
-    const f = moveOutRowsOf(
-      correction,
-      members.map((m) => m.addresseeNumber),
-    );
-    await render(res, correction.from, f, randomUUID(), NO_ERRORS);
+  const { fromOf } = installHouseholdFormEntry(r, deps, session, gate, {
+    path: 'move-out',
+    missing: '転出する方が指定されていません。',
+    maxMembers: MAX_MEMBERS,
+    rowsOf: moveOutRowsOf,
+    render: (res, from, f, requestId) => render(res, from, f, requestId, NO_ERRORS),
   });
 
   r.post('/intake/move-out', session, gate, async (req, res) => {

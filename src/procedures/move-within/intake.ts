@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { compileSchema } from '../../domain/ajv';
 import { CaseRecord, Household, Resident } from '../../db/entities';
-import { intakeCase, parseApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
+import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import { cardIssuanceDefinition } from '../card-issuance/definition';
 import { heldCertificateDefinition } from '../held-certificate/definition';
@@ -33,7 +33,7 @@ export async function intakeMoveWithin(
   body: unknown,
   idempotencyKey: string | undefined,
 ): Promise<IntakeResult> {
-  const app = parseApplication(validateShape, body);
+  const app = parseIntakeApplication(validateShape, body);
   return intakeCase(deps, actor, {
     definition: moveWithinDefinition,
     route: 'POST /api/cases/move-within',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { RequestHandler, Response, Router } from 'express';
 import { ResidentStatus } from '../../domain/registry-values';
 import { Resident } from '../../db/entities';
 import { setFlash } from '../../api/web/flash';
@@ -9,7 +8,7 @@ import { html, type SafeHtml } from '../../api/web/html';
 import { residentStatusLabel, sexText } from '../../api/web/labels';
 import { formGuards, page } from '../../api/web/layout';
 import { auditInquiry } from '../../api/web/queries/case-registry';
-import { WebError, webOf, type WebContext } from '../../api/web/web-context';
+import { webOf, type WebContext } from '../../api/web/web-context';
 import type { MappedErrors } from '../../api/web/intake/field-errors';
 import {
   certificateRequestSection,
@@ -24,26 +23,14 @@ import {
   textField,
 } from '../../api/web/intake/form-controls';
 import { checked, formValues, type FormValues } from '../../api/web/intake/form-input';
-import { correctionPrefill, postedForm } from '../../api/web/intake/correction';
+import { postedForm } from '../../api/web/intake/correction';
+import { householdOf, installHouseholdFormEntry } from '../../api/web/intake/household-form';
 import { formRequestId, intakeDoneText, submitIntake } from '../../api/web/intake/intake-submit';
 import type { WebDeps } from '../../api/web/web-deps';
 import { MAX_MEMBERS, moveWithinBody, moveWithinErrorMapping, rowValues, toRowPointers } from './form';
 
 const NO_ERRORS: MappedErrors = { byField: {}, summary: [] };
-const ADDRESSEE = /^\d{7}$/;
 const RELATIONSHIPS = RELATIONSHIP_OPTIONS.filter(([v]) => v !== '世帯主');
-
-/** The household of the person the form was started from, in 宛名番号 order (at most MAX_MEMBERS). */
-async function householdOf(orm: MikroORM, addresseeNumber: string): Promise<Resident[]> {
-  const em = orm.em.fork();
-  const person = await em.findOne(Resident, { addresseeNumber });
-  if (!person) throw new WebError(404, '該当する住民票がありません。');
-  return em.find(
-    Resident,
-    { householdNumber: person.householdNumber, status: { $ne: ResidentStatus.REMOVED } },
-    { orderBy: { addresseeNumber: 'asc' }, limit: MAX_MEMBERS },
-  );
-}
 
 const relationshipSelect = (name: string, label: string, f: FormValues, empty: string) =>
   html`<select name="${name}" id="${fieldId(name)}" aria-label="${label}"><option value="">${empty}</option>${RELATIONSHIPS.map(([v, l]) => html`<option value="${v}"${f[name] === v ? html` selected` : ''}>${l}</option>`)}</select>`;
@@ -148,7 +135,7 @@ export function installMoveWithinRoutes(r: Router, deps: WebDeps, session: Reque
     status = 200,
   ) => {
     const ctx = webOf(res);
-    const members = await householdOf(deps.orm, from);
+    const members = await householdOf(deps.orm, from, MAX_MEMBERS);
     const em = deps.orm.em.fork();
     for (const m of members)
       auditInquiry(em, ctx.staff, undefined, m.addresseeNumber, 'POST /intake/move-within (世帯)');
@@ -165,33 +152,12 @@ export function installMoveWithinRoutes(r: Router, deps: WebDeps, session: Reque
         }),
       );
   };
-  const fromOf = (req: Request) => {
-    const v =
-      (req.body as Record<string, unknown> | undefined)?.from ??
-      (req.body as Record<string, unknown> | undefined)?.addresseeNumber;
-    if (typeof v !== 'string' || !ADDRESSEE.test(v))
-      throw new WebError(400, '転居する方が指定されていません。住民検索から開いてください。');
-    return v;
-  };
-
-  r.post('/intake/move-within/start', session, gate, async (req, res) => {
-    const from = fromOf(req);
-    const members = await householdOf(deps.orm, from);
-    const i = members.findIndex((m) => m.addresseeNumber === from);
-    await render(res, from, i >= 0 ? { [`p${i}.selected`]: '1' } : {}, randomUUID(), NO_ERRORS);
-  });
-
-  // ?correct=<caseId>: the form of a returned case, pre-filled from its stored application (訂正して再提出)
-  r.get('/intake/move-within', session, gate, async (req, res) => {
-    const stored = await correctionPrefill(deps, req, res);
-    if (!stored?.from || !ADDRESSEE.test(stored.from))
-      throw new WebError(400, '転居する方が指定されていません。住民検索から開いてください。');
-    const members = await householdOf(deps.orm, stored.from);
-    const f = rowValues(
-      stored,
-      members.map((m) => m.addresseeNumber),
-    );
-    await render(res, stored.from, f, randomUUID(), NO_ERRORS);
+  const { fromOf } = installHouseholdFormEntry(r, deps, session, gate, {
+    path: 'move-within',
+    missing: '転居する方が指定されていません。',
+    maxMembers: MAX_MEMBERS,
+    rowsOf: rowValues,
+    render: (res, from, f, requestId) => render(res, from, f, requestId, NO_ERRORS),
   });
 
   r.post('/intake/move-within', session, gate, async (req, res) => {
