@@ -359,7 +359,8 @@ export const SELECTION: Selection[] = [
     name: 'death.completed-card-cancelled',
     kind: 'deathWorkflow',
     open: false,
-    scenario: '死亡 of a 世帯主 with a card: 除票, 本人確認情報, 世帯主 ex officio, card 廃止 to J-LIS, 世帯主変更通知書',
+    scenario:
+      '死亡 of a 世帯主 with a card: 除票, 本人確認情報, 世帯主 ex officio, card 廃止 to J-LIS, 世帯主変更通知書',
     from: ['test/workflow/household-death.workflow'],
     where: (s) => is('COMPLETED')(s) && has(s, 'commitDeath', 'sendCardEvents'),
   },
