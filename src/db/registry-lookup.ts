@@ -70,3 +70,22 @@ export function erasePersonalData(held: HeldMoveOutCertificate, at: Date, extra:
     ...extra,
   });
 }
+
+/**
+ * The registry facts a household notification's rules read about its movers (転出届, 転居届): each mover's record (or
+ * undefined, in the order given) and every member of their households (status and 続柄 only).
+ */
+export async function moversAndHouseholds(em: EntityManager, movers: ReadonlyArray<{ addresseeNumber: string }>) {
+  const records: Array<Resident | undefined> = [];
+  for (const m of movers)
+    records.push((await em.findOne(Resident, { addresseeNumber: m.addresseeNumber })) ?? undefined);
+  const households = [...new Set(records.filter((r) => r !== undefined).map((r) => r.householdNumber))];
+  const householdMembers = households.length
+    ? await em.find(
+        Resident,
+        { householdNumber: { $in: households } },
+        { fields: ['addresseeNumber', 'householdNumber', 'status', 'relationshipToHead'] },
+      )
+    : [];
+  return { records, householdMembers };
+}

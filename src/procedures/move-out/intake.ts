@@ -1,7 +1,8 @@
 import { compileSchema } from '../../domain/ajv';
 import { CaseStatus } from '../../domain/case-status';
 import { finalStatusCodesOf } from '../../domain/procedure-definition';
-import { CaseRecord, Resident } from '../../db/entities';
+import { CaseRecord } from '../../db/entities';
+import { moversAndHouseholds } from '../../db/registry-lookup';
 import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import { onlineMoveOutDefinition } from '../online-move-out/definition';
@@ -37,17 +38,7 @@ export async function intakeMoveOut(
     body: app,
     idempotencyKey,
     async check(em, today) {
-      const records = [];
-      for (const m of app.movers)
-        records.push((await em.findOne(Resident, { addresseeNumber: m.addresseeNumber })) ?? undefined);
-      const households = [...new Set(records.filter((r) => r !== undefined).map((r) => r.householdNumber))];
-      const householdMembers = households.length
-        ? await em.find(
-            Resident,
-            { householdNumber: { $in: households } },
-            { fields: ['addresseeNumber', 'householdNumber', 'status', 'relationshipToHead'] },
-          )
-        : [];
+      const { records, householdMembers } = await moversAndHouseholds(em, app.movers);
       return evaluateMoveOut(app, {
         today,
         municipalityCode: deps.config.municipalityCode,

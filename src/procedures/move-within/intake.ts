@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { compileSchema } from '../../domain/ajv';
 import { CaseRecord, Household, Resident } from '../../db/entities';
+import { moversAndHouseholds } from '../../db/registry-lookup';
 import { intakeCase, parseIntakeApplication, type IntakeDeps, type IntakeResult } from '../../api/case-intake';
 import type { StaffContext } from '../../api/auth';
 import { cardIssuanceDefinition } from '../card-issuance/definition';
@@ -40,17 +41,7 @@ export async function intakeMoveWithin(
     body: app,
     idempotencyKey,
     async check(em, today) {
-      const records = [];
-      for (const m of app.movers)
-        records.push((await em.findOne(Resident, { addresseeNumber: m.addresseeNumber })) ?? undefined);
-      const households = [...new Set(records.filter((r) => r !== undefined).map((r) => r.householdNumber))];
-      const householdMembers = households.length
-        ? await em.find(
-            Resident,
-            { householdNumber: { $in: households } },
-            { fields: ['addresseeNumber', 'householdNumber', 'status', 'relationshipToHead'] },
-          )
-        : [];
+      const { records, householdMembers } = await moversAndHouseholds(em, app.movers);
       let targetHousehold;
       if (app.household.mode === 'join' && app.household.householdNumber) {
         const h = await em.findOne(Household, { householdNumber: app.household.householdNumber });
