@@ -220,6 +220,14 @@ describe.each([
     const withNumber = await removedCopy({ options: { includeIndividualNumber: true } });
     expect(withNumber.status).toBe(201);
     expect(pdfBytesText((await sys.api('GET', withNumber.json.href, { token: clerk })).buffer)).toContain(number);
+    // 再交付 of a 除票の写し: the same certificate, marked 「再交付」
+    const again = await sys.api('POST', `/api/certificates/${removed.json.certificateId}/reissue`, { token: clerk });
+    expect(again.status).toBe(201);
+    const atext = compact(pdfBytesText((await sys.api('GET', again.json.href, { token: clerk })).buffer));
+    expect(atext).toContain('再交付');
+    expect(atext).toContain('除票の写し');
+    expect(atext).toContain('消除事由死亡');
+    expect(atext).toContain('世帯主');
   });
 
   it('a 世帯主変更 through the API: appended snapshots, the 住民票の写し right after, nothing to the CS', async () => {
