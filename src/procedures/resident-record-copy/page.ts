@@ -76,6 +76,7 @@ export function copySection(
   const e: Errors = state?.errors.byField ?? {};
   const list = removed ? [person] : [person, ...members.filter((m) => m.status !== 'REMOVED')];
   return html`<section class="panel" aria-labelledby="h-copy" id="copy"><h2 id="h-copy">${title}</h2>
+    ${removed ? html`<p class="muted" id="copy-removed">この方は除票です。住民票の写しは交付できません。除票の写し（個人票）を交付します。</p>` : ''}
     ${state ? errorSummary(state.errors.summary, e, '交付していません。') : ''}
     <form method="post" action="/residents/copy" id="copy-form" novalidate>${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${person.addresseeNumber}">${removed ? html`<input type="hidden" name="kind" value="removedRecord">` : ''}
     <div class="grid-fields">
