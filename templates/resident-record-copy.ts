@@ -1,6 +1,7 @@
 /**
  * 住民票の写し (residentRecordCopy), 世帯連記式, A4 portrait: a pure pdfmake document-definition builder
- * (domain.md §5.1, §5.2). It only lays out display-ready values; choosing the persons, their order (standard spec
+ * (domain.md §5.1, §5.2). With `removedRecord` it is the 除票の写し (removedRecordCopy, 個人票): the same items plus
+ * 消除事由, 事由の生じた年月日 and, for a 転出, the 転出先, under its own title and 認証文. It only lays out display-ready values; choosing the persons, their order (standard spec
  * 5.2, domain.md §3.2) and which items the requester may see is the caller's job.
  *
  * Omitted items (standard spec 5.1; law: 住基法第12条第5項): an item that was not requested is not printed at all —
@@ -67,9 +68,13 @@ export interface ResidentRecordCopyPerson {
   residentRecordCode?: string;
   individualNumber?: string;
   remarks?: string;
+  /** A 除票 (除票の写し only): 消除事由, 事由の生じた年月日 and, for a 転出, the 転出先 (domain spec §5.2). */
+  removal?: { reason: string; date: string; destination?: string };
 }
 
 export interface ResidentRecordCopyInput {
+  /** 除票の写し (個人票, domain spec §5.2): its title and 認証文; otherwise a 住民票の写し. */
+  removedRecord?: boolean;
   /** e.g. 'さくら市'. */
   municipalityName: string;
   /** 職名 including the prefecture, e.g. '東京都さくら市長' (standard spec 5.6). */
@@ -98,6 +103,7 @@ export interface ResidentRecordCopyInput {
 }
 
 export const ATTESTATION_TEXT = 'この写しは、住民票の原本と相違ないことを証明する。';
+export const REMOVED_RECORD_ATTESTATION_TEXT = 'この写しは、除票の原本と相違ないことを証明する。';
 
 function addressTable(input: ResidentRecordCopyInput): Content {
   const body: TableCell[][] = [];
@@ -133,6 +139,17 @@ function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['op
     ]),
   ]);
   body.push([label('前住所'), ...spanned(value(fit(p.previousAddress ?? '', WIDE_WIDTH, BODY_SIZE)), 3)]);
+  const r = p.removal;
+  if (r) {
+    body.push([
+      label('消除事由'),
+      value(fit(r.reason, NAME_WIDTH, BODY_SIZE)),
+      label('事由の生じた\n年月日'),
+      value(date(r.date, p.seireki)),
+    ]);
+    if (r.destination !== undefined)
+      body.push([label('転出先'), ...spanned(value(fit(r.destination, WIDE_WIDTH, BODY_SIZE)), 3)]);
+  }
   const f = p.foreignResident;
   if (f) {
     // two rows, so that a household of 4 still fits one page
@@ -181,12 +198,12 @@ function personBlock(p: ResidentRecordCopyPerson, o: ResidentRecordCopyInput['op
 export function residentRecordCopyDoc(input: ResidentRecordCopyInput): TDocumentDefinitions {
   const marks = [...(input.options.official ? ['公用'] : []), ...(input.options.reissue ? ['再交付'] : [])];
   return {
-    ...certificatePage('住民票の写し', input, marks),
+    ...certificatePage(input.removedRecord ? '除票の写し' : '住民票の写し', input, marks),
     content: [
       addressTable(input),
       ...input.persons.map((p) => personBlock(p, input.options)),
       endOfEntries(),
-      attestationBlock(ATTESTATION_TEXT, input),
+      attestationBlock(input.removedRecord ? REMOVED_RECORD_ATTESTATION_TEXT : ATTESTATION_TEXT, input),
     ],
   };
 }

@@ -29,6 +29,8 @@ import type { ActivityDeps } from './deps';
 
 export const CertificateType = {
   RESIDENT_RECORD_COPY: 'residentRecordCopy',
+  /** 除票の写し at the counter (domain spec §5.2: 個人票 only). */
+  REMOVED_RECORD_COPY: 'removedRecordCopy',
   MOVE_OUT_CERTIFICATE: 'moveOutCertificate',
   /** 世帯主変更通知書 (domain.md §3.2, §5.2). */
   HOUSEHOLD_HEAD_CHANGE_NOTICE: 'householdHeadChangeNotice',
@@ -325,6 +327,29 @@ export function residentRecordCopyDoc(
   };
 }
 
+const MOVE_OUT_REASONS: ReadonlySet<string> = new Set([ChangeReason.DOMESTIC_MOVE_OUT, ChangeReason.MOVE_OUT_ABROAD]);
+
+/**
+ * 除票の写し (domain spec §5.2: 個人票 only): the copy's document for one 除票 person, plus 消除事由, 事由の生じた年月日
+ * (the removal date) and, for a 転出, the 転出先 (確定 if known, else 予定).
+ */
+export function removedRecordCopyDoc(doc: ResidentRecordCopyInput, persons: Resident[]): ResidentRecordCopyInput {
+  return {
+    ...doc,
+    removedRecord: true,
+    persons: doc.persons.map((d, i) => {
+      const r = persons[i]!;
+      const destination = MOVE_OUT_REASONS.has(r.removalReason ?? '')
+        ? (r.confirmedDestinationAddress ?? r.plannedDestinationAddress ?? '')
+        : undefined;
+      return {
+        ...d,
+        removal: { reason: r.removalReason ?? '', date: r.removalDate ?? r.ceasedResidentDate ?? '', destination },
+      };
+    }),
+  };
+}
+
 const moveOutApplicationOf = async (em: EntityManager, caseId: string) =>
   (await em.findOneOrFail(CaseApplication, { caseId })).payload as unknown as StoredMoveOutApplication;
 
@@ -382,6 +407,9 @@ export function certificateActivities(deps: ActivityDeps) {
   const renders: Record<CertificateType, (input: IssueInput) => Render> = {
     cardIssuanceNotice: cardNotice(false),
     cardReminderNotice: cardNotice(true),
+    removedRecordCopy: () => async () => {
+      throw ApplicationFailure.nonRetryable('a 除票の写し is issued at the counter only', 'NOT_A_CASE_CERTIFICATE');
+    },
     /** 住民票の写し (domain.md §5.2): 世帯主・続柄, 本籍・筆頭者, 住民票コード and 個人番号 only when requested. */
     residentRecordCopy: (input) => async (em, persons, base) => {
       if (!input.caseId) throw new Error('a case 住民票の写し needs its case');
@@ -574,12 +602,16 @@ export function certificateActivities(deps: ActivityDeps) {
       const render: Render = issueInput.caseId
         ? renders[type](issueInput)
         : async (em, persons, base) => {
-            if (type !== CertificateType.RESIDENT_RECORD_COPY)
-              throw ApplicationFailure.nonRetryable('再交付できるのは住民票の写しだけです', 'NOT_REISSUABLE');
+            if (type !== CertificateType.RESIDENT_RECORD_COPY && type !== CertificateType.REMOVED_RECORD_COPY)
+              throw ApplicationFailure.nonRetryable(
+                '再交付できるのは住民票の写し・除票の写しだけです',
+                'NOT_REISSUABLE',
+              );
             const options = copyOptionsOf(first.printedItems);
             const reasons = await becameResidentReasons(em, persons);
+            const doc = residentRecordCopyDoc(deps, persons, base, options, (a) => reasons[a]);
             const pdf = await deps.certificates.renderResidentRecordCopy(
-              residentRecordCopyDoc(deps, persons, base, options, (a) => reasons[a]),
+              type === CertificateType.REMOVED_RECORD_COPY ? removedRecordCopyDoc(doc, persons) : doc,
             );
             return { pdf, printedItems: { ...first.printedItems, ...options } };
           };

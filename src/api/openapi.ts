@@ -276,7 +276,7 @@ export const openApiDocument = (procedures: ProcedureTable) => ({
     '/api/certificates/resident-record-copy': {
       post: {
         summary:
-          '住民票の写し at the counter (clerk): persons by 宛名番号 (one household), requested items, requester. 除票, a third party asking for the 個人番号 and 抑止 are refused (audited)',
+          '住民票の写し at the counter (clerk): persons by 宛名番号 (one household), requested items, requester. 除票, a third party asking for the 個人番号 and 抑止 are refused (audited). kind "removedRecord": the 除票の写し of one 除票 person (個人票), with 消除事由, its date and the 転出先; a current resident is refused',
         parameters: [
           {
             name: 'X-Request-Id',

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { AuditLog, CertificateIssuance, Resident } from '../../src/db/entities';
-import { addDays } from '../../src/domain/dates';
+import { addDays, toWareki } from '../../src/domain/dates';
 import { today } from '../support/fixtures';
 import { piiOf } from '../support/harness';
 import { TOWN_B } from '../support/move-fixtures';
-import { pdfBytesText } from '../support/pdf-text';
+import { compact, pdfBytesText } from '../support/pdf-text';
 import { launchBrowser, loginAs, shot } from './support/browser';
 import { demoHousehold, searchAndPick } from './support/demo-households';
 import { startE2eSystem, type E2eSystem } from './support/e2e-system';
@@ -13,7 +13,7 @@ import { startE2eSystem, type E2eSystem } from './support/e2e-system';
 /**
  * 住民票の写し at the counter, from the resident record: with and without the 個人番号 (the PDF shows or omits it),
  * the 交付履歴 row, a third party refused the 個人番号, a 除票 refused, and the pre-仮登録 data printed while a 転出届
- * of the household waits for 決裁 (domain.md §4 common rule 1).
+ * of the household waits for 決裁 (domain.md §4 common rule 1); the 除票の写し of a deceased person (domain spec §5.2).
  */
 describe('e2e: 住民票の写し issued at the counter', () => {
   let sys: E2eSystem;
@@ -190,6 +190,54 @@ describe('e2e: 住民票の写し issued at the counter', () => {
     expect(text).toContain(household[0]!.address.replace(/\s/g, ''));
     expect(text).not.toContain(destination);
     expect(text).not.toContain('転出予定');
+    await page.context().close();
+  });
+
+  it('issues the 除票の写し of a deceased person from the record (domain spec §5.2): 消除事由 死亡 and its date, no 個人番号', async () => {
+    const deceased = (await demoHousehold(sys.orm, 6))[1]!;
+    const deathDate = addDays(today(), -3);
+    await sys.orm.em
+      .fork()
+      .nativeUpdate(
+        Resident,
+        { addresseeNumber: deceased.addresseeNumber },
+        { status: 'REMOVED', removalReason: '死亡', removalDate: deathDate, ceasedResidentDate: deathDate },
+      );
+    const page = await loginAs(browser, sys.apiUrl, 'clerk1');
+    await searchAndPick(page, deceased, '開く');
+    expect(await page.locator('#h-copy').innerText()).toBe('除票の写しの交付');
+    expect(await page.locator('#copy-removed').innerText()).toContain('住民票の写しは交付できません');
+    const form = page.locator('#copy-form');
+    expect(await form.locator('input[type="checkbox"][name^="person."]').count()).toBe(1);
+    await form.locator('#f-includeHouseholdHead').check();
+    await form.locator('#f-identityDocument').selectOption('myNumberCard');
+    // 本人 cannot ask for a deceased person's 除票の写し: refused on the form, nothing issued
+    const before = await sys.orm.em.fork().count(CertificateIssuance, {});
+    await form.locator('#f-requester-self').check();
+    await Promise.all([page.waitForLoadState('domcontentloaded'), form.locator('button[type="submit"]').click()]);
+    expect(await page.locator('main').innerText()).toContain('本人として請求できません');
+    expect(await sys.orm.em.fork().count(CertificateIssuance, {})).toBe(before);
+    await shot(page, '34-removed-record-copy-form');
+    await page.locator('#copy-form #f-requester-householdMember').check();
+    await Promise.all([
+      page.waitForLoadState('domcontentloaded'),
+      page.locator('#copy-form button[type="submit"]').click(),
+    ]);
+    expect(new URL(page.url()).pathname).toMatch(/^\/certificates\/[0-9a-f-]{36}\/issued$/);
+    expect(await page.locator('#h-issued').innerText()).toBe('除票の写し');
+    const text = await pdfOf(page);
+    expect(text).toContain('除票の写し');
+    expect(text).toContain('消除事由死亡');
+    expect(text).toContain(compact(toWareki(deathDate)));
+    expect(text).toContain(`${deceased.familyName}${deceased.givenName}`);
+    expect(text).not.toContain(numberOf(deceased));
+    const id = new URL(page.url()).pathname.split('/')[2]!;
+    const row = await sys.orm.em.fork().findOneOrFail(CertificateIssuance, { certificateId: id });
+    expect(row).toMatchObject({
+      certificateType: 'removedRecordCopy',
+      targetAddresseeNumbers: [deceased.addresseeNumber],
+    });
+    expect(row.printedItems).toMatchObject({ includeIndividualNumber: false, requestedBy_householdMember: true });
     await page.context().close();
   });
 });

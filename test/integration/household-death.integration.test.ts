@@ -4,9 +4,17 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeReason } from '../../src/domain/change-reason';
-import { addDays } from '../../src/domain/dates';
+import { addDays, toWareki } from '../../src/domain/dates';
 import { CardStatus } from '../../src/domain/registry-values';
-import { CaseApplication, CaseRecord, MyNumberCard, Resident, ResidentHistory } from '../../src/db/entities';
+import {
+  AuditLog,
+  CaseApplication,
+  CaseRecord,
+  CertificateIssuance,
+  MyNumberCard,
+  Resident,
+  ResidentHistory,
+} from '../../src/db/entities';
 import { compact, pdfBytesText } from '../support/pdf-text';
 import { seedParents } from '../support/birth-fixtures';
 import { randomIndividualNumber, today } from '../support/fixtures';
@@ -46,7 +54,7 @@ describe.each([
       .filter((b) => b.residentRecordCode === code);
   };
 
-  it('a 死亡 of a 世帯主 with a card: bad input changes nothing; then 除票, CS 死亡, J-LIS 廃止, 世帯主変更通知書', async () => {
+  it('a 死亡 of a 世帯主 with a card: bad input changes nothing; then 除票, CS 死亡, J-LIS 廃止, 世帯主変更通知書, 除票の写し', async () => {
     const { householdNumber, head, wife } = await seedParents(sys.orm);
     const em0 = sys.orm.em.fork();
     // a 死亡's 本人確認情報 carries the 個人番号 (the CS contract requires it for a 消除)
@@ -151,6 +159,75 @@ describe.each([
     });
     expect(copy.status).toBe(422);
     expect(JSON.stringify(copy.json)).toContain('除票の写し');
+
+    // the 除票の写し (domain spec §5.2): bad input and a current resident are refused, nothing issued
+    const issued = () => sys.orm.em.fork().count(CertificateIssuance, {});
+    const removedCopy = (over: Record<string, unknown>) =>
+      sys.api('POST', '/api/certificates/resident-record-copy', {
+        token: clerk,
+        headers: { 'x-request-id': randomUUID() },
+        body: {
+          kind: 'removedRecord',
+          addresseeNumbers: [head.addresseeNumber],
+          options: {},
+          requester: { relation: 'householdMember' },
+          identityDocument: { type: 'driversLicence' },
+          ...over,
+        },
+      });
+    const certificatesBefore = await issued();
+    const badKind = await removedCopy({ kind: 'deathRecord' });
+    expect(badKind.status).toBe(400);
+    expect(badKind.json.errors.map((e: { field: string; rule: string }) => `${e.field} ${e.rule}`)).toEqual([
+      '/kind enum',
+    ]);
+    const living = await removedCopy({ addresseeNumbers: [wife.addresseeNumber] });
+    expect(living.status).toBe(422);
+    expect(living.json.errors).toEqual([
+      expect.objectContaining({
+        field: '/addresseeNumbers/0',
+        rule: 'notRemoved',
+        message: expect.stringContaining('除票ではありません'),
+      }),
+    ]);
+    const asSelf = await removedCopy({ requester: { relation: 'self' } });
+    expect(asSelf.status).toBe(422);
+    expect(asSelf.json.errors[0]).toMatchObject({ field: '/requester/relation', rule: 'deceased' });
+    expect(await issued()).toBe(certificatesBefore);
+
+    // issued to the 遺族 (同一世帯の方): title, 消除事由 死亡 and the date of death, no 個人番号 unless requested
+    const removed = await removedCopy({ options: { includeHouseholdHead: true } });
+    expect(removed.status).toBe(201);
+    const rtext = compact(pdfBytesText((await sys.api('GET', removed.json.href, { token: clerk })).buffer));
+    expect(rtext).toContain('除票の写し');
+    expect(rtext).not.toContain('住民票の写し');
+    expect(rtext).toContain('消除事由死亡');
+    expect(rtext).toContain(compact(toWareki(deathDate)));
+    expect(rtext).toContain('除票の原本と相違ない');
+    expect(rtext).toContain('桜井一郎');
+    expect(rtext).not.toContain('個人番号');
+    expect(rtext).not.toContain(number);
+    const row = await sys.orm.em
+      .fork()
+      .findOneOrFail(CertificateIssuance, { certificateId: removed.json.certificateId });
+    expect(row).toMatchObject({ certificateType: 'removedRecordCopy', targetAddresseeNumbers: [head.addresseeNumber] });
+    const audits = await sys.orm.em.fork().find(AuditLog, {
+      targetAddresseeNumber: head.addresseeNumber,
+      function: 'issue removedRecordCopy (窓口)',
+    });
+    expect(audits.map((a) => a.individualNumberAccessed)).toEqual([false]);
+    // with the 個人番号, requested by the 遺族 (the city allows a household member to)
+    const withNumber = await removedCopy({ options: { includeIndividualNumber: true } });
+    expect(withNumber.status).toBe(201);
+    expect(pdfBytesText((await sys.api('GET', withNumber.json.href, { token: clerk })).buffer)).toContain(number);
+    // 再交付 of a 除票の写し: the same certificate, marked 「再交付」
+    const again = await sys.api('POST', `/api/certificates/${removed.json.certificateId}/reissue`, { token: clerk });
+    expect(again.status).toBe(201);
+    const atext = compact(pdfBytesText((await sys.api('GET', again.json.href, { token: clerk })).buffer));
+    expect(atext).toContain('再交付');
+    expect(atext).toContain('除票の写し');
+    expect(atext).toContain('消除事由死亡');
+    expect(atext).toContain('世帯主');
   });
 
   it('a 世帯主変更 through the API: appended snapshots, the 住民票の写し right after, nothing to the CS', async () => {

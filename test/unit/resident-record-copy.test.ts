@@ -8,9 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_OPTIONS, NO_OPTIONS, certificateInput, samplePerson } from '../support/certificate-fixtures';
 import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
 import { compact, pages, run, text } from '../support/pdf-text';
+import { evaluateCounterCopy } from '../../src/procedures/resident-record-copy/rules';
+import type { ResidentRecordCopyRequest } from '../../src/procedures/resident-record-copy/schema';
 import {
   ATTESTATION_TEXT,
   pagedIssueNumber,
+  REMOVED_RECORD_ATTESTATION_TEXT,
   residentRecordCopyDoc,
   type ResidentRecordCopyInput,
   type ResidentRecordCopyPerson,
@@ -263,5 +266,89 @@ describe('residentRecordCopyDoc', () => {
     expect(pagedIssueNumber('20261123 さくら市 本庁1 プリンタ001 000123', 1, 1)).toBe(
       '20261123 さくら市 本庁1 プリンタ001 000123 1/1',
     );
+  });
+});
+
+describe('除票の写し (domain spec §5.2: 個人票)', () => {
+  const deceased: ResidentRecordCopyPerson = {
+    ...head,
+    individualNumber: '123456789018',
+    removal: { reason: '死亡', date: '2026-11-20' },
+  };
+  const removedInput = (p: ResidentRecordCopyPerson, over: Partial<ResidentRecordCopyInput> = {}) =>
+    certificateInput({ persons: [p], removedRecord: true, ...over });
+
+  it('is titled 除票の写し and prints 消除事由, 事由の生じた年月日 and its own 認証文, no 個人番号 unless requested', async () => {
+    const all = text(await render('removed-death', removedInput(deceased)));
+    expect(all).toContain('除票の写し');
+    expect(all).not.toContain('住民票の写し');
+    expect(all).toContain(compact('消除事由死亡'));
+    expect(all).toContain('令和8年11月20日');
+    expect(all).toContain(REMOVED_RECORD_ATTESTATION_TEXT);
+    expect(all).not.toContain(ATTESTATION_TEXT);
+    expect(all).not.toContain('転出先');
+    expect(all).not.toContain('個人番号');
+    expect(all).not.toContain('123456789018');
+    expect(all).toContain(compact(head.name));
+  });
+
+  it('prints the 転出先 of a 転出 and the 個人番号 when requested', async () => {
+    const movedOut = {
+      ...deceased,
+      removal: { reason: '国内転出', date: '2026-10-01', destination: '大阪府大阪市北区梅田一丁目1番1号' },
+    };
+    const all = text(await render('removed-move-out', removedInput(movedOut, { options: ALL_OPTIONS })));
+    expect(all).toContain(compact('消除事由国内転出'));
+    expect(all).toContain(compact('転出先大阪府大阪市北区梅田一丁目1番1号'));
+    expect(all).toContain('123456789018');
+  });
+});
+
+describe('除票の写し: request rules (evaluateCounterCopy)', () => {
+  const req = (over: Partial<ResidentRecordCopyRequest> = {}): ResidentRecordCopyRequest => ({
+    kind: 'removedRecord',
+    addresseeNumbers: ['1000001'],
+    options: {},
+    requester: { relation: 'householdMember' },
+    identityDocument: { type: 'driversLicence' },
+    ...over,
+  });
+  const facts = (...persons: Array<{ status: string; householdNumber: string; removalReason?: string }>) => ({
+    persons,
+    householdMemberMayRequestIndividualNumber: true,
+  });
+  const dead = { status: 'REMOVED', householdNumber: 'H1', removalReason: '死亡' };
+  const rules = (errors: Array<{ field: string; rule: string }>) => errors.map((e) => `${e.field} ${e.rule}`);
+
+  it('accepts a 除票 person asked by a member of the former household, with the 個人番号 where the city allows it', () => {
+    expect(evaluateCounterCopy(req({ options: { includeIndividualNumber: true } }), facts(dead))).toEqual([]);
+  });
+  it('refuses a current resident, naming the field', () => {
+    const errors = evaluateCounterCopy(req(), facts({ status: 'RESIDENT', householdNumber: 'H1' }));
+    expect(rules(errors)).toEqual(['/addresseeNumbers/0 notRemoved']);
+    expect(errors[0]!.message).toContain('住民票の写しを請求してください');
+  });
+  it('is one person per certificate (個人票)', () => {
+    const errors = evaluateCounterCopy(req({ addresseeNumbers: ['1000001', '1000002'] }), facts(dead, dead));
+    expect(rules(errors)).toEqual(['/addresseeNumbers onePerson']);
+  });
+  it('refuses 本人 for a deceased person, and the 個人番号 for a 代理人 as the copy does', () => {
+    expect(rules(evaluateCounterCopy(req({ requester: { relation: 'self' } }), facts(dead)))).toEqual([
+      '/requester/relation deceased',
+    ]);
+    const proxy = req({
+      requester: { relation: 'proxy', powerOfAttorney: true },
+      options: { includeIndividualNumber: true },
+    });
+    expect(rules(evaluateCounterCopy(proxy, facts(dead)))).toEqual([
+      '/options/includeIndividualNumber notForThirdParty',
+    ]);
+    const movedOut = { ...dead, removalReason: '国内転出' };
+    expect(evaluateCounterCopy(req({ requester: { relation: 'self' } }), facts(movedOut))).toEqual([]);
+  });
+  it('a 住民票の写し still refuses a 除票 person and names the 除票の写し', () => {
+    expect(rules(evaluateCounterCopy(req({ kind: undefined }), facts(dead)))).toEqual([
+      '/addresseeNumbers/0 removedRecord',
+    ]);
   });
 });

@@ -13,12 +13,14 @@ import {
   CertificateType,
   countPages,
   nextIssueNumber,
+  removedRecordCopyDoc,
   residentRecordCopyDoc,
   type IssueResult,
 } from '../../activities/certificates';
 
 export const CounterFailure = {
   REMOVED_RECORD: 'REMOVED_RECORD',
+  NOT_REMOVED: 'NOT_REMOVED',
   NOT_FOUND: 'NOT_FOUND',
   ISSUANCE_BLOCKED: 'ISSUANCE_BLOCKED',
 } as const;
@@ -28,6 +30,9 @@ export const CounterFailure = {
  * rows (仮登録 data is never in them: it is written at 本登録 only, domain.md §4 common rule 1), a fresh 発行番号, the
  * PDF and its 交付履歴 row (with the printed items and who requested), and an audit row per person saying whether
  * the 個人番号 was printed. A 除票 person is refused (a 除票の写し is another certificate).
+ *
+ * With kind 'removedRecord' the same activity issues the 除票の写し (domain spec §5.2): one 除票 person, the copy's items
+ * plus 消除事由, 事由の生じた年月日 and, for a 転出, the 転出先 (確定 if known, else 予定).
  */
 export function residentRecordCopyActivities(deps: ActivityDeps) {
   return {
@@ -42,8 +47,12 @@ export function residentRecordCopyActivities(deps: ActivityDeps) {
         );
         if (persons.length !== input.addresseeNumbers.length)
           throw ApplicationFailure.nonRetryable('person not found', CounterFailure.NOT_FOUND);
-        if (persons.some((p) => p.status === ResidentStatus.REMOVED))
-          throw ApplicationFailure.nonRetryable('removed record', CounterFailure.REMOVED_RECORD);
+        const removedCopy = input.kind === 'removedRecord';
+        if (persons.some((p) => (p.status === ResidentStatus.REMOVED) !== removedCopy))
+          throw ApplicationFailure.nonRetryable(
+            removedCopy ? 'not a removed record' : 'removed record',
+            removedCopy ? CounterFailure.NOT_REMOVED : CounterFailure.REMOVED_RECORD,
+          );
         // 支援措置 / 抑止 (domain.md §8.6): the service refused it already; a block entered in between stops it here
         if ((await issuanceBlocked(em, input.addresseeNumbers, now())).size)
           throw ApplicationFailure.nonRetryable(
@@ -55,8 +64,15 @@ export function residentRecordCopyActivities(deps: ActivityDeps) {
         const issuedAt = now();
         const day = jstDate(issuedAt);
         const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
+        const doc = residentRecordCopyDoc(
+          deps,
+          persons,
+          { issueNumber, issueDate: day },
+          input.options,
+          (a) => reasons[a],
+        );
         const pdf = await deps.certificates.renderResidentRecordCopy(
-          residentRecordCopyDoc(deps, persons, { issueNumber, issueDate: day }, input.options, (a) => reasons[a]),
+          removedCopy ? removedRecordCopyDoc(doc, persons) : doc,
         );
         const printedItems = { ...input.options, counter: true, [`requestedBy_${input.requester}`]: true };
         const pages = countPages(pdf);
@@ -64,7 +80,7 @@ export function residentRecordCopyActivities(deps: ActivityDeps) {
           em.create(CertificateIssuance, {
             certificateId: input.requestId,
             issueNumber,
-            certificateType: CertificateType.RESIDENT_RECORD_COPY,
+            certificateType: removedCopy ? CertificateType.REMOVED_RECORD_COPY : CertificateType.RESIDENT_RECORD_COPY,
             issuedAt,
             place: deps.config.officeName,
             targetAddresseeNumbers: persons.map((p) => p.addresseeNumber),
@@ -83,7 +99,7 @@ export function residentRecordCopyActivities(deps: ActivityDeps) {
             actorRoles,
             terminalId: input.terminalId,
             action: AuditAction.CERTIFICATE,
-            function: 'issue residentRecordCopy (窓口)',
+            function: `issue ${removedCopy ? 'removedRecordCopy' : 'residentRecordCopy'} (窓口)`,
             targetAddresseeNumber: p.addresseeNumber,
             individualNumberAccessed: input.options.includeIndividualNumber,
             detail: { certificateId: input.requestId, issueDate: toWareki(day), requester: input.requester },

@@ -69,16 +69,18 @@ export function copySection(
   state: CopyFormState | undefined,
 ): SafeHtml {
   if (!can.issueCertificate(ctx.staff.roles)) return html``;
-  if (person.status === 'REMOVED')
-    return html`<section class="panel" aria-labelledby="h-copy"><h2 id="h-copy">住民票の写しの交付</h2><p class="muted">この方は除票です。住民票の写しは交付できません（除票の写しは別の証明書です）。</p></section>`;
+  // a 除票 person: the 除票の写し (個人票, this person only; domain spec §5.2)
+  const removed = person.status === 'REMOVED';
+  const title = removed ? '除票の写しの交付' : '住民票の写しの交付';
   const f = state?.values ?? { [`person.${person.addresseeNumber}`]: '1' };
   const e: Errors = state?.errors.byField ?? {};
-  const list = [person, ...members.filter((m) => m.status !== 'REMOVED')];
-  return html`<section class="panel" aria-labelledby="h-copy" id="copy"><h2 id="h-copy">住民票の写しの交付</h2>
+  const list = removed ? [person] : [person, ...members.filter((m) => m.status !== 'REMOVED')];
+  return html`<section class="panel" aria-labelledby="h-copy" id="copy"><h2 id="h-copy">${title}</h2>
+    ${removed ? html`<p class="muted" id="copy-removed">この方は除票です。住民票の写しは交付できません。除票の写し（個人票）を交付します。</p>` : ''}
     ${state ? errorSummary(state.errors.summary, e, '交付していません。') : ''}
-    <form method="post" action="/residents/copy" id="copy-form" novalidate>${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${person.addresseeNumber}">
+    <form method="post" action="/residents/copy" id="copy-form" novalidate>${formGuards(ctx, randomUUID())}<input type="hidden" name="addresseeNumber" value="${person.addresseeNumber}">${removed ? html`<input type="hidden" name="kind" value="removedRecord">` : ''}
     <div class="grid-fields">
-      <fieldset class="radios${e.persons ? ' has-error' : ''}" id="f-persons"><legend>記載する方 <span class="req">（必須）</span></legend>
+      <fieldset class="radios${e.persons ? ' has-error' : ''}" id="f-persons"><legend>記載する方 <span class="req">（必須）</span>${removed ? '（除票の写しは1人ずつ）' : ''}</legend>
         ${list.map((m) => html`<label class="choice"><input type="checkbox" name="person.${m.addresseeNumber}" value="1"${checked(f, `person.${m.addresseeNumber}`) ? html` checked` : ''}> ${m.familyName}　${m.givenName}（${m.relationshipToHead}）</label>`)}
         ${e.persons ? html`<p class="field-error" id="f-persons-e">${e.persons}</p>` : ''}</fieldset>
       <fieldset class="radios"><legend>記載する項目（請求のない項目は省略）</legend>
@@ -101,13 +103,14 @@ export function copySection(
       ${checkboxField({ name: 'powerOfAttorney', label: '委任状を確認した（代理人の場合）', checked: checked(f, 'powerOfAttorney') }, e)}
       ${selectField({ name: 'identityDocument', label: '請求者の本人確認書類', value: f.identityDocument, options: IDENTITY_DOCUMENTS, required: true, empty: '選択してください' }, e)}
     </div>
-    <p class="help">決裁前の届出（仮登録）の内容は記載されません。交付すると交付履歴に記録され、PDF が開きます。</p>
-    <button type="submit" class="btn-primary">住民票の写しを交付</button></form></section>`;
+    <p class="help">${removed ? '消除事由・事由の生じた年月日（転出の場合は転出先）を記載します。死亡による除票は本人として請求できません。' : '決裁前の届出（仮登録）の内容は記載されません。'}交付すると交付履歴に記録され、PDF が開きます。</p>
+    <button type="submit" class="btn-primary">${removed ? '除票の写しを交付' : '住民票の写しを交付'}</button></form></section>`;
 }
 
 export function copyBody(f: FormValues): unknown {
   const options = Object.fromEntries(OPTIONS.filter(([k]) => checked(f, k)).map(([k]) => [k, true]));
   return {
+    ...(f.kind === 'removedRecord' ? { kind: 'removedRecord' } : {}),
     addresseeNumbers: Object.keys(f)
       .filter((k) => /^person\.\d{7}$/.test(k) && checked(f, k))
       .map((k) => k.slice('person.'.length)),
@@ -202,6 +205,7 @@ export function installCounterCopyRoutes(
     const printed = cert.printedItems as Record<string, boolean>; // MikroORM 7 types a JSON field picked by `fields` as Loaded<unknown>
     const items = OPTIONS.filter(([k]) => printed[k]).map(([, l]) => l.replace(/（.*）$/, ''));
     const href = `/api/certificates/${cert.certificateId}/pdf`;
+    const what = certificateTypeLabel[cert.certificateType] ?? '住民票の写し';
     const body = html`<section class="panel issued" aria-labelledby="h-issued"><h2 id="h-issued">${certificateTypeLabel[cert.certificateType] ?? cert.certificateType}${printed.reissue ? '（再交付）' : ''}</h2><dl class="facts">
       <dt>発行番号</dt><dd class="mono" id="issue-number">${cert.issueNumber}</dd><dt>発行日時</dt><dd>${timeEl(cert.issuedAt)}</dd><dt>枚数</dt><dd>${cert.pages}枚</dd>
       <dt>記載した方</dt><dd>${persons.map((p) => `${p.familyName}　${p.givenName}`).join('、')}</dd><dt>請求により記載した項目</dt><dd>${items.length ? items.join('、') : 'なし（省略）'}</dd></dl>
@@ -209,10 +213,10 @@ export function installCounterCopyRoutes(
       <p><a class="btn-primary btn-link-big" id="open-pdf" href="${href}" target="_blank" rel="noopener">PDF を開く（印刷）</a>　<a href="${href}" download="${cert.certificateId}.pdf">ダウンロード</a></p>
       <form method="post" action="/certificates/${cert.certificateId}/reissue" id="reissue-form" class="inline" data-confirm="再交付します（新しい発行番号で「再交付」と記載されます）。よろしいですか？">${formGuards(ctx, randomUUID())}<input type="hidden" name="return" value="/certificates/${cert.certificateId}/issued"><button type="submit" class="btn-small">再交付</button> <span class="help">（汚損・紛失などで同じ内容をもう一度交付するとき）</span></form></section>
       <h2 class="pdf-caption">プレビュー <span class="help">（表示されない端末では「PDF を開く」から印刷してください）</span></h2>
-      <iframe class="pdf-view" src="${href}" title="住民票の写し（PDF）"></iframe>`;
+      <iframe class="pdf-view" src="${href}" title="${what}（PDF）"></iframe>`;
     res.type('html').send(
       page({
-        title: '住民票の写しを交付しました',
+        title: `${what}を交付しました`,
         ctx,
         body,
         municipalityName: deps.municipalityName,

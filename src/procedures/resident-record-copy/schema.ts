@@ -8,8 +8,11 @@ import { IdentityDocumentInputSchema, type IdentityDocumentInput } from '../../d
  * third party (law: 住基法第12条第5項).
  */
 export type CopyRequester = 'self' | 'householdMember' | 'proxy';
+/** 'removedRecord': a 除票の写し (one 除票 person, 個人票; domain spec §5.2); default: a 住民票の写し. */
+export type CopyKind = 'residentRecord' | 'removedRecord';
 
 export interface ResidentRecordCopyRequest {
+  kind?: CopyKind;
   addresseeNumbers: string[];
   options: {
     includeHouseholdHead?: boolean;
@@ -28,6 +31,7 @@ export const ResidentRecordCopyRequestSchema: JSONSchemaType<ResidentRecordCopyR
   additionalProperties: false,
   required: ['addresseeNumbers', 'options', 'requester', 'identityDocument'],
   properties: {
+    kind: { type: 'string', enum: ['residentRecord', 'removedRecord'], nullable: true },
     addresseeNumbers: {
       type: 'array',
       minItems: 1,
@@ -68,6 +72,8 @@ export type CopyOptions = {
 export interface CounterCopyInput {
   /** The form's request ID (a UUID): becomes the certificate ID, so a retried activity or a double submit issues one copy. */
   requestId: string;
+  /** Absent in workflows started before the 除票の写し existed: a 住民票の写し. */
+  kind?: CopyKind;
   addresseeNumbers: string[];
   options: CopyOptions;
   requester: CopyRequester;

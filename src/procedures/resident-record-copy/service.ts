@@ -77,6 +77,7 @@ export async function issueCounterCopy(
   const id = requestId && UUID.test(requestId.toLowerCase()) ? requestId.toLowerCase() : randomUUID();
   const input: CounterCopyInput = {
     requestId: id,
+    ...(req.kind === 'removedRecord' ? { kind: 'removedRecord' as const } : {}),
     addresseeNumbers: req.addresseeNumbers,
     requester: req.requester.relation,
     operatorId: staff.userId,
