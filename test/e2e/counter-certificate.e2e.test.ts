@@ -86,7 +86,7 @@ describe('e2e: 住民票の写し issued at the counter', () => {
     const firstId = new URL(page.url()).pathname.split('/')[2]!;
     const firstNumber = (await page.locator('#issue-number').innerText()).trim();
     await Promise.all([
-      page.waitForURL((u) => !u.pathname.includes(firstId), { timeout: 30_000 }),
+      page.waitForURL((u) => !u.pathname.includes(firstId), { timeout: 60_000 }),
       page.click('#reissue-form button[type="submit"]'),
     ]);
     expect(new URL(page.url()).pathname).toMatch(/^\/certificates\/[0-9a-f-]{36}\/issued$/);
