@@ -46,6 +46,21 @@ export const HouseholdPlacementSchema = {
   ],
 } as const;
 
+/** Who filed the notification at the counter (本人, 同一世帯の方, 代理人 with a 委任状). */
+export interface NotifierInput {
+  kind: 'self' | 'householdMember' | 'proxy';
+  powerOfAttorney?: boolean;
+}
+export const NotifierInputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  properties: {
+    kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
+    powerOfAttorney: { type: 'boolean', nullable: true },
+  },
+} as const;
+
 export interface IdentityDocumentInput {
   type: 'myNumberCard' | 'driversLicence' | 'passport' | 'residenceCard' | 'other';
   checkedBy?: string;

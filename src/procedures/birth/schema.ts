@@ -8,6 +8,8 @@ import {
   type AddressInput,
   type CertificateRequestInput,
   type IdentityDocumentInput,
+  NotifierInput,
+  NotifierInputSchema,
 } from '../../domain/application-parts';
 
 /**
@@ -37,7 +39,7 @@ export interface BirthApplication {
   child: BirthChild;
   household: BirthHousehold;
   notificationDate?: string; // 届出日; defaults to today (JST)
-  notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
+  notifier: NotifierInput;
   identityDocument: IdentityDocumentInput;
   certificateRequest?: CertificateRequestInput;
 }
@@ -91,15 +93,7 @@ export const BirthApplicationSchema: JSONSchemaType<BirthApplication> = {
     child: childSchema,
     household: householdSchema as unknown as JSONSchemaType<BirthHousehold>,
     notificationDate: { ...isoDateSchema, nullable: true },
-    notifier: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: {
-        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
-        powerOfAttorney: { type: 'boolean', nullable: true },
-      },
-    },
+    notifier: NotifierInputSchema,
     identityDocument: IdentityDocumentInputSchema,
     certificateRequest: CertificateRequestInputSchema,
   },

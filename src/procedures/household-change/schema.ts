@@ -6,6 +6,8 @@ import {
   text,
   type CertificateRequestInput,
   type IdentityDocumentInput,
+  NotifierInput,
+  NotifierInputSchema,
 } from '../../domain/application-parts';
 import { ChangeReason } from '../../domain/change-reason';
 
@@ -56,7 +58,7 @@ export interface HouseholdChangeApplication {
   /** 異動日: today or earlier. */
   changeDate: string;
   notificationDate?: string; // 届出日; defaults to today (JST)
-  notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
+  notifier: NotifierInput;
   identityDocument: IdentityDocumentInput;
   certificateRequest?: CertificateRequestInput;
 }
@@ -87,15 +89,7 @@ export const HouseholdChangeApplicationSchema: JSONSchemaType<HouseholdChangeApp
     },
     changeDate: isoDateSchema,
     notificationDate: { ...isoDateSchema, nullable: true },
-    notifier: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: {
-        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
-        powerOfAttorney: { type: 'boolean', nullable: true },
-      },
-    },
+    notifier: NotifierInputSchema,
     identityDocument: IdentityDocumentInputSchema,
     certificateRequest: CertificateRequestInputSchema,
   },

@@ -11,6 +11,8 @@ import {
   type CertificateRequestInput,
   type HouseholdPlacement,
   type IdentityDocumentInput,
+  NotifierInput,
+  NotifierInputSchema,
 } from '../../domain/application-parts';
 import { ForeignResidentCategory } from '../../domain/registry-values';
 
@@ -73,7 +75,7 @@ export interface MoveInApplication {
   previousMunicipalityCode?: string; // 前住所地 (receives the 転入通知); absent when moving in from abroad
   fromAbroad?: boolean;
   household: HouseholdPlacement;
-  notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
+  notifier: NotifierInput;
   identityDocument: IdentityDocumentInput;
   moveOutCertificate?: { issuingMunicipalityCode: string; issueDate?: string };
   certificateRequest?: CertificateRequestInput;
@@ -129,15 +131,7 @@ export const MoveInApplicationSchema: JSONSchemaType<MoveInApplication> = {
     previousMunicipalityCode: { type: 'string', format: 'municipality-code', nullable: true },
     fromAbroad: { type: 'boolean', nullable: true },
     household: HouseholdPlacementSchema as unknown as JSONSchemaType<MoveInApplication['household']>,
-    notifier: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: {
-        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
-        powerOfAttorney: { type: 'boolean', nullable: true },
-      },
-    },
+    notifier: NotifierInputSchema,
     identityDocument: IdentityDocumentInputSchema,
     moveOutCertificate: {
       type: 'object',

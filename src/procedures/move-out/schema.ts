@@ -1,5 +1,11 @@
 import type { JSONSchemaType } from 'ajv';
-import { IdentityDocumentInputSchema, text, type IdentityDocumentInput } from '../../domain/application-parts';
+import {
+  IdentityDocumentInputSchema,
+  text,
+  type IdentityDocumentInput,
+  NotifierInput,
+  NotifierInputSchema,
+} from '../../domain/application-parts';
 
 /**
  * 転出届 at the counter (domain.md §4.3). Movers are named by 宛名番号 (picked by the clerk from a search) and
@@ -21,7 +27,7 @@ export interface MoveOutApplication {
   notificationDate?: string; // 届出日, default today (JST)
   path: 'paper' | 'special'; // special = 特例転入を利用した転出 (card holder, domestic)
   cardHolderPresent?: boolean; // the mover or the 世帯主 presents a 個人番号カード
-  notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
+  notifier: NotifierInput;
   identityDocument: IdentityDocumentInput;
   /**
    * 世帯主変更 when the 世帯主 moves out and two or more members stay (domain.md §3.2; standard spec 4.0.4): the clerk
@@ -94,15 +100,7 @@ export const MoveOutApplicationSchema: JSONSchemaType<MoveOutApplication> = {
     notificationDate: { type: 'string', format: 'iso-date', nullable: true },
     path: { type: 'string', enum: ['paper', 'special'] },
     cardHolderPresent: { type: 'boolean', nullable: true },
-    notifier: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: {
-        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
-        powerOfAttorney: { type: 'boolean', nullable: true },
-      },
-    },
+    notifier: NotifierInputSchema,
     identityDocument: IdentityDocumentInputSchema,
     householdHeadChange: { ...HouseholdHeadChoiceSchema, nullable: true },
   },

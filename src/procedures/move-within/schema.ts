@@ -7,6 +7,8 @@ import {
   type AddressInput,
   type CertificateRequestInput,
   type IdentityDocumentInput,
+  NotifierInput,
+  NotifierInputSchema,
 } from '../../domain/application-parts';
 import { HouseholdHeadChoiceSchema, type HouseholdHeadChange, type HouseholdHeadChoice } from '../move-out/schema';
 
@@ -48,7 +50,7 @@ export interface MoveWithinApplication {
    * (domain spec §3.2); recorded as its own 異動 (世帯主変更). Without it such a 転居 is refused.
    */
   remainingHouseholdHead?: HouseholdHeadChoice;
-  notifier: { kind: 'self' | 'householdMember' | 'proxy'; powerOfAttorney?: boolean };
+  notifier: NotifierInput;
   identityDocument: IdentityDocumentInput;
   certificateRequest?: CertificateRequestInput;
 }
@@ -93,15 +95,7 @@ export const MoveWithinApplicationSchema: JSONSchemaType<MoveWithinApplication> 
       },
     },
     remainingHouseholdHead: { ...HouseholdHeadChoiceSchema, nullable: true },
-    notifier: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: {
-        kind: { type: 'string', enum: ['self', 'householdMember', 'proxy'] },
-        powerOfAttorney: { type: 'boolean', nullable: true },
-      },
-    },
+    notifier: NotifierInputSchema,
     identityDocument: IdentityDocumentInputSchema,
     certificateRequest: CertificateRequestInputSchema,
   },
