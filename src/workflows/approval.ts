@@ -23,6 +23,8 @@ export const resubmitUpdate = defineUpdate<void, [{ actor: Actor } & ReasonRef]>
  */
 export function installApprovalHandlers(p: { status: CaseStatusTracker; view: () => WorkView; log: StepLog }) {
   let decision: Decision | undefined;
+  /** A human step (review confirmed, contact requested, 差戻し, 再提出) moved the case on. */
+  let stepTaken = false;
   const check = (action: WorkAction, actor: Actor) => {
     if (decision) throw rejection(UpdateRejection.NOT_AWAITING_APPROVAL, 'この案件は既に決裁されています');
     const r = checkAction(action, p.view(), actor);
@@ -45,6 +47,7 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
   setHandler(
     confirmReviewUpdate,
     async ({ actor, ...reason }) => {
+      stepTaken = true;
       p.status.setMaker(actor.userId);
       await p.status.set(CaseStatus.AWAITING_APPROVAL);
       await logAction(p.log, CaseAction.CONFIRM_REVIEW, actor, reason);
@@ -54,6 +57,7 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
   setHandler(
     requestContactUpdate,
     async ({ actor, ...reason }) => {
+      stepTaken = true;
       await p.status.set(CaseStatus.CONTACT_REQUESTED, { assignTo: actor.userId });
       await logAction(p.log, CaseAction.REQUEST_CONTACT, actor, reason);
     },
@@ -67,6 +71,7 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
   setHandler(
     requestChangesUpdate,
     async ({ actor, ...reason }) => {
+      stepTaken = true;
       await p.status.set(CaseStatus.RETURNED, { assignTo: p.status.makerId });
       await logAction(p.log, CaseAction.REQUEST_CHANGES, actor, reason);
     },
@@ -85,5 +90,5 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
     },
     { validator: ({ actor }) => check(WorkAction.RESUBMIT, actor) },
   );
-  return { decision: () => decision };
+  return { decision: () => decision, stepTaken: () => stepTaken };
 }

@@ -6,6 +6,7 @@ import {
   condition,
   defineQuery,
   isCancellation,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
 import type { WorkView } from '../domain/case-actions';
@@ -20,6 +21,8 @@ import { caseStatusTracker } from './status';
 import { installWorkHandlers, retryControl } from './work';
 
 export const caseStateQuery = defineQuery<CaseState>('caseState');
+/** Patch: a human step that arrived before the first wait for 決裁 is kept (see `awaitDecision`). */
+export const EARLY_STEP_KEPT = 'early-step-kept';
 
 /** What every case workflow's input carries besides its own fields. */
 export interface CaseWorkflowInputBase {
@@ -112,7 +115,10 @@ export function caseWorkflow(p: CaseFrameOptions) {
      */
     async awaitDecision(opts: { sla?: Duration; initial?: string } = {}): Promise<Decision> {
       const sla = opts.sla ?? timings.approvalSla;
-      await status.set(opts.initial ?? CaseStatus.AWAITING_APPROVAL, {
+      // a human step delivered with the workflow's first task (the workers were behind the intake, e.g. a review
+      // confirmed at once) has already moved the case on: keep it rather than going back to the first step
+      const keep = approval.stepTaken() && patched(EARLY_STEP_KEPT);
+      await status.set(keep ? status.status : (opts.initial ?? CaseStatus.AWAITING_APPROVAL), {
         dueAt: new Date(Date.now() + msToNumber(sla)).toISOString(),
       });
       if (!(await condition(() => approval.decision() !== undefined, sla))) {

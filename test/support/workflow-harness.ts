@@ -31,6 +31,11 @@ export interface WorkflowHarness {
    * would fire), so a test lets the worker go idle first.
    */
   idle(quietMs?: number): Promise<void>;
+  /**
+   * Another worker of the same code on `taskQueue`: a case started there waits for it, so a test can deliver an update
+   * in the same workflow task as the start (as when the workers are behind).
+   */
+  startWorkerOn(taskQueue: string): Promise<{ stop(): Promise<void> }>;
   close(): Promise<void>;
 }
 
@@ -72,11 +77,10 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
       },
     },
   });
-  let worker: Worker;
-  try {
-    worker = await Worker.create({
+  const createWorker = (taskQueue: string) =>
+    Worker.create({
       connection: env.nativeConnection,
-      taskQueue: config.taskQueue,
+      taskQueue,
       // one bundle per test run (test/support/bundle-global-setup.ts); a file run on its own bundles here
       ...(inject('workflowBundle')
         ? { workflowBundle: { codePath: inject('workflowBundle') } }
@@ -88,6 +92,9 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
         workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules,
       },
     });
+  let worker: Worker;
+  try {
+    worker = await createWorker(config.taskQueue);
   } catch (e) {
     await orm.close(true);
     await env.teardown(); // never leave a test server behind
@@ -103,6 +110,16 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
     cards,
     portal,
     api: { orm, pii, temporal: env.client, config },
+    async startWorkerOn(taskQueue) {
+      const late = await createWorker(taskQueue);
+      const running = late.run();
+      return {
+        async stop() {
+          late.shutdown();
+          await running;
+        },
+      };
+    },
     async idle(quietMs = 150) {
       while (running > 0 || Date.now() - lastActive < quietMs) await new Promise((r) => setTimeout(r, 25));
     },

@@ -46,14 +46,15 @@ const refusal = async (p: Promise<unknown>) =>
     )) as { cause?: { type?: string } } | undefined
   )?.cause?.type ?? 'ACCEPTED';
 
-async function submit(members: Resident[], over = {}) {
+async function submit(members: Resident[], over = {}, taskQueue = h.config.taskQueue) {
   const applicationId = `MP-TEST-${randomBytes(4).toString('hex')}`;
   const envelope = await buildEnvelope(PortalScenario.VALID, applicationId, onlineContent(members, over), {
     ca,
     now: new Date(),
     revokedSerial: () => ca.revokedSerial,
   });
-  const r = await intakeOnlineMoveOut({ ...h.api, portalTrust: () => ca.trust }, envelope);
+  const api = { ...h.api, config: { ...h.config, taskQueue } };
+  const r = await intakeOnlineMoveOut({ ...api, portalTrust: () => ca.trust }, envelope);
   return { ...r, applicationId, handle: h.env.client.workflow.getHandle(onlineMoveOutWorkflowId(applicationId)) };
 }
 
@@ -106,6 +107,24 @@ describe('online 転出 (time-skipping)', () => {
         CaseAction.PORTAL_NOTIFIED,
       ]),
     );
+  });
+
+  it('a review confirmed before the workflow first ran (workers behind) stays confirmed: the 決裁 is accepted', async () => {
+    const members = await demoHousehold(h.orm, 0, 1);
+    const queue = `behind-${randomBytes(4).toString('hex')}`;
+    const c = await submit(members, {}, queue); // no worker polls this queue yet: the case row exists, the workflow waits
+    await statusIs(c.caseId, CaseStatus.AWAITING_REVIEW);
+    const confirmed = c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK, reason: '確認済み' }] });
+    await new Promise((r) => setTimeout(r, 1000)); // the update waits at the server, delivered with the first task
+    const worker = await h.startWorkerOn(queue);
+    try {
+      await confirmed;
+      expect((await c.handle.query(caseStateQuery)).status).toBe(CaseStatus.AWAITING_APPROVAL);
+      await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+      await statusIs(c.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it("a rejection is sent to the portal with the clerk's reason; nothing is written", async () => {
