@@ -58,7 +58,7 @@ const call = async (url: string, path: string, body?: unknown, key?: string) => 
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 };
-const send = (url: string, path: string, body: { idempotencyKey: string }) =>
+const send = (url: string, path: string, body: { idempotencyKey: string; [k: string]: unknown }) =>
   call(url, path, body, body.idempotencyKey);
 
 describe('simulators keep their state on disk across a SIGKILL', () => {
