@@ -1,4 +1,4 @@
-/** Production worker entry (one of N stateless replicas): `tsx src/worker/main.ts`. Configuration from env. */
+/** Production worker entry (one of N stateless replicas): `node dist/src/worker/main.js`. Configuration from env. */
 import { loadConfig } from '../config';
 import { createCertificateRenderer } from '../activities/certificate-renderer';
 import { attachPiiCipher } from '../db/encrypted-columns';
@@ -8,6 +8,7 @@ import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
 import { createRegistryWorker } from './create-worker';
+import { startWorkerHeartbeat } from './heartbeat';
 
 async function main() {
   const config = loadConfig();
@@ -31,7 +32,9 @@ async function main() {
       config,
     },
   });
+  const stopHeartbeat = startWorkerHeartbeat(worker); // the image's HEALTHCHECK (scripts/healthcheck.ts)
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
+  stopHeartbeat();
   await orm.close(true);
 }
 
