@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dropDatabase } from '../support/demo-town-template';
@@ -100,4 +101,75 @@ describe('the compiled build (npm run build → node dist/...)', () => {
     })();
     expect(down).toMatch(/^failed: api .*: no answer/);
   });
+
+  /**
+   * Issue 16 item 6: `npm run release` makes the artifact from this build; scripts/install-offline.sh installs it
+   * inside a network namespace of its own (`unshare -n`: not even the loopback of this machine is reachable), and the
+   * installed copy — its own Node.js, production node_modules and dist/ — runs the system: a 転入 completes.
+   */
+  it('closed-network install: npm run release, install-offline.sh with the network cut, the installed copy runs a 転入', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'juki-release-test-'));
+    try {
+      const out = execFileSync(
+        'bash',
+        [join(ROOT, 'scripts', 'release.sh'), '--no-build', '--out', join(work, 'out')],
+        {
+          cwd: ROOT,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      const rel = out.trim().split('\n').pop()!;
+      const sums = readFileSync(join(rel, 'SHA256SUMS'), 'utf8');
+      for (const f of [
+        './app/dist/workflow-bundle.js',
+        './app/dist/templates/fonts/ipaexm.ttf',
+        './install-offline.sh',
+      ])
+        expect(sums).toContain(`  ${f}\n`);
+      expect(sums).toMatch(/ \.\/cache\/node-24\.[^/]+\/bin\/node\n/);
+      expect(sums).toMatch(/ \.\/cache\/temporal-cli-[^/]+\/temporal\n/);
+      expect(sums).toMatch(/ \.\/cache\/temporal-test-server-[^/]+\/lib\//);
+      for (const dev of ['tsx', 'typescript', 'vitest'])
+        expect(existsSync(join(rel, 'app', 'node_modules', dev))).toBe(false);
+
+      const target = join(work, 'installed');
+      const cache = join(work, 'cache');
+      const temporalPort = inject('temporalAddress').split(':').pop();
+      const offline = (script: string) =>
+        execFileSync('unshare', ['-n', 'bash', '-c', script], {
+          encoding: 'utf8',
+          env: { PATH: '/usr/bin:/bin', HOME: work, JUKI_CACHE: cache },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+      // inside the namespace the machine's own servers are out of reach: the network is really cut
+      expect(offline(`(exec 3<>/dev/tcp/127.0.0.1/${temporalPort}) 2>/dev/null && echo reachable || echo cut`)).toBe(
+        'cut\n',
+      );
+      offline(`bash ${rel}/install-offline.sh ${target}`);
+      // the project's scripts find the installed tools without downloading anything
+      expect(offline(`bash ${ROOT}/scripts/ensure-temporal.sh 2>/dev/null`).trim()).toBe(
+        join(cache, 'temporal-cli-1.5.1', 'temporal'),
+      );
+      expect(offline(`bash ${ROOT}/scripts/ensure-test-server.sh 2>/dev/null`).trim()).toContain(cache);
+
+      const node = readFileSync(join(target, 'env.sh'), 'utf8').match(/PATH="([^:]+):/)![1]! + '/node';
+      expect(node.startsWith(cache)).toBe(true);
+      const databaseUrl = freshMariaDbUrl();
+      databases.push(dbName(databaseUrl));
+      const sys = await startBuiltSystem({
+        root: target,
+        node,
+        temporalAddress: inject('temporalAddress'),
+        databaseUrl,
+      });
+      systems.push(sys);
+      const { done, pdf, app } = await moveInThroughBuiltApi(sys.apiUrl);
+      expect(done.status).toBe('COMPLETED');
+      expect(pdfBytesText(pdf)).toContain(`${app.movers[0].familyName}${app.movers[0].givenName}`);
+      await sys.close();
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
