@@ -23,7 +23,7 @@ async function main() {
     console.log(`one-time password (shown once; to be changed at the first login): ${r.initialPassword}`);
     if (config.staffAuth.secondFactor === 'webauthn')
       console.log(
-        `next: npx tsx scripts/staff-auth-enrolment-code.ts ${userId} ${terminalId}  (enrol the terminal's authenticator)`,
+        `next: node dist/scripts/staff-auth-enrolment-code.js ${userId} ${terminalId}  (enrol the terminal's authenticator; in a checkout: npx tsx scripts/staff-auth-enrolment-code.ts)`,
       );
   } finally {
     await orm.close(true);

@@ -1,4 +1,4 @@
-/** Production API entry (behind a load balancer): `tsx src/api/main.ts`. Configuration from env. */
+/** Production API entry (behind a load balancer): `node dist/src/api/main.js`. Configuration from env. */
 import { loadConfig } from '../config';
 import { attachPiiCipher } from '../db/encrypted-columns';
 import { openRegistryDb } from '../db/orm';

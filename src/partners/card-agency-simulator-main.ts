@@ -1,5 +1,5 @@
 /**
- * Runs the J-LIS card management simulator as a process: `tsx src/partners/card-agency-simulator-main.ts`.
+ * Runs the J-LIS card management simulator as a process: `node dist/src/partners/card-agency-simulator-main.js` (dev: `tsx src/partners/card-agency-simulator-main.ts`).
  *   JLIS_TOKEN                      bearer token the simulator accepts (required)
  *   JLIS_SIM_PORT                   port (default 7402; 0 = a free port)
  *   JLIS_SIM_HOST                   interface (default 127.0.0.1)

@@ -1,5 +1,5 @@
 /**
- * Runs the CS simulator as a process: `tsx src/partners/cs-simulator-main.ts`.
+ * Runs the CS simulator as a process: `node dist/src/partners/cs-simulator-main.js` (dev: `tsx src/partners/cs-simulator-main.ts`).
  *   CS_TOKEN               bearer token the simulator accepts (required)
  *   CS_SIM_PORT            port (default 7401; 0 = a free port)
  *   CS_SIM_HOST            interface (default 127.0.0.1)

@@ -1,5 +1,5 @@
 /**
- * Runs the マイナポータル simulator as a process: `tsx src/partners/portal-simulator-main.ts`.
+ * Runs the マイナポータル simulator as a process: `node dist/src/partners/portal-simulator-main.js` (dev: `tsx src/partners/portal-simulator-main.ts`).
  *   PORTAL_TOKEN                     bearer token the simulator accepts (required)
  *   PORTAL_SIM_PORT                  port (default 7403; 0 = a free port)
  *   PORTAL_SIM_HOST                  interface (default 127.0.0.1)

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { sharedActivities, type ActivityDeps } from '../activities';
@@ -34,13 +35,27 @@ export const WORKFLOW_BUNDLE_OPTIONS = {
 /** The workflow code to bundle: the shared workflows and every procedure's (src/worker/workflow-entry.ts). */
 export const workflowsPath = (table: ProcedureTable = PROCEDURES): string => workflowEntry(table.workflowFiles);
 
+/**
+ * The workflow bundle `npm run build` prebuilt beside the compiled code (dist/workflow-bundle.js, from
+ * scripts/build-workflow-bundle.ts) — only when this module itself runs compiled (`node dist/...`): under tsx the
+ * worker bundles the sources it runs, so a stale dist/ never stands in for them.
+ */
+export function prebuiltWorkflowBundle(): string | undefined {
+  if (!__filename.endsWith('.js')) return undefined;
+  const file = join(__dirname, '..', '..', 'workflow-bundle.js');
+  return existsSync(file) ? file : undefined;
+}
+
 export interface RegistryWorkerOptions {
   config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'keys' | 'temporalTls'>;
   deps: WorkerActivityDeps;
   connection?: NativeConnection;
   /** The procedure table (default: src/procedures/index.ts). */
   procedures?: ProcedureTable;
-  /** Pre-bundled workflow code (tests and benchmarks bundle once); default: bundle the table's workflows at start. */
+  /**
+   * Pre-bundled workflow code (tests and benchmarks bundle once); default: the build's dist/workflow-bundle.js when
+   * running compiled, else bundle the table's workflows at start.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -50,11 +65,13 @@ export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise
     opts.connection ??
     (await NativeConnection.connect({ address: opts.config.temporalAddress, ...temporalTlsOf(opts.config) }));
   const table = opts.procedures ?? PROCEDURES;
+  const prebuilt = opts.procedures ? undefined : prebuiltWorkflowBundle();
+  const workflowBundle = opts.workflowBundle ?? (prebuilt ? { codePath: prebuilt } : undefined);
   return Worker.create({
     connection,
     namespace: opts.config.temporalNamespace,
     taskQueue: opts.config.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath(table) }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: workflowsPath(table) }),
     activities: createActivities(opts.deps, table),
     interceptors: {
       activity: [failureRecorder(opts.deps.orm)],

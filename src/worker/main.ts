@@ -1,6 +1,7 @@
 /**
- * Production worker entry (one of N stateless replicas): `tsx src/worker/main.ts`. Configuration from env;
- * WORKFLOW_BUNDLE = the path of a prebuilt workflow bundle (tests: the run's one bundle), else it bundles at start.
+ * Production worker entry (one of N stateless replicas): `node dist/src/worker/main.js` (development: tsx on the
+ * sources). Configuration from env; WORKFLOW_BUNDLE = the path of a prebuilt workflow bundle (tests: the run's one
+ * bundle); compiled, it loads dist's prebuilt bundle; else it bundles at start.
  */
 import { loadConfig } from '../config';
 import { createCertificateRenderer } from '../activities/certificate-renderer';
@@ -11,6 +12,7 @@ import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
 import { createRegistryWorker } from './create-worker';
+import { startWorkerHeartbeat } from './heartbeat';
 
 async function main() {
   const config = loadConfig();
@@ -35,11 +37,13 @@ async function main() {
     },
     ...(process.env.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE } } : {}),
   });
+  const stopHeartbeat = startWorkerHeartbeat(worker); // the image's HEALTHCHECK (scripts/healthcheck.ts)
   const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 20));
   // scripts/lib/app-processes.ts waits for this line (WORKER_READY_LINE)
   if (worker.getState() === 'RUNNING') console.log(`worker running: task queue ${config.taskQueue}`);
   await running;
+  stopHeartbeat();
   await orm.close(true);
 }
 

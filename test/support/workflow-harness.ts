@@ -36,6 +36,11 @@ export interface WorkflowHarness {
    * in the same workflow task as the start (as when the workers are behind).
    */
   startWorkerOn(taskQueue: string): Promise<{ stop(): Promise<void> }>;
+  /**
+   * Stops the worker (as a deploy does: in-flight tasks finish) and starts another on the same task queue and
+   * activities with the given workflow bundle (default: the run's bundle of the current code) — an upgrade.
+   */
+  replaceWorker(workflowBundle?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,7 +49,18 @@ export interface WorkflowHarness {
  * With RECORD_HISTORIES set, `close()` saves the history of every workflow the test started once the worker has
  * stopped (test/support/history-recorder.ts; the test server cannot list executions, so the client tracks them).
  */
-export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): Promise<WorkflowHarness> {
+export async function startWorkflowHarness(
+  overrides: Partial<AppConfig> = {},
+  opts: {
+    workflowBundle?: string;
+    /**
+     * Without a workflow cache (no sticky task queue). The time-skipping server never moves a task off a stopped
+     * worker's sticky queue (the real server does after the sticky schedule-to-start timeout), so a worker that is
+     * replaced mid-test (`replaceWorker`) runs without one.
+     */
+    noWorkflowCache?: boolean;
+  } = {},
+): Promise<WorkflowHarness> {
   const recorder = recordingDir() ? new HistoryRecorder('workflow') : undefined;
   const config = testConfig(overrides);
   // the API's client: payloads encrypted, failures encoded, the actor of every update signed (src/temporal/client.ts)
@@ -77,16 +93,24 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
       },
     },
   });
-  const createWorker = (taskQueue: string) =>
+  const activities = createActivities({
+    orm,
+    pii,
+    cs,
+    cards,
+    portal,
+    certificates: createCertificateRenderer(),
+    config,
+  });
+  const createWorker = (taskQueue: string, bundle = inject('workflowBundle')) =>
     Worker.create({
+      ...(opts.noWorkflowCache ? { maxCachedWorkflows: 0 } : {}),
       connection: env.nativeConnection,
       taskQueue,
       // one bundle per test run (test/support/bundle-global-setup.ts); a file run on its own bundles here
-      ...(inject('workflowBundle')
-        ? { workflowBundle: { codePath: inject('workflowBundle') } }
-        : { workflowsPath: workflowsPath() }),
+      ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: workflowsPath() }),
       dataConverter: workerDataConverterFor(config),
-      activities: createActivities({ orm, pii, cs, cards, portal, certificates: createCertificateRenderer(), config }),
+      activities,
       interceptors: {
         activity: [failureRecorder(orm), activityCounter],
         workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules,
@@ -94,13 +118,13 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
     });
   let worker: Worker;
   try {
-    worker = await createWorker(config.taskQueue);
+    worker = await createWorker(config.taskQueue, opts.workflowBundle);
   } catch (e) {
     await orm.close(true);
     await env.teardown(); // never leave a test server behind
     throw e;
   }
-  const run = worker.run();
+  let run = worker.run();
   return {
     env,
     orm,
@@ -122,6 +146,12 @@ export async function startWorkflowHarness(overrides: Partial<AppConfig> = {}): 
     },
     async idle(quietMs = 150) {
       while (running > 0 || Date.now() - lastActive < quietMs) await new Promise((r) => setTimeout(r, 25));
+    },
+    async replaceWorker(workflowBundle) {
+      worker.shutdown();
+      await run;
+      worker = await createWorker(config.taskQueue, workflowBundle);
+      run = worker.run();
     },
     async close() {
       worker.shutdown();

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createCsInbound } from '../../src/api/cs-inbound-router';
+import { CaseStatus } from '../../src/domain/case-status';
+import { addDays } from '../../src/domain/dates';
+import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
+import { CaseRecord, CertificateIssuance, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
+import { intakeMoveIn } from '../../src/procedures/move-in/intake';
+import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
+import { heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
+import { approveUpdate } from '../../src/workflows/approval';
+import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
+import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
+import { certificateInfoFrom } from '../support/move-fixtures';
+import { releaseWorkflowBundle } from '../support/release-bundle';
+import { eventually } from '../support/system-harness-utils';
+import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
+import { workflowBundleOnce } from '../support/workflow-bundle';
+
+/**
+ * The release that was deployed before issue 14: the code the replay generation 2026-12-07-before-march-counter was
+ * recorded from. Issue 14 then changed the workflows, among them the 住民票の写し issued right after the registry
+ * commit (patch `copy-before-delivery`, src/workflows/certificate-at-commit.ts).
+ */
+const OLD_RELEASE = 'e269292';
+
+/** The patch IDs recorded in a workflow's history (core_patch markers). */
+async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  const text = (v: unknown): string =>
+    v instanceof Uint8Array
+      ? Buffer.from(v).toString('utf8')
+      : v && typeof v === 'object'
+        ? Object.values(v).map(text).join(' ')
+        : '';
+  return (history.events ?? [])
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => text(e.markerRecordedEventAttributes?.details))
+    .flatMap((t) => (t.includes(COPY_BEFORE_DELIVERY) ? [COPY_BEFORE_DELIVERY] : [t]));
+}
+
+/**
+ * Issue 16 item 5, the upgrade rehearsal (README "Operations" → "Upgrades"): a worker running the previous release's
+ * workflow code (bundled from its own sources at OLD_RELEASE) takes cases to where they wait — a 転入 waiting for
+ * 決裁, a 転入 approved and retrying its CS delivery through an outage, a 転出証明書情報 held and sleeping until its
+ * purge — and is stopped; a worker with the current code takes over on the same task queue. Every case replays its
+ * old history and completes: the one past the patched point keeps the old order (its 写し after the delivery), the
+ * one still before it takes the new path and records the patch.
+ */
+describe('upgrade rehearsal: old release → current code with open cases', () => {
+  let h: WorkflowHarness;
+  let oldBundle: string;
+
+  beforeAll(async () => {
+    oldBundle = await releaseWorkflowBundle(OLD_RELEASE);
+    h = await startWorkflowHarness({}, { workflowBundle: oldBundle, noWorkflowCache: true });
+  }, 600_000);
+  afterAll(async () => h?.close());
+
+  const em = () => h.orm.em.fork();
+  const intake = async () => {
+    const r = await intakeMoveIn(h.api, { ...CLERK, ip: '127.0.0.1' }, moveInApplication(), randomUUID());
+    return { caseId: r.caseId, handle: h.env.client.workflow.getHandle(moveInWorkflowId(r.caseId)) };
+  };
+  const row = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
+  const certificates = (caseId: string) => em().count(CertificateIssuance, { caseId });
+
+  it('the old worker runs the old code: its bundle lacks the patch the current bundle has', async () => {
+    expect(readFileSync(oldBundle, 'utf8')).not.toContain(COPY_BEFORE_DELIVERY);
+    const current = inject('workflowBundle') ?? (await workflowBundleOnce());
+    expect(readFileSync(current, 'utf8')).toContain(COPY_BEFORE_DELIVERY);
+  });
+
+  it('cases waiting under the old worker complete under the new one, timers included', async () => {
+    // --- the old release: three cases brought to where they wait
+    const waiting = await intake(); // waits for 決裁
+    const delivering = await intake(); // approved; its CS delivery fails until the CS is back
+    h.cs.downUntilMs = (await h.env.currentTimeMs()) + 1000 * 3600_000;
+    await delivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await eventually(async () => (((await row(delivering.caseId)).attempt ?? 0) >= 2 ? true : undefined));
+    const P = addDays(today(), 10);
+    const msg = certificateInfoFrom(h.config.municipalityCode, P);
+    await createCsInbound(h.api).moveOutCertificate(msg);
+    const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: msg.idempotencyKey });
+    const heldHandle = h.env.client.workflow.getHandle(heldCertificateWorkflowId(held.heldId));
+    await eventually(async () =>
+      (await row(waiting.caseId)).status === CaseStatus.AWAITING_APPROVAL ? true : undefined,
+    );
+    expect((await row(delivering.caseId)).status).not.toBe(CaseStatus.COMPLETED);
+    expect(await certificates(delivering.caseId)).toBe(0); // the old order: the 写し only after the delivery
+    expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('HELD');
+
+    // --- the deploy: the old worker stops (in-flight tasks finish), the current code takes over the task queue
+    await h.idle();
+    await h.replaceWorker();
+    h.cs.downUntilMs = 0; // and the CS is back
+
+    // the 転入 waiting for 決裁: approved now, it runs the new code from here and records the patch
+    await waiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    expect((await waiting.handle.result()).status).toBe(CaseStatus.COMPLETED);
+    expect(await patchesOf(waiting.handle)).toContain(COPY_BEFORE_DELIVERY);
+    expect(await certificates(waiting.caseId)).toBe(1);
+    expect(await em().count(Resident, { processId: waiting.caseId })).toBe(2);
+
+    // the 転入 past the patched point: its delivery retried, and its 写し issued after it as before
+    expect((await delivering.handle.result()).status).toBe(CaseStatus.COMPLETED);
+    expect(await patchesOf(delivering.handle)).not.toContain(COPY_BEFORE_DELIVERY);
+    expect(await certificates(delivering.caseId)).toBe(1);
+    expect(h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(delivering.caseId))).toHaveLength(2);
+
+    // the held 転出証明書情報: its timer, set by the old code, fires under the new one at 00:00 JST on P + 31
+    await h.idle();
+    await h.env.sleep(
+      Math.max(1, heldCertificatePurgeAt(P, h.config.deadlines).getTime() + 60_000 - (await h.env.currentTimeMs())),
+    );
+    await heldHandle.result();
+    expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('PURGED');
+  });
+});
