@@ -102,7 +102,14 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
     });
     closers.push(() => jlis.close());
     const apiPort = await findFreePort();
-    const env = { ...baseEnv, API_PORT: String(apiPort), CS_URL: cs.url, JLIS_URL: jlis.url };
+    const sqlCountFile = join(dataDir, 'sql-counts.json');
+    const env = {
+      ...baseEnv,
+      API_PORT: String(apiPort),
+      CS_URL: cs.url,
+      JLIS_URL: jlis.url,
+      BENCH_SQL_COUNT_FILE: sqlCountFile,
+    };
     const config = loadConfig(env);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     jlis.state.numbers.routes.set(config.municipalityCode, {
@@ -112,9 +119,7 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
     });
     const spawnRole = (name: string, entry: string, extraEnv: Record<string, string> = {}) => {
       const log = openSync(join(dataDir, `${name}.log`), 'a');
-      const prof = opts.profileDir
-        ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`, `--cpu-prof-name=${name}.cpuprofile`]
-        : [];
+      const prof = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profileDir, name)}`] : []; // one file per thread
       const child = spawn(process.execPath, [...prof, '--import', 'tsx', entry], {
         cwd: ROOT,
         env: { ...env, ...extraEnv },
@@ -164,6 +169,15 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
       snapshot,
       dbKind: databaseUrl.split(':')[0]!,
       cores: cpus().length,
+      /** SQL statements executed so far by their text (SQLite: the API+worker process counts them; else empty). */
+      sqlCounts: async (): Promise<Record<string, number>> => {
+        await new Promise((r) => setTimeout(r, 600));
+        try {
+          return JSON.parse(readFileSync(sqlCountFile, 'utf8')) as Record<string, number>;
+        } catch {
+          return {};
+        }
+      },
       /** `work` unless a process of the system dies first. */
       watch: <T>(work: Promise<T>): Promise<T> => Promise.race([work, died]),
       logDir: dataDir,

@@ -92,7 +92,13 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
       `move-in bench: ${N} cases, concurrency ${CONCURRENCY}, DB ${b.dbKind}, ${b.cores} cores (shared with whatever else runs)`,
     );
     const ceil = await measured(() => closedLoop(N, CONCURRENCY, ceiling('run')));
+    const monotonicUs = () => process.hrtime.bigint() / 1000n; // the clock of `node --cpu-prof` timestamps
+    const sqlBefore = await b.sqlCounts();
+    const from = monotonicUs();
     const mi = await measured(() => closedLoop(N, CONCURRENCY, moveIn('run')));
+    const sqlAfter = await b.sqlCounts();
+    if (process.env.BENCH_CPU_PROFILE)
+      console.log(`  profile window  --window=${from}-${monotonicUs()} (test/bench/cpu-profile-top.ts)`);
     const pacedRun = await measured(() => paced(PACED_CASES, PACED_RATE, moveIn('paced')));
 
     const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
@@ -117,6 +123,17 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
       console.log(
         `  cores for ${peak}/s  ${(peak * perCase).toFixed(2)} (= ${peak} cases/s × ${perCase.toFixed(3)} CPU-s/case, at 100 % use)`,
       );
+    const sql = Object.entries(sqlAfter)
+      .map(([q, n]) => [q, (n - (sqlBefore[q] ?? 0)) / N] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    if (sql.length) {
+      console.log(
+        `  SQL statements  ${sql.reduce((a, [, n]) => a + n, 0).toFixed(1)} per case (API+worker), most frequent:`,
+      );
+      for (const [q, n] of sql.slice(0, Number(process.env.BENCH_SQL_TOP ?? 12)))
+        console.log(`    ${n.toFixed(1).padStart(5)}  ${q}`);
+    }
     console.log(`  certificates    ${await b.orm.em.fork().count(CertificateIssuance, {})} issued`);
   }
 }
