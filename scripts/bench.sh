@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `npm run bench -- [cases] [concurrency]`: move-in and birth throughput/latency and PDF render time on real parts;
+# `npm run bench -- [cases] [concurrency]`: move-in beside the no-op ceiling (ratio, paced 5/s latency, CPU ms per case
+# per process, SQL per case; README "Throughput"), birth throughput/latency and PDF render time on real parts;
 # `npm run bench -- pair [households] [concurrency]`: the two-town move pair
 # (Temporal dev server in memory, SQLite by default or DATABASE_URL, CS simulator over HTTP).
 set -euo pipefail

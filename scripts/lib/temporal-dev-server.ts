@@ -37,6 +37,8 @@ export interface RunningDevServer {
   /** host:port of the gRPC frontend. */
   address: string;
   uiUrl: string;
+  /** The server process (benchmarks read its CPU time from /proc). */
+  pid: number;
   /** SIGTERM, then SIGKILL after 5 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -227,5 +229,5 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
     await sleep(200);
   }
 
-  return { address, uiUrl: `http://${HOST}:${uiPort}`, stop };
+  return { address, uiUrl: `http://${HOST}:${uiPort}`, pid: child.pid!, stop };
 }

@@ -6,6 +6,7 @@ import { MySqlDriver } from '@mikro-orm/mysql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import { AuditChainSubscriber } from './audit-chain';
+import { SqliteDateSnapshotSubscriber } from './sqlite-date-snapshot';
 import { grantAppUser } from './db-users';
 import { ALL_ENTITIES } from './entities';
 import { mysqlMigrations } from './migrations/mysql';
@@ -33,6 +34,7 @@ export function ormOptions(databaseUrl: string): Partial<Options> {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     return {
       ...common,
+      subscribers: [...common.subscribers, new SqliteDateSnapshotSubscriber()],
       driver: SqliteDriver,
       dbName: file,
       migrations: {

@@ -1,25 +1,46 @@
 /**
- * Move-in throughput and latency on the running system (real Temporal dev server, registry DB, CS simulator over
- * HTTP, real PDFs): N cases through intake (HTTP) → approval by the bench user (HTTP) → completion. Prints cases/s,
- * latency p50/p95/p99 from intake to completion, and the PDF render time per certificate. No assertions.
+ * Move-in throughput, latency and CPU per case on the running system, as separate processes (bench-processes.ts:
+ * Temporal dev server, API, registry worker, bench-only ceiling worker; CS and J-LIS simulators over real HTTP; real
+ * PDFs). In the same run and on the same server:
+ *   1. the no-op ceiling: a workflow of the 転入's exact Temporal shape whose activities do nothing (ceiling/);
+ *   2. N move-ins through intake (HTTP) → approval by the bench user (HTTP) → completion, `concurrency` at a time;
+ *   3. move-ins arriving at a paced 5 cases/s: latency from intake to completion;
+ * each with CPU ms per case per process (/proc/<pid>/stat utime+stime+cutime+cstime before and after). No assertions.
  *   npm run bench -- [cases=200] [concurrency=10]       (DATABASE_URL selects the DB; default: a fresh SQLite file)
+ *   BENCH_CPU_PROFILE=<dir>: API and worker run with `node --cpu-prof` (summarise with test/bench/cpu-profile-top.ts)
  */
 import { CertificateIssuance } from '../../src/db/entities';
 import { generateNewMover } from '../../src/db/seed/demo-town';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
-import { createCertificateRenderer } from '../../src/activities/certificate-renderer';
-import { certificateInput } from '../support/certificate-fixtures';
-import { percentile, startBenchSystem } from './bench-client';
+import { startBenchProcesses, cpuPerCase, type CpuSnapshot } from './bench-processes';
+import { ceilingApproveUpdate, ceilingWorkflow } from './ceiling/workflow';
+import { closedLoop, latencyLine, paced, rate, type LoadResult } from './load';
 
 const N = Number(process.argv[2] ?? 200);
 const CONCURRENCY = Number(process.argv[3] ?? 10);
+const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 5);
+const PACED_CASES = Number(process.env.BENCH_PACED_CASES ?? Math.min(N, 100));
 
 async function main() {
-  const { sys, api, clerk, approver, close } = await startBenchSystem();
+  const b = await startBenchProcesses({ profileDir: process.env.BENCH_CPU_PROFILE });
   try {
-    const post = api.post;
-    const oneCase = async (i: number) => {
-      const m = generateNewMover(1000 + i, new Date().toISOString().slice(0, 10));
+    await b.watch(run(b));
+  } catch (e) {
+    console.error(e); // before close(): a retrying client call may outlive it
+    process.exitCode = 1;
+  } finally {
+    await b.close();
+  }
+}
+
+async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
+  const { api, clerk, approver, temporal } = b;
+  {
+    const moveIn = (tag: string) => async (i: number) => {
+      const m = generateNewMover(
+        1000 + i + ({ warm: 50_000, paced: 100_000 }[tag] ?? 0),
+        new Date().toISOString().slice(0, 10),
+      );
       const body = {
         movers: [
           {
@@ -43,54 +64,77 @@ async function main() {
         identityDocument: { type: 'myNumberCard' },
         certificateRequest: { includeHouseholdHead: true },
       };
-      const t0 = performance.now();
-      const { caseId } = await post('/api/cases/move-in', clerk, body, {
-        'idempotency-key': `bench-${sys.config.taskQueue}-${i}`,
+      const { caseId } = await api.post('/api/cases/move-in', clerk, body, {
+        'idempotency-key': `bench-${b.config.taskQueue}-${tag}-${i}`,
       });
-      await post(`/api/cases/${caseId}/approve`, approver);
-      await sys.temporal.workflow.getHandle(moveInWorkflowId(caseId)).result();
-      return performance.now() - t0;
+      await api.post(`/api/cases/${caseId}/approve`, approver);
+      await temporal.workflow.getHandle(moveInWorkflowId(caseId)).result();
+    };
+    const ceiling = (tag: string) => async (i: number) => {
+      const caseId = `ceiling-${tag}-${i}`;
+      const h = await temporal.workflow.start(ceilingWorkflow, {
+        taskQueue: b.ceilingQueue,
+        workflowId: caseId,
+        args: [{ caseId }],
+      });
+      await h.executeUpdate(ceilingApproveUpdate, { args: [{ by: 'bench' }] });
+      await h.result();
+    };
+    const measured = async (run: () => Promise<LoadResult>) => {
+      const before: CpuSnapshot = b.snapshot();
+      const r = await run();
+      return { r, cpu: cpuPerCase(before, b.snapshot(), r.cases) };
     };
 
-    await oneCase(-1); // warm-up: workflow cache, PDF fonts, DB statements
-    console.log(`move-in bench: ${N} cases, concurrency ${CONCURRENCY}, DB ${sys.config.databaseUrl.split(':')[0]}`);
-    const latencies: number[] = [];
-    let next = 0;
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < N) {
-          const i = next++;
-          latencies.push(await oneCase(i));
-          if (latencies.length % 50 === 0) process.stdout.write(`  ${latencies.length}/${N} done\n`);
-        }
-      }),
-    );
-    const seconds = (performance.now() - start) / 1000;
-    latencies.sort((a, b) => a - b);
-    console.log(`  throughput      ${(N / seconds).toFixed(1)} cases/s (${seconds.toFixed(1)} s)`);
+    // warm-up: both workers bundled and polling, workflow caches, PDF fonts, DB statements
+    for (let i = 0; i < 3; i++) await Promise.all([moveIn('warm')(i), ceiling('warm')(i)]);
     console.log(
-      `  latency (ms)    p50 ${percentile(latencies, 50).toFixed(0)}  p95 ${percentile(latencies, 95).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${latencies.at(-1)!.toFixed(0)}`,
+      `move-in bench: ${N} cases, concurrency ${CONCURRENCY}, DB ${b.dbKind}, ${b.cores} cores (shared with whatever else runs)`,
     );
-    const certs = await sys.orm.em.fork().count(CertificateIssuance, {});
-    console.log(`  certificates    ${certs} issued`);
+    const ceil = await measured(() => closedLoop(N, CONCURRENCY, ceiling('run')));
+    const monotonicUs = () => process.hrtime.bigint() / 1000n; // the clock of `node --cpu-prof` timestamps
+    const sqlBefore = await b.sqlCounts();
+    const from = monotonicUs();
+    const mi = await measured(() => closedLoop(N, CONCURRENCY, moveIn('run')));
+    const sqlAfter = await b.sqlCounts();
+    if (process.env.BENCH_CPU_PROFILE)
+      console.log(`  profile window  --window=${from}-${monotonicUs()} (test/bench/cpu-profile-top.ts)`);
+    const pacedRun = await measured(() => paced(PACED_CASES, PACED_RATE, moveIn('paced')));
 
-    // PDF render time per certificate, on the same renderer the activity uses (warm, 50 renders).
-    const renderer = createCertificateRenderer();
-    const input = certificateInput();
-    for (let i = 0; i < 5; i++) await renderer.renderResidentRecordCopy(input);
-    const pdfMs: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const t = performance.now();
-      await renderer.renderResidentRecordCopy(input);
-      pdfMs.push(performance.now() - t);
-    }
-    pdfMs.sort((a, b) => a - b);
+    const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
+    const cpuLine = (cpu: Record<string, number>) =>
+      Object.entries(cpu)
+        .filter(([, v]) => v > 0)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(', ') + ` = ${total(cpu).toFixed(1)} ms/case`;
+    console.log(`  no-op ceiling   ${rate(ceil.r).toFixed(1)} cases/s  ${latencyLine(ceil.r)}`);
+    console.log(`                  CPU ${cpuLine(ceil.cpu)}`);
     console.log(
-      `  PDF render (ms) p50 ${percentile(pdfMs, 50).toFixed(1)}  p95 ${percentile(pdfMs, 95).toFixed(1)} per one-page 住民票の写し`,
+      `  move-in         ${rate(mi.r).toFixed(1)} cases/s  ${latencyLine(mi.r)}  → ${(rate(mi.r) / rate(ceil.r)).toFixed(2)} × ceiling`,
     );
-  } finally {
-    await close();
+    console.log(`                  CPU ${cpuLine(mi.cpu)}`);
+    console.log(`  move-in at ${PACED_RATE}/s  ${PACED_CASES} cases  ${latencyLine(pacedRun.r)}`);
+    console.log(`                  CPU ${cpuLine(pacedRun.cpu)}`);
+    console.log(
+      `  our own CPU     ${(total(mi.cpu) - total(ceil.cpu)).toFixed(1)} ms/case (move-in total minus the ceiling's, closed loop)`,
+    );
+    const perCase = total(mi.cpu) / 1000;
+    for (const peak of [7, 70])
+      console.log(
+        `  cores for ${peak}/s  ${(peak * perCase).toFixed(2)} (= ${peak} cases/s × ${perCase.toFixed(3)} CPU-s/case, at 100 % use)`,
+      );
+    const sql = Object.entries(sqlAfter)
+      .map(([q, n]) => [q, (n - (sqlBefore[q] ?? 0)) / N] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    if (sql.length) {
+      console.log(
+        `  SQL statements  ${sql.reduce((a, [, n]) => a + n, 0).toFixed(1)} per case (API+worker), most frequent:`,
+      );
+      for (const [q, n] of sql.slice(0, Number(process.env.BENCH_SQL_TOP ?? 12)))
+        console.log(`    ${n.toFixed(1).padStart(5)}  ${q}`);
+    }
+    console.log(`  certificates    ${await b.orm.em.fork().count(CertificateIssuance, {})} issued`);
   }
 }
 

@@ -1,0 +1,49 @@
+/**
+ * API and worker in one process, as `npm start` runs them on one machine (startSystem without simulators): the
+ * benchmark's process on SQLite, whose transactions do not span processes (two writers get SQLITE_BUSY_SNAPSHOT).
+ * Configuration from env, like src/api/main.ts and src/worker/main.ts.
+ */
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { loadConfig } from '../../src/config';
+import { startSystem } from '../../src/system';
+
+/**
+ * BENCH_SQL_COUNT_FILE: count the SQL statements this process executes (better-sqlite3, under MikroORM's kysely
+ * driver) by their text, and write the counts there as JSON every 250 ms (the bench reads them before and after).
+ */
+function countStatements(file: string) {
+  const Database = createRequire(require.resolve('@mikro-orm/sqlite'))('better-sqlite3') as new (f: string) => {
+    prepare(sql: string): object;
+  };
+  const proto = Object.getPrototypeOf(new Database(':memory:').prepare('select 1')) as Record<string, unknown>;
+  const counts: Record<string, number> = {};
+  for (const m of ['run', 'get', 'all', 'iterate']) {
+    const orig = proto[m] as (...a: unknown[]) => unknown;
+    proto[m] = function (this: { source: string }, ...a: unknown[]) {
+      const sql = this.source
+        .replace(/\s+/g, ' ')
+        .replace(/'[^']*'|\b\d+\b/g, '?')
+        .slice(0, 150);
+      counts[sql] = (counts[sql] ?? 0) + 1;
+      return orig.apply(this, a);
+    };
+  }
+  setInterval(() => writeFileSync(file, JSON.stringify(counts)), 250).unref();
+}
+
+async function main() {
+  if (process.env.BENCH_SQL_COUNT_FILE) countStatements(process.env.BENCH_SQL_COUNT_FILE);
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const sys = await startSystem(loadConfig());
+  console.log(`API listening on ${sys.apiUrl}`);
+  const stop = () => void sys.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e: unknown) => {
+  console.error(`app failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
