@@ -137,7 +137,9 @@ async function main() {
     await settled(N - BURST);
     const rate = (N - BURST) / ((Date.now() - tLoad) / 1000);
     const T = new Date(Math.ceil((Date.now() + (BURST / rate) * 1500 + 60_000) / 60_000) * 60_000);
-    console.log(`loaded ${N - BURST} at ${rate.toFixed(0)} certificates/s; the burst of ${BURST} is due ${T.toISOString()}`);
+    console.log(
+      `loaded ${N - BURST} at ${rate.toFixed(0)} certificates/s; the burst of ${BURST} is due ${T.toISOString()}`,
+    );
     await load(N - BURST, N, T);
     await settled(N);
     if (Date.now() >= T.getTime()) throw new Error('the burst was loaded after its purge instant: lower the load');
