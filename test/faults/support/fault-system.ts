@@ -226,6 +226,10 @@ export class FaultSystem {
   private orm!: Awaited<ReturnType<typeof openRegistryDb>>;
   private connection!: Connection;
   private env: Record<string, string> = {};
+  private secret!: Record<
+    'CS_TOKEN' | 'JLIS_TOKEN' | 'PORTAL_TOKEN' | 'CS_INBOUND_TOKEN' | 'JLIS_INBOUND_TOKEN',
+    string
+  >;
   private tokens = new Map<string, string>();
   private seq = 0;
 
@@ -268,11 +272,13 @@ export class FaultSystem {
     const k = () => randomBytes(32).toString('base64');
     const token = (what: string) => `${what}-${randomBytes(12).toString('hex')}`;
     const [csPort, jlisPort, portalPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
-    const sims = {
+    const sims = (this.secret = {
       CS_TOKEN: token('cs'),
       JLIS_TOKEN: token('jlis'),
       PORTAL_TOKEN: token('portal'),
-    };
+      CS_INBOUND_TOKEN: token('cs-inbound'),
+      JLIS_INBOUND_TOKEN: token('jlis-inbound'),
+    });
     this.env = {
       ...temporal.env,
       ...sims,
@@ -287,8 +293,6 @@ export class FaultSystem {
       CS_URL: `http://127.0.0.1:${csPort}`,
       JLIS_URL: `http://127.0.0.1:${jlisPort}`,
       PORTAL_URL: `http://127.0.0.1:${portalPort}`,
-      CS_INBOUND_TOKEN: token('cs-inbound'),
-      JLIS_INBOUND_TOKEN: token('jlis-inbound'),
       STAFF_SECOND_FACTOR: 'demo-password',
       REGISTRY_RETRY_INITIAL_MS: '100',
       REGISTRY_RETRY_MAX_MS: '2000',
@@ -316,26 +320,26 @@ export class FaultSystem {
         'cs-simulator',
         'cs',
         { CS_TOKEN: sims.CS_TOKEN, CS_SIM_PORT: String(csPort) },
-        this.env.CS_URL,
+        `http://127.0.0.1:${csPort}`,
         '/cs/v1/health',
       ),
       sim(
         'jlis-simulator',
         'jlis',
         { JLIS_TOKEN: sims.JLIS_TOKEN, JLIS_SIM_PORT: String(jlisPort) },
-        this.env.JLIS_URL,
+        `http://127.0.0.1:${jlisPort}`,
         '/jlis/v1/health',
       ),
       sim(
         'portal-simulator',
         'portal',
         { PORTAL_TOKEN: sims.PORTAL_TOKEN, PORTAL_SIM_PORT: String(portalPort) },
-        this.env.PORTAL_URL,
+        `http://127.0.0.1:${portalPort}`,
         '/portal-sim/v1/health',
       ),
     ]);
     if (opts.apiTemporalProxy) {
-      const [host, port] = temporal.address.split(':');
+      const [host = '127.0.0.1', port] = temporal.address.split(':');
       this.temporalProxy = await startTcpProxy({ host, port: Number(port) });
     }
     const workers = opts.workers ?? 1;
@@ -417,8 +421,8 @@ export class FaultSystem {
     path: string,
     opts: { token?: string; body?: unknown; headers?: Record<string, string>; via?: number } = {},
   ): Promise<ApiResponse> {
-    const live = this.apis.filter((a) => a.pid() > 0);
-    const target = this.apis[opts.via ?? 0] ?? live[0];
+    const target = this.apis[opts.via ?? 0];
+    if (!target?.url) throw new Error(`no API ${opts.via ?? 0}`);
     const res = await fetch(target.url + path, {
       method,
       headers: {
@@ -512,7 +516,7 @@ export class FaultSystem {
   }
 
   async counts(): Promise<RegistryCounts> {
-    const one = async (q: string) => Number((await this.sql<{ n: number }>(q))[0].n);
+    const one = async (q: string) => Number((await this.sql<{ n: number }>(q))[0]?.n);
     return {
       cases: await this.grouped('select status k, count(*) n from case_record group by status'),
       residents: await one('select count(*) n from resident'),
@@ -537,12 +541,12 @@ export class FaultSystem {
 
   /** Messages the CS simulator accepted of one kind, with how many distinct idempotency keys they carry. */
   async csReceived(kind: CsKind): Promise<{ count: number; distinct: number; items: any[] }> {
-    const items = await this.received(this.cs, '/cs/v1', this.env.CS_TOKEN, kind);
+    const items = await this.received(this.cs, '/cs/v1', this.secret.CS_TOKEN, kind);
     return { count: items.length, distinct: new Set(items.map((i) => i.idempotencyKey)).size, items };
   }
 
   async jlisReceived(kind: JlisKind): Promise<{ count: number; distinct: number; items: any[] }> {
-    const items = await this.received(this.jlis, '/jlis/v1', this.env.JLIS_TOKEN, kind);
+    const items = await this.received(this.jlis, '/jlis/v1', this.secret.JLIS_TOKEN, kind);
     return { count: items.length, distinct: new Set(items.map((i) => i.idempotencyKey)).size, items };
   }
 
@@ -550,10 +554,10 @@ export class FaultSystem {
   async faults(partner: 'cs' | 'jlis' | 'portal', body: Record<string, unknown>): Promise<void> {
     const [sim, prefix, token] =
       partner === 'cs'
-        ? [this.cs, '/cs/v1', this.env.CS_TOKEN]
+        ? [this.cs, '/cs/v1', this.secret.CS_TOKEN]
         : partner === 'jlis'
-          ? [this.jlis, '/jlis/v1', this.env.JLIS_TOKEN]
-          : [this.portal, '/portal-sim/v1', this.env.PORTAL_TOKEN];
+          ? [this.jlis, '/jlis/v1', this.secret.JLIS_TOKEN]
+          : [this.portal, '/portal-sim/v1', this.secret.PORTAL_TOKEN];
     const r = await fetch(`${sim.url}${prefix}/_admin/faults`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -564,7 +568,7 @@ export class FaultSystem {
 
   /** The bearer token of an inbound partner route (/cs-inbound: the any-sender development credential). */
   inboundToken(which: 'cs' | 'jlis'): string {
-    return which === 'cs' ? this.env.CS_INBOUND_TOKEN : this.env.JLIS_INBOUND_TOKEN;
+    return which === 'cs' ? this.secret.CS_INBOUND_TOKEN : this.secret.JLIS_INBOUND_TOKEN;
   }
 
   get config(): Record<string, string> {
