@@ -30,6 +30,8 @@ async function main() {
       certificates: createCertificateRenderer(),
       config,
     },
+    // a prebuilt bundle (tests: test/support/workflow-bundle.ts) saves the bundling at every start; default: bundle now
+    ...(process.env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH } } : {}),
   });
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   await orm.close(true);
