@@ -67,9 +67,13 @@ export function heldCertificateActivities(deps: ActivityDeps) {
     /**
      * The sweep (one workflow for all held rows, issue 15): purges up to `limit` HELD rows due at `asOf` (workflow
      * time) in one transaction, as `purgeHeldCertificate` does each, and closes their case rows (PURGED, no deadline,
-     * no 来庁予定日). Rows in use by a 特例転入 are left to their own workflow. Returns how many it purged.
+     * no 来庁予定日). Rows in use by a 特例転入 are left to their own workflow. Returns how many it purged and, when
+     * none is left due, the next purge instant of a held row.
      */
-    async purgeDueHeldCertificates(input: { asOf: string; limit: number }): Promise<{ purged: number }> {
+    async purgeDueHeldCertificates(input: {
+      asOf: string;
+      limit: number;
+    }): Promise<{ purged: number; nextDueAt?: string }> {
       const asOf = new Date(input.asOf);
       return deps.orm.em.fork().transactional(async (em) => {
         const due = await em.find(
@@ -81,7 +85,13 @@ export function heldCertificateActivities(deps: ActivityDeps) {
         for (const held of due) purgeRow(em, held, asOf);
         for (const c of cases) closePurgedHeldCase(c, new Date());
         await em.flush();
-        return { purged: due.length };
+        if (due.length === input.limit) return { purged: due.length };
+        const next = await em.findOne(
+          HeldMoveOutCertificate,
+          { state: HeldCertificateState.HELD, purgeAt: { $gt: asOf } },
+          { orderBy: { purgeAt: 'asc' }, fields: ['heldId', 'purgeAt'] },
+        );
+        return { purged: due.length, ...(next?.purgeAt ? { nextDueAt: next.purgeAt.toISOString() } : {}) };
       });
     },
   };

@@ -88,21 +88,23 @@ export async function heldCertificateWorkflow(input: {
 
 /**
  * The purge of held certificates nobody is using (issue 15): one workflow per task queue, not one sleeping workflow per
- * certificate. Every purge instant is 00:00 JST (P + 31), so it purges what is due in batches, sleeps until the next
- * 00:00 JST — a durable timer, kept across a Temporal or worker restart — and continues as new. A certificate that a
+ * certificate. It purges what is due in batches, sleeps until the next purge instant of a held row or the next 00:00
+ * JST, whichever is first (every purge instant is 00:00 JST on P + 31, so a row that arrives meanwhile is never due
+ * earlier) — a durable timer, kept across a Temporal or worker restart — and continues as new. A certificate that a
  * 特例転入 reserved, or that arrived already due, has its own workflow (above), which purges it when released.
  */
 async function sweepHeldCertificates(input: { timings?: Partial<WorkflowTimings> }): Promise<never> {
   const { registry } = activityProxies<HeldCertificateActivities>(input.timings);
+  let nextDueAt: string | undefined;
   for (;;) {
-    const { purged } = await registry.purgeDueHeldCertificates({
-      asOf: new Date(Date.now()).toISOString(),
-      limit: SWEEP_BATCH,
-    });
-    if (purged < SWEEP_BATCH) break;
+    const r = await registry.purgeDueHeldCertificates({ asOf: new Date(Date.now()).toISOString(), limit: SWEEP_BATCH });
+    if (r.purged < SWEEP_BATCH) {
+      nextDueAt = r.nextDueAt;
+      break;
+    }
   }
   const nextMidnight = (Math.floor((Date.now() + JST_MS) / DAY_MS) + 1) * DAY_MS - JST_MS;
-  await sleep(nextMidnight - Date.now());
+  await sleep(Math.max(1, Math.min(nextMidnight, nextDueAt ? new Date(nextDueAt).getTime() : Infinity) - Date.now()));
   return continueAsNew<typeof heldCertificateWorkflow>({ heldId: '', sweep: true, timings: input.timings });
 }
 
