@@ -22,7 +22,7 @@ export const heldCertificateWorkflowId = (heldId: string): string => `held-move-
 export const heldCertificateSweepId = (taskQueue: string): string => `held-move-out-certificate-sweep/${taskQueue}`;
 
 /** Rows the sweep purges per transaction. */
-export const SWEEP_BATCH = 500;
+export const SWEEP_BATCH = 100;
 
 const DAY_MS = 86_400_000;
 const JST_MS = 9 * 3600_000;
