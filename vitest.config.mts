@@ -83,6 +83,19 @@ export default defineConfig({
         },
       },
       {
+        // the fault suite (issue 15): separate processes (workers, APIs, simulators) on a Temporal server and MariaDB,
+        // each scenario killing or cutting one of them and ending with exact counts (test/faults/support/fault-system.ts)
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          isolate: false,
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          setupFiles: ['test/support/quiet-temporal.ts'],
+          globalSetup: ['test/support/bundle-global-setup.ts'],
+        },
+      },
+      {
         // every recorded history replayed against the workflow code the worker bundles (one bundle for all)
         test: {
           name: 'replay',

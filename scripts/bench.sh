@@ -2,6 +2,7 @@
 # `npm run bench -- [cases] [concurrency]`: move-in beside the no-op ceiling (ratio, paced 5/s latency, CPU ms per case
 # per process, SQL per case; README "Throughput"), birth throughput/latency and PDF render time on real parts;
 # `npm run bench -- pair [households] [concurrency]`: the two-town move pair
+# `npm run bench -- held [count] [burst]`: N open held 転出証明書情報, worker/server RSS, a burst of purges due at once
 # (Temporal dev server in memory, SQLite by default or DATABASE_URL, CS simulator over HTTP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,10 @@ if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then TEMPORAL_CLI_PATH="$(bash scripts/ensu
 if [[ "${1:-}" == "pair" ]]; then
   shift
   exec node node_modules/.bin/tsx test/bench/move-pair.bench.ts "$@"
+fi
+if [[ "${1:-}" == "held" ]]; then
+  shift
+  exec node node_modules/.bin/tsx test/bench/held-certificates.bench.ts "$@"
 fi
 node node_modules/.bin/tsx test/bench/move-in.bench.ts "$@"
 echo "--- births (intake → 決裁 → 個人番号 from the J-LIS simulator → 住民票コード通知票)"

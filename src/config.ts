@@ -223,6 +223,7 @@ const configSchema = {
         certificateWait: { $ref: '#/$defs/duration' },
         individualNumberWait: { $ref: '#/$defs/duration' },
         deliveryAddressRetention: { $ref: '#/$defs/duration' },
+        activityTimeout: { $ref: '#/$defs/duration' },
       },
     },
     portalUrl: { type: 'string', pattern: '^https?://' },
@@ -518,7 +519,8 @@ function deadlinesFromEnv(env: NodeJS.ProcessEnv): MoveDeadlineRules {
 
 /**
  * Timings from the environment, each optional: DELIVERY_RETRY_INITIAL_MS / DELIVERY_RETRY_MAX_MS (CS, J-LIS, portal),
- * REGISTRY_RETRY_INITIAL_MS / REGISTRY_RETRY_MAX_MS, APPROVAL_SLA, REVIEW_SLA, CERTIFICATE_INFO_WAIT (e.g. `1 day`).
+ * REGISTRY_RETRY_INITIAL_MS / REGISTRY_RETRY_MAX_MS, APPROVAL_SLA, REVIEW_SLA, CERTIFICATE_INFO_WAIT (e.g. `1 day`),
+ * ACTIVITY_TIMEOUT (one activity attempt, default `60s`).
  */
 function timingsFromEnv(env: NodeJS.ProcessEnv): WorkflowTimings {
   const num = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
@@ -541,6 +543,7 @@ function timingsFromEnv(env: NodeJS.ProcessEnv): WorkflowTimings {
       t.individualNumberWait) as WorkflowTimings['individualNumberWait'],
     deliveryAddressRetention: (env.DELIVERY_ADDRESS_RETENTION ??
       t.deliveryAddressRetention) as WorkflowTimings['deliveryAddressRetention'],
+    activityTimeout: (env.ACTIVITY_TIMEOUT ?? t.activityTimeout) as WorkflowTimings['activityTimeout'],
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SchemaObject } from 'ajv';
 import type { AppConfig } from '../config';
@@ -29,7 +29,7 @@ import {
   Resident,
 } from '../db/entities';
 import type { PiiCrypto } from '../db/pii-crypto';
-import { erasePersonalData } from '../db/registry-lookup';
+import { closePurgedHeldCase, erasePersonalData } from '../db/registry-lookup';
 import {
   AddressAnnexNoticeSchema,
   MoveInNoticeSchema,
@@ -48,6 +48,7 @@ import { heldCertificateDefinition, HeldCertificateStatus } from '../procedures/
 import {
   certificateUpdatedSignal,
   heldCertificateWorkflow,
+  heldCertificateSweepId,
   heldCertificateWorkflowId,
 } from '../procedures/held-certificate/workflow';
 import { moveOutDefinition } from '../procedures/move-out/definition';
@@ -132,6 +133,18 @@ export function createCsInbound(deps: CsInboundDeps) {
   const { temporal } = deps;
   const taskQueue = deps.config.taskQueue;
   const timings = deps.config.timings;
+  /** Starts the held-certificate sweep of this task queue unless it runs (one per task queue; issue 15). */
+  const ensureHeldCertificateSweep = async () => {
+    try {
+      await temporal.workflow.start(heldCertificateWorkflow, {
+        workflowId: heldCertificateSweepId(taskQueue),
+        taskQueue,
+        args: [{ heldId: '', sweep: true, timings }],
+      });
+    } catch (e) {
+      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+    }
+  };
 
   /**
    * A message kind: `store` writes what the message means in the registry (in the transaction that stores the
@@ -312,6 +325,9 @@ export function createCsInbound(deps: CsInboundDeps) {
           purgeAt,
           replacedCount: held.replacedCount + 1,
         });
+        // the case row's deadline and 来庁予定日 (a held row the sweep purges has no workflow to project them)
+        const row = await em.findOne(CaseRecord, { caseId: held.heldId });
+        if (row) Object.assign(row, { dueAt: purgeAt, plannedVisitDate: cert.plannedVisitDate, updatedAt: new Date() });
       } else {
         // an answer to a 送信依頼 already past its purge time goes straight to the waiting 特例転入 (reserved), so the
         // purge waits for that case, which sees "too late → paper path" once instead of losing the row and asking again
@@ -355,13 +371,21 @@ export function createCsInbound(deps: CsInboundDeps) {
       return { status: 'ACCEPTED', caseId: held.heldId };
     },
     async (msg, { caseId: heldId }) => {
-      await temporal.workflow.signalWithStart(heldCertificateWorkflow, {
-        workflowId: heldCertificateWorkflowId(heldId),
-        taskQueue,
-        signal: certificateUpdatedSignal,
-        signalArgs: [],
-        args: [{ heldId, timings }],
-      });
+      const row = await deps.orm.em.fork().findOneOrFail(HeldMoveOutCertificate, { heldId });
+      if (row.state === HeldCertificateState.HELD && row.purgeAt && row.purgeAt.getTime() > Date.now()) {
+        // held for later: the sweep purges it (issue 15); a workflow of it exists only if a 特例転入 woke one
+        await signalIfRunning(temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal);
+        await ensureHeldCertificateSweep();
+      } else {
+        // already due (purged at once) or reserved by a waiting 特例転入: its own workflow
+        await temporal.workflow.signalWithStart(heldCertificateWorkflow, {
+          workflowId: heldCertificateWorkflowId(heldId),
+          taskQueue,
+          signal: certificateUpdatedSignal,
+          signalArgs: [],
+          args: [{ heldId, timings }],
+        });
+      }
       const waiting = await deps.orm.em.fork().find(OutboxMessage, {
         kind: OutboxKind.CERTIFICATE_INFO_REQUEST,
         residentRecordCode: msg.certificate.residentRecordCode,
@@ -404,6 +428,8 @@ export function createCsInbound(deps: CsInboundDeps) {
       const now = new Date();
       if (held.state === HeldCertificateState.HELD) {
         erasePersonalData(held, now, { withdrawnAt: now });
+        const row = await em.findOne(CaseRecord, { caseId: held.heldId });
+        if (row) closePurgedHeldCase(row, now);
         em.persist(
           em.create(CaseActionLog, {
             caseId: held.heldId,

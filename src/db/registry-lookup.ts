@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ResidentStatus } from '../domain/registry-values';
-import { HeldCertificateState, HeldMoveOutCertificate, Household, Resident } from './entities';
+import { type CaseRecord, HeldCertificateState, HeldMoveOutCertificate, Household, Resident } from './entities';
 import type { PiiCrypto } from './pii-crypto';
 
 export interface PersonKeys {
@@ -68,6 +68,22 @@ export function erasePersonalData(held: HeldMoveOutCertificate, at: Date, extra:
     replacedCount: 0,
     purgedAt: at,
     ...extra,
+  });
+}
+
+/**
+ * The case row of a held certificate purged without its own workflow (by the sweep or a withdrawal): closed as
+ * PURGED, with no deadline and no 来庁予定日 (what the workflow's status helper writes when it purges).
+ */
+export function closePurgedHeldCase(c: CaseRecord, at: Date): void {
+  Object.assign(c, {
+    status: 'PURGED',
+    dueAt: undefined,
+    plannedVisitDate: undefined,
+    needsAttention: false,
+    attentionReason: undefined,
+    updatedAt: at,
+    completedAt: c.completedAt ?? at,
   });
 }
 

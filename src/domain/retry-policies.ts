@@ -49,6 +49,11 @@ export interface WorkflowTimings {
   individualNumberWait: Duration;
   /** Longest time 送付先情報 is kept when J-LIS has not confirmed receipt (less than one year, seed 000 L2466). */
   deliveryAddressRetention: Duration;
+  /**
+   * Start-to-close timeout of one activity attempt (registry writes, certificates, partner calls): how long before an
+   * attempt on a worker that died is given to another worker. Optional: histories from before it use 60 s.
+   */
+  activityTimeout?: Duration;
 }
 
 export const DEFAULT_TIMINGS: WorkflowTimings = {
@@ -59,4 +64,5 @@ export const DEFAULT_TIMINGS: WorkflowTimings = {
   certificateWait: '1 day',
   individualNumberWait: '1 day',
   deliveryAddressRetention: '30 days',
+  activityTimeout: '60s',
 };

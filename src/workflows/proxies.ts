@@ -20,9 +20,9 @@ export const timingsOf = (t: Partial<WorkflowTimings> | undefined): WorkflowTimi
 export function activityProxies<A extends object = SharedActivities>(timings?: Partial<WorkflowTimings>) {
   const t = timingsOf(timings);
   return {
-    registry: proxyActivities<A>({ startToCloseTimeout: '60s', retry: retry(t.registryRetry) }),
+    registry: proxyActivities<A>({ startToCloseTimeout: t.activityTimeout ?? '60s', retry: retry(t.registryRetry) }),
     delivery: proxyActivities<A>({
-      startToCloseTimeout: '60s',
+      startToCloseTimeout: t.activityTimeout ?? '60s',
       retry: { ...retry(t.deliveryRetry), nonRetryableErrorTypes: [FailureType.PARTNER_REJECTED] },
     }),
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
@@ -9,6 +10,7 @@ import { addDays, jstStartOfDay } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import {
+  AuditLog,
   CaseRecord,
   CertificateIssuance,
   HeldMoveOutCertificate,
@@ -17,7 +19,7 @@ import {
 } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { approveUpdate } from '../../src/workflows/approval';
-import { heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
+import { heldCertificateSweepId, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
 import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
 import { APPROVER, CLERK, today } from '../support/fixtures';
@@ -305,7 +307,13 @@ describe('転出証明書情報 held at the destination', () => {
   };
   const heldRow = (heldId: string) => em().findOneOrFail(HeldMoveOutCertificate, { heldId });
 
-  it('is kept through P + 30 and purged at 00:00 JST on P + 31, leaving only the stub', async () => {
+  const purgedRow = (heldId: string) =>
+    eventually(async () => {
+      const row = await heldRow(heldId);
+      return row.state === 'PURGED' ? row : undefined;
+    });
+
+  it('is kept through P + 30 and purged at 00:00 JST on P + 31 by the sweep, leaving only the stub', async () => {
     const P = addDays(today(), -5);
     const { held, handle } = await receive(P);
     const purgeAt = heldCertificatePurgeAt(P, h.config.deadlines);
@@ -314,12 +322,21 @@ describe('転出証明書情報 held at the destination', () => {
     expect((await heldRow(held.heldId)).payloadEnc).toBeTruthy();
     await sleepUntil(purgeAt, -60_000);
     expect((await heldRow(held.heldId)).state).toBe('HELD');
-    expect((await handle.result()).status).toBe(HeldCertificateStatus.PURGED);
-    const stub = await heldRow(held.heldId);
+    // no sleeping workflow per certificate (issue 15): the one sweep of the task queue purges it
+    await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(
+      (await h.env.client.workflow.getHandle(heldCertificateSweepId(h.config.taskQueue)).describe()).status.name,
+    ).toBe('RUNNING');
+    await sleepUntil(purgeAt, 60_000);
+    const stub = await purgedRow(held.heldId);
     expect(stub).toMatchObject({ state: 'PURGED', messageId: held.messageId, originMunicipalityCode: TOWN_B });
     expect(stub.payloadEnc ?? null).toBeNull();
     expect(stub.residentRecordCode ?? null).toBeNull();
     expect(stub.purgedAt!.getTime()).toBeGreaterThanOrEqual(purgeAt.getTime());
+    expect(stub.purgedAt!.getTime()).toBeLessThan(purgeAt.getTime() + 60_000); // on time: the sweep's timer
+    expect(await caseRow(held.heldId)).toMatchObject({ status: HeldCertificateStatus.PURGED, dueAt: null });
+    expect(await em().count(AuditLog, { caseId: held.heldId, function: 'purgeHeldCertificate' })).toBe(1);
+    await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
 
   it('a newer message restarts the timer; a certificate already past its deadline is purged at once', async () => {
@@ -336,8 +353,9 @@ describe('転出証明書情報 held at the destination', () => {
     });
     await sleepUntil(heldCertificatePurgeAt(P1, h.config.deadlines), 3600_000);
     expect(await heldRow(first.held.heldId)).toMatchObject({ state: 'HELD', plannedMoveOutDate: P2, replacedCount: 1 });
-    expect((await first.handle.result()).status).toBe(HeldCertificateStatus.PURGED);
-    expect((await heldRow(first.held.heldId)).purgedAt!.getTime()).toBeGreaterThanOrEqual(
+    expect((await caseRow(first.held.heldId)).dueAt).toEqual(heldCertificatePurgeAt(P2, h.config.deadlines));
+    await sleepUntil(heldCertificatePurgeAt(P2, h.config.deadlines), 60_000);
+    expect((await purgedRow(first.held.heldId)).purgedAt!.getTime()).toBeGreaterThanOrEqual(
       heldCertificatePurgeAt(P2, h.config.deadlines).getTime(),
     );
 

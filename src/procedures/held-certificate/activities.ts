@@ -1,8 +1,37 @@
 import { CaseAction } from '../../domain/case-status';
 import { audit, SYSTEM_ACTOR } from '../../db/audit-writer';
-import { AuditAction, CaseActionLog, HeldCertificateState, HeldMoveOutCertificate } from '../../db/entities';
+import type { EntityManager } from '@mikro-orm/core';
+import {
+  AuditAction,
+  CaseActionLog,
+  CaseRecord,
+  HeldCertificateState,
+  HeldMoveOutCertificate,
+} from '../../db/entities';
 import type { ActivityDeps } from '../../activities/deps';
-import { erasePersonalData } from '../../db/registry-lookup';
+import { closePurgedHeldCase, erasePersonalData } from '../../db/registry-lookup';
+
+/** Erases one held row's personal data (the stub stays), with its case action and audit rows. */
+function purgeRow(em: EntityManager, held: HeldMoveOutCertificate, asOf: Date): void {
+  erasePersonalData(held, asOf);
+  em.persist(
+    em.create(CaseActionLog, {
+      caseId: held.heldId,
+      action: CaseAction.PURGED,
+      actorId: 'system',
+      detail: { messageId: held.messageId, origin: held.originMunicipalityCode },
+      at: new Date(),
+    }),
+  );
+  audit(em, {
+    ...SYSTEM_ACTOR,
+    action: AuditAction.BATCH,
+    function: 'purgeHeldCertificate',
+    caseId: held.heldId,
+    individualNumberAccessed: true,
+    detail: { purged: true },
+  });
+}
 
 /** Activities of the destination's held 転出証明書情報 (domain.md §4.5). */
 export function heldCertificateActivities(deps: ActivityDeps) {
@@ -29,26 +58,40 @@ export function heldCertificateActivities(deps: ActivityDeps) {
         if (held.state === HeldCertificateState.PURGED) return true;
         if (held.state !== HeldCertificateState.HELD || !held.purgeAt || held.purgeAt > new Date(input.asOf))
           return false;
-        erasePersonalData(held, new Date(input.asOf));
-        em.persist(
-          em.create(CaseActionLog, {
-            caseId: held.heldId,
-            action: CaseAction.PURGED,
-            actorId: 'system',
-            detail: { messageId: held.messageId, origin: held.originMunicipalityCode },
-            at: new Date(),
-          }),
-        );
-        audit(em, {
-          ...SYSTEM_ACTOR,
-          action: AuditAction.BATCH,
-          function: 'purgeHeldCertificate',
-          caseId: held.heldId,
-          individualNumberAccessed: true,
-          detail: { purged: true },
-        });
+        purgeRow(em, held, new Date(input.asOf));
         await em.flush();
         return true;
+      });
+    },
+
+    /**
+     * The sweep (one workflow for all held rows, issue 15): purges up to `limit` HELD rows due at `asOf` (workflow
+     * time) in one transaction, as `purgeHeldCertificate` does each, and closes their case rows (PURGED, no deadline,
+     * no 来庁予定日). Rows in use by a 特例転入 are left to their own workflow. Returns how many it purged and, when
+     * none is left due, the next purge instant of a held row.
+     */
+    async purgeDueHeldCertificates(input: {
+      asOf: string;
+      limit: number;
+    }): Promise<{ purged: number; nextDueAt?: string }> {
+      const asOf = new Date(input.asOf);
+      return deps.orm.em.fork().transactional(async (em) => {
+        const due = await em.find(
+          HeldMoveOutCertificate,
+          { state: HeldCertificateState.HELD, purgeAt: { $lte: asOf } },
+          { orderBy: { purgeAt: 'asc', heldId: 'asc' }, limit: input.limit },
+        );
+        const cases = await em.find(CaseRecord, { caseId: { $in: due.map((h) => h.heldId) } });
+        for (const held of due) purgeRow(em, held, asOf);
+        for (const c of cases) closePurgedHeldCase(c, new Date());
+        await em.flush();
+        if (due.length === input.limit) return { purged: due.length };
+        const next = await em.findOne(
+          HeldMoveOutCertificate,
+          { state: HeldCertificateState.HELD, purgeAt: { $gt: asOf } },
+          { orderBy: { purgeAt: 'asc' }, fields: ['heldId', 'purgeAt'] },
+        );
+        return { purged: due.length, ...(next?.purgeAt ? { nextDueAt: next.purgeAt.toISOString() } : {}) };
       });
     },
   };

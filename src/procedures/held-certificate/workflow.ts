@@ -1,11 +1,13 @@
 import {
   allHandlersFinished,
   condition,
+  continueAsNew,
   defineSignal,
   getExternalWorkflowHandle,
   ParentClosePolicy,
   patched,
   setHandler,
+  sleep,
   startChild,
 } from '@temporalio/workflow';
 import type { WorkflowTimings } from '../../domain/retry-policies';
@@ -15,6 +17,15 @@ import type { HeldCertificateActivities } from './activities';
 import { heldCertificateDefinition, HeldCertificateStatus } from './definition';
 
 export const heldCertificateWorkflowId = (heldId: string): string => `held-move-out-certificate/${heldId}`;
+
+/** The one sweep of a task queue (production has one; every test file its own). */
+export const heldCertificateSweepId = (taskQueue: string): string => `held-move-out-certificate-sweep/${taskQueue}`;
+
+/** Rows the sweep purges per transaction. */
+export const SWEEP_BATCH = 100;
+
+const DAY_MS = 86_400_000;
+const JST_MS = 9 * 3600_000;
 
 /** The held row changed: a newer message replaced it, or a 特例転入 reserved, released or used it. */
 export const certificateUpdatedSignal = defineSignal('certificateUpdated');
@@ -31,7 +42,10 @@ export const PROJECT_REPLACEMENT = 'held-certificate-projects-replacement';
 export async function heldCertificateWorkflow(input: {
   heldId: string;
   timings?: Partial<WorkflowTimings>;
+  /** Run as the sweep of every held row instead of one certificate's workflow (issue 15; no old history has it). */
+  sweep?: boolean;
 }): Promise<{ heldId: string; status: string }> {
+  if (input.sweep) return sweepHeldCertificates(input);
   const { heldId } = input;
   const { registry } = activityProxies<HeldCertificateActivities>(input.timings);
   const status = caseStatusTracker(heldId, heldCertificateDefinition, HeldCertificateStatus.HELD);
@@ -70,6 +84,28 @@ export async function heldCertificateWorkflow(input: {
     const purged = await registry.purgeHeldCertificate({ heldId, asOf: new Date(Date.now()).toISOString() });
     if (purged) return end(HeldCertificateStatus.PURGED);
   }
+}
+
+/**
+ * The purge of held certificates nobody is using (issue 15): one workflow per task queue, not one sleeping workflow per
+ * certificate. It purges what is due in batches, sleeps until the next purge instant of a held row or the next 00:00
+ * JST, whichever is first (every purge instant is 00:00 JST on P + 31, so a row that arrives meanwhile is never due
+ * earlier) — a durable timer, kept across a Temporal or worker restart — and continues as new. A certificate that a
+ * 特例転入 reserved, or that arrived already due, has its own workflow (above), which purges it when released.
+ */
+async function sweepHeldCertificates(input: { timings?: Partial<WorkflowTimings> }): Promise<never> {
+  const { registry } = activityProxies<HeldCertificateActivities>(input.timings);
+  let nextDueAt: string | undefined;
+  for (;;) {
+    const r = await registry.purgeDueHeldCertificates({ asOf: new Date(Date.now()).toISOString(), limit: SWEEP_BATCH });
+    if (r.purged < SWEEP_BATCH) {
+      nextDueAt = r.nextDueAt;
+      break;
+    }
+  }
+  const nextMidnight = (Math.floor((Date.now() + JST_MS) / DAY_MS) + 1) * DAY_MS - JST_MS;
+  await sleep(Math.max(1, Math.min(nextMidnight, nextDueAt ? new Date(nextDueAt).getTime() : Infinity) - Date.now()));
+  return continueAsNew<typeof heldCertificateWorkflow>({ heldId: '', sweep: true, timings: input.timings });
 }
 
 /**
