@@ -31,7 +31,11 @@ async function main() {
       config,
     },
   });
-  await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
+  const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
+  while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 20));
+  // scripts/lib/app-processes.ts waits for this line (WORKER_READY_LINE)
+  if (worker.getState() === 'RUNNING') console.log(`worker running: task queue ${config.taskQueue}`);
+  await running;
   await orm.close(true);
 }
 
