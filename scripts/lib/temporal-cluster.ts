@@ -35,8 +35,8 @@ export interface TemporalCluster {
   env: Record<string, string>;
   /** Stop the server process (SIGTERM, then SIGKILL) and start it again on the same ports and databases. */
   restart(): Promise<void>;
-  /** Stop the server and drop its databases. Idempotent. */
-  stop(): Promise<void>;
+  /** Stop the server and drop its databases (`keepData`: keep them, a later start on the same dir continues). Idempotent. */
+  stop(opts?: { keepData?: boolean }): Promise<void>;
   /** pid of the server process. */
   pid(): number;
 }
@@ -95,6 +95,13 @@ async function ensureParts() {
 export function clusterDatabaseNames(dir: string) {
   const h = createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12);
   return { temporal: `temporal_${h}`, visibility: `temporal_visibility_${h}` };
+}
+
+/** Drops the two databases of a state dir (a cluster that is not running): `npm run cluster -- --fresh`. */
+export async function dropTemporalClusterDatabases(dir: string): Promise<void> {
+  const url = (await run('bash', [script('ensure-postgres.sh')])).stdout.trim().split('\n').pop() ?? '';
+  const names = clusterDatabaseNames(dir);
+  for (const db of [names.temporal, names.visibility]) await psql(url, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
 }
 
 function pgParts(url: string) {
@@ -460,10 +467,11 @@ export async function startTemporalCluster(
       log(`temporal-cluster: restarting Temporal server on ${address}`);
       await startAndWait();
     },
-    stop() {
+    stop(stopOpts) {
       stopped ??= (async () => {
         await halt();
         process.removeListener('exit', killOnExit);
+        if (stopOpts?.keepData) return;
         for (const db of [databases.temporal, databases.visibility])
           await psql(parts.postgresUrl, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
         fs.rmSync(shardsFile, { force: true });
