@@ -10,14 +10,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
-import { findFreePort } from './temporal-dev-server';
 
 export interface TemporalClusterOptions {
   /** State directory: certificates, config YAML, server log. The database names are derived from it. */
   dir: string;
-  /** Frontend gRPC port; a free one when omitted. */
+  /** Frontend gRPC port (at most 32767: Temporal stores it as SMALLINT); a free one when omitted. */
   frontendPort?: number;
   /** numHistoryShards (fixed when the databases are first made: a later start on the same dir keeps it); default 4. */
   shards?: number;
@@ -54,6 +54,16 @@ const SERVER_NAME = 'temporal';
 const NAMESPACE = 'default';
 const ROOT = path.resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const PORT_FLOOR = 20000;
+const MAX_PORT = 32767;
+
+/** True when 127.0.0.1:port can be bound right now. */
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+  });
 
 function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
   return new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
@@ -100,8 +110,7 @@ export function clusterDatabaseNames(dir: string) {
 /** Drops the two databases of a state dir (a cluster that is not running): `npm run cluster -- --fresh`. */
 export async function dropTemporalClusterDatabases(dir: string): Promise<void> {
   const url = (await run('bash', [script('ensure-postgres.sh')])).stdout.trim().split('\n').pop() ?? '';
-  const names = clusterDatabaseNames(dir);
-  for (const db of [names.temporal, names.visibility]) await psql(url, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await dropDatabases(url, clusterDatabaseNames(dir));
 }
 
 function pgParts(url: string) {
@@ -120,12 +129,18 @@ async function psql(url: string, sql: string): Promise<string> {
   return stdout.trim();
 }
 
+const databaseExists = async (url: string, db: string) =>
+  (await psql(url, `SELECT 1 FROM pg_database WHERE datname = '${db}'`)) === '1';
+
+async function dropDatabases(url: string, names: { temporal: string; visibility: string }) {
+  for (const db of [names.temporal, names.visibility]) await psql(url, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+}
+
 /** create + setup-schema 0.0 on a new database, then update-schema (idempotent) with the module's versioned files. */
 async function ensureSchema(sqlTool: string, url: string, db: string, versionedDir: string, log: (l: string) => void) {
   const pg = pgParts(url);
   const base = ['--plugin', 'postgres12', '--ep', pg.host, '-p', pg.port, '-u', pg.user, '--pw', pg.password];
-  const exists = (await psql(url, `SELECT 1 FROM pg_database WHERE datname = '${db}'`)) === '1';
-  if (!exists) {
+  if (!(await databaseExists(url, db))) {
     log(`temporal-cluster: creating database ${db}`);
     await run(sqlTool, [...base, '--db', db, 'create']);
     await run(sqlTool, [...base, '--db', db, 'setup-schema', '-v', '0.0']);
@@ -267,6 +282,7 @@ export async function startTemporalCluster(
   if (!Number.isInteger(shards) || shards < 1) throw new Error(`temporal-cluster: bad shard count ${shards}`);
   fs.writeFileSync(shardsFile, String(shards));
   const pgSchema = path.join(parts.schemaDir, 'postgresql', 'v12');
+  const createdNow = !(await databaseExists(parts.postgresUrl, databases.temporal));
   await ensureSchema(
     parts.sqlTool,
     parts.postgresUrl,
@@ -282,13 +298,22 @@ export async function startTemporalCluster(
     log,
   );
 
-  // ports: all free ones (never fixed), distinct
+  // ports: all free ones (never fixed), distinct, and below 32768: Temporal's cluster_membership table stores each
+  // service's gRPC port as SMALLINT (PostgreSQL schema v12), so the kernel's ephemeral range (32768+) cannot be used
   const used = new Set<number>();
   const free = async (wanted?: number) => {
-    let p = wanted ?? (await findFreePort());
-    while (wanted === undefined && used.has(p)) p = await findFreePort();
-    used.add(p);
-    return p;
+    if (wanted !== undefined) {
+      if (wanted > MAX_PORT) throw new Error(`temporal-cluster: frontendPort ${wanted} must be <= ${MAX_PORT}`);
+      used.add(wanted);
+      return wanted;
+    }
+    for (;;) {
+      const p = PORT_FLOOR + Math.floor(Math.random() * (MAX_PORT - PORT_FLOOR + 1));
+      if (!used.has(p) && (await portFree(p))) {
+        used.add(p);
+        return p;
+      }
+    }
   };
   const ports = {
     frontend: await free(opts.frontendPort),
@@ -406,9 +431,8 @@ export async function startTemporalCluster(
       const have = Object.keys((JSON.parse(stdout) as { customAttributes?: object }).customAttributes ?? {});
       const missing = Object.entries(SEARCH_ATTRIBUTE_TYPES).filter(([n]) => !have.includes(n));
       if (missing.length === 0) return true;
-      const args = ['operator', 'search-attribute', 'create', '--yes'];
-      for (const [n, t] of missing) args.push('--name', n, '--type', t);
-      await cli(args);
+      // one per call: the CLI's --type applies to every --name of a call
+      for (const [n, t] of missing) await cli(['operator', 'search-attribute', 'create', '--name', n, '--type', t]);
       return false;
     });
     await step('a workflow start', async () => {
@@ -443,6 +467,8 @@ export async function startTemporalCluster(
     await startAndWait();
   } catch (e) {
     process.removeListener('exit', killOnExit);
+    // a first start that failed leaves nothing behind in the shared PostgreSQL
+    if (createdNow) await dropDatabases(parts.postgresUrl, databases).catch(() => undefined);
     throw e;
   }
   log(`temporal-cluster: ready on ${address}`);
@@ -472,8 +498,7 @@ export async function startTemporalCluster(
         await halt();
         process.removeListener('exit', killOnExit);
         if (stopOpts?.keepData) return;
-        for (const db of [databases.temporal, databases.visibility])
-          await psql(parts.postgresUrl, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+        await dropDatabases(parts.postgresUrl, databases);
         fs.rmSync(shardsFile, { force: true });
       })();
       return stopped;
