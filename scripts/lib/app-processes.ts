@@ -44,7 +44,7 @@ export interface SpawnAppOptions {
   /** Every output line of the child, prefixed `[name] ` (default: console.log). */
   log?: (line: string) => void;
   /** Called when a child exits without kill() / restart() having asked for it (npm start restarts it). */
-  onExit?: (info: { code: number | null; signal: NodeJS.Signals | null }) => void;
+  onExit?: (info: { pid: number; code: number | null; signal: NodeJS.Signals | null }) => void;
   /** Default 180 s (the worker bundles the workflows first). */
   readyTimeoutMs?: number;
   /** SIGTERM → SIGKILL after this long (default 15 s). */
@@ -154,10 +154,10 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
     });
     child = c;
     live.add(c);
-    let exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let exitInfo: { pid: number; code: number | null; signal: NodeJS.Signals | null } | undefined;
     exited = new Promise<void>((res) => {
       c.once('exit', (code, signal) => {
-        exitInfo = { code, signal };
+        exitInfo = { pid: c.pid!, code, signal };
         live.delete(c);
         res();
         if (!expectedExit && child === c) {

@@ -47,11 +47,15 @@ export function createApiApp(deps: ApiDeps): express.Express {
 
   app.get('/api/health', async (_req, res) => {
     const checks: Record<string, boolean> = {};
+    // a query, not isConnected(): a process that has not queried yet (no migrations at start) is not connected yet
     checks.database = await deps.orm.em
       .fork()
       .getConnection()
-      .isConnected()
-      .catch(() => false);
+      .execute('select 1')
+      .then(
+        () => true,
+        () => false,
+      );
     checks.temporal = await deps.temporal.connection.workflowService.getSystemInfo({}).then(
       () => true,
       () => false,

@@ -4,7 +4,8 @@
  *   JLIS_SIM_PORT                   port (default 7402; 0 = a free port)
  *   JLIS_SIM_HOST                   interface (default 127.0.0.1)
  *   JLIS_SIM_CONTINUED_USE_DAYS     継続利用 period after the 転入届 (default 90)
- * State is in memory and lost on exit. Logs only method, path, status and request IDs or error codes.
+ *   SIM_STATE_DIR                   directory for its state (jlis-simulator.json), kept across restarts; unset: in memory
+ * Logs only method, path, status and request IDs or error codes.
  */
 import { startCardAgencySimulator } from './card-agency-simulator';
 import { exitOnSignals, portFromEnv } from './sim/server';
@@ -22,6 +23,7 @@ const main = async (): Promise<void> => {
     port,
     host: process.env.JLIS_SIM_HOST ?? '127.0.0.1',
     ...(continuedUseDays === undefined ? {} : { continuedUseDays }),
+    stateDir: process.env.SIM_STATE_DIR || undefined,
     log: (line) => console.log(`[jlis-sim] ${line}`),
   });
   console.log(`[jlis-sim] J-LIS card management simulator listening on ${sim.url}`);

@@ -1,6 +1,7 @@
 /**
  * J-LIS 個人番号カード管理システム simulator: a real HTTP server that speaks the CardAgencyHttpClient contract
- * (card-agency-messages.ts). State is in memory, per instance. Auth, faults, the Idempotency-Key check, admin routes,
+ * (card-agency-messages.ts). State is per instance, in memory or kept on disk across restarts with `stateDir`
+ * (sim/state-file.ts). Auth, faults, the Idempotency-Key check, admin routes,
  * error bodies and listening are the ones the CS simulator uses (sim/server.ts, sim/idempotency.ts, sim/faults.ts).
  *
  * Message endpoints (bearer token; faults apply here only; Idempotency-Key header required, equal to the body's):
@@ -44,10 +45,18 @@ import {
   type DeliveryAddressInfoMessage,
   type IndividualNumberRequestMessage,
 } from './jlis-number-messages';
-import { CardProductionState, mountCardProductionAdmin } from './card-production-simulator';
-import { JlisNumberState, mountJlisNumberAdmin } from './jlis-number-simulator';
+import { CardProductionState, mountCardProductionAdmin, type CardProductionDump } from './card-production-simulator';
+import { JlisNumberState, mountJlisNumberAdmin, type JlisNumberDump } from './jlis-number-simulator';
 import { SimFaults } from './sim/faults';
-import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
+import {
+  IdempotentInbox,
+  SequenceTracker,
+  refuse,
+  type InboxDump,
+  type Received,
+  type SimOutcome,
+} from './sim/idempotency';
+import { keepStateOnDisk } from './sim/state-file';
 import {
   createPartnerApp,
   finishPartnerApp,
@@ -80,6 +89,8 @@ export interface CardAgencySimulatorOptions {
   continuedUseDays?: number;
   /** One line per answered message call: method, path, status, request ID or error code. Default: silent. */
   log?: SimLog;
+  /** Keep the state in `{stateDir}/jlis-simulator.json` across restarts (sim/state-file.ts); default: in memory. */
+  stateDir?: string;
 }
 
 const notAfterToday = (
@@ -138,6 +149,32 @@ export class CardAgencySimulatorState {
 
   acceptDeliveryAddress(m: DeliveryAddressInfoMessage): CardAgencyOutcome {
     return this.numbers.acceptDeliveryAddress(m, () => this.ack());
+  }
+
+  /** What J-LIS remembers, as JSON (sim/state-file.ts): requests, keys, sequence numbers, numbers, answers, reports. */
+  snapshot(): unknown {
+    return {
+      continuedUse: this.inbox['continued-use'].dump(),
+      cardEvents: this.inbox['card-events'].dump(),
+      sequences: this.sequences.dump(),
+      numbers: this.numbers.dump(),
+      production: this.production.dump(),
+    };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = snapshot as {
+      continuedUse: InboxDump<ContinuedUseRequest, CardAgencyAck>;
+      cardEvents: InboxDump<CardEvent, CardAgencyAck>;
+      sequences: Array<[string, number]>;
+      numbers: JlisNumberDump;
+      production: CardProductionDump;
+    };
+    this.inbox['continued-use'].load(s.continuedUse);
+    this.inbox['card-events'].load(s.cardEvents);
+    this.sequences.load(s.sequences);
+    this.numbers.load(s.numbers);
+    this.production.load(s.production);
   }
 
   reset(): void {
@@ -223,6 +260,8 @@ export function createCardAgencySimulator(opts: CardAgencySimulatorOptions): {
   const log = opts.log ?? (() => undefined);
   const state = new CardAgencySimulatorState({ continuedUseDays: opts.continuedUseDays, log }, opts.now);
   const app = createPartnerApp(PREFIX, opts.token);
+  const saved = keepStateOnDisk(app, state, opts.stateDir, 'jlis-simulator', log);
+  if (saved) state.numbers.onChange = state.production.onChange = saved;
 
   const route: MessageRouteOptions<CardAgencyAck> = {
     faults: state.faults,

@@ -105,6 +105,8 @@ export class CardProductionState {
   readonly reports: Array<{ report: CardReport; fault?: string; status?: number }> = [];
   private faults = { noReportNext: 0, duplicateNext: 0, resendAsNewNext: 0, delayMs: 0 };
   private pending = new Set<Promise<void>>();
+  /** Called when a report's delivery state changed outside a request (the simulator saves its snapshot). */
+  onChange: () => void = () => undefined;
 
   constructor(
     private readonly now: () => Date,
@@ -181,9 +183,15 @@ export class CardProductionState {
 
   /** POSTs one report to the city, retried (up to ~1 minute) until the city answers 2xx or refuses it (4xx). */
   private async deliver(r: CardReport, fault?: string): Promise<void> {
-    const route = this.routes.get(r.message.municipalityCode);
     const record = { report: r, fault, status: undefined as number | undefined };
     this.reports.push(record);
+    this.onChange();
+    await this.send(record);
+  }
+
+  private async send(record: { report: CardReport; status?: number }): Promise<void> {
+    const r = record.report;
+    const route = this.routes.get(r.message.municipalityCode);
     if (!route) return this.log(`${r.kind} ${r.message.messageId}: no route`);
     for (let attempt = 0; attempt < 120; attempt++) {
       try {
@@ -194,6 +202,7 @@ export class CardProductionState {
         });
         record.status = res.status;
         this.log(`${r.kind} ${r.message.messageId} → ${res.status}`);
+        this.onChange();
         if (res.status < 500) return;
       } catch {
         this.log(`${r.kind} ${r.message.messageId} → network error`);
@@ -201,6 +210,24 @@ export class CardProductionState {
       await new Promise((res) => setTimeout(res, 500).unref());
     }
   }
+
+  /** The reports as JSON (sim/state-file.ts); report faults are not remembered. */
+  dump(): CardProductionDump {
+    return { reports: this.reports };
+  }
+
+  /** Replaces the reports with a dump, then sends again the ones the city has not taken yet. */
+  load(d: CardProductionDump): void {
+    this.reports.length = 0;
+    this.reports.push(...d.reports);
+    for (const record of this.reports)
+      if (record.fault !== 'noReport' && (record.status === undefined || record.status >= 500))
+        this.track(this.send(record));
+  }
+}
+
+export interface CardProductionDump {
+  reports: Array<{ report: CardReport; fault?: string; status?: number }>;
 }
 
 const validateOrder = compileSchema<CardProductionOrder>(CardProductionOrderSchema);

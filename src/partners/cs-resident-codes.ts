@@ -10,7 +10,7 @@ import { randomInt } from 'node:crypto';
 import type { SchemaObject } from 'ajv';
 import { mod11CheckDigit } from '../domain/check-digits';
 import { idempotencyKeySchema, municipalityCodeSchema, residentRecordCodeSchema } from './partner-contract';
-import { IdempotentInbox, type SimOutcome } from './sim/idempotency';
+import { IdempotentInbox, type InboxDump, type SimOutcome } from './sim/idempotency';
 
 export interface ResidentCodeBatchRequest {
   municipalityCode: string;
@@ -72,4 +72,21 @@ export class ResidentCodeIssuer {
     const batch = { batchId: `RCB-${++this.seq}`, codes, receivedAt: this.now().toISOString(), duplicate: false };
     return this.batches.store(r.idempotencyKey, r, batch);
   }
+
+  dump(): ResidentCodeIssuerDump {
+    return { batches: this.batches.dump(), issued: [...this.issued], seq: this.seq };
+  }
+
+  load(d: ResidentCodeIssuerDump): void {
+    this.batches.load(d.batches);
+    this.issued.clear();
+    for (const c of d.issued) this.issued.add(c);
+    this.seq = d.seq;
+  }
+}
+
+export interface ResidentCodeIssuerDump {
+  batches: InboxDump<ResidentCodeBatchRequest, ResidentCodeBatch>;
+  issued: string[];
+  seq: number;
 }

@@ -4,7 +4,8 @@
  *   CS_SIM_PORT            port (default 7401; 0 = a free port)
  *   CS_SIM_HOST            interface (default 127.0.0.1)
  *   CS_SIM_MUNICIPALITIES  optional comma-separated municipality codes the CS serves
- * State is in memory and lost on exit. Logs only method, path, status and message IDs.
+ *   SIM_STATE_DIR          directory for its state (cs-simulator.json), kept across restarts; unset: in memory
+ * Logs only method, path, status and message IDs.
  */
 import { startCsSimulator } from './cs-simulator';
 import { exitOnSignals, portFromEnv } from './sim/server';
@@ -21,6 +22,7 @@ const main = async (): Promise<void> => {
     port,
     host: process.env.CS_SIM_HOST ?? '127.0.0.1',
     ...(municipalities?.length ? { municipalities } : {}),
+    stateDir: process.env.SIM_STATE_DIR || undefined,
     log: (line) => console.log(`[cs-sim] ${line}`),
   });
   console.log(`[cs-sim] CS simulator listening on ${sim.url}`);

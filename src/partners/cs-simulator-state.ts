@@ -30,9 +30,16 @@ import {
 } from './cs-messages';
 import type { CertificateInfoRequest, MoveOutCertificateInfo, MoveOutCertificateWithdrawal } from './cs-move-messages';
 import { SimFaults } from './sim/faults';
-import { ResidentCodeIssuer } from './cs-resident-codes';
-import { StoreAndForward, type ForwarderOptions, type ForwardState } from './sim/forwarder';
-import { IdempotentInbox, SequenceTracker, refuse, type Received, type SimOutcome } from './sim/idempotency';
+import { ResidentCodeIssuer, type ResidentCodeIssuerDump } from './cs-resident-codes';
+import { StoreAndForward, type ForwarderDump, type ForwarderOptions, type ForwardState } from './sim/forwarder';
+import {
+  IdempotentInbox,
+  SequenceTracker,
+  refuse,
+  type InboxDump,
+  type Received,
+  type SimOutcome,
+} from './sim/idempotency';
 import type { SimLog } from './sim/server';
 
 /** Message kinds; each is also the last segment of its endpoint and of the inbound path it is forwarded to. */
@@ -88,6 +95,14 @@ export interface PrefectureResident {
 
 export type CsOutcome = SimOutcome<CsAck>;
 
+export interface CsSnapshot {
+  inbox: { [K in CsMessageKind]: InboxDump<CsMessages[K], CsAck> };
+  residents: Array<[string, PrefectureResident]>;
+  sequences: Array<[string, number]>;
+  residentCodes: ResidentCodeIssuerDump;
+  forwarding: ForwarderDump;
+}
+
 /** Items besides the address that a 転居 must not change. */
 const FIXED_ON_MOVE_WITHIN = ['name', 'nameKana', 'birthDate', 'sex', 'individualNumber'] as const;
 
@@ -136,6 +151,28 @@ export class CsSimulatorState {
     this.sequences.clear();
     this.faults.clear();
     this.forwarding.clear();
+  }
+
+  /** What this CS remembers, as JSON (sim/state-file.ts): messages, keys, the prefecture view, codes, forwarding. */
+  snapshot(): CsSnapshot {
+    return {
+      inbox: Object.fromEntries(Object.entries(this.inbox).map(([k, v]) => [k, v.dump()])) as CsSnapshot['inbox'],
+      residents: [...this.residents],
+      sequences: this.sequences.dump(),
+      residentCodes: this.residentCodes.dump(),
+      forwarding: this.forwarding.dump(),
+    };
+  }
+
+  /** Replaces the state with a snapshot (faults are not remembered); waiting messages are then forwarded. */
+  restore(snapshot: unknown): void {
+    const s = snapshot as CsSnapshot;
+    for (const [kind, d] of Object.entries(s.inbox)) this.inbox[kind as CsMessageKind]?.load(d as never);
+    this.residents.clear();
+    for (const [k, v] of s.residents) this.residents.set(k, v);
+    this.sequences.load(s.sequences);
+    this.residentCodes.load(s.residentCodes);
+    this.forwarding.load(s.forwarding);
   }
 
   /** Stops forwarding (timers, requests in flight). The state stays readable. */

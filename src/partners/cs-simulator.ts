@@ -1,7 +1,8 @@
 /**
  * CS simulator: a real HTTP server that speaks the CsHttpClient contract (cs-messages.ts, cs-move-messages.ts) and
  * simulates the 市町村CS plus the 都道府県サーバ checks (cs-simulator-state.ts), and the CS network between towns: it
- * routes inter-municipality messages to the addressed town's inbound API. State is in memory, per instance. Auth,
+ * routes inter-municipality messages to the addressed town's inbound API. State is per instance, in memory or kept
+ * on disk across restarts with `stateDir` (sim/state-file.ts: messages, keys, prefecture view, codes, routes, queues). Auth,
  * faults, the Idempotency-Key check, admin routes, error bodies and listening are shared with the other simulators
  * (sim/server.ts); the store-and-forward queues are sim/forwarder.ts.
  *
@@ -73,6 +74,7 @@ import {
   type MessageRouteOptions,
   type SimLog,
 } from './sim/server';
+import { keepStateOnDisk } from './sim/state-file';
 
 export interface CsSimulatorOptions {
   token: string;
@@ -84,6 +86,8 @@ export interface CsSimulatorOptions {
   log?: SimLog;
   /** Retry timing of the forwarding to the towns: backoff 200 ms doubling to 5 s, 10 s per attempt by default. */
   forwarding?: ForwarderOptions;
+  /** Keep the state in `{stateDir}/cs-simulator.json` across restarts (sim/state-file.ts); default: in memory. */
+  stateDir?: string;
 }
 
 /** Body of POST /cs/v1/_admin/routes: where the CS delivers the messages addressed to `municipalityCode`. */
@@ -162,6 +166,8 @@ export function createCsSimulator(opts: CsSimulatorOptions): { app: express.Expr
     opts.now,
   );
   const app = createPartnerApp(PREFIX, opts.token);
+  const saved = keepStateOnDisk(app, state, opts.stateDir, 'cs-simulator', log);
+  if (saved) state.forwarding.onChange = saved;
 
   const route: MessageRouteOptions<CsAck> = {
     faults: state.faults,

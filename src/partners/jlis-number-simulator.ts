@@ -24,7 +24,7 @@ import type {
   IndividualNumberAnswerMessage,
   IndividualNumberRequestMessage,
 } from './jlis-number-messages';
-import { IdempotentInbox, type Received, type SimOutcome } from './sim/idempotency';
+import { IdempotentInbox, type InboxDump, type Received, type SimOutcome } from './sim/idempotency';
 import { sendInvalid, type SimLog } from './sim/server';
 
 export interface AnswerFaultsRequest {
@@ -90,6 +90,8 @@ export class JlisNumberState {
   private readonly numbers = new Set<string>();
   private faults = { noAnswerNext: 0, duplicateNext: 0, wrongCodeNext: 0, delayMs: 0 };
   private pending = new Set<Promise<void>>();
+  /** Called when an answer's delivery state changed outside a request (the simulator saves its snapshot). */
+  onChange: () => void = () => undefined;
 
   constructor(
     private readonly now: () => Date,
@@ -162,9 +164,14 @@ export class JlisNumberState {
 
   /** POSTs one answer to the city, retried (up to ~1 minute) until the city answers 2xx or refuses it (4xx). */
   private async deliver(a: IndividualNumberAnswerMessage, fault?: string): Promise<void> {
-    const route = this.routes.get(a.municipalityCode);
     const record = { answer: a, fault, status: undefined as number | undefined };
     this.answers.push(record);
+    await this.send(record);
+  }
+
+  private async send(record: { answer: IndividualNumberAnswerMessage; status?: number }): Promise<void> {
+    const a = record.answer;
+    const route = this.routes.get(a.municipalityCode);
     if (!route) return this.log(`answer ${a.answerId}: no route`);
     for (let attempt = 0; attempt < 120; attempt++) {
       try {
@@ -175,6 +182,7 @@ export class JlisNumberState {
         });
         record.status = res.status;
         this.log(`answer ${a.answerId} → ${res.status}`);
+        this.onChange();
         if (res.status < 500) return;
       } catch {
         this.log(`answer ${a.answerId} → network error`);
@@ -182,6 +190,42 @@ export class JlisNumberState {
       await new Promise((r) => setTimeout(r, 500).unref());
     }
   }
+
+  /** Everything it remembers, as JSON (sim/state-file.ts); answer faults are not remembered. */
+  dump(): JlisNumberDump {
+    return {
+      requests: this.requests.dump(),
+      deliveryAddresses: this.deliveryAddresses.dump(),
+      answers: this.answers,
+      routes: [...this.routes],
+      numbers: [...this.numbers],
+    };
+  }
+
+  /** Replaces its memory with a dump, then sends again the answers the city has not taken yet. */
+  load(d: JlisNumberDump): void {
+    this.requests.load(d.requests);
+    this.deliveryAddresses.load(d.deliveryAddresses);
+    this.answers.length = 0;
+    this.answers.push(...d.answers);
+    this.routes.clear();
+    for (const [k, v] of d.routes) this.routes.set(k, v);
+    this.numbers.clear();
+    for (const n of d.numbers) this.numbers.add(n);
+    for (const record of this.answers)
+      if (record.fault !== 'noAnswer' && (record.status === undefined || record.status >= 500)) {
+        const p = this.send(record).finally(() => this.pending.delete(p));
+        this.pending.add(p);
+      }
+  }
+}
+
+export interface JlisNumberDump {
+  requests: InboxDump<IndividualNumberRequestMessage, CardAgencyAck>;
+  deliveryAddresses: InboxDump<DeliveryAddressInfoMessage, CardAgencyAck>;
+  answers: Array<{ answer: IndividualNumberAnswerMessage; fault?: string; status?: number }>;
+  routes: Array<[string, JlisRoute]>;
+  numbers: string[];
 }
 
 export type JlisReceived = Received<IndividualNumberRequestMessage, CardAgencyAck>;

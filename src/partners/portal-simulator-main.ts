@@ -8,8 +8,8 @@
  *   PORTAL_SIM_INTAKE_URL            the municipality's intake base URL, e.g. http://127.0.0.1:3000/portal/v1
  *   PORTAL_SIM_KEY_ID                key ID of the X-Portal-* request signature
  *   PORTAL_SIM_KEY                   the shared HMAC key, base64 (at least 32 bytes)
- * The trust configuration for the municipality is at GET /portal-sim/v1/_admin/trust. State and the test PKI are
- * in memory and lost on exit. Logs only method, path, status and IDs.
+ *   SIM_STATE_DIR                    directory for its state and test PKI, kept across restarts; unset: in memory
+ * The trust configuration for the municipality is at GET /portal-sim/v1/_admin/trust. Logs only method, path, status and IDs.
  */
 import { startPortalSimulator } from './portal-simulator';
 import { exitOnSignals, portFromEnv } from './sim/server';
@@ -32,6 +32,7 @@ const main = async (): Promise<void> => {
     token,
     port,
     host: process.env.PORTAL_SIM_HOST ?? '127.0.0.1',
+    stateDir: process.env.SIM_STATE_DIR || undefined,
     log: (line) => console.log(`[portal-sim] ${line}`),
   });
   if (given.length > 0) {

@@ -35,7 +35,7 @@ import {
   wrongRequestKey,
 } from './portal-simulator-scenarios';
 import { SimFaults } from './sim/faults';
-import { IdempotentInbox, type Received, type SimOutcome } from './sim/idempotency';
+import { IdempotentInbox, type InboxDump, type Received, type SimOutcome } from './sim/idempotency';
 import type { SimLog } from './sim/server';
 import { randomSerial, type TestCa } from './sim/test-pki';
 
@@ -228,6 +228,35 @@ export class PortalSimulatorState {
     const [answer] = await postSigned(m, INTAKE_PATHS.cancellation(applicationId), body, { at: this.now() });
     this.log(`cancel ${applicationId} -> ${code}: ${answer!.status}`);
     return answer!;
+  }
+
+  /** What the portal remembers, as JSON (sim/state-file.ts): notices, keys, municipalities, applications, revocations. */
+  snapshot(): unknown {
+    return {
+      notices: this.notices.dump(),
+      municipalities: [...this.municipalities.values()].map((m) => ({ ...m, key: m.key.toString('base64') })),
+      applications: [...this.applications],
+      revokedPool: [...this.revokedPool],
+      revokedSerials: [...this.ca.revokedSerials],
+    };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = snapshot as {
+      notices: InboxDump<PortalNotice, PortalAck>;
+      municipalities: Array<Omit<PortalMunicipality, 'key'> & { key: string; registeredAt: string }>;
+      applications: Array<[string, string]>;
+      revokedPool: string[];
+      revokedSerials: string[];
+    };
+    this.notices.load(s.notices);
+    this.municipalities.clear();
+    for (const m of s.municipalities)
+      this.municipalities.set(m.municipalityCode, { ...m, key: Buffer.from(m.key, 'base64') });
+    this.applications.clear();
+    for (const [k, v] of s.applications) this.applications.set(k, v);
+    this.revokedPool.splice(0, this.revokedPool.length, ...s.revokedPool);
+    this.ca.revokedSerials.splice(0, this.ca.revokedSerials.length, ...s.revokedSerials);
   }
 
   /** Clears notices, keys, faults, submitted applications and registered municipalities (not the PKI). */

@@ -2,8 +2,8 @@
  * マイナポータル simulator: a real HTTP server playing the national portal for the online 転出 (domain.md §2.2 I-1,
  * I-2, §4.4). It submits signed applications to a municipality's intake (contract: portal-simulator-intake.ts) in
  * the good and bad variants of portal-simulator-scenarios.ts, with certificates from its own test PKI
- * (sim/test-pki.ts), and receives the municipality's notices (contract: portal-messages.ts). State is in memory, per
- * instance (portal-simulator-state.ts). Auth, faults, the Idempotency-Key check, admin routes, error bodies and
+ * (sim/test-pki.ts), and receives the municipality's notices (contract: portal-messages.ts). State is per instance
+ * (portal-simulator-state.ts), in memory or kept on disk across restarts with `stateDir` (sim/state-file.ts). Auth, faults, the Idempotency-Key check, admin routes, error bodies and
  * listening are shared with the CS and J-LIS simulators (sim/server.ts).
  *
  * Message endpoint (bearer token; faults apply here only; Idempotency-Key header required, equal to the body's):
@@ -48,7 +48,8 @@ import {
   sendInvalid,
   type SimLog,
 } from './sim/server';
-import { getTestCa, type TestCa } from './sim/test-pki';
+import { exportTestCa, getTestCa, importTestCa, type TestCa, type TestCaDump } from './sim/test-pki';
+import { SimStateFile, keepStateOnDisk } from './sim/state-file';
 
 export { PortalScenario } from './portal-simulator-scenarios';
 export type { IntakeAnswer, PortalMunicipality } from './portal-simulator-intake';
@@ -68,6 +69,11 @@ export interface PortalSimulatorOptions {
   now?: () => Date;
   /** One line per answered call and per submission: method, path, status, IDs. Default: silent. */
   log?: SimLog;
+  /**
+   * Keep the state (`portal-simulator.json`) and the test PKI (`portal-simulator-pki.json`, so the trust anchors stay
+   * the same) in this directory across restarts (sim/state-file.ts); default: in memory.
+   */
+  stateDir?: string;
 }
 
 export const PortalReceivedKind = { NOTICES: 'notices' } as const;
@@ -111,6 +117,7 @@ export function createPortalSimulator(opts: PortalSimulatorOptions & { ca: TestC
   const log = opts.log ?? (() => undefined);
   const state = new PortalSimulatorState(opts.ca, opts.now, log);
   const app = createPartnerApp(PORTAL_SIM_PREFIX, opts.token);
+  keepStateOnDisk(app, state, opts.stateDir, 'portal-simulator', log);
   const p = PORTAL_SIM_PREFIX;
 
   const unavailable = { code: PortalErrorCode.PORTAL_UNAVAILABLE, message: 'the portal is temporarily unavailable' };
@@ -172,11 +179,22 @@ export interface RunningPortalSimulator {
   close(): Promise<void>;
 }
 
+/** The PKI kept in the state directory (made and written on the first start), else the process-wide one. */
+async function testCaFor(stateDir: string | undefined): Promise<TestCa> {
+  if (!stateDir) return getTestCa();
+  const file = new SimStateFile(stateDir, 'portal-simulator-pki');
+  const saved = file.load() as TestCaDump | undefined;
+  if (saved) return importTestCa(saved);
+  const ca = await getTestCa();
+  file.save(await exportTestCa(ca));
+  return ca;
+}
+
 /** Starts the simulator on `host` (default 127.0.0.1) and `port` (default 0 = a free port); generates the test PKI first. */
 export async function startPortalSimulator(
   opts: PortalSimulatorOptions & { port?: number; host?: string },
 ): Promise<RunningPortalSimulator> {
-  const { app, state } = createPortalSimulator({ ...opts, ca: await getTestCa() });
+  const { app, state } = createPortalSimulator({ ...opts, ca: await testCaFor(opts.stateDir) });
   const server = await listen(app, opts);
   return {
     url: server.url,

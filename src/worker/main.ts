@@ -1,4 +1,7 @@
-/** Production worker entry (one of N stateless replicas): `tsx src/worker/main.ts`. Configuration from env. */
+/**
+ * Production worker entry (one of N stateless replicas): `tsx src/worker/main.ts`. Configuration from env;
+ * WORKFLOW_BUNDLE = the path of a prebuilt workflow bundle (tests: the run's one bundle), else it bundles at start.
+ */
 import { loadConfig } from '../config';
 import { createCertificateRenderer } from '../activities/certificate-renderer';
 import { attachPiiCipher } from '../db/encrypted-columns';
@@ -30,6 +33,7 @@ async function main() {
       certificates: createCertificateRenderer(),
       config,
     },
+    ...(process.env.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE } } : {}),
   });
   const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 20));

@@ -82,6 +82,12 @@ interface DestinationQueue {
   dropped: boolean;
 }
 
+export interface ForwarderDump {
+  routes: Array<[string, ForwardRoute]>;
+  states: Array<[string, ForwardState]>;
+  jobs: ForwardJob[];
+}
+
 const TRANSIENT_4XX = new Set([408, 425, 429]);
 
 export class StoreAndForward {
@@ -92,6 +98,8 @@ export class StoreAndForward {
   private readonly maxBackoffMs: number;
   private readonly timeoutMs: number;
   private closed = false;
+  /** Called after a delivery attempt changed a message's state (the simulator saves its snapshot). */
+  onChange: () => void = () => undefined;
 
   constructor(
     opts: ForwarderOptions = {},
@@ -175,6 +183,33 @@ export class StoreAndForward {
     this.routeMap.clear();
   }
 
+  /** Routes, message states and the queued messages, as JSON (sim/state-file.ts). */
+  dump(): ForwarderDump {
+    return {
+      routes: [...this.routeMap],
+      states: [...this.states],
+      jobs: [...this.queues.values()].flatMap((q) => q.jobs.map(({ state: _s, json: _j, ...job }) => job)),
+    };
+  }
+
+  /** Replaces routes, states and queues with a dump; the queued messages are then delivered in their order. */
+  load(d: ForwarderDump): void {
+    this.clear();
+    for (const [k, r] of d.routes) this.routeMap.set(k, r);
+    for (const [k, st] of d.states) this.states.set(k, st);
+    for (const job of d.jobs) {
+      const state = this.states.get(job.id) ?? { status: ForwardStatus.PENDING, attempts: 0, lastStatus: null };
+      this.states.set(job.id, state);
+      let q = this.queues.get(job.destination);
+      if (!q) {
+        q = { jobs: [], busy: false, backoffMs: this.initialBackoffMs, dropped: false };
+        this.queues.set(job.destination, q);
+      }
+      q.jobs.push({ ...job, state, json: JSON.stringify(job.body) });
+    }
+    for (const destination of this.queues.keys()) this.pump(destination);
+  }
+
   /** Stops forwarding for good: no timer or request survives this call. */
   close(): void {
     this.closed = true;
@@ -213,10 +248,12 @@ export class StoreAndForward {
           this.pump(destination);
         }, delay);
         q.timer.unref();
+        this.onChange();
         return;
       }
       q.jobs.shift();
       q.backoffMs = this.initialBackoffMs;
+      this.onChange();
       this.pump(destination);
     });
   }

@@ -68,6 +68,23 @@ export class IdempotentInbox<T, A extends { duplicate: boolean }> {
     this.items.length = 0;
     this.keys.clear();
   }
+
+  /** Everything it remembers, as JSON (sim/state-file.ts). */
+  dump(): InboxDump<T, A> {
+    return { items: this.items, keys: [...this.keys] };
+  }
+
+  /** Replaces its memory with a dump. */
+  load(d: InboxDump<T, A>): void {
+    this.clear();
+    this.items.push(...d.items);
+    for (const [k, v] of d.keys) this.keys.set(k, v);
+  }
+}
+
+export interface InboxDump<T, A extends { duplicate: boolean }> {
+  items: Array<Received<T, A>>;
+  keys: Array<[string, { canonical: string; ack: A }]>;
 }
 
 /**
@@ -100,5 +117,14 @@ export class SequenceTracker {
 
   clear(): void {
     this.last.clear();
+  }
+
+  dump(): Array<[string, number]> {
+    return [...this.last];
+  }
+
+  load(d: Array<[string, number]>): void {
+    this.last.clear();
+    for (const [k, v] of d) this.last.set(k, v);
   }
 }

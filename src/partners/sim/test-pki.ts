@@ -214,8 +214,7 @@ const generate = async (): Promise<TestCa> => {
   ]);
 
   const pem = (c: x509.X509Certificate): string => c.toString('pem');
-  const revokedSerials = [revoked.serialNumber, '2002'];
-  return {
+  return withRevocation({
     generatedAt: new Date(now),
     root: pem(root),
     intermediate: pem(intermediate),
@@ -230,19 +229,102 @@ const generate = async (): Promise<TestCa> => {
     otherKey: other!.privateKey,
     revokedSerial: revoked.serialNumber,
     revokedIntermediateSerial: '2002',
-    revokedSerials,
-    revoke: (serial) => {
-      const normalised = normaliseSerial(serial);
-      if (!revokedSerials.includes(normalised)) revokedSerials.push(normalised);
-    },
+    revokedSerials: [revoked.serialNumber, '2002'],
     issuers: {
       intermediate: inter,
       revokedIntermediate: ca(revokedInterName, revokedInterKeys!),
       untrusted: ca(ROOT_NAME, untrustedRootKeys!),
     },
-    trust: { anchors: [pem(root)], intermediates: [pem(intermediate), pem(revokedIntermediate)], revokedSerials },
-  };
+  });
 };
+
+type TestCaFields = Omit<TestCa, 'revoke' | 'trust'>;
+
+/** Adds `revoke` and `trust`, both sharing the `revokedSerials` array. */
+const withRevocation = (f: TestCaFields): TestCa => ({
+  ...f,
+  revoke: (serial) => {
+    const normalised = normaliseSerial(serial);
+    if (!f.revokedSerials.includes(normalised)) f.revokedSerials.push(normalised);
+  },
+  trust: {
+    anchors: [f.root],
+    intermediates: [f.intermediate, f.revokedIntermediate],
+    revokedSerials: f.revokedSerials,
+  },
+});
+
+const SIGNERS = ['valid', 'expired', 'notYetValid', 'revoked', 'underRevokedIntermediate', 'untrusted'] as const;
+const b64 = (buf: ArrayBuffer): string => Buffer.from(buf).toString('base64');
+const exportPrivate = async (k: Key): Promise<string> => b64(await subtle.exportKey('pkcs8', k));
+const importPrivate = (s: string): Promise<Key> =>
+  subtle.importKey('pkcs8', Buffer.from(s, 'base64'), RSA_ALG, true, ['sign']);
+
+/** The whole test PKI as JSON, private keys included (the portal simulator keeps it across restarts). */
+export interface TestCaDump {
+  generatedAt: string;
+  certificates: Pick<TestCa, 'root' | 'intermediate' | 'revokedIntermediate' | 'untrustedRoot'>;
+  signers: Record<(typeof SIGNERS)[number], { certificate: string; privateKey: string; serialNumber: string }>;
+  otherKey: string;
+  issuers: Record<SignerIssuer, { name: string; publicKey: string; privateKey: string }>;
+  revokedSerials: string[];
+}
+
+export async function exportTestCa(ca: TestCa): Promise<TestCaDump> {
+  const signers = {} as TestCaDump['signers'];
+  for (const k of SIGNERS) signers[k] = { ...ca[k], privateKey: await exportPrivate(ca[k].privateKey) };
+  const issuers = {} as TestCaDump['issuers'];
+  for (const [k, v] of Object.entries(ca.issuers) as Array<[SignerIssuer, TestCa['issuers'][SignerIssuer]]>)
+    issuers[k] = {
+      name: v.name,
+      publicKey: b64(await subtle.exportKey('spki', v.keys.publicKey)),
+      privateKey: await exportPrivate(v.keys.privateKey),
+    };
+  const { root, intermediate, revokedIntermediate, untrustedRoot } = ca;
+  return {
+    generatedAt: ca.generatedAt.toISOString(),
+    certificates: { root, intermediate, revokedIntermediate, untrustedRoot },
+    signers,
+    otherKey: await exportPrivate(ca.otherKey),
+    issuers,
+    revokedSerials: [...ca.revokedSerials],
+  };
+}
+
+export async function importTestCa(d: TestCaDump): Promise<TestCa> {
+  const signer = async (k: (typeof SIGNERS)[number]): Promise<TestSigner> => ({
+    ...d.signers[k],
+    privateKey: await importPrivate(d.signers[k].privateKey),
+  });
+  const issuer = async (k: SignerIssuer) => ({
+    name: d.issuers[k].name,
+    keys: {
+      publicKey: await subtle.importKey('spki', Buffer.from(d.issuers[k].publicKey, 'base64'), RSA_ALG, true, [
+        'verify',
+      ]),
+      privateKey: await importPrivate(d.issuers[k].privateKey),
+    },
+  });
+  return withRevocation({
+    generatedAt: new Date(d.generatedAt),
+    ...d.certificates,
+    valid: await signer('valid'),
+    expired: await signer('expired'),
+    notYetValid: await signer('notYetValid'),
+    revoked: await signer('revoked'),
+    underRevokedIntermediate: await signer('underRevokedIntermediate'),
+    untrusted: await signer('untrusted'),
+    otherKey: await importPrivate(d.otherKey),
+    revokedSerial: d.signers.revoked.serialNumber,
+    revokedIntermediateSerial: '2002',
+    revokedSerials: [...d.revokedSerials],
+    issuers: {
+      intermediate: await issuer('intermediate'),
+      revokedIntermediate: await issuer('revokedIntermediate'),
+      untrusted: await issuer('untrusted'),
+    },
+  });
+}
 
 let cached: Promise<TestCa> | undefined;
 
