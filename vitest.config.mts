@@ -96,6 +96,17 @@ export default defineConfig({
         },
       },
       {
+        // the production shape (issue 15): the real Temporal server on PostgreSQL with mTLS, the registry on MariaDB,
+        // workers, APIs and simulators as separate processes (scripts/lib/cluster-system.ts; MARIADB_URL from test.sh)
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          isolate: false,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
         // every recorded history replayed against the workflow code the worker bundles (one bundle for all)
         test: {
           name: 'replay',

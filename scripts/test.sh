@@ -10,6 +10,7 @@ echo "==> [1/6] system tools (pdftotext for certificate checks, Chromium for the
 missing=()
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || missing+=(chromium)
+python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml) # test/unit/docker-compose.test.ts reads the compose file
 if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then
     echo "    installing ${missing[*]}" >&2
@@ -29,6 +30,9 @@ export TEMPORAL_TEST_SERVER
 echo "==> [5/6] MariaDB" >&2
 MARIADB_URL="${MARIADB_URL:-$(bash scripts/ensure-mariadb.sh)}"
 export MARIADB_URL
+echo "==> [5b/6] Temporal server + PostgreSQL (the cluster test, test/cluster/)" >&2
+bash scripts/ensure-temporal-server.sh >/dev/null
+bash scripts/ensure-postgres.sh >/dev/null
 echo "==> [6/6] lint, type check, tests" >&2
 npm run lint --silent
 npx tsc -p tsconfig.json --noEmit
