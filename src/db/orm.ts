@@ -6,6 +6,7 @@ import { MySqlDriver } from '@mikro-orm/mysql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import { AuditChainSubscriber } from './audit-chain';
+import { CaseSubjectSubscriber } from './case-subjects';
 import { grantAppUser } from './db-users';
 import { ALL_ENTITIES } from './entities';
 import { mysqlMigrations } from './migrations/mysql';
@@ -20,7 +21,7 @@ export const dbKind = (databaseUrl: string): DbKind => (databaseUrl.startsWith('
 export function ormOptions(databaseUrl: string): Partial<Options> {
   const common = {
     entities: ALL_ENTITIES,
-    subscribers: [new AuditChainSubscriber()],
+    subscribers: [new AuditChainSubscriber(), new CaseSubjectSubscriber()],
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,
