@@ -37,13 +37,14 @@ const caseRow = (caseId: string, status: string, subjects: string[] | undefined,
   });
 };
 
-const subjectRows = async (em: EntityManager) =>
+const subjectRows = async (em: EntityManager): Promise<string[]> =>
   (
-    await em
+    (await em
       .getConnection()
-      .execute<Array<{ case_id: string; addressee_number: string }>>(
-        'select case_id, addressee_number from case_subject order by case_id, addressee_number',
-      )
+      .execute('select case_id, addressee_number from case_subject order by case_id, addressee_number')) as Array<{
+      case_id: string;
+      addressee_number: string;
+    }>
   ).map((r) => `${r.case_id}:${r.addressee_number}`);
 
 /**
@@ -162,7 +163,11 @@ describe.each([
                   'all',
                   tx.getTransactionContext(),
                 )
-            ).reduce((n, r) => n + (r.Variable_name === 'Handler_read_key' ? 0 : Number(r.Value)), 0);
+            ).reduce(
+              (n: number, r: { Variable_name: string; Value: string }) =>
+                n + (r.Variable_name === 'Handler_read_key' ? 0 : Number(r.Value)),
+              0,
+            );
           const idle = -(await counters()) + (await counters()); // what reading the counters itself reads
           const before = await counters();
           const result = await run(tx);
