@@ -8,6 +8,7 @@ import type { ProcedureDefinition } from '../domain/procedure-definition';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { jstDate } from '../domain/dates';
 import { audit } from '../db/audit-writer';
+import { syncCaseSubjects } from '../db/case-subjects';
 import { AuditAction, CaseActionLog, CaseApplication, CaseApplicationVersion, CaseRecord } from '../db/entities';
 import { CaseStatusKey, ProcedureKey } from '../workflows/search-attributes';
 import type { StaffContext } from './auth';
@@ -259,6 +260,7 @@ async function correctCase<A extends object>(
       { caseId, procedure: spec.definition.code, status: CaseStatus.RETURNED },
       { subjectAddresseeNumbers: [] },
     );
+    if (open) await syncCaseSubjects(em, [[caseId, []]]); // the side table follows the native update
     if (!open) {
       const row = await em.findOne(CaseRecord, { caseId }, { fields: ['procedure'] });
       if (!row || row.procedure !== spec.definition.code)

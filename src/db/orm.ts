@@ -6,6 +6,7 @@ import { MySqlDriver } from '@mikro-orm/mysql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import { AuditChainSubscriber } from './audit-chain';
+import { CaseSubjectSubscriber } from './case-subjects';
 import { SqliteDateSnapshotSubscriber } from './sqlite-date-snapshot';
 import { grantAppUser } from './db-users';
 import { ALL_ENTITIES } from './entities';
@@ -21,7 +22,7 @@ export const dbKind = (databaseUrl: string): DbKind => (databaseUrl.startsWith('
 export function ormOptions(databaseUrl: string): Partial<Options> {
   const common = {
     entities: ALL_ENTITIES,
-    subscribers: [new AuditChainSubscriber()],
+    subscribers: [new AuditChainSubscriber(), new CaseSubjectSubscriber()],
     extensions: [Migrator],
     allowGlobalContext: false,
     forceUtcTimezone: true,

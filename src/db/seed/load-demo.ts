@@ -6,7 +6,7 @@ import { Counter, Household, Resident, ResidentHistory } from '../entities';
 import type { PiiCrypto } from '../pii-crypto';
 import { fullName } from '../registry-lookup';
 import { snapshotOf } from '../snapshot';
-import { DEMO_TOWN_DEFAULTS, generateDemoTown } from './demo-town';
+import { DEMO_TOWN_DEFAULTS, generateDemoTown, type DemoHousehold } from './demo-town';
 import { domicileMunicipalityCode } from './places';
 
 /**
@@ -48,80 +48,10 @@ export async function loadDemoTown(
   const history: ResidentHistory[] = [];
   const households: Household[] = [];
   for (const h of town.households) {
-    const head = h.members[0]!;
-    households.push(
-      Object.assign(new Household(), {
-        householdNumber: h.householdNumber,
-        headAddresseeNumber: head.addresseeNumber,
-        active: true,
-        createdAt: now,
-        updatedAt: now,
-      }),
-    );
-    for (const p of h.members) {
-      const r = Object.assign(new Resident(), {
-        addresseeNumber: p.addresseeNumber,
-        householdNumber: h.householdNumber,
-        residentRecordCode: p.residentRecordCode,
-        individualNumberEnc: pii.encrypt(p.individualNumber),
-        individualNumberIndex: pii.blindIndex(p.individualNumber),
-        familyName: p.familyName,
-        givenName: p.givenName,
-        familyNameKana: p.familyNameKana,
-        givenNameKana: p.givenNameKana,
-        nameKanaConfirmed: true,
-        birthDate: p.birthDate,
-        sex: p.sex,
-        relationshipToHead: p.relationshipToHead,
-        householdHeadName: fullName(head),
-        registeredDomicile: p.registeredDomicile,
-        familyRegisterHead: p.familyRegisterHead,
-        domicileMunicipalityCode: p.domicileMunicipalityCode,
-        address: h.address,
-        addressSupplement: h.addressSupplement,
-        addressCode: h.addressCode,
-        postalCode: h.postalCode,
-        becameResidentDate: p.becameResidentDate,
-        addressEstablishedDate: p.addressEstablishedDate,
-        notificationDate: p.notificationDate,
-        previousAddress: p.previousAddress,
-        status: ResidentStatus.RESIDENT,
-        cardStatus: p.hasCard ? CardStatus.ISSUED : CardStatus.NONE,
-        legacyCardStatus: LegacyCardStatus.NONE,
-        changeReason: ChangeReason.INITIAL_LOAD,
-        changeDate: p.addressEstablishedDate,
-        isForeignResident: Boolean(p.foreign),
-        nationalityRegion: p.foreign?.nationalityRegion,
-        alphabetName: p.foreign?.alphabetName,
-        residenceCardNumber: p.foreign?.residenceCardNumber,
-        foreignResidentCategory: p.foreign?.foreignResidentCategory,
-        statusOfResidence: p.foreign?.statusOfResidence,
-        periodOfStay: p.foreign?.periodOfStay,
-        periodOfStayExpiry: p.foreign?.periodOfStayExpiry,
-        becameForeignResidentDate: p.foreign?.becameForeignResidentDate,
-        isAdultWard: false,
-        processId: 'demo-load',
-        updatedBy: 'system',
-        historyNumber: 1,
-        updatedAt: now,
-        version: 1,
-      });
-      residents.push(r);
-      history.push(
-        Object.assign(new ResidentHistory(), {
-          addresseeNumber: r.addresseeNumber,
-          historyNumber: 1,
-          changeReason: ChangeReason.INITIAL_LOAD,
-          changeDate: r.changeDate,
-          notificationDate: r.notificationDate,
-          processingDate: today,
-          operatorId: 'system',
-          notes: 'demo data',
-          snapshot: snapshotOf(r),
-          createdAt: now,
-        }),
-      );
-    }
+    const rows = demoHouseholdRows(h, pii, now, today);
+    households.push(rows.household);
+    residents.push(...rows.residents);
+    history.push(...rows.history);
   }
   const serial = (n: string) => Number(n.slice(0, -1));
   await em.transactional(async (tx) => {
@@ -166,4 +96,95 @@ async function deriveDomicileCodes(orm: MikroORM, municipalityCode: string): Pro
   }
   await em.flush();
   return derived;
+}
+
+/**
+ * The registry rows of one demo household as the product stores them: the current records (個人番号 encrypted, its
+ * blind index), a first history snapshot each (異動事由 初期登録) and the household row. Shared by `loadDemoTown` and
+ * the bulk loader of the 720 000-resident search bench (test/bench/resident-search.bench.ts).
+ */
+export function demoHouseholdRows(
+  h: DemoHousehold,
+  pii: PiiCrypto,
+  now: Date,
+  today: string,
+  /** false: no history snapshots (a bulk load for a search benchmark, which reads only the current records) */
+  withHistory = true,
+): { household: Household; residents: Resident[]; history: ResidentHistory[] } {
+  const residents: Resident[] = [];
+  const history: ResidentHistory[] = [];
+  const head = h.members[0]!;
+  const household = Object.assign(new Household(), {
+    householdNumber: h.householdNumber,
+    headAddresseeNumber: head.addresseeNumber,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  });
+  for (const p of h.members) {
+    const r = Object.assign(new Resident(), {
+      addresseeNumber: p.addresseeNumber,
+      householdNumber: h.householdNumber,
+      residentRecordCode: p.residentRecordCode,
+      individualNumberEnc: pii.encrypt(p.individualNumber),
+      individualNumberIndex: pii.blindIndex(p.individualNumber),
+      familyName: p.familyName,
+      givenName: p.givenName,
+      familyNameKana: p.familyNameKana,
+      givenNameKana: p.givenNameKana,
+      nameKanaConfirmed: true,
+      birthDate: p.birthDate,
+      sex: p.sex,
+      relationshipToHead: p.relationshipToHead,
+      householdHeadName: fullName(head),
+      registeredDomicile: p.registeredDomicile,
+      familyRegisterHead: p.familyRegisterHead,
+      domicileMunicipalityCode: p.domicileMunicipalityCode,
+      address: h.address,
+      addressSupplement: h.addressSupplement,
+      addressCode: h.addressCode,
+      postalCode: h.postalCode,
+      becameResidentDate: p.becameResidentDate,
+      addressEstablishedDate: p.addressEstablishedDate,
+      notificationDate: p.notificationDate,
+      previousAddress: p.previousAddress,
+      status: ResidentStatus.RESIDENT,
+      cardStatus: p.hasCard ? CardStatus.ISSUED : CardStatus.NONE,
+      legacyCardStatus: LegacyCardStatus.NONE,
+      changeReason: ChangeReason.INITIAL_LOAD,
+      changeDate: p.addressEstablishedDate,
+      isForeignResident: Boolean(p.foreign),
+      nationalityRegion: p.foreign?.nationalityRegion,
+      alphabetName: p.foreign?.alphabetName,
+      residenceCardNumber: p.foreign?.residenceCardNumber,
+      foreignResidentCategory: p.foreign?.foreignResidentCategory,
+      statusOfResidence: p.foreign?.statusOfResidence,
+      periodOfStay: p.foreign?.periodOfStay,
+      periodOfStayExpiry: p.foreign?.periodOfStayExpiry,
+      becameForeignResidentDate: p.foreign?.becameForeignResidentDate,
+      isAdultWard: false,
+      processId: 'demo-load',
+      updatedBy: 'system',
+      historyNumber: 1,
+      updatedAt: now,
+      version: 1,
+    });
+    residents.push(r);
+    if (withHistory)
+      history.push(
+        Object.assign(new ResidentHistory(), {
+          addresseeNumber: r.addresseeNumber,
+          historyNumber: 1,
+          changeReason: ChangeReason.INITIAL_LOAD,
+          changeDate: r.changeDate,
+          notificationDate: r.notificationDate,
+          processingDate: today,
+          operatorId: 'system',
+          notes: 'demo data',
+          snapshot: snapshotOf(r),
+          createdAt: now,
+        }),
+      );
+  }
+  return { household, residents, history };
 }

@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { CaseRecord } from '../../../db/entities';
-import { jsonArrayContainsAny } from '../../../db/json-array';
+import { caseOfAnySubject } from '../../../db/case-subjects';
 import type { ProcedureTable } from '../../../procedures/table';
 
 /** The cases whose subjects include any of the persons, newest first (the resident record's 「この方の案件」). */
 export async function casesOfPersons(em: EntityManager, addresseeNumbers: readonly string[], limit = 20) {
-  return em.find(CaseRecord, jsonArrayContainsAny(em, 'subject_addressee_numbers', addresseeNumbers) as never, {
+  return em.find(CaseRecord, caseOfAnySubject(addresseeNumbers) as never, {
     orderBy: { createdAt: 'desc' },
     limit,
   });
@@ -28,11 +28,10 @@ export async function pendingCasesOf(
 ): Promise<Map<string, PendingCase[]>> {
   const out = new Map<string, PendingCase[]>();
   if (!addresseeNumbers.length) return out;
-  const rows = await em.find(
-    CaseRecord,
-    jsonArrayContainsAny(em, 'subject_addressee_numbers', addresseeNumbers) as never,
-    { orderBy: { createdAt: 'desc' }, fields: ['caseId', 'procedure', 'status', 'subjectAddresseeNumbers'] },
-  );
+  const rows = await em.find(CaseRecord, caseOfAnySubject(addresseeNumbers) as never, {
+    orderBy: { createdAt: 'desc' },
+    fields: ['caseId', 'procedure', 'status', 'subjectAddresseeNumbers'],
+  });
   const wanted = new Set(addresseeNumbers);
   for (const c of rows) {
     if (c.caseId === exceptCaseId || procedures.isFinal(c.procedure, c.status)) continue;

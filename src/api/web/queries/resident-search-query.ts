@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/core';
+import { raw, type EntityManager } from '@mikro-orm/core';
 import { nameSplits, type SearchCriteria } from '../../../domain/resident-search';
 import { Resident } from '../../../db/entities';
 import { jsonArrayContainsAny } from '../../../db/json-array';
@@ -20,7 +20,13 @@ export function searchFilter(em: EntityManager, c: SearchCriteria, pii: PiiCrypt
     return {
       $or: [
         { residentRecordCode: c.residentRecordCode },
-        jsonArrayContainsAny(em, 'former_resident_record_codes', [c.residentRecordCode]),
+        // the few records with 旧住民票コード (an indexed generated flag), not the JSON column of every record
+        {
+          $and: [
+            { [raw((alias: string) => `${alias}.has_former_record_codes = 1`)]: [] },
+            jsonArrayContainsAny(em, 'former_resident_record_codes', [c.residentRecordCode]),
+          ],
+        },
       ],
     };
   if (c.mode === 'number') return { individualNumberIndex: pii.blindIndex(c.individualNumber) };
