@@ -7,24 +7,27 @@
 import { replenishResidentCodePool } from '../src/activities/resident-code-pool';
 import { CsHttpClient } from '../src/partners/cs-http-client';
 import { join } from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig, keyBytes } from '../src/config';
 import { createPiiCrypto } from '../src/db/pii-crypto';
 import { loadDemoTown } from '../src/db/seed/load-demo';
 import { DEMO_PASSWORD, DEMO_USERS, DEMO_TERMINALS, seedStaff } from '../src/db/seed/staff';
 import { startSeedPlan } from '../src/db/seed/start-plan';
 import { StaffUser } from '../src/db/entities';
+import { logger } from '../src/observability/log';
 import { startSystem } from '../src/system';
+import { installTemporalRuntime } from '../src/worker/telemetry';
 import { SEARCH_ATTRIBUTE_TYPES } from '../src/workflows/search-attributes';
 import { startTemporalDevServer, type RunningDevServer } from './lib/temporal-dev-server';
 
-const step = (s: string) => console.log(`==> ${s}`);
+const log = logger('start');
+const step = (s: string) => log.info(s);
 
 async function main() {
   // decided before anything starts: `--demo` in production is refused with its reason
   const plan = startSeedPlan({ argv: process.argv.slice(2), env: process.env });
   if ('refused' in plan) throw new Error(plan.refused);
-  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN') });
+  // the Temporal SDK's logs into the JSON log, its metrics appended to the worker's /metrics
+  const temporalMetricsUrl = await installTemporalRuntime();
   let config = loadConfig();
   let dev: RunningDevServer | undefined;
   if (!process.env.TEMPORAL_ADDRESS) {
@@ -55,7 +58,8 @@ async function main() {
       csSimulator: { port: Number(new URL(config.csUrl).port) },
       jlisSimulator: { port: Number(new URL(config.jlisUrl).port) },
       portalSimulator: { port: Number(new URL(config.portalUrl).port) },
-      log: (l) => console.log(`    ${l}`),
+      log: (l) => log.info(l),
+      temporalMetricsUrl,
     });
     let residentRecordCodes: string[] = [];
     if (plan.demo) {
@@ -64,14 +68,12 @@ async function main() {
       const pii = createPiiCrypto(keyBytes(config.keys.piiEncryption), keyBytes(config.keys.piiIndex));
       const town = await loadDemoTown(sys.orm, pii, { municipalityCode: sys.config.municipalityCode });
       residentRecordCodes = town.residentRecordCodes;
-      console.log(
-        `    ${town.loaded ? 'loaded' : 'already present'}: ${town.residents} residents in ${town.households} households`,
-      );
+      log.info({ residents: town.residents, households: town.households, loaded: town.loaded }, 'demo town ready');
     } else {
       step(`no demo data (${plan.reason})`);
       if (!(await sys.orm.em.fork().count(StaffUser, {})))
-        console.log(
-          '    no staff users yet: create the first security administrator with `npm run admin:create -- <userId> <氏名> <terminalId>`',
+        log.warn(
+          'no staff users yet: create the first security administrator with `npm run admin:create -- <userId> <氏名> <terminalId>`',
         );
     }
     const csAdmin = (path: string, body: unknown) =>
@@ -93,7 +95,7 @@ async function main() {
       cs: new CsHttpClient({ baseUrl: sys.csUrl, token: config.csToken }),
       config: sys.config,
     });
-    console.log(`    住民票コード pool: ${pool.after} unused (${pool.added} received from the CS)`);
+    log.info({ unused: pool.after, added: pool.added }, '住民票コード pool');
   } catch (e) {
     await stopAll();
     throw e;
@@ -119,14 +121,14 @@ Press Ctrl-C to stop.`);
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n==> ${signal}: stopping API, worker, simulators and Temporal…`);
+    log.info({ signal }, 'stopping API, worker, simulators and Temporal');
     stopAll().then(
       () => {
-        console.log('==> stopped');
+        log.info('stopped');
         process.exit(0);
       },
       (e: unknown) => {
-        console.error(e);
+        log.error({ err: e }, 'stop failed');
         process.exit(1);
       },
     );
@@ -136,6 +138,6 @@ Press Ctrl-C to stop.`);
 }
 
 main().catch((e: unknown) => {
-  console.error(`start failed: ${e instanceof Error ? e.message : String(e)}`);
+  log.fatal({ err: e }, 'start failed');
   process.exit(1);
 });

@@ -7,10 +7,18 @@ import { piiCryptoFor } from '../db/pii-crypto';
 import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
+import { logger, rootLogger } from '../observability/log';
 import { createRegistryWorker } from './create-worker';
+import { installTemporalRuntime, startWorkerMetricsServer } from './telemetry';
+
+const log = logger('worker');
 
 async function main() {
   const config = loadConfig();
+  rootLogger.level = config.logLevel;
+  const temporalMetrics = await installTemporalRuntime(); // before the first connection
+  const metrics = await startWorkerMetricsServer(config.metrics, temporalMetrics);
+  log.info({ metrics: metrics.url }, 'worker metrics listening');
   const orm = await openRegistryDb(config.databaseUrl, {
     migrate: process.env.MIGRATE_ON_START === 'true',
     migrationDatabaseUrl: config.migrationDatabaseUrl,
@@ -31,11 +39,13 @@ async function main() {
       config,
     },
   });
+  log.info({ taskQueue: config.taskQueue }, 'worker running');
   await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
-  await orm.close(true);
+  await Promise.all([orm.close(true), metrics.close()]);
+  log.info('worker stopped');
 }
 
 main().catch((e: unknown) => {
-  console.error(`worker failed: ${e instanceof Error ? e.message : String(e)}`);
+  log.fatal({ err: e }, 'worker failed');
   process.exit(1);
 });
