@@ -11,7 +11,7 @@ import { CaseRecord, PartnerCall, PartnerName, ResidentCodePoolEntry } from '../
  *   columns, cached for `cacheMs` so several scrapers or a fast scrape interval cost one round of queries.
  */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: 'juki_process_' });
+collectDefaultMetrics({ register: registry, prefix: 'juki_' }); // juki_process_cpu_seconds_total, juki_nodejs_eventloop_lag_seconds, …
 
 const partnerCallSeconds = new Histogram({
   name: 'juki_partner_call_duration_seconds',
@@ -188,32 +188,42 @@ export function registerRegistryCollectors(orm: MikroORM, o: RegistryMetricsOpti
     byProcedure((p, s) => o.groupOf(p, s) === 'closed'),
   );
   const now = () => (o.now ?? (() => new Date()))().getTime();
-  gauge('juki_queue_cases', 'Open cases per procedure and status (queue size)', ['procedure', 'status'], async (g) => {
-    const s = await current();
-    g.reset();
-    for (const c of s.cases)
-      if (s.open.some((q) => q.procedure === c.procedure && q.status === c.status))
-        g.set({ procedure: c.procedure, status: c.status }, c.n);
+  const queue = (procedure: string, status: string) => ({
+    procedure,
+    status,
+    group: o.groupOf(procedure, status) ?? 'run',
   });
+  gauge(
+    'juki_queue_cases',
+    'Open cases per procedure and status (queue size); group: wait (staff), later (a date), run, alert',
+    ['procedure', 'status', 'group'],
+    async (g) => {
+      const s = await current();
+      g.reset();
+      for (const c of s.cases)
+        if (s.open.some((q) => q.procedure === c.procedure && q.status === c.status))
+          g.set(queue(c.procedure, c.status), c.n);
+    },
+  );
   gauge(
     'juki_queue_oldest_age_seconds',
     'Age of the oldest open case per procedure and status (since its last change)',
-    ['procedure', 'status'],
+    ['procedure', 'status', 'group'],
     async (g) => {
       const s = await current();
       g.reset();
       for (const q of s.open)
-        if (q.oldest) g.set({ procedure: q.procedure, status: q.status }, (now() - q.oldest.getTime()) / 1000);
+        if (q.oldest) g.set(queue(q.procedure, q.status), (now() - q.oldest.getTime()) / 1000);
     },
   );
   gauge(
     'juki_queue_overdue_cases',
     'Open cases past their due time (決裁 SLA, deadlines)',
-    ['procedure', 'status'],
+    ['procedure', 'status', 'group'],
     async (g) => {
       const s = await current();
       g.reset();
-      for (const q of s.open) g.set({ procedure: q.procedure, status: q.status }, q.overdue);
+      for (const q of s.open) g.set(queue(q.procedure, q.status), q.overdue);
     },
   );
   gauge('juki_cases_needing_attention', 'Cases needing attention (要対応), by reason', ['reason'], async (g) => {
