@@ -14,6 +14,15 @@ import { rootLogger } from '../../src/observability/log';
 import { piiOf } from '../support/harness';
 import { fixturePersonalData, personalDataIn, registryPersonalData, type PersonalValue } from '../support/personal-data-scan';
 
+// the procedures' own suites (their describe blocks register here; the capture above is on before any of them runs)
+import './move-in.integration.test';
+import './two-town-move.integration.test';
+import './online-move-out.integration.test';
+import './birth.integration.test';
+import './move-within.integration.test';
+import './household-death.integration.test';
+import './card-issuance.integration.test';
+
 const captured = vi.hoisted(() => ({ known: [] as PersonalValue[], systems: 0 }));
 
 // every test system the imported suites start: its residents are read (decrypted) before the system closes
@@ -80,15 +89,6 @@ afterAll(() => {
   for (const r of restore) r();
   rootLogger.level = process.env.TEST_LOG_LEVEL ?? 'error';
 });
-
-// the procedures' own suites, run here with the capture on
-await import('./move-in.integration.test');
-await import('./two-town-move.integration.test');
-await import('./online-move-out.integration.test');
-await import('./birth.integration.test');
-await import('./move-within.integration.test');
-await import('./household-death.integration.test');
-await import('./card-issuance.integration.test');
 
 it('no personal data in anything the processes logged while every procedure ran', () => {
   const lines = output.join('').split('\n');
