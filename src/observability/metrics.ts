@@ -212,8 +212,7 @@ export function registerRegistryCollectors(orm: MikroORM, o: RegistryMetricsOpti
     async (g) => {
       const s = await current();
       g.reset();
-      for (const q of s.open)
-        if (q.oldest) g.set(queue(q.procedure, q.status), (now() - q.oldest.getTime()) / 1000);
+      for (const q of s.open) if (q.oldest) g.set(queue(q.procedure, q.status), (now() - q.oldest.getTime()) / 1000);
     },
   );
   gauge(

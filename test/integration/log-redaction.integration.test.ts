@@ -12,7 +12,12 @@ import { isResidentRecordCode } from '../../src/domain/check-digits';
 import { Resident } from '../../src/db/entities';
 import { rootLogger } from '../../src/observability/log';
 import { piiOf } from '../support/harness';
-import { fixturePersonalData, personalDataIn, registryPersonalData, type PersonalValue } from '../support/personal-data-scan';
+import {
+  fixturePersonalData,
+  personalDataIn,
+  registryPersonalData,
+  type PersonalValue,
+} from '../support/personal-data-scan';
 
 // the procedures' own suites (their describe blocks register here; the capture above is on before any of them runs)
 import './move-in.integration.test';

@@ -82,9 +82,9 @@ describe('/metrics on the running system: the API (in-process) and the worker (s
     const w = samples(text);
     // the CS refused 3 deliveries, then took the 2 messages (identity update and 転入通知) of each of the 2 movers
     expect(sum(w, 'juki_partner_call_errors_total', { partner: 'CS' })).toBeGreaterThanOrEqual(3);
-    expect(
-      sum(w, 'juki_partner_call_duration_seconds_count', { partner: 'CS', outcome: 'ok' }),
-    ).toBeGreaterThanOrEqual(4);
+    expect(sum(w, 'juki_partner_call_duration_seconds_count', { partner: 'CS', outcome: 'ok' })).toBeGreaterThanOrEqual(
+      4,
+    );
     expect(sum(w, 'juki_partner_call_duration_seconds_count', { partner: 'CS', outcome: 'error' })).toBe(
       sum(w, 'juki_partner_call_errors_total', { partner: 'CS' }),
     );

@@ -72,7 +72,8 @@ export async function startWorkerProcess(config: AppConfig, env: Record<string, 
   try {
     // bundling the workflows takes a while on a busy machine
     await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}): ${output.slice(-5).join(' | ')}`);
+      if (child.exitCode !== null)
+        throw new Error(`worker exited (${child.exitCode}): ${output.slice(-5).join(' | ')}`);
       return output.some((l) => l.includes('"worker running"')) ? true : undefined;
     }, 180_000);
   } catch (e) {
