@@ -62,7 +62,14 @@ export function metricsRouter(deps: Pick<ApiDeps, 'orm' | 'config' | 'procedures
   );
   const router = Router();
   router.get('/metrics', async (req, res) => {
-    if (!metricsAllowed(deps.config.metrics, req.get('authorization'), req.socket.remoteAddress))
+    if (
+      !metricsAllowed(
+        deps.config.metrics,
+        req.get('authorization'),
+        req.socket.remoteAddress,
+        req.get('x-forwarded-for') !== undefined,
+      )
+    )
       return void res.status(401).type('text/plain').send('unauthorized\n');
     res.type(registry.contentType).send(await metricsText(registry, await own.metrics()));
   });

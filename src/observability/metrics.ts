@@ -286,12 +286,16 @@ export async function metricsText(reg: Registry = registry, extra = ''): Promise
   return extra ? `${own}\n${extra}` : own;
 }
 
-/** Whether a scraper may read /metrics: the token when one is configured, otherwise loopback peers only. */
+/**
+ * Whether a scraper may read /metrics: the token when one is configured, otherwise loopback peers only — and not a
+ * request a proxy on this host forwarded (`forwarded`: it carries X-Forwarded-For), which may come from anywhere.
+ */
 export function metricsAllowed(
   cfg: { token?: string },
   authorization: string | undefined,
   peer: string | undefined,
+  forwarded = false,
 ): boolean {
   if (cfg.token) return authorization === `Bearer ${cfg.token}`;
-  return peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
+  return !forwarded && (peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1');
 }

@@ -65,7 +65,7 @@ export async function startWorkerMetricsServer(
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end();
-    if (!metricsAllowed(cfg, req.headers.authorization, req.socket.remoteAddress))
+    if (!metricsAllowed(cfg, req.headers.authorization, req.socket.remoteAddress, !!req.headers['x-forwarded-for']))
       return void res.writeHead(401, { 'content-type': 'text/plain' }).end('unauthorized\n');
     void (async () => {
       const core = temporalMetricsUrl

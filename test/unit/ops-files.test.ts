@@ -136,5 +136,7 @@ describe('/metrics access (METRICS_TOKEN)', () => {
     expect(metricsAllowed({}, undefined, '127.0.0.1')).toBe(true);
     expect(metricsAllowed({}, undefined, '::ffff:127.0.0.1')).toBe(true);
     expect(metricsAllowed({}, undefined, '10.0.0.5')).toBe(false);
+    // a reverse proxy on this host forwards requests from anywhere: not a loopback scraper
+    expect(metricsAllowed({}, undefined, '127.0.0.1', true)).toBe(false);
   });
 });
