@@ -452,7 +452,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     metrics: {
       ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}),
       workerHost: env.WORKER_METRICS_HOST ?? '127.0.0.1',
-      workerPort: Number(env.WORKER_METRICS_PORT ?? 9464),
+      // production: a fixed port to scrape; elsewhere a free one (several workers on one machine), logged at start
+      workerPort: Number(env.WORKER_METRICS_PORT ?? (production ? 9464 : 0)),
     },
     logLevel: (env.LOG_LEVEL?.trim().toLowerCase() ?? 'info') as AppConfig['logLevel'],
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
