@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStatus } from '../../src/domain/case-status';
 import { moveInApplication } from '../support/fixtures';
-import { caseStatus, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 /** `name{labels} value` lines of a Prometheus text exposition → value by `name{labels}` (labels as written). */
@@ -68,7 +68,11 @@ describe('/metrics on the running system: the API (in-process) and the worker (s
     expect((await sys.api('POST', `/api/cases/${caseId}/approve`, { token: approver })).status).toBe(200);
     await caseStatus(sys, clerk, caseId, CaseStatus.COMPLETED);
 
-    const api = await scrapeApi();
+    // the registry values are cached for 5 s: the scrape before the case may still be served
+    const api = await eventually(async () => {
+      const s = await scrapeApi();
+      return sum(s, 'juki_cases_completed', { procedure: 'MOVE_IN' }) > 0 ? s : undefined;
+    }, 20_000);
     expect(sum(api, 'juki_cases_started', { procedure: 'MOVE_IN' })).toBe(1);
     expect(sum(api, 'juki_cases_completed', { procedure: 'MOVE_IN' })).toBe(1);
     expect(sum(api, 'juki_cases_failed', { procedure: 'MOVE_IN' })).toBe(0);
