@@ -27,7 +27,7 @@ export function layerOf(file: string): Layer | undefined {
     return 'app';
   }
   if (p.startsWith('src/domain/')) return 'domain';
-  if (/^src\/(db|partners|temporal)\//.test(p) || p.startsWith('templates/') || p === 'src/config.ts')
+  if (/^src\/(db|partners|temporal|observability)\//.test(p) || p.startsWith('templates/') || p === 'src/config.ts')
     return 'infrastructure';
   if (p.startsWith('src/activities/')) return 'activities';
   if (p.startsWith('src/workflows/')) return 'workflows';

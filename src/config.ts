@@ -87,6 +87,14 @@ export interface AppConfig {
   deadlines: MoveDeadlineRules;
   /** Staff login (domain spec §8.1; seed 000 L2709: biometric two-factor login on registered terminals). */
   staffAuth: StaffAuthConfig;
+  /**
+   * Prometheus `/metrics` (README "Operations: Metrics"): the API serves it on its own port at `/metrics` outside the
+   * staff login; with `token` set a scraper presents `Authorization: Bearer <token>`, without it only loopback
+   * peers are answered. The worker serves it on `workerHost:workerPort` (0: a free port; the same token rule).
+   */
+  metrics: { token?: string; workerHost: string; workerPort: number };
+  /** pino level of every process's JSON log lines (LOG_LEVEL). */
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 }
 
 export interface StaffAuthConfig {
@@ -189,6 +197,17 @@ const configSchema = {
       ),
     },
     supportReleaseMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
+    metrics: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['workerHost', 'workerPort'],
+      properties: {
+        token: { type: 'string', minLength: 16 },
+        workerHost: { type: 'string', minLength: 1 },
+        workerPort: { type: 'integer', minimum: 0, maximum: 65535 },
+      },
+    },
+    logLevel: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
     partnerDownAfterFailures: { type: 'integer', minimum: 1, maximum: 100 },
     production: { type: 'boolean' },
     staffAuth: {
@@ -431,6 +450,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
     supportReleaseMinutes: Number(env.SUPPORT_RELEASE_MINUTES ?? 30),
     partnerDownAfterFailures: Number(env.PARTNER_DOWN_AFTER_FAILURES ?? 3),
+    metrics: {
+      ...(env.METRICS_TOKEN ? { token: env.METRICS_TOKEN } : {}),
+      workerHost: env.WORKER_METRICS_HOST ?? '127.0.0.1',
+      // production: a fixed port to scrape; elsewhere a free one (several workers on one machine), logged at start
+      workerPort: Number(env.WORKER_METRICS_PORT ?? (production ? 9464 : 0)),
+    },
+    logLevel: (env.LOG_LEVEL?.trim().toLowerCase() ?? 'info') as AppConfig['logLevel'],
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
     portalToken: env.PORTAL_TOKEN ?? DEV_DEFAULTS.PORTAL_TOKEN,
     portalKeyId: env.PORTAL_KEY_ID ?? DEV_DEFAULTS.PORTAL_KEY_ID,

@@ -18,6 +18,7 @@ import { startPortalSimulator } from './partners/portal-simulator';
 import { attachPiiCipher, encryptClearRows } from './db/encrypted-columns';
 import { createTemporalClient } from './temporal/client';
 import { createRegistryWorker } from './worker/create-worker';
+import { startWorkerMetricsServer } from './worker/telemetry';
 import { PROCEDURES } from './procedures';
 import type { ProcedureTable } from './procedures/table';
 
@@ -25,7 +26,10 @@ export interface RunningSystem {
   config: AppConfig;
   orm: MikroORM;
   temporal: Client;
-  worker: Worker;
+  /** The in-process worker (absent with `worker: false`: the workers run as their own processes). */
+  worker?: Worker;
+  /** The in-process worker's /metrics (README "Operations: Metrics"). */
+  workerMetricsUrl?: string;
   apiUrl: string;
   csUrl: string;
   jlisUrl: string;
@@ -50,6 +54,10 @@ export interface SystemOptions {
   /** The procedure table (default: src/procedures/index.ts; a test may add a sample procedure). */
   procedures?: ProcedureTable;
   log?: (line: string) => void;
+  /** The Temporal runtime's Prometheus exporter (installTemporalRuntime), appended to the worker's /metrics. */
+  temporalMetricsUrl?: string;
+  /** Run a worker in this process (default); false: only the API and simulators (workers started elsewhere). */
+  worker?: boolean;
 }
 
 const listen = (server: Server, port: number, host: string) =>
@@ -130,18 +138,34 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
     const portalClient = new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken });
     const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
-    log('worker: starting (bundling workflows)');
-    const worker = await createRegistryWorker({
-      config,
-      deps: { orm, pii, cs, cards, portal: portalClient, certificates: createCertificateRenderer(), config },
-      workflowBundle: opts.workflowBundle,
-      procedures,
-    });
-    const running = worker.run();
-    closers.push(async () => {
-      worker.shutdown();
-      await running;
-    });
+    let worker: Worker | undefined;
+    let workerMetricsUrl: string | undefined;
+    if (opts.worker !== false) {
+      log('worker: starting (bundling workflows)');
+      const w = await createRegistryWorker({
+        config,
+        deps: { orm, pii, cs, cards, portal: portalClient, certificates: createCertificateRenderer(), config },
+        workflowBundle: opts.workflowBundle,
+        procedures,
+      });
+      const running = w.run();
+      closers.push(async () => {
+        w.shutdown();
+        await running;
+      });
+      worker = w;
+      // the worker's /metrics listener (the Temporal runtime's exporter when the caller installed one: worker/main.ts)
+      // a port already taken (a second system on this machine) leaves the worker without its own listener
+      const metrics = await startWorkerMetricsServer(config.metrics, opts.temporalMetricsUrl).catch((e: unknown) => {
+        log(`worker metrics: not listening (${(e as { code?: string }).code ?? 'error'})`);
+        return undefined;
+      });
+      if (metrics) {
+        closers.push(() => metrics.close());
+        workerMetricsUrl = metrics.url;
+        log(`worker metrics: ${metrics.url}`);
+      }
+    }
     const temporal = await createTemporalClient(config);
     closers.push(() => temporal.connection.close());
     const server = createServer(createApiApp({ orm, pii, temporal, config, portalTrust, procedures }));
@@ -162,6 +186,7 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
       orm,
       temporal,
       worker,
+      workerMetricsUrl,
       apiUrl,
       csUrl: config.csUrl,
       jlisUrl: config.jlisUrl,

@@ -7,6 +7,7 @@ import { CardEventRecord, MyNumberCard, PartnerCall, PartnerName } from '../db/e
 import type { CardEventType } from '../partners/card-agency-messages';
 import { PartnerRejectedError, PartnerUnavailableError } from '../partners/partner-errors';
 import type { ActivityDeps } from './deps';
+import { observedPartnerCall } from '../observability/metrics';
 
 /** Failure types of the card activities (non-retryable: the event is not allowed, or the card is unknown). */
 export const CardFailureType = { CARD_STATE: 'CardState', UNKNOWN_CARD: 'UnknownCard' } as const;
@@ -72,16 +73,18 @@ export function cardEventActivities(deps: ActivityDeps) {
         const started = Date.now();
         const call = (ok: boolean, e?: { code: string; httpStatus?: number }) =>
           em.persist(
-            em.create(PartnerCall, {
-              partner: PartnerName.JLIS,
-              operation: 'CARD_EVENT',
-              ok,
-              httpStatus: e?.httpStatus,
-              errorCode: e?.code,
-              durationMs: Date.now() - started,
-              caseId: card.caseId,
-              at: now(),
-            }),
+            observedPartnerCall(
+              em.create(PartnerCall, {
+                partner: PartnerName.JLIS,
+                operation: 'CARD_EVENT',
+                ok,
+                httpStatus: e?.httpStatus,
+                errorCode: e?.code,
+                durationMs: Date.now() - started,
+                caseId: card.caseId,
+                at: now(),
+              }),
+            ),
           );
         try {
           const ack = await deps.cards.reportCardEvent({

@@ -13,6 +13,7 @@ import type {
 } from '../partners/cs-move-messages';
 import { PartnerRejectedError, PartnerUnavailableError } from '../partners/partner-errors';
 import type { ActivityDeps } from './deps';
+import { observedPartnerCall } from '../observability/metrics';
 
 /** Which port sends which outbox kind. */
 const send = (deps: ActivityDeps, kind: string, body: unknown): Promise<CsAck | CardAgencyAck> => {
@@ -95,16 +96,18 @@ export function deliverCsMessagesActivity(deps: ActivityDeps) {
       const started = Date.now();
       const call = (ok: boolean, e?: { code: string; httpStatus?: number }) =>
         em.persist(
-          em.create(PartnerCall, {
-            partner: partnerOf(m.kind),
-            operation: m.kind,
-            ok,
-            httpStatus: e?.httpStatus,
-            errorCode: e?.code,
-            durationMs: Date.now() - started,
-            caseId: m.caseId,
-            at: now(),
-          }),
+          observedPartnerCall(
+            em.create(PartnerCall, {
+              partner: partnerOf(m.kind),
+              operation: m.kind,
+              ok,
+              httpStatus: e?.httpStatus,
+              errorCode: e?.code,
+              durationMs: Date.now() - started,
+              caseId: m.caseId,
+              at: now(),
+            }),
+          ),
         );
       try {
         const ack = await send(deps, m.kind, JSON.parse(deps.pii.decrypt(m.payloadEnc)));

@@ -1,4 +1,5 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { logger } from '../observability/log';
 import { keyBytes } from '../config';
 import type { ApiDeps } from './api-deps';
 import { adminRouter } from './admin-router';
@@ -12,12 +13,15 @@ import { openApiDocument } from './openapi';
 import { createApiServices } from './services';
 import { installerEnrolmentRouter, staffAuthRouter } from './staff-auth-router';
 import { referenceRouter } from './reference-router';
+import { metricsRouter, requestIdOf, requestLog } from './request-log';
 import { supportMeasuresRouter } from './support-measures-router';
 import { loginOptions } from './webauthn';
 import { webRouter } from './web/web-router';
 import { cardService, cardsRouter } from '../procedures/card-issuance/service';
 
 export type { ApiDeps } from './api-deps';
+
+const errorLog = logger('api');
 
 /** The HTTP API (architecture: src/api). JSON only; every route but health, OpenAPI and login needs a session. */
 export function createApiApp(deps: ApiDeps): express.Express {
@@ -26,6 +30,8 @@ export function createApiApp(deps: ApiDeps): express.Express {
   app.set('trust proxy', 'loopback');
   // production: the session cookie is `Secure` whatever the request looked like (auth.ts `secureCookie`)
   app.locals.secureCookies = deps.config.production;
+  app.use(requestLog); // X-Request-Id and one access log line per request (README "Operations: Logs")
+  app.use(metricsRouter(deps)); // GET /metrics for Prometheus, outside the staff login (token or loopback)
   app.use((_req, res, next) => {
     // every answer — JSON, PDFs, pages, partner endpoints, errors — is no-store, typed (nosniff) and HTTPS-only (HSTS)
     res.set({
@@ -99,7 +105,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
 
   app.use(webRouter({ ...deps, services }));
   app.use('/api', (_req, _res, next) => next(new ApiError(404, 'NOT_FOUND', 'そのような API はありません')));
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ApiError) return void res.status(err.status).json(err.toBody());
     const e = err as { type?: string; status?: number };
     if (e.type === 'entity.parse.failed')
@@ -107,7 +113,7 @@ export function createApiApp(deps: ApiDeps): express.Express {
     if (e.type === 'entity.too.large')
       return void res.status(413).json({ error: 'PAYLOAD_TOO_LARGE', message: '送信データが大きすぎます' });
     // internal error messages may quote data (e.g. a DB constraint with a value): log the error class only
-    console.error('[api] unexpected error:', err instanceof Error ? err.name : typeof err);
+    errorLog.error({ reqId: requestIdOf(res), method: req.method, err }, 'unexpected error');
     res.status(500).json({ error: 'INTERNAL', message: 'システムエラーが発生しました' });
   });
   return app;

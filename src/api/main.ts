@@ -5,11 +5,15 @@ import { openRegistryDb } from '../db/orm';
 import { piiCryptoFor } from '../db/pii-crypto';
 import { createTemporalClient } from '../temporal/client';
 import { PROCEDURES } from '../procedures';
+import { logger, rootLogger } from '../observability/log';
 import { createApiApp } from './app';
 import { fileTrustSource, unconfiguredTrust } from './portal-trust';
 
+const log = logger('api');
+
 async function main() {
   const config = loadConfig();
+  rootLogger.level = config.logLevel;
   const orm = await openRegistryDb(config.databaseUrl, {
     migrate: process.env.MIGRATE_ON_START === 'true',
     migrationDatabaseUrl: config.migrationDatabaseUrl,
@@ -24,7 +28,9 @@ async function main() {
     config,
     portalTrust: config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust,
     procedures: PROCEDURES,
-  }).listen(config.apiPort, config.apiHost, () => console.log(`API listening on ${config.apiHost}:${config.apiPort}`));
+  }).listen(config.apiPort, config.apiHost, () =>
+    log.info({ host: config.apiHost, port: config.apiPort }, 'API listening'),
+  );
   const stop = () =>
     server.close(() => void Promise.all([orm.close(true), temporal.connection.close()]).then(() => process.exit(0)));
   process.on('SIGTERM', stop);
@@ -32,6 +38,6 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  console.error(`api failed: ${e instanceof Error ? e.message : String(e)}`);
+  log.fatal({ err: e }, 'api failed');
   process.exit(1);
 });

@@ -9,6 +9,9 @@
  */
 import { startCardAgencySimulator } from './card-agency-simulator';
 import { exitOnSignals, portFromEnv } from './sim/server';
+import { logger } from '../observability/log';
+
+const log = logger('jlis-sim');
 
 const main = async (): Promise<void> => {
   const token = process.env.JLIS_TOKEN;
@@ -24,13 +27,13 @@ const main = async (): Promise<void> => {
     host: process.env.JLIS_SIM_HOST ?? '127.0.0.1',
     ...(continuedUseDays === undefined ? {} : { continuedUseDays }),
     stateDir: process.env.SIM_STATE_DIR || undefined,
-    log: (line) => console.log(`[jlis-sim] ${line}`),
+    log: (line) => log.info(line),
   });
-  console.log(`[jlis-sim] J-LIS card management simulator listening on ${sim.url}`);
+  log.info({ url: sim.url }, 'J-LIS card management simulator listening');
   exitOnSignals(() => sim.close());
 };
 
 main().catch((err: unknown) => {
-  console.error(`[jlis-sim] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  log.fatal({ err }, 'failed to start');
   process.exit(1);
 });

@@ -9,6 +9,9 @@
  */
 import { startCsSimulator } from './cs-simulator';
 import { exitOnSignals, portFromEnv } from './sim/server';
+import { logger } from '../observability/log';
+
+const log = logger('cs-sim');
 
 const main = async (): Promise<void> => {
   const token = process.env.CS_TOKEN;
@@ -23,13 +26,13 @@ const main = async (): Promise<void> => {
     host: process.env.CS_SIM_HOST ?? '127.0.0.1',
     ...(municipalities?.length ? { municipalities } : {}),
     stateDir: process.env.SIM_STATE_DIR || undefined,
-    log: (line) => console.log(`[cs-sim] ${line}`),
+    log: (line) => log.info(line),
   });
-  console.log(`[cs-sim] CS simulator listening on ${sim.url}`);
+  log.info({ url: sim.url }, 'CS simulator listening');
   exitOnSignals(() => sim.close());
 };
 
 main().catch((err: unknown) => {
-  console.error(`[cs-sim] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  log.fatal({ err }, 'failed to start');
   process.exit(1);
 });

@@ -13,6 +13,9 @@
  */
 import { startPortalSimulator } from './portal-simulator';
 import { exitOnSignals, portFromEnv } from './sim/server';
+import { logger } from '../observability/log';
+
+const log = logger('portal-sim');
 
 const REGISTRATION = [
   'PORTAL_SIM_MUNICIPALITY_CODE',
@@ -33,7 +36,7 @@ const main = async (): Promise<void> => {
     port,
     host: process.env.PORTAL_SIM_HOST ?? '127.0.0.1',
     stateDir: process.env.SIM_STATE_DIR || undefined,
-    log: (line) => console.log(`[portal-sim] ${line}`),
+    log: (line) => log.info(line),
   });
   if (given.length > 0) {
     try {
@@ -49,11 +52,11 @@ const main = async (): Promise<void> => {
       throw new Error(`the PORTAL_SIM_* municipality registration is invalid${fields ? ` (${fields})` : ''}`);
     }
   }
-  console.log(`[portal-sim] マイナポータル simulator listening on ${sim.url}`);
+  log.info({ url: sim.url }, 'マイナポータル simulator listening');
   exitOnSignals(() => sim.close());
 };
 
 main().catch((err: unknown) => {
-  console.error(`[portal-sim] failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  log.fatal({ err }, 'failed to start');
   process.exit(1);
 });

@@ -8,6 +8,9 @@ import { CaseActionLog, CaseRecord } from '../db/entities';
 import { FailureType } from '../domain/failures';
 import { ATTENTION_AFTER_ATTEMPTS, REGISTRY_RETRY, retryDelayMs, type RetryPolicyMs } from '../domain/retry-policies';
 import { PartnerUnavailableError } from '../partners/partner-errors';
+import { logger } from '../observability/log';
+
+const log = logger('worker');
 
 type ActivityRetryPolicy = {
   initialInterval?: unknown;
@@ -65,6 +68,10 @@ export function failureRecorder(orm: MikroORM): ActivityInterceptorsFactory {
           const nextMs =
             failure instanceof ApplicationFailure && failure.nonRetryable ? null : nextDelayMs(err, delayMs);
           await record(orm, caseId, ctx.info.activityType, ctx.info.attempt, err, nextMs).catch(() => undefined);
+          log.warn(
+            { caseId, activity: ctx.info.activityType, attempt: ctx.info.attempt, err: failure, nextRetryMs: nextMs },
+            'activity attempt failed',
+          );
           throw failure;
         }
       },

@@ -11,11 +11,19 @@ import { piiCryptoFor } from '../db/pii-crypto';
 import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
+import { logger, rootLogger } from '../observability/log';
 import { createRegistryWorker } from './create-worker';
 import { startWorkerHeartbeat } from './heartbeat';
+import { installTemporalRuntime, startWorkerMetricsServer } from './telemetry';
+
+const log = logger('worker');
 
 async function main() {
   const config = loadConfig();
+  rootLogger.level = config.logLevel;
+  const temporalMetrics = await installTemporalRuntime(); // before the first connection
+  const metrics = await startWorkerMetricsServer(config.metrics, temporalMetrics);
+  log.info({ metrics: metrics.url }, 'worker metrics listening');
   const orm = await openRegistryDb(config.databaseUrl, {
     migrate: process.env.MIGRATE_ON_START === 'true',
     migrationDatabaseUrl: config.migrationDatabaseUrl,
@@ -40,14 +48,15 @@ async function main() {
   const stopHeartbeat = startWorkerHeartbeat(worker); // the image's HEALTHCHECK (scripts/healthcheck.ts)
   const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 20));
-  // scripts/lib/app-processes.ts waits for this line (WORKER_READY_LINE)
-  if (worker.getState() === 'RUNNING') console.log(`worker running: task queue ${config.taskQueue}`);
+  // scripts/lib/app-processes.ts waits for this message (WORKER_READY_LINE)
+  if (worker.getState() === 'RUNNING') log.info({ taskQueue: config.taskQueue }, 'worker running');
   await running;
   stopHeartbeat();
-  await orm.close(true);
+  await Promise.all([orm.close(true), metrics.close()]);
+  log.info('worker stopped');
 }
 
 main().catch((e: unknown) => {
-  console.error(`worker failed: ${e instanceof Error ? e.message : String(e)}`);
+  log.fatal({ err: e }, 'worker failed');
   process.exit(1);
 });

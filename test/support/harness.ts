@@ -17,6 +17,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
       dataDir: mkdtempSync(join(tmpdir(), 'juki-test-')),
       keys: { piiEncryption: k(), piiIndex: k(), payloadCodec: k(), actorSigning: k() },
       taskQueue: `test-${randomBytes(4).toString('hex')}`,
+      metrics: { workerHost: '127.0.0.1', workerPort: 0 }, // never a fixed port in tests
       ...overrides,
     },
   );

@@ -66,6 +66,8 @@ export async function startTestSystem(
     portalSimulator?: boolean;
     /** A procedure table other than src/procedures/index.ts (e.g. with the test-only sample procedure). */
     procedures?: ProcedureTable;
+    /** false: no worker in this process (the test runs src/worker/main.ts as its own process). */
+    worker?: boolean;
   } = {},
 ): Promise<TestSystem> {
   const config = testConfig({
@@ -83,6 +85,7 @@ export async function startTestSystem(
     jlisSimulator: true,
     portalSimulator: opts.portalSimulator ?? false,
     procedures: opts.procedures,
+    worker: opts.worker,
   });
   demoPasswordHash ??= hashPassword(DEMO_PASSWORD);
   await seedStaff(

@@ -109,4 +109,15 @@ describe('staff login configuration', () => {
   it('names a bad throttling number', () => {
     expect(() => loadConfig(env({ LOGIN_MAX_FAILURES: '0' }))).toThrow('/staffAuth/maxFailedLogins must be >= 1');
   });
+
+  it('names a bad metrics or log setting (README "Operations")', () => {
+    expect(() => loadConfig(env({ METRICS_TOKEN: 'short' }))).toThrow(
+      '/metrics/token must NOT have fewer than 16 characters',
+    );
+    expect(() => loadConfig(env({ WORKER_METRICS_PORT: '70000' }))).toThrow('/metrics/workerPort must be <= 65535');
+    expect(() => loadConfig(env({ LOG_LEVEL: 'verbose' }))).toThrow(
+      '/logLevel must be equal to one of the allowed values',
+    );
+    expect(loadConfig(env()).metrics).toMatchObject({ workerHost: '127.0.0.1', workerPort: 0 });
+  });
 });

@@ -13,6 +13,7 @@ describe('layer check (npm run lint)', () => {
     expect(layerOf('src/procedures/move-in/rules.ts')).toBe('domain');
     expect(layerOf('src/procedures/move-in/schema.ts')).toBe('domain');
     expect(layerOf('src/db/orm.ts')).toBe('infrastructure');
+    expect(layerOf('src/observability/log.ts')).toBe('infrastructure');
     expect(layerOf('templates/resident-record-copy.ts')).toBe('infrastructure');
     expect(layerOf('src/procedures/move-in/commit.ts')).toBe('activities');
     expect(layerOf('src/activities/projection.ts')).toBe('activities');

@@ -22,6 +22,10 @@ import { caseLabels } from './components';
 import { webSession } from './web-auth';
 import type { WebDeps } from './web-deps';
 import { WebError, webOf } from './web-context';
+import { logger } from '../../observability/log';
+import { requestIdOf } from '../request-log';
+
+const webLog = logger('web');
 
 export type { WebDeps } from './web-deps';
 
@@ -129,7 +133,7 @@ export function webRouter(deps: WebDeps): Router {
           : status < 500
             ? '要求を処理できませんでした。'
             : 'システムエラーが発生しました。';
-    if (status === 500) console.error('[web] unexpected error:', err instanceof Error ? err.name : typeof err);
+    if (status === 500) webLog.error({ reqId: requestIdOf(res), err }, 'unexpected error');
     const ctx = res.locals.web as ReturnType<typeof webOf> | undefined;
     const body = html`<p class="error-code">${status}${known ? ` ${err.code}` : ''}</p><p><a href="/">最初の画面へ戻る</a></p>`;
     res

@@ -7,6 +7,7 @@ import type { StoredOnlineMoveOutApplication } from './schema';
 import type { PortalNotice, PortalNoticeKind } from '../../partners/portal';
 import { PartnerRejectedError, PartnerUnavailableError } from '../../partners/partner-errors';
 import type { ActivityDeps } from '../../activities/deps';
+import { observedPartnerCall } from '../../observability/metrics';
 
 /**
  * The notice to マイナポータル about an online 転出 (domain.md §2.2 I-2, §4.4 step 4): completed, rejected with the
@@ -41,16 +42,18 @@ export function onlineMoveOutActivities(deps: ActivityDeps) {
       const started = Date.now();
       const call = (ok: boolean, errorCode?: string, httpStatus?: number) =>
         em.persist(
-          em.create(PartnerCall, {
-            partner: PartnerName.PORTAL,
-            operation: `NOTICE_${input.kind}`,
-            ok,
-            errorCode,
-            httpStatus,
-            durationMs: Date.now() - started,
-            caseId: input.caseId,
-            at: now(),
-          }),
+          observedPartnerCall(
+            em.create(PartnerCall, {
+              partner: PartnerName.PORTAL,
+              operation: `NOTICE_${input.kind}`,
+              ok,
+              errorCode,
+              httpStatus,
+              durationMs: Date.now() - started,
+              caseId: input.caseId,
+              at: now(),
+            }),
+          ),
         );
       try {
         const ack = await deps.portal.sendNotice(notice);
