@@ -62,6 +62,11 @@ export interface AppConfig {
   supportReleaseMinutes: number; // a 一時解除 of a 支援措置 / 抑止 reverts after this many minutes (domain.md §8.6, configurable)
   /** Partner health (supervisor console, dashboard): this many failed calls in a row make a partner 障害. */
   partnerDownAfterFailures: number;
+  /**
+   * Every this many milliseconds each API starts the case workflows whose start request is older than that and not
+   * started (an API that died between the case row and the start; src/api/workflow-starts.ts).
+   */
+  workflowStartReconcileMs: number;
   portalUrl: string; // マイナポータル notices endpoint base (the simulator in embedded mode)
   portalToken: string; // bearer token we present to the portal for notices
   portalKeyId: string; // key ID of the shared key the portal signs its requests with (X-Portal-Key-Id)
@@ -190,6 +195,7 @@ const configSchema = {
     },
     supportReleaseMinutes: { type: 'integer', minimum: 1, maximum: 1440 },
     partnerDownAfterFailures: { type: 'integer', minimum: 1, maximum: 100 },
+    workflowStartReconcileMs: { type: 'integer', minimum: 500, maximum: 3_600_000 },
     production: { type: 'boolean' },
     staffAuth: {
       type: 'object',
@@ -431,6 +437,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     householdMemberMayRequestIndividualNumber: env.HOUSEHOLD_MEMBER_MAY_REQUEST_NUMBER !== 'false',
     supportReleaseMinutes: Number(env.SUPPORT_RELEASE_MINUTES ?? 30),
     partnerDownAfterFailures: Number(env.PARTNER_DOWN_AFTER_FAILURES ?? 3),
+    workflowStartReconcileMs: Number(env.WORKFLOW_START_RECONCILE_MS ?? 30_000),
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
     portalToken: env.PORTAL_TOKEN ?? DEV_DEFAULTS.PORTAL_TOKEN,
     portalKeyId: env.PORTAL_KEY_ID ?? DEV_DEFAULTS.PORTAL_KEY_ID,

@@ -7,6 +7,7 @@ import { createTemporalClient } from '../temporal/client';
 import { PROCEDURES } from '../procedures';
 import { createApiApp } from './app';
 import { fileTrustSource, unconfiguredTrust } from './portal-trust';
+import { runWorkflowStartReconciler } from './workflow-starts';
 
 async function main() {
   const config = loadConfig();
@@ -25,8 +26,11 @@ async function main() {
     portalTrust: config.portalTrustFiles ? fileTrustSource(config.portalTrustFiles) : unconfiguredTrust,
     procedures: PROCEDURES,
   }).listen(config.apiPort, config.apiHost, () => console.log(`API listening on ${config.apiHost}:${config.apiPort}`));
-  const stop = () =>
+  const stopReconciler = runWorkflowStartReconciler(orm, temporal, config.workflowStartReconcileMs);
+  const stop = () => {
+    stopReconciler();
     server.close(() => void Promise.all([orm.close(true), temporal.connection.close()]).then(() => process.exit(0)));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -165,7 +165,12 @@ export async function spawnApp(
     ready: () => opts.ready(proc),
   };
   start();
-  await proc.ready();
+  try {
+    await proc.ready();
+  } catch (e) {
+    await proc.kill();
+    throw e;
+  }
   return proc;
 }
 
@@ -467,12 +472,12 @@ export class FaultSystem {
   }
 
   /** 決裁 by approver1 (retried while the API or the workflow is not there yet). */
-  async approve(caseId: string): Promise<void> {
+  async approve(caseId: string, opts: { via?: number } = {}): Promise<void> {
     const token = await this.login('approver1');
     const until = Date.now() + 120_000;
     let last: ApiResponse | undefined;
     while (Date.now() < until) {
-      last = await this.api('POST', `/api/cases/${caseId}/approve`, { token }).catch(() => undefined);
+      last = await this.api('POST', `/api/cases/${caseId}/approve`, { token, via: opts.via }).catch(() => undefined);
       if (last?.status === 200) return;
       await sleep(500);
     }
