@@ -2,7 +2,8 @@
 # Certificates for mutual TLS between the Temporal frontend and its clients (README "Security"; docker-compose.yml).
 # Makes, in $1 (default ./temporal-certs): a private CA (ca.pem / ca.key — keep the key offline), the frontend's
 # certificate (server.pem / server.key, SAN "temporal"), and one client certificate per caller: worker, api, ui
-# (<name>.pem / <name>.key). Only holders of a client certificate signed by this CA can open a connection to 7233.
+# (<name>.pem / <name>.key), and internode.pem / internode.key (server AND client use, SAN "temporal": the Temporal
+# services among themselves and the server's system worker towards the frontend). Only holders of a client certificate signed by this CA can open a connection to 7233.
 # Renew by running it again into a new directory and rolling the services; never reuse the files of another city.
 set -euo pipefail
 dir=${1:-./temporal-certs}
@@ -18,5 +19,6 @@ issue() { # name, subject CN, extended key usage, SAN
   rm -f "$1.csr" "$1.ext"
 }
 issue server temporal serverAuth 'subjectAltName=DNS:temporal,DNS:localhost'
+issue internode temporal serverAuth,clientAuth 'subjectAltName=DNS:temporal,DNS:localhost'
 for c in worker api ui; do issue "$c" "juki-$c" clientAuth ''; done
-echo "temporal-certs: CA, server and client certificates (worker, api, ui) in $(pwd)"
+echo "temporal-certs: CA, server, internode and client certificates (worker, api, ui) in $(pwd)" >&2

@@ -33,7 +33,11 @@ async function main() {
     // a prebuilt bundle (tests: test/support/workflow-bundle.ts) saves the bundling at every start; default: bundle now
     ...(process.env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE_PATH } } : {}),
   });
-  await worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
+  const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
+  while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 20));
+  // scripts/lib/app-processes.ts waits for this line (WORKER_READY_LINE)
+  if (worker.getState() === 'RUNNING') console.log(`worker running: task queue ${config.taskQueue}`);
+  await running;
   await orm.close(true);
 }
 
