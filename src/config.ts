@@ -62,6 +62,11 @@ export interface AppConfig {
   supportReleaseMinutes: number; // a 一時解除 of a 支援措置 / 抑止 reverts after this many minutes (domain.md §8.6, configurable)
   /** Partner health (supervisor console, dashboard): this many failed calls in a row make a partner 障害. */
   partnerDownAfterFailures: number;
+  /**
+   * Every this many milliseconds each API starts the case workflows whose start request is older than that and not
+   * started (an API that died between the case row and the start; src/api/workflow-starts.ts).
+   */
+  workflowStartReconcileMs: number;
   portalUrl: string; // マイナポータル notices endpoint base (the simulator in embedded mode)
   portalToken: string; // bearer token we present to the portal for notices
   portalKeyId: string; // key ID of the shared key the portal signs its requests with (X-Portal-Key-Id)
@@ -209,6 +214,7 @@ const configSchema = {
     },
     logLevel: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
     partnerDownAfterFailures: { type: 'integer', minimum: 1, maximum: 100 },
+    workflowStartReconcileMs: { type: 'integer', minimum: 500, maximum: 3_600_000 },
     production: { type: 'boolean' },
     staffAuth: {
       type: 'object',
@@ -457,6 +463,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       workerPort: Number(env.WORKER_METRICS_PORT ?? (production ? 9464 : 0)),
     },
     logLevel: (env.LOG_LEVEL?.trim().toLowerCase() ?? 'info') as AppConfig['logLevel'],
+    workflowStartReconcileMs: Number(env.WORKFLOW_START_RECONCILE_MS ?? 30_000),
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
     portalToken: env.PORTAL_TOKEN ?? DEV_DEFAULTS.PORTAL_TOKEN,
     portalKeyId: env.PORTAL_KEY_ID ?? DEV_DEFAULTS.PORTAL_KEY_ID,

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { createCertificateRenderer } from './activities/certificate-renderer';
 import { createApiApp } from './api/app';
+import { runWorkflowStartReconciler } from './api/workflow-starts';
 import { keyBytes, type AppConfig } from './config';
 import { openRegistryDb } from './db/orm';
 import { piiCryptoFor } from './db/pii-crypto';
@@ -170,6 +171,9 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     closers.push(() => temporal.connection.close());
     const server = createServer(createApiApp({ orm, pii, temporal, config, portalTrust, procedures }));
     await listen(server, config.apiPort, config.apiHost);
+    // cases whose workflow an API never started (it died between the case row and the start): started from here
+    const stopReconciler = runWorkflowStartReconciler(orm, temporal, config.workflowStartReconcileMs, log);
+    closers.push(async () => stopReconciler());
     closers.push(
       () =>
         new Promise((resolve) => {

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import type { FieldError } from '../domain/ajv';
 import { awaitingRoleOf, CaseAction, CaseStatus } from '../domain/case-status';
@@ -9,10 +9,11 @@ import type { PiiCrypto } from '../db/pii-crypto';
 import { jstDate } from '../domain/dates';
 import { audit } from '../db/audit-writer';
 import { syncCaseSubjects } from '../db/case-subjects';
-import { AuditAction, CaseActionLog, CaseApplication, CaseApplicationVersion, CaseRecord } from '../db/entities';
+import { AuditAction, CaseActionLog, CaseApplication, CaseApplicationVersion, CaseRecord, WorkflowStartRequest } from '../db/entities';
 import { CaseStatusKey, ProcedureKey } from '../workflows/search-attributes';
 import type { StaffContext } from './auth';
 import { ApiError } from './errors';
+import { startCaseWorkflow } from './workflow-starts';
 
 export interface IntakeResult {
   created: boolean;
@@ -80,8 +81,10 @@ const canonical = (v: unknown): string =>
 
 /**
  * The intake of any counter procedure: in one transaction the 仮登録 (case_application), the case row, the INTAKE
- * action and the audit record; then the workflow start (IDs only). A rule violation stores and starts nothing. The
- * same Idempotency-Key with the same body returns the existing case; with a different body it is refused.
+ * action, the audit record and the workflow's start request; then the workflow start (IDs only). A rule violation
+ * stores and starts nothing. The same Idempotency-Key with the same body returns the existing case (and starts its
+ * workflow if it was not); with a different body it is refused. An API that dies before the start leaves the
+ * request, which the reconciler starts (src/api/workflow-starts.ts).
  */
 export async function intakeCase<A extends object>(
   deps: Pick<IntakeDeps, 'orm' | 'temporal' | 'config' | 'now' | 'correction'>,
@@ -101,6 +104,7 @@ export async function intakeCase<A extends object>(
         throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
       const row = await em.findOneOrFail(CaseRecord, { caseId: existing.caseId });
       return {
+        start: await em.findOne(WorkflowStartRequest, { caseId: existing.caseId, startedAt: null }),
         created: false,
         caseId: row.caseId,
         workflowId: row.workflowId,
@@ -166,24 +170,23 @@ export async function intakeCase<A extends object>(
         individualNumberAccessed: individualNumberAccessed ?? false,
       })),
     );
-    return { created: true, caseId, workflowId, status, flags };
+    const start = em.create(WorkflowStartRequest, {
+      caseId,
+      workflowType: spec.workflow.name,
+      workflowId,
+      taskQueue: deps.config.taskQueue,
+      input: spec.workflowArgs(caseId) as Record<string, unknown>,
+      caseStatus: status,
+      procedure: spec.definition.code,
+      createdAt: now,
+    });
+    em.persist(start);
+    return { start, created: true, caseId, workflowId, status, flags };
   });
 
-  try {
-    await deps.temporal.workflow.start(spec.workflow, {
-      workflowId: result.workflowId,
-      taskQueue: deps.config.taskQueue,
-      args: [spec.workflowArgs(result.caseId)],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: CaseStatusKey, value: status },
-        { key: ProcedureKey, value: spec.definition.code },
-      ],
-    });
-  } catch (e) {
-    if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-  }
-  return result;
+  const { start, ...answer } = result;
+  if (start) await startCaseWorkflow(deps.orm, deps.temporal, start);
+  return answer;
 }
 
 /** Schema errors of an intake body, held by `parseIntakeApplication` until the rules have run too. */

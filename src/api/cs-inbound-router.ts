@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SchemaObject } from 'ajv';
@@ -167,38 +167,48 @@ export function createCsInbound(deps: CsInboundDeps) {
         throw new ApiError(403, 'SENDER_MISMATCH', '送信元の市区町村コードが認証情報と一致しません');
       if (msg.toMunicipalityCode !== deps.config.municipalityCode)
         throw new ApiError(422, 'NOT_ADDRESSED_HERE', 'この市区町村宛てのメッセージではありません');
-      const { result, caseId } = await deps.orm.em.fork().transactional(async (em) => {
-        const seen = await em.findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
-        if (seen)
-          return {
-            result: { duplicate: true, status: seen.status, inboundId: seen.id } as InboundResult,
-            caseId: seen.caseId,
-          };
-        const row = em.create(InboundMessage, {
-          kind,
-          idempotencyKey: msg.idempotencyKey,
-          fromMunicipalityCode: msg.fromMunicipalityCode,
-          // only the kinds a workflow reads later keep their body; the key alone keeps the dedupe
-          bodyEnc: opts.keepBody ? deps.pii.encrypt(JSON.stringify(msg)) : undefined,
-          status: 'ACCEPTED',
-          receivedAt: new Date(),
-        });
-        await em.persist(row).flush();
-        const stored = await store(em, msg, row.id);
-        Object.assign(row, { status: stored.status, caseId: stored.caseId });
-        audit(em, {
-          ...SYSTEM_ACTOR,
-          action: AuditAction.BATCH,
-          function: `cs-inbound ${kind}`,
-          caseId: stored.caseId,
-          detail: { inboundId: row.id, status: stored.status },
-        });
-        await em.flush();
-        return {
-          result: { duplicate: false, status: stored.status, inboundId: row.id } as InboundResult,
-          caseId: stored.caseId,
-        };
+      const duplicateOf = (seen: InboundMessage) => ({
+        result: { duplicate: true, status: seen.status, inboundId: seen.id } as InboundResult,
+        caseId: seen.caseId,
       });
+      const { result, caseId } = await deps.orm.em
+        .fork()
+        .transactional(async (em) => {
+          const seen = await em.findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
+          if (seen) return duplicateOf(seen);
+          const row = em.create(InboundMessage, {
+            kind,
+            idempotencyKey: msg.idempotencyKey,
+            fromMunicipalityCode: msg.fromMunicipalityCode,
+            // only the kinds a workflow reads later keep their body; the key alone keeps the dedupe
+            bodyEnc: opts.keepBody ? deps.pii.encrypt(JSON.stringify(msg)) : undefined,
+            status: 'ACCEPTED',
+            receivedAt: new Date(),
+          });
+          await em.persist(row).flush();
+          const stored = await store(em, msg, row.id);
+          Object.assign(row, { status: stored.status, caseId: stored.caseId });
+          audit(em, {
+            ...SYSTEM_ACTOR,
+            action: AuditAction.BATCH,
+            function: `cs-inbound ${kind}`,
+            caseId: stored.caseId,
+            detail: { inboundId: row.id, status: stored.status },
+          });
+          await em.flush();
+          return {
+            result: { duplicate: false, status: stored.status, inboundId: row.id } as InboundResult,
+            caseId: stored.caseId,
+          };
+        })
+        .catch(async (e: unknown) => {
+          // the same message delivered twice at once (a CS retry while the first is still being stored): the second
+          // insert hits the unique key after the first committed; it is a duplicate like any later one (issue 15)
+          if (!(e instanceof UniqueConstraintViolationException)) throw e;
+          const seen = await deps.orm.em.fork().findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
+          if (!seen) throw e;
+          return duplicateOf(seen);
+        });
       // signals go out after the commit, so a workflow never sees an uncommitted row
       if (result.status === 'ACCEPTED' && caseId) await signals(msg, { inboundId: result.inboundId, caseId });
       return result;

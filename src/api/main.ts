@@ -8,6 +8,7 @@ import { PROCEDURES } from '../procedures';
 import { logger, rootLogger } from '../observability/log';
 import { createApiApp } from './app';
 import { fileTrustSource, unconfiguredTrust } from './portal-trust';
+import { runWorkflowStartReconciler } from './workflow-starts';
 
 const log = logger('api');
 
@@ -31,8 +32,11 @@ async function main() {
   }).listen(config.apiPort, config.apiHost, () =>
     log.info({ host: config.apiHost, port: config.apiPort }, 'API listening'),
   );
-  const stop = () =>
+  const stopReconciler = runWorkflowStartReconciler(orm, temporal, config.workflowStartReconcileMs);
+  const stop = () => {
+    stopReconciler();
     server.close(() => void Promise.all([orm.close(true), temporal.connection.close()]).then(() => process.exit(0)));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

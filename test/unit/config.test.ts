@@ -121,3 +121,20 @@ describe('staff login configuration', () => {
     expect(loadConfig(env()).metrics).toMatchObject({ workerHost: '127.0.0.1', workerPort: 0 });
   });
 });
+
+describe('fault-tolerance configuration (issue 15)', () => {
+  it('reads the activity timeout and the workflow start reconciler interval, with their defaults', () => {
+    expect(loadConfig(env()).timings.activityTimeout).toBe('60s');
+    expect(loadConfig(env()).workflowStartReconcileMs).toBe(30_000);
+    const c = loadConfig(env({ ACTIVITY_TIMEOUT: '10s', WORKFLOW_START_RECONCILE_MS: '2000' }));
+    expect(c.timings.activityTimeout).toBe('10s');
+    expect(c.workflowStartReconcileMs).toBe(2000);
+  });
+
+  it('names a bad value', () => {
+    expect(() => loadConfig(env({ ACTIVITY_TIMEOUT: 'soon' }))).toThrow('/timings/activityTimeout');
+    expect(() => loadConfig(env({ WORKFLOW_START_RECONCILE_MS: '10' }))).toThrow(
+      '/workflowStartReconcileMs must be >= 500',
+    );
+  });
+});

@@ -19,6 +19,7 @@ import {
 } from './individual-number';
 import { OutboxMessageSchema } from './outbox';
 import { PartnerCallSchema } from './partner-call';
+import { WorkflowStartRequestSchema } from './workflow-start';
 import { PortalNonceSchema, PortalRejectionSchema, PortalSignedApplicationSchema } from './portal';
 import { ResidentSchema } from './resident';
 import { ResidentHistorySchema } from './resident-history';
@@ -49,6 +50,7 @@ export * from './resident';
 export * from './resident-history';
 export * from './staff';
 export * from './support-measure';
+export * from './workflow-start';
 
 export const ALL_ENTITIES = [
   ResidentSchema,
@@ -87,4 +89,5 @@ export const ALL_ENTITIES = [
   DeliveryAddressInfoSchema,
   MyNumberCardSchema,
   CardEventRecordSchema,
+  WorkflowStartRequestSchema,
 ];

@@ -14,6 +14,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
+import { startTemporalCluster } from '../../../scripts/lib/temporal-cluster';
 import { findFreePort, startTemporalDevServer, type RunningDevServer } from '../../../scripts/lib/temporal-dev-server';
 import { openRegistryDb } from '../../../src/db/orm';
 import { DEMO_PASSWORD, DEMO_USERS, seedStaff } from '../../../src/db/seed/staff';
@@ -33,6 +34,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export interface TemporalServer {
   address: string;
   namespace: string;
+  /** mTLS material of a client (the cluster); none for the dev server. */
+  tls?: { caFile: string; certFile: string; keyFile: string; serverName: string };
   /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (and TEMPORAL_TLS_* on the cluster) for our processes. */
   env: Record<string, string>;
   /** Stops the server and starts it again on the same address with the same persistence. */
@@ -46,8 +49,25 @@ const script = (name: string) =>
     .split('\n')
     .pop()!;
 
-/** Until the cluster's contract lands: the dev server with its state in a SQLite file, so a restart keeps it. */
+/**
+ * The Temporal server of the suite: the production-shape cluster (scripts/lib/temporal-cluster.ts: the Temporal
+ * server on PostgreSQL, 4 history shards, mTLS), or with FAULTS_TEMPORAL=dev the dev server with its state in a file.
+ */
 export async function startTemporal(opts: { dir: string; log?: (line: string) => void }): Promise<TemporalServer> {
+  if (process.env.FAULTS_TEMPORAL === 'dev') return startDevServer(opts);
+  const cluster = await startTemporalCluster({ dir: join(opts.dir, 'temporal'), log: opts.log });
+  return {
+    address: cluster.address,
+    namespace: cluster.namespace,
+    tls: cluster.tls,
+    env: cluster.env,
+    restart: () => cluster.restart(),
+    stop: () => cluster.stop(),
+  };
+}
+
+/** The dev server with its state in a SQLite file, so a restart keeps it. */
+async function startDevServer(opts: { dir: string; log?: (line: string) => void }): Promise<TemporalServer> {
   const cliPath = process.env.TEMPORAL_CLI_PATH ?? script('ensure-temporal.sh');
   const port = await findFreePort();
   const start = () =>
@@ -165,7 +185,12 @@ export async function spawnApp(
     ready: () => opts.ready(proc),
   };
   start();
-  await proc.ready();
+  try {
+    await proc.ready();
+  } catch (e) {
+    await proc.kill();
+    throw e;
+  }
   return proc;
 }
 
@@ -254,7 +279,19 @@ export class FaultSystem {
     const opts = this.opts;
     const [bundle, temporal] = await Promise.all([workflowBundleOnce(), startTemporal({ dir: this.dir })]);
     this.temporal = temporal;
-    this.connection = await Connection.connect({ address: temporal.address });
+    const tls = temporal.tls;
+    this.connection = await Connection.connect({
+      address: temporal.address,
+      ...(tls
+        ? {
+            tls: {
+              serverNameOverride: tls.serverName,
+              serverRootCACertificate: readFileSync(tls.caFile),
+              clientCertPair: { crt: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
+            },
+          }
+        : {}),
+    });
 
     // a private database on the shared MariaDB, reached through the proxy by our processes
     this.mariadbUrl = process.env.MARIADB_URL ?? script('ensure-mariadb.sh');
@@ -467,12 +504,12 @@ export class FaultSystem {
   }
 
   /** 決裁 by approver1 (retried while the API or the workflow is not there yet). */
-  async approve(caseId: string): Promise<void> {
+  async approve(caseId: string, opts: { via?: number } = {}): Promise<void> {
     const token = await this.login('approver1');
     const until = Date.now() + 120_000;
     let last: ApiResponse | undefined;
     while (Date.now() < until) {
-      last = await this.api('POST', `/api/cases/${caseId}/approve`, { token }).catch(() => undefined);
+      last = await this.api('POST', `/api/cases/${caseId}/approve`, { token, via: opts.via }).catch(() => undefined);
       if (last?.status === 200) return;
       await sleep(500);
     }
