@@ -9,7 +9,14 @@ import type { PiiCrypto } from '../db/pii-crypto';
 import { jstDate } from '../domain/dates';
 import { audit } from '../db/audit-writer';
 import { syncCaseSubjects } from '../db/case-subjects';
-import { AuditAction, CaseActionLog, CaseApplication, CaseApplicationVersion, CaseRecord, WorkflowStartRequest } from '../db/entities';
+import {
+  AuditAction,
+  CaseActionLog,
+  CaseApplication,
+  CaseApplicationVersion,
+  CaseRecord,
+  WorkflowStartRequest,
+} from '../db/entities';
 import { CaseStatusKey, ProcedureKey } from '../workflows/search-attributes';
 import type { StaffContext } from './auth';
 import { ApiError } from './errors';
