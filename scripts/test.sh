@@ -6,11 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/use-node.sh # Node.js >= 24 first on PATH (already there under .ci/run)
 
-echo "==> [1/6] system tools (pdftotext for certificate checks, Chromium for the web UI tests)" >&2
+echo "==> [1/6] system tools (pdftotext for certificate checks, Chromium for the web UI tests, promtool, python3-yaml)" >&2
 missing=()
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || missing+=(chromium)
 python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml) # test/unit/docker-compose.test.ts reads the compose file
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)       # test/unit/ops-files.test.ts: promtool check/test rules
 if (( ${#missing[@]} )); then
   if [[ $(id -u) -eq 0 ]]; then
     echo "    installing ${missing[*]}" >&2
