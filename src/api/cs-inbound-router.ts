@@ -346,37 +346,7 @@ export function createCsInbound(deps: CsInboundDeps) {
           ? await waitingSpecialMoveIn(em, msg.fromMunicipalityCode, cert.residentRecordCode)
           : undefined;
         const heldId = `${heldCertificateDefinition.idPrefix}-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
-        held = em.create(HeldMoveOutCertificate, {
-          heldId,
-          originMunicipalityCode: msg.fromMunicipalityCode,
-          messageId: msg.idempotencyKey,
-          residentRecordCode: cert.residentRecordCode,
-          plannedMoveOutDate: cert.plannedMoveOutDate,
-          plannedVisitDate: cert.plannedVisitDate,
-          payloadEnc,
-          state: waitingCase ? HeldCertificateState.IN_USE : HeldCertificateState.HELD,
-          usedByCaseId: waitingCase,
-          receivedAt: new Date(),
-          purgeAt,
-          replacedCount: 0,
-        });
-        em.persist(held);
-        em.persist(
-          em.create(CaseRecord, {
-            caseId: heldId,
-            procedure: heldCertificateDefinition.code,
-            status: HeldCertificateStatus.HELD,
-            workflowId: heldCertificateWorkflowId(heldId),
-            enteredBy: 'system',
-            needsAttention: false,
-            escalated: false,
-            revision: 0,
-            dueAt: purgeAt,
-            plannedVisitDate: cert.plannedVisitDate,
-            createdAt: new Date(),
-            updatedAt: new Date(),
-          }),
-        );
+        held = storeHeldCertificate(em, msg, { heldId, payloadEnc, purgeAt, waitingCase });
       }
       return { status: 'ACCEPTED', caseId: held.heldId };
     },
@@ -503,4 +473,49 @@ async function signalIfRunning<A extends unknown[]>(
   } catch (e) {
     if (!(e instanceof WorkflowNotFoundError)) throw e;
   }
+}
+
+/**
+ * A received 転出証明書情報 as the registry holds it (domain spec §4.5): the encrypted row and its case row (the held
+ * certificate's line in the queues), both persisted in `em`'s transaction. The sweep purges it when due (issue 15).
+ * `waitingCase`: a waiting 特例転入 the late answer is reserved for at once.
+ */
+export function storeHeldCertificate(
+  em: EntityManager,
+  msg: MoveOutCertificateInfo,
+  at: { heldId: string; payloadEnc: string; purgeAt: Date; waitingCase?: string },
+): HeldMoveOutCertificate {
+  const cert = msg.certificate;
+  const held = em.create(HeldMoveOutCertificate, {
+    heldId: at.heldId,
+    originMunicipalityCode: msg.fromMunicipalityCode,
+    messageId: msg.idempotencyKey,
+    residentRecordCode: cert.residentRecordCode,
+    plannedMoveOutDate: cert.plannedMoveOutDate,
+    plannedVisitDate: cert.plannedVisitDate,
+    payloadEnc: at.payloadEnc,
+    state: at.waitingCase ? HeldCertificateState.IN_USE : HeldCertificateState.HELD,
+    usedByCaseId: at.waitingCase,
+    receivedAt: new Date(),
+    purgeAt: at.purgeAt,
+    replacedCount: 0,
+  });
+  em.persist(held);
+  em.persist(
+    em.create(CaseRecord, {
+      caseId: at.heldId,
+      procedure: heldCertificateDefinition.code,
+      status: HeldCertificateStatus.HELD,
+      workflowId: heldCertificateWorkflowId(at.heldId),
+      enteredBy: 'system',
+      needsAttention: false,
+      escalated: false,
+      revision: 0,
+      dueAt: at.purgeAt,
+      plannedVisitDate: cert.plannedVisitDate,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    }),
+  );
+  return held;
 }

@@ -20,17 +20,14 @@ import { mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
+import { storeHeldCertificate } from '../../src/api/cs-inbound-router';
 import { loadConfig } from '../../src/config';
 import { openRegistryDb } from '../../src/db/orm';
 import { piiCryptoFor } from '../../src/db/pii-crypto';
 import { AuditLog, CaseRecord, HeldCertificateState, HeldMoveOutCertificate } from '../../src/db/entities';
 import { jstStartOfDay } from '../../src/domain/dates';
 import { heldCertificateDefinition, HeldCertificateStatus } from '../../src/procedures/held-certificate/definition';
-import {
-  heldCertificateSweepId,
-  heldCertificateWorkflow,
-  heldCertificateWorkflowId,
-} from '../../src/procedures/held-certificate/workflow';
+import { heldCertificateSweepId, heldCertificateWorkflow } from '../../src/procedures/held-certificate/workflow';
 import { createTemporalClient } from '../../src/temporal/client';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 import { certificateInfoFrom } from '../support/move-fixtures';
@@ -200,35 +197,7 @@ async function main() {
       for (let i = b; i < Math.min(to, b + BATCH); i++) {
         const heldId = `HC-BENCH-${String(i).padStart(7, '0')}`;
         const msg = certificateInfoFrom(config.municipalityCode, '2026-01-01');
-        em.persist(
-          em.create(HeldMoveOutCertificate, {
-            heldId,
-            originMunicipalityCode: msg.fromMunicipalityCode,
-            messageId: msg.idempotencyKey,
-            residentRecordCode: msg.certificate.residentRecordCode,
-            plannedMoveOutDate: msg.certificate.plannedMoveOutDate,
-            payloadEnc: pii.encrypt(JSON.stringify(msg)),
-            state: HeldCertificateState.HELD,
-            receivedAt: new Date(),
-            purgeAt,
-            replacedCount: 0,
-          }),
-        );
-        em.persist(
-          em.create(CaseRecord, {
-            caseId: heldId,
-            procedure: heldCertificateDefinition.code,
-            status: HeldCertificateStatus.HELD,
-            workflowId: heldCertificateWorkflowId(heldId),
-            enteredBy: 'system',
-            needsAttention: false,
-            escalated: false,
-            revision: 0,
-            dueAt: purgeAt,
-            createdAt: new Date(),
-            updatedAt: new Date(),
-          }),
-        );
+        storeHeldCertificate(em, msg, { heldId, payloadEnc: pii.encrypt(JSON.stringify(msg)), purgeAt: purgeAt });
       }
       await em.flush();
     }

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { storeHeldCertificate } from '../../src/api/cs-inbound-router';
 import { loadConfig } from '../../src/config';
 import { openRegistryDb } from '../../src/db/orm';
 import { piiCryptoFor } from '../../src/db/pii-crypto';
@@ -13,7 +14,7 @@ import {
 } from '../../src/db/entities';
 import { addDays } from '../../src/domain/dates';
 import { heldCertificateDefinition, HeldCertificateStatus } from '../../src/procedures/held-certificate/definition';
-import { heldCertificateSweepId, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
+import { heldCertificateSweepId } from '../../src/procedures/held-certificate/workflow';
 import { today } from '../support/fixtures';
 import { certificateInfoFrom } from '../support/move-fixtures';
 import { FaultSystem, summary } from './support/fault-system';
@@ -53,35 +54,7 @@ it(
       for (let i = b; i < b + 500; i++) {
         const heldId = `HC-BURST-${String(i).padStart(5, '0')}`;
         const msg = certificateInfoFrom(config.municipalityCode, addDays(today(), -31));
-        em.persist(
-          em.create(HeldMoveOutCertificate, {
-            heldId,
-            originMunicipalityCode: msg.fromMunicipalityCode,
-            messageId: msg.idempotencyKey,
-            residentRecordCode: msg.certificate.residentRecordCode,
-            plannedMoveOutDate: msg.certificate.plannedMoveOutDate,
-            payloadEnc: pii.encrypt(JSON.stringify(msg)),
-            state: HeldCertificateState.HELD,
-            receivedAt: new Date(),
-            purgeAt: T,
-            replacedCount: 0,
-          }),
-        );
-        em.persist(
-          em.create(CaseRecord, {
-            caseId: heldId,
-            procedure: heldCertificateDefinition.code,
-            status: HeldCertificateStatus.HELD,
-            workflowId: heldCertificateWorkflowId(heldId),
-            enteredBy: 'system',
-            needsAttention: false,
-            escalated: false,
-            revision: 0,
-            dueAt: T,
-            createdAt: new Date(),
-            updatedAt: new Date(),
-          }),
-        );
+        storeHeldCertificate(em, msg, { heldId, payloadEnc: pii.encrypt(JSON.stringify(msg)), purgeAt: T });
       }
       await em.flush();
     }
