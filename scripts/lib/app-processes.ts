@@ -47,6 +47,8 @@ export interface SpawnAppOptions {
   onExit?: (info: { pid: number; code: number | null; signal: NodeJS.Signals | null }) => void;
   /** Default 180 s (the worker bundles the workflows first). */
   readyTimeoutMs?: number;
+  /** A readiness check instead of the role's own, polled (e.g. a worker's poller as Temporal lists it). */
+  isReady?: (p: AppProcess) => Promise<boolean>;
   /** SIGTERM → SIGKILL after this long (default 15 s). */
   stopTimeoutMs?: number;
 }
@@ -180,7 +182,14 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
           throw new Error(
             `${name} exited before it was ready (${exitInfo.signal ?? `code ${exitInfo.code}`}):\n${tail.join('\n')}`,
           );
-        if (spec.healthPath ? await healthy(`${url}${spec.healthPath}`) : sawReadyLine) return;
+        if (
+          opts.isReady
+            ? await opts.isReady(proc)
+            : spec.healthPath
+              ? await healthy(`${url}${spec.healthPath}`)
+              : sawReadyLine
+        )
+          return;
         await sleep(spec.healthPath ? 200 : 100);
       }
       throw new Error(`${name} was not ready within ${readyTimeoutMs} ms:\n${tail.join('\n')}`);

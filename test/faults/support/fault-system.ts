@@ -7,13 +7,14 @@
  * Swapping parts is one line each: `startTemporal` (today the dev server with a db file, behind the small
  * `TemporalServer` interface of the cluster contract) and `spawnApp` (the process contract of branch `processes`).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
+import { spawnApp, type AppProcess, type AppRole } from '../../../scripts/lib/app-processes';
 import { startTemporalCluster } from '../../../scripts/lib/temporal-cluster';
 import { findFreePort, startTemporalDevServer, type RunningDevServer } from '../../../scripts/lib/temporal-dev-server';
 import { openRegistryDb } from '../../../src/db/orm';
@@ -90,108 +91,6 @@ async function startDevServer(opts: { dir: string; log?: (line: string) => void 
     },
     stop: () => server.stop(),
   };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Processes: the shape of the processes contract (scripts/lib/app-processes.ts, branch `processes`)
-// ---------------------------------------------------------------------------------------------------------------
-
-export type AppRole = 'api' | 'worker' | 'cs-simulator' | 'jlis-simulator' | 'portal-simulator';
-
-export interface AppProcess {
-  name: string;
-  pid(): number;
-  url?: string;
-  /** Sends the signal (default SIGKILL) to the process group and waits for the exit. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again with the same environment (the same port). */
-  restart(): Promise<void>;
-  ready(): Promise<void>;
-}
-
-const ENTRY: Record<AppRole, string> = {
-  api: 'src/api/main.ts',
-  worker: 'src/worker/main.ts',
-  'cs-simulator': 'src/partners/cs-simulator-main.ts',
-  'jlis-simulator': 'src/partners/card-agency-simulator-main.ts',
-  'portal-simulator': 'src/partners/portal-simulator-main.ts',
-};
-
-/** Live children of this test process, killed on exit whatever happens. */
-const live = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of live) if (c.pid) killGroup(c.pid, 'SIGKILL');
-});
-function killGroup(pid: number, signal: NodeJS.Signals) {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-/**
- * One of our entry points as its own `node` process (its own process group), with `env` on top of this process's
- * environment. `ready` is the role's own check: an HTTP health endpoint, or for a worker its poller on the task
- * queue (identity `<pid>@<host>`), asked of Temporal.
- */
-export async function spawnApp(
-  role: AppRole,
-  opts: {
-    env: Record<string, string>;
-    name?: string;
-    logFile?: string;
-    url?: string;
-    ready: (p: AppProcess) => Promise<void>;
-  },
-): Promise<AppProcess> {
-  const name = opts.name ?? role;
-  let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  const start = () => {
-    const c = spawn(process.execPath, ['--import', 'tsx', ENTRY[role]], {
-      cwd: ROOT,
-      env: { ...process.env, ...opts.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out = (chunk: Buffer) => {
-      if (opts.logFile) appendFileSync(opts.logFile, chunk);
-    };
-    c.stdout!.on('data', out);
-    c.stderr!.on('data', out);
-    live.add(c);
-    exited = new Promise((resolve) =>
-      c.once('exit', () => {
-        live.delete(c);
-        resolve();
-      }),
-    );
-    child = c;
-  };
-  const proc: AppProcess = {
-    name,
-    url: opts.url,
-    pid: () => child?.pid ?? -1,
-    async kill(signal = 'SIGKILL') {
-      if (child?.pid && child.exitCode === null && child.signalCode === null) killGroup(child.pid, signal);
-      await exited;
-    },
-    async restart() {
-      await proc.kill();
-      start();
-      await proc.ready();
-    },
-    ready: () => opts.ready(proc),
-  };
-  start();
-  try {
-    await proc.ready();
-  } catch (e) {
-    await proc.kill();
-    throw e;
-  }
-  return proc;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -274,6 +173,8 @@ export class FaultSystem {
   }
 
   private log = (file: string) => join(this.dir, `${file}.log`);
+  /** A process's output lines into its log file (read back by `tail`). */
+  private logTo = (name: string) => (line: string) => appendFileSync(this.log(name), `${line}\n`);
 
   private async boot() {
     const opts = this.opts;
@@ -338,42 +239,12 @@ export class FaultSystem {
       WORKFLOW_BUNDLE: bundle,
       ...opts.env,
     };
-    const httpReady = (url: string) => async () => {
-      const until = Date.now() + 60_000;
-      while (Date.now() < until) {
-        try {
-          if ((await fetch(url)).ok) return;
-        } catch {
-          // not yet
-        }
-        await sleep(200);
-      }
-      throw new Error(`${url} did not answer within 60 s`);
-    };
-    const sim = (role: AppRole, name: string, env: Record<string, string>, url: string, health: string) =>
-      spawnApp(role, { env, name, url, logFile: this.log(name), ready: httpReady(url + health) });
+    const sim = (role: AppRole, name: string, env: Record<string, string>) =>
+      spawnApp(role, { env, name, log: this.logTo(name) });
     [this.cs, this.jlis, this.portal] = await Promise.all([
-      sim(
-        'cs-simulator',
-        'cs',
-        { CS_TOKEN: sims.CS_TOKEN, CS_SIM_PORT: String(csPort) },
-        `http://127.0.0.1:${csPort}`,
-        '/cs/v1/health',
-      ),
-      sim(
-        'jlis-simulator',
-        'jlis',
-        { JLIS_TOKEN: sims.JLIS_TOKEN, JLIS_SIM_PORT: String(jlisPort) },
-        `http://127.0.0.1:${jlisPort}`,
-        '/jlis/v1/health',
-      ),
-      sim(
-        'portal-simulator',
-        'portal',
-        { PORTAL_TOKEN: sims.PORTAL_TOKEN, PORTAL_SIM_PORT: String(portalPort) },
-        `http://127.0.0.1:${portalPort}`,
-        '/portal-sim/v1/health',
-      ),
+      sim('cs-simulator', 'cs', { CS_TOKEN: sims.CS_TOKEN, CS_SIM_PORT: String(csPort) }),
+      sim('jlis-simulator', 'jlis', { JLIS_TOKEN: sims.JLIS_TOKEN, JLIS_SIM_PORT: String(jlisPort) }),
+      sim('portal-simulator', 'portal', { PORTAL_TOKEN: sims.PORTAL_TOKEN, PORTAL_SIM_PORT: String(portalPort) }),
     ]);
     if (opts.apiTemporalProxy) {
       const [host = '127.0.0.1', port] = temporal.address.split(':');
@@ -388,12 +259,7 @@ export class FaultSystem {
   /** One more worker process on the task queue; ready when Temporal lists its poller. */
   async startWorker(): Promise<AppProcess> {
     const name = `worker-${++this.seq}`;
-    return spawnApp('worker', {
-      env: this.env,
-      name,
-      logFile: this.log(name),
-      ready: (p) => this.pollerOf(p),
-    });
+    return spawnApp('worker', { env: this.env, name, log: this.logTo(name), isReady: (p) => this.hasPoller(p) });
   }
 
   async startApi(): Promise<AppProcess> {
@@ -407,39 +273,26 @@ export class FaultSystem {
         ...(this.temporalProxy ? { TEMPORAL_ADDRESS: this.temporalProxy.address } : {}),
       },
       name,
-      url,
-      logFile: this.log(name),
-      ready: async () => {
-        const until = Date.now() + 90_000;
-        while (Date.now() < until) {
-          try {
-            // it listens only after connecting to the registry and Temporal (src/api/main.ts)
-            await fetch(`${url}/api/health`);
-            return;
-          } catch {
-            // not yet
-          }
-          await sleep(250);
-        }
-        throw new Error(`${name} did not answer within 90 s\n${this.tail(name)}`);
-      },
+      log: this.logTo(name),
+      // it listens only after connecting to the registry and Temporal (src/api/main.ts): any answer will do
+      isReady: () =>
+        fetch(`${url}/api/health`).then(
+          () => true,
+          () => false,
+        ),
     });
   }
 
-  private async pollerOf(p: AppProcess): Promise<void> {
-    const until = Date.now() + 120_000;
-    while (Date.now() < until) {
-      const r = await this.connection.workflowService
-        .describeTaskQueue({
-          namespace: this.temporal.namespace,
-          taskQueue: { name: this.taskQueue },
-          taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-        })
-        .catch(() => undefined);
-      if (r?.pollers?.some((x) => x.identity === `${p.pid()}@${hostname()}`)) return;
-      await sleep(300);
-    }
-    throw new Error(`${p.name} did not poll within 120 s\n${this.tail(p.name)}`);
+  /** Whether Temporal lists the worker process's poller (identity `<pid>@<host>`) on the task queue. */
+  private async hasPoller(p: AppProcess): Promise<boolean> {
+    const r = await this.connection.workflowService
+      .describeTaskQueue({
+        namespace: this.temporal.namespace,
+        taskQueue: { name: this.taskQueue },
+        taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      })
+      .catch(() => undefined);
+    return r?.pollers?.some((x) => x.identity === `${p.pid()}@${hostname()}`) ?? false;
   }
 
   /** The last lines a process wrote (for failure messages). */
@@ -613,7 +466,8 @@ export class FaultSystem {
   }
 
   async close(): Promise<void> {
-    for (const p of [...this.apis, ...this.workers, this.cs, this.jlis, this.portal]) await p?.kill().catch(() => {});
+    for (const p of [...this.apis, ...this.workers, this.cs, this.jlis, this.portal])
+      await p?.kill('SIGKILL').catch(() => {});
     await this.connection?.close().catch(() => {});
     await this.temporal?.stop().catch(() => {});
     await this.temporalProxy?.close().catch(() => {});
