@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { stopOnSignals } from './lib/app-processes';
 import { startClusterSystem } from './lib/cluster-system';
 import { dropTemporalClusterDatabases } from './lib/temporal-cluster';
 
@@ -50,24 +51,7 @@ ${sys.apis.map((a) => `  ${a.name.padEnd(13)} ${a.url}/  (pid ${a.pid()})`).join
                 --tls-key-path ${t.tls.keyFile} --tls-server-name ${t.tls.serverName} workflow list
 Press Ctrl-C to stop (the data stays; npm run cluster -- --fresh starts over).`);
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n==> ${signal}: stopping APIs, workers, simulators and the Temporal server…`);
-    sys.stop({ keepData: true }).then(
-      () => {
-        console.log('==> stopped');
-        process.exit(0);
-      },
-      (e: unknown) => {
-        console.error(e);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals('APIs, workers, simulators and the Temporal server', () => sys.stop({ keepData: true }));
 }
 
 main().catch((e: unknown) => {

@@ -20,7 +20,7 @@ import { DEMO_PASSWORD, DEMO_USERS, DEMO_TERMINALS, seedStaff } from '../src/db/
 import { startSeedPlan } from '../src/db/seed/start-plan';
 import { StaffUser } from '../src/db/entities';
 import { SEARCH_ATTRIBUTE_TYPES } from '../src/workflows/search-attributes';
-import { spawnApp, type AppProcess, type AppRole } from './lib/app-processes';
+import { spawnApp, stopOnSignals, type AppProcess, type AppRole } from './lib/app-processes';
 import { startTemporalDevServer, type RunningDevServer } from './lib/temporal-dev-server';
 
 const step = (s: string) => console.log(`==> ${s}`);
@@ -235,22 +235,7 @@ ${
   Try a move-in: see README "Drive a move-in with curl"; an online 転出: README "An online 転出 from the portal simulator".
 Press Ctrl-C to stop.`);
 
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    console.log(`\n==> ${signal}: stopping API, worker, simulators and Temporal…`);
-    stopAll().then(
-      () => {
-        console.log('==> stopped');
-        process.exit(0);
-      },
-      (e: unknown) => {
-        console.error(e);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  stopOnSignals('API, worker, simulators and Temporal', stopAll);
 }
 
 main().catch((e: unknown) => {

@@ -234,3 +234,25 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
   }
   return proc;
 }
+
+/** Ctrl-C or SIGTERM: says what stops, runs `stop` once, then exits (1 if stopping failed). */
+export function stopOnSignals(what: string, stop: () => Promise<void>): void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n==> ${signal}: stopping ${what}…`);
+    stop().then(
+      () => {
+        console.log('==> stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
