@@ -42,19 +42,7 @@ if ! flock -n 9; then
 fi
 if usable; then print; exit 0; fi
 
-GO="$(command -v go 2>/dev/null || true)"
-[[ -z "$GO" && -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go
-if [[ -z "$GO" ]]; then
-  # same rule as scripts/ensure-temporal.sh: only a Debian golang-go >= 1.21 can fetch the toolchain it needs
-  cand="$(apt-cache policy golang-go 2>/dev/null | awk '/Candidate:/ {print $2}' | sed -E 's/^[0-9]+://; s/~.*//')"
-  if [[ -n "$cand" && "$cand" != "(none)" ]] && [[ "$(printf '%s\n' 1.21 "$cand" | sort -V | head -1)" == "1.21" ]]; then
-    log "Go not found; installing golang-go $cand with apt..."
-    apt-get install -y -q golang-go >&2 || die "apt-get install golang-go failed"
-    GO="$(command -v go)"
-  else
-    die "Go >= 1.21 is needed to build the Temporal server (install it to /usr/local/go, see https://go.dev/dl/)"
-  fi
-fi
+source "$(dirname "$0")/lib/find-go.sh"
 
 LOG="$DIR/build.log"
 log "building Temporal server v$VERSION and temporal-sql-tool with $GO into $DIR"

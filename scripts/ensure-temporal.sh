@@ -53,28 +53,8 @@ if usable; then # built by the run we waited for
 fi
 
 # --- find a Go toolchain -------------------------------------------------------
-GO="$(command -v go 2>/dev/null || true)"
-[[ -z "$GO" && -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go
-if [[ -z "$GO" ]]; then
-  # Debian 12's golang-go is Go 1.19: too old for the CLI (needs 1.25) and too old
-  # to fetch a newer toolchain by itself (that needs >= 1.21), so installing it
-  # would not help. Only a newer Debian's golang-go is worth trying.
-  cand="$(apt-cache policy golang-go 2>/dev/null | awk '/Candidate:/ {print $2}' | sed -E 's/^[0-9]+://; s/~.*//')"
-  if [[ -n "$cand" && "$cand" != "(none)" ]] && [[ "$(printf '%s\n' 1.21 "$cand" | sort -V | head -1)" == "1.21" ]]; then
-    log "Go not found; installing golang-go $cand with apt..."
-    apt-get install -y -q golang-go >&2 || die "apt-get install golang-go failed"
-    GO="$(command -v go)"
-  else
-    die "Go is not installed, and this system's golang-go package (${cand:-none}) is too old (need Go >= 1.21; the CLI itself needs 1.25).
-  Either install Go >= 1.25 (https://go.dev/dl/, unpack to /usr/local/go and add /usr/local/go/bin to PATH),
-  or point \$TEMPORAL_CLI at an existing temporal binary, or put 'temporal' on PATH."
-  fi
-fi
-
-gover="$("$GO" env GOVERSION 2>/dev/null | sed 's/^go//')"
-if [[ "$(printf '%s\n' 1.21 "$gover" | sort -V | head -1)" != "1.21" ]]; then
-  die "$GO is Go $gover; need Go >= 1.21 (which then fetches Go 1.25 itself) to build the Temporal CLI. See https://go.dev/dl/"
-fi
+# (or point $TEMPORAL_CLI at an existing temporal binary, or put 'temporal' on PATH)
+source "$(dirname "$0")/lib/find-go.sh"
 
 # --- build ---------------------------------------------------------------------
 LOG="$DIR/build.log"
