@@ -146,13 +146,17 @@ export class StoreAndForward {
     if (this.closed) return;
     const state: ForwardState = { status: ForwardStatus.PENDING, attempts: 0, lastStatus: null };
     this.states.set(job.id, state);
-    let q = this.queues.get(job.destination);
+    this.queueOf(job.destination).jobs.push({ ...job, state, json: JSON.stringify(job.body) });
+    this.pump(job.destination);
+  }
+
+  private queueOf(destination: string) {
+    let q = this.queues.get(destination);
     if (!q) {
       q = { jobs: [], busy: false, backoffMs: this.initialBackoffMs, dropped: false };
-      this.queues.set(job.destination, q);
+      this.queues.set(destination, q);
     }
-    q.jobs.push({ ...job, state, json: JSON.stringify(job.body) });
-    this.pump(job.destination);
+    return q;
   }
 
   /** A copy of the forwarding state of message `id`, if it is forwarded at all. */
@@ -200,12 +204,7 @@ export class StoreAndForward {
     for (const job of d.jobs) {
       const state = this.states.get(job.id) ?? { status: ForwardStatus.PENDING, attempts: 0, lastStatus: null };
       this.states.set(job.id, state);
-      let q = this.queues.get(job.destination);
-      if (!q) {
-        q = { jobs: [], busy: false, backoffMs: this.initialBackoffMs, dropped: false };
-        this.queues.set(job.destination, q);
-      }
-      q.jobs.push({ ...job, state, json: JSON.stringify(job.body) });
+      this.queueOf(job.destination).jobs.push({ ...job, state, json: JSON.stringify(job.body) });
     }
     for (const destination of this.queues.keys()) this.pump(destination);
   }
