@@ -160,29 +160,13 @@ export const SELECTION: Selection[] = [
   },
   // 転出証明書情報 held at the destination
   {
-    name: 'held-certificate.held',
+    name: 'held-certificate.sweep-sleeping',
     kind: 'heldCertificateWorkflow',
     open: true,
-    scenario: '転出証明書情報 received from another town, held until its purge date',
-    from: [SCENARIOS],
-    where: (s) => has(s, 'loadHeldCertificate') && !has(s, 'purgeHeldCertificate'),
-  },
-  {
-    name: 'held-certificate.purged',
-    kind: 'heldCertificateWorkflow',
-    open: false,
-    scenario: '転出証明書情報 kept through P + 30 and purged by its timer at 00:00 JST on P + 31',
-    from: ['test/workflow/move-pair.workflow'],
-    where: (s) => s.resultStatus === 'PURGED' && has(s, 'purgeHeldCertificate') && s.timersFired > 0,
-  },
-  {
-    name: 'held-certificate.replaced-then-purged',
-    kind: 'heldCertificateWorkflow',
-    open: false,
     scenario:
-      'a newer 転出証明書情報 replaced the held one (the timer restarts: the patch held-certificate-projects-replacement), then purged',
-    from: ['test/workflow/move-pair.workflow'],
-    where: (s) => s.resultStatus === 'PURGED' && s.signals.filter((x) => x === 'certificateUpdated').length >= 2,
+      'the sweep of held 転出証明書情報 (issue 15: one workflow per task queue instead of one per certificate): purged what was due, sleeping until the next purge instant or 00:00 JST',
+    from: [SCENARIOS, 'test/workflow/move-pair.workflow', 'test/integration/held-certificate-purge.integration'],
+    where: (s) => has(s, 'purgeDueHeldCertificates'),
   },
   {
     name: 'held-certificate.used',
