@@ -27,6 +27,8 @@ export const MATRIX: Record<string, Record<MatrixRole, number>> = {
   'POST /portal/v1/move-out-applications': row(401, 401, 401, 401, 401, 401, 401),
   'POST /portal/v1/move-out-applications/:applicationId/cancellation': row(401, 401, 401, 401, 401, 401, 401),
   'GET /api/health': row(200, 200, 200, 200, 200, 200, 200),
+  // Prometheus: no staff session; without METRICS_TOKEN only loopback callers (the test's), with it a bearer token
+  'GET /metrics': row(200, 200, 200, 200, 200, 200, 200),
   'GET /api/openapi.json': row(200, 200, 200, 200, 200, 200, 200),
   'POST /cs-inbound/v1/move-in-notices': row(401, 401, 401, 401, 401, 401, 401),
   'POST /cs-inbound/v1/certificate-requests': row(401, 401, 401, 401, 401, 401, 401),
