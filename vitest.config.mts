@@ -10,6 +10,7 @@ import { LongestFirstSequencer } from './test/support/lpt-sequencer.js';
  * While recording histories (`npm run replay:record`, RECORD_HISTORIES set) there is one more project,
  * replay-scenarios: cases driven to a waiting step and left open, on the integration layer's servers.
  */
+const REDACTION = 'test/integration/log-redaction.integration.test.ts';
 const integrationServers = {
   isolate: false,
   testTimeout: 180_000,
@@ -55,7 +56,18 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: [REDACTION],
           ...integrationServers,
+        },
+      },
+      {
+        // the log-redaction proof imports the procedures' integration suites and runs them again with every log line
+        // captured: it needs a fresh module cache (`isolate`), or suites a file before it imported would not register
+        test: {
+          name: 'redaction',
+          include: [REDACTION],
+          ...integrationServers,
+          isolate: true,
         },
       },
       {
