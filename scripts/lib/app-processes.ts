@@ -4,7 +4,7 @@
  *
  *   role               entry point                                   ready when                     port variable
  *   api                src/api/main.ts                               GET /api/health answers 200    API_PORT
- *   worker             src/worker/main.ts                            it prints "worker running"     —
+ *   worker             src/worker/main.ts                            its heartbeat file is touched  —
  *   cs-simulator       src/partners/cs-simulator-main.ts             GET /cs/v1/health              CS_SIM_PORT
  *   jlis-simulator     src/partners/card-agency-simulator-main.ts    GET /jlis/v1/health            JLIS_SIM_PORT
  *   portal-simulator   src/partners/portal-simulator-main.ts         GET /portal-sim/v1/health      PORTAL_SIM_PORT
@@ -17,6 +17,9 @@
  * scripts/lib/exit-with-parent.mjs).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findFreePort } from './temporal-dev-server';
@@ -83,9 +86,6 @@ const ROLES: Record<AppRole, RoleSpec> = {
   },
 };
 
-/** The line src/worker/main.ts prints once the worker polls its task queue. */
-export const WORKER_READY_LINE = 'worker running';
-
 const ROOT = resolve(__dirname, '../..');
 const PRELOAD = join(__dirname, 'exit-with-parent.mjs');
 const TAIL_LINES = 30;
@@ -137,6 +137,8 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
     const host = env[spec.hostEnv!] || '127.0.0.1';
     url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${env[spec.portEnv]}`;
   }
+  // a worker touches its own heartbeat file once it polls (src/worker/heartbeat.ts): its readiness, whatever it logs
+  if (role === 'worker') env.WORKER_HEARTBEAT_FILE ||= join(tmpdir(), `juki-worker-${process.pid}-${randomUUID()}`);
   installExitHook();
 
   let child: ChildProcess | undefined;
@@ -147,7 +149,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
   const start = () => {
     expectedExit = false;
     const tail: string[] = [];
-    let sawReadyLine = false;
+    if (env.WORKER_HEARTBEAT_FILE) rmSync(env.WORKER_HEARTBEAT_FILE, { force: true }); // a beat of this run, not the last
     const c = spawn(process.execPath, ['--import', 'tsx', '--import', PRELOAD, join(ROOT, spec.entry)], {
       cwd: ROOT,
       env: { ...process.env, ...env },
@@ -172,7 +174,6 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
       createInterface({ input: stream }).on('line', (line) => {
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
-        if (line.includes(WORKER_READY_LINE)) sawReadyLine = true;
         log(`[${name}] ${line}`);
       });
     readyPromise = (async () => {
@@ -187,7 +188,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
             ? await opts.isReady(proc)
             : spec.healthPath
               ? await healthy(`${url}${spec.healthPath}`)
-              : sawReadyLine
+              : existsSync(env.WORKER_HEARTBEAT_FILE!)
         )
           return;
         await sleep(spec.healthPath ? 200 : 100);

@@ -45,10 +45,11 @@ async function main() {
     },
     ...(process.env.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE } } : {}),
   });
-  const stopHeartbeat = startWorkerHeartbeat(worker); // the image's HEALTHCHECK (scripts/healthcheck.ts)
   const running = worker.run(); // returns after SIGINT/SIGTERM once in-flight tasks are done
   while (worker.getState() === 'INITIALIZED') await new Promise((r) => setTimeout(r, 20));
-  // scripts/lib/app-processes.ts waits for this message (WORKER_READY_LINE)
+  // the first beat as soon as it polls: the image's HEALTHCHECK (scripts/healthcheck.ts) and the readiness of
+  // scripts/lib/app-processes.ts read it, whatever LOG_LEVEL says
+  const stopHeartbeat = startWorkerHeartbeat(worker);
   if (worker.getState() === 'RUNNING') log.info({ taskQueue: config.taskQueue }, 'worker running');
   await running;
   stopHeartbeat();
