@@ -160,8 +160,8 @@ export const SELECTION: Selection[] = [
   },
   // 転出証明書情報 held at the destination
   {
-    name: 'held-certificate.sweep-sleeping',
-    kind: 'heldCertificateWorkflow',
+    name: 'held-certificate-sweep.sleeping',
+    kind: 'heldCertificateSweepWorkflow',
     open: true,
     scenario:
       'the sweep of held 転出証明書情報 (issue 15: one workflow per task queue instead of one per certificate): purged what was due, sleeping until the next purge instant or 00:00 JST',

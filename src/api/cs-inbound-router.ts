@@ -49,6 +49,7 @@ import {
   certificateUpdatedSignal,
   heldCertificateWorkflow,
   heldCertificateSweepId,
+  heldCertificateSweepWorkflow,
   heldCertificateWorkflowId,
 } from '../procedures/held-certificate/workflow';
 import { moveOutDefinition } from '../procedures/move-out/definition';
@@ -136,10 +137,10 @@ export function createCsInbound(deps: CsInboundDeps) {
   /** Starts the held-certificate sweep of this task queue unless it runs (one per task queue; issue 15). */
   const ensureHeldCertificateSweep = async () => {
     try {
-      await temporal.workflow.start(heldCertificateWorkflow, {
+      await temporal.workflow.start(heldCertificateSweepWorkflow, {
         workflowId: heldCertificateSweepId(taskQueue),
         taskQueue,
-        args: [{ heldId: '', sweep: true, timings }],
+        args: [{ timings }],
       });
     } catch (e) {
       if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;

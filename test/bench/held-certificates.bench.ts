@@ -27,7 +27,7 @@ import { piiCryptoFor } from '../../src/db/pii-crypto';
 import { AuditLog, CaseRecord, HeldCertificateState, HeldMoveOutCertificate } from '../../src/db/entities';
 import { jstStartOfDay } from '../../src/domain/dates';
 import { heldCertificateDefinition, HeldCertificateStatus } from '../../src/procedures/held-certificate/definition';
-import { heldCertificateSweepId, heldCertificateWorkflow } from '../../src/procedures/held-certificate/workflow';
+import { heldCertificateSweepId, heldCertificateSweepWorkflow } from '../../src/procedures/held-certificate/workflow';
 import { createTemporalClient } from '../../src/temporal/client';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 import { certificateInfoFrom } from '../support/move-fixtures';
@@ -130,10 +130,10 @@ async function main() {
     console.log(`loaded ${N - BURST} at ${rate.toFixed(0)} rows/s; the burst of ${BURST} is due ${T.toISOString()}`);
     await load(N - BURST, N, T);
     // the after-commit step of the first held row: the task queue's sweep starts (it reads the next due instant, T)
-    await client.workflow.start(heldCertificateWorkflow, {
+    await client.workflow.start(heldCertificateSweepWorkflow, {
       workflowId: heldCertificateSweepId(env.TASK_QUEUE),
       taskQueue: env.TASK_QUEUE,
-      args: [{ heldId: '', sweep: true }],
+      args: [{}],
     });
     if (Date.now() >= T.getTime()) throw new Error('the burst was loaded after its purge instant: lower the load');
     await sleep(Math.min(10_000, T.getTime() - Date.now() - 1000));

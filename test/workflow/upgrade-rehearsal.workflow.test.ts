@@ -9,7 +9,7 @@ import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
 import { CaseRecord, CertificateIssuance, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
-import { heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
+import { heldCertificateWorkflow, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import { approveUpdate } from '../../src/workflows/approval';
 import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
@@ -84,7 +84,13 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     const msg = certificateInfoFrom(h.config.municipalityCode, P);
     await createCsInbound(h.api).moveOutCertificate(msg);
     const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: msg.idempotencyKey });
-    const heldHandle = h.env.client.workflow.getHandle(heldCertificateWorkflowId(held.heldId));
+    // the old release's API started one workflow per held certificate (the current one starts the sweep, a workflow
+    // type the old worker does not know: it waits for the new worker)
+    const heldHandle = await h.env.client.workflow.start(heldCertificateWorkflow, {
+      workflowId: heldCertificateWorkflowId(held.heldId),
+      taskQueue: h.config.taskQueue,
+      args: [{ heldId: held.heldId, timings: h.config.timings }],
+    });
     await eventually(async () =>
       (await row(waiting.caseId)).status === CaseStatus.AWAITING_APPROVAL ? true : undefined,
     );

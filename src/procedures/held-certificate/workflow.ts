@@ -42,10 +42,7 @@ export const PROJECT_REPLACEMENT = 'held-certificate-projects-replacement';
 export async function heldCertificateWorkflow(input: {
   heldId: string;
   timings?: Partial<WorkflowTimings>;
-  /** Run as the sweep of every held row instead of one certificate's workflow (issue 15; no old history has it). */
-  sweep?: boolean;
 }): Promise<{ heldId: string; status: string }> {
-  if (input.sweep) return sweepHeldCertificates(input);
   const { heldId } = input;
   const { registry } = activityProxies<HeldCertificateActivities>(input.timings);
   const status = caseStatusTracker(heldId, heldCertificateDefinition, HeldCertificateStatus.HELD);
@@ -90,10 +87,12 @@ export async function heldCertificateWorkflow(input: {
  * The purge of held certificates nobody is using (issue 15): one workflow per task queue, not one sleeping workflow per
  * certificate. It purges what is due in batches, sleeps until the next purge instant of a held row or the next 00:00
  * JST, whichever is first (every purge instant is 00:00 JST on P + 31, so a row that arrives meanwhile is never due
- * earlier) — a durable timer, kept across a Temporal or worker restart — and continues as new. A certificate that a
+ * earlier) — a durable timer, kept across a Temporal or worker restart — and continues as new. Its own workflow type:
+ * a worker of a release before it does not know the type and leaves it to a current worker (an upgrade runs both for
+ * a while). A certificate that a
  * 特例転入 reserved, or that arrived already due, has its own workflow (above), which purges it when released.
  */
-async function sweepHeldCertificates(input: { timings?: Partial<WorkflowTimings> }): Promise<never> {
+export async function heldCertificateSweepWorkflow(input: { timings?: Partial<WorkflowTimings> }): Promise<never> {
   const { registry } = activityProxies<HeldCertificateActivities>(input.timings);
   let nextDueAt: string | undefined;
   for (;;) {
@@ -105,7 +104,7 @@ async function sweepHeldCertificates(input: { timings?: Partial<WorkflowTimings>
   }
   const nextMidnight = (Math.floor((Date.now() + JST_MS) / DAY_MS) + 1) * DAY_MS - JST_MS;
   await sleep(Math.max(1, Math.min(nextMidnight, nextDueAt ? new Date(nextDueAt).getTime() : Infinity) - Date.now()));
-  return continueAsNew<typeof heldCertificateWorkflow>({ heldId: '', sweep: true, timings: input.timings });
+  return continueAsNew<typeof heldCertificateSweepWorkflow>({ timings: input.timings });
 }
 
 /**
