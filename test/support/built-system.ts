@@ -140,13 +140,13 @@ export async function startBuiltSystem(opts: {
       'cs-simulator',
       'dist/src/partners/cs-simulator-main.js',
       { CS_TOKEN: csToken, CS_SIM_PORT: '0' },
-      /listening on/,
+      /simulator listening/,
     );
     const jlis = await run(
       'jlis-simulator',
       'dist/src/partners/card-agency-simulator-main.js',
       { JLIS_TOKEN: jlisToken, JLIS_SIM_PORT: '0' },
-      /listening on/,
+      /simulator listening/,
     );
     const apiPort = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'juki-built-data-'));
@@ -156,9 +156,9 @@ export async function startBuiltSystem(opts: {
       DATABASE_URL: opts.databaseUrl,
       TEMPORAL_ADDRESS: opts.temporalAddress,
       TASK_QUEUE: `built-${randomUUID()}`,
-      CS_URL: urlIn(cs, /listening on (\S+)/),
+      CS_URL: urlIn(cs, /"url":"([^"]+)"/), // its JSON log line
       CS_TOKEN: csToken,
-      JLIS_URL: urlIn(jlis, /listening on (\S+)/),
+      JLIS_URL: urlIn(jlis, /"url":"([^"]+)"/),
       JLIS_TOKEN: jlisToken,
       PORTAL_URL: 'http://127.0.0.1:9', // not used by a 転入
       API_HOST: '127.0.0.1',

@@ -46,7 +46,13 @@ export async function copyDatabase(mariadbUrl: string, from: string, to: string)
     for (const row of tables as Array<Record<string, string>>) {
       const t = Object.values(row)[0]!;
       await conn.query(`CREATE TABLE \`${to}\`.\`${t}\` LIKE \`${from}\`.\`${t}\``);
-      await conn.query(`INSERT INTO \`${to}\`.\`${t}\` SELECT * FROM \`${from}\`.\`${t}\``);
+      // every stored column (a generated one, e.g. resident.has_former_record_codes, is computed again)
+      const [cols] = await conn.query(
+        `SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COALESCE(GENERATION_EXPRESSION, '') = '' ORDER BY ORDINAL_POSITION`,
+        [from, t],
+      );
+      const list = (cols as Array<{ c: string }>).map((x) => `\`${x.c}\``).join(', ');
+      await conn.query(`INSERT INTO \`${to}\`.\`${t}\` (${list}) SELECT ${list} FROM \`${from}\`.\`${t}\``);
     }
   } finally {
     await conn.end();
