@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm run bench -- [cases] [concurrency]`: move-in beside the no-op ceiling (ratio, paced 5/s latency, CPU ms per case
 # per process, SQL per case; README "Throughput"), birth throughput/latency and PDF render time on real parts;
+# `npm run bench -- cluster [cases] [concurrency]`: the same move-in/ceiling figures on the cluster shape (Temporal on
+#   PostgreSQL with mTLS and 4 shards, two workers, two APIs, the registry on MariaDB; README "Throughput")
 # `npm run bench -- pair [households] [concurrency]`: the two-town move pair
 # `npm run bench -- held [count] [burst]`: N open held 転出証明書情報, worker/server RSS, a burst of purges due at once
 # `npm run bench -- search [queries per form]`: resident search at 720 000 residents on MariaDB (loaded once, reused)
@@ -12,6 +14,13 @@ bash scripts/lib/ensure-node-modules.sh
 # the demo staff log in with the password alone (README "Security"); production refuses this switch
 export STAFF_SECOND_FACTOR="${STAFF_SECOND_FACTOR:-demo-password}"
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"; export TEMPORAL_CLI_PATH; fi
+if [[ "${1:-}" == "cluster" ]]; then
+  bash scripts/ensure-temporal-server.sh >/dev/null
+  bash scripts/ensure-postgres.sh >/dev/null
+  MARIADB_URL="${MARIADB_URL:-$(bash scripts/ensure-mariadb.sh)}"
+  export MARIADB_URL
+  exec node node_modules/.bin/tsx test/bench/move-in.bench.ts "$@"
+fi
 if [[ "${1:-}" == "search" ]]; then
   shift
   exec node node_modules/.bin/tsx test/bench/resident-search.bench.ts "$@"

@@ -6,11 +6,13 @@
  * registry is a fresh SQLite file (in-process in API and worker) or DATABASE_URL (MariaDB: its server process counted).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startClusterSystem } from '../../scripts/lib/cluster-system';
 import { findFreePort, startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { loadConfig } from '../../src/config';
 import { openRegistryDb } from '../../src/db/orm';
@@ -45,8 +47,16 @@ async function waitFor(what: string, ok: () => Promise<boolean>, child: ChildPro
   }
 }
 
-export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+/** What the benchmarks drive: one or more API endpoints, each with a clerk's and the approver's session. */
+export interface BenchEndpoint {
+  api: ReturnType<typeof benchClient>;
+  apiUrl: string;
+  clerk: string;
+  approver: string;
+}
+
+/** The process bookkeeping both shapes share: spawned children, closers run in reverse, death of a process. */
+function processSet(logDir: string) {
   const children: ChildProcess[] = [];
   let closing = false;
   let reportExit: (e: Error) => void = () => undefined;
@@ -70,6 +80,63 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
   process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+  const spawnRole = (name: string, entry: string, env: Record<string, string>, profileDir?: string) => {
+    const log = openSync(join(logDir, `${name}.log`), 'a');
+    const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []; // one file per thread
+    const child = spawn(process.execPath, [...prof, '--import', 'tsx', entry], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', log, log],
+    });
+    children.push(child);
+    child.once('exit', (code) => {
+      if (closing) return;
+      const tail = readFileSync(join(logDir, `${name}.log`), 'utf8').slice(-2000);
+      reportExit(new Error(`${name} exited with ${code}:\n${tail}`));
+    });
+    return child;
+  };
+  return {
+    closers,
+    close,
+    spawnRole,
+    /** `work` unless a process of the system dies first. */
+    watch: <T>(work: Promise<T>): Promise<T> => Promise.race([work, died]),
+  };
+}
+
+/** CPU ms of each named process now (a function per name: a counter that only grows). */
+const snapshotOf = (counters: Record<string, (() => number) | undefined>) => (): CpuSnapshot =>
+  Object.fromEntries(
+    Object.entries(counters)
+      .filter((e): e is [string, () => number] => e[1] !== undefined)
+      .map(([k, f]) => [k, f()]),
+  );
+
+const pidCpu = (pid: () => number | undefined) => () => {
+  const p = pid();
+  return p ? cpuMs(p) : 0;
+};
+
+/**
+ * Options of startBenchProcesses. `cluster`: the production shape instead of the dev server — the Temporal cluster
+ * (PostgreSQL, mTLS, 4 shards), the registry on a fresh MariaDB database (MARIADB_URL's server), two workers and two
+ * APIs (scripts/lib/cluster-system.ts), the simulators as processes.
+ */
+export interface BenchProcessOptions {
+  profileDir?: string;
+  cluster?: boolean;
+}
+
+export async function startBenchProcesses(opts: BenchProcessOptions = {}) {
+  return opts.cluster ? startClusterBench() : startDevServerBench(opts);
+}
+
+async function startDevServerBench(opts: { profileDir?: string }) {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const dataDir = mkdtempSync(join(tmpdir(), 'juki-bench-'));
+  const ps = processSet(dataDir);
+  const { closers, close } = ps;
   try {
     const cliPath = process.env.TEMPORAL_CLI_PATH;
     if (!process.env.TEMPORAL_ADDRESS && !cliPath) throw new Error('set TEMPORAL_ADDRESS or TEMPORAL_CLI_PATH');
@@ -77,7 +144,6 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
       ? undefined
       : await startTemporalDevServer({ cliPath: cliPath!, searchAttributes: SEARCH_ATTRIBUTE_TYPES, headless: true });
     if (dev) closers.push(() => dev.stop());
-    const dataDir = mkdtempSync(join(tmpdir(), 'juki-bench-'));
     const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${join(dataDir, 'registry.sqlite')}`;
     const taskQueue = `bench-${randomUUID().slice(0, 8)}`;
     const baseEnv = {
@@ -117,56 +183,41 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
       inboundUrl: `${apiUrl}/jlis-inbound/v1`,
       token: config.jlisInboundToken,
     });
-    const spawnRole = (name: string, entry: string, extraEnv: Record<string, string> = {}) => {
-      const log = openSync(join(dataDir, `${name}.log`), 'a');
-      const prof = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profileDir, name)}`] : []; // one file per thread
-      const child = spawn(process.execPath, [...prof, '--import', 'tsx', entry], {
-        cwd: ROOT,
-        env: { ...env, ...extraEnv },
-        stdio: ['ignore', log, log],
-      });
-      children.push(child);
-      child.once('exit', (code) => {
-        if (closing) return;
-        const tail = readFileSync(join(dataDir, `${name}.log`), 'utf8').slice(-2000);
-        reportExit(new Error(`${name} exited with ${code}:\n${tail}`));
-      });
-      return child;
-    };
+    const role = (name: string, entry: string, extraEnv: Record<string, string> = {}) =>
+      ps.spawnRole(name, entry, { ...env, ...extraEnv }, opts.profileDir);
     // SQLite: one process for API and worker (its transactions do not span processes); otherwise one each
     const sqlite = databaseUrl.startsWith('sqlite');
-    const api = spawnRole(sqlite ? 'api+worker' : 'api', sqlite ? 'test/bench/app-main.ts' : 'src/api/main.ts');
-    const worker = sqlite ? undefined : spawnRole('worker', 'src/worker/main.ts');
+    const api = role(sqlite ? 'api+worker' : 'api', sqlite ? 'test/bench/app-main.ts' : 'src/api/main.ts');
+    const worker = sqlite ? undefined : role('worker', 'src/worker/main.ts');
     const ceilingQueue = `${taskQueue}-ceiling`;
-    const ceiling = spawnRole('ceiling-worker', 'test/bench/ceiling/worker-main.ts', { TASK_QUEUE: ceilingQueue });
+    const ceiling = role('ceiling-worker', 'test/bench/ceiling/worker-main.ts', { TASK_QUEUE: ceilingQueue });
     const http = benchClient(apiUrl);
     await waitFor('API', async () => (await fetch(`${apiUrl}/api/health`)).status < 500, api);
     const temporal = await createTemporalClient(config);
     closers.push(() => temporal.connection.close());
     const mariadbPid = /^(mysql|mariadb)/.test(databaseUrl) ? mariadbServerPid() : undefined;
-    const pids: Record<string, number | undefined> = {
-      [sqlite ? 'api+worker' : 'api']: api.pid,
-      worker: worker?.pid,
-      'ceiling worker': ceiling.pid,
-      temporal: dev?.pid,
-      database: mariadbPid,
+    const snapshot = snapshotOf({
+      [sqlite ? 'api+worker' : 'api']: pidCpu(() => api.pid),
+      worker: worker && pidCpu(() => worker.pid),
+      'ceiling worker': pidCpu(() => ceiling.pid),
+      temporal: dev && pidCpu(() => dev.pid),
+      database: mariadbPid === undefined ? undefined : pidCpu(() => mariadbPid),
+    });
+    const endpoint: BenchEndpoint = {
+      api: http,
+      apiUrl,
+      clerk: await http.login('clerk1'),
+      approver: await http.login('bench'),
     };
-    const snapshot = (): CpuSnapshot =>
-      Object.fromEntries(
-        Object.entries(pids)
-          .filter((e): e is [string, number] => e[1] !== undefined)
-          .map(([k, pid]) => [k, cpuMs(pid)]),
-      );
     return {
       config,
       orm,
       temporal,
-      api: http,
-      apiUrl,
+      ...endpoint,
+      endpoints: [endpoint],
       ceilingQueue,
-      clerk: await http.login('clerk1'),
-      approver: await http.login('bench'),
       snapshot,
+      server: 'Temporal dev server (in memory)',
       dbKind: databaseUrl.split(':')[0]!,
       cores: cpus().length,
       /** SQL statements executed so far by their text (SQLite: the API+worker process counts them; else empty). */
@@ -178,8 +229,7 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
           return {};
         }
       },
-      /** `work` unless a process of the system dies first. */
-      watch: <T>(work: Promise<T>): Promise<T> => Promise.race([work, died]),
+      watch: ps.watch,
       logDir: dataDir,
       close,
     };
@@ -187,6 +237,132 @@ export async function startBenchProcesses(opts: { profileDir?: string } = {}) {
     await close();
     throw e;
   }
+}
+
+/**
+ * The cluster shape (startClusterSystem: Temporal on PostgreSQL with mTLS and 4 shards, MariaDB registry in a
+ * database of its own, 2 workers, 2 APIs, simulators as processes) plus the ceiling worker, with the worker's client
+ * certificate. Everything is dropped on close (the Temporal databases and the registry database).
+ */
+async function startClusterBench() {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const dir = mkdtempSync(join(tmpdir(), 'juki-clusterbench-'));
+  const ps = processSet(dir);
+  const { closers, close } = ps;
+  try {
+    const mariadb = process.env.MARIADB_URL;
+    if (!mariadb) throw new Error('set MARIADB_URL (scripts/bench.sh does for `cluster`)');
+    const dbName = `juki_bench_${randomUUID().slice(0, 8)}`;
+    const databaseUrl = mariadb.replace(/\/[^/]*$/, `/${dbName}`);
+    closers.push(async () => {
+      const u = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
+      u.pathname = '/';
+      const conn = await createConnection(u.toString());
+      await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+      await conn.end();
+    });
+    // every line to <dir>/cluster.log; on the console only progress and the apps' non-JSON lines
+    const logFile = openSync(join(dir, 'cluster.log'), 'a');
+    const quiet = (line: string) => {
+      writeSync(logFile, `${line}\n`);
+      if (!line.startsWith('{') && !line.includes('] {')) console.log(`  ${line}`);
+    };
+    // LOG_LEVEL info as on the dev-server run (and the worker's ready line, 'worker running', is an info line)
+    const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
+    const sys = await startClusterSystem({ dir, databaseUrl, workers: 2, apis: 2, env, log: quiet });
+    closers.push(() => sys.stop());
+    const certs = dirname(sys.temporal.tls.caFile);
+    const clientEnv = (cert: string) => ({
+      ...(process.env as Record<string, string>),
+      ...sys.env,
+      TEMPORAL_TLS_CERT: join(certs, `${cert}.pem`),
+      TEMPORAL_TLS_KEY: join(certs, `${cert}.key`),
+    });
+    const config = loadConfig(clientEnv('api'));
+    const ceilingQueue = `bench-${randomUUID().slice(0, 8)}-ceiling`;
+    const ceiling = ps.spawnRole('ceiling-worker', 'test/bench/ceiling/worker-main.ts', {
+      ...clientEnv('worker'),
+      TASK_QUEUE: ceilingQueue,
+    });
+    const temporal = await createTemporalClient(config);
+    closers.push(() => temporal.connection.close());
+    const orm = await openRegistryDb(databaseUrl, { migrate: false });
+    closers.push(() => orm.close(true));
+    const endpoints: BenchEndpoint[] = [];
+    for (const a of sys.apis) {
+      const api = benchClient(a.url!);
+      endpoints.push({ api, apiUrl: a.url!, clerk: await api.login('clerk1'), approver: await api.login('bench') });
+    }
+    const postgres = postgresCpu(Object.values(sys.temporal.internals.databases));
+    const mariadbPid = mariadbServerPid();
+    const snapshot = snapshotOf({
+      ...Object.fromEntries([...sys.apis, ...sys.workers].map((p) => [p.name, pidCpu(() => p.pid())])),
+      'ceiling worker': pidCpu(() => ceiling.pid),
+      'temporal-server': pidCpu(() => sys.temporal.pid()),
+      postgres,
+      mariadbd: mariadbPid === undefined ? undefined : pidCpu(() => mariadbPid),
+    });
+    snapshot(); // the PostgreSQL backends' baseline
+    return {
+      config,
+      orm,
+      temporal,
+      ...endpoints[0]!,
+      endpoints,
+      ceilingQueue,
+      snapshot,
+      server: `Temporal cluster ${sys.temporal.internals.shards} shards on PostgreSQL, mTLS; ${sys.workers.length} workers, ${sys.apis.length} APIs`,
+      dbKind: 'mariadb',
+      cores: cpus().length,
+      sqlCounts: async (): Promise<Record<string, number>> => ({}),
+      watch: ps.watch,
+      logDir: dir,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/**
+ * CPU ms of the shared PostgreSQL instance's processes that serve this cluster, as a counter that only grows: the
+ * backends connected to its databases (their title names the database) and the instance's background processes
+ * (checkpointer, WAL writer, autovacuum, …), i.e. the children of the postmaster; each process counts from its first
+ * sight (a backend that exits between two snapshots loses its last slice — Temporal keeps its pool open).
+ */
+function postgresCpu(databases: string[]): () => number {
+  const postmaster = Number(
+    readFileSync(join(process.env.JUKI_POSTGRES_DIR ?? '/var/tmp/juki-postgres', 'data', 'postmaster.pid'), 'utf8')
+      .split('\n')[0]!
+      .trim(),
+  );
+  const seen = new Map<number, number>();
+  let total = 0;
+  let first = true;
+  return () => {
+    for (const name of readdirSync('/proc')) {
+      const pid = Number(name);
+      if (!pid) continue;
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid !== postmaster) continue;
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const backend =
+          /^postgres: \S+ \S+ /.test(title) &&
+          !/^postgres: (autovacuum|logical|background|walwriter|checkpointer)/.test(title);
+        if (backend && !databases.some((d) => title.includes(` ${d} `))) continue;
+        const now = cpuMs(pid);
+        total += now - (seen.get(pid) ?? (first ? now : 0));
+        seen.set(pid, now);
+      } catch {
+        // exited while being read
+      }
+    }
+    first = false;
+    return total;
+  };
 }
 
 /** The MariaDB server of scripts/ensure-mariadb.sh (shared by everything on the machine: its CPU is noisy). */

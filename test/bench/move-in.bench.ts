@@ -7,8 +7,11 @@
  *   3. move-ins arriving at a paced 5 cases/s: latency from intake to completion;
  * each with CPU ms per case per process (/proc/<pid>/stat utime+stime+cutime+cstime before and after). No assertions.
  *   npm run bench -- [cases=200] [concurrency=10]       (DATABASE_URL selects the DB; default: a fresh SQLite file)
+ *   npm run bench -- cluster [cases] [concurrency]      the same on the cluster shape: Temporal on PostgreSQL with mTLS
+ *     and 4 shards, two workers, two APIs (cases alternate between them), the registry on MariaDB (MARIADB_URL)
  *   BENCH_CPU_PROFILE=<dir>: API and worker run with `node --cpu-prof` (summarise with test/bench/cpu-profile-top.ts)
  */
+import { loadavg } from 'node:os';
 import { CertificateIssuance } from '../../src/db/entities';
 import { generateNewMover } from '../../src/db/seed/demo-town';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
@@ -16,13 +19,15 @@ import { startBenchProcesses, cpuPerCase, type CpuSnapshot } from './bench-proce
 import { ceilingApproveUpdate, ceilingWorkflow } from './ceiling/workflow';
 import { closedLoop, latencyLine, paced, rate, type LoadResult } from './load';
 
-const N = Number(process.argv[2] ?? 200);
-const CONCURRENCY = Number(process.argv[3] ?? 10);
+const CLUSTER = process.argv[2] === 'cluster';
+const args = process.argv.slice(CLUSTER ? 3 : 2);
+const N = Number(args[0] ?? 200);
+const CONCURRENCY = Number(args[1] ?? 10);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 5);
 const PACED_CASES = Number(process.env.BENCH_PACED_CASES ?? Math.min(N, 100));
 
 async function main() {
-  const b = await startBenchProcesses({ profileDir: process.env.BENCH_CPU_PROFILE });
+  const b = await startBenchProcesses({ profileDir: process.env.BENCH_CPU_PROFILE, cluster: CLUSTER });
   try {
     await b.watch(run(b));
   } catch (e) {
@@ -34,9 +39,10 @@ async function main() {
 }
 
 async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
-  const { api, clerk, approver, temporal } = b;
+  const { temporal } = b;
   {
     const moveIn = (tag: string) => async (i: number) => {
+      const { api, clerk, approver } = b.endpoints[i % b.endpoints.length]!;
       const m = generateNewMover(
         1000 + i + ({ warm: 50_000, paced: 100_000 }[tag] ?? 0),
         new Date().toISOString().slice(0, 10),
@@ -89,7 +95,9 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
     // warm-up: both workers bundled and polling, workflow caches, PDF fonts, DB statements
     for (let i = 0; i < 3; i++) await Promise.all([moveIn('warm')(i), ceiling('warm')(i)]);
     console.log(
-      `move-in bench: ${N} cases, concurrency ${CONCURRENCY}, DB ${b.dbKind}, ${b.cores} cores (shared with whatever else runs)`,
+      `move-in bench: ${N} cases, concurrency ${CONCURRENCY}, ${b.server}, DB ${b.dbKind}, ${b.cores} cores (shared with whatever else runs; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
     );
     const ceil = await measured(() => closedLoop(N, CONCURRENCY, ceiling('run')));
     const monotonicUs = () => process.hrtime.bigint() / 1000n; // the clock of `node --cpu-prof` timestamps
@@ -134,6 +142,11 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
       for (const [q, n] of sql.slice(0, Number(process.env.BENCH_SQL_TOP ?? 12)))
         console.log(`    ${n.toFixed(1).padStart(5)}  ${q}`);
     }
+    console.log(
+      `  load average    ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (1/5/15 min) at the end`,
+    );
     console.log(`  certificates    ${await b.orm.em.fork().count(CertificateIssuance, {})} issued`);
   }
 }
