@@ -17,7 +17,6 @@ import {
   CaseRecord,
   WorkflowStartRequest,
 } from '../db/entities';
-import { CaseStatusKey, ProcedureKey } from '../workflows/search-attributes';
 import type { StaffContext } from './auth';
 import { ApiError } from './errors';
 import { startCaseWorkflow } from './workflow-starts';
