@@ -33,8 +33,11 @@ export interface TemporalCluster {
   tls: { caFile: string; certFile: string; keyFile: string; serverName: string };
   /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY/CA/SERVER_NAME for our processes. */
   env: Record<string, string>;
-  /** Stop the server process (SIGTERM, then SIGKILL) and start it again on the same ports and databases. */
-  restart(): Promise<void>;
+  /**
+   * Stop the server process (SIGTERM, then SIGKILL) and start it again on the same ports and databases;
+   * `whileStopped` runs in between (the backup drill wipes and restores the databases there).
+   */
+  restart(opts?: { whileStopped?: () => Promise<void> }): Promise<void>;
   /** Stop the server and drop its databases (`keepData`: keep them, a later start on the same dir continues). Idempotent. */
   stop(opts?: { keepData?: boolean }): Promise<void>;
   /** pid of the server process. */
@@ -487,9 +490,10 @@ export async function startTemporalCluster(
       TEMPORAL_TLS_SERVER_NAME: SERVER_NAME,
     },
     internals: { postgresUrl: parts.postgresUrl, databases, shards, cliPath: parts.cliPath },
-    async restart() {
+    async restart(restartOpts) {
       if (stopped) throw new Error('temporal-cluster: restart() after stop()');
       await halt();
+      await restartOpts?.whileStopped?.();
       log(`temporal-cluster: restarting Temporal server on ${address}`);
       await startAndWait();
     },

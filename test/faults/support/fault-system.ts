@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
 import { spawnApp, type AppProcess, type AppRole } from '../../../scripts/lib/app-processes';
-import { startTemporalCluster } from '../../../scripts/lib/temporal-cluster';
+import type { BackupTargets, TemporalStore } from '../../../scripts/lib/backup';
+import { dropTemporalClusterDatabases, startTemporalCluster } from '../../../scripts/lib/temporal-cluster';
 import { findFreePort, startTemporalDevServer, type RunningDevServer } from '../../../scripts/lib/temporal-dev-server';
 import { openRegistryDb } from '../../../src/db/orm';
 import { DEMO_PASSWORD, DEMO_USERS, seedStaff } from '../../../src/db/seed/staff';
@@ -39,9 +40,16 @@ export interface TemporalServer {
   tls?: { caFile: string; certFile: string; keyFile: string; serverName: string };
   /** TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE (and TEMPORAL_TLS_* on the cluster) for our processes. */
   env: Record<string, string>;
-  /** Stops the server and starts it again on the same address with the same persistence. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same address with the same persistence; `whileStopped` runs in
+   * between (the backup drill wipes and restores the persistence there).
+   */
+  restart(opts?: { whileStopped?: () => Promise<void> }): Promise<void>;
   stop(): Promise<void>;
+  /** Where its state is (what scripts/backup.sh dumps). */
+  store: TemporalStore;
+  /** Deletes its state: drops the PostgreSQL databases / deletes the SQLite file. Only while stopped. */
+  wipe(): Promise<void>;
 }
 
 const script = (name: string) =>
@@ -56,14 +64,18 @@ const script = (name: string) =>
  */
 export async function startTemporal(opts: { dir: string; log?: (line: string) => void }): Promise<TemporalServer> {
   if (process.env.FAULTS_TEMPORAL === 'dev') return startDevServer(opts);
-  const cluster = await startTemporalCluster({ dir: join(opts.dir, 'temporal'), log: opts.log });
+  const dir = join(opts.dir, 'temporal');
+  const cluster = await startTemporalCluster({ dir, log: opts.log });
+  const { postgresUrl, databases } = cluster.internals;
   return {
     address: cluster.address,
     namespace: cluster.namespace,
     tls: cluster.tls,
     env: cluster.env,
-    restart: () => cluster.restart(),
+    restart: (o) => cluster.restart(o),
     stop: () => cluster.stop(),
+    store: { kind: 'postgres', url: postgresUrl, databases: [databases.temporal, databases.visibility] },
+    wipe: () => dropTemporalClusterDatabases(dir),
   };
 }
 
@@ -71,12 +83,13 @@ export async function startTemporal(opts: { dir: string; log?: (line: string) =>
 async function startDevServer(opts: { dir: string; log?: (line: string) => void }): Promise<TemporalServer> {
   const cliPath = process.env.TEMPORAL_CLI_PATH ?? script('ensure-temporal.sh');
   const port = await findFreePort();
+  const dbFile = join(opts.dir, 'temporal.sqlite');
   const start = () =>
     startTemporalDevServer({
       cliPath,
       port,
       headless: true,
-      dbFile: join(opts.dir, 'temporal.sqlite'),
+      dbFile,
       logFile: join(opts.dir, 'temporal.log'),
       searchAttributes: SEARCH_ATTRIBUTE_TYPES,
     });
@@ -85,11 +98,16 @@ async function startDevServer(opts: { dir: string; log?: (line: string) => void 
     address: server.address,
     namespace: 'default',
     env: { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default' },
-    async restart() {
+    async restart(o) {
       await server.stop();
+      await o?.whileStopped?.();
       server = await start();
     },
     stop: () => server.stop(),
+    store: { kind: 'sqlite', file: dbFile },
+    async wipe() {
+      for (const side of ['', '-wal', '-shm']) rmSync(dbFile + side, { force: true });
+    },
   };
 }
 
@@ -176,13 +194,11 @@ export class FaultSystem {
   /** A process's output lines into its log file (read back by `tail`). */
   private logTo = (name: string) => (line: string) => appendFileSync(this.log(name), `${line}\n`);
 
-  private async boot() {
-    const opts = this.opts;
-    const [bundle, temporal] = await Promise.all([workflowBundleOnce(), startTemporal({ dir: this.dir })]);
-    this.temporal = temporal;
-    const tls = temporal.tls;
-    this.connection = await Connection.connect({
-      address: temporal.address,
+  /** A gRPC connection to Temporal (mTLS on the cluster). */
+  async connect(): Promise<Connection> {
+    const tls = this.temporal.tls;
+    return Connection.connect({
+      address: this.temporal.address,
       ...(tls
         ? {
             tls: {
@@ -193,6 +209,13 @@ export class FaultSystem {
           }
         : {}),
     });
+  }
+
+  private async boot() {
+    const opts = this.opts;
+    const [bundle, temporal] = await Promise.all([workflowBundleOnce(), startTemporal({ dir: this.dir })]);
+    this.temporal = temporal;
+    this.connection = await this.connect();
 
     // a private database on the shared MariaDB, reached through the proxy by our processes
     this.mariadbUrl = process.env.MARIADB_URL ?? script('ensure-mariadb.sh');
@@ -459,6 +482,34 @@ export class FaultSystem {
   /** The bearer token of an inbound partner route (/cs-inbound: the any-sender development credential). */
   inboundToken(which: 'cs' | 'jlis'): string {
     return which === 'cs' ? this.secret.CS_INBOUND_TOKEN : this.secret.JLIS_INBOUND_TOKEN;
+  }
+
+  // ----- backup and restore (test/faults/backup-restore.test.ts) -------------------------------------------------
+
+  /** What scripts/backup.sh backs up in this system: the registry (directly, not through the proxy) and Temporal. */
+  get backupTargets(): BackupTargets {
+    return { databaseUrl: this.directUrl, temporal: this.temporal.store };
+  }
+
+  /**
+   * Stops everything of ours (APIs, workers, Temporal), deletes all state (the registry database dropped, Temporal's
+   * databases / file deleted), runs `restore`, then starts Temporal, the workers and the APIs again (same addresses).
+   * The simulators stay: they are the partners, outside the city's backup.
+   */
+  async wipeAndRestore(restore: () => Promise<void>): Promise<void> {
+    for (const p of [...this.apis, ...this.workers]) await p.kill();
+    await this.connection.close();
+    await this.temporal.restart({
+      whileStopped: async () => {
+        await this.orm.close(true);
+        await dropDatabase(this.mariadbUrl, new URL(this.directUrl).pathname.slice(1));
+        await this.temporal.wipe();
+        await restore();
+        this.orm = await openRegistryDb(this.directUrl, { migrate: false });
+      },
+    });
+    this.connection = await this.connect();
+    for (const p of [...this.workers, ...this.apis]) await p.restart();
   }
 
   get config(): Record<string, string> {
