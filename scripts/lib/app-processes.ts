@@ -51,7 +51,7 @@ export interface SpawnAppOptions {
   /** Default 180 s (the worker bundles the workflows first). */
   readyTimeoutMs?: number;
   /** A readiness check instead of the role's own, polled (e.g. a worker's poller as Temporal lists it). */
-  isReady?: (p: AppProcess) => Promise<boolean>;
+  isReady?: (pid: number) => Promise<boolean>;
   /** SIGTERM → SIGKILL after this long (default 15 s). */
   stopTimeoutMs?: number;
 }
@@ -185,7 +185,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
           );
         if (
           opts.isReady
-            ? await opts.isReady(proc)
+            ? await opts.isReady(c.pid!)
             : spec.healthPath
               ? await healthy(`${url}${spec.healthPath}`)
               : existsSync(env.WORKER_HEARTBEAT_FILE!)

@@ -282,7 +282,7 @@ export class FaultSystem {
   /** One more worker process on the task queue; ready when Temporal lists its poller. */
   async startWorker(): Promise<AppProcess> {
     const name = `worker-${++this.seq}`;
-    return spawnApp('worker', { env: this.env, name, log: this.logTo(name), isReady: (p) => this.hasPoller(p) });
+    return spawnApp('worker', { env: this.env, name, log: this.logTo(name), isReady: (pid) => this.hasPoller(pid) });
   }
 
   async startApi(): Promise<AppProcess> {
@@ -307,7 +307,7 @@ export class FaultSystem {
   }
 
   /** Whether Temporal lists the worker process's poller (identity `<pid>@<host>`) on the task queue. */
-  private async hasPoller(p: AppProcess): Promise<boolean> {
+  private async hasPoller(pid: number): Promise<boolean> {
     const r = await this.connection.workflowService
       .describeTaskQueue({
         namespace: this.temporal.namespace,
@@ -315,7 +315,7 @@ export class FaultSystem {
         taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       })
       .catch(() => undefined);
-    return r?.pollers?.some((x) => x.identity === `${p.pid()}@${hostname()}`) ?? false;
+    return r?.pollers?.some((x) => x.identity === `${pid}@${hostname()}`) ?? false;
   }
 
   /** The last lines a process wrote (for failure messages). */
