@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { storeHeldCertificate } from '../../src/api/cs-inbound-router';
 import { loadConfig } from '../../src/config';
@@ -67,8 +67,8 @@ it(
       body: JSON.stringify(kept),
     });
     expect(r.status, await r.text()).toBeLessThan(300);
-    const connect = async () =>
-      new Client({ connection: await Connection.connect({ address: sys.temporal.address }), namespace: 'default' });
+    // mTLS on the cluster, plain on the dev server (FAULTS_TEMPORAL=dev)
+    const connect = async () => new Client({ connection: await sys.connect(), namespace: sys.temporal.namespace });
     let client = await connect();
     const sweep = () => client.workflow.getHandle(heldCertificateSweepId(sys.taskQueue)).describe();
     for (let i = 0; (await sweep().catch(() => undefined))?.status.name !== 'RUNNING'; i++) {
