@@ -89,8 +89,8 @@ export async function heldCertificateWorkflow(input: {
  * JST, whichever is first (every purge instant is 00:00 JST on P + 31, so a row that arrives meanwhile is never due
  * earlier) — a durable timer, kept across a Temporal or worker restart — and continues as new. Its own workflow type:
  * a worker of a release before it does not know the type and leaves it to a current worker (an upgrade runs both for
- * a while). A certificate that a
- * 特例転入 reserved, or that arrived already due, has its own workflow (above), which purges it when released.
+ * a while). A certificate that a 特例転入 reserved, or that arrived already due, has its own workflow (above), which
+ * purges it when released.
  */
 export async function heldCertificateSweepWorkflow(input: { timings?: Partial<WorkflowTimings> }): Promise<never> {
   const { registry } = activityProxies<HeldCertificateActivities>(input.timings);
