@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { Router, type Request, type Response } from 'express';
 import type { AppConfig } from '../../config';
 import { compileSchema } from '../../domain/ajv';
@@ -99,13 +99,21 @@ async function record(
   }
   const { row, card, duplicate } = stored;
   if (row.sequenceNumber !== undefined && row.sequenceNumber !== null && !row.sentAt)
-    await deps.temporal.workflow.signalWithStart(cardEventsWorkflow, {
-      workflowId: cardEventsWorkflowId(deps.config.municipalityCode, card.addresseeNumber || card.cardId),
-      taskQueue: deps.config.taskQueue,
-      args: [{ addresseeNumber: card.addresseeNumber, cardId: card.cardId, timings: deps.config.timings }],
-      signal: cardEventRecordedSignal,
-      signalArgs: [{ cardId: card.cardId }],
-    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await deps.temporal.workflow.signalWithStart(cardEventsWorkflow, {
+          workflowId: cardEventsWorkflowId(deps.config.municipalityCode, card.addresseeNumber || card.cardId),
+          taskQueue: deps.config.taskQueue,
+          args: [{ addresseeNumber: card.addresseeNumber, cardId: card.cardId, timings: deps.config.timings }],
+          signal: cardEventRecordedSignal,
+          signalArgs: [{ cardId: card.cardId }],
+        });
+        break;
+      } catch (e) {
+        // the sender was continuing as new at that instant (seen on the time-skipping server): signal the new run
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError) || attempt >= 3) throw e;
+      }
+    }
   return {
     eventId: row.id,
     cardId: row.cardId,
