@@ -9,12 +9,15 @@
  *   jlis-simulator     src/partners/card-agency-simulator-main.ts    GET /jlis/v1/health            JLIS_SIM_PORT
  *   portal-simulator   src/partners/portal-simulator-main.ts         GET /portal-sim/v1/health      PORTAL_SIM_PORT
  *
- * The child's environment is this process's plus `opts.env`. A port variable that is unset or 0 gets a free port
- * chosen here, once, so `url` is known before the start and a restart listens on the same port. The simulators keep
- * their state in `SIM_STATE_DIR` (from `opts.env`; a restart reuses it). Every child is the leader of its own process
- * group: `kill()` signals the group and waits for the exit; the groups are SIGKILLed when this process exits, and a
- * child whose parent dies without that (SIGKILL) ends itself when its IPC channel closes (the `--import` preload
- * scripts/lib/exit-with-parent.mjs).
+ * `opts.entry` runs another entry point in a role's place (a bench's own process, a compiled `dist/…js`: a `.ts` entry
+ * runs with `--import tsx`, a `.js` one without), `opts.nodeArgs` go before it (`--cpu-prof`, a `--require` preload).
+ * The child's environment is this process's plus `opts.env` (`inheritEnv: false`: `opts.env` alone). A port variable
+ * that is unset or 0 gets a free port chosen here, once, so `url` is known before the start and a restart listens on
+ * the same port. The simulators keep their state in `SIM_STATE_DIR` (from `opts.env`; a restart reuses it). Every
+ * child is the leader of its own process group: `kill()` signals the group and waits for the exit; the groups are
+ * SIGKILLed when this process exits, and a child whose parent dies without that (SIGKILL) ends itself when its IPC
+ * channel closes (the `--import` preload scripts/lib/exit-with-parent.mjs). Readiness: the role's check above, or
+ * `opts.readyLine` (an output line matches), or `opts.isReady`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -54,6 +57,19 @@ export interface SpawnAppOptions {
   isReady?: (pid: number) => Promise<boolean>;
   /** SIGTERM → SIGKILL after this long (default 15 s). */
   stopTimeoutMs?: number;
+  /** Ready when an output line matches (instead of the role's own check; e.g. a process without health endpoint). */
+  readyLine?: RegExp;
+  /** The child's non-empty output lines as written (no prefix), appended here besides `log`. */
+  output?: string[];
+  /** Another entry point in the role's place (relative to `cwd`); default: the role's. */
+  entry?: string;
+  /** Node options before the entry (e.g. `--cpu-prof`, `--require <preload>`). */
+  nodeArgs?: string[];
+  /** The node binary (default: this one) and the working directory (default: the repository). */
+  node?: string;
+  cwd?: string;
+  /** false: the child's environment is `env` alone, nothing of this process's (default true). */
+  inheritEnv?: boolean;
 }
 
 interface RoleSpec {
@@ -137,6 +153,9 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
     const host = env[spec.hostEnv!] || '127.0.0.1';
     url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${env[spec.portEnv]}`;
   }
+  const cwd = opts.cwd ?? ROOT;
+  const entry = resolve(cwd, opts.entry ?? join(ROOT, spec.entry));
+  const nodeArgs = [...(opts.nodeArgs ?? []), ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])];
   // a worker touches its own heartbeat file once it polls (src/worker/heartbeat.ts): its readiness, whatever it logs
   if (role === 'worker') env.WORKER_HEARTBEAT_FILE ||= join(tmpdir(), `juki-worker-${process.pid}-${randomUUID()}`);
   installExitHook();
@@ -149,10 +168,11 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
   const start = () => {
     expectedExit = false;
     const tail: string[] = [];
-    if (env.WORKER_HEARTBEAT_FILE) rmSync(env.WORKER_HEARTBEAT_FILE, { force: true }); // a beat of this run, not the last
-    const c = spawn(process.execPath, ['--import', 'tsx', '--import', PRELOAD, join(ROOT, spec.entry)], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
+    if (role === 'worker') rmSync(env.WORKER_HEARTBEAT_FILE!, { force: true }); // a beat of this run, not the last
+    let lineSeen = false;
+    const c = spawn(opts.node ?? process.execPath, [...nodeArgs, '--import', PRELOAD, entry], {
+      cwd,
+      env: opts.inheritEnv === false ? env : { ...process.env, ...env },
       detached: true, // its own process group: kill() reaches everything it started
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -174,6 +194,8 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
       createInterface({ input: stream }).on('line', (line) => {
         tail.push(line);
         if (tail.length > TAIL_LINES) tail.shift();
+        if (line && opts.output) opts.output.push(line);
+        if (opts.readyLine?.test(line)) lineSeen = true;
         log(`[${name}] ${line}`);
       });
     readyPromise = (async () => {
@@ -184,11 +206,13 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
             `${name} exited before it was ready (${exitInfo.signal ?? `code ${exitInfo.code}`}):\n${tail.join('\n')}`,
           );
         if (
-          opts.isReady
-            ? await opts.isReady(c.pid!)
-            : spec.healthPath
-              ? await healthy(`${url}${spec.healthPath}`)
-              : existsSync(env.WORKER_HEARTBEAT_FILE!)
+          opts.readyLine
+            ? lineSeen
+            : opts.isReady
+              ? await opts.isReady(c.pid!)
+              : spec.healthPath
+                ? await healthy(`${url}${spec.healthPath}`)
+                : existsSync(env.WORKER_HEARTBEAT_FILE!)
         )
           return;
         await sleep(spec.healthPath ? 200 : 100);

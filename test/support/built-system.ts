@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AppRole, spawnApp } from '../../scripts/lib/app-processes';
 import { seedStaff, DEMO_PASSWORD } from '../../src/db/seed/staff';
 import { freePort } from './free-port';
 import { moveInApplication } from './fixtures';
@@ -34,8 +35,10 @@ export function noTypeScriptGuard(): string {
 
 export interface BuiltProcess {
   name: string;
-  child: ChildProcess;
+  /** Every non-empty line it wrote (stdout and stderr). */
   output: string[];
+  /** SIGTERM to its process group (SIGKILL after 10 s); resolves when it has exited. */
+  stop(): Promise<void>;
 }
 
 export interface BuiltSystem {
@@ -56,57 +59,48 @@ const baseEnv = (): Record<string, string> => ({
   NODE_ENV: 'development',
 });
 
-/** Spawns `node [--require guard] <file>` in its own process group and waits for `ready` in its output. */
+/**
+ * `node --require <guard> <root>/<file>` in the place of `role` (scripts/lib/app-processes.ts: its own process group,
+ * ready by the role's health endpoint or the worker's heartbeat), with `env` and the base environment only.
+ */
 export async function spawnBuilt(
-  name: string,
-  opts: { cwd: string; file: string; env: Record<string, string>; guard?: string; ready?: RegExp; node?: string },
+  role: AppRole,
+  opts: { root: string; file: string; env: Record<string, string>; guard: string; node?: string },
 ): Promise<BuiltProcess> {
-  const args = [...(opts.guard ? ['--require', opts.guard] : []), opts.file];
-  const child = spawn(opts.node ?? process.execPath, args, {
-    cwd: opts.cwd,
+  const output: string[] = [];
+  const app = await spawnApp(role, {
+    cwd: opts.root,
+    entry: join(opts.root, opts.file),
+    node: opts.node,
+    nodeArgs: ['--require', opts.guard],
     env: { ...baseEnv(), ...opts.env },
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    inheritEnv: false,
+    output,
+    log: () => undefined, // kept in `output`
+    readyTimeoutMs: 60_000,
+    stopTimeoutMs: 10_000,
   });
-  const p: BuiltProcess = { name, child, output: [] };
-  const onData = (d: Buffer) => p.output.push(...d.toString('utf8').split('\n').filter(Boolean));
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  if (opts.ready) {
-    const ready = opts.ready;
-    await eventually(async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${p.output.join('\n')}`);
-      return p.output.some((l) => ready.test(l)) ? true : undefined;
-    }, 60_000);
-  }
-  return p;
+  return { name: app.name, output, stop: () => app.kill('SIGTERM') };
 }
 
-/** SIGTERM to the process group, SIGKILL after 10 s; resolves when the process has exited. */
-export async function stopBuilt(p: BuiltProcess): Promise<void> {
-  const { child } = p;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const kill = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      /* already gone */
-    }
-  };
-  kill('SIGTERM');
-  const timer = setTimeout(() => kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+/** `node --require <guard> <root>/<file>` run to its end (the migrations): its output, or an error with it. */
+function runBuilt(
+  name: string,
+  opts: { root: string; file: string; env: Record<string, string>; guard: string; node?: string },
+): Promise<BuiltProcess> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      opts.node ?? process.execPath,
+      ['--require', opts.guard, join(opts.root, opts.file)],
+      { cwd: opts.root, env: { ...baseEnv(), ...opts.env }, timeout: 5 * 60_000 },
+      (err, stdout, stderr) => {
+        const output = `${stdout}\n${stderr}`.split('\n').filter(Boolean);
+        if (err) reject(new Error(`${name} failed (${err.message}): ${output.join('\n')}`));
+        else resolve({ name, output, stop: async () => undefined });
+      },
+    ),
+  );
 }
-
-const urlIn = (p: BuiltProcess, re: RegExp): string => {
-  for (const l of p.output) {
-    const m = re.exec(l);
-    if (m) return m[1]!;
-  }
-  throw new Error(`${p.name}: no URL in ${p.output.join('\n')}`);
-};
 
 /**
  * The built system as separate `node dist/...` processes of `root` (a checkout with `npm run build` done, or an
@@ -128,26 +122,24 @@ export async function startBuiltSystem(opts: {
   const jlisToken = `jlis-${randomBytes(8).toString('hex')}`;
   const processes: BuiltProcess[] = [];
   const close = async () => {
-    await Promise.all(processes.map((p) => stopBuilt(p)));
+    await Promise.all(processes.map((p) => p.stop()));
   };
-  const run = async (name: string, file: string, env: Record<string, string>, ready?: RegExp) => {
-    const p = await spawnBuilt(name, { cwd: root, file: join(root, file), env, guard, ready, node: opts.node });
+  const run = async (role: AppRole, file: string, env: Record<string, string>, r = root) => {
+    const p = await spawnBuilt(role, { root: r, file, env, guard, node: opts.node });
     processes.push(p);
     return p;
   };
   try {
-    const cs = await run(
-      'cs-simulator',
-      'dist/src/partners/cs-simulator-main.js',
-      { CS_TOKEN: csToken, CS_SIM_PORT: '0' },
-      /simulator listening/,
-    );
-    const jlis = await run(
-      'jlis-simulator',
-      'dist/src/partners/card-agency-simulator-main.js',
-      { JLIS_TOKEN: jlisToken, JLIS_SIM_PORT: '0' },
-      /simulator listening/,
-    );
+    const csPort = await freePort();
+    const jlisPort = await freePort();
+    await run('cs-simulator', 'dist/src/partners/cs-simulator-main.js', {
+      CS_TOKEN: csToken,
+      CS_SIM_PORT: String(csPort),
+    });
+    await run('jlis-simulator', 'dist/src/partners/card-agency-simulator-main.js', {
+      JLIS_TOKEN: jlisToken,
+      JLIS_SIM_PORT: String(jlisPort),
+    });
     const apiPort = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'juki-built-data-'));
     const env: Record<string, string> = {
@@ -156,9 +148,9 @@ export async function startBuiltSystem(opts: {
       DATABASE_URL: opts.databaseUrl,
       TEMPORAL_ADDRESS: opts.temporalAddress,
       TASK_QUEUE: `built-${randomUUID()}`,
-      CS_URL: urlIn(cs, /"url":"([^"]+)"/), // its JSON log line
+      CS_URL: `http://127.0.0.1:${csPort}`,
       CS_TOKEN: csToken,
-      JLIS_URL: urlIn(jlis, /"url":"([^"]+)"/),
+      JLIS_URL: `http://127.0.0.1:${jlisPort}`,
       JLIS_TOKEN: jlisToken,
       PORTAL_URL: 'http://127.0.0.1:9', // not used by a 転入
       API_HOST: '127.0.0.1',
@@ -169,33 +161,23 @@ export async function startBuiltSystem(opts: {
       PAYLOAD_CODEC_KEY: key(),
       ACTOR_SIGNING_KEY: key(),
     };
-    const migrate = await run('migrate', 'dist/scripts/db/migrate.js', env);
-    await new Promise<void>((resolve, reject) =>
-      migrate.child.exitCode !== null
-        ? migrate.child.exitCode === 0
-          ? resolve()
-          : reject(new Error(migrate.output.join('\n')))
-        : migrate.child.once('exit', (code) =>
-            code === 0 ? resolve() : reject(new Error(`migrate exited ${code}: ${migrate.output.join('\n')}`)),
-          ),
+    processes.push(
+      await runBuilt('migrate', { root, file: 'dist/scripts/db/migrate.js', env, guard, node: opts.node }),
     );
     // the demo staff (clerk1, approver1, …) into the migrated database, as `npm start` seeds them
     const orm = await openTestDb(opts.databaseUrl);
     await seedStaff(orm);
     await orm.close(true);
-    const startWorker = (r = root) =>
-      spawnBuilt('worker', { cwd: r, file: join(r, 'dist/src/worker/main.js'), env, guard, node: opts.node }).then(
-        (p) => (processes.push(p), p),
-      );
+    const startWorker = (r = root) => run('worker', 'dist/src/worker/main.js', env, r);
     await startWorker();
-    await run('api', 'dist/src/api/main.js', env, /API listening/);
+    await run('api', 'dist/src/api/main.js', env);
     return {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       csUrl: env.CS_URL!,
       env,
       processes,
       startWorker,
-      stop: stopBuilt,
+      stop: (p) => p.stop(),
       close,
     };
   } catch (e) {
