@@ -5,13 +5,13 @@
  * the CS and J-LIS simulators and the HTTP client run in the bench process itself (not ours, not counted). The
  * registry is a fresh SQLite file (in-process in API and worker) or DATABASE_URL (MariaDB: its server process counted).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { type AppRole, type AppProcess, spawnApp } from '../../scripts/lib/app-processes';
 import { startClusterSystem } from '../../scripts/lib/cluster-system';
 import { findFreePort, startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { loadConfig } from '../../src/config';
@@ -25,7 +25,6 @@ import { createTemporalClient } from '../../src/temporal/client';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 import { benchClient } from './bench-client';
 
-const ROOT = join(__dirname, '..', '..');
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /** utime + stime + cutime + cstime of a process in ms (children that exited included). */
@@ -38,15 +37,6 @@ export function cpuMs(pid: number): number {
 
 export type CpuSnapshot = Record<string, number>;
 
-async function waitFor(what: string, ok: () => Promise<boolean>, child: ChildProcess, timeoutMs = 180_000) {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok().catch(() => false))) {
-    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
-    if (Date.now() > end) throw new Error(`${what} not ready after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** What the benchmarks drive: one or more API endpoints, each with a clerk's and the approver's session. */
 export interface BenchEndpoint {
   api: ReturnType<typeof benchClient>;
@@ -55,9 +45,9 @@ export interface BenchEndpoint {
   approver: string;
 }
 
-/** The process bookkeeping both shapes share: spawned children, closers run in reverse, death of a process. */
+/** The process bookkeeping both shapes share: spawned apps, closers run in reverse, death of a process. */
 function processSet(logDir: string) {
-  const children: ChildProcess[] = [];
+  const apps: AppProcess[] = [];
   let closing = false;
   let reportExit: (e: Error) => void = () => undefined;
   /** Rejects when a process of the system exits before close(): race the load against it. */
@@ -66,35 +56,34 @@ function processSet(logDir: string) {
   const closers: Array<() => Promise<unknown>> = [];
   const close = async () => {
     closing = true;
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all(
-      children.map((c) =>
-        c.exitCode !== null
-          ? undefined
-          : new Promise<void>((r) => {
-              const t = setTimeout(() => c.kill('SIGKILL'), 15_000);
-              c.once('exit', () => (clearTimeout(t), r()));
-            }),
-      ),
-    );
+    await Promise.all(apps.map((a) => a.kill('SIGTERM')));
     for (const c of closers.reverse()) await c().catch(() => undefined);
   };
-  process.once('exit', () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-  const spawnRole = (name: string, entry: string, env: Record<string, string>, profileDir?: string) => {
-    const log = openSync(join(logDir, `${name}.log`), 'a');
-    const prof = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, name)}`] : []; // one file per thread
-    const child = spawn(process.execPath, [...prof, '--import', 'tsx', entry], {
-      cwd: ROOT,
+  /** A process of the system (scripts/lib/app-processes.ts) in the place of `role`, its output in <logDir>/<name>.log. */
+  const spawnRole = async (
+    name: string,
+    role: AppRole,
+    env: Record<string, string>,
+    opts: { entry?: string; readyLine?: RegExp; profileDir?: string } = {},
+  ) => {
+    const file = join(logDir, `${name}.log`);
+    const log = openSync(file, 'a');
+    const app = await spawnApp(role, {
+      name,
       env,
-      stdio: ['ignore', log, log],
+      entry: opts.entry,
+      readyLine: opts.readyLine,
+      // one profile file per thread
+      nodeArgs: opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profileDir, name)}`] : [],
+      log: (line) => writeSync(log, `${line}\n`),
+      onExit: ({ code, signal }) => {
+        if (closing) return;
+        const tail = readFileSync(file, 'utf8').slice(-2000);
+        reportExit(new Error(`${name} exited with ${signal ?? code}:\n${tail}`));
+      },
     });
-    children.push(child);
-    child.once('exit', (code) => {
-      if (closing) return;
-      const tail = readFileSync(join(logDir, `${name}.log`), 'utf8').slice(-2000);
-      reportExit(new Error(`${name} exited with ${code}:\n${tail}`));
-    });
-    return child;
+    apps.push(app);
+    return app;
   };
   return {
     closers,
@@ -112,6 +101,9 @@ const snapshotOf = (counters: Record<string, (() => number) | undefined>) => ():
       .filter((e): e is [string, () => number] => e[1] !== undefined)
       .map(([k, f]) => [k, f()]),
   );
+
+/** The bench-only ceiling worker in a worker's place; ready when it says so (it has no heartbeat). */
+const CEILING = { entry: 'test/bench/ceiling/worker-main.ts', readyLine: /ceiling worker ready/ };
 
 const pidCpu = (pid: () => number | undefined) => () => {
   const p = pid();
@@ -183,23 +175,26 @@ async function startDevServerBench(opts: { profileDir?: string }) {
       inboundUrl: `${apiUrl}/jlis-inbound/v1`,
       token: config.jlisInboundToken,
     });
-    const role = (name: string, entry: string, extraEnv: Record<string, string> = {}) =>
-      ps.spawnRole(name, entry, { ...env, ...extraEnv }, opts.profileDir);
+    const { profileDir } = opts;
     // SQLite: one process for API and worker (its transactions do not span processes); otherwise one each
     const sqlite = databaseUrl.startsWith('sqlite');
-    const api = role(sqlite ? 'api+worker' : 'api', sqlite ? 'test/bench/app-main.ts' : 'src/api/main.ts');
-    const worker = sqlite ? undefined : role('worker', 'src/worker/main.ts');
     const ceilingQueue = `${taskQueue}-ceiling`;
-    const ceiling = role('ceiling-worker', 'test/bench/ceiling/worker-main.ts', { TASK_QUEUE: ceilingQueue });
+    const [api, worker, ceiling] = await Promise.all([
+      ps.spawnRole(sqlite ? 'api+worker' : 'api', 'api', env, {
+        entry: sqlite ? 'test/bench/app-main.ts' : undefined,
+        profileDir,
+      }),
+      sqlite ? undefined : ps.spawnRole('worker', 'worker', env, { profileDir }),
+      ps.spawnRole('ceiling-worker', 'worker', { ...env, TASK_QUEUE: ceilingQueue }, CEILING),
+    ]);
     const http = benchClient(apiUrl);
-    await waitFor('API', async () => (await fetch(`${apiUrl}/api/health`)).status < 500, api);
     const temporal = await createTemporalClient(config);
     closers.push(() => temporal.connection.close());
     const mariadbPid = /^(mysql|mariadb)/.test(databaseUrl) ? mariadbServerPid() : undefined;
     const snapshot = snapshotOf({
-      [sqlite ? 'api+worker' : 'api']: pidCpu(() => api.pid),
-      worker: worker && pidCpu(() => worker.pid),
-      'ceiling worker': pidCpu(() => ceiling.pid),
+      [sqlite ? 'api+worker' : 'api']: pidCpu(api.pid),
+      worker: worker && pidCpu(worker.pid),
+      'ceiling worker': pidCpu(ceiling.pid),
       temporal: dev && pidCpu(() => dev.pid),
       database: mariadbPid === undefined ? undefined : pidCpu(() => mariadbPid),
     });
@@ -280,10 +275,12 @@ async function startClusterBench() {
     });
     const config = loadConfig(clientEnv('api'));
     const ceilingQueue = `bench-${randomUUID().slice(0, 8)}-ceiling`;
-    const ceiling = ps.spawnRole('ceiling-worker', 'test/bench/ceiling/worker-main.ts', {
-      ...clientEnv('worker'),
-      TASK_QUEUE: ceilingQueue,
-    });
+    const ceiling = await ps.spawnRole(
+      'ceiling-worker',
+      'worker',
+      { ...clientEnv('worker'), TASK_QUEUE: ceilingQueue },
+      CEILING,
+    );
     const temporal = await createTemporalClient(config);
     closers.push(() => temporal.connection.close());
     const orm = await openRegistryDb(databaseUrl, { migrate: false });
@@ -297,7 +294,7 @@ async function startClusterBench() {
     const mariadbPid = mariadbServerPid();
     const snapshot = snapshotOf({
       ...Object.fromEntries([...sys.apis, ...sys.workers].map((p) => [p.name, pidCpu(() => p.pid())])),
-      'ceiling worker': pidCpu(() => ceiling.pid),
+      'ceiling worker': pidCpu(ceiling.pid),
       'temporal-server': pidCpu(() => sys.temporal.pid()),
       postgres,
       mariadbd: mariadbPid === undefined ? undefined : pidCpu(() => mariadbPid),
