@@ -4,6 +4,8 @@
 # `npm run bench -- cluster [cases] [concurrency]`: the same move-in/ceiling figures on the cluster shape (Temporal on
 #   PostgreSQL with mTLS and 4 shards, two workers, two APIs, the registry on MariaDB; README "Throughput")
 # `npm run bench -- pair [households] [concurrency]`: the two-town move pair
+# `npm run bench -- cluster-pair [households] [concurrency]`, `npm run bench -- cluster-birth [births] [concurrency]`:
+#   the move pair and births on the cluster shape (town B of the pair: a second town on the same cluster)
 # `npm run bench -- held [count] [burst]`: N open held 転出証明書情報, worker/server RSS, a burst of purges due at once
 # `npm run bench -- search [queries per form]`: resident search at 720 000 residents on MariaDB (loaded once, reused)
 # (Temporal dev server in memory, SQLite by default or DATABASE_URL, CS simulator over HTTP).
@@ -14,12 +16,16 @@ bash scripts/lib/ensure-node-modules.sh
 # the demo staff log in with the password alone (README "Security"); production refuses this switch
 export STAFF_SECOND_FACTOR="${STAFF_SECOND_FACTOR:-demo-password}"
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"; export TEMPORAL_CLI_PATH; fi
-if [[ "${1:-}" == "cluster" ]]; then
+if [[ "${1:-}" =~ ^cluster(-pair|-birth)?$ ]]; then
   bash scripts/ensure-temporal-server.sh >/dev/null
   bash scripts/ensure-postgres.sh >/dev/null
   MARIADB_URL="${MARIADB_URL:-$(bash scripts/ensure-mariadb.sh)}"
   export MARIADB_URL
-  exec node node_modules/.bin/tsx test/bench/move-in.bench.ts "$@"
+  case "$1" in
+    cluster) exec node node_modules/.bin/tsx test/bench/move-in.bench.ts "$@" ;;
+    cluster-pair) shift && exec node node_modules/.bin/tsx test/bench/move-pair.bench.ts cluster "$@" ;;
+    cluster-birth) shift && exec node node_modules/.bin/tsx test/bench/birth.bench.ts cluster "$@" ;;
+  esac
 fi
 if [[ "${1:-}" == "search" ]]; then
   shift

@@ -118,10 +118,20 @@ const pidCpu = (pid: () => number | undefined) => () => {
 export interface BenchProcessOptions {
   profileDir?: string;
   cluster?: boolean;
+  /**
+   * cluster only: a second town (the move pair's 転入 side) on the same Temporal cluster and CS simulator — its own
+   * registry database on the same MariaDB, its own task queue, one worker and one API process.
+   */
+  secondTown?: { municipalityCode: string; municipalityName: string };
+}
+
+/** The second town's API, its clerk's and approver's sessions and its code (startBenchProcesses `secondTown`). */
+export interface BenchTown extends BenchEndpoint {
+  municipalityCode: string;
 }
 
 export async function startBenchProcesses(opts: BenchProcessOptions = {}) {
-  return opts.cluster ? startClusterBench() : startDevServerBench(opts);
+  return opts.cluster ? startClusterBench(opts) : startDevServerBench(opts);
 }
 
 async function startDevServerBench(opts: { profileDir?: string }) {
@@ -226,6 +236,7 @@ async function startDevServerBench(opts: { profileDir?: string }) {
       },
       watch: ps.watch,
       logDir: dataDir,
+      townB: undefined as BenchTown | undefined,
       close,
     };
   } catch (e) {
@@ -239,7 +250,7 @@ async function startDevServerBench(opts: { profileDir?: string }) {
  * database of its own, 2 workers, 2 APIs, simulators as processes) plus the ceiling worker, with the worker's client
  * certificate. Everything is dropped on close (the Temporal databases and the registry database).
  */
-async function startClusterBench() {
+async function startClusterBench(opts: BenchProcessOptions) {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dir = mkdtempSync(join(tmpdir(), 'juki-clusterbench-'));
   const ps = processSet(dir);
@@ -249,13 +260,13 @@ async function startClusterBench() {
     if (!mariadb) throw new Error('set MARIADB_URL (scripts/bench.sh does for `cluster`)');
     const dbName = `juki_bench_${randomUUID().slice(0, 8)}`;
     const databaseUrl = mariadb.replace(/\/[^/]*$/, `/${dbName}`);
-    closers.push(async () => {
+    const server = async (sql: string) => {
       const u = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
       u.pathname = '/';
       const conn = await createConnection(u.toString());
-      await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
-      await conn.end();
-    });
+      await conn.query(sql).finally(() => conn.end());
+    };
+    closers.push(() => server(`DROP DATABASE IF EXISTS \`${dbName}\``));
     // every line to <dir>/cluster.log; on the console only progress and the apps' non-JSON lines
     const logFile = openSync(join(dir, 'cluster.log'), 'a');
     const quiet = (line: string) => {
@@ -285,15 +296,57 @@ async function startClusterBench() {
     closers.push(() => temporal.connection.close());
     const orm = await openRegistryDb(databaseUrl, { migrate: false });
     closers.push(() => orm.close(true));
+    attachPiiCipher(orm, piiCryptoFor(config.keys)); // the benches read residents (the pair's households, the parents)
     const endpoints: BenchEndpoint[] = [];
     for (const a of sys.apis) {
       const api = benchClient(a.url!);
       endpoints.push({ api, apiUrl: a.url!, clerk: await api.login('clerk1'), approver: await api.login('bench') });
     }
+    // J-LIS answers 個人番号 generation requests (births) to API 1's inbound, as `npm start` registers it
+    await simAdmin(sys.jlis.url!, config.jlisToken, '/jlis/v1/_admin/routes', {
+      municipalityCode: config.municipalityCode,
+      inboundUrl: `${sys.apis[0]!.url}/jlis-inbound/v1`,
+      token: config.jlisInboundToken,
+    });
+    let townB: BenchTown | undefined;
+    const townProcesses: AppProcess[] = [];
+    if (opts.secondTown) {
+      const dbB = `${dbName}_b`;
+      await server(`CREATE DATABASE \`${dbB}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+      closers.push(() => server(`DROP DATABASE IF EXISTS \`${dbB}\``));
+      const envB = {
+        DATABASE_URL: databaseUrl.replace(/\/[^/]*$/, `/${dbB}`),
+        TASK_QUEUE: `town-b-${randomUUID().slice(0, 8)}`,
+        MUNICIPALITY_CODE: opts.secondTown.municipalityCode,
+        MUNICIPALITY_NAME: opts.secondTown.municipalityName,
+        JUKI_DATA_DIR: join(dir, 'data-b'),
+      };
+      const ormB = await openRegistryDb(envB.DATABASE_URL); // migrated here
+      await seedStaff(ormB).finally(() => ormB.close(true));
+      const [worker, api] = await Promise.all([
+        ps.spawnRole('b-worker', 'worker', { ...clientEnv('worker'), ...envB }),
+        ps.spawnRole('b-api', 'api', { ...clientEnv('api'), ...envB, API_PORT: '0' }),
+      ]);
+      townProcesses.push(worker, api);
+      // the simulated CS delivers what is addressed to town B (転出証明書情報) to B's inbound
+      await simAdmin(sys.cs.url!, config.csToken, '/cs/v1/_admin/routes', {
+        municipalityCode: opts.secondTown.municipalityCode,
+        inboundUrl: `${api.url}/cs-inbound/v1`,
+        token: config.csInboundToken,
+      });
+      const client = benchClient(api.url!);
+      townB = {
+        api: client,
+        apiUrl: api.url!,
+        clerk: await client.login('clerk1'),
+        approver: await client.login('approver1'),
+        municipalityCode: opts.secondTown.municipalityCode,
+      };
+    }
     const postgres = postgresCpu(Object.values(sys.temporal.internals.databases));
     const mariadbPid = mariadbServerPid();
     const snapshot = snapshotOf({
-      ...Object.fromEntries([...sys.apis, ...sys.workers].map((p) => [p.name, pidCpu(() => p.pid())])),
+      ...Object.fromEntries([...sys.apis, ...sys.workers, ...townProcesses].map((p) => [p.name, pidCpu(p.pid)])),
       'ceiling worker': pidCpu(ceiling.pid),
       'temporal-server': pidCpu(() => sys.temporal.pid()),
       postgres,
@@ -314,12 +367,34 @@ async function startClusterBench() {
       sqlCounts: async (): Promise<Record<string, number>> => ({}),
       watch: ps.watch,
       logDir: dir,
+      townB,
       close,
     };
   } catch (e) {
     await close();
     throw e;
   }
+}
+
+/** POST to a simulator's admin API (routes); throws unless it answers 2xx. */
+async function simAdmin(url: string, token: string, path: string, body: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+}
+
+/** `name v, …  = total ms/case` of a cpuPerCase result (the processes that used CPU). */
+export function cpuLine(cpu: Record<string, number>): string {
+  const total = Object.values(cpu).reduce((a, v) => a + v, 0);
+  return (
+    Object.entries(cpu)
+      .filter(([, v]) => v > 0)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ') + ` = ${total.toFixed(1)} ms/case`
+  );
 }
 
 /**
