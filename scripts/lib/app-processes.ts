@@ -35,8 +35,11 @@ export interface AppProcess {
   pid(): number;
   /** Origin of its HTTP server (`http://127.0.0.1:<port>`); none for the worker. */
   url?: string;
-  /** Signals the process group (default SIGTERM; SIGKILL after `stopTimeoutMs`) and waits for the exit. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /**
+   * Signals the process group (default SIGTERM; SIGKILL after `stopTimeoutMs`) and waits for the exit; resolves with
+   * how it ended (undefined when it was not running).
+   */
+  kill(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined>;
   /** Stops it if it runs (SIGTERM) and starts it again: same environment, same port, same state directory. */
   restart(): Promise<void>;
   /** Resolves when the current child is ready; rejects when it exits first or does not get ready in time. */
@@ -162,6 +165,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
 
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
+  let lastExit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   let readyPromise: Promise<void> = Promise.resolve();
   let expectedExit = false;
 
@@ -182,6 +186,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
     exited = new Promise<void>((res) => {
       c.once('exit', (code, signal) => {
         exitInfo = { pid: c.pid!, code, signal };
+        lastExit = { code, signal };
         live.delete(c);
         res();
         if (!expectedExit && child === c) {
@@ -224,7 +229,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
 
   const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
     const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return undefined;
     expectedExit = true;
     killGroup(c, signal);
     const timer =
@@ -236,6 +241,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
           }, stopTimeoutMs);
     await exited;
     if (timer) clearTimeout(timer);
+    return lastExit;
   };
 
   start();

@@ -3,6 +3,7 @@
  * sources). Configuration from env; WORKFLOW_BUNDLE = the path of a prebuilt workflow bundle (tests: the run's one
  * bundle); compiled, it loads dist's prebuilt bundle; else it bundles at start.
  */
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { createCertificateRenderer } from '../activities/certificate-renderer';
 import { attachPiiCipher } from '../db/encrypted-columns';
@@ -12,6 +13,7 @@ import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
 import { logger, rootLogger } from '../observability/log';
+import { temporalTlsOf } from '../temporal/client';
 import { createRegistryWorker } from './create-worker';
 import { startWorkerHeartbeat } from './heartbeat';
 import { installTemporalRuntime, startWorkerMetricsServer } from './telemetry';
@@ -32,8 +34,11 @@ async function main() {
   attachPiiCipher(orm, pii); // applications and certificate PDFs are encrypted at rest (src/db/encrypted-columns.ts)
   const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
   const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
+  // the worker's own connection, closed after the run: an open one kept the stopped process alive (issue 15)
+  const connection = await NativeConnection.connect({ address: config.temporalAddress, ...temporalTlsOf(config) });
   const worker = await createRegistryWorker({
     config,
+    connection,
     deps: {
       orm,
       pii,
@@ -53,7 +58,7 @@ async function main() {
   if (worker.getState() === 'RUNNING') log.info({ taskQueue: config.taskQueue }, 'worker running');
   await running;
   stopHeartbeat();
-  await Promise.all([orm.close(true), metrics.close()]);
+  await Promise.all([orm.close(true), metrics.close(), connection.close()]);
   log.info('worker stopped');
 }
 

@@ -104,6 +104,13 @@ describe('/metrics on the running system: the API (in-process) and the worker (s
     expect(lines.some((l) => l.msg === 'activity attempt failed' && l.caseId === caseId)).toBe(true);
   });
 
+  it('the worker process ends by itself on SIGTERM (exit code 0, not killed): its Temporal connection is closed', async () => {
+    const stopped = worker;
+    worker = undefined as unknown as WorkerProcess; // stopped here, not again in afterAll
+    expect(await stopped.stop()).toEqual({ code: 0, signal: null });
+    expect(stopped.output.some((l) => l.includes('worker stopped'))).toBe(true);
+  });
+
   it('answers with the X-Request-Id it was given, or a new one', async () => {
     const given = await fetch(`${sys.apiUrl}/api/health`, { headers: { 'x-request-id': 'req-metrics-test-0002' } });
     expect(given.headers.get('x-request-id')).toBe('req-metrics-test-0002');

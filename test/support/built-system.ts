@@ -80,7 +80,13 @@ export async function spawnBuilt(
     readyTimeoutMs: 60_000,
     stopTimeoutMs: 10_000,
   });
-  return { name: app.name, output, stop: () => app.kill('SIGTERM') };
+  return {
+    name: app.name,
+    output,
+    stop: async () => {
+      await app.kill('SIGTERM');
+    },
+  };
 }
 
 /** `node --require <guard> <root>/<file>` run to its end (the migrations): its output, or an error with it. */

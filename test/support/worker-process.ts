@@ -9,7 +9,8 @@ export interface WorkerProcess {
   metricsUrl: string;
   /** Every line the process wrote (stdout and stderr). */
   output: string[];
-  stop(): Promise<void>;
+  /** SIGTERM; resolves with how the process ended (a worker that did not stop by itself is SIGKILLed after 15 s). */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined>;
 }
 
 /**
