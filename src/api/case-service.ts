@@ -19,6 +19,7 @@ import {
   CaseRecord,
   CertificateIssuance,
   StaffUser,
+  WorkflowStartRequest,
 } from '../db/entities';
 import { maskIndividualNumber } from '../db/pii-crypto';
 import {
@@ -43,6 +44,7 @@ import type { StaffContext } from './auth';
 import { auditDenied, authorize } from './authorize';
 import { executeCaseUpdate } from './case-updates';
 import { ApiError } from './errors';
+import { startCaseWorkflow } from './workflow-starts';
 
 const reasonSchema = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } as const;
 const validateReason = compileSchema<{ reason: string }>({
@@ -382,6 +384,31 @@ export function caseService(deps: ApiDeps) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  /**
+   * Runs a step; when the workflow is not there because its start is still pending (the intake committed the row —
+   * 決裁待ち on the screens — but could not reach Temporal, and the reconciler has not started it yet), starts it
+   * from its start request and runs the step again: the update waits for the workflow's first task. If Temporal is
+   * still unreachable, the clerk is told to try again rather than that the case has ended.
+   */
+  const startedThen = async <T>(caseId: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 'CASE_CLOSED')) throw e;
+      const pending = await orm.em.fork().findOne(WorkflowStartRequest, { caseId, startedAt: null });
+      if (!pending) throw e;
+      try {
+        await startCaseWorkflow(orm, deps.temporal, pending);
+      } catch {
+        throw new ApiError(
+          503,
+          'CASE_NOT_STARTED',
+          'この案件の処理はまだ開始されていません。少し待ってから、もう一度操作してください',
+        );
+      }
+      return run();
+    }
+  };
   const load = async (caseId: string) => {
     const row = await orm.em.fork().findOne(CaseRecord, { caseId });
     if (!row) throw new ApiError(404, 'CASE_NOT_FOUND', '案件が見つかりません');
@@ -583,7 +610,7 @@ export function caseService(deps: ApiDeps) {
       const row = await load(caseId);
       const actor = { userId: staff.userId, roles: staff.roles, terminalId: staff.terminalId };
       try {
-        const result = await s.run(deps, row, actor, body, requestId);
+        const result = await startedThen(row.caseId, () => s.run(deps, row, actor, body, requestId));
         // issue 14 bug 2: 決裁 / 却下 / 取下げ are taken by the update, but the workflow projects the new status a
         // moment later; answer with it, so the page drawn next shows the new state and no stale buttons
         const status = SETTLES.includes(step) ? await settledStatus(row.caseId, row.status) : undefined;

@@ -29,6 +29,7 @@ const refusals = {
   403: err('ROLE_REQUIRED / FOUR_EYES / NOT_ASSIGNEE / NOT_MAKER (audited)'),
   404: err('CASE_NOT_FOUND'),
   409: err('ALREADY_ASSIGNED / NOT_AWAITING_APPROVAL / NOT_RETRYABLE_NOW / NOT_CANCELLABLE / CASE_CLOSED'),
+  503: err('CASE_NOT_STARTED: the workflow of the case is not started yet and Temporal cannot be reached; try again'),
 };
 
 const step = (summary: string, body?: object) => ({

@@ -1,9 +1,12 @@
+import { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moveInApplication } from '../support/fixtures';
 import type { FaultSystem as System } from './support/fault-system';
 import { FaultSystem } from './support/fault-system';
 import { expectMoveIns, snapshot } from './support/expect-counts';
 
+const EventType = temporal.api.enums.v1.EventType;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls a condition every 25 ms (for killing at a precise step), up to `ms`. */
@@ -113,5 +116,34 @@ describe('faults: worker crashes', () => {
     await sys.faults('cs', { clear: true });
     await sys.waitForStatus(ids, 'COMPLETED');
     await expectMoveIns(sys, 'one of two workers gone for good', before, 4);
+  });
+
+  it('決裁 while no worker runs (the workers behind the intake): taken with the first task, the case completes', async () => {
+    const before = await snapshot(sys);
+    const worker = sys.workers[0]!;
+    await worker.kill('SIGKILL');
+    const id = await sys.intake('move-in', moveInApplication()); // the row says 決裁待ち; the workflow has not run yet
+    const token = await sys.login('approver1');
+    const approved = sys.api('POST', `/api/cases/${id}/approve`, { token });
+    await sleep(3000); // the update waits at the server for the first workflow task
+    await worker.restart();
+    const answer = await approved;
+    expect(answer.status, JSON.stringify(answer.json)).toBe(200);
+    expect(answer.json.decision).toMatchObject({ kind: 'APPROVED', by: 'approver1' });
+    expect(answer.json.status).not.toBe('AWAITING_APPROVAL'); // the answer names the status after the 決裁
+    await sys.waitForStatus([id], 'COMPLETED');
+    // the update was taken in the workflow's first task (right after it completed, before any activity)
+    const connection = await sys.connect();
+    try {
+      const history = await new Client({ connection, namespace: sys.temporal.namespace }).workflow
+        .getHandle(`move-in/${id}`)
+        .fetchHistory();
+      const events = history.events ?? [];
+      const first = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+      expect(events[first + 1]?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+    } finally {
+      await connection.close();
+    }
+    await expectMoveIns(sys, '決裁 before the first workflow task', before, 1);
   });
 });

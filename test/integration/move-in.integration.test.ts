@@ -5,12 +5,23 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason } from '../../src/domain/change-reason';
-import { AuditLog, CaseApplication, CaseRecord, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
+import type { Client } from '@temporalio/client';
+import {
+  AuditLog,
+  CaseApplication,
+  CaseRecord,
+  OutboxMessage,
+  Resident,
+  ResidentHistory,
+  WorkflowStartRequest,
+} from '../../src/db/entities';
+import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import { addDays } from '../../src/domain/dates';
 import { keyBytes } from '../../src/config';
 import { AesGcmPayloadCodec } from '../../src/temporal/payload-codec';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
-import { moveInApplication, mover, today } from '../support/fixtures';
+import { CLERK, moveInApplication, mover, today } from '../support/fixtures';
+import { piiOf } from '../support/harness';
 import { pdfBytesText } from '../support/pdf-text';
 import { eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
 
@@ -279,6 +290,64 @@ describe.each([
     }
     expect(await counts()).toEqual(before);
     expect((await sys.csAdmin('GET', 'received?kind=identity-updates')).count).toBe(sentBefore);
+  });
+
+  /**
+   * A case whose intake committed the row (決裁待ち) and its start request, but whose start failed — as when the API
+   * could not reach Temporal; the reconciler would start it later.
+   */
+  const pendingCase = async () => {
+    const unreachable = {
+      workflow: {
+        start: async () => {
+          throw new Error('Temporal unreachable');
+        },
+      },
+    } as unknown as Client;
+    const failed = await intakeMoveIn(
+      { orm: sys.orm, pii: piiOf(sys.config), temporal: unreachable, config: sys.config },
+      { ...CLERK, ip: '127.0.0.1' },
+      moveInApplication(),
+      randomUUID(),
+    ).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(Error);
+    const row = await sys.orm.em
+      .fork()
+      .findOneOrFail(CaseRecord, { enteredBy: CLERK.userId }, { orderBy: { createdAt: 'desc' } });
+    expect(row.status).toBe(CaseStatus.AWAITING_APPROVAL);
+    expect(await pendingStarts(row.caseId)).toBe(1);
+    return row;
+  };
+  const pendingStarts = (caseId: string) => sys.orm.em.fork().count(WorkflowStartRequest, { caseId, startedAt: null });
+
+  it('a 決裁 while the workflow start is still pending (Temporal was unreachable at intake) starts it and is taken', async () => {
+    const row = await pendingCase();
+    const ok = await sys.api('POST', `/api/cases/${row.caseId}/approve`, { token: approver });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200); // before: 409 CASE_CLOSED 「この案件は既に終了しています」
+    expect(ok.json.decision).toMatchObject({ kind: 'APPROVED', by: 'approver1' });
+    expect(await pendingStarts(row.caseId)).toBe(0);
+    await waitStatus(row.caseId, CaseStatus.COMPLETED);
+    expect(await sys.orm.em.fork().count(Resident, { processId: row.caseId })).toBe(2);
+  });
+
+  it('a 決裁 while the workflow start is pending and cannot be made: 503 CASE_NOT_STARTED, nothing changed', async () => {
+    const row = await pendingCase();
+    const queue = (await sys.orm.em.fork().findOneOrFail(WorkflowStartRequest, { caseId: row.caseId })).taskQueue;
+    await sys.orm.em.fork().nativeUpdate(WorkflowStartRequest, { caseId: row.caseId }, { taskQueue: '' }); // Temporal refuses the start
+    const refused = await sys.api('POST', `/api/cases/${row.caseId}/approve`, { token: approver });
+    expect(refused.status).toBe(503);
+    expect(refused.json).toEqual({
+      error: 'CASE_NOT_STARTED',
+      message: 'この案件の処理はまだ開始されていません。少し待ってから、もう一度操作してください',
+    });
+    expect(await pendingStarts(row.caseId)).toBe(1);
+    expect((await sys.orm.em.fork().findOneOrFail(CaseRecord, { caseId: row.caseId })).status).toBe(
+      CaseStatus.AWAITING_APPROVAL,
+    );
+    await sys.orm.em.fork().nativeUpdate(WorkflowStartRequest, { caseId: row.caseId }, { taskQueue: queue });
+    const ok = await sys.api('POST', `/api/cases/${row.caseId}/approve`, { token: approver });
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200); // the clerk's second try
+    await waitStatus(row.caseId, CaseStatus.COMPLETED);
   });
 
   it('enforces four-eyes and refuses a second approval and a 転入 of a registered person', async () => {

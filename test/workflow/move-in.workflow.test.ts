@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
@@ -17,6 +18,8 @@ import { pdfBytesText } from '../support/pdf-text';
 import type { ScriptedCs } from '../support/scripted-cs';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
+const EventType = temporal.api.enums.v1.EventType;
+
 let h: WorkflowHarness;
 let env: TestWorkflowEnvironment;
 let orm: MikroORM;
@@ -32,9 +35,9 @@ beforeAll(async () => {
 
 afterAll(async () => h?.close());
 
-async function intake(body = moveInApplication()) {
+async function intake(body = moveInApplication(), taskQueue = config.taskQueue) {
   const r = await intakeMoveIn(
-    { orm, pii: piiOf(config), temporal: client, config },
+    { orm, pii: piiOf(config), temporal: client, config: { ...config, taskQueue } },
     { ...CLERK, ip: '127.0.0.1' },
     body,
     randomUUID(),
@@ -159,5 +162,28 @@ describe('move-in workflow (time-skipping)', () => {
     expect(result).toMatchObject({ status: CaseStatus.COMPLETED, issueNumber: copy.issueNumber });
     expect((await written(caseId)).certificates).toBe(1);
     expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toHaveLength(2);
+  });
+
+  it('a 決裁 given before the workflow first ran (workers behind the intake) is kept: the case completes', async () => {
+    const queue = `behind-${randomUUID()}`;
+    const { caseId, handle } = await intake(moveInApplication(), queue); // no worker polls this queue yet
+    expect((await written(caseId)).projection.status).toBe(CaseStatus.AWAITING_APPROVAL); // the row says 決裁待ち
+    const approved = handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    approved.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1000)); // the update waits at the server, delivered with the first task
+    const worker = await h.startWorkerOn(queue);
+    try {
+      expect(await approved).toMatchObject({ kind: 'APPROVED', by: 'approver1' });
+      expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
+      // the 決裁 was taken in the workflow's first task: accepted right after it, before any activity
+      const events = (await handle.fetchHistory()).events ?? [];
+      const firstTaskDone = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+      expect(events[firstTaskDone + 1]?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+      const w = await written(caseId);
+      expect(w).toMatchObject({ history: 2, residents: 2, outbox: 4, certificates: 1 });
+      expect(w.projection).toMatchObject({ status: CaseStatus.COMPLETED, decidedBy: 'approver1' });
+    } finally {
+      await worker.stop();
+    }
   });
 });

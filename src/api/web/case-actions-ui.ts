@@ -112,6 +112,7 @@ export const refusalText: Record<string, string> = {
   NOT_RETRYABLE_NOW: '今は再試行できる状態ではありません。',
   NOT_CANCELLABLE: 'この案件は取り消せない状態です。',
   CASE_CLOSED: 'この案件は既に終了しています。',
+  CASE_NOT_STARTED: 'この案件の処理はまだ開始されていません。少し待ってから、もう一度操作してください。',
   REASON_REQUIRED: '理由を入力してください。',
   VALIDATION_FAILED: '入力内容に誤りがあります。',
   CSRF_FAILED: '画面を開き直してから操作してください。',

@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -19,6 +19,7 @@ import type { BackupTargets, TemporalStore } from '../../../scripts/lib/backup';
 import { dropTemporalClusterDatabases, startTemporalCluster } from '../../../scripts/lib/temporal-cluster';
 import { findFreePort, startTemporalDevServer, type RunningDevServer } from '../../../scripts/lib/temporal-dev-server';
 import { openRegistryDb } from '../../../src/db/orm';
+import { withMunicipalityCheckDigit } from '../../../src/domain/check-digits';
 import { DEMO_PASSWORD, DEMO_USERS, seedStaff } from '../../../src/db/seed/staff';
 import { hashPassword } from '../../../src/domain/passwords';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../../src/workflows/search-attributes';
@@ -255,6 +256,8 @@ export class FaultSystem {
       JLIS_URL: `http://127.0.0.1:${jlisPort}`,
       PORTAL_URL: `http://127.0.0.1:${portalPort}`,
       STAFF_SECOND_FACTOR: 'demo-password',
+      PORTAL_KEY_ID: 'faults-portal',
+      PORTAL_KEY: k(),
       REGISTRY_RETRY_INITIAL_MS: '100',
       REGISTRY_RETRY_MAX_MS: '2000',
       DELIVERY_RETRY_INITIAL_MS: '150',
@@ -267,8 +270,14 @@ export class FaultSystem {
     [this.cs, this.jlis, this.portal] = await Promise.all([
       sim('cs-simulator', 'cs', { CS_TOKEN: sims.CS_TOKEN, CS_SIM_PORT: String(csPort) }),
       sim('jlis-simulator', 'jlis', { JLIS_TOKEN: sims.JLIS_TOKEN, JLIS_SIM_PORT: String(jlisPort) }),
-      sim('portal-simulator', 'portal', { PORTAL_TOKEN: sims.PORTAL_TOKEN, PORTAL_SIM_PORT: String(portalPort) }),
+      // the portal keeps its state (notices received, registrations, its test PKI) on disk across restarts
+      sim('portal-simulator', 'portal', {
+        PORTAL_TOKEN: sims.PORTAL_TOKEN,
+        PORTAL_SIM_PORT: String(portalPort),
+        SIM_STATE_DIR: join(this.dir, 'portal-state'),
+      }),
     ]);
+    await this.trustPortal();
     if (opts.apiTemporalProxy) {
       const [host = '127.0.0.1', port] = temporal.address.split(':');
       this.temporalProxy = await startTcpProxy({ host, port: Number(port) });
@@ -277,6 +286,54 @@ export class FaultSystem {
     for (let i = 0; i < workers; i++) this.workers.push(await this.startWorker());
     const apis = opts.apis ?? 1;
     for (let i = 0; i < apis; i++) this.apis.push(await this.startApi());
+    // the portal submits signed online 転出届 to the first API (as `npm start` registers the town)
+    await this.portalAdmin('POST', '/_admin/municipalities', {
+      municipalityCode: this.municipalityCode,
+      intakeBaseUrl: `${this.apis[0]!.url}/portal/v1`,
+      keyId: this.env.PORTAL_KEY_ID,
+      key: this.env.PORTAL_KEY,
+    });
+  }
+
+  /** The town's code (src/config.ts default: MUNICIPALITY_CODE is not set here). */
+  readonly municipalityCode = withMunicipalityCheckDigit('13999');
+
+  /** The portal simulator's test CA as the intake's trust anchor: files the APIs read (as `npm start` writes them). */
+  private async trustPortal() {
+    const t = (await this.portalAdmin('GET', '/_admin/trust')).json as Record<
+      'anchors' | 'intermediates' | 'revokedSerials',
+      string[]
+    >;
+    const dir = join(this.dir, 'portal-trust');
+    mkdirSync(dir, { recursive: true });
+    const files = {
+      PORTAL_TRUST_ANCHORS: join(dir, 'anchors.pem'),
+      PORTAL_TRUST_INTERMEDIATES: join(dir, 'intermediates.pem'),
+      PORTAL_REVOKED_SERIALS: join(dir, 'revoked-serials.txt'),
+    };
+    writeFileSync(files.PORTAL_TRUST_ANCHORS, t.anchors.join('\n'));
+    writeFileSync(files.PORTAL_TRUST_INTERMEDIATES, t.intermediates.join('\n'));
+    writeFileSync(files.PORTAL_REVOKED_SERIALS, `${t.revokedSerials.join('\n')}\n`);
+    Object.assign(this.env, files);
+  }
+
+  /** An admin call to the portal simulator (its bearer token). */
+  async portalAdmin(method: string, path: string, body?: unknown): Promise<ApiResponse> {
+    const r = await fetch(`${this.portal.url}/portal-sim/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.secret.PORTAL_TOKEN}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await r.text();
+    const json = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!r.ok) throw new Error(`portal ${method} ${path}: ${r.status} ${text}`);
+    return { status: r.status, json };
+  }
+
+  /** Notices the portal simulator accepted, with how many distinct idempotency keys they carry. */
+  async portalReceived(): Promise<{ count: number; distinct: number; items: any[] }> {
+    const items = await this.received(this.portal, '/portal-sim/v1', this.secret.PORTAL_TOKEN, 'notices');
+    return { count: items.length, distinct: new Set(items.map((i) => i.idempotencyKey)).size, items };
   }
 
   /** One more worker process on the task queue; ready when Temporal lists its poller. */
