@@ -22,6 +22,19 @@ export const moveInWorkflowId = (caseId: string): string => `move-in/${caseId}`;
  */
 export const MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS = 'move-in-generates-individual-numbers';
 
+/**
+ * Patch (issue 15, CPU per case): the 附票記載事項通知 and the early 住民票の写し are steps of the commit's activity
+ * (`afterCommit`), so a 転入 runs three activities (決裁 log, commit, CS delivery) instead of five. Histories from
+ * before ran them as their own activities after the commit and replay that way.
+ */
+export const MOVE_IN_COMMIT_STEP = 'move-in-commit-step';
+
+/** The certificate step after a one-step commit: issued there, or (a mover waits for a 個人番号) after the delivery. */
+const afterOneStep = <T>(issued: T | undefined, issue: (() => Promise<T>) | undefined) => ({
+  issuedEarly: issued !== undefined,
+  afterDelivery: async (): Promise<T | undefined> => issued ?? (await issue?.()),
+});
+
 /** Input of the 転入 workflow: IDs only. The application itself is in the registry DB (case_application). */
 export interface MoveInWorkflowInput extends CaseWorkflowInputBase {
   enteredBy: string;
@@ -57,8 +70,18 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
         return { caseId, status: CaseStatus.REJECTED };
       }
       await c.status.set(CaseStatus.APPROVED);
+      const issueCopy = () =>
+        registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
+      // new executions: the 附票記載事項通知 and the early 住民票の写し run in the commit's activity (see the patch)
+      const oneStep = patched(MOVE_IN_COMMIT_STEP);
+      const copyFor = input.requestCertificate ? { operatorId: input.enteredBy, terminalId: input.terminalId } : undefined;
       const committed = await CancellationScope.nonCancellable(() =>
-        registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
+        registry.commitMoveIn({
+          caseId,
+          approvedBy: decision.by,
+          terminalId: decision.terminalId,
+          ...(oneStep ? { afterCommit: copyFor ? { copyFor } : {} } : {}),
+        }),
       );
       // the card 継続利用 for the movers who presented their own card (patch: see card-events)
       const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
@@ -66,11 +89,10 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
       const withoutNumber = committed.withoutIndividualNumber ?? [];
       // the 住民票の写し right after the commit, independent of the CS (a mover without a 個人番号 waits for J-LIS's)
-      const copy = await certificateAfterCommit(
-        () => registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
-        { wanted: input.requestCertificate, early: !withoutNumber.length },
-      );
-      await queueAddressAnnexNotices(caseId, input.timings);
+      const copy = oneStep
+        ? afterOneStep(committed.copy, input.requestCertificate ? issueCopy : undefined)
+        : await certificateAfterCommit(issueCopy, { wanted: input.requestCertificate, early: !withoutNumber.length });
+      if (!oneStep) await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
       await card?.after();
       if (withoutNumber.length && patched(MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS))
