@@ -24,6 +24,7 @@ import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { ActivityDeps } from '../../activities/deps';
 import { addressAnnexActivities } from '../../activities/address-annex-notices';
 import { certificateActivities, type IssueResult, type WithheldResult } from '../../activities/certificates';
+import { cardEventsProcedureActivities } from '../card-events/activities';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
 import { drawResidentRecordCode } from '../../db/resident-code-pool';
 import { snapshotOf } from '../../db/snapshot';
@@ -37,7 +38,11 @@ export interface CommitMoveInInput {
    * own idempotent transaction — the 附票記載事項通知 queued, then the 住民票の写し for `copyFor` when every mover has a
    * 個人番号 (otherwise the workflow issues it after J-LIS's). Absent in histories from before: the commit only.
    */
-  afterCommit?: { copyFor?: { operatorId: string; terminalId?: string } };
+  afterCommit?: {
+    copyFor?: { operatorId: string; terminalId?: string };
+    /** The card 継続利用 of the movers who presented their card, queued as of the workflow's date (`today`). */
+    continuedUse?: { today: string };
+  };
 }
 
 export interface CommitResult {
@@ -51,6 +56,8 @@ export interface CommitResult {
   withoutIndividualNumber?: string[];
   /** The 住民票の写し issued by the commit step (`afterCommit.copyFor`); absent when it was not issued there. */
   copy?: IssueResult | WithheldResult;
+  /** The cards whose 継続利用 the commit step queued (`pending`) or cancelled as lapsed (`lapsed`; 廃止 to send). */
+  continuedUse?: { pending: string[]; lapsed: string[] };
 }
 
 /**
@@ -62,6 +69,7 @@ export interface CommitResult {
 export function moveInActivities(deps: ActivityDeps) {
   const annex = addressAnnexActivities(deps);
   const certificates = certificateActivities(deps);
+  const cards = cardEventsProcedureActivities(deps);
   return {
     async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
       const { caseId, afterCommit } = input;
@@ -69,16 +77,25 @@ export function moveInActivities(deps: ActivityDeps) {
         writeMoveIn(em, deps, input, app),
       );
       if (!afterCommit) return committed;
-      // one activity instead of three (issue 15: a 転入's Temporal shape close to the no-op ceiling's); a retry
-      // finds the commit, the queued notices and the issued copy, and writes nothing twice
+      // one activity instead of four (issue 15: a 転入's Temporal shape as the no-op ceiling's); each step is its own
+      // idempotent transaction, so a retry finds what an earlier attempt wrote and writes nothing twice
+      const continuedUse = afterCommit.continuedUse
+        ? await cards.queueContinuedUse({
+            caseId,
+            addresseeNumbers: committed.addresseeNumbers,
+            today: afterCommit.continuedUse.today,
+          })
+        : undefined;
       await annex.queueAddressAnnexNotices({ caseId });
-      if (!afterCommit.copyFor || committed.withoutIndividualNumber?.length) return committed;
-      const copy = await certificates.issueResidentRecordCopy({
-        caseId,
-        ...afterCommit.copyFor,
-        subjects: committed.addresseeNumbers,
-      });
-      return { ...committed, copy };
+      const copy =
+        afterCommit.copyFor && !committed.withoutIndividualNumber?.length
+          ? await certificates.issueResidentRecordCopy({
+              caseId,
+              ...afterCommit.copyFor,
+              subjects: committed.addresseeNumbers,
+            })
+          : undefined;
+      return { ...committed, ...(continuedUse ? { continuedUse } : {}), ...(copy ? { copy } : {}) };
     },
   };
 }

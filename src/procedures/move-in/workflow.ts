@@ -1,6 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { CancellationScope, patched } from '@temporalio/workflow';
 import { CaseStatus } from '../../domain/case-status';
+import { jstDate } from '../../domain/dates';
 import { queueAddressAnnexNotices } from '../../workflows/address-annex';
 import { cancelWithCompensation } from '../../workflows/cancellation';
 import { certificateAfterCommit } from '../../workflows/certificate-at-commit';
@@ -24,7 +25,8 @@ export const MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS = 'move-in-generates-individua
 
 /**
  * Patch (issue 15, CPU per case): the 附票記載事項通知 and the early 住民票の写し are steps of the commit's activity
- * (`afterCommit`), so a 転入 runs three activities (決裁 log, commit, CS delivery) instead of five. Histories from
+ * (`afterCommit`), and so is the queueing of the card 継続利用 (its settling after the delivery only runs when one was
+ * queued), so a 転入 runs three activities (決裁 log, commit, CS delivery) instead of five or six. Histories from
  * before ran them as their own activities after the commit and replay that way.
  */
 export const MOVE_IN_COMMIT_STEP = 'move-in-commit-step';
@@ -74,18 +76,25 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
         registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
       // new executions: the 附票記載事項通知 and the early 住民票の写し run in the commit's activity (see the patch)
       const oneStep = patched(MOVE_IN_COMMIT_STEP);
-      const copyFor = input.requestCertificate ? { operatorId: input.enteredBy, terminalId: input.terminalId } : undefined;
+      // the card 継続利用 for the movers who presented their own card (patch: see card-events); histories from before
+      // the one-step commit met that patch after the commit, and replay it there
+      const cardSteps = () => (patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined);
+      const earlyCard = oneStep ? cardSteps() : undefined;
+      const afterCommit = {
+        ...(input.requestCertificate ? { copyFor: { operatorId: input.enteredBy, terminalId: input.terminalId } } : {}),
+        ...(earlyCard ? { continuedUse: { today: jstDate(Date.now()) } } : {}),
+      };
       const committed = await CancellationScope.nonCancellable(() =>
         registry.commitMoveIn({
           caseId,
           approvedBy: decision.by,
           terminalId: decision.terminalId,
-          ...(oneStep ? { afterCommit: copyFor ? { copyFor } : {} } : {}),
+          ...(oneStep ? { afterCommit } : {}),
         }),
       );
-      // the card 継続利用 for the movers who presented their own card (patch: see card-events)
-      const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
-      await card?.before(committed.addresseeNumbers);
+      const card = oneStep ? earlyCard : cardSteps();
+      if (oneStep) await card?.cancelLapsed(committed.continuedUse?.lapsed ?? []);
+      else await card?.before(committed.addresseeNumbers);
       await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
       const withoutNumber = committed.withoutIndividualNumber ?? [];
       // the 住民票の写し right after the commit, independent of the CS (a mover without a 個人番号 waits for J-LIS's)
@@ -94,7 +103,8 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
         : await certificateAfterCommit(issueCopy, { wanted: input.requestCertificate, early: !withoutNumber.length });
       if (!oneStep) await queueAddressAnnexNotices(caseId, input.timings);
       await c.deliverAll(CaseStatus.DELIVERING);
-      await card?.after();
+      // a one-step commit says whether any 継続利用 was queued: nothing to settle for a move-in without a card
+      if (!oneStep || committed.continuedUse?.pending.length) await card?.after();
       if (withoutNumber.length && patched(MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS))
         await generateIndividualNumbers(caseId, withoutNumber, input.timings);
       if (input.requestCertificate && !copy.issuedEarly) await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
