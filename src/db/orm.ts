@@ -84,34 +84,9 @@ export async function openRegistryDb(
     await conn.execute('pragma journal_mode = WAL');
     await conn.execute('pragma busy_timeout = 10000');
     await conn.execute('pragma synchronous = NORMAL');
-    cacheStatements(await (conn as unknown as { getNativeClient(): Promise<PreparingDb> }).getNativeClient());
   }
   if (opts.migrate !== false) await orm.migrator.up();
   return orm;
-}
-
-interface PreparingDb {
-  prepare(sql: string): unknown;
-}
-
-/**
- * SQLite: prepared statements are reused by their text. The query builder's driver (kysely) prepares every statement
- * anew, and compiling it was a tenth of a 転入's database time (issue 15 profile). A statement is run to its end
- * synchronously (`all` / `run`) before the next one starts, so one prepared statement per text is safe; SQLite
- * re-prepares it by itself after a schema change. The cache is bounded (texts with IN lists vary).
- */
-export function cacheStatements(db: PreparingDb, max = 1000): void {
-  const prepare = db.prepare.bind(db);
-  const cache = new Map<string, unknown>();
-  db.prepare = (sql: string) => {
-    let stmt = cache.get(sql);
-    if (stmt === undefined) {
-      if (cache.size >= max) cache.clear();
-      stmt = prepare(sql);
-      cache.set(sql, stmt);
-    }
-    return stmt;
-  };
 }
 
 /** Runs the migrations as the migration user and grants the application's user (MySQL / MariaDB). */
