@@ -29,20 +29,22 @@ import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outb
 import { drawResidentRecordCode } from '../../db/resident-code-pool';
 import { snapshotOf } from '../../db/snapshot';
 
+/**
+ * New executions (patches `move-in-commit-step`, `special-move-in-commit-step`): the steps right after the 本登録 run in
+ * the commit's activity, each in its own idempotent transaction — the card 継続利用 of the movers who presented their
+ * card (as of the workflow's date `continuedUse.today`), the 附票記載事項通知, and the 住民票の写し for `copyFor` when
+ * every mover has a 個人番号 (otherwise the workflow issues it after J-LIS's). Absent in histories from before.
+ */
+export interface AfterCommit {
+  copyFor?: { operatorId: string; terminalId?: string };
+  continuedUse?: { today: string };
+}
+
 export interface CommitMoveInInput {
   caseId: string;
   approvedBy: string;
   terminalId?: string;
-  /**
-   * New executions (patch `move-in-commit-step`): the steps right after the 本登録 run in this activity, each in its
-   * own idempotent transaction — the 附票記載事項通知 queued, then the 住民票の写し for `copyFor` when every mover has a
-   * 個人番号 (otherwise the workflow issues it after J-LIS's). Absent in histories from before: the commit only.
-   */
-  afterCommit?: {
-    copyFor?: { operatorId: string; terminalId?: string };
-    /** The card 継続利用 of the movers who presented their card, queued as of the workflow's date (`today`). */
-    continuedUse?: { today: string };
-  };
+  afterCommit?: AfterCommit;
 }
 
 export interface CommitResult {
@@ -67,36 +69,44 @@ export interface CommitResult {
  * retry after a crash finds the history rows of this case and returns the same result.
  */
 export function moveInActivities(deps: ActivityDeps) {
+  const after = afterCommitSteps(deps);
+  return {
+    async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
+      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app) =>
+        writeMoveIn(em, deps, input, app),
+      );
+      return input.afterCommit ? after(input.caseId, committed, input.afterCommit) : committed;
+    },
+  };
+}
+
+/**
+ * The steps after a 転入's 本登録 (`AfterCommit`), in the commit's activity: one activity instead of four (issue 15: a
+ * 転入's Temporal shape as the no-op ceiling's). Each step is its own idempotent transaction, so a retry finds what
+ * an earlier attempt wrote and writes nothing twice.
+ */
+export function afterCommitSteps(deps: ActivityDeps) {
   const annex = addressAnnexActivities(deps);
   const certificates = certificateActivities(deps);
   const cards = cardEventsProcedureActivities(deps);
-  return {
-    async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
-      const { caseId, afterCommit } = input;
-      const committed = await commitOnce<StoredMoveInApplication>(deps, caseId, (em, app) =>
-        writeMoveIn(em, deps, input, app),
-      );
-      if (!afterCommit) return committed;
-      // one activity instead of four (issue 15: a 転入's Temporal shape as the no-op ceiling's); each step is its own
-      // idempotent transaction, so a retry finds what an earlier attempt wrote and writes nothing twice
-      const continuedUse = afterCommit.continuedUse
-        ? await cards.queueContinuedUse({
+  return async <R extends CommitResult>(caseId: string, committed: R, afterCommit: AfterCommit): Promise<R> => {
+    const continuedUse = afterCommit.continuedUse
+      ? await cards.queueContinuedUse({
+          caseId,
+          addresseeNumbers: committed.addresseeNumbers,
+          today: afterCommit.continuedUse.today,
+        })
+      : undefined;
+    await annex.queueAddressAnnexNotices({ caseId });
+    const copy =
+      afterCommit.copyFor && !committed.withoutIndividualNumber?.length
+        ? await certificates.issueResidentRecordCopy({
             caseId,
-            addresseeNumbers: committed.addresseeNumbers,
-            today: afterCommit.continuedUse.today,
+            ...afterCommit.copyFor,
+            subjects: committed.addresseeNumbers,
           })
         : undefined;
-      await annex.queueAddressAnnexNotices({ caseId });
-      const copy =
-        afterCommit.copyFor && !committed.withoutIndividualNumber?.length
-          ? await certificates.issueResidentRecordCopy({
-              caseId,
-              ...afterCommit.copyFor,
-              subjects: committed.addresseeNumbers,
-            })
-          : undefined;
-      return { ...committed, ...(continuedUse ? { continuedUse } : {}), ...(copy ? { copy } : {}) };
-    },
+    return { ...committed, ...(continuedUse ? { continuedUse } : {}), ...(copy ? { copy } : {}) };
   };
 }
 

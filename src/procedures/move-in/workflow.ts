@@ -1,17 +1,16 @@
 import type { Duration } from '@temporalio/common';
 import { CancellationScope, patched } from '@temporalio/workflow';
 import { CaseStatus } from '../../domain/case-status';
-import { jstDate } from '../../domain/dates';
-import { queueAddressAnnexNotices } from '../../workflows/address-annex';
 import { cancelWithCompensation } from '../../workflows/cancellation';
-import { certificateAfterCommit } from '../../workflows/certificate-at-commit';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { generateIndividualNumbers } from '../../workflows/individual-number';
 import { activityProxies } from '../../workflows/proxies';
 import type { SharedActivities } from '../../activities';
-import { CARD_CONTINUED_USE, continuedUseSteps } from '../card-events/workflow-continued-use';
 import type { MoveInActivities } from './commit';
 import { moveInDefinition } from './definition';
+import { commitStep, MOVE_IN_COMMIT_STEP } from './workflow-commit-step';
+
+export { MOVE_IN_COMMIT_STEP } from './workflow-commit-step';
 
 export { caseStateQuery } from '../../workflows/case-workflow';
 
@@ -22,20 +21,6 @@ export const moveInWorkflowId = (caseId: string): string => `move-in/${caseId}`;
  * the 本人確認情報 is delivered (domain spec §4.1 step 4.5). Histories from before it never ask for one.
  */
 export const MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS = 'move-in-generates-individual-numbers';
-
-/**
- * Patch (issue 15, CPU per case): the 附票記載事項通知 and the early 住民票の写し are steps of the commit's activity
- * (`afterCommit`), and so is the queueing of the card 継続利用 (its settling after the delivery only runs when one was
- * queued), so a 転入 runs three activities (決裁 log, commit, CS delivery) instead of five or six. Histories from
- * before ran them as their own activities after the commit and replay that way.
- */
-export const MOVE_IN_COMMIT_STEP = 'move-in-commit-step';
-
-/** The certificate step after a one-step commit: issued there, or (a mover waits for a 個人番号) after the delivery. */
-const afterOneStep = <T>(issued: T | undefined, issue: (() => Promise<T>) | undefined) => ({
-  issuedEarly: issued !== undefined,
-  afterDelivery: async (): Promise<T | undefined> => issued ?? (await issue?.()),
-});
 
 /** Input of the 転入 workflow: IDs only. The application itself is in the registry DB (case_application). */
 export interface MoveInWorkflowInput extends CaseWorkflowInputBase {
@@ -72,39 +57,20 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
         return { caseId, status: CaseStatus.REJECTED };
       }
       await c.status.set(CaseStatus.APPROVED);
-      const issueCopy = () =>
-        registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
-      // new executions: the 附票記載事項通知 and the early 住民票の写し run in the commit's activity (see the patch)
-      const oneStep = patched(MOVE_IN_COMMIT_STEP);
-      // the card 継続利用 for the movers who presented their own card (patch: see card-events); histories from before
-      // the one-step commit met that patch after the commit, and replay it there
-      const cardSteps = () => (patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined);
-      const earlyCard = oneStep ? cardSteps() : undefined;
-      const afterCommit = {
-        ...(input.requestCertificate ? { copyFor: { operatorId: input.enteredBy, terminalId: input.terminalId } } : {}),
-        ...(earlyCard ? { continuedUse: { today: jstDate(Date.now()) } } : {}),
-      };
+      const step = commitStep(caseId, input, MOVE_IN_COMMIT_STEP);
       const committed = await CancellationScope.nonCancellable(() =>
-        registry.commitMoveIn({
-          caseId,
-          approvedBy: decision.by,
-          terminalId: decision.terminalId,
-          ...(oneStep ? { afterCommit } : {}),
-        }),
+        registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId, ...step.args }),
       );
-      const card = oneStep ? earlyCard : cardSteps();
-      if (oneStep) await card?.cancelLapsed(committed.continuedUse?.lapsed ?? []);
-      else await card?.before(committed.addresseeNumbers);
-      await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
       const withoutNumber = committed.withoutIndividualNumber ?? [];
       // the 住民票の写し right after the commit, independent of the CS (a mover without a 個人番号 waits for J-LIS's)
-      const copy = oneStep
-        ? afterOneStep(committed.copy, input.requestCertificate ? issueCopy : undefined)
-        : await certificateAfterCommit(issueCopy, { wanted: input.requestCertificate, early: !withoutNumber.length });
-      if (!oneStep) await queueAddressAnnexNotices(caseId, input.timings);
+      const { copy, settleCard } = await step.afterCommit(committed, {
+        delivering: () => c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers }),
+        issueCopy: () =>
+          registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
+        earlyCopy: !withoutNumber.length,
+      });
       await c.deliverAll(CaseStatus.DELIVERING);
-      // a one-step commit says whether any 継続利用 was queued: nothing to settle for a move-in without a card
-      if (!oneStep || committed.continuedUse?.pending.length) await card?.after();
+      await settleCard();
       if (withoutNumber.length && patched(MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS))
         await generateIndividualNumbers(caseId, withoutNumber, input.timings);
       if (input.requestCertificate && !copy.issuedEarly) await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
