@@ -577,8 +577,16 @@ export function certificateActivities(deps: ActivityDeps) {
       }
       return out;
     },
-    issueResidentRecordCopy: (input: IssueInput) =>
-      issue(deps, input, CertificateType.RESIDENT_RECORD_COPY, renders.residentRecordCopy(input)),
+    /** `subjects`: the persons, when the caller knows them before the case row names them (a 転入's commit step). */
+    issueResidentRecordCopy: (input: IssueInput & { subjects?: string[] }) =>
+      issue(
+        deps,
+        input,
+        CertificateType.RESIDENT_RECORD_COPY,
+        renders.residentRecordCopy(input),
+        undefined,
+        input.subjects ? (em) => em.find(Resident, { addresseeNumber: { $in: input.subjects! } }) : undefined,
+      ),
     issueCardIssuanceNotice: (input: IssueInput) =>
       issue(deps, input, CertificateType.CARD_ISSUANCE_NOTICE, renders.cardIssuanceNotice(input)),
     issueCardReminderNotice: (input: IssueInput) =>

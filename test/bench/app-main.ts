@@ -22,7 +22,10 @@ function countStatements(file: string) {
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[m] as (...a: unknown[]) => unknown;
     proto[m] = function (this: { source: string }, ...a: unknown[]) {
+      // MikroORM 7 inlines the values into the text: cut it before normalising, so that counting stays cheap
+      // (this process's CPU is measured) even for a statement that carries an encrypted payload
       const sql = this.source
+        .slice(0, 400)
         .replace(/\s+/g, ' ')
         .replace(/'[^']*'|\b\d+\b/g, '?')
         .slice(0, 150);

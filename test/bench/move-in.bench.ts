@@ -12,6 +12,7 @@
  *   BENCH_CPU_PROFILE=<dir>: API and worker run with `node --cpu-prof` (summarise with test/bench/cpu-profile-top.ts)
  */
 import { loadavg } from 'node:os';
+import { temporal as proto } from '@temporalio/proto';
 import { CertificateIssuance } from '../../src/db/entities';
 import { generateNewMover } from '../../src/db/seed/demo-town';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
@@ -19,6 +20,7 @@ import { startBenchProcesses, cpuPerCase, type CpuSnapshot } from './bench-proce
 import { ceilingApproveUpdate, ceilingWorkflow } from './ceiling/workflow';
 import { closedLoop, latencyLine, paced, rate, type LoadResult } from './load';
 
+const EventType = proto.api.enums.v1.EventType;
 const CLUSTER = process.argv[2] === 'cluster';
 const args = process.argv.slice(CLUSTER ? 3 : 2);
 const N = Number(args[0] ?? 200);
@@ -40,6 +42,7 @@ async function main() {
 
 async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
   const { temporal } = b;
+  let firstCaseId: string | undefined;
   {
     const moveIn = (tag: string) => async (i: number) => {
       const { api, clerk, approver } = b.endpoints[i % b.endpoints.length]!;
@@ -73,6 +76,7 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
       const { caseId } = await api.post('/api/cases/move-in', clerk, body, {
         'idempotency-key': `bench-${b.config.taskQueue}-${tag}-${i}`,
       });
+      if (tag === 'run') firstCaseId ??= caseId;
       await api.post(`/api/cases/${caseId}/approve`, approver);
       await temporal.workflow.getHandle(moveInWorkflowId(caseId)).result();
     };
@@ -148,6 +152,20 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
         .join(' ')} (1/5/15 min) at the end`,
     );
     console.log(`  certificates    ${await b.orm.em.fork().count(CertificateIssuance, {})} issued`);
+    // the Temporal work per case: history events by type of one finished case of each
+    const events = async (workflowId: string) => {
+      const h = await temporal.workflow.getHandle(workflowId).fetchHistory();
+      const byType: Record<string, number> = {};
+      for (const e of h.events ?? []) {
+        const t = String(EventType[e.eventType ?? 0] ?? e.eventType).replace(/^EVENT_TYPE_/, '');
+        byType[t] = (byType[t] ?? 0) + 1;
+      }
+      return `${h.events?.length ?? 0} (${Object.entries(byType)
+        .map(([t, n]) => `${t.toLowerCase()} ${n}`)
+        .join(', ')})`;
+    };
+    console.log(`  history events  ceiling ${await events('ceiling-run-0')}`);
+    console.log(`                  move-in ${await events(moveInWorkflowId(firstCaseId!))}`);
   }
 }
 

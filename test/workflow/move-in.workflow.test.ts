@@ -186,4 +186,19 @@ describe('move-in workflow (time-skipping)', () => {
       await worker.stop();
     }
   });
+
+  it('runs three activities — 決裁 log, commit (with the 附票 notices and the 写し), CS delivery — like the ceiling (issue 15)', async () => {
+    const { caseId, handle } = await intake();
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const activities = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(activities).toEqual(['recordDecision', 'commitMoveIn', 'deliverCsMessages']);
+    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(5);
+    // what the folded steps wrote: the 写し (its PDF), and the same messages to the CS as before
+    const w = await written(caseId);
+    expect(w.certificates).toBe(1);
+    expect(w.projection.status).toBe(CaseStatus.COMPLETED);
+    expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toHaveLength(2);
+  });
 });

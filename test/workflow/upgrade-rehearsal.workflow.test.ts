@@ -8,7 +8,7 @@ import { addDays } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
 import { CaseRecord, CertificateIssuance, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
-import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
+import { MOVE_IN_COMMIT_STEP, moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { heldCertificateWorkflow, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import { approveUpdate } from '../../src/workflows/approval';
 import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
@@ -38,7 +38,7 @@ async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
   return (history.events ?? [])
     .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
     .map((e) => text(e.markerRecordedEventAttributes?.details))
-    .flatMap((t) => (t.includes(COPY_BEFORE_DELIVERY) ? [COPY_BEFORE_DELIVERY] : [t]));
+    .map((t) => [COPY_BEFORE_DELIVERY, MOVE_IN_COMMIT_STEP].find((id) => t.includes(id)) ?? t);
 }
 
 /**
@@ -69,8 +69,10 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
 
   it('the old worker runs the old code: its bundle lacks the patch the current bundle has', async () => {
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(COPY_BEFORE_DELIVERY);
+    expect(readFileSync(oldBundle, 'utf8')).not.toContain(MOVE_IN_COMMIT_STEP);
     const current = inject('workflowBundle') ?? (await workflowBundleOnce());
     expect(readFileSync(current, 'utf8')).toContain(COPY_BEFORE_DELIVERY);
+    expect(readFileSync(current, 'utf8')).toContain(MOVE_IN_COMMIT_STEP);
   });
 
   it('cases waiting under the old worker complete under the new one, timers included', async () => {
@@ -103,16 +105,18 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     await h.replaceWorker();
     h.cs.downUntilMs = 0; // and the CS is back
 
-    // the 転入 waiting for 決裁: approved now, it runs the new code from here and records the patch
+    // the 転入 waiting for 決裁: approved now, it runs the newest code from here (its 写し in the commit step) and
+    // records that patch
     await waiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await waiting.handle.result()).status).toBe(CaseStatus.COMPLETED);
-    expect(await patchesOf(waiting.handle)).toContain(COPY_BEFORE_DELIVERY);
+    expect(await patchesOf(waiting.handle)).toContain(MOVE_IN_COMMIT_STEP);
     expect(await certificates(waiting.caseId)).toBe(1);
     expect(await em().count(Resident, { processId: waiting.caseId })).toBe(2);
 
     // the 転入 past the patched point: its delivery retried, and its 写し issued after it as before
     expect((await delivering.handle.result()).status).toBe(CaseStatus.COMPLETED);
     expect(await patchesOf(delivering.handle)).not.toContain(COPY_BEFORE_DELIVERY);
+    expect(await patchesOf(delivering.handle)).not.toContain(MOVE_IN_COMMIT_STEP);
     expect(await certificates(delivering.caseId)).toBe(1);
     expect(h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(delivering.caseId))).toHaveLength(2);
 

@@ -155,7 +155,7 @@ export const actionLabel: Record<string, string> = {
 /** Workflow steps (activity types) as clerks know them. */
 export const stepLabel: Record<string, string> = {
   deliverCsMessages: '住基ネット（CS）への送信',
-  commitMoveIn: '住民票の記載（本登録）',
+  commitMoveIn: '住民票の記載（本登録・附票通知・写しの作成）',
   commitMoveOut: '転出の記録（本登録）',
   commitSpecialMoveIn: '特例転入の記録（本登録）',
   issueResidentRecordCopy: '住民票の写しの作成',

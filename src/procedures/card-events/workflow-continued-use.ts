@@ -25,6 +25,8 @@ export function continuedUseSteps(caseId: string, timings?: Partial<WorkflowTimi
     for (const cardId of cardIds) await delivery.sendCardEvents({ cardId });
   };
   return {
+    /** The 廃止 of the cards whose 継続利用 lapsed, when the commit step queued the 継続利用 (a 転入's). */
+    cancelLapsed: sendCancellations,
     async before(addresseeNumbers: string[]): Promise<void> {
       const today = jstDate(Date.now());
       const { lapsed } = await registry.queueContinuedUse({ caseId, addresseeNumbers, today });

@@ -22,14 +22,29 @@ import { fullName, matchRegistry } from '../../db/registry-lookup';
 import type { MoveInApplication, StoredMoveInApplication, StoredMoveInMover } from './schema';
 import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { ActivityDeps } from '../../activities/deps';
+import { addressAnnexActivities } from '../../activities/address-annex-notices';
+import { certificateActivities, type IssueResult, type WithheldResult } from '../../activities/certificates';
+import { cardEventsProcedureActivities } from '../card-events/activities';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
 import { drawResidentRecordCode } from '../../db/resident-code-pool';
 import { snapshotOf } from '../../db/snapshot';
+
+/**
+ * New executions (patches `move-in-commit-step`, `special-move-in-commit-step`): the steps right after the 本登録 run in
+ * the commit's activity, each in its own idempotent transaction — the card 継続利用 of the movers who presented their
+ * card (as of the workflow's date `continuedUse.today`), the 附票記載事項通知, and the 住民票の写し for `copyFor` when
+ * every mover has a 個人番号 (otherwise the workflow issues it after J-LIS's). Absent in histories from before.
+ */
+export interface AfterCommit {
+  copyFor?: { operatorId: string; terminalId?: string };
+  continuedUse?: { today: string };
+}
 
 export interface CommitMoveInInput {
   caseId: string;
   approvedBy: string;
   terminalId?: string;
+  afterCommit?: AfterCommit;
 }
 
 export interface CommitResult {
@@ -41,6 +56,10 @@ export interface CommitResult {
    * (domain spec §4.1 step 4.5). Absent in results recorded before this field existed.
    */
   withoutIndividualNumber?: string[];
+  /** The 住民票の写し issued by the commit step (`afterCommit.copyFor`); absent when it was not issued there. */
+  copy?: IssueResult | WithheldResult;
+  /** The cards whose 継続利用 the commit step queued (`pending`) or cancelled as lapsed (`lapsed`; 廃止 to send). */
+  continuedUse?: { pending: string[]; lapsed: string[] };
 }
 
 /**
@@ -50,9 +69,44 @@ export interface CommitResult {
  * retry after a crash finds the history rows of this case and returns the same result.
  */
 export function moveInActivities(deps: ActivityDeps) {
+  const after = afterCommitSteps(deps);
   return {
-    commitMoveIn: (input: CommitMoveInInput): Promise<CommitResult> =>
-      commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app) => writeMoveIn(em, deps, input, app)),
+    async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
+      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app) =>
+        writeMoveIn(em, deps, input, app),
+      );
+      return input.afterCommit ? after(input.caseId, committed, input.afterCommit) : committed;
+    },
+  };
+}
+
+/**
+ * The steps after a 転入's 本登録 (`AfterCommit`), in the commit's activity: one activity instead of four (issue 15: a
+ * 転入's Temporal shape as the no-op ceiling's). Each step is its own idempotent transaction, so a retry finds what
+ * an earlier attempt wrote and writes nothing twice.
+ */
+export function afterCommitSteps(deps: ActivityDeps) {
+  const annex = addressAnnexActivities(deps);
+  const certificates = certificateActivities(deps);
+  const cards = cardEventsProcedureActivities(deps);
+  return async <R extends CommitResult>(caseId: string, committed: R, afterCommit: AfterCommit): Promise<R> => {
+    const continuedUse = afterCommit.continuedUse
+      ? await cards.queueContinuedUse({
+          caseId,
+          addresseeNumbers: committed.addresseeNumbers,
+          today: afterCommit.continuedUse.today,
+        })
+      : undefined;
+    await annex.queueAddressAnnexNotices({ caseId });
+    const copy =
+      afterCommit.copyFor && !committed.withoutIndividualNumber?.length
+        ? await certificates.issueResidentRecordCopy({
+            caseId,
+            ...afterCommit.copyFor,
+            subjects: committed.addresseeNumbers,
+          })
+        : undefined;
+    return { ...committed, ...(continuedUse ? { continuedUse } : {}), ...(copy ? { copy } : {}) };
   };
 }
 

@@ -1,16 +1,16 @@
 import type { Duration } from '@temporalio/common';
 import { CancellationScope, patched } from '@temporalio/workflow';
 import { CaseStatus } from '../../domain/case-status';
-import { queueAddressAnnexNotices } from '../../workflows/address-annex';
 import { cancelWithCompensation } from '../../workflows/cancellation';
-import { certificateAfterCommit } from '../../workflows/certificate-at-commit';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { generateIndividualNumbers } from '../../workflows/individual-number';
 import { activityProxies } from '../../workflows/proxies';
 import type { SharedActivities } from '../../activities';
-import { CARD_CONTINUED_USE, continuedUseSteps } from '../card-events/workflow-continued-use';
 import type { MoveInActivities } from './commit';
 import { moveInDefinition } from './definition';
+import { commitStep, MOVE_IN_COMMIT_STEP } from './workflow-commit-step';
+
+export { MOVE_IN_COMMIT_STEP } from './workflow-commit-step';
 
 export { caseStateQuery } from '../../workflows/case-workflow';
 
@@ -57,22 +57,20 @@ export async function moveInWorkflow(input: MoveInWorkflowInput): Promise<MoveIn
         return { caseId, status: CaseStatus.REJECTED };
       }
       await c.status.set(CaseStatus.APPROVED);
+      const step = commitStep(caseId, input, MOVE_IN_COMMIT_STEP);
       const committed = await CancellationScope.nonCancellable(() =>
-        registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
+        registry.commitMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId, ...step.args }),
       );
-      // the card 継続利用 for the movers who presented their own card (patch: see card-events)
-      const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
-      await card?.before(committed.addresseeNumbers);
-      await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
       const withoutNumber = committed.withoutIndividualNumber ?? [];
       // the 住民票の写し right after the commit, independent of the CS (a mover without a 個人番号 waits for J-LIS's)
-      const copy = await certificateAfterCommit(
-        () => registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
-        { wanted: input.requestCertificate, early: !withoutNumber.length },
-      );
-      await queueAddressAnnexNotices(caseId, input.timings);
+      const { copy, settleCard } = await step.afterCommit(committed, {
+        delivering: () => c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers }),
+        issueCopy: () =>
+          registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
+        earlyCopy: !withoutNumber.length,
+      });
       await c.deliverAll(CaseStatus.DELIVERING);
-      await card?.after();
+      await settleCard();
       if (withoutNumber.length && patched(MOVE_IN_GENERATES_INDIVIDUAL_NUMBERS))
         await generateIndividualNumbers(caseId, withoutNumber, input.timings);
       if (input.requestCertificate && !copy.issuedEarly) await c.status.set(CaseStatus.ISSUING_CERTIFICATE);

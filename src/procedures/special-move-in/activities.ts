@@ -14,7 +14,13 @@ import { provisionalOnArrival } from '../../db/support-measures';
 import type { StoredMoveInApplication } from '../move-in/schema';
 import { specialMoveInCardHolders, type StoredSpecialMoveInApplication } from './schema';
 import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partners/cs-move-messages';
-import { alreadyCommitted, writeMoveIn, type CommitResult } from '../move-in/commit';
+import {
+  afterCommitSteps,
+  alreadyCommitted,
+  writeMoveIn,
+  type AfterCommit,
+  type CommitResult,
+} from '../move-in/commit';
 import type { ActivityDeps } from '../../activities/deps';
 import { enqueue } from '../../activities/outbox-writer';
 import { erasePersonalData } from '../../db/registry-lookup';
@@ -29,6 +35,90 @@ const splitName = (full: string): [string, string] => {
 
 /** Activities of the 特例転入 (domain.md §4.2). */
 export function specialMoveInActivities(deps: ActivityDeps) {
+  const after = afterCommitSteps(deps);
+  /** The 本登録 of a 特例転入 itself (one transaction; see commitSpecialMoveIn). */
+  const commitOnly = async (input: {
+    caseId: string;
+    approvedBy: string;
+    terminalId?: string;
+  }): Promise<CommitResult & { heldIds: string[] }> =>
+    deps.orm.em.fork().transactional(async (em) => {
+      // locked (MySQL; SQLite serialises writers): a withdrawal stored meanwhile waits for this commit, or wins
+      const isSqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
+      const heldRows = await em.find(
+        HeldMoveOutCertificate,
+        { usedByCaseId: input.caseId },
+        isSqlite ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const done = await alreadyCommitted(em, input.caseId);
+      if (done) return { ...done, heldIds: heldRows.map((h) => h.heldId) };
+      // defence in depth: the workflow refuses the 決裁 of a withdrawn certificate; the commit checks it once more
+      if (heldRows.some((h) => h.withdrawnAt))
+        throw ApplicationFailure.nonRetryable(
+          'the 転出証明書情報 was withdrawn by the origin',
+          FailureType.CERTIFICATE_WITHDRAWN,
+        );
+      const app = await loadApp(em, input.caseId);
+      const certs = new Map(
+        heldRows
+          .filter((h) => h.payloadEnc)
+          .map((h) => {
+            const m = JSON.parse(deps.pii.decrypt(h.payloadEnc!)) as MoveOutCertificateInfo;
+            return [m.certificate.residentRecordCode, m.certificate] as const;
+          }),
+      );
+      const cardHolders = specialMoveInCardHolders(app);
+      const payload: StoredMoveInApplication = {
+        movers: app.persons.map((p, i) => {
+          const c = certs.get(p.residentRecordCode);
+          if (!c)
+            throw ApplicationFailure.nonRetryable(
+              'held certificate information missing for a person',
+              FailureType.CASE_DATA_MISSING,
+            );
+          const [familyNameKana, givenNameKana] = splitName(c.nameKana);
+          return {
+            familyName: p.familyName,
+            givenName: p.givenName,
+            familyNameKana,
+            givenNameKana,
+            birthDate: c.birthDate,
+            sex: c.sex,
+            relationshipToHead: p.relationshipToHead,
+            residentRecordCode: c.residentRecordCode,
+            individualNumberEnc: deps.pii.encrypt(c.individualNumber),
+            registeredDomicile: c.registeredDomicile,
+            familyRegisterHead: c.familyRegisterHead,
+            domicileMunicipalityCode: c.domicileMunicipalityCode,
+            formerSurname: c.formerSurname,
+            cardPresented: cardHolders[i] === true,
+          };
+        }),
+        address: app.address,
+        moveInDate: app.moveInDate,
+        notificationDate: app.notificationDate,
+        previousAddress: [...certs.values()][0]!.originAddress,
+        previousMunicipalityCode: app.originMunicipalityCode,
+        household: app.household,
+        notifier: app.notifier,
+        identityDocument: { type: 'myNumberCard' },
+        certificateRequest: app.certificateRequest,
+      };
+      const result = await writeMoveIn(em, deps, input, payload);
+      // protected at the origin (the 転出証明書情報 says so): held under 仮支援措置 here (domain.md §8.6)
+      await provisionalOnArrival(
+        em,
+        app.persons.flatMap((p, i) =>
+          certs.get(p.residentRecordCode)?.supportMeasure ? [result.addresseeNumbers[i]!] : [],
+        ),
+        input.caseId,
+      );
+      heldRows.forEach((h) => (h.state = HeldCertificateState.USED));
+      // the card 継続利用 (only for the persons who presented their own card) is queued after this transaction: by
+      // the commit step (`afterCommit`), or in old histories by the workflow (patch card-continued-use)
+      await em.flush();
+      return { ...result, heldIds: heldRows.map((h) => h.heldId) };
+    });
   return {
     /**
      * Finds the held 転出証明書情報 of every person and reserves it (IN_USE) for this case, so the purge waits.
@@ -134,84 +224,11 @@ export function specialMoveInActivities(deps: ActivityDeps) {
       caseId: string;
       approvedBy: string;
       terminalId?: string;
+      /** New executions: the steps after the commit (patch `special-move-in-commit-step`; move-in/commit.ts). */
+      afterCommit?: AfterCommit;
     }): Promise<CommitResult & { heldIds: string[] }> {
-      return deps.orm.em.fork().transactional(async (em) => {
-        // locked (MySQL; SQLite serialises writers): a withdrawal stored meanwhile waits for this commit, or wins
-        const isSqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
-        const heldRows = await em.find(
-          HeldMoveOutCertificate,
-          { usedByCaseId: input.caseId },
-          isSqlite ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE },
-        );
-        const done = await alreadyCommitted(em, input.caseId);
-        if (done) return { ...done, heldIds: heldRows.map((h) => h.heldId) };
-        // defence in depth: the workflow refuses the 決裁 of a withdrawn certificate; the commit checks it once more
-        if (heldRows.some((h) => h.withdrawnAt))
-          throw ApplicationFailure.nonRetryable(
-            'the 転出証明書情報 was withdrawn by the origin',
-            FailureType.CERTIFICATE_WITHDRAWN,
-          );
-        const app = await loadApp(em, input.caseId);
-        const certs = new Map(
-          heldRows
-            .filter((h) => h.payloadEnc)
-            .map((h) => {
-              const m = JSON.parse(deps.pii.decrypt(h.payloadEnc!)) as MoveOutCertificateInfo;
-              return [m.certificate.residentRecordCode, m.certificate] as const;
-            }),
-        );
-        const cardHolders = specialMoveInCardHolders(app);
-        const payload: StoredMoveInApplication = {
-          movers: app.persons.map((p, i) => {
-            const c = certs.get(p.residentRecordCode);
-            if (!c)
-              throw ApplicationFailure.nonRetryable(
-                'held certificate information missing for a person',
-                FailureType.CASE_DATA_MISSING,
-              );
-            const [familyNameKana, givenNameKana] = splitName(c.nameKana);
-            return {
-              familyName: p.familyName,
-              givenName: p.givenName,
-              familyNameKana,
-              givenNameKana,
-              birthDate: c.birthDate,
-              sex: c.sex,
-              relationshipToHead: p.relationshipToHead,
-              residentRecordCode: c.residentRecordCode,
-              individualNumberEnc: deps.pii.encrypt(c.individualNumber),
-              registeredDomicile: c.registeredDomicile,
-              familyRegisterHead: c.familyRegisterHead,
-              domicileMunicipalityCode: c.domicileMunicipalityCode,
-              formerSurname: c.formerSurname,
-              cardPresented: cardHolders[i] === true,
-            };
-          }),
-          address: app.address,
-          moveInDate: app.moveInDate,
-          notificationDate: app.notificationDate,
-          previousAddress: [...certs.values()][0]!.originAddress,
-          previousMunicipalityCode: app.originMunicipalityCode,
-          household: app.household,
-          notifier: app.notifier,
-          identityDocument: { type: 'myNumberCard' },
-          certificateRequest: app.certificateRequest,
-        };
-        const result = await writeMoveIn(em, deps, input, payload);
-        // protected at the origin (the 転出証明書情報 says so): held under 仮支援措置 here (domain.md §8.6)
-        await provisionalOnArrival(
-          em,
-          app.persons.flatMap((p, i) =>
-            certs.get(p.residentRecordCode)?.supportMeasure ? [result.addresseeNumbers[i]!] : [],
-          ),
-          input.caseId,
-        );
-        heldRows.forEach((h) => (h.state = HeldCertificateState.USED));
-        // the card 継続利用 (only for the persons who presented their own card) is queued after the commit by the
-        // workflow (src/procedures/card-events/activities.ts queueContinuedUse, patch card-continued-use)
-        await em.flush();
-        return { ...result, heldIds: heldRows.map((h) => h.heldId) };
-      });
+      const committed = await commitOnly(input);
+      return input.afterCommit ? after(input.caseId, committed, input.afterCommit) : committed;
     },
   };
 }

@@ -10,14 +10,13 @@ import {
 } from '@temporalio/workflow';
 import type { SharedActivities } from '../../activities';
 import { AttentionReason, CaseStatus } from '../../domain/case-status';
-import { queueAddressAnnexNotices } from '../../workflows/address-annex';
-import { certificateAfterCommit } from '../../workflows/certificate-at-commit';
 import { FailureType } from '../../domain/failures';
 import { cancelWithCompensation } from '../../workflows/cancellation';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { activityProxies } from '../../workflows/proxies';
 import { CARD_CONTINUED_USE, continuedUseSteps } from '../card-events/workflow-continued-use';
 import { wakeHeldCertificates } from '../held-certificate/workflow';
+import { commitStep, SPECIAL_MOVE_IN_COMMIT_STEP } from '../move-in/workflow-commit-step';
 import type { SpecialMoveInActivities } from './activities';
 import { specialMoveInDefinition, SpecialMoveInStatus } from './definition';
 
@@ -123,28 +122,31 @@ export async function specialMoveInWorkflow(
       if (!decision || (watchWithdrawal && withdrawn)) return endWithdrawn();
       if (decision.kind === 'REJECTED') return end(CaseStatus.REJECTED);
       await c.status.set(CaseStatus.APPROVED);
+      const step = commitStep(caseId, input, SPECIAL_MOVE_IN_COMMIT_STEP);
       let committed;
       try {
         committed = await CancellationScope.nonCancellable(() =>
-          registry.commitSpecialMoveIn({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
+          registry.commitSpecialMoveIn({
+            caseId,
+            approvedBy: decision.by,
+            terminalId: decision.terminalId,
+            ...step.args,
+          }),
         );
       } catch (e) {
         if (isWithdrawnFailure(e)) return endWithdrawn(); // withdrawn between the 決裁 and the commit
         throw e;
       }
       await wakeHeldCertificates(committed.heldIds);
-      // the card 継続利用 for the persons who presented their own card (patch: see card-events)
-      const card = patched(CARD_CONTINUED_USE) ? continuedUseSteps(caseId, input.timings) : undefined;
-      await card?.before(committed.addresseeNumbers);
-      await c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers });
-      // the 住民票の写し right after the commit, independent of the CS delivery
-      const copy = await certificateAfterCommit(
-        () => registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
-        { wanted: input.requestCertificate },
-      );
-      await queueAddressAnnexNotices(caseId, input.timings);
+      // the card 継続利用 for the persons who presented their own card, the 住民票の写し right after the commit
+      // (independent of the CS delivery), the 附票 notices: in the commit step, or as their own steps in old histories
+      const { copy, settleCard } = await step.afterCommit(committed, {
+        delivering: () => c.status.set(CaseStatus.DELIVERING, { subjects: committed.addresseeNumbers }),
+        issueCopy: () =>
+          registry.issueResidentRecordCopy({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId }),
+      });
       await c.deliverAll(CaseStatus.DELIVERING);
-      await card?.after();
+      await settleCard();
       if (input.requestCertificate && !copy.issuedEarly) await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
       await copy.afterDelivery();
       await c.status.set(CaseStatus.COMPLETED);
