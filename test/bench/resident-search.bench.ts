@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createConnection } from 'mysql2/promise';
 import type { EntityClass, EntityManager } from '@mikro-orm/core';
 import { casesOfPersons, pendingCasesOf } from '../../src/api/web/queries/pending-cases-query';
@@ -323,7 +323,7 @@ async function time(label: string, samples: Sample[], q: (em: EntityManager, s: 
   latencies.sort((a, b) => a - b);
   const f = (p: number) => percentile(latencies, p).toFixed(1).padStart(7);
   console.log(
-    `  ${label.padEnd(44)} p50 ${f(50)}  p95 ${f(95)}  p99 ${f(99)}  max ${latencies.at(-1)!.toFixed(1).padStart(7)} ms  (${latencies.length} queries, ${(found / latencies.length).toFixed(1)} rows/query)`,
+    `  ${label.padEnd(44)} p50 ${f(50)}  p95 ${f(95)}  p99 ${f(99)}  max ${latencies.at(-1)!.toFixed(1).padStart(7)} ms  (${latencies.length} queries, ${(found / latencies.length).toFixed(1)} rows/query, load average ${loadavg()[0]!.toFixed(1)})`,
   );
 }
 
