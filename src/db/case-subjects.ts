@@ -20,7 +20,7 @@ export async function syncCaseSubjects(
     'run',
     ctx,
   );
-  const rows = cases.flatMap(([id, subjects]) => [...new Set(subjects)].map((a) => [id, a] as const));
+  const rows = caseSubjectRows(cases);
   if (!rows.length) return;
   await conn.execute(
     `insert into case_subject (case_id, addressee_number) values ${rows.map(() => '(?, ?)').join(', ')}`,
@@ -29,6 +29,12 @@ export async function syncCaseSubjects(
     ctx,
   );
 }
+
+/** The case_subject rows (case, person) of cases: each distinct 宛名番号 of a case once (also the search bench's loader). */
+export const caseSubjectRows = (
+  cases: ReadonlyArray<readonly [caseId: string, subjects: readonly string[]]>,
+): Array<readonly [caseId: string, addresseeNumber: string]> =>
+  cases.flatMap(([id, subjects]) => [...new Set(subjects)].map((a) => [id, a] as const));
 
 /** A filter on case_record: the cases whose subjects include any of the persons (through `case_subject`). */
 export function caseOfAnySubject(values: readonly string[]): Record<string, unknown> {

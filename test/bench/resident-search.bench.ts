@@ -4,17 +4,18 @@
  * person → case queries with the product's own query functions, a few thousand random queries each. No assertions.
  *   npm run bench -- search [queries per form=2000]
  * MARIADB_URL picks the server (default: scripts/ensure-mariadb.sh); SEARCH_BENCH_DB the database (juki_search_bench);
- * SEARCH_BENCH_RESIDENTS the size (720000).
+ * SEARCH_BENCH_RESIDENTS the size (720000); SEARCH_BENCH_BEFORE=0 skips the query shapes before issue 15.
  *
  * The rows are built by the demo-town generator (src/db/seed) and the product's row builder (`demoHouseholdRows`:
- * 個人番号 encrypted, its blind index — so the search finds them exactly as it finds rows the product wrote), inserted
- * as multi-row INSERTs of 1 000 rows. Cases: a year of the city's cases (≈ 11 % of the population), 2 % still open.
+ * 個人番号 encrypted, its blind index — so the search finds them exactly as it finds rows the product wrote), streamed
+ * into each table by LOAD DATA LOCAL INFILE in one bulk transaction (`loadData`; rows/s printed). Cases: a year of the city's cases (≈ 11 % of the population), 2 % still open.
  */
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { createConnection } from 'mysql2/promise';
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityClass, EntityManager } from '@mikro-orm/core';
 import { casesOfPersons, pendingCasesOf } from '../../src/api/web/queries/pending-cases-query';
 import {
   blockedAddresseeNumbers,
@@ -23,7 +24,7 @@ import {
   searchResidents,
 } from '../../src/api/web/queries/resident-search-query';
 import { jsonArrayContainsAny } from '../../src/db/json-array';
-import { syncCaseSubjects } from '../../src/db/case-subjects';
+import { caseSubjectRows } from '../../src/db/case-subjects';
 import { CaseRecord, Counter, Household, Resident } from '../../src/db/entities';
 import { openRegistryDb, type Orm } from '../../src/db/orm';
 import { createPiiCrypto } from '../../src/db/pii-crypto';
@@ -39,10 +40,11 @@ const RESIDENTS = Number(process.env.SEARCH_BENCH_RESIDENTS ?? 720_000);
 const DB = process.env.SEARCH_BENCH_DB ?? 'juki_search_bench';
 const CASES = Math.round(RESIDENTS * 0.11);
 const OPEN_SHARE = 0.02;
-const CHUNK = 1000;
 /** Time budget per form: a form that scans the table stops early (its query count is printed). */
 const BUDGET_MS = Number(process.env.SEARCH_BENCH_BUDGET_S ?? 60) * 1000;
 const TODAY = '2026-11-01';
+/** SEARCH_BENCH_BEFORE=0: skip the query shapes before issue 15 (full scans; minutes per run). */
+const BEFORE = process.env.SEARCH_BENCH_BEFORE !== '0';
 
 // fixed bench keys: the loaded database is reused across runs, so the blind index must stay the same
 const key = (label: string) => createHash('sha256').update(`juki-search-bench:${label}`).digest();
@@ -88,45 +90,142 @@ async function counts(orm: Orm) {
   return { residents: await em.count(Resident, {}), cases: await em.count(CaseRecord, {}) };
 }
 
-/** Builds the registry: households, residents (current records; no history snapshots, which no search reads), a year of cases. */
-async function load(orm: Orm): Promise<void> {
+type Conn = Awaited<ReturnType<typeof createConnection>>;
+
+/**
+ * Streams rows into a table with `LOAD DATA LOCAL INFILE` (a tab-separated stream the server parses far faster than
+ * multi-row INSERTs: about 5× on this machine), in one transaction without unique or foreign-key checks so that InnoDB
+ * may take its bulk-insert path into the empty table (MDEV-24621) — the rows are the generator's, unique by
+ * construction. Each value is converted as the ORM converts it on insert: the property's column, its type's database
+ * value (JSON, booleans), dates in UTC as the ORM's connection writes them (`forceUtcTimezone`), an unset property
+ * the column's default. Not `insertMany` / `QueryBuilder.insert`: they rename the properties of every row to column
+ * names one by one (MikroORM's `Utils.renameKey`, quadratic in the 66 columns of a resident — 10 of the 15 CPU
+ * seconds of a 10 000-resident load) and read every row's version back, which also ends the bulk insert.
+ */
+async function loadData(
+  conn: Conn,
+  table: string,
+  columns: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+): Promise<number> {
+  const shown = progress(table, 100_000);
+  const text = (v: unknown): string => {
+    if (v === null || v === undefined) return '\\N';
+    if (v instanceof Date) return v.toISOString().slice(0, 23).replace('T', ' ');
+    if (typeof v === 'boolean') return v ? '1' : '0';
+    return String(v).replace(/[\\\t\n]/g, (c) => (c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\\\'));
+  };
+  let n = 0;
+  function* lines(): Generator<Buffer> {
+    let chunk = '';
+    for (const row of rows) {
+      chunk += row.map(text).join('\t') + '\n';
+      if (++n % 1000 === 0) {
+        yield Buffer.from(chunk);
+        chunk = '';
+        shown.tick(n);
+      }
+    }
+    if (chunk) yield Buffer.from(chunk);
+  }
+  streams.set(table, () => Readable.from(lines()));
+  await conn.query('set session unique_checks = 0, foreign_key_checks = 0');
+  await conn.beginTransaction();
+  await conn.query(
+    `load data local infile '${table}' into table \`${table}\` character set utf8mb4 (${columns.map((c) => `\`${c}\``).join(', ')})`,
+  );
+  await conn.commit();
+  await conn.query('set session unique_checks = 1, foreign_key_checks = 1');
+  shown.done(n);
+  return n;
+}
+
+/** The table, columns and column values of entities, converted as the ORM converts them on insert. */
+function entityRows<T extends object>(orm: Orm, entity: EntityClass<T>, rows: Iterable<T>) {
+  const meta = orm.getMetadata().get(entity);
+  const platform = orm.em.getPlatform();
+  const props = meta.props.filter((p) => p.kind === 'scalar' && p.persist !== false && p.fieldNames?.length === 1);
+  const value = (p: (typeof props)[number], row: T): unknown => {
+    const v = (row as Record<string, unknown>)[p.name];
+    if (v === undefined) return p.default ?? null; // the ORM leaves the column out: its default
+    return v !== null && p.customType ? p.customType.convertToDatabaseValue(v, platform, { mode: 'query' }) : v;
+  };
+  return [
+    meta.tableName,
+    props.map((p) => p.fieldNames[0]!),
+    (function* () {
+      for (const row of rows) yield props.map((p) => value(p, row));
+    })(),
+  ] as const;
+}
+/** The row streams of `loadData`, by the "file" name its LOAD DATA statement asks the client for. */
+const streams = new Map<string, () => Readable>();
+const loaderConnection = (url: string) =>
+  createConnection({
+    uri: url.replace(/^mariadb:/, 'mysql:'),
+    infileStreamFactory: (name: string) => streams.get(name)!(),
+  });
+
+/** Prints rows/s while loading: every `every` rows and at the end. */
+function progress(label: string, every: number) {
+  const t0 = performance.now();
+  let next = every;
+  const line = (n: number) =>
+    `  ${label.padEnd(15)} ${String(n).padStart(7)} in ${((performance.now() - t0) / 1000).toFixed(1)} s (${Math.round(n / ((performance.now() - t0) / 1000))} rows/s)`;
+  return {
+    tick(n: number) {
+      if (n < next) return;
+      next += every;
+      console.log(line(n));
+    },
+    done: (n: number) => console.log(line(n)),
+  };
+}
+
+/**
+ * Builds the registry: households, residents (current records; no history snapshots, which no search reads), a year
+ * of cases — each table streamed by `loadData`, the residents' rows built (個人番号 encrypted, blind index) while the
+ * server writes them.
+ */
+async function load(orm: Orm, url: string): Promise<void> {
   let t = performance.now();
   const now = new Date();
   // 2.64 persons per generated household: a few more households than needed, the last one cut at RESIDENTS
   const town = generateDemoTown({ seed: 15, households: Math.ceil(RESIDENTS / 2.6), today: TODAY });
   console.log(`  generated ${town.households.length} households in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-  t = performance.now();
-  let residents: Resident[] = [];
-  let households: Household[] = [];
-  let loaded = 0;
-  const flush = async () => {
-    const em = orm.em.fork();
-    await em.transactional(async (tx) => {
-      if (households.length) await tx.insertMany(Household, households);
-      await tx.insertMany(Resident, residents);
-    });
-    loaded += residents.length;
-    residents = [];
-    households = [];
-    if (loaded % 100_000 < CHUNK) process.stdout.write(`  ${loaded} residents loaded\n`);
-  };
+  const conn = await loaderConnection(url);
   const everyone: Array<{ addresseeNumber: string; householdNumber: string }> = [];
-  for (const h of town.households) {
-    if (loaded + residents.length >= RESIDENTS) break;
-    const rows = demoHouseholdRows(h, pii, now, TODAY, false);
-    const room = RESIDENTS - loaded - residents.length;
-    households.push(rows.household);
-    residents.push(...rows.residents.slice(0, room));
-    for (const r of rows.residents.slice(0, room)) everyone.push(r);
-    if (residents.length >= CHUNK) await flush();
+  const households: Household[] = [];
+  try {
+    await loadData(
+      conn,
+      ...entityRows(
+        orm,
+        Resident,
+        (function* () {
+          for (const h of town.households) {
+            if (everyone.length >= RESIDENTS) return;
+            const rows = demoHouseholdRows(h, pii, now, TODAY, false);
+            const taken = rows.residents.slice(0, RESIDENTS - everyone.length);
+            households.push(rows.household);
+            everyone.push(...taken);
+            yield* taken;
+          }
+        })(),
+      ),
+    );
+    await loadData(conn, ...entityRows(orm, Household, households));
+  } finally {
+    await conn.end();
   }
-  if (residents.length) await flush();
   const serial = (n: string) => Number(n.slice(0, -1));
   await orm.em.fork().upsertMany(Counter, [
     { name: 'addresseeNumber', value: serial(everyone.at(-1)!.addresseeNumber) },
     { name: 'householdNumber', value: serial(everyone.at(-1)!.householdNumber) },
   ]);
-  console.log(`  residents       ${loaded} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `  residents       ${everyone.length} in ${((performance.now() - t) / 1000).toFixed(1)} s with generation`,
+  );
 
   // a year of cases: the movers of a household (1–3 persons), oldest first; 2 % still open
   t = performance.now();
@@ -139,20 +238,7 @@ async function load(orm: Orm): Promise<void> {
     ['DEATH', 'AWAITING_APPROVAL', 'COMPLETED'],
   ];
   const yearStart = Date.parse('2025-11-01T00:00:00Z');
-  let batch: CaseRecord[] = [];
-  const writeCases = async () => {
-    const em = orm.em.fork();
-    // case_subject (person → case) is filled from these rows by its migration's backfill, or by the product's writer
-    await em.transactional(async (tx) => {
-      await tx.insertMany(CaseRecord, batch);
-      if (await hasCaseSubjects(tx))
-        await syncCaseSubjects(
-          tx,
-          batch.map((c) => [c.caseId, c.subjectAddresseeNumbers ?? []]),
-        );
-    });
-    batch = [];
-  };
+  const cases: CaseRecord[] = [];
   for (let i = 0; i < CASES; i++) {
     const first = rng.int(0, everyone.length - 1);
     const movers = everyone
@@ -162,7 +248,7 @@ async function load(orm: Orm): Promise<void> {
     const createdAt = new Date(yearStart + Math.floor((i / CASES) * 365 * 86_400_000));
     const isOpen = i >= CASES * (1 - OPEN_SHARE * 4) && rng.chance(0.25);
     const caseId = `SB-${String(i).padStart(7, '0')}`;
-    batch.push(
+    cases.push(
       Object.assign(new CaseRecord(), {
         caseId,
         procedure,
@@ -178,9 +264,21 @@ async function load(orm: Orm): Promise<void> {
         ...(isOpen ? { awaitingRole: 'approver' } : { completedAt: createdAt }),
       }),
     );
-    if (batch.length >= CHUNK) await writeCases();
   }
-  if (batch.length) await writeCases();
+  // case_subject (person → case): the rows the product's writer puts beside each case (`caseSubjectRows`)
+  const loader = await loaderConnection(url);
+  try {
+    await loadData(loader, ...entityRows(orm, CaseRecord, cases));
+    if (await hasCaseSubjects(orm.em.fork()))
+      await loadData(
+        loader,
+        'case_subject',
+        ['case_id', 'addressee_number'],
+        caseSubjectRows(cases.map((c) => [c.caseId, c.subjectAddresseeNumbers ?? []])),
+      );
+  } finally {
+    await loader.end();
+  }
   console.log(`  cases           ${CASES} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
@@ -225,11 +323,37 @@ async function time(label: string, samples: Sample[], q: (em: EntityManager, s: 
   latencies.sort((a, b) => a - b);
   const f = (p: number) => percentile(latencies, p).toFixed(1).padStart(7);
   console.log(
-    `  ${label.padEnd(44)} p50 ${f(50)}  p95 ${f(95)}  p99 ${f(99)}  max ${latencies.at(-1)!.toFixed(1).padStart(7)} ms  (${latencies.length} queries, ${(found / latencies.length).toFixed(1)} rows/query)`,
+    `  ${label.padEnd(44)} p50 ${f(50)}  p95 ${f(95)}  p99 ${f(99)}  max ${latencies.at(-1)!.toFixed(1).padStart(7)} ms  (${latencies.length} queries, ${(found / latencies.length).toFixed(1)} rows/query, load average ${loadavg()[0]!.toFixed(1)})`,
   );
 }
 
 let orm_: Orm | undefined;
+
+/**
+ * Reads the searched tables and each of their indexes once (a count over each index, a sum over the rows) into the
+ * InnoDB buffer pool — a registry server that has served a day of counters has them cached — and prints the pool's
+ * size against the data: a pool smaller than the working set sets the tails by disk reads, not by the queries.
+ */
+async function warmUp(orm: Orm): Promise<void> {
+  const t = performance.now();
+  const conn = orm.em.fork().getConnection();
+  const q = <T>(s: string) => conn.execute<T[]>(s, [], 'all');
+  const tables = ['resident', 'household', 'case_record', 'case_subject', 'support_measure'];
+  const indexes = await q<{ t: string; i: string }>(
+    `select distinct table_name as t, index_name as i from information_schema.statistics
+      where table_schema = database() and table_name in (${tables.map((n) => `'${n}'`).join(', ')})`,
+  );
+  for (const { t: table, i } of indexes) await q(`select count(*) from \`${table}\` force index (\`${i}\`)`);
+  await q('select sum(length(address)) from resident');
+  const [size] = await q<{ data: number; pool: number }>(
+    `select sum(data_length + index_length) as data, @@innodb_buffer_pool_size as pool
+       from information_schema.tables where table_schema = database()`,
+  );
+  const mb = (n: number) => `${Math.round(Number(n) / 1048576)} MB`;
+  console.log(
+    `  warm-up ${((performance.now() - t) / 1000).toFixed(1)} s: ${indexes.length} indexes read; data + indexes ${mb(size!.data)}, InnoDB buffer pool ${mb(size!.pool)}`,
+  );
+}
 
 /** The search as it was before issue 15: the 旧住民票コード JSON of every record, no index on the kanji 氏名. */
 const searchBefore = (em: EntityManager, c: SearchCriteria) =>
@@ -278,7 +402,7 @@ async function main() {
       orm = await openRegistryDb(url);
     }
     const t0 = performance.now();
-    await load(orm);
+    await load(orm, url);
     console.log(`  load time       ${((performance.now() - t0) / 1000).toFixed(0)} s in all`);
     const em = orm.em.fork();
     await em
@@ -292,7 +416,8 @@ async function main() {
     const samples = await sampleResidents(orm, QUERIES);
     console.log(`--- ${samples.length} random residents per form; one connection, one query after another`);
     console.log('    before = the query shapes before issue 15 (JSON scans, no kanji 氏名 index), in the same run');
-    // warm-up: the statements and the buffer pool
+    // warm-up as a city's server runs: the tables and every index in the buffer pool, then the statements
+    await warmUp(orm);
     for (const s of samples.slice(0, 200))
       await searchResidents(orm.em.fork(), pii, { mode: 'code', residentRecordCode: s.residentRecordCode! });
 
@@ -327,7 +452,7 @@ async function main() {
     ];
     for (const [label, criteria] of forms) {
       await time(`${label}`, samples, async (em, s) => (await searchResidents(em, pii, criteria(s))).rows.length);
-      await time(`  before`, samples, async (em, s) => (await searchBefore(em, criteria(s))).length);
+      if (BEFORE) await time(`  before`, samples, async (em, s) => (await searchBefore(em, criteria(s))).length);
     }
     const households = new Map<string, string[]>();
     for (const r of await orm.em
@@ -350,17 +475,18 @@ async function main() {
       samples,
       async (em, s) => (await pendingCasesOf(em, PROCEDURES, households.get(s.householdNumber)!)).size,
     );
-    await time(
-      '  before',
-      samples,
-      async (em, s) => (await pendingBefore(em, households.get(s.householdNumber)!)).length,
-    );
+    if (BEFORE)
+      await time(
+        '  before',
+        samples,
+        async (em, s) => (await pendingBefore(em, households.get(s.householdNumber)!)).length,
+      );
     await time(
       'この方の案件 (casesOfPersons)',
       samples,
       async (em, s) => (await casesOfPersons(em, [s.addresseeNumber])).length,
     );
-    await time('  before', samples, async (em, s) => (await casesBefore(em, [s.addresseeNumber])).length);
+    if (BEFORE) await time('  before', samples, async (em, s) => (await casesBefore(em, [s.addresseeNumber])).length);
   } finally {
     await orm.close(true);
   }

@@ -126,7 +126,7 @@ describe.each([
   });
 
   it.runIf(db === 'MariaDB')(
-    'a 住民票コード search, a 氏名 + 住所 search, the pending-case flag and この方の案件 read only about the rows they return, not every record or case',
+    'every allowed search form, the pending-case flag and この方の案件 read only about the rows they return, not every record or case; a result carries only what the list shows',
     async () => {
       const pii = createPiiCrypto(randomBytes(32), randomBytes(32));
       const town = generateDemoTown({ seed: 7, households: 800, today: '2026-11-01' });
@@ -195,6 +195,35 @@ describe.each([
       );
       expect(byName.result.rows.map((r) => r.addresseeNumber)).toContain(person.addresseeNumber);
       expect(byName.read).toBeLessThan(200);
+      // the other allowed forms: the blind index of the 個人番号, 氏名 (kanji or kana, any split) + 生年月日, kana + 住所
+      const individualNumber = town.households.flatMap((h) => h.members)[1234]!.individualNumber;
+      const byNumber = await rowsRead((em) => searchResidents(em, pii, { mode: 'number', individualNumber }));
+      expect(byNumber.result.rows.map((r) => r.addresseeNumber)).toEqual([person.addresseeNumber]);
+      expect(byNumber.read).toBeLessThan(20);
+      for (const name of [person.familyName + person.givenName, `${person.familyNameKana} ${person.givenNameKana}`]) {
+        const byBirth = await rowsRead((em) =>
+          searchResidents(em, pii, { mode: 'fourInfo', name, birthDate: person.birthDate }),
+        );
+        expect(byBirth.result.rows.map((r) => r.addresseeNumber)).toEqual([person.addresseeNumber]);
+        expect(byBirth.read, name).toBeLessThan(20);
+      }
+      const byKana = await rowsRead((em) =>
+        searchResidents(em, pii, {
+          mode: 'fourInfo',
+          name: person.familyNameKana + person.givenNameKana,
+          address: person.address.slice(3),
+        }),
+      );
+      expect(byKana.result.rows.map((r) => r.addresseeNumber)).toContain(person.addresseeNumber);
+      expect(byKana.read).toBeLessThan(200);
+      // a result carries what the list shows, not the encrypted 個人番号 or the rest of the record
+      const [listed] = byNumber.result.rows as Array<Partial<Resident>>;
+      expect(listed).toMatchObject({ familyName: person.familyName, address: person.address, status: 'RESIDENT' });
+      expect([listed!.individualNumberEnc, listed!.residentRecordCode, listed!.registeredDomicile]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
 
       const pending = await rowsRead((em) => pendingCasesOf(em, PROCEDURES, [person.addresseeNumber]));
       expect(pending.result.size).toBe(0);

@@ -33,6 +33,9 @@ export class TownAddresses {
   private readonly prefix: string;
   private readonly usedLots = new Set<string>();
   private readonly buildings: Building[] = [];
+  /** The building names in use, and per base name the first 第n that may be free (names are never given back). */
+  private readonly buildingNames = new Set<string>();
+  private readonly nextOrdinal = new Map<string, number>();
   private maxBan = 30;
 
   constructor(
@@ -108,9 +111,18 @@ export class TownAddresses {
     const named = this.rng.chance(0.3)
       ? `${lot.area.name}${this.rng.pick(AREA_BUILDING_SUFFIXES)}`
       : (BUILDING_NAMES[this.buildings.length % BUILDING_NAMES.length] ?? 'ハイツ');
+    // the first free of named, 第二named, 第三named, …: a set and the last ordinal per name, not a scan of every
+    // building per candidate (cubic at the 720 000-resident bench town: 37 of its 57 s of generation)
     let name = named;
-    for (let n = 2; this.buildings.some((b) => b.name === name); n++)
-      name = `第${n <= 10 ? kanjiNumber(n) : n}${named}`;
+    if (this.buildingNames.has(name)) {
+      let n = this.nextOrdinal.get(named) ?? 2;
+      for (; ; n++) {
+        name = `第${n <= 10 ? kanjiNumber(n) : n}${named}`;
+        if (!this.buildingNames.has(name)) break;
+      }
+      this.nextOrdinal.set(named, n + 1);
+    }
+    this.buildingNames.add(name);
     return { ...lot, name, floors: this.rng.int(2, 6), perFloor: this.rng.int(3, 8), taken: new Set() };
   }
 }

@@ -20,6 +20,7 @@ import {
   PROTECTED_ADDRESS_TEXT,
   searchResidents,
   SEARCH_LIMIT,
+  type SearchResultRow,
 } from '../queries/resident-search-query';
 import { requireWebRole } from '../web-auth';
 import { webOf, type WebContext } from '../web-context';
@@ -84,7 +85,7 @@ export const pendingCasesBadge = (ctx: WebContext, cases: readonly PendingCase[]
 
 function resultsTable(
   ctx: WebContext,
-  rows: Resident[],
+  rows: SearchResultRow[],
   blocked: Set<string>,
   pending: Map<string, PendingCase[]>,
   truncated: boolean,
@@ -109,7 +110,7 @@ async function auditSearch(
   ctx: WebContext,
   mode: string,
   outcome: 'ok' | 'denied',
-  rows: Resident[],
+  rows: ReadonlyArray<Pick<Resident, 'addresseeNumber'>>,
   detail: Record<string, unknown>,
 ) {
   const em = orm.em.fork();
