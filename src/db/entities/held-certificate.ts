@@ -74,6 +74,12 @@ export class InboundMessage {
   bodyEnc?: string;
   status!: 'ACCEPTED' | 'UNMATCHED' | 'FLAGGED';
   caseId?: string;
+  /**
+   * A 転出証明書情報の取消 that matched no held certificate: the blind index (HMAC) of what it names — origin, 住民票コード,
+   * mover group, planned date — so that the certificate arriving after it is withdrawn on arrival (issue 15); cleared
+   * when matched. No personal data.
+   */
+  matchKey?: string;
   receivedAt: Date = new Date();
 }
 
@@ -88,6 +94,7 @@ export const InboundMessageSchema = new EntitySchema<InboundMessage>({
     bodyEnc: { type: 'text', nullable: true },
     status: { type: 'string', length: 20 },
     caseId: { type: 'string', length: 64, nullable: true },
+    matchKey: { type: 'string', length: 64, nullable: true, index: true },
     receivedAt: { type: 'datetime' },
   },
 });
