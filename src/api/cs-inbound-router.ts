@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SchemaObject } from 'ajv';
 import type { AppConfig } from '../config';
@@ -48,10 +48,9 @@ import { heldCertificateDefinition, HeldCertificateStatus } from '../procedures/
 import {
   certificateUpdatedSignal,
   heldCertificateWorkflow,
-  heldCertificateSweepId,
-  heldCertificateSweepWorkflow,
   heldCertificateWorkflowId,
 } from '../procedures/held-certificate/workflow';
+import { ensureHeldCertificateSweep } from '../procedures/held-certificate/sweep-start';
 import { moveOutDefinition } from '../procedures/move-out/definition';
 import { certificateInfoRequestSignal, moveInNoticeSignal, moveOutWorkflow } from '../procedures/move-out/workflow';
 import { onlineMoveOutDefinition } from '../procedures/online-move-out/definition';
@@ -134,18 +133,6 @@ export function createCsInbound(deps: CsInboundDeps) {
   const { temporal } = deps;
   const taskQueue = deps.config.taskQueue;
   const timings = deps.config.timings;
-  /** Starts the held-certificate sweep of this task queue unless it runs (one per task queue; issue 15). */
-  const ensureHeldCertificateSweep = async () => {
-    try {
-      await temporal.workflow.start(heldCertificateSweepWorkflow, {
-        workflowId: heldCertificateSweepId(taskQueue),
-        taskQueue,
-        args: [{ timings }],
-      });
-    } catch (e) {
-      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-    }
-  };
 
   /**
    * A message kind: `store` writes what the message means in the registry (in the transaction that stores the
@@ -359,7 +346,7 @@ export function createCsInbound(deps: CsInboundDeps) {
       } else if (row.state === HeldCertificateState.HELD && row.purgeAt && row.purgeAt.getTime() > Date.now()) {
         // held for later: the sweep purges it (issue 15); a workflow of it exists only if a 特例転入 woke one
         await signalIfRunning(temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal);
-        await ensureHeldCertificateSweep();
+        await ensureHeldCertificateSweep(temporal, { taskQueue, timings });
       } else {
         // already due (purged at once) or reserved by a waiting 特例転入: its own workflow
         await temporal.workflow.signalWithStart(heldCertificateWorkflow, {
