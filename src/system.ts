@@ -18,6 +18,7 @@ import { PortalHttpClient } from './partners/portal-http-client';
 import { startPortalSimulator } from './partners/portal-simulator';
 import { attachPiiCipher, encryptClearRows } from './db/encrypted-columns';
 import { createTemporalClient } from './temporal/client';
+import { ensureHeldCertificateSweepInBackground } from './procedures/held-certificate/sweep-start';
 import { createRegistryWorker } from './worker/create-worker';
 import { startWorkerMetricsServer } from './worker/telemetry';
 import { PROCEDURES } from './procedures';
@@ -174,6 +175,12 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     // cases whose workflow an API never started (it died between the case row and the start): started from here
     const stopReconciler = runWorkflowStartReconciler(orm, temporal, config.workflowStartReconcileMs, log);
     closers.push(async () => stopReconciler());
+    // the held-certificate sweep runs whatever happened to it (terminated, never started): ensured in the background
+    const sweep = ensureHeldCertificateSweepInBackground(temporal, config, {
+      retryMs: config.workflowStartReconcileMs,
+      log,
+    });
+    closers.push(async () => sweep.stop());
     closers.push(
       () =>
         new Promise((resolve) => {

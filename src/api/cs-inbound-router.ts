@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SchemaObject } from 'ajv';
 import type { AppConfig } from '../config';
@@ -48,10 +48,9 @@ import { heldCertificateDefinition, HeldCertificateStatus } from '../procedures/
 import {
   certificateUpdatedSignal,
   heldCertificateWorkflow,
-  heldCertificateSweepId,
-  heldCertificateSweepWorkflow,
   heldCertificateWorkflowId,
 } from '../procedures/held-certificate/workflow';
+import { ensureHeldCertificateSweep } from '../procedures/held-certificate/sweep-start';
 import { moveOutDefinition } from '../procedures/move-out/definition';
 import { certificateInfoRequestSignal, moveInNoticeSignal, moveOutWorkflow } from '../procedures/move-out/workflow';
 import { onlineMoveOutDefinition } from '../procedures/online-move-out/definition';
@@ -126,7 +125,7 @@ export interface InboundResult {
   inboundId: number;
 }
 
-type Stored = { status: InboundMessage['status']; caseId?: string };
+type Stored = { status: InboundMessage['status']; caseId?: string; matchKey?: string };
 type Signals<T> = (msg: T, stored: { inboundId: number; caseId: string }) => Promise<void>;
 
 /** The handling of each inbound message kind (used by the router, and by workflow tests without HTTP). */
@@ -134,18 +133,6 @@ export function createCsInbound(deps: CsInboundDeps) {
   const { temporal } = deps;
   const taskQueue = deps.config.taskQueue;
   const timings = deps.config.timings;
-  /** Starts the held-certificate sweep of this task queue unless it runs (one per task queue; issue 15). */
-  const ensureHeldCertificateSweep = async () => {
-    try {
-      await temporal.workflow.start(heldCertificateSweepWorkflow, {
-        workflowId: heldCertificateSweepId(taskQueue),
-        taskQueue,
-        args: [{ timings }],
-      });
-    } catch (e) {
-      if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-    }
-  };
 
   /**
    * A message kind: `store` writes what the message means in the registry (in the transaction that stores the
@@ -188,7 +175,7 @@ export function createCsInbound(deps: CsInboundDeps) {
           });
           await em.persist(row).flush();
           const stored = await store(em, msg, row.id);
-          Object.assign(row, { status: stored.status, caseId: stored.caseId });
+          Object.assign(row, { status: stored.status, caseId: stored.caseId, matchKey: stored.matchKey });
           audit(em, {
             ...SYSTEM_ACTOR,
             action: AuditAction.BATCH,
@@ -349,14 +336,17 @@ export function createCsInbound(deps: CsInboundDeps) {
         const heldId = `${heldCertificateDefinition.idPrefix}-${jstDate(new Date()).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
         held = storeHeldCertificate(em, msg, { heldId, payloadEnc, purgeAt, waitingCase });
       }
+      await withdrawIfWithdrawnBefore(em, held, msg);
       return { status: 'ACCEPTED', caseId: held.heldId };
     },
     async (msg, { caseId: heldId }) => {
       const row = await deps.orm.em.fork().findOneOrFail(HeldMoveOutCertificate, { heldId });
-      if (row.state === HeldCertificateState.HELD && row.purgeAt && row.purgeAt.getTime() > Date.now()) {
+      if (row.state === HeldCertificateState.PURGED && row.withdrawnAt) {
+        // its 取消 came first: purged on arrival, as the 取消 would have purged it (nothing left to run)
+      } else if (row.state === HeldCertificateState.HELD && row.purgeAt && row.purgeAt.getTime() > Date.now()) {
         // held for later: the sweep purges it (issue 15); a workflow of it exists only if a 特例転入 woke one
         await signalIfRunning(temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal);
-        await ensureHeldCertificateSweep();
+        await ensureHeldCertificateSweep(temporal, { taskQueue, timings });
       } else {
         // already due (purged at once) or reserved by a waiting 特例転入: its own workflow
         await temporal.workflow.signalWithStart(heldCertificateWorkflow, {
@@ -373,6 +363,7 @@ export function createCsInbound(deps: CsInboundDeps) {
       });
       for (const caseId of new Set(waiting.map((w) => w.caseId)))
         await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
+      if (row.withdrawnAt) await withdrawalSignals(heldId); // reserved on arrival by a waiting 特例転入, then withdrawn
     },
     // the certificate lives in the held row only, so that its purge erases the one copy (domain spec §4.5)
     { keepBody: false },
@@ -390,10 +381,88 @@ export function createCsInbound(deps: CsInboundDeps) {
   };
 
   /**
+   * What a withdrawal names, as a blind index (HMAC, no personal data): kept on a withdrawal that matched nothing, so
+   * that the certificate arriving after it (the CS does not keep the order of messages between towns) is withdrawn
+   * on arrival.
+   */
+  const withdrawalKey = (origin: string, w: MoveOutCertificateWithdrawal['withdrawal']) =>
+    deps.pii.blindIndex(
+      JSON.stringify(['withdrawal', origin, w.residentRecordCode, w.moverGroupId, w.plannedMoveOutDate]),
+    );
+
+  /**
+   * The withdrawal of a held certificate, in the receiving transaction: a HELD one is purged at once (personal data
+   * deleted, the stub kept, the case row 消去済み); one IN_USE by a 特例転入 is marked withdrawn (its case is told).
+   */
+  const withdraw = async (em: EntityManager, held: HeldMoveOutCertificate) => {
+    const now = new Date();
+    if (held.state === HeldCertificateState.HELD) {
+      erasePersonalData(held, now, { withdrawnAt: now });
+      const row = await em.findOne(CaseRecord, { caseId: held.heldId });
+      if (row) closePurgedHeldCase(row, now);
+      em.persist(
+        em.create(CaseActionLog, {
+          caseId: held.heldId,
+          action: CaseAction.PURGED,
+          actorId: 'system',
+          detail: { messageId: held.messageId, origin: held.originMunicipalityCode, withdrawn: true },
+          at: now,
+        }),
+      );
+    } else {
+      held.withdrawnAt = now;
+    }
+  };
+
+  /**
+   * A certificate arriving after its own 取消 (stored UNMATCHED with its key): withdrawn now, exactly as the 取消 would
+   * have withdrawn it, and the 取消 recorded as matched (ACCEPTED, the held case) with its audit row. Once only: the
+   * matched 取消 loses its key.
+   */
+  const withdrawIfWithdrawnBefore = async (
+    em: EntityManager,
+    held: HeldMoveOutCertificate,
+    msg: MoveOutCertificateInfo,
+  ) => {
+    const cert = msg.certificate;
+    const earlier = await em.findOne(
+      InboundMessage,
+      {
+        kind: InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
+        status: 'UNMATCHED',
+        matchKey: withdrawalKey(msg.fromMunicipalityCode, cert),
+      },
+      { orderBy: { id: 'asc' } },
+    );
+    if (!earlier) return;
+    await em.flush(); // the new held row and its case row first
+    await withdraw(em, held);
+    Object.assign(earlier, { status: 'ACCEPTED', caseId: held.heldId, matchKey: undefined });
+    audit(em, {
+      ...SYSTEM_ACTOR,
+      action: AuditAction.BATCH,
+      function: `cs-inbound ${InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL}`,
+      caseId: held.heldId,
+      detail: { inboundId: earlier.id, status: 'ACCEPTED', matchedLate: true },
+    });
+  };
+
+  /** After a withdrawal's commit: the held certificate's workflow, if it runs, and the 特例転入 using it. */
+  const withdrawalSignals = async (heldId: string) => {
+    await signalIfRunning(temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal);
+    const held = await deps.orm.em.fork().findOne(HeldMoveOutCertificate, { heldId });
+    if (held?.usedByCaseId && held.state === HeldCertificateState.IN_USE)
+      await signalIfRunning(temporal, specialMoveInWorkflowId(held.usedByCaseId), certificateWithdrawnSignal, {
+        heldId,
+      });
+  };
+
+  /**
    * 転出証明書情報の取消 (the origin cancelled the 転出): a held certificate is purged at once (personal data deleted,
    * the stub kept); one in use by a 特例転入 is marked withdrawn and that case is told (its workflow ends it on the
    * paper path, and its release purges the certificate); a used one (the person has moved in) cannot be withdrawn and
-   * is listed as UNMATCHED for staff, as is a withdrawal of another certificate than the one held.
+   * is listed as UNMATCHED for staff, as is a withdrawal of another certificate than the one held. An UNMATCHED one
+   * keeps the blind index of what it names: its certificate arriving later is withdrawn on arrival.
    */
   const certificateWithdrawal = receive<MoveOutCertificateWithdrawal>(
     InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
@@ -405,35 +474,12 @@ export function createCsInbound(deps: CsInboundDeps) {
         state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] },
       });
       const held = candidates.find((h) => withdraws(h, msg.withdrawal));
-      if (!held) return { status: 'UNMATCHED' };
-      const now = new Date();
-      if (held.state === HeldCertificateState.HELD) {
-        erasePersonalData(held, now, { withdrawnAt: now });
-        const row = await em.findOne(CaseRecord, { caseId: held.heldId });
-        if (row) closePurgedHeldCase(row, now);
-        em.persist(
-          em.create(CaseActionLog, {
-            caseId: held.heldId,
-            action: CaseAction.PURGED,
-            actorId: 'system',
-            detail: { messageId: held.messageId, origin: held.originMunicipalityCode, withdrawn: true },
-            at: now,
-          }),
-        );
-      } else {
-        held.withdrawnAt = now;
-      }
+      if (!held) return { status: 'UNMATCHED', matchKey: withdrawalKey(msg.fromMunicipalityCode, msg.withdrawal) };
+      await withdraw(em, held);
       return { status: 'ACCEPTED', caseId: held.heldId };
     },
-    async (_msg, { caseId: heldId }) => {
-      await signalIfRunning(temporal, heldCertificateWorkflowId(heldId), certificateUpdatedSignal);
-      const held = await deps.orm.em.fork().findOne(HeldMoveOutCertificate, { heldId });
-      if (held?.usedByCaseId && held.state === HeldCertificateState.IN_USE)
-        await signalIfRunning(temporal, specialMoveInWorkflowId(held.usedByCaseId), certificateWithdrawnSignal, {
-          heldId,
-        });
-    },
-    // it names a 住民票コード; handled in its transaction, nothing reads it later
+    async (_msg, { caseId: heldId }) => withdrawalSignals(heldId),
+    // it names a 住民票コード; handled in its transaction, only a blind index of it is kept (see withdrawalKey)
     { keepBody: false },
   );
 

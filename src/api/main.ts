@@ -8,6 +8,7 @@ import { PROCEDURES } from '../procedures';
 import { logger, rootLogger } from '../observability/log';
 import { createApiApp } from './app';
 import { fileTrustSource, unconfiguredTrust } from './portal-trust';
+import { ensureHeldCertificateSweepInBackground } from '../procedures/held-certificate/sweep-start';
 import { runWorkflowStartReconciler } from './workflow-starts';
 
 const log = logger('api');
@@ -33,8 +34,14 @@ async function main() {
     log.info({ host: config.apiHost, port: config.apiPort }, 'API listening'),
   );
   const stopReconciler = runWorkflowStartReconciler(orm, temporal, config.workflowStartReconcileMs);
+  // the held-certificate sweep runs whatever happened to it; a Temporal briefly unreachable is retried, not fatal
+  const sweep = ensureHeldCertificateSweepInBackground(temporal, config, {
+    retryMs: config.workflowStartReconcileMs,
+    log: (line) => log.warn(line),
+  });
   const stop = () => {
     stopReconciler();
+    sweep.stop();
     server.close(() => void Promise.all([orm.close(true), temporal.connection.close()]).then(() => process.exit(0)));
   };
   process.on('SIGTERM', stop);

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ResidentStatus } from '../domain/registry-values';
-import { type CaseRecord, HeldCertificateState, HeldMoveOutCertificate, Household, Resident } from './entities';
+import { CaseRecord, HeldCertificateState, HeldMoveOutCertificate, Household, Resident } from './entities';
 import type { PiiCrypto } from './pii-crypto';
 
 export interface PersonKeys {
@@ -69,6 +69,35 @@ export function erasePersonalData(held: HeldMoveOutCertificate, at: Date, extra:
     purgedAt: at,
     ...extra,
   });
+}
+
+/** What `erasePersonalData` leaves in the columns, for a purge by statement (the sweep: no row loaded). */
+export const erasedHeldColumns = (at: Date) => ({
+  state: HeldCertificateState.PURGED,
+  payloadEnc: null,
+  residentRecordCode: null,
+  plannedMoveOutDate: null,
+  plannedVisitDate: null,
+  purgeAt: null,
+  replacedCount: 0,
+  purgedAt: at,
+});
+
+/** `closePurgedHeldCase` of many case rows by statement (the sweep). */
+export async function closePurgedHeldCases(em: EntityManager, caseIds: string[], at: Date): Promise<void> {
+  await em.nativeUpdate(CaseRecord, { caseId: { $in: caseIds }, completedAt: null }, { completedAt: at });
+  await em.nativeUpdate(
+    CaseRecord,
+    { caseId: { $in: caseIds } },
+    {
+      status: 'PURGED',
+      dueAt: null,
+      plannedVisitDate: null,
+      needsAttention: false,
+      attentionReason: null,
+      updatedAt: at,
+    },
+  );
 }
 
 /**

@@ -13,7 +13,8 @@ import { CardAgencyHttpClient } from '../partners/card-agency-http-client';
 import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
 import { logger, rootLogger } from '../observability/log';
-import { temporalTlsOf } from '../temporal/client';
+import { ensureHeldCertificateSweepInBackground } from '../procedures/held-certificate/sweep-start';
+import { createTemporalClient, temporalTlsOf } from '../temporal/client';
 import { createRegistryWorker } from './create-worker';
 import { startWorkerHeartbeat } from './heartbeat';
 import { installTemporalRuntime, startWorkerMetricsServer } from './telemetry';
@@ -56,9 +57,21 @@ async function main() {
   // scripts/lib/app-processes.ts read it, whatever LOG_LEVEL says
   const stopHeartbeat = startWorkerHeartbeat(worker);
   if (worker.getState() === 'RUNNING') log.info({ taskQueue: config.taskQueue }, 'worker running');
+  // the held-certificate sweep runs whatever happened to it (as at the API's start); retried, never fatal
+  const client = await createTemporalClient(config).catch((e: unknown) => {
+    log.warn({ err: e instanceof Error ? e.name : 'error' }, 'held-certificate sweep not ensured: no client');
+    return undefined;
+  });
+  const sweep =
+    client &&
+    ensureHeldCertificateSweepInBackground(client, config, {
+      retryMs: config.workflowStartReconcileMs,
+      log: (line) => log.warn(line),
+    });
   await running;
   stopHeartbeat();
-  await Promise.all([orm.close(true), metrics.close(), connection.close()]);
+  sweep?.stop();
+  await Promise.all([orm.close(true), metrics.close(), connection.close(), client?.connection.close()]);
   log.info('worker stopped');
 }
 

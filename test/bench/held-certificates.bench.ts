@@ -113,7 +113,9 @@ async function main() {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
     const log = openSync(workerLog, 'a');
-    worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
+    // HELD_BENCH_WORKER_NODE_ARGS: extra node flags for the worker (e.g. `--trace-gc`; its output goes to the worker log)
+    const nodeArgs = (process.env.HELD_BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    worker = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/worker/main.ts'], {
       env: { ...env, WORKFLOW_BUNDLE: await workflowBundleOnce() },
       stdio: ['ignore', log, log],
     });
@@ -129,10 +131,13 @@ async function main() {
     const T = new Date(Math.ceil((Date.now() + (BURST / rate) * 1500 + 60_000) / 60_000) * 60_000);
     console.log(`loaded ${N - BURST} at ${rate.toFixed(0)} rows/s; the burst of ${BURST} is due ${T.toISOString()}`);
     await load(N - BURST, N, T);
-    // the after-commit step of the first held row: the task queue's sweep starts (it reads the next due instant, T)
+    // the after-commit step of the first held row: the task queue's sweep starts (it reads the next due instant, T);
+    // the one the worker ensured at its start sleeps towards the next 00:00 JST (every real purge instant is one, T is
+    // not), so it is replaced
     await client.workflow.start(heldCertificateSweepWorkflow, {
       workflowId: heldCertificateSweepId(env.TASK_QUEUE),
       taskQueue: env.TASK_QUEUE,
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
       args: [{}],
     });
     if (Date.now() >= T.getTime()) throw new Error('the burst was loaded after its purge instant: lower the load');

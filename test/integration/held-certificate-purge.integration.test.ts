@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
 import { addDays } from '../../src/domain/dates';
-import { CaseRecord, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
+import {
+  AuditLog,
+  CaseActionLog,
+  CaseRecord,
+  HeldMoveOutCertificate,
+  InboundMessage,
+  Resident,
+} from '../../src/db/entities';
+import { heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import type { MoveOutCertificateInfo } from '../../src/partners/cs-move-messages';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
 import { SpecialMoveInStatus } from '../../src/procedures/special-move-in/definition';
@@ -153,6 +161,127 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
         dueAt: null,
         plannedVisitDate: null,
       });
+    });
+  }
+
+  /** What a 転出証明書情報 and its 取消 left at the destination (ids and times left out, to compare two runs). */
+  const rowsOf = async (t: TestSystem, cert: MoveOutCertificateInfo, withdrawal: { idempotencyKey: string }) => {
+    const em = t.orm.em.fork();
+    const held = await em.findOneOrFail(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
+    const caseRow = await em.findOneOrFail(CaseRecord, { caseId: held.heldId });
+    const inbound = await em.find(
+      InboundMessage,
+      { idempotencyKey: { $in: [cert.idempotencyKey, withdrawal.idempotencyKey] } },
+      { orderBy: { kind: 'asc' } },
+    );
+    const workflow = await t.temporal.workflow
+      .getHandle(heldCertificateWorkflowId(held.heldId))
+      .describe()
+      .then(
+        (d) => d.status.name,
+        () => 'none',
+      );
+    return {
+      held: {
+        state: held.state,
+        withdrawn: held.withdrawnAt instanceof Date,
+        purged: held.purgedAt instanceof Date,
+        personal: [held.payloadEnc, held.residentRecordCode, held.plannedMoveOutDate, held.purgeAt].filter(Boolean),
+      },
+      caseRow: {
+        status: caseRow.status,
+        dueAt: caseRow.dueAt ?? null,
+        plannedVisitDate: caseRow.plannedVisitDate ?? null,
+      },
+      actions: (await em.find(CaseActionLog, { caseId: held.heldId }, { orderBy: { id: 'asc' } })).map((a) => ({
+        action: a.action,
+        detail: { ...a.detail, messageId: undefined },
+      })),
+      inbound: inbound.map((m) => ({
+        kind: m.kind,
+        status: m.status,
+        ofCase: m.caseId === held.heldId,
+        body: m.bodyEnc ?? null,
+        matchKey: m.matchKey ?? null,
+      })),
+      audits: (await em.find(AuditLog, { caseId: held.heldId }, { orderBy: { id: 'asc' } }))
+        .map((a) => a.function)
+        .sort(),
+      workflow,
+    };
+  };
+  const deliveredBy = (kind: string, idempotencyKey: string) =>
+    eventually(async () =>
+      (await towns.received(kind)).some((i) => i.idempotencyKey === idempotencyKey && i.forward?.status === 'delivered')
+        ? true
+        : undefined,
+    );
+
+  for (const [db, town] of [
+    ['SQLite', () => B],
+    ['MariaDB', () => A],
+  ] as const) {
+    it(`${db}: a 取消 that arrives before its 転出証明書情報 withdraws it on arrival, exactly as in order`, async () => {
+      const dest = town();
+      const code = dest.config.municipalityCode;
+      const planned = addDays(today(), 3);
+
+      // in order: the certificate, then its 取消 (purged at once)
+      const first = certificateTo(code, planned);
+      const firstWithdrawal = withdrawalOf(first);
+      await csPost('move-out-certificates', first);
+      await heldOf(dest, first.idempotencyKey, 'HELD');
+      await csPost('move-out-certificate-withdrawals', firstWithdrawal);
+      await heldOf(dest, first.idempotencyKey, 'PURGED');
+      const inOrder = await rowsOf(dest, first, firstWithdrawal);
+
+      // out of order (domain spec §4.5, §4.4 step 5): the 取消 first — nothing held to match, kept UNMATCHED —
+      // then its certificate
+      const second = certificateTo(code, planned, 1);
+      const secondWithdrawal = withdrawalOf(second);
+      await csPost('move-out-certificate-withdrawals', secondWithdrawal);
+      await deliveredBy('move-out-certificate-withdrawals', secondWithdrawal.idempotencyKey);
+      const waiting = await dest.orm.em
+        .fork()
+        .findOneOrFail(InboundMessage, { idempotencyKey: secondWithdrawal.idempotencyKey });
+      expect(waiting.status).toBe('UNMATCHED');
+      expect(waiting.matchKey).toMatch(/^[0-9a-f]{64}$/); // a blind index, not the 住民票コード
+      await csPost('move-out-certificates', second);
+      await deliveredBy('move-out-certificates', second.idempotencyKey);
+
+      // nothing left HELD, the personal data erased, the same rows as in order
+      const stub = await heldOf(dest, second.idempotencyKey, 'PURGED');
+      expect(stub.withdrawnAt).toBeInstanceOf(Date);
+      expect((await scanRegistryDb(dest.orm, piiOf(dest.config), valuesOf(second))).findings).toEqual([]);
+      const outOfOrder = await rowsOf(dest, second, secondWithdrawal);
+      expect(outOfOrder).toEqual(inOrder);
+      expect(inOrder).toEqual({
+        held: { state: 'PURGED', withdrawn: true, purged: true, personal: [] },
+        caseRow: { status: 'PURGED', dueAt: null, plannedVisitDate: null },
+        actions: [{ action: 'PURGED', detail: { origin: ORIGIN, withdrawn: true } }],
+        inbound: [
+          { kind: 'MOVE_OUT_CERTIFICATE_INFO', status: 'ACCEPTED', ofCase: true, body: null, matchKey: null },
+          { kind: 'MOVE_OUT_CERTIFICATE_WITHDRAWAL', status: 'ACCEPTED', ofCase: true, body: null, matchKey: null },
+        ],
+        audits: ['cs-inbound MOVE_OUT_CERTIFICATE_INFO', 'cs-inbound MOVE_OUT_CERTIFICATE_WITHDRAWAL'],
+        workflow: 'none',
+      });
+
+      // delivered again (a CS retry of either): duplicates, nothing changes
+      for (const [path, body] of [
+        ['move-out-certificates', second],
+        ['move-out-certificate-withdrawals', secondWithdrawal],
+      ] as const) {
+        const again = await fetch(`${dest.apiUrl}/cs-inbound/v1/${path}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${towns.senderToken(ORIGIN)}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(again.status).toBe(200);
+        expect((await again.json()).duplicate).toBe(true);
+      }
+      expect(await rowsOf(dest, second, secondWithdrawal)).toEqual(inOrder);
+      expect(await dest.orm.em.fork().count(HeldMoveOutCertificate, { messageId: second.idempotencyKey })).toBe(1);
     });
   }
 

@@ -63,7 +63,8 @@ export type InboundKind = (typeof InboundKind)[keyof typeof InboundKind];
  * Every message received from the CS, de-duplicated by the sender's idempotency key. Unmatched 転入通知 stay here
  * with status UNMATCHED for staff (転入通知情報取込エラー一覧, standard spec 4.1.3.1.2). The body is encrypted and kept
  * only for the kinds a workflow reads later (転入通知, 送信依頼); a 転出証明書情報 and its withdrawal keep only their
- * key (the dedupe), so that the purge of the held row erases the one copy of the certificate. FLAGGED: a 転入通知 or
+ * key (the dedupe; an unmatched withdrawal also its `matchKey`), so that the purge of the held row erases the one copy
+ * of the certificate. FLAGGED: a 転入通知 or
  * 送信依頼 from a town this town did not send the person's 転出 to (issue 13 item 4): kept for staff, nothing done.
  */
 export class InboundMessage {
@@ -74,6 +75,12 @@ export class InboundMessage {
   bodyEnc?: string;
   status!: 'ACCEPTED' | 'UNMATCHED' | 'FLAGGED';
   caseId?: string;
+  /**
+   * A 転出証明書情報の取消 that matched no held certificate: the blind index (HMAC) of what it names — origin, 住民票コード,
+   * mover group, planned date — so that the certificate arriving after it is withdrawn on arrival (issue 15); cleared
+   * when matched. No personal data.
+   */
+  matchKey?: string;
   receivedAt: Date = new Date();
 }
 
@@ -88,6 +95,7 @@ export const InboundMessageSchema = new EntitySchema<InboundMessage>({
     bodyEnc: { type: 'text', nullable: true },
     status: { type: 'string', length: 20 },
     caseId: { type: 'string', length: 64, nullable: true },
+    matchKey: { type: 'string', length: 64, nullable: true, index: true },
     receivedAt: { type: 'datetime' },
   },
 });
