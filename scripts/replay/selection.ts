@@ -413,6 +413,7 @@ export const SELECTION: Selection[] = [
     open: false,
     scenario: '転入 with a presented card: the 継続利用 request queued for the card holder only, its ack → ISSUED',
     from: ['test/workflow/card-continued-use.workflow', 'test/integration/card-events.integration'],
-    where: (s) => is('COMPLETED')(s) && has(s, 'queueContinuedUse'),
+    // the 継続利用 queued by its own activity (before move-in-commit-step) or in the commit step, then settled
+    where: (s) => is('COMPLETED')(s) && (has(s, 'queueContinuedUse') || has(s, 'settleContinuedUse')),
   },
 ];
