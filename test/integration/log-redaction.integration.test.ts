@@ -103,8 +103,13 @@ it('no personal data in anything the processes logged while every procedure ran'
     true,
   );
   const findings = personalDataIn(lines, [...fixturePersonalData(), ...captured.known]);
+  // request IDs are random UUIDs, whose last group is 11 digits and a letter now and then (a run of CI met one with
+  // a valid check digit): they are taken out before looking for 住民票コード
+  const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
   const codes = lines.flatMap((l) =>
-    [...l.matchAll(/(?<!\d|[A-Z]{2}-\d{8}-)\d{11}(?!\d)/g)].filter((m) => isResidentRecordCode(m[0])).map(() => l),
+    [...l.replace(uuid, '(uuid)').matchAll(/(?<!\d|[A-Z]{2}-\d{8}-)\d{11}(?!\d)/g)]
+      .filter((m) => isResidentRecordCode(m[0]))
+      .map(() => l),
   );
   expect(findings.map((f) => `${f.what}: ${f.context}`)).toEqual([]);
   expect(codes.map((l) => l.slice(0, 160).replace(/\d{11}/g, '＊'))).toEqual([]);

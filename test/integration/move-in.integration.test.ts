@@ -304,16 +304,17 @@ describe.each([
         },
       },
     } as unknown as Client;
+    const idempotencyKey = randomUUID();
     const failed = await intakeMoveIn(
       { orm: sys.orm, pii: piiOf(sys.config), temporal: unreachable, config: sys.config },
       { ...CLERK, ip: '127.0.0.1' },
       moveInApplication(),
-      randomUUID(),
+      idempotencyKey,
     ).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(Error);
-    const row = await sys.orm.em
-      .fork()
-      .findOneOrFail(CaseRecord, { enteredBy: CLERK.userId }, { orderBy: { createdAt: 'desc' } });
+    // found by its idempotency key (the newest row of the clerk is ambiguous: MariaDB keeps whole seconds)
+    const { caseId } = await sys.orm.em.fork().findOneOrFail(CaseApplication, { idempotencyKey });
+    const row = await sys.orm.em.fork().findOneOrFail(CaseRecord, { caseId });
     expect(row.status).toBe(CaseStatus.AWAITING_APPROVAL);
     expect(await pendingStarts(row.caseId)).toBe(1);
     return row;
