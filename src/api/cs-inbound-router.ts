@@ -125,7 +125,7 @@ export interface InboundResult {
   inboundId: number;
 }
 
-type Stored = { status: InboundMessage['status']; caseId?: string; matchKey?: string };
+type Stored = Pick<InboundMessage, 'status' | 'caseId' | 'matchKey' | 'matchUntil'>;
 type Signals<T> = (msg: T, stored: { inboundId: number; caseId: string }) => Promise<void>;
 
 /** The handling of each inbound message kind (used by the router, and by workflow tests without HTTP). */
@@ -175,7 +175,12 @@ export function createCsInbound(deps: CsInboundDeps) {
           });
           await em.persist(row).flush();
           const stored = await store(em, msg, row.id);
-          Object.assign(row, { status: stored.status, caseId: stored.caseId, matchKey: stored.matchKey });
+          Object.assign(row, {
+            status: stored.status,
+            caseId: stored.caseId,
+            matchKey: stored.matchKey,
+            matchUntil: stored.matchUntil,
+          });
           audit(em, {
             ...SYSTEM_ACTOR,
             action: AuditAction.BATCH,
@@ -437,7 +442,7 @@ export function createCsInbound(deps: CsInboundDeps) {
     if (!earlier) return;
     await em.flush(); // the new held row and its case row first
     await withdraw(em, held);
-    Object.assign(earlier, { status: 'ACCEPTED', caseId: held.heldId, matchKey: undefined });
+    Object.assign(earlier, { status: 'ACCEPTED', caseId: held.heldId, matchKey: undefined, matchUntil: undefined });
     audit(em, {
       ...SYSTEM_ACTOR,
       action: AuditAction.BATCH,
@@ -474,7 +479,13 @@ export function createCsInbound(deps: CsInboundDeps) {
         state: { $in: [HeldCertificateState.HELD, HeldCertificateState.IN_USE] },
       });
       const held = candidates.find((h) => withdraws(h, msg.withdrawal));
-      if (!held) return { status: 'UNMATCHED', matchKey: withdrawalKey(msg.fromMunicipalityCode, msg.withdrawal) };
+      if (!held)
+        return {
+          status: 'UNMATCHED',
+          matchKey: withdrawalKey(msg.fromMunicipalityCode, msg.withdrawal),
+          // kept while its certificate could still be held: until that certificate's purge instant
+          matchUntil: heldCertificatePurgeAt(msg.withdrawal.plannedMoveOutDate, deps.config.deadlines),
+        };
       await withdraw(em, held);
       return { status: 'ACCEPTED', caseId: held.heldId };
     },

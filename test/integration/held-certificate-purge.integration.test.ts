@@ -11,6 +11,9 @@ import {
   InboundMessage,
   Resident,
 } from '../../src/db/entities';
+import type { ActivityDeps } from '../../src/activities/deps';
+import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
+import { heldCertificateActivities } from '../../src/procedures/held-certificate/activities';
 import { heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import type { MoveOutCertificateInfo } from '../../src/partners/cs-move-messages';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
@@ -346,4 +349,37 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
     ]);
     expect((await scanRegistryDb(B.orm, piiOf(B.config), certOnly)).findings).toEqual([]);
   });
+
+  // last in the file: the sweep below runs at a future instant and purges whatever this file left held by then
+  for (const [db, town] of [
+    ['SQLite', () => B],
+    ['MariaDB', () => A],
+  ] as const) {
+    it(`${db}: an unmatched 取消 keeps its match key until its certificate's purge instant, then the sweep clears it`, async () => {
+      const dest = town();
+      const cert = certificateTo(dest.config.municipalityCode, addDays(today(), 3), 1);
+      const withdrawal = withdrawalOf(cert);
+      await csPost('move-out-certificate-withdrawals', withdrawal);
+      await deliveredBy('move-out-certificate-withdrawals', withdrawal.idempotencyKey);
+      const row = async () => {
+        const m = await dest.orm.em.fork().findOneOrFail(InboundMessage, { idempotencyKey: withdrawal.idempotencyKey });
+        return { status: m.status, matchKey: m.matchKey ?? null, matchUntil: m.matchUntil ?? null };
+      };
+      const waiting = await row();
+      const until = heldCertificatePurgeAt(cert.certificate.plannedMoveOutDate, dest.config.deadlines);
+      expect(waiting).toEqual({
+        status: 'UNMATCHED',
+        matchKey: expect.stringMatching(/^[0-9a-f]{64}$/),
+        matchUntil: until,
+      });
+
+      // the sweep of held certificates, as its workflow runs it: before that instant the key stays, at it it goes
+      const { purgeDueHeldCertificates } = heldCertificateActivities({ orm: dest.orm } as ActivityDeps);
+      await purgeDueHeldCertificates({ asOf: new Date(until.getTime() - 1_000).toISOString(), limit: 100 });
+      expect(await row()).toEqual(waiting);
+      await purgeDueHeldCertificates({ asOf: until.toISOString(), limit: 100 });
+      // still listed for staff as unmatched; nothing left that derives from the 住民票コード
+      expect(await row()).toEqual({ status: 'UNMATCHED', matchKey: null, matchUntil: null });
+    });
+  }
 });

@@ -81,6 +81,11 @@ export class InboundMessage {
    * when matched. No personal data.
    */
   matchKey?: string;
+  /**
+   * Until when the `matchKey` is kept: the purge instant its certificate would have (P + 31, 00:00 JST). The sweep
+   * clears key and date then — a certificate arriving later would be purged on arrival anyway.
+   */
+  matchUntil?: Date;
   receivedAt: Date = new Date();
 }
 
@@ -96,6 +101,7 @@ export const InboundMessageSchema = new EntitySchema<InboundMessage>({
     status: { type: 'string', length: 20 },
     caseId: { type: 'string', length: 64, nullable: true },
     matchKey: { type: 'string', length: 64, nullable: true, index: true },
+    matchUntil: { type: 'datetime', nullable: true },
     receivedAt: { type: 'datetime' },
   },
 });

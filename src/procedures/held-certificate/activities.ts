@@ -1,7 +1,14 @@
 import { CaseAction } from '../../domain/case-status';
 import { audit, SYSTEM_ACTOR } from '../../db/audit-writer';
 import { LockMode, type EntityManager } from '@mikro-orm/core';
-import { AuditAction, CaseActionLog, HeldCertificateState, HeldMoveOutCertificate } from '../../db/entities';
+import {
+  AuditAction,
+  CaseActionLog,
+  HeldCertificateState,
+  HeldMoveOutCertificate,
+  InboundKind,
+  InboundMessage,
+} from '../../db/entities';
 import type { ActivityDeps } from '../../activities/deps';
 import { closePurgedHeldCases, erasedHeldColumns, erasePersonalData } from '../../db/registry-lookup';
 
@@ -70,7 +77,8 @@ export function heldCertificateActivities(deps: ActivityDeps) {
      * The sweep (one workflow for all held rows, issue 15): purges up to `limit` HELD rows due at `asOf` (workflow
      * time) in one transaction, as `purgeHeldCertificate` does each, and closes their case rows (PURGED, no deadline,
      * no 来庁予定日). Rows in use by a 特例転入 are left to their own workflow. Returns how many it purged and, when
-     * none is left due, the next purge instant of a held row.
+     * none is left due, the next purge instant of a held row. The last batch also clears the match keys of unmatched
+     * 取消 whose certificate would be purged by now (`InboundMessage.matchUntil`).
      *
      * Memory (issue 15: a burst of 10 000 at one midnight): the rows are read without their payload, locked (MySQL;
      * SQLite serialises writers), and erased and closed by two statements each rather than as loaded entities, so a
@@ -101,6 +109,16 @@ export function heldCertificateActivities(deps: ActivityDeps) {
           await em.flush();
         }
         if (due.length === input.limit) return { purged: due.length };
+        // an unmatched 取消's match key, past the purge instant its certificate would have: nothing left to withdraw
+        await em.nativeUpdate(
+          InboundMessage,
+          {
+            kind: InboundKind.MOVE_OUT_CERTIFICATE_WITHDRAWAL,
+            matchKey: { $ne: null },
+            matchUntil: { $lte: asOf },
+          },
+          { matchKey: null, matchUntil: null },
+        );
         const next = await em.findOne(
           HeldMoveOutCertificate,
           { state: HeldCertificateState.HELD, purgeAt: { $gt: asOf } },
