@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import { keyBytes, type AppConfig } from '../config';
 import { ActorProofCodec, actorSigningInterceptor } from './actor-proof';
 import { AesGcmPayloadCodec } from './payload-codec';
@@ -54,7 +54,17 @@ export function temporalTlsOf(config: Pick<AppConfig, 'temporalTls'>) {
 export async function createTemporalClient(
   config: Pick<AppConfig, 'temporalAddress' | 'temporalNamespace' | 'keys' | 'temporalTls'>,
 ): Promise<Client> {
-  const connection = await Connection.connect({ address: config.temporalAddress, ...temporalTlsOf(config) });
+  return temporalClientOn(
+    await Connection.connect({ address: config.temporalAddress, ...temporalTlsOf(config) }),
+    config,
+  );
+}
+
+/** A client on a connection the caller owns (the worker's own `NativeConnection`: one connection per process). */
+export function temporalClientOn(
+  connection: ConnectionLike,
+  config: Pick<AppConfig, 'temporalNamespace' | 'keys' | 'temporalTls'>,
+): Client {
   return new Client({
     connection,
     namespace: config.temporalNamespace,

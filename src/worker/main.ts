@@ -14,7 +14,7 @@ import { CsHttpClient } from '../partners/cs-http-client';
 import { PortalHttpClient } from '../partners/portal-http-client';
 import { logger, rootLogger } from '../observability/log';
 import { ensureHeldCertificateSweepInBackground } from '../procedures/held-certificate/sweep-start';
-import { createTemporalClient, temporalTlsOf } from '../temporal/client';
+import { temporalClientOn, temporalTlsOf } from '../temporal/client';
 import { createRegistryWorker } from './create-worker';
 import { startWorkerHeartbeat } from './heartbeat';
 import { installTemporalRuntime, startWorkerMetricsServer } from './telemetry';
@@ -57,21 +57,17 @@ async function main() {
   // scripts/lib/app-processes.ts read it, whatever LOG_LEVEL says
   const stopHeartbeat = startWorkerHeartbeat(worker);
   if (worker.getState() === 'RUNNING') log.info({ taskQueue: config.taskQueue }, 'worker running');
-  // the held-certificate sweep runs whatever happened to it (as at the API's start); retried, never fatal
-  const client = await createTemporalClient(config).catch((e: unknown) => {
-    log.warn({ err: e instanceof Error ? e.name : 'error' }, 'held-certificate sweep not ensured: no client');
-    return undefined;
+  // the held-certificate sweep runs whatever happened to it (as at the API's start); retried, never fatal. Its client
+  // shares the worker's connection
+  const sweep = ensureHeldCertificateSweepInBackground(temporalClientOn(connection, config), config, {
+    retryMs: config.workflowStartReconcileMs,
+    log: (line) => log.warn(line),
   });
-  const sweep =
-    client &&
-    ensureHeldCertificateSweepInBackground(client, config, {
-      retryMs: config.workflowStartReconcileMs,
-      log: (line) => log.warn(line),
-    });
+  void sweep.ensured.then(() => log.info({ taskQueue: config.taskQueue }, 'held-certificate sweep ensured'));
   await running;
   stopHeartbeat();
-  sweep?.stop();
-  await Promise.all([orm.close(true), metrics.close(), connection.close(), client?.connection.close()]);
+  sweep.stop();
+  await Promise.all([orm.close(true), metrics.close(), connection.close()]);
   log.info('worker stopped');
 }
 

@@ -109,6 +109,8 @@ describe('/metrics on the running system: the API (in-process) and the worker (s
     worker = undefined as unknown as WorkerProcess; // stopped here, not again in afterAll
     expect(await stopped.stop()).toEqual({ code: 0, signal: null });
     expect(stopped.output.some((l) => l.includes('worker stopped'))).toBe(true);
+    // the held-certificate sweep was ensured through the worker's own connection (no second one)
+    expect(stopped.output.some((l) => l.includes('held-certificate sweep ensured'))).toBe(true);
   });
 
   it('answers with the X-Request-Id it was given, or a new one', async () => {
