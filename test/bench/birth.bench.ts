@@ -20,7 +20,8 @@ import { addResidentCodes } from '../../src/db/resident-code-pool';
 import { generateNewMover } from '../../src/db/seed/demo-town';
 import { birthWorkflowId } from '../../src/procedures/birth/workflow';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
-import { benchClient, percentile, startBenchSystem } from './bench-client';
+import { benchClient, startBenchSystem } from './bench-client';
+import { closedLoop, latencyLine, rate } from './load';
 import { cpuLine, cpuPerCase, startBenchProcesses, type CpuSnapshot } from './bench-processes';
 
 const CLUSTER = process.argv[2] === 'cluster';
@@ -151,21 +152,12 @@ async function run(sys: BirthSystem) {
               .join(' ')})`
           : ''),
     );
-    const latencies: number[] = [];
-    let next = 0;
     const before = sys.snapshot?.();
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        while (next < N) latencies.push(await oneBirth(next++));
-      }),
-    );
-    const seconds = (performance.now() - start) / 1000;
-    latencies.sort((a, b) => a - b);
-    console.log(`  throughput      ${(N / seconds).toFixed(1)} births/s (${seconds.toFixed(1)} s)`);
-    console.log(
-      `  latency (ms)    p50 ${percentile(latencies, 50).toFixed(0)}  p95 ${percentile(latencies, 95).toFixed(0)}  p99 ${percentile(latencies, 99).toFixed(0)}  max ${latencies.at(-1)!.toFixed(0)}`,
-    );
+    const run = await closedLoop(N, CONCURRENCY, async (i) => {
+      await oneBirth(i);
+    });
+    console.log(`  throughput      ${rate(run).toFixed(1)} births/s (${run.seconds.toFixed(1)} s)`);
+    console.log(`  latency         ${latencyLine(run)}`);
     const numbered = await sys.orm.em
       .fork()
       .count(Resident, { householdNumber: parent.householdNumber, individualNumberEnc: { $ne: null } });

@@ -27,7 +27,8 @@ import { startSystem } from '../../src/system';
 import { SEARCH_ATTRIBUTE_TYPES } from '../../src/workflows/search-attributes';
 import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { moversOf, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
-import { benchClient, percentile, untilStatus } from './bench-client';
+import { benchClient, untilStatus } from './bench-client';
+import { closedLoop, latencyLine, rate } from './load';
 import { cpuLine, cpuPerCase, startBenchProcesses, type CpuSnapshot } from './bench-processes';
 
 const CLUSTER = process.argv[2] === 'cluster';
@@ -192,23 +193,15 @@ async function run(t: Towns) {
             .join(' ')})`
         : ''),
   );
-  const results: Array<{ ms: number; persons: number }> = [];
-  let next = 0;
+  let persons = 0;
   const before = t.snapshot?.();
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < N) results.push(await pair(next++));
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  const ms = results.map((r) => r.ms).sort((x, y) => x - y);
+  const run = await closedLoop(N, CONCURRENCY, async (i) => {
+    persons += (await pair(i)).persons;
+  });
   console.log(
-    `  throughput      ${(N / seconds).toFixed(2)} households/s, ${(results.reduce((s, r) => s + r.persons, 0) / seconds).toFixed(2)} persons/s (${seconds.toFixed(1)} s)`,
+    `  throughput      ${rate(run).toFixed(2)} households/s, ${(persons / run.seconds).toFixed(2)} persons/s (${run.seconds.toFixed(1)} s)`,
   );
-  console.log(
-    `  latency (ms)    A intake → A completed (転入通知 recorded): p50 ${percentile(ms, 50).toFixed(0)}  p95 ${percentile(ms, 95).toFixed(0)}  p99 ${percentile(ms, 99).toFixed(0)}  max ${ms.at(-1)!.toFixed(0)}`,
-  );
+  console.log(`  latency         A intake → A completed (転入通知 recorded): ${latencyLine(run)}`);
   if (before) {
     console.log(`  CPU per pair    ${cpuLine(cpuPerCase(before, t.snapshot!(), N))}`);
     console.log(
