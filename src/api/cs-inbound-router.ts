@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
+import {
+  DeadlockException,
+  IsolationLevel,
+  UniqueConstraintViolationException,
+  type EntityManager,
+  type MikroORM,
+} from '@mikro-orm/core';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { SchemaObject } from 'ajv';
@@ -143,8 +149,12 @@ export function createCsInbound(deps: CsInboundDeps) {
     schema: SchemaObject,
     store: (em: EntityManager, msg: T, inboundId: number) => Promise<Stored>,
     signals: Signals<T>,
-    opts: { keepBody: boolean } = { keepBody: true },
+    opts: { keepBody: boolean; serializable?: boolean } = { keepBody: true },
   ) => {
+    // A 転出証明書情報 and its 取消 look for each other: on MySQL/MariaDB (REPEATABLE READ) two stored at the same
+    // instant each missed the other's uncommitted row, leaving the certificate held. SERIALIZABLE makes each look a
+    // locking read, so one waits for the other or both deadlock and one is run again (SQLite serialises writers).
+    const isolation = opts.serializable ? { isolationLevel: IsolationLevel.SERIALIZABLE } : {};
     const validate = compileSchema<T>(schema);
     return async (body: unknown, sender: Sender = '*'): Promise<InboundResult> => {
       const v = validate(body);
@@ -159,9 +169,8 @@ export function createCsInbound(deps: CsInboundDeps) {
         result: { duplicate: true, status: seen.status, inboundId: seen.id } as InboundResult,
         caseId: seen.caseId,
       });
-      const { result, caseId } = await deps.orm.em
-        .fork()
-        .transactional(async (em) => {
+      const storeOnce = () =>
+        deps.orm.em.fork().transactional(async (em) => {
           const seen = await em.findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
           if (seen) return duplicateOf(seen);
           const row = em.create(InboundMessage, {
@@ -193,15 +202,20 @@ export function createCsInbound(deps: CsInboundDeps) {
             result: { duplicate: false, status: stored.status, inboundId: row.id } as InboundResult,
             caseId: stored.caseId,
           };
-        })
-        .catch(async (e: unknown) => {
-          // the same message delivered twice at once (a CS retry while the first is still being stored): the second
-          // insert hits the unique key after the first committed; it is a duplicate like any later one (issue 15)
-          if (!(e instanceof UniqueConstraintViolationException)) throw e;
-          const seen = await deps.orm.em.fork().findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
-          if (!seen) throw e;
-          return duplicateOf(seen);
+        }, isolation);
+      const storeRetried = async (attempt = 1): Promise<Awaited<ReturnType<typeof storeOnce>>> =>
+        storeOnce().catch((e: unknown) => {
+          if (isDeadlock(e) && attempt < 5) return storeRetried(attempt + 1);
+          throw e;
         });
+      const { result, caseId } = await storeRetried().catch(async (e: unknown) => {
+        // the same message delivered twice at once (a CS retry while the first is still being stored): the second
+        // insert hits the unique key after the first committed; it is a duplicate like any later one (issue 15)
+        if (!(e instanceof UniqueConstraintViolationException)) throw e;
+        const seen = await deps.orm.em.fork().findOne(InboundMessage, { idempotencyKey: msg.idempotencyKey });
+        if (!seen) throw e;
+        return duplicateOf(seen);
+      });
       // signals go out after the commit, so a workflow never sees an uncommitted row
       if (result.status === 'ACCEPTED' && caseId) await signals(msg, { inboundId: result.inboundId, caseId });
       return result;
@@ -371,7 +385,7 @@ export function createCsInbound(deps: CsInboundDeps) {
       if (row.withdrawnAt) await withdrawalSignals(heldId); // reserved on arrival by a waiting 特例転入, then withdrawn
     },
     // the certificate lives in the held row only, so that its purge erases the one copy (domain spec §4.5)
-    { keepBody: false },
+    { keepBody: false, serializable: true },
   );
 
   /**
@@ -491,7 +505,7 @@ export function createCsInbound(deps: CsInboundDeps) {
     },
     async (_msg, { caseId: heldId }) => withdrawalSignals(heldId),
     // it names a 住民票コード; handled in its transaction, only a blind index of it is kept (see withdrawalKey)
-    { keepBody: false },
+    { keepBody: false, serializable: true },
   );
 
   /**
@@ -518,6 +532,13 @@ export function createCsInbound(deps: CsInboundDeps) {
     async () => undefined,
   );
   return { moveInNotice, certificateRequest, moveOutCertificate, certificateWithdrawal, addressAnnexNotice };
+}
+
+/** A deadlock the database broke by rolling this transaction back (MikroORM's exception, or the driver's own error). */
+function isDeadlock(e: unknown): boolean {
+  for (let c: unknown = e, i = 0; c instanceof Error && i < 4; c = c.cause, i++)
+    if (c instanceof DeadlockException || (c as { code?: string }).code === 'ER_LOCK_DEADLOCK') return true;
+  return false;
 }
 
 async function signalIfRunning<A extends unknown[]>(
