@@ -37,6 +37,35 @@ export function cpuMs(pid: number): number {
 
 export type CpuSnapshot = Record<string, number>;
 
+/**
+ * CPU ms (utime + stime) of a process's live threads, summed by thread name (/proc/<pid>/task/<tid>/comm): Node's
+ * `MainThread`, `WorkerThread` (the Temporal workflow sandbox), `V8Worker` (GC, compiler), `libuv-worker`, the
+ * Temporal core's tokio threads, … — where the process's time goes, and which thread is the bottleneck.
+ */
+export function threadCpuMs(pid: number, prefix = ''): CpuSnapshot {
+  const out: CpuSnapshot = {};
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8')
+        .trim()
+        .replace(/[-_ ]?\d+$/, '');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const key = `${prefix}${name}`;
+      out[key] = (out[key] ?? 0) + ((Number(f[11]) + Number(f[12])) * 1000) / TICKS_PER_SECOND;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return out;
+}
+
 /** What the benchmarks drive: one or more API endpoints, each with a clerk's and the approver's session. */
 export interface BenchEndpoint {
   api: ReturnType<typeof benchClient>;
@@ -208,6 +237,15 @@ async function startDevServerBench(opts: { profileDir?: string }) {
       temporal: dev && pidCpu(() => dev.pid),
       database: mariadbPid === undefined ? undefined : pidCpu(() => mariadbPid),
     });
+    const threads = (): CpuSnapshot => {
+      const ids = [api.pid(), worker?.pid()];
+      return Object.assign(
+        {},
+        ...ids.map((p, i) =>
+          p ? threadCpuMs(p, `${i === 0 && sqlite ? 'api+worker' : i === 0 ? 'api' : 'worker'} `) : {},
+        ),
+      ) as CpuSnapshot;
+    };
     const endpoint: BenchEndpoint = {
       api: http,
       apiUrl,
@@ -222,6 +260,8 @@ async function startDevServerBench(opts: { profileDir?: string }) {
       endpoints: [endpoint],
       ceilingQueue,
       snapshot,
+      /** CPU ms of the API's and the worker's threads by name (threadCpuMs). */
+      threads,
       server: 'Temporal dev server (in memory)',
       dbKind: databaseUrl.split(':')[0]!,
       cores: cpus().length,
@@ -361,6 +401,14 @@ async function startClusterBench(opts: BenchProcessOptions) {
       endpoints,
       ceilingQueue,
       snapshot,
+      threads: (): CpuSnapshot =>
+        Object.assign(
+          {},
+          ...[...sys.apis, ...sys.workers].map((p) => {
+            const pid = p.pid();
+            return pid ? threadCpuMs(pid, `${p.name} `) : {};
+          }),
+        ) as CpuSnapshot,
       server: `Temporal cluster ${sys.temporal.internals.shards} shards on PostgreSQL, mTLS; ${sys.workers.length} workers, ${sys.apis.length} APIs`,
       dbKind: 'mariadb',
       cores: cpus().length,

@@ -16,7 +16,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { CertificateIssuance } from '../../src/db/entities';
 import { generateNewMover } from '../../src/db/seed/demo-town';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
-import { startBenchProcesses, cpuPerCase, type CpuSnapshot } from './bench-processes';
+import { startBenchProcesses, cpuLine, cpuPerCase, type CpuSnapshot } from './bench-processes';
 import { ceilingApproveUpdate, ceilingWorkflow } from './ceiling/workflow';
 import { closedLoop, latencyLine, paced, rate, type LoadResult } from './load';
 
@@ -92,8 +92,13 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
     };
     const measured = async (run: () => Promise<LoadResult>) => {
       const before: CpuSnapshot = b.snapshot();
+      const threadsBefore = b.threads();
       const r = await run();
-      return { r, cpu: cpuPerCase(before, b.snapshot(), r.cases) };
+      return {
+        r,
+        cpu: cpuPerCase(before, b.snapshot(), r.cases),
+        threads: cpuPerCase(threadsBefore, b.threads(), r.cases),
+      };
     };
 
     // warm-up: both workers bundled and polling, workflow caches, PDF fonts, DB statements
@@ -114,17 +119,19 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>) {
     const pacedRun = await measured(() => paced(PACED_CASES, PACED_RATE, moveIn('paced')));
 
     const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
-    const cpuLine = (cpu: Record<string, number>) =>
-      Object.entries(cpu)
-        .filter(([, v]) => v > 0)
-        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-        .join(', ') + ` = ${total(cpu).toFixed(1)} ms/case`;
     console.log(`  no-op ceiling   ${rate(ceil.r).toFixed(1)} cases/s  ${latencyLine(ceil.r)}`);
     console.log(`                  CPU ${cpuLine(ceil.cpu)}`);
     console.log(
       `  move-in         ${rate(mi.r).toFixed(1)} cases/s  ${latencyLine(mi.r)}  → ${(rate(mi.r) / rate(ceil.r)).toFixed(2)} × ceiling`,
     );
     console.log(`                  CPU ${cpuLine(mi.cpu)}`);
+    // by thread: on SQLite the API+worker's main thread is the one that saturates first
+    const busiest = Object.entries(mi.threads).filter(([, v]) => v >= 0.5);
+    if (busiest.length)
+      console.log(
+        `                  threads ${busiest.map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')} ms/case` +
+          ` (main thread busy ${((Math.max(...busiest.filter(([k]) => k.endsWith('MainThread')).map(([, v]) => v)) * rate(mi.r)) / 10).toFixed(0)} %)`,
+      );
     console.log(`  move-in at ${PACED_RATE}/s  ${PACED_CASES} cases  ${latencyLine(pacedRun.r)}`);
     console.log(`                  CPU ${cpuLine(pacedRun.cpu)}`);
     console.log(
