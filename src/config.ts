@@ -67,6 +67,8 @@ export interface AppConfig {
    * started (an API that died between the case row and the start; src/api/workflow-starts.ts).
    */
   workflowStartReconcileMs: number;
+  /** Worker threads that render certificates (PDF) off the main thread; 0 renders on it (certificate-render-pool.ts). */
+  certificateRenderThreads: number;
   portalUrl: string; // マイナポータル notices endpoint base (the simulator in embedded mode)
   portalToken: string; // bearer token we present to the portal for notices
   portalKeyId: string; // key ID of the shared key the portal signs its requests with (X-Portal-Key-Id)
@@ -215,6 +217,7 @@ const configSchema = {
     logLevel: { enum: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] },
     partnerDownAfterFailures: { type: 'integer', minimum: 1, maximum: 100 },
     workflowStartReconcileMs: { type: 'integer', minimum: 500, maximum: 3_600_000 },
+    certificateRenderThreads: { type: 'integer', minimum: 0, maximum: 16 },
     production: { type: 'boolean' },
     staffAuth: {
       type: 'object',
@@ -464,6 +467,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     },
     logLevel: (env.LOG_LEVEL?.trim().toLowerCase() ?? 'info') as AppConfig['logLevel'],
     workflowStartReconcileMs: Number(env.WORKFLOW_START_RECONCILE_MS ?? 30_000),
+    certificateRenderThreads: Number(env.CERTIFICATE_RENDER_THREADS ?? 1),
     portalUrl: env.PORTAL_URL ?? 'http://127.0.0.1:3103',
     portalToken: env.PORTAL_TOKEN ?? DEV_DEFAULTS.PORTAL_TOKEN,
     portalKeyId: env.PORTAL_KEY_ID ?? DEV_DEFAULTS.PORTAL_KEY_ID,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
-import { createCertificateRenderer } from './activities/certificate-renderer';
+import { createCertificateRendererPool } from './activities/certificate-render-pool';
 import { createApiApp } from './api/app';
 import { runWorkflowStartReconciler } from './api/workflow-starts';
 import { keyBytes, type AppConfig } from './config';
@@ -144,9 +144,11 @@ export async function startSystem(config: AppConfig, opts: SystemOptions = {}): 
     let workerMetricsUrl: string | undefined;
     if (opts.worker !== false) {
       log('worker: starting (bundling workflows)');
+      const certificates = createCertificateRendererPool(config.certificateRenderThreads);
+      closers.push(() => certificates.close());
       const w = await createRegistryWorker({
         config,
-        deps: { orm, pii, cs, cards, portal: portalClient, certificates: createCertificateRenderer(), config },
+        deps: { orm, pii, cs, cards, portal: portalClient, certificates, config },
         workflowBundle: opts.workflowBundle,
         procedures,
       });

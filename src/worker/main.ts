@@ -5,7 +5,7 @@
  */
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
-import { createCertificateRenderer } from '../activities/certificate-renderer';
+import { createCertificateRendererPool } from '../activities/certificate-render-pool';
 import { attachPiiCipher } from '../db/encrypted-columns';
 import { openRegistryDb } from '../db/orm';
 import { piiCryptoFor } from '../db/pii-crypto';
@@ -36,6 +36,7 @@ async function main() {
   const cs = new CsHttpClient({ baseUrl: config.csUrl, token: config.csToken });
   const cards = new CardAgencyHttpClient({ baseUrl: config.jlisUrl, token: config.jlisToken });
   // the worker's own connection, closed after the run: an open one kept the stopped process alive (issue 15)
+  const certificates = createCertificateRendererPool(config.certificateRenderThreads); // off the main thread
   const connection = await NativeConnection.connect({ address: config.temporalAddress, ...temporalTlsOf(config) });
   const worker = await createRegistryWorker({
     config,
@@ -46,7 +47,7 @@ async function main() {
       cs,
       cards,
       portal: new PortalHttpClient({ baseUrl: config.portalUrl, token: config.portalToken }),
-      certificates: createCertificateRenderer(),
+      certificates,
       config,
     },
     ...(process.env.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: process.env.WORKFLOW_BUNDLE } } : {}),
@@ -67,7 +68,7 @@ async function main() {
   await running;
   stopHeartbeat();
   sweep.stop();
-  await Promise.all([orm.close(true), metrics.close(), connection.close()]);
+  await Promise.all([orm.close(true), metrics.close(), connection.close(), certificates.close()]);
   log.info('worker stopped');
 }
 

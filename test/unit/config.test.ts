@@ -138,3 +138,14 @@ describe('fault-tolerance configuration (issue 15)', () => {
     );
   });
 });
+
+describe('certificate render threads (issue 15)', () => {
+  it('one thread by default, 0 renders on the main thread, a bad value is named', () => {
+    expect(loadConfig(env()).certificateRenderThreads).toBe(1);
+    expect(loadConfig(env({ CERTIFICATE_RENDER_THREADS: '0' })).certificateRenderThreads).toBe(0);
+    expect(() => loadConfig(env({ CERTIFICATE_RENDER_THREADS: 'many' }))).toThrow('/certificateRenderThreads');
+    expect(() => loadConfig(env({ CERTIFICATE_RENDER_THREADS: '-1' }))).toThrow(
+      '/certificateRenderThreads must be >= 0',
+    );
+  });
+});
