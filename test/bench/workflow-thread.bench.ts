@@ -96,9 +96,21 @@ function modulesOf(code: string): { ours: number; ourBytes: number; sdk: number;
 }
 
 let promisesInWorkflows = 0;
+const promiseSites = new Map<string, number>();
 v8.promiseHooks.onInit((promise: Promise<unknown>) => {
   // a promise made by workflow code is an instance of the sandbox's Promise, not this realm's
-  if (!(promise instanceof Promise)) promisesInWorkflows++;
+  if (!(promise instanceof Promise)) {
+    promisesInWorkflows++;
+    if (process.env.WF_BENCH_STACKS) {
+      const e = new Error();
+      const key = (e.stack ?? '')
+        .split('\n')
+        .slice(2, 7)
+        .map((l) => l.trim().replace(/\(.*\/(.*?):(\d+):\d+\)/, '$1:$2'))
+        .join(' < ');
+      promiseSites.set(key, (promiseSites.get(key) ?? 0) + 1);
+    }
+  }
 });
 
 interface Measure {
@@ -180,6 +192,9 @@ async function main() {
       promises: median(ms.map((m) => m.promises)),
     };
   };
+  // WF_BENCH_STACKS=1: where the promises in workflow context are made (the top frames, as counted over all replays)
+  if (process.env.WF_BENCH_STACKS)
+    for (const [k, n] of [...promiseSites].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(n, k);
   if (process.env.WF_BENCH_ONLY)
     return console.log(kinds.map((k) => `${k.name}: ${row(k.name).cpu.toFixed(2)} ms`).join('\n'));
   const c = row('ceiling');
