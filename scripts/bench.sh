@@ -7,6 +7,7 @@
 # `npm run bench -- cluster-pair [households] [concurrency]`, `npm run bench -- cluster-birth [births] [concurrency]`:
 #   the move pair and births on the cluster shape (town B of the pair: a second town on the same cluster)
 # `npm run bench -- held [count] [burst]`: N open held 転出証明書情報, worker/server RSS, a burst of purges due at once
+# `npm run bench -- workflow-thread [replays] [rounds]`: the sandbox's CPU per workflow, 転入 vs the ceiling (replays)
 # `npm run bench -- search [queries per form]`: resident search at 720 000 residents on MariaDB (loaded once, reused)
 # (Temporal dev server in memory, SQLite by default or DATABASE_URL, CS simulator over HTTP).
 set -euo pipefail
@@ -26,6 +27,12 @@ if [[ "${1:-}" =~ ^cluster(-pair|-birth)?$ ]]; then
     cluster-pair) shift && exec node node_modules/.bin/tsx test/bench/move-pair.bench.ts cluster "$@" ;;
     cluster-birth) shift && exec node node_modules/.bin/tsx test/bench/birth.bench.ts cluster "$@" ;;
   esac
+fi
+if [[ "${1:-}" == "workflow-thread" ]]; then
+  shift
+  TEMPORAL_TEST_SERVER="${TEMPORAL_TEST_SERVER:-$(bash scripts/ensure-test-server.sh)}"
+  export TEMPORAL_TEST_SERVER
+  exec node node_modules/.bin/tsx test/bench/workflow-thread.bench.ts "$@"
 fi
 if [[ "${1:-}" == "search" ]]; then
   shift

@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_OPTIONS, workflowsPath } from '../src/worker/create-worker';
+import { workflowBundleOptions } from '../src/worker/create-worker';
 
 async function main() {
   const out = join(__dirname, '..', 'workflow-bundle.js');
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), ...WORKFLOW_BUNDLE_OPTIONS });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions());
   writeFileSync(out, code);
   console.log(`workflow bundle: ${out} (${Math.round(code.length / 1024)} KiB)`);
 }

@@ -36,6 +36,26 @@ export const WORKFLOW_BUNDLE_OPTIONS = {
 export const workflowsPath = (table: ProcedureTable = PROCEDURES): string => workflowEntry(table.workflowFiles);
 
 /**
+ * The modules the SDK's reusable V8 context evaluates once when the worker starts instead of once per workflow run
+ * (`preloadModules`): the workflow entry with everything it imports (the frame, the procedures' workflows, their
+ * definitions and the domain helpers) and the interceptor module. Without it every 転入 re-ran the top level of
+ * about 55 of our modules in the sandbox (README "Throughput", issue 15). This is safe because none of them keeps
+ * state at module level or calls a workflow API there (only `define*` and `proxy*Activities`, which touch no
+ * workflow); the SDK deep-freezes what they export, so a module that mutated its exports would fail the tests.
+ */
+export const preloadedWorkflowModules = (table: ProcedureTable = PROCEDURES): string[] => [
+  workflowsPath(table),
+  ...WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules,
+];
+
+/** Everything `bundleWorkflowCode` needs for the worker's bundle of `table` (tests, `npm run build`, benchmarks). */
+export const workflowBundleOptions = (table: ProcedureTable = PROCEDURES) => ({
+  workflowsPath: workflowsPath(table),
+  ...WORKFLOW_BUNDLE_OPTIONS,
+  preloadModules: preloadedWorkflowModules(table),
+});
+
+/**
  * The workflow bundle `npm run build` prebuilt beside the compiled code (dist/workflow-bundle.js, from
  * scripts/build-workflow-bundle.ts) — only when this module itself runs compiled (`node dist/...`): under tsx the
  * worker bundles the sources it runs, so a stale dist/ never stands in for them.
@@ -71,7 +91,9 @@ export async function createRegistryWorker(opts: RegistryWorkerOptions): Promise
     connection,
     namespace: opts.config.temporalNamespace,
     taskQueue: opts.config.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: workflowsPath(table) }),
+    ...(workflowBundle
+      ? { workflowBundle }
+      : { workflowsPath: workflowsPath(table), bundlerOptions: { preloadModules: preloadedWorkflowModules(table) } }),
     activities: createActivities(opts.deps, table),
     interceptors: {
       activity: [failureRecorder(opts.deps.orm)],

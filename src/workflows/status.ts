@@ -44,7 +44,9 @@ export function caseStatusTracker(
   let revision = 0;
   let decidedBy: string | undefined;
 
-  const project = async (extra: StatusExtra = {}): Promise<void> => {
+  // Not `async`, nor are the methods below that return it: each layer of async function would add promises that the
+  // SDK's promise hook captures a stack trace for (issue 15, README "Throughput"); the commands are the same.
+  const project = (extra: StatusExtra = {}): Promise<void> => {
     revision += 1;
     upsertSearchAttributes([
       { key: CaseStatusKey, value: status },
@@ -52,7 +54,7 @@ export function caseStatusTracker(
       { key: NeedsAttentionKey, value: needsAttention },
       { key: AssignedToKey, value: assignedTo ?? null },
     ]);
-    await projectCase({
+    return projectCase({
       caseId,
       procedure,
       revision,
@@ -90,7 +92,7 @@ export function caseStatusTracker(
     get makerId() {
       return makerId;
     },
-    async set(next: string, extra: StatusExtra = {}): Promise<void> {
+    set(next: string, extra: StatusExtra = {}): Promise<void> {
       if (next !== status || extra.assignTo !== undefined)
         assignedTo = awaitingRoleOf(next) ? extra.assignTo : undefined;
       status = next;
@@ -100,19 +102,19 @@ export function caseStatusTracker(
         : escalated
           ? AttentionReason.ESCALATED
           : undefined;
-      await project(extra);
+      return project(extra);
     },
-    async assign(userId: string | undefined): Promise<void> {
+    assign(userId: string | undefined): Promise<void> {
       assignedTo = userId;
-      await project();
+      return project();
     },
-    async escalate(): Promise<void> {
+    escalate(): Promise<void> {
       escalated = true;
       if (!needsAttention) {
         needsAttention = true;
         attentionReason = AttentionReason.ESCALATED;
       }
-      await project();
+      return project();
     },
     /** The 決裁 was taken: the projection names the decider from the next write on. */
     decided(by: string): void {

@@ -4,7 +4,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PROCEDURES } from '../../src/procedures';
-import { WORKFLOW_BUNDLE_OPTIONS, workflowsPath } from '../../src/worker/create-worker';
+import { preloadedWorkflowModules, WORKFLOW_BUNDLE_OPTIONS, workflowsPath } from '../../src/worker/create-worker';
 import {
   encodingOf,
   isOpen,
@@ -56,6 +56,8 @@ describe('recorded histories replay against the current workflow code', () => {
     for await (const r of Worker.runReplayHistories(
       {
         workflowsPath: workflowsPath(),
+        // the modules the worker evaluates once, shared by all workflows of the context, as deployed
+        bundlerOptions: { preloadModules: preloadedWorkflowModules() },
         replayName: 'replay-test',
         // the bundle the worker deploys: the actor check and the failure converter (validators do not run on replay)
         interceptors: { workflowModules: WORKFLOW_BUNDLE_OPTIONS.workflowInterceptorModules },

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE_OPTIONS, workflowsPath } from '../../src/worker/create-worker';
+import { workflowBundleOptions } from '../../src/worker/create-worker';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -31,7 +31,7 @@ export async function workflowBundleOnce(): Promise<string> {
   const file = join(dir, `${h.digest('hex').slice(0, 20)}.js`);
   if (existsSync(file)) return file;
   mkdirSync(dir, { recursive: true });
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsPath(), ...WORKFLOW_BUNDLE_OPTIONS });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions());
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, code);
   renameSync(tmp, file); // atomic: a project bundling at the same time reads either nothing or the whole file

@@ -6,7 +6,12 @@ import { createCertificateRenderer } from '../../src/activities/certificate-rend
 import type { AppConfig } from '../../src/config';
 import type { PiiCrypto } from '../../src/db/pii-crypto';
 import { failureRecorder } from '../../src/worker/failure-recorder';
-import { createActivities, WORKFLOW_BUNDLE_OPTIONS, workflowsPath } from '../../src/worker/create-worker';
+import {
+  createActivities,
+  preloadedWorkflowModules,
+  WORKFLOW_BUNDLE_OPTIONS,
+  workflowsPath,
+} from '../../src/worker/create-worker';
 import { clientInterceptorsFor, dataConverterFor, workerDataConverterFor } from '../../src/temporal/client';
 import { openTestDb, piiOf, testConfig } from './harness';
 import { HistoryRecorder, recordingDir } from './history-recorder';
@@ -108,7 +113,9 @@ export async function startWorkflowHarness(
       connection: env.nativeConnection,
       taskQueue,
       // one bundle per test run (test/support/bundle-global-setup.ts); a file run on its own bundles here
-      ...(bundle ? { workflowBundle: { codePath: bundle } } : { workflowsPath: workflowsPath() }),
+      ...(bundle
+        ? { workflowBundle: { codePath: bundle } }
+        : { workflowsPath: workflowsPath(), bundlerOptions: { preloadModules: preloadedWorkflowModules() } }),
       dataConverter: workerDataConverterFor(config),
       activities,
       interceptors: {
