@@ -361,7 +361,13 @@ export function createCsInbound(deps: CsInboundDeps) {
         kind: OutboxKind.CERTIFICATE_INFO_REQUEST,
         residentRecordCode: msg.certificate.residentRecordCode,
       });
-      for (const caseId of new Set(waiting.map((w) => w.caseId)))
+      const waitingCases = [...new Set(waiting.map((w) => w.caseId))];
+      // arrived already withdrawn (its 取消 came first): the waiting cases learn it before the arrival, and end on the
+      // paper path instead of asking again (a case replaying older code takes only the arrival)
+      if (row.withdrawnAt)
+        for (const caseId of waitingCases)
+          await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateWithdrawnSignal, { heldId });
+      for (const caseId of waitingCases)
         await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
       if (row.withdrawnAt) await withdrawalSignals(heldId); // reserved on arrival by a waiting 特例転入, then withdrawn
     },

@@ -29,6 +29,7 @@ import {
   moveInNoticeFrom,
   specialMoveInFor,
   TOWN_B,
+  withdrawalOf,
 } from '../support/move-fixtures';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -424,6 +425,29 @@ describe('特例転入 (destination)', () => {
     await statusIs(c.caseId, CaseStatus.AWAITING_APPROVAL);
     await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
+  });
+
+  it('a 送信依頼 answered by a certificate whose 取消 came first: the case ends CERTIFICATE_WITHDRAWN, not overdue', async () => {
+    // the origin cancels its 転出 while the case waits: the 取消 matches nothing (kept UNMATCHED with its key), then
+    // the certificate arrives and is withdrawn on arrival (domain spec §4.2 Failures, §4.5)
+    const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -1));
+    const c = await startSpecial(specialMoveInFor(cert, today()));
+    const asked = () => h.cs.certificateRequests.filter((r) => r.idempotencyKey.includes(c.caseId));
+    await eventually(async () => (asked().length ? true : undefined));
+    await inbound.certificateWithdrawal(withdrawalOf(cert));
+    await inbound.moveOutCertificate(cert);
+    expect((await c.handle.result()).status).toBe(SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const row = await caseRow(c.caseId);
+    expect({ status: row.status, attention: row.attentionReason ?? null }).toEqual({
+      status: SpecialMoveInStatus.CERTIFICATE_WITHDRAWN,
+      attention: null,
+    });
+    await sleepFor('3 days'); // past the wait for the certificate: no second 送信依頼, nothing flagged
+    expect(asked()).toHaveLength(1);
+    expect((await caseRow(c.caseId)).status).toBe(SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
+    expect({ state: held.state, payload: held.payloadEnc ?? null }).toEqual({ state: 'PURGED', payload: null });
+    expect(await em().count(Resident, { residentRecordCode: cert.certificate.residentRecordCode })).toBe(0);
   });
 
   it('past min(P + 30, 転入日 + 14) the card path is refused at intake: on P + 30 when held, on 転入日 + 14 when not', async () => {
