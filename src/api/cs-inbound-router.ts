@@ -380,7 +380,18 @@ export function createCsInbound(deps: CsInboundDeps) {
         kind: OutboxKind.CERTIFICATE_INFO_REQUEST,
         residentRecordCode: msg.certificate.residentRecordCode,
       });
-      for (const caseId of new Set(waiting.map((w) => w.caseId)))
+      const waitingCases = [...new Set(waiting.map((w) => w.caseId))];
+      // arrived already withdrawn (its 取消 came first): the cases still waiting for it learn it before the arrival,
+      // and end on the paper path instead of asking again (a case replaying older code takes only the arrival)
+      if (row.withdrawnAt && waitingCases.length) {
+        const stillWaiting = await deps.orm.em.fork().find(CaseRecord, {
+          caseId: { $in: waitingCases },
+          status: SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO,
+        });
+        for (const { caseId } of stillWaiting)
+          await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateWithdrawnSignal, { heldId });
+      }
+      for (const caseId of waitingCases)
         await signalIfRunning(temporal, specialMoveInWorkflowId(caseId), certificateArrivedSignal, { heldId });
       if (row.withdrawnAt) await withdrawalSignals(heldId); // reserved on arrival by a waiting 特例転入, then withdrawn
     },

@@ -21,7 +21,17 @@ export const resubmitUpdate = defineUpdate<void, [{ actor: Actor } & ReasonRef]>
  * domain/case-actions.ts (step role, four-eyes, assignee) decide; a refused update changes nothing and leaves no
  * history. Accepted updates change the status through the one status helper and are logged.
  */
-export function installApprovalHandlers(p: { status: CaseStatusTracker; view: () => WorkView; log: StepLog }) {
+export function installApprovalHandlers(p: {
+  status: CaseStatusTracker;
+  view: () => WorkView;
+  log: StepLog;
+  /**
+   * Register the 決裁 handlers after the 審査 ones. The SDK hands the updates that arrived before the workflow's first
+   * task to their handlers in the order the handlers are registered: a 審査 and a 決裁 both waiting then go in the
+   * order of the steps (online applications, patch `ONLINE_REVIEW_BEFORE_DECISION`).
+   */
+  reviewFirst?: boolean;
+}) {
   let decision: Decision | undefined;
   /** A human step (review confirmed, contact requested, 差戻し, 再提出) moved the case on. */
   let stepTaken = false;
@@ -35,15 +45,18 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
     decision = { kind, by: actor.userId, terminalId: actor.terminalId, ...text, at: new Date().toISOString() };
     return decision;
   };
-  setHandler(approveUpdate, ({ actor }) => decide('APPROVED', actor), {
-    validator: ({ actor }) => check(WorkAction.APPROVE, actor),
-  });
-  setHandler(rejectUpdate, ({ actor, ...reason }) => decide('REJECTED', actor, reason), {
-    validator: ({ actor, ...reason }) => {
-      check(WorkAction.REJECT, actor);
-      requireReason(reason, '却下');
-    },
-  });
+  const installDecision = () => {
+    setHandler(approveUpdate, ({ actor }) => decide('APPROVED', actor), {
+      validator: ({ actor }) => check(WorkAction.APPROVE, actor),
+    });
+    setHandler(rejectUpdate, ({ actor, ...reason }) => decide('REJECTED', actor, reason), {
+      validator: ({ actor, ...reason }) => {
+        check(WorkAction.REJECT, actor);
+        requireReason(reason, '却下');
+      },
+    });
+  };
+  if (!p.reviewFirst) installDecision();
   setHandler(
     confirmReviewUpdate,
     async ({ actor, ...reason }) => {
@@ -90,5 +103,6 @@ export function installApprovalHandlers(p: { status: CaseStatusTracker; view: ()
     },
     { validator: ({ actor }) => check(WorkAction.RESUBMIT, actor) },
   );
+  if (p.reviewFirst) installDecision();
   return { decision: () => decision, stepTaken: () => stepTaken };
 }

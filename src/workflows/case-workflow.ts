@@ -41,6 +41,8 @@ export interface CaseFrameOptions {
   canCancel?: () => boolean;
   /** Findings that forbid confirming the review of an online application (rule codes; online-move-out/rules.ts). */
   reviewBlockedBy?: string[];
+  /** Updates waiting before the first task: a 審査 is taken before a 決裁 (see `installApprovalHandlers`). */
+  reviewFirst?: boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ export function caseWorkflow(p: CaseFrameOptions) {
     retryable: status.status === CaseStatus.DELIVERY_REJECTED || retry.inFlight,
     reviewBlocked: (p.reviewBlockedBy ?? []).length > 0,
   });
-  const approval = installApprovalHandlers({ status, view, log });
+  const approval = installApprovalHandlers({ status, view, log, reviewFirst: p.reviewFirst });
   const work = installWorkHandlers({
     status,
     view,
@@ -129,6 +131,8 @@ export function caseWorkflow(p: CaseFrameOptions) {
         });
         await condition(() => approval.decision() !== undefined);
       }
+      // a 審査 taken in the same task as the 決裁 logs its step first (online applications, patched by the caller)
+      if (p.reviewFirst) await condition(allHandlersFinished);
       const decision = approval.decision()!;
       await registry.recordDecision({ caseId: p.caseId, decision });
       status.decided(decision.by);

@@ -3,7 +3,7 @@
  * Per household: A 転出 (special path, P = today) → A approves → the 転出証明書情報 reaches B → B 特例転入 →
  * B approves → 転入通知 back to A → A records it. Prints pairs/s and the latency from A's intake to A's completion.
  *   npm run bench -- pair [households=20] [concurrency=4]          both towns in this process on the Temporal dev
- *     server, SQLite each
+ *     server, SQLite each; CPU ms per pair of this process (both towns, the CS simulator) and the dev server
  *   npm run bench -- cluster-pair [households=20] [concurrency=4]  on the cluster shape (bench-processes.ts): town A
  *     is the cluster's town (two workers, two APIs; households alternate between them), town B a second town on the
  *     same Temporal cluster and CS simulator (its own MariaDB database, one worker, one API); also CPU ms per pair
@@ -29,7 +29,7 @@ import { startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { moversOf, specialMoveInOf, specialMoveOut } from '../support/move-fixtures';
 import { benchClient, untilStatus } from './bench-client';
 import { closedLoop, latencyLine, rate } from './load';
-import { cpuLine, cpuPerCase, startBenchProcesses, type CpuSnapshot } from './bench-processes';
+import { cpuLine, cpuMs, cpuPerCase, startBenchProcesses, type CpuSnapshot } from './bench-processes';
 
 const CLUSTER = process.argv[2] === 'cluster';
 const args = process.argv.slice(CLUSTER ? 3 : 2);
@@ -117,6 +117,11 @@ async function devTowns(): Promise<Towns> {
       aCode: A.config.municipalityCode,
       bCode: B.config.municipalityCode,
       shape: 'both towns on SQLite',
+      // CPU per pair: this process (both towns' APIs and workers, the CS simulator) and the dev server
+      snapshot: () => ({
+        'towns + CS (this process)': cpuMs(process.pid),
+        ...(dev ? { temporal: cpuMs(dev.pid) } : {}),
+      }),
       watch: (p) => p,
       close,
     };

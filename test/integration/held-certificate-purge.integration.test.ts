@@ -23,6 +23,7 @@ import { piiOf } from '../support/harness';
 import {
   certificateInfoFrom,
   householdMovers,
+  specialMoveInFor,
   specialMoveInOf,
   specialMoveOut,
   withdrawalOf,
@@ -287,6 +288,45 @@ describe('held 転出証明書情報: purge and withdrawal leave nothing behind'
       expect(await dest.orm.em.fork().count(HeldMoveOutCertificate, { messageId: second.idempotencyKey })).toBe(1);
     });
   }
+
+  it('a 特例転入 waiting for its 送信依頼 (the 取消 first, then the certificate): ends CERTIFICATE_WITHDRAWN, shown on the case page', async () => {
+    const clerk = await B.login('clerk1');
+    const cert = certificateTo(B.config.municipalityCode, addDays(today(), -1));
+    const code = cert.certificate.residentRecordCode;
+    const filed = await B.api('POST', '/api/cases/special-move-in', {
+      token: clerk,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { ...specialMoveInFor(cert, today()), address: { address: '神奈川県相模原市中央区中央二丁目3番1号' } },
+    });
+    expect(filed.status).toBe(201);
+    const caseId = filed.json.caseId as string;
+    await caseStatus(B, clerk, caseId, SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO);
+    const requests = async () =>
+      (await towns.received('certificate-requests')).filter((i) => i.body.request.residentRecordCode === code);
+    await eventually(async () => ((await requests()).length ? true : undefined));
+
+    // the origin cancels its 転出 while B waits: the 取消 matches nothing yet, the certificate arrives withdrawn
+    const withdrawal = withdrawalOf(cert);
+    await csPost('move-out-certificate-withdrawals', withdrawal);
+    await deliveredBy('move-out-certificate-withdrawals', withdrawal.idempotencyKey);
+    await csPost('move-out-certificates', cert);
+    const ended = await caseStatus(B, clerk, caseId, SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    expect(ended.needsAttention).toBe(false);
+    const screen = await fetch(`${B.apiUrl}/cases/${caseId}`, {
+      headers: { cookie: `juki_session=${encodeURIComponent(clerk)}` },
+    });
+    expect(screen.status).toBe(200);
+    expect(await screen.text()).toContain('転出証明書情報の取消（転出証明書による転入届が必要）');
+
+    // asked once, nothing written, the certificate purged on arrival
+    expect(await requests()).toHaveLength(1);
+    expect(await B.orm.em.fork().count(Resident, { residentRecordCode: code })).toBe(0);
+    const stub = await heldOf(B, cert.idempotencyKey, 'PURGED');
+    expect({ withdrawn: stub.withdrawnAt instanceof Date, payload: stub.payloadEnc ?? null }).toEqual({
+      withdrawn: true,
+      payload: null,
+    });
+  });
 
   it('A cancels its 転出 after B received the certificate and a 特例転入 reserved it: B cannot approve, writes nothing, sends no 転入通知', async () => {
     const [aClerk, aApprover, aSupervisor, bClerk, bApprover] = await Promise.all([

@@ -10,10 +10,13 @@ import { addDays, jstStartOfDay } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import {
+  AddressAnnexNoticeRecord,
   AuditLog,
   CaseRecord,
   CertificateIssuance,
   HeldMoveOutCertificate,
+  OutboxKind,
+  OutboxMessage,
   Resident,
   ResidentHistory,
 } from '../../src/db/entities';
@@ -29,6 +32,7 @@ import {
   moveInNoticeFrom,
   specialMoveInFor,
   TOWN_B,
+  withdrawalOf,
 } from '../support/move-fixtures';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -128,6 +132,54 @@ describe('転出 (origin)', () => {
     h.cs.downUntilMs = 0;
     await statusIs(r.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
     expect(await em().count(CertificateIssuance, { caseId: r.caseId, certificateType: 'moveOutCertificate' })).toBe(1);
+  });
+
+  it('runs three activities to 転出予定者 — 決裁 log, commit (with the 附票 notices, the 転出証明書 and the 職権 notices), CS delivery (issue 15)', async () => {
+    const annexOf = async (caseId: string) =>
+      (await em().count(OutboxMessage, { caseId, kind: OutboxKind.ADDRESS_ANNEX_NOTICE })) +
+      (await em().count(AddressAnnexNoticeRecord, { caseId }));
+    const activitiesOf = async (caseId: string) =>
+      ((await h.env.client.workflow.getHandle(moveOutWorkflowId(caseId)).fetchHistory()).events ?? []).flatMap(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+      );
+    const certificatesOf = async (caseId: string) =>
+      (await em().find(CertificateIssuance, { caseId }, { orderBy: { certificateType: 'asc' } })).map(
+        (c) => c.certificateType,
+      );
+
+    // in time, paper path: the 転出証明書 and the 附票 notices come with the commit
+    const out = await startMoveOut(0, addDays(today(), 5), 'paper');
+    expect(await activitiesOf(out.caseId)).toEqual(['recordDecision', 'commitMoveOut', 'deliverCsMessages']);
+    expect(await certificatesOf(out.caseId)).toEqual(['moveOutCertificate']);
+    expect(await annexOf(out.caseId)).toBe(out.movers.length);
+    expect(h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(out.caseId))).toHaveLength(out.movers.length);
+
+    // filed 15 days after the move (職権記載): its 職権記載等通知書 too, then the 除票 at once
+    const late = await intakeMoveOut(
+      h.api,
+      actor,
+      {
+        movers: await householdMovers(h.orm, 1),
+        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+        plannedMoveOutDate: addDays(today(), -15),
+        path: 'paper',
+        cardHolderPresent: false,
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'driversLicence' },
+      },
+      randomUUID(),
+    );
+    await h.env.client.workflow
+      .getHandle(moveOutWorkflowId(late.caseId))
+      .executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await statusIs(late.caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE);
+    expect(await activitiesOf(late.caseId)).toEqual([
+      'recordDecision',
+      'commitMoveOut',
+      'deliverCsMessages',
+      'applyRemoval',
+    ]);
+    expect(await certificatesOf(late.caseId)).toEqual(['exOfficioRecordNotice', 'moveOutCertificate']);
   });
 
   it('paper path: 転出予定者 until the planned date, 除票 on it, 未着 flagged after P + 30, then the 転入通知 is recorded beside the plan', async () => {
@@ -424,6 +476,29 @@ describe('特例転入 (destination)', () => {
     await statusIs(c.caseId, CaseStatus.AWAITING_APPROVAL);
     await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await c.handle.result()).status).toBe(CaseStatus.COMPLETED);
+  });
+
+  it('a 送信依頼 answered by a certificate whose 取消 came first: the case ends CERTIFICATE_WITHDRAWN, not overdue', async () => {
+    // the origin cancels its 転出 while the case waits: the 取消 matches nothing (kept UNMATCHED with its key), then
+    // the certificate arrives and is withdrawn on arrival (domain spec §4.2 Failures, §4.5)
+    const cert = certificateInfoFrom(h.config.municipalityCode, addDays(today(), -1));
+    const c = await startSpecial(specialMoveInFor(cert, today()));
+    const asked = () => h.cs.certificateRequests.filter((r) => r.idempotencyKey.includes(c.caseId));
+    await eventually(async () => (asked().length ? true : undefined));
+    await inbound.certificateWithdrawal(withdrawalOf(cert));
+    await inbound.moveOutCertificate(cert);
+    expect((await c.handle.result()).status).toBe(SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const row = await caseRow(c.caseId);
+    expect({ status: row.status, attention: row.attentionReason ?? null }).toEqual({
+      status: SpecialMoveInStatus.CERTIFICATE_WITHDRAWN,
+      attention: null,
+    });
+    await sleepFor('3 days'); // past the wait for the certificate: no second 送信依頼, nothing flagged
+    expect(asked()).toHaveLength(1);
+    expect((await caseRow(c.caseId)).status).toBe(SpecialMoveInStatus.CERTIFICATE_WITHDRAWN);
+    const held = await em().findOneOrFail(HeldMoveOutCertificate, { messageId: cert.idempotencyKey });
+    expect({ state: held.state, payload: held.payloadEnc ?? null }).toEqual({ state: 'PURGED', payload: null });
+    expect(await em().count(Resident, { residentRecordCode: cert.certificate.residentRecordCode })).toBe(0);
   });
 
   it('past min(P + 30, 転入日 + 14) the card path is refused at intake: on P + 30 when held, on 転入日 + 14 when not', async () => {

@@ -127,6 +127,44 @@ describe('online 転出 (time-skipping)', () => {
     }
   });
 
+  it('審査 and 決裁 both delivered before the workflow first ran: both accepted in order, the 転出 is committed', async () => {
+    const members = await demoHousehold(h.orm, 0, 1);
+    const queue = `behind-${randomBytes(4).toString('hex')}`;
+    const c = await submit(members, {}, queue); // no worker polls this queue yet: the case row exists, the workflow waits
+    await statusIs(c.caseId, CaseStatus.AWAITING_REVIEW);
+    const settled = (p: Promise<unknown>) =>
+      p.then(
+        (v) => ({ ok: v ?? true }),
+        (e: unknown) => ({ error: e }),
+      );
+    const confirmed = settled(
+      c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK, reason: '確認済み' }] }),
+    );
+    await new Promise((r) => setTimeout(r, 1000)); // the 審査 waits at the server first
+    const approved = settled(c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }));
+    await new Promise((r) => setTimeout(r, 1000)); // then the 決裁: both delivered with the first task
+    const worker = await h.startWorkerOn(queue);
+    try {
+      expect(await confirmed).toEqual({ ok: true });
+      expect(await approved).toMatchObject({ ok: { kind: 'APPROVED', by: APPROVER.userId } });
+      await statusIs(c.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+      for (const m of members)
+        expect(await em().findOneOrFail(Resident, { addresseeNumber: m.addresseeNumber })).toMatchObject({
+          status: ResidentStatus.PENDING_MOVE_OUT,
+        });
+      const log = (await em().find(CaseActionLog, { caseId: c.caseId }, { orderBy: { id: 'asc' } }))
+        .map((a) => ({ action: a.action, by: a.actorId }))
+        .filter((a) => a.action === CaseAction.CONFIRM_REVIEW || a.action === CaseAction.APPROVE);
+      expect(log).toEqual([
+        { action: CaseAction.CONFIRM_REVIEW, by: CLERK.userId },
+        { action: CaseAction.APPROVE, by: APPROVER.userId },
+      ]);
+      expect(noticesOf(c.applicationId).map((n) => n.kind)).toEqual(['COMPLETED']);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("a rejection is sent to the portal with the clerk's reason; nothing is written", async () => {
     const members = await demoHousehold(h.orm, 1);
     const c = await submit(members);

@@ -7,13 +7,18 @@ import { CaseStatus } from '../../src/domain/case-status';
 import { addDays } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
 import { CaseRecord, CertificateIssuance, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
+import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
+import { MoveOutStatus } from '../../src/procedures/move-out/definition';
+import { intakeMoveOut } from '../../src/procedures/move-out/intake';
+import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
+import { MOVE_OUT_COMMIT_STEP } from '../../src/procedures/move-out/workflow-tail';
 import { MOVE_IN_COMMIT_STEP, moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { heldCertificateWorkflow, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import { approveUpdate } from '../../src/workflows/approval';
 import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
-import { certificateInfoFrom } from '../support/move-fixtures';
+import { certificateInfoFrom, householdMovers, TOWN_B } from '../support/move-fixtures';
 import { releaseWorkflowBundle } from '../support/release-bundle';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -38,7 +43,7 @@ async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
   return (history.events ?? [])
     .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
     .map((e) => text(e.markerRecordedEventAttributes?.details))
-    .map((t) => [COPY_BEFORE_DELIVERY, MOVE_IN_COMMIT_STEP].find((id) => t.includes(id)) ?? t);
+    .map((t) => [COPY_BEFORE_DELIVERY, MOVE_IN_COMMIT_STEP, MOVE_OUT_COMMIT_STEP].find((id) => t.includes(id)) ?? t);
 }
 
 /**
@@ -56,6 +61,7 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
   beforeAll(async () => {
     oldBundle = await releaseWorkflowBundle(OLD_RELEASE);
     h = await startWorkflowHarness({}, { workflowBundle: oldBundle, noWorkflowCache: true });
+    await loadDemoTown(h.orm, h.pii, { households: 4 });
   }, 600_000);
   afterAll(async () => h?.close());
 
@@ -66,22 +72,50 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
   };
   const row = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });
   const certificates = (caseId: string) => em().count(CertificateIssuance, { caseId });
+  /** A paper 転出 at the counter (one household of the demo town), in 5 days. */
+  const moveOut = async (household: number) => {
+    const r = await intakeMoveOut(
+      h.api,
+      { ...CLERK, ip: '127.0.0.1' },
+      {
+        movers: await householdMovers(h.orm, household),
+        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+        plannedMoveOutDate: addDays(today(), 5),
+        path: 'paper',
+        cardHolderPresent: false,
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'driversLicence' },
+      },
+      randomUUID(),
+    );
+    return { caseId: r.caseId, handle: h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId)) };
+  };
+  const activitiesOf = async (handle: WorkflowHandle) =>
+    ((await handle.fetchHistory()).events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
 
   it('the old worker runs the old code: its bundle lacks the patch the current bundle has', async () => {
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(COPY_BEFORE_DELIVERY);
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(MOVE_IN_COMMIT_STEP);
+    expect(readFileSync(oldBundle, 'utf8')).not.toContain(MOVE_OUT_COMMIT_STEP);
     const current = inject('workflowBundle') ?? (await workflowBundleOnce());
     expect(readFileSync(current, 'utf8')).toContain(COPY_BEFORE_DELIVERY);
     expect(readFileSync(current, 'utf8')).toContain(MOVE_IN_COMMIT_STEP);
+    expect(readFileSync(current, 'utf8')).toContain(MOVE_OUT_COMMIT_STEP);
   });
 
   it('cases waiting under the old worker complete under the new one, timers included', async () => {
     // --- the old release: three cases brought to where they wait
     const waiting = await intake(); // waits for 決裁
     const delivering = await intake(); // approved; its CS delivery fails until the CS is back
+    const outWaiting = await moveOut(0); // a counter 転出 waiting for 決裁
+    const outDelivering = await moveOut(1); // a counter 転出 approved, its CS delivery failing
     h.cs.downUntilMs = (await h.env.currentTimeMs()) + 1000 * 3600_000;
     await delivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await outDelivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await eventually(async () => (((await row(delivering.caseId)).attempt ?? 0) >= 2 ? true : undefined));
+    await eventually(async () => (((await row(outDelivering.caseId)).attempt ?? 0) >= 2 ? true : undefined));
     const P = addDays(today(), 10);
     const msg = certificateInfoFrom(h.config.municipalityCode, P);
     await createCsInbound(h.api).moveOutCertificate(msg);
@@ -97,6 +131,7 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
       (await row(waiting.caseId)).status === CaseStatus.AWAITING_APPROVAL ? true : undefined,
     );
     expect((await row(delivering.caseId)).status).not.toBe(CaseStatus.COMPLETED);
+    expect((await row(outWaiting.caseId)).status).toBe(CaseStatus.AWAITING_APPROVAL);
     expect(await certificates(delivering.caseId)).toBe(0); // the old order: the 写し only after the delivery
     expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('HELD');
 
@@ -119,6 +154,22 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     expect(await patchesOf(delivering.handle)).not.toContain(MOVE_IN_COMMIT_STEP);
     expect(await certificates(delivering.caseId)).toBe(1);
     expect(h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(delivering.caseId))).toHaveLength(2);
+
+    // the counter 転出 waiting for 決裁: approved now, its 附票 notices and 転出証明書 in the commit step (issue 15)
+    await outWaiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await eventually(async () =>
+      (await row(outWaiting.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined,
+    );
+    expect(await patchesOf(outWaiting.handle)).toContain(MOVE_OUT_COMMIT_STEP);
+    expect(await activitiesOf(outWaiting.handle)).toEqual(['recordDecision', 'commitMoveOut', 'deliverCsMessages']);
+    expect(await certificates(outWaiting.caseId)).toBe(1);
+    // the 転出 past the patched point: delivered now, then its steps as the old code recorded them
+    await eventually(async () =>
+      (await row(outDelivering.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined,
+    );
+    expect(await patchesOf(outDelivering.handle)).not.toContain(MOVE_OUT_COMMIT_STEP);
+    expect(await activitiesOf(outDelivering.handle)).toContain('issueMoveOutCertificate');
+    expect(await certificates(outDelivering.caseId)).toBe(1);
 
     // the held 転出証明書情報: its timer, set by the old code, fires under the new one at 00:00 JST on P + 31
     await h.idle();

@@ -25,6 +25,8 @@ import type { CertificateInfoRequest, MoveOutCertificateInfo } from '../../partn
 import type { ActivityDeps } from '../../activities/deps';
 import { appendHistory } from '../../activities/history-writer';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
+import { addressAnnexActivities } from '../../activities/address-annex-notices';
+import { certificateActivities } from '../../activities/certificates';
 import { commitHouseholdHeadChange } from './commit';
 
 export interface MoveOutCommitResult {
@@ -35,6 +37,18 @@ export interface MoveOutCommitResult {
   addresseeNumbers: string[];
   /** The commit changed the 世帯主 ex officio (a 世帯主変更通知書 follows). Absent in results recorded before. */
   headChange?: boolean;
+  /** The paper 転出証明書 was issued by the commit step (`afterCommit.certificateFor`). */
+  certificateIssued?: boolean;
+}
+
+/**
+ * The steps after a 転出's 本登録 that run in its commit activity (patch `move-out-commit-step`, issue 15): the
+ * 附票記載事項通知 always, the paper 転出証明書 on the paper path when `certificateFor` is given (the counter), the
+ * notices of a 転出 recorded ex officio (世帯主変更, 14 days late) by `noticesBy` (the approver).
+ */
+export interface MoveOutAfterCommit {
+  certificateFor?: { operatorId: string; terminalId?: string };
+  noticesBy: { operatorId: string; terminalId?: string };
 }
 
 const loadApplication = async (em: EntityManager, caseId: string) => {
@@ -73,6 +87,24 @@ const certificateInfoOf =
   });
 
 export function moveOutActivities(deps: ActivityDeps) {
+  const annex = addressAnnexActivities(deps);
+  const certificates = certificateActivities(deps);
+  /**
+   * After the commit's transaction, in the same activity: each step its own idempotent transaction (the outbox and
+   * local keys per case and person, one certificate per case and type), so a retry writes nothing twice.
+   */
+  const afterCommit = async (
+    caseId: string,
+    committed: MoveOutCommitResult,
+    after: MoveOutAfterCommit,
+  ): Promise<MoveOutCommitResult> => {
+    await annex.queueAddressAnnexNotices({ caseId });
+    const paper = committed.path === 'paper' && after.certificateFor !== undefined;
+    if (paper) await certificates.issueMoveOutCertificate({ caseId, ...after.certificateFor! });
+    if (committed.headChange || committed.late)
+      await certificates.issueExOfficioNotices({ caseId, ...after.noticesBy });
+    return { ...committed, certificateIssued: paper };
+  };
   const subjects = async (em: EntityManager, caseId: string) => {
     const row = await em.findOneOrFail(CaseRecord, { caseId });
     return em.find(
@@ -92,8 +124,9 @@ export function moveOutActivities(deps: ActivityDeps) {
       caseId: string;
       approvedBy: string;
       terminalId?: string;
+      afterCommit?: MoveOutAfterCommit;
     }): Promise<MoveOutCommitResult> {
-      return deps.orm.em.fork().transactional(async (em) => {
+      const committed = await deps.orm.em.fork().transactional(async (em) => {
         const app = await loadApplication(em, input.caseId);
         const result = (rs: Resident[]): MoveOutCommitResult => ({
           plannedMoveOutDate: app.plannedMoveOutDate,
@@ -183,6 +216,7 @@ export function moveOutActivities(deps: ActivityDeps) {
         await em.flush();
         return result(residents);
       });
+      return input.afterCommit ? afterCommit(input.caseId, committed, input.afterCommit) : committed;
     },
 
     /** 転出予定者 → 除票 on `removalDate` (the planned date, or an earlier 転入日 from a 転入通知). Idempotent. */

@@ -33,6 +33,13 @@ export const EX_OFFICIO_NOTICES = 'move-out-ex-officio-notices';
 /** Patch: a repeated inbound message (same inbound row) is handled once. */
 export const DEDUPE_INBOUND_SIGNALS = 'dedupe-inbound-signals';
 
+/**
+ * Patch (issue 15, CPU per case): the 附票 notices, the paper 転出証明書 and the 職権 notices of a counter 転出 are steps
+ * of its commit activity (`afterCommit` in move-out/activities.ts), as the 転入's (`move-in-commit-step`): three
+ * activities to 転出予定者 instead of up to five. Histories from before ran them as their own activities.
+ */
+export const MOVE_OUT_COMMIT_STEP = 'move-out-commit-step';
+
 export interface MoveOutCommit {
   plannedMoveOutDate: string;
   abroad: boolean;
@@ -43,19 +50,38 @@ export interface MoveOutCommit {
  * 本登録 of a 転出 (counter or online) after 決裁 and delivery of its messages; the commit cannot be interrupted.
  * `paperCertificate` issues the paper 転出証明書: right after the commit on the paper path (patch
  * `copy-before-delivery`), so a CS outage does not hold it back; `certificateIssued` says whether it was.
+ * `commitStep` (the counter): behind its patch, that certificate (issued for `certificateFor`), the 附票 notices and
+ * the 職権 notices are steps of the commit activity.
  */
 export async function commitAndDeliverMoveOut(
   c: CaseFrame,
   caseId: string,
   decision: Decision,
   paperCertificate?: () => Promise<unknown>,
+  commitStep?: { patchId: string; certificateFor: { operatorId: string; terminalId?: string } },
 ) {
   const { registry } = activityProxies<MoveOutActivities & SharedActivities>(c.timings);
   await c.status.set(CaseStatus.APPROVED);
+  const oneStep = commitStep !== undefined && patched(commitStep.patchId);
+  const afterCommit = oneStep
+    ? {
+        ...(paperCertificate ? { certificateFor: commitStep.certificateFor } : {}),
+        noticesBy: { operatorId: decision.by, terminalId: decision.terminalId },
+      }
+    : undefined;
   const commit = await CancellationScope.nonCancellable(() =>
-    registry.commitMoveOut({ caseId, approvedBy: decision.by, terminalId: decision.terminalId }),
+    registry.commitMoveOut({
+      caseId,
+      approvedBy: decision.by,
+      terminalId: decision.terminalId,
+      ...(afterCommit ? { afterCommit } : {}),
+    }),
   );
   await c.status.set(CaseStatus.DELIVERING);
+  if (oneStep) {
+    await c.deliverAll(CaseStatus.DELIVERING);
+    return { ...commit, certificateIssued: commit.certificateIssued ?? false };
+  }
   const certificate = await certificateAfterCommit(paperCertificate ?? (async () => undefined), {
     wanted: Boolean(paperCertificate) && commit.path === 'paper',
   });

@@ -4,7 +4,7 @@ import { cancelWithCompensation } from '../../workflows/cancellation';
 import { caseWorkflow, type CaseWorkflowInputBase } from '../../workflows/case-workflow';
 import { activityProxies } from '../../workflows/proxies';
 import { moveOutDefinition } from './definition';
-import { commitAndDeliverMoveOut, moveOutTail } from './workflow-tail';
+import { commitAndDeliverMoveOut, MOVE_OUT_COMMIT_STEP, moveOutTail } from './workflow-tail';
 
 export { certificateInfoRequestSignal, moveInNoticeSignal } from './workflow-tail';
 
@@ -49,7 +49,10 @@ export async function moveOutWorkflow(input: MoveOutWorkflowInput): Promise<{ ca
       }
       const issueCertificate = () =>
         registry.issueMoveOutCertificate({ caseId, operatorId: input.enteredBy, terminalId: input.terminalId });
-      const commit = await commitAndDeliverMoveOut(c, caseId, decision, issueCertificate);
+      const commit = await commitAndDeliverMoveOut(c, caseId, decision, issueCertificate, {
+        patchId: MOVE_OUT_COMMIT_STEP,
+        certificateFor: { operatorId: input.enteredBy, terminalId: input.terminalId },
+      });
       if (commit.path === 'paper' && !commit.certificateIssued) {
         await c.status.set(CaseStatus.ISSUING_CERTIFICATE);
         await issueCertificate();

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
 import { CaseStatus } from '../../domain/case-status';
 import { FailureType } from '../../domain/failures';
 import type { PortalNoticeKind } from '../../partners/portal-messages';
@@ -20,6 +20,12 @@ export interface OnlineMoveOutWorkflowInput extends CaseWorkflowInputBase {
   /** Started by signal-with-start for a 転入通知 that arrived after the case had closed: record it and end. */
   mode?: 'noticeOnly';
 }
+
+/**
+ * Patch: a 審査 and a 決裁 that both reached the workflow before its first task are taken in that order (the 決裁 was
+ * refused as "not awaiting approval": its handler ran first). Issue 15.
+ */
+export const ONLINE_REVIEW_BEFORE_DECISION = 'online-move-out-review-before-decision';
 
 /** Sends a notice to the portal; a refusal by the portal flags the case instead of failing it (the 転出 stands). */
 async function notifyPortal(c: CaseFrame, caseId: string, kind: PortalNoticeKind): Promise<void> {
@@ -62,6 +68,7 @@ export async function onlineMoveOutWorkflow(
     timings: input.timings,
     canCancel: () => !tail.removedAny,
     reviewBlockedBy: input.reviewBlockedBy,
+    reviewFirst: patched(ONLINE_REVIEW_BEFORE_DECISION),
   });
   return c.body(
     async () => {

@@ -40,6 +40,12 @@ export const certificateWithdrawnSignal = defineSignal<[{ heldId: string }]>('ce
  * 決裁 that would commit it; the wait for the 決裁 is interrupted by the withdrawal.
  */
 export const WITHDRAWAL_ENDS_CASE = 'special-move-in-withdrawal-ends-case';
+/**
+ * Patch: the wait for a 送信依頼's answer ends on a withdrawal too — the certificate arrived already withdrawn (its
+ * 取消 came first) or one reserved earlier was withdrawn — and the case ends CERTIFICATE_WITHDRAWN instead of asking
+ * again and being flagged overdue (issue 15).
+ */
+export const WITHDRAWAL_ENDS_WAIT = 'special-move-in-withdrawal-ends-wait';
 
 const isWithdrawnFailure = (e: unknown): boolean =>
   e instanceof ActivityFailure &&
@@ -98,13 +104,16 @@ export async function specialMoveInWorkflow(
         await registry.queueCertificateInfoRequests({ caseId, residentRecordCodes: held.missing, round });
         await c.status.set(SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO);
         await c.deliverAll(SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO);
-        if (!(await condition(() => arrived, input.certificateWait ?? c.timings.certificateWait))) {
+        const endsOnWithdrawal = patched(WITHDRAWAL_ENDS_WAIT);
+        const answered = () => arrived || (endsOnWithdrawal && withdrawn);
+        if (!(await condition(answered, input.certificateWait ?? c.timings.certificateWait))) {
           await c.status.set(SpecialMoveInStatus.AWAITING_CERTIFICATE_INFO, {
             needsAttention: true,
             attentionReason: AttentionReason.CERTIFICATE_INFO_OVERDUE,
           });
-          await condition(() => arrived);
+          await condition(answered);
         }
+        if (endsOnWithdrawal && withdrawn) return endWithdrawn();
         held = await registry.reserveHeldCertificates({ caseId });
       }
       await wakeHeldCertificates(held.heldIds);
