@@ -3,6 +3,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Decision } from '../domain/case-actions';
 import { CaseAction } from '../domain/case-status';
 import { audit } from '../db/audit-writer';
+import { syncCaseSubjects } from '../db/case-subjects';
 import { AuditAction, CaseActionLog, CaseRecord } from '../db/entities';
 import type { ActivityDeps } from './deps';
 
@@ -43,36 +44,36 @@ export function projectionActivities(deps: ActivityDeps) {
     async projectCase(p: ProjectCaseInput): Promise<void> {
       const em = deps.orm.em.fork();
       const row = await em.findOneOrFail(CaseRecord, { caseId: p.caseId });
-      if (p.revision !== undefined) {
-        if (p.revision <= row.revision) return; // a newer state was already written
-        row.revision = p.revision;
-      }
-      row.status = p.status;
-      row.procedure = p.procedure;
-      if (p.assignedTo !== undefined) row.assignedTo = p.assignedTo ?? undefined;
-      if (p.escalated !== undefined) row.escalated = p.escalated;
-      if (p.makerId) row.makerId = p.makerId;
-      if (p.awaitingRole !== undefined) row.awaitingRole = p.awaitingRole ?? undefined;
-      if (p.subjects) row.subjectAddresseeNumbers = p.subjects;
-      if (p.plannedVisitDate !== undefined) row.plannedVisitDate = p.plannedVisitDate ?? undefined;
-      if (p.decidedBy) row.decidedBy = p.decidedBy;
+      if (p.revision !== undefined && p.revision <= row.revision) return; // a newer state was already written
+      // one UPDATE without a transaction around it (issue 15: statements per 転入); it writes only if no newer
+      // revision was written since the read. A change of the subjects also rewrites case_subject, in one transaction.
+      const set: Partial<CaseRecord> = { status: p.status, procedure: p.procedure, updatedAt: now() };
+      if (p.revision !== undefined) set.revision = p.revision;
+      if (p.assignedTo !== undefined) set.assignedTo = p.assignedTo ?? null!;
+      if (p.escalated !== undefined) set.escalated = p.escalated;
+      if (p.makerId) set.makerId = p.makerId;
+      if (p.awaitingRole !== undefined) set.awaitingRole = p.awaitingRole ?? null!;
+      const subjectsChanged = p.subjects && !sameList(p.subjects, row.subjectAddresseeNumbers);
+      if (subjectsChanged) set.subjectAddresseeNumbers = p.subjects;
+      if (p.plannedVisitDate !== undefined) set.plannedVisitDate = p.plannedVisitDate ?? null!;
+      if (p.decidedBy) set.decidedBy = p.decidedBy;
       const final = Boolean(p.final);
       // activity-failure attention is owned by the failure recorder; a status change clears other reasons only
-      if (final)
-        Object.assign(row, {
-          failingStep: undefined,
-          attempt: undefined,
-          lastError: undefined,
-          nextRetryAt: undefined,
-        });
+      if (final) Object.assign(set, { failingStep: null, attempt: null, lastError: null, nextRetryAt: null });
       if (p.needsAttention || row.attentionReason !== 'ACTIVITY_FAILING' || final) {
-        row.needsAttention = p.needsAttention;
-        row.attentionReason = p.attentionReason ?? undefined;
+        set.needsAttention = p.needsAttention;
+        set.attentionReason = p.attentionReason ?? null!;
       }
-      if (p.dueAt !== undefined) row.dueAt = p.dueAt ? new Date(p.dueAt) : undefined;
-      row.updatedAt = now();
-      if (final) row.completedAt ??= now();
-      await em.flush();
+      if (p.dueAt !== undefined) set.dueAt = p.dueAt ? new Date(p.dueAt) : null!;
+      if (final && !row.completedAt) set.completedAt = now();
+      const where = { caseId: p.caseId, ...(p.revision !== undefined ? { revision: { $lt: p.revision } } : {}) };
+      if (!subjectsChanged) {
+        await em.nativeUpdate(CaseRecord, where, set);
+        return;
+      }
+      await em.transactional(async (tx) => {
+        if (await tx.nativeUpdate(CaseRecord, where, set)) await syncCaseSubjects(tx, [[p.caseId, p.subjects!]]);
+      });
     },
 
     /**
@@ -152,6 +153,9 @@ export function projectionActivities(deps: ActivityDeps) {
     },
   };
 }
+
+const sameList = (a: readonly string[], b: readonly string[] | undefined) =>
+  a.length === (b?.length ?? -1) && a.every((v, i) => v === b![i]);
 
 /** The identity of the running activity execution (the same for every retry of it); undefined outside an activity. */
 function activityStepKey(): string | undefined {

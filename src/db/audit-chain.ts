@@ -83,14 +83,16 @@ export class AuditChainSubscriber implements EventSubscriber<AuditLog> {
     const em = args.em as EntityManager;
     const conn = em.getConnection();
     const ctx = em.getTransactionContext();
-    // SQLite: a write first takes the database's write lock until the commit. InnoDB: a locking read (`for update`)
-    // takes the head's row lock and reads the latest committed head. A no-op update would lock too, but InnoDB skips
-    // unchanged rows, so a plain select after it reads the transaction's older snapshot (REPEATABLE READ) and two
-    // writers could take the same position.
+    // SQLite: a write first takes the database's write lock until the commit, so the head is read by a no-op update
+    // with RETURNING (lock and read in one statement). InnoDB: a locking read (`for update`) takes the head's row lock
+    // and reads the latest committed head. A no-op update would lock too, but InnoDB skips unchanged rows, so a plain
+    // select after it reads the transaction's older snapshot (REPEATABLE READ) and two writers could take the same
+    // position.
     const sqlite = em.getDriver().constructor.name.toLowerCase().includes('sqlite');
-    if (sqlite) await conn.execute('update audit_chain_head set last_seq = last_seq where id = 1', [], 'run', ctx);
     const [head] = (await conn.execute(
-      `select last_seq as lastSeq, last_hash as lastHash from audit_chain_head where id = 1${sqlite ? '' : ' for update'}`,
+      sqlite
+        ? 'update audit_chain_head set last_seq = last_seq where id = 1 returning last_seq as lastSeq, last_hash as lastHash'
+        : 'select last_seq as lastSeq, last_hash as lastHash from audit_chain_head where id = 1 for update',
       [],
       'all',
       ctx,
