@@ -7,7 +7,10 @@ import { resolveSession, SESSION_MAX_MS } from '../../src/api/auth';
 import { verifyAuditChain } from '../../src/db/audit-chain';
 import { audit } from '../../src/db/audit-writer';
 import { nextSerial } from '../../src/db/counters';
-import { AuditAction, AuditLog, Counter, StaffSession, StaffUser, Terminal } from '../../src/db/entities';
+import { projectionActivities } from '../../src/activities/projection';
+import type { ActivityDeps } from '../../src/activities/deps';
+import { AuditAction, AuditLog, CaseRecord, Counter, StaffSession, StaffUser, Terminal } from '../../src/db/entities';
+import { AttentionReason } from '../../src/domain/case-status';
 import { openRegistryDb, type Orm } from '../../src/db/orm';
 import { seedStaff } from '../../src/db/seed/staff';
 import { Role } from '../../src/domain/roles';
@@ -145,5 +148,73 @@ describe.each([
     const rows = await orm.em.fork().find(AuditLog, {}, { orderBy: { chainSeq: 'asc' } });
     expect(rows.map((r) => r.chainSeq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     expect(await verifyAuditChain(orm)).toEqual({ ok: true, checked: 24, unchained: 0 });
+  });
+
+  it('projectCase in one UPDATE: a stale revision is ignored, a failing step keeps its attention, the first final status completes, subjects fill case_subject', async () => {
+    const caseId = `proj-${db}`;
+    const em0 = orm.em.fork();
+    em0.persist(
+      em0.create(CaseRecord, {
+        caseId,
+        procedure: 'move-in',
+        status: 'RECEIVED',
+        workflowId: `wf-${caseId}`,
+        enteredBy: 'clerk1',
+        revision: 1,
+        needsAttention: true,
+        attentionReason: AttentionReason.ACTIVITY_FAILING,
+        failingStep: 'commitMoveIn',
+        attempt: 4,
+        escalated: false,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      }),
+    );
+    await em0.flush();
+    const project = projectionActivities({ orm } as unknown as ActivityDeps).projectCase;
+    const row = () => orm.em.fork().findOneOrFail(CaseRecord, { caseId });
+    const base = { caseId, procedure: 'move-in', needsAttention: false, attentionReason: null };
+
+    await project({ ...base, revision: 3, status: 'AWAITING_APPROVAL', awaitingRole: 'approver', makerId: 'clerk1' });
+    expect(await row()).toMatchObject({
+      status: 'AWAITING_APPROVAL',
+      revision: 3,
+      awaitingRole: 'approver',
+      makerId: 'clerk1',
+      // the failure recorder's attention stays until the step succeeds
+      needsAttention: true,
+      attentionReason: AttentionReason.ACTIVITY_FAILING,
+      failingStep: 'commitMoveIn',
+    });
+    await project({ ...base, revision: 2, status: 'RECEIVED' }); // late: ignored
+    expect((await row()).status).toBe('AWAITING_APPROVAL');
+
+    await project({ ...base, revision: 4, status: 'DELIVERING', awaitingRole: null, subjects: ['A1', 'A2'] });
+    expect(await row()).toMatchObject({ status: 'DELIVERING', subjectAddresseeNumbers: ['A1', 'A2'] });
+    expect((await row()).awaitingRole ?? null).toBeNull();
+    const subjects = await orm.em
+      .getConnection()
+      .execute('select addressee_number as a from case_subject where case_id = ? order by addressee_number', [caseId]);
+    expect(subjects.map((r: { a: string }) => r.a)).toEqual(['A1', 'A2']);
+
+    // a reason of the status helper replaces another reason of its own
+    await orm.em.fork().nativeUpdate(CaseRecord, { caseId }, { attentionReason: 'OVERDUE' });
+    await project({ ...base, revision: 5, status: 'DELIVERING' });
+    expect(await row()).toMatchObject({ needsAttention: false });
+    expect((await row()).attentionReason ?? null).toBeNull();
+
+    await project({ ...base, revision: 6, status: 'COMPLETED', final: true });
+    const done = await row();
+    expect(done).toMatchObject({ status: 'COMPLETED', needsAttention: false });
+    expect([done.failingStep, done.attempt, done.attentionReason].map((v) => v ?? null)).toEqual([null, null, null]);
+    expect(done.completedAt).toBeInstanceOf(Date);
+    await new Promise((r) => setTimeout(r, 1100));
+    await project({ ...base, revision: 7, status: 'COMPLETED', final: true });
+    expect((await row()).completedAt?.getTime()).toBe(done.completedAt!.getTime()); // kept
+    expect((await row()).revision).toBe(7);
+
+    await expect(project({ ...base, caseId: 'no-such-case', status: 'X' })).rejects.toMatchObject({
+      name: 'NotFoundError',
+    });
   });
 });
