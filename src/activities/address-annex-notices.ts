@@ -65,20 +65,29 @@ export function addressAnnexActivities(deps: ActivityDeps) {
     async queueAddressAnnexNotices(input: { caseId: string }): Promise<QueuedAnnexNotices> {
       const { caseId } = input;
       const town = deps.config;
-      return deps.orm.em.fork().transactional(async (em) => {
-        const rows = await em.find(
+      // the committed history rows do not change: read without a transaction, and open one only when a notice is due
+      // (issue 15: no begin / commit around a read alone)
+      const rows = await deps.orm.em
+        .fork()
+        .find(
           ResidentHistory,
           { caseId, changeReason: { $in: Object.keys(ANNEX_EVENTS) as ChangeReason[] } },
           { orderBy: { addresseeNumber: 'asc', historyNumber: 'asc' } },
         );
-        const firstPerPerson = new Map<string, ResidentHistory>();
-        for (const h of rows) if (!firstPerPerson.has(h.addresseeNumber)) firstPerPerson.set(h.addresseeNumber, h);
-        const out: QueuedAnnexNotices = { queued: 0, local: 0, unaddressed: 0 };
-        for (const h of firstPerPerson.values()) {
+      const firstPerPerson = new Map<string, ResidentHistory>();
+      for (const h of rows) if (!firstPerPerson.has(h.addresseeNumber)) firstPerPerson.set(h.addresseeNumber, h);
+      const due = [...firstPerPerson.values()].filter((h) => {
+        const s = h.snapshot;
+        return ANNEX_EVENTS[h.changeReason] && s.residentRecordCode && domicileTarget(s, town).kind !== 'none';
+      });
+      const out: QueuedAnnexNotices = { queued: 0, local: 0, unaddressed: 0 };
+      if (!due.length) return out;
+      return deps.orm.em.fork().transactional(async (em) => {
+        for (const h of due) {
           const s = h.snapshot;
-          const event = ANNEX_EVENTS[h.changeReason];
+          const event = ANNEX_EVENTS[h.changeReason]!;
           const target = domicileTarget(s, town);
-          if (!event || !s.residentRecordCode || target.kind === 'none') continue;
+          if (!s.residentRecordCode || target.kind === 'none') continue;
           const keyPart = `annex-${h.addresseeNumber}`;
           const messageId = `${town.municipalityCode}-${caseId}-${keyPart}`;
           const notice = annexNoticeBody(s, event);

@@ -7,7 +7,7 @@ import { jstDate, toWareki } from '../domain/dates';
 import { relationshipRank, sexLabel } from '../domain/registry-values';
 import { actorRolesOf, audit } from '../db/audit-writer';
 import { issuanceBlocked } from '../db/issuance-blocks';
-import { useReleases } from '../db/support-measures';
+import { measuresFor, useReleases } from '../db/support-measures';
 import { CounterName, nextSerial } from '../db/counters';
 import {
   AuditAction,
@@ -110,9 +110,11 @@ interface CounterReissueInput {
 }
 
 /** Whom a certificate of a case is about: the case's subjects unless the type says otherwise. */
-type PersonsOf = (em: EntityManager, row: CaseRecord) => Promise<Resident[]>;
-const caseSubjects: PersonsOf = (em, row) =>
-  em.find(Resident, { addresseeNumber: { $in: row.subjectAddresseeNumbers ?? [] } });
+type PersonsOf = (em: EntityManager, caseId: string) => Promise<Resident[]>;
+const caseSubjects: PersonsOf = async (em, caseId) =>
+  em.find(Resident, {
+    addresseeNumber: { $in: (await em.findOneOrFail(CaseRecord, { caseId })).subjectAddresseeNumbers ?? [] },
+  });
 
 async function issue(
   deps: ActivityDeps,
@@ -131,17 +133,16 @@ async function issue(
       : await em.findOne(CertificateIssuance, { caseId: input.caseId, certificateType: type });
     if (existing)
       return { issueNumber: existing.issueNumber, certificateId: existing.certificateId, pages: existing.pages };
-    const persons = (
-      reissueOf
-        ? await stateAt(em, reissueOf)
-        : await personsOf(em, await em.findOneOrFail(CaseRecord, { caseId: input.caseId }))
-    ).sort(byHouseholdOrder);
+    const persons = (reissueOf ? await stateAt(em, reissueOf) : await personsOf(em, input.caseId!)).sort(
+      byHouseholdOrder,
+    );
     if (!persons.length) throw new Error('no persons recorded for this case');
     const issuedAt = now();
     // 支援措置 / 抑止 (domain.md §5.1, §8.6): not issued without the 支援措置責任者's 一時解除, which one issuance uses up
     const subjects = persons.map((p) => p.addresseeNumber);
     const actorRoles = await actorRolesOf(em, input.operatorId);
-    const blocked = await issuanceBlocked(em, subjects, issuedAt);
+    const measures = await measuresFor(em, subjects); // read once for the block and the 一時解除 it uses up
+    const blocked = await issuanceBlocked(em, subjects, issuedAt, measures);
     if (blocked.size) {
       const caseId = input.caseId;
       if (caseId && !(await em.count(CaseActionLog, { caseId, action: CaseAction.CERTIFICATE_WITHHELD })))
@@ -172,7 +173,7 @@ async function issue(
       await em.flush();
       return { withheld: true as const };
     }
-    await useReleases(em, subjects, input.operatorId, { caseId: input.caseId, type });
+    await useReleases(em, subjects, input.operatorId, { caseId: input.caseId, type }, new Date(), measures);
     const day = jstDate(issuedAt);
     const issueNumber = await nextIssueNumber(deps, em, day, input.terminalId);
     const rendered = await render(em, persons, {
@@ -553,8 +554,8 @@ export function certificateActivities(deps: ActivityDeps) {
     },
   };
   /** The staying members of a 世帯主変更 (the persons of its notice). */
-  const headChangeMembers: PersonsOf = async (em, row) => {
-    const app = await moveOutApplicationOf(em, row.caseId);
+  const headChangeMembers: PersonsOf = async (em, caseId) => {
+    const app = await moveOutApplicationOf(em, caseId);
     const members = app.headChange?.relationships.map((r) => r.addresseeNumber) ?? [];
     return em.find(Resident, { addresseeNumber: { $in: members } });
   };

@@ -1,3 +1,4 @@
+import { raw } from '@mikro-orm/core';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { CaseAction } from '../domain/case-status';
 import { FailureType } from '../domain/failures';
@@ -73,11 +74,20 @@ export function deliverCsMessagesActivity(deps: ActivityDeps) {
   return async function deliverCsMessages(input: { caseId: string }): Promise<{ sent: number }> {
     const em = deps.orm.em.fork();
     const unsent = { $in: [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.REJECTED] };
-    const own = await em.find(OutboxMessage, { caseId: input.caseId, status: unsent }, { orderBy: { id: 'asc' } });
-    const codes = [...new Set(own.map((m) => m.residentRecordCode))];
-    const queue = codes.length
-      ? await em.find(OutboxMessage, { residentRecordCode: { $in: codes }, status: unsent }, { orderBy: { id: 'asc' } })
-      : [];
+    // the unsent messages of the persons of this case's unsent messages, in order: one query (issue 15)
+    const queue = await em.find(
+      OutboxMessage,
+      {
+        status: unsent,
+        [raw(
+          (alias: string) =>
+            `${alias}.resident_record_code in (select o.resident_record_code from outbox_message o` +
+            ` where o.case_id = ? and o.status in (${unsent.$in.map(() => '?').join(', ')}))`,
+          [input.caseId, ...unsent.$in],
+        )]: [],
+      },
+      { orderBy: { id: 'asc' } },
+    );
     let sent = 0;
     for (const m of queue) {
       Context.current().heartbeat({ sent });

@@ -1,10 +1,13 @@
 import { Context } from '@temporalio/activity';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { raw, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Decision } from '../domain/case-actions';
-import { CaseAction } from '../domain/case-status';
+import { AttentionReason, CaseAction } from '../domain/case-status';
 import { audit } from '../db/audit-writer';
+import { syncCaseSubjects } from '../db/case-subjects';
 import { AuditAction, CaseActionLog, CaseRecord } from '../db/entities';
 import type { ActivityDeps } from './deps';
+
+const ACTIVITY_FAILING: string = AttentionReason.ACTIVITY_FAILING;
 
 export interface ProjectCaseInput {
   caseId: string;
@@ -41,38 +44,45 @@ export function projectionActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   return {
     async projectCase(p: ProjectCaseInput): Promise<void> {
+      // one conditional UPDATE, no read and no transaction around it (issue 15: statements per 転入): it writes only
+      // if no newer revision was written; new subjects also rewrite case_subject, in one transaction with it
       const em = deps.orm.em.fork();
-      const row = await em.findOneOrFail(CaseRecord, { caseId: p.caseId });
-      if (p.revision !== undefined) {
-        if (p.revision <= row.revision) return; // a newer state was already written
-        row.revision = p.revision;
-      }
-      row.status = p.status;
-      row.procedure = p.procedure;
-      if (p.assignedTo !== undefined) row.assignedTo = p.assignedTo ?? undefined;
-      if (p.escalated !== undefined) row.escalated = p.escalated;
-      if (p.makerId) row.makerId = p.makerId;
-      if (p.awaitingRole !== undefined) row.awaitingRole = p.awaitingRole ?? undefined;
-      if (p.subjects) row.subjectAddresseeNumbers = p.subjects;
-      if (p.plannedVisitDate !== undefined) row.plannedVisitDate = p.plannedVisitDate ?? undefined;
-      if (p.decidedBy) row.decidedBy = p.decidedBy;
       const final = Boolean(p.final);
-      // activity-failure attention is owned by the failure recorder; a status change clears other reasons only
-      if (final)
-        Object.assign(row, {
-          failingStep: undefined,
-          attempt: undefined,
-          lastError: undefined,
-          nextRetryAt: undefined,
+      const set: Record<string, unknown> = { status: p.status, procedure: p.procedure, updatedAt: now() };
+      if (p.revision !== undefined) set.revision = p.revision;
+      if (p.assignedTo !== undefined) set.assignedTo = p.assignedTo;
+      if (p.escalated !== undefined) set.escalated = p.escalated;
+      if (p.makerId) set.makerId = p.makerId;
+      if (p.awaitingRole !== undefined) set.awaitingRole = p.awaitingRole;
+      if (p.subjects) set.subjectAddresseeNumbers = p.subjects;
+      if (p.plannedVisitDate !== undefined) set.plannedVisitDate = p.plannedVisitDate;
+      if (p.decidedBy) set.decidedBy = p.decidedBy;
+      if (final) Object.assign(set, { failingStep: null, attempt: null, lastError: null, nextRetryAt: null });
+      // activity-failure attention is owned by the failure recorder; a status change clears other reasons only.
+      // needs_attention comes first: MySQL evaluates the assignments in order, with the values already assigned
+      if (p.needsAttention || final)
+        Object.assign(set, { needsAttention: p.needsAttention, attentionReason: p.attentionReason });
+      else
+        Object.assign(set, {
+          needsAttention: raw(`case when attention_reason = '${ACTIVITY_FAILING}' then needs_attention else false end`),
+          attentionReason: raw(`case when attention_reason = '${ACTIVITY_FAILING}' then attention_reason else ? end`, [
+            p.attentionReason,
+          ]),
         });
-      if (p.needsAttention || row.attentionReason !== 'ACTIVITY_FAILING' || final) {
-        row.needsAttention = p.needsAttention;
-        row.attentionReason = p.attentionReason ?? undefined;
-      }
-      if (p.dueAt !== undefined) row.dueAt = p.dueAt ? new Date(p.dueAt) : undefined;
-      row.updatedAt = now();
-      if (final) row.completedAt ??= now();
-      await em.flush();
+      if (p.dueAt !== undefined) set.dueAt = p.dueAt ? new Date(p.dueAt) : null;
+      const where = { caseId: p.caseId, ...(p.revision !== undefined ? { revision: { $lt: p.revision } } : {}) };
+      const write = async (e: EntityManager) => {
+        // the first final status sets completed_at; a later one keeps it
+        const n = final
+          ? (await e.nativeUpdate(CaseRecord, { ...where, completedAt: null }, { ...set, completedAt: now() })) ||
+            (await e.nativeUpdate(CaseRecord, { ...where, completedAt: { $ne: null } }, set))
+          : await e.nativeUpdate(CaseRecord, where, set);
+        if (n && p.subjects) await syncCaseSubjects(e, [[p.caseId, p.subjects]]);
+        return n;
+      };
+      const written = p.subjects ? await em.transactional(write) : await write(em);
+      // nothing written: a newer revision is there, or the row is missing (NotFoundError: the step stops, no retry)
+      if (!written) await em.findOneOrFail(CaseRecord, { caseId: p.caseId }, { fields: ['caseId'] });
     },
 
     /**

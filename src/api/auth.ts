@@ -262,30 +262,50 @@ export async function resolveSession(
 ): Promise<SessionLookup> {
   if (!token) return { ok: false, reason: 'missing' };
   const em = orm.em.fork();
-  const s = await em.findOne(StaffSession, { tokenHash: tokenHash(token) });
-  if (!s) return { ok: false, reason: 'missing' };
+  // one statement per request (issue 15): the session with its user and terminal, each only while active; read on
+  // every request (no cache), so a revocation, deactivation or lock ends the session at the next request
+  const [found] = (await em.getConnection().execute(
+    `select s.token_hash, s.user_id, s.terminal_id, s.ip, s.created_at, s.last_seen_at, s.expires_at, s.revoked_at,
+       u.user_id as u_user_id, u.display_name as u_display_name, u.roles as u_roles,
+       u.valid_from as u_valid_from, u.valid_until as u_valid_until, u.locked_until as u_locked_until,
+       u.must_change_password as u_must_change_password, t.terminal_id as t_terminal_id
+     from staff_session s
+       left join staff_user u on u.user_id = s.user_id and u.active = ?
+       left join terminal t on t.terminal_id = s.terminal_id and t.active = ?
+     where s.token_hash = ?`,
+    [true, true, tokenHash(token)],
+  )) as Array<Record<string, unknown>>;
+  if (!found) return { ok: false, reason: 'missing' };
+  const s = em.map(StaffSession, found);
   if (s.revokedAt || s.expiresAt < now || now.getTime() - s.lastSeenAt.getTime() > SESSION_IDLE_MS)
     return { ok: false, reason: 'expired' };
   // re-checked on every request: the user still valid (active, not locked, within validity) and the terminal still
   // registered — a revocation ends the session at once
-  const user = await em.findOne(StaffUser, { userId: s.userId, active: true });
-  const terminal = await em.findOne(Terminal, { terminalId: s.terminalId, active: true });
+  const user = found.u_user_id
+    ? (em.map(StaffUser, {
+        user_id: found.u_user_id,
+        display_name: found.u_display_name,
+        roles: found.u_roles,
+        valid_from: found.u_valid_from,
+        valid_until: found.u_valid_until,
+        locked_until: found.u_locked_until,
+        must_change_password: found.u_must_change_password,
+      } as never) as StaffUser)
+    : undefined;
   if (
     !user ||
-    !terminal ||
+    !found.t_terminal_id ||
     (user.validUntil && user.validUntil < now) ||
     (user.validFrom && user.validFrom > now) ||
     (user.lockedUntil && user.lockedUntil > now)
   )
     return { ok: false, reason: 'expired' };
-  if (touch && now.getTime() - s.lastSeenAt.getTime() > 60_000) {
-    s.lastSeenAt = now;
-    await em.flush();
-  }
+  if (touch && now.getTime() - s.lastSeenAt.getTime() > 60_000)
+    await em.nativeUpdate(StaffSession, { tokenHash: s.tokenHash }, { lastSeenAt: now });
   return {
     ok: true,
     staff: { userId: user.userId, displayName: user.displayName, roles: user.roles, terminalId: s.terminalId, ip },
-    mustChangePassword: user.mustChangePassword,
+    mustChangePassword: Boolean(user.mustChangePassword),
   };
 }
 

@@ -375,13 +375,17 @@ export function caseService(deps: ApiDeps) {
   const { orm } = deps;
   const summary = caseSummaryOf(deps.procedures);
   const viewOf = workViewOf(deps.procedures);
-  /** The case row's status once it has left `before` (polled; the workflow writes it right after the update). */
+  /**
+   * The case row's status once it has left `before` (polled; the workflow writes it right after the update). The
+   * first look waits a moment and the pauses grow (30, 60, 120, 250 ms …): a look at once nearly always found the old
+   * status, and under load a 50 ms beat read the row five times per 決裁 (issue 15: statements per 転入).
+   */
   const settledStatus = async (caseId: string, before: string, timeoutMs = 10_000): Promise<string> => {
     const until = Date.now() + timeoutMs;
-    for (;;) {
+    for (let pause = 30; ; pause = Math.min(pause * 2, 250)) {
+      await new Promise((r) => setTimeout(r, pause));
       const row = await orm.em.fork().findOne(CaseRecord, { caseId }, { fields: ['status'] });
       if (!row || row.status !== before || Date.now() > until) return row?.status ?? before;
-      await new Promise((r) => setTimeout(r, 50));
     }
   };
   /**

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { EntityManager, EventArgs, EventSubscriber, MikroORM } from '@mikro-orm/core';
+import type { EntityManager, EventArgs, EventSubscriber, FlushEventArgs, MikroORM } from '@mikro-orm/core';
 import { AuditLog } from './entities';
 
 /**
  * The audit trail as a hash chain (issue 13 item 6; domain spec §8.4): every audit row stores its position
  * (`chain_seq`), the previous row's hash and the SHA-256 of its own content and that previous hash. The chain head
  * (`audit_chain_head`, one row) is locked first in the transaction that inserts the row (a locking read), so it is
- * held until the commit: concurrent writers (API and worker processes, replicas) queue on it and the chain never forks. Altering,
+ * held until the commit: concurrent writers (API and worker processes, replicas) queue on it and the chain never forks
+ * (on SQLite a trigger moves the head with each chained row's INSERT). Altering,
  * deleting or reordering a row breaks the chain at that row (`verifyAuditChain`); removing the last rows breaks
  * the head.
  */
@@ -75,38 +76,57 @@ export function auditRowHash(
 
 /** Chains each audit row as it is inserted, inside the inserting transaction (MikroORM runs beforeCreate there). */
 export class AuditChainSubscriber implements EventSubscriber<AuditLog> {
+  /** The last position given out by the running flush of an entity manager, in its transaction. */
+  readonly #lastInFlush = new WeakMap<object, { ctx: unknown; lastSeq: number; lastHash: string }>();
+
   getSubscribedEntities() {
     return [AuditLog];
+  }
+
+  beforeFlush(args: FlushEventArgs): void {
+    this.#lastInFlush.delete(args.em);
   }
 
   async beforeCreate(args: EventArgs<AuditLog>): Promise<void> {
     const em = args.em as EntityManager;
     const conn = em.getConnection();
     const ctx = em.getTransactionContext();
-    // SQLite: a write first takes the database's write lock until the commit. InnoDB: a locking read (`for update`)
-    // takes the head's row lock and reads the latest committed head. A no-op update would lock too, but InnoDB skips
-    // unchanged rows, so a plain select after it reads the transaction's older snapshot (REPEATABLE READ) and two
-    // writers could take the same position.
+    // SQLite: a write first takes the database's write lock until the commit, so the head is read by a no-op update
+    // with RETURNING (lock and read in one statement). InnoDB: a locking read (`for update`) takes the head's row lock
+    // and reads the latest committed head. A no-op update would lock too, but InnoDB skips unchanged rows, so a plain
+    // select after it reads the transaction's older snapshot (REPEATABLE READ) and two writers could take the same
+    // position.
     const sqlite = em.getDriver().constructor.name.toLowerCase().includes('sqlite');
-    if (sqlite) await conn.execute('update audit_chain_head set last_seq = last_seq where id = 1', [], 'run', ctx);
-    const [head] = (await conn.execute(
-      `select last_seq as lastSeq, last_hash as lastHash from audit_chain_head where id = 1${sqlite ? '' : ' for update'}`,
-      [],
-      'all',
-      ctx,
-    )) as Array<{ lastSeq: number; lastHash: string }>;
+    // the transaction holds the head's lock from the flush's first row on: the flush's later rows (all chained before
+    // any is inserted) continue from the position it gave out last
+    const last = this.#lastInFlush.get(em);
+    const head =
+      (ctx && last?.ctx === ctx ? last : undefined) ??
+      (
+        (await conn.execute(
+          sqlite
+            ? 'update audit_chain_head set last_seq = last_seq where id = 1 returning last_seq as lastSeq, last_hash as lastHash'
+            : 'select last_seq as lastSeq, last_hash as lastHash from audit_chain_head where id = 1 for update',
+          [],
+          'all',
+          ctx,
+        )) as Array<{ lastSeq: number; lastHash: string }>
+      )[0];
     if (!head) throw new Error('audit_chain_head is missing: run the migrations');
     const row = args.entity;
     row.at = new Date(Math.floor(row.at.getTime() / 1000) * 1000); // datetime columns keep whole seconds
     row.chainSeq = Number(head.lastSeq) + 1;
     row.prevHash = head.lastHash;
     row.rowHash = auditRowHash({ ...row, chainSeq: row.chainSeq }, head.lastHash);
-    await conn.execute(
-      'update audit_chain_head set last_seq = ?, last_hash = ? where id = 1',
-      [row.chainSeq, row.rowHash],
-      'run',
-      ctx,
-    );
+    this.#lastInFlush.set(em, { ctx, lastSeq: row.chainSeq, lastHash: row.rowHash });
+    // SQLite: the head follows the row's INSERT by a trigger (migration 20261212150000-audit-head-trigger)
+    if (!sqlite)
+      await conn.execute(
+        'update audit_chain_head set last_seq = ?, last_hash = ? where id = 1',
+        [row.chainSeq, row.rowHash],
+        'run',
+        ctx,
+      );
   }
 }
 

@@ -1,22 +1,33 @@
-import { LockMode, type EntityManager } from '@mikro-orm/core';
-import { Counter } from './entities';
+import type { EntityManager } from '@mikro-orm/core';
 
 /**
- * Advances a named serial counter inside the caller's transaction (row lock on MySQL; SQLite serialises writers).
- * Used for 宛名番号, 世帯番号 and the daily 発行番号 serial.
+ * Advances a named serial counter inside the caller's transaction, in one statement (issue 15: statements per 転入).
+ * SQLite: an upsert with RETURNING (SQLite serialises writers). MySQL / MariaDB: an UPDATE that takes the row's lock
+ * until the commit and hands the new value back through LAST_INSERT_ID(expr) (the OK packet's insert ID); the first
+ * draw of a name inserts it. Used for 宛名番号, 世帯番号 and the daily 発行番号 serial.
  */
 export async function nextSerial(em: EntityManager, name: string, start = 1): Promise<number> {
-  const isSqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
-  const row = await em.findOne(Counter, { name }, isSqlite ? {} : { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!row) {
-    const created = em.create(Counter, { name, value: start });
-    em.persist(created);
-    await em.flush();
-    return start;
+  const conn = em.getConnection();
+  const ctx = em.getTransactionContext();
+  if (em.getPlatform().constructor.name.toLowerCase().includes('sqlite')) {
+    const [row] = (await conn.execute(
+      'insert into counter (name, value) values (?, ?) on conflict (name) do update set value = value + 1 returning value',
+      [name, start],
+      'all',
+      ctx,
+    )) as Array<{ value: number }>;
+    return Number(row!.value);
   }
-  row.value += 1;
-  await em.flush();
-  return row.value;
+  const updated = (await conn.execute(
+    'update counter set value = last_insert_id(value + 1) where name = ?',
+    [name],
+    'run',
+    ctx,
+  )) as { affectedRows: number; insertId?: number };
+  if (updated.affectedRows === 1 && updated.insertId) return Number(updated.insertId);
+  if (updated.affectedRows === 1) throw new Error(`counter ${name}: the new value was not returned`);
+  await conn.execute('insert into counter (name, value) values (?, ?)', [name, start], 'run', ctx);
+  return start;
 }
 
 export const CounterName = {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { SupportMeasure } from './entities';
 import { blockedForIssuance } from './support-measures';
 
 /**
@@ -10,6 +11,7 @@ export async function issuanceBlocked(
   em: EntityManager,
   addresseeNumbers: readonly string[],
   now = new Date(),
+  measures?: SupportMeasure[],
 ): Promise<Set<string>> {
-  return blockedForIssuance(em, addresseeNumbers, now);
+  return blockedForIssuance(em, addresseeNumbers, now, measures);
 }

@@ -47,8 +47,11 @@ export async function blockedForIssuance(
   em: EntityManager,
   addresseeNumbers: readonly string[],
   now = new Date(),
+  measures?: SupportMeasure[],
 ): Promise<Set<string>> {
-  return covered(await measuresFor(em, addresseeNumbers), addresseeNumbers, (m) => blocksIssuance(m, now));
+  return covered(measures ?? (await measuresFor(em, addresseeNumbers)), addresseeNumbers, (m) =>
+    blocksIssuance(m, now),
+  );
 }
 
 const event = (
@@ -69,8 +72,10 @@ export async function useReleases(
   actorId: string,
   detail: Record<string, unknown>,
   now = new Date(),
+  /** The persons' measures, when the caller has just read them in the same transaction (`measuresFor`). */
+  measures?: SupportMeasure[],
 ): Promise<void> {
-  for (const m of await measuresFor(em, addresseeNumbers)) {
+  for (const m of measures ?? (await measuresFor(em, addresseeNumbers))) {
     if (!m.releasedUntil || m.releasedUntil <= now) continue;
     m.releasedUntil = undefined;
     m.updatedAt = now;

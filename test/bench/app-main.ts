@@ -3,7 +3,7 @@
  * benchmark's process on SQLite, whose transactions do not span processes (two writers get SQLITE_BUSY_SNAPSHOT).
  * Configuration from env, like src/api/main.ts and src/worker/main.ts.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
@@ -12,6 +12,7 @@ import { startSystem } from '../../src/system';
 /**
  * BENCH_SQL_COUNT_FILE: count the SQL statements this process executes (better-sqlite3, under MikroORM's kysely
  * driver) by their text, and write the counts there as JSON every 250 ms (the bench reads them before and after).
+ * BENCH_SQL_TRACE_FILE: also append every statement with its call site in src/ to that file (slow; to find them).
  */
 function countStatements(file: string) {
   const Database = createRequire(require.resolve('@mikro-orm/sqlite'))('better-sqlite3') as new (f: string) => {
@@ -19,6 +20,7 @@ function countStatements(file: string) {
   };
   const proto = Object.getPrototypeOf(new Database(':memory:').prepare('select 1')) as Record<string, unknown>;
   const counts: Record<string, number> = {};
+  const trace = process.env.BENCH_SQL_TRACE_FILE;
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[m] as (...a: unknown[]) => unknown;
     proto[m] = function (this: { source: string }, ...a: unknown[]) {
@@ -30,6 +32,15 @@ function countStatements(file: string) {
         .replace(/'[^']*'|\b\d+\b/g, '?')
         .slice(0, 150);
       counts[sql] = (counts[sql] ?? 0) + 1;
+      if (trace) {
+        const at = (new Error().stack ?? '')
+          .split('\n')
+          .filter((l) => l.includes('/src/'))
+          .slice(0, 3)
+          .map((l) => l.replace(/^.*\/src\//, '').replace(/\)$/, ''))
+          .join(' < ');
+        appendFileSync(trace, `${sql}  @ ${at}\n`);
+      }
       return orig.apply(this, a);
     };
   }

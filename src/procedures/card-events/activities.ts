@@ -95,8 +95,11 @@ export function cardEventsProcedureActivities(deps: ActivityDeps) {
       addresseeNumbers: string[];
       today: string;
     }): Promise<{ pending: string[]; lapsed: string[] }> {
+      // the stored application does not change: read without a transaction, and open one only when a card holder
+      // moved in (issue 15: no begin / commit around a read alone)
+      const app = await loadApplication(deps.orm.em.fork(), input.caseId);
+      if (!cardHoldersOf(app).some(Boolean)) return { pending: [], lapsed: [] };
       return deps.orm.em.fork().transactional(async (em) => {
-        const app = await loadApplication(em, input.caseId);
         const lastDay = continuedUseLastDay(app.notificationDate, deps.config.deadlines);
         const late = input.today > lastDay;
         const result = { pending: [] as string[], lapsed: [] as string[] };

@@ -16,6 +16,7 @@ import { Migration20261208070000_case_note } from './20261208070000-case-note';
 import { Migration20261209030000_application_versions } from './20261209030000-application-versions';
 import { Migration20261210120000_workflow_start } from './20261210120000-workflow-start';
 import { Migration20261212140000_withdrawal_match_key } from './20261212140000-withdrawal-match-key';
+import { Migration20261212150000_audit_head_trigger } from './20261212150000-audit-head-trigger';
 import { Migration20261212190000_withdrawal_match_until } from './20261212190000-withdrawal-match-until';
 import { Migration20261209060000_staff_admin } from './20261209060000-staff-admin';
 import { Migration20261210150000_search_scale } from './20261210150000-search-scale';
@@ -41,5 +42,6 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261210150000_search_scale', class: Migration20261210150000_search_scale },
   { name: 'Migration20261210120000_workflow_start', class: Migration20261210120000_workflow_start },
   { name: 'Migration20261212140000_withdrawal_match_key', class: Migration20261212140000_withdrawal_match_key },
+  { name: 'Migration20261212150000_audit_head_trigger', class: Migration20261212150000_audit_head_trigger },
   { name: 'Migration20261212190000_withdrawal_match_until', class: Migration20261212190000_withdrawal_match_until },
 ];
