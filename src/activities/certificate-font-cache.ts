@@ -2,7 +2,8 @@
  * Caches on a parsed (fontkit) certificate font that is shared between documents (see shareParsedFonts in
  * certificate-renderer.ts). Both keep the PDF bytes exactly as pdfkit/fontkit would write them, and both hold only what
  * comes from the font itself (glyph objects, glyph outline bytes), never text of a document: no name or address of one
- * resident can reach another's certificate through them. Both are bounded by the font's glyph count.
+ * resident can reach another's certificate through them. Both are bounded by the font (its mapped code points, its
+ * glyphs).
  *
  * - Layout without shaping: fontkit's layout runs the OpenType shaper (script detection, feature plan, GSUB and GPOS
  *   passes) for every word of every document. For the IPAex fonts that work changes nothing for CJK, kana, Latin and
@@ -139,7 +140,6 @@ function cacheLayout(font: FontkitFont): void {
   const shaping = shapingGlyphs(font);
   if (!shaping) return;
   const shaped = font.layout.bind(font);
-  // code point → its glyph, or null if runs with it need the shaper; at most one entry per code point the font maps
   // code point → its glyph, for plain code points only; at most one entry per code point the font maps
   const plain = new Map<number, Glyph>();
   /** Whether a run with `cp` can skip the shaper; creates no glyph (fontkit records the code points a glyph is first
