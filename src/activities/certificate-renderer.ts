@@ -9,11 +9,13 @@
  *   They are read once per process and served from pdfmake's in-memory virtual file system, so no render touches disk.
  * - All URL access and all local file access are denied: a document definition cannot fetch or read anything.
  * - Parsed fonts are shared between documents (see shareParsedFonts): parsing the 7 MB font tables again for every
- *   document cost about two thirds of the render time.
+ *   document cost about two thirds of the render time. The shared font also keeps its glyphs' layout and subset bytes
+ *   (certificate-font-cache.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
+import { cacheFontWork, type FontkitFont } from './certificate-font-cache';
 import { CERTIFICATE_FONTS } from '../../templates/certificate-parts';
 import {
   exOfficioRecordNoticeDoc,
@@ -64,7 +66,7 @@ export function certificateFontDir(): string {
 
 /** pdfkit's EmbeddedFont as pdfmake's PDFDocument sees it: one per document and font, over a fontkit font. */
 interface EmbeddedFont {
-  font: { postscriptName: string };
+  font: FontkitFont & { postscriptName: string };
 }
 type EmbeddedFontClass = new (doc: PdfKitDocument, font: EmbeddedFont['font'], id: string) => EmbeddedFont;
 
@@ -107,6 +109,7 @@ function shareParsedFonts(): void {
     if (!known) {
       const first = original.call(this, familyName, bold, italics);
       if (typeof first.font?.postscriptName === 'string') {
+        cacheFontWork(first.font);
         parsed.set(src, { font: first.font, Class: first.constructor as EmbeddedFontClass });
       }
       return first;

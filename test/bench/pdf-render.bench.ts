@@ -1,13 +1,16 @@
 /**
- * Render speed of 住民票の写し, in ms per document (warm: 10 renders discarded, then the median and p95 of 50).
+ * Render speed of 住民票の写し, in ms per document (warm: 10 renders discarded, then the median and p95 of 50 in wall
+ * time, and the median process CPU time, which a shared machine disturbs far less).
  * A plain script, no assertions: `npx tsx test/bench/pdf-render.bench.ts`.
  *
  * - "untuned": pdfmake's shared instance with the fonts given as file paths, as in pdfmake's README; every document
  *   reads both font files and parses them again.
  * - "in-memory": the same, with the font files read once into pdfmake's virtual file system (parsed per document).
- * - "renderer": createCertificateRenderer(): fonts in memory and the parsed fonts shared between documents.
+ * - "renderer": createCertificateRenderer(): fonts in memory and the parsed fonts shared between documents, with their
+ *   plain-text layout and subset glyph bytes kept (certificate-font-cache.ts).
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces';
 import { certificateFontDir, createCertificateRenderer } from '../../src/activities/certificate-renderer';
@@ -78,15 +81,19 @@ function singletonRenderer(inMemory: boolean): (input: ResidentRecordCopyInput) 
 async function measure(render: (input: ResidentRecordCopyInput) => Promise<Buffer>, input: ResidentRecordCopyInput) {
   for (let i = 0; i < WARMUP; i++) await render(input);
   const times: number[] = [];
+  const cpu: number[] = [];
   let bytes = 0;
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
+    const used = process.cpuUsage();
     bytes = (await render(input)).length;
+    const { user, system } = process.cpuUsage(used);
     times.push(performance.now() - start);
+    cpu.push((user + system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), bytes };
+  const at = (xs: number[], q: number) =>
+    [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+  return { p50: at(times, 0.5), p95: at(times, 0.95), cpu: at(cpu, 0.5), bytes };
 }
 
 async function main(): Promise<void> {
@@ -100,12 +107,17 @@ async function main(): Promise<void> {
     ['4 persons, all items (1 page)', household(4, true)],
     ['8 persons, all items (2 pages)', household(8, true)],
   ];
-  console.log(`住民票の写し render, ms/doc, warm (${WARMUP} discarded), ${RUNS} runs, node ${process.version}`);
+  console.log(
+    `住民票の写し render, ms/doc, warm (${WARMUP} discarded), ${RUNS} runs, node ${process.version}, ${os.cpus().length} cores`,
+  );
+  console.log('p50/p95: wall time; cpu: median process CPU time (all threads); ×: cpu against in-memory in this run');
   for (const [name, input] of cases) {
+    let baseline = NaN;
     for (const [variant, render] of Object.entries(renderers)) {
       const r = await measure(render, input);
+      if (variant === 'in-memory') baseline = r.cpu;
       console.log(
-        `${name.padEnd(38)} ${variant.padEnd(10)} p50 ${r.p50.toFixed(1).padStart(6)}  p95 ${r.p95.toFixed(1).padStart(6)}  ${(r.bytes / 1024).toFixed(0)} KiB`,
+        `${name.padEnd(38)} ${variant.padEnd(10)} p50 ${r.p50.toFixed(1).padStart(6)}  p95 ${r.p95.toFixed(1).padStart(6)}  cpu ${r.cpu.toFixed(1).padStart(6)}  ${Number.isNaN(baseline) ? '      ' : `${(r.cpu / baseline).toFixed(2)} ×`}  ${(r.bytes / 1024).toFixed(0)} KiB`,
       );
     }
   }
