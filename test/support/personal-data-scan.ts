@@ -32,7 +32,7 @@ const mask = (text: string, value: string) => text.split(value).join('＊'.repea
 
 /**
  * Personal data in `texts`: any 12-digit number that is a valid 個人番号 (check digit) and not the tail of a case or
- * application ID (`XX-yyyymmdd-…`), and any of `known`.
+ * application ID (`XX-yyyymmdd-…`) or of a letter-prefixed ID (`PRE…`), and any of `known`.
  * Values marked `exact` (and one-character ones) are matched only as whole JSON strings.
  */
 export function personalDataIn(texts: readonly string[], known: readonly PersonalValue[]): PersonalDataFinding[] {
@@ -45,8 +45,9 @@ export function personalDataIn(texts: readonly string[], known: readonly Persona
     findings.push({ what, context: mask(text, value).slice(0, 160) });
   };
   for (const text of texts) {
-    // not the random tail of an ID such as `MP-20261207-616545810647` (hex that came out all digits)
-    for (const m of text.matchAll(/(?<!\d|[A-Z]{2}-\d{8}-)\d{12}(?!\d)/g))
+    // not the random tail of an ID such as `MP-20261207-616545810647` (hex that came out all digits), nor the digits
+    // of an ID with a letter prefix such as the presented card's `PRE` + 宛名番号 + counter
+    for (const m of text.matchAll(/(?<!\d|[A-Z]|[A-Z]{2}-\d{8}-)\d{12}(?!\d)/g))
       if (isIndividualNumber(m[0])) add('a 個人番号 (valid check digit)', text, m[0]);
     for (const k of known) {
       if (!k.value) continue;
