@@ -111,7 +111,8 @@ export const SELECTION: Selection[] = [
     open: true,
     scenario: '転出 (paper path) approved, 転出証明書 issued, the persons 転出予定者 until the planned date',
     from: [SCENARIOS],
-    where: (s) => is('AWAITING_MOVE_OUT_DATE')(s) && has(s, 'commitMoveOut', 'issueMoveOutCertificate'),
+    // the paper 転出証明書 is issued in commitMoveOut's activity since patch move-out-commit-step
+    where: (s) => is('AWAITING_MOVE_OUT_DATE')(s) && has(s, 'commitMoveOut'),
   },
   {
     name: 'move-out.awaiting-move-in-notice',
@@ -129,9 +130,7 @@ export const SELECTION: Selection[] = [
       '転出 (paper path): 除票 on the planned date, 転入通知未着 flagged after P + 30, then the 転入通知, completed',
     from: ['test/workflow/move-pair.workflow'],
     where: (s) =>
-      s.resultStatus === 'COMPLETED' &&
-      has(s, 'issueMoveOutCertificate', 'applyRemoval', 'recordMoveInNotice') &&
-      s.flagged,
+      s.resultStatus === 'COMPLETED' && has(s, 'commitMoveOut', 'applyRemoval', 'recordMoveInNotice') && s.flagged,
   },
   {
     name: 'move-out.special-request-answered-completed',
@@ -148,7 +147,8 @@ export const SELECTION: Selection[] = [
     scenario:
       '転出 of the 世帯主 with members staying: 世帯主変更 at the commit, 世帯主変更通知書 issued, waiting for its date',
     from: ['test/integration/move-out-household.integration'],
-    where: (s) => has(s, 'commitMoveOut', 'issueExOfficioNotices'),
+    // the 世帯主変更通知書 is issued in commitMoveOut's activity since patch move-out-commit-step
+    where: (s) => s.open && has(s, 'commitMoveOut'),
   },
   {
     name: 'move-out.cancelled-before-date',
