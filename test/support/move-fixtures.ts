@@ -53,6 +53,17 @@ export const specialMoveOut = (
   identityDocument: { type: 'myNumberCard' as const },
 });
 
+/** A 転出届 by the paper path (a 転出証明書 is issued) to town B, the mover at the counter with a driving licence. */
+export const paperMoveOut = (movers: Movers, plannedMoveOutDate: string) => ({
+  movers,
+  destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+  plannedMoveOutDate,
+  path: 'paper' as const,
+  cardHolderPresent: false,
+  notifier: { kind: 'self' as const },
+  identityDocument: { type: 'driversLicence' as const },
+});
+
 /** A 転出届 by the paper path (a 転出証明書 is issued) to 大阪市北区, a town without a route. */
 export const paperMoveOutToOsaka = (movers: Movers, plannedMoveOutDate: string) => ({
   movers,

@@ -13,7 +13,7 @@ import { intakeSpecialMoveIn } from '../../src/procedures/special-move-in/intake
 import { specialMoveInWorkflowId } from '../../src/procedures/special-move-in/workflow';
 import { approveUpdate } from '../../src/workflows/approval';
 import { APPROVER, CLERK, today } from '../support/fixtures';
-import { certificateInfoFrom, householdMovers, specialMoveInFor, TOWN_B } from '../support/move-fixtures';
+import { certificateInfoFrom, householdMovers, paperMoveOut, specialMoveInFor } from '../support/move-fixtures';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
 
@@ -77,20 +77,7 @@ describe('deadlines from the configuration', () => {
     expect(held.purgeAt!.toISOString()).toBe(jstStartOfDay(addDays(P, 21)).toISOString()); // 00:00 JST on P + 21
 
     const movers = await householdMovers(h.orm, 0);
-    const r = await intakeMoveOut(
-      h.api,
-      actor,
-      {
-        movers,
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
-        plannedMoveOutDate: P,
-        path: 'paper',
-        cardHolderPresent: false,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'driversLicence' },
-      },
-      randomUUID(),
-    );
+    const r = await intakeMoveOut(h.api, actor, paperMoveOut(movers, P), randomUUID());
     await h.env.client.workflow
       .getHandle(moveOutWorkflowId(r.caseId))
       .executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });

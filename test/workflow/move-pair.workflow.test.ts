@@ -30,6 +30,7 @@ import {
   certificateInfoFrom,
   householdMovers,
   moveInNoticeFrom,
+  paperMoveOut,
   specialMoveInFor,
   TOWN_B,
   withdrawalOf,
@@ -104,20 +105,7 @@ describe('転出 (origin)', () => {
   it('paper path with the CS down: the 転出証明書 is issued right after the commit; the case waits for the delivery (bug 8)', async () => {
     const movers = await householdMovers(h.orm, 0);
     h.cs.downUntilMs = Number.MAX_SAFE_INTEGER;
-    const r = await intakeMoveOut(
-      h.api,
-      actor,
-      {
-        movers,
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
-        plannedMoveOutDate: addDays(today(), 5),
-        path: 'paper',
-        cardHolderPresent: false,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'driversLicence' },
-      },
-      randomUUID(),
-    );
+    const r = await intakeMoveOut(h.api, actor, paperMoveOut(movers, addDays(today(), 5)), randomUUID());
     await h.env.client.workflow
       .getHandle(moveOutWorkflowId(r.caseId))
       .executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
@@ -158,15 +146,7 @@ describe('転出 (origin)', () => {
     const late = await intakeMoveOut(
       h.api,
       actor,
-      {
-        movers: await householdMovers(h.orm, 1),
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
-        plannedMoveOutDate: addDays(today(), -15),
-        path: 'paper',
-        cardHolderPresent: false,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'driversLicence' },
-      },
+      paperMoveOut(await householdMovers(h.orm, 1), addDays(today(), -15)),
       randomUUID(),
     );
     await h.env.client.workflow

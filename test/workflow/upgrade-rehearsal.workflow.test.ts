@@ -18,7 +18,7 @@ import { heldCertificateWorkflow, heldCertificateWorkflowId } from '../../src/pr
 import { approveUpdate } from '../../src/workflows/approval';
 import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
-import { certificateInfoFrom, householdMovers, TOWN_B } from '../support/move-fixtures';
+import { certificateInfoFrom, householdMovers, paperMoveOut } from '../support/move-fixtures';
 import { releaseWorkflowBundle } from '../support/release-bundle';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -77,15 +77,7 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     const r = await intakeMoveOut(
       h.api,
       { ...CLERK, ip: '127.0.0.1' },
-      {
-        movers: await householdMovers(h.orm, household),
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
-        plannedMoveOutDate: addDays(today(), 5),
-        path: 'paper',
-        cardHolderPresent: false,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'driversLicence' },
-      },
+      paperMoveOut(await householdMovers(h.orm, household), addDays(today(), 5)),
       randomUUID(),
     );
     return { caseId: r.caseId, handle: h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId)) };
