@@ -5,7 +5,7 @@
  * the CS and J-LIS simulators and the HTTP client run in the bench process itself (not ours, not counted). The
  * registry is a fresh SQLite file (in-process in API and worker) or DATABASE_URL (MariaDB: its server process counted).
  */
-import { mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -267,12 +267,20 @@ async function startDevServerBench(opts: { profileDir?: string }) {
       cores: cpus().length,
       /** SQL statements executed so far by their text (SQLite: the API+worker process counts them; else empty). */
       sqlCounts: async (): Promise<Record<string, number>> => {
-        await new Promise((r) => setTimeout(r, 600));
-        try {
-          return JSON.parse(readFileSync(sqlCountFile, 'utf8')) as Record<string, number>;
-        } catch {
-          return {};
-        }
+        // test/bench/app-main.ts writes its counts when asked (a request number in <file>.ask), that number under '#asked'
+        const read = (): Record<string, number> => {
+          try {
+            return JSON.parse(readFileSync(sqlCountFile, 'utf8')) as Record<string, number>;
+          } catch {
+            return {};
+          }
+        };
+        if (!sqlite) return {};
+        const asked = (read()['#asked'] ?? 0) + 1;
+        writeFileSync(`${sqlCountFile}.ask`, String(asked));
+        for (let i = 0; i < 100 && (read()['#asked'] ?? 0) < asked; i++) await new Promise((r) => setTimeout(r, 50));
+        const { '#asked': _, ...counts } = read();
+        return counts;
       },
       watch: ps.watch,
       logDir: dataDir,
