@@ -152,6 +152,8 @@ export interface BenchProcessOptions {
    * registry database on the same MariaDB, its own task queue, one worker and one API process.
    */
   secondTown?: { municipalityCode: string; municipalityName: string };
+  /** The bench's URL the ceiling worker posts a case's first projection to (BENCH_CEILING_NOTIFY_URL). */
+  ceilingNotifyUrl?: string;
 }
 
 /** The second town's API, its clerk's and approver's sessions and its code (startBenchProcesses `secondTown`). */
@@ -159,11 +161,14 @@ export interface BenchTown extends BenchEndpoint {
   municipalityCode: string;
 }
 
+const notifyEnv = (opts: BenchProcessOptions): Record<string, string> =>
+  opts.ceilingNotifyUrl ? { BENCH_CEILING_NOTIFY_URL: opts.ceilingNotifyUrl } : {};
+
 export async function startBenchProcesses(opts: BenchProcessOptions = {}) {
   return opts.cluster ? startClusterBench(opts) : startDevServerBench(opts);
 }
 
-async function startDevServerBench(opts: { profileDir?: string }) {
+async function startDevServerBench(opts: BenchProcessOptions) {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dataDir = mkdtempSync(join(tmpdir(), 'juki-bench-'));
   const ps = processSet(dataDir);
@@ -224,7 +229,7 @@ async function startDevServerBench(opts: { profileDir?: string }) {
         profileDir,
       }),
       sqlite ? undefined : ps.spawnRole('worker', 'worker', env, { profileDir }),
-      ps.spawnRole('ceiling-worker', 'worker', { ...env, TASK_QUEUE: ceilingQueue }, CEILING),
+      ps.spawnRole('ceiling-worker', 'worker', { ...env, TASK_QUEUE: ceilingQueue, ...notifyEnv(opts) }, CEILING),
     ]);
     const http = benchClient(apiUrl);
     const temporal = await createTemporalClient(config);
@@ -337,7 +342,7 @@ async function startClusterBench(opts: BenchProcessOptions) {
     const ceiling = await ps.spawnRole(
       'ceiling-worker',
       'worker',
-      { ...clientEnv('worker'), TASK_QUEUE: ceilingQueue },
+      { ...clientEnv('worker'), TASK_QUEUE: ceilingQueue, ...notifyEnv(opts) },
       CEILING,
     );
     const temporal = await createTemporalClient(config);
