@@ -23,7 +23,12 @@ import type { MoveInApplication, StoredMoveInApplication, StoredMoveInMover } fr
 import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { ActivityDeps } from '../../activities/deps';
 import { addressAnnexActivities } from '../../activities/address-annex-notices';
-import { certificateActivities, type IssueResult, type WithheldResult } from '../../activities/certificates';
+import {
+  certificateActivities,
+  type IssueResult,
+  type StoredApplication,
+  type WithheldResult,
+} from '../../activities/certificates';
 import { cardEventsProcedureActivities } from '../card-events/activities';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
 import { drawResidentRecordCode } from '../../db/resident-code-pool';
@@ -72,10 +77,12 @@ export function moveInActivities(deps: ActivityDeps) {
   const after = afterCommitSteps(deps);
   return {
     async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
-      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app) =>
-        writeMoveIn(em, deps, input, app),
-      );
-      return input.afterCommit ? after(input.caseId, committed, input.afterCommit) : committed;
+      let stored: StoredApplication | undefined;
+      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app, row) => {
+        stored = row;
+        return writeMoveIn(em, deps, input, app);
+      });
+      return input.afterCommit ? after(input.caseId, committed, input.afterCommit, stored) : committed;
     },
   };
 }
@@ -89,22 +96,30 @@ export function afterCommitSteps(deps: ActivityDeps) {
   const annex = addressAnnexActivities(deps);
   const certificates = certificateActivities(deps);
   const cards = cardEventsProcedureActivities(deps);
-  return async <R extends CommitResult>(caseId: string, committed: R, afterCommit: AfterCommit): Promise<R> => {
+  /** `stored`: the case's application as the commit read it (absent on a retry that found the commit done). */
+  return async <R extends CommitResult>(
+    caseId: string,
+    committed: R,
+    afterCommit: AfterCommit,
+    stored?: StoredApplication,
+  ): Promise<R> => {
     const continuedUse = afterCommit.continuedUse
-      ? await cards.queueContinuedUse({
-          caseId,
-          addresseeNumbers: committed.addresseeNumbers,
-          today: afterCommit.continuedUse.today,
-        })
+      ? await cards.queueContinuedUse(
+          { caseId, addresseeNumbers: committed.addresseeNumbers, today: afterCommit.continuedUse.today },
+          stored?.payload,
+        )
       : undefined;
     await annex.queueAddressAnnexNotices({ caseId });
     const copy =
       afterCommit.copyFor && !committed.withoutIndividualNumber?.length
-        ? await certificates.issueResidentRecordCopy({
-            caseId,
-            ...afterCommit.copyFor,
-            subjects: committed.addresseeNumbers,
-          })
+        ? await certificates.issueResidentRecordCopy(
+            {
+              caseId,
+              ...afterCommit.copyFor,
+              subjects: committed.addresseeNumbers,
+            },
+            stored,
+          )
         : undefined;
     return { ...committed, ...(continuedUse ? { continuedUse } : {}), ...(copy ? { copy } : {}) };
   };
@@ -119,14 +134,14 @@ export type MoveInActivities = ReturnType<typeof moveInActivities>;
 export function commitOnce<A>(
   deps: ActivityDeps,
   caseId: string,
-  write: (em: EntityManager, app: A) => Promise<CommitResult>,
+  write: (em: EntityManager, app: A, row: CaseApplication) => Promise<CommitResult>,
 ): Promise<CommitResult> {
   return deps.orm.em.fork().transactional(async (em) => {
     const done = await alreadyCommitted(em, caseId);
     if (done) return done;
     const app = await em.findOne(CaseApplication, { caseId });
     if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
-    return write(em, app.payload as unknown as A);
+    return write(em, app.payload as unknown as A, app);
   });
 }
 
@@ -173,7 +188,8 @@ export async function writeMoveIn(
 
   for (const m of payload.movers) {
     const individualNumber = m.individualNumberEnc ? deps.pii.decrypt(m.individualNumberEnc) : undefined;
-    const match = await matchRegistry(em, deps.pii, { ...m, individualNumber });
+    // the commit needs only the matches by key; the 4情報 alert is the intake's (one count less per mover)
+    const match = await matchRegistry(em, deps.pii, { ...m, individualNumber }, { fourInfo: false });
     if (match.current)
       throw ApplicationFailure.nonRetryable(
         'a mover is currently registered in this municipality',
