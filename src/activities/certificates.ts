@@ -188,21 +188,28 @@ async function issue(
     const printedItems = reissueOf ? { ...rendered.printedItems, reissue: true } : rendered.printedItems;
     const pages = countPages(pdf);
     const certificateId = reissueId ?? randomUUID();
-    em.persist(
-      em.create(CertificateIssuance, {
-        certificateId,
-        issueNumber,
-        certificateType: type,
-        caseId: input.caseId,
-        issuedAt,
-        place: deps.config.officeName,
-        targetAddresseeNumbers: persons.map((p) => p.addresseeNumber),
-        printedItems,
-        pages,
-        terminalId: input.terminalId,
-        operatorId: input.operatorId,
-        pdf,
-      }),
+    // inserted as a statement, not left in the unit of work: the transaction's closing flush would re-encrypt the PDF
+    // and decrypt both copies to compare them (random IV; issue 15, MikroORM CPU per 転入); still through its column
+    // type, so the PDF is stored encrypted
+    await em.insert(
+      em.create(
+        CertificateIssuance,
+        {
+          certificateId,
+          issueNumber,
+          certificateType: type,
+          caseId: input.caseId,
+          issuedAt,
+          place: deps.config.officeName,
+          targetAddresseeNumbers: persons.map((p) => p.addresseeNumber),
+          printedItems,
+          pages,
+          terminalId: input.terminalId,
+          operatorId: input.operatorId,
+          pdf,
+        },
+        { persist: false },
+      ),
     );
     if (input.caseId)
       em.persist(

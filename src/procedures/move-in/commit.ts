@@ -11,7 +11,6 @@ import { CounterName, nextSerial } from '../../db/counters';
 import {
   AuditAction,
   CaseActionLog,
-  CaseApplication,
   Household,
   OutboxKind,
   OutboxMessage,
@@ -33,6 +32,7 @@ import { cardEventsProcedureActivities } from '../card-events/activities';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
 import { drawResidentRecordCode } from '../../db/resident-code-pool';
 import { snapshotOf } from '../../db/snapshot';
+import { readStoredApplication } from '../../db/encrypted-columns';
 
 /**
  * New executions (patches `move-in-commit-step`, `special-move-in-commit-step`): the steps right after the 本登録 run in
@@ -78,8 +78,8 @@ export function moveInActivities(deps: ActivityDeps) {
   return {
     async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
       let stored: StoredApplication | undefined;
-      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app, row) => {
-        stored = row;
+      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app, read) => {
+        stored = read;
         return writeMoveIn(em, deps, input, app);
       });
       return input.afterCommit ? after(input.caseId, committed, input.afterCommit, stored) : committed;
@@ -134,12 +134,14 @@ export type MoveInActivities = ReturnType<typeof moveInActivities>;
 export function commitOnce<A>(
   deps: ActivityDeps,
   caseId: string,
-  write: (em: EntityManager, app: A, row: CaseApplication) => Promise<CommitResult>,
+  write: (em: EntityManager, app: A, stored: StoredApplication) => Promise<CommitResult>,
 ): Promise<CommitResult> {
   return deps.orm.em.fork().transactional(async (em) => {
     const done = await alreadyCommitted(em, caseId);
     if (done) return done;
-    const app = await em.findOne(CaseApplication, { caseId });
+    // read as a row, not an entity: the transaction flushes several times, and a managed application would be
+    // re-encrypted and decrypted to be compared at each flush
+    const app = await readStoredApplication(em, caseId);
     if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
     return write(em, app.payload as unknown as A, app);
   });
