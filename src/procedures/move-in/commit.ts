@@ -384,38 +384,49 @@ async function queueCsMessages(
   const code = r.residentRecordCode!;
   // always, with or without a 個人番号: the prefecture must learn of every 記載 (domain spec §3.4, §4.1 step 4.2); a
   // number generated later is sent with its own update
-  await enqueue(em, deps, {
-    caseId,
-    kind: OutboxKind.IDENTITY_UPDATE,
-    residentRecordCode: code,
-    keyPart: `iu-${r.addresseeNumber}`,
-    build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate),
-  });
+  await enqueue(
+    em,
+    deps,
+    {
+      caseId,
+      kind: OutboxKind.IDENTITY_UPDATE,
+      residentRecordCode: code,
+      keyPart: `iu-${r.addresseeNumber}`,
+      build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate),
+    },
+    // in writeMoveIn's transaction, which flushes the 転入's rows once at its end
+    { inTransaction: true },
+  );
   let queued = 1;
   if (!p.payload.fromAbroad && p.payload.previousMunicipalityCode) {
     const to = p.payload.previousMunicipalityCode;
-    await enqueue(em, deps, {
-      caseId,
-      kind: OutboxKind.MOVE_IN_NOTICE,
-      residentRecordCode: code,
-      keyPart: `mn-${r.addresseeNumber}`,
-      build: (_seq, idempotencyKey): MoveInNotice => ({
-        fromMunicipalityCode: deps.config.municipalityCode,
-        toMunicipalityCode: to,
-        idempotencyKey,
-        notice: {
-          residentRecordCode: code,
-          name: fullName(r),
-          nameKana: `${r.familyNameKana}　${r.givenNameKana}`,
-          birthDate: toCsBirthDate(r.birthDate),
-          sex: r.sex,
-          newAddress: displayAddress(r),
-          moveInDate: r.changeDate,
-          previousAddress: p.payload.previousAddress,
-          notificationDate: r.notificationDate,
-        },
-      }),
-    });
+    await enqueue(
+      em,
+      deps,
+      {
+        caseId,
+        kind: OutboxKind.MOVE_IN_NOTICE,
+        residentRecordCode: code,
+        keyPart: `mn-${r.addresseeNumber}`,
+        build: (_seq, idempotencyKey): MoveInNotice => ({
+          fromMunicipalityCode: deps.config.municipalityCode,
+          toMunicipalityCode: to,
+          idempotencyKey,
+          notice: {
+            residentRecordCode: code,
+            name: fullName(r),
+            nameKana: `${r.familyNameKana}　${r.givenNameKana}`,
+            birthDate: toCsBirthDate(r.birthDate),
+            sex: r.sex,
+            newAddress: displayAddress(r),
+            moveInDate: r.changeDate,
+            previousAddress: p.payload.previousAddress,
+            notificationDate: r.notificationDate,
+          },
+        }),
+      },
+      { inTransaction: true },
+    );
     queued++;
   }
   return queued;
