@@ -128,7 +128,8 @@ export function projectionActivities(deps: ActivityDeps) {
     /** Logs the 決裁 (approve / reject) in the case action log and the audit trail. */
     async recordDecision(p: { caseId: string; decision: Decision }): Promise<void> {
       const em = deps.orm.em.fork();
-      const row = await em.findOneOrFail(CaseRecord, { caseId: p.caseId });
+      // only the subjects are needed (the audit rows' persons): no full row to hydrate and compare at the flush
+      const row = await em.findOneOrFail(CaseRecord, { caseId: p.caseId }, { fields: ['subjectAddresseeNumbers'] });
       const action = p.decision.kind === 'APPROVED' ? CaseAction.APPROVE : CaseAction.REJECT;
       if (await em.count(CaseActionLog, { caseId: p.caseId, action })) return; // already recorded (activity retry)
       em.persist(

@@ -384,7 +384,10 @@ export function caseService(deps: ApiDeps) {
     const until = Date.now() + timeoutMs;
     for (let pause = 30; ; pause = Math.min(pause * 2, 250)) {
       await new Promise((r) => setTimeout(r, pause));
-      const row = await orm.em.fork().findOne(CaseRecord, { caseId }, { fields: ['status'] });
+      // a scalar read: no fork, no entity (issue 15, MikroORM CPU per 転入)
+      const [row] = (await orm.em
+        .getConnection()
+        .execute('select status from case_record where case_id = ?', [caseId])) as Array<{ status: string }>;
       if (!row || row.status !== before || Date.now() > until) return row?.status ?? before;
     }
   };

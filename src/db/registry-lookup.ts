@@ -21,8 +21,16 @@ export interface RegistryMatch {
   fourInfoAlert: boolean;
 }
 
-/** 再転入 / already-registered detection for one incoming person (domain.md §4.1 step 2). */
-export async function matchRegistry(em: EntityManager, pii: PiiCrypto, p: PersonKeys): Promise<RegistryMatch> {
+/**
+ * 再転入 / already-registered detection for one incoming person (domain.md §4.1 step 2). `fourInfo: false` skips the
+ * 4情報 count (`fourInfoAlert` is then false): for a caller that only acts on the matches by key (the 転入's commit).
+ */
+export async function matchRegistry(
+  em: EntityManager,
+  pii: PiiCrypto,
+  p: PersonKeys,
+  opts: { fourInfo?: boolean } = {},
+): Promise<RegistryMatch> {
   const or: Array<Record<string, string>> = [];
   if (p.residentRecordCode) or.push({ residentRecordCode: p.residentRecordCode });
   if (p.individualNumber) or.push({ individualNumberIndex: pii.blindIndex(p.individualNumber) });
@@ -30,7 +38,7 @@ export async function matchRegistry(em: EntityManager, pii: PiiCrypto, p: Person
   const current = byKey.find((r) => r.status !== ResidentStatus.REMOVED);
   const removed = byKey.find((r) => r.status === ResidentStatus.REMOVED);
   let fourInfoAlert = false;
-  if (!current && !removed) {
+  if (!current && !removed && opts.fourInfo !== false) {
     const n = await em.count(Resident, {
       familyName: p.familyName,
       givenName: p.givenName,

@@ -162,16 +162,25 @@ async function record(
   await em.flush();
 }
 
+/** The case's recorded failing step (null when none or no such case), read as a scalar. */
+async function failingStepOf(orm: MikroORM, caseId: string): Promise<string | null> {
+  const [row] = (await orm.em
+    .getConnection()
+    .execute('select failing_step from case_record where case_id = ?', [caseId])) as Array<{
+    failing_step: string | null;
+  }>;
+  return row?.failing_step ?? null;
+}
+
 /**
  * A success: clears a recorded failure. After a retried attempt there was one (two conditional updates); after a
  * first attempt there rarely is, so a cheap read decides first (no write, hence no write lock, on the common path).
  */
 async function clear(orm: MikroORM, caseId: string, step: string, retried: boolean) {
+  // the read is one scalar (no fork, no entity, no identity map: issue 15, MikroORM CPU per 転入); the writes below
+  // run only when it found this step failing
+  if (!retried && (await failingStepOf(orm, caseId)) !== step) return;
   const em = orm.em.fork();
-  if (!retried) {
-    const row = await em.findOne(CaseRecord, { caseId }, { fields: ['failingStep'] });
-    if (row?.failingStep !== step) return;
-  }
   const cleared = await em.nativeUpdate(
     CaseRecord,
     { caseId, failingStep: step },

@@ -201,4 +201,29 @@ describe('move-in workflow (time-skipping)', () => {
     expect(w.projection.status).toBe(CaseStatus.COMPLETED);
     expect(cs.identityUpdates.filter((u) => u.idempotencyKey.includes(caseId))).toHaveLength(2);
   });
+
+  it('reads its application once after the 決裁 and counts no 4情報 again at the commit (issue 15, MikroORM CPU)', async () => {
+    const { caseId, handle } = await intake();
+    // every statement the activities run from here on (the same ORM as the worker's), the case's by its ID
+    const conn = orm.em.getConnection();
+    const execute = conn.execute.bind(conn);
+    const statements: string[] = [];
+    conn.execute = ((query: unknown, params?: unknown[], ...rest: unknown[]) => {
+      const text = typeof query === 'string' ? query : String((query as { sql?: string }).sql ?? query);
+      statements.push(`${text} ${JSON.stringify(params ?? [])}`);
+      return (execute as (...a: unknown[]) => unknown)(query, params, ...rest);
+    }) as typeof conn.execute;
+    try {
+      await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+      expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
+    } finally {
+      conn.execute = execute;
+    }
+    const ofCase = statements.filter((q) => q.includes(caseId));
+    // the commit reads the stored application (and decrypts it) once; the 継続利用 and the 写し get what it read
+    expect(ofCase.filter((q) => /^select .*from [`"]?case_application/i.test(q))).toHaveLength(1);
+    // the 4情報 alert is the intake's: the commit matches the movers by key only
+    expect(statements.filter((q) => /count\(\*\).*from [`"]?resident[`"]? /i.test(q))).toHaveLength(0);
+    expect((await written(caseId)).certificates).toBe(1);
+  });
 });

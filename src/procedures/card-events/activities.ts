@@ -90,14 +90,20 @@ export function cardEventsProcedureActivities(deps: ActivityDeps) {
      * `today` (the workflow's date) past the 転入届 + `deadlines.continuedUseDays` the 継続利用 can no longer be done:
      * the card is cancelled instead (廃止, CONTINUED_USE_LAPSED) and nothing is queued.
      */
-    async queueContinuedUse(input: {
-      caseId: string;
-      addresseeNumbers: string[];
-      today: string;
-    }): Promise<{ pending: string[]; lapsed: string[] }> {
-      // the stored application does not change: read without a transaction, and open one only when a card holder
-      // moved in (issue 15: no begin / commit around a read alone)
-      const app = await loadApplication(deps.orm.em.fork(), input.caseId);
+    async queueContinuedUse(
+      input: {
+        caseId: string;
+        addresseeNumbers: string[];
+        today: string;
+      },
+      /** The case's stored application payload, when the caller has just read it (not part of the activity's input). */
+      stored?: Record<string, unknown>,
+    ): Promise<{ pending: string[]; lapsed: string[] }> {
+      // the stored application does not change: read without a transaction (or not at all when the commit step passes
+      // what it read), and open one only when a card holder moved in (issue 15: no begin / commit around a read alone)
+      const app = stored
+        ? (stored as unknown as StoredMoveApplication)
+        : await loadApplication(deps.orm.em.fork(), input.caseId);
       if (!cardHoldersOf(app).some(Boolean)) return { pending: [], lapsed: [] };
       return deps.orm.em.fork().transactional(async (em) => {
         const lastDay = continuedUseLastDay(app.notificationDate, deps.config.deadlines);

@@ -11,7 +11,6 @@ import { CounterName, nextSerial } from '../../db/counters';
 import {
   AuditAction,
   CaseActionLog,
-  CaseApplication,
   Household,
   OutboxKind,
   OutboxMessage,
@@ -23,11 +22,17 @@ import type { MoveInApplication, StoredMoveInApplication, StoredMoveInMover } fr
 import type { MoveInNotice } from '../../partners/cs-gateway';
 import type { ActivityDeps } from '../../activities/deps';
 import { addressAnnexActivities } from '../../activities/address-annex-notices';
-import { certificateActivities, type IssueResult, type WithheldResult } from '../../activities/certificates';
+import {
+  certificateActivities,
+  type IssueResult,
+  type StoredApplication,
+  type WithheldResult,
+} from '../../activities/certificates';
 import { cardEventsProcedureActivities } from '../card-events/activities';
 import { displayAddress, enqueue, identityUpdateOf } from '../../activities/outbox-writer';
 import { drawResidentRecordCode } from '../../db/resident-code-pool';
 import { snapshotOf } from '../../db/snapshot';
+import { readStoredApplication } from '../../db/encrypted-columns';
 
 /**
  * New executions (patches `move-in-commit-step`, `special-move-in-commit-step`): the steps right after the 本登録 run in
@@ -72,10 +77,12 @@ export function moveInActivities(deps: ActivityDeps) {
   const after = afterCommitSteps(deps);
   return {
     async commitMoveIn(input: CommitMoveInInput): Promise<CommitResult> {
-      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app) =>
-        writeMoveIn(em, deps, input, app),
-      );
-      return input.afterCommit ? after(input.caseId, committed, input.afterCommit) : committed;
+      let stored: StoredApplication | undefined;
+      const committed = await commitOnce<StoredMoveInApplication>(deps, input.caseId, (em, app, read) => {
+        stored = read;
+        return writeMoveIn(em, deps, input, app);
+      });
+      return input.afterCommit ? after(input.caseId, committed, input.afterCommit, stored) : committed;
     },
   };
 }
@@ -89,22 +96,30 @@ export function afterCommitSteps(deps: ActivityDeps) {
   const annex = addressAnnexActivities(deps);
   const certificates = certificateActivities(deps);
   const cards = cardEventsProcedureActivities(deps);
-  return async <R extends CommitResult>(caseId: string, committed: R, afterCommit: AfterCommit): Promise<R> => {
+  /** `stored`: the case's application as the commit read it (absent on a retry that found the commit done). */
+  return async <R extends CommitResult>(
+    caseId: string,
+    committed: R,
+    afterCommit: AfterCommit,
+    stored?: StoredApplication,
+  ): Promise<R> => {
     const continuedUse = afterCommit.continuedUse
-      ? await cards.queueContinuedUse({
-          caseId,
-          addresseeNumbers: committed.addresseeNumbers,
-          today: afterCommit.continuedUse.today,
-        })
+      ? await cards.queueContinuedUse(
+          { caseId, addresseeNumbers: committed.addresseeNumbers, today: afterCommit.continuedUse.today },
+          stored?.payload,
+        )
       : undefined;
     await annex.queueAddressAnnexNotices({ caseId });
     const copy =
       afterCommit.copyFor && !committed.withoutIndividualNumber?.length
-        ? await certificates.issueResidentRecordCopy({
-            caseId,
-            ...afterCommit.copyFor,
-            subjects: committed.addresseeNumbers,
-          })
+        ? await certificates.issueResidentRecordCopy(
+            {
+              caseId,
+              ...afterCommit.copyFor,
+              subjects: committed.addresseeNumbers,
+            },
+            stored,
+          )
         : undefined;
     return { ...committed, ...(continuedUse ? { continuedUse } : {}), ...(copy ? { copy } : {}) };
   };
@@ -119,14 +134,16 @@ export type MoveInActivities = ReturnType<typeof moveInActivities>;
 export function commitOnce<A>(
   deps: ActivityDeps,
   caseId: string,
-  write: (em: EntityManager, app: A) => Promise<CommitResult>,
+  write: (em: EntityManager, app: A, stored: StoredApplication) => Promise<CommitResult>,
 ): Promise<CommitResult> {
   return deps.orm.em.fork().transactional(async (em) => {
     const done = await alreadyCommitted(em, caseId);
     if (done) return done;
-    const app = await em.findOne(CaseApplication, { caseId });
+    // read as a row, not an entity: the transaction flushes several times, and a managed application would be
+    // re-encrypted and decrypted to be compared at each flush
+    const app = await readStoredApplication(em, caseId);
     if (!app) throw ApplicationFailure.nonRetryable('case application not found', FailureType.CASE_DATA_MISSING);
-    return write(em, app.payload as unknown as A);
+    return write(em, app.payload as unknown as A, app);
   });
 }
 
@@ -173,7 +190,8 @@ export async function writeMoveIn(
 
   for (const m of payload.movers) {
     const individualNumber = m.individualNumberEnc ? deps.pii.decrypt(m.individualNumberEnc) : undefined;
-    const match = await matchRegistry(em, deps.pii, { ...m, individualNumber });
+    // the commit needs only the matches by key; the 4情報 alert is the intake's (one count less per mover)
+    const match = await matchRegistry(em, deps.pii, { ...m, individualNumber }, { fourInfo: false });
     if (match.current)
       throw ApplicationFailure.nonRetryable(
         'a mover is currently registered in this municipality',
@@ -366,38 +384,49 @@ async function queueCsMessages(
   const code = r.residentRecordCode!;
   // always, with or without a 個人番号: the prefecture must learn of every 記載 (domain spec §3.4, §4.1 step 4.2); a
   // number generated later is sent with its own update
-  await enqueue(em, deps, {
-    caseId,
-    kind: OutboxKind.IDENTITY_UPDATE,
-    residentRecordCode: code,
-    keyPart: `iu-${r.addresseeNumber}`,
-    build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate),
-  });
+  await enqueue(
+    em,
+    deps,
+    {
+      caseId,
+      kind: OutboxKind.IDENTITY_UPDATE,
+      residentRecordCode: code,
+      keyPart: `iu-${r.addresseeNumber}`,
+      build: identityUpdateOf(deps, r, p.individualNumber, p.reason, r.changeDate),
+    },
+    // in writeMoveIn's transaction, which flushes the 転入's rows once at its end
+    { inTransaction: true },
+  );
   let queued = 1;
   if (!p.payload.fromAbroad && p.payload.previousMunicipalityCode) {
     const to = p.payload.previousMunicipalityCode;
-    await enqueue(em, deps, {
-      caseId,
-      kind: OutboxKind.MOVE_IN_NOTICE,
-      residentRecordCode: code,
-      keyPart: `mn-${r.addresseeNumber}`,
-      build: (_seq, idempotencyKey): MoveInNotice => ({
-        fromMunicipalityCode: deps.config.municipalityCode,
-        toMunicipalityCode: to,
-        idempotencyKey,
-        notice: {
-          residentRecordCode: code,
-          name: fullName(r),
-          nameKana: `${r.familyNameKana}　${r.givenNameKana}`,
-          birthDate: toCsBirthDate(r.birthDate),
-          sex: r.sex,
-          newAddress: displayAddress(r),
-          moveInDate: r.changeDate,
-          previousAddress: p.payload.previousAddress,
-          notificationDate: r.notificationDate,
-        },
-      }),
-    });
+    await enqueue(
+      em,
+      deps,
+      {
+        caseId,
+        kind: OutboxKind.MOVE_IN_NOTICE,
+        residentRecordCode: code,
+        keyPart: `mn-${r.addresseeNumber}`,
+        build: (_seq, idempotencyKey): MoveInNotice => ({
+          fromMunicipalityCode: deps.config.municipalityCode,
+          toMunicipalityCode: to,
+          idempotencyKey,
+          notice: {
+            residentRecordCode: code,
+            name: fullName(r),
+            nameKana: `${r.familyNameKana}　${r.givenNameKana}`,
+            birthDate: toCsBirthDate(r.birthDate),
+            sex: r.sex,
+            newAddress: displayAddress(r),
+            moveInDate: r.changeDate,
+            previousAddress: p.payload.previousAddress,
+            notificationDate: r.notificationDate,
+          },
+        }),
+      },
+      { inTransaction: true },
+    );
     queued++;
   }
   return queued;
