@@ -13,6 +13,8 @@ import { startSystem } from '../../src/system';
  * BENCH_SQL_COUNT_FILE: count the SQL statements this process executes (better-sqlite3, under MikroORM's kysely
  * driver) by their text, and write the counts there as JSON every 250 ms (the bench reads them before and after).
  * BENCH_SQL_TRACE_FILE: also append every statement with its call site in src/ to that file (slow; to find them).
+ * The statements SQLite compiles (better-sqlite3 `Database.prototype.prepare`, cached or not) are counted under
+ * `#prepare` (test/bench/move-in.bench.ts prints them apart).
  */
 function countStatements(file: string) {
   const Database = createRequire(require.resolve('@mikro-orm/sqlite'))('better-sqlite3') as new (f: string) => {
@@ -20,6 +22,12 @@ function countStatements(file: string) {
   };
   const proto = Object.getPrototypeOf(new Database(':memory:').prepare('select 1')) as Record<string, unknown>;
   const counts: Record<string, number> = {};
+  const dbProto = Database.prototype as unknown as Record<string, unknown>;
+  const prepare = dbProto.prepare as (...a: unknown[]) => unknown;
+  dbProto.prepare = function (...a: unknown[]) {
+    counts['#prepare'] = (counts['#prepare'] ?? 0) + 1;
+    return prepare.apply(this, a);
+  };
   const trace = process.env.BENCH_SQL_TRACE_FILE;
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[m] as (...a: unknown[]) => unknown;
