@@ -32,8 +32,8 @@ function countStatements(file: string) {
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[m] as (...a: unknown[]) => unknown;
     proto[m] = function (this: { source: string }, ...a: unknown[]) {
-      // MikroORM 7 inlines the values into the text: cut it before normalising, so that counting stays cheap
-      // (this process's CPU is measured) even for a statement that carries an encrypted payload
+      // a text with inlined values (MikroORM's own SQLite driver; ours binds them, src/db/sqlite-bound.ts) is cut
+      // before normalising, so that counting stays cheap (this process's CPU is measured) even for a long one
       const sql = this.source
         .slice(0, 400)
         .replace(/\s+/g, ' ')
