@@ -3,10 +3,10 @@ import { dirname } from 'node:path';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MySqlDriver } from '@mikro-orm/mysql';
-import { SqliteDriver } from '@mikro-orm/sqlite';
 import { Migrator } from '@mikro-orm/migrations';
 import { AuditChainSubscriber } from './audit-chain';
 import { CaseSubjectSubscriber } from './case-subjects';
+import { BoundSqliteDriver } from './sqlite-bound';
 import { SqliteDateSnapshotSubscriber } from './sqlite-date-snapshot';
 import { grantAppUser } from './db-users';
 import { ALL_ENTITIES } from './entities';
@@ -36,7 +36,8 @@ export function ormOptions(databaseUrl: string): Partial<Options> {
     return {
       ...common,
       subscribers: [...common.subscribers, new SqliteDateSnapshotSubscriber()],
-      driver: SqliteDriver,
+      // bound parameters and prepared statements cached per text (src/db/sqlite-bound.ts)
+      driver: BoundSqliteDriver,
       dbName: file,
       migrations: {
         migrationsList: sqliteMigrations,

@@ -14,6 +14,8 @@ import { startSystem } from '../../src/system';
  * driver) by their text, and write the counts there as JSON when the bench asks (before and after a run: it writes a
  * request number to <file>.ask), with that number under '#asked'.
  * BENCH_SQL_TRACE_FILE: also append every statement with its call site in src/ to that file (slow; to find them).
+ * The statements SQLite compiles (better-sqlite3 `Database.prototype.prepare`, cached or not) are counted under
+ * `#prepare` (test/bench/move-in.bench.ts prints them apart).
  */
 function countStatements(file: string) {
   const Database = createRequire(require.resolve('@mikro-orm/sqlite'))('better-sqlite3') as new (f: string) => {
@@ -23,14 +25,20 @@ function countStatements(file: string) {
   const counts: Record<string, number> = {};
   // a statement text seen before is counted under the key it was given then (bound parameters repeat the text)
   const keys = new Map<string, string>();
+  const dbProto = Database.prototype as unknown as Record<string, unknown>;
+  const prepare = dbProto.prepare as (...a: unknown[]) => unknown;
+  dbProto.prepare = function (...a: unknown[]) {
+    counts['#prepare'] = (counts['#prepare'] ?? 0) + 1;
+    return prepare.apply(this, a);
+  };
   const trace = process.env.BENCH_SQL_TRACE_FILE;
   for (const m of ['run', 'get', 'all', 'iterate']) {
     const orig = proto[m] as (...a: unknown[]) => unknown;
     proto[m] = function (this: { source: string }, ...a: unknown[]) {
       let sql = keys.get(this.source);
       if (sql === undefined) {
-        // MikroORM inlines the values into the text: cut it before normalising, so that counting stays cheap
-        // (this process's CPU is measured) even for a statement that carries an encrypted payload
+        // a text with inlined values (MikroORM's own SQLite driver; ours binds them, src/db/sqlite-bound.ts) is cut
+        // before normalising, so that counting stays cheap (this process's CPU is measured) even for a long one
         sql = this.source
           .slice(0, 400)
           .replace(/\s+/g, ' ')
