@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, EventArgs, EventSubscriber, FlushEventArgs, MikroORM } from '@mikro-orm/core';
 import { AuditLog } from './entities';
+import { onSqlite } from './dialect';
 
 /**
  * The audit trail as a hash chain (issue 13 item 6; domain spec §8.4): every audit row stores its position
@@ -96,7 +97,7 @@ export class AuditChainSubscriber implements EventSubscriber<AuditLog> {
     // and reads the latest committed head. A no-op update would lock too, but InnoDB skips unchanged rows, so a plain
     // select after it reads the transaction's older snapshot (REPEATABLE READ) and two writers could take the same
     // position.
-    const sqlite = em.getDriver().constructor.name.toLowerCase().includes('sqlite');
+    const sqlite = onSqlite(em);
     // the transaction holds the head's lock from the flush's first row on: the flush's later rows (all chained before
     // any is inserted) continue from the position it gave out last
     const last = this.#lastInFlush.get(em);

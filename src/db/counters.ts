@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { onSqlite } from './dialect';
 
 /**
  * Advances a named serial counter inside the caller's transaction, in one statement (issue 15: statements per 転入).
@@ -9,7 +10,7 @@ import type { EntityManager } from '@mikro-orm/core';
 export async function nextSerial(em: EntityManager, name: string, start = 1): Promise<number> {
   const conn = em.getConnection();
   const ctx = em.getTransactionContext();
-  if (em.getPlatform().constructor.name.toLowerCase().includes('sqlite')) {
+  if (onSqlite(em)) {
     const [row] = (await conn.execute(
       'insert into counter (name, value) values (?, ?) on conflict (name) do update set value = value + 1 returning value',
       [name, start],

@@ -1,5 +1,5 @@
 import { raw, type EntityManager } from '@mikro-orm/core';
-import { SqliteDriver } from '@mikro-orm/sqlite';
+import { onSqlite } from './dialect';
 
 /**
  * A filter on a JSON array column (`type: 'json'`, e.g. case_record.subject_addressee_numbers) that holds when the
@@ -16,7 +16,7 @@ export function jsonArrayContainsAny(
   if (!/^[a-z_]+$/.test(column)) throw new RangeError('not a column name');
   if (!values.length) return { [raw('1 = 0')]: [] };
   const marks = values.map(() => '?').join(', ');
-  const sqlite = em.getDriver() instanceof SqliteDriver;
+  const sqlite = onSqlite(em);
   const expr = sqlite
     ? (alias: string) => `exists (select 1 from json_each(${alias}.${column}) where json_each.value in (${marks}))`
     : (alias: string) => `(${values.map(() => `json_contains(${alias}.${column}, json_quote(?))`).join(' or ')})`;

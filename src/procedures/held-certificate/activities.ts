@@ -11,6 +11,7 @@ import {
 } from '../../db/entities';
 import type { ActivityDeps } from '../../activities/deps';
 import { closePurgedHeldCases, erasedHeldColumns, erasePersonalData } from '../../db/registry-lookup';
+import { onSqlite } from '../../db/dialect';
 
 /** Erases one held row's personal data (the stub stays), with its case action and audit rows. */
 function purgeRow(em: EntityManager, held: HeldMoveOutCertificate, asOf: Date): void {
@@ -90,7 +91,7 @@ export function heldCertificateActivities(deps: ActivityDeps) {
     }): Promise<{ purged: number; nextDueAt?: string }> {
       const asOf = new Date(input.asOf);
       return deps.orm.em.fork().transactional(async (em) => {
-        const isSqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
+        const isSqlite = onSqlite(em);
         const due = await em.find(
           HeldMoveOutCertificate,
           { state: HeldCertificateState.HELD, purgeAt: { $lte: asOf } },

@@ -24,6 +24,7 @@ import {
 import type { ActivityDeps } from '../../activities/deps';
 import { enqueue } from '../../activities/outbox-writer';
 import { erasePersonalData } from '../../db/registry-lookup';
+import { onSqlite } from '../../db/dialect';
 
 const loadApp = async (em: EntityManager, caseId: string) =>
   (await em.findOneOrFail(CaseApplication, { caseId })).payload as unknown as StoredSpecialMoveInApplication;
@@ -44,7 +45,7 @@ export function specialMoveInActivities(deps: ActivityDeps) {
   }): Promise<CommitResult & { heldIds: string[] }> =>
     deps.orm.em.fork().transactional(async (em) => {
       // locked (MySQL; SQLite serialises writers): a withdrawal stored meanwhile waits for this commit, or wins
-      const isSqlite = em.getPlatform().constructor.name.toLowerCase().includes('sqlite');
+      const isSqlite = onSqlite(em);
       const heldRows = await em.find(
         HeldMoveOutCertificate,
         { usedByCaseId: input.caseId },
