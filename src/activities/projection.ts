@@ -4,6 +4,7 @@ import type { Decision } from '../domain/case-actions';
 import { AttentionReason, CaseAction } from '../domain/case-status';
 import { audit } from '../db/audit-writer';
 import { syncCaseSubjects } from '../db/case-subjects';
+import { caseProjected } from '../db/projection-notices';
 import { AuditAction, CaseActionLog, CaseRecord } from '../db/entities';
 import type { ActivityDeps } from './deps';
 
@@ -83,6 +84,8 @@ export function projectionActivities(deps: ActivityDeps) {
       const written = p.subjects ? await em.transactional(write) : await write(em);
       // nothing written: a newer revision is there, or the row is missing (NotFoundError: the step stops, no retry)
       if (!written) await em.findOneOrFail(CaseRecord, { caseId: p.caseId }, { fields: ['caseId'] });
+      // committed: an API step waiting in this process for the new status learns it without reading the row
+      else caseProjected(p.caseId, p.status);
     },
 
     /**
