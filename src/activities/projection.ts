@@ -1,9 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { raw, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import { NotFoundError, raw, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Decision } from '../domain/case-actions';
 import { AttentionReason, CaseAction } from '../domain/case-status';
 import { audit } from '../db/audit-writer';
 import { syncCaseSubjects } from '../db/case-subjects';
+import { caseProjected } from '../db/projection-notices';
 import { AuditAction, CaseActionLog, CaseRecord } from '../db/entities';
 import type { ActivityDeps } from './deps';
 
@@ -83,6 +84,8 @@ export function projectionActivities(deps: ActivityDeps) {
       const written = p.subjects ? await em.transactional(write) : await write(em);
       // nothing written: a newer revision is there, or the row is missing (NotFoundError: the step stops, no retry)
       if (!written) await em.findOneOrFail(CaseRecord, { caseId: p.caseId }, { fields: ['caseId'] });
+      // committed: an API step waiting in this process for the new status learns it without reading the row
+      else caseProjected(p.caseId, p.status);
     },
 
     /**
@@ -128,10 +131,18 @@ export function projectionActivities(deps: ActivityDeps) {
     /** Logs the 決裁 (approve / reject) in the case action log and the audit trail. */
     async recordDecision(p: { caseId: string; decision: Decision }): Promise<void> {
       const em = deps.orm.em.fork();
-      // only the subjects are needed (the audit rows' persons): no full row to hydrate and compare at the flush
-      const row = await em.findOneOrFail(CaseRecord, { caseId: p.caseId }, { fields: ['subjectAddresseeNumbers'] });
       const action = p.decision.kind === 'APPROVED' ? CaseAction.APPROVE : CaseAction.REJECT;
-      if (await em.count(CaseActionLog, { caseId: p.caseId, action })) return; // already recorded (activity retry)
+      // one scalar read (issue 15: statements per 転入): the subjects (the audit rows' persons; no row to hydrate and
+      // compare at the flush) and whether the decision is already logged (an activity retry writes nothing more)
+      const [row] = (await em.getConnection().execute(
+        `select c.subject_addressee_numbers as subjects,
+           (select count(*) from case_action_log a where a.case_id = c.case_id and a.action = ?) as recorded
+         from case_record c where c.case_id = ?`,
+        [action, p.caseId],
+      )) as Array<{ subjects: unknown; recorded: number | string }>;
+      if (!row) throw NotFoundError.findOneFailed('CaseRecord', { caseId: p.caseId });
+      if (Number(row.recorded)) return; // already recorded (activity retry)
+      const subjects = (typeof row.subjects === 'string' ? JSON.parse(row.subjects) : row.subjects) as string[] | null;
       em.persist(
         em.create(CaseActionLog, {
           caseId: p.caseId,
@@ -149,7 +160,7 @@ export function projectionActivities(deps: ActivityDeps) {
       );
       audit(
         em,
-        ...(row.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
+        ...(subjects?.length ? subjects : [undefined]).map((a) => ({
           actorId: p.decision.by,
           actorRoles: ['approver'],
           terminalId: p.decision.terminalId,

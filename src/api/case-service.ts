@@ -45,6 +45,7 @@ import { auditDenied, authorize } from './authorize';
 import { executeCaseUpdate } from './case-updates';
 import { ApiError } from './errors';
 import { startCaseWorkflow } from './workflow-starts';
+import { onCaseProjected, projectionsInThisProcess } from '../db/projection-notices';
 
 const reasonSchema = { type: 'string', minLength: 1, maxLength: 500, pattern: '\\S' } as const;
 const validateReason = compileSchema<{ reason: string }>({
@@ -329,6 +330,12 @@ export const CASE_STEPS: Record<string, Step> = {
 
 /** Steps whose update is followed by a status the workflow projects itself: `act` waits for it. */
 const SETTLES = ['approve', 'reject', 'withdraw'];
+/**
+ * How long a step waits for the projection notice of a worker in this process before it reads the row (the case's
+ * workflow task may have gone to a worker in another process). The notice comes after the update's activity round
+ * trip: 0.1–0.3 s, more under load.
+ */
+const NOTICE_WAIT_MS = 1_000;
 
 /** The reason of the last 差戻し of a case (its case_note), or undefined. */
 async function lastReturnReason(d: ApiDeps, caseId: string): Promise<string | undefined> {
@@ -376,20 +383,46 @@ export function caseService(deps: ApiDeps) {
   const summary = caseSummaryOf(deps.procedures);
   const viewOf = workViewOf(deps.procedures);
   /**
-   * The case row's status once it has left `before` (polled; the workflow writes it right after the update). The
-   * first look waits a moment and the pauses grow (30, 60, 120, 250 ms …): a look at once nearly always found the old
-   * status, and under load a 50 ms beat read the row five times per 決裁 (issue 15: statements per 転入).
+   * The case row's status once it has left `before`, watched from before the step runs. With a worker in this process
+   * (`npm start` on one machine, SQLite) its projection write tells the new status once committed
+   * (src/db/projection-notices.ts), and the row is not read unless that takes longer than `NOTICE_WAIT_MS` (the case
+   * went to a worker elsewhere). Otherwise the row is polled: the first look waits a moment and the pauses grow (30,
+   * 60, 120, 250 ms …): a look at once nearly always found the old status, and under load a 50 ms beat read the row
+   * five times per 決裁 (issue 15: statements per 転入).
    */
-  const settledStatus = async (caseId: string, before: string, timeoutMs = 10_000): Promise<string> => {
-    const until = Date.now() + timeoutMs;
-    for (let pause = 30; ; pause = Math.min(pause * 2, 250)) {
-      await new Promise((r) => setTimeout(r, pause));
-      // a scalar read: no fork, no entity (issue 15, MikroORM CPU per 転入)
-      const [row] = (await orm.em
-        .getConnection()
-        .execute('select status from case_record where case_id = ?', [caseId])) as Array<{ status: string }>;
-      if (!row || row.status !== before || Date.now() > until) return row?.status ?? before;
-    }
+  const watchStatus = (caseId: string, before: string) => {
+    let told: string | undefined;
+    let wake: (() => void) | undefined;
+    const stop = onCaseProjected(caseId, (status) => {
+      if (status === before || told !== undefined) return;
+      told = status;
+      wake?.();
+    });
+    const pauseOrNotice = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    return {
+      stop,
+      async settled(timeoutMs = 10_000): Promise<string> {
+        const until = Date.now() + timeoutMs;
+        if (told === undefined && projectionsInThisProcess()) await pauseOrNotice(NOTICE_WAIT_MS);
+        for (let pause = 30; told === undefined; pause = Math.min(pause * 2, 250)) {
+          await pauseOrNotice(pause);
+          if (told !== undefined) break;
+          // a scalar read: no fork, no entity (issue 15, MikroORM CPU per 転入)
+          const [row] = (await orm.em
+            .getConnection()
+            .execute('select status from case_record where case_id = ?', [caseId])) as Array<{ status: string }>;
+          if (!row || row.status !== before || Date.now() > until) return row?.status ?? before;
+        }
+        return told;
+      },
+    };
   };
   /**
    * Runs a step; when the workflow is not there because its start is still pending (the intake committed the row —
@@ -616,11 +649,13 @@ export function caseService(deps: ApiDeps) {
       await authorize(orm, staff, s.gate, fn);
       const row = await load(caseId);
       const actor = { userId: staff.userId, roles: staff.roles, terminalId: staff.terminalId };
+      // issue 14 bug 2: 決裁 / 却下 / 取下げ are taken by the update, but the workflow projects the new status a
+      // moment later; answer with it, so the page drawn next shows the new state and no stale buttons. Watched from
+      // before the update, so that a projection written before the update's answer arrives is not missed.
+      const watch = SETTLES.includes(step) ? watchStatus(row.caseId, row.status) : undefined;
       try {
         const result = await startedThen(row.caseId, () => s.run(deps, row, actor, body, requestId));
-        // issue 14 bug 2: 決裁 / 却下 / 取下げ are taken by the update, but the workflow projects the new status a
-        // moment later; answer with it, so the page drawn next shows the new state and no stale buttons
-        const status = SETTLES.includes(step) ? await settledStatus(row.caseId, row.status) : undefined;
+        const status = watch ? await watch.settled() : undefined;
         return {
           caseId: row.caseId,
           ...(result && typeof result === 'object' ? result : {}),
@@ -630,6 +665,8 @@ export function caseService(deps: ApiDeps) {
         if (e instanceof ApiError && e.status === 403)
           await auditDenied(orm, staff, fn, { caseId: row.caseId, detail: { code: e.code } });
         throw e;
+      } finally {
+        watch?.stop();
       }
     },
   };

@@ -63,6 +63,37 @@ describe.each([
     };
   };
 
+  it('the 決裁 answers with the projected status, told by the worker in this process without reading the row (issue 15)', async () => {
+    const first = await intake(moveInApplication());
+    expect(first.status).toBe(201);
+    const caseId: string = first.json.caseId;
+    // the workflow's first projection written (revision 1): its worker runs in this process
+    await eventually(async () =>
+      (await sys.orm.em.fork().findOneOrFail(CaseRecord, { caseId })).revision ? true : undefined,
+    );
+    // every statement of this process while the 決裁 runs (API and worker share it here, as on one machine)
+    const conn = sys.orm.em.getConnection() as unknown as { logQuery: (q: string, c?: unknown) => void };
+    const logQuery = conn.logQuery;
+    const statements: string[] = [];
+    conn.logQuery = function (this: unknown, q: string, c?: unknown) {
+      statements.push(q);
+      return logQuery.call(this, q, c);
+    };
+    let ok;
+    try {
+      ok = await sys.api('POST', `/api/cases/${caseId}/approve`, { token: approver });
+    } finally {
+      conn.logQuery = logQuery;
+    }
+    expect(ok.status, JSON.stringify(ok.json)).toBe(200);
+    expect(ok.json.status).not.toBe(CaseStatus.AWAITING_APPROVAL);
+    // the page drawn next reads the new state: the row had it before the answer
+    const row = await sys.orm.em.fork().findOneOrFail(CaseRecord, { caseId });
+    expect(row.status).not.toBe(CaseStatus.AWAITING_APPROVAL);
+    expect(statements.filter((q) => /select status from case_record/i.test(q))).toEqual([]);
+    await waitStatus(caseId, CaseStatus.COMPLETED);
+  });
+
   it('moves a couple in: intake → approval → registry → CS (through 3 failures) → 住民票の写し', async () => {
     const app = moveInApplication();
     const key = randomUUID();

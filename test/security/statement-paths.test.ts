@@ -9,8 +9,17 @@ import { audit } from '../../src/db/audit-writer';
 import { nextSerial } from '../../src/db/counters';
 import { projectionActivities } from '../../src/activities/projection';
 import type { ActivityDeps } from '../../src/activities/deps';
-import { AuditAction, AuditLog, CaseRecord, Counter, StaffSession, StaffUser, Terminal } from '../../src/db/entities';
-import { AttentionReason } from '../../src/domain/case-status';
+import {
+  AuditAction,
+  AuditLog,
+  CaseActionLog,
+  CaseRecord,
+  Counter,
+  StaffSession,
+  StaffUser,
+  Terminal,
+} from '../../src/db/entities';
+import { AttentionReason, CaseAction } from '../../src/domain/case-status';
 import { openRegistryDb, type Orm } from '../../src/db/orm';
 import { seedStaff } from '../../src/db/seed/staff';
 import { Role } from '../../src/domain/roles';
@@ -215,6 +224,59 @@ describe.each([
 
     await expect(project({ ...base, caseId: 'no-such-case', status: 'X' })).rejects.toMatchObject({
       name: 'NotFoundError',
+    });
+  });
+  it('recordDecision reads once (the subjects and whether the decision is logged), logs it with an audit row per subject, and a retry writes nothing more', async () => {
+    const caseId = `dec-${db}`;
+    const em0 = orm.em.fork();
+    em0.persist(
+      em0.create(CaseRecord, {
+        caseId,
+        procedure: 'move-in',
+        status: 'AWAITING_APPROVAL',
+        workflowId: `wf-${caseId}`,
+        enteredBy: 'clerk1',
+        revision: 1,
+        needsAttention: false,
+        escalated: false,
+        subjectAddresseeNumbers: ['D1', 'D2'],
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      }),
+    );
+    await em0.flush();
+    const record = projectionActivities({ orm } as unknown as ActivityDeps).recordDecision;
+    const decision = {
+      kind: 'APPROVED' as const,
+      by: 'approver1',
+      terminalId: 'T-HONCHO-01',
+      at: new Date().toISOString(),
+    };
+    const conn = orm.em.getConnection() as unknown as { logQuery: (q: string, c?: unknown) => void };
+    const logQuery = conn.logQuery;
+    const reads: string[] = [];
+    conn.logQuery = function (this: unknown, q: string, c?: unknown) {
+      if (/^\s*select/i.test(q) && !/audit_chain_head/.test(q)) reads.push(q);
+      return logQuery.call(this, q, c);
+    };
+    try {
+      await record({ caseId, decision });
+      expect(reads).toHaveLength(1);
+      await record({ caseId, decision }); // an activity retry after a lost acknowledgement
+    } finally {
+      conn.logQuery = logQuery;
+    }
+    const em = orm.em.fork();
+    expect(await em.count(CaseActionLog, { caseId, action: CaseAction.APPROVE })).toBe(1);
+    const audits = await em.find(AuditLog, { caseId }, { orderBy: { chainSeq: 'asc' } });
+    expect(audits.map((a) => [a.targetAddresseeNumber, a.function, a.actorId])).toEqual([
+      ['D1', 'approve', 'approver1'],
+      ['D2', 'approve', 'approver1'],
+    ]);
+    expect((await verifyAuditChain(orm)).ok).toBe(true);
+    await expect(record({ caseId: 'no-such-case', decision })).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: expect.stringMatching(/^CaseRecord not found/),
     });
   });
 });
