@@ -27,6 +27,8 @@ export interface ClusterSystemOptions {
   shards?: number;
   /** Extra environment for every app process (e.g. timings). */
   env?: Record<string, string>;
+  /** Node options for a worker or API process by its name (worker-1, api-1 …; benchmarks: `--cpu-prof`, a preload). */
+  nodeArgs?: (name: string) => string[];
   log?: (line: string) => void;
 }
 
@@ -152,6 +154,7 @@ export async function startClusterSystem(opts: ClusterSystemOptions): Promise<Cl
       await orm.close(true);
     }
 
+    const profile = (name: string) => (opts.nodeArgs ? { nodeArgs: opts.nodeArgs(name) } : {});
     const workers: AppProcess[] = [];
     const workerCert = {
       TEMPORAL_TLS_CERT: path.join(certs, 'worker.pem'),
@@ -159,14 +162,24 @@ export async function startClusterSystem(opts: ClusterSystemOptions): Promise<Cl
     };
     // one at a time: each bundles the workflow code first (two at once on 2 cores only take longer)
     for (let i = 1; i <= (opts.workers ?? 2); i++) {
-      const w = await spawnApp('worker', { env: { ...env, ...workerCert }, name: `worker-${i}`, log });
+      const w = await spawnApp('worker', {
+        env: { ...env, ...workerCert },
+        name: `worker-${i}`,
+        log,
+        ...profile(`worker-${i}`),
+      });
       started.push(w);
       workers.push(w);
     }
     const apis: AppProcess[] = [];
     const apiCert = { TEMPORAL_TLS_CERT: path.join(certs, 'api.pem'), TEMPORAL_TLS_KEY: path.join(certs, 'api.key') };
     for (let i = 1; i <= (opts.apis ?? 2); i++) {
-      const a = await spawnApp('api', { env: { ...env, ...apiCert, API_PORT: '0' }, name: `api-${i}`, log });
+      const a = await spawnApp('api', {
+        env: { ...env, ...apiCert, API_PORT: '0' },
+        name: `api-${i}`,
+        log,
+        ...profile(`api-${i}`),
+      });
       started.push(a);
       apis.push(a);
     }

@@ -24,7 +24,7 @@ const log = logger('worker');
 async function main() {
   const config = loadConfig();
   rootLogger.level = config.logLevel;
-  const temporalMetrics = await installTemporalRuntime(); // before the first connection
+  const temporalMetrics = await installTemporalRuntime(config.logLevel); // before the first connection
   const metrics = await startWorkerMetricsServer(config.metrics, temporalMetrics);
   log.info({ metrics: metrics.url }, 'worker metrics listening');
   const orm = await openRegistryDb(config.databaseUrl, {

@@ -38,20 +38,57 @@ const freePort = (host: string) =>
     });
   });
 
+const SEVERITY: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
+
+/** The lowest Temporal log level that the pino level `level` writes (none for `silent`: above ERROR). */
+export const temporalSeverityOf = (level: AppConfig['logLevel']): number =>
+  ({ trace: 0, debug: 1, info: 2, warn: 3, error: 4, fatal: 4, silent: 5 })[level];
+
 /**
- * Installs the Temporal Runtime of a worker process (once, before any connection): its logs into pino and its
- * metrics (worker task slots, poll latencies, sticky cache, activity and workflow task counts …) on an internal
- * Prometheus exporter on loopback, which the worker's /metrics listener appends to ours. Returns that exporter's URL.
+ * `inner` without the calls below `minSeverity`, dropped before they reach it; flush and close go through. The
+ * Runtime's logger with Core's logs forwarded is the SDK's collector, a TRACE logger that buffers every call of the
+ * SDK's TypeScript side for 100 ms in a heap (to sort it with Core's lines) before pino drops what is below its level:
+ * a trace line with the whole activation for each workflow activation, one for each activity task, the workflow's
+ * started/completed lines — per 転入 tens of entries buffered, sorted and their fields copied on the worker's main
+ * thread, for nothing at LOG_LEVEL info (README "Throughput").
  */
-export async function installTemporalRuntime(): Promise<string> {
+export function levelFilteredLogger(
+  inner: TemporalLogger & { flush?(): void; close?(): void },
+  minSeverity: number,
+): TemporalLogger & { flush(): void; close(): void } {
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    if (SEVERITY[level] >= minSeverity) inner.log(level, message, meta);
+  };
+  return {
+    log,
+    trace: (m, meta) => log('TRACE', m, meta),
+    debug: (m, meta) => log('DEBUG', m, meta),
+    info: (m, meta) => log('INFO', m, meta),
+    warn: (m, meta) => log('WARN', m, meta),
+    error: (m, meta) => log('ERROR', m, meta),
+    flush: () => inner.flush?.(),
+    close: () => inner.close?.(),
+  };
+}
+
+/**
+ * Installs the Temporal Runtime of a worker process (once, before any connection and any Worker.create, which
+ * takes the Runtime's logger): its logs into pino at `level` (LOG_LEVEL) and its metrics (worker task slots, poll
+ * latencies, sticky cache, activity and workflow task counts …) on an internal Prometheus exporter on loopback, which
+ * the worker's /metrics listener appends to ours. Returns that exporter's URL.
+ */
+export async function installTemporalRuntime(level: AppConfig['logLevel'] = 'info'): Promise<string> {
   const port = await freePort('127.0.0.1');
-  Runtime.install({
+  const runtime = Runtime.install({
     logger: temporalLogger(),
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
       metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, countersTotalSuffix: true } },
     },
   });
+  // the SDK's own calls below LOG_LEVEL never enter its buffer (levelFilteredLogger); Core's forwarded lines (WARN
+  // and up, the filter above) do not pass through this logger
+  (runtime as { logger: TemporalLogger }).logger = levelFilteredLogger(runtime.logger, temporalSeverityOf(level));
   return `http://127.0.0.1:${port}/metrics`;
 }
 

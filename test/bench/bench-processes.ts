@@ -132,6 +132,8 @@ const snapshotOf = (counters: Record<string, (() => number) | undefined>) => ():
   );
 
 /** The bench-only ceiling worker in a worker's place; ready when it says so (it has no heartbeat). */
+/** Preloaded into the cluster's workers and APIs: counts their SQL statements in mysql2 (BENCH_SQL_COUNT_FILE). */
+const SQL_COUNTER = join(__dirname, 'mysql-sql-counter.mjs');
 const CEILING = { entry: 'test/bench/ceiling/worker-main.ts', readyLine: /ceiling worker ready/ };
 
 const pidCpu = (pid: () => number | undefined) => () => {
@@ -327,8 +329,22 @@ async function startClusterBench(opts: BenchProcessOptions) {
       if (!line.startsWith('{') && !line.includes('] {')) console.log(`  ${line}`);
     };
     // LOG_LEVEL info as on the dev-server run (and the worker's ready line, 'worker running', is an info line)
-    const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' };
-    const sys = await startClusterSystem({ dir, databaseUrl, workers: 2, apis: 2, env, log: quiet });
+    const sqlCountFile = join(dir, 'sql-counts.json');
+    const env = { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', BENCH_SQL_COUNT_FILE: sqlCountFile };
+    const sys = await startClusterSystem({
+      dir,
+      databaseUrl,
+      workers: 2,
+      apis: 2,
+      env,
+      log: quiet,
+      // the workers' and APIs' SQL statements counted in mysql2 (test/bench/mysql-sql-counter.mjs), written when asked
+      nodeArgs: (name) => [
+        ...(opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(opts.profileDir, name)}`] : []),
+        '--import',
+        SQL_COUNTER,
+      ],
+    });
     closers.push(() => sys.stop());
     const certs = dirname(sys.temporal.tls.caFile);
     const clientEnv = (cert: string) => ({
@@ -425,7 +441,25 @@ async function startClusterBench(opts: BenchProcessOptions) {
       server: `Temporal cluster ${sys.temporal.internals.shards} shards on PostgreSQL, mTLS; ${sys.workers.length} workers, ${sys.apis.length} APIs`,
       dbKind: 'mariadb',
       cores: cpus().length,
-      sqlCounts: async (): Promise<Record<string, number>> => ({}),
+      /** SQL statements the workers and APIs sent to MariaDB so far, by their text, summed over the processes. */
+      sqlCounts: async (): Promise<Record<string, number>> => {
+        const pids = [...sys.apis, ...sys.workers].map((p) => p.pid()).filter((p) => p !== undefined);
+        const read = (pid: number): Record<string, number> => {
+          try {
+            return JSON.parse(readFileSync(`${sqlCountFile}.${pid}`, 'utf8')) as Record<string, number>;
+          } catch {
+            return {};
+          }
+        };
+        const asked = Math.max(0, ...pids.map((pid) => read(pid)['#asked'] ?? 0)) + 1;
+        writeFileSync(`${sqlCountFile}.ask`, String(asked));
+        for (let i = 0; i < 100 && pids.some((pid) => (read(pid)['#asked'] ?? 0) < asked); i++)
+          await new Promise((r) => setTimeout(r, 50));
+        const counts: Record<string, number> = {};
+        for (const pid of pids)
+          for (const [sql, n] of Object.entries(read(pid))) if (sql !== '#asked') counts[sql] = (counts[sql] ?? 0) + n;
+        return counts;
+      },
       watch: ps.watch,
       logDir: dir,
       townB,

@@ -199,8 +199,10 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
       .sort((a, b) => b[1] - a[1]);
     if (sql.length) {
       console.log(
-        `  SQL statements  ${sql.reduce((a, [, n]) => a + n, 0).toFixed(1)} per case (API+worker), ` +
-          `${perCaseDelta('#prepare').toFixed(1)} prepared (compiled by SQLite) per case; most frequent:`,
+        `  SQL statements  ${sql.reduce((a, [, n]) => a + n, 0).toFixed(1)} per case ` +
+          (b.dbKind === 'sqlite'
+            ? `(API+worker), ${perCaseDelta('#prepare').toFixed(1)} prepared (compiled by SQLite) per case; most frequent:`
+            : `(workers and APIs, counted in mysql2, begin/commit included); most frequent:`),
       );
       for (const [q, n] of sql.slice(0, Number(process.env.BENCH_SQL_TOP ?? 12)))
         console.log(`    ${n.toFixed(1).padStart(5)}  ${q}`);
