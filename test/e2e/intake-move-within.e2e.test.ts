@@ -42,6 +42,10 @@ describe('e2e: 転居届 of part of a household', () => {
   const openRecord = async (page: Page, person: Resident) => {
     await searchAndPick(page, person, '開く');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/residents/view');
+    // the record seen before has the same path: wait for this person's (read at once, the page could still be the last)
+    await expect
+      .poll(() => page.locator('main').innerText())
+      .toContain(`住民票：${person.familyName}　${person.givenName}`);
     return page.locator('main').innerText();
   };
 
