@@ -12,7 +12,7 @@ import { SqliteConnection, SqliteDriver } from '@mikro-orm/sqlite';
 import { CompiledQuery, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 
 /**
- * SQLite with bound parameters and a cache of prepared statements (issue 16). MikroORM 7 (`AbstractSqlConnection.
+ * SQLite with bound parameters and a cache of prepared statements (issue 15). MikroORM 7 (`AbstractSqlConnection.
  * execute`) formats every parameter into the SQL text (`platform.formatQuery`) and kysely's SQLite driver prepares
  * every text anew, so SQLite parsed and planned each of a 転入's ~83 statements every time and MikroORM escaped every
  * value into it. Here `execute` turns MikroORM's `?` into bound parameters, converting each value to exactly what the
