@@ -72,6 +72,11 @@ export class HistoryRecorder {
 
   constructor(private readonly harness: 'workflow' | 'system') {}
 
+  /** The workflows the client started, in order. */
+  executions(): readonly Execution[] {
+    return this.started;
+  }
+
   /**
    * For a client whose server cannot list executions (the time-skipping test server): remembers every workflow the
    * client starts. Child workflows are found in their parents' histories.

@@ -46,8 +46,17 @@ export interface WorkflowHarness {
    * activities with the given workflow bundle (default: the run's bundle of the current code) — an upgrade.
    */
   replaceWorker(workflowBundle?: string): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops the worker and the server. Given a failed test's context (vitest's afterEach argument), it first prints
+   * where each workflow the client started stands (status, pending activities and children), so a test that timed
+   * out in CI says what it waited for.
+   */
+  close(test?: FinishedTest): Promise<void>;
+  /** The same report for a harness shared by the tests of a file (closed in afterAll). */
+  diagnose(test: FinishedTest): Promise<void>;
 }
+
+type FinishedTest = { task: { result?: { state?: string } } };
 
 /**
  * The workflow layer: time-skipping server, real activities on SQLite, real PDFs, in-process partner doubles.
@@ -67,13 +76,14 @@ export async function startWorkflowHarness(
   } = {},
 ): Promise<WorkflowHarness> {
   const recorder = recordingDir() ? new HistoryRecorder('workflow') : undefined;
+  const tracker = recorder ?? new HistoryRecorder('workflow'); // remembers the client's starts (no saving)
   const config = testConfig(overrides);
   // the API's client: payloads encrypted, failures encoded, the actor of every update signed (src/temporal/client.ts)
   const env = await createTimeSkippingEnv({
     client: {
       dataConverter: dataConverterFor(config),
       interceptors: {
-        workflow: [...clientInterceptorsFor(config).workflow, ...(recorder ? [recorder.clientInterceptor] : [])],
+        workflow: [...clientInterceptorsFor(config).workflow, tracker.clientInterceptor],
       },
     },
   });
@@ -132,6 +142,9 @@ export async function startWorkflowHarness(
     throw e;
   }
   let run = worker.run();
+  const diagnose = async (test: FinishedTest) => {
+    if (test.task.result?.state === 'fail') await printWorkflowStates(env, tracker, running);
+  };
   return {
     env,
     orm,
@@ -160,7 +173,9 @@ export async function startWorkflowHarness(
       worker = await createWorker(config.taskQueue, workflowBundle);
       run = worker.run();
     },
-    async close() {
+    diagnose,
+    async close(test) {
+      if (test) await diagnose(test);
       worker.shutdown();
       await run;
       try {
@@ -175,4 +190,32 @@ export async function startWorkflowHarness(
       }
     },
   };
+}
+
+/** What a failed test's workflows wait for (no payloads: names, states, attempts and failure messages only). */
+async function printWorkflowStates(env: TestWorkflowEnvironment, tracker: HistoryRecorder, running: number) {
+  const lines = [`[workflow-harness] test failed; activities running in the worker: ${running}`];
+  try {
+    lines.push(`  server time ${new Date(await env.currentTimeMs()).toISOString()}, real ${new Date().toISOString()}`);
+  } catch (e) {
+    lines.push(`  server time unavailable: ${(e as Error).message}`);
+  }
+  for (const e of tracker.executions()) {
+    try {
+      const d = await env.client.workflow.getHandle(e.workflowId, e.runId).describe();
+      const raw = d.raw.pendingActivities ?? [];
+      const activities = raw.map(
+        (a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ? `(${a.lastFailure.message})` : ''}`,
+      );
+      const children = (d.raw.pendingChildren ?? []).map((c) => `${c.workflowTypeName} ${c.workflowId}`);
+      lines.push(
+        `  ${e.workflowId} ${d.type} ${d.status.name}` +
+          (activities.length ? `; activities: ${activities.join(', ')}` : '') +
+          (children.length ? `; children: ${children.join(', ')}` : ''),
+      );
+    } catch (err) {
+      lines.push(`  ${e.workflowId}: describe failed: ${(err as Error).message}`);
+    }
+  }
+  console.error(lines.join('\n'));
 }

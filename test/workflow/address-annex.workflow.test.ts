@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
 import { CaseStatus } from '../../src/domain/case-status';
 import { withMunicipalityCheckDigit } from '../../src/domain/check-digits';
@@ -47,6 +47,7 @@ beforeAll(async () => {
   inbound = createCsInbound(h.api);
   await loadDemoTown(h.orm, h.pii, { households: 12, municipalityCode: h.config.municipalityCode });
 });
+afterEach(async (t) => h?.diagnose(t));
 afterAll(async () => h?.close());
 
 const em = () => h.orm.em.fork();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason } from '../../src/domain/change-reason';
 import { addDays } from '../../src/domain/dates';
@@ -34,6 +34,7 @@ beforeAll(async () => {
   await fillPool(orm, 5);
 });
 
+afterEach(async (t) => h?.diagnose(t));
 afterAll(async () => h?.close());
 
 async function intake(body = birthApplication(householdNumber)) {

@@ -25,7 +25,7 @@ const actor = { ...CLERK, ip: '127.0.0.1' };
 beforeEach(async () => {
   h = await startWorkflowHarness();
 });
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 const cardStatusOf = async (residentRecordCode: string) =>

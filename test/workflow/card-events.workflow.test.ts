@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CardEventRecord, MyNumberCard, Resident } from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { CardStatus, ResidentStatus } from '../../src/domain/registry-values';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   h = await startWorkflowHarness();
   await loadDemoTown(h.orm, h.pii, { households: 3 });
 });
+afterEach(async (t) => h?.diagnose(t));
 afterAll(async () => h?.close());
 
 const em = () => h.orm.em.fork();

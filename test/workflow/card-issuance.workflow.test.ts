@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AttentionReason, CaseStatus } from '../../src/domain/case-status';
 import { addDays, jstDate } from '../../src/domain/dates';
 import { CardStatus } from '../../src/domain/registry-values';
@@ -31,6 +31,7 @@ beforeAll(async () => {
   ({ env, orm, cards } = h);
 });
 
+afterEach(async (t) => h?.diagnose(t));
 afterAll(async () => h?.close());
 
 const rowOf = (caseId: string) => orm.em.fork().findOneOrFail(CaseRecord, { caseId });

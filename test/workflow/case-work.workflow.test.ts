@@ -57,7 +57,7 @@ beforeEach(async () => {
   h = await startWorkflowHarness();
   await loadDemoTown(h.orm, h.pii, { households: 6 });
 });
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 const row = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });

@@ -23,7 +23,7 @@ import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-
  */
 let h: WorkflowHarness;
 const actor = { ...CLERK, ip: '127.0.0.1' };
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 const caseRow = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });

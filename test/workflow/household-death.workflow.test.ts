@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason, EntryBasis } from '../../src/domain/change-reason';
 import { localNumber } from '../../src/domain/check-digits';
@@ -41,6 +41,7 @@ beforeAll(async () => {
   h = await startWorkflowHarness();
   ({ orm, cs, cards } = h);
 });
+afterEach(async (t) => h?.diagnose(t));
 afterAll(async () => h?.close());
 
 /** The initial snapshot (履歴番号 1, 初期登録) of each person, as the registry's data migration writes it. */

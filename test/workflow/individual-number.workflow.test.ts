@@ -53,7 +53,7 @@ beforeEach(async () => {
     individualNumberIndex: null,
   } as never);
 });
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 const settle = () => h.idle();

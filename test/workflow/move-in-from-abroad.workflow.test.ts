@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason } from '../../src/domain/change-reason';
 import { createJlisInbound } from '../../src/api/jlis-inbound-router';
@@ -32,6 +32,7 @@ beforeAll(async () => {
   h = await startWorkflowHarness();
   await addResidentCodes(h.orm.em.fork(), 'test-batch', pool);
 });
+afterEach(async (t) => h?.diagnose(t));
 afterAll(async () => h?.close());
 
 const arrival = () =>

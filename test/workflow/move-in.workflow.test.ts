@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import type { AppConfig } from '../../src/config';
 import { CaseStatus } from '../../src/domain/case-status';
@@ -33,6 +33,7 @@ beforeAll(async () => {
   client = env.client; // its result() unlocks time skipping; the encrypting codec is covered by the integration layer
 });
 
+afterEach(async (t) => h?.diagnose(t));
 afterAll(async () => h?.close());
 
 async function intake(body = moveInApplication(), taskQueue = config.taskQueue) {

@@ -52,7 +52,7 @@ beforeEach(async () => {
   inbound = createCsInbound(h.api);
   await loadDemoTown(h.orm, h.pii, { households: 8 });
 });
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 /** env.sleep unlocks time skipping even while activities run (their timeouts would fire): let the worker go idle first. */

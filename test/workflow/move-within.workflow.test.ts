@@ -40,7 +40,7 @@ beforeEach(async () => {
   h = await startWorkflowHarness();
   await loadDemoTown(h.orm, h.pii, { households: 12 });
 });
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 const caseRow = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });

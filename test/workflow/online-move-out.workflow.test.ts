@@ -31,7 +31,7 @@ beforeEach(async () => {
   ca = await getTestCa();
   await loadDemoTown(h.orm, h.pii, { households: 10 });
 });
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 const row = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });

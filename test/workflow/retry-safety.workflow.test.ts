@@ -58,7 +58,7 @@ beforeEach(async () => {
   h = await startWorkflowHarness();
   inbound = createCsInbound(h.api);
 });
-afterEach(async () => h?.close());
+afterEach(async (t) => h?.close(t));
 
 const em = () => h.orm.em.fork();
 const caseRow = (caseId: string) => em().findOneOrFail(CaseRecord, { caseId });

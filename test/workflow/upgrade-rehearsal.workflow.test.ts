@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
 import { CaseStatus } from '../../src/domain/case-status';
 import { addDays } from '../../src/domain/dates';
@@ -63,6 +63,7 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     h = await startWorkflowHarness({}, { workflowBundle: oldBundle, noWorkflowCache: true });
     await loadDemoTown(h.orm, h.pii, { households: 4 });
   }, 600_000);
+  afterEach(async (t) => h?.diagnose(t));
   afterAll(async () => h?.close());
 
   const em = () => h.orm.em.fork();
