@@ -205,7 +205,8 @@ async function printWorkflowStates(env: TestWorkflowEnvironment, tracker: Histor
       const d = await env.client.workflow.getHandle(e.workflowId, e.runId).describe();
       const raw = d.raw.pendingActivities ?? [];
       const activities = raw.map(
-        (a) => `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ? `(${a.lastFailure.message})` : ''}`,
+        (a) =>
+          `${a.activityType?.name} attempt ${a.attempt} ${a.lastFailure?.message ? `(${a.lastFailure.message})` : ''}`,
       );
       const children = (d.raw.pendingChildren ?? []).map((c) => `${c.workflowTypeName} ${c.workflowId}`);
       lines.push(
