@@ -119,6 +119,11 @@ export class PortalSimulatorState {
   private readonly municipalities = new Map<string, PortalMunicipality & { registeredAt: string }>();
   /** applicationId → municipality code, for cancellations. */
   private readonly applications = new Map<string, string>();
+  /**
+   * applicationId → the request body as first sent and its municipality, for a re-send (`resend`). In memory only:
+   * the envelope holds the applicant's signed content, which the state file does not keep.
+   */
+  private readonly submitted = new Map<string, { municipalityCode: string; body: string }>();
   private readonly revokedPool: string[] = [];
 
   constructor(
@@ -201,7 +206,9 @@ export class PortalSimulatorState {
     });
     const shape = requestShape(req.scenario);
     const at = new Date(now.getTime() + shape.timestampOffsetMs);
-    const answers = await postSigned(m, INTAKE_PATHS.APPLICATIONS, requestBody(envelope, shape), {
+    const body = requestBody(envelope, shape);
+    this.submitted.set(applicationId, { municipalityCode: m.municipalityCode, body });
+    const answers = await postSigned(m, INTAKE_PATHS.APPLICATIONS, body, {
       at,
       times: shape.times,
       ...(shape.wrongKey ? { key: wrongRequestKey() } : {}),
@@ -212,6 +219,26 @@ export class PortalSimulatorState {
     );
     const [sent, replay] = answers;
     return { applicationId, scenario: req.scenario, sent: sent!, ...(replay ? { replay } : {}) };
+  }
+
+  /**
+   * Sends an application this instance submitted again, as the portal does when it got no answer: the same body
+   * (the same application ID, envelope and signature, byte for byte) in a new request — its own timestamp and nonce,
+   * so the intake's replay check does not refuse it. Also after the first sending failed (502 unreachable).
+   */
+  async resend(applicationId: string): Promise<IntakeAnswer> {
+    const sent = this.submitted.get(applicationId);
+    if (sent === undefined)
+      throw new PortalSimulatorError(
+        404,
+        'UNKNOWN_APPLICATION',
+        'no application with this ID was submitted by this simulator since it started',
+      );
+    const m = this.municipality(sent.municipalityCode);
+    const [answer] = await postSigned(m, INTAKE_PATHS.APPLICATIONS, sent.body, { at: this.now() });
+    this.applications.set(applicationId, m.municipalityCode);
+    this.log(`resend ${applicationId} -> ${m.municipalityCode}: ${answer!.status}`);
+    return answer!;
   }
 
   /** Sends the signed cancellation of an application this instance submitted. */
@@ -264,6 +291,7 @@ export class PortalSimulatorState {
     this.notices.clear();
     this.faults.clear();
     this.applications.clear();
+    this.submitted.clear();
     this.municipalities.clear();
   }
 

@@ -16,6 +16,8 @@
  *   POST /portal-sim/v1/_admin/applications { municipalityCode, scenario, applicationId?, content }
  *        → 200 { applicationId, scenario, sent: { status, body }, replay?: { status, body } } | 400 | 422
  *        MUNICIPALITY_NOT_REGISTERED | 502 MUNICIPALITY_UNREACHABLE
+ *   POST /portal-sim/v1/_admin/applications/{applicationId}/resend → 200 { status, body } | 404 UNKNOWN_APPLICATION |
+ *        502 MUNICIPALITY_UNREACHABLE (the same body again in a newly signed request, as after a lost answer)
  *   POST /portal-sim/v1/_admin/applications/{applicationId}/cancel → 200 { status, body } | 404 UNKNOWN_APPLICATION
  *   GET  /portal-sim/v1/_admin/received?kind=notices → { kind, count, items: [{ noticeId, idempotencyKey, body }] }
  *   GET  /portal-sim/v1/_admin/faults · POST (FaultsRequest) → FaultsView
@@ -152,6 +154,12 @@ export function createPortalSimulator(opts: PortalSimulatorOptions & { ca: TestC
     `${p}/_admin/applications`,
     adminRoute(log, async (req) => ({ status: 200, body: await state.submit(req.body) })),
   );
+  app.post(`${p}/_admin/applications/:applicationId/resend`, async (req, res) => {
+    const id = String(req.params.applicationId);
+    const message = 'path:applicationId does not match the required pattern';
+    if (!APPLICATION_ID.test(id)) return sendInvalid(res, [{ field: 'path:applicationId', rule: 'pattern', message }]);
+    await adminRoute(log, async () => ({ status: 200, body: await state.resend(id) }))(req, res);
+  });
   app.post(`${p}/_admin/applications/:applicationId/cancel`, async (req, res) => {
     const id = String(req.params.applicationId);
     const message = 'path:applicationId does not match the required pattern';
@@ -171,6 +179,8 @@ export interface RunningPortalSimulator {
   registerMunicipality(m: PortalMunicipality): void;
   /** Builds, signs and submits an application in the given scenario; throws PortalSimulatorError on refusal. */
   submit(req: PortalApplicationRequest): Promise<PortalSubmission>;
+  /** Sends an application this simulator submitted again (same body, new request signature). */
+  resend(applicationId: string): Promise<IntakeAnswer>;
   /** Sends the signed cancellation of an application this simulator submitted. */
   cancel(applicationId: string): Promise<IntakeAnswer>;
   /** Notices received, in arrival order. */
@@ -203,6 +213,7 @@ export async function startPortalSimulator(
       state.registerMunicipality(m);
     },
     submit: (req) => state.submit(req),
+    resend: (id) => state.resend(id),
     cancel: (id) => state.cancel(id),
     received: () => state.received(),
     state,

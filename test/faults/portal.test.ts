@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/domain/dates';
 import { moveInApplication, today, type FixtureApplication } from '../support/fixtures';
@@ -13,13 +14,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * simulator process — which keeps its state on disk — is SIGKILLed while online 転出 cases are decided, and comes
  * back 8 s after the first failed call. Every notice arrives exactly once, the cases finish, and while it lasts the
  * supervisor console shows the portal 障害 and the case its failing step.
+ *
+ * Inbound, the portal re-sends an online 転出届 it got no answer for: the API is SIGKILLed after committing one
+ * application's case row (its way to Temporal cut, as in intake-and-infrastructure) and a second application is sent
+ * while it is down; once it is back, the portal sends each again, twice at once. One case and one workflow run per
+ * application, every re-send answered with that case, one COMPLETED notice each.
  */
 describe('faults: portal', () => {
   let sys: FaultSystem;
   let supervisor: string;
 
   beforeAll(async () => {
-    sys = await FaultSystem.start({ workers: 1, apis: 1, env: { ACTIVITY_TIMEOUT: '10s' } });
+    // the API reaches Temporal through a proxy: the re-send scenario cuts it to hold the API after its case row
+    sys = await FaultSystem.start({ workers: 1, apis: 1, apiTemporalProxy: true, env: { ACTIVITY_TIMEOUT: '10s' } });
     await sys.login('clerk1');
     await sys.login('approver1');
     supervisor = await sys.login('supervisor1');
@@ -61,15 +68,15 @@ describe('faults: portal', () => {
     return app;
   }
 
-  /** The online 転出届 of the whole household, signed by its head at the portal simulator; returns the case ID. */
-  async function applyOnline(app: FixtureApplication): Promise<string> {
+  /** The signed content of the household's online 転出届 (its head the applicant, every member moving). */
+  function onlineContent(app: FixtureApplication) {
     const person = (m: FixtureApplication['movers'][number]) => ({
       familyName: m.familyName,
       givenName: m.givenName,
       birthDate: m.birthDate,
       sex: m.sex,
     });
-    const content = {
+    return {
       applicationDate: today(),
       applicant: { ...person(app.movers[0]!), isMover: true },
       currentAddress: `${app.address.address}　${app.address.addressSupplement}`,
@@ -79,10 +86,14 @@ describe('faults: portal', () => {
       plannedVisitDate: addDays(today(), 8),
       contactPhone: '090-1234-5678',
     };
+  }
+
+  /** The online 転出届 of the whole household, signed by its head at the portal simulator; returns the case ID. */
+  async function applyOnline(app: FixtureApplication): Promise<string> {
     const r = await sys.portalAdmin('POST', '/_admin/applications', {
       municipalityCode: sys.municipalityCode,
       scenario: 'valid',
-      content,
+      content: onlineContent(app),
     });
     const sent = (r.json as { sent: { status: number; body: { caseId?: string } } }).sent;
     if (sent.status !== 201 || !sent.body.caseId) throw new Error(`online intake: ${JSON.stringify(sent)}`);
@@ -215,6 +226,142 @@ describe('faults: portal', () => {
     expect(got.certificates).toBe(0);
     expect(residents).toEqual({ RESIDENT: 2, REMOVED: 4 });
     expect(got.residents).toBe(0);
+    expect(got.inbound).toBe(4); // the four 転入通知
+    expectConsistent(after);
+  });
+  it('the portal re-sends online 転出 into a restarted API: one case each, one workflow run, one notice', async () => {
+    // two households of our town, moved in at the counter
+    const homes = [await household(4), await household(5)];
+    const moveIns: string[] = [];
+    for (const h of homes) moveIns.push(await sys.intake('move-in', h));
+    for (const id of moveIns) await sys.approve(id);
+    await sys.waitForStatus(moveIns, 'COMPLETED');
+    const before = await snapshot(sys);
+    const noticesBefore = (await sys.portalReceived()).count;
+    const certificatesBefore = (await sys.csReceived('move-out-certificates')).count;
+    const caseIds = async () =>
+      (await sys.sql<{ case_id: string }>('select case_id from case_record')).map((r) => r.case_id);
+    const known = new Set(await caseIds());
+    const [a, b] = [`MP-RESEND-A-${Date.now()}`, `MP-RESEND-B-${Date.now()}`];
+    const send = (applicationId: string, home: FixtureApplication) =>
+      sys
+        .portalAdmin('POST', '/_admin/applications', {
+          municipalityCode: sys.municipalityCode,
+          scenario: 'valid',
+          applicationId,
+          content: onlineContent(home),
+        })
+        .catch((e: unknown) => e);
+
+    // A: the API cannot reach Temporal, so it sits between the commit of A's case row and the workflow start (as in
+    // intake-and-infrastructure); it is SIGKILLed there and A's answer never reaches the portal
+    sys.temporalProxy!.cut();
+    const sendingA = send(a, homes[0]!);
+    let caseA: string | undefined;
+    for (let i = 0; i < 600 && !caseA; i++) {
+      caseA = (await caseIds()).find((id) => !known.has(id));
+      if (!caseA) await sleep(100);
+    }
+    expect(caseA, "A's case row").toBeDefined();
+    await sys.apis[0]!.kill('SIGKILL');
+    // B: sent while the API is down, no case row
+    const firstSendings = [await sendingA, await send(b, homes[1]!)];
+    for (const f of firstSendings) expect(String(f)).toMatch(/: 502 .*MUNICIPALITY_UNREACHABLE/); // no answer
+    expect(await caseIds()).toHaveLength(known.size + 1);
+    sys.temporalProxy!.restore();
+    await sys.apis[0]!.restart();
+
+    // the portal sends each again, twice at once (same application ID and envelope, new request signatures); A's
+    // workflow is not started yet (the reconciler waits WORKFLOW_START_RECONCILE_MS, 30 s, for a start request)
+    const aStartedAtResend = (
+      await sys.sql<{ s: unknown }>('select started_at s from workflow_start_request where case_id = ?', [caseA])
+    )[0]?.s;
+    const resend = async (applicationId: string) =>
+      (await sys.portalAdmin('POST', `/_admin/applications/${applicationId}/resend`)).json as {
+        status: number;
+        body: { caseId: string; duplicate: boolean };
+      };
+    const [a1, a2, b1, b2] = await Promise.all([resend(a), resend(a), resend(b), resend(b)]);
+    const ok = (applicationId: string, caseId: string, duplicate: boolean) => ({
+      status: duplicate ? 200 : 201,
+      body: { applicationId, caseId, status: 'RECEIVED', duplicate },
+    });
+    expect([a1, a2]).toEqual([ok(a, caseA!, true), ok(a, caseA!, true)]);
+    // B: the first to commit creates the case, the other is answered with it (before the fix: 500, a duplicate key)
+    expect([b1!.status, b2!.status].sort()).toEqual([200, 201]);
+    const caseB = b1!.body.caseId;
+    expect(caseB).toMatch(/^OM-/);
+    expect([b1, b2].sort((x, y) => x!.status - y!.status)).toEqual([ok(b, caseB, true), ok(b, caseB, false)]);
+
+    // 審査 and 決裁: the 本登録, the CS messages and the COMPLETED notice; then the destination's 転入通知
+    for (const id of [caseA!, caseB]) await decide(id);
+    await sys.waitForStatus([caseA!, caseB], 'AWAITING_MOVE_OUT_DATE', 60_000);
+    for (const h of homes) await moveInNotices(h);
+    await sys.waitForStatus([caseA!, caseB], 'COMPLETED', 60_000);
+
+    const count = async (q: string, p: unknown[]) => Number((await sys.sql<{ n: number }>(q, p))[0]!.n);
+    const rowsOf = async (applicationId: string) => {
+      const wf = `online-move-out/${applicationId}`;
+      return {
+        caseRecords: await count('select count(*) n from case_record where workflow_id = ?', [wf]),
+        applications: await count('select count(*) n from case_application where idempotency_key = ?', [
+          `portal:${applicationId}`,
+        ]),
+        signed: await count('select count(*) n from portal_signed_application where application_id = ?', [
+          applicationId,
+        ]),
+        rejections: await count('select count(*) n from portal_rejection where application_id = ?', [applicationId]),
+        starts: await count(
+          'select count(*) n from workflow_start_request where workflow_id = ? and started_at is not null',
+          [wf],
+        ),
+      };
+    };
+    const registry = { a: await rowsOf(a), b: await rowsOf(b) };
+    const connection = await sys.connect();
+    const runs: Record<string, string[]> = { a: [], b: [] };
+    try {
+      const client = new Client({ connection, namespace: sys.temporal.namespace });
+      for (const [k, id] of [
+        ['a', a],
+        ['b', b],
+      ] as const)
+        for await (const w of client.workflow.list({ query: `WorkflowId = 'online-move-out/${id}'` }))
+          runs[k]!.push(w.status.name);
+    } finally {
+      await connection.close();
+    }
+    const notices = await sys.portalReceived();
+    const ours = notices.items
+      .filter((n) => [a, b].includes(n.body?.applicationId))
+      .map((n) => `${n.body.applicationId === a ? 'a' : 'b'}:${n.body.kind}`);
+    const after = await snapshot(sys);
+    const got = added(after, before);
+    const certificates = (await sys.csReceived('move-out-certificates')).count - certificatesBefore;
+    summary('portal re-sends into a restarted API', {
+      ...got,
+      moveOutCertificates: certificates,
+      registry,
+      runs,
+      answers: [a1, a2, b1, b2].map((x) => x!.status),
+      aStartedAtResend: Boolean(aStartedAtResend),
+      portal: ours,
+    });
+    const one = { caseRecords: 1, applications: 1, signed: 1, rejections: 0, starts: 1 };
+    expect(registry).toEqual({ a: one, b: one });
+    expect(runs).toEqual({ a: ['COMPLETED'], b: ['COMPLETED'] }); // one workflow run each, never a second start
+    expect(ours.sort()).toEqual(['a:COMPLETED', 'b:COMPLETED']);
+    expect(notices.count - noticesBefore).toBe(2);
+    expect(notices.count).toBe(notices.distinct);
+    expect(got.cases).toEqual({ COMPLETED: 2 });
+    // two movers each: 本人確認情報 and 転出証明書情報 per mover sent once; per mover the 転出, the 転入通知, the 除票
+    expect(got.outbox).toEqual({ SENT: 8 });
+    expect(got.cs).toEqual({ 'identity-updates': 4, 'move-in-notices': 0, 'address-annex-notices': 0 });
+    expect(certificates).toBe(4);
+    expect(got.history).toBe(12);
+    expect(got.residents).toBe(0);
+    expect(got.held).toEqual({});
+    expect(got.certificates).toBe(0);
     expect(got.inbound).toBe(4); // the four 転入通知
     expectConsistent(after);
   });

@@ -158,6 +158,40 @@ describe('portal simulator: applications to the municipality intake', () => {
     expect((await admin('applications/x/cancel', {})).status).toBe(400);
   });
 
+  it('resend: the same body in a newly signed request (not a replay), also after an unanswered first sending', async () => {
+    const { applicationId } = await submit(PortalScenario.VALID);
+    const again = await admin(`applications/${applicationId}/resend`, {});
+    expect(again).toEqual({ status: 200, json: { status: 201, body: { code: 'ACCEPTED', applicationId } } });
+    const [first, second, ...more] = classifiedOf(applicationId);
+    expect(more).toHaveLength(0);
+    expect(second!.envelope).toEqual(first!.envelope); // the same application ID, signature and certificate
+
+    // the first sending got no answer (the intake unreachable); re-sent once it is back, with the same envelope
+    const code = '131059';
+    const register = (intakeBaseUrl: string) =>
+      sim.registerMunicipality({ municipalityCode: code, intakeBaseUrl, keyId: KEY_ID, key: KEY });
+    register('http://127.0.0.1:1/portal/v1');
+    const lostId = 'MP-20261120-RESEND0001';
+    const lost = await admin('applications', {
+      municipalityCode: code,
+      scenario: 'valid',
+      applicationId: lostId,
+      content,
+    });
+    expect(lost).toMatchObject({ status: 502, json: { code: 'MUNICIPALITY_UNREACHABLE' } });
+    expect(await admin(`applications/${lostId}/resend`, {})).toMatchObject({
+      status: 502,
+      json: { code: 'MUNICIPALITY_UNREACHABLE' },
+    });
+    expect(classifiedOf(lostId)).toHaveLength(0);
+    register(receiver.baseUrl);
+    const back = await admin(`applications/${lostId}/resend`, {});
+    expect(back).toEqual({ status: 200, json: { status: 201, body: { code: 'ACCEPTED', applicationId: lostId } } });
+    expect(classifiedOf(lostId).map((c) => c.outcome)).toEqual(['ACCEPTED']);
+    expect((await admin('applications/MP-20260101-UNKNOWN0/resend', {})).json.code).toBe('UNKNOWN_APPLICATION');
+    expect((await admin('applications/x/resend', {})).status).toBe(400);
+  });
+
   it('refuses bad admin requests naming fields, never values; an unreachable intake is a 502', async () => {
     const bad = await admin('applications', {
       municipalityCode: TOWN,
