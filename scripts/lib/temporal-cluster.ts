@@ -202,8 +202,8 @@ global:
   membership:
     maxJoinDuration: 30s
     broadcastAddress: ${HOST}
-  pprof:
-    port: 0
+  pprof: # TEMPORAL_PPROF_PORT=<port>: the server's Go profiles (go tool pprof http://127.0.0.1:<port>/debug/pprof/profile)
+    port: ${Number(process.env.TEMPORAL_PPROF_PORT) || 0}
   tls:
     internode:
       server:

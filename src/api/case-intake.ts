@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager, type MikroORM } from '@mikro-orm/core';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config';
 import type { FieldError } from '../domain/ajv';
@@ -89,8 +89,8 @@ const canonical = (v: unknown): string =>
  * The intake of any counter procedure: in one transaction the 仮登録 (case_application), the case row, the INTAKE
  * action, the audit record and the workflow's start request; then the workflow start (IDs only). A rule violation
  * stores and starts nothing. The same Idempotency-Key with the same body returns the existing case (and starts its
- * workflow if it was not); with a different body it is refused. An API that dies before the start leaves the
- * request, which the reconciler starts (src/api/workflow-starts.ts).
+ * workflow if it was not), also when both sendings arrive at once; with a different body it is refused. An API that
+ * dies before the start leaves the request, which the reconciler starts (src/api/workflow-starts.ts).
  */
 export async function intakeCase<A extends object>(
   deps: Pick<IntakeDeps, 'orm' | 'temporal' | 'config' | 'now' | 'correction'>,
@@ -103,91 +103,98 @@ export async function intakeCase<A extends object>(
   const today = jstDate((deps.now ?? (() => new Date()))());
   await refuseWithEveryError(deps.orm.em.fork(), spec, today);
   const status = spec.initialStatus ?? CaseStatus.AWAITING_APPROVAL;
-  const result = await deps.orm.em.fork().transactional(async (em) => {
-    const existing = await em.findOne(CaseApplication, { idempotencyKey: key });
-    if (existing) {
-      if (existing.payloadHash !== hash || existing.procedure !== spec.definition.code)
-        throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
-      const row = await em.findOneOrFail(CaseRecord, { caseId: existing.caseId });
-      return {
-        start: await em.findOne(WorkflowStartRequest, { caseId: existing.caseId, startedAt: null }),
-        created: false,
-        caseId: row.caseId,
-        workflowId: row.workflowId,
-        status: row.status,
-        flags: row.flags ?? [],
-      };
-    }
-    const { errors, flags, stored, subjects, individualNumberAccessed } = await spec.check(em, today);
-    if (errors.length) throw new ApiError(422, 'RULE_VIOLATION', '届出の内容が規則に合いません', errors);
-    const caseId = `${spec.definition.idPrefix}-${today.replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
-    const workflowId = spec.workflowId(caseId);
-    const now = new Date();
-    em.persist(
-      em.create(CaseApplication, {
+  // the same key sent twice at once: both may pass the lookup before either commits; the one that loses on the
+  // application's unique key runs again and finds the other's case (200, or 409 for another body) instead of a 500
+  const intakeOnce = () =>
+    deps.orm.em.fork().transactional(async (em) => {
+      const existing = await em.findOne(CaseApplication, { idempotencyKey: key });
+      if (existing) {
+        if (existing.payloadHash !== hash || existing.procedure !== spec.definition.code)
+          throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
+        const row = await em.findOneOrFail(CaseRecord, { caseId: existing.caseId });
+        return {
+          start: await em.findOne(WorkflowStartRequest, { caseId: existing.caseId, startedAt: null }),
+          created: false,
+          caseId: row.caseId,
+          workflowId: row.workflowId,
+          status: row.status,
+          flags: row.flags ?? [],
+        };
+      }
+      const { errors, flags, stored, subjects, individualNumberAccessed } = await spec.check(em, today);
+      if (errors.length) throw new ApiError(422, 'RULE_VIOLATION', '届出の内容が規則に合いません', errors);
+      const caseId = `${spec.definition.idPrefix}-${today.replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
+      const workflowId = spec.workflowId(caseId);
+      const now = new Date();
+      em.persist(
+        em.create(CaseApplication, {
+          caseId,
+          procedure: spec.definition.code,
+          idempotencyKey: key,
+          payloadHash: hash,
+          payload: stored as Record<string, unknown>,
+          createdAt: now,
+        }),
+      );
+      em.persist(
+        em.create(CaseRecord, {
+          caseId,
+          procedure: spec.definition.code,
+          status,
+          workflowId,
+          enteredBy: actor.userId,
+          terminalId: actor.terminalId,
+          flags,
+          subjectAddresseeNumbers: subjects,
+          needsAttention: false,
+          escalated: false,
+          revision: 0,
+          createdAt: now,
+          updatedAt: now,
+          makerId: spec.makerId === undefined ? actor.userId : spec.makerId || undefined,
+          awaitingRole: awaitingRoleOf(status),
+        }),
+      );
+      em.persist(
+        em.create(CaseActionLog, {
+          caseId,
+          action: CaseAction.INTAKE,
+          actorId: actor.userId,
+          terminalId: actor.terminalId,
+          detail: { flags },
+          at: now,
+        }),
+      );
+      audit(
+        em,
+        ...(subjects?.length ? subjects : [undefined]).map((a) => ({
+          actorId: actor.userId,
+          actorRoles: actor.roles,
+          terminalId: actor.terminalId,
+          ip: actor.ip,
+          action: AuditAction.CHANGE_PROVISIONAL,
+          function: spec.route,
+          caseId,
+          targetAddresseeNumber: a,
+          individualNumberAccessed: individualNumberAccessed ?? false,
+        })),
+      );
+      const start = em.create(WorkflowStartRequest, {
         caseId,
-        procedure: spec.definition.code,
-        idempotencyKey: key,
-        payloadHash: hash,
-        payload: stored as Record<string, unknown>,
-        createdAt: now,
-      }),
-    );
-    em.persist(
-      em.create(CaseRecord, {
-        caseId,
-        procedure: spec.definition.code,
-        status,
+        workflowType: spec.workflow.name,
         workflowId,
-        enteredBy: actor.userId,
-        terminalId: actor.terminalId,
-        flags,
-        subjectAddresseeNumbers: subjects,
-        needsAttention: false,
-        escalated: false,
-        revision: 0,
+        taskQueue: deps.config.taskQueue,
+        input: spec.workflowArgs(caseId) as Record<string, unknown>,
+        caseStatus: status,
+        procedure: spec.definition.code,
         createdAt: now,
-        updatedAt: now,
-        makerId: spec.makerId === undefined ? actor.userId : spec.makerId || undefined,
-        awaitingRole: awaitingRoleOf(status),
-      }),
-    );
-    em.persist(
-      em.create(CaseActionLog, {
-        caseId,
-        action: CaseAction.INTAKE,
-        actorId: actor.userId,
-        terminalId: actor.terminalId,
-        detail: { flags },
-        at: now,
-      }),
-    );
-    audit(
-      em,
-      ...(subjects?.length ? subjects : [undefined]).map((a) => ({
-        actorId: actor.userId,
-        actorRoles: actor.roles,
-        terminalId: actor.terminalId,
-        ip: actor.ip,
-        action: AuditAction.CHANGE_PROVISIONAL,
-        function: spec.route,
-        caseId,
-        targetAddresseeNumber: a,
-        individualNumberAccessed: individualNumberAccessed ?? false,
-      })),
-    );
-    const start = em.create(WorkflowStartRequest, {
-      caseId,
-      workflowType: spec.workflow.name,
-      workflowId,
-      taskQueue: deps.config.taskQueue,
-      input: spec.workflowArgs(caseId) as Record<string, unknown>,
-      caseStatus: status,
-      procedure: spec.definition.code,
-      createdAt: now,
+      });
+      em.persist(start);
+      return { start, created: true, caseId, workflowId, status, flags };
     });
-    em.persist(start);
-    return { start, created: true, caseId, workflowId, status, flags };
+  const result = await intakeOnce().catch((e: unknown) => {
+    if (e instanceof UniqueConstraintViolationException) return intakeOnce();
+    throw e;
   });
 
   const { start, ...answer } = result;

@@ -94,6 +94,16 @@ describe.each([
     await waitStatus(caseId, CaseStatus.COMPLETED);
   });
 
+  it('the same Idempotency-Key sent four times at once (a re-send racing the first): one case, every answer names it', async () => {
+    const app = moveInApplication();
+    const key = randomUUID();
+    const answers = await Promise.all([1, 2, 3, 4].map(() => intake(app, key)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.json.caseId)).size).toBe(1);
+    expect(await sys.orm.em.fork().count(CaseApplication, { idempotencyKey: key })).toBe(1);
+    expect(await sys.orm.em.fork().count(CaseRecord, { caseId: answers[0]!.json.caseId })).toBe(1);
+  });
+
   it('moves a couple in: intake → approval → registry → CS (through 3 failures) → 住民票の写し', async () => {
     const app = moveInApplication();
     const key = randomUUID();
