@@ -155,30 +155,15 @@ export async function intakeCase<A extends object>(
           awaitingRole: awaitingRoleOf(status),
         }),
       );
-      em.persist(
-        em.create(CaseActionLog, {
-          caseId,
-          action: CaseAction.INTAKE,
-          actorId: actor.userId,
-          terminalId: actor.terminalId,
-          detail: { flags },
-          at: now,
-        }),
-      );
-      audit(
-        em,
-        ...(subjects?.length ? subjects : [undefined]).map((a) => ({
-          actorId: actor.userId,
-          actorRoles: actor.roles,
-          terminalId: actor.terminalId,
-          ip: actor.ip,
-          action: AuditAction.CHANGE_PROVISIONAL,
-          function: spec.route,
-          caseId,
-          targetAddresseeNumber: a,
-          individualNumberAccessed: individualNumberAccessed ?? false,
-        })),
-      );
+      logProvisionalChange(em, actor, {
+        caseId,
+        action: CaseAction.INTAKE,
+        detail: { flags },
+        at: now,
+        route: spec.route,
+        subjects,
+        individualNumberAccessed,
+      });
       const start = em.create(WorkflowStartRequest, {
         caseId,
         workflowType: spec.workflow.name,
@@ -303,30 +288,55 @@ async function correctCase<A extends object>(
     row.flags = flags;
     row.subjectAddresseeNumbers = subjects;
     row.updatedAt = now;
-    em.persist(
-      em.create(CaseActionLog, {
-        caseId,
-        action: CaseAction.CORRECT,
-        actorId: actor.userId,
-        terminalId: actor.terminalId,
-        detail: { version: version + 1, flags },
-        at: now,
-      }),
-    );
-    audit(
-      em,
-      ...(subjects?.length ? subjects : [undefined]).map((a) => ({
-        actorId: actor.userId,
-        actorRoles: actor.roles,
-        terminalId: actor.terminalId,
-        ip: actor.ip,
-        action: AuditAction.CHANGE_PROVISIONAL,
-        function: `POST /api/cases/:caseId/correct (${spec.route})`,
-        caseId,
-        targetAddresseeNumber: a,
-        individualNumberAccessed: individualNumberAccessed ?? false,
-      })),
-    );
+    logProvisionalChange(em, actor, {
+      caseId,
+      action: CaseAction.CORRECT,
+      detail: { version: version + 1, flags },
+      at: now,
+      route: `POST /api/cases/:caseId/correct (${spec.route})`,
+      subjects,
+      individualNumberAccessed,
+    });
     return { created: false, caseId, workflowId: row.workflowId, status: row.status, flags };
   });
+}
+
+/** The case's action log row and one audit record per subject (or one without) of a 仮登録 written or corrected. */
+function logProvisionalChange(
+  em: EntityManager,
+  actor: StaffContext,
+  o: {
+    caseId: string;
+    action: CaseAction;
+    detail: Record<string, unknown>;
+    at: Date;
+    route: string;
+    subjects?: string[];
+    individualNumberAccessed?: boolean;
+  },
+): void {
+  em.persist(
+    em.create(CaseActionLog, {
+      caseId: o.caseId,
+      action: o.action,
+      actorId: actor.userId,
+      terminalId: actor.terminalId,
+      detail: o.detail,
+      at: o.at,
+    }),
+  );
+  audit(
+    em,
+    ...(o.subjects?.length ? o.subjects : [undefined]).map((a) => ({
+      actorId: actor.userId,
+      actorRoles: actor.roles,
+      terminalId: actor.terminalId,
+      ip: actor.ip,
+      action: AuditAction.CHANGE_PROVISIONAL,
+      function: o.route,
+      caseId: o.caseId,
+      targetAddresseeNumber: a,
+      individualNumberAccessed: o.individualNumberAccessed ?? false,
+    })),
+  );
 }
