@@ -113,6 +113,9 @@ const validateApplication = compileSchema<PortalApplicationRequest>(PortalApplic
 const invalid = (errors: FieldError[]): PortalSimulatorError =>
   new PortalSimulatorError(400, 'INVALID_MESSAGE', 'the request does not match the contract', errors);
 
+/** How many submitted applications a simulator keeps for a re-send (a long-running demo must not grow for ever). */
+const MAX_RESENDABLE = 1000;
+
 export class PortalSimulatorState {
   readonly faults: SimFaults;
   private readonly notices = new IdempotentInbox<PortalNotice, PortalAck>();
@@ -121,7 +124,7 @@ export class PortalSimulatorState {
   private readonly applications = new Map<string, string>();
   /**
    * applicationId → the request body as first sent and its municipality, for a re-send (`resend`). In memory only:
-   * the envelope holds the applicant's signed content, which the state file does not keep.
+   * the envelope holds the applicant's signed content, which the state file does not keep; the last MAX_RESENDABLE.
    */
   private readonly submitted = new Map<string, { municipalityCode: string; body: string }>();
   private readonly revokedPool: string[] = [];
@@ -207,7 +210,9 @@ export class PortalSimulatorState {
     const shape = requestShape(req.scenario);
     const at = new Date(now.getTime() + shape.timestampOffsetMs);
     const body = requestBody(envelope, shape);
+    this.submitted.delete(applicationId); // a re-submit under the same ID becomes the newest
     this.submitted.set(applicationId, { municipalityCode: m.municipalityCode, body });
+    if (this.submitted.size > MAX_RESENDABLE) this.submitted.delete(this.submitted.keys().next().value!);
     const answers = await postSigned(m, INTAKE_PATHS.APPLICATIONS, body, {
       at,
       times: shape.times,
