@@ -76,6 +76,8 @@ export interface CaseIntakeSpec<A extends object> {
   initialStatus?: string;
   /** The person whose input the approver confirms; default the entering user ('' = not yet known: online review). */
   makerId?: string;
+  /** The 409 when the key was used with another body (default IDEMPOTENCY_KEY_REUSED). */
+  keyReused?: () => ApiError;
 }
 
 const canonical = (v: unknown): string =>
@@ -110,7 +112,10 @@ export async function intakeCase<A extends object>(
       const existing = await em.findOne(CaseApplication, { idempotencyKey: key });
       if (existing) {
         if (existing.payloadHash !== hash || existing.procedure !== spec.definition.code)
-          throw new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです');
+          throw (
+            spec.keyReused?.() ??
+            new ApiError(409, 'IDEMPOTENCY_KEY_REUSED', 'この Idempotency-Key は別の内容で使用済みです')
+          );
         const row = await em.findOneOrFail(CaseRecord, { caseId: existing.caseId });
         return {
           start: await em.findOne(WorkflowStartRequest, { caseId: existing.caseId, startedAt: null }),

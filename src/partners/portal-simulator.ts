@@ -154,18 +154,14 @@ export function createPortalSimulator(opts: PortalSimulatorOptions & { ca: TestC
     `${p}/_admin/applications`,
     adminRoute(log, async (req) => ({ status: 200, body: await state.submit(req.body) })),
   );
-  app.post(`${p}/_admin/applications/:applicationId/resend`, async (req, res) => {
-    const id = String(req.params.applicationId);
-    const message = 'path:applicationId does not match the required pattern';
-    if (!APPLICATION_ID.test(id)) return sendInvalid(res, [{ field: 'path:applicationId', rule: 'pattern', message }]);
-    await adminRoute(log, async () => ({ status: 200, body: await state.resend(id) }))(req, res);
-  });
-  app.post(`${p}/_admin/applications/:applicationId/cancel`, async (req, res) => {
-    const id = String(req.params.applicationId);
-    const message = 'path:applicationId does not match the required pattern';
-    if (!APPLICATION_ID.test(id)) return sendInvalid(res, [{ field: 'path:applicationId', rule: 'pattern', message }]);
-    await adminRoute(log, async () => ({ status: 200, body: await state.cancel(id) }))(req, res);
-  });
+  for (const action of ['resend', 'cancel'] as const)
+    app.post(`${p}/_admin/applications/:applicationId/${action}`, async (req, res) => {
+      const id = String(req.params.applicationId);
+      const message = 'path:applicationId does not match the required pattern';
+      if (!APPLICATION_ID.test(id))
+        return sendInvalid(res, [{ field: 'path:applicationId', rule: 'pattern', message }]);
+      await adminRoute(log, async () => ({ status: 200, body: await state[action](id) }))(req, res);
+    });
 
   finishPartnerApp(app, log);
   return { app, state };

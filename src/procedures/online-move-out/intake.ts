@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import { compileSchema } from '../../domain/ajv';
 import { CaseStatus } from '../../domain/case-status';
 import { jstDate } from '../../domain/dates';
@@ -57,7 +57,7 @@ export interface OnlineIntakeDeps extends IntakeDeps {
 /**
  * Intake of an online 転出届 from マイナポータル (domain.md §4.4), after the request itself was authenticated:
  * 1. envelope schema (400); the same application ID again returns the existing case (a different content: 409),
- *    also when the two sendings arrive at once (sentTwiceAtOnce);
+ *    also when the two sendings arrive at once (intakeCase runs the loser's transaction again);
  * 2. the signature over the exact content bytes with the signer's 署名用電子証明書, its chain to the configured J-LIS
  *    anchor, validity and revocation (verifySignedApplication) — refused: 422 with the reason;
  * 3. content schema; the certificate's 基本4情報 must be the applicant's (a valid certificate of someone else: 422);
@@ -206,24 +206,11 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
       reviewBlockedBy,
       timings: deps.config.timings,
     }),
-  }).catch((e: unknown) => sentTwiceAtOnce(deps, envelope, e));
+    keyReused: applicationIdReused,
+  });
 }
 
-/**
- * The portal sent the same application twice at once (a re-send after it got no answer): both passed the lookup of
- * an existing case, the other one committed its case first and ours hit the application's unique key. Answered with
- * that case, like any re-send (200), instead of a 500; any other error stands.
- */
-async function sentTwiceAtOnce(
-  deps: OnlineIntakeDeps,
-  envelope: OnlineMoveOutEnvelope,
-  e: unknown,
-): Promise<IntakeResult> {
-  if (!(e instanceof UniqueConstraintViolationException)) throw e;
-  const existing = await findExisting(deps, envelope);
-  if (!existing) throw e;
-  return existing;
-}
+const applicationIdReused = () => new ApiError(409, 'APPLICATION_ID_REUSED', 'この申請番号は別の内容で受付済みです');
 
 const digest = (e: OnlineMoveOutEnvelope) =>
   createHash('sha256').update(`${e.signedContent}\n${e.signature}`).digest('hex');
@@ -237,8 +224,7 @@ async function findExisting(
   const app = await em.findOne(CaseApplication, { idempotencyKey: portalIdempotencyKey(envelope.applicationId) });
   if (!app) return undefined;
   const stored = app.payload as unknown as StoredOnlineMoveOutApplication;
-  if (digest(stored.online.envelope) !== digest(envelope))
-    throw new ApiError(409, 'APPLICATION_ID_REUSED', 'この申請番号は別の内容で受付済みです');
+  if (digest(stored.online.envelope) !== digest(envelope)) throw applicationIdReused();
   const row = await em.findOneOrFail(CaseRecord, { caseId: app.caseId });
   return { created: false, caseId: row.caseId, workflowId: row.workflowId, status: row.status, flags: row.flags ?? [] };
 }
