@@ -245,13 +245,9 @@ async function startDevServerBench(opts: BenchProcessOptions) {
       database: mariadbPid === undefined ? undefined : pidCpu(() => mariadbPid),
     });
     const threads = (): CpuSnapshot => {
-      const ids = [api.pid(), worker?.pid()];
-      return Object.assign(
-        {},
-        ...ids.map((p, i) =>
-          p ? threadCpuMs(p, `${i === 0 && sqlite ? 'api+worker' : i === 0 ? 'api' : 'worker'} `) : {},
-        ),
-      ) as CpuSnapshot;
+      const ids = [api.pid(), worker?.pid(), ceiling.pid()];
+      const names = [sqlite ? 'api+worker' : 'api', 'worker', 'ceiling'];
+      return Object.assign({}, ...ids.map((p, i) => (p ? threadCpuMs(p, `${names[i]} `) : {}))) as CpuSnapshot;
     };
     const endpoint: BenchEndpoint = {
       api: http,
@@ -433,7 +429,7 @@ async function startClusterBench(opts: BenchProcessOptions) {
       threads: (): CpuSnapshot =>
         Object.assign(
           {},
-          ...[...sys.apis, ...sys.workers].map((p) => {
+          ...[...sys.apis, ...sys.workers, { name: 'ceiling', pid: ceiling.pid }].map((p) => {
             const pid = p.pid();
             return pid ? threadCpuMs(pid, `${p.name} `) : {};
           }),

@@ -5,7 +5,9 @@
  *   1. the no-op ceiling: a workflow of the 転入's exact Temporal shape whose activities do nothing (ceiling/);
  *   2. N move-ins through intake (HTTP) → approval by the bench user (HTTP) → completion, `concurrency` at a time;
  *   3. move-ins arriving at a paced 5 cases/s: latency from intake to completion;
- * each with CPU ms per case per process (/proc/<pid>/stat utime+stime+cutime+cstime before and after). No assertions.
+ * each with CPU ms per case per process (/proc/<pid>/stat utime+stime+cutime+cstime before and after). 1 and 2 run
+ * alternately in BENCH_ROUNDS rounds (default 3) and are pooled, so that a change in the machine's other load does not
+ * fall on one side of the ratio only; the ratio and our own CPU are also printed per round. No assertions.
  *   npm run bench -- [cases=200] [concurrency=10]       (DATABASE_URL selects the DB; default: a fresh SQLite file)
  *   npm run bench -- cluster [cases] [concurrency]      the same on the cluster shape: Temporal on PostgreSQL with mTLS
  *     and 4 shards, two workers, two APIs (cases alternate between them), the registry on MariaDB (MARIADB_URL)
@@ -29,6 +31,8 @@ const N = Number(args[0] ?? 200);
 const CONCURRENCY = Number(args[1] ?? 10);
 const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 5);
 const PACED_CASES = Number(process.env.BENCH_PACED_CASES ?? Math.min(N, 100));
+/** BENCH_ROUNDS: the ceilings and the move-in run alternately, N / ROUNDS cases each per round. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 
 /**
  * The bench's end of the ceiling worker's notice (ceiling/activities.ts): a ceiling case's first projection has run,
@@ -139,30 +143,73 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
         threads: cpuPerCase(threadsBefore, b.threads(), r.cases),
       };
     };
+    const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
+    type Measured = Awaited<ReturnType<typeof measured>>;
+    /** Rounds of one kind as one run: cases and seconds summed, latencies pooled, CPU per case over all its cases. */
+    const pooled = (runs: Measured[]): Measured => {
+      const cases = runs.reduce((a, m) => a + m.r.cases, 0);
+      const perCase = (pick: (m: Measured) => Record<string, number>) => {
+        const out: Record<string, number> = {};
+        for (const m of runs)
+          for (const [k, v] of Object.entries(pick(m))) out[k] = (out[k] ?? 0) + (v * m.r.cases) / cases;
+        return out;
+      };
+      return {
+        r: {
+          cases,
+          seconds: runs.reduce((a, m) => a + m.r.seconds, 0),
+          latencies: runs.flatMap((m) => m.r.latencies).sort((x, y) => x - y),
+        },
+        cpu: perCase((m) => m.cpu),
+        threads: perCase((m) => m.threads),
+      };
+    };
 
     // warm-up: both workers bundled and polling, workflow caches, PDF fonts, DB statements
     for (let i = 0; i < 3; i++) await Promise.all([moveIn('warm')(i), ceiling('warm')(i)]);
     console.log(
-      `move-in bench: ${N} cases, concurrency ${CONCURRENCY}, ${b.server}, DB ${b.dbKind}, ${b.cores} cores (shared with whatever else runs; load average ${loadavg()
+      `move-in bench: ${N} cases, concurrency ${CONCURRENCY}, ${ROUNDS} rounds, ${b.server}, DB ${b.dbKind}, ${b.cores} cores (shared with whatever else runs; load average ${loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')})`,
     );
-    const ceil = await measured(() => closedLoop(N, CONCURRENCY, ceiling('run')));
-    const ceilFirst = await measured(() => closedLoop(N, CONCURRENCY, ceiling('run', false)));
+    // The ceilings and the move-in alternate in rounds of N / ROUNDS cases each, so that a change in what else this
+    // machine runs falls on both sides of the ratio instead of on whichever ran while it lasted
+    const perRound = Math.ceil(N / ROUNDS);
+    const rounds: { ceil: Measured; ceilFirst: Measured; mi: Measured }[] = [];
     const monotonicUs = () => process.hrtime.bigint() / 1000n; // the clock of `node --cpu-prof` timestamps
-    const sqlBefore = await b.sqlCounts();
-    const from = monotonicUs();
-    const mi = await measured(() => closedLoop(N, CONCURRENCY, moveIn('run')));
-    const sqlAfter = await b.sqlCounts();
+    const windows: string[] = [];
+    const sql: Record<string, number> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      const n = Math.min(perRound, N - round * perRound);
+      if (n <= 0) break;
+      const offset = (i: number) => round * perRound + i;
+      const ceil = await measured(() => closedLoop(n, CONCURRENCY, (i) => ceiling('run')(offset(i))));
+      const ceilFirst = await measured(() => closedLoop(n, CONCURRENCY, (i) => ceiling('run', false)(offset(i))));
+      const sqlBefore = await b.sqlCounts();
+      const from = monotonicUs();
+      const mi = await measured(() => closedLoop(n, CONCURRENCY, (i) => moveIn('run')(offset(i))));
+      windows.push(`--window=${from}-${monotonicUs()}`);
+      const sqlAfter = await b.sqlCounts();
+      for (const q of Object.keys(sqlAfter)) sql[q] = (sql[q] ?? 0) + sqlAfter[q]! - (sqlBefore[q] ?? 0);
+      rounds.push({ ceil, ceilFirst, mi });
+    }
+    const ceil = pooled(rounds.map((x) => x.ceil));
+    const ceilFirst = pooled(rounds.map((x) => x.ceilFirst));
+    const mi = pooled(rounds.map((x) => x.mi));
     if (process.env.BENCH_CPU_PROFILE)
-      console.log(`  profile window  --window=${from}-${monotonicUs()} (test/bench/cpu-profile-top.ts)`);
+      console.log(`  profile windows of the move-in rounds  ${windows.join('  ')} (test/bench/cpu-profile-top.ts)`);
     const pacedRun = await measured(() => paced(PACED_CASES, PACED_RATE, moveIn('paced')));
 
-    const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
     console.log(
       `  no-op ceiling   ${rate(ceil.r).toFixed(1)} cases/s  ${latencyLine(ceil.r)}  (決裁 in a task of its own)`,
     );
     console.log(`                  CPU ${cpuLine(ceil.cpu)}`);
+    const threadsLine = (m: Measured) =>
+      Object.entries(m.threads)
+        .filter(([, v]) => v >= 0.5)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(', ');
+    console.log(`                  threads ${threadsLine(ceil)} ms/case`);
     console.log(
       `  ceiling, 決裁 in the first task  ${rate(ceilFirst.r).toFixed(1)} cases/s  ${latencyLine(ceilFirst.r)}  (the earlier yardstick)`,
     );
@@ -172,6 +219,15 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
         ` (${(rate(mi.r) / rate(ceilFirst.r)).toFixed(2)} × the earlier)`,
     );
     console.log(`                  CPU ${cpuLine(mi.cpu)}`);
+    if (rounds.length > 1) {
+      const ratios = rounds.map((x) => rate(x.mi.r) / rate(x.ceil.r));
+      const own = rounds.map((x) => total(x.mi.cpu) - total(x.ceil.cpu));
+      const median = (v: number[]) => [...v].sort((a, c) => a - c)[Math.floor((v.length - 1) / 2)]!;
+      console.log(
+        `                  by round: ratio ${ratios.map((v) => v.toFixed(2)).join(' / ')} (median ${median(ratios).toFixed(2)}),` +
+          ` our own CPU ${own.map((v) => v.toFixed(1)).join(' / ')} ms/case (median ${median(own).toFixed(1)})`,
+      );
+    }
     // by thread: on SQLite the API+worker's main thread is the one that saturates first
     const busiest = Object.entries(mi.threads).filter(([, v]) => v >= 0.5);
     if (busiest.length)
@@ -190,21 +246,21 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
       console.log(
         `  cores for ${peak}/s  ${(peak * perCase).toFixed(2)} (= ${peak} cases/s × ${perCase.toFixed(3)} CPU-s/case, at 100 % use)`,
       );
-    const perCaseDelta = (q: string) => ((sqlAfter[q] ?? 0) - (sqlBefore[q] ?? 0)) / N;
+    const perCaseDelta = (q: string) => (sql[q] ?? 0) / mi.r.cases;
     // '#prepare' (test/bench/app-main.ts): statements SQLite compiled, not statements run
-    const sql = Object.keys(sqlAfter)
+    const statements = Object.keys(sql)
       .filter((q) => q !== '#prepare')
       .map((q) => [q, perCaseDelta(q)] as const)
       .filter(([, n]) => n > 0)
       .sort((a, b) => b[1] - a[1]);
-    if (sql.length) {
+    if (statements.length) {
       console.log(
-        `  SQL statements  ${sql.reduce((a, [, n]) => a + n, 0).toFixed(1)} per case ` +
+        `  SQL statements  ${statements.reduce((a, [, n]) => a + n, 0).toFixed(1)} per case ` +
           (b.dbKind === 'sqlite'
             ? `(API+worker), ${perCaseDelta('#prepare').toFixed(1)} prepared (compiled by SQLite) per case; most frequent:`
             : `(workers and APIs, counted in mysql2, begin/commit included); most frequent:`),
       );
-      for (const [q, n] of sql.slice(0, Number(process.env.BENCH_SQL_TOP ?? 12)))
+      for (const [q, n] of statements.slice(0, Number(process.env.BENCH_SQL_TOP ?? 12)))
         console.log(`    ${n.toFixed(1).padStart(5)}  ${q}`);
     }
     console.log(
