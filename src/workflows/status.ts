@@ -4,10 +4,12 @@ import { AttentionReason, awaitingRoleOf } from '../domain/case-status';
 import { isFinalStatus, type ProcedureDefinition } from '../domain/procedure-definition';
 import { AssignedToKey, CaseStatusKey, NeedsAttentionKey, ProcedureKey } from './search-attributes';
 
-const { projectCase } = proxyLocalActivities<SharedActivities>({
+/** The case frame's local activities: the projection, and the 決裁's log (`recordDecision`, patch `decision-logged-locally`). */
+export const frameLocalActivities = proxyLocalActivities<SharedActivities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
+const { projectCase } = frameLocalActivities;
 
 export interface StatusExtra {
   needsAttention?: boolean;

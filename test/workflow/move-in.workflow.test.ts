@@ -6,8 +6,16 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import type { AppConfig } from '../../src/config';
-import { CaseStatus } from '../../src/domain/case-status';
-import { CaseRecord, CertificateIssuance, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
+import { CaseAction, CaseStatus } from '../../src/domain/case-status';
+import {
+  AuditLog,
+  CaseActionLog,
+  CaseRecord,
+  CertificateIssuance,
+  OutboxMessage,
+  Resident,
+  ResidentHistory,
+} from '../../src/db/entities';
 import { caseStateQuery } from '../../src/procedures/move-in/workflow';
 import { approveUpdate, rejectUpdate } from '../../src/workflows/approval';
 import { moveInWorkflowId } from '../../src/procedures/move-in/workflow';
@@ -188,14 +196,21 @@ describe('move-in workflow (time-skipping)', () => {
     }
   });
 
-  it('runs three activities — 決裁 log, commit (with the 附票 notices and the 写し), CS delivery — like the ceiling (issue 15)', async () => {
+  it('runs two activities — commit (with the 附票 notices and the 写し), CS delivery — and logs the 決裁 in a local activity (issue 15)', async () => {
     const { caseId, handle } = await intake();
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
     const events = (await handle.fetchHistory()).events ?? [];
     const activities = events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    expect(activities).toEqual(['recordDecision', 'commitMoveIn', 'deliverCsMessages']);
-    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(5);
+    expect(activities).toEqual(['commitMoveIn', 'deliverCsMessages']);
+    expect(events.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(4);
+    expect(events.flatMap((e) => e.markerRecordedEventAttributes?.markerName ?? [])).toContain('core_patch');
+    // the 決裁's log: one APPROVE row by the approver and one audit row, as the activity wrote them
+    const em = orm.em.fork();
+    expect(await em.find(CaseActionLog, { caseId, action: CaseAction.APPROVE })).toMatchObject([
+      { actorId: 'approver1' },
+    ]);
+    expect(await em.count(AuditLog, { caseId, function: 'approve' })).toBe(1);
     // what the folded steps wrote: the 写し (its PDF), and the same messages to the CS as before
     const w = await written(caseId);
     expect(w.certificates).toBe(1);

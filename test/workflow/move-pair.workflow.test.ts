@@ -5,11 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
 import { intakeMoveOut } from '../../src/procedures/move-out/intake';
 import { intakeSpecialMoveIn } from '../../src/procedures/special-move-in/intake';
-import { CaseStatus } from '../../src/domain/case-status';
+import { CaseAction, CaseStatus } from '../../src/domain/case-status';
 import { addDays, jstStartOfDay } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import {
+  CaseActionLog,
   AddressAnnexNoticeRecord,
   AuditLog,
   CaseRecord,
@@ -122,7 +123,7 @@ describe('転出 (origin)', () => {
     expect(await em().count(CertificateIssuance, { caseId: r.caseId, certificateType: 'moveOutCertificate' })).toBe(1);
   });
 
-  it('runs three activities to 転出予定者 — 決裁 log, commit (with the 附票 notices, the 転出証明書 and the 職権 notices), CS delivery (issue 15)', async () => {
+  it('runs two activities to 転出予定者 — commit (with the 附票 notices, the 転出証明書 and the 職権 notices), CS delivery; the 決裁 logged locally (issue 15)', async () => {
     const annexOf = async (caseId: string) =>
       (await em().count(OutboxMessage, { caseId, kind: OutboxKind.ADDRESS_ANNEX_NOTICE })) +
       (await em().count(AddressAnnexNoticeRecord, { caseId }));
@@ -137,7 +138,8 @@ describe('転出 (origin)', () => {
 
     // in time, paper path: the 転出証明書 and the 附票 notices come with the commit
     const out = await startMoveOut(0, addDays(today(), 5), 'paper');
-    expect(await activitiesOf(out.caseId)).toEqual(['recordDecision', 'commitMoveOut', 'deliverCsMessages']);
+    expect(await activitiesOf(out.caseId)).toEqual(['commitMoveOut', 'deliverCsMessages']);
+    expect(await em().count(CaseActionLog, { caseId: out.caseId, action: CaseAction.APPROVE })).toBe(1);
     expect(await certificatesOf(out.caseId)).toEqual(['moveOutCertificate']);
     expect(await annexOf(out.caseId)).toBe(out.movers.length);
     expect(h.cs.identityUpdates.filter((u) => u.idempotencyKey.includes(out.caseId))).toHaveLength(out.movers.length);
@@ -153,12 +155,7 @@ describe('転出 (origin)', () => {
       .getHandle(moveOutWorkflowId(late.caseId))
       .executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await statusIs(late.caseId, MoveOutStatus.AWAITING_MOVE_IN_NOTICE);
-    expect(await activitiesOf(late.caseId)).toEqual([
-      'recordDecision',
-      'commitMoveOut',
-      'deliverCsMessages',
-      'applyRemoval',
-    ]);
+    expect(await activitiesOf(late.caseId)).toEqual(['commitMoveOut', 'deliverCsMessages', 'applyRemoval']);
     expect(await certificatesOf(late.caseId)).toEqual(['exOfficioRecordNotice', 'moveOutCertificate']);
   });
 

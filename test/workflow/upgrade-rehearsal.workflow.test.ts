@@ -3,10 +3,16 @@ import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCsInbound } from '../../src/api/cs-inbound-router';
-import { CaseStatus } from '../../src/domain/case-status';
+import { CaseAction, CaseStatus } from '../../src/domain/case-status';
 import { addDays } from '../../src/domain/dates';
 import { heldCertificatePurgeAt } from '../../src/domain/move-deadlines';
-import { CaseRecord, CertificateIssuance, HeldMoveOutCertificate, Resident } from '../../src/db/entities';
+import {
+  CaseActionLog,
+  CaseRecord,
+  CertificateIssuance,
+  HeldMoveOutCertificate,
+  Resident,
+} from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import { MoveOutStatus } from '../../src/procedures/move-out/definition';
@@ -16,6 +22,7 @@ import { MOVE_OUT_COMMIT_STEP } from '../../src/procedures/move-out/workflow-tai
 import { MOVE_IN_COMMIT_STEP, moveInWorkflowId } from '../../src/procedures/move-in/workflow';
 import { heldCertificateWorkflow, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import { approveUpdate } from '../../src/workflows/approval';
+import { DECISION_LOGGED_LOCALLY } from '../../src/workflows/case-workflow';
 import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
 import { certificateInfoFrom, householdMovers, paperMoveOut } from '../support/move-fixtures';
@@ -43,7 +50,12 @@ async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
   return (history.events ?? [])
     .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
     .map((e) => text(e.markerRecordedEventAttributes?.details))
-    .map((t) => [COPY_BEFORE_DELIVERY, MOVE_IN_COMMIT_STEP, MOVE_OUT_COMMIT_STEP].find((id) => t.includes(id)) ?? t);
+    .map(
+      (t) =>
+        [COPY_BEFORE_DELIVERY, MOVE_IN_COMMIT_STEP, MOVE_OUT_COMMIT_STEP, DECISION_LOGGED_LOCALLY].find((id) =>
+          t.includes(id),
+        ) ?? t,
+    );
 }
 
 /**
@@ -154,13 +166,18 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
       (await row(outWaiting.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined,
     );
     expect(await patchesOf(outWaiting.handle)).toContain(MOVE_OUT_COMMIT_STEP);
-    expect(await activitiesOf(outWaiting.handle)).toEqual(['recordDecision', 'commitMoveOut', 'deliverCsMessages']);
+    // and its 決裁 logged by a local activity (patch decision-logged-locally; issue 15)
+    expect(await patchesOf(outWaiting.handle)).toContain(DECISION_LOGGED_LOCALLY);
+    expect(await activitiesOf(outWaiting.handle)).toEqual(['commitMoveOut', 'deliverCsMessages']);
+    expect(await em().count(CaseActionLog, { caseId: outWaiting.caseId, action: CaseAction.APPROVE })).toBe(1);
     expect(await certificates(outWaiting.caseId)).toBe(1);
     // the 転出 past the patched point: delivered now, then its steps as the old code recorded them
     await eventually(async () =>
       (await row(outDelivering.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined,
     );
     expect(await patchesOf(outDelivering.handle)).not.toContain(MOVE_OUT_COMMIT_STEP);
+    expect(await patchesOf(outDelivering.handle)).not.toContain(DECISION_LOGGED_LOCALLY);
+    expect(await activitiesOf(outDelivering.handle)).toContain('recordDecision');
     expect(await activitiesOf(outDelivering.handle)).toContain('issueMoveOutCertificate');
     expect(await certificates(outDelivering.caseId)).toBe(1);
 
