@@ -1,7 +1,8 @@
 /**
- * In-memory state of one マイナポータル simulator instance (portal-simulator.ts): the municipalities it submits to,
- * the applications it submitted, the notices it received (de-duplicated by Idempotency-Key), faults, and the test
- * PKI whose trust configuration the municipalities use.
+ * State of one マイナポータル simulator instance (portal-simulator.ts): the municipalities it submits to, the
+ * applications it submitted (the last MAX_RESENDABLE with their request bodies, for a re-send), the notices it
+ * received (de-duplicated by Idempotency-Key), faults, and the test PKI whose trust configuration the municipalities
+ * use. In memory, or kept on disk across restarts through `snapshot` / `restore` (sim/state-file.ts; faults are not).
  *
  * Revocation: the `revoked` scenario needs a certificate whose serial is on the revocation list. So that a
  * municipality configured once from `trust()` at start-up already knows those serials, each instance revokes a pool
@@ -123,8 +124,9 @@ export class PortalSimulatorState {
   /** applicationId → municipality code, for cancellations. */
   private readonly applications = new Map<string, string>();
   /**
-   * applicationId → the request body as first sent and its municipality, for a re-send (`resend`). In memory only:
-   * the envelope holds the applicant's signed content, which the state file does not keep; the last MAX_RESENDABLE.
+   * applicationId → the request body as first sent and its municipality, for a re-send (`resend`), oldest first; the
+   * last MAX_RESENDABLE. In the snapshot too, so a restarted simulator re-sends the same bytes: the body holds the
+   * applicant's signed content (test data; the state file is 0600), never written to the log.
    */
   private readonly submitted = new Map<string, { municipalityCode: string; body: string }>();
   private readonly revokedPool: string[] = [];
@@ -237,7 +239,7 @@ export class PortalSimulatorState {
       throw new PortalSimulatorError(
         404,
         'UNKNOWN_APPLICATION',
-        'no application with this ID was submitted by this simulator since it started',
+        `no application with this ID among the last ${MAX_RESENDABLE} this simulator submitted`,
       );
     const m = this.municipality(sent.municipalityCode);
     const [answer] = await postSigned(m, INTAKE_PATHS.APPLICATIONS, sent.body, { at: this.now() });
@@ -262,12 +264,16 @@ export class PortalSimulatorState {
     return answer!;
   }
 
-  /** What the portal remembers, as JSON (sim/state-file.ts): notices, keys, municipalities, applications, revocations. */
+  /**
+   * What the portal remembers, as JSON (sim/state-file.ts): notices, keys, municipalities, applications (and the
+   * bodies to re-send), revocations.
+   */
   snapshot(): unknown {
     return {
       notices: this.notices.dump(),
       municipalities: [...this.municipalities.values()].map((m) => ({ ...m, key: m.key.toString('base64') })),
       applications: [...this.applications],
+      submitted: [...this.submitted],
       revokedPool: [...this.revokedPool],
       revokedSerials: [...this.ca.revokedSerials],
     };
@@ -278,6 +284,8 @@ export class PortalSimulatorState {
       notices: InboxDump<PortalNotice, PortalAck>;
       municipalities: Array<Omit<PortalMunicipality, 'key'> & { key: string; registeredAt: string }>;
       applications: Array<[string, string]>;
+      /** Absent in a state file written before the re-sendable applications were kept. */
+      submitted?: Array<[string, { municipalityCode: string; body: string }]>;
       revokedPool: string[];
       revokedSerials: string[];
     };
@@ -287,6 +295,8 @@ export class PortalSimulatorState {
       this.municipalities.set(m.municipalityCode, { ...m, key: Buffer.from(m.key, 'base64') });
     this.applications.clear();
     for (const [k, v] of s.applications) this.applications.set(k, v);
+    this.submitted.clear();
+    for (const [k, v] of (s.submitted ?? []).slice(-MAX_RESENDABLE)) this.submitted.set(k, v);
     this.revokedPool.splice(0, this.revokedPool.length, ...s.revokedPool);
     this.ca.revokedSerials.splice(0, this.ca.revokedSerials.length, ...s.revokedSerials);
   }

@@ -5,6 +5,9 @@
  * Notices go through PortalHttpClient only. No mocks; no Temporal or database.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnlineMoveOutEnvelopeSchema, type OnlineMoveOutContent } from '../../src/procedures/online-move-out/schema';
 import { PortalRejectedError, PortalUnavailableError, type PortalNotice } from '../../src/partners/portal';
@@ -190,6 +193,65 @@ describe('portal simulator: applications to the municipality intake', () => {
     expect(classifiedOf(lostId).map((c) => c.outcome)).toEqual(['ACCEPTED']);
     expect((await admin('applications/MP-20260101-UNKNOWN0/resend', {})).json.code).toBe('UNKNOWN_APPLICATION');
     expect((await admin('applications/x/resend', {})).status).toBe(400);
+  });
+
+  it('with a state directory the re-sendable applications survive a restart: the last 1000, the oldest dropped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'juki-portal-state-'));
+    const post = async (url: string, path: string, body: unknown) => {
+      const res = await fetch(`${url}/portal-sim/v1/_admin/${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, json: (await res.json()) as any };
+    };
+    try {
+      const first = await startPortalSimulator({ token: TOKEN, stateDir: dir });
+      let applicationId: string;
+      try {
+        const town = {
+          municipalityCode: TOWN,
+          intakeBaseUrl: receiver.baseUrl,
+          keyId: KEY_ID,
+          key: KEY.toString('base64'),
+        };
+        expect((await post(first.url, 'municipalities', town)).status).toBe(201);
+        const submitted = await post(first.url, 'applications', { municipalityCode: TOWN, scenario: 'valid', content });
+        expect(submitted.json.sent.status).toBe(201);
+        applicationId = String(submitted.json.applicationId);
+      } finally {
+        await first.close();
+      }
+      // the state file holds the body to re-send; put 1000 older applications in front of it: one too many
+      const file = join(dir, 'portal-simulator.json');
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { submitted: Array<[string, unknown]> };
+      expect(saved.submitted.map(([id]) => id)).toEqual([applicationId]);
+      const older = Array.from({ length: 1000 }, (_, i) => [
+        `MP-20261120-OLD${String(i).padStart(6, '0')}`,
+        saved.submitted[0]![1],
+      ]);
+      writeFileSync(file, JSON.stringify({ ...saved, submitted: [...older, ...saved.submitted] }));
+
+      const second = await startPortalSimulator({ token: TOKEN, stateDir: dir });
+      try {
+        expect((await post(second.url, `applications/${older[0]![0]}/resend`, {})).json.code).toBe(
+          'UNKNOWN_APPLICATION',
+        );
+        expect((await post(second.url, `applications/${older[1]![0]}/resend`, {})).status).toBe(200);
+        expect(await post(second.url, `applications/${applicationId}/resend`, {})).toEqual({
+          status: 200,
+          json: { status: 201, body: { code: 'ACCEPTED', applicationId } },
+        });
+      } finally {
+        await second.close();
+      }
+      const [sent, ...resent] = classifiedOf(applicationId);
+      expect(resent).toHaveLength(2);
+      for (const r of resent) expect(r.raw!.equals(sent!.raw!)).toBe(true); // the same bytes after the restart
+      expect((JSON.parse(readFileSync(file, 'utf8')) as typeof saved).submitted).toHaveLength(1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad admin requests naming fields, never values; an unreachable intake is a 502', async () => {

@@ -2,8 +2,10 @@
  * The partner simulators remember across restarts, like the real partners (issue 15 item 2): each runs as its own
  * process (scripts/lib/app-processes.ts) with SIM_STATE_DIR, is killed with SIGKILL and started again, and then
  * answers a resend as the idempotent repeat it is (the original ack, `duplicate: true`), keeps its business state
- * (prefecture view, 更新順番号, routes, queued deliveries, the portal's PKI) and lists what it received exactly once.
+ * (prefecture view, 更新順番号, routes, queued deliveries, the portal's PKI and the applications it can re-send) and
+ * lists what it received exactly once.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +14,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnApp, type AppProcess } from '../../scripts/lib/app-processes';
 import { jstDate } from '../../src/domain/dates';
+import type { OnlineMoveOutContent } from '../../src/procedures/online-move-out/schema';
+import { startIntakeReceiver } from '../support/portal-intake-receiver';
 
 const TOKEN = 'sim-restart-token-0123456789';
 const US = '141500';
@@ -216,5 +220,52 @@ describe('simulators keep their state on disk across a SIGKILL', () => {
     await portal.kill();
     // nothing personal in the simulators' output
     expect(lines.join('\n')).not.toMatch(/相模|123456789018/);
+  });
+
+  it('portal: an application submitted before the restart is re-sent after it, the identical envelope bytes in a newly signed request', async () => {
+    const portal = await start('portal-simulator');
+    const trust = (await call(portal.url!, '/portal-sim/v1/_admin/trust')).json;
+    const key = randomBytes(32);
+    // a real intake (test/support/portal-intake-receiver.ts): request HMAC with its nonce check, X.509 signature
+    const town = await startIntakeReceiver({ keys: { 'mynaportal-resend': key }, trust });
+    try {
+      const registration = {
+        municipalityCode: OTHER,
+        intakeBaseUrl: town.baseUrl,
+        keyId: 'mynaportal-resend',
+        key: key.toString('base64'),
+      };
+      expect((await call(portal.url!, '/portal-sim/v1/_admin/municipalities', registration)).status).toBe(201);
+      const mover = { familyName: '相模', givenName: '次郎', birthDate: '1979-03-02', sex: '1' as const };
+      const content: OnlineMoveOutContent = {
+        applicationDate: jstDate(new Date()),
+        applicant: { ...mover, isMover: true },
+        currentAddress: '東京都中央区銀座一丁目1番1号',
+        movers: [mover],
+        destination: { address: '神奈川県相模原市中央区中央二丁目11番1号', municipalityCode: US },
+        plannedMoveOutDate: jstDate(new Date()),
+        contactPhone: '090-0000-1111',
+      };
+      const submitted = await call(portal.url!, '/portal-sim/v1/_admin/applications', {
+        municipalityCode: OTHER,
+        scenario: 'valid',
+        content,
+      });
+      expect(submitted.json.sent).toMatchObject({ status: 201, body: { code: 'ACCEPTED' } });
+      const id = String(submitted.json.applicationId);
+
+      await crashAndRestart(portal);
+
+      const resent = await call(portal.url!, `/portal-sim/v1/_admin/applications/${id}/resend`, {});
+      expect(resent).toEqual({ status: 200, json: { status: 201, body: { code: 'ACCEPTED', applicationId: id } } });
+      const [first, second, ...more] = town.classified.filter((c) => c.applicationId === id);
+      expect(more).toHaveLength(0);
+      expect(first!.raw!.length).toBeGreaterThan(0);
+      expect(second!.raw!.equals(first!.raw!)).toBe(true); // byte for byte: envelope, signature, certificate
+    } finally {
+      await town.close();
+    }
+    await portal.kill();
+    expect(lines.join('\n')).not.toMatch(/相模|次郎|1979-03-02|銀座|090-0000-1111/);
   });
 });

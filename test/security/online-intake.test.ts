@@ -3,15 +3,51 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { keyBytes } from '../../src/config';
 import { CaseStatus } from '../../src/domain/case-status';
 import { signPortalRequest } from '../../src/domain/portal-request-auth';
-import { CaseApplication, CaseRecord, PortalRejection, Resident } from '../../src/db/entities';
+import {
+  CaseApplication,
+  CaseRecord,
+  PortalRejection,
+  PortalSignedApplication,
+  Resident,
+  WorkflowStartRequest,
+} from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
-import type { OnlineMoveOutContent, StoredOnlineMoveOutApplication } from '../../src/procedures/online-move-out/schema';
+import { buildEnvelope, PortalScenario } from '../../src/partners/portal-simulator-scenarios';
+import { getTestCa } from '../../src/partners/sim/test-pki';
+import type {
+  OnlineMoveOutContent,
+  OnlineMoveOutEnvelope,
+  StoredOnlineMoveOutApplication,
+} from '../../src/procedures/online-move-out/schema';
+import { onlineMoveOutWorkflowId } from '../../src/procedures/online-move-out/workflow';
 import { piiOf } from '../support/harness';
 import { demoHousehold, onlineContent } from '../support/online-fixtures';
-import { caseStatus, eventually, startTestSystem, type TestSystem } from '../support/system-harness';
+import { caseStatus, eventually, freshMariaDbUrl, startTestSystem, type TestSystem } from '../support/system-harness';
+
+/** POSTs an envelope to the system's portal intake as the portal does: a body signed with the portal's request key. */
+const postEnvelope = async (sys: TestSystem, envelope: OnlineMoveOutEnvelope) => {
+  const body = JSON.stringify(envelope);
+  const path = '/portal/v1/move-out-applications';
+  const res = await fetch(`${sys.apiUrl}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...signPortalRequest({
+        method: 'POST',
+        path,
+        body,
+        key: keyBytes(sys.config.portalKey),
+        keyId: sys.config.portalKeyId,
+      }),
+    },
+    body,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
 
 /**
  * Issue 13 item 9, attack suite against the signed online intake (マイナポータル simulator over HTTP, real signatures):
@@ -73,28 +109,82 @@ describe('online intake: household and replay of a signed application', () => {
     const stored = (await A.orm.em.fork().findOneOrFail(CaseApplication, { caseId }))
       .payload as unknown as StoredOnlineMoveOutApplication;
     const applicationId = `REPLAY-${randomUUID().slice(0, 12)}`;
-    const body = JSON.stringify({ ...stored.online.envelope, applicationId });
-    const path = '/portal/v1/move-out-applications';
-    const res = await fetch(`${A.apiUrl}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...signPortalRequest({
-          method: 'POST',
-          path,
-          body,
-          key: keyBytes(A.config.portalKey),
-          keyId: A.config.portalKeyId,
-        }),
-      },
-      body,
-    });
-    const answer = (await res.json()) as { error: string; reasons: Array<{ rule: string }> };
+    const res = await postEnvelope(A, { ...stored.online.envelope, applicationId });
+    const answer = res.body as { error: string; reasons: Array<{ rule: string }> };
     expect(res.status, JSON.stringify(answer)).toBe(422);
     expect(answer.reasons.map((r) => r.rule)).toEqual(['SIGNATURE_REPLAYED']);
     expect(await A.orm.em.fork().count(CaseApplication, { idempotencyKey: `portal:${applicationId}` })).toBe(0);
     await eventually(async () =>
       (await A.orm.em.fork().count(PortalRejection, { applicationId })) === 1 ? true : undefined,
+    );
+  });
+});
+
+const sqliteUrl = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'juki-online-')), 'registry.sqlite')}`;
+
+/**
+ * The same signed application sent under two application IDs at the same moment: both pass the digest lookup before
+ * either commits, so the loser meets the unique key on the digest inside its transaction. It must get the answer of a
+ * replay sent afterwards (422 SIGNATURE_REPLAYED, one rejection record), and nothing of it may stay behind. MariaDB
+ * runs the two transactions side by side (the loser waits on the winner's digest row); SQLite serialises them.
+ */
+describe.each([
+  ['MariaDB', freshMariaDbUrl],
+  ['SQLite', sqliteUrl],
+])('online intake on %s: one signed application under two application IDs at once', (_name, dbUrl) => {
+  let S: TestSystem;
+  beforeAll(async () => {
+    S = await startTestSystem(dbUrl(), { portalSimulator: true });
+    await loadDemoTown(S.orm, piiOf(S.config), { households: 3 });
+  });
+  afterAll(async () => S?.close());
+
+  it('one is accepted (201), the other refused exactly like a later replay (422 SIGNATURE_REPLAYED); nothing half-written', async () => {
+    const members = await demoHousehold(S.orm, 0);
+    // the portal simulator in this process signs with the process-wide test PKI, which the intake trusts
+    const signed = await buildEnvelope(PortalScenario.VALID, 'CONCURRENT-0', onlineContent(members), {
+      ca: await getTestCa(),
+      now: new Date(),
+      revokedSerial: () => {
+        throw new Error('not used by the valid scenario');
+      },
+    });
+    const ids = [0, 1].map((i) => `CONCURRENT-${i}-${randomUUID().slice(0, 8)}`);
+    const answers = await Promise.all(ids.map((applicationId) => postEnvelope(S, { ...signed, applicationId })));
+    expect(answers.map((a) => a.status).sort(), JSON.stringify(answers)).toEqual([201, 422]);
+    const winner = ids[answers.findIndex((a) => a.status === 201)]!;
+    const loser = ids[answers.findIndex((a) => a.status === 422)]!;
+
+    // the same envelope under a third ID afterwards: the sequential replay, whose answer the loser must have had
+    const later = `CONCURRENT-2-${randomUUID().slice(0, 8)}`;
+    const sequential = await postEnvelope(S, { ...signed, applicationId: later });
+    expect(sequential.status).toBe(422);
+    expect(sequential.body.reasons.map((r: { rule: string }) => r.rule)).toEqual(['SIGNATURE_REPLAYED']);
+    expect(answers.find((a) => a.status === 422)!.body).toEqual(sequential.body);
+
+    const em = S.orm.em.fork();
+    expect(await em.count(CaseRecord, { procedure: 'ONLINE_MOVE_OUT' })).toBe(1);
+    expect(await em.count(CaseApplication, { idempotencyKey: `portal:${winner}` })).toBe(1);
+    expect(
+      await em.count(CaseApplication, { idempotencyKey: { $in: [loser, later].map((id) => `portal:${id}`) } }),
+    ).toBe(0);
+    expect(await em.find(PortalSignedApplication, {})).toEqual([expect.objectContaining({ applicationId: winner })]);
+    expect(await em.count(WorkflowStartRequest, {})).toBe(1);
+    for (const id of [loser, later]) {
+      expect(await em.find(PortalRejection, { applicationId: id })).toEqual([
+        expect.objectContaining({
+          stage: 'signature',
+          reasons: [expect.objectContaining({ rule: 'SIGNATURE_REPLAYED' })],
+          signerSerial: expect.any(String),
+        }),
+      ]);
+      await expect(S.temporal.workflow.getHandle(onlineMoveOutWorkflowId(id)).describe()).rejects.toBeInstanceOf(
+        WorkflowNotFoundError,
+      );
+    }
+    expect(await em.count(PortalRejection, { applicationId: winner })).toBe(0);
+    expect((await S.temporal.workflow.getHandle(onlineMoveOutWorkflowId(winner)).describe()).status.name).toBe(
+      'RUNNING',
     );
   });
 });

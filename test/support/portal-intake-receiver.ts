@@ -35,6 +35,8 @@ export interface Classified {
   outcome: string;
   applicationId?: string;
   envelope?: OnlineMoveOutEnvelope;
+  /** The body of an application exactly as received (once its request signature was verified). */
+  raw?: Buffer;
   identity?: SignerIdentity;
   cancellation?: unknown;
 }
@@ -89,7 +91,7 @@ export async function startIntakeReceiver(opts: {
     const content = validateContent(parseJson(Buffer.from(env.signedContent, 'utf8')));
     if (!content.ok)
       return answer(req, res, 400, { outcome: 'INVALID_CONTENT', applicationId: env.applicationId, envelope: env });
-    const base = { applicationId: env.applicationId, envelope: env };
+    const base = { applicationId: env.applicationId, envelope: env, raw: req.body as Buffer };
     const input = { content: env.signedContent, signature: env.signature, signerCertificate: env.signerCertificate };
     const verified = verifySignedApplication(input, { ...opts.trust, at: new Date() });
     if (!verified.ok) return answer(req, res, 422, { ...base, outcome: verified.reason });

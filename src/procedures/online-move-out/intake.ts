@@ -50,6 +50,9 @@ export class ApplicationRejected extends ApiError {
   }
 }
 
+/** The digest was stored under another application ID between the lookup and the intake's transaction. */
+class SignatureReplayedAtOnce extends Error {}
+
 export interface OnlineIntakeDeps extends IntakeDeps {
   portalTrust: PortalTrustSource;
 }
@@ -59,7 +62,9 @@ export interface OnlineIntakeDeps extends IntakeDeps {
  * 1. envelope schema (400); the same application ID again returns the existing case (a different content: 409),
  *    also when the two sendings arrive at once (intakeCase runs the loser's transaction again);
  * 2. the signature over the exact content bytes with the signer's 署名用電子証明書, its chain to the configured J-LIS
- *    anchor, validity and revocation (verifySignedApplication) — refused: 422 with the reason;
+ *    anchor, validity and revocation (verifySignedApplication) — refused: 422 with the reason; the same signed
+ *    application already accepted under another application ID: 422 SIGNATURE_REPLAYED, also when the two arrive at
+ *    once (the loser meets the digest's unique key, and intakeCase's second run finds the winner's digest);
  * 3. content schema; the certificate's 基本4情報 must be the applicant's (a valid certificate of someone else: 422);
  * 4. eligibility (domain/online-move-out-rules.ts): absolute rules refuse (422), the others become findings for the
  *    reviewing clerk; 5. the 仮登録 and the workflow (the application ID is its workflow ID).
@@ -101,13 +106,14 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
   // the signed content is not bound to the application ID: the same signature under another ID is a replay (also
   // after that application was cancelled), refused by its digest (issue 13 item 9)
   const signedDigest = digest(envelope);
-  const seen = await deps.orm.em.fork().findOne(PortalSignedApplication, { digest: signedDigest });
-  if (seen && seen.applicationId !== envelope.applicationId)
-    return reject(
+  const replayed = () =>
+    reject(
       'signature',
       [{ rule: 'SIGNATURE_REPLAYED', message: 'この電子署名付きの申請は別の申請番号で受付済みです' }],
       serial,
     );
+  const seen = await deps.orm.em.fork().findOne(PortalSignedApplication, { digest: signedDigest });
+  if (seen && seen.applicationId !== envelope.applicationId) return replayed();
   let parsed: unknown;
   try {
     parsed = JSON.parse(envelope.signedContent);
@@ -174,6 +180,7 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
     },
   };
   const reviewBlockedBy = [...new Set(findings.map((f) => f.rule).filter((r) => BLOCKING_FINDINGS.has(r)))];
+  let checks = 0;
   return intakeCase(deps, PORTAL_ACTOR, {
     definition: onlineMoveOutDefinition,
     route: 'POST /portal/v1/move-out-applications',
@@ -182,7 +189,11 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
     makerId: '',
     initialStatus: CaseStatus.AWAITING_REVIEW,
     check: async (em: EntityManager) => {
-      if (!seen)
+      // intakeCase runs its transaction (and this) again after a unique-key violation: then the digest may have been
+      // stored since the lookup above, by the same signed application sent under another ID at the same moment
+      const prior = checks++ === 0 ? seen : await em.findOne(PortalSignedApplication, { digest: signedDigest });
+      if (prior && prior.applicationId !== envelope.applicationId) throw new SignatureReplayedAtOnce();
+      if (!prior)
         em.persist(
           em.create(PortalSignedApplication, {
             digest: signedDigest,
@@ -207,6 +218,10 @@ export async function intakeOnlineMoveOut(deps: OnlineIntakeDeps, body: unknown)
       timings: deps.config.timings,
     }),
     keyReused: applicationIdReused,
+  }).catch((e: unknown) => {
+    // refused after the transaction rolled back: the same answer and rejection record as a replay sent afterwards
+    if (e instanceof SignatureReplayedAtOnce) return replayed();
+    throw e;
   });
 }
 
