@@ -134,14 +134,22 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
         await h.executeUpdate(ceilingApproveUpdate, { args: [{ by: 'bench' }] });
         await h.result();
       };
+    // this process's own CPU (the partner simulators, the HTTP and Temporal clients): not part of the system, but on the
+    // same cores, so it bounds the closed-loop rates it drives
+    const benchCpu = (): CpuSnapshot => {
+      const u = process.cpuUsage();
+      return { bench: (u.user + u.system) / 1000 };
+    };
     const measured = async (run: () => Promise<LoadResult>) => {
       const before: CpuSnapshot = b.snapshot();
       const threadsBefore = b.threads();
+      const benchBefore = benchCpu();
       const r = await run();
       return {
         r,
         cpu: cpuPerCase(before, b.snapshot(), r.cases),
         threads: cpuPerCase(threadsBefore, b.threads(), r.cases),
+        bench: cpuPerCase(benchBefore, benchCpu(), r.cases).bench!,
       };
     };
     const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
@@ -163,6 +171,7 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
         },
         cpu: perCase((m) => m.cpu),
         threads: perCase((m) => m.threads),
+        bench: perCase((m) => ({ bench: m.bench })).bench!,
       };
     };
 
@@ -204,7 +213,9 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
     console.log(
       `  no-op ceiling   ${rate(ceil.r).toFixed(1)} cases/s  ${latencyLine(ceil.r)}  (issue 15's shape: 3 activities, 4 local)`,
     );
-    console.log(`                  CPU ${cpuLine(ceil.cpu)}`);
+    const benchLine = (m: Measured) =>
+      ` (not counted: this bench process, its clients and simulators, ${m.bench.toFixed(1)})`;
+    console.log(`                  CPU ${cpuLine(ceil.cpu)}${benchLine(ceil)}`);
     const threadsLine = (m: Measured) =>
       Object.entries(m.threads)
         .filter(([, v]) => v >= 0.5)
@@ -214,12 +225,12 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
     console.log(
       `  ceiling, the 転入's shape now  ${rate(ceilLocal.r).toFixed(1)} cases/s  ${latencyLine(ceilLocal.r)}  (2 activities, 5 local: the 決裁's log local)`,
     );
-    console.log(`                  CPU ${cpuLine(ceilLocal.cpu)}`);
+    console.log(`                  CPU ${cpuLine(ceilLocal.cpu)}${benchLine(ceilLocal)}`);
     console.log(
       `  move-in         ${rate(mi.r).toFixed(1)} cases/s  ${latencyLine(mi.r)}  → ${(rate(mi.r) / rate(ceil.r)).toFixed(2)} × ceiling` +
         ` (${(rate(mi.r) / rate(ceilLocal.r)).toFixed(2)} × the ceiling of its shape now)`,
     );
-    console.log(`                  CPU ${cpuLine(mi.cpu)}`);
+    console.log(`                  CPU ${cpuLine(mi.cpu)}${benchLine(mi)}`);
     if (rounds.length > 1) {
       const ratios = rounds.map((x) => rate(x.mi.r) / rate(x.ceil.r));
       const own = rounds.map((x) => total(x.mi.cpu) - total(x.ceil.cpu));
