@@ -108,7 +108,21 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     const r = await intakeOnlineMoveOut({ ...h.api, portalTrust: () => ca.trust }, envelope);
     const handle = h.env.client.workflow.getHandle(onlineMoveOutWorkflowId(applicationId));
     await handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK, reason: '確認済み' }] });
+    await eventually(async () => ((await row(r.caseId)).status === CaseStatus.AWAITING_APPROVAL ? true : undefined));
     return { caseId: r.caseId, applicationId, handle };
+  };
+  /** Waits for a case's status; when it does not come, the error names the last failed workflow task's failure. */
+  const reaches = async (c: { caseId: string; handle: WorkflowHandle }, status: string) => {
+    try {
+      await eventually(async () => ((await row(c.caseId)).status === status ? true : undefined));
+    } catch {
+      const failures = ((await c.handle.fetchHistory()).events ?? []).flatMap(
+        (e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? [],
+      );
+      throw new Error(
+        `case ${c.caseId} is ${(await row(c.caseId)).status}, not ${status}; last failed workflow task: ${failures.at(-1) ?? '-'}`,
+      );
+    }
   };
   const activitiesOf = async (handle: WorkflowHandle) =>
     ((await handle.fetchHistory()).events ?? []).flatMap(
@@ -198,29 +212,26 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     expect(await activitiesOf(outDelivering.handle)).toContain('issueMoveOutCertificate');
     expect(await certificates(outDelivering.caseId)).toBe(1);
 
-    // the online 転出 waiting for 決裁: approved now, its 附票 notices in the commit step (issue 15)
-    await onlineWaiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
-    await eventually(async () =>
-      (await row(onlineWaiting.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined,
-    );
-    expect(await patchesOf(onlineWaiting.handle)).toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
-    expect(await activitiesOf(onlineWaiting.handle)).toEqual([
-      'recordCaseAction',
-      'recordDecision',
-      'commitMoveOut',
-      'deliverCsMessages',
-      'notifyPortal',
-    ]);
     // the online 転出 past the patched point: delivered now, its 附票 notices queued by their own activity as recorded
-    await eventually(async () =>
-      (await row(onlineDelivering.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined,
-    );
+    // (without the patch its replay fails here: the case never reaches its date, the workflow task's error is shown)
+    await reaches(onlineDelivering, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
     expect(await patchesOf(onlineDelivering.handle)).not.toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
     expect(await activitiesOf(onlineDelivering.handle)).toEqual([
       'recordCaseAction',
       'recordDecision',
       'commitMoveOut',
       'queueAddressAnnexNotices',
+      'deliverCsMessages',
+      'notifyPortal',
+    ]);
+    // the online 転出 waiting for 決裁: approved now, its 附票 notices in the commit step (issue 15)
+    await onlineWaiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await reaches(onlineWaiting, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    expect(await patchesOf(onlineWaiting.handle)).toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
+    expect(await activitiesOf(onlineWaiting.handle)).toEqual([
+      'recordCaseAction',
+      'recordDecision',
+      'commitMoveOut',
       'deliverCsMessages',
       'notifyPortal',
     ]);
