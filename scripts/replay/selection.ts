@@ -240,6 +240,16 @@ export const SELECTION: Selection[] = [
     where: (s) => is('AWAITING_MOVE_OUT_DATE')(s) && updated(s, 'requestContact') && has(s, 'notifyPortal'),
   },
   {
+    name: 'online-move-out.head-change-notices-waiting',
+    kind: 'onlineMoveOutWorkflow',
+    open: true,
+    scenario:
+      'online 転出 of the 世帯主 with members staying: new 世帯主 chosen at 審査, 世帯主変更 at the commit, 世帯主変更通知書 issued, 除票, waiting for the 転入通知',
+    from: ['test/integration/move-out-household.integration'],
+    // the 世帯主変更通知書 is issued in commitMoveOut's activity since patch online-move-out-commit-step
+    where: (s) => s.open && has(s, 'commitMoveOut'),
+  },
+  {
     name: 'online-move-out.completed',
     kind: 'onlineMoveOutWorkflow',
     open: false,

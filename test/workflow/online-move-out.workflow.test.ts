@@ -1,11 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiDeps } from '../../src/api/api-deps';
 import { intakeOnlineMoveOut } from '../../src/procedures/online-move-out/intake';
+import { reviewOnlineMoveOut } from '../../src/procedures/online-move-out/review';
 import type { StoredOnlineMoveOutApplication } from '../../src/procedures/online-move-out/schema';
 import { CaseAction, CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason } from '../../src/domain/change-reason';
 import { ResidentStatus } from '../../src/domain/registry-values';
-import { CaseActionLog, CaseApplication, CaseRecord, Resident } from '../../src/db/entities';
+import {
+  AddressAnnexNoticeRecord,
+  CaseActionLog,
+  CaseApplication,
+  CaseRecord,
+  CertificateIssuance,
+  OutboxKind,
+  OutboxMessage,
+  Resident,
+} from '../../src/db/entities';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { buildEnvelope, PortalScenario } from '../../src/partners/portal-simulator-scenarios';
 import { getTestCa, type TestCa } from '../../src/partners/sim/test-pki';
@@ -227,5 +239,67 @@ describe('online 転出 (time-skipping)', () => {
     }
     expect(h.cs.withdrawals.filter((w) => w.withdrawal.moverGroupId === c.caseId)).toHaveLength(members.length);
     expect(noticesOf(c.applicationId).map((n) => n.kind)).toEqual(['COMPLETED', 'CANCELLED']);
+  });
+
+  it('runs one activity per step from 決裁 to 転出予定者 — 決裁 log, commit (with the 附票 notices and the 職権 notices), CS delivery, portal notice (issue 15)', async () => {
+    const activitiesOf = async (handle: WorkflowHandle) =>
+      ((await handle.fetchHistory()).events ?? []).flatMap(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+      );
+    const annexOf = async (caseId: string) =>
+      (await em().count(OutboxMessage, { caseId, kind: OutboxKind.ADDRESS_ANNEX_NOTICE })) +
+      (await em().count(AddressAnnexNoticeRecord, { caseId }));
+    const certificatesOf = async (caseId: string) =>
+      (await em().find(CertificateIssuance, { caseId }, { orderBy: { certificateType: 'asc' } })).map((c) => ({
+        type: c.certificateType,
+        by: c.operatorId,
+        terminal: c.terminalId,
+      }));
+    // the 決裁's log is a local activity (patch decision-logged-locally), not among them
+    const oneStep = [
+      'recordCaseAction', // 審査
+      'commitMoveOut',
+      'deliverCsMessages',
+      'notifyPortal',
+    ];
+
+    // a whole household: the 附票 notices come with the commit; no certificate on the online path
+    const members = await demoHousehold(h.orm, 0, 2);
+    const [head, a, b] = (await demoHousehold(h.orm, 1, 3)) as [Resident, Resident, Resident];
+    const c = await submit(members);
+    await c.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK }] });
+    await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await statusIs(c.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    expect(await activitiesOf(c.handle)).toEqual(oneStep);
+    expect(await annexOf(c.caseId)).toBe(members.length);
+    expect(await certificatesOf(c.caseId)).toEqual([]);
+    expect(h.cs.moveOutCertificates.filter((m) => m.certificate.moverGroupId === c.caseId)).toHaveLength(
+      members.length,
+    );
+
+    // the 世帯主 leaves two members: the clerk chooses the new 世帯主 at 審査; the commit changes the 世帯主 ex officio
+    // and its 世帯主変更通知書 is issued once, by the approver
+    const leaving = await submit([head]);
+    await statusIs(leaving.caseId, CaseStatus.AWAITING_REVIEW);
+    expect((await row(leaving.caseId)).flags).toEqual(['HEAD_CHANGE_EX_OFFICIO']);
+    const choice = {
+      householdHeadChange: {
+        newHeadAddresseeNumber: a.addresseeNumber,
+        relationships: [{ addresseeNumber: b.addresseeNumber, relationshipToHead: '子' }],
+      },
+    };
+    const review = reviewOnlineMoveOut(h.api as unknown as ApiDeps, await row(leaving.caseId), CLERK, choice);
+    await review.store();
+    await leaving.handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK }] });
+    await leaving.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await statusIs(leaving.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    expect(await activitiesOf(leaving.handle)).toEqual(oneStep);
+    expect(await annexOf(leaving.caseId)).toBe(1);
+    expect(await certificatesOf(leaving.caseId)).toEqual([
+      { type: 'householdHeadChangeNotice', by: APPROVER.userId, terminal: APPROVER.terminalId },
+    ]);
+    expect(await em().findOneOrFail(Resident, { addresseeNumber: a.addresseeNumber })).toMatchObject({
+      relationshipToHead: '世帯主',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -20,12 +20,17 @@ import { intakeMoveOut } from '../../src/procedures/move-out/intake';
 import { moveOutWorkflowId } from '../../src/procedures/move-out/workflow';
 import { MOVE_OUT_COMMIT_STEP } from '../../src/procedures/move-out/workflow-tail';
 import { MOVE_IN_COMMIT_STEP, moveInWorkflowId } from '../../src/procedures/move-in/workflow';
+import { intakeOnlineMoveOut } from '../../src/procedures/online-move-out/intake';
+import { ONLINE_MOVE_OUT_COMMIT_STEP, onlineMoveOutWorkflowId } from '../../src/procedures/online-move-out/workflow';
+import { buildEnvelope, PortalScenario } from '../../src/partners/portal-simulator-scenarios';
+import { getTestCa, type TestCa } from '../../src/partners/sim/test-pki';
 import { heldCertificateWorkflow, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
-import { approveUpdate } from '../../src/workflows/approval';
+import { approveUpdate, confirmReviewUpdate } from '../../src/workflows/approval';
 import { DECISION_LOGGED_LOCALLY } from '../../src/workflows/case-workflow';
 import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
 import { certificateInfoFrom, householdMovers, paperMoveOut } from '../support/move-fixtures';
+import { demoHousehold, onlineContent } from '../support/online-fixtures';
 import { releaseWorkflowBundle } from '../support/release-bundle';
 import { eventually } from '../support/system-harness-utils';
 import { startWorkflowHarness, type WorkflowHarness } from '../support/workflow-harness';
@@ -52,9 +57,14 @@ async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
     .map((e) => text(e.markerRecordedEventAttributes?.details))
     .map(
       (t) =>
-        [COPY_BEFORE_DELIVERY, MOVE_IN_COMMIT_STEP, MOVE_OUT_COMMIT_STEP, DECISION_LOGGED_LOCALLY].find((id) =>
-          t.includes(id),
-        ) ?? t,
+        // the online 転出's ID contains the counter's: it is looked for first
+        [
+          COPY_BEFORE_DELIVERY,
+          MOVE_IN_COMMIT_STEP,
+          ONLINE_MOVE_OUT_COMMIT_STEP,
+          MOVE_OUT_COMMIT_STEP,
+          DECISION_LOGGED_LOCALLY,
+        ].find((id) => t.includes(id)) ?? t,
     );
 }
 
@@ -69,10 +79,12 @@ async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
 describe('upgrade rehearsal: old release → current code with open cases', () => {
   let h: WorkflowHarness;
   let oldBundle: string;
+  let ca: TestCa;
 
   beforeAll(async () => {
     oldBundle = await releaseWorkflowBundle(OLD_RELEASE);
     h = await startWorkflowHarness({}, { workflowBundle: oldBundle, noWorkflowCache: true });
+    ca = await getTestCa();
     await loadDemoTown(h.orm, h.pii, { households: 4 });
   }, 600_000);
   afterEach(async (t) => h?.diagnose(t));
@@ -95,6 +107,34 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     );
     return { caseId: r.caseId, handle: h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId)) };
   };
+  /** An online 転出 from the portal (one household of the demo town, signed), its 審査 confirmed by a clerk. */
+  const onlineMoveOut = async (household: number) => {
+    const applicationId = `MP-TEST-${randomBytes(4).toString('hex')}`;
+    const content = onlineContent(await demoHousehold(h.orm, household));
+    const envelope = await buildEnvelope(PortalScenario.VALID, applicationId, content, {
+      ca,
+      now: new Date(),
+      revokedSerial: () => ca.revokedSerial,
+    });
+    const r = await intakeOnlineMoveOut({ ...h.api, portalTrust: () => ca.trust }, envelope);
+    const handle = h.env.client.workflow.getHandle(onlineMoveOutWorkflowId(applicationId));
+    await handle.executeUpdate(confirmReviewUpdate, { args: [{ actor: CLERK, reason: '確認済み' }] });
+    await eventually(async () => ((await row(r.caseId)).status === CaseStatus.AWAITING_APPROVAL ? true : undefined));
+    return { caseId: r.caseId, applicationId, handle };
+  };
+  /** Waits for a case's status; when it does not come, the error names the last failed workflow task's failure. */
+  const reaches = async (c: { caseId: string; handle: WorkflowHandle }, status: string) => {
+    try {
+      await eventually(async () => ((await row(c.caseId)).status === status ? true : undefined));
+    } catch {
+      const failures = ((await c.handle.fetchHistory()).events ?? []).flatMap(
+        (e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? [],
+      );
+      throw new Error(
+        `case ${c.caseId} is ${(await row(c.caseId)).status}, not ${status}; last failed workflow task: ${failures.at(-1) ?? '-'}`,
+      );
+    }
+  };
   const activitiesOf = async (handle: WorkflowHandle) =>
     ((await handle.fetchHistory()).events ?? []).flatMap(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
@@ -104,10 +144,12 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(COPY_BEFORE_DELIVERY);
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(MOVE_IN_COMMIT_STEP);
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(MOVE_OUT_COMMIT_STEP);
+    expect(readFileSync(oldBundle, 'utf8')).not.toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
     const current = inject('workflowBundle') ?? (await workflowBundleOnce());
     expect(readFileSync(current, 'utf8')).toContain(COPY_BEFORE_DELIVERY);
     expect(readFileSync(current, 'utf8')).toContain(MOVE_IN_COMMIT_STEP);
     expect(readFileSync(current, 'utf8')).toContain(MOVE_OUT_COMMIT_STEP);
+    expect(readFileSync(current, 'utf8')).toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
   });
 
   it('cases waiting under the old worker complete under the new one, timers included', async () => {
@@ -116,11 +158,15 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     const delivering = await intake(); // approved; its CS delivery fails until the CS is back
     const outWaiting = await moveOut(0); // a counter 転出 waiting for 決裁
     const outDelivering = await moveOut(1); // a counter 転出 approved, its CS delivery failing
+    const onlineWaiting = await onlineMoveOut(2); // an online 転出 after 審査, waiting for 決裁
+    const onlineDelivering = await onlineMoveOut(3); // an online 転出 approved, its CS delivery failing
     h.cs.downUntilMs = (await h.env.currentTimeMs()) + 1000 * 3600_000;
     await delivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await outDelivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await onlineDelivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await eventually(async () => (((await row(delivering.caseId)).attempt ?? 0) >= 2 ? true : undefined));
     await eventually(async () => (((await row(outDelivering.caseId)).attempt ?? 0) >= 2 ? true : undefined));
+    await eventually(async () => (((await row(onlineDelivering.caseId)).attempt ?? 0) >= 2 ? true : undefined));
     const P = addDays(today(), 10);
     const msg = certificateInfoFrom(h.config.municipalityCode, P);
     await createCsInbound(h.api).moveOutCertificate(msg);
@@ -137,6 +183,7 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     );
     expect((await row(delivering.caseId)).status).not.toBe(CaseStatus.COMPLETED);
     expect((await row(outWaiting.caseId)).status).toBe(CaseStatus.AWAITING_APPROVAL);
+    expect((await row(onlineWaiting.caseId)).status).toBe(CaseStatus.AWAITING_APPROVAL);
     expect(await certificates(delivering.caseId)).toBe(0); // the old order: the 写し only after the delivery
     expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('HELD');
 
@@ -180,6 +227,34 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     expect(await activitiesOf(outDelivering.handle)).toContain('recordDecision');
     expect(await activitiesOf(outDelivering.handle)).toContain('issueMoveOutCertificate');
     expect(await certificates(outDelivering.caseId)).toBe(1);
+
+    // the online 転出 past the patched point: delivered now, its 附票 notices queued by their own activity as recorded
+    // (without the patch its replay fails here: the case never reaches its date, the workflow task's error is shown)
+    await reaches(onlineDelivering, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    expect(await patchesOf(onlineDelivering.handle)).not.toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
+    expect(await activitiesOf(onlineDelivering.handle)).toEqual([
+      'recordCaseAction',
+      'recordDecision',
+      'commitMoveOut',
+      'queueAddressAnnexNotices',
+      'deliverCsMessages',
+      'notifyPortal',
+    ]);
+    // the online 転出 waiting for 決裁: approved now, its 附票 notices in the commit step (issue 15)
+    await onlineWaiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await reaches(onlineWaiting, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    expect(await patchesOf(onlineWaiting.handle)).toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
+    expect(await patchesOf(onlineWaiting.handle)).toContain(DECISION_LOGGED_LOCALLY); // its 決裁 logged locally
+    expect(await activitiesOf(onlineWaiting.handle)).toEqual([
+      'recordCaseAction',
+      'commitMoveOut',
+      'deliverCsMessages',
+      'notifyPortal',
+    ]);
+    for (const c of [onlineWaiting, onlineDelivering])
+      expect(h.portal.notices.filter((n) => n.applicationId === c.applicationId).map((n) => n.kind)).toEqual([
+        'COMPLETED',
+      ]);
 
     // the held 転出証明書情報: its timer, set by the old code, fires under the new one at 00:00 JST on P + 31
     await h.idle();

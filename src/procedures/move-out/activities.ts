@@ -42,9 +42,10 @@ export interface MoveOutCommitResult {
 }
 
 /**
- * The steps after a 転出's 本登録 that run in its commit activity (patch `move-out-commit-step`, issue 15): the
- * 附票記載事項通知 always, the paper 転出証明書 on the paper path when `certificateFor` is given (the counter), the
- * notices of a 転出 recorded ex officio (世帯主変更, 14 days late) by `noticesBy` (the approver).
+ * The steps after a 転出's 本登録 that run in its commit activity (patches `move-out-commit-step` at the counter and
+ * `online-move-out-commit-step` online, issue 15): the 附票記載事項通知 always, the paper 転出証明書 on the paper path
+ * when `certificateFor` is given (the counter), the notices of a 転出 recorded ex officio (世帯主変更, 14 days late) by
+ * `noticesBy` (the approver).
  */
 export interface MoveOutAfterCommit {
   certificateFor?: { operatorId: string; terminalId?: string };

@@ -50,22 +50,23 @@ export interface MoveOutCommit {
  * 本登録 of a 転出 (counter or online) after 決裁 and delivery of its messages; the commit cannot be interrupted.
  * `paperCertificate` issues the paper 転出証明書: right after the commit on the paper path (patch
  * `copy-before-delivery`), so a CS outage does not hold it back; `certificateIssued` says whether it was.
- * `commitStep` (the counter): behind its patch, that certificate (issued for `certificateFor`), the 附票 notices and
- * the 職権 notices are steps of the commit activity.
+ * `commitStep`: behind its patch, the 附票 notices, the 職権 notices and (the counter's paper path) that certificate,
+ * issued for `certificateFor`, are steps of the commit activity — the counter (`move-out-commit-step`) and the online
+ * 転出 (`online-move-out-commit-step`, no certificate: the online path never issues one).
  */
 export async function commitAndDeliverMoveOut(
   c: CaseFrame,
   caseId: string,
   decision: Decision,
   paperCertificate?: () => Promise<unknown>,
-  commitStep?: { patchId: string; certificateFor: { operatorId: string; terminalId?: string } },
+  commitStep?: { patchId: string; certificateFor?: { operatorId: string; terminalId?: string } },
 ) {
   const { registry } = activityProxies<MoveOutActivities & SharedActivities>(c.timings);
   await c.status.set(CaseStatus.APPROVED);
   const oneStep = commitStep !== undefined && patched(commitStep.patchId);
   const afterCommit = oneStep
     ? {
-        ...(paperCertificate ? { certificateFor: commitStep.certificateFor } : {}),
+        ...(paperCertificate && commitStep.certificateFor ? { certificateFor: commitStep.certificateFor } : {}),
         noticesBy: { operatorId: decision.by, terminalId: decision.terminalId },
       }
     : undefined;

@@ -27,6 +27,15 @@ export interface OnlineMoveOutWorkflowInput extends CaseWorkflowInputBase {
  */
 export const ONLINE_REVIEW_BEFORE_DECISION = 'online-move-out-review-before-decision';
 
+/**
+ * Patch (issue 15, CPU per case): the 附票記載事項通知 and, for a 世帯主 leaving members behind, the 世帯主変更通知書 of
+ * an online 転出 are steps of its commit activity (`afterCommit` in move-out/activities.ts, issued by the 決裁's
+ * approver), as the counter's (`move-out-commit-step`; no paper certificate on this path): four activities from 決裁
+ * to 転出予定者 (決裁 log, commit, CS delivery, portal notice) instead of five or six. Histories from before ran them
+ * as their own activities.
+ */
+export const ONLINE_MOVE_OUT_COMMIT_STEP = 'online-move-out-commit-step';
+
 /** Sends a notice to the portal; a refusal by the portal flags the case instead of failing it (the 転出 stands). */
 async function notifyPortal(c: CaseFrame, caseId: string, kind: PortalNoticeKind): Promise<void> {
   const { delivery } = activityProxies<OnlineMoveOutActivities>(c.timings);
@@ -78,7 +87,9 @@ export async function onlineMoveOutWorkflow(
         await c.status.set(CaseStatus.REJECTED);
         return { caseId, status: CaseStatus.REJECTED };
       }
-      const commit = await commitAndDeliverMoveOut(c, caseId, decision);
+      const commit = await commitAndDeliverMoveOut(c, caseId, decision, undefined, {
+        patchId: ONLINE_MOVE_OUT_COMMIT_STEP,
+      });
       await notifyPortal(c, caseId, 'COMPLETED');
       await tail.run(c, commit, input.noticeOverdueDays);
       await c.status.set(CaseStatus.COMPLETED);
