@@ -29,6 +29,8 @@ export interface ProjectCaseInput {
   subjects?: string[];
   plannedVisitDate?: string | null;
   decidedBy?: string;
+  /** The approval to log before this projection (patch `decision-logged-locally`: the one after the 決裁). */
+  decision?: Decision;
 }
 
 export interface RecordCaseActionInput {
@@ -45,6 +47,8 @@ export function projectionActivities(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   return {
     async projectCase(p: ProjectCaseInput): Promise<void> {
+      // the approval first, in its own transaction, as the recordDecision activity did before this status
+      if (p.decision) await logDecision(deps, p.caseId, p.decision);
       // one conditional UPDATE, no read and no transaction around it (issue 15: statements per 転入): it writes only
       // if no newer revision was written; new subjects also rewrite case_subject, in one transaction with it
       const em = deps.orm.em.fork();
@@ -130,49 +134,58 @@ export function projectionActivities(deps: ActivityDeps) {
 
     /** Logs the 決裁 (approve / reject) in the case action log and the audit trail. */
     async recordDecision(p: { caseId: string; decision: Decision }): Promise<void> {
-      const em = deps.orm.em.fork();
-      const action = p.decision.kind === 'APPROVED' ? CaseAction.APPROVE : CaseAction.REJECT;
-      // one scalar read (issue 15: statements per 転入): the subjects (the audit rows' persons; no row to hydrate and
-      // compare at the flush) and whether the decision is already logged (an activity retry writes nothing more)
-      const [row] = (await em.getConnection().execute(
-        `select c.subject_addressee_numbers as subjects,
-           (select count(*) from case_action_log a where a.case_id = c.case_id and a.action = ?) as recorded
-         from case_record c where c.case_id = ?`,
-        [action, p.caseId],
-      )) as Array<{ subjects: unknown; recorded: number | string }>;
-      if (!row) throw NotFoundError.findOneFailed('CaseRecord', { caseId: p.caseId });
-      if (Number(row.recorded)) return; // already recorded (activity retry)
-      const subjects = (typeof row.subjects === 'string' ? JSON.parse(row.subjects) : row.subjects) as string[] | null;
-      em.persist(
-        em.create(CaseActionLog, {
-          caseId: p.caseId,
-          action,
-          actorId: p.decision.by,
-          terminalId: p.decision.terminalId,
-          // the text stays in case_note (encrypted); the log names it (issue 13 item 1)
-          detail: p.decision.reasonId
-            ? { reasonId: p.decision.reasonId }
-            : p.decision.reason
-              ? { reason: p.decision.reason }
-              : undefined,
-          at: new Date(p.decision.at),
-        }),
-      );
-      audit(
-        em,
-        ...(subjects?.length ? subjects : [undefined]).map((a) => ({
-          actorId: p.decision.by,
-          actorRoles: ['approver'],
-          terminalId: p.decision.terminalId,
-          action: AuditAction.CHANGE_PROVISIONAL,
-          function: action === CaseAction.APPROVE ? 'approve' : 'reject',
-          targetAddresseeNumber: a,
-          caseId: p.caseId,
-        })),
-      );
-      await em.flush();
+      await logDecision(deps, p.caseId, p.decision);
     },
   };
+}
+
+/**
+ * The 決裁 (approve / reject) in the case action log and the audit trail, in its own transaction; idempotent (a retry
+ * finds it logged and writes nothing). The `recordDecision` activity, and since patch `decision-logged-locally` the
+ * first step of the projection that follows an approval (`ProjectCaseInput.decision`).
+ */
+async function logDecision(deps: ActivityDeps, caseId: string, decision: Decision): Promise<void> {
+  const em = deps.orm.em.fork();
+  const action = decision.kind === 'APPROVED' ? CaseAction.APPROVE : CaseAction.REJECT;
+  // one scalar read (issue 15: statements per 転入): the subjects (the audit rows' persons; no row to hydrate and
+  // compare at the flush) and whether the decision is already logged (an activity retry writes nothing more)
+  const [row] = (await em.getConnection().execute(
+    `select c.subject_addressee_numbers as subjects,
+       (select count(*) from case_action_log a where a.case_id = c.case_id and a.action = ?) as recorded
+     from case_record c where c.case_id = ?`,
+    [action, caseId],
+  )) as Array<{ subjects: unknown; recorded: number | string }>;
+  if (!row) throw NotFoundError.findOneFailed('CaseRecord', { caseId });
+  if (Number(row.recorded)) return; // already recorded (activity retry)
+  const subjects = (typeof row.subjects === 'string' ? JSON.parse(row.subjects) : row.subjects) as string[] | null;
+  em.persist(
+    em.create(CaseActionLog, {
+      caseId,
+      action,
+      actorId: decision.by,
+      terminalId: decision.terminalId,
+      // the text stays in case_note (encrypted); the log names it (issue 13 item 1)
+      detail: decision.reasonId
+        ? { reasonId: decision.reasonId }
+        : decision.reason
+          ? { reason: decision.reason }
+          : undefined,
+      at: new Date(decision.at),
+    }),
+  );
+  audit(
+    em,
+    ...(subjects?.length ? subjects : [undefined]).map((a) => ({
+      actorId: decision.by,
+      actorRoles: ['approver'],
+      terminalId: decision.terminalId,
+      action: AuditAction.CHANGE_PROVISIONAL,
+      function: action === CaseAction.APPROVE ? 'approve' : 'reject',
+      targetAddresseeNumber: a,
+      caseId,
+    })),
+  );
+  await em.flush();
 }
 
 /** The identity of the running activity execution (the same for every retry of it); undefined outside an activity. */

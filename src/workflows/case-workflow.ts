@@ -25,10 +25,11 @@ export const caseStateQuery = defineQuery<CaseState>('caseState');
 export const EARLY_STEP_KEPT = 'early-step-kept';
 
 /**
- * Patch (issue 15, CPU per case): the 決裁 is logged by a local activity (the same `recordDecision`, run by the worker
- * inside the workflow task that took the 決裁) instead of an activity of its own: one Temporal round trip and one
+ * Patch (issue 15, CPU per case): the 決裁 is logged inside the workflow task that took it, by a local activity,
+ * instead of an activity of its own — an approval by the projection that follows it (APPROVED; `projectCase` logs
+ * it first, in its own transaction), a rejection by `recordDecision` run locally: one Temporal round trip and one
  * workflow task fewer per case (a 転入: 2 activities and 4 workflow tasks instead of 3 and 5). Logged, as before,
- * before the status that follows the 決裁 is projected. Histories from before ran the activity.
+ * before the status that follows the 決裁 is written. Histories from before ran the activity.
  */
 export const DECISION_LOGGED_LOCALLY = 'decision-logged-locally';
 
@@ -142,9 +143,11 @@ export function caseWorkflow(p: CaseFrameOptions) {
       // a 審査 taken in the same task as the 決裁 logs its step first (online applications, patched by the caller)
       if (p.reviewFirst) await condition(allHandlersFinished);
       const decision = approval.decision()!;
-      if (patched(DECISION_LOGGED_LOCALLY)) await frameLocalActivities.recordDecision({ caseId: p.caseId, decision });
-      else await registry.recordDecision({ caseId: p.caseId, decision });
-      status.decided(decision.by);
+      const local = patched(DECISION_LOGGED_LOCALLY);
+      if (!local) await registry.recordDecision({ caseId: p.caseId, decision });
+      // an approval is logged by the projection that follows it (APPROVED); a rejection at once
+      else if (decision.kind !== 'APPROVED') await frameLocalActivities.recordDecision({ caseId: p.caseId, decision });
+      status.decided(decision.by, local && decision.kind === 'APPROVED' ? decision : undefined);
       return decision;
     },
 

@@ -1,10 +1,11 @@
 import { proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SharedActivities } from '../activities';
+import type { Decision } from '../domain/case-actions';
 import { AttentionReason, awaitingRoleOf } from '../domain/case-status';
 import { isFinalStatus, type ProcedureDefinition } from '../domain/procedure-definition';
 import { AssignedToKey, CaseStatusKey, NeedsAttentionKey, ProcedureKey } from './search-attributes';
 
-/** The case frame's local activities: the projection, and the 決裁's log (`recordDecision`, patch `decision-logged-locally`). */
+/** The case frame's local activities: the projection, and a rejection's log (`recordDecision`, patch `decision-logged-locally`). */
 export const frameLocalActivities = proxyLocalActivities<SharedActivities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
@@ -45,6 +46,7 @@ export function caseStatusTracker(
   let makerId = opts.makerId ?? '';
   let revision = 0;
   let decidedBy: string | undefined;
+  let approvalToLog: Decision | undefined;
 
   // Not `async`, nor are the methods below that return it: each layer of async function would add promises that the
   // SDK's promise hook captures a stack trace for (issue 15, README "Throughput"); the commands are the same.
@@ -56,6 +58,8 @@ export function caseStatusTracker(
       { key: NeedsAttentionKey, value: needsAttention },
       { key: AssignedToKey, value: assignedTo ?? null },
     ]);
+    const decision = approvalToLog;
+    approvalToLog = undefined;
     return projectCase({
       caseId,
       procedure,
@@ -72,6 +76,7 @@ export function caseStatusTracker(
       ...(extra.subjects ? { subjects: extra.subjects } : {}),
       ...(extra.plannedVisitDate !== undefined ? { plannedVisitDate: extra.plannedVisitDate } : {}),
       ...(decidedBy ? { decidedBy } : {}),
+      ...(decision ? { decision } : {}),
     });
   };
 
@@ -118,9 +123,13 @@ export function caseStatusTracker(
       }
       return project();
     },
-    /** The 決裁 was taken: the projection names the decider from the next write on. */
-    decided(by: string): void {
+    /**
+     * The 決裁 was taken: the projection names the decider from the next write on. `log`: an approval that the next
+     * projection logs first (patch `decision-logged-locally`) — every procedure projects APPROVED right after one.
+     */
+    decided(by: string, log?: Decision): void {
       decidedBy = by;
+      approvalToLog = log;
     },
     /** The person whose input the approver confirms (the reviewer of an online application). */
     setMaker(userId: string): void {

@@ -118,8 +118,8 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
       await temporal.workflow.getHandle(moveInWorkflowId(caseId)).result();
     };
     // the 決裁 after the first projection, so in a workflow task of its own (the 転入's exact shape: its 決裁 comes
-    // after the intake's answer); `decisionLocal`: the 決裁's log a local activity, as the 転入's since patch
-    // decision-logged-locally (2 activities; the issue's yardstick keeps 3)
+    // after the intake's answer); `decisionLocal`: the 決裁 logged by the projection after it, as the 転入's since
+    // patch decision-logged-locally (2 activities; the issue's yardstick keeps 3)
     const ceiling =
       (tag: string, decisionLocal = false) =>
       async (i: number) => {
@@ -223,7 +223,7 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
         .join(', ');
     console.log(`                  threads ${threadsLine(ceil)} ms/case`);
     console.log(
-      `  ceiling, the 転入's shape now  ${rate(ceilLocal.r).toFixed(1)} cases/s  ${latencyLine(ceilLocal.r)}  (2 activities, 5 local: the 決裁's log local)`,
+      `  ceiling, the 転入's shape now  ${rate(ceilLocal.r).toFixed(1)} cases/s  ${latencyLine(ceilLocal.r)}  (2 activities, 4 local: the 決裁 logged by a projection)`,
     );
     console.log(`                  CPU ${cpuLine(ceilLocal.cpu)}${benchLine(ceilLocal)}`);
     console.log(

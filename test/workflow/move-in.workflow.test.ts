@@ -105,6 +105,14 @@ describe('move-in workflow (time-skipping)', () => {
       projection: { status: CaseStatus.REJECTED },
     });
     expect(cs.calls).toBe(calls);
+    // the rejection is logged once, by a local activity in the task that took it: a rejected 転入 runs no activity
+    const em = orm.em.fork();
+    expect(await em.find(CaseActionLog, { caseId, action: CaseAction.REJECT })).toMatchObject([
+      { actorId: 'approver1' },
+    ]);
+    expect(await em.count(AuditLog, { caseId, function: 'reject' })).toBe(1);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(0);
   });
 
   it('update validators: role, four-eyes, reason, and no second decision', async () => {
@@ -196,7 +204,7 @@ describe('move-in workflow (time-skipping)', () => {
     }
   });
 
-  it('runs two activities — commit (with the 附票 notices and the 写し), CS delivery — and logs the 決裁 in a local activity (issue 15)', async () => {
+  it('runs two activities — commit (with the 附票 notices and the 写し), CS delivery — and logs the 決裁 in the local activity of the APPROVED projection (issue 15)', async () => {
     const { caseId, handle } = await intake();
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
