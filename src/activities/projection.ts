@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { NotFoundError, raw, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Decision } from '../domain/case-actions';
 import { AttentionReason, CaseAction } from '../domain/case-status';
-import { audit } from '../db/audit-writer';
+import { auditPerSubject } from '../db/audit-writer';
 import { syncCaseSubjects } from '../db/case-subjects';
 import { caseProjected } from '../db/projection-notices';
 import { AuditAction, CaseActionLog, CaseRecord } from '../db/entities';
@@ -113,18 +113,14 @@ export function projectionActivities(deps: ActivityDeps) {
           stepKey,
         }),
       );
-      audit(
-        em,
-        ...(row?.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
-          actorId: p.actorId,
-          actorRoles: p.actorRoles,
-          terminalId: p.terminalId,
-          action: AuditAction.CHANGE_PROVISIONAL,
-          function: `case:${p.action}`,
-          caseId: p.caseId,
-          targetAddresseeNumber: a,
-        })),
-      );
+      auditPerSubject(em, row?.subjectAddresseeNumbers, {
+        actorId: p.actorId,
+        actorRoles: p.actorRoles,
+        terminalId: p.terminalId,
+        action: AuditAction.CHANGE_PROVISIONAL,
+        function: `case:${p.action}`,
+        caseId: p.caseId,
+      });
       try {
         await em.flush();
       } catch (e) {
@@ -173,18 +169,14 @@ async function logDecision(deps: ActivityDeps, caseId: string, decision: Decisio
       at: new Date(decision.at),
     }),
   );
-  audit(
-    em,
-    ...(subjects?.length ? subjects : [undefined]).map((a) => ({
-      actorId: decision.by,
-      actorRoles: ['approver'],
-      terminalId: decision.terminalId,
-      action: AuditAction.CHANGE_PROVISIONAL,
-      function: action === CaseAction.APPROVE ? 'approve' : 'reject',
-      targetAddresseeNumber: a,
-      caseId,
-    })),
-  );
+  auditPerSubject(em, subjects, {
+    actorId: decision.by,
+    actorRoles: ['approver'],
+    terminalId: decision.terminalId,
+    action: AuditAction.CHANGE_PROVISIONAL,
+    function: action === CaseAction.APPROVE ? 'approve' : 'reject',
+    caseId,
+  });
   await em.flush();
 }
 

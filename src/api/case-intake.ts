@@ -7,7 +7,7 @@ import { awaitingRoleOf, CaseAction, CaseStatus } from '../domain/case-status';
 import type { ProcedureDefinition } from '../domain/procedure-definition';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { jstDate } from '../domain/dates';
-import { audit } from '../db/audit-writer';
+import { auditPerSubject } from '../db/audit-writer';
 import { syncCaseSubjects } from '../db/case-subjects';
 import {
   AuditAction,
@@ -330,18 +330,14 @@ function logProvisionalChange(
       at: o.at,
     }),
   );
-  audit(
-    em,
-    ...(o.subjects?.length ? o.subjects : [undefined]).map((a) => ({
-      actorId: actor.userId,
-      actorRoles: actor.roles,
-      terminalId: actor.terminalId,
-      ip: actor.ip,
-      action: AuditAction.CHANGE_PROVISIONAL,
-      function: o.route,
-      caseId: o.caseId,
-      targetAddresseeNumber: a,
-      individualNumberAccessed: o.individualNumberAccessed ?? false,
-    })),
-  );
+  auditPerSubject(em, o.subjects, {
+    actorId: actor.userId,
+    actorRoles: actor.roles,
+    terminalId: actor.terminalId,
+    ip: actor.ip,
+    action: AuditAction.CHANGE_PROVISIONAL,
+    function: o.route,
+    caseId: o.caseId,
+    individualNumberAccessed: o.individualNumberAccessed ?? false,
+  });
 }

@@ -5,7 +5,7 @@ import { stepErrorText } from '../domain/partner-error-text';
 import { CaseAction } from '../domain/case-status';
 import { compileSchema } from '../domain/ajv';
 import { can, type Role } from '../domain/roles';
-import { audit } from '../db/audit-writer';
+import { auditPerSubject } from '../db/audit-writer';
 import { reasonOfAction, storeCaseNote } from '../db/case-notes';
 import { CaseStatus } from '../domain/case-status';
 import { sealNumber } from './kept-numbers';
@@ -538,21 +538,16 @@ export function caseService(deps: ApiDeps) {
         { caseId },
         { fields: ['certificateId', 'issueNumber', 'certificateType', 'issuedAt', 'pages', 'printedItems'] },
       );
-      const targets = row.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined];
-      audit(
-        em,
-        ...targets.map((a) => ({
-          actorId: staff.userId,
-          actorRoles: staff.roles,
-          terminalId: staff.terminalId,
-          ip: staff.ip,
-          action: AuditAction.INQUIRY,
-          function: 'GET /api/cases/:caseId',
-          caseId,
-          targetAddresseeNumber: a,
-          individualNumberAccessed: reveal,
-        })),
-      );
+      auditPerSubject(em, row.subjectAddresseeNumbers, {
+        actorId: staff.userId,
+        actorRoles: staff.roles,
+        terminalId: staff.terminalId,
+        ip: staff.ip,
+        action: AuditAction.INQUIRY,
+        function: 'GET /api/cases/:caseId',
+        caseId,
+        individualNumberAccessed: reveal,
+      });
       await em.flush();
       return {
         ...summary(row),
@@ -619,20 +614,16 @@ export function caseService(deps: ApiDeps) {
           numbers = true;
         } else delete values[k];
       }
-      audit(
-        em,
-        ...(row.subjectAddresseeNumbers?.length ? row.subjectAddresseeNumbers : [undefined]).map((a) => ({
-          actorId: staff.userId,
-          actorRoles: staff.roles,
-          terminalId: staff.terminalId,
-          ip: staff.ip,
-          action: AuditAction.INQUIRY,
-          function: fn,
-          caseId,
-          targetAddresseeNumber: a,
-          individualNumberAccessed: numbers,
-        })),
-      );
+      auditPerSubject(em, row.subjectAddresseeNumbers, {
+        actorId: staff.userId,
+        actorRoles: staff.roles,
+        terminalId: staff.terminalId,
+        ip: staff.ip,
+        action: AuditAction.INQUIRY,
+        function: fn,
+        caseId,
+        individualNumberAccessed: numbers,
+      });
       await em.flush();
       return { caseId, procedure: row.procedure, values, reason: await lastReturnReason(deps, caseId) };
     },

@@ -37,6 +37,18 @@ export function audit(em: EntityManager, ...entries: AuditEntry[]): void {
   }
 }
 
+/**
+ * One audit row per person a case concerns (its subjects' 宛名番号), or one without a person while the case has none
+ * yet (a 転入 before its 本登録): `entry` with each `targetAddresseeNumber`.
+ */
+export function auditPerSubject(
+  em: EntityManager,
+  subjects: readonly string[] | null | undefined,
+  entry: Omit<AuditEntry, 'targetAddresseeNumber'>,
+): void {
+  audit(em, ...(subjects?.length ? subjects : [undefined]).map((a) => ({ ...entry, targetAddresseeNumber: a })));
+}
+
 /** The batch/system principal for automated steps (domain.md §2.1, §8.4: logged like a user). */
 export const SYSTEM_ACTOR = { actorId: 'system', actorRoles: ['system'] };
 
