@@ -144,10 +144,11 @@ export function caseWorkflow(p: CaseFrameOptions) {
       if (p.reviewFirst) await condition(allHandlersFinished);
       const decision = approval.decision()!;
       const local = patched(DECISION_LOGGED_LOCALLY);
-      if (!local) await registry.recordDecision({ caseId: p.caseId, decision });
       // an approval is logged by the projection that follows it (APPROVED); a rejection at once
-      else if (decision.kind !== 'APPROVED') await frameLocalActivities.recordDecision({ caseId: p.caseId, decision });
-      status.decided(decision.by, local && decision.kind === 'APPROVED' ? decision : undefined);
+      const byProjection = local && decision.kind === 'APPROVED';
+      if (!local) await registry.recordDecision({ caseId: p.caseId, decision });
+      else if (!byProjection) await frameLocalActivities.recordDecision({ caseId: p.caseId, decision });
+      status.decided(decision.by, byProjection ? decision : undefined);
       return decision;
     },
 

@@ -30,9 +30,9 @@ export const ONLINE_REVIEW_BEFORE_DECISION = 'online-move-out-review-before-deci
 /**
  * Patch (issue 15, CPU per case): the 附票記載事項通知 and, for a 世帯主 leaving members behind, the 世帯主変更通知書 of
  * an online 転出 are steps of its commit activity (`afterCommit` in move-out/activities.ts, issued by the 決裁's
- * approver), as the counter's (`move-out-commit-step`; no paper certificate on this path): four activities from 決裁
- * to 転出予定者 (決裁 log, commit, CS delivery, portal notice) instead of five or six. Histories from before ran them
- * as their own activities.
+ * approver), as the counter's (`move-out-commit-step`; no paper certificate on this path): from 決裁 to 転出予定者
+ * the commit, the CS delivery and the portal notice (the 決裁's log: `decision-logged-locally`), instead of up to six
+ * activities. Histories from before ran them as their own activities.
  */
 export const ONLINE_MOVE_OUT_COMMIT_STEP = 'online-move-out-commit-step';
 
