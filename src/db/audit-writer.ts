@@ -15,6 +15,23 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** Who acted, as an audit row names them: a staff member (the request's StaffContext) or a case step's actor. */
+export interface AuditActor {
+  userId: string;
+  roles: readonly string[];
+  terminalId?: string;
+}
+
+/**
+ * An audit row's actor fields from the one who acted: `actorId`, `actorRoles` (a copy, so the row never shares the
+ * session's array) and `terminalId`. The IP stays with the caller: some rows record the request's, some the session's.
+ */
+export const actorFields = (actor: AuditActor): Pick<AuditEntry, 'actorId' | 'actorRoles' | 'terminalId'> => ({
+  actorId: actor.userId,
+  actorRoles: [...actor.roles],
+  terminalId: actor.terminalId,
+});
+
 /** Queues audit rows in the caller's unit of work, so they commit (or roll back) with the access they record. */
 export function audit(em: EntityManager, ...entries: AuditEntry[]): void {
   for (const e of entries) {
