@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { Role } from '../domain/roles';
-import { audit } from '../db/audit-writer';
+import { actorFields, audit } from '../db/audit-writer';
 import { AuditAction } from '../db/entities';
 import type { StaffContext } from './auth';
 import { ApiError } from './errors';
@@ -14,9 +14,7 @@ export async function auditDenied(
 ): Promise<void> {
   const em = orm.em.fork();
   audit(em, {
-    actorId: staff.userId,
-    actorRoles: staff.roles,
-    terminalId: staff.terminalId,
+    ...actorFields(staff),
     ip: staff.ip,
     action: AuditAction.DENIED,
     function: fn,

@@ -7,7 +7,7 @@ import { awaitingRoleOf, CaseAction, CaseStatus } from '../domain/case-status';
 import type { ProcedureDefinition } from '../domain/procedure-definition';
 import type { PiiCrypto } from '../db/pii-crypto';
 import { jstDate } from '../domain/dates';
-import { auditPerSubject } from '../db/audit-writer';
+import { actorFields, auditPerSubject } from '../db/audit-writer';
 import { syncCaseSubjects } from '../db/case-subjects';
 import {
   AuditAction,
@@ -331,9 +331,7 @@ function logProvisionalChange(
     }),
   );
   auditPerSubject(em, o.subjects, {
-    actorId: actor.userId,
-    actorRoles: actor.roles,
-    terminalId: actor.terminalId,
+    ...actorFields(actor),
     ip: actor.ip,
     action: AuditAction.CHANGE_PROVISIONAL,
     function: o.route,

@@ -5,7 +5,7 @@ import { stepErrorText } from '../domain/partner-error-text';
 import { CaseAction } from '../domain/case-status';
 import { compileSchema } from '../domain/ajv';
 import { can, type Role } from '../domain/roles';
-import { auditPerSubject } from '../db/audit-writer';
+import { actorFields, auditPerSubject } from '../db/audit-writer';
 import { reasonOfAction, storeCaseNote } from '../db/case-notes';
 import { CaseStatus } from '../domain/case-status';
 import { sealNumber } from './kept-numbers';
@@ -539,9 +539,7 @@ export function caseService(deps: ApiDeps) {
         { fields: ['certificateId', 'issueNumber', 'certificateType', 'issuedAt', 'pages', 'printedItems'] },
       );
       auditPerSubject(em, row.subjectAddresseeNumbers, {
-        actorId: staff.userId,
-        actorRoles: staff.roles,
-        terminalId: staff.terminalId,
+        ...actorFields(staff),
         ip: staff.ip,
         action: AuditAction.INQUIRY,
         function: 'GET /api/cases/:caseId',
@@ -615,9 +613,7 @@ export function caseService(deps: ApiDeps) {
         } else delete values[k];
       }
       auditPerSubject(em, row.subjectAddresseeNumbers, {
-        actorId: staff.userId,
-        actorRoles: staff.roles,
-        terminalId: staff.terminalId,
+        ...actorFields(staff),
         ip: staff.ip,
         action: AuditAction.INQUIRY,
         function: fn,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { can } from '../domain/roles';
 import { ISSUANCE_REFUSAL_MESSAGE } from '../domain/support-measures';
 import { issuanceBlocked } from '../db/issuance-blocks';
-import { audit } from '../db/audit-writer';
+import { actorFields, audit } from '../db/audit-writer';
 import { AuditAction, CertificateIssuance } from '../db/entities';
 import { certificateReissueWorkflow, certificateReissueWorkflowId } from '../workflows/certificate-reissue';
 import { issueCounterCopy } from '../procedures/resident-record-copy/service';
@@ -55,9 +55,7 @@ export function createApiServices(deps: ApiDeps) {
       audit(
         em,
         ...cert.targetAddresseeNumbers.map((a) => ({
-          actorId: staff.userId,
-          actorRoles: staff.roles,
-          terminalId: staff.terminalId,
+          ...actorFields(staff),
           ip: staff.ip,
           action: AuditAction.INQUIRY,
           function: 'GET /api/certificates/:id/pdf',
@@ -87,9 +85,7 @@ export function createApiServices(deps: ApiDeps) {
         audit(
           em,
           ...[...blocked].map((a) => ({
-            actorId: staff.userId,
-            actorRoles: staff.roles,
-            terminalId: staff.terminalId,
+            ...actorFields(staff),
             ip: staff.ip,
             action: AuditAction.DENIED,
             function: 'POST /api/certificates/:id/reissue',

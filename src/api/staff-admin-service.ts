@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { StaffAuthConfig } from '../config';
-import { audit } from '../db/audit-writer';
+import { actorFields, audit } from '../db/audit-writer';
 import {
   AuditAction,
   LoginAttempt,
@@ -140,9 +140,7 @@ export function staffAdminService(deps: { orm: MikroORM; config: { staffAuth: St
     denied = false,
   ) =>
     audit(em, {
-      actorId: staff.userId,
-      actorRoles: staff.roles,
-      terminalId: staff.terminalId,
+      ...actorFields(staff),
       ip: staff.ip,
       action: AuditAction.AUTH_ADMIN,
       function: fn,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { Router } from 'express';
 import type { StaffAuthConfig } from '../config';
-import { audit } from '../db/audit-writer';
+import { actorFields, audit } from '../db/audit-writer';
 import { AuditAction, CredentialRecovery, StaffCredential, StaffUser, Terminal } from '../db/entities';
 import { compileSchema, type ValidationResult } from '../domain/ajv';
 import { can } from '../domain/roles';
@@ -63,9 +63,7 @@ export function staffAuthService(deps: { orm: MikroORM; config: { staffAuth: Sta
   const record = async (staff: StaffContext, fn: string, detail: Record<string, unknown>) => {
     const em = orm.em.fork();
     audit(em, {
-      actorId: staff.userId,
-      actorRoles: staff.roles,
-      terminalId: staff.terminalId,
+      ...actorFields(staff),
       ip: staff.ip,
       action: AuditAction.AUTH_ADMIN,
       function: fn,

@@ -18,7 +18,7 @@ import {
   supportPeriodEnd,
   type Check,
 } from '../domain/support-measures';
-import { audit } from '../db/audit-writer';
+import { actorFields, audit } from '../db/audit-writer';
 import { AuditAction, Resident, SupportMeasure, SupportMeasureEvent } from '../db/entities';
 import type { ApiDeps } from './api-deps';
 import type { StaffContext } from './auth';
@@ -157,9 +157,7 @@ export function supportMeasureService(deps: Pick<ApiDeps, 'orm' | 'pii' | 'confi
   const fn = (op: string) => `${op} /api/support-measures`;
   const gate = (staff: StaffContext, op: string) => authorize(orm, staff, can.manageSupportMeasures, fn(op));
   const base = (staff: StaffContext) => ({
-    actorId: staff.userId,
-    actorRoles: staff.roles,
-    terminalId: staff.terminalId,
+    ...actorFields(staff),
     ip: staff.ip,
   });
   const record = (

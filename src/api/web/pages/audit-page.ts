@@ -4,7 +4,7 @@ import type { RequestHandler, Router } from 'express';
 import { compileSchema } from '../../../domain/ajv';
 import { Role } from '../../../domain/roles';
 import { verifyAuditChain } from '../../../db/audit-chain';
-import { audit } from '../../../db/audit-writer';
+import { actorFields, audit } from '../../../db/audit-writer';
 import { AuditAction, AuditLog } from '../../../db/entities';
 import { timeEl } from '../components';
 import { html, type SafeHtml } from '../html';
@@ -113,9 +113,7 @@ export function installAuditRoutes(
     const rows = await em.find(AuditLog, where, { orderBy: { id: 'desc' }, limit: LIMIT });
     // reading the trail is itself an access to be recorded
     audit(em, {
-      actorId: ctx.staff.userId,
-      actorRoles: [...ctx.staff.roles],
-      terminalId: ctx.staff.terminalId,
+      ...actorFields(ctx.staff),
       ip: req.ip,
       action: AuditAction.INQUIRY,
       function: 'POST /audit',

@@ -8,7 +8,7 @@ import {
   type SearchCriteria,
 } from '../../../domain/resident-search';
 import { can, type Role } from '../../../domain/roles';
-import { audit } from '../../../db/audit-writer';
+import { actorFields, audit } from '../../../db/audit-writer';
 import { AuditAction, type Resident } from '../../../db/entities';
 import type { PiiCrypto } from '../../../db/pii-crypto';
 import { wareki } from '../format';
@@ -115,9 +115,7 @@ async function auditSearch(
 ) {
   const em = orm.em.fork();
   const base = {
-    actorId: ctx.staff.userId,
-    actorRoles: ctx.staff.roles,
-    terminalId: ctx.staff.terminalId,
+    ...actorFields(ctx.staff),
     ip: ctx.staff.ip,
     function: 'POST /search',
     individualNumberAccessed: mode === SearchMode.NUMBER,

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { ResidentStatus } from '../../../domain/registry-values';
-import { audit } from '../../../db/audit-writer';
+import { actorFields, audit } from '../../../db/audit-writer';
 import { AuditAction, Resident, ResidentHistory } from '../../../db/entities';
 import type { StaffContext } from '../../auth';
 import type { PanelContext, PersonComparison } from '../panels/panel-types';
@@ -70,9 +70,7 @@ export function auditInquiry(
   individualNumberAccessed = false,
 ): void {
   audit(em, {
-    actorId: staff.userId,
-    actorRoles: staff.roles,
-    terminalId: staff.terminalId,
+    ...actorFields(staff),
     ip: staff.ip,
     action: AuditAction.INQUIRY,
     function: fn,

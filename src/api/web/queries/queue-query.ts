@@ -1,6 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/core';
-import { audit, type AuditEntry } from '../../../db/audit-writer';
+import { actorFields, audit, type AuditEntry } from '../../../db/audit-writer';
 import { AuditAction, CaseApplication, CaseRecord, HeldMoveOutCertificate, Resident } from '../../../db/entities';
 import type { PiiCrypto } from '../../../db/pii-crypto';
 import type { MoveOutCertificateInfo } from '../../../partners/cs-move-messages';
@@ -106,9 +106,7 @@ async function queuePersons(
   );
   const listed: AuditEntry[] = [];
   const base = {
-    actorId: staff.userId,
-    actorRoles: [...staff.roles],
-    terminalId: staff.terminalId,
+    ...actorFields(staff),
     ip: staff.ip,
     action: AuditAction.INQUIRY,
     function: 'GET /queues',
