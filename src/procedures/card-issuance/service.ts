@@ -5,7 +5,7 @@ import { addMonths, cardEventKindLabel, cardStatusLabel, RENEWAL_MONTHS } from '
 import { addDays, jstDate } from '../../domain/dates';
 import { CardStatus } from '../../domain/registry-values';
 import { can } from '../../domain/roles';
-import { audit } from '../../db/audit-writer';
+import { actorFields, audit } from '../../db/audit-writer';
 import { AuditAction, CardEventRecord, MyNumberCard, Resident } from '../../db/entities';
 import { fullName } from '../../db/registry-lookup';
 import { staffOf, type StaffContext } from '../../api/auth';
@@ -74,9 +74,7 @@ export function cardService(deps: {
     audit(
       em,
       ...cards.map((c) => ({
-        actorId: staff.userId,
-        actorRoles: staff.roles,
-        terminalId: staff.terminalId,
+        ...actorFields(staff),
         ip: staff.ip,
         action: AuditAction.INQUIRY,
         function: fn,

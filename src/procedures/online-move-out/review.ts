@@ -2,7 +2,7 @@ import { compileSchema } from '../../domain/ajv';
 import type { FieldError } from '../../domain/ajv';
 import { CaseStatus } from '../../domain/case-status';
 import { ResidentStatus } from '../../domain/registry-values';
-import { audit } from '../../db/audit-writer';
+import { actorFields, audit } from '../../db/audit-writer';
 import { AuditAction, CaseApplication, Resident, type CaseRecord } from '../../db/entities';
 import type { ApiDeps } from '../../api/api-deps';
 import { ApiError } from '../../api/errors';
@@ -65,9 +65,7 @@ export function reviewOnlineMoveOut(
       audit(
         em,
         ...change.relationships.map((r) => ({
-          actorId: actor.userId,
-          actorRoles: actor.roles,
-          terminalId: actor.terminalId,
+          ...actorFields(actor),
           action: AuditAction.CHANGE_COMMITTED,
           function: 'POST /api/cases/:caseId/confirm-review (世帯主変更)',
           targetAddresseeNumber: r.addresseeNumber,

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../../config';
 import { compileSchema } from '../../domain/ajv';
 import { ISSUANCE_REFUSAL_MESSAGE } from '../../domain/support-measures';
-import { audit } from '../../db/audit-writer';
+import { actorFields, audit } from '../../db/audit-writer';
 import { AuditAction, Resident } from '../../db/entities';
 import { issuanceBlocked } from '../../db/issuance-blocks';
 import type { StaffContext } from '../../api/auth';
@@ -55,9 +55,7 @@ export async function issueCounterCopy(
     audit(
       em,
       ...req.addresseeNumbers.map((a) => ({
-        actorId: staff.userId,
-        actorRoles: staff.roles,
-        terminalId: staff.terminalId,
+        ...actorFields(staff),
         ip: staff.ip,
         action: AuditAction.DENIED,
         function: 'POST /api/certificates/resident-record-copy',

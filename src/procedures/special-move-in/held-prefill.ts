@@ -4,7 +4,7 @@ import { HeldCertificateState, HeldMoveOutCertificate } from '../../db/entities'
 import type { PiiCrypto } from '../../db/pii-crypto';
 import type { MoveOutCertificateInfo } from '../../partners/cs-move-messages';
 import type { StaffContext } from '../../api/auth';
-import { audit } from '../../db/audit-writer';
+import { actorFields, audit } from '../../db/audit-writer';
 import { AuditAction } from '../../db/entities';
 import type { FormValues } from '../../api/web/intake/form-input';
 import { normalizeName } from '../../domain/resident-search';
@@ -55,9 +55,7 @@ export async function prefillFromHeld(
     });
   });
   audit(em, {
-    actorId: staff.userId,
-    actorRoles: staff.roles,
-    terminalId: staff.terminalId,
+    ...actorFields(staff),
     ip: staff.ip,
     action: AuditAction.INQUIRY,
     function: 'GET /intake/special-move-in (転出証明書情報)',
@@ -117,9 +115,7 @@ export async function findHeldByName(
     if (out.length >= 50) break;
   }
   audit(em, {
-    actorId: staff.userId,
-    actorRoles: staff.roles,
-    terminalId: staff.terminalId,
+    ...actorFields(staff),
     ip: staff.ip,
     action: AuditAction.INQUIRY,
     function: 'POST /intake/special-move-in/find-held',
@@ -128,9 +124,7 @@ export async function findHeldByName(
   audit(
     em,
     ...out.map((m) => ({
-      actorId: staff.userId,
-      actorRoles: staff.roles,
-      terminalId: staff.terminalId,
+      ...actorFields(staff),
       ip: staff.ip,
       action: AuditAction.INQUIRY,
       function: 'POST /intake/special-move-in/find-held',
