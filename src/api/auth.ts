@@ -3,7 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { NextFunction, Request, Response } from 'express';
 import { compileSchema } from '../domain/ajv';
 import type { Role } from '../domain/roles';
-import { audit } from '../db/audit-writer';
+import { actorFields, audit } from '../db/audit-writer';
 import type { AppConfig, StaffAuthConfig } from '../config';
 import { AuditAction, LoginAttempt, StaffSession, StaffUser, Terminal } from '../db/entities';
 import { auditDenied } from './authorize';
@@ -170,9 +170,7 @@ export async function logout(orm: MikroORM, staff: StaffContext, token: string) 
   const s = await em.findOne(StaffSession, { tokenHash: tokenHash(token) });
   if (s) s.revokedAt = new Date();
   audit(em, {
-    actorId: staff.userId,
-    actorRoles: staff.roles,
-    terminalId: staff.terminalId,
+    ...actorFields(staff),
     ip: staff.ip,
     action: AuditAction.LOGOUT,
     function: 'POST /api/auth/logout',

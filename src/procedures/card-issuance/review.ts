@@ -1,7 +1,7 @@
 import { compileSchema } from '../../domain/ajv';
 import { CaseStatus } from '../../domain/case-status';
 import { jstDate } from '../../domain/dates';
-import { audit } from '../../db/audit-writer';
+import { actorFields, audit } from '../../db/audit-writer';
 import { AuditAction, CaseApplication, MyNumberCard, Resident, type CaseRecord } from '../../db/entities';
 import type { ApiDeps } from '../../api/api-deps';
 import { ApiError } from '../../api/errors';
@@ -49,9 +49,7 @@ export function reviewCardHandover(
       };
       app.payload = next as unknown as Record<string, unknown>;
       audit(em, {
-        actorId: actor.userId,
-        actorRoles: actor.roles,
-        terminalId: actor.terminalId,
+        ...actorFields(actor),
         action: AuditAction.CHANGE_PROVISIONAL,
         function: 'POST /api/cases/:caseId/confirm-review (個人番号カード交付)',
         targetAddresseeNumber: holder.addresseeNumber,
