@@ -12,6 +12,7 @@
  *   npm run bench -- cluster [cases] [concurrency]      the same on the cluster shape: Temporal on PostgreSQL with mTLS
  *     and 4 shards, two workers, two APIs (cases alternate between them), the registry on MariaDB (MARIADB_URL)
  *   BENCH_CPU_PROFILE=<dir>: API and worker run with `node --cpu-prof` (summarise with test/bench/cpu-profile-top.ts)
+ *   BENCH_WARMUP=<n>: cases of each kind run before the measured rounds (default 30)
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +34,8 @@ const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 5);
 const PACED_CASES = Number(process.env.BENCH_PACED_CASES ?? Math.min(N, 100));
 /** BENCH_ROUNDS: the ceilings and the move-in run alternately, N / ROUNDS cases each per round. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+/** BENCH_WARMUP: cases of each kind before the measured rounds (default 30). */
+const WARMUP = Math.max(1, Number(process.env.BENCH_WARMUP ?? 30));
 
 /**
  * The bench's end of the ceiling worker's notice (ceiling/activities.ts): a ceiling case's first projection has run,
@@ -175,8 +178,12 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
       };
     };
 
-    // warm-up: both workers bundled and polling, workflow caches, PDF fonts, DB statements
-    for (let i = 0; i < 3; i++) await Promise.all([moveIn('warm')(i), ceiling('warm')(i)]);
+    // warm-up: both workers bundled and polling, workflow caches, PDF fonts, DB statements, and V8's optimising
+    // compiler done with the hot code of both (BENCH_WARMUP cases each, at the run's concurrency): the measured rounds
+    // are the steady state a worker that runs for days is in, not its first minute
+    await closedLoop(WARMUP, CONCURRENCY, async (i) => {
+      await Promise.all([moveIn('warm')(i), ceiling('warm')(i), ceiling('warm', true)(i)]);
+    });
     console.log(
       `move-in bench: ${N} cases, concurrency ${CONCURRENCY}, ${ROUNDS} rounds, ${b.server}, DB ${b.dbKind}, ${b.cores} cores (shared with whatever else runs; load average ${loadavg()
         .map((l) => l.toFixed(1))
