@@ -16,6 +16,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { temporal as proto } from '@temporalio/proto';
 import { CertificateIssuance } from '../../src/db/entities';
@@ -78,6 +79,13 @@ async function main() {
     await b.close();
     await notices.close();
   }
+}
+
+/** CPU ms the whole machine has been busy (all cores; /proc/stat: user, nice, system, irq, softirq, steal). */
+function machineBusyMs(): number {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  const [user, nice, system, , , irq, softirq, steal] = f.map(Number);
+  return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask: (caseId: string) => Promise<void>) {
@@ -143,19 +151,25 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
       const u = process.cpuUsage();
       return { bench: (u.user + u.system) / 1000 };
     };
+    const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
     const measured = async (run: () => Promise<LoadResult>) => {
       const before: CpuSnapshot = b.snapshot();
       const threadsBefore = b.threads();
       const benchBefore = benchCpu();
+      const machineBefore = machineBusyMs();
       const r = await run();
+      const cpu = cpuPerCase(before, b.snapshot(), r.cases);
+      const bench = cpuPerCase(benchBefore, benchCpu(), r.cases).bench!;
       return {
         r,
-        cpu: cpuPerCase(before, b.snapshot(), r.cases),
+        cpu,
         threads: cpuPerCase(threadsBefore, b.threads(), r.cases),
-        bench: cpuPerCase(benchBefore, benchCpu(), r.cases).bench!,
+        bench,
+        // what else ran on the machine meanwhile, in cores: all CPU time minus the system's and this process's
+        others:
+          Math.max(0, (machineBusyMs() - machineBefore) / 1000 - ((total(cpu) + bench) * r.cases) / 1000) / r.seconds,
       };
     };
-    const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, v) => a + v, 0);
     type Measured = Awaited<ReturnType<typeof measured>>;
     /** Rounds of one kind as one run: cases and seconds summed, latencies pooled, CPU per case over all its cases. */
     const pooled = (runs: Measured[]): Measured => {
@@ -175,6 +189,7 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
         cpu: perCase((m) => m.cpu),
         threads: perCase((m) => m.threads),
         bench: perCase((m) => ({ bench: m.bench })).bench!,
+        others: runs.reduce((a, m) => a + m.others * m.r.seconds, 0) / runs.reduce((a, m) => a + m.r.seconds, 0),
       };
     };
 
@@ -246,6 +261,11 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
         `                  by round: ratio ${ratios.map((v) => v.toFixed(2)).join(' / ')} (median ${median(ratios).toFixed(2)}),` +
           ` our own CPU ${own.map((v) => v.toFixed(1)).join(' / ')} ms/case (median ${median(own).toFixed(1)})`,
       );
+      // a round whose ceiling and move-in ran beside different other loads is the one to distrust
+      console.log(
+        `                  other processes' CPU by round, cores: ceiling ${rounds.map((x) => x.ceil.others.toFixed(2)).join(' / ')},` +
+          ` move-in ${rounds.map((x) => x.mi.others.toFixed(2)).join(' / ')}`,
+      );
     }
     // by thread: on SQLite the API+worker's main thread is the one that saturates first
     const busiest = Object.entries(mi.threads).filter(([, v]) => v >= 0.5);
@@ -255,7 +275,9 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
           ` (main thread busy ${((Math.max(...busiest.filter(([k]) => k.endsWith('MainThread')).map(([, v]) => v)) * rate(mi.r)) / 10).toFixed(0)} %)`,
       );
     console.log(`  move-in at ${PACED_RATE}/s  ${PACED_CASES} cases  ${latencyLine(pacedRun.r)}`);
-    console.log(`                  CPU ${cpuLine(pacedRun.cpu)}`);
+    console.log(
+      `                  CPU ${cpuLine(pacedRun.cpu)} (other processes meanwhile: ${pacedRun.others.toFixed(2)} cores)`,
+    );
     console.log(
       `  our own CPU     ${(total(mi.cpu) - total(ceil.cpu)).toFixed(1)} ms/case (move-in total minus the ceiling's, closed loop;` +
         ` ${(total(mi.cpu) - total(ceilLocal.cpu)).toFixed(1)} against the ceiling of its shape now)`,
