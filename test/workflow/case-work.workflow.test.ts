@@ -72,6 +72,11 @@ const refusal = async (p: Promise<unknown>) => {
   );
   return e?.cause?.type ?? 'ACCEPTED';
 };
+/** The activities a case's workflow scheduled (a local activity is not among them). */
+const activitiesOf = async (handle: WorkflowHandle) =>
+  ((await handle.fetchHistory()).events ?? []).flatMap(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+  );
 /** Lets the worker go idle before time is skipped (see WorkflowHarness.idle). */
 const settle = () => h.idle();
 
@@ -122,9 +127,9 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
       'REASON_REQUIRED',
     );
     await handle.executeUpdate(escalateUpdate, { args: [{ actor: SUPERVISOR, reason: '決裁期限が近い' }] });
-    expect(await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: SUPERVISOR2, reason: '再度' }] }))).toBe(
-      'ALREADY_ESCALATED',
-    );
+    expect(
+      await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: SUPERVISOR2, reason: '再度' }] })),
+    ).toBe('ALREADY_ESCALATED');
     await handle.executeUpdate(releaseUpdate, { args: [{ actor: APPROVER2 }] });
     await eventually(async () => ((await row(caseId)).assignedTo === null ? true : undefined));
     expect(await row(caseId)).toMatchObject({
@@ -153,6 +158,8 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
     expect(log[2]!.detail).toEqual({ previous: 'approver2' });
     for (const action of [CaseAction.CLAIM, CaseAction.ESCALATE, CaseAction.RELEASE])
       expect(await em().count(AuditLog, { caseId, function: `case:${action}` })).toBe(Math.max(subjects, 1));
+    // each logged inside the workflow task that took it (patch case-actions-logged-locally): no activity of its own
+    expect(await activitiesOf(handle)).toEqual([]);
     // left waiting for 決裁 (recorded as an open history with human steps: scripts/replay/selection.ts)
   });
 
@@ -179,9 +186,12 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
       30_000,
     );
     expect(
-      await handle.executeUpdate(cancelCaseUpdate, { args: [{ actor: SUPERVISOR, reason: '転出を取りやめる旨の申出' }] }),
+      await handle.executeUpdate(cancelCaseUpdate, {
+        args: [{ actor: SUPERVISOR, reason: '転出を取りやめる旨の申出' }],
+      }),
     ).toEqual({ accepted: true, pendingSecondApproval: true });
     expect(await actions(r.caseId)).toEqual(expect.arrayContaining([CaseAction.CANCEL_REQUESTED]));
+    expect(await activitiesOf(handle)).toEqual(['commitMoveOut', 'deliverCsMessages']); // the request logged locally
     expect((await em().find(CaseActionLog, { caseId: r.caseId, action: CaseAction.CANCEL_REQUESTED })).length).toBe(1);
     expect(await em().count(AuditLog, { caseId: r.caseId, function: `case:${CaseAction.CANCEL_REQUESTED}` })).toBe(
       movers.length,
@@ -212,6 +222,14 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
       args: [{ actor: { userId: 'clerk1', roles: ['clerk'] }, reason: '方書を訂正' }],
     });
     expect((await handle.query(caseStateQuery)).status).toBe(CaseStatus.AWAITING_APPROVAL);
+    // each step logged once with its audit rows, inside the workflow task that took it (patch
+    // case-actions-logged-locally): no activity before the 決裁
+    const subjects = (await row(caseId)).subjectAddresseeNumbers?.length ?? 0;
+    for (const action of [CaseAction.REQUEST_CHANGES, CaseAction.RESUBMIT]) {
+      expect(await em().count(CaseActionLog, { caseId, action })).toBe(1);
+      expect(await em().count(AuditLog, { caseId, function: `case:${action}` })).toBe(Math.max(subjects, 1));
+    }
+    expect(await activitiesOf(handle)).toEqual([]);
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
     expect(await actions(caseId)).toEqual(expect.arrayContaining([CaseAction.REQUEST_CHANGES, CaseAction.RESUBMIT]));
