@@ -92,8 +92,7 @@ export const SELECTION: Selection[] = [
     open: true,
     scenario: '転入 claimed by an approver, escalated by a supervisor and released: waits for 決裁, flagged',
     from: ['test/workflow/case-work.workflow'],
-    where: (s) =>
-      is('AWAITING_APPROVAL')(s) && updated(s, 'claim') && updated(s, 'escalate') && updated(s, 'release'),
+    where: (s) => is('AWAITING_APPROVAL')(s) && updated(s, 'claim') && updated(s, 'escalate') && updated(s, 'release'),
   },
   {
     name: 'move-in.claimed-reassigned-completed',
