@@ -87,6 +87,30 @@ export const SELECTION: Selection[] = [
     where: (s) => s.resultStatus === 'COMPLETED' && updated(s, 'retryNow'),
   },
   {
+    name: 'move-in.claimed-escalated-awaiting-approval',
+    kind: 'moveInWorkflow',
+    open: true,
+    scenario: '転入 claimed by an approver, escalated by a supervisor and released: waits for 決裁, flagged',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) => is('AWAITING_APPROVAL')(s) && updated(s, 'claim') && updated(s, 'escalate') && updated(s, 'release'),
+  },
+  {
+    name: 'move-in.claimed-reassigned-completed',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario: '転入 claimed by an approver, reassigned by a supervisor to another, approved and completed',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) => s.resultStatus === 'COMPLETED' && updated(s, 'claim') && updated(s, 'reassign'),
+  },
+  {
+    name: 'move-in.withdrawn',
+    kind: 'moveInWorkflow',
+    open: false,
+    scenario: '転入 returned (差戻し), then withdrawn by its maker (取下げ): nothing written or sent',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) => s.resultStatus === 'WITHDRAWN' && updated(s, 'withdraw'),
+  },
+  {
     name: 'move-in.cancelled-after-commit',
     kind: 'moveInWorkflow',
     open: false,
@@ -149,6 +173,14 @@ export const SELECTION: Selection[] = [
     from: ['test/integration/move-out-household.integration'],
     // the 世帯主変更通知書 is issued in commitMoveOut's activity since patch move-out-commit-step
     where: (s) => s.open && has(s, 'commitMoveOut'),
+  },
+  {
+    name: 'move-out.cancel-requested-waiting-for-date',
+    kind: 'moveOutWorkflow',
+    open: true,
+    scenario: '転出 approved, waiting for its date, with a cancellation requested by one supervisor (second pending)',
+    from: ['test/workflow/case-work.workflow'],
+    where: (s) => is('AWAITING_MOVE_OUT_DATE')(s) && updated(s, 'cancelCase') && s.open,
   },
   {
     name: 'move-out.cancelled-before-date',

@@ -95,7 +95,8 @@ export function projectionActivities(deps: ActivityDeps) {
     /**
      * Logs a human step (claim, 差戻し, escalation, retry, cancellation, …) in the case action log and the audit trail.
      * Idempotent under activity retry: the row is keyed by this activity's execution (workflow run + activity ID), so a
-     * retry after a lost acknowledgement finds it and writes nothing more.
+     * retry after a lost acknowledgement finds it and writes nothing more. Run as a local activity since patch
+     * `case-actions-logged-locally` (src/workflows/step-log.ts): keyed the same way, by its local activity ID.
      */
     async recordCaseAction(p: RecordCaseActionInput): Promise<void> {
       const em = deps.orm.em.fork();
@@ -180,11 +181,20 @@ async function logDecision(deps: ActivityDeps, caseId: string, decision: Decisio
   await em.flush();
 }
 
-/** The identity of the running activity execution (the same for every retry of it); undefined outside an activity. */
+/**
+ * The identity of the running activity execution (the same for every retry of it); undefined outside an activity.
+ * A local activity (`recordCaseAction` since patch `case-actions-logged-locally`) has an ID of its own too, the
+ * workflow's sequence number of the call: kept by its retries and by its run again after a failed workflow task (the
+ * replay makes the same call); only a retry backing off longer than the local retry threshold (1 min) would be
+ * scheduled anew under a new number, and the frame's local activities back off 30 s at most (src/workflows/status.ts).
+ * Its key says `local-`: the SDK numbers activities and local activities from one counter today, and the prefix keeps
+ * the two apart should that change. An activity's key is unchanged (the rows logged before the patch).
+ */
 function activityStepKey(): string | undefined {
   try {
-    const { workflowExecution, activityId } = Context.current().info;
-    return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${activityId}`.slice(0, 200);
+    const { workflowExecution, activityId, isLocal } = Context.current().info;
+    const id = isLocal ? `local-${activityId}` : activityId;
+    return `${workflowExecution?.workflowId}/${workflowExecution?.runId}/${id}`.slice(0, 200);
   } catch {
     return undefined;
   }

@@ -33,6 +33,17 @@ export const EARLY_STEP_KEPT = 'early-step-kept';
  */
 export const DECISION_LOGGED_LOCALLY = 'decision-logged-locally';
 
+/**
+ * Patch `case-actions-logged-locally` (issue 15, CPU per case): every other human step — 審査 (CONFIRM_REVIEW,
+ * REQUEST_CONTACT), 差戻し and 再提出, claim / release / reassign, escalation, retry-now, a cancellation and its
+ * request, 取下げ — is logged the same way, by `recordCaseAction` run as a local activity in the workflow task that took
+ * the step instead of by an activity of its own (`logAction`, src/workflows/step-log.ts, where it is declared): one
+ * Temporal round trip, one workflow task and one activation fewer per step (an online 転出: 3 activities to 転出予定者
+ * instead of 4). Each handler logs, as before, after the status change it makes and before it returns; the row is
+ * keyed by the local activity's execution (a retry writes nothing more). Histories from before ran the activity.
+ */
+export { CASE_ACTIONS_LOGGED_LOCALLY } from './step-log';
+
 /** What every case workflow's input carries besides its own fields. */
 export interface CaseWorkflowInputBase {
   caseId: string;

@@ -3,11 +3,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { intakeMoveIn } from '../../src/procedures/move-in/intake';
 import { intakeMoveOut } from '../../src/procedures/move-out/intake';
-import { CaseAction, CaseStatus } from '../../src/domain/case-status';
+import { AttentionReason, CaseAction, CaseStatus } from '../../src/domain/case-status';
 import { ChangeReason } from '../../src/domain/change-reason';
 import { addDays } from '../../src/domain/dates';
 import { ResidentStatus } from '../../src/domain/registry-values';
-import { CaseActionLog, CaseRecord, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
+import { AuditLog, CaseActionLog, CaseRecord, OutboxMessage, Resident, ResidentHistory } from '../../src/db/entities';
 import { storeCaseNote } from '../../src/db/case-notes';
 import { loadDemoTown } from '../../src/db/seed/load-demo';
 import { caseStateQuery } from '../../src/procedures/move-in/workflow';
@@ -15,6 +15,7 @@ import { approveUpdate, requestChangesUpdate, resubmitUpdate } from '../../src/w
 import {
   cancelCaseUpdate,
   claimUpdate,
+  escalateUpdate,
   reassignUpdate,
   releaseUpdate,
   retryNowUpdate,
@@ -71,6 +72,11 @@ const refusal = async (p: Promise<unknown>) => {
   );
   return e?.cause?.type ?? 'ACCEPTED';
 };
+/** The activities a case's workflow scheduled (a local activity is not among them). */
+const activitiesOf = async (handle: WorkflowHandle) =>
+  ((await handle.fetchHistory()).events ?? []).flatMap(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+  );
 /** Lets the worker go idle before time is skipped (see WorkflowHarness.idle). */
 const settle = () => h.idle();
 
@@ -109,6 +115,91 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
     expect(await row(caseId)).toMatchObject({ status: CaseStatus.COMPLETED, assignedTo: null, awaitingRole: null });
   });
 
+  it('a claim, an escalation and a release each write one case action log row and its audit rows; the case waits for 決裁 flagged', async () => {
+    const { caseId, handle } = await moveIn();
+    const subjects = (await row(caseId)).subjectAddresseeNumbers?.length ?? 0;
+    expect(await handle.executeUpdate(claimUpdate, { args: [{ actor: APPROVER2 }] })).toEqual({
+      assignedTo: 'approver2',
+    });
+    // a claim by the assignee again changes nothing and logs nothing
+    await handle.executeUpdate(claimUpdate, { args: [{ actor: APPROVER2 }] });
+    expect(await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: SUPERVISOR, reason: ' ' }] }))).toBe(
+      'REASON_REQUIRED',
+    );
+    await handle.executeUpdate(escalateUpdate, { args: [{ actor: SUPERVISOR, reason: '決裁期限が近い' }] });
+    expect(
+      await refusal(handle.executeUpdate(escalateUpdate, { args: [{ actor: SUPERVISOR2, reason: '再度' }] })),
+    ).toBe('ALREADY_ESCALATED');
+    await handle.executeUpdate(releaseUpdate, { args: [{ actor: APPROVER2 }] });
+    await eventually(async () => ((await row(caseId)).assignedTo === null ? true : undefined));
+    expect(await row(caseId)).toMatchObject({
+      status: CaseStatus.AWAITING_APPROVAL,
+      escalated: true,
+      needsAttention: true,
+      attentionReason: AttentionReason.ESCALATED,
+    });
+    expect(await actions(caseId)).toEqual([
+      CaseAction.INTAKE,
+      CaseAction.CLAIM,
+      CaseAction.ESCALATE,
+      CaseAction.RELEASE,
+    ]);
+    const log = await em().find(
+      CaseActionLog,
+      { caseId, action: { $ne: CaseAction.INTAKE } },
+      { orderBy: { id: 'asc' } },
+    );
+    expect(log.map((a) => [a.action, a.actorId])).toEqual([
+      [CaseAction.CLAIM, 'approver2'],
+      [CaseAction.ESCALATE, 'supervisor1'],
+      [CaseAction.RELEASE, 'approver2'],
+    ]);
+    expect(log[1]!.detail).toEqual({ reason: '決裁期限が近い' });
+    expect(log[2]!.detail).toEqual({ previous: 'approver2' });
+    for (const action of [CaseAction.CLAIM, CaseAction.ESCALATE, CaseAction.RELEASE])
+      expect(await em().count(AuditLog, { caseId, function: `case:${action}` })).toBe(Math.max(subjects, 1));
+    // each logged inside the workflow task that took it (patch case-actions-logged-locally): no activity of its own
+    expect(await activitiesOf(handle)).toEqual([]);
+    // left waiting for 決裁 (recorded as an open history with human steps: scripts/replay/selection.ts)
+  });
+
+  it('a cancellation after 決裁 requested by one supervisor waits for the second while the 転出 waits for its date', async () => {
+    const movers = await householdMovers(h.orm, 1);
+    const r = await intakeMoveOut(
+      h.api,
+      actor,
+      {
+        movers,
+        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+        plannedMoveOutDate: addDays(today(), 7),
+        path: 'special',
+        cardHolderPresent: true,
+        notifier: { kind: 'self' },
+        identityDocument: { type: 'myNumberCard' },
+      },
+      randomUUID(),
+    );
+    const handle: WorkflowHandle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
+    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    await eventually(
+      async () => ((await row(r.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined),
+      30_000,
+    );
+    expect(
+      await handle.executeUpdate(cancelCaseUpdate, {
+        args: [{ actor: SUPERVISOR, reason: '転出を取りやめる旨の申出' }],
+      }),
+    ).toEqual({ accepted: true, pendingSecondApproval: true });
+    expect(await actions(r.caseId)).toEqual(expect.arrayContaining([CaseAction.CANCEL_REQUESTED]));
+    expect(await activitiesOf(handle)).toEqual(['commitMoveOut', 'deliverCsMessages']); // the request logged locally
+    expect((await em().find(CaseActionLog, { caseId: r.caseId, action: CaseAction.CANCEL_REQUESTED })).length).toBe(1);
+    expect(await em().count(AuditLog, { caseId: r.caseId, function: `case:${CaseAction.CANCEL_REQUESTED}` })).toBe(
+      movers.length,
+    );
+    expect((await row(r.caseId)).status).toBe(MoveOutStatus.AWAITING_MOVE_OUT_DATE);
+    // left waiting for its date with the request pending (recorded as an open history: scripts/replay/selection.ts)
+  });
+
   it('差戻し returns the case to its maker, who alone resubmits it; then it is approved', async () => {
     const { caseId, handle } = await moveIn();
     expect(
@@ -131,6 +222,14 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
       args: [{ actor: { userId: 'clerk1', roles: ['clerk'] }, reason: '方書を訂正' }],
     });
     expect((await handle.query(caseStateQuery)).status).toBe(CaseStatus.AWAITING_APPROVAL);
+    // each step logged once with its audit rows, inside the workflow task that took it (patch
+    // case-actions-logged-locally): no activity before the 決裁
+    const subjects = (await row(caseId)).subjectAddresseeNumbers?.length ?? 0;
+    for (const action of [CaseAction.REQUEST_CHANGES, CaseAction.RESUBMIT]) {
+      expect(await em().count(CaseActionLog, { caseId, action })).toBe(1);
+      expect(await em().count(AuditLog, { caseId, function: `case:${action}` })).toBe(Math.max(subjects, 1));
+    }
+    expect(await activitiesOf(handle)).toEqual([]);
     await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     expect((await handle.result()).status).toBe(CaseStatus.COMPLETED);
     expect(await actions(caseId)).toEqual(expect.arrayContaining([CaseAction.REQUEST_CHANGES, CaseAction.RESUBMIT]));

@@ -10,6 +10,7 @@ import { ChangeReason } from '../../src/domain/change-reason';
 import { ResidentStatus } from '../../src/domain/registry-values';
 import {
   AddressAnnexNoticeRecord,
+  AuditLog,
   CaseActionLog,
   CaseApplication,
   CaseRecord,
@@ -241,7 +242,7 @@ describe('online 転出 (time-skipping)', () => {
     expect(noticesOf(c.applicationId).map((n) => n.kind)).toEqual(['COMPLETED', 'CANCELLED']);
   });
 
-  it('runs one activity per step from 決裁 to 転出予定者 — 決裁 log, commit (with the 附票 notices and the 職権 notices), CS delivery, portal notice (issue 15)', async () => {
+  it('runs one activity per step from 決裁 to 転出予定者 — commit (with the 附票 notices and the 職権 notices), CS delivery, portal notice (issue 15)', async () => {
     const activitiesOf = async (handle: WorkflowHandle) =>
       ((await handle.fetchHistory()).events ?? []).flatMap(
         (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
@@ -255,13 +256,9 @@ describe('online 転出 (time-skipping)', () => {
         by: c.operatorId,
         terminal: c.terminalId,
       }));
-    // the 決裁's log is a local activity (patch decision-logged-locally), not among them
-    const oneStep = [
-      'recordCaseAction', // 審査
-      'commitMoveOut',
-      'deliverCsMessages',
-      'notifyPortal',
-    ];
+    // the 審査's log and the 決裁's are local activities (patches case-actions-logged-locally and
+    // decision-logged-locally), not among them
+    const oneStep = ['commitMoveOut', 'deliverCsMessages', 'notifyPortal'];
 
     // a whole household: the 附票 notices come with the commit; no certificate on the online path
     const members = await demoHousehold(h.orm, 0, 2);
@@ -271,6 +268,14 @@ describe('online 転出 (time-skipping)', () => {
     await c.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await statusIs(c.caseId, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
     expect(await activitiesOf(c.handle)).toEqual(oneStep);
+    // the 審査 logged once, with one audit row per mover, by the local activity
+    expect(await em().count(CaseActionLog, { caseId: c.caseId, action: CaseAction.CONFIRM_REVIEW })).toBe(1);
+    expect(await em().count(AuditLog, { caseId: c.caseId, function: `case:${CaseAction.CONFIRM_REVIEW}` })).toBe(
+      members.length,
+    );
+    expect(
+      (await em().findOneOrFail(CaseActionLog, { caseId: c.caseId, action: CaseAction.CONFIRM_REVIEW })).stepKey,
+    ).toMatch(/\/local-\d+$/);
     expect(await annexOf(c.caseId)).toBe(members.length);
     expect(await certificatesOf(c.caseId)).toEqual([]);
     expect(h.cs.moveOutCertificates.filter((m) => m.certificate.moverGroupId === c.caseId)).toHaveLength(

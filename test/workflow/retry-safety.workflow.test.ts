@@ -89,9 +89,12 @@ const activities = () =>
     certificates: createCertificateRenderer(),
     config: h.config,
   });
-/** Runs an activity as attempt `attempt` of the activity execution (workflowId, runId, activityId). */
+/**
+ * Runs an activity as attempt `attempt` of the activity execution (workflowId, runId, activityId); `isLocal`: of the
+ * local activity execution with that ID.
+ */
 const runAs = <A extends unknown[], R>(
-  execution: { workflowId: string; runId: string; activityId: string },
+  execution: { workflowId: string; runId: string; activityId: string; isLocal?: boolean },
   attempt: number,
   fn: (...args: A) => Promise<R>,
   ...args: A
@@ -99,6 +102,7 @@ const runAs = <A extends unknown[], R>(
   new MockActivityEnvironment({
     workflowExecution: { workflowId: execution.workflowId, runId: execution.runId },
     activityId: execution.activityId,
+    isLocal: execution.isLocal ?? false,
     attempt,
   }).run(fn, ...args);
 
@@ -155,6 +159,43 @@ describe('activities are idempotent under Temporal retry (MockActivityEnvironmen
 
     await runAs({ ...execution, activityId: '13' }, 1, recordCaseAction, step); // a second, separate step
     expect(await logged()).toEqual({ rows: 2, audit: 2 * once.audit });
+  });
+
+  it('recordCaseAction as a local activity (patch case-actions-logged-locally): a retry after its commit logs nothing more; its key is apart from an activity’s of the same ID', async () => {
+    // proves: the local activity's step is keyed by its own execution (run + local activity ID, kept by its retries
+    // and by its run again after a failed workflow task), and never taken for an activity's step of the same ID
+    const { caseId } = await moveIn(moveInApplication({ certificateRequest: undefined }));
+    const { recordCaseAction } = activities();
+    const step = {
+      caseId,
+      action: CaseAction.CLAIM,
+      actorId: 'approver2',
+      actorRoles: ['approver'],
+      terminalId: 'T-HONCHO-02',
+    };
+    const logged = async () => ({
+      rows: await em().count(CaseActionLog, { caseId, action: CaseAction.CLAIM }),
+      audit: await em().count(AuditLog, { caseId, function: `case:${CaseAction.CLAIM}` }),
+    });
+    const local = { workflowId: moveInWorkflowId(caseId), runId: randomUUID(), activityId: '7', isLocal: true };
+
+    await runAs(local, 1, recordCaseAction, step);
+    const once = await logged();
+    expect(once.rows).toBe(1);
+    expect(once.audit).toBeGreaterThanOrEqual(1);
+    await runAs(local, 2, recordCaseAction, step); // retried after its transaction committed
+    await runAs(local, 1, recordCaseAction, step); // run again by the replay after a failed workflow task
+    expect(await logged()).toEqual(once);
+    expect((await em().findOneOrFail(CaseActionLog, { caseId, action: CaseAction.CLAIM })).stepKey).toBe(
+      `${local.workflowId}/${local.runId}/local-7`,
+    );
+
+    // an activity with the same ID in the same run (none does: the SDK numbers both from one counter) is another step
+    await runAs({ ...local, isLocal: false }, 1, recordCaseAction, step);
+    expect(await logged()).toEqual({ rows: 2, audit: 2 * once.audit });
+    // and another local activity of the run is another step
+    await runAs({ ...local, activityId: '8' }, 1, recordCaseAction, step);
+    expect(await logged()).toEqual({ rows: 3, audit: 3 * once.audit });
   });
 
   it('reissueCertificate: a retry returns the same copy and 発行番号, another execution issues a new copy', async () => {

@@ -26,7 +26,8 @@ import { buildEnvelope, PortalScenario } from '../../src/partners/portal-simulat
 import { getTestCa, type TestCa } from '../../src/partners/sim/test-pki';
 import { heldCertificateWorkflow, heldCertificateWorkflowId } from '../../src/procedures/held-certificate/workflow';
 import { approveUpdate, confirmReviewUpdate } from '../../src/workflows/approval';
-import { DECISION_LOGGED_LOCALLY } from '../../src/workflows/case-workflow';
+import { claimUpdate, escalateUpdate } from '../../src/workflows/work';
+import { CASE_ACTIONS_LOGGED_LOCALLY, DECISION_LOGGED_LOCALLY } from '../../src/workflows/case-workflow';
 import { COPY_BEFORE_DELIVERY } from '../../src/workflows/certificate-at-commit';
 import { APPROVER, CLERK, moveInApplication, today } from '../support/fixtures';
 import { certificateInfoFrom, householdMovers, paperMoveOut } from '../support/move-fixtures';
@@ -42,6 +43,7 @@ import { workflowBundleOnce } from '../support/workflow-bundle';
  * commit (patch `copy-before-delivery`, src/workflows/certificate-at-commit.ts).
  */
 const OLD_RELEASE = 'e269292';
+const SUPERVISOR = { userId: 'supervisor1', roles: ['supervisor'], terminalId: 'T-HONCHO-03' };
 
 /** The patch IDs recorded in a workflow's history (core_patch markers). */
 async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
@@ -64,6 +66,7 @@ async function patchesOf(handle: WorkflowHandle): Promise<string[]> {
           ONLINE_MOVE_OUT_COMMIT_STEP,
           MOVE_OUT_COMMIT_STEP,
           DECISION_LOGGED_LOCALLY,
+          CASE_ACTIONS_LOGGED_LOCALLY,
         ].find((id) => t.includes(id)) ?? t,
     );
 }
@@ -135,6 +138,29 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
       );
     }
   };
+  /**
+   * A human step (an update) on a case; when its workflow task fails instead (a replay that does not fit the history),
+   * the error names that failure rather than waiting for the test's timeout.
+   */
+  const step = async <T>(c: { caseId: string; handle: WorkflowHandle }, update: Promise<T>): Promise<T> => {
+    let done = false;
+    const failed = (async (): Promise<never> => {
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 500));
+        if (done) return new Promise<never>(() => {});
+        const failures = ((await c.handle.fetchHistory()).events ?? []).flatMap(
+          (e) => e.workflowTaskFailedEventAttributes?.failure?.message ?? [],
+        );
+        if (failures.length) throw new Error(`case ${c.caseId}: workflow task failed: ${failures.at(-1)}`);
+      }
+    })();
+    try {
+      return await Promise.race([update, failed]);
+    } finally {
+      done = true;
+    }
+  };
+  const logged = (caseId: string, action: CaseAction) => em().count(CaseActionLog, { caseId, action });
   const activitiesOf = async (handle: WorkflowHandle) =>
     ((await handle.fetchHistory()).events ?? []).flatMap(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
@@ -145,21 +171,25 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(MOVE_IN_COMMIT_STEP);
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(MOVE_OUT_COMMIT_STEP);
     expect(readFileSync(oldBundle, 'utf8')).not.toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
+    expect(readFileSync(oldBundle, 'utf8')).not.toContain(CASE_ACTIONS_LOGGED_LOCALLY);
     const current = inject('workflowBundle') ?? (await workflowBundleOnce());
     expect(readFileSync(current, 'utf8')).toContain(COPY_BEFORE_DELIVERY);
     expect(readFileSync(current, 'utf8')).toContain(MOVE_IN_COMMIT_STEP);
     expect(readFileSync(current, 'utf8')).toContain(MOVE_OUT_COMMIT_STEP);
     expect(readFileSync(current, 'utf8')).toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
+    expect(readFileSync(current, 'utf8')).toContain(CASE_ACTIONS_LOGGED_LOCALLY);
   });
 
   it('cases waiting under the old worker complete under the new one, timers included', async () => {
     // --- the old release: three cases brought to where they wait
-    const waiting = await intake(); // waits for 決裁
+    const waiting = await intake(); // waits for 決裁, claimed by its approver
     const delivering = await intake(); // approved; its CS delivery fails until the CS is back
     const outWaiting = await moveOut(0); // a counter 転出 waiting for 決裁
     const outDelivering = await moveOut(1); // a counter 転出 approved, its CS delivery failing
     const onlineWaiting = await onlineMoveOut(2); // an online 転出 after 審査, waiting for 決裁
     const onlineDelivering = await onlineMoveOut(3); // an online 転出 approved, its CS delivery failing
+    // a human step before the deploy, logged by the old code's activity
+    await waiting.handle.executeUpdate(claimUpdate, { args: [{ actor: APPROVER }] });
     h.cs.downUntilMs = (await h.env.currentTimeMs()) + 1000 * 3600_000;
     await delivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
     await outDelivering.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
@@ -185,6 +215,7 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     expect((await row(outWaiting.caseId)).status).toBe(CaseStatus.AWAITING_APPROVAL);
     expect((await row(onlineWaiting.caseId)).status).toBe(CaseStatus.AWAITING_APPROVAL);
     expect(await certificates(delivering.caseId)).toBe(0); // the old order: the 写し only after the delivery
+    expect(await activitiesOf(waiting.handle)).toEqual(['recordCaseAction']); // the claim, by an activity
     expect((await em().findOneOrFail(HeldMoveOutCertificate, { heldId: held.heldId })).state).toBe('HELD');
 
     // --- the deploy: the old worker stops (in-flight tasks finish), the current code takes over the task queue
@@ -192,11 +223,22 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
     await h.replaceWorker();
     h.cs.downUntilMs = 0; // and the CS is back
 
-    // the 転入 waiting for 決裁: approved now, it runs the newest code from here (its 写し in the commit step) and
-    // records that patch
-    await waiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    // the 転入 waiting for 決裁, claimed under the old code: escalated now, its step logged by a local activity (patch
+    // case-actions-logged-locally; the claim's activity replays as recorded — without the patch call the replay fails
+    // here with a nondeterminism error), then approved, it runs the newest code from here (its 写し in the commit step)
+    // and records those patches
+    await step(
+      waiting,
+      waiting.handle.executeUpdate(escalateUpdate, { args: [{ actor: SUPERVISOR, reason: '至急' }] }),
+    );
+    expect(await patchesOf(waiting.handle)).toContain(CASE_ACTIONS_LOGGED_LOCALLY);
+    await step(waiting, waiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }));
     expect((await waiting.handle.result()).status).toBe(CaseStatus.COMPLETED);
     expect(await patchesOf(waiting.handle)).toContain(MOVE_IN_COMMIT_STEP);
+    expect(await activitiesOf(waiting.handle)).toEqual(['recordCaseAction', 'commitMoveIn', 'deliverCsMessages']);
+    expect(await logged(waiting.caseId, CaseAction.CLAIM)).toBe(1);
+    expect(await logged(waiting.caseId, CaseAction.ESCALATE)).toBe(1);
+    expect(await logged(waiting.caseId, CaseAction.APPROVE)).toBe(1);
     expect(await certificates(waiting.caseId)).toBe(1);
     expect(await em().count(Resident, { processId: waiting.caseId })).toBe(2);
 
@@ -240,17 +282,22 @@ describe('upgrade rehearsal: old release → current code with open cases', () =
       'deliverCsMessages',
       'notifyPortal',
     ]);
-    // the online 転出 waiting for 決裁: approved now, its 附票 notices in the commit step (issue 15)
-    await onlineWaiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+    // the online 転出 waiting for 決裁 after its 審査 (logged by the old code's activity): claimed now (logged by a
+    // local activity) and approved, its 附票 notices in the commit step (issue 15)
+    await step(onlineWaiting, onlineWaiting.handle.executeUpdate(claimUpdate, { args: [{ actor: APPROVER }] }));
+    await step(onlineWaiting, onlineWaiting.handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] }));
     await reaches(onlineWaiting, MoveOutStatus.AWAITING_MOVE_OUT_DATE);
     expect(await patchesOf(onlineWaiting.handle)).toContain(ONLINE_MOVE_OUT_COMMIT_STEP);
     expect(await patchesOf(onlineWaiting.handle)).toContain(DECISION_LOGGED_LOCALLY); // its 決裁 logged locally
+    expect(await patchesOf(onlineWaiting.handle)).toContain(CASE_ACTIONS_LOGGED_LOCALLY); // and its claim
     expect(await activitiesOf(onlineWaiting.handle)).toEqual([
-      'recordCaseAction',
+      'recordCaseAction', // the 審査, before the deploy
       'commitMoveOut',
       'deliverCsMessages',
       'notifyPortal',
     ]);
+    expect(await logged(onlineWaiting.caseId, CaseAction.CONFIRM_REVIEW)).toBe(1);
+    expect(await logged(onlineWaiting.caseId, CaseAction.CLAIM)).toBe(1);
     for (const c of [onlineWaiting, onlineDelivering])
       expect(h.portal.notices.filter((n) => n.applicationId === c.applicationId).map((n) => n.kind)).toEqual([
         'COMPLETED',
