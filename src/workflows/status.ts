@@ -5,7 +5,10 @@ import { AttentionReason, awaitingRoleOf } from '../domain/case-status';
 import { isFinalStatus, type ProcedureDefinition } from '../domain/procedure-definition';
 import { AssignedToKey, CaseStatusKey, NeedsAttentionKey, ProcedureKey } from './search-attributes';
 
-/** The case frame's local activities: the projection, and a rejection's log (`recordDecision`, patch `decision-logged-locally`). */
+/**
+ * The case frame's local activities: the projection, a rejection's log (`recordDecision`, patch
+ * `decision-logged-locally`) and a human step's log (`recordCaseAction`, patch `case-actions-logged-locally`).
+ */
 export const frameLocalActivities = proxyLocalActivities<SharedActivities>({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
