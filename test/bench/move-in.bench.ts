@@ -12,7 +12,7 @@
  *   npm run bench -- cluster [cases] [concurrency]      the same on the cluster shape: Temporal on PostgreSQL with mTLS
  *     and 4 shards, two workers, two APIs (cases alternate between them), the registry on MariaDB (MARIADB_URL)
  *   BENCH_CPU_PROFILE=<dir>: API and worker run with `node --cpu-prof` (summarise with test/bench/cpu-profile-top.ts)
- *   BENCH_WARMUP=<n>: cases of each kind run before the measured rounds (default 30)
+ *   BENCH_WARMUP=<n>: cases of each kind run before the measured rounds (default 200)
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -35,8 +35,8 @@ const PACED_RATE = Number(process.env.BENCH_PACED_RATE ?? 5);
 const PACED_CASES = Number(process.env.BENCH_PACED_CASES ?? Math.min(N, 100));
 /** BENCH_ROUNDS: the ceilings and the move-in run alternately, N / ROUNDS cases each per round. */
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
-/** BENCH_WARMUP: cases of each kind before the measured rounds (default 30). */
-const WARMUP = Math.max(1, Number(process.env.BENCH_WARMUP ?? 30));
+/** BENCH_WARMUP: cases of each kind before the measured rounds (default 200). */
+const WARMUP = Math.max(1, Number(process.env.BENCH_WARMUP ?? 200));
 
 /**
  * The bench's end of the ceiling worker's notice (ceiling/activities.ts): a ceiling case's first projection has run,
@@ -260,6 +260,18 @@ async function run(b: Awaited<ReturnType<typeof startBenchProcesses>>, firstTask
       console.log(
         `                  by round: ratio ${ratios.map((v) => v.toFixed(2)).join(' / ')} (median ${median(ratios).toFixed(2)}),` +
           ` our own CPU ${own.map((v) => v.toFixed(1)).join(' / ')} ms/case (median ${median(own).toFixed(1)})`,
+      );
+      // the same difference split: our processes (API, workers, ceiling worker) and the servers (Temporal, databases);
+      // the servers' share swings from round to round (e.g. the dev server's Go garbage collector) while ours is steadier
+      const servers = (cpu: Record<string, number>) =>
+        Object.entries(cpu)
+          .filter(([k]) => /temporal|postgres|mariadb/.test(k))
+          .reduce((a, [, v]) => a + v, 0);
+      const ownServers = rounds.map((x) => servers(x.mi.cpu) - servers(x.ceil.cpu));
+      const ownProcesses = rounds.map((x, i) => own[i]! - ownServers[i]!);
+      console.log(
+        `                  of which our processes ${ownProcesses.map((v) => v.toFixed(1)).join(' / ')} (median ${median(ownProcesses).toFixed(1)}),` +
+          ` the servers ${ownServers.map((v) => v.toFixed(1)).join(' / ')} ms/case`,
       );
       // a round whose ceiling and move-in ran beside different other loads is the one to distrust
       console.log(
