@@ -85,6 +85,31 @@ async function moveIn(body = moveInApplication({ certificateRequest: undefined }
   return { ...r, handle: h.env.client.workflow.getHandle(moveInWorkflowId(r.caseId)) };
 }
 
+/** A special 転出 of `movers` to town B in a week, approved, and waiting for its date. */
+async function approvedSpecialMoveOut(movers: Awaited<ReturnType<typeof householdMovers>>) {
+  const r = await intakeMoveOut(
+    h.api,
+    actor,
+    {
+      movers,
+      destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
+      plannedMoveOutDate: addDays(today(), 7),
+      path: 'special',
+      cardHolderPresent: true,
+      notifier: { kind: 'self' },
+      identityDocument: { type: 'myNumberCard' },
+    },
+    randomUUID(),
+  );
+  const handle: WorkflowHandle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
+  await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
+  await eventually(
+    async () => ((await row(r.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined),
+    30_000,
+  );
+  return { r, handle };
+}
+
 describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skipping)', () => {
   it('a claimed case is worked only by its assignee; a supervisor reassigns; a maker is never an eligible approver', async () => {
     const { caseId, handle } = await moveIn();
@@ -165,26 +190,7 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
 
   it('a cancellation after 決裁 requested by one supervisor waits for the second while the 転出 waits for its date', async () => {
     const movers = await householdMovers(h.orm, 1);
-    const r = await intakeMoveOut(
-      h.api,
-      actor,
-      {
-        movers,
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
-        plannedMoveOutDate: addDays(today(), 7),
-        path: 'special',
-        cardHolderPresent: true,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'myNumberCard' },
-      },
-      randomUUID(),
-    );
-    const handle: WorkflowHandle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
-    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
-    await eventually(
-      async () => ((await row(r.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined),
-      30_000,
-    );
+    const { r, handle } = await approvedSpecialMoveOut(movers);
     expect(
       await handle.executeUpdate(cancelCaseUpdate, {
         args: [{ actor: SUPERVISOR, reason: '転出を取りやめる旨の申出' }],
@@ -289,26 +295,7 @@ describe('human steps: assignment, 差戻し, retry-now, cancellation (time-skip
 
   it('cancelling a special 転出 before its date restores the residents, tells the CS and withdraws the 転出証明書情報', async () => {
     const movers = await householdMovers(h.orm, 2);
-    const r = await intakeMoveOut(
-      h.api,
-      actor,
-      {
-        movers,
-        destination: { address: '神奈川県相模原市中央区中央一丁目1番1号', municipalityCode: TOWN_B },
-        plannedMoveOutDate: addDays(today(), 7),
-        path: 'special',
-        cardHolderPresent: true,
-        notifier: { kind: 'self' },
-        identityDocument: { type: 'myNumberCard' },
-      },
-      randomUUID(),
-    );
-    const handle: WorkflowHandle = h.env.client.workflow.getHandle(moveOutWorkflowId(r.caseId));
-    await handle.executeUpdate(approveUpdate, { args: [{ actor: APPROVER }] });
-    await eventually(
-      async () => ((await row(r.caseId)).status === MoveOutStatus.AWAITING_MOVE_OUT_DATE ? true : undefined),
-      30_000,
-    );
+    const { r, handle } = await approvedSpecialMoveOut(movers);
     await cancelByTwo(handle, '転出を取りやめる旨の申出');
     expect((await handle.result()).status).toBe(CaseStatus.CANCELLED);
 
