@@ -16,6 +16,11 @@ source scripts/lib/use-node.sh # Node.js >= 24 first on PATH
 bash scripts/lib/ensure-node-modules.sh
 # the demo staff log in with the password alone (README "Security"); production refuses this switch
 export STAFF_SECOND_FACTOR="${STAFF_SECOND_FACTOR:-demo-password}"
+# JUKI_APP_BUILD=dist: the API, the workers and the ceiling worker run compiled (`npm run build` first), as shipped
+if [[ -n "${JUKI_APP_BUILD:-}" ]]; then
+  [[ -f "$JUKI_APP_BUILD/src/worker/main.js" ]] || { echo "JUKI_APP_BUILD=$JUKI_APP_BUILD: run npm run build first" >&2; exit 1; }
+  node node_modules/typescript/bin/tsc -p tsconfig.bench.json --outDir "$JUKI_APP_BUILD"
+fi
 if [[ -z "${TEMPORAL_ADDRESS:-}" ]]; then TEMPORAL_CLI_PATH="$(bash scripts/ensure-temporal.sh)"; export TEMPORAL_CLI_PATH; fi
 if [[ "${1:-}" =~ ^cluster(-pair|-birth)?$ ]]; then
   bash scripts/ensure-temporal-server.sh >/dev/null

@@ -9,6 +9,7 @@
  *   jlis-simulator     src/partners/card-agency-simulator-main.ts    GET /jlis/v1/health            JLIS_SIM_PORT
  *   portal-simulator   src/partners/portal-simulator-main.ts         GET /portal-sim/v1/health      PORTAL_SIM_PORT
  *
+ * JUKI_APP_BUILD=<dir> runs the roles from the compiled build in that directory (`npm run build`) instead.
  * `opts.entry` runs another entry point in a role's place (a bench's own process, a compiled `dist/…js`: a `.ts` entry
  * runs with `--import tsx`, a `.js` one without), `opts.nodeArgs` go before it (`--cpu-prof`, a `--require` preload).
  * The child's environment is this process's plus `opts.env` (`inheritEnv: false`: `opts.env` alone). A port variable
@@ -106,6 +107,19 @@ const ROLES: Record<AppRole, RoleSpec> = {
 };
 
 const ROOT = resolve(__dirname, '../..');
+
+/**
+ * JUKI_APP_BUILD=<dir> (e.g. `dist`, after `npm run build`): the roles run the compiled build there — `node
+ * <dir>/src/worker/main.js`, as the image does — instead of their TypeScript sources under tsx (a bench measures what
+ * ships). A role given `opts.entry` keeps it.
+ */
+function builtEntry(sourceEntry: string): string | undefined {
+  const dir = process.env.JUKI_APP_BUILD;
+  if (!dir) return undefined;
+  const entry = resolve(ROOT, dir, sourceEntry.replace(/\.ts$/, '.js'));
+  if (!existsSync(entry)) throw new Error(`JUKI_APP_BUILD: ${entry} is missing (npm run build)`);
+  return entry;
+}
 const PRELOAD = join(__dirname, 'exit-with-parent.mjs');
 const TAIL_LINES = 30;
 
@@ -157,7 +171,7 @@ export async function spawnApp(role: AppRole, opts: SpawnAppOptions): Promise<Ap
     url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${env[spec.portEnv]}`;
   }
   const cwd = opts.cwd ?? ROOT;
-  const entry = resolve(cwd, opts.entry ?? join(ROOT, spec.entry));
+  const entry = resolve(cwd, opts.entry ?? builtEntry(spec.entry) ?? join(ROOT, spec.entry));
   const nodeArgs = [...(opts.nodeArgs ?? []), ...(entry.endsWith('.ts') ? ['--import', 'tsx'] : [])];
   // a worker touches its own heartbeat file once it polls (src/worker/heartbeat.ts): its readiness, whatever it logs
   if (role === 'worker') env.WORKER_HEARTBEAT_FILE ||= join(tmpdir(), `juki-worker-${process.pid}-${randomUUID()}`);

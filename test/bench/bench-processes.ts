@@ -134,7 +134,14 @@ const snapshotOf = (counters: Record<string, (() => number) | undefined>) => ():
 /** The bench-only ceiling worker in a worker's place; ready when it says so (it has no heartbeat). */
 /** Preloaded into the cluster's workers and APIs: counts their SQL statements in mysql2 (BENCH_SQL_COUNT_FILE). */
 const SQL_COUNTER = join(__dirname, 'mysql-sql-counter.mjs');
-const CEILING = { entry: 'test/bench/ceiling/worker-main.ts', readyLine: /ceiling worker ready/ };
+/**
+ * The bench's own entry points (the ceiling worker; on SQLite the one API+worker process): compiled like the system's
+ * processes when they run the build (JUKI_APP_BUILD, scripts/lib/app-processes.ts; `npm run bench` compiles them there
+ * with tsconfig.bench.json), so both sides of the ratio run the same way.
+ */
+const benchEntry = (source: string) =>
+  process.env.JUKI_APP_BUILD ? join(process.env.JUKI_APP_BUILD, `${source}.js`) : `${source}.ts`;
+const CEILING = { entry: benchEntry('test/bench/ceiling/worker-main'), readyLine: /ceiling worker ready/ };
 
 const pidCpu = (pid: () => number | undefined) => () => {
   const p = pid();
@@ -227,7 +234,7 @@ async function startDevServerBench(opts: BenchProcessOptions) {
     const ceilingQueue = `${taskQueue}-ceiling`;
     const [api, worker, ceiling] = await Promise.all([
       ps.spawnRole(sqlite ? 'api+worker' : 'api', 'api', env, {
-        entry: sqlite ? 'test/bench/app-main.ts' : undefined,
+        entry: sqlite ? benchEntry('test/bench/app-main') : undefined,
         profileDir,
       }),
       sqlite ? undefined : ps.spawnRole('worker', 'worker', env, { profileDir }),
