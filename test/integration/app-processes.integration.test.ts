@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type AppProcess, spawnApp } from '../../scripts/lib/app-processes';
 
@@ -57,5 +57,30 @@ describe('spawnApp: another entry point, node args, a clean environment, a ready
     await p.kill();
     expect(p.pid()).toBe(0);
     expect(() => process.kill(pid, 0)).toThrow();
+  });
+  it('JUKI_APP_BUILD runs a role from the build in that directory, and names a missing build', async () => {
+    const build = join(dir, 'build');
+    const entry = join(build, 'src/partners/cs-simulator-main.js');
+    const saved = process.env.JUKI_APP_BUILD;
+    try {
+      process.env.JUKI_APP_BUILD = build;
+      await expect(spawnApp('cs-simulator', { env: {}, readyLine: /never/ })).rejects.toThrow(
+        `JUKI_APP_BUILD: ${entry} is missing (npm run build)`,
+      );
+      mkdirSync(dirname(entry), { recursive: true });
+      writeFileSync(
+        entry,
+        "console.log(JSON.stringify({ file: __filename, execArgv: process.execArgv })); console.log('built ready'); setInterval(() => undefined, 1000);\n",
+      );
+      const output: string[] = [];
+      const p = await spawnApp('cs-simulator', { env: {}, output, readyLine: /built ready/, log: () => undefined });
+      started.push(p);
+      const ran = JSON.parse(output[0]!) as { file: string; execArgv: string[] };
+      expect(ran.file).toBe(entry);
+      expect(ran.execArgv).not.toContain('tsx'); // compiled: no TypeScript loader
+    } finally {
+      if (saved === undefined) delete process.env.JUKI_APP_BUILD;
+      else process.env.JUKI_APP_BUILD = saved;
+    }
   });
 });
