@@ -111,9 +111,9 @@ const ROOT = resolve(__dirname, '../..');
 /**
  * JUKI_APP_BUILD=<dir> (e.g. `dist`, after `npm run build`): the roles run the compiled build there — `node
  * <dir>/src/worker/main.js`, as the image does — instead of their TypeScript sources under tsx (a bench measures what
- * ships). A role given `opts.entry` keeps it.
+ * ships). A role given `opts.entry` keeps it; the bench finds its own compiled entry points here too.
  */
-function builtEntry(sourceEntry: string): string | undefined {
+export function builtEntry(sourceEntry: string): string | undefined {
   const dir = process.env.JUKI_APP_BUILD;
   if (!dir) return undefined;
   const entry = resolve(ROOT, dir, sourceEntry.replace(/\.ts$/, '.js'));

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { randomUUID } from 'node:crypto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { type AppRole, type AppProcess, spawnApp } from '../../scripts/lib/app-processes';
+import { type AppRole, type AppProcess, builtEntry, spawnApp } from '../../scripts/lib/app-processes';
 import { startClusterSystem } from '../../scripts/lib/cluster-system';
 import { findFreePort, startTemporalDevServer } from '../../scripts/lib/temporal-dev-server';
 import { loadConfig } from '../../src/config';
@@ -131,17 +131,16 @@ const snapshotOf = (counters: Record<string, (() => number) | undefined>) => ():
       .map(([k, f]) => [k, f()]),
   );
 
-/** The bench-only ceiling worker in a worker's place; ready when it says so (it has no heartbeat). */
 /** Preloaded into the cluster's workers and APIs: counts their SQL statements in mysql2 (BENCH_SQL_COUNT_FILE). */
 const SQL_COUNTER = join(__dirname, 'mysql-sql-counter.mjs');
 /**
  * The bench's own entry points (the ceiling worker; on SQLite the one API+worker process): compiled like the system's
- * processes when they run the build (JUKI_APP_BUILD, scripts/lib/app-processes.ts; `npm run bench` compiles them there
- * with tsconfig.bench.json), so both sides of the ratio run the same way.
+ * processes when they run the build (JUKI_APP_BUILD, `builtEntry`; `npm run bench` compiles them there with
+ * tsconfig.bench.json), so both sides of the ratio run the same way.
  */
-const benchEntry = (source: string) =>
-  process.env.JUKI_APP_BUILD ? join(process.env.JUKI_APP_BUILD, `${source}.js`) : `${source}.ts`;
-const CEILING = { entry: benchEntry('test/bench/ceiling/worker-main'), readyLine: /ceiling worker ready/ };
+const benchEntry = (source: string) => builtEntry(source) ?? source;
+/** The bench-only ceiling worker in a worker's place; ready when it says so (it has no heartbeat). */
+const CEILING = { entry: benchEntry('test/bench/ceiling/worker-main.ts'), readyLine: /ceiling worker ready/ };
 
 const pidCpu = (pid: () => number | undefined) => () => {
   const p = pid();
@@ -234,7 +233,7 @@ async function startDevServerBench(opts: BenchProcessOptions) {
     const ceilingQueue = `${taskQueue}-ceiling`;
     const [api, worker, ceiling] = await Promise.all([
       ps.spawnRole(sqlite ? 'api+worker' : 'api', 'api', env, {
-        entry: sqlite ? benchEntry('test/bench/app-main') : undefined,
+        entry: sqlite ? benchEntry('test/bench/app-main.ts') : undefined,
         profileDir,
       }),
       sqlite ? undefined : ps.spawnRole('worker', 'worker', env, { profileDir }),
